@@ -1,0 +1,137 @@
+# mod_mocourts: build, install, run and test.
+#
+#   make            build mod_mocourts.so, every plugin and mocourts-admin
+#   make run        install missing Debian packages, build, start a private
+#                   MariaDB + Apache on http://127.0.0.1:8080 with demo data
+#   make stop       stop what `make run` started
+#   make test       unit (Check), fuzz-corpus replay, integration (pytest)
+#                   and browser (Selenium) tests
+#   make bench      wrk on loopback: protected page vs static file
+#   make install    install into the system Apache (apxs -q LIBEXECDIR)
+
+APXS      ?= apxs
+PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1
+PYTHON    ?= /usr/bin/python3
+
+CC        := $(shell $(APXS) -q CC 2>/dev/null || echo gcc)
+AP_INC    := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
+AP_CFLAGS := $(shell $(APXS) -q CFLAGS 2>/dev/null) $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)
+LIBEXECDIR:= $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
+PKG_CFLAGS:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+VERSION   := $(shell cat VERSION)
+WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS:= $(CFLAGS) $(WARN) -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) $(PKG_CFLAGS) \
+             -Imod_mocourts -Imod_mocourts/lib -DMC_VERSION='"$(VERSION)"'
+
+BUILD     := build
+LIB_SRC   := $(sort $(wildcard mod_mocourts/lib/mc_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MOD_SRC   := $(sort $(wildcard mod_mocourts/mod_mocourts*.c))
+MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)
+ADMIN_SRC := $(sort $(wildcard mod_mocourts/admin/*.c))
+ADMIN_OBJ := $(ADMIN_SRC:%.c=$(BUILD)/%.o)
+PLUGINS   := $(notdir $(wildcard plugins/*))
+PLUGIN_SO := $(foreach p,$(PLUGINS),$(BUILD)/mod_mocourts_$(p).so)
+TESTPLUG  := $(notdir $(wildcard tests/plugins/*))
+TESTPLUG_SO := $(foreach p,$(TESTPLUG),$(BUILD)/test_plugin_$(p).so)
+HEADERS   := $(wildcard mod_mocourts/*.h mod_mocourts/lib/*.h)
+
+.PHONY: all run stop test unit fuzz-replay integration browser bench install \
+        deps clean format lint
+all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libmc.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# The core module carries the library so plugins resolve mc_* from it
+# (httpd loads modules RTLD_GLOBAL, as mod_proxy's sub-modules rely on).
+$(BUILD)/mod_mocourts.so: $(MOD_OBJ) $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(PKG_LIBS) -Wl,-z,relro
+
+# A plugin: every .c in plugins/<name>/, linked without the library.
+.SECONDEXPANSION:
+$(BUILD)/mod_mocourts_%.so: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard plugins/$$*/*.c))
+	$(CC) -shared -o $@ $^ -Wl,-z,relro
+
+$(BUILD)/test_plugin_%.so: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tests/plugins/$$*/*.c))
+	$(CC) -shared -o $@ $^
+
+$(BUILD)/mocourts-admin: $(ADMIN_OBJ) $(BUILD)/libmc.a
+	$(CC) -o $@ $(ADMIN_OBJ) $(BUILD)/libmc.a $(PKG_LIBS)
+
+# ---- tests -----------------------------------------------------------------
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/unit_suites.h: $(UNIT_SRC)
+	@mkdir -p $(BUILD)
+	@{ for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
+	     echo "Suite *suite_$$n(void);"; done; \
+	   echo "static Suite *(*const mc_unit_suites[])(void) = {"; \
+	   for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
+	     echo "    suite_$$n,"; done; echo "};"; } > $@
+
+$(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/libmc.a
+	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -o $@ $(UNIT_SRC) tests/unit/main.c \
+	    $(BUILD)/libmc.a $(PKG_LIBS) $(shell pkg-config --libs check)
+
+# Each fuzz target also links a replay driver so gcc builds can replay the
+# seed corpus; `make fuzz` builds real libFuzzer binaries with clang.
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libmc.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+fuzz-replay: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/replay_%,$(FUZZ_SRC))
+	@for t in $^; do n=$${t#$(BUILD)/replay_}; \
+	  $$t tests/fuzz/corpus/$$n || exit 1; done
+
+integration: all
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+browser: all
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+
+test: deps all unit fuzz-replay
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration tests/browser
+
+deps:
+	@scripts/deps.sh
+
+run: deps all
+	@scripts/run.sh start
+
+stop:
+	@scripts/run.sh stop
+
+bench: deps all
+	@bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)/etc/apache2/mods-available \
+	    $(DESTDIR)/usr/sbin $(DESTDIR)/usr/share/mocourts
+	install -m 644 $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 755 $(BUILD)/mocourts-admin $(DESTDIR)/usr/sbin/
+	sed 's#@LIBEXECDIR@#$(LIBEXECDIR)#g' conf/mocourts.load > $(DESTDIR)/etc/apache2/mods-available/mocourts.load
+	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.conf || \
+	    install -m 640 conf/mocourts.conf $(DESTDIR)/etc/apache2/mods-available/mocourts.conf
+	cp -r templates sql $(DESTDIR)/usr/share/mocourts/
+
+format:
+	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --suppress=missingIncludeSystem -Imod_mocourts -Imod_mocourts/lib \
+	    mod_mocourts plugins
+
+clean:
+	rm -rf $(BUILD)

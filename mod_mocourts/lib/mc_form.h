@@ -1,0 +1,22 @@
+/* mc_form: application/x-www-form-urlencoded bodies, query strings and the
+ * Cookie header. Bounded: at most MC_FORM_MAX_FIELDS fields. */
+#ifndef MC_FORM_H
+#define MC_FORM_H
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+#define MC_FORM_MAX_FIELDS 256
+
+/* Parse len bytes of a urlencoded body or query into out (apr_table_add, so
+ * repeated names keep every value). '+' is a space; %XX decoded. Refuses
+ * (APR_EINVAL) a bad %-escape, a decoded NUL byte, or too many fields;
+ * APR_SUCCESS otherwise. out is unchanged on failure? No: it may hold a prefix. */
+apr_status_t mc_form_parse(apr_pool_t *p, const char *data, apr_size_t len, apr_table_t *out);
+/* Percent-decode s ('+' as space when plus_space). NULL on a bad escape or NUL. */
+char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_space);
+/* Percent-encode for a URL query value (unreserved kept). */
+const char *mc_form_encode(apr_pool_t *p, const char *s);
+/* The value of cookie name in a Cookie header (RFC 6265 syntax, first match,
+ * surrounding quotes removed); NULL when absent. */
+const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name);
+#endif

@@ -1,0 +1,53 @@
+/* mc_outbox: notifications written in the same transaction as the event
+ * that causes them, delivered later by a worker (the core's watchdog or
+ * `mocourts-admin deliver`). One row per recipient and channel. Claims use
+ * SELECT ... FOR UPDATE SKIP LOCKED, so several workers (nodes) never send
+ * the same row. */
+#ifndef MC_OUTBOX_H
+#define MC_OUTBOX_H
+#include "mc_db.h"
+#include <apr_pools.h>
+
+typedef enum { MC_CHANNEL_EMAIL = 0, MC_CHANNEL_SMS = 1, MC_CHANNEL_VOICE = 2 } mc_channel;
+
+typedef struct mc_notice {
+    long long account_id; /* 0 when not tied to an account */
+    mc_channel channel;
+    const char *recipient; /* e-mail address or phone number */
+    const char *cc;        /* comma-separated e-mail addresses, or NULL */
+    const char *subject;   /* e-mail only */
+    const char *body;
+    const char *kind;      /* short tag, e.g. "device-code", "password-changed" */
+    const char *case_ref;  /* case number or NULL (Case.net history) */
+} mc_notice;
+
+/* Queue n on db (inside the caller's transaction, if any). *id may be NULL.
+ * APR_EINVAL when the recipient or a header value is unusable. */
+apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
+
+typedef struct mc_delivery_conf {
+    const char *smtp_host;
+    unsigned smtp_port;
+    unsigned smtp_timeout;
+    const char *mail_from;
+    const char *mail_from_name;
+    const char *gateway;   /* SMS/voice command, or NULL (such rows then fail) */
+    const char *worker;    /* a name for this worker, recorded on claim */
+    int max_attempts;      /* after that the row is 'failed' */
+    int batch;             /* rows claimed at once */
+} mc_delivery_conf;
+
+/* Claim up to conf->batch due rows, send each, record the outcome
+ * ('sent'; 'retrying' with next_attempt_at = now + backoff; 'failed' with
+ * the reason). Rows left 'sending' by a worker that died are reclaimed once
+ * their claim expires (5 minutes). *sent / *failed may be NULL.
+ * Errors of the database are returned; errors of a delivery are recorded. */
+apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf,
+                               int *sent, int *failed);
+/* The backoff before attempt n+1 after n failed attempts (seconds). */
+int mc_outbox_backoff(int attempts);
+/* Run the gateway command: argv = { cmd, "sms"|"voice", recipient }, body on
+ * stdin. APR_SUCCESS on exit status 0; *err holds the reason otherwise. */
+apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch,
+                             const char *recipient, const char *body, const char **err);
+#endif

@@ -1,0 +1,51 @@
+/* mc_tmpl: HTML templates rendered through libxml2, so every value is
+ * escaped by construction (values only ever become text nodes or attribute
+ * values). Templates are HTML files; a page is inserted into a layout.
+ *
+ * Markup understood (the data-* attributes are removed from the output):
+ *   data-text="key"        element content replaced by the value as text
+ *   data-attr-NAME="key"   attribute NAME set to the value (removed if unset)
+ *   data-if="key"          element kept only when key is set and not "" / "0"
+ *   data-unless="key"      element kept only when key is unset, "" or "0"
+ *   data-each="list"       element repeated once per row of list; keys inside
+ *                          resolve in the row first, then outwards
+ *   data-slot="content"    (layout only) where the page's <body> children go
+ *   data-selected="key"    on <select>: the <option> whose value equals key
+ *                          gets selected; on checkbox/radio <input>: checked
+ *                          when key equals the input's value
+ * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
+ * the value of the "_csrf" key when that key is set.
+ * Output is HTML5 with <!DOCTYPE html>. */
+#ifndef MC_TMPL_H
+#define MC_TMPL_H
+#include <apr_pools.h>
+
+typedef struct mc_vars mc_vars;
+typedef struct mc_tmpl_cache mc_tmpl_cache;
+
+/* parent may be NULL; lookups fall back to the parent. */
+mc_vars *mc_vars_make(apr_pool_t *p, mc_vars *parent);
+/* val is copied into the vars' pool; NULL unsets. */
+void mc_vars_set(mc_vars *v, const char *key, const char *val);
+void mc_vars_setf(mc_vars *v, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends a row to list key and returns it (its parent is v). */
+mc_vars *mc_vars_row(mc_vars *v, const char *list);
+/* The value (own or inherited), NULL when unset. */
+const char *mc_vars_get(const mc_vars *v, const char *key);
+
+/* A per-process cache of parsed templates. dirs: search order, NULL-terminated
+ * (a site's override directory first, then the shipped one). Thread-safe. */
+mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs);
+/* Render page (a path relative to the dirs, e.g. "core/logon.html") into
+ * layout (e.g. "core/layout.html"); layout NULL renders the page alone.
+ * *out is allocated in p. APR_ENOENT when a file is missing, APR_EINVAL on
+ * a template that does not parse; *err says which and why. */
+apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
+                            const char *page, const mc_vars *v, char **out,
+                            apr_size_t *outlen, const char **err);
+/* Render a plain-text template (for e-mail bodies): {{key}} replaced by the
+ * value (no escaping: the output is text/plain); unknown keys become "". */
+apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file,
+                          const mc_vars *v, char **out, const char **err);
+#endif

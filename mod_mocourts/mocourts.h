@@ -1,0 +1,163 @@
+/* mocourts.h: the one header a mod_mocourts plugin includes.
+ *
+ * A plugin is its own httpd module (.so, loaded with LoadModule after
+ * mod_mocourts.so). In its register_hooks it registers one descriptor:
+ *
+ *     static const mc_route routes[] = {
+ *         { "GET", "/case/:id", MC_ACCESS_ANON, NULL, case_page, 0 },
+ *         { NULL }
+ *     };
+ *     static const mc_plugin casetrack = {
+ *         MC_ABI_MAJOR, MC_ABI_MINOR, "casetrack", "1.0.0", routes,
+ *         "casetrack", 3, "casetrack", NULL
+ *     };
+ *     static void register_hooks(apr_pool_t *p) { MC_PLUGIN_REGISTER(p, &casetrack); }
+ *
+ * and a site mounts it:  <Location /casenet> MoCourtsMount casetrack </Location>
+ *
+ * The core checks the descriptor when the mount is read: the ABI major must
+ * equal the core's, the plugin's minor must not exceed the core's.
+ *
+ * ABI changelog (added: minor + 1; changed or removed: major + 1):
+ *   1.0  descriptor, routes, mc_req, database lending, rendering, outbox,
+ *        audit, password policy and hashing, sessions.
+ */
+#ifndef MOCOURTS_H
+#define MOCOURTS_H
+
+#include "ap_provider.h"
+#include "http_config.h"
+#include "httpd.h"
+
+#include "mc_db.h"
+#include "mc_outbox.h"
+#include "mc_tmpl.h"
+
+#define MC_ABI_MAJOR 1
+#define MC_ABI_MINOR 0
+
+/* Plugins are httpd providers of this group; the provider version is fixed
+ * so a plugin of another ABI is still found and refused with a sentence. */
+#define MC_PLUGIN_GROUP "mocourts-plugin"
+#define MC_PLUGIN_GROUP_VERSION "0"
+#define MC_PLUGIN_REGISTER(pool, desc) \
+    ap_register_provider((pool), MC_PLUGIN_GROUP, (desc)->name, MC_PLUGIN_GROUP_VERSION, (desc))
+
+/* Who may call a route. */
+typedef enum mc_access {
+    MC_ACCESS_ANON = 0, /* anyone, with or without a session */
+    MC_ACCESS_ACCOUNT,  /* any logged-on account (full session) */
+    MC_ACCESS_ROLE      /* a logged-on account holding route->role */
+} mc_access;
+
+/* Route flags. */
+#define MC_ROUTE_NO_CSRF 0x1 /* a POST that carries its own proof (signed link) */
+#define MC_ROUTE_RAW_BODY 0x2 /* the handler reads the body itself (uploads) */
+
+typedef struct mc_req mc_req;
+/* Returns OK (response written), DECLINED, or an HTTP status for the core
+ * to answer with its error page. */
+typedef int mc_handler_fn(mc_req *mr);
+
+typedef struct mc_route {
+    const char *method;  /* "GET" or "POST" (GET also answers HEAD) */
+    const char *pattern; /* relative to the mount: "/", "/logon", "/case/:id" */
+    mc_access access;
+    const char *role;    /* for MC_ACCESS_ROLE */
+    mc_handler_fn *handler;
+    unsigned flags;
+} mc_route;
+
+typedef struct mc_plugin {
+    unsigned abi_major; /* MC_ABI_MAJOR: always first, never moves */
+    unsigned abi_minor; /* MC_ABI_MINOR */
+    const char *name;
+    const char *version;
+    const mc_route *routes; /* terminated by an entry with method NULL */
+    const char *component;  /* schema component: migrations in <sqldir>/<component>/ */
+    int schema_version;     /* the newest migration the plugin needs; 0: none */
+    const char *templates;  /* folder under the templates directories */
+    /* Optional: called once per child process after the pool exists. */
+    apr_status_t (*child_init)(apr_pool_t *pchild, server_rec *s);
+} mc_plugin;
+
+/* The logged-on account of a request. */
+typedef struct mc_account {
+    long long id;
+    const char *username;
+    const char *email;
+    const char *first_name;
+    const char *last_name;
+    apr_array_header_t *roles; /* of const char *, "role" or "role:scope" */
+} mc_account;
+
+/* What a handler is given. */
+struct mc_req {
+    request_rec *r;
+    const mc_plugin *plugin;
+    const mc_route *route;
+    const char *mount;         /* the Location path, without trailing '/' */
+    apr_table_t *params;       /* :name parts of the route pattern, decoded */
+    apr_table_t *query;        /* the query string, decoded */
+    apr_table_t *form;         /* a POST's urlencoded fields (CSRF already checked) */
+    const mc_account *account; /* NULL when anonymous */
+    mc_vars *vars;             /* page variables, pre-filled for the layout */
+};
+
+/* Lend the request a database connection (returned by a pool cleanup).
+ * The same connection for every call in one request. On failure, answer
+ * with mc_fail(mr, rv). */
+apr_status_t mc_req_db(mc_req *mr, mc_db **db);
+/* The answer to a failed database call: 503 with Retry-After and a clear
+ * page when the database is unreachable, 500 otherwise; logged. */
+int mc_fail(mc_req *mr, apr_status_t rv);
+/* Run fn in a transaction on the request's connection; retried on deadlock
+ * (up to 3 times); committed when fn returns APR_SUCCESS, else rolled back. */
+apr_status_t mc_req_tx(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
+                       void *baton);
+
+/* Render <plugin templates>/<page> in the site layout with mr->vars.
+ * title: the page's heading and <title>. Sets security headers and
+ * Cache-Control: no-store. Returns OK. */
+int mc_render(mc_req *mr, int status, const char *page, const char *title);
+/* A page with a heading and a message (errors, notices). */
+int mc_message(mc_req *mr, int status, const char *title, const char *message);
+/* 303 See Other to a path within the site ("/x" absolute; "x" mount-relative). */
+int mc_redirect(mc_req *mr, const char *path);
+/* mount + path. */
+const char *mc_url(const mc_req *mr, const char *path);
+/* MoCourtsBaseURL + path, for links in e-mail (never from the Host header). */
+const char *mc_public_url(const mc_req *mr, const char *path);
+/* A form field (first value) or NULL. */
+const char *mc_field(const mc_req *mr, const char *name);
+/* A query parameter or NULL. */
+const char *mc_query(const mc_req *mr, const char *name);
+/* A safe in-site return path from user input ("/..." but not "//", no
+ * scheme, no backslash, no CR/LF), or NULL. */
+const char *mc_safe_return(apr_pool_t *p, const char *target);
+/* 1 when the account holds role (any scope) / role with scope. */
+int mc_has_role(const mc_req *mr, const char *role);
+int mc_has_role_scoped(const mc_req *mr, const char *role, const char *scope);
+/* The court's display name (MoCourtsCourtName). */
+const char *mc_court_name(const mc_req *mr);
+
+/* Append an audit row (UTC time, account, actor, client IP); never pass a
+ * secret in detail. */
+apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
+                      const char *detail);
+/* Render the text template <plugin templates>/<file> with v for an e-mail body. */
+const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
+
+/* Passwords under the site's policy and cost. mc_password_check: NULL when
+ * acceptable, else a sentence for the user. mc_password_make: hash with the
+ * per-process concurrency cap (APR_EAGAIN when the wait was too long). */
+const char *mc_password_check(const mc_req *mr, const char *pw, const char *username);
+const char *mc_password_rules(const mc_req *mr);
+apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash);
+
+/* Sessions: a new token for the current session (privilege change), and
+ * ending every session of an account (password reset, disable, removal). */
+apr_status_t mc_session_rotate(mc_req *mr);
+apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
+
+#endif /* MOCOURTS_H */
