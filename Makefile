@@ -57,10 +57,10 @@ $(BUILD)/mod_mocourts.so: $(MOD_OBJ) $(LIB_OBJ)
 
 # A plugin: every .c in plugins/<name>/, linked without the library.
 .SECONDEXPANSION:
-$(BUILD)/mod_mocourts_%.so: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard plugins/$$*/*.c))
+$(BUILD)/mod_mocourts_%.so: $$(foreach f,$$(wildcard plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
 	$(CC) -shared -o $@ $^ -Wl,-z,relro
 
-$(BUILD)/test_plugin_%.so: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tests/plugins/$$*/*.c))
+$(BUILD)/test_plugin_%.so: $$(foreach f,$$(wildcard tests/plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
 	$(CC) -shared -o $@ $^
 
 $(BUILD)/mocourts-admin: $(ADMIN_OBJ) $(BUILD)/libmc.a

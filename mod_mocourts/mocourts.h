@@ -9,7 +9,7 @@
  *     };
  *     static const mc_plugin casetrack = {
  *         MC_ABI_MAJOR, MC_ABI_MINOR, "casetrack", "1.0.0", routes,
- *         "casetrack", 3, "casetrack", NULL
+ *         "casetrack", 3, "casetrack", NULL, NULL
  *     };
  *     static void register_hooks(apr_pool_t *p) { MC_PLUGIN_REGISTER(p, &casetrack); }
  *
@@ -25,9 +25,9 @@
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
 
-#include "ap_provider.h"
-#include "http_config.h"
 #include "httpd.h"
+#include "http_config.h"
+#include "ap_provider.h"
 
 #include "mc_db.h"
 #include "mc_outbox.h"
@@ -68,6 +68,14 @@ typedef struct mc_route {
     unsigned flags;
 } mc_route;
 
+/* A link in the site navigation, shown to those who may follow it. */
+typedef struct mc_nav {
+    const char *label;
+    const char *path; /* mount-relative */
+    mc_access access;
+    const char *role; /* for MC_ACCESS_ROLE */
+} mc_nav;
+
 typedef struct mc_plugin {
     unsigned abi_major; /* MC_ABI_MAJOR: always first, never moves */
     unsigned abi_minor; /* MC_ABI_MINOR */
@@ -79,6 +87,7 @@ typedef struct mc_plugin {
     const char *templates;  /* folder under the templates directories */
     /* Optional: called once per child process after the pool exists. */
     apr_status_t (*child_init)(apr_pool_t *pchild, server_rec *s);
+    const mc_nav *nav; /* terminated by an entry with label NULL; may be NULL */
 } mc_plugin;
 
 /* The logged-on account of a request. */

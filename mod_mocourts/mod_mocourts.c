@@ -1,0 +1,166 @@
+/* mod_mocourts.c: the module record and the start-up hooks of the core. */
+#define MC_MODULE_MAIN
+#include "mod_mocourts_private.h"
+
+#include "ap_mpm.h"
+#include "http_core.h"
+#include "http_main.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_mutex.h"
+
+#include "mc_log.h"
+#include "mc_migrate.h"
+
+#include <libxml/parser.h>
+
+/* The library logs through httpd's error log. */
+static server_rec *log_server;
+
+static void log_to_httpd(void *baton, int level, const char *file, int line, const char *fmt,
+                         va_list ap)
+{
+    char buf[2048];
+    apr_vsnprintf(buf, sizeof(buf), fmt, ap);
+    ap_log_error(file, line, APLOG_MODULE_INDEX, level, 0, log_server, "%s", buf);
+}
+
+static int mc_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    return ap_mutex_register(pconf, MC_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS
+               ? OK
+               : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* Check the schema: the module refuses to start on a database older than
+ * the core and the mounted plugins need. An unreachable database is only a
+ * warning: pages answer 503 until it is back. */
+static int check_schema(apr_pool_t *ptemp, server_rec *s, mc_srv_conf *c)
+{
+    mc_db *db;
+    const char *err;
+    apr_status_t rv;
+    int i, cur, need;
+
+    if ((rv = mc_pool_open_own(ptemp, &db, &err)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     MCLOGNO(0101) "database not reachable at start-up (%s); pages will answer "
+                                   "503 until it is",
+                     err);
+        return OK;
+    }
+    for (i = -1; i < c->mounts->nelts; i++) {
+        const char *comp = "core";
+        if (i >= 0) {
+            const mc_plugin *pl = APR_ARRAY_IDX(c->mounts, i, mc_mount).plugin;
+            if (!pl->component || pl->schema_version <= 0)
+                continue;
+            comp = pl->component;
+            need = pl->schema_version;
+        }
+        else {
+            need = mc_migrate_available(ptemp, c->sqldir, "core");
+        }
+        cur = mc_migrate_current(db, ptemp, comp, &rv);
+        if (cur < 0) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                         MCLOGNO(0102) "could not read the schema version of '%s': %s", comp,
+                         mc_db_error(db));
+            break;
+        }
+        if (cur < need) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         MCLOGNO(0103) "the database schema of '%s' is at version %d but this "
+                                       "server needs version %d: run 'mocourts-admin migrate' "
+                                       "first",
+                         comp, cur, need);
+            mc_db_close(db);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    mc_db_close(db);
+    return OK;
+}
+
+static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    mc_srv_conf *c = mc_conf_get();
+    const char *err;
+    apr_status_t rv;
+
+    log_server = s;
+    mc_log_set(log_to_httpd, NULL);
+    if (!c || (c->mounts->nelts == 0 && !c->db.user && !c->base_url)) {
+        /* Loaded but not configured: stay out of the way. */
+        return OK;
+    }
+    if ((err = mc_conf_finish(pconf, c))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0104) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (mc_crypto_init() != APR_SUCCESS || mc_db_library_init() != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     MCLOGNO(0105) "libsodium or the MariaDB library failed to start");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    xmlInitParser();
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK; /* the first, trial pass */
+    if ((rv = mc_session_post_config(pconf, ptemp, s)) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if ((rv = mc_delivery_post_config(pconf, s)) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if (!mc_mount_of("logon"))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     MCLOGNO(0106) "the logon plugin is not mounted: add <Location /account> "
+                                   "MoCourtsMount logon </Location>");
+    ap_add_version_component(pconf, "mod_mocourts/" MC_VERSION);
+    return check_schema(ptemp, s, c);
+}
+
+static void mc_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    mc_srv_conf *c = mc_conf_get();
+    int i;
+    if (!c || !c->base_url)
+        return;
+    if (mc_pool_child_init(pchild, s) != APR_SUCCESS ||
+        mc_session_child_init(pchild, s) != APR_SUCCESS ||
+        mc_hash_child_init(pchild, s) != APR_SUCCESS ||
+        mc_render_child_init(pchild, s) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     MCLOGNO(0107) "could not set up the process; pages will fail");
+        return;
+    }
+    for (i = 0; i < c->mounts->nelts; i++) {
+        const mc_plugin *pl = APR_ARRAY_IDX(c->mounts, i, mc_mount).plugin;
+        if (pl->child_init && pl->child_init(pchild, s) != APR_SUCCESS)
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         MCLOGNO(0108) "plugin '%s' failed to start in this process", pl->name);
+    }
+}
+
+static void mc_register_hooks(apr_pool_t *p)
+{
+    MC_PLUGIN_REGISTER(p, &mc_logon_plugin);
+    ap_hook_pre_config(mc_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mc_dispatch_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    mc_authz_register(p);
+}
+
+AP_DECLARE_MODULE(mocourts) = {
+    STANDARD20_MODULE_STUFF,
+    mc_create_dir_conf,
+    mc_merge_dir_conf,
+    mc_create_srv_conf,
+    NULL,
+    mc_cmds,
+    mc_register_hooks,
+#if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
+    AP_MODULE_FLAG_NONE
+#endif
+};

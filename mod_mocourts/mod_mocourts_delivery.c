@@ -1,0 +1,102 @@
+/* mod_mocourts_delivery.c: outbox delivery in a mod_watchdog singleton.
+ *
+ * Why the watchdog rather than cron: a court that adds our modules gets
+ * delivery with no other moving part, and the singleton runs in one child of
+ * this node at a time. Several nodes may each run one: rows are claimed with
+ * FOR UPDATE SKIP LOCKED (mc_outbox_deliver), so no notice is sent twice.
+ * `mocourts-admin deliver` is the same code for sites that set
+ * MoCourtsDelivery Off and prefer a timer. */
+#include "mod_mocourts_private.h"
+
+#include "apr_strings.h"
+#include "mod_watchdog.h"
+
+#define WATCHDOG_NAME "mocourts-outbox"
+
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *wd_get;
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *wd_register;
+
+typedef struct worker {
+    server_rec *s;
+    apr_pool_t *pool; /* the watchdog thread's own */
+    mc_db *db;
+    mc_delivery_conf dc;
+} worker;
+
+static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
+{
+    worker *w = data;
+    mc_srv_conf *c = mc_conf_get();
+    const char *err;
+    apr_status_t rv;
+    int sent = 0, failed = 0;
+
+    if (state == AP_WATCHDOG_STATE_STARTING) {
+        apr_pool_create(&w->pool, NULL);
+        w->dc.smtp_host = c->smtp_host;
+        w->dc.smtp_port = c->smtp_port;
+        w->dc.smtp_timeout = 30;
+        w->dc.mail_from = c->mail_from;
+        w->dc.mail_from_name = c->court_name;
+        w->dc.gateway = c->gateway;
+        w->dc.worker = apr_psprintf(w->pool, "%s:%" APR_PID_T_FMT, w->s->server_hostname,
+                                    getpid());
+        w->dc.max_attempts = 8;
+        w->dc.batch = 20;
+        return APR_SUCCESS;
+    }
+    if (state == AP_WATCHDOG_STATE_STOPPING) {
+        if (w->db)
+            mc_db_close(w->db);
+        w->db = NULL;
+        if (w->pool)
+            apr_pool_destroy(w->pool);
+        w->pool = NULL;
+        return APR_SUCCESS;
+    }
+    if (!w->db) {
+        if (mc_pool_open_own(w->pool, &w->db, &err) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, w->s,
+                         MCLOGNO(0801) "outbox: database not reachable: %s", err);
+            w->db = NULL;
+            return APR_SUCCESS;
+        }
+    }
+    rv = mc_outbox_deliver(w->db, pool, &w->dc, &sent, &failed);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
+                     MCLOGNO(0802) "outbox: delivery round failed: %s", mc_db_error(w->db));
+        if (mc_db_broken(w->db)) {
+            mc_db_close(w->db);
+            w->db = NULL;
+        }
+    }
+    else if (sent || failed)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                     MCLOGNO(0803) "outbox: sent %d, failed %d", sent, failed);
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    mc_srv_conf *c = mc_conf_get();
+    ap_watchdog_t *wd;
+    worker *w;
+    apr_status_t rv;
+
+    if (!c->delivery)
+        return APR_SUCCESS;
+    wd_get = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    wd_register = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    if (!wd_get || !wd_register) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     MCLOGNO(0804) "MoCourtsDelivery On needs mod_watchdog; load it, or set "
+                                   "MoCourtsDelivery Off and run 'mocourts-admin deliver'");
+        return APR_EGENERAL;
+    }
+    if ((rv = wd_get(&wd, WATCHDOG_NAME, 0, 1, pconf)) != APR_SUCCESS)
+        return rv;
+    w = apr_pcalloc(pconf, sizeof(*w));
+    w->s = s;
+    return wd_register(wd, c->delivery_interval, w, deliver_tick);
+}

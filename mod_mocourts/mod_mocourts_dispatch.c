@@ -1,0 +1,367 @@
+/* mod_mocourts_dispatch.c: routes a request under a mount to its plugin's
+ * handler, after the session, access, body and anti-CSRF checks. */
+#include "mod_mocourts_private.h"
+
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "mc_form.h"
+
+#define MAX_FORM_BODY (256 * 1024)
+
+/* Match path against pattern ("/case/:id"); captures go into params. */
+static int route_match(apr_pool_t *p, const char *pattern, const char *path, apr_table_t *params)
+{
+    while (*pattern == '/' && *path == '/') {
+        const char *pe = pattern + 1, *se = path + 1;
+        while (*pe && *pe != '/')
+            pe++;
+        while (*se && *se != '/')
+            se++;
+        if (pattern[1] == ':') {
+            if (se == path + 1)
+                return 0; /* an empty parameter */
+            apr_table_setn(params, apr_pstrndup(p, pattern + 2, pe - pattern - 2),
+                           apr_pstrndup(p, path + 1, se - path - 1));
+        }
+        else if (pe - pattern != se - path || strncmp(pattern, path, pe - pattern))
+            return 0;
+        pattern = pe;
+        path = se;
+    }
+    /* "/x" matches "/x" and "/x/"; "/" matches "/" and "". */
+    if (!strcmp(path, "/"))
+        path = "";
+    if (!strcmp(pattern, "/"))
+        pattern = "";
+    return !*pattern && !*path;
+}
+
+void mc_security_headers(request_rec *r)
+{
+    apr_table_t *h = r->err_headers_out;
+    apr_table_setn(h, "Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "
+                   "'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+    apr_table_setn(h, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(h, "X-Frame-Options", "DENY");
+    apr_table_setn(h, "Referrer-Policy", "same-origin");
+    apr_table_setn(h, "Cache-Control", "no-store");
+    apr_table_setn(h, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
+const char *mc_csrf_value(request_rec *r, mc_session *sess)
+{
+    mc_rstate *st = mc_rstate_of(r);
+    const char *name, *v;
+    if (sess)
+        return sess->csrf;
+    if (st->pre_csrf)
+        return st->pre_csrf;
+    name = mc_cookie_name("csrf", r->pool);
+    v = mc_cookie_read(r, name);
+    if (!v || !mc_token_syntax_ok(v)) {
+        v = mc_token_new(r->pool);
+        mc_cookie_set(r, name, v, -1);
+    }
+    return st->pre_csrf = v;
+}
+
+const char *mc_logon_url(apr_pool_t *p, const char *return_to)
+{
+    const mc_mount *m = mc_mount_of("logon");
+    const char *base = apr_pstrcat(p, m ? m->path : "/account", "/logon", NULL);
+    return return_to ? apr_pstrcat(p, base, "?return=", mc_form_encode(p, return_to), NULL)
+                     : base;
+}
+
+/* Is this POST from our own pages? Sec-Fetch-Site and Origin first, then
+ * the token (session's, or the pre-session cookie's). */
+static const char *csrf_refusal(request_rec *r, mc_req *mr, mc_session *sess)
+{
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *sent, *want;
+    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+        return "Sec-Fetch-Site is not same-origin";
+    if (origin && strcasecmp(origin, mc_conf_get()->base_origin))
+        return "Origin is another site";
+    sent = apr_table_get(mr->form, MC_CSRF_FIELD);
+    if (!sent)
+        return "no anti-CSRF token";
+    want = sess ? sess->csrf : mc_cookie_read(r, mc_cookie_name("csrf", r->pool));
+    if (!want || !mc_ct_streq(sent, want))
+        return "wrong anti-CSRF token";
+    return NULL;
+}
+
+static int read_form(request_rec *r, apr_table_t *form)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    apr_off_t len = 0;
+    char *buf;
+    long got;
+    int rc;
+
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+        return HTTP_UNSUPPORTED_MEDIA_TYPE;
+    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK)
+        return rc;
+    if (r->remaining > MAX_FORM_BODY)
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    if (!ap_should_client_block(r))
+        return OK;
+    buf = apr_palloc(r->pool, MAX_FORM_BODY + 1);
+    while ((got = ap_get_client_block(r, buf + len, MAX_FORM_BODY + 1 - len)) > 0) {
+        len += got;
+        if (len > MAX_FORM_BODY)
+            return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    if (got < 0)
+        return HTTP_BAD_REQUEST;
+    if (mc_form_parse(r->pool, buf, (apr_size_t)len, form) != APR_SUCCESS)
+        return HTTP_BAD_REQUEST;
+    return OK;
+}
+
+static int allowed(const mc_account *a, mc_access access, const char *role)
+{
+    int i;
+    if (access == MC_ACCESS_ANON)
+        return 1;
+    if (!a)
+        return 0;
+    if (access == MC_ACCESS_ACCOUNT)
+        return 1;
+    for (i = 0; i < a->roles->nelts; i++) {
+        const char *have = APR_ARRAY_IDX(a->roles, i, const char *);
+        size_t n = strlen(role);
+        if (!strncmp(have, role, n) && (have[n] == '\0' || have[n] == ':'))
+            return 1;
+    }
+    return 0;
+}
+
+int mc_nav_allowed(const mc_account *a, const mc_nav *n)
+{
+    return allowed(a, n->access, n->role);
+}
+
+static int finish(mc_req *mr, int rc)
+{
+    request_rec *r = mr->r;
+    if (rc == OK || rc == DECLINED || rc == HTTP_SERVICE_UNAVAILABLE || r->sent_bodyct)
+        return rc;
+    if (rc == HTTP_NOT_FOUND)
+        return mc_message(mr, rc, "Page not found", "There is no such page.");
+    if (rc == HTTP_FORBIDDEN)
+        return mc_message(mr, rc, "Not allowed", "You do not have access to this page.");
+    if (rc == HTTP_BAD_REQUEST)
+        return mc_message(mr, rc, "Bad request", "The request could not be understood.");
+    if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE)
+        return mc_message(mr, rc, "Too large", "What you sent is larger than this page accepts.");
+    if (rc == HTTP_INTERNAL_SERVER_ERROR)
+        return mc_message(mr, rc, "Something went wrong",
+                          "The court's system could not complete this request. Nothing was "
+                          "changed. Please try again later.");
+    return rc;
+}
+
+int mc_dispatch_handler(request_rec *r)
+{
+    mc_dir_conf *dc = ap_get_module_config(r->per_dir_config, &mocourts_module);
+    const mc_route *rt, *path_hit = NULL;
+    apr_table_t *params;
+    const char *path, *why;
+    mc_session *sess = NULL;
+    mc_req *mr;
+    apr_status_t rv;
+    int rc;
+
+    if (!dc || !dc->mount || r->main || !mc_conf_get()->base_url)
+        return DECLINED;
+    path = r->uri;
+    if (strncmp(path, dc->mount->path, strlen(dc->mount->path)))
+        return DECLINED;
+    path += strlen(dc->mount->path);
+    if (*path && *path != '/')
+        return DECLINED;
+    params = apr_table_make(r->pool, 4);
+    for (rt = dc->mount->plugin->routes; rt && rt->method; rt++) {
+        apr_table_clear(params);
+        if (!route_match(r->pool, rt->pattern, path, params))
+            continue;
+        path_hit = rt;
+        if (!strcmp(rt->method, r->method) ||
+            (r->method_number == M_GET && !strcmp(rt->method, "GET")))
+            break;
+    }
+    if (!rt || !rt->method) {
+        if (!path_hit)
+            return DECLINED;
+        r->allowed = 0;
+        for (rt = dc->mount->plugin->routes; rt->method; rt++)
+            if (route_match(r->pool, rt->pattern, path, params))
+                r->allowed |= (AP_METHOD_BIT << ap_method_number_of(rt->method)) |
+                              (!strcmp(rt->method, "GET") ? (AP_METHOD_BIT << M_GET) : 0);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+
+    mc_security_headers(r);
+    mr = apr_pcalloc(r->pool, sizeof(*mr));
+    mr->r = r;
+    mr->plugin = dc->mount->plugin;
+    mr->route = rt;
+    mr->mount = dc->mount->path;
+    mr->params = params;
+    mr->query = apr_table_make(r->pool, 4);
+    mr->form = apr_table_make(r->pool, 8);
+    if (r->args && mc_form_parse(r->pool, r->args, strlen(r->args), mr->query) != APR_SUCCESS)
+        return HTTP_BAD_REQUEST;
+
+    if ((rv = mc_session_of(r, &sess)) != APR_SUCCESS) {
+        if (rv == MC_DB_ELOST)
+            return mc_unavailable(r);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCLOGNO(0401) "session lookup failed");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (sess && !strcmp(sess->stage, "full"))
+        mr->account = &sess->account;
+    mr->vars = mc_layout_vars(r, sess, mr->plugin);
+
+    if (!allowed(mr->account, rt->access, rt->role)) {
+        if (!mr->account) {
+            const char *back = r->method_number == M_GET
+                                   ? (r->args ? apr_pstrcat(r->pool, r->uri, "?", r->args, NULL)
+                                              : r->uri)
+                                   : NULL;
+            return mc_redirect(mr, mc_logon_url(r->pool, back));
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MCLOGNO(0402) "account %lld lacks role %s for %s", mr->account->id,
+                      rt->role ? rt->role : "-", r->uri);
+        return finish(mr, HTTP_FORBIDDEN);
+    }
+
+    if (r->method_number == M_POST && !(rt->flags & MC_ROUTE_RAW_BODY)) {
+        if ((rc = read_form(r, mr->form)) != OK)
+            return finish(mr, rc);
+    }
+    if (r->method_number != M_GET && !(rt->flags & MC_ROUTE_NO_CSRF) &&
+        !(rt->flags & MC_ROUTE_RAW_BODY) && (why = csrf_refusal(r, mr, sess))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(0403) "form refused: %s", why);
+        return mc_message(mr, HTTP_FORBIDDEN, "This form has expired",
+                          "This form could not be accepted: it has expired or did not come "
+                          "from this site. Go back, reload the page and try again.");
+    }
+    return finish(mr, rt->handler(mr));
+}
+
+/* ---- helpers for plugins ---------------------------------------------------- */
+
+int mc_redirect(mc_req *mr, const char *path)
+{
+    request_rec *r = mr->r;
+    const char *to = *path == '/' ? path : mc_url(mr, path);
+    apr_table_setn(r->headers_out, "Location", to);
+    r->status = HTTP_SEE_OTHER;
+    ap_set_content_type(r, "text/plain; charset=utf-8");
+    ap_rputs("See other\n", r);
+    return OK;
+}
+
+const char *mc_url(const mc_req *mr, const char *path)
+{
+    if (!path || !*path)
+        return *mr->mount ? mr->mount : "/";
+    return apr_pstrcat(mr->r->pool, mr->mount, *path == '/' ? "" : "/", path, NULL);
+}
+
+const char *mc_public_url(const mc_req *mr, const char *path)
+{
+    return apr_pstrcat(mr->r->pool, mc_conf_get()->base_url, *path == '/' ? "" : "/", path,
+                       NULL);
+}
+
+const char *mc_field(const mc_req *mr, const char *name)
+{
+    return apr_table_get(mr->form, name);
+}
+
+const char *mc_query(const mc_req *mr, const char *name)
+{
+    return apr_table_get(mr->query, name);
+}
+
+const char *mc_safe_return(apr_pool_t *p, const char *t)
+{
+    const char *s;
+    if (!t || t[0] != '/' || t[1] == '/' || t[1] == '\\' || strlen(t) > 2000)
+        return NULL;
+    for (s = t; *s; s++)
+        if (*s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+            return NULL;
+    return apr_pstrdup(p, t);
+}
+
+int mc_has_role(const mc_req *mr, const char *role)
+{
+    return allowed(mr->account, MC_ACCESS_ROLE, role);
+}
+
+int mc_has_role_scoped(const mc_req *mr, const char *role, const char *scope)
+{
+    const char *want;
+    int i;
+    if (!mr->account)
+        return 0;
+    want = apr_pstrcat(mr->r->pool, role, ":", scope, NULL);
+    for (i = 0; i < mr->account->roles->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(mr->account->roles, i, const char *), want))
+            return 1;
+    return 0;
+}
+
+const char *mc_court_name(const mc_req *mr)
+{
+    return mc_conf_get()->court_name;
+}
+
+apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
+                        long long actor_id, const char *detail)
+{
+    char clean[501];
+    size_t i;
+    apr_cpystrn(clean, detail ? detail : "", sizeof(clean));
+    for (i = 0; clean[i]; i++)
+        if ((unsigned char)clean[i] < 0x20)
+            clean[i] = ' ';
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_audit (at, event, account_id, actor_id, client_ip, detail) "
+                      "VALUES (UTC_TIMESTAMP(), ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)",
+                      "siiss", event, account_id, actor_id, r->useragent_ip, clean);
+}
+
+apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
+                      const char *detail)
+{
+    return mc_audit_r(mr->r, db, event, account_id, mr->account ? mr->account->id : 0, detail);
+}
+
+const char *mc_password_check(const mc_req *mr, const char *pw, const char *username)
+{
+    return mc_policy_check(mc_conf_get()->policy, pw, username);
+}
+
+const char *mc_password_rules(const mc_req *mr)
+{
+    return mc_policy_describe(mc_conf_get()->policy);
+}
+
+apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash)
+{
+    return mc_hash_password(mr->r->pool, pw, hash);
+}

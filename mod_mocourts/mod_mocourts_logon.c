@@ -1,0 +1,605 @@
+/* mod_mocourts_logon.c: the core's "logon" plugin: Logon, Logoff, the
+ * forced password change of provisioned accounts (seed 000 steps 3-7), the
+ * e-mailed code for a new device, and the account's home page.
+ *
+ * Sessions move through stages: "password" (must change the password) and
+ * "device" (must enter the e-mailed code) allow only their own page; "full"
+ * is a logged-on account. Each step up gets a new token. */
+#include "mod_mocourts_private.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "mc_form.h"
+
+#include <ctype.h>
+
+#define T(page) "core/" page
+#define DEVICE_CODE_TTL 600 /* seconds; SECURITY.md: 10 minutes */
+#define DEVICE_CODE_TRIES 5
+#define DEVICE_CODES_PER_HOUR 5
+
+static const char MSG_BAD[] = "The username or password you entered is incorrect.";
+static const char MSG_LOCKED[] =
+    "This account is locked because of too many failed logon attempts. Wait 30 minutes and "
+    "try again, or contact the court's Help Desk.";
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static const char *trimmed(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (isspace((unsigned char)*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    return apr_pstrndup(p, s, e - s);
+}
+
+static const char *return_of(mc_req *mr)
+{
+    const char *ret = mc_field(mr, "return");
+    if (!ret)
+        ret = mc_query(mr, "return");
+    return mc_safe_return(mr->r->pool, ret);
+}
+
+static mc_session *current(mc_req *mr, const char *stage)
+{
+    mc_session *s = mc_rstate_of(mr->r)->session;
+    return s && (!stage || !strcmp(s->stage, stage)) ? s : NULL;
+}
+
+static const char *home_url(mc_req *mr)
+{
+    return mc_url(mr, "/");
+}
+
+/* Queue an e-mail to the account, rendered from a core text template. */
+static apr_status_t notify(mc_req *mr, mc_db *db, long long account_id, const char *email,
+                           const char *kind, const char *subject, const char *file, mc_vars *v)
+{
+    mc_notice n = {0};
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    n.account_id = account_id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = email;
+    n.subject = subject;
+    n.kind = kind;
+    if (!(n.body = mc_text(mr, file, v)))
+        return APR_EGENERAL;
+    return mc_outbox_add(db, &n, NULL);
+}
+
+/* ---- Logon ------------------------------------------------------------------ */
+
+static int logon_form(mc_req *mr, int status, const char *error, const char *ident)
+{
+    const char *ret = return_of(mr);
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (ident)
+        mc_vars_set(mr->vars, "ident", ident);
+    if (ret)
+        mc_vars_set(mr->vars, "return", ret);
+    if (mc_query(mr, "reset"))
+        mc_vars_set(mr->vars, "notice", "Password has been successfully reset");
+    else if (mc_query(mr, "logoff"))
+        mc_vars_set(mr->vars, "notice", "You have logged off.");
+    else if (mc_query(mr, "expired"))
+        mc_vars_set(mr->vars, "notice", "Your session has ended. Please log on again.");
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/logon"));
+    return mc_render(mr, status, "logon.html", "Logon");
+}
+
+static int logon_get(mc_req *mr)
+{
+    if (mr->account)
+        return mc_redirect(mr, return_of(mr) ? return_of(mr) : home_url(mr));
+    return logon_form(mr, HTTP_OK, NULL, NULL);
+}
+
+static apr_status_t find_account(apr_pool_t *p, mc_db *db, const char *ident, mc_found *f)
+{
+    mc_dbres *res;
+    apr_status_t rv;
+    static const char cols[] =
+        "SELECT id, password_hash, status, must_change_password, email, username FROM "
+        "mc_account WHERE ";
+    memset(f, 0, sizeof(*f));
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "username = ?", NULL), "s", ident);
+    if (rv == APR_SUCCESS && res->nrows == 0 && strchr(ident, '@'))
+        rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "email = ? LIMIT 2", NULL), "s",
+                         ident);
+    if (rv != APR_SUCCESS || res->nrows != 1)
+        return rv;
+    f->id = mc_dbres_int(res, 0, 0);
+    f->hash = mc_dbres_get(res, 0, 1);
+    f->status = mc_dbres_get(res, 0, 2);
+    f->must_change = (int)mc_dbres_int(res, 0, 3);
+    f->email = mc_dbres_get(res, 0, 4);
+    f->username = mc_dbres_get(res, 0, 5);
+    return APR_SUCCESS;
+}
+
+/* Count a failure; *locked_now when it locked the subject. */
+static apr_status_t count_failure(mc_db *db, const char *subject, int *locked_now)
+{
+    mc_srv_conf *c = mc_conf_get();
+    long long secs = apr_time_sec(c->lockout_time), n = 0;
+    apr_status_t rv;
+    *locked_now = 0;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "DELETE FROM mc_logon_throttle WHERE subject = ? AND ((locked_until IS NOT "
+                    "NULL AND locked_until <= UTC_TIMESTAMP()) OR (locked_until IS NULL AND "
+                    "first_failure < UTC_TIMESTAMP() - INTERVAL ? SECOND))",
+                    "si", subject, secs);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "INSERT INTO mc_logon_throttle (subject, failures, first_failure) "
+                        "VALUES (?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE failures = "
+                        "failures + 1",
+                        "s", subject);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, &n, NULL,
+                        "UPDATE mc_logon_throttle SET locked_until = UTC_TIMESTAMP() + INTERVAL "
+                        "? SECOND WHERE subject = ? AND failures >= ? AND locked_until IS NULL",
+                        "isi", secs, subject, (long long)c->lockout_failures);
+    *locked_now = n == 1;
+    return rv;
+}
+
+apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const char *pw,
+                             mc_found *f, mc_logon_result *result)
+{
+    const char *subject;
+    mc_dbres *res;
+    apr_status_t rv;
+    int ok, locked_now;
+
+    if ((rv = find_account(r->pool, db, ident, f)) != APR_SUCCESS)
+        return rv;
+    /* Failures count per account, or per typed name when none matches, so
+     * unknown names lock exactly like real ones. */
+    subject = f->id ? apr_psprintf(r->pool, "account:%lld", f->id)
+                    : apr_pstrcat(r->pool, "name:", ident, NULL);
+    if (!f->id)
+        ap_str_tolower((char *)subject);
+    subject = mc_sha256_hex(r->pool, subject, strlen(subject));
+    rv = mc_db_query(db, r->pool, &res,
+                     "SELECT 1 FROM mc_logon_throttle WHERE subject = ? AND locked_until > "
+                     "UTC_TIMESTAMP()",
+                     "s", subject);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows > 0) {
+        *result = MC_LOGON_LOCKED;
+        return mc_audit_r(r, db, "logon-locked", f->id, 0, "refused while locked");
+    }
+    if (f->id && strlen(pw) <= MC_PASSWORD_MAX_BYTES)
+        ok = mc_verify_password(f->hash, pw);
+    else {
+        mc_verify_dummy(pw);
+        ok = 0;
+    }
+    if (ok < 0) {
+        *result = MC_LOGON_BUSY;
+        return APR_SUCCESS;
+    }
+    if (!ok) {
+        if ((rv = count_failure(db, subject, &locked_now)) != APR_SUCCESS)
+            return rv;
+        mc_audit_r(r, db, "logon-failed", f->id, 0, f->id ? "wrong password" : "unknown username");
+        if (locked_now)
+            mc_audit_r(r, db, "lockout", f->id, 0, "too many failed logons");
+        *result = locked_now ? MC_LOGON_LOCKED : MC_LOGON_BAD;
+        return APR_SUCCESS;
+    }
+    *result = MC_LOGON_OK;
+    rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s",
+                    subject);
+    if (rv == APR_SUCCESS && mc_password_needs_rehash(f->hash, &mc_conf_get()->cost)) {
+        const char *h;
+        if (mc_hash_password(r->pool, pw, &h) == APR_SUCCESS &&
+            (rv = mc_db_exec(db, NULL, NULL,
+                             "UPDATE mc_account SET password_hash = ? WHERE id = ?", "si", h,
+                             f->id)) == APR_SUCCESS)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MCLOGNO(0601) "password of account %lld rehashed at the new cost",
+                          f->id);
+    }
+    return rv;
+}
+
+static int known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv)
+{
+    const char *tok = mc_cookie_read(mr->r, mc_cookie_name("device", mr->r->pool));
+    const char *hash;
+    long long n = 0;
+    *rv = APR_SUCCESS;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return 0;
+    hash = mc_sha256_hex(mr->r->pool, tok, strlen(tok));
+    *rv = mc_db_exec(db, &n, NULL,
+                     "UPDATE mc_device SET last_used = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                     "device_hash = ?",
+                     "is", id, hash);
+    return n == 1;
+}
+
+/* A new device code for the session's account, e-mailed through the outbox. */
+static apr_status_t send_device_code(mc_req *mr, mc_db *db, mc_session *s, const char *email)
+{
+    const char *code = mc_random_digits(mr->r->pool, 6);
+    mc_vars *v = mc_vars_make(mr->r->pool, NULL);
+    apr_status_t rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                    "purpose = 'device' AND used_at IS NULL",
+                    "i", s->account.id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "INSERT INTO mc_code (account_id, purpose, code_hash, bound_to, "
+                        "created_at, expires_at) VALUES (?, 'device', ?, ?, UTC_TIMESTAMP(), "
+                        "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+                        "issi", s->account.id, mc_sha256_hex(mr->r->pool, code, strlen(code)),
+                        s->token_hash, (long long)DEVICE_CODE_TTL);
+    if (rv != APR_SUCCESS)
+        return rv;
+    mc_vars_set(v, "code", code);
+    mc_vars_setf(v, "minutes", "%d", DEVICE_CODE_TTL / 60);
+    mc_vars_set(v, "username", s->account.username);
+    return notify(mr, db, s->account.id, email, "device-code", "Your verification code",
+                  "device-code.txt", v);
+}
+
+static int logon_post(mc_req *mr)
+{
+    const char *ident = trimmed(mr->r->pool, mc_field(mr, "username"));
+    const char *pw = mc_field(mr, "password");
+    const char *ret = return_of(mr), *stage = "full", *next;
+    mc_logon_result result;
+    mc_db *db;
+    mc_session *s;
+    mc_found f;
+    apr_status_t rv;
+
+    if (!*ident || !pw || !*pw)
+        return logon_form(mr, HTTP_OK, "Enter your username or e-mail address and your password.",
+                          ident);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_logon_verify(mr->r, db, ident, pw, &f, &result)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (result == MC_LOGON_BUSY) {
+        apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
+        return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                          "Many people are logging on right now. Please try again in a moment.");
+    }
+    if (result != MC_LOGON_OK)
+        return logon_form(mr, HTTP_OK, result == MC_LOGON_LOCKED ? MSG_LOCKED : MSG_BAD, ident);
+    if (!strcmp(f.status, "disabled")) {
+        mc_audit(mr, db, "logon-disabled", f.id, "account disabled");
+        return logon_form(mr, HTTP_OK,
+                          "Your account has been disabled. Please contact the court's Security "
+                          "unit.",
+                          ident);
+    }
+    if (!strcmp(f.status, "pending")) {
+        mc_vars_set(mr->vars, "unverified", "1");
+        return logon_form(mr, HTTP_OK,
+                          "Your e-mail address has not been verified yet. Click the link in "
+                          "the e-mail we sent you, then log on.",
+                          ident);
+    }
+    if (f.must_change)
+        stage = "password";
+    else if (mc_conf_get()->device_code && !known_device(mr, db, f.id, &rv)) {
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        stage = "device";
+    }
+    if (current(mr, NULL) && (rv = mc_session_end(mr->r, db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_db_begin(db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_session_create(mr->r, db, f.id, stage, &s);
+    if (rv == APR_SUCCESS && !strcmp(stage, "device"))
+        rv = send_device_code(mr, db, s, f.email);
+    if (rv == APR_SUCCESS && !strcmp(stage, "full"))
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                        f.id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, !strcmp(stage, "full") ? "logon" : "logon-step", f.id, stage);
+    if (rv != APR_SUCCESS || (rv = mc_db_commit(db)) != APR_SUCCESS) {
+        mc_db_rollback(db);
+        mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
+        return mc_fail(mr, rv);
+    }
+    if (!strcmp(stage, "full"))
+        next = ret ? ret : home_url(mr);
+    else
+        next = mc_url(mr, !strcmp(stage, "password") ? "/password" : "/device");
+    if (ret && strcmp(stage, "full"))
+        next = apr_pstrcat(mr->r->pool, next, "?return=", mc_form_encode(mr->r->pool, ret), NULL);
+    return mc_redirect(mr, next);
+}
+
+/* ---- Logoff ----------------------------------------------------------------- */
+
+static int logoff_post(mc_req *mr)
+{
+    mc_session *s = current(mr, NULL);
+    mc_db *db;
+    apr_status_t rv;
+    if (s) {
+        if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        mc_audit(mr, db, "logoff", s->account.id, "");
+        if ((rv = mc_session_end(mr->r, db)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+    }
+    return mc_redirect(mr, mc_url(mr, "/logon?logoff=1"));
+}
+
+/* ---- forced password change (seed 000 steps 5-7) ---------------------------- */
+
+static int password_form(mc_req *mr, int status, const char *error)
+{
+    const char *ret = return_of(mr);
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (ret)
+        mc_vars_set(mr->vars, "return", ret);
+    mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/password"));
+    return mc_render(mr, status, "password.html", "Change Password");
+}
+
+static int password_get(mc_req *mr)
+{
+    if (!current(mr, "password"))
+        return mc_redirect(mr, mc_url(mr, "/logon"));
+    return password_form(mr, HTTP_OK, NULL);
+}
+
+static int password_post(mc_req *mr)
+{
+    mc_session *s = current(mr, "password");
+    const char *pw = mc_field(mr, "new_password"), *again = mc_field(mr, "verify_password");
+    const char *why, *hash, *old;
+    mc_dbres *res;
+    mc_db *db;
+    mc_vars *v;
+    apr_status_t rv;
+
+    if (!s)
+        return mc_redirect(mr, mc_url(mr, "/logon"));
+    if (!pw || !*pw || !again || !*again)
+        return password_form(mr, HTTP_OK, "Enter your new password twice.");
+    if (strcmp(pw, again))
+        return password_form(mr, HTTP_OK, "The new password and its verification do not match.");
+    if ((why = mc_password_check(mr, pw, s->account.username)))
+        return password_form(mr, HTTP_OK, why);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
+                     "i", s->account.id);
+    if (rv != APR_SUCCESS || res->nrows != 1)
+        return mc_fail(mr, rv ? rv : MC_DB_EFAIL);
+    old = mc_dbres_get(res, 0, 0);
+    if (mc_verify_password(old, pw) == 1)
+        return password_form(mr, HTTP_OK,
+                             "Your new password must be different from your current password.");
+    if ((rv = mc_hash_password(mr->r->pool, pw, &hash)) != APR_SUCCESS)
+        return rv == APR_EAGAIN ? mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                                             "The system is busy. Please try again in a moment.")
+                                : HTTP_INTERNAL_SERVER_ERROR;
+    v = mc_vars_make(mr->r->pool, NULL);
+    mc_vars_set(v, "username", s->account.username);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
+                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
+                         "si", hash, s->account.id)) == APR_SUCCESS &&
+        (rv = notify(mr, db, s->account.id, s->account.email, "password-changed",
+                     "Your password was changed", "password-changed.txt", v)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "password-changed", s->account.id, "forced change")) ==
+            APR_SUCCESS &&
+        (rv = mc_session_end_all(mr, db, s->account.id)) == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    if (rv != APR_SUCCESS) {
+        mc_db_rollback(db);
+        return mc_fail(mr, rv);
+    }
+    mc_rstate_of(mr->r)->session = NULL;
+    mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
+    return mc_redirect(mr, mc_url(mr, "/logon?reset=1"));
+}
+
+/* ---- the new-device code ---------------------------------------------------- */
+
+static int device_form(mc_req *mr, int status, const char *error, const char *notice)
+{
+    const char *ret = return_of(mr);
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (notice)
+        mc_vars_set(mr->vars, "notice", notice);
+    if (ret)
+        mc_vars_set(mr->vars, "return", ret);
+    mc_vars_setf(mr->vars, "minutes", "%d", DEVICE_CODE_TTL / 60);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/device"));
+    mc_vars_set(mr->vars, "resend_action", mc_url(mr, "/device/resend"));
+    return mc_render(mr, status, "device.html", "Verify This Device");
+}
+
+static int device_get(mc_req *mr)
+{
+    if (!current(mr, "device"))
+        return mc_redirect(mr, mc_url(mr, "/logon"));
+    return device_form(mr, HTTP_OK, NULL, NULL);
+}
+
+static int device_post(mc_req *mr)
+{
+    mc_session *s = current(mr, "device");
+    const char *code = trimmed(mr->r->pool, mc_field(mr, "code")), *ret = return_of(mr);
+    const char *tok;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    long long id, attempts;
+
+    if (!s)
+        return mc_redirect(mr, mc_url(mr, "/logon"));
+    if (!*code)
+        return device_form(mr, HTTP_OK, "Enter the code from the e-mail.", NULL);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT id, code_hash, expires_at > UTC_TIMESTAMP(), attempts, used_at IS "
+                     "NULL FROM mc_code WHERE account_id = ? AND purpose = 'device' AND bound_to "
+                     "= ? ORDER BY id DESC LIMIT 1",
+                     "is", s->account.id, s->token_hash);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows == 0 || !mc_dbres_int(res, 0, 4))
+        return device_form(mr, HTTP_OK,
+                           "This code is no longer valid. Select \"Send a new code\".", NULL);
+    id = mc_dbres_int(res, 0, 0);
+    attempts = mc_dbres_int(res, 0, 3);
+    if (!mc_dbres_int(res, 0, 2))
+        return device_form(mr, HTTP_OK, "This code has expired. Select \"Send a new code\".",
+                           NULL);
+    if (attempts >= DEVICE_CODE_TRIES)
+        return device_form(mr, HTTP_OK,
+                           "Too many wrong codes were entered. Select \"Send a new code\".", NULL);
+    if (!mc_ct_streq(mc_sha256_hex(mr->r->pool, code, strlen(code)), mc_dbres_get(res, 0, 1))) {
+        mc_db_exec(db, NULL, NULL, "UPDATE mc_code SET attempts = attempts + 1 WHERE id = ?", "i",
+                   id);
+        mc_audit(mr, db, "device-code-wrong", s->account.id, "");
+        return device_form(mr, HTTP_OK,
+                           attempts + 1 >= DEVICE_CODE_TRIES
+                               ? "Too many wrong codes were entered. Select \"Send a new code\"."
+                               : "The code you entered is not correct.",
+                           NULL);
+    }
+    tok = mc_token_new(mr->r->pool);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, &attempts, NULL,
+                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
+                         "IS NULL",
+                         "i", id)) == APR_SUCCESS &&
+        attempts == 1 &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_device (account_id, device_hash, created_at, last_used) "
+                         "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                         "is", s->account.id, mc_sha256_hex(mr->r->pool, tok, strlen(tok)))) ==
+            APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                         s->account.id)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "logon", s->account.id, "new device confirmed")) == APR_SUCCESS &&
+        (rv = mc_session_promote(mr, "full")) == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    if (rv != APR_SUCCESS || attempts != 1) {
+        mc_db_rollback(db);
+        if (rv == APR_SUCCESS)
+            return device_form(mr, HTTP_OK,
+                               "This code is no longer valid. Select \"Send a new code\".", NULL);
+        return mc_fail(mr, rv);
+    }
+    mc_cookie_set(mr->r, mc_cookie_name("device", mr->r->pool), tok, 400L * 24 * 3600);
+    return mc_redirect(mr, ret ? ret : home_url(mr));
+}
+
+static int device_resend(mc_req *mr)
+{
+    mc_session *s = current(mr, "device");
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    if (!s)
+        return mc_redirect(mr, mc_url(mr, "/logon"));
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose = 'device' "
+                     "AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
+                     "i", s->account.id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (mc_dbres_int(res, 0, 0) >= DEVICE_CODES_PER_HOUR)
+        return device_form(mr, HTTP_OK,
+                           "Too many codes were sent in the last hour. Please wait and try "
+                           "again later.",
+                           NULL);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = send_device_code(mr, db, s, s->account.email)) == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    if (rv != APR_SUCCESS) {
+        mc_db_rollback(db);
+        return mc_fail(mr, rv);
+    }
+    return device_form(mr, HTTP_OK, NULL, "A new code was sent to your e-mail address.");
+}
+
+/* ---- home ------------------------------------------------------------------- */
+
+static int home_get(mc_req *mr)
+{
+    return mc_render(mr, HTTP_OK, "home.html", "Welcome");
+}
+
+/* The site's style sheet (templates/core/site.css, overridable). */
+static int css_get(mc_req *mr)
+{
+    mc_srv_conf *c = mc_conf_get();
+    const char *dirs[] = {c->templates_override, c->templates};
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t n;
+    char *buf;
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        const char *path;
+        if (!dirs[i])
+            continue;
+        path = apr_pstrcat(mr->r->pool, dirs[i], "/core/site.css", NULL);
+        if (apr_file_open(&f, path, APR_READ, 0, mr->r->pool) != APR_SUCCESS)
+            continue;
+        if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 1 << 20)
+            return HTTP_INTERNAL_SERVER_ERROR;
+        n = (apr_size_t)fi.size;
+        buf = apr_palloc(mr->r->pool, n + 1);
+        if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS)
+            return HTTP_INTERNAL_SERVER_ERROR;
+        apr_table_setn(mr->r->err_headers_out, "Cache-Control", "public, max-age=3600");
+        ap_set_content_type(mr->r, "text/css; charset=utf-8");
+        ap_set_content_length(mr->r, n);
+        if (!mr->r->header_only)
+            ap_rwrite(buf, (int)n, mr->r);
+        return OK;
+    }
+    return HTTP_NOT_FOUND;
+}
+
+static const mc_route routes[] = {
+    {"GET", "/assets/site.css", MC_ACCESS_ANON, NULL, css_get, 0},
+    {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
+    {"GET", "/logon", MC_ACCESS_ANON, NULL, logon_get, 0},
+    {"POST", "/logon", MC_ACCESS_ANON, NULL, logon_post, 0},
+    {"POST", "/logoff", MC_ACCESS_ANON, NULL, logoff_post, 0},
+    {"GET", "/password", MC_ACCESS_ANON, NULL, password_get, 0},
+    {"POST", "/password", MC_ACCESS_ANON, NULL, password_post, 0},
+    {"GET", "/device", MC_ACCESS_ANON, NULL, device_get, 0},
+    {"POST", "/device", MC_ACCESS_ANON, NULL, device_post, 0},
+    {"POST", "/device/resend", MC_ACCESS_ANON, NULL, device_resend, 0},
+    {NULL}};
+
+const mc_plugin mc_logon_plugin = {
+    MC_ABI_MAJOR, MC_ABI_MINOR, "logon", MC_VERSION, routes, "core", 0, "core", NULL, NULL};

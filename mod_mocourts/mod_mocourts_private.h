@@ -1,0 +1,176 @@
+/* mod_mocourts_private.h: what the core's glue files share. Not for plugins. */
+#ifndef MOD_MOCOURTS_PRIVATE_H
+#define MOD_MOCOURTS_PRIVATE_H
+
+#include "ap_socache.h"
+#include "apr_global_mutex.h"
+#include "apr_reslist.h"
+#include "apr_thread_mutex.h"
+#include "http_log.h"
+#include "mocourts.h"
+
+#include "mc_crypto.h"
+#include "mc_policy.h"
+
+#ifndef MC_MODULE_MAIN
+APLOG_USE_MODULE(mocourts);
+#endif
+extern module AP_MODULE_DECLARE_DATA mocourts_module;
+
+/* Our own log tags, one per call site: MCLOGNO(nnnn) -> "MC0nnnn: ". */
+#define MCLOGNO(n) "MC" #n ": "
+
+#define MC_AUTH_TYPE "MoCourts"
+#define MC_HANDLER "mocourts"
+#define MC_CSRF_FIELD "mc_csrf"
+#define MC_SESSION_CACHE_ID "mocourts-session"
+#define MC_MUTEX_TYPE "mocourts-session-cache"
+
+/* A mount: a plugin answering under a path. */
+typedef struct mc_mount {
+    const mc_plugin *plugin;
+    const char *path; /* no trailing '/', "" for the site root */
+} mc_mount;
+
+/* Server (global) configuration. Unset values are resolved in post_config. */
+typedef struct mc_srv_conf {
+    mc_dbconf db;
+    int pool_min, pool_max;
+    const char *cookie;
+    apr_interval_time_t session_idle, session_max;
+    int cookie_secure; /* -1 unset */
+    const char *cache_spec; /* "none" or a socache provider spec */
+    apr_interval_time_t cache_ttl;
+    const char *base_url;  /* no trailing '/' */
+    const char *base_origin; /* scheme://host[:port] of base_url */
+    const char *court_name;
+    const char *templates;
+    const char *templates_override;
+    const char *sqldir;
+    int policy; /* mc_policy_preset */
+    mc_pwcost cost;
+    const char *cost_spec;
+    int hash_concurrency;
+    int lockout_failures;
+    apr_interval_time_t lockout_time;
+    int device_code; /* -1 unset */
+    const char *smtp_host;
+    unsigned smtp_port;
+    const char *mail_from;
+    const char *gateway;
+    int delivery; /* -1 unset */
+    apr_interval_time_t delivery_interval;
+    apr_array_header_t *mounts; /* of mc_mount */
+} mc_srv_conf;
+
+typedef struct mc_dir_conf {
+    const mc_mount *mount; /* set by MoCourtsMount */
+} mc_dir_conf;
+
+/* The one global configuration (MoCourts* directives are global). */
+mc_srv_conf *mc_conf_get(void);
+extern const command_rec mc_cmds[];
+void *mc_create_srv_conf(apr_pool_t *p, server_rec *s);
+void *mc_create_dir_conf(apr_pool_t *p, char *dir);
+void *mc_merge_dir_conf(apr_pool_t *p, void *base, void *add);
+/* Fill defaults and check what needs several directives together. */
+const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c);
+const mc_mount *mc_mount_of(const char *plugin_name);
+
+/* mod_mocourts_pool.c: the per-process connection pool. */
+apr_status_t mc_pool_child_init(apr_pool_t *pchild, server_rec *s);
+/* Borrow a connection until pool p is cleared. */
+apr_status_t mc_pool_borrow(apr_pool_t *p, server_rec *s, mc_db **db);
+/* A connection of the caller's own (watchdog); mc_db_close to end it. */
+apr_status_t mc_pool_open_own(apr_pool_t *p, mc_db **db, const char **err);
+/* Answer 503 with Retry-After and our page. */
+int mc_unavailable(request_rec *r);
+/* 1 when rv means the database could not be reached. */
+int mc_rv_is_unreachable(apr_status_t rv);
+
+/* Per-request state of the core, in r->request_config. */
+struct mc_session;
+typedef struct mc_rstate {
+    mc_db *db;               /* the request's borrowed connection */
+    int session_looked;      /* mc_session_of ran */
+    apr_status_t session_rv;
+    struct mc_session *session;
+    const char *pre_csrf;    /* the pre-session anti-CSRF value */
+    const char *basic_user;  /* authenticated by our authn provider */
+} mc_rstate;
+mc_rstate *mc_rstate_of(request_rec *r);
+/* Borrow the request's connection (once per request). */
+apr_status_t mc_r_db(request_rec *r, mc_db **db);
+
+/* mod_mocourts_session.c */
+typedef struct mc_session {
+    const char *token_hash;
+    const char *stage; /* "full", "password", "device" */
+    const char *csrf;
+    apr_time_t expires;
+    mc_account account;
+} mc_session;
+apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s);
+/* The request's session (cookie -> cache -> DB), looked up once per request.
+ * *sess NULL when there is none. Errors are database errors. */
+apr_status_t mc_session_of(request_rec *r, mc_session **sess);
+/* Create a session for account in stage; sets the cookie. */
+apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id,
+                               const char *stage, mc_session **out);
+/* End the request's session (DB + cache) and clear the cookie. */
+apr_status_t mc_session_end(request_rec *r, mc_db *db);
+/* Forget a cached session (after ending it in the DB). */
+void mc_session_uncache(server_rec *s, const char *token_hash, apr_pool_t *p);
+/* Set-Cookie helpers. */
+void mc_cookie_set(request_rec *r, const char *name, const char *value, long max_age);
+const char *mc_cookie_read(request_rec *r, const char *name);
+const char *mc_cookie_name(const char *suffix, apr_pool_t *p);
+
+/* mod_mocourts_dispatch.c */
+int mc_dispatch_handler(request_rec *r);
+/* The anti-CSRF value of this request (session's, or the pre-session cookie). */
+const char *mc_csrf_value(request_rec *r, mc_session *sess);
+/* The logon page URL with a return path. */
+const char *mc_logon_url(apr_pool_t *p, const char *return_to);
+/* Security headers for our pages. */
+void mc_security_headers(request_rec *r);
+
+/* mod_mocourts_logon.c: the built-in "logon" plugin. */
+extern const mc_plugin mc_logon_plugin;
+typedef struct mc_found {
+    long long id; /* 0 when no account matched */
+    const char *hash, *status, *email, *username;
+    int must_change;
+} mc_found;
+typedef enum { MC_LOGON_OK, MC_LOGON_BAD, MC_LOGON_LOCKED, MC_LOGON_BUSY } mc_logon_result;
+/* Check a username (or e-mail) and password with lock-out, counting and
+ * auditing failures; rehashes on a cost change. Errors are database errors. */
+apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const char *pw,
+                             mc_found *f, mc_logon_result *result);
+apr_status_t mc_session_promote(mc_req *mr, const char *stage);
+
+/* mod_mocourts_password.c: hashing under the per-process cap. */
+apr_status_t mc_hash_child_init(apr_pool_t *pchild, server_rec *s);
+apr_status_t mc_hash_password(apr_pool_t *p, const char *pw, const char **hash);
+int mc_verify_password(const char *hash, const char *pw); /* 1 ok, 0 no, -1 busy */
+void mc_verify_dummy(const char *pw);
+
+/* mod_mocourts_authz.c */
+void mc_authz_register(apr_pool_t *p);
+
+/* mod_mocourts_delivery.c */
+apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s);
+
+/* mod_mocourts_render.c */
+mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *pl);
+int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page,
+                   const char *title);
+apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s);
+mc_tmpl_cache *mc_templates(void);
+
+/* Audit from places without an mc_req. */
+apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
+                        long long actor_id, const char *detail);
+
+#endif

@@ -1,0 +1,429 @@
+/* mod_mocourts_session.c: sessions in MariaDB with a node-wide front cache.
+ *
+ * The cookie holds a 32-byte random token; the database holds only its
+ * SHA-256. The database is the truth: a node trusts its shared-memory copy
+ * (ap_socache, e.g. shmcb) for at most MoCourtsSessionCacheTTL, so a logoff
+ * on another node takes effect here within that time (on this node at once). */
+#include "mod_mocourts_private.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_mutex.h"
+
+#include "mc_form.h"
+
+#define SEP '\x1f'
+
+static ap_socache_provider_t *cache_prov;
+static ap_socache_instance_t *cache_inst;
+static apr_global_mutex_t *cache_mutex;
+
+static apr_status_t cache_destroy(void *data)
+{
+    if (cache_inst)
+        cache_prov->destroy(cache_inst, data);
+    cache_inst = NULL;
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    mc_srv_conf *c = mc_conf_get();
+    struct ap_socache_hints hints = {64, 1024, 60};
+    const char *err, *arg = NULL;
+    char *name;
+    apr_status_t rv;
+
+    cache_prov = NULL;
+    cache_inst = NULL;
+    if (!strcasecmp(c->cache_spec, "none") || c->cache_ttl == 0)
+        return APR_SUCCESS;
+    name = apr_pstrdup(ptemp, c->cache_spec);
+    if ((arg = strchr(name, ':')))
+        *(char *)arg++ = '\0';
+    cache_prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!cache_prov)
+        return APR_EGENERAL;
+    if ((err = cache_prov->create(&cache_inst, arg, ptemp, pconf))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     MCLOGNO(0301) "Invalid value for directive 'MoCourtsSessionCache': %s", err);
+        return APR_EGENERAL;
+    }
+    if (cache_prov->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&cache_mutex, NULL, MC_MUTEX_TYPE, NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    if ((rv = cache_prov->init(cache_inst, MC_SESSION_CACHE_ID, &hints, s, pconf)) !=
+        APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     MCLOGNO(0302) "cannot initialise the session cache");
+        return rv;
+    }
+    apr_pool_cleanup_register(pconf, s, cache_destroy, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    if (cache_mutex)
+        return apr_global_mutex_child_init(&cache_mutex,
+                                           apr_global_mutex_lockfile(cache_mutex), pchild);
+    return APR_SUCCESS;
+}
+
+/* ---- cookies ---------------------------------------------------------------- */
+
+void mc_cookie_set(request_rec *r, const char *name, const char *value, long max_age)
+{
+    mc_srv_conf *c = mc_conf_get();
+    const char *v = apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name,
+                                 value, c->cookie_secure ? "; Secure" : "",
+                                 max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%ld", max_age)
+                                              : "");
+    apr_table_addn(r->err_headers_out, "Set-Cookie", v);
+}
+
+const char *mc_cookie_read(request_rec *r, const char *name)
+{
+    const char *h = apr_table_get(r->headers_in, "Cookie");
+    return h ? mc_cookie_get(r->pool, h, name) : NULL;
+}
+
+const char *mc_cookie_name(const char *suffix, apr_pool_t *p)
+{
+    return apr_pstrcat(p, mc_conf_get()->cookie, "-", suffix, NULL);
+}
+
+/* ---- the cache -------------------------------------------------------------- */
+
+static int cache_lock(void)
+{
+    return !cache_mutex || apr_global_mutex_lock(cache_mutex) == APR_SUCCESS;
+}
+
+static void cache_unlock(void)
+{
+    if (cache_mutex)
+        apr_global_mutex_unlock(cache_mutex);
+}
+
+static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t last_seen)
+{
+    const mc_account *a = &ss->account;
+    const char *roles = a->roles->nelts ? apr_array_pstrcat(p, a->roles, ',') : "";
+    const char *f[] = {ss->stage, ss->csrf, a->username, a->email, a->first_name, a->last_name,
+                       roles};
+    size_t i;
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        if (strchr(f[i], SEP))
+            return NULL;
+    return apr_psprintf(p, "%lld%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
+                        a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
+                        SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
+}
+
+static apr_array_header_t *split_roles(apr_pool_t *p, const char *s)
+{
+    apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
+    char *last, *tok, *copy = apr_pstrdup(p, s ? s : "");
+    for (tok = apr_strtok(copy, ",", &last); tok; tok = apr_strtok(NULL, ",", &last))
+        APR_ARRAY_PUSH(a, const char *) = tok;
+    return a;
+}
+
+static mc_session *deserialise(apr_pool_t *p, char *data, apr_time_t *last_seen)
+{
+    char *f[10];
+    int n = 0;
+    mc_session *ss = apr_pcalloc(p, sizeof(*ss));
+    f[n++] = data;
+    for (char *c = data; *c && n < 10; c++)
+        if (*c == SEP) {
+            *c = '\0';
+            f[n++] = c + 1;
+        }
+    if (n != 10)
+        return NULL;
+    ss->account.id = apr_atoi64(f[0]);
+    ss->expires = apr_atoi64(f[1]);
+    *last_seen = apr_atoi64(f[2]);
+    ss->stage = f[3];
+    ss->csrf = f[4];
+    ss->account.username = f[5];
+    ss->account.email = f[6];
+    ss->account.first_name = f[7];
+    ss->account.last_name = f[8];
+    ss->account.roles = split_roles(p, f[9]);
+    return ss;
+}
+
+static void cache_store(request_rec *r, const mc_session *ss, apr_time_t last_seen)
+{
+    mc_srv_conf *c = mc_conf_get();
+    const char *data;
+    apr_time_t until;
+    if (!cache_inst || !(data = serialise(r->pool, ss, last_seen)))
+        return;
+    until = apr_time_now() + c->cache_ttl;
+    if (until > ss->expires)
+        until = ss->expires;
+    if (cache_lock()) {
+        cache_prov->store(cache_inst, r->server, (const unsigned char *)ss->token_hash, 64, until,
+                          (unsigned char *)data, (unsigned)strlen(data), r->pool);
+        cache_unlock();
+    }
+}
+
+static mc_session *cache_fetch(request_rec *r, const char *hash, apr_time_t *last_seen)
+{
+    unsigned char buf[2048];
+    unsigned len = sizeof(buf) - 1;
+    apr_status_t rv;
+    mc_session *ss;
+    if (!cache_inst || !cache_lock())
+        return NULL;
+    rv = cache_prov->retrieve(cache_inst, r->server, (const unsigned char *)hash, 64, buf, &len,
+                              r->pool);
+    cache_unlock();
+    if (rv != APR_SUCCESS)
+        return NULL;
+    buf[len] = '\0';
+    if ((ss = deserialise(r->pool, apr_pstrmemdup(r->pool, (char *)buf, len), last_seen)))
+        ss->token_hash = hash;
+    return ss;
+}
+
+void mc_session_uncache(server_rec *s, const char *token_hash, apr_pool_t *p)
+{
+    if (cache_inst && cache_lock()) {
+        cache_prov->remove(cache_inst, s, (const unsigned char *)token_hash, 64, p);
+        cache_unlock();
+    }
+}
+
+/* ---- lookup ----------------------------------------------------------------- */
+
+static const char SQL_LOOKUP[] =
+    "SELECT s.account_id, s.stage, s.csrf, UNIX_TIMESTAMP(s.expires_at), "
+    "UNIX_TIMESTAMP(s.last_seen), a.username, a.email, a.first_name, a.last_name, a.status, "
+    "(SELECT GROUP_CONCAT(IF(r.scope = '', r.role, CONCAT(r.role, ':', r.scope)) "
+    "        SEPARATOR ',') FROM mc_account_role r WHERE r.account_id = a.id), "
+    "UNIX_TIMESTAMP(UTC_TIMESTAMP()) "
+    "FROM mc_session s JOIN mc_account a ON a.id = s.account_id WHERE s.token_hash = ?";
+
+static apr_interval_time_t touch_interval(void)
+{
+    apr_interval_time_t t = mc_conf_get()->session_idle / 10;
+    if (t > apr_time_from_sec(60))
+        t = apr_time_from_sec(60);
+    return t < apr_time_from_sec(1) ? apr_time_from_sec(1) : t;
+}
+
+static apr_status_t lookup_db(request_rec *r, const char *hash, mc_session **out)
+{
+    mc_srv_conf *c = mc_conf_get();
+    mc_dbres *res;
+    mc_db *db;
+    mc_session *ss;
+    apr_time_t last_seen, now;
+    apr_status_t rv;
+
+    *out = NULL;
+    if ((rv = mc_r_db(r, &db)) != APR_SUCCESS)
+        return rv;
+    if ((rv = mc_db_query(db, r->pool, &res, SQL_LOOKUP, "s", hash)) != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1)
+        return APR_SUCCESS;
+    now = apr_time_from_sec(mc_dbres_int(res, 0, 11));
+    ss = apr_pcalloc(r->pool, sizeof(*ss));
+    ss->token_hash = hash;
+    ss->account.id = mc_dbres_int(res, 0, 0);
+    ss->stage = mc_dbres_get(res, 0, 1);
+    ss->csrf = mc_dbres_get(res, 0, 2);
+    ss->expires = apr_time_from_sec(mc_dbres_int(res, 0, 3));
+    last_seen = apr_time_from_sec(mc_dbres_int(res, 0, 4));
+    ss->account.username = mc_dbres_get(res, 0, 5);
+    ss->account.email = mc_dbres_get(res, 0, 6);
+    ss->account.first_name = mc_dbres_get(res, 0, 7);
+    ss->account.last_name = mc_dbres_get(res, 0, 8);
+    ss->account.roles = split_roles(r->pool, mc_dbres_get(res, 0, 10));
+    if (ss->expires <= now || last_seen + c->session_idle <= now ||
+        strcmp(mc_dbres_get(res, 0, 9), "active")) {
+        mc_db_exec(db, NULL, NULL, "DELETE FROM mc_session WHERE token_hash = ?", "s", hash);
+        return APR_SUCCESS;
+    }
+    if (now - last_seen >= touch_interval()) {
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_session SET last_seen = UTC_TIMESTAMP() WHERE token_hash = ?",
+                        "s", hash);
+        if (rv != APR_SUCCESS)
+            return rv;
+        last_seen = now;
+    }
+    cache_store(r, ss, last_seen);
+    *out = ss;
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_session_of(request_rec *r, mc_session **sess)
+{
+    mc_srv_conf *c = mc_conf_get();
+    mc_rstate *st = mc_rstate_of(r);
+    const char *token, *hash;
+    apr_time_t last_seen, now = apr_time_now();
+    mc_session *ss;
+
+    if (st->session_looked) {
+        *sess = st->session;
+        return st->session_rv;
+    }
+    if (r->main)
+        return mc_session_of(r->main, sess);
+    st->session_looked = 1;
+    st->session = NULL;
+    st->session_rv = APR_SUCCESS;
+    token = mc_cookie_read(r, c->cookie);
+    if (token && mc_token_syntax_ok(token)) {
+        hash = mc_sha256_hex(r->pool, token, strlen(token));
+        ss = cache_fetch(r, hash, &last_seen);
+        if (ss && ss->expires > now && last_seen + c->session_idle > now &&
+            now - last_seen < touch_interval())
+            st->session = ss;
+        else
+            st->session_rv = lookup_db(r, hash, &st->session);
+    }
+    *sess = st->session;
+    return st->session_rv;
+}
+
+/* ---- create, rotate, end ---------------------------------------------------- */
+
+static const char SQL_ACCOUNT[] =
+    "SELECT a.username, a.email, a.first_name, a.last_name, "
+    "(SELECT GROUP_CONCAT(IF(r.scope = '', r.role, CONCAT(r.role, ':', r.scope)) "
+    "        SEPARATOR ',') FROM mc_account_role r WHERE r.account_id = a.id) "
+    "FROM mc_account a WHERE a.id = ?";
+
+apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id, const char *stage,
+                               mc_session **out)
+{
+    mc_srv_conf *c = mc_conf_get();
+    mc_rstate *st = mc_rstate_of(r);
+    const char *token = mc_token_new(r->pool);
+    mc_session *ss = apr_pcalloc(r->pool, sizeof(*ss));
+    mc_dbres *res;
+    apr_status_t rv;
+    long max = (long)apr_time_sec(c->session_max);
+
+    ss->token_hash = mc_sha256_hex(r->pool, token, strlen(token));
+    ss->csrf = mc_token_new(r->pool);
+    ss->stage = stage;
+    ss->expires = apr_time_now() + c->session_max;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_session (token_hash, account_id, stage, csrf, created_at, "
+                    "last_seen, expires_at, client_ip) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), "
+                    "UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND, ?)",
+                    "sissis", ss->token_hash, account_id, stage, ss->csrf, (long long)max,
+                    r->useragent_ip);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if ((rv = mc_db_query(db, r->pool, &res, SQL_ACCOUNT, "i", account_id)) != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1)
+        return MC_DB_EFAIL;
+    ss->account.id = account_id;
+    ss->account.username = mc_dbres_get(res, 0, 0);
+    ss->account.email = mc_dbres_get(res, 0, 1);
+    ss->account.first_name = mc_dbres_get(res, 0, 2);
+    ss->account.last_name = mc_dbres_get(res, 0, 3);
+    ss->account.roles = split_roles(r->pool, mc_dbres_get(res, 0, 4));
+    mc_cookie_set(r, c->cookie, token, -1);
+    st->session_looked = 1;
+    st->session = ss;
+    st->session_rv = APR_SUCCESS;
+    if (out)
+        *out = ss;
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_session_end(request_rec *r, mc_db *db)
+{
+    mc_rstate *st = mc_rstate_of(r);
+    apr_status_t rv = APR_SUCCESS;
+    if (st->session) {
+        rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_session WHERE token_hash = ?", "s",
+                        st->session->token_hash);
+        mc_session_uncache(r->server, st->session->token_hash, r->pool);
+        st->session = NULL;
+    }
+    mc_cookie_set(r, mc_conf_get()->cookie, "", 0);
+    return rv;
+}
+
+apr_status_t mc_session_rotate(mc_req *mr)
+{
+    request_rec *r = mr->r;
+    mc_rstate *st = mc_rstate_of(r);
+    const char *token, *hash, *csrf;
+    mc_db *db;
+    apr_status_t rv;
+    long long n = 0;
+
+    if (!st->session)
+        return APR_EINVAL;
+    if ((rv = mc_r_db(r, &db)) != APR_SUCCESS)
+        return rv;
+    token = mc_token_new(r->pool);
+    hash = mc_sha256_hex(r->pool, token, strlen(token));
+    csrf = mc_token_new(r->pool);
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_session SET token_hash = ?, csrf = ?, last_seen = UTC_TIMESTAMP() "
+                    "WHERE token_hash = ?",
+                    "sss", hash, csrf, st->session->token_hash);
+    if (rv != APR_SUCCESS)
+        return rv;
+    mc_session_uncache(r->server, st->session->token_hash, r->pool);
+    if (n != 1)
+        return APR_ENOENT;
+    st->session->token_hash = hash;
+    st->session->csrf = csrf;
+    mc_cookie_set(r, mc_conf_get()->cookie, token, -1);
+    mc_vars_set(mr->vars, "_csrf", csrf);
+    return APR_SUCCESS;
+}
+
+/* Promote the request's session to a new stage, with a new token. */
+apr_status_t mc_session_promote(mc_req *mr, const char *stage)
+{
+    mc_rstate *st = mc_rstate_of(mr->r);
+    mc_db *db;
+    apr_status_t rv;
+    if (!st->session)
+        return APR_EINVAL;
+    if ((rv = mc_r_db(mr->r, &db)) != APR_SUCCESS)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_session SET stage = ? WHERE token_hash = ?", "ss",
+                    stage, st->session->token_hash);
+    if (rv != APR_SUCCESS)
+        return rv;
+    st->session->stage = stage;
+    return mc_session_rotate(mr);
+}
+
+apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id)
+{
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT token_hash FROM mc_session WHERE account_id = ?", "i", account_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++)
+        mc_session_uncache(mr->r->server, mc_dbres_get(res, i, 0), mr->r->pool);
+    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_session WHERE account_id = ?", "i",
+                      account_id);
+}

@@ -1,0 +1,97 @@
+/* A test plugin that exercises the plugin ABI from the outside: route
+ * parameters, access by account and role, anti-CSRF on POST, escaping,
+ * the outbox, and the database lending. Loaded only by the test suite. */
+#include "mocourts.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+static int hello(mc_req *mr)
+{
+    return mc_message(mr, HTTP_OK, "Hello",
+                      apr_pstrcat(mr->r->pool, "Hello, ", apr_table_get(mr->params, "name"), "!",
+                                  NULL));
+}
+
+static int mine(mc_req *mr)
+{
+    return mc_message(mr, HTTP_OK, "Mine",
+                      apr_pstrcat(mr->r->pool, "Account: ", mr->account->username, NULL));
+}
+
+static int clerk_only(mc_req *mr)
+{
+    return mc_message(mr, HTTP_OK, "Clerk", "Clerk page");
+}
+
+static int echo(mc_req *mr)
+{
+    const char *v = mc_field(mr, "value");
+    return mc_message(mr, HTTP_OK, "Echo", apr_pstrcat(mr->r->pool, "Echo: ", v ? v : "", NULL));
+}
+
+/* Queue an e-mail to the account in a transaction, as plugins will. */
+static apr_status_t queue(mc_req *mr, mc_db *db, void *baton)
+{
+    mc_notice n = {0};
+    n.account_id = mr->account->id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = mr->account->email;
+    n.subject = mc_field(mr, "subject") ? mc_field(mr, "subject") : "Probe notice";
+    n.body = "This is a probe notice.\n";
+    n.kind = "probe";
+    return mc_outbox_add(db, &n, NULL);
+}
+
+static int notify(mc_req *mr)
+{
+    apr_status_t rv = mc_req_tx(mr, queue, NULL);
+    if (rv == APR_EINVAL)
+        return mc_message(mr, HTTP_BAD_REQUEST, "Refused", "That notice was refused.");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_message(mr, HTTP_OK, "Queued", "Notice queued.");
+}
+
+/* Touches the database on every call: for the outage tests. */
+static int dbtime(mc_req *mr)
+{
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_db_query(db, mr->r->pool, &res, "SELECT UTC_TIMESTAMP()", "")) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_message(mr, HTTP_OK, "Time", mc_dbres_get(res, 0, 0));
+}
+
+static int go(mc_req *mr)
+{
+    const char *to = mc_safe_return(mr->r->pool, mc_query(mr, "to"));
+    return to ? mc_redirect(mr, to) : mc_message(mr, HTTP_BAD_REQUEST, "Refused", "Not a local path.");
+}
+
+static const mc_route routes[] = {
+    {"GET", "/hello/:name", MC_ACCESS_ANON, NULL, hello, 0},
+    {"GET", "/mine", MC_ACCESS_ACCOUNT, NULL, mine, 0},
+    {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_only, 0},
+    {"POST", "/echo", MC_ACCESS_ANON, NULL, echo, 0},
+    {"POST", "/notify", MC_ACCESS_ACCOUNT, NULL, notify, 0},
+    {"GET", "/dbtime", MC_ACCESS_ANON, NULL, dbtime, 0},
+    {"GET", "/go", MC_ACCESS_ANON, NULL, go, 0},
+    {NULL}};
+
+static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
+                             {"Clerk Desk", "/clerk", MC_ACCESS_ROLE, "clerk"},
+                             {NULL}};
+
+static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes,
+                                 NULL, 0, "core", NULL, nav};
+
+static void register_hooks(apr_pool_t *p)
+{
+    MC_PLUGIN_REGISTER(p, &plugin);
+}
+
+module AP_MODULE_DECLARE_DATA mocourts_probe_module = {
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, NULL, register_hooks};
