@@ -6,6 +6,7 @@
 #define MC_MIGRATE_H
 #include "mc_db.h"
 #include <apr_pools.h>
+#include <apr_tables.h>
 
 /* Highest version shipped for component in sqldir (0 when none). */
 int mc_migrate_available(apr_pool_t *p, const char *sqldir, const char *component);

@@ -10,10 +10,12 @@
 typedef struct mc_mp_callbacks {
     void *baton;
     /* A part starts. filename is NULL for ordinary fields (the client's
-     * file name is metadata only; never use it as a path). */
+     * file name is metadata only; never use it as a path; "" when a file
+     * input was left empty). content_type is NULL when the part has none. */
     apr_status_t (*part_begin)(void *baton, const char *name, const char *filename,
                                const char *content_type);
     apr_status_t (*part_data)(void *baton, const char *data, apr_size_t len);
+    /* Not called for a part the body cut short (mc_mp_finish then fails). */
     apr_status_t (*part_end)(void *baton);
 } mc_mp_callbacks;
 

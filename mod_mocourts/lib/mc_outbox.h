@@ -47,7 +47,12 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
 /* The backoff before attempt n+1 after n failed attempts (seconds). */
 int mc_outbox_backoff(int attempts);
 /* Run the gateway command: argv = { cmd, "sms"|"voice", recipient }, body on
- * stdin. APR_SUCCESS on exit status 0; *err holds the reason otherwise. */
+ * stdin. APR_SUCCESS on exit status 0; *err holds the reason otherwise.
+ * The command must finish within 30 seconds (then it is killed, SIGKILL,
+ * and the attempt fails). A gateway that exits before reading all of its
+ * input fails too. The process must ignore SIGPIPE (httpd and
+ * mocourts-admin do). Failures are retryable: APR_EAGAIN, or APR_EINVAL
+ * when there is no command or the recipient is not a phone number. */
 apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch,
                              const char *recipient, const char *body, const char **err);
 #endif

@@ -24,4 +24,8 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
 /* 1 when s is a plausible single e-mail address (no spaces, CR, LF, <, >, ',',
  * one '@', a dot in the domain, at most 254 bytes). */
 int mc_email_ok(const char *s);
+/* 1 when list is NULL, empty, or a comma-separated list of addresses each
+ * passing mc_email_ok (blanks around items and empty items are ignored;
+ * at most 50 addresses). Allocates nothing. */
+int mc_email_list_ok(const char *list);
 #endif

@@ -15,7 +15,18 @@
  *                          when key equals the input's value
  * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
  * the value of the "_csrf" key when that key is set.
- * Output is HTML5 with <!DOCTYPE html>. */
+ * Output is HTML5 with <!DOCTYPE html>.
+ *
+ * Details: data-each is applied first, then the element's other data-*
+ * attributes per row (so data-if can test a row's key). A list key counts as
+ * set for data-if/unless when it has a row. data-text with an unset key
+ * empties the element, and is refused (left empty, logged) on <script> and
+ * <style>. data-attr-* never sets on* handlers, style or srcdoc, and leaves
+ * out a URL attribute (href, src, action, formaction, ...) whose value has a
+ * javascript:, vbscript: or data: scheme. data-selected with an unset key
+ * keeps the template's default. Invalid UTF-8 in values becomes U+FFFD.
+ * A layout's own <head> stays; the page's <head> is not used. Parsed files
+ * are cached until the cache's pool goes (restart to pick up edits). */
 #ifndef MC_TMPL_H
 #define MC_TMPL_H
 #include <apr_pools.h>

@@ -1,0 +1,156 @@
+/* mc_form.c: urlencoded bodies and query strings, percent-coding, and the
+ * Cookie request header. */
+#include "mc_form.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+/* The value of hex digit c, or -1. */
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The decoded s[0..len) as a NUL-terminated string in p; NULL on a '%' not
+ * followed by two hex digits, or on a NUL byte (raw or decoded). */
+char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_space)
+{
+    char *out = apr_palloc(p, len + 1);
+    apr_size_t i, o = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi, lo;
+            if (len - i < 3)
+                return NULL;
+            hi = hexval((unsigned char)s[i + 1]);
+            lo = hexval((unsigned char)s[i + 2]);
+            if (hi < 0 || lo < 0)
+                return NULL;
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_space) {
+            c = ' ';
+        }
+        if (c == '\0')
+            return NULL;
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Splits data[0..len) at '&' and adds each name=value (decoded, '+' as a
+ * space) to out; empty pieces are skipped and a piece without '=' has the
+ * value "". APR_EINVAL on a bad escape, a NUL, or more than
+ * MC_FORM_MAX_FIELDS fields; out may then hold the fields before it. */
+apr_status_t mc_form_parse(apr_pool_t *p, const char *data, apr_size_t len, apr_table_t *out)
+{
+    apr_size_t pos = 0;
+    int fields = 0;
+
+    if (data == NULL)
+        return len == 0 ? APR_SUCCESS : APR_EINVAL;
+    while (pos < len) {
+        const char *piece = data + pos;
+        const char *amp = memchr(piece, '&', len - pos);
+        apr_size_t plen = amp ? (apr_size_t)(amp - piece) : len - pos;
+        const char *eq;
+        char *name, *value;
+
+        pos += plen + 1;
+        if (plen == 0)
+            continue;
+        if (++fields > MC_FORM_MAX_FIELDS)
+            return APR_EINVAL;
+        eq = memchr(piece, '=', plen);
+        if (eq) {
+            name = mc_form_decode(p, piece, (apr_size_t)(eq - piece), 1);
+            value = mc_form_decode(p, eq + 1, plen - (apr_size_t)(eq - piece) - 1, 1);
+        } else {
+            name = mc_form_decode(p, piece, plen, 1);
+            value = "";
+        }
+        if (name == NULL || value == NULL)
+            return APR_EINVAL;
+        apr_table_addn(out, name, value);
+    }
+    return APR_SUCCESS;
+}
+
+/* s percent-encoded for a query value: RFC 3986 unreserved characters kept,
+ * every other byte as %XX (upper-case hex). In p. */
+const char *mc_form_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    apr_size_t n = strlen(s);
+    char *out = apr_palloc(p, n * 3 + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The value of the first cookie called name (exact, case-sensitive match) in
+ * a Cookie header: pairs split at ';', spaces around names and values
+ * ignored, one pair of surrounding double quotes removed. In p; NULL when
+ * the header or the cookie is absent. Pairs without '=' are skipped. */
+const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name)
+{
+    const char *s = header;
+    apr_size_t nlen;
+
+    if (header == NULL || name == NULL || *name == '\0')
+        return NULL;
+    nlen = strlen(name);
+    while (*s) {
+        const char *end = strchr(s, ';');
+        const char *pend, *eq, *ns, *ne, *vs, *ve;
+
+        pend = end ? end : s + strlen(s);
+        eq = memchr(s, '=', (apr_size_t)(pend - s));
+        if (eq) {
+            for (ns = s; ns < eq && is_ows(*ns); ns++)
+                ;
+            for (ne = eq; ne > ns && is_ows(ne[-1]); ne--)
+                ;
+            if ((apr_size_t)(ne - ns) == nlen && memcmp(ns, name, nlen) == 0) {
+                for (vs = eq + 1; vs < pend && is_ows(*vs); vs++)
+                    ;
+                for (ve = pend; ve > vs && is_ows(ve[-1]); ve--)
+                    ;
+                if (ve - vs >= 2 && vs[0] == '"' && ve[-1] == '"') {
+                    vs++;
+                    ve--;
+                }
+                return apr_pstrmemdup(p, vs, (apr_size_t)(ve - vs));
+            }
+        }
+        if (!end)
+            break;
+        s = end + 1;
+    }
+    return NULL;
+}

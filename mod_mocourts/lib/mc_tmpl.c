@@ -1,0 +1,591 @@
+/* mc_tmpl.c: HTML templates on libxml2's HTML parser and serialiser.
+ *
+ * Parsed templates are cached per mc_tmpl_cache and never modified: each
+ * render works on xmlCopyDoc / xmlDocCopyNode copies. The HTML parser does
+ * not give its documents a dictionary (htmlCtxtUseOptions clears dictNames),
+ * so the cached trees share nothing with the copies and may be read by
+ * several threads at once. Values reach the tree only through xmlNewDocText
+ * and xmlSetProp, which store them as text (never parsed as markup). */
+#include "mc_tmpl.h"
+#include "mc_log.h"
+#include "mc_tmpl_vars.h"
+
+#include <apr_file_io.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
+#if APR_HAS_THREADS
+#include <apr_thread_mutex.h>
+#endif
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/uio.h>
+
+#define MAX_TEMPLATE_BYTES (4 * 1024 * 1024)
+#define PARSE_OPTIONS (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+                       HTML_PARSE_NODEFDTD | XML_PARSE_NODICT)
+
+/* ---- cache --------------------------------------------------------------- */
+
+typedef struct tmpl_entry {
+    xmlDocPtr doc;    /* HTML templates */
+    const char *text; /* text templates */
+} tmpl_entry;
+
+struct mc_tmpl_cache {
+    apr_pool_t *pool;
+    const char **dirs;
+    apr_hash_t *entries; /* "h:name" / "t:name" -> tmpl_entry */
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *lock;
+#endif
+};
+
+static void cache_lock(mc_tmpl_cache *c)
+{
+#if APR_HAS_THREADS
+    if (c->lock)
+        apr_thread_mutex_lock(c->lock);
+#endif
+}
+
+static void cache_unlock(mc_tmpl_cache *c)
+{
+#if APR_HAS_THREADS
+    if (c->lock)
+        apr_thread_mutex_unlock(c->lock);
+#endif
+}
+
+static apr_status_t cache_cleanup(void *data)
+{
+    mc_tmpl_cache *c = data;
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, c->entries); hi; hi = apr_hash_next(hi)) {
+        tmpl_entry *e = apr_hash_this_val(hi);
+        if (e->doc)
+            xmlFreeDoc(e->doc);
+        e->doc = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+/* A cache living as long as p, searching dirs (copied) in order. Calls
+ * xmlInitParser(); create it before request threads exist. */
+mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs)
+{
+    mc_tmpl_cache *c = apr_pcalloc(p, sizeof(*c));
+    apr_size_t n = 0, i;
+
+    xmlInitParser();
+    while (dirs && dirs[n])
+        n++;
+    c->pool = p;
+    c->dirs = apr_pcalloc(p, (n + 1) * sizeof(char *));
+    for (i = 0; i < n; i++)
+        c->dirs[i] = apr_pstrdup(p, dirs[i]);
+    c->entries = apr_hash_make(p);
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
+        c->lock = NULL;
+#endif
+    apr_pool_cleanup_register(p, c, cache_cleanup, apr_pool_cleanup_null);
+    return c;
+}
+
+/* Reads name from the first directory that has it into p. APR_ENOENT when
+ * none does; APR_EINVAL for a name that could leave the directories. */
+static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *name,
+                                  char **buf, apr_size_t *len, const char **err)
+{
+    apr_size_t i;
+
+    if (name == NULL || *name == '\0' || *name == '/' || strstr(name, "..") ||
+        strchr(name, '\\')) {
+        *err = apr_psprintf(p, "template name '%s' is not a relative path", name ? name : "");
+        return APR_EINVAL;
+    }
+    for (i = 0; c->dirs[i]; i++) {
+        const char *path = apr_pstrcat(p, c->dirs[i], "/", name, NULL);
+        apr_file_t *f;
+        apr_finfo_t fi;
+        apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
+
+        if (APR_STATUS_IS_ENOENT(rv) || APR_STATUS_IS_ENOTDIR(rv))
+            continue;
+        if (rv == APR_SUCCESS)
+            rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+        if (rv == APR_SUCCESS && (fi.filetype != APR_REG || fi.size > MAX_TEMPLATE_BYTES))
+            rv = APR_EINVAL;
+        if (rv == APR_SUCCESS) {
+            *len = (apr_size_t)fi.size;
+            *buf = apr_palloc(p, *len + 1);
+            rv = apr_file_read_full(f, *buf, *len, NULL);
+            (*buf)[*len] = '\0';
+            apr_file_close(f);
+        }
+        if (rv != APR_SUCCESS) {
+            *err = apr_psprintf(p, "template %s cannot be read (not a regular file, over "
+                                "4 MiB, or unreadable)", path);
+            return rv == APR_EINVAL ? rv : APR_EINVAL;
+        }
+        return APR_SUCCESS;
+    }
+    *err = apr_psprintf(p, "template %s was not found", name);
+    return APR_ENOENT;
+}
+
+/* The cached entry for kind ('h' or 't') and name, loading it on a miss. */
+static apr_status_t cache_get(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char *name,
+                              const tmpl_entry **out, const char **err)
+{
+    const char *key = apr_psprintf(p, "%c:%s", kind, name ? name : "");
+    tmpl_entry *e, *e2;
+    char *buf;
+    apr_size_t len;
+    apr_status_t rv;
+    xmlDocPtr doc = NULL;
+
+    cache_lock(c);
+    e = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
+    cache_unlock(c);
+    if (e) {
+        *out = e;
+        return APR_SUCCESS;
+    }
+    if ((rv = read_template(c, p, name, &buf, &len, err)) != APR_SUCCESS)
+        return rv;
+    if (kind == 'h') {
+        doc = len ? htmlReadMemory(buf, (int)len, name, "UTF-8", PARSE_OPTIONS) : NULL;
+        if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+            if (doc)
+                xmlFreeDoc(doc);
+            *err = apr_psprintf(p, "template %s does not parse as HTML", name);
+            return APR_EINVAL;
+        }
+    }
+    cache_lock(c);
+    e2 = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
+    if (e2 == NULL) {
+        e2 = apr_pcalloc(c->pool, sizeof(*e2));
+        e2->doc = doc;
+        e2->text = kind == 't' ? apr_pstrmemdup(c->pool, buf, len) : NULL;
+        apr_hash_set(c->entries, apr_pstrdup(c->pool, key), APR_HASH_KEY_STRING, e2);
+        doc = NULL;
+    }
+    cache_unlock(c);
+    if (doc)
+        xmlFreeDoc(doc); /* another thread cached it first */
+    *out = e2;
+    return APR_SUCCESS;
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+typedef struct render_ctx {
+    apr_pool_t *p;
+    xmlDocPtr doc;
+} render_ctx;
+
+/* The attribute's value copied into p ("" for a bare attribute). */
+static const char *attr_value(apr_pool_t *p, xmlAttrPtr a)
+{
+    xmlChar *v = xmlNodeListGetString(a->doc, a->children, 1);
+    const char *s = apr_pstrdup(p, v ? (const char *)v : "");
+
+    xmlFree(v);
+    return s;
+}
+
+static const char *prop(apr_pool_t *p, xmlNodePtr el, const char *name)
+{
+    xmlAttrPtr a = xmlHasProp(el, BAD_CAST name);
+
+    return a && a->type == XML_ATTRIBUTE_NODE ? attr_value(p, a) : NULL;
+}
+
+static int is_el(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, BAD_CAST name) == 0;
+}
+
+static void free_children(xmlNodePtr el)
+{
+    while (el->children) {
+        xmlNodePtr c = el->children;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+}
+
+static void remove_node(xmlNodePtr n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* Attributes whose value is a URL. */
+static int is_url_attr(const char *name)
+{
+    static const char *const urls[] = { "href", "src", "action", "formaction", "poster",
+                                        "cite", "background", "data", "ping", "srcset",
+                                        "icon", "manifest", "codebase", "longdesc",
+                                        "usemap", "xlink:href", NULL };
+    int i;
+
+    for (i = 0; urls[i]; i++)
+        if (strcasecmp(name, urls[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Attributes a value may never be put into: event handlers, inline style,
+ * inline documents. */
+static int is_refused_attr(const char *name)
+{
+    return strncasecmp(name, "on", 2) == 0 || strcasecmp(name, "style") == 0 ||
+           strcasecmp(name, "srcdoc") == 0;
+}
+
+/* The value of an <option>: its value attribute, else its text, trimmed. */
+static const char *option_value(apr_pool_t *p, xmlNodePtr opt)
+{
+    const char *v = prop(p, opt, "value");
+    xmlChar *t;
+    char *s, *e;
+
+    if (v)
+        return v;
+    t = xmlNodeGetContent(opt);
+    s = apr_pstrdup(p, t ? (const char *)t : "");
+    xmlFree(t);
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+                                      e[-1] == '\r'); e--)
+        ;
+    *e = '\0';
+    return s;
+}
+
+/* Marks the first <option> under n whose value is want; clears the rest. */
+static void select_options(apr_pool_t *p, xmlNodePtr n, const char *want, int *found)
+{
+    for (n = n->children; n; n = n->next) {
+        if (is_el(n, "option")) {
+            if (!*found && strcmp(option_value(p, n), want) == 0) {
+                xmlSetProp(n, BAD_CAST "selected", BAD_CAST "selected");
+                *found = 1;
+            } else {
+                xmlUnsetProp(n, BAD_CAST "selected");
+            }
+        } else if (n->type == XML_ELEMENT_NODE) {
+            select_options(p, n, want, found);
+        }
+    }
+}
+
+/* data-selected: see the header. Unset keys leave the template's choice. */
+static void apply_selected(render_ctx *rc, xmlNodePtr el, const char *val)
+{
+    if (val == NULL)
+        return;
+    if (is_el(el, "select")) {
+        int found = 0;
+        select_options(rc->p, el, val, &found);
+    } else if (is_el(el, "input")) {
+        const char *type = prop(rc->p, el, "type");
+        const char *own = prop(rc->p, el, "value");
+        if (type == NULL || (strcasecmp(type, "checkbox") != 0 && strcasecmp(type, "radio") != 0))
+            return;
+        if (strcmp(own ? own : "on", val) == 0)
+            xmlSetProp(el, BAD_CAST "checked", BAD_CAST "checked");
+        else
+            xmlUnsetProp(el, BAD_CAST "checked");
+    }
+}
+
+/* <input type="hidden" name="mc_csrf" value="token"> as the first child of
+ * a <form method="post"> (method compared ignoring case and blanks). */
+static void add_csrf(render_ctx *rc, xmlNodePtr form, const mc_scope *s)
+{
+    const char *method = prop(rc->p, form, "method");
+    const char *tok = mc_scope_get(s, "_csrf");
+    xmlNodePtr in;
+
+    if (method == NULL || tok == NULL)
+        return;
+    while (*method == ' ' || *method == '\t' || *method == '\n')
+        method++;
+    if (strncasecmp(method, "post", 4) != 0 || (method[4] && strspn(method + 4, " \t\n\r") !=
+                                                                  strlen(method + 4)))
+        return;
+    in = xmlNewDocNode(rc->doc, NULL, BAD_CAST "input", NULL);
+    xmlSetProp(in, BAD_CAST "type", BAD_CAST "hidden");
+    xmlSetProp(in, BAD_CAST "name", BAD_CAST "mc_csrf");
+    xmlSetProp(in, BAD_CAST "value", BAD_CAST mc_tmpl_clean_text(rc->p, tok));
+    if (form->children)
+        xmlAddPrevSibling(form->children, in);
+    else
+        xmlAddChild(form, in);
+}
+
+typedef struct attr_set {
+    const char *name, *key;
+} attr_set;
+
+static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s);
+
+static void process_children(render_ctx *rc, xmlNodePtr parent, const mc_scope *s)
+{
+    xmlNodePtr n = parent->children, next;
+
+    for (; n; n = next) {
+        next = n->next;
+        if (n->type == XML_ELEMENT_NODE)
+            process_element(rc, n, s);
+    }
+}
+
+/* Applies the data-* markup of el (which may be replaced or removed) and of
+ * its descendants; see the header for the meaning of each attribute. */
+static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
+{
+    const char *if_key = NULL, *unless_key = NULL, *text_key = NULL, *sel_key = NULL;
+    apr_array_header_t *sets = NULL;
+    xmlAttrPtr a, next;
+    int i;
+
+    if ((a = xmlHasProp(el, BAD_CAST "data-each")) != NULL && a->type == XML_ATTRIBUTE_NODE) {
+        /* Repeat el (without data-each) once per row; its other data-*
+         * attributes, data-if included, are then evaluated per row. */
+        const apr_array_header_t *rows = mc_scope_list(s, attr_value(rc->p, a));
+        xmlRemoveProp(a);
+        for (i = 0; rows && i < rows->nelts; i++) {
+            mc_scope inner = { APR_ARRAY_IDX(rows, i, const mc_vars *), s };
+            xmlNodePtr copy = xmlDocCopyNode(el, rc->doc, 1);
+            if (copy == NULL)
+                break;
+            xmlAddPrevSibling(el, copy);
+            process_element(rc, copy, &inner);
+        }
+        remove_node(el);
+        return;
+    }
+    for (a = el->properties; a; a = next) {
+        const char *name = (const char *)a->name;
+        next = a->next;
+        if (strncasecmp(name, "data-", 5) != 0)
+            continue;
+        if (strcasecmp(name, "data-if") == 0)
+            if_key = attr_value(rc->p, a);
+        else if (strcasecmp(name, "data-unless") == 0)
+            unless_key = attr_value(rc->p, a);
+        else if (strcasecmp(name, "data-text") == 0)
+            text_key = attr_value(rc->p, a);
+        else if (strcasecmp(name, "data-selected") == 0)
+            sel_key = attr_value(rc->p, a);
+        else if (strncasecmp(name, "data-attr-", 10) == 0 && name[10]) {
+            attr_set *as;
+            if (sets == NULL)
+                sets = apr_array_make(rc->p, 4, sizeof(attr_set));
+            as = apr_array_push(sets);
+            as->name = apr_pstrdup(rc->p, name + 10);
+            as->key = attr_value(rc->p, a);
+        } else if (strcasecmp(name, "data-slot") != 0)
+            continue; /* other data-* attributes belong to the page's scripts */
+        xmlRemoveProp(a);
+    }
+    if ((if_key && !mc_scope_true(s, if_key)) || (unless_key && mc_scope_true(s, unless_key))) {
+        remove_node(el);
+        return;
+    }
+    if (text_key) {
+        const char *val = mc_scope_get(s, text_key);
+        free_children(el);
+        if (is_el(el, "script") || is_el(el, "style")) {
+            mc_log(MC_LOG_WARNING, MC_LOG_MARK, "template: data-text on <%s> refused",
+                   (const char *)el->name);
+        } else if (val && *val) {
+            xmlAddChild(el, xmlNewDocText(rc->doc, BAD_CAST mc_tmpl_clean_text(rc->p, val)));
+        }
+    }
+    for (i = 0; sets && i < sets->nelts; i++) {
+        attr_set *as = &APR_ARRAY_IDX(sets, i, attr_set);
+        const char *val = mc_scope_get(s, as->key);
+        if (val == NULL || is_refused_attr(as->name) ||
+            (is_url_attr(as->name) && mc_tmpl_script_url(val)))
+            xmlUnsetProp(el, BAD_CAST as->name);
+        else
+            xmlSetProp(el, BAD_CAST as->name, BAD_CAST mc_tmpl_clean_text(rc->p, val));
+    }
+    if (!text_key)
+        process_children(rc, el, s);
+    if (sel_key)
+        apply_selected(rc, el, mc_scope_get(s, sel_key));
+    if (is_el(el, "form"))
+        add_csrf(rc, el, s);
+}
+
+/* The first element under n (n included) carrying data-slot="content". */
+static xmlNodePtr find_slot(apr_pool_t *p, xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        const char *v;
+        xmlNodePtr found;
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        v = prop(p, n, "data-slot");
+        if (v && strcmp(v, "content") == 0)
+            return n;
+        if ((found = find_slot(p, n->children)) != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+static xmlNodePtr find_body(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        xmlNodePtr found;
+        if (is_el(n, "body"))
+            return n;
+        if (n->type == XML_ELEMENT_NODE && (found = find_body(n->children)) != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+/* "<!DOCTYPE html>\n" and the document's nodes (its own DTD left out) as
+ * HTML, into p. */
+static apr_status_t serialize(apr_pool_t *p, xmlDocPtr doc, char **out, apr_size_t *outlen)
+{
+    xmlOutputBufferPtr buf = xmlAllocOutputBuffer(NULL);
+    xmlNodePtr n;
+    apr_size_t len;
+
+    if (buf == NULL)
+        return APR_ENOMEM;
+    xmlOutputBufferWriteString(buf, "<!DOCTYPE html>\n");
+    for (n = doc->children; n; n = n->next)
+        if (n->type != XML_DTD_NODE)
+            htmlNodeDumpFormatOutput(buf, doc, n, "UTF-8", 0);
+    xmlOutputBufferWriteString(buf, "\n");
+    xmlOutputBufferFlush(buf);
+    if (buf->error) {
+        xmlOutputBufferClose(buf);
+        return APR_ENOMEM;
+    }
+    len = xmlOutputBufferGetSize(buf);
+    *out = apr_pstrmemdup(p, (const char *)xmlOutputBufferGetContent(buf), len);
+    if (outlen)
+        *outlen = len;
+    xmlOutputBufferClose(buf);
+    return APR_SUCCESS;
+}
+
+/* Renders page into layout (or alone) with v; see the header. */
+apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
+                            const char *page, const mc_vars *v, char **out,
+                            apr_size_t *outlen, const char **err)
+{
+    const tmpl_entry *pe, *le = NULL;
+    render_ctx rc = { p, NULL };
+    mc_scope top = { v, NULL };
+    const char *dummy;
+    apr_status_t rv;
+    xmlNodePtr root;
+
+    if (err == NULL)
+        err = &dummy;
+    *err = NULL;
+    if ((rv = cache_get(c, p, 'h', page, &pe, err)) != APR_SUCCESS)
+        return rv;
+    if (layout && (rv = cache_get(c, p, 'h', layout, &le, err)) != APR_SUCCESS)
+        return rv;
+    rc.doc = xmlCopyDoc(le ? le->doc : pe->doc, 1);
+    if (rc.doc == NULL) {
+        *err = "out of memory copying a template";
+        return APR_ENOMEM;
+    }
+    rc.doc->type = XML_HTML_DOCUMENT_NODE;
+    root = xmlDocGetRootElement(rc.doc);
+    if (le) {
+        xmlNodePtr slot = find_slot(p, root), body, n;
+        if (slot == NULL) {
+            xmlFreeDoc(rc.doc);
+            *err = apr_psprintf(p, "layout %s has no element with data-slot=\"content\"",
+                                layout);
+            return APR_EINVAL;
+        }
+        free_children(slot);
+        body = find_body(xmlDocGetRootElement(pe->doc));
+        for (n = body ? body->children : NULL; n; n = n->next) {
+            xmlNodePtr copy = xmlDocCopyNode(n, rc.doc, 1);
+            if (copy)
+                xmlAddChild(slot, copy);
+        }
+    }
+    process_element(&rc, root, &top);
+    rv = serialize(p, rc.doc, out, outlen);
+    xmlFreeDoc(rc.doc);
+    if (rv != APR_SUCCESS)
+        *err = "out of memory writing a page";
+    return rv;
+}
+
+/* Renders a text template: {{key}} (blanks inside the braces allowed) is
+ * replaced by the value, unknown keys by ""; other text is copied as is. */
+apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file,
+                          const mc_vars *v, char **out, const char **err)
+{
+    const tmpl_entry *e;
+    const char *s, *open, *dummy;
+    apr_array_header_t *parts = apr_array_make(p, 16, sizeof(struct iovec));
+    apr_status_t rv;
+    mc_scope top = { v, NULL };
+
+    if (err == NULL)
+        err = &dummy;
+    *err = NULL;
+    if ((rv = cache_get(c, p, 't', file, &e, err)) != APR_SUCCESS)
+        return rv;
+    for (s = e->text; (open = strstr(s, "{{")) != NULL;) {
+        const char *close = strstr(open + 2, "}}"), *ks, *ke, *val;
+        struct iovec *iov;
+        if (close == NULL)
+            break;
+        for (ks = open + 2; *ks == ' ' || *ks == '\t'; ks++)
+            ;
+        for (ke = close; ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'); ke--)
+            ;
+        if (ke == ks || memchr(ks, '{', (apr_size_t)(ke - ks)) ||
+            memchr(ks, '\n', (apr_size_t)(ke - ks))) {
+            iov = apr_array_push(parts); /* not a placeholder: keep "{{" */
+            iov->iov_base = (void *)s;
+            iov->iov_len = (apr_size_t)(open + 2 - s);
+            s = open + 2;
+            continue;
+        }
+        iov = apr_array_push(parts);
+        iov->iov_base = (void *)s;
+        iov->iov_len = (apr_size_t)(open - s);
+        val = mc_scope_get(&top, apr_pstrmemdup(p, ks, (apr_size_t)(ke - ks)));
+        iov = apr_array_push(parts);
+        iov->iov_base = (void *)(val ? val : "");
+        iov->iov_len = val ? strlen(val) : 0;
+        s = close + 2;
+    }
+    {
+        struct iovec *iov = apr_array_push(parts);
+        iov->iov_base = (void *)s;
+        iov->iov_len = strlen(s);
+    }
+    *out = apr_pstrcatv(p, (const struct iovec *)parts->elts, (apr_size_t)parts->nelts, NULL);
+    return APR_SUCCESS;
+}

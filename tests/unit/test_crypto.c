@@ -1,0 +1,296 @@
+/* Unit tests for mc_crypto: tokens, digests, password hashing. */
+#include <apr_general.h>
+#include <apr_hash.h>
+#include <check.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "mc_crypto.h"
+
+static apr_pool_t *pool;
+/* The cheapest Argon2id cost, so the tests stay fast. */
+static const mc_pwcost cheap = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN };
+
+static void setup(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+    ck_assert_int_eq(mc_crypto_init(), APR_SUCCESS);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+    apr_terminate();
+}
+
+START_TEST(test_token_syntax_and_uniqueness)
+{
+    apr_hash_t *seen = apr_hash_make(pool);
+    int i;
+
+    for (i = 0; i < 1000; i++) {
+        const char *t = mc_token_new(pool);
+        ck_assert_uint_eq(strlen(t), MC_TOKEN_CHARS);
+        ck_assert(mc_token_syntax_ok(t));
+        ck_assert_ptr_null(apr_hash_get(seen, t, APR_HASH_KEY_STRING));
+        apr_hash_set(seen, t, APR_HASH_KEY_STRING, t);
+    }
+    ck_assert_uint_eq(apr_hash_count(seen), 1000);
+}
+END_TEST
+
+START_TEST(test_token_syntax_refusals)
+{
+    char ok[MC_TOKEN_CHARS + 2];
+
+    memset(ok, 'A', MC_TOKEN_CHARS);
+    ok[MC_TOKEN_CHARS] = '\0';
+    ck_assert(mc_token_syntax_ok(ok));
+    ok[5] = '-';
+    ok[6] = '_';
+    ck_assert(mc_token_syntax_ok(ok));
+    ok[MC_TOKEN_CHARS - 1] = '\0';
+    ck_assert(!mc_token_syntax_ok(ok)); /* 42 characters */
+    ok[MC_TOKEN_CHARS - 1] = 'A';
+    ok[MC_TOKEN_CHARS] = 'A';
+    ok[MC_TOKEN_CHARS + 1] = '\0';
+    ck_assert(!mc_token_syntax_ok(ok)); /* 44 characters */
+    ok[MC_TOKEN_CHARS] = '\0';
+    ok[7] = '+';
+    ck_assert(!mc_token_syntax_ok(ok));
+    ok[7] = '/';
+    ck_assert(!mc_token_syntax_ok(ok));
+    ok[7] = '=';
+    ck_assert(!mc_token_syntax_ok(ok));
+    ok[7] = ' ';
+    ck_assert(!mc_token_syntax_ok(ok));
+    ck_assert(!mc_token_syntax_ok(""));
+    ck_assert(!mc_token_syntax_ok(NULL));
+}
+END_TEST
+
+START_TEST(test_b64url_vectors)
+{
+    const unsigned char ff[] = { 0xfb, 0xff };
+
+    ck_assert_str_eq(mc_b64url(pool, (const unsigned char *)"foobar", 6), "Zm9vYmFy");
+    ck_assert_str_eq(mc_b64url(pool, (const unsigned char *)"fo", 2), "Zm8");
+    ck_assert_str_eq(mc_b64url(pool, ff, 2), "-_8");
+    ck_assert_str_eq(mc_b64url(pool, ff, 0), "");
+}
+END_TEST
+
+START_TEST(test_sha256_vectors)
+{
+    ck_assert_str_eq(mc_sha256_hex(pool, "abc", 3),
+                     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ck_assert_str_eq(mc_sha256_hex(pool, "", 0),
+                     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+END_TEST
+
+START_TEST(test_keyed_hash)
+{
+    unsigned char k1[16], k2[16], big[65];
+    const char *a, *b, *c;
+
+    memset(k1, 1, sizeof(k1));
+    memset(k2, 2, sizeof(k2));
+    memset(big, 3, sizeof(big));
+    a = mc_keyed_hex(pool, k1, sizeof(k1), "data", 4);
+    b = mc_keyed_hex(pool, k1, sizeof(k1), "data", 4);
+    c = mc_keyed_hex(pool, k2, sizeof(k2), "data", 4);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(strlen(a), 64);
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_str_ne(a, mc_keyed_hex(pool, k1, sizeof(k1), "datb", 4));
+    ck_assert_ptr_nonnull(mc_keyed_hex(pool, big, 64, "x", 1));
+    ck_assert_ptr_null(mc_keyed_hex(pool, k1, 15, "x", 1));
+    ck_assert_ptr_null(mc_keyed_hex(pool, big, 65, "x", 1));
+}
+END_TEST
+
+START_TEST(test_ct_streq)
+{
+    ck_assert(mc_ct_streq("abc", "abc"));
+    ck_assert(mc_ct_streq("", ""));
+    ck_assert(!mc_ct_streq("abc", "abd"));
+    ck_assert(!mc_ct_streq("abc", "abcd"));
+    ck_assert(!mc_ct_streq("abc", NULL));
+    ck_assert(!mc_ct_streq(NULL, NULL));
+}
+END_TEST
+
+START_TEST(test_random_digits)
+{
+    int i, counts[10] = { 0 };
+
+    ck_assert_ptr_null(mc_random_digits(pool, 0));
+    ck_assert_ptr_null(mc_random_digits(pool, 13));
+    ck_assert_uint_eq(strlen(mc_random_digits(pool, 12)), 12);
+    for (i = 0; i < 200; i++) {
+        const char *d = mc_random_digits(pool, 6);
+        const char *s;
+        ck_assert_uint_eq(strlen(d), 6);
+        for (s = d; *s; s++) {
+            ck_assert(*s >= '0' && *s <= '9');
+            counts[*s - '0']++;
+        }
+    }
+    for (i = 0; i < 10; i++)
+        ck_assert_int_gt(counts[i], 40); /* 1200 digits: about 120 each */
+}
+END_TEST
+
+START_TEST(test_pwcost_parse)
+{
+    mc_pwcost c;
+
+    ck_assert_ptr_null(mc_pwcost_parse("interactive", &c));
+    ck_assert_uint_eq(c.opslimit, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE);
+    ck_assert_uint_eq(c.memlimit, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
+    ck_assert_ptr_null(mc_pwcost_parse("moderate", &c));
+    ck_assert_uint_eq(c.memlimit, crypto_pwhash_argon2id_MEMLIMIT_MODERATE);
+    ck_assert_ptr_null(mc_pwcost_parse("sensitive", &c));
+    ck_assert_uint_eq(c.opslimit, crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE);
+    ck_assert_ptr_null(mc_pwcost_parse("ops=2,mem=64M", &c));
+    ck_assert_uint_eq(c.opslimit, 2);
+    ck_assert_uint_eq(c.memlimit, 64u * 1024 * 1024);
+    ck_assert_ptr_null(mc_pwcost_parse("ops=3,mem=65536K", &c));
+    ck_assert_uint_eq(c.memlimit, 65536u * 1024);
+    ck_assert_ptr_null(mc_pwcost_parse("ops=1,mem=8192", &c));
+    ck_assert_uint_eq(c.memlimit, 8192);
+    ck_assert_ptr_nonnull(mc_pwcost_parse("ops=0,mem=64M", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse("ops=3,mem=1K", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse("ops=3,mem=64X", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse("ops=3", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse("ops=-3,mem=64M", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse("fast", &c));
+    ck_assert_ptr_nonnull(mc_pwcost_parse(NULL, &c));
+}
+END_TEST
+
+START_TEST(test_password_hash_verify)
+{
+    const char *h1, *h2;
+
+    ck_assert_int_eq(mc_password_hash(pool, "Correct Horse 1", &cheap, &h1), APR_SUCCESS);
+    ck_assert_int_eq(strncmp(h1, "$argon2id$", 10), 0);
+    ck_assert(strstr(h1, "Correct") == NULL);
+    ck_assert(mc_password_verify(h1, "Correct Horse 1"));
+    ck_assert(!mc_password_verify(h1, "correct horse 1"));
+    ck_assert(!mc_password_verify(h1, ""));
+    ck_assert(!mc_password_verify("not a hash", "Correct Horse 1"));
+    ck_assert(!mc_password_verify(NULL, "x"));
+    /* Salted: the same password hashes differently. */
+    ck_assert_int_eq(mc_password_hash(pool, "Correct Horse 1", &cheap, &h2), APR_SUCCESS);
+    ck_assert_str_ne(h1, h2);
+    ck_assert(mc_password_verify(h2, "Correct Horse 1"));
+}
+END_TEST
+
+START_TEST(test_password_length_limits)
+{
+    char pw[MC_PASSWORD_MAX_BYTES + 2];
+    const char *h = NULL;
+
+    memset(pw, 'a', sizeof(pw));
+    pw[MC_PASSWORD_MAX_BYTES] = '\0'; /* exactly 1024 bytes: fine */
+    ck_assert_int_eq(mc_password_hash(pool, pw, &cheap, &h), APR_SUCCESS);
+    ck_assert(mc_password_verify(h, pw));
+    /* No truncation: one byte less does not match. */
+    pw[MC_PASSWORD_MAX_BYTES - 1] = '\0';
+    ck_assert(!mc_password_verify(h, pw));
+    pw[MC_PASSWORD_MAX_BYTES - 1] = 'a';
+    pw[MC_PASSWORD_MAX_BYTES] = 'a';
+    pw[MC_PASSWORD_MAX_BYTES + 1] = '\0'; /* 1025 bytes */
+    ck_assert_int_eq(mc_password_hash(pool, pw, &cheap, &h), APR_EINVAL);
+    ck_assert(!mc_password_verify(h, pw));
+}
+END_TEST
+
+START_TEST(test_password_needs_rehash)
+{
+    const char *h;
+    mc_pwcost dearer = { crypto_pwhash_OPSLIMIT_MIN + 1, crypto_pwhash_MEMLIMIT_MIN };
+    mc_pwcost bigger = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN * 2 };
+
+    ck_assert_int_eq(mc_password_hash(pool, "pw", &cheap, &h), APR_SUCCESS);
+    ck_assert(!mc_password_needs_rehash(h, &cheap));
+    ck_assert(mc_password_needs_rehash(h, &dearer));
+    ck_assert(mc_password_needs_rehash(h, &bigger));
+    ck_assert(mc_password_needs_rehash("garbage", &cheap));
+    ck_assert(mc_password_needs_rehash(NULL, &cheap));
+}
+END_TEST
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *dummy_thread(void *arg)
+{
+    const mc_pwcost *c = arg;
+    mc_password_dummy_verify(c, "guess");
+    return NULL;
+}
+
+START_TEST(test_dummy_verify_costs_like_verify)
+{
+    mc_pwcost c = { 3, 4u * 1024 * 1024 };
+    const char *h;
+    double t, real = 1e9, dummy = 1e9;
+    pthread_t th[6];
+    int i;
+
+    /* Many first callers at once: exactly one hash gets made, nobody
+     * crashes or reads a half-written hash. */
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, dummy_thread, &c), 0);
+    for (i = 0; i < 6; i++)
+        pthread_join(th[i], NULL);
+    ck_assert_int_eq(mc_password_hash(pool, "secret", &c, &h), APR_SUCCESS);
+    for (i = 0; i < 3; i++) {
+        t = now();
+        ck_assert(!mc_password_verify(h, "guess"));
+        t = now() - t;
+        real = t < real ? t : real;
+        t = now();
+        mc_password_dummy_verify(&c, "guess");
+        t = now() - t;
+        dummy = t < dummy ? t : dummy;
+    }
+    /* A dummy that did no hashing would take microseconds. */
+    ck_assert_msg(dummy > real / 4, "dummy %.6fs vs real %.6fs", dummy, real);
+}
+END_TEST
+
+Suite *suite_crypto(void)
+{
+    Suite *s = suite_create("crypto");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_token_syntax_and_uniqueness);
+    tcase_add_test(tc, test_token_syntax_refusals);
+    tcase_add_test(tc, test_b64url_vectors);
+    tcase_add_test(tc, test_sha256_vectors);
+    tcase_add_test(tc, test_keyed_hash);
+    tcase_add_test(tc, test_ct_streq);
+    tcase_add_test(tc, test_random_digits);
+    tcase_add_test(tc, test_pwcost_parse);
+    tcase_add_test(tc, test_password_hash_verify);
+    tcase_add_test(tc, test_password_length_limits);
+    tcase_add_test(tc, test_password_needs_rehash);
+    tcase_add_test(tc, test_dummy_verify_costs_like_verify);
+    suite_add_tcase(s, tc);
+    return s;
+}

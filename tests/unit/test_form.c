@@ -1,0 +1,186 @@
+/* Unit tests for mc_form: urlencoded parsing, percent-coding, cookies. */
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
+#include <check.h>
+#include <string.h>
+
+#include "mc_form.h"
+
+static apr_pool_t *pool;
+
+static void setup(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+    apr_terminate();
+}
+
+static apr_status_t parse(const char *s, apr_table_t **t)
+{
+    *t = apr_table_make(pool, 8);
+    return mc_form_parse(pool, s, strlen(s), *t);
+}
+
+static int count_values(apr_table_t *t, const char *name, const char **vals, int max)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i, n = 0;
+
+    for (i = 0; i < arr->nelts; i++)
+        if (strcmp(e[i].key, name) == 0 && n < max)
+            vals[n++] = e[i].val;
+    return n;
+}
+
+START_TEST(test_basic_decoding)
+{
+    apr_table_t *t;
+
+    ck_assert_int_eq(parse("a=1&b=hello+world&c=%41%62%2b&d=%C3%A9t%c3%a9", &t), APR_SUCCESS);
+    ck_assert_str_eq(apr_table_get(t, "a"), "1");
+    ck_assert_str_eq(apr_table_get(t, "b"), "hello world");
+    ck_assert_str_eq(apr_table_get(t, "c"), "Ab+");
+    ck_assert_str_eq(apr_table_get(t, "d"), "\xc3\xa9t\xc3\xa9");
+    ck_assert_int_eq(parse("first+name=Jo%20Ann&flag&=v&&", &t), APR_SUCCESS);
+    ck_assert_str_eq(apr_table_get(t, "first name"), "Jo Ann");
+    ck_assert_str_eq(apr_table_get(t, "flag"), "");
+    ck_assert_str_eq(apr_table_get(t, ""), "v");
+    ck_assert_int_eq(apr_table_elts(t)->nelts, 3);
+    ck_assert_int_eq(parse("", &t), APR_SUCCESS);
+    ck_assert_int_eq(apr_table_elts(t)->nelts, 0);
+    ck_assert_int_eq(parse("a==b=c", &t), APR_SUCCESS);
+    ck_assert_str_eq(apr_table_get(t, "a"), "=b=c");
+}
+END_TEST
+
+START_TEST(test_length_is_respected)
+{
+    apr_table_t *t = apr_table_make(pool, 4);
+
+    /* Only the first 3 bytes count: no NUL terminator needed. */
+    ck_assert_int_eq(mc_form_parse(pool, "a=1&b=2", 3, t), APR_SUCCESS);
+    ck_assert_str_eq(apr_table_get(t, "a"), "1");
+    ck_assert_ptr_null(apr_table_get(t, "b"));
+}
+END_TEST
+
+START_TEST(test_repeated_names)
+{
+    apr_table_t *t;
+    const char *vals[4];
+
+    ck_assert_int_eq(parse("role=a&x=1&role=b&role=c", &t), APR_SUCCESS);
+    ck_assert_int_eq(count_values(t, "role", vals, 4), 3);
+    ck_assert_str_eq(vals[0], "a");
+    ck_assert_str_eq(vals[1], "b");
+    ck_assert_str_eq(vals[2], "c");
+}
+END_TEST
+
+START_TEST(test_bad_escapes_refused)
+{
+    static const char *const bad[] = { "a=%4", "a=%", "a=%G1", "a=%1G", "a=x%zz", "%4=1",
+                                       "a=1&b=%%41", "a=%-1" };
+    apr_table_t *t;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(parse(bad[i], &t) == APR_EINVAL, "%s accepted", bad[i]);
+    ck_assert_ptr_null(mc_form_decode(pool, "%4", 2, 0));
+}
+END_TEST
+
+START_TEST(test_nul_refused)
+{
+    apr_table_t *t = apr_table_make(pool, 4);
+
+    ck_assert_int_eq(parse("a=%00", &t), APR_EINVAL);
+    ck_assert_int_eq(parse("a%00b=1", &t), APR_EINVAL);
+    ck_assert_int_eq(mc_form_parse(pool, "a=x\0y", 5, t), APR_EINVAL);
+    ck_assert_ptr_null(mc_form_decode(pool, "x\0", 2, 1));
+}
+END_TEST
+
+START_TEST(test_field_limit)
+{
+    char *body = "";
+    apr_table_t *t;
+    int i;
+
+    for (i = 0; i < MC_FORM_MAX_FIELDS; i++)
+        body = apr_psprintf(pool, "%s%sf%d=%d", body, i ? "&" : "", i, i);
+    ck_assert_int_eq(parse(body, &t), APR_SUCCESS);
+    ck_assert_int_eq(apr_table_elts(t)->nelts, MC_FORM_MAX_FIELDS);
+    body = apr_pstrcat(pool, body, "&one=more", NULL);
+    ck_assert_int_eq(parse(body, &t), APR_EINVAL);
+    /* Empty pieces do not count as fields. */
+    body = apr_pstrcat(pool, "&&&&&&&&", body + 0, NULL);
+    ck_assert_int_eq(parse(apr_pstrndup(pool, body, strlen(body) - 9), &t), APR_SUCCESS);
+}
+END_TEST
+
+START_TEST(test_decode_plus)
+{
+    ck_assert_str_eq(mc_form_decode(pool, "a+b%2B", 6, 0), "a+b+");
+    ck_assert_str_eq(mc_form_decode(pool, "a+b%2B", 6, 1), "a b+");
+}
+END_TEST
+
+START_TEST(test_encode)
+{
+    const char *in = "a b&c=d/\xc3\xa9~-._?#%+";
+    const char *enc = mc_form_encode(pool, in);
+
+    ck_assert_str_eq(enc, "a%20b%26c%3Dd%2F%C3%A9~-._%3F%23%25%2B");
+    ck_assert_str_eq(mc_form_decode(pool, enc, strlen(enc), 1), in);
+    ck_assert_str_eq(mc_form_encode(pool, ""), "");
+}
+END_TEST
+
+START_TEST(test_cookie_get)
+{
+    const char *h = "theme=dark; __Host-mc=tok123; q=\"quoted val\"; a=1; a=2; junk; e=";
+
+    ck_assert_str_eq(mc_cookie_get(pool, h, "__Host-mc"), "tok123");
+    ck_assert_str_eq(mc_cookie_get(pool, h, "theme"), "dark");
+    ck_assert_str_eq(mc_cookie_get(pool, h, "q"), "quoted val");
+    ck_assert_str_eq(mc_cookie_get(pool, h, "a"), "1"); /* first match */
+    ck_assert_str_eq(mc_cookie_get(pool, h, "e"), "");
+    ck_assert_ptr_null(mc_cookie_get(pool, h, "junk"));
+    ck_assert_ptr_null(mc_cookie_get(pool, h, "mc")); /* no suffix match */
+    ck_assert_ptr_null(mc_cookie_get(pool, h, "Theme")); /* names are case-sensitive */
+    ck_assert_ptr_null(mc_cookie_get(pool, h, "absent"));
+    ck_assert_ptr_null(mc_cookie_get(pool, NULL, "a"));
+    ck_assert_ptr_null(mc_cookie_get(pool, h, ""));
+    ck_assert_str_eq(mc_cookie_get(pool, "  sid = abc ;x=1", "sid"), "abc");
+    ck_assert_str_eq(mc_cookie_get(pool, "xsid=1;sid=2", "sid"), "2");
+    ck_assert_str_eq(mc_cookie_get(pool, "sid=a=b", "sid"), "a=b");
+    ck_assert_str_eq(mc_cookie_get(pool, "sid=\"", "sid"), "\"");
+}
+END_TEST
+
+Suite *suite_form(void)
+{
+    Suite *s = suite_create("form");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_basic_decoding);
+    tcase_add_test(tc, test_length_is_respected);
+    tcase_add_test(tc, test_repeated_names);
+    tcase_add_test(tc, test_bad_escapes_refused);
+    tcase_add_test(tc, test_nul_refused);
+    tcase_add_test(tc, test_field_limit);
+    tcase_add_test(tc, test_decode_plus);
+    tcase_add_test(tc, test_encode);
+    tcase_add_test(tc, test_cookie_get);
+    suite_add_tcase(s, tc);
+    return s;
+}
