@@ -1,0 +1,55 @@
+#!/bin/bash
+# deps.sh: install the Debian packages mod_mocourts needs to build, run and
+# test, but only those that are missing. A fast no-op when all are present.
+#
+# It never starts or stops the system's apache2 or mariadb services: the
+# project runs its own private instances (scripts/run.sh, tests/harness).
+set -euo pipefail
+
+PACKAGES=(
+    apache2 apache2-dev libapr1-dev libaprutil1-dev
+    mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
+    libsodium-dev libxml2-dev check pkg-config make gcc
+    python3-pytest python3-requests python3-selenium python3-aiosmtpd
+    chromium chromium-driver wrk
+)
+
+# One dpkg-query for all: "name status" per known package (unknown ones are
+# simply absent from its output).
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null |
+    awk '$2 == "install" && $3 == "ok" && $4 == "installed" { printf "%s ", $1 }' || true)"
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    case "$installed" in
+    *" $pkg "*) ;;
+    *) missing+=("$pkg") ;;
+    esac
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+install_cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+echo "deps.sh: missing Debian packages: ${missing[*]}"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps.sh: run as root:" >&2
+    echo "    apt-get update && DEBIAN_FRONTEND=noninteractive ${install_cmd[*]}" >&2
+    exit 1
+fi
+
+# Keep package scripts from starting the system's apache2/mariadb: we never
+# use them. policy-rc.d exit 101 means "action forbidden" (invoke-rc.d(8)).
+# Only when the machine has no policy of its own, and removed afterwards.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    trap 'rm -f "$policy"' EXIT
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+"${install_cmd[@]}"
+echo "deps.sh: installed ${missing[*]}"

@@ -1,0 +1,247 @@
+"""pytest fixtures: one private MariaDB, SMTP sink, gateway recorder and
+Apache per test session, all on loopback under one temporary folder.
+
+Session fixtures:
+    tmp_root    the temporary folder (removed at the end unless MC_KEEP_TMP=1)
+    mariadb     harness.mariadb.MariaDB, app database and user created
+    smtp        harness.smtp.SmtpSink
+    gateway     harness.gateway.Gateway (MoCourtsGateway recorder)
+    apache      harness.apache.Apache with mod_mocourts, schema migrated
+    admin       harness.admin.Admin on apache's mocourts.conf
+Function fixtures:
+    make_apache(overrides=None, extra_conf="", start=True, migrate=True, **kw)
+                another Apache on the same MariaDB/SMTP/gateway, stopped
+                after the test
+    new_account(roles=(), scope=None, must_change=False, password=None,
+                email=None, prefix="user") -> harness.admin.Account
+    http        a fresh requests.Session
+
+After each test that passed, any new line at error level or worse in the
+error log of any Apache the harness started fails it, unless the test
+allows it: @pytest.mark.allow_errors(r"regex", ...).
+"""
+import atexit
+import itertools
+import os
+import re
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from harness import util, web  # noqa: E402
+from harness.admin import Admin, create_user  # noqa: E402
+from harness.apache import Apache  # noqa: E402
+from harness.gateway import Gateway  # noqa: E402
+from harness.mariadb import MariaDB  # noqa: E402
+from harness.smtp import SmtpSink  # noqa: E402
+
+_LOG_OFFSETS = pytest.StashKey[dict]()
+_apache_numbers = itertools.count(2)
+_account_numbers = itertools.count(1)
+_started = []     # everything with a stop(), stopped at exit if still running
+_tmp_roots = []   # removed at exit too (unless MC_KEEP_TMP=1)
+
+
+def _stop_leftovers():
+    """At exit, after an interrupted run whose fixtures did not finish."""
+    for thing in reversed(_started + Apache.instances):
+        try:
+            thing.stop()
+        except Exception:  # noqa: BLE001 - best effort at interpreter exit
+            pass
+    if os.environ.get("MC_KEEP_TMP") != "1":
+        for path in _tmp_roots:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+atexit.register(_stop_leftovers)
+
+
+def _terminate(signum, frame):
+    # A CI timeout's SIGTERM: unwind like Ctrl-C so fixtures stop the servers.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config):
+    signal.signal(signal.SIGTERM, _terminate)
+    config.addinivalue_line(
+        "markers", "allow_errors(*patterns): regexes of Apache error-log lines "
+        "(error level or worse) this test expects")
+
+
+# ---- the servers --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def tmp_root():
+    path = Path(tempfile.mkdtemp(prefix="mocourts-test-", dir="/tmp"))
+    util.make_reachable(path)   # Apache's children run as nobody
+    _tmp_roots.append(path)
+    yield path
+    if os.environ.get("MC_KEEP_TMP") == "1":
+        print(f"\nMC_KEEP_TMP=1: test files kept in {path}")
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mariadb(tmp_root):
+    db = MariaDB(tmp_root / "db", util.free_port())
+    _started.append(db)
+    try:
+        db.start()
+        db.create_app_db()
+        yield db
+    finally:
+        db.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    sink = SmtpSink(util.free_port())
+    _started.append(sink)
+    try:
+        sink.start()
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(tmp_root):
+    return Gateway(tmp_root / "gateway")
+
+
+def _start_apache(ap, migrate):
+    """Migrate (idempotent) and start; fail (never skip) when the module or
+    the admin tool is missing or Apache does not come up cleanly."""
+    since = ap.error_log_offset()
+    problem = None
+    try:
+        if migrate:
+            Admin(ap.mocourts_conf).migrate()
+        ap.start()
+    except Exception as e:  # noqa: BLE001 - reported as a test failure
+        problem = str(e)
+    if problem:
+        pytest.fail(f"Apache on port {ap.port} could not be started: {problem}", pytrace=False)
+    bad = ap.check_error_log(since=since)
+    if bad:
+        pytest.fail("Apache logged errors while starting:\n" + "\n".join(bad), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def apache(tmp_root, mariadb, smtp, gateway):
+    ap = Apache(tmp_root / "apache", util.free_port(), db=mariadb, smtp=smtp, gateway=gateway)
+    try:
+        _start_apache(ap, migrate=True)
+        yield ap
+    finally:
+        ap.stop()
+
+
+@pytest.fixture(scope="session")
+def admin(apache):
+    return Admin(apache.mocourts_conf)
+
+
+@pytest.fixture
+def make_apache(tmp_root, mariadb, smtp, gateway):
+    """Factory for a differently configured Apache sharing the session's
+    MariaDB, SMTP sink and gateway. start=False returns it unstarted (for
+    configtest() or a start expected to fail)."""
+    made = []
+
+    def make(overrides=None, extra_conf="", start=True, migrate=True, **kw):
+        n = next(_apache_numbers)
+        ap = Apache(tmp_root / f"apache-{n}", util.free_port(), db=mariadb, smtp=smtp,
+                    gateway=gateway, overrides=overrides, extra_conf=extra_conf, **kw)
+        made.append(ap)
+        if start:
+            _start_apache(ap, migrate)
+        return ap
+
+    yield make
+    for ap in made:
+        ap.stop()
+
+
+@pytest.fixture
+def new_account(admin, mariadb):
+    """Factory: create an account with a unique username through
+    `mocourts-admin create-admin`; returns an Account with its id. No roles:
+    an ordinary account holder."""
+
+    def make(roles=(), scope=None, must_change=False, password=None, email=None,
+             prefix="user"):
+        username = f"{prefix}{next(_account_numbers):03d}{secrets.token_hex(2)}"
+        email = email or f"{username}@example.test"
+        password = password or f"Correct-Horse-{secrets.token_hex(3)}-9x"
+        return create_user(admin, mariadb, username, email, password, roles=roles,
+                           scope=scope, must_change=must_change)
+
+    return make
+
+
+@pytest.fixture
+def http():
+    s = web.new_session()
+    yield s
+    s.close()
+
+
+# ---- the error-log check ------------------------------------------------------
+
+_reported = set()   # error-log lines already blamed on a test
+CRASH = re.compile(r"AH00052: child pid \d+ exit signal")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _crash_sweep(tmp_root):
+    """At the very end (every Apache stopped, logs still there): a child
+    crash that was logged after its test's check still fails the run."""
+    yield
+    crashes = [f"{ap.error_log}: {line}" for ap in Apache.instances
+               for line in ap.error_log_lines()
+               if CRASH.search(line) and line not in _reported]
+    if crashes:
+        pytest.fail("Apache children crashed during the run:\n" + "\n".join(crashes),
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _error_log_guard(request):
+    """Remember where every Apache's error log ends before the test."""
+    request.node.stash[_LOG_OFFSETS] = {ap: ap.error_log_offset() for ap in Apache.instances}
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    offsets = item.stash.get(_LOG_OFFSETS, None)
+    if report.when != "call" or offsets is None:
+        return
+    allowed = [re.compile(p) for m in item.iter_markers("allow_errors") for p in m.args]
+    problems = []
+    for ap in Apache.instances:
+        lines = ap.check_error_log(since=offsets.get(ap, 0))
+        _reported.update(lines)   # blamed on this test, allowed or not
+        bad = [line for line in lines if not any(p.search(line) for p in allowed)]
+        if bad:
+            problems.append(f"{ap.error_log}:\n  " + "\n  ".join(bad))
+    if problems and report.passed:
+        report.outcome = "failed"
+        report.longrepr = ("Unexpected lines at error level in Apache's error log during "
+                           "this test (allow expected ones with "
+                           "@pytest.mark.allow_errors(r'...')):\n" + "\n".join(problems))
+
