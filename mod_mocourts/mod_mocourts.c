@@ -15,6 +15,7 @@
 #include "mc_migrate.h"
 
 #include <libxml/parser.h>
+#include <stdio.h>
 
 /* The library logs through httpd's error log. */
 static server_rec *log_server;
@@ -23,7 +24,7 @@ static void log_to_httpd(void *baton, int level, const char *file, int line, con
                          va_list ap)
 {
     char buf[2048];
-    apr_vsnprintf(buf, sizeof(buf), fmt, ap);
+    vsnprintf(buf, sizeof(buf), fmt, ap); /* printf semantics: mc_log is printf-like */
     ap_log_error(file, line, APLOG_MODULE_INDEX, level, 0, log_server, "%s", buf);
 }
 

@@ -241,7 +241,8 @@ int mc_dispatch_handler(request_rec *r)
             return mc_redirect(mr, mc_logon_url(r->pool, back));
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MCLOGNO(0402) "account %lld lacks role %s for %s", mr->account->id,
+                      MCLOGNO(0402) "account %" APR_INT64_T_FMT " lacks role %s for %s",
+                      (apr_int64_t)mr->account->id,
                       rt->role ? rt->role : "-", r->uri);
         return finish(mr, HTTP_FORBIDDEN);
     }

@@ -164,7 +164,7 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
         return rv;
     /* Failures count per account, or per typed name when none matches, so
      * unknown names lock exactly like real ones. */
-    subject = f->id ? apr_psprintf(r->pool, "account:%lld", f->id)
+    subject = f->id ? apr_psprintf(r->pool, "account:%" APR_INT64_T_FMT, (apr_int64_t)f->id)
                     : apr_pstrcat(r->pool, "name:", ident, NULL);
     if (!f->id)
         ap_str_tolower((char *)subject);
@@ -208,8 +208,8 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
                              "UPDATE mc_account SET password_hash = ? WHERE id = ?", "si", h,
                              f->id)) == APR_SUCCESS)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                          MCLOGNO(0601) "password of account %lld rehashed at the new cost",
-                          f->id);
+                          MCLOGNO(0601) "password of account %" APR_INT64_T_FMT " rehashed at the new cost",
+                          (apr_int64_t)f->id);
     }
     return rv;
 }

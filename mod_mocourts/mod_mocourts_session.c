@@ -119,8 +119,8 @@ static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t las
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (strchr(f[i], SEP))
             return NULL;
-    return apr_psprintf(p, "%lld%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
-                        a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
+    return apr_psprintf(p, "%" APR_INT64_T_FMT "%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
+                        (apr_int64_t)a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
                         SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
 }
 

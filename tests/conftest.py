@@ -39,7 +39,7 @@ if str(TESTS) not in sys.path:
 
 from harness import util, web  # noqa: E402
 from harness.admin import Admin, create_user  # noqa: E402
-from harness.apache import Apache  # noqa: E402
+from harness.apache import Apache, test_site_conf  # noqa: E402
 from harness.gateway import Gateway  # noqa: E402
 from harness.mariadb import MariaDB  # noqa: E402
 from harness.smtp import SmtpSink  # noqa: E402
@@ -140,7 +140,8 @@ def _start_apache(ap, migrate):
 
 @pytest.fixture(scope="session")
 def apache(tmp_root, mariadb, smtp, gateway):
-    ap = Apache(tmp_root / "apache", util.free_port(), db=mariadb, smtp=smtp, gateway=gateway)
+    ap = Apache(tmp_root / "apache", util.free_port(), db=mariadb, smtp=smtp, gateway=gateway,
+                extra_conf=test_site_conf())
     try:
         _start_apache(ap, migrate=True)
         yield ap
@@ -160,7 +161,11 @@ def make_apache(tmp_root, mariadb, smtp, gateway):
     configtest() or a start expected to fail)."""
     made = []
 
-    def make(overrides=None, extra_conf="", start=True, migrate=True, **kw):
+    def make(overrides=None, extra_conf="", start=True, migrate=True, site=True, **kw):
+        """site: include the test site (probe plugin at /probe, /protected,
+        /clerk-files, /basic) as the session's Apache does."""
+        if site:
+            extra_conf = test_site_conf() + extra_conf
         n = next(_apache_numbers)
         ap = Apache(tmp_root / f"apache-{n}", util.free_port(), db=mariadb, smtp=smtp,
                     gateway=gateway, overrides=overrides, extra_conf=extra_conf, **kw)

@@ -51,6 +51,24 @@ PROTECTED_CONF = """
 </Location>
 """
 
+# The test site: the probe plugin (tests/plugins/probe) at /probe and static
+# files protected by each of our providers. Both the session's Apache and
+# make_apache's carry it.
+def test_site_conf(build_dir=None):
+    return load_test_plugin("probe", "/probe", build_dir) + PROTECTED_CONF + """
+<Location /clerk-files>
+    AuthType MoCourts
+    Require mocourts-role clerk
+</Location>
+<Location /basic>
+    AuthType Basic
+    AuthName "Court staff"
+    AuthBasicProvider mocourts
+    Require valid-user
+</Location>
+"""
+
+
 # Lines that fail a test: error level or worse, and a child killed by a
 # signal (a crash is logged by the parent at notice level, AH00052).
 ERROR_LINE = re.compile(r"\[[a-z0-9_]*:(error|crit|alert|emerg)\]"
@@ -263,7 +281,8 @@ LoadModule mocourts_module "{self.module_path}"
     def write_config(self):
         """(Re)write httpd.conf, mocourts.conf and the document root."""
         for d in (self.root, self.root / "run", self.log_dir, self.htdocs,
-                  self.htdocs / "protected"):
+                  self.htdocs / "protected", self.htdocs / "clerk-files",
+                  self.htdocs / "basic"):
             d.mkdir(parents=True, exist_ok=True)
             util.make_reachable(d)
         if util.is_root():
@@ -272,7 +291,8 @@ LoadModule mocourts_module "{self.module_path}"
                      grp.getgrnam(util.APACHE_GROUP).gr_gid)
         page = _static_page()
         (self.htdocs / "static.html").write_text(page)
-        (self.htdocs / "protected" / "static.html").write_text(page)
+        for sub in ("protected", "clerk-files", "basic"):
+            (self.htdocs / sub / "static.html").write_text(page)
         self.mocourts_conf.write_text(self._mocourts_conf_text())
         self.conf_path.write_text(self._httpd_conf_text())
 
