@@ -5,13 +5,17 @@
  * this node at a time. Several nodes may each run one: rows are claimed with
  * FOR UPDATE SKIP LOCKED (mc_outbox_deliver), so no notice is sent twice.
  * `mocourts-admin deliver` is the same code for sites that set
- * MoCourtsDelivery Off and prefer a timer. */
+ * MoCourtsDelivery Off and prefer a timer. The same thread purges expired
+ * sessions, codes and lock-out counters every five minutes. */
 #include "mod_mocourts_private.h"
 
 #include "apr_strings.h"
 #include "mod_watchdog.h"
 
+#include "mc_purge.h"
+
 #define WATCHDOG_NAME "mocourts-outbox"
+#define PURGE_EVERY apr_time_from_sec(300)
 
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *wd_get;
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *wd_register;
@@ -21,7 +25,27 @@ typedef struct worker {
     apr_pool_t *pool; /* the watchdog thread's own */
     mc_db *db;
     mc_delivery_conf dc;
+    apr_time_t next_purge;
 } worker;
+
+/* Expired sessions, codes and counters go every few minutes. */
+static void purge_tick(worker *w)
+{
+    mc_purge_counts n;
+    apr_status_t rv;
+    if (apr_time_now() < w->next_purge)
+        return;
+    w->next_purge = apr_time_now() + PURGE_EVERY;
+    rv = mc_purge_expired(w->db, (long long)apr_time_sec(mc_conf_get()->session_idle), &n);
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
+                     MCLOGNO(0805) "housekeeping failed: %s", mc_db_error(w->db));
+    else if (n.sessions || n.codes || n.throttle)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                     MCLOGNO(0806) "housekeeping: purged %" APR_INT64_T_FMT " session(s), %"
+                     APR_INT64_T_FMT " code(s), %" APR_INT64_T_FMT " lock-out row(s)",
+                     (apr_int64_t)n.sessions, (apr_int64_t)n.codes, (apr_int64_t)n.throttle);
+}
 
 static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
 {
@@ -62,6 +86,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
             return APR_SUCCESS;
         }
     }
+    purge_tick(w);
     rv = mc_outbox_deliver(w->db, pool, &w->dc, &sent, &failed);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,

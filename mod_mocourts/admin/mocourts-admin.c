@@ -8,6 +8,7 @@
 #include "mc_log.h"
 #include "mc_migrate.h"
 #include "mc_outbox.h"
+#include "mc_purge.h"
 #include "mc_policy.h"
 #include "mc_smtp.h"
 
@@ -492,25 +493,9 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
 
 /* ---- purge --------------------------------------------------------------- */
 
-/* Run a DELETE ... LIMIT 1000 until it deletes less; *total counts. */
-static apr_status_t mc_purge(mc_db *db, const char *sql, long long idle, long long *total)
-{
-    long long n;
-    apr_status_t rv;
-    *total = 0;
-    do {
-        rv = idle >= 0 ? mc_db_exec(db, &n, NULL, sql, "i", idle)
-                       : mc_db_exec(db, &n, NULL, sql, "");
-        if (rv == APR_SUCCESS)
-            *total += n;
-    } while (rv == APR_SUCCESS && n >= 1000);
-    return rv;
-}
-
 static int mc_cmd_purge(mc_admin *a, int argc, const char *const *argv)
 {
     apr_interval_time_t idle;
-    long long sessions = 0, codes = 0, throttle = 0;
     if (argc > 0)
         return mc_usage("purge takes no arguments");
     int rc = mc_admin_load(a);
@@ -523,27 +508,12 @@ static int mc_cmd_purge(mc_admin *a, int argc, const char *const *argv)
     rc = mc_admin_connect(a);
     if (rc != EXIT_SUCCESS)
         return rc;
-    apr_status_t rv = mc_purge(a->db,
-                               "DELETE FROM mc_session WHERE expires_at < UTC_TIMESTAMP()"
-                               " OR last_seen < UTC_TIMESTAMP() - INTERVAL ? SECOND LIMIT 1000",
-                               (long long)apr_time_sec(idle), &sessions);
-    if (rv == APR_SUCCESS)
-        rv = mc_purge(a->db,
-                      "DELETE FROM mc_code WHERE (used_at IS NOT NULL"
-                      " AND used_at < UTC_TIMESTAMP() - INTERVAL 1 DAY)"
-                      " OR expires_at < UTC_TIMESTAMP() - INTERVAL 1 DAY LIMIT 1000",
-                      -1, &codes);
-    if (rv == APR_SUCCESS)
-        rv = mc_purge(a->db,
-                      "DELETE FROM mc_logon_throttle WHERE (locked_until IS NOT NULL"
-                      " AND locked_until < UTC_TIMESTAMP() - INTERVAL 1 DAY)"
-                      " OR (locked_until IS NULL AND first_failure < UTC_TIMESTAMP() - INTERVAL 1 DAY)"
-                      " LIMIT 1000",
-                      -1, &throttle);
+    mc_purge_counts n;
+    apr_status_t rv = mc_purge_expired(a->db, (long long)apr_time_sec(idle), &n);
     if (rv != APR_SUCCESS)
         return mc_fail("purge failed: %s", mc_db_error(a->db));
-    printf("purged %lld session(s), %lld code(s), %lld throttle row(s)\n", sessions, codes,
-           throttle);
+    printf("purged %lld session(s), %lld code(s), %lld throttle row(s)\n", n.sessions, n.codes,
+           n.throttle);
     return EXIT_SUCCESS;
 }
 
