@@ -39,7 +39,7 @@ TESTPLUG  := $(notdir $(wildcard tests/plugins/*))
 TESTPLUG_SO := $(foreach p,$(TESTPLUG),$(BUILD)/test_plugin_$(p).so)
 HEADERS   := $(wildcard mod_mocourts/*.h mod_mocourts/lib/*.h)
 
-.PHONY: all run stop test unit fuzz-replay integration browser bench install \
+.PHONY: all run stop test unit fuzz fuzz-replay integration browser bench install \
         deps clean format lint
 all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
 
@@ -93,6 +93,10 @@ unit: $(BUILD)/unit_tests
 fuzz-replay: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/replay_%,$(FUZZ_SRC))
 	@for t in $^; do n=$${t#$(BUILD)/replay_}; \
 	  $$t tests/fuzz/corpus/$$n || exit 1; done
+
+# Real libFuzzer binaries (clang); run e.g. build/fuzz/fuzz_form corpus/form.
+fuzz:
+	tests/fuzz/build-libfuzzer.sh build/fuzz
 
 integration: all
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration

@@ -13,6 +13,7 @@
 
 static apr_pool_t *pool;
 static mc_tmpl_cache *cache;
+static const char *shipped_dir;
 
 static void setup(void)
 {
@@ -23,7 +24,7 @@ static void setup(void)
     apr_initialize();
     apr_pool_create(&pool, NULL);
     dirs[0] = apr_pstrcat(pool, base, "/site", NULL);
-    dirs[1] = apr_pstrcat(pool, base, "/shipped", NULL);
+    dirs[1] = shipped_dir = apr_pstrcat(pool, base, "/shipped", NULL);
     dirs[2] = NULL;
     cache = mc_tmpl_cache_create(pool, dirs);
 }
@@ -388,7 +389,7 @@ START_TEST(test_threads_share_cache)
         char *out;
         const char *err;
         mc_tmpl_cache *cold;
-        const char *dirs[] = { "tests/unit/fixtures/templates/shipped", NULL };
+        const char *dirs[] = { shipped_dir, NULL };
         apr_pool_create(&p, pool);
         cold = mc_tmpl_cache_create(p, dirs);
         ck_assert_int_eq(mc_tmpl_render(cold, p, "layout.html", "page.html", v, &out, NULL, &err),
