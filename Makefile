@@ -124,7 +124,8 @@ install: all
 	    $(DESTDIR)/usr/sbin $(DESTDIR)/usr/share/mocourts
 	install -m 644 $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 755 $(BUILD)/mocourts-admin $(DESTDIR)/usr/sbin/
-	sed 's#@LIBEXECDIR@#$(LIBEXECDIR)#g' conf/mocourts.load > $(DESTDIR)/etc/apache2/mods-available/mocourts.load
+	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.load || \
+	    sed 's#@LIBEXECDIR@#$(LIBEXECDIR)#g' conf/mocourts.load > $(DESTDIR)/etc/apache2/mods-available/mocourts.load
 	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.conf || \
 	    install -m 640 conf/mocourts.conf $(DESTDIR)/etc/apache2/mods-available/mocourts.conf
 	cp -r templates sql $(DESTDIR)/usr/share/mocourts/

@@ -47,6 +47,12 @@ static int mc_access_check(request_rec *r)
                       MCLOGNO(0701) "session lookup failed during an access check: 503");
         return mc_unavailable(r);
     }
+    /* Name the user now: authz_core decides before any authn hook runs
+     * when a provider grants, and logs and REMOTE_USER want the name. */
+    if (s && !strcmp(s->stage, "full")) {
+        r->user = apr_pstrdup(r->pool, s->account.username);
+        r->ap_auth_type = (char *)MC_AUTH_TYPE;
+    }
     return DECLINED;
 }
 
@@ -86,15 +92,15 @@ static apr_status_t roles_of(request_rec *r, apr_array_header_t **roles)
         *roles = s->account.roles;
         return APR_SUCCESS;
     }
-    if (!st->basic_user || !r->user || strcmp(st->basic_user, r->user))
+    if (!st->basic_id || !r->user || strcmp(st->basic_user, r->user))
         return APR_SUCCESS;
     if ((rv = mc_r_db(r, &db)) != APR_SUCCESS)
         return rv;
     rv = mc_db_query(db, r->pool, &res,
                      "SELECT IF(r.scope = '', r.role, CONCAT(r.role, ':', r.scope)) FROM "
                      "mc_account_role r JOIN mc_account a ON a.id = r.account_id WHERE "
-                     "a.username = ? AND a.status = 'active'",
-                     "s", r->user);
+                     "a.id = ? AND a.status = 'active'",
+                     "i", st->basic_id);
     if (rv != APR_SUCCESS)
         return rv;
     *roles = apr_array_make(r->pool, res->nrows + 1, sizeof(const char *));
@@ -177,6 +183,7 @@ static authn_status basic_check(request_rec *r, const char *user, const char *pw
     if (result != MC_LOGON_OK || strcmp(f.status, "active") || f.must_change)
         return AUTH_DENIED;
     mc_rstate_of(r)->basic_user = apr_pstrdup(r->pool, user);
+    mc_rstate_of(r)->basic_id = f.id;
     return AUTH_GRANTED;
 }
 

@@ -138,10 +138,6 @@ static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
         return e;
     if (!path || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS)
         return bad(cmd, apr_psprintf(cmd->pool, "'%s' does not exist", arg));
-    if (!strcasecmp(name, "MoCourtsDBSocket")) {
-        c->db.socket = path; /* may not exist yet when the DB starts later */
-        return NULL;
-    }
     if (!strcasecmp(name, "MoCourtsGateway") || !strcasecmp(name, "MoCourtsDBPasswordFile")) {
         if (fi.filetype != APR_REG)
             return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a file", arg));
@@ -212,16 +208,6 @@ static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
             return e;
         c->pool_max = (int)v;
     }
-    else if (!strcasecmp(name, "MoCourtsDBConnectTimeout")) {
-        if ((e = parse_int(cmd, arg, 1, 300, &v)))
-            return e;
-        c->db.connect_timeout = (unsigned)v;
-    }
-    else if (!strcasecmp(name, "MoCourtsDBTimeout")) {
-        if ((e = parse_int(cmd, arg, 1, 3600, &v)))
-            return e;
-        c->db.rw_timeout = (unsigned)v;
-    }
     else if (!strcasecmp(name, "MoCourtsHashConcurrency")) {
         if ((e = parse_int(cmd, arg, 1, 256, &v)))
             return e;
@@ -242,6 +228,18 @@ static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
         return parse_dur(cmd, arg, apr_time_from_sec(1), &c->session_max);
     if (!strcasecmp(name, "MoCourtsSessionCacheTTL"))
         return parse_dur(cmd, arg, 0, &c->cache_ttl);
+    if (!strcasecmp(name, "MoCourtsDBConnectTimeout") || !strcasecmp(name, "MoCourtsDBTimeout")) {
+        apr_interval_time_t t;
+        if ((e = parse_dur(cmd, arg, apr_time_from_sec(1), &t)))
+            return e;
+        if (t > apr_time_from_sec(3600))
+            return bad(cmd, "it is longer than 1h");
+        if (!strcasecmp(name, "MoCourtsDBTimeout"))
+            c->db.rw_timeout = (unsigned)apr_time_sec(t);
+        else
+            c->db.connect_timeout = (unsigned)apr_time_sec(t);
+        return NULL;
+    }
     return parse_dur(cmd, arg, apr_time_from_sec(1), &c->delivery_interval);
 }
 
@@ -514,8 +512,8 @@ const command_rec mc_cmds[] = {
     STR("MoCourtsDBName", "MariaDB database (default mocourts)"),
     NUM("MoCourtsDBPoolMin", "Connections opened per process at start (default 0)"),
     NUM("MoCourtsDBPoolMax", "Most connections per process (default 16)"),
-    NUM("MoCourtsDBConnectTimeout", "Seconds to wait for a connection (default 3)"),
-    NUM("MoCourtsDBTimeout", "Seconds to wait for a read or write (default 10)"),
+    DUR("MoCourtsDBConnectTimeout", "How long to wait for a connection (default 3s)"),
+    DUR("MoCourtsDBTimeout", "How long to wait for a read or write (default 10s)"),
     STR("MoCourtsSessionCookie", "Session cookie name (default __Host-mocourts)"),
     DUR("MoCourtsSessionIdle", "Idle timeout of a session (default 30m)"),
     DUR("MoCourtsSessionMax", "Absolute timeout of a session (default 12h)"),

@@ -202,11 +202,13 @@ int mc_dispatch_handler(request_rec *r)
     if (!rt || !rt->method) {
         if (!path_hit)
             return DECLINED;
-        r->allowed = 0;
+        ap_clear_method_list(r->allowed_methods);
         for (rt = dc->mount->plugin->routes; rt->method; rt++)
-            if (route_match(r->pool, rt->pattern, path, params))
-                r->allowed |= (AP_METHOD_BIT << ap_method_number_of(rt->method)) |
-                              (!strcmp(rt->method, "GET") ? (AP_METHOD_BIT << M_GET) : 0);
+            if (route_match(r->pool, rt->pattern, path, params)) {
+                ap_method_list_add(r->allowed_methods, rt->method);
+                if (!strcmp(rt->method, "GET"))
+                    ap_method_list_add(r->allowed_methods, "HEAD");
+            }
         return HTTP_METHOD_NOT_ALLOWED;
     }
 

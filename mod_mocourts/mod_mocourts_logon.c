@@ -20,9 +20,24 @@
 #define DEVICE_CODES_PER_HOUR 5
 
 static const char MSG_BAD[] = "The username or password you entered is incorrect.";
-static const char MSG_LOCKED[] =
-    "This account is locked because of too many failed logon attempts. Wait 30 minutes and "
-    "try again, or contact the court's Help Desk.";
+/* "30 minutes", "1 hour", "45 seconds": the lock-out time in words. */
+static const char *lock_time(apr_pool_t *p)
+{
+    apr_int64_t s = apr_time_sec(mc_conf_get()->lockout_time);
+    if (s % 3600 == 0)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " hour%s", s / 3600, s == 3600 ? "" : "s");
+    if (s % 60 == 0)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " minute%s", s / 60, s == 60 ? "" : "s");
+    return apr_psprintf(p, "%" APR_INT64_T_FMT " second%s", s, s == 1 ? "" : "s");
+}
+
+static const char *msg_locked(apr_pool_t *p)
+{
+    return apr_pstrcat(p,
+                       "This account is locked because of too many failed logon attempts. "
+                       "Wait ",
+                       lock_time(p), " and try again, or contact the court's Help Desk.", NULL);
+}
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -92,6 +107,8 @@ static int logon_form(mc_req *mr, int status, const char *error, const char *ide
     else if (mc_query(mr, "expired"))
         mc_vars_set(mr->vars, "notice", "Your session has ended. Please log on again.");
     mc_vars_set(mr->vars, "action", mc_url(mr, "/logon"));
+    mc_vars_setf(mr->vars, "lock_failures", "%d", mc_conf_get()->lockout_failures);
+    mc_vars_set(mr->vars, "lock_time", lock_time(mr->r->pool));
     return mc_render(mr, status, "logon.html", "Logon");
 }
 
@@ -279,7 +296,7 @@ static int logon_post(mc_req *mr)
                           "Many people are logging on right now. Please try again in a moment.");
     }
     if (result != MC_LOGON_OK)
-        return logon_form(mr, HTTP_OK, result == MC_LOGON_LOCKED ? MSG_LOCKED : MSG_BAD, ident);
+        return logon_form(mr, HTTP_OK, result == MC_LOGON_LOCKED ? msg_locked(mr->r->pool) : MSG_BAD, ident);
     if (!strcmp(f.status, "disabled")) {
         mc_audit(mr, db, "logon-disabled", f.id, "account disabled");
         return logon_form(mr, HTTP_OK,

@@ -96,7 +96,8 @@ typedef struct mc_rstate {
     apr_status_t session_rv;
     struct mc_session *session;
     const char *pre_csrf;    /* the pre-session anti-CSRF value */
-    const char *basic_user;  /* authenticated by our authn provider */
+    const char *basic_user;  /* authenticated by our authn provider, as typed */
+    long long basic_id;      /* ... and its account */
 } mc_rstate;
 mc_rstate *mc_rstate_of(request_rec *r);
 /* Borrow the request's connection (once per request). */

@@ -15,6 +15,7 @@
 #include <apr_general.h>
 #include <apr_lib.h>
 #include <apr_network_io.h>
+#include <apr_uri.h>
 #include <apr_strings.h>
 #include <apr_time.h>
 #include <signal.h>
@@ -40,10 +41,11 @@ static const char mc_usage_text[] =
     "                     MoCourtsSQLDir (core first)\n"
     "  check              check the configuration, the database and the schema;\n"
     "                     exit 0 only when everything is reachable and up to date\n"
-    "  create-admin USERNAME EMAIL [--role ROLE]... [--scope SCOPE] [--must-change]\n"
-    "               [--first-name NAME] [--last-name NAME]\n"
+    "  create-admin USERNAME EMAIL [--role ROLE]... [--no-role] [--scope SCOPE]\n"
+    "               [--must-change] [--first-name NAME] [--last-name NAME]\n"
     "                     create an account, by default a Security unit\n"
-    "                     administrator (role 'security'); the password comes from\n"
+    "                     administrator (role 'security'; --no-role for an ordinary\n"
+    "                     account holder); the password comes from\n"
     "                     $MOCOURTS_PASSWORD or is asked twice on the terminal\n"
     "  deliver [--once | --loop SECONDS]\n"
     "                     send the queued notices (e-mail, SMS, voice) once, or\n"
@@ -275,7 +277,7 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
 {
     apr_array_header_t *roles = apr_array_make(a->p, 2, sizeof(const char *));
     const char *pos[2], *scope = "", *first = "", *last = "";
-    int npos = 0, must_change = 0;
+    int npos = 0, must_change = 0, no_role = 0;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i];
         int more = i + 1 < argc;
@@ -289,6 +291,8 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
             last = argv[++i];
         else if (strcmp(o, "--must-change") == 0)
             must_change = 1;
+        else if (strcmp(o, "--no-role") == 0)
+            no_role = 1;
         else if (o[0] == '-' && o[1] == '-')
             return mc_usage(apr_psprintf(a->p, "create-admin: unknown option or missing value: %s", o));
         else if (npos < 2)
@@ -299,7 +303,9 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
     if (npos != 2)
         return mc_usage("create-admin takes USERNAME and EMAIL");
     const char *user = pos[0], *email = pos[1];
-    if (roles->nelts == 0)
+    if (no_role && roles->nelts > 0)
+        return mc_usage("create-admin: --no-role and --role exclude each other");
+    if (roles->nelts == 0 && !no_role)
         APR_ARRAY_PUSH(roles, const char *) = "security";
     if (!mc_word_ok(user, 64, "._-@"))
         return mc_fail("'%s' is not a usable username (1 to 64 letters, digits, '.', '_', '-', '@')",
@@ -429,6 +435,13 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
     }
     dc.smtp_timeout = 30;
     dc.mail_from = mc_conf_str(a->conf, "MoCourtsMailFrom", NULL);
+    if (!dc.mail_from) {
+        /* The module's default: noreply@ the host of MoCourtsBaseURL. */
+        apr_uri_t u;
+        const char *base = mc_conf_str(a->conf, "MoCourtsBaseURL", NULL);
+        if (base && apr_uri_parse(a->p, base, &u) == APR_SUCCESS && u.hostname)
+            dc.mail_from = apr_psprintf(a->p, "noreply@%s", u.hostname);
+    }
     if (!dc.mail_from || !mc_email_ok(dc.mail_from))
         return mc_fail("MoCourtsMailFrom must be set to the court's sender address");
     dc.mail_from_name = mc_conf_str(a->conf, "MoCourtsCourtName", NULL);

@@ -74,6 +74,8 @@ class Admin:
         args = ["create-admin", username, email]
         for role in roles:
             args += ["--role", role]
+        if not roles:
+            args.append("--no-role")
         if scope is not None:
             args += ["--scope", scope]
         if must_change:
@@ -84,15 +86,12 @@ class Admin:
 def create_user(admin, db, username, email, password, roles=(), scope=None,
                 must_change=False):
     """Create an account through the admin tool and return it as an Account
-    with its id. With no roles the account is an ordinary account holder:
-    create-admin gives role 'security' when none is named, so that default
-    row is removed again here."""
+    with its id. With no roles the account is an ordinary account holder
+    (create-admin --no-role)."""
     admin.create_account(username, email, password, roles=roles, scope=scope,
                          must_change=must_change)
     account_id = db.value("SELECT id FROM mc_account WHERE username = "
                           + sql_quote(username))
     if account_id is None:
         raise AdminError(f"create-admin reported success but {username} is not in mc_account")
-    if not roles:
-        db.sql(f"DELETE FROM mc_account_role WHERE account_id = {int(account_id)}")
     return Account(username, email, password, int(account_id), list(roles), scope)
