@@ -1,0 +1,183 @@
+"""What a person does on the module's pages, through a WebDriver: find a
+field by the text of its <label>, a button by its text, submit and wait for
+the next page; read the heading, the messages, the e-mailed code.
+
+All waits are explicit (WebDriverWait), none longer than WAIT seconds.
+"""
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                        WebDriverException)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from harness import util
+
+WAIT = 20                       # seconds for a page to come
+MAIL_WAIT = 30                  # seconds for the outbox to deliver a code
+ARTIFACTS = util.REPO / "tests" / "artifacts"
+
+LOGON = "/account/logon"
+MSG_BAD = "The username or password you entered is incorrect."
+MSG_RESET = "Password has been successfully reset"
+MSG_LOGGED_OFF = "You have logged off."
+MSG_MISMATCH = "The new password and its verification do not match."
+CODE_SUBJECT = "Your verification code"
+CODE_RE = re.compile(r"Your verification code is: (\d{6})")
+
+
+def _xpath_literal(s):
+    """s as an XPath 1.0 string literal (which has no escapes)."""
+    if "'" not in s:
+        return f"'{s}'"
+    if '"' not in s:
+        return f'"{s}"'
+    return "concat(" + ", \"'\", ".join(f"'{p}'" for p in s.split("'")) + ")"
+
+
+def wait(driver, timeout=WAIT):
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,))
+
+
+def field(driver, label_text):
+    """The form control a person finds by its label: the one <label> whose
+    text is label_text, then the element its `for` names. Asserts the label
+    is unique, has a `for`, and points at a visible, enabled control."""
+    labels = driver.find_elements(
+        By.XPATH, f"//label[normalize-space(.)={_xpath_literal(label_text)}]")
+    assert len(labels) == 1, (f"expected one <label> {label_text!r}, found {len(labels)} on "
+                              f"{driver.current_url}:\n{page_text(driver)}")
+    for_id = labels[0].get_attribute("for")
+    assert for_id, f"<label> {label_text!r} has no `for` attribute"
+    try:
+        control = driver.find_element(By.ID, for_id)
+    except NoSuchElementException:
+        raise AssertionError(f"<label> {label_text!r} points at id {for_id!r}, "
+                             "which is not on the page") from None
+    assert control.tag_name in ("input", "select", "textarea"), \
+        f"<label> {label_text!r} points at a <{control.tag_name}>"
+    assert control.is_displayed() and control.is_enabled(), \
+        f"the field labelled {label_text!r} is hidden or disabled"
+    return control
+
+
+def button(driver, text):
+    """The one visible <button> whose text is `text`."""
+    found = [b for b in driver.find_elements(
+        By.XPATH, f"//button[normalize-space(.)={_xpath_literal(text)}]") if b.is_displayed()]
+    assert len(found) == 1, (f"expected one visible button {text!r}, found {len(found)} on "
+                             f"{driver.current_url}")
+    return found[0]
+
+
+def type_into(driver, label_text, text):
+    el = field(driver, label_text)
+    el.clear()
+    el.send_keys(text)
+    return el
+
+
+def leaves_page(driver, action):
+    """Do action() (a click, a key press) and wait until the browser has
+    loaded the next page: a new document (its <html> is another element
+    than before) with its <h1> and footer there. While the browser is
+    between documents, ChromeDriver may answer with transient errors
+    (stale element, "unhandled inspector error: Cannot find context"):
+    those mean "not yet"."""
+    old_id = driver.find_element(By.TAG_NAME, "html").id
+    action()
+
+    def next_page(d):
+        try:
+            if d.find_element(By.TAG_NAME, "html").id == old_id:
+                return False
+            d.find_element(By.CSS_SELECTOR, "main h1")
+            return d.find_element(By.CSS_SELECTOR, "footer.site")
+        except WebDriverException:
+            return False
+
+    wait(driver).until(next_page, f"no new page within {WAIT}s after leaving "
+                                  f"{driver.current_url}")
+
+
+def click(driver, button_text):
+    b = button(driver, button_text)
+    leaves_page(driver, b.click)
+
+
+def path(driver):
+    return urlparse(driver.current_url).path
+
+
+def heading(driver):
+    return driver.find_element(By.CSS_SELECTOR, "main h1").text.strip()
+
+
+def page_text(driver):
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def errors(driver):
+    return [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, "main .error")
+            if e.is_displayed()]
+
+
+def notices(driver):
+    return [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, "main .notice")
+            if e.is_displayed()]
+
+
+def open_page(driver, url):
+    driver.get(url)
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+
+
+def assert_on(driver, path_, title):
+    """The browser shows page path_ with heading (and <title>) title."""
+    assert path(driver) == path_, (f"expected {path_}, the browser is on {driver.current_url} "
+                                   f"({heading(driver)!r}):\n{page_text(driver)}")
+    assert heading(driver) == title, f"heading {heading(driver)!r}, expected {title!r}"
+    assert driver.title == title, f"<title> {driver.title!r}, expected {title!r}"
+
+
+def assert_layout(driver, username=None):
+    """The common layout: header with the court's name, footer with the
+    version; 'Logged on as' and a Logoff button once logged on."""
+    header = driver.find_element(By.CSS_SELECTOR, "header.site")
+    assert header.is_displayed()
+    assert "Test Circuit Court" in header.text, header.text
+    footer = driver.find_element(By.CSS_SELECTOR, "footer.site")
+    assert footer.text.strip().startswith("Registration Version"), footer.text
+    if username:
+        assert f"Logged on as {username}" in header.text, header.text
+        assert button(driver, "Logoff")
+    else:
+        assert "Logged on as" not in header.text, header.text
+
+
+def stylesheet_applied(driver):
+    """True when site.css was loaded: the header is the court's blue."""
+    bg = driver.find_element(By.CSS_SELECTOR, "header.site").value_of_css_property(
+        "background-color")
+    return bg.replace(" ", "") in ("rgba(0,69,124,1)", "rgb(0,69,124)")
+
+
+def device_code(smtp, email):
+    """The code of the last 'Your verification code' e-mail to email."""
+    smtp.wait_for(to=email, subject=CODE_SUBJECT, timeout=MAIL_WAIT)
+    mail = smtp.find(to=email, subject=CODE_SUBJECT)[-1]
+    m = CODE_RE.search(mail.body)
+    assert m, f"no code in the e-mail:\n{mail.body}"
+    return m.group(1)
+
+
+def screenshot(driver, name):
+    """Save a full-window PNG under tests/artifacts/ (gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = Path(ARTIFACTS) / name
+    assert driver.save_screenshot(str(out)), f"screenshot {out} not saved"
+    return out
