@@ -96,8 +96,12 @@ static int logon_form(mc_req *mr, int status, const char *error, const char *ide
     const char *ret = return_of(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
-    if (ident)
+    if (ident && *ident) {
         mc_vars_set(mr->vars, "ident", ident);
+        mc_vars_set(mr->vars, "focus_password", "autofocus");
+    }
+    else
+        mc_vars_set(mr->vars, "focus_username", "autofocus");
     if (ret)
         mc_vars_set(mr->vars, "return", ret);
     if (mc_query(mr, "reset"))
@@ -373,6 +377,7 @@ static int password_form(mc_req *mr, int status, const char *error)
         mc_vars_set(mr->vars, "return", ret);
     mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/password"));
+    mc_vars_set(mr->vars, "cancel_action", mc_url(mr, "/logoff"));
     return mc_render(mr, status, "password.html", "Change Password");
 }
 
@@ -451,6 +456,7 @@ static int device_form(mc_req *mr, int status, const char *error, const char *no
     mc_vars_setf(mr->vars, "minutes", "%d", DEVICE_CODE_TTL / 60);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/device"));
     mc_vars_set(mr->vars, "resend_action", mc_url(mr, "/device/resend"));
+    mc_vars_set(mr->vars, "cancel_action", mc_url(mr, "/logoff"));
     return mc_render(mr, status, "device.html", "Verify This Device");
 }
 
@@ -572,9 +578,10 @@ static int home_get(mc_req *mr)
     return mc_render(mr, HTTP_OK, "home.html", "Welcome");
 }
 
-/* The site's style sheet (templates/core/site.css, overridable). */
-static int css_get(mc_req *mr)
+/* The site's assets (templates/core/site.css and site.js, overridable). */
+static int asset_get(mc_req *mr)
 {
+    const char *name = apr_table_get(mr->params, "file"), *type;
     mc_srv_conf *c = mc_conf_get();
     const char *dirs[] = {c->templates_override, c->templates};
     apr_file_t *f;
@@ -582,11 +589,17 @@ static int css_get(mc_req *mr)
     apr_size_t n;
     char *buf;
     size_t i;
+    if (!strcmp(name, "site.css"))
+        type = "text/css; charset=utf-8";
+    else if (!strcmp(name, "site.js"))
+        type = "text/javascript; charset=utf-8";
+    else
+        return HTTP_NOT_FOUND;
     for (i = 0; i < 2; i++) {
         const char *path;
         if (!dirs[i])
             continue;
-        path = apr_pstrcat(mr->r->pool, dirs[i], "/core/site.css", NULL);
+        path = apr_pstrcat(mr->r->pool, dirs[i], "/core/", name, NULL);
         if (apr_file_open(&f, path, APR_READ, 0, mr->r->pool) != APR_SUCCESS)
             continue;
         if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 1 << 20)
@@ -596,7 +609,7 @@ static int css_get(mc_req *mr)
         if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS)
             return HTTP_INTERNAL_SERVER_ERROR;
         apr_table_setn(mr->r->err_headers_out, "Cache-Control", "public, max-age=3600");
-        ap_set_content_type(mr->r, "text/css; charset=utf-8");
+        ap_set_content_type(mr->r, type);
         ap_set_content_length(mr->r, n);
         if (!mr->r->header_only)
             ap_rwrite(buf, (int)n, mr->r);
@@ -606,7 +619,7 @@ static int css_get(mc_req *mr)
 }
 
 static const mc_route routes[] = {
-    {"GET", "/assets/site.css", MC_ACCESS_ANON, NULL, css_get, 0},
+    {"GET", "/assets/:file", MC_ACCESS_ANON, NULL, asset_get, 0},
     {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
     {"GET", "/logon", MC_ACCESS_ANON, NULL, logon_get, 0},
     {"POST", "/logon", MC_ACCESS_ANON, NULL, logon_post, 0},

@@ -39,6 +39,7 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     mc_vars_set(v, "_csrf", mc_csrf_value(r, sess));
     mc_vars_set(v, "home_url", apr_pstrcat(r->pool, lbase, "/", NULL));
     mc_vars_set(v, "css_url", apr_pstrcat(r->pool, lbase, "/assets/site.css", NULL));
+    mc_vars_set(v, "js_url", apr_pstrcat(r->pool, lbase, "/assets/site.js", NULL));
     if (a) {
         mc_vars_set(v, "signed_in", "1");
         mc_vars_set(v, "username", a->username);

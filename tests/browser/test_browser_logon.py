@@ -191,4 +191,38 @@ def test_logon_without_javascript(make_browser, apache, smtp, new_account):
     assert_welcome(driver, account)
     log_off(driver)
     assert_home_needs_logon(driver, apache)
-    assert driver.find_elements(By.TAG_NAME, "script") == []
+    # The only script is the external comfort script (no inline code, which
+    # the CSP would refuse anyway); the flow above ran without it.
+    scripts = driver.find_elements(By.TAG_NAME, "script")
+    assert [s.get_attribute("src").rsplit("/", 1)[-1] for s in scripts] == ["site.js"]
+    assert all(not s.get_attribute("innerHTML").strip() for s in scripts)
+
+
+def test_back_after_logoff_shows_no_account_page(browser, apache, smtp, new_account):
+    """Back after Logoff must not show the account's page from the
+    back/forward cache (a shared courthouse computer): site.js asks the
+    server again, which sends the browser to Logon."""
+    driver = browser
+    account = new_account()
+    ui.open_page(driver, apache.url(ui.LOGON))
+    log_on(driver, account, account.password)
+    confirm_device(driver, smtp, account)
+    assert_welcome(driver, account)
+    log_off(driver)
+    driver.back()
+    ui.wait(driver).until(lambda d: ui.path(d) == ui.LOGON and ui.heading(d) == "Logon")
+    assert "Logged on as" not in ui.page_text(driver)
+
+
+def test_cancel_a_half_finished_logon(browser, apache, smtp, new_account, mariadb):
+    """On Verify This Device, "Cancel and log off" ends the half-made session."""
+    driver = browser
+    account = new_account()
+    ui.open_page(driver, apache.url(ui.LOGON))
+    log_on(driver, account, account.password)
+    ui.assert_on(driver, DEVICE, "Verify This Device")
+    ui.click(driver, "Cancel and log off")
+    ui.assert_on(driver, ui.LOGON, "Logon")
+    assert "You have logged off." in ui.page_text(driver)
+    left = mariadb.value(f"SELECT COUNT(*) FROM mc_session WHERE account_id = {account.id}")
+    assert int(left) == 0
