@@ -43,8 +43,9 @@ static int mc_access_check(request_rec *r)
     if (!is_ours(r) || r->main)
         return DECLINED;
     if ((rv = mc_session_of(r, &s)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
-                      MCLOGNO(0701) "session lookup failed during an access check: 503");
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MCLOGNO(0701) "session lookup failed during an access check (%s): 503",
+                      mc_db_strerror(rv));
         return mc_unavailable(r);
     }
     /* Name the user now: authz_core decides before any authn hook runs

@@ -227,7 +227,8 @@ int mc_dispatch_handler(request_rec *r)
     if ((rv = mc_session_of(r, &sess)) != APR_SUCCESS) {
         if (rv == MC_DB_ELOST)
             return mc_unavailable(r);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCLOGNO(0401) "session lookup failed");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCLOGNO(0401) "session lookup failed: %s",
+                      mc_db_strerror(rv));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (sess && !strcmp(sess->stage, "full"))

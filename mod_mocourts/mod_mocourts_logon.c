@@ -239,16 +239,39 @@ static int known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv)
 {
     const char *tok = mc_cookie_read(mr->r, mc_cookie_name("device", mr->r->pool));
     const char *hash;
+    mc_dbres *res;
     long long n = 0;
     *rv = APR_SUCCESS;
     if (!tok || !mc_token_syntax_ok(tok))
         return 0;
     hash = mc_sha256_hex(mr->r->pool, tok, strlen(tok));
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT 1 FROM mc_device WHERE account_id = ? AND device_hash = ?", "is", id,
+                      hash);
+    if (*rv != APR_SUCCESS || res->nrows == 0)
+        return 0;
+    /* (Affected rows count changed rows: a second logon within the same
+     * second changes nothing, so the SELECT above is what decides.) */
     *rv = mc_db_exec(db, &n, NULL,
                      "UPDATE mc_device SET last_used = UTC_TIMESTAMP() WHERE account_id = ? AND "
                      "device_hash = ?",
                      "is", id, hash);
-    return n == 1;
+    return *rv == APR_SUCCESS;
+}
+
+/* Begin a transaction that first locks the account's row, so two logons of
+ * one account at once queue up instead of deadlocking (their session and
+ * code rows take shared locks on the account through the foreign keys). */
+static apr_status_t begin_for_account(mc_req *mr, mc_db *db, long long id)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_begin(db);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_query(db, mr->r->pool, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE",
+                         "i", id);
+    if (rv != APR_SUCCESS)
+        mc_db_rollback(db);
+    return rv;
 }
 
 /* A new device code for the session's account, e-mailed through the outbox. */
@@ -324,7 +347,7 @@ static int logon_post(mc_req *mr)
     }
     if (current(mr, NULL) && (rv = mc_session_end(mr->r, db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if ((rv = mc_db_begin(db)) != APR_SUCCESS)
+    if ((rv = begin_for_account(mr, db, f.id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     rv = mc_session_create(mr->r, db, f.id, stage, &s);
     if (rv == APR_SUCCESS && !strcmp(stage, "device"))
@@ -512,7 +535,7 @@ static int device_post(mc_req *mr)
                            NULL);
     }
     tok = mc_token_new(mr->r->pool);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+    if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
         (rv = mc_db_exec(db, &attempts, NULL,
                          "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
                          "IS NULL",
@@ -561,7 +584,7 @@ static int device_resend(mc_req *mr)
                            "Too many codes were sent in the last hour. Please wait and try "
                            "again later.",
                            NULL);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+    if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
         (rv = send_device_code(mr, db, s, s->account.email)) == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS) {

@@ -17,6 +17,10 @@ apr_status_t mc_hash_child_init(apr_pool_t *pchild, server_rec *s)
     if (rv == APR_SUCCESS)
         rv = apr_thread_cond_create(&cond, pchild);
     running = 0;
+    /* Make the dummy hash for unknown names now, so the first unknown name
+     * a process sees takes no longer than a known one. */
+    if (rv == APR_SUCCESS)
+        mc_password_dummy_verify(&mc_conf_get()->cost, "");
     return rv;
 }
 

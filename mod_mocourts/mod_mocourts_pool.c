@@ -15,7 +15,12 @@
 typedef struct pooled {
     apr_pool_t *pool; /* a root pool of the connection's own */
     mc_db *db;
+    apr_time_t last_used;
 } pooled;
+
+/* A connection idle this long is pinged before it is lent: the server may
+ * have restarted meanwhile, and a request should not pay for that. */
+#define IDLE_CHECK apr_time_from_sec(1)
 
 typedef struct loan {
     pooled *conn;
@@ -40,6 +45,7 @@ static apr_status_t conn_construct(void **res, void *params, apr_pool_t *unused)
         return rv;
     pc = apr_pcalloc(cp, sizeof(*pc));
     pc->pool = cp;
+    pc->last_used = apr_time_now();
     rv = mc_db_open(cp, &c->db, &pc->db, &err);
     if (rv != APR_SUCCESS) {
         apr_atomic_set32(&last_failure, (apr_uint32_t)apr_time_sec(apr_time_now()));
@@ -101,6 +107,7 @@ static apr_status_t loan_return(void *data)
     }
     /* Never hand on a connection inside a transaction. */
     mc_db_rollback(l->conn->db);
+    l->conn->last_used = apr_time_now();
     if (mc_db_broken(l->conn->db))
         apr_reslist_invalidate(reslist, l->conn);
     else
@@ -119,9 +126,19 @@ apr_status_t mc_pool_borrow(apr_pool_t *p, server_rec *s, mc_db **db)
         return MC_DB_ELOST;
     if (failed && (apr_uint32_t)apr_time_sec(apr_time_now()) - failed < 1)
         return MC_DB_ELOST;
-    if ((rv = apr_reslist_acquire(reslist, &res)) != APR_SUCCESS)
-        return (rv == APR_TIMEUP || rv == APR_EAGAIN || mc_rv_is_unreachable(rv)) ? MC_DB_ELOST
-                                                                                 : rv;
+    for (;;) {
+        pooled *pc;
+        if ((rv = apr_reslist_acquire(reslist, &res)) != APR_SUCCESS)
+            return (rv == APR_TIMEUP || rv == APR_EAGAIN || mc_rv_is_unreachable(rv))
+                       ? MC_DB_ELOST
+                       : rv;
+        pc = res;
+        if (apr_time_now() - pc->last_used < IDLE_CHECK || mc_db_ping(pc->db) == APR_SUCCESS)
+            break;
+        /* Gone stale (the server restarted): drop it and take another, a
+         * new one if need be; a failed connect ends the loop above. */
+        apr_reslist_invalidate(reslist, pc);
+    }
     l = apr_palloc(p, sizeof(*l));
     l->conn = res;
     l->s = s;
@@ -194,8 +211,8 @@ int mc_fail(mc_req *mr, apr_status_t rv)
                       MCLOGNO(0203) "database unreachable: answering 503");
         return mc_unavailable(mr->r);
     }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, mr->r, MCLOGNO(0204) "database error: %s",
-                  db ? mc_db_error(db) : mc_db_strerror(rv));
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0204) "database error (%s): %s",
+                  mc_db_strerror(rv), db ? mc_db_error(db) : "no connection");
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 

@@ -135,6 +135,19 @@ int mc_db_broken(const mc_db *db)
     return db->broken || db->mysql == NULL;
 }
 
+apr_status_t mc_db_ping(mc_db *db)
+{
+    if (mc_db_broken(db))
+        return MC_DB_ELOST;
+    if (mysql_ping(db->mysql) != 0) {
+        /* A failed ping means the server went away, whatever the code. */
+        mc_db_fail_conn(db, "(ping)");
+        db->broken = 1;
+        return MC_DB_ELOST;
+    }
+    return APR_SUCCESS;
+}
+
 const char *mc_db_strerror(apr_status_t rv)
 {
     switch (rv) {

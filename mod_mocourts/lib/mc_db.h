@@ -43,6 +43,9 @@ void mc_db_close(mc_db *db);
 /* 1 after an error that leaves the connection unusable (lost, or a statement
  * in an unknown state). */
 int mc_db_broken(const mc_db *db);
+/* One round trip to check the connection still works (a pooled connection
+ * idle across a server restart does not); marks it broken when not. */
+apr_status_t mc_db_ping(mc_db *db);
 /* The last error's text (never holds bound values). */
 const char *mc_db_error(const mc_db *db);
 

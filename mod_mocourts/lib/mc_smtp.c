@@ -13,7 +13,6 @@
 #define MC_SMTP_LINE 1024     /* longest reply line kept (longer ones are cut) */
 #define MC_SMTP_MAX_LINES 200 /* reply lines before we give up on a server */
 #define MC_SMTP_MAX_CC 50
-#define MC_SMTP_BODY_LINE 998 /* RFC 5322 2.1.1 */
 
 /* ---- addresses ---------------------------------------------------------- */
 
@@ -178,34 +177,56 @@ static void mc_buf_from(mc_buf *b, const char *name, const char *addr)
     mc_buf_str(b, ">\r\n");
 }
 
-/* The body as SMTP DATA: CRLF line ends, dot-stuffed, lines of at most
- * 998 octets (longer ones are broken on a character boundary), ending
- * with the terminating ".". */
+/* Add one physical line of DATA (without its CRLF), dot-stuffed. */
+static void mc_buf_data_line(mc_buf *b, const char *d, size_t n)
+{
+    if (n > 0 && d[0] == '.')
+        mc_buf_add(b, ".", 1);
+    mc_buf_add(b, d, n);
+    mc_buf_str(b, "\r\n");
+}
+
+/* The body as SMTP DATA in quoted-printable (RFC 2045 6.7): any length of
+ * line and any byte survive unchanged (long lines get soft breaks, never a
+ * hard one inside a word), no 8BITMIME needed; CRLF line ends, dot-stuffed,
+ * ending with the terminating ".". */
 static void mc_buf_body(mc_buf *b, const char *body)
 {
+    static const char hex[] = "0123456789ABCDEF";
     const char *s = body ? body : "";
+    char out[80];
+    size_t o;
     while (*s) {
-        size_t n = strcspn(s, "\r\n");
+        size_t n = strcspn(s, "\r\n"), i;
         const char *next = s + n;
         if (*next == '\r' && next[1] == '\n')
             next += 2;
         else if (*next)
             next += 1;
-        while (n > MC_SMTP_BODY_LINE - 1) {
-            size_t cut = MC_SMTP_BODY_LINE - 1;
-            while (cut > 1 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-                cut--;
-            if (*s == '.')
-                mc_buf_add(b, ".", 1);
-            mc_buf_add(b, s, cut);
-            mc_buf_str(b, "\r\n");
-            s += cut;
-            n -= cut;
+        o = 0;
+        for (i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            char tok[3];
+            size_t tl = 1;
+            int last = i + 1 == n;
+            if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last))
+                tok[0] = (char)c;
+            else {
+                tok[0] = '=';
+                tok[1] = hex[c >> 4];
+                tok[2] = hex[c & 15];
+                tl = 3;
+            }
+            /* 76 characters at most, the soft break's '=' included. */
+            if (o + tl > (last ? 76 : 75)) {
+                out[o++] = '=';
+                mc_buf_data_line(b, out, o);
+                o = 0;
+            }
+            memcpy(out + o, tok, tl);
+            o += tl;
         }
-        if (*s == '.')
-            mc_buf_add(b, ".", 1);
-        mc_buf_add(b, s, n);
-        mc_buf_str(b, "\r\n");
+        mc_buf_data_line(b, out, o);
         s = next;
     }
     mc_buf_str(b, ".\r\n");
@@ -264,7 +285,7 @@ static const char *mc_build_message(apr_pool_t *p, const mc_mail *m, apr_size_t 
     mc_buf_str(&b, mc_message_id(p, dom));
     mc_buf_str(&b, "\r\nMIME-Version: 1.0\r\n"
                    "Content-Type: text/plain; charset=UTF-8\r\n"
-                   "Content-Transfer-Encoding: 8bit\r\n"
+                   "Content-Transfer-Encoding: quoted-printable\r\n"
                    "Auto-Submitted: auto-generated\r\n"
                    "\r\n");
     mc_buf_body(&b, m->body);
@@ -282,7 +303,6 @@ typedef struct {
     apr_size_t inlen, inpos;
     int code;                /* of the last reply */
     char text[MC_SMTP_LINE]; /* its last line, printable ASCII only */
-    int has_8bitmime;        /* from the EHLO reply */
 } mc_smtp;
 
 static apr_status_t mc_smtp_getc(mc_smtp *c, char *ch)
@@ -322,8 +342,6 @@ static apr_status_t mc_smtp_reply(mc_smtp *c)
             apr_cpystrn(c->text, line, sizeof(c->text));
             return APR_SUCCESS;
         }
-        if (n > 4 && strncasecmp(line + 4, "8BITMIME", 8) == 0)
-            c->has_8bitmime = 1;
         if (n == 3 || line[3] == ' ') {
             c->code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
             apr_cpystrn(c->text, line, sizeof(c->text));
@@ -451,15 +469,12 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
     rv = mc_smtp_step(&c, NULL, "the greeting", 220, 220, err);
     if (rv == APR_SUCCESS) {
         rv = mc_smtp_step(&c, apr_pstrcat(p, "EHLO ", helo, NULL), "EHLO", 250, 250, err);
-        if (rv == APR_EINVAL) { /* an old server: try HELO */
-            c.has_8bitmime = 0;
+        if (rv == APR_EINVAL) /* an old server: try HELO */
             rv = mc_smtp_step(&c, apr_pstrcat(p, "HELO ", helo, NULL), "HELO", 250, 250, err);
-        }
     }
     if (rv == APR_SUCCESS)
         rv = mc_smtp_step(&c,
-                          apr_psprintf(p, "MAIL FROM:<%s>%s", m->from,
-                                       c.has_8bitmime ? " BODY=8BITMIME" : ""),
+                          apr_psprintf(p, "MAIL FROM:<%s>", m->from), /* 7-bit: QP body */
                           "MAIL FROM", 250, 250, err);
     if (rv == APR_SUCCESS)
         rv = mc_smtp_step(&c, apr_psprintf(p, "RCPT TO:<%s>", m->to), "RCPT TO", 250, 251, err);

@@ -1,0 +1,287 @@
+"""Shared helpers of the core integration tests (test_config.py ... test_admin.py).
+
+    ap = site(make_apache, {"MoCourtsNewDeviceCode": "Off"})   # started, complete
+    with running_site(tmp_root, mariadb, smtp, gateway, {...}) as ap: ...  # module scope
+    r = logon_full(http, ap, account, smtp)     # through the device step if asked
+
+A "complete" site is one with what the core tests need, whether or not the
+harness's default configuration has it already: the probe test plugin at
+/probe, /protected (Require mocourts-account), /clerk-files (Require
+mocourts-role clerk) and /basic (AuthBasicProvider mocourts), each with a
+static.html.
+"""
+import contextlib
+import hashlib
+import re
+import secrets
+import time
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from harness import util, web
+from harness.admin import Admin
+from harness.apache import Apache
+
+COOKIE = web.COOKIE                       # mocourts_session
+CSRF_COOKIE = COOKIE + "-csrf"            # the pre-session anti-CSRF cookie
+DEVICE_COOKIE = COOKIE + "-device"        # a confirmed device
+CSRF_FIELD = web.CSRF_FIELD               # mc_csrf
+
+LOGON = "/account/logon"
+MSG_BAD = "The username or password you entered is incorrect."
+MSG_LOCKED = "This account is locked because of too many failed logon attempts"
+MSG_DISABLED = "Your account has been disabled"
+MSG_FORM_EXPIRED = "This form has expired"
+MSG_RESET = "Password has been successfully reset"
+UNREACHABLE = "cannot be reached"
+STATIC_MARK = "<h1>Static page</h1>"
+CODE_SUBJECT = "Your verification code"
+CODE_RE = re.compile(r"Your verification code is: (\d{6})")
+
+# Apache's own error-level lines for an expected authentication/authorization
+# refusal (mod_auth_basic, mod_authz_core).
+AUTH_REFUSAL_LINES = (r"AH01617", r"AH01618", r"AH01630", r"AH01631", r"AH01629")
+
+NO_DEVICE = {"MoCourtsNewDeviceCode": "Off"}
+
+_PROBE_SO = util.BUILD / "test_plugin_probe.so"
+_LOCATIONS = {
+    "protected": "<Location /protected>\n    AuthType MoCourts\n    Require mocourts-account\n"
+                 "</Location>\n",
+    "clerk-files": "<Location /clerk-files>\n    AuthType MoCourts\n"
+                   "    Require mocourts-role clerk\n</Location>\n",
+    "basic": "<Location /basic>\n    AuthType Basic\n    AuthName x\n"
+             "    AuthBasicProvider mocourts\n    Require valid-user\n</Location>\n",
+}
+
+
+# ---- sites ----------------------------------------------------------------------
+
+def complete_conf(ap):
+    """Add to ap.extra_conf whatever of the probe plugin and the protected
+    locations its generated httpd.conf lacks; put static.html under each."""
+    text = ap._httpd_conf_text()
+    extra = []
+    if "mocourts_probe_module" not in text:
+        extra.append(f'LoadModule mocourts_probe_module "{_PROBE_SO}"\n')
+    if not re.search(r"MoCourtsMount\s+probe\b", text):
+        extra.append("<Location /probe>\n    MoCourtsMount probe\n</Location>\n")
+    for name, conf in _LOCATIONS.items():
+        if not re.search(rf"<Location\s+\"?/{re.escape(name)}\"?\s*>", text):
+            extra.append(conf)
+    if extra:
+        ap.extra_conf = (ap.extra_conf.rstrip("\n") + "\n" if ap.extra_conf else "") + "".join(extra)
+    ap.write_config()
+    page = (ap.htdocs / "static.html").read_text()
+    for name in _LOCATIONS:
+        d = ap.htdocs / name
+        d.mkdir(parents=True, exist_ok=True)
+        util.make_reachable(d)
+        f = d / "static.html"
+        if not f.exists():
+            f.write_text(page)
+            f.chmod(0o644)
+    return ap
+
+
+def start_checked(ap, migrate=True):
+    """Migrate, start, and fail the test if Apache logged errors starting."""
+    since = ap.error_log_offset()
+    if migrate:
+        Admin(ap.mocourts_conf).migrate()
+    ap.start()
+    bad = ap.check_error_log(since=since)
+    if bad:
+        pytest.fail("Apache logged errors while starting:\n" + "\n".join(bad), pytrace=False)
+    return ap
+
+
+def site(make_apache, overrides=None, extra_conf="", **kw):
+    """A started, complete Apache from the make_apache fixture (stopped
+    after the test)."""
+    ap = make_apache(overrides=overrides, extra_conf=extra_conf, start=False, **kw)
+    complete_conf(ap)
+    return start_checked(ap)
+
+
+@contextlib.contextmanager
+def running_site(tmp_root, mariadb, smtp, gateway, overrides=None, extra_conf="", name="site",
+                 **kw):
+    """A complete Apache for a whole module (use from a module fixture)."""
+    ap = Apache(tmp_root / f"core-{name}-{secrets.token_hex(3)}", util.free_port(), db=mariadb,
+                smtp=smtp, gateway=gateway, overrides=overrides, extra_conf=extra_conf, **kw)
+    try:
+        complete_conf(ap)
+        start_checked(ap)
+        yield ap
+    finally:
+        ap.stop()
+
+
+# ---- pages and cookies ----------------------------------------------------------------
+
+def new_browser():
+    return web.new_session()
+
+
+def csrf_of(html):
+    """The mc_csrf value of the first form holding one."""
+    for f in web.forms(html):
+        if CSRF_FIELD in f["fields"]:
+            return f["fields"][CSRF_FIELD]
+    raise AssertionError("no mc_csrf field in page:\n" + html[:2000])
+
+
+def set_cookies(resp):
+    """The raw Set-Cookie header lines of one response (no redirects)."""
+    return list(resp.raw.headers.getlist("Set-Cookie"))
+
+
+def set_cookie_named(resp, name):
+    """The raw Set-Cookie line for cookie `name` of resp, or None."""
+    for line in set_cookies(resp):
+        if line.split("=", 1)[0].strip() == name:
+            return line
+    return None
+
+
+def cookie_attrs(line):
+    """{lower-case attribute: value or True} and the value of a Set-Cookie line."""
+    parts = [p.strip() for p in line.split(";")]
+    value = parts[0].split("=", 1)[1]
+    attrs = {}
+    for p in parts[1:]:
+        if "=" in p:
+            k, v = p.split("=", 1)
+            attrs[k.strip().lower()] = v.strip()
+        elif p:
+            attrs[p.lower()] = True
+    return value, attrs
+
+
+def sha256_hex(s):
+    return hashlib.sha256(s.encode()).hexdigest()
+
+
+def path_of(url):
+    return urlparse(url).path
+
+
+def location(resp):
+    return resp.headers.get("Location", "")
+
+
+def random_token():
+    """A well-formed session token (43 base64url characters) nobody holds."""
+    return secrets.token_urlsafe(32)[:43]
+
+
+def post_form(s, ap, path, fields, headers=None, **kw):
+    return s.post(ap.url(path), data=fields, headers=headers or {}, allow_redirects=False,
+                  timeout=30, **kw)
+
+
+# ---- logon ----------------------------------------------------------------------------
+
+def logon(s, ap, username, password, path=LOGON, **kw):
+    """GET the logon page and submit it (redirects followed)."""
+    return web.logon(s, ap.base_url, username, password, path=path, **kw)
+
+
+def logon_post(s, ap, username, password, extra=None, path=LOGON):
+    """GET the logon page, POST it without following the redirect."""
+    page = s.get(ap.url(path), timeout=30)
+    assert page.status_code == 200, page.status_code
+    form = web.find_form(page.text, with_field="password")
+    data = dict(form["fields"])
+    data.update({"username": username, "password": password})
+    data.update(extra or {})
+    return s.post(urljoin(page.url, form["action"] or page.url), data=data,
+                  allow_redirects=False, timeout=30)
+
+
+def code_mails(smtp, email):
+    return smtp.find(to=email, subject=CODE_SUBJECT)
+
+
+def wait_code(smtp, email, seen, timeout=15):
+    """The code of the (seen+1)-th verification mail to email."""
+    found = smtp.wait_for(to=email, subject=CODE_SUBJECT, count=seen + 1, timeout=timeout)
+    mails = found if isinstance(found, list) else [found]
+    m = CODE_RE.search(mails[seen].body)
+    assert m, f"no code in the mail: {mails[seen].body!r}"
+    return m.group(1)
+
+
+def submit_code(s, page, code):
+    """Submit the device form of page (the /account/device page) with code."""
+    return web.submit(s, page, {"code": code}, with_field="code", timeout=30)
+
+
+def logon_full(s, ap, account, smtp=None, password=None):
+    """Log on to a full session, entering the e-mailed code when asked.
+    Returns the final response."""
+    seen = len(code_mails(smtp, account.email)) if smtp is not None else 0
+    r = logon(s, ap, account.username, password or account.password)
+    if path_of(r.url) == "/account/device":
+        assert smtp is not None, "a device code was asked for but no smtp sink was given"
+        code = wait_code(smtp, account.email, seen)
+        r = submit_code(s, r, code)
+    assert s.cookies.get(COOKIE), f"not logged on: {r.url}\n{r.text[:1500]}"
+    assert path_of(r.url) not in ("/account/logon", "/account/device", "/account/password"), \
+        f"not logged on: {r.url}\n{r.text[:1500]}"
+    return r
+
+
+def is_logged_on(s, ap):
+    """GET /probe/mine: 200 only with a full session."""
+    r = s.get(ap.url("/probe/mine"), allow_redirects=False, timeout=30)
+    return r.status_code == 200
+
+
+def logged_on_csrf(s, ap):
+    """The session's anti-CSRF token, read from a page of a logged-on browser."""
+    r = s.get(ap.url("/probe/mine"), timeout=30)
+    assert r.status_code == 200, r.status_code
+    return csrf_of(r.text)
+
+
+# ---- the database -----------------------------------------------------------------------
+
+def wait_db(mariadb, query, predicate=bool, timeout=15):
+    return mariadb.wait_for(query, predicate, timeout=timeout)
+
+
+def poll(predicate, timeout, interval=0.2, what="condition"):
+    """Poll predicate until true (returned) or AssertionError after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = predicate()
+        if v:
+            return v
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def drain_stale_connections(apaches, rounds=40):
+    """After a MariaDB restart: make DB-touching requests to every running
+    Apache until 10 answer 200 in a row, so that later tests do not meet a
+    connection pooled before the restart."""
+    for ap in apaches:
+        if not ap.is_running():
+            continue
+        ok = 0
+        for _ in range(rounds):
+            try:
+                s = new_browser()
+                s.cookies.set(COOKIE, random_token())
+                r = s.get(ap.url(LOGON), timeout=10, allow_redirects=False)
+                s.close()
+                ok = ok + 1 if r.status_code == 200 else 0
+            except Exception:  # noqa: BLE001 - best effort
+                ok = 0
+            if ok >= 10:
+                break
+            time.sleep(0.05)
