@@ -98,6 +98,7 @@ typedef struct mc_rstate {
     const char *pre_csrf;    /* the pre-session anti-CSRF value */
     const char *basic_user;  /* authenticated by our authn provider, as typed */
     long long basic_id;      /* ... and its account */
+    apr_uint32_t cache_gen;  /* the session cache's generation when looked up */
 } mc_rstate;
 mc_rstate *mc_rstate_of(request_rec *r);
 /* Borrow the request's connection (once per request). */

@@ -3,10 +3,20 @@
  * The cookie holds a 32-byte random token; the database holds only its
  * SHA-256. The database is the truth: a node trusts its shared-memory copy
  * (ap_socache, e.g. shmcb) for at most MoCourtsSessionCacheTTL, so a logoff
- * on another node takes effect here within that time (on this node at once). */
+ * on another node takes effect here within that time (on this node at once).
+ *
+ * In front of the shared cache each process keeps a first level (L1) that
+ * needs no node-wide lock. An L1 entry is trusted only while the node's
+ * revocation generation, a counter in shared memory that every ended session
+ * bumps, is unchanged, and never past the shared entry's own expiry; so an
+ * ended session is refused at once by every process of this node. */
 #include "mod_mocourts_private.h"
 
+#include "apr_atomic.h"
+#include "apr_hash.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
+#include "apr_thread_rwlock.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "util_mutex.h"
@@ -14,10 +24,24 @@
 #include "mc_form.h"
 
 #define SEP '\x1f'
+#define L1_MAX 4096 /* entries per process before the L1 starts afresh */
 
 static ap_socache_provider_t *cache_prov;
 static ap_socache_instance_t *cache_inst;
 static apr_global_mutex_t *cache_mutex;
+
+static apr_shm_t *gen_shm;
+static volatile apr_uint32_t *generation; /* node-wide, in gen_shm */
+
+typedef struct l1_entry {
+    const char *data; /* serialised session */
+    apr_time_t until;
+    apr_uint32_t gen;
+} l1_entry;
+static apr_thread_rwlock_t *l1_lock;
+static apr_pool_t *l1_pool; /* written only under the write lock */
+static apr_hash_t *l1;
+static int l1_count;
 
 static apr_status_t cache_destroy(void *data)
 {
@@ -62,15 +86,64 @@ apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server
         return rv;
     }
     apr_pool_cleanup_register(pconf, s, cache_destroy, apr_pool_cleanup_null);
+    /* Anonymous shared memory, inherited by the children at fork. */
+    if ((rv = apr_shm_create(&gen_shm, sizeof(apr_uint32_t), NULL, pconf)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     MCLOGNO(0303) "cannot create the session cache's shared counter");
+        return rv;
+    }
+    generation = apr_shm_baseaddr_get(gen_shm);
+    apr_atomic_set32(generation, 0);
     return APR_SUCCESS;
 }
 
 apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    if (cache_mutex)
-        return apr_global_mutex_child_init(&cache_mutex,
-                                           apr_global_mutex_lockfile(cache_mutex), pchild);
+    apr_status_t rv;
+    if (!cache_inst)
+        return APR_SUCCESS;
+    if (cache_mutex &&
+        (rv = apr_global_mutex_child_init(&cache_mutex, apr_global_mutex_lockfile(cache_mutex),
+                                          pchild)) != APR_SUCCESS)
+        return rv;
+    if ((rv = apr_thread_rwlock_create(&l1_lock, pchild)) != APR_SUCCESS ||
+        (rv = apr_pool_create(&l1_pool, pchild)) != APR_SUCCESS)
+        return rv;
+    l1 = apr_hash_make(l1_pool);
+    l1_count = 0;
     return APR_SUCCESS;
+}
+
+/* The L1 copy of a session if it is still good, copied into p. */
+static char *l1_get(apr_pool_t *p, const char *hash)
+{
+    l1_entry *e;
+    char *data = NULL;
+    if (!l1 || apr_thread_rwlock_rdlock(l1_lock) != APR_SUCCESS)
+        return NULL;
+    e = apr_hash_get(l1, hash, 64);
+    if (e && e->gen == apr_atomic_read32(generation) && e->until > apr_time_now())
+        data = apr_pstrdup(p, e->data);
+    apr_thread_rwlock_unlock(l1_lock);
+    return data;
+}
+
+static void l1_put(const char *hash, const char *data, apr_time_t until, apr_uint32_t gen)
+{
+    l1_entry *e;
+    if (!l1 || apr_thread_rwlock_wrlock(l1_lock) != APR_SUCCESS)
+        return;
+    if (++l1_count > L1_MAX) {
+        apr_pool_clear(l1_pool);
+        l1 = apr_hash_make(l1_pool);
+        l1_count = 1;
+    }
+    e = apr_palloc(l1_pool, sizeof(*e));
+    e->data = apr_pstrdup(l1_pool, data);
+    e->until = until;
+    e->gen = gen;
+    apr_hash_set(l1, apr_pstrmemdup(l1_pool, hash, 64), 64, e);
+    apr_thread_rwlock_unlock(l1_lock);
 }
 
 /* ---- cookies ---------------------------------------------------------------- */
@@ -109,7 +182,8 @@ static void cache_unlock(void)
         apr_global_mutex_unlock(cache_mutex);
 }
 
-static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t last_seen)
+static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t last_seen,
+                             apr_time_t until)
 {
     const mc_account *a = &ss->account;
     const char *roles = a->roles->nelts ? apr_array_pstrcat(p, a->roles, ',') : "";
@@ -119,8 +193,8 @@ static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t las
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (strchr(f[i], SEP))
             return NULL;
-    return apr_psprintf(p, "%" APR_INT64_T_FMT "%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
-                        (apr_int64_t)a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
+    return apr_psprintf(p, "%" APR_TIME_T_FMT "%c%" APR_INT64_T_FMT "%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
+                        until, SEP, (apr_int64_t)a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
                         SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
 }
 
@@ -133,18 +207,19 @@ static apr_array_header_t *split_roles(apr_pool_t *p, const char *s)
     return a;
 }
 
+/* The session in data (which is cut up), unless its cache entry expired. */
 static mc_session *deserialise(apr_pool_t *p, char *data, apr_time_t *last_seen)
 {
-    char *f[10];
+    char *all[11], **f = all + 1;
     int n = 0;
     mc_session *ss = apr_pcalloc(p, sizeof(*ss));
-    f[n++] = data;
-    for (char *c = data; *c && n < 10; c++)
+    all[n++] = data;
+    for (char *c = data; *c && n < 11; c++)
         if (*c == SEP) {
             *c = '\0';
-            f[n++] = c + 1;
+            all[n++] = c + 1;
         }
-    if (n != 10)
+    if (n != 11 || apr_atoi64(all[0]) <= apr_time_now())
         return NULL;
     ss->account.id = apr_atoi64(f[0]);
     ss->expires = apr_atoi64(f[1]);
@@ -163,12 +238,20 @@ static void cache_store(request_rec *r, const mc_session *ss, apr_time_t last_se
 {
     mc_srv_conf *c = mc_conf_get();
     const char *data;
-    apr_time_t until;
-    if (!cache_inst || !(data = serialise(r->pool, ss, last_seen)))
+    apr_time_t until = apr_time_now() + c->cache_ttl;
+    apr_uint32_t gen;
+    if (!cache_inst)
         return;
-    until = apr_time_now() + c->cache_ttl;
     if (until > ss->expires)
         until = ss->expires;
+    if (!(data = serialise(r->pool, ss, last_seen, until)))
+        return;
+    /* The generation was read before the row was: if a session ended
+     * meanwhile, what we read may be stale, so keep it in no cache. */
+    gen = mc_rstate_of(r)->cache_gen;
+    if (apr_atomic_read32(generation) != gen)
+        return;
+    l1_put(ss->token_hash, data, until, gen);
     if (cache_lock()) {
         cache_prov->store(cache_inst, r->server, (const unsigned char *)ss->token_hash, 64, until,
                           (unsigned char *)data, (unsigned)strlen(data), r->pool);
@@ -182,7 +265,17 @@ static mc_session *cache_fetch(request_rec *r, const char *hash, apr_time_t *las
     unsigned len = sizeof(buf) - 1;
     apr_status_t rv;
     mc_session *ss;
-    if (!cache_inst || !cache_lock())
+    char *data, *copy;
+    apr_time_t until;
+    if (!cache_inst)
+        return NULL;
+    mc_rstate_of(r)->cache_gen = apr_atomic_read32(generation);
+    if ((data = l1_get(r->pool, hash))) {
+        if ((ss = deserialise(r->pool, data, last_seen)))
+            ss->token_hash = hash;
+        return ss;
+    }
+    if (!cache_lock())
         return NULL;
     rv = cache_prov->retrieve(cache_inst, r->server, (const unsigned char *)hash, 64, buf, &len,
                               r->pool);
@@ -190,16 +283,26 @@ static mc_session *cache_fetch(request_rec *r, const char *hash, apr_time_t *las
     if (rv != APR_SUCCESS)
         return NULL;
     buf[len] = '\0';
-    if ((ss = deserialise(r->pool, apr_pstrmemdup(r->pool, (char *)buf, len), last_seen)))
+    data = apr_pstrmemdup(r->pool, (char *)buf, len);
+    copy = apr_pstrdup(r->pool, data);
+    if ((ss = deserialise(r->pool, data, last_seen))) {
         ss->token_hash = hash;
+        until = apr_atoi64(copy); /* the shared entry's own expiry, first field */
+        l1_put(hash, copy, until, mc_rstate_of(r)->cache_gen);
+    }
     return ss;
 }
 
 void mc_session_uncache(server_rec *s, const char *token_hash, apr_pool_t *p)
 {
+    if (generation)
+        apr_atomic_inc32(generation); /* every process's L1 copies are now stale */
     if (cache_inst && cache_lock()) {
         cache_prov->remove(cache_inst, s, (const unsigned char *)token_hash, 64, p);
         cache_unlock();
+        /* Again: a reader between the first bump and the removal may have
+         * copied the entry under the new generation. */
+        apr_atomic_inc32(generation);
     }
 }
 
