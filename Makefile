@@ -131,7 +131,8 @@ install: all
 	cp -r templates sql $(DESTDIR)/usr/share/mocourts/
 
 format:
-	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c
+	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c \
+	    tests/plugins/*/*.c $(wildcard plugins/*/*.[ch])
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \

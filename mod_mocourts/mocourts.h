@@ -40,7 +40,7 @@
  * so a plugin of another ABI is still found and refused with a sentence. */
 #define MC_PLUGIN_GROUP "mocourts-plugin"
 #define MC_PLUGIN_GROUP_VERSION "0"
-#define MC_PLUGIN_REGISTER(pool, desc) \
+#define MC_PLUGIN_REGISTER(pool, desc)                                                             \
     ap_register_provider((pool), MC_PLUGIN_GROUP, (desc)->name, MC_PLUGIN_GROUP_VERSION, (desc))
 
 /* Who may call a route. */
@@ -51,7 +51,7 @@ typedef enum mc_access {
 } mc_access;
 
 /* Route flags. */
-#define MC_ROUTE_NO_CSRF 0x1 /* a POST that carries its own proof (signed link) */
+#define MC_ROUTE_NO_CSRF 0x1  /* a POST that carries its own proof (signed link) */
 #define MC_ROUTE_RAW_BODY 0x2 /* the handler reads the body itself (uploads) */
 
 typedef struct mc_req mc_req;
@@ -63,7 +63,7 @@ typedef struct mc_route {
     const char *method;  /* "GET" or "POST" (GET also answers HEAD) */
     const char *pattern; /* relative to the mount: "/", "/logon", "/case/:id" */
     mc_access access;
-    const char *role;    /* for MC_ACCESS_ROLE */
+    const char *role; /* for MC_ACCESS_ROLE */
     mc_handler_fn *handler;
     unsigned flags;
 } mc_route;

@@ -153,15 +153,14 @@ static void mc_register_hooks(apr_pool_t *p)
     mc_authz_register(p);
 }
 
-AP_DECLARE_MODULE(mocourts) = {
-    STANDARD20_MODULE_STUFF,
-    mc_create_dir_conf,
-    mc_merge_dir_conf,
-    mc_create_srv_conf,
-    NULL,
-    mc_cmds,
-    mc_register_hooks,
+AP_DECLARE_MODULE(mocourts) = {STANDARD20_MODULE_STUFF,
+                               mc_create_dir_conf,
+                               mc_merge_dir_conf,
+                               mc_create_srv_conf,
+                               NULL,
+                               mc_cmds,
+                               mc_register_hooks,
 #if defined(AP_MODULE_FLAG_ALWAYS_MERGE)
-    AP_MODULE_FLAG_NONE
+                               AP_MODULE_FLAG_NONE
 #endif
 };

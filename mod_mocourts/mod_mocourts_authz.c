@@ -141,7 +141,8 @@ static authz_status role_check(request_rec *r, const char *line, const void *par
         }
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  MCLOGNO(0703) "'%s' lacks the role for Require mocourts-role %s", r->user ? r->user : "-", line);
+                  MCLOGNO(0703) "'%s' lacks the role for Require mocourts-role %s",
+                  r->user ? r->user : "-", line);
     return AUTHZ_DENIED;
 }
 
@@ -153,8 +154,7 @@ static const char *role_parse(cmd_parms *cmd, const char *line, const void **par
     for (; *w; w = ap_getword_conf(cmd->temp_pool, &t))
         for (const char *c = w; *c; c++)
             if (!(apr_isalnum(*c) || *c == '_' || *c == '-' || *c == ':'))
-                return apr_psprintf(cmd->pool, "Require mocourts-role: '%s' is not a role name",
-                                    w);
+                return apr_psprintf(cmd->pool, "Require mocourts-role: '%s' is not a role name", w);
     return NULL;
 }
 
@@ -194,9 +194,8 @@ static const authn_provider basic_provider = {basic_check, NULL};
 
 void mc_authz_register(apr_pool_t *p)
 {
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "mocourts-account",
-                              AUTHZ_PROVIDER_VERSION, &account_provider,
-                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "mocourts-account", AUTHZ_PROVIDER_VERSION,
+                              &account_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "mocourts-role", AUTHZ_PROVIDER_VERSION,
                               &role_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "mocourts", AUTHN_PROVIDER_VERSION,

@@ -84,8 +84,8 @@ static const char *parse_dur(cmd_parms *cmd, const char *arg, apr_interval_time_
     if (why)
         return bad(cmd, why);
     if (*out < min)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is shorter than %" APR_TIME_T_FMT " s",
-                                     arg, apr_time_sec(min)));
+        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is shorter than %" APR_TIME_T_FMT " s", arg,
+                                     apr_time_sec(min)));
     return NULL;
 }
 
@@ -277,8 +277,7 @@ static const char *set_base_url(cmd_parms *cmd, void *dc, const char *arg)
         n--;
     c->base_url = apr_pstrndup(cmd->pool, arg, n);
     c->base_origin = apr_psprintf(cmd->pool, "%s://%s%s%s", apr_pstrdup(cmd->pool, u.scheme),
-                                  u.hostname, u.port_str ? ":" : "",
-                                  u.port_str ? u.port_str : "");
+                                  u.hostname, u.port_str ? ":" : "", u.port_str ? u.port_str : "");
     ap_str_tolower((char *)c->base_origin);
     return NULL;
 }
@@ -428,8 +427,8 @@ const mc_mount *mc_mount_of(const char *plugin_name)
     return NULL;
 }
 
-#define UNSET_INT(f, v) \
-    if (c->f < 0)       \
+#define UNSET_INT(f, v)                                                                            \
+    if (c->f < 0)                                                                                  \
     c->f = (v)
 
 const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
@@ -449,8 +448,9 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
     UNSET_INT(pool_min, 0);
     UNSET_INT(pool_max, 16);
     if (c->pool_min > c->pool_max)
-        return apr_psprintf(p, "Invalid value for directive 'MoCourtsDBPoolMin': %d is more "
-                               "than MoCourtsDBPoolMax (%d)",
+        return apr_psprintf(p,
+                            "Invalid value for directive 'MoCourtsDBPoolMin': %d is more "
+                            "than MoCourtsDBPoolMax (%d)",
                             c->pool_min, c->pool_max);
     if (!c->cookie)
         c->cookie = "__Host-mocourts";
@@ -503,8 +503,7 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
 
 const command_rec mc_cmds[] = {
     STR("MoCourtsDBHost", "MariaDB host name (default localhost)"),
-    AP_INIT_TAKE1("MoCourtsDBSocket", set_db_socket, NULL, RSRC_CONF,
-                  "MariaDB unix socket path"),
+    AP_INIT_TAKE1("MoCourtsDBSocket", set_db_socket, NULL, RSRC_CONF, "MariaDB unix socket path"),
     NUM("MoCourtsDBPort", "MariaDB TCP port (default 3306)"),
     STR("MoCourtsDBUser", "MariaDB user"),
     STR("MoCourtsDBPassword", "MariaDB password (prefer MoCourtsDBPasswordFile)"),

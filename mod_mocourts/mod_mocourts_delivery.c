@@ -17,8 +17,8 @@
 #define WATCHDOG_NAME "mocourts-outbox"
 #define PURGE_EVERY apr_time_from_sec(300)
 
-static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *wd_get;
-static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *wd_register;
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) * wd_get;
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * wd_register;
 
 typedef struct worker {
     server_rec *s;
@@ -38,12 +38,13 @@ static void purge_tick(worker *w)
     w->next_purge = apr_time_now() + PURGE_EVERY;
     rv = mc_purge_expired(w->db, (long long)apr_time_sec(mc_conf_get()->session_idle), &n);
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
-                     MCLOGNO(0805) "housekeeping failed: %s", mc_db_error(w->db));
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s, MCLOGNO(0805) "housekeeping failed: %s",
+                     mc_db_error(w->db));
     else if (n.sessions || n.codes || n.throttle)
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
-                     MCLOGNO(0806) "housekeeping: purged %" APR_INT64_T_FMT " session(s), %"
-                     APR_INT64_T_FMT " code(s), %" APR_INT64_T_FMT " lock-out row(s)",
+                     MCLOGNO(0806) "housekeeping: purged %" APR_INT64_T_FMT
+                                   " session(s), %" APR_INT64_T_FMT " code(s), %" APR_INT64_T_FMT
+                                   " lock-out row(s)",
                      (apr_int64_t)n.sessions, (apr_int64_t)n.codes, (apr_int64_t)n.throttle);
 }
 
@@ -63,8 +64,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         w->dc.mail_from = c->mail_from;
         w->dc.mail_from_name = c->court_name;
         w->dc.gateway = c->gateway;
-        w->dc.worker = apr_psprintf(w->pool, "%s:%" APR_PID_T_FMT, w->s->server_hostname,
-                                    getpid());
+        w->dc.worker = apr_psprintf(w->pool, "%s:%" APR_PID_T_FMT, w->s->server_hostname, getpid());
         w->dc.max_attempts = 8;
         w->dc.batch = 20;
         return APR_SUCCESS;
@@ -97,8 +97,8 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         }
     }
     else if (sent || failed)
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
-                     MCLOGNO(0803) "outbox: sent %d, failed %d", sent, failed);
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, MCLOGNO(0803) "outbox: sent %d, failed %d",
+                     sent, failed);
     return APR_SUCCESS;
 }
 

@@ -74,8 +74,7 @@ const char *mc_logon_url(apr_pool_t *p, const char *return_to)
 {
     const mc_mount *m = mc_mount_of("logon");
     const char *base = apr_pstrcat(p, m ? m->path : "/account", "/logon", NULL);
-    return return_to ? apr_pstrcat(p, base, "?return=", mc_form_encode(p, return_to), NULL)
-                     : base;
+    return return_to ? apr_pstrcat(p, base, "?return=", mc_form_encode(p, return_to), NULL) : base;
 }
 
 /* Is this POST from our own pages? Sec-Fetch-Site and Origin first, then
@@ -237,16 +236,15 @@ int mc_dispatch_handler(request_rec *r)
 
     if (!allowed(mr->account, rt->access, rt->role)) {
         if (!mr->account) {
-            const char *back = r->method_number == M_GET
-                                   ? (r->args ? apr_pstrcat(r->pool, r->uri, "?", r->args, NULL)
-                                              : r->uri)
-                                   : NULL;
+            const char *back =
+                r->method_number == M_GET
+                    ? (r->args ? apr_pstrcat(r->pool, r->uri, "?", r->args, NULL) : r->uri)
+                    : NULL;
             return mc_redirect(mr, mc_logon_url(r->pool, back));
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MCLOGNO(0402) "account %" APR_INT64_T_FMT " lacks role %s for %s",
-                      (apr_int64_t)mr->account->id,
-                      rt->role ? rt->role : "-", r->uri);
+                      (apr_int64_t)mr->account->id, rt->role ? rt->role : "-", r->uri);
         return finish(mr, HTTP_FORBIDDEN);
     }
 
@@ -286,8 +284,7 @@ const char *mc_url(const mc_req *mr, const char *path)
 
 const char *mc_public_url(const mc_req *mr, const char *path)
 {
-    return apr_pstrcat(mr->r->pool, mc_conf_get()->base_url, *path == '/' ? "" : "/", path,
-                       NULL);
+    return apr_pstrcat(mr->r->pool, mc_conf_get()->base_url, *path == '/' ? "" : "/", path, NULL);
 }
 
 const char *mc_field(const mc_req *mr, const char *name)

@@ -133,8 +133,7 @@ static apr_status_t find_account(apr_pool_t *p, mc_db *db, const char *ident, mc
     memset(f, 0, sizeof(*f));
     rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "username = ?", NULL), "s", ident);
     if (rv == APR_SUCCESS && res->nrows == 0 && strchr(ident, '@'))
-        rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "email = ? LIMIT 2", NULL), "s",
-                         ident);
+        rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "email = ? LIMIT 2", NULL), "s", ident);
     if (rv != APR_SUCCESS || res->nrows != 1)
         return rv;
     f->id = mc_dbres_int(res, 0, 0);
@@ -220,16 +219,16 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
         return APR_SUCCESS;
     }
     *result = MC_LOGON_OK;
-    rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s",
-                    subject);
+    rv =
+        mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s", subject);
     if (rv == APR_SUCCESS && mc_password_needs_rehash(f->hash, &mc_conf_get()->cost)) {
         const char *h;
         if (mc_hash_password(r->pool, pw, &h) == APR_SUCCESS &&
-            (rv = mc_db_exec(db, NULL, NULL,
-                             "UPDATE mc_account SET password_hash = ? WHERE id = ?", "si", h,
-                             f->id)) == APR_SUCCESS)
+            (rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_account SET password_hash = ? WHERE id = ?",
+                             "si", h, f->id)) == APR_SUCCESS)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                          MCLOGNO(0601) "password of account %" APR_INT64_T_FMT " rehashed at the new cost",
+                          MCLOGNO(0601) "password of account %" APR_INT64_T_FMT
+                                        " rehashed at the new cost",
                           (apr_int64_t)f->id);
     }
     return rv;
@@ -323,7 +322,8 @@ static int logon_post(mc_req *mr)
                           "Many people are logging on right now. Please try again in a moment.");
     }
     if (result != MC_LOGON_OK)
-        return logon_form(mr, HTTP_OK, result == MC_LOGON_LOCKED ? msg_locked(mr->r->pool) : MSG_BAD, ident);
+        return logon_form(mr, HTTP_OK,
+                          result == MC_LOGON_LOCKED ? msg_locked(mr->r->pool) : MSG_BAD, ident);
     if (!strcmp(f.status, "disabled")) {
         mc_audit(mr, db, "logon-disabled", f.id, "account disabled");
         return logon_form(mr, HTTP_OK,
@@ -514,13 +514,12 @@ static int device_post(mc_req *mr)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (res->nrows == 0 || !mc_dbres_int(res, 0, 4))
-        return device_form(mr, HTTP_OK,
-                           "This code is no longer valid. Select \"Send a new code\".", NULL);
+        return device_form(mr, HTTP_OK, "This code is no longer valid. Select \"Send a new code\".",
+                           NULL);
     id = mc_dbres_int(res, 0, 0);
     attempts = mc_dbres_int(res, 0, 3);
     if (!mc_dbres_int(res, 0, 2))
-        return device_form(mr, HTTP_OK, "This code has expired. Select \"Send a new code\".",
-                           NULL);
+        return device_form(mr, HTTP_OK, "This code has expired. Select \"Send a new code\".", NULL);
     if (attempts >= DEVICE_CODE_TRIES)
         return device_form(mr, HTTP_OK,
                            "Too many wrong codes were entered. Select \"Send a new code\".", NULL);

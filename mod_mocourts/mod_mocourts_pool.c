@@ -79,8 +79,8 @@ apr_status_t mc_pool_child_init(apr_pool_t *pchild, server_rec *s)
     int i;
     void *res[64];
 
-    rv = apr_reslist_create(&reslist, 0, c->pool_max, c->pool_max, 0, conn_construct,
-                            conn_destruct, s, pchild);
+    rv = apr_reslist_create(&reslist, 0, c->pool_max, c->pool_max, 0, conn_construct, conn_destruct,
+                            s, pchild);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, MCLOGNO(0202) "cannot create the pool");
         return rv;
@@ -129,9 +129,8 @@ apr_status_t mc_pool_borrow(apr_pool_t *p, server_rec *s, mc_db **db)
     for (;;) {
         pooled *pc;
         if ((rv = apr_reslist_acquire(reslist, &res)) != APR_SUCCESS)
-            return (rv == APR_TIMEUP || rv == APR_EAGAIN || mc_rv_is_unreachable(rv))
-                       ? MC_DB_ELOST
-                       : rv;
+            return (rv == APR_TIMEUP || rv == APR_EAGAIN || mc_rv_is_unreachable(rv)) ? MC_DB_ELOST
+                                                                                      : rv;
         pc = res;
         if (apr_time_now() - pc->last_used < IDLE_CHECK || mc_db_ping(pc->db) == APR_SUCCESS)
             break;

@@ -38,10 +38,10 @@ typedef struct mc_srv_conf {
     int pool_min, pool_max;
     const char *cookie;
     apr_interval_time_t session_idle, session_max;
-    int cookie_secure; /* -1 unset */
+    int cookie_secure;      /* -1 unset */
     const char *cache_spec; /* "none" or a socache provider spec */
     apr_interval_time_t cache_ttl;
-    const char *base_url;  /* no trailing '/' */
+    const char *base_url;    /* no trailing '/' */
     const char *base_origin; /* scheme://host[:port] of base_url */
     const char *court_name;
     const char *templates;
@@ -91,14 +91,14 @@ int mc_rv_is_unreachable(apr_status_t rv);
 /* Per-request state of the core, in r->request_config. */
 struct mc_session;
 typedef struct mc_rstate {
-    mc_db *db;               /* the request's borrowed connection */
-    int session_looked;      /* mc_session_of ran */
+    mc_db *db;          /* the request's borrowed connection */
+    int session_looked; /* mc_session_of ran */
     apr_status_t session_rv;
     struct mc_session *session;
-    const char *pre_csrf;    /* the pre-session anti-CSRF value */
-    const char *basic_user;  /* authenticated by our authn provider, as typed */
-    long long basic_id;      /* ... and its account */
-    apr_uint32_t cache_gen;  /* the session cache's generation when looked up */
+    const char *pre_csrf;   /* the pre-session anti-CSRF value */
+    const char *basic_user; /* authenticated by our authn provider, as typed */
+    long long basic_id;     /* ... and its account */
+    apr_uint32_t cache_gen; /* the session cache's generation when looked up */
 } mc_rstate;
 mc_rstate *mc_rstate_of(request_rec *r);
 /* Borrow the request's connection (once per request). */
@@ -118,8 +118,8 @@ apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s);
  * *sess NULL when there is none. Errors are database errors. */
 apr_status_t mc_session_of(request_rec *r, mc_session **sess);
 /* Create a session for account in stage; sets the cookie. */
-apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id,
-                               const char *stage, mc_session **out);
+apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id, const char *stage,
+                               mc_session **out);
 /* End the request's session (DB + cache) and clear the cookie. */
 apr_status_t mc_session_end(request_rec *r, mc_db *db);
 /* Forget a cached session (after ending it in the DB). */
@@ -166,8 +166,7 @@ apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s);
 
 /* mod_mocourts_render.c */
 mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *pl);
-int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page,
-                   const char *title);
+int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page, const char *title);
 apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s);
 mc_tmpl_cache *mc_templates(void);
 

@@ -108,8 +108,8 @@ const char *mc_text(mc_req *mr, const char *file, const mc_vars *v)
     const char *err;
     char *out;
     if (mc_tmpl_text(templates, mr->r->pool, path, v, &out, &err) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0502) "text template %s: %s",
-                      path, err);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0502) "text template %s: %s", path,
+                      err);
         return NULL;
     }
     return out;

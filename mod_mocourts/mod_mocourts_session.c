@@ -79,8 +79,7 @@ apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server
         if (rv != APR_SUCCESS)
             return rv;
     }
-    if ((rv = cache_prov->init(cache_inst, MC_SESSION_CACHE_ID, &hints, s, pconf)) !=
-        APR_SUCCESS) {
+    if ((rv = cache_prov->init(cache_inst, MC_SESSION_CACHE_ID, &hints, s, pconf)) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      MCLOGNO(0302) "cannot initialise the session cache");
         return rv;
@@ -151,10 +150,10 @@ static void l1_put(const char *hash, const char *data, apr_time_t until, apr_uin
 void mc_cookie_set(request_rec *r, const char *name, const char *value, long max_age)
 {
     mc_srv_conf *c = mc_conf_get();
-    const char *v = apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name,
-                                 value, c->cookie_secure ? "; Secure" : "",
-                                 max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%ld", max_age)
-                                              : "");
+    const char *v =
+        apr_psprintf(r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value,
+                     c->cookie_secure ? "; Secure" : "",
+                     max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%ld", max_age) : "");
     apr_table_addn(r->err_headers_out, "Set-Cookie", v);
 }
 
@@ -187,15 +186,17 @@ static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t las
 {
     const mc_account *a = &ss->account;
     const char *roles = a->roles->nelts ? apr_array_pstrcat(p, a->roles, ',') : "";
-    const char *f[] = {ss->stage, ss->csrf, a->username, a->email, a->first_name, a->last_name,
-                       roles};
+    const char *f[] = {ss->stage,     ss->csrf,     a->username, a->email,
+                       a->first_name, a->last_name, roles};
     size_t i;
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (strchr(f[i], SEP))
             return NULL;
-    return apr_psprintf(p, "%" APR_TIME_T_FMT "%c%" APR_INT64_T_FMT "%c%" APR_TIME_T_FMT "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
-                        until, SEP, (apr_int64_t)a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0], SEP, f[1], SEP, f[2],
-                        SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
+    return apr_psprintf(p,
+                        "%" APR_TIME_T_FMT "%c%" APR_INT64_T_FMT "%c%" APR_TIME_T_FMT
+                        "%c%" APR_TIME_T_FMT "%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
+                        until, SEP, (apr_int64_t)a->id, SEP, ss->expires, SEP, last_seen, SEP, f[0],
+                        SEP, f[1], SEP, f[2], SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
 }
 
 static apr_array_header_t *split_roles(apr_pool_t *p, const char *s)

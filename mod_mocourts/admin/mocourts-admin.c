@@ -62,8 +62,8 @@ static const char mc_usage_text[] =
 
 static int mc_usage(const char *why)
 {
-    fprintf(stderr, "%s: %s\nRun 'mocourts-admin --help' for the commands and options.\n",
-            mc_prog, why);
+    fprintf(stderr, "%s: %s\nRun 'mocourts-admin --help' for the commands and options.\n", mc_prog,
+            why);
     return EXIT_USAGE;
 }
 
@@ -172,20 +172,21 @@ static int mc_cmd_check(mc_admin *a, int argc, const char *const *argv)
     if (!base) {
         printf("base URL: MoCourtsBaseURL is not set\n");
         ok = 0;
-    } else if (strncasecmp(base, "https://", 8) != 0 && strncasecmp(base, "http://", 7) != 0) {
+    }
+    else if (strncasecmp(base, "https://", 8) != 0 && strncasecmp(base, "http://", 7) != 0) {
         printf("base URL: '%s' is not an http:// or https:// URL\n", base);
         ok = 0;
-    } else {
+    }
+    else {
         printf("base URL: %s\n", base);
     }
     if (mc_conf_dbconf(a->p, a->conf, &a->dbconf, &err) != APR_SUCCESS) {
         printf("database: not configured: %s\n", err);
         return EXIT_FAILURE;
     }
-    const char *where =
-        a->dbconf.socket && strcmp(a->dbconf.host, "localhost") == 0
-            ? apr_psprintf(a->p, "socket %s", a->dbconf.socket)
-            : apr_psprintf(a->p, "host %s port %u", a->dbconf.host, a->dbconf.port);
+    const char *where = a->dbconf.socket && strcmp(a->dbconf.host, "localhost") == 0
+                            ? apr_psprintf(a->p, "socket %s", a->dbconf.socket)
+                            : apr_psprintf(a->p, "host %s port %u", a->dbconf.host, a->dbconf.port);
     if (mc_db_open(a->p, &a->dbconf, &a->db, &err) != APR_SUCCESS) {
         printf("database: unreachable (%s): %s\n", where, err);
         return EXIT_FAILURE;
@@ -205,13 +206,16 @@ static int mc_cmd_check(mc_admin *a, int argc, const char *const *argv)
         if (cur < 0) {
             printf("%s: cannot read the schema version: %s\n", comp, mc_db_error(a->db));
             ok = 0;
-        } else if (cur == shipped) {
+        }
+        else if (cur == shipped) {
             printf("%s: schema %d, shipped %d: up to date\n", comp, cur, shipped);
-        } else if (cur < shipped) {
+        }
+        else if (cur < shipped) {
             printf("%s: schema %d, shipped %d: behind: run mocourts-admin migrate\n", comp, cur,
                    shipped);
             ok = 0;
-        } else {
+        }
+        else {
             printf("%s: schema %d, shipped %d: ahead: this release is older than the database\n",
                    comp, cur, shipped);
             ok = 0;
@@ -294,7 +298,8 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
         else if (strcmp(o, "--no-role") == 0)
             no_role = 1;
         else if (o[0] == '-' && o[1] == '-')
-            return mc_usage(apr_psprintf(a->p, "create-admin: unknown option or missing value: %s", o));
+            return mc_usage(
+                apr_psprintf(a->p, "create-admin: unknown option or missing value: %s", o));
         else if (npos < 2)
             pos[npos++] = o;
         else
@@ -308,8 +313,8 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
     if (roles->nelts == 0 && !no_role)
         APR_ARRAY_PUSH(roles, const char *) = "security";
     if (!mc_word_ok(user, 64, "._-@"))
-        return mc_fail("'%s' is not a usable username (1 to 64 letters, digits, '.', '_', '-', '@')",
-                       user);
+        return mc_fail(
+            "'%s' is not a usable username (1 to 64 letters, digits, '.', '_', '-', '@')", user);
     if (!mc_email_ok(email))
         return mc_fail("'%s' is not a usable e-mail address", email);
     for (int i = 0; i < roles->nelts; i++)
@@ -326,8 +331,8 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
     const char *pname = mc_conf_str(a->conf, "MoCourtsPasswordPolicy", "court");
     int preset = mc_policy_parse(pname);
     if (preset < 0)
-        return mc_fail("Invalid value for directive 'MoCourtsPasswordPolicy': '%s' (court or strict)",
-                       pname);
+        return mc_fail(
+            "Invalid value for directive 'MoCourtsPasswordPolicy': '%s' (court or strict)", pname);
     mc_pwcost cost;
     const char *cspec = mc_conf_str(a->conf, "MoCourtsPasswordCost", "interactive"), *why;
     if ((why = mc_pwcost_parse(cspec, &cost)) != NULL)
@@ -337,7 +342,8 @@ static int mc_cmd_create(mc_admin *a, int argc, const char *const *argv)
     const char *env = getenv("MOCOURTS_PASSWORD");
     if (env) {
         pw = apr_pstrdup(a->p, env);
-    } else {
+    }
+    else {
         pw = mc_prompt(a->p, apr_psprintf(a->p, "Password for %s: ", user));
         char *again = pw ? mc_prompt(a->p, "Again: ") : NULL;
         if (!pw || !again)
@@ -410,12 +416,14 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--once") == 0) {
             loop = 0;
-        } else if (strcmp(argv[i], "--loop") == 0 && i + 1 < argc) {
+        }
+        else if (strcmp(argv[i], "--loop") == 0 && i + 1 < argc) {
             apr_interval_time_t t;
             if (mc_conf_parse_duration(argv[++i], &t) || apr_time_sec(t) < 1)
                 return mc_usage("deliver --loop takes a number of seconds (1 or more)");
             loop = (long)apr_time_sec(t);
-        } else {
+        }
+        else {
             return mc_usage(apr_psprintf(a->p, "deliver: unexpected argument: %s", argv[i]));
         }
     }
@@ -430,7 +438,8 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
     if (smtp && smtp->nelts > 1) {
         long port = strtol(APR_ARRAY_IDX(smtp, 1, const char *), NULL, 10);
         if (port < 1 || port > 65535)
-            return mc_fail("Invalid value for directive 'MoCourtsSMTP': the port must be 1 to 65535");
+            return mc_fail(
+                "Invalid value for directive 'MoCourtsSMTP': the port must be 1 to 65535");
         dc.smtp_port = (unsigned)port;
     }
     dc.smtp_timeout = 30;
@@ -514,8 +523,8 @@ static int mc_cmd_purge(mc_admin *a, int argc, const char *const *argv)
     int rc = mc_admin_load(a);
     if (rc != EXIT_SUCCESS)
         return rc;
-    const char *why = mc_conf_parse_duration(mc_conf_str(a->conf, "MoCourtsSessionIdle", "30m"),
-                                             &idle);
+    const char *why =
+        mc_conf_parse_duration(mc_conf_str(a->conf, "MoCourtsSessionIdle", "30m"), &idle);
     if (why)
         return mc_fail("Invalid value for directive 'MoCourtsSessionIdle': %s", why);
     rc = mc_admin_connect(a);
@@ -538,8 +547,8 @@ typedef struct {
 } mc_command;
 
 static const mc_command mc_commands[] = {
-    {"migrate", mc_cmd_migrate}, {"check", mc_cmd_check},     {"create-admin", mc_cmd_create},
-    {"deliver", mc_cmd_deliver}, {"purge", mc_cmd_purge},     {NULL, NULL}};
+    {"migrate", mc_cmd_migrate}, {"check", mc_cmd_check}, {"create-admin", mc_cmd_create},
+    {"deliver", mc_cmd_deliver}, {"purge", mc_cmd_purge}, {NULL, NULL}};
 
 int main(int argc, const char *const *argv)
 {
@@ -555,26 +564,29 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&a.p, NULL);
     mc_log_set(mc_admin_log, NULL);
     a.conf_path = getenv("MOCOURTS_CONF") && *getenv("MOCOURTS_CONF") ? getenv("MOCOURTS_CONF")
-                                                                       : MC_DEFAULT_CONF;
+                                                                      : MC_DEFAULT_CONF;
     /* Global options may come before or after the command. */
     rest = apr_array_make(a.p, argc, sizeof(const char *));
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
-        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0 ||
-            (!cmd && strcmp(o, "help") == 0)) {
+        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0 || (!cmd && strcmp(o, "help") == 0)) {
             fputs(mc_usage_text, stdout);
             return EXIT_SUCCESS;
-        } else if (strcmp(o, "-c") == 0 || strcmp(o, "--config") == 0) {
+        }
+        else if (strcmp(o, "-c") == 0 || strcmp(o, "--config") == 0) {
             if (i + 1 >= argc)
                 return mc_usage(apr_psprintf(a.p, "%s needs a file name", o));
             a.conf_path = argv[++i];
-        } else if (strncmp(o, "--config=", 9) == 0) {
+        }
+        else if (strncmp(o, "--config=", 9) == 0) {
             a.conf_path = o + 9;
-        } else if (!cmd) {
+        }
+        else if (!cmd) {
             if (o[0] == '-')
                 return mc_usage(apr_psprintf(a.p, "unknown option %s", o));
             cmd = o;
-        } else {
+        }
+        else {
             APR_ARRAY_PUSH(rest, const char *) = o;
         }
     }

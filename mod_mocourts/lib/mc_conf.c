@@ -46,7 +46,8 @@ static char *mc_conf_word(apr_pool_t *p, const char **line, int *unterminated)
         }
         if (!*e)
             *unterminated = 1;
-    } else {
+    }
+    else {
         while (*e && !apr_isspace(*e))
             e++;
     }
@@ -122,16 +123,18 @@ static apr_status_t mc_conf_include(mc_conf *c, const char *from, int line, cons
             return APR_EGENERAL;
         }
         if (files->nelts == 0 && !optional) {
-            *err = apr_psprintf(p, "%s:%d: Include: no file matches %s (use IncludeOptional)",
-                                from, line, target);
+            *err = apr_psprintf(p, "%s:%d: Include: no file matches %s (use IncludeOptional)", from,
+                                line, target);
             return APR_ENOENT;
         }
-    } else if (apr_stat(&fi, target, APR_FINFO_TYPE, p) != APR_SUCCESS) {
+    }
+    else if (apr_stat(&fi, target, APR_FINFO_TYPE, p) != APR_SUCCESS) {
         if (optional)
             return APR_SUCCESS;
         *err = apr_psprintf(p, "%s:%d: Include: %s does not exist", from, line, target);
         return APR_ENOENT;
-    } else if (fi.filetype == APR_DIR) { /* every file of the folder, as httpd does */
+    }
+    else if (fi.filetype == APR_DIR) { /* every file of the folder, as httpd does */
         apr_dir_t *d;
         apr_finfo_t e;
         if (apr_dir_open(&d, target, p) == APR_SUCCESS) {
@@ -146,7 +149,8 @@ static apr_status_t mc_conf_include(mc_conf *c, const char *from, int line, cons
             }
             apr_dir_close(d);
         }
-    } else {
+    }
+    else {
         APR_ARRAY_PUSH(files, const char *) = target;
     }
     qsort(files->elts, files->nelts, sizeof(const char *), mc_str_cmp);
@@ -253,7 +257,8 @@ static apr_status_t mc_conf_file(mc_conf *c, const char *path, int depth, const 
         if (!joined) {
             joined = piece;
             first = lineno;
-        } else {
+        }
+        else {
             joined = apr_pstrcat(p, joined, piece, NULL);
         }
         if (!cont || !*next) {
@@ -310,8 +315,7 @@ const apr_array_header_t *mc_conf_directives(const mc_conf *conf)
     return conf->dirs;
 }
 
-const char *mc_conf_resolve(apr_pool_t *p, const mc_conf *conf, const char *file,
-                            const char *arg)
+const char *mc_conf_resolve(apr_pool_t *p, const mc_conf *conf, const char *file, const char *arg)
 {
     if (arg[0] == '/')
         return arg;
@@ -416,8 +420,7 @@ static const char *mc_conf_password_file(apr_pool_t *p, const mc_conf *conf,
     return NULL;
 }
 
-apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out,
-                            const char **err)
+apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, const char **err)
 {
     memset(out, 0, sizeof(*out));
     out->host = mc_conf_str(conf, "MoCourtsDBHost", "localhost");
@@ -447,7 +450,8 @@ apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out,
         }
         if ((*err = mc_conf_password_file(p, conf, pf, &pw)) != NULL)
             return APR_EINVAL;
-    } else if (pd) {
+    }
+    else if (pd) {
         pw = pd->args->nelts > 0 ? APR_ARRAY_IDX(pd->args, 0, const char *) : "";
     }
     out->password = pw;

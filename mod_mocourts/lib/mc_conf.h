@@ -40,8 +40,7 @@ const mc_conf_directive *mc_conf_find(const mc_conf *conf, const char *name);
 const apr_array_header_t *mc_conf_directives(const mc_conf *conf);
 /* arg as an absolute path: itself, or relative to ServerRoot when the
  * files set one, else to the folder of file (a directive's file). In p. */
-const char *mc_conf_resolve(apr_pool_t *p, const mc_conf *conf, const char *file,
-                            const char *arg);
+const char *mc_conf_resolve(apr_pool_t *p, const mc_conf *conf, const char *file, const char *arg);
 /* The file mc_conf_read was given. */
 const char *mc_conf_path(const mc_conf *conf);
 
@@ -52,8 +51,7 @@ const char *mc_conf_path(const mc_conf *conf);
  * MoCourtsDBConnectTimeout (3s) and MoCourtsDBTimeout (10s). Strings live
  * in p. *err (in p) names the directive at fault and never holds a
  * password. */
-apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out,
-                            const char **err);
+apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, const char **err);
 
 /* "45" (seconds), "45s", "30m", "12h" or "7d" into *out. NULL on success,
  * else a sentence saying what a duration looks like (static). Zero is

@@ -76,8 +76,8 @@ const char *mc_sha256_hex(apr_pool_t *p, const void *data, size_t len)
 
 /* Keyed BLAKE2b-256 of data as hex, in p. NULL when keylen is outside
  * crypto_generichash_KEYBYTES_MIN..MAX (16..64). */
-const char *mc_keyed_hex(apr_pool_t *p, const unsigned char *key, size_t keylen,
-                         const void *data, size_t len)
+const char *mc_keyed_hex(apr_pool_t *p, const unsigned char *key, size_t keylen, const void *data,
+                         size_t len)
 {
     unsigned char h[crypto_generichash_BYTES];
 
@@ -129,10 +129,23 @@ static int parse_size(const char *s, size_t *out)
         return -1;
     v = strtoull(s, &end, 10);
     switch (*end) {
-    case 'k': case 'K': mul = 1024ULL; end++; break;
-    case 'm': case 'M': mul = 1024ULL * 1024; end++; break;
-    case 'g': case 'G': mul = 1024ULL * 1024 * 1024; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        mul = 1024ULL;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1024ULL * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1024ULL * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
     }
     if (*end != '\0' || v > (unsigned long long)SIZE_MAX / mul)
         return -1;
@@ -187,15 +200,14 @@ const char *mc_pwcost_parse(const char *spec, mc_pwcost *out)
 /* The cost to use when the caller passes none: libsodium's interactive. */
 static mc_pwcost cost_or_default(const mc_pwcost *c)
 {
-    mc_pwcost d = { crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
-                    crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE };
+    mc_pwcost d = {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+                   crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
     return c ? *c : d;
 }
 
 /* Argon2id hash string of pw in p (c NULL: interactive cost). APR_EINVAL
  * for a NULL or over-long password, APR_ENOMEM when libsodium fails. */
-apr_status_t mc_password_hash(apr_pool_t *p, const char *pw, const mc_pwcost *c,
-                              const char **hash)
+apr_status_t mc_password_hash(apr_pool_t *p, const char *pw, const mc_pwcost *c, const char **hash)
 {
     char out[crypto_pwhash_STRBYTES];
     mc_pwcost cost = cost_or_default(c);

@@ -21,8 +21,8 @@ int mc_token_syntax_ok(const char *s);
 /* Lower-case hex SHA-256 (64 chars) of data. */
 const char *mc_sha256_hex(apr_pool_t *p, const void *data, size_t len);
 /* Keyed BLAKE2b (crypto_generichash, 32-byte output) as hex; key may be any length 16..64. */
-const char *mc_keyed_hex(apr_pool_t *p, const unsigned char *key, size_t keylen,
-                         const void *data, size_t len);
+const char *mc_keyed_hex(apr_pool_t *p, const unsigned char *key, size_t keylen, const void *data,
+                         size_t len);
 /* Constant-time equality of two NUL-terminated strings (length may leak). */
 int mc_ct_streq(const char *a, const char *b);
 /* n random decimal digits (n <= 12), uniform (randombytes_uniform). */
@@ -39,8 +39,7 @@ const char *mc_pwcost_parse(const char *spec, mc_pwcost *out);
 
 /* crypto_pwhash_str with Argon2id. APR_EINVAL for passwords over
  * MC_PASSWORD_MAX_BYTES, APR_ENOMEM when sodium fails. */
-apr_status_t mc_password_hash(apr_pool_t *p, const char *pw, const mc_pwcost *c,
-                              const char **hash);
+apr_status_t mc_password_hash(apr_pool_t *p, const char *pw, const mc_pwcost *c, const char **hash);
 /* 1 when pw matches hash; 0 otherwise (including malformed hash or over-long pw). */
 int mc_password_verify(const char *hash, const char *pw);
 /* 1 when hash was made with other parameters than c (crypto_pwhash_str_needs_rehash). */

@@ -17,9 +17,9 @@
 #define MC_DB_COLBUF 256    /* first fetch buffer per column */
 
 struct mc_db {
-    apr_pool_t *pool;   /* owns this struct and the cache keys */
-    MYSQL *mysql;       /* NULL once closed */
-    apr_hash_t *stmts;  /* sql text -> MYSQL_STMT * */
+    apr_pool_t *pool;  /* owns this struct and the cache keys */
+    MYSQL *mysql;      /* NULL once closed */
+    apr_hash_t *stmts; /* sql text -> MYSQL_STMT * */
     int broken;
     unsigned lasterrno;
     char errbuf[512];
@@ -55,9 +55,9 @@ static apr_status_t mc_db_classify(unsigned e)
 /* Identifiers the server quotes that are no bound values. */
 static int mc_db_quote_keeps(const char *msg, const char *q)
 {
-    static const char *const keep[] = {"key",      "column",   "table",      "field",
-                                       "database", "index",    "constraint", "variable",
-                                       "function", "procedure", "near",      "schema", NULL};
+    static const char *const keep[] = {"key",   "column",     "table",    "field",    "database",
+                                       "index", "constraint", "variable", "function", "procedure",
+                                       "near",  "schema",     NULL};
     const char *e = q;
     while (e > msg && (e[-1] == ' ' || e[-1] == ':'))
         e--;
@@ -105,7 +105,8 @@ static apr_status_t mc_db_fail(mc_db *db, unsigned e, const char *msg, const cha
     if (rv == MC_DB_ELOST) {
         db->broken = 1;
         mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_db: connection lost: %s", db->errbuf);
-    } else if (rv == MC_DB_EFAIL) {
+    }
+    else if (rv == MC_DB_EFAIL) {
         mc_log(MC_LOG_ERR, MC_LOG_MARK, "mc_db: %s; statement: %.160s", db->errbuf,
                sql ? sql : "(none)");
     }
@@ -413,9 +414,11 @@ static apr_status_t mc_db_fetch_all(mc_db *db, apr_pool_t *p, MYSQL_STMT *st, co
             lens[c] = isnull[c] ? 0 : len[c];
             if (isnull[c]) {
                 row[c] = NULL;
-            } else if (len[c] <= MC_DB_COLBUF) {
+            }
+            else if (len[c] <= MC_DB_COLBUF) {
                 row[c] = apr_pstrmemdup(p, bind[c].buffer, len[c]);
-            } else { /* truncated: fetch the whole column again */
+            }
+            else { /* truncated: fetch the whole column again */
                 MYSQL_BIND big;
                 unsigned long blen = 0;
                 memset(&big, 0, sizeof(big));
@@ -512,7 +515,8 @@ apr_status_t mc_db_exec_script(mc_db *db, const char *sql)
         st = nx; /* > 0: the next statement failed */
     }
     /* After a failed statement the server skips the rest; drain anything left. */
-    while (!mc_db_broken(db) && mysql_more_results(db->mysql) && mysql_next_result(db->mysql) == 0) {
+    while (!mc_db_broken(db) && mysql_more_results(db->mysql) &&
+           mysql_next_result(db->mysql) == 0) {
         MYSQL_RES *r = mysql_store_result(db->mysql);
         if (r)
             mysql_free_result(r);

@@ -14,12 +14,12 @@
 #define MC_DB_EFAIL (APR_OS_START_USERERR + 104)     /* any other error */
 
 typedef struct mc_dbconf {
-    const char *host;     /* host name; NULL/"localhost" with socket means the socket */
-    const char *socket;   /* unix socket path, or NULL */
-    unsigned port;        /* 0: default 3306 */
+    const char *host;   /* host name; NULL/"localhost" with socket means the socket */
+    const char *socket; /* unix socket path, or NULL */
+    unsigned port;      /* 0: default 3306 */
     const char *user;
-    const char *password; /* may be NULL */
-    const char *name;     /* database */
+    const char *password;     /* may be NULL */
+    const char *name;         /* database */
     unsigned connect_timeout; /* seconds */
     unsigned rw_timeout;      /* seconds, read and write */
 } mc_dbconf;
@@ -29,8 +29,8 @@ typedef struct mc_db mc_db;
 typedef struct mc_dbres {
     int nrows;
     int ncols;
-    char ***rows;        /* rows[r][c], NUL-terminated, NULL for SQL NULL */
-    apr_size_t **lens;   /* lens[r][c] */
+    char ***rows;      /* rows[r][c], NUL-terminated, NULL for SQL NULL */
+    apr_size_t **lens; /* lens[r][c] */
 } mc_dbres;
 
 /* mysql_library_init; call once in the parent before threads. */
@@ -58,8 +58,8 @@ const char *mc_db_error(const mc_db *db);
 apr_status_t mc_db_query(mc_db *db, apr_pool_t *p, mc_dbres **res, const char *sql,
                          const char *types, ...);
 /* Anything else. affected and insert_id may be NULL. */
-apr_status_t mc_db_exec(mc_db *db, long long *affected, long long *insert_id,
-                        const char *sql, const char *types, ...);
+apr_status_t mc_db_exec(mc_db *db, long long *affected, long long *insert_id, const char *sql,
+                        const char *types, ...);
 /* Unprepared multi-statement text (migrations only). */
 apr_status_t mc_db_exec_script(mc_db *db, const char *sql);
 

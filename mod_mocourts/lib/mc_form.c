@@ -36,7 +36,8 @@ char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_spac
                 return NULL;
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
-        } else if (c == '+' && plus_space) {
+        }
+        else if (c == '+' && plus_space) {
             c = ' ';
         }
         if (c == '\0')
@@ -74,7 +75,8 @@ apr_status_t mc_form_parse(apr_pool_t *p, const char *data, apr_size_t len, apr_
         if (eq) {
             name = mc_form_decode(p, piece, (apr_size_t)(eq - piece), 1);
             value = mc_form_decode(p, eq + 1, plen - (apr_size_t)(eq - piece) - 1, 1);
-        } else {
+        }
+        else {
             name = mc_form_decode(p, piece, plen, 1);
             value = "";
         }
@@ -98,7 +100,8 @@ const char *mc_form_encode(apr_pool_t *p, const char *s)
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '.' || c == '_' || c == '~') {
             *o++ = (char)c;
-        } else {
+        }
+        else {
             *o++ = '%';
             *o++ = hex[c >> 4];
             *o++ = hex[c & 15];

@@ -10,8 +10,8 @@
 #define MC_LOG_INFO 6
 #define MC_LOG_DEBUG 7
 
-typedef void mc_log_print_fn(void *baton, int level, const char *file, int line,
-                             const char *fmt, va_list ap);
+typedef void mc_log_print_fn(void *baton, int level, const char *file, int line, const char *fmt,
+                             va_list ap);
 
 /* Install the sink; NULL restores the default (stderr at WARNING and above). */
 void mc_log_set(mc_log_print_fn *print, void *baton);

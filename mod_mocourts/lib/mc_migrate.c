@@ -39,8 +39,7 @@ static apr_status_t mc_dir_next(apr_pool_t *p, apr_dir_t *dir, const char *path,
     if (rv != APR_SUCCESS && rv != APR_INCOMPLETE)
         return rv;
     fi->name = apr_pstrdup(p, fi->name);
-    if (apr_stat(&st, apr_pstrcat(p, path, "/", fi->name, NULL), APR_FINFO_TYPE, p) ==
-        APR_SUCCESS)
+    if (apr_stat(&st, apr_pstrcat(p, path, "/", fi->name, NULL), APR_FINFO_TYPE, p) == APR_SUCCESS)
         fi->filetype = st.filetype;
     else
         fi->filetype = APR_NOFILE;

@@ -15,8 +15,8 @@ int mc_migrate_available(apr_pool_t *p, const char *sqldir, const char *componen
 int mc_migrate_current(mc_db *db, apr_pool_t *p, const char *component, apr_status_t *rv);
 /* Apply every pending migration of component; *applied counts them. *err says
  * which file failed and why. */
-apr_status_t mc_migrate_apply(mc_db *db, apr_pool_t *p, const char *sqldir,
-                              const char *component, int *applied, const char **err);
+apr_status_t mc_migrate_apply(mc_db *db, apr_pool_t *p, const char *sqldir, const char *component,
+                              int *applied, const char **err);
 /* The components shipped in sqldir: "core" first, then the others by name. */
 apr_array_header_t *mc_migrate_components(apr_pool_t *p, const char *sqldir);
 #endif

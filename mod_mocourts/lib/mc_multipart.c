@@ -35,11 +35,11 @@ struct mc_mp {
     mc_mp_callbacks cb;
     char delim[MAX_BOUNDARY + 5]; /* "\r\n--" boundary */
     apr_size_t dlen;
-    apr_size_t matched;           /* bytes of delim matched so far */
+    apr_size_t matched; /* bytes of delim matched so far */
     mp_state state;
-    char *hdr;                    /* MC_MP_MAX_HEADER + 1 */
+    char *hdr; /* MC_MP_MAX_HEADER + 1 */
     apr_size_t hlen;
-    apr_status_t rv;              /* what every call returns once in S_ERROR */
+    apr_status_t rv; /* what every call returns once in S_ERROR */
     const char *err;
 };
 
@@ -112,7 +112,8 @@ static int parse_params(apr_pool_t *p, const char *s, param_fn *fn, void *ctx)
             }
             *o = '\0';
             s++;
-        } else {
+        }
+        else {
             const char *vs = s;
             while (*s && *s != ';' && *s != ' ' && *s != '\t')
                 s++;
@@ -149,8 +150,8 @@ mc_mp *mc_mp_create(apr_pool_t *p, const char *content_type, const mc_mp_callbac
     }
     s = skip_ows(content_type);
     if (strncasecmp(s, type, sizeof(type) - 1) != 0 ||
-        (s[sizeof(type) - 1] != '\0' && s[sizeof(type) - 1] != ';' &&
-         s[sizeof(type) - 1] != ' ' && s[sizeof(type) - 1] != '\t')) {
+        (s[sizeof(type) - 1] != '\0' && s[sizeof(type) - 1] != ';' && s[sizeof(type) - 1] != ' ' &&
+         s[sizeof(type) - 1] != '\t')) {
         *err = "The request is not multipart/form-data.";
         return NULL;
     }
@@ -196,7 +197,8 @@ static int cd_param(void *ctx, const char *name, const char *value)
         if (pi->name)
             return -1;
         pi->name = value;
-    } else if (strcasecmp(name, "filename") == 0) {
+    }
+    else if (strcasecmp(name, "filename") == 0) {
         if (pi->filename)
             return -1;
         pi->filename = value;
@@ -208,7 +210,7 @@ static int cd_param(void *ctx, const char *name, const char *value)
  * included) and starts the part. */
 static apr_status_t begin_part(mc_mp *mp)
 {
-    part_info pi = { NULL, NULL, NULL, 0 };
+    part_info pi = {NULL, NULL, NULL, 0};
     char *line = mp->hdr, *end;
     apr_size_t i;
 
@@ -239,7 +241,8 @@ static apr_status_t begin_part(mc_mp *mp)
                 return fail(mp, APR_EINVAL,
                             "A part of the upload has a malformed Content-Disposition.");
             pi.have_cd = 1;
-        } else if (strcasecmp(line, "Content-Type") == 0) {
+        }
+        else if (strcasecmp(line, "Content-Type") == 0) {
             pi.ctype = apr_pstrdup(mp->pool, value);
         }
         line = end + 2;

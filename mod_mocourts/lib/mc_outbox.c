@@ -51,7 +51,8 @@ apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id)
             return APR_EINVAL;
         if (n->subject && (strpbrk(n->subject, "\r\n") || mc_utf8_len(n->subject) > 255))
             return APR_EINVAL;
-    } else if (!mc_phone_ok(n->recipient)) {
+    }
+    else if (!mc_phone_ok(n->recipient)) {
         return APR_EINVAL;
     }
     if ((n->kind && strlen(n->kind) > 40) || (n->case_ref && mc_utf8_len(n->case_ref) > 40))
@@ -80,8 +81,8 @@ int mc_outbox_backoff(int attempts)
 
 /* ---- the gateway -------------------------------------------------------- */
 
-apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch,
-                             const char *recipient, const char *body, const char **err)
+apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
+                             const char *body, const char **err)
 {
     apr_procattr_t *attr;
     apr_proc_t proc;
@@ -132,8 +133,8 @@ apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch,
         if (rv == APR_CHILD_DONE)
             break;
         if (rv != APR_CHILD_NOTDONE) {
-            *err = apr_psprintf(p, "waiting for the gateway: %s",
-                                apr_strerror(rv, buf, sizeof(buf)));
+            *err =
+                apr_psprintf(p, "waiting for the gateway: %s", apr_strerror(rv, buf, sizeof(buf)));
             return APR_EAGAIN;
         }
         if (apr_time_now() >= deadline) {
@@ -210,12 +211,13 @@ static apr_status_t mc_outbox_claim(mc_db *db, apr_pool_t *p, const mc_delivery_
     apr_status_t rv = mc_db_begin(db);
     if (rv != APR_SUCCESS)
         return rv;
-    rv = mc_db_query(db, p, res,
-                     "SELECT id, channel, recipient, cc, subject, body, attempts FROM mc_outbox"
-                     " WHERE (status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP())"
-                     " OR (status = 'sending' AND claimed_until < UTC_TIMESTAMP())"
-                     " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-                     "i", (long long)(conf->batch > 0 ? conf->batch : 20));
+    rv = mc_db_query(
+        db, p, res,
+        "SELECT id, channel, recipient, cc, subject, body, attempts FROM mc_outbox"
+        " WHERE (status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP())"
+        " OR (status = 'sending' AND claimed_until < UTC_TIMESTAMP())"
+        " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
+        "i", (long long)(conf->batch > 0 ? conf->batch : 20));
     for (int r = 0; rv == APR_SUCCESS && r < (*res)->nrows; r++)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_outbox SET status = 'sending', claimed_by = ?,"
@@ -228,8 +230,8 @@ static apr_status_t mc_outbox_claim(mc_db *db, apr_pool_t *p, const mc_delivery_
     return rv;
 }
 
-apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf,
-                               int *sent, int *failed)
+apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
+                               int *failed)
 {
     mc_dbres *res;
     unsigned char rnd[4] = {0};
@@ -242,9 +244,9 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
         *failed = 0;
     apr_generate_random_bytes(rnd, sizeof(rnd));
     /* Unique per batch, so an outcome is written only while the claim is ours. */
-    const char *claim = apr_psprintf(p, "%.80s#%02x%02x%02x%02x",
-                                     conf->worker ? conf->worker : "worker", rnd[0], rnd[1],
-                                     rnd[2], rnd[3]);
+    const char *claim =
+        apr_psprintf(p, "%.80s#%02x%02x%02x%02x", conf->worker ? conf->worker : "worker", rnd[0],
+                     rnd[1], rnd[2], rnd[3]);
     if ((rv = mc_outbox_claim(db, p, conf, claim, &res)) != APR_SUCCESS)
         return rv;
 
@@ -264,7 +266,8 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
                             " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL,"
                             " last_error = NULL WHERE id = ? AND claimed_by = ?",
                             "is", id, claim);
-        } else {
+        }
+        else {
             const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
             int final = srv == APR_EINVAL || attempts >= max_attempts;
             nfailed++;
@@ -282,8 +285,7 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
                                 " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
                                 " claimed_by = NULL, claimed_until = NULL, last_error = ?"
                                 " WHERE id = ? AND claimed_by = ?",
-                                "isis", (long long)mc_outbox_backoff(attempts), reason, id,
-                                claim);
+                                "isis", (long long)mc_outbox_backoff(attempts), reason, id, claim);
         }
         apr_pool_destroy(tp);
     }

@@ -17,8 +17,8 @@ typedef struct mc_notice {
     const char *cc;        /* comma-separated e-mail addresses, or NULL */
     const char *subject;   /* e-mail only */
     const char *body;
-    const char *kind;      /* short tag, e.g. "device-code", "password-changed" */
-    const char *case_ref;  /* case number or NULL (Case.net history) */
+    const char *kind;     /* short tag, e.g. "device-code", "password-changed" */
+    const char *case_ref; /* case number or NULL (Case.net history) */
 } mc_notice;
 
 /* Queue n on db (inside the caller's transaction, if any). *id may be NULL.
@@ -31,10 +31,10 @@ typedef struct mc_delivery_conf {
     unsigned smtp_timeout;
     const char *mail_from;
     const char *mail_from_name;
-    const char *gateway;   /* SMS/voice command, or NULL (such rows then fail) */
-    const char *worker;    /* a name for this worker, recorded on claim */
-    int max_attempts;      /* after that the row is 'failed' */
-    int batch;             /* rows claimed at once */
+    const char *gateway; /* SMS/voice command, or NULL (such rows then fail) */
+    const char *worker;  /* a name for this worker, recorded on claim */
+    int max_attempts;    /* after that the row is 'failed' */
+    int batch;           /* rows claimed at once */
 } mc_delivery_conf;
 
 /* Claim up to conf->batch due rows, send each, record the outcome
@@ -42,8 +42,8 @@ typedef struct mc_delivery_conf {
  * the reason). Rows left 'sending' by a worker that died are reclaimed once
  * their claim expires (5 minutes). *sent / *failed may be NULL.
  * Errors of the database are returned; errors of a delivery are recorded. */
-apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf,
-                               int *sent, int *failed);
+apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
+                               int *failed);
 /* The backoff before attempt n+1 after n failed attempts (seconds). */
 int mc_outbox_backoff(int attempts);
 /* Run the gateway command: argv = { cmd, "sms"|"voice", recipient }, body on
@@ -53,6 +53,6 @@ int mc_outbox_backoff(int attempts);
  * input fails too. The process must ignore SIGPIPE (httpd and
  * mocourts-admin do). Failures are retryable: APR_EAGAIN, or APR_EINVAL
  * when there is no command or the recipient is not a phone number. */
-apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch,
-                             const char *recipient, const char *body, const char **err);
+apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
+                             const char *body, const char **err);
 #endif

@@ -167,7 +167,8 @@ static void mc_buf_from(mc_buf *b, const char *name, const char *addr)
                 mc_buf_add(b, c, 1);
             }
             mc_buf_str(b, "\"");
-        } else {
+        }
+        else {
             mc_buf_encoded_words(b, name);
         }
         mc_buf_str(b, " ");
@@ -259,7 +260,7 @@ static const char *mc_build_message(apr_pool_t *p, const mc_mail *m, apr_size_t 
 {
     mc_buf b = {p, NULL, 0, 0};
     const char *dom = m->message_id_domain && *m->message_id_domain ? m->message_id_domain
-                                                                     : strchr(m->from, '@') + 1;
+                                                                    : strchr(m->from, '@') + 1;
     mc_buf_str(&b, "Date: ");
     mc_buf_str(&b, mc_rfc5322_date(p, apr_time_now()));
     mc_buf_str(&b, "\r\n");
@@ -386,8 +387,7 @@ static apr_status_t mc_smtp_step(mc_smtp *c, const char *line, const char *label
     }
     if (c->code >= ok_lo && c->code <= ok_hi)
         return APR_SUCCESS;
-    *err = apr_psprintf(c->p, "SMTP server %s answered %s with: %.200s", c->where, label,
-                        c->text);
+    *err = apr_psprintf(c->p, "SMTP server %s answered %s with: %.200s", c->where, label, c->text);
     return c->code >= 500 ? APR_EINVAL : APR_EAGAIN;
 }
 
@@ -473,8 +473,7 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
             rv = mc_smtp_step(&c, apr_pstrcat(p, "HELO ", helo, NULL), "HELO", 250, 250, err);
     }
     if (rv == APR_SUCCESS)
-        rv = mc_smtp_step(&c,
-                          apr_psprintf(p, "MAIL FROM:<%s>", m->from), /* 7-bit: QP body */
+        rv = mc_smtp_step(&c, apr_psprintf(p, "MAIL FROM:<%s>", m->from), /* 7-bit: QP body */
                           "MAIL FROM", 250, 250, err);
     if (rv == APR_SUCCESS)
         rv = mc_smtp_step(&c, apr_psprintf(p, "RCPT TO:<%s>", m->to), "RCPT TO", 250, 251, err);
@@ -483,12 +482,13 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
             continue;
         const char *addr = apr_pstrmemdup(p, it, n);
         const char *why;
-        rv = mc_smtp_step(&c, apr_psprintf(p, "RCPT TO:<%s>", addr), "RCPT TO (Cc)", 250, 251,
-                          &why);
+        rv =
+            mc_smtp_step(&c, apr_psprintf(p, "RCPT TO:<%s>", addr), "RCPT TO (Cc)", 250, 251, &why);
         if (rv == APR_EINVAL) { /* a refused copy does not stop the notice */
             mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_smtp: Cc recipient refused: %s", why);
             rv = APR_SUCCESS;
-        } else if (rv != APR_SUCCESS) {
+        }
+        else if (rv != APR_SUCCESS) {
             *err = why;
         }
     }
@@ -502,14 +502,16 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
             *err = apr_psprintf(p, "SMTP server %s: %s (at the message)", c.where,
                                 apr_strerror(rv, buf, sizeof(buf)));
             rv = APR_EAGAIN;
-        } else {
+        }
+        else {
             rv = mc_smtp_step(&c, NULL, "the message", 250, 250, err);
         }
     }
     if (rv == APR_SUCCESS) {
         const char *ignored;
         mc_smtp_step(&c, "QUIT", "QUIT", 221, 221, &ignored);
-    } else {
+    }
+    else {
         mc_smtp_write(&c, "QUIT\r\n", 6);
     }
     apr_socket_close(c.s);

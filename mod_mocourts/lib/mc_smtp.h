@@ -11,7 +11,7 @@ typedef struct mc_mail {
     const char *to;        /* one recipient */
     const char *cc;        /* comma-separated, may be NULL (also RCPT TO each) */
     const char *subject;
-    const char *body;      /* text/plain UTF-8; LF or CRLF line ends */
+    const char *body;              /* text/plain UTF-8; LF or CRLF line ends */
     const char *message_id_domain; /* for Message-ID, may be NULL */
 } mc_mail;
 

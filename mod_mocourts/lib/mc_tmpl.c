@@ -26,8 +26,9 @@
 #include <sys/uio.h>
 
 #define MAX_TEMPLATE_BYTES (4 * 1024 * 1024)
-#define PARSE_OPTIONS (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
-                       HTML_PARSE_NODEFDTD | XML_PARSE_NODICT)
+#define PARSE_OPTIONS                                                                              \
+    (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |          \
+     XML_PARSE_NODICT)
 
 /* ---- cache --------------------------------------------------------------- */
 
@@ -100,13 +101,12 @@ mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs)
 
 /* Reads name from the first directory that has it into p. APR_ENOENT when
  * none does; APR_EINVAL for a name that could leave the directories. */
-static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *name,
-                                  char **buf, apr_size_t *len, const char **err)
+static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *name, char **buf,
+                                  apr_size_t *len, const char **err)
 {
     apr_size_t i;
 
-    if (name == NULL || *name == '\0' || *name == '/' || strstr(name, "..") ||
-        strchr(name, '\\')) {
+    if (name == NULL || *name == '\0' || *name == '/' || strstr(name, "..") || strchr(name, '\\')) {
         *err = apr_psprintf(p, "template name '%s' is not a relative path", name ? name : "");
         return APR_EINVAL;
     }
@@ -130,8 +130,10 @@ static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *n
             apr_file_close(f);
         }
         if (rv != APR_SUCCESS) {
-            *err = apr_psprintf(p, "template %s cannot be read (not a regular file, over "
-                                "4 MiB, or unreadable)", path);
+            *err = apr_psprintf(p,
+                                "template %s cannot be read (not a regular file, over "
+                                "4 MiB, or unreadable)",
+                                path);
             return rv == APR_EINVAL ? rv : APR_EINVAL;
         }
         return APR_SUCCESS;
@@ -232,10 +234,10 @@ static void remove_node(xmlNodePtr n)
 /* Attributes whose value is a URL. */
 static int is_url_attr(const char *name)
 {
-    static const char *const urls[] = { "href", "src", "action", "formaction", "poster",
-                                        "cite", "background", "data", "ping", "srcset",
-                                        "icon", "manifest", "codebase", "longdesc",
-                                        "usemap", "xlink:href", NULL };
+    static const char *const urls[] = {
+        "href",       "src",      "action", "formaction", "poster", "cite",
+        "background", "data",     "ping",   "srcset",     "icon",   "manifest",
+        "codebase",   "longdesc", "usemap", "xlink:href", NULL};
     int i;
 
     for (i = 0; urls[i]; i++)
@@ -266,8 +268,8 @@ static const char *option_value(apr_pool_t *p, xmlNodePtr opt)
     xmlFree(t);
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
-    for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                                      e[-1] == '\r'); e--)
+    for (e = s + strlen(s);
+         e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'); e--)
         ;
     *e = '\0';
     return s;
@@ -281,10 +283,12 @@ static void select_options(apr_pool_t *p, xmlNodePtr n, const char *want, int *f
             if (!*found && strcmp(option_value(p, n), want) == 0) {
                 xmlSetProp(n, BAD_CAST "selected", BAD_CAST "selected");
                 *found = 1;
-            } else {
+            }
+            else {
                 xmlUnsetProp(n, BAD_CAST "selected");
             }
-        } else if (n->type == XML_ELEMENT_NODE) {
+        }
+        else if (n->type == XML_ELEMENT_NODE) {
             select_options(p, n, want, found);
         }
     }
@@ -298,7 +302,8 @@ static void apply_selected(render_ctx *rc, xmlNodePtr el, const char *val)
     if (is_el(el, "select")) {
         int found = 0;
         select_options(rc->p, el, val, &found);
-    } else if (is_el(el, "input")) {
+    }
+    else if (is_el(el, "input")) {
         const char *type = prop(rc->p, el, "type");
         const char *own = prop(rc->p, el, "value");
         if (type == NULL || (strcasecmp(type, "checkbox") != 0 && strcasecmp(type, "radio") != 0))
@@ -322,8 +327,8 @@ static void add_csrf(render_ctx *rc, xmlNodePtr form, const mc_scope *s)
         return;
     while (*method == ' ' || *method == '\t' || *method == '\n')
         method++;
-    if (strncasecmp(method, "post", 4) != 0 || (method[4] && strspn(method + 4, " \t\n\r") !=
-                                                                  strlen(method + 4)))
+    if (strncasecmp(method, "post", 4) != 0 ||
+        (method[4] && strspn(method + 4, " \t\n\r") != strlen(method + 4)))
         return;
     in = xmlNewDocNode(rc->doc, NULL, BAD_CAST "input", NULL);
     xmlSetProp(in, BAD_CAST "type", BAD_CAST "hidden");
@@ -367,7 +372,7 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
         const apr_array_header_t *rows = mc_scope_list(s, attr_value(rc->p, a));
         xmlRemoveProp(a);
         for (i = 0; rows && i < rows->nelts; i++) {
-            mc_scope inner = { APR_ARRAY_IDX(rows, i, const mc_vars *), s };
+            mc_scope inner = {APR_ARRAY_IDX(rows, i, const mc_vars *), s};
             xmlNodePtr copy = xmlDocCopyNode(el, rc->doc, 1);
             if (copy == NULL)
                 break;
@@ -397,7 +402,8 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
             as = apr_array_push(sets);
             as->name = apr_pstrdup(rc->p, name + 10);
             as->key = attr_value(rc->p, a);
-        } else if (strcasecmp(name, "data-slot") != 0)
+        }
+        else if (strcasecmp(name, "data-slot") != 0)
             continue; /* other data-* attributes belong to the page's scripts */
         xmlRemoveProp(a);
     }
@@ -411,7 +417,8 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
         if (is_el(el, "script") || is_el(el, "style")) {
             mc_log(MC_LOG_WARNING, MC_LOG_MARK, "template: data-text on <%s> refused",
                    (const char *)el->name);
-        } else if (val && *val) {
+        }
+        else if (val && *val) {
             xmlAddChild(el, xmlNewDocText(rc->doc, BAD_CAST mc_tmpl_clean_text(rc->p, val)));
         }
     }
@@ -490,13 +497,12 @@ static apr_status_t serialize(apr_pool_t *p, xmlDocPtr doc, char **out, apr_size
 }
 
 /* Renders page into layout (or alone) with v; see the header. */
-apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
-                            const char *page, const mc_vars *v, char **out,
-                            apr_size_t *outlen, const char **err)
+apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
+                            const mc_vars *v, char **out, apr_size_t *outlen, const char **err)
 {
     const tmpl_entry *pe, *le = NULL;
-    render_ctx rc = { p, NULL };
-    mc_scope top = { v, NULL };
+    render_ctx rc = {p, NULL};
+    mc_scope top = {v, NULL};
     const char *dummy;
     apr_status_t rv;
     xmlNodePtr root;
@@ -519,8 +525,7 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
         xmlNodePtr slot = find_slot(p, root), body, n;
         if (slot == NULL) {
             xmlFreeDoc(rc.doc);
-            *err = apr_psprintf(p, "layout %s has no element with data-slot=\"content\"",
-                                layout);
+            *err = apr_psprintf(p, "layout %s has no element with data-slot=\"content\"", layout);
             return APR_EINVAL;
         }
         free_children(slot);
@@ -541,14 +546,14 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
 
 /* Renders a text template: {{key}} (blanks inside the braces allowed) is
  * replaced by the value, unknown keys by ""; other text is copied as is. */
-apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file,
-                          const mc_vars *v, char **out, const char **err)
+apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
+                          char **out, const char **err)
 {
     const tmpl_entry *e;
     const char *s, *open, *dummy;
     apr_array_header_t *parts = apr_array_make(p, 16, sizeof(struct iovec));
     apr_status_t rv;
-    mc_scope top = { v, NULL };
+    mc_scope top = {v, NULL};
 
     if (err == NULL)
         err = &dummy;

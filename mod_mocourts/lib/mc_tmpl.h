@@ -52,11 +52,10 @@ mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs);
  * layout (e.g. "core/layout.html"); layout NULL renders the page alone.
  * *out is allocated in p. APR_ENOENT when a file is missing, APR_EINVAL on
  * a template that does not parse; *err says which and why. */
-apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
-                            const char *page, const mc_vars *v, char **out,
-                            apr_size_t *outlen, const char **err);
+apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
+                            const mc_vars *v, char **out, apr_size_t *outlen, const char **err);
 /* Render a plain-text template (for e-mail bodies): {{key}} replaced by the
  * value (no escaping: the output is text/plain); unknown keys become "". */
-apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file,
-                          const mc_vars *v, char **out, const char **err);
+apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
+                          char **out, const char **err);
 #endif

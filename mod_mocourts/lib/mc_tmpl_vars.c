@@ -80,14 +80,13 @@ static const apr_array_header_t *vars_list(const mc_vars *v, const char *key)
     return NULL;
 }
 
-
 const char *mc_scope_get(const mc_scope *s, const char *key)
 {
     const mc_scope *f;
 
     for (f = s; f && f->v; f = f->outer) {
-        const char *val = f->outer ? apr_hash_get(f->v->vals, key, APR_HASH_KEY_STRING)
-                                   : mc_vars_get(f->v, key);
+        const char *val =
+            f->outer ? apr_hash_get(f->v->vals, key, APR_HASH_KEY_STRING) : mc_vars_get(f->v, key);
         if (val)
             return val;
     }
@@ -99,9 +98,8 @@ const apr_array_header_t *mc_scope_list(const mc_scope *s, const char *key)
     const mc_scope *f;
 
     for (f = s; f && f->v; f = f->outer) {
-        const apr_array_header_t *l = f->outer ? apr_hash_get(f->v->lists, key,
-                                                              APR_HASH_KEY_STRING)
-                                               : vars_list(f->v, key);
+        const apr_array_header_t *l =
+            f->outer ? apr_hash_get(f->v->lists, key, APR_HASH_KEY_STRING) : vars_list(f->v, key);
         if (l)
             return l;
     }
@@ -136,11 +134,14 @@ const char *mc_tmpl_clean_text(apr_pool_t *p, const char *s)
         if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
             if (c < 0x80) {
                 len = 1;
-            } else if (c >= 0xC2 && c <= 0xDF) {
+            }
+            else if (c >= 0xC2 && c <= 0xDF) {
                 len = 2, cp = c & 0x1F;
-            } else if (c >= 0xE0 && c <= 0xEF) {
+            }
+            else if (c >= 0xE0 && c <= 0xEF) {
                 len = 3, cp = c & 0x0F;
-            } else if (c >= 0xF0 && c <= 0xF4) {
+            }
+            else if (c >= 0xF0 && c <= 0xF4) {
                 len = 4, cp = c & 0x07;
             }
             for (k = 1; len > 1 && k < len; k++) {
@@ -163,7 +164,8 @@ const char *mc_tmpl_clean_text(apr_pool_t *p, const char *s)
             memcpy(o, "\xEF\xBF\xBD", 3);
             o += 3;
             i++;
-        } else {
+        }
+        else {
             if (out) {
                 memcpy(o, s + i, len);
                 o += len;

@@ -3,8 +3,8 @@
 #include "mocourts.h"
 
 static const mc_route routes[] = {{NULL}};
-static const mc_plugin plugin = {MC_ABI_MAJOR + 1, 0, "abi_mismatch", "0.0.1", routes,
-                                 NULL, 0, "core", NULL, NULL};
+static const mc_plugin plugin = {
+    MC_ABI_MAJOR + 1, 0, "abi_mismatch", "0.0.1", routes, NULL, 0, "core", NULL, NULL};
 
 static void register_hooks(apr_pool_t *p)
 {

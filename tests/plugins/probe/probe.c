@@ -8,9 +8,9 @@
 
 static int hello(mc_req *mr)
 {
-    return mc_message(mr, HTTP_OK, "Hello",
-                      apr_pstrcat(mr->r->pool, "Hello, ", apr_table_get(mr->params, "name"), "!",
-                                  NULL));
+    return mc_message(
+        mr, HTTP_OK, "Hello",
+        apr_pstrcat(mr->r->pool, "Hello, ", apr_table_get(mr->params, "name"), "!", NULL));
 }
 
 static int mine(mc_req *mr)
@@ -68,25 +68,25 @@ static int dbtime(mc_req *mr)
 static int go(mc_req *mr)
 {
     const char *to = mc_safe_return(mr->r->pool, mc_query(mr, "to"));
-    return to ? mc_redirect(mr, to) : mc_message(mr, HTTP_BAD_REQUEST, "Refused", "Not a local path.");
+    return to ? mc_redirect(mr, to)
+              : mc_message(mr, HTTP_BAD_REQUEST, "Refused", "Not a local path.");
 }
 
-static const mc_route routes[] = {
-    {"GET", "/hello/:name", MC_ACCESS_ANON, NULL, hello, 0},
-    {"GET", "/mine", MC_ACCESS_ACCOUNT, NULL, mine, 0},
-    {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_only, 0},
-    {"POST", "/echo", MC_ACCESS_ANON, NULL, echo, 0},
-    {"POST", "/notify", MC_ACCESS_ACCOUNT, NULL, notify, 0},
-    {"GET", "/dbtime", MC_ACCESS_ANON, NULL, dbtime, 0},
-    {"GET", "/go", MC_ACCESS_ANON, NULL, go, 0},
-    {NULL}};
+static const mc_route routes[] = {{"GET", "/hello/:name", MC_ACCESS_ANON, NULL, hello, 0},
+                                  {"GET", "/mine", MC_ACCESS_ACCOUNT, NULL, mine, 0},
+                                  {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_only, 0},
+                                  {"POST", "/echo", MC_ACCESS_ANON, NULL, echo, 0},
+                                  {"POST", "/notify", MC_ACCESS_ACCOUNT, NULL, notify, 0},
+                                  {"GET", "/dbtime", MC_ACCESS_ANON, NULL, dbtime, 0},
+                                  {"GET", "/go", MC_ACCESS_ANON, NULL, go, 0},
+                                  {NULL}};
 
 static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
                              {"Clerk Desk", "/clerk", MC_ACCESS_ROLE, "clerk"},
                              {NULL}};
 
-static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes,
-                                 NULL, 0, "core", NULL, nav};
+static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes, NULL, 0,
+                                 "core",       NULL,         nav};
 
 static void register_hooks(apr_pool_t *p)
 {
