@@ -55,6 +55,8 @@ def _site(var, db_port, http_port, smtp_port):
     gateway = Gateway(var / "gateway", log_path=var / "log" / "gateway.jsonl")
     apache = Apache(var / "apache", http_port, db=db, smtp=_Smtp(smtp_port), gateway=gateway,
                     log_dir=var / "log", password_cost="interactive",
+                    overrides={"MoCourtsCourtName": '"Missouri Courts (demo)"',
+                               "MoCourtsMailFrom": "noreply@courts.demo.test"},
                     extra_conf=PROTECTED_CONF + "RedirectMatch 302 ^/$ /account/\n")
     return db, apache
 
