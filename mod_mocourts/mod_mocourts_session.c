@@ -59,8 +59,13 @@ apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server
     char *name;
     apr_status_t rv;
 
+    /* A graceful restart may turn the cache off: forget the last
+     * generation's (destroyed) shared memory and mutex. */
     cache_prov = NULL;
     cache_inst = NULL;
+    cache_mutex = NULL;
+    gen_shm = NULL;
+    generation = NULL;
     if (!strcasecmp(c->cache_spec, "none") || c->cache_ttl == 0)
         return APR_SUCCESS;
     name = apr_pstrdup(ptemp, c->cache_spec);

@@ -53,3 +53,19 @@ def test_other_sessions_stay_cached_after_a_logoff(make_apache, new_account, mar
     r = web.submit(sa, sa.get(ap.url("/account/")), {}, action_contains="/logoff")
     assert "You have logged off." in r.text
     assert all(_get_fresh(url, cookies_b).status_code == 200 for _ in range(10))
+
+
+def test_graceful_restart_turning_the_cache_off(make_apache, new_account):
+    """A graceful restart from shmcb to none: the new children must not touch
+    the old generation's shared memory (a logoff revokes cached copies)."""
+    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off",
+                                "MoCourtsSessionCache": "shmcb"})
+    acct = new_account()
+    s, cookies = _logged_on(ap, acct)
+    ap.overrides["MoCourtsSessionCache"] = "none"
+    ap.graceful()
+    url = ap.url("/protected/static.html")
+    assert _get_fresh(url, cookies).status_code == 200
+    r = web.submit(s, s.get(ap.url("/account/")), {}, action_contains="/logoff")
+    assert "You have logged off." in r.text
+    assert _get_fresh(url, cookies).status_code == 302
