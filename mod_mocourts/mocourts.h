@@ -21,6 +21,9 @@
  * ABI changelog (added: minor + 1; changed or removed: major + 1):
  *   1.0  descriptor, routes, mc_req, database lending, rendering, outbox,
  *        audit, password policy and hashing, sessions.
+ *   1.1  mc_plugin.after_logon (send an account somewhere after logon, e.g.
+ *        "Missing Information") and mc_plugin.logon_links (links shown on
+ *        the Logon page, e.g. "Create an account").
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -34,7 +37,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 0
+#define MC_ABI_MINOR 1
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -88,6 +91,14 @@ typedef struct mc_plugin {
     /* Optional: called once per child process after the pool exists. */
     apr_status_t (*child_init)(apr_pool_t *pchild, server_rec *s);
     const mc_nav *nav; /* terminated by an entry with label NULL; may be NULL */
+    /* --- ABI 1.1 --- */
+    /* Called after every successful logon (a full session exists and
+     * mr->account is set). Returns a path (mount-relative "x" or "/x") to
+     * send the account to instead of where it was going, or NULL. */
+    const char *(*after_logon)(mc_req *mr, mc_db *db);
+    /* Links shown under the Logon form (label, mount-relative path); the
+     * access field is ignored. Terminated by label NULL; may be NULL. */
+    const mc_nav *logon_links;
 } mc_plugin;
 
 /* The logged-on account of a request. */

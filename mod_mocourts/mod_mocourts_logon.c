@@ -89,6 +89,46 @@ static apr_status_t notify(mc_req *mr, mc_db *db, long long account_id, const ch
     return mc_outbox_add(db, &n, NULL);
 }
 
+/* ---- plugins' part in logon (ABI 1.1; never read from a 1.0 descriptor,
+ * which is shorter) -------------------------------------------------------- */
+
+/* Where the mounted plugins send a freshly logged-on account, or NULL. */
+static const char *after_logon_target(mc_req *mr, mc_db *db, const mc_account *a)
+{
+    const apr_array_header_t *mounts = mc_conf_get()->mounts;
+    const mc_account *saved = mr->account;
+    const char *to = NULL;
+    int i;
+    mr->account = a;
+    for (i = 0; i < mounts->nelts && !to; i++) {
+        const mc_mount *m = &APR_ARRAY_IDX(mounts, i, mc_mount);
+        if (m->plugin->abi_minor >= 1 && m->plugin->after_logon) {
+            to = m->plugin->after_logon(mr, db);
+            if (to && *to != '/')
+                to = apr_pstrcat(mr->r->pool, m->path, "/", to, NULL);
+        }
+    }
+    mr->account = saved;
+    return to ? mc_safe_return(mr->r->pool, to) : NULL;
+}
+
+static void add_logon_links(mc_req *mr)
+{
+    const apr_array_header_t *mounts = mc_conf_get()->mounts;
+    int i;
+    for (i = 0; i < mounts->nelts; i++) {
+        const mc_mount *m = &APR_ARRAY_IDX(mounts, i, mc_mount);
+        const mc_nav *n;
+        if (m->plugin->abi_minor < 1)
+            continue;
+        for (n = m->plugin->logon_links; n && n->label; n++) {
+            mc_vars *row = mc_vars_row(mr->vars, "logon_links");
+            mc_vars_set(row, "label", n->label);
+            mc_vars_set(row, "href", apr_pstrcat(mr->r->pool, m->path, n->path, NULL));
+        }
+    }
+}
+
 /* ---- Logon ------------------------------------------------------------------ */
 
 static int logon_form(mc_req *mr, int status, const char *error, const char *ident)
@@ -111,6 +151,7 @@ static int logon_form(mc_req *mr, int status, const char *error, const char *ide
     else if (mc_query(mr, "expired"))
         mc_vars_set(mr->vars, "notice", "Your session has ended. Please log on again.");
     mc_vars_set(mr->vars, "action", mc_url(mr, "/logon"));
+    add_logon_links(mr);
     mc_vars_setf(mr->vars, "lock_failures", "%d", mc_conf_get()->lockout_failures);
     mc_vars_set(mr->vars, "lock_time", lock_time(mr->r->pool));
     return mc_render(mr, status, "logon.html", "Logon");
@@ -363,8 +404,10 @@ static int logon_post(mc_req *mr)
         mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
         return mc_fail(mr, rv);
     }
-    if (!strcmp(stage, "full"))
-        next = ret ? ret : home_url(mr);
+    if (!strcmp(stage, "full")) {
+        const char *hook = after_logon_target(mr, db, &s->account);
+        next = hook ? hook : ret ? ret : home_url(mr);
+    }
     else
         next = mc_url(mr, !strcmp(stage, "password") ? "/password" : "/device");
     if (ret && strcmp(stage, "full"))
@@ -559,7 +602,10 @@ static int device_post(mc_req *mr)
         return mc_fail(mr, rv);
     }
     mc_cookie_set(mr->r, mc_cookie_name("device", mr->r->pool), tok, 400L * 24 * 3600);
-    return mc_redirect(mr, ret ? ret : home_url(mr));
+    {
+        const char *hook = after_logon_target(mr, db, &s->account);
+        return mc_redirect(mr, hook ? hook : ret ? ret : home_url(mr));
+    }
 }
 
 static int device_resend(mc_req *mr)

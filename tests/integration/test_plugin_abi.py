@@ -25,9 +25,12 @@ def test_abi_mismatch_refused_at_configtest(make_apache):
         "<Location /mismatch>\n    MoCourtsMount abi_mismatch\n</Location>\n"))
     rc, out = ap.configtest()
     assert rc != 0, out
-    assert "built for mod_mocourts ABI version 2.0" in out, out
+    header = (util.REPO / "mod_mocourts" / "mocourts.h").read_text()
+    major = int(re.search(r"#define MC_ABI_MAJOR (\d+)", header).group(1))
+    minor = int(re.search(r"#define MC_ABI_MINOR (\d+)", header).group(1))
+    assert f"built for mod_mocourts ABI version {major + 1}.0" in out, out
     assert "abi_mismatch" in out
-    assert "ABI 1.0" in out, out
+    assert f"ABI {major}.{minor}" in out, out
 
 
 def test_route_parameter(ap, http):

@@ -85,8 +85,17 @@ static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
                              {"Clerk Desk", "/clerk", MC_ACCESS_ROLE, "clerk"},
                              {NULL}};
 
-static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes, NULL, 0,
-                                 "core",       NULL,         nav};
+/* ABI 1.1: accounts holding the role "detour" go to /probe/mine after logon. */
+static const char *after_logon(mc_req *mr, mc_db *db)
+{
+    return mc_has_role(mr, "detour") ? "mine" : NULL;
+}
+
+static const mc_nav logon_links[] = {{"Probe help", "/hello/help", MC_ACCESS_ANON, NULL},
+                                     {NULL}};
+
+static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes, NULL,
+                                 0, "core", NULL, nav, after_logon, logon_links};
 
 static void register_hooks(apr_pool_t *p)
 {

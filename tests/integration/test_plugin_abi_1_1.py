@@ -1,0 +1,33 @@
+"""Plugin ABI 1.1: after_logon and logon_links, and a 1.0 plugin (whose
+descriptor is shorter) still loads and is never read past its end."""
+from harness import web
+from harness.apache import load_test_plugin
+
+
+def test_logon_links_on_the_logon_page(apache, http):
+    r = http.get(apache.url("/account/logon"))
+    assert 'href="/probe/hello/help"' in r.text and ">Probe help</a>" in r.text
+
+
+def test_after_logon_sends_the_account_on(make_apache, new_account):
+    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
+    plain, detour = new_account(), new_account(roles=["detour"])
+    s = web.new_session()
+    r = web.logon(s, ap.url(""), detour.username, detour.password)
+    assert r.url.endswith("/probe/mine"), r.url
+    assert f"Account: {detour.username}" in r.text
+    s = web.new_session()
+    r = web.logon(s, ap.url(""), plain.username, plain.password)
+    assert r.url.endswith("/account/"), r.url
+
+
+def test_an_abi_1_0_plugin_still_works(make_apache, new_account):
+    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"},
+                     extra_conf=load_test_plugin("abi_old", "/old"))
+    s = web.new_session()
+    assert "An ABI 1.0 plugin answers." in s.get(ap.url("/old/")).text
+    page = s.get(ap.url("/account/logon"))
+    assert page.status_code == 200 and "Probe help" in page.text
+    acct = new_account()
+    r = web.logon(s, ap.url(""), acct.username, acct.password)
+    assert r.url.endswith("/account/"), r.url
