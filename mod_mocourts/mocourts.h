@@ -23,7 +23,9 @@
  *        audit, password policy and hashing, sessions.
  *   1.1  mc_plugin.after_logon (send an account somewhere after logon, e.g.
  *        "Missing Information") and mc_plugin.logon_links (links shown on
- *        the Logon page, e.g. "Create an account").
+ *        the Logon page, e.g. "Create an account"); mc_password_matches,
+ *        mc_lockout_count, mc_lockout_check, mc_lockout_clear; the library's
+ *        crypto, form and e-mail helpers (mc_crypto.h, mc_form.h, mc_smtp.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -32,8 +34,11 @@
 #include "http_config.h"
 #include "ap_provider.h"
 
+#include "mc_crypto.h"
 #include "mc_db.h"
+#include "mc_form.h"
 #include "mc_outbox.h"
+#include "mc_smtp.h"
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
@@ -174,6 +179,17 @@ const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
 const char *mc_password_check(const mc_req *mr, const char *pw, const char *username);
 const char *mc_password_rules(const mc_req *mr);
 apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash);
+
+/* ABI 1.1: a capped check of pw against a hash made by mc_password_make
+ * (1 match, 0 no match, -1 the process is too busy: answer 503). */
+int mc_password_matches(mc_req *mr, const char *hash, const char *pw);
+/* ABI 1.1: the logon lock-out of an account, for plugins whose checks count
+ * toward it (e.g. security answers): count one failure (*locked set when
+ * the account is, or now becomes, locked), ask whether it is locked, and
+ * clear it (the Security unit's unlock). */
+apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked);
+apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked);
+apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
 
 /* Sessions: a new token for the current session (privilege change), and
  * ending every session of an account (password reset, disable, removal). */

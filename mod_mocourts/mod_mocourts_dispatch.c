@@ -362,6 +362,13 @@ const char *mc_password_rules(const mc_req *mr)
     return mc_policy_describe(mc_conf_get()->policy);
 }
 
+int mc_password_matches(mc_req *mr, const char *hash, const char *pw)
+{
+    if (!hash || !pw || strlen(pw) > MC_PASSWORD_MAX_BYTES)
+        return 0;
+    return mc_verify_password(hash, pw);
+}
+
 apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash)
 {
     return mc_hash_password(mr->r->pool, pw, hash);

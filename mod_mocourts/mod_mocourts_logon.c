@@ -213,6 +213,44 @@ static apr_status_t count_failure(mc_db *db, const char *subject, int *locked_no
     return rv;
 }
 
+/* The lock-out subject of an account (as mc_logon_verify counts it). */
+static const char *account_subject(apr_pool_t *p, long long id)
+{
+    const char *s = apr_psprintf(p, "account:%" APR_INT64_T_FMT, (apr_int64_t)id);
+    return mc_sha256_hex(p, s, strlen(s));
+}
+
+apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked)
+{
+    const char *subject = account_subject(mr->r->pool, account_id);
+    apr_status_t rv;
+    int now;
+    if ((rv = mc_lockout_check(mr, db, account_id, locked)) != APR_SUCCESS || *locked)
+        return rv;
+    if ((rv = count_failure(db, subject, &now)) == APR_SUCCESS && now) {
+        *locked = 1;
+        rv = mc_audit(mr, db, "lockout", account_id, "too many failed answers");
+    }
+    return rv;
+}
+
+apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT 1 FROM mc_logon_throttle WHERE subject = ? AND "
+                                  "locked_until > UTC_TIMESTAMP()",
+                                  "s", account_subject(mr->r->pool, account_id));
+    *locked = rv == APR_SUCCESS && res->nrows > 0;
+    return rv;
+}
+
+apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id)
+{
+    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s",
+                      account_subject(mr->r->pool, account_id));
+}
+
 apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const char *pw,
                              mc_found *f, mc_logon_result *result)
 {

@@ -186,12 +186,12 @@ def new_account(admin, mariadb):
     an ordinary account holder."""
 
     def make(roles=(), scope=None, must_change=False, password=None, email=None,
-             prefix="user"):
+             prefix="user", complete=True):
         username = f"{prefix}{next(_account_numbers):03d}{secrets.token_hex(2)}"
         email = email or f"{username}@example.test"
         password = password or f"Correct-Horse-{secrets.token_hex(3)}-9x"
         return create_user(admin, mariadb, username, email, password, roles=roles,
-                           scope=scope, must_change=must_change)
+                           scope=scope, must_change=must_change, complete=complete)
 
     return make
 

@@ -84,14 +84,31 @@ class Admin:
 
 
 def create_user(admin, db, username, email, password, roles=(), scope=None,
-                must_change=False):
+                must_change=False, complete=True):
     """Create an account through the admin tool and return it as an Account
     with its id. With no roles the account is an ordinary account holder
-    (create-admin --no-role)."""
+    (create-admin --no-role).
+
+    complete: when the registration plugin's schema is there, give the
+    account a complete profile (names, addresses, phone, three security
+    answers on file: unusable placeholders, for recovery tests set real ones)
+    so a logon is not sent to "Missing Information"."""
     admin.create_account(username, email, password, roles=roles, scope=scope,
                          must_change=must_change)
     account_id = db.value("SELECT id FROM mc_account WHERE username = "
                           + sql_quote(username))
     if account_id is None:
         raise AdminError(f"create-admin reported success but {username} is not in mc_account")
+    if complete and db.value(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'mocourts' "
+            "AND table_name = 'mc_reg_profile'") == "1":
+        i = int(account_id)
+        db.sql(f"UPDATE mc_account SET first_name = 'Test', last_name = 'User{i}' "
+               f"WHERE id = {i} AND first_name = '';"
+               "INSERT INTO mc_reg_profile (account_id, mail_line1, mail_city, mail_state, "
+               "mail_zip, bill_line1, bill_city, bill_state, bill_zip, business_phone) VALUES "
+               f"({i}, '2112 Industrial Drive', 'Jefferson City', 'MO', '65101', "
+               "'2112 Industrial Drive', 'Jefferson City', 'MO', '65101', '(573) 526-8842');"
+               "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) VALUES "
+               f"({i}, 1, 0, '!'), ({i}, 2, 1, '!'), ({i}, 3, 2, '!')", database="mocourts")
     return Account(username, email, password, int(account_id), list(roles), scope)

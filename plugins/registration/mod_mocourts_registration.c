@@ -1,0 +1,63 @@
+/* mod_mocourts_registration.c: the registration plugin's module record and
+ * descriptor. Its parts (signup.c, account.c, recovery.c) each export their
+ * routes; they are joined here into the one table the core dispatches.
+ *
+ *   LoadModule mocourts_registration_module modules/mod_mocourts_registration.so
+ *   <Location /registration>
+ *       MoCourtsMount registration
+ *   </Location>
+ */
+#include "registration.h"
+
+static const mc_nav nav[] = {
+    {"My Account", "/myaccount", MC_ACCESS_ACCOUNT, NULL},
+    {"Security Unit", "/security", MC_ACCESS_ROLE, "security"},
+    {NULL}};
+
+static const mc_nav logon_links[] = {
+    {"Create an account", "/create", MC_ACCESS_ANON, NULL},
+    {"Forgot Password", "/forgot-password", MC_ACCESS_ANON, NULL},
+    {"Forgot Username", "/forgot-username", MC_ACCESS_ANON, NULL},
+    {"Resend the verification e-mail", "/verify/resend", MC_ACCESS_ANON, NULL},
+    {NULL}};
+
+static mc_plugin registration = {MC_ABI_MAJOR,
+                                 MC_ABI_MINOR,
+                                 "registration",
+                                 "1.0.0",
+                                 NULL, /* joined in register_hooks */
+                                 "registration",
+                                 1,
+                                 MC_REG_TEMPLATES,
+                                 NULL,
+                                 nav,
+                                 mc_reg_after_logon,
+                                 logon_links};
+
+static size_t count(const mc_route *r)
+{
+    size_t n = 0;
+    while (r[n].method)
+        n++;
+    return n;
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    const mc_route *parts[] = {mc_reg_signup_routes, mc_reg_account_routes,
+                               mc_reg_recovery_routes};
+    size_t i, n = 0, at = 0;
+    mc_route *all;
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        n += count(parts[i]);
+    all = apr_pcalloc(p, (n + 1) * sizeof(*all));
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        memcpy(all + at, parts[i], count(parts[i]) * sizeof(*all));
+        at += count(parts[i]);
+    }
+    registration.routes = all;
+    MC_PLUGIN_REGISTER(p, &registration);
+}
+
+module AP_MODULE_DECLARE_DATA mocourts_registration_module = {
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, NULL, register_hooks};

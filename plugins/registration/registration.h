@@ -1,0 +1,87 @@
+/* registration.h: what the registration plugin's files share.
+ *
+ * The plugin (mounted e.g. at /registration) is in parts, one file each:
+ *   signup.c    Create an account (seed 001 steps 2-15), e-mail verification
+ *   account.c   My Account, Missing Information, MOBAR, My Applications and
+ *               the User Agreement (seed 000 steps 10-14)
+ *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
+ *               tools
+ *   reg_common.c the rules all parts apply (names, phones, addresses,
+ *               usernames, security questions) and the profile's storage
+ * Each part exports its routes; mod_mocourts_registration.c joins them. */
+#ifndef MC_REGISTRATION_H
+#define MC_REGISTRATION_H
+
+#include "mocourts.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#define MC_REG_TEMPLATES "registration"
+/* The User Agreement's version; a new version asks every account again. */
+#define MC_REG_AGREEMENT_VERSION "2024-1"
+
+/* Routes of each part, each terminated by {NULL}. */
+extern const mc_route mc_reg_signup_routes[];
+extern const mc_route mc_reg_account_routes[];
+extern const mc_route mc_reg_recovery_routes[];
+/* account.c: where an account lacking required information goes after
+ * logon ("missing"), or NULL. */
+const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
+
+/* ---- reg_common.c ---------------------------------------------------------- */
+
+/* The fixed list of security questions (seed 000's three first). */
+extern const char *const mc_reg_questions[];
+extern const int mc_reg_question_count;
+
+/* Each check returns NULL when the value is acceptable, else a sentence
+ * naming the field and saying why. Values are trimmed by the caller. */
+const char *mc_reg_check_username(apr_pool_t *p, const char *username);
+const char *mc_reg_username_rules(void); /* for the page, beside the field */
+const char *mc_reg_check_name(apr_pool_t *p, const char *label, const char *v, int required);
+const char *mc_reg_check_email(apr_pool_t *p, const char *label, const char *v);
+const char *mc_reg_check_phone(apr_pool_t *p, const char *label, const char *v, int required);
+/* An address: line1 (required), line2, city, state (two-letter US code or a
+ * name), ZIP (5 or 5+4 digits for the United States), country. prefix is
+ * the field label, e.g. "Mailing Address". */
+const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *line1,
+                                 const char *line2, const char *city, const char *state,
+                                 const char *zip, const char *country);
+/* Security answers, the seed's rules: at least 3 characters, no part of the
+ * question (any word of 4+ letters of it), the same answer not twice.
+ * questions[i] indexes mc_reg_questions; answers[i] as typed; n = 3.
+ * The three questions must differ too. */
+const char *mc_reg_check_answers(apr_pool_t *p, const int *questions,
+                                 const char *const *answers, int n);
+/* trim, lower case, runs of blanks to one space. */
+const char *mc_reg_normalise_answer(apr_pool_t *p, const char *answer);
+/* Trimmed copy (NULL -> ""). */
+const char *mc_reg_trim(apr_pool_t *p, const char *s);
+
+/* The profile (mc_reg_profile plus the core's names and e-mail). */
+typedef struct mc_reg_profile {
+    long long account_id;
+    const char *username, *email, *first_name, *last_name;
+    const char *middle_name, *suffix, *firm;
+    const char *mail_line1, *mail_line2, *mail_city, *mail_state, *mail_zip, *mail_country;
+    const char *bill_line1, *bill_line2, *bill_city, *bill_state, *bill_zip, *bill_country;
+    const char *business_phone, *cell_phone;
+    const char *mobar_number; /* NULL when none */
+    int mobar_verified;
+    int answers; /* security answers on file (0..3) */
+} mc_reg_profile;
+
+/* Load the profile of account_id (a missing mc_reg_profile row reads as
+ * empty fields). APR_ENOENT when the account does not exist. */
+apr_status_t mc_reg_profile_load(mc_db *db, apr_pool_t *p, long long account_id,
+                                 mc_reg_profile *out);
+/* Insert or update the mc_reg_profile row (not the core's columns). */
+apr_status_t mc_reg_profile_save(mc_db *db, const mc_reg_profile *pr);
+/* The labels of the required items the profile lacks (My Account's
+ * "Please Update"): "First Name", "Last Name", "E-mail Address",
+ * "Mailing Address", "Billing Address", "Business Phone",
+ * "Security Questions". An empty array when complete. */
+apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *pr);
+
+#endif
