@@ -300,3 +300,39 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
 #undef MISSING
     return m;
 }
+
+const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number,
+                               const char *last_name, long long account_id, apr_status_t *rv)
+{
+    mc_dbres *res;
+    const char *s;
+    *rv = APR_SUCCESS;
+    if (!*number)
+        return "MOBAR Number: enter your Missouri Bar number.";
+    for (s = number; *s; s++)
+        if (!apr_isdigit(*s))
+            return "MOBAR Number: use digits only.";
+    if (strlen(number) > 10)
+        return "MOBAR Number: at most 10 digits.";
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT status FROM mc_bar_roster WHERE bar_number = ? AND last_name = ?",
+                      "ss", number, last_name);
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (res->nrows == 0)
+        return "MOBAR Number: this number and last name do not match the Missouri Bar roster. "
+               "Check both, or contact the court's Help Desk.";
+    if (strcasecmp(mc_dbres_get(res, 0, 0), "active"))
+        return apr_psprintf(p, "MOBAR Number: the Missouri Bar roster lists this number as "
+                               "'%s', not active.",
+                            mc_dbres_get(res, 0, 0));
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT 1 FROM mc_reg_profile WHERE mobar_number = ? AND account_id <> ?",
+                      "si", number, account_id);
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (res->nrows > 0)
+        return "MOBAR Number: this number is already used by another account. Contact the "
+               "court's Help Desk.";
+    return NULL;
+}

@@ -84,4 +84,12 @@ apr_status_t mc_reg_profile_save(mc_db *db, const mc_reg_profile *pr);
  * "Security Questions". An empty array when complete. */
 apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *pr);
 
+/* MOBAR verification against the roster (mc_bar_roster, loaded by
+ * `mocourts-admin import-bar`): number (digits) and last name must match an
+ * active entry, and no other account may hold the number (account_id: the
+ * one asking, 0 for a registration). NULL when verified, else a sentence;
+ * a database error is returned in *rv (and NULL). */
+const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number,
+                               const char *last_name, long long account_id, apr_status_t *rv);
+
 #endif
