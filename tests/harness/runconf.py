@@ -105,8 +105,11 @@ def main(argv=None):
             exists = db.value("SELECT COUNT(*) FROM mc_account WHERE username = "
                               + sql_quote(user)) != "0"
             if not exists:
+                # The provisioned group administrator has only what the
+                # Security unit gave it: seed 000 leads it through
+                # "Missing Information" after the forced password change.
                 create_user(admin, db, user, email, pw, roles=roles, scope=scope,
-                            must_change=must_change)
+                            must_change=must_change, complete=not must_change)
             print(f"  {user:<13} {pw:<12} {who}")
     elif args.command == "status":
         print(f"MariaDB   {'running' if db.is_running() else 'stopped'}")
