@@ -24,7 +24,8 @@
  *   1.1  mc_plugin.after_logon (send an account somewhere after logon, e.g.
  *        "Missing Information") and mc_plugin.logon_links (links shown on
  *        the Logon page, e.g. "Create an account"); mc_password_matches,
- *        mc_lockout_count, mc_lockout_check, mc_lockout_clear; the library's
+ *        mc_lockout_count, mc_lockout_check, mc_lockout_clear,
+ *        mc_lockout_time, mc_logon_path; the library's
  *        crypto, form and e-mail helpers (mc_crypto.h, mc_form.h, mc_smtp.h).
  */
 #ifndef MOCOURTS_H
@@ -190,6 +191,10 @@ int mc_password_matches(mc_req *mr, const char *hash, const char *pw);
 apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked);
 apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked);
 apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
+/* ABI 1.1: the lock-out's duration in words ("30 minutes"), and the path of
+ * the Logon page wherever the core's logon is mounted ("/account/logon"). */
+const char *mc_lockout_time(const mc_req *mr);
+const char *mc_logon_path(const mc_req *mr);
 
 /* Sessions: a new token for the current session (privilege change), and
  * ending every session of an account (password reset, disable, removal). */

@@ -31,6 +31,16 @@ static const char *lock_time(apr_pool_t *p)
     return apr_psprintf(p, "%" APR_INT64_T_FMT " second%s", s, s == 1 ? "" : "s");
 }
 
+const char *mc_lockout_time(const mc_req *mr)
+{
+    return lock_time(mr->r->pool);
+}
+
+const char *mc_logon_path(const mc_req *mr)
+{
+    return mc_logon_url(mr->r->pool, NULL);
+}
+
 static const char *msg_locked(apr_pool_t *p)
 {
     return apr_pstrcat(p,

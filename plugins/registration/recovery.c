@@ -1,4 +1,659 @@
-/* recovery.c: see registration.h. */
-#include "registration.h"
+/* recovery.c: Forgot Password and Forgot Username (seed 002), and the route
+ * table of this part (the Security unit's handlers are in security.c).
+ *
+ * Forgot Password: the e-mail link first (mc_code purpose 'reset', stored
+ * hashed, 1 hour, single use, older ones voided, at most RESET_PER_HOUR per
+ * account an hour), then the security questions one at a time, then the new
+ * password. Nothing says whether an account exists.
+ *
+ * Once the link is opened (and "Continue" posted), the reset goes on in a
+ * state bound to that browser: a cookie holds "<code id>.<secret>" and the
+ * code's bound_to holds SHA-256("<step>:<wrong>:<secret>"), where step is
+ * the number of questions answered and wrong how many of them were wrong.
+ * The answers are judged only after the last question, so no page says
+ * which answer was wrong; each wrong answer counts toward the account's
+ * lock-out, and the link is voided after RESET_TRIES failed rounds.
+ *
+ * The Security unit's routes (/security...) are in this table too; their
+ * handlers are in security.c. */
+#include "recovery.h"
 
-const mc_route mc_reg_recovery_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+#define RESET_TTL 3600 /* seconds; SECURITY.md: reset 1 h */
+#define RESET_PER_HOUR 5
+#define RESET_TRIES 5
+#define STATE_TTL 1800 /* the browser's cookie */
+#define USERNAME_MAILS_PER_HOUR 3
+#define MAX_QUESTIONS 3
+
+static const char MSG_SENT[] = "If an account matches, we have sent a link to its e-mail "
+                               "address. The link is valid for 1 hour.";
+static const char MSG_USERNAME_SENT[] = "If an account uses this e-mail address, we have sent "
+                                        "its username to it.";
+/* The lock message, with the site's lock-out time. */
+static const char *msg_locked(mc_req *mr)
+{
+    return apr_pstrcat(mr->r->pool,
+                       "This account is locked because of too many failed attempts. Wait ",
+                       mc_lockout_time(mr), " and try again, or contact the court's Help Desk.",
+                       NULL);
+}
+static const char MSG_WRONG[] = "The answers you gave do not match our records.";
+
+apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char *to,
+                         const char *kind, const char *subject, const char *file, mc_vars *v)
+{
+    mc_notice n = {0};
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    n.account_id = account_id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = to;
+    n.subject = subject;
+    n.kind = kind;
+    if (!(n.body = mc_text(mr, file, v)))
+        return APR_EGENERAL;
+    return mc_outbox_add(db, &n, NULL);
+}
+
+static int busy(mc_req *mr)
+{
+    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                      "The system is busy. Please try again in a moment.");
+}
+
+/* A page with a message and links to start again and to the Logon page. */
+static int notice_page(mc_req *mr, const char *title, const char *message, int again)
+{
+    mc_vars_set(mr->vars, "message", message);
+    if (again)
+        mc_vars_set(mr->vars, "again_url", mc_url(mr, "/forgot-password"));
+    mc_vars_set(mr->vars, "logon_url", mc_logon_path(mr));
+    return mc_render(mr, HTTP_OK, "recovery-notice.html", title);
+}
+
+/* ---- Forgot Password ---------------------------------------------------------- */
+
+static int forgot_password_form(mc_req *mr, const char *error)
+{
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/forgot-password"));
+    return mc_render(mr, HTTP_OK, "recovery-forgot-password.html", "Forgot Password");
+}
+
+static int forgot_password_get(mc_req *mr)
+{
+    return forgot_password_form(mr, NULL);
+}
+
+typedef struct send_baton {
+    mc_dbres *accounts; /* id, email, username, status */
+} send_baton;
+
+static apr_status_t send_links(mc_req *mr, mc_db *db, void *baton)
+{
+    send_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    apr_status_t rv = APR_SUCCESS;
+    int i;
+    for (i = 0; i < b->accounts->nrows && rv == APR_SUCCESS; i++) {
+        long long id = mc_dbres_int(b->accounts, i, 0);
+        const char *tok, *email = mc_dbres_get(b->accounts, i, 1);
+        mc_dbres *res;
+        mc_vars *v;
+        if (strcmp(mc_dbres_get(b->accounts, i, 3), "active"))
+            continue;
+        /* Lock the account's row: two requests at once queue up. */
+        rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i",
+                         id);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_query(db, p, &res,
+                             "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose = "
+                             "'reset' AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
+                             "i", id);
+        if (rv != APR_SUCCESS)
+            break;
+        if (mc_dbres_int(res, 0, 0) >= RESET_PER_HOUR) {
+            rv = mc_audit(mr, db, "password-reset-limit", id, "too many reset links this hour");
+            continue;
+        }
+        tok = mc_token_new(p);
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                        "purpose = 'reset' AND used_at IS NULL",
+                        "i", id);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL,
+                            "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                            "expires_at) VALUES (?, 'reset', ?, UTC_TIMESTAMP(), "
+                            "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+                            "isi", id, mc_sha256_hex(p, tok, strlen(tok)), (long long)RESET_TTL);
+        if (rv != APR_SUCCESS)
+            break;
+        v = mc_vars_make(p, NULL);
+        mc_vars_set(v, "username", mc_dbres_get(b->accounts, i, 2));
+        mc_vars_set(v, "link", mc_public_url(mr, apr_pstrcat(p, mr->mount, "/reset/", tok, NULL)));
+        rv = mc_reg_mail(mr, db, id, email, "password-reset-link", "Reset your password",
+                         "recovery-reset-link.txt", v);
+        if (rv == APR_SUCCESS)
+            rv = mc_audit(mr, db, "password-reset-requested", id, "reset link sent");
+    }
+    return rv;
+}
+
+static int forgot_password_post(mc_req *mr)
+{
+    const char *ident = mc_reg_trim(mr->r->pool, mc_field(mr, "ident"));
+    send_baton b;
+    mc_db *db;
+    apr_status_t rv;
+    if (!*ident)
+        return forgot_password_form(
+            mr, "Enter the e-mail address or username registered with your account.");
+    if (strlen(ident) > 254)
+        return forgot_password_form(mr, "The e-mail address or username is too long.");
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &b.accounts,
+                     "SELECT id, email, username, status FROM mc_account WHERE username = ?", "s",
+                     ident);
+    if (rv == APR_SUCCESS && b.accounts->nrows == 0 && strchr(ident, '@'))
+        rv = mc_db_query(db, mr->r->pool, &b.accounts,
+                         "SELECT id, email, username, status FROM mc_account WHERE email = ? "
+                         "ORDER BY id LIMIT 10",
+                         "s", ident);
+    if (rv == APR_SUCCESS && b.accounts->nrows > 0)
+        rv = mc_req_tx(mr, send_links, &b);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return notice_page(mr, "Forgot Password", MSG_SENT, 0);
+}
+
+/* ---- the link and the browser-bound state ---------------------------------------- */
+
+static const char *state_cookie(mc_req *mr)
+{
+    return strncmp(mc_public_url(mr, "/"), "https:", 6) ? "mocourts-reset"
+                                                         : "__Host-mocourts-reset";
+}
+
+static void set_state_cookie(mc_req *mr, const char *value, int max_age)
+{
+    int secure = !strncmp(mc_public_url(mr, "/"), "https:", 6);
+    apr_table_addn(mr->r->err_headers_out, "Set-Cookie",
+                   apr_psprintf(mr->r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d",
+                                state_cookie(mr), value, secure ? "; Secure" : "", max_age));
+}
+
+static const char *state_hash(apr_pool_t *p, int step, int wrong, const char *secret)
+{
+    const char *s = apr_psprintf(p, "%d:%d:%s", step, wrong, secret);
+    return mc_sha256_hex(p, s, strlen(s));
+}
+
+typedef struct reset_state {
+    long long code_id, account_id, attempts;
+    const char *secret, *bound;
+    int step, wrong;
+    const char *username, *email;
+    int nq;
+    int question[MAX_QUESTIONS];
+    const char *hash[MAX_QUESTIONS];
+} reset_state;
+
+/* Load the reset state of this browser: 1 valid, 0 none or no longer
+ * valid. Database errors in *rv. */
+static int load_state(mc_req *mr, mc_db *db, reset_state *st, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *h = apr_table_get(mr->r->headers_in, "Cookie"), *c, *dot;
+    mc_dbres *res;
+    int step, wrong, found = 0, i;
+    memset(st, 0, sizeof(*st));
+    *rv = APR_SUCCESS;
+    c = h ? mc_cookie_get(p, h, state_cookie(mr)) : NULL;
+    if (!c || !(dot = strchr(c, '.')) || dot == c || dot - c > 19)
+        return 0;
+    for (i = 0; c + i < dot; i++)
+        if (!apr_isdigit(c[i]))
+            return 0;
+    st->secret = dot + 1;
+    if (!mc_token_syntax_ok(st->secret))
+        return 0;
+    st->code_id = apr_atoi64(apr_pstrmemdup(p, c, dot - c));
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT c.account_id, c.bound_to, c.attempts, a.username, a.email, a.status "
+                      "FROM mc_code c JOIN mc_account a ON a.id = c.account_id WHERE c.id = ? AND "
+                      "c.purpose = 'reset' AND c.used_at IS NULL AND c.expires_at > "
+                      "UTC_TIMESTAMP()",
+                      "i", st->code_id);
+    if (*rv != APR_SUCCESS || res->nrows != 1)
+        return 0;
+    if (strcmp(mc_dbres_get(res, 0, 5), "active"))
+        return 0;
+    st->account_id = mc_dbres_int(res, 0, 0);
+    st->bound = mc_dbres_get(res, 0, 1);
+    st->attempts = mc_dbres_int(res, 0, 2);
+    st->username = mc_dbres_get(res, 0, 3);
+    st->email = mc_dbres_get(res, 0, 4);
+    if (st->attempts >= RESET_TRIES)
+        return 0;
+    for (step = 0; step <= MAX_QUESTIONS; step++)
+        for (wrong = 0; wrong <= step; wrong++)
+            if (mc_ct_streq(state_hash(p, step, wrong, st->secret), st->bound)) {
+                st->step = step;
+                st->wrong = wrong;
+                found = 1;
+            }
+    if (!found)
+        return 0;
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT question, answer_hash FROM mc_reg_answer WHERE account_id = ? "
+                      "ORDER BY slot LIMIT 3",
+                      "i", st->account_id);
+    if (*rv != APR_SUCCESS)
+        return 0;
+    for (i = 0; i < res->nrows; i++) {
+        st->question[i] = (int)mc_dbres_int(res, i, 0);
+        st->hash[i] = mc_dbres_get(res, i, 1);
+    }
+    st->nq = res->nrows;
+    return st->nq > 0 && st->step <= st->nq;
+}
+
+/* Move the state on; 1 when it was still the one loaded (no other request
+ * moved it meanwhile). */
+static int save_state(mc_req *mr, mc_db *db, reset_state *st, int step, int wrong,
+                      apr_status_t *rv)
+{
+    long long n = 0;
+    *rv = mc_db_exec(db, &n, NULL,
+                     "UPDATE mc_code SET bound_to = ? WHERE id = ? AND bound_to = ? AND used_at "
+                     "IS NULL",
+                     "sis", state_hash(mr->r->pool, step, wrong, st->secret), st->code_id,
+                     st->bound);
+    return *rv == APR_SUCCESS && n == 1;
+}
+
+static int state_gone(mc_req *mr)
+{
+    set_state_cookie(mr, "", 0);
+    return notice_page(mr, "Reset Password",
+                       "This password reset is no longer valid: the link has expired, has "
+                       "already been used, or was replaced by a newer one. You may start again.",
+                       1);
+}
+
+/* The link's code row: 1 valid (*id, *account set), 0 not, with the reason. */
+static int link_valid(mc_req *mr, mc_db *db, long long *id, long long *account,
+                      const char **why, apr_status_t *rv)
+{
+    const char *tok = apr_table_get(mr->params, "token");
+    mc_dbres *res;
+    *why = "This link is not valid or has already been used.";
+    *rv = APR_SUCCESS;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return 0;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT c.id, c.account_id, c.expires_at > UTC_TIMESTAMP(), c.used_at IS "
+                      "NULL, c.attempts, a.status FROM mc_code c JOIN mc_account a ON a.id = "
+                      "c.account_id WHERE c.code_hash = ? AND c.purpose = 'reset' ORDER BY c.id "
+                      "DESC LIMIT 1",
+                      "s", mc_sha256_hex(mr->r->pool, tok, strlen(tok)));
+    if (*rv != APR_SUCCESS || res->nrows == 0)
+        return 0;
+    if (!mc_dbres_int(res, 0, 3) || mc_dbres_int(res, 0, 4) >= RESET_TRIES ||
+        strcmp(mc_dbres_get(res, 0, 5), "active"))
+        return 0;
+    if (!mc_dbres_int(res, 0, 2)) {
+        *why = "This link has expired. Links are valid for 1 hour.";
+        return 0;
+    }
+    *id = mc_dbres_int(res, 0, 0);
+    *account = mc_dbres_int(res, 0, 1);
+    return 1;
+}
+
+static int reset_link_get(mc_req *mr)
+{
+    long long id, account;
+    const char *why;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!link_valid(mr, db, &id, &account, &why, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
+    mc_vars_set(mr->vars, "action",
+                mc_url(mr, apr_pstrcat(mr->r->pool, "/reset/",
+                                       apr_table_get(mr->params, "token"), NULL)));
+    return mc_render(mr, HTTP_OK, "recovery-reset-start.html", "Reset Password");
+}
+
+static int reset_link_post(mc_req *mr)
+{
+    long long id, account, n = 0;
+    const char *why, *secret;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int locked;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!link_valid(mr, db, &id, &account, &why, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
+    if ((rv = mc_lockout_check(mr, db, account, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT COUNT(*) FROM mc_reg_answer WHERE account_id = ?", "i", account);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (mc_dbres_int(res, 0, 0) == 0)
+        return notice_page(mr, "Reset Password",
+                           "Your account has no security questions on file, so its password "
+                           "cannot be reset here. Please contact the court's Help Desk.",
+                           0);
+    secret = mc_token_new(mr->r->pool);
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_code SET bound_to = ? WHERE id = ? AND used_at IS NULL", "si",
+                    state_hash(mr->r->pool, 0, 0, secret), id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (n != 1)
+        return notice_page(mr, "Reset Password", why, 1);
+    set_state_cookie(mr, apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT ".%s", (apr_int64_t)id, secret), STATE_TTL);
+    return mc_redirect(mr, mc_url(mr, "/reset/question"));
+}
+
+/* ---- the questions, one at a time ----------------------------------------------- */
+
+static int question_form(mc_req *mr, reset_state *st, const char *error)
+{
+    int q = st->question[st->step];
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_setf(mr->vars, "number", "%d", st->step + 1);
+    mc_vars_setf(mr->vars, "count", "%d", st->nq);
+    mc_vars_set(mr->vars, "question",
+                q >= 0 && q < mc_reg_question_count ? mc_reg_questions[q] : "Security question");
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/question"));
+    return mc_render(mr, HTTP_OK, "recovery-question.html", "Security Questions");
+}
+
+static int question_get(mc_req *mr)
+{
+    reset_state st;
+    mc_db *db;
+    apr_status_t rv;
+    int locked;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_state(mr, db, &st, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    if (st.step >= st.nq)
+        return mc_redirect(mr, mc_url(mr, "/reset/password"));
+    return question_form(mr, &st, NULL);
+}
+
+static int question_post(mc_req *mr)
+{
+    const char *answer = mc_reg_trim(mr->r->pool, mc_field(mr, "answer"));
+    reset_state st;
+    mc_db *db;
+    apr_status_t rv;
+    int locked, ok, wrong, i;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_state(mr, db, &st, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    if (st.step >= st.nq)
+        return mc_redirect(mr, mc_url(mr, "/reset/password"));
+    if (!*answer)
+        return question_form(mr, &st, "Enter your answer.");
+    if (strlen(answer) > 200)
+        ok = 0;
+    else if ((ok = mc_password_matches(mr, st.hash[st.step],
+                                       mc_reg_normalise_answer(mr->r->pool, answer))) < 0)
+        return busy(mr);
+    wrong = st.wrong + !ok;
+    if (st.step + 1 < st.nq || wrong == 0) {
+        if (!save_state(mr, db, &st, st.step + 1, wrong, &rv))
+            return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+        return mc_redirect(mr, mc_url(mr, st.step + 1 < st.nq ? "/reset/question"
+                                                              : "/reset/password"));
+    }
+    /* The last question, and some answer was wrong: a failed round. */
+    if (!save_state(mr, db, &st, 0, 0, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+    locked = 0;
+    for (i = 0; i < wrong && !locked && rv == APR_SUCCESS; i++)
+        rv = mc_lockout_count(mr, db, st.account_id, &locked);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_code SET attempts = attempts + 1, used_at = IF(attempts >= ?, "
+                        "UTC_TIMESTAMP(), used_at) WHERE id = ?",
+                        "ii", (long long)RESET_TRIES, st.code_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "password-reset-answers", st.account_id,
+                      "security answers did not match");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked) {
+        set_state_cookie(mr, "", 0);
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    }
+    if (st.attempts + 1 >= RESET_TRIES) {
+        set_state_cookie(mr, "", 0);
+        return notice_page(mr, "Reset Password",
+                           apr_pstrcat(mr->r->pool, MSG_WRONG,
+                                       " This link can no longer be used. You may start again.",
+                                       NULL),
+                           1);
+    }
+    st.step = 0;
+    st.wrong = 0;
+    return question_form(mr, &st,
+                         apr_pstrcat(mr->r->pool, MSG_WRONG, " Answer the questions again.", NULL));
+}
+
+/* ---- the new password --------------------------------------------------------------- */
+
+static int password_form(mc_req *mr, const char *error)
+{
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/password"));
+    return mc_render(mr, HTTP_OK, "recovery-password.html", "Reset Password");
+}
+
+/* The state after every answer was right, else 0 (the caller redirects). */
+static int answered(mc_req *mr, mc_db *db, reset_state *st, apr_status_t *rv)
+{
+    return load_state(mr, db, st, rv) && st->step == st->nq && st->wrong == 0;
+}
+
+static int reset_password_get(mc_req *mr)
+{
+    reset_state st;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!answered(mr, db, &st, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : mc_redirect(mr, mc_url(mr, "/reset/question"));
+    return password_form(mr, NULL);
+}
+
+typedef struct reset_baton {
+    reset_state *st;
+    const char *hash;
+    int used;
+} reset_baton;
+
+static apr_status_t do_reset(mc_req *mr, mc_db *db, void *baton)
+{
+    reset_baton *b = baton;
+    mc_vars *v = mc_vars_make(mr->r->pool, NULL);
+    long long n = 0;
+    apr_status_t rv;
+    b->used = 0;
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS "
+                    "NULL AND bound_to = ?",
+                    "is", b->st->code_id, b->st->bound);
+    if (rv != APR_SUCCESS || n != 1)
+        return rv != APR_SUCCESS ? rv : APR_EGENERAL;
+    b->used = 1;
+    mc_vars_set(v, "username", b->st->username);
+    if ((rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
+                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
+                         "si", b->hash, b->st->account_id)) == APR_SUCCESS &&
+        (rv = mc_session_end_all(mr, db, b->st->account_id)) == APR_SUCCESS &&
+        (rv = mc_lockout_clear(mr, db, b->st->account_id)) == APR_SUCCESS &&
+        (rv = mc_reg_mail(mr, db, b->st->account_id, b->st->email, "password-reset",
+                          "Your password was reset", "recovery-password-reset.txt", v)) ==
+            APR_SUCCESS)
+        rv = mc_audit(mr, db, "password-reset", b->st->account_id,
+                      "password reset by e-mail link and security questions");
+    return rv;
+}
+
+static int reset_password_post(mc_req *mr)
+{
+    const char *pw = mc_field(mr, "new_password"), *again = mc_field(mr, "verify_password");
+    const char *why;
+    reset_state st;
+    reset_baton b = {&st, NULL, 0};
+    mc_db *db;
+    apr_status_t rv;
+    int locked;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!answered(mr, db, &st, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : mc_redirect(mr, mc_url(mr, "/reset/question"));
+    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    if (!pw || !*pw || !again || !*again)
+        return password_form(mr, "Enter your new password twice.");
+    if (strcmp(pw, again))
+        return password_form(mr, "The new password and its verification do not match.");
+    if ((why = mc_password_check(mr, pw, st.username)))
+        return password_form(mr, why);
+    if ((rv = mc_password_make(mr, pw, &b.hash)) != APR_SUCCESS)
+        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    rv = mc_req_tx(mr, do_reset, &b);
+    if (rv != APR_SUCCESS)
+        return b.used ? mc_fail(mr, rv) : state_gone(mr);
+    set_state_cookie(mr, "", 0);
+    mc_vars_set(mr->vars, "logon_url", mc_logon_path(mr));
+    return mc_render(mr, HTTP_OK, "recovery-done.html", "Password Reset");
+}
+
+/* ---- Forgot Username -------------------------------------------------------------- */
+
+static int forgot_username_form(mc_req *mr, const char *error)
+{
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/forgot-username"));
+    return mc_render(mr, HTTP_OK, "recovery-forgot-username.html", "Forgot Username");
+}
+
+static int forgot_username_get(mc_req *mr)
+{
+    return forgot_username_form(mr, NULL);
+}
+
+typedef struct username_baton {
+    const char *email;
+    mc_dbres *accounts; /* id, username, email */
+} username_baton;
+
+static apr_status_t send_usernames(mc_req *mr, mc_db *db, void *baton)
+{
+    username_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    const char *to = mc_dbres_get(b->accounts, 0, 2), *list = "";
+    mc_dbres *res;
+    mc_vars *v;
+    apr_status_t rv;
+    int i;
+    /* Serialise requests for one address (its first account's row). */
+    rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i",
+                     mc_dbres_int(b->accounts, 0, 0));
+    if (rv == APR_SUCCESS)
+        rv = mc_db_query(db, p, &res,
+                         "SELECT COUNT(*) FROM mc_outbox WHERE kind = 'username-reminder' AND "
+                         "recipient = ? AND queued_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
+                         "s", to);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (mc_dbres_int(res, 0, 0) >= USERNAME_MAILS_PER_HOUR)
+        return APR_SUCCESS; /* silently */
+    for (i = 0; i < b->accounts->nrows; i++)
+        list = apr_pstrcat(p, list, "    ", mc_dbres_get(b->accounts, i, 1), "\n", NULL);
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "usernames", list);
+    mc_vars_set(v, "logon_link", mc_public_url(mr, mc_logon_path(mr)));
+    rv = mc_reg_mail(mr, db, b->accounts->nrows == 1 ? mc_dbres_int(b->accounts, 0, 0) : 0, to,
+                     "username-reminder", "Your username", "recovery-username.txt", v);
+    for (i = 0; i < b->accounts->nrows && rv == APR_SUCCESS; i++)
+        rv = mc_audit(mr, db, "username-reminder", mc_dbres_int(b->accounts, i, 0),
+                      "username sent by e-mail");
+    return rv;
+}
+
+static int forgot_username_post(mc_req *mr)
+{
+    username_baton b;
+    const char *why;
+    mc_db *db;
+    apr_status_t rv;
+    b.email = mc_reg_trim(mr->r->pool, mc_field(mr, "email"));
+    if ((why = mc_reg_check_email(mr->r->pool, "E-mail Address", b.email)))
+        return forgot_username_form(mr, why);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &b.accounts,
+                     "SELECT id, username, email FROM mc_account WHERE email = ? AND status <> "
+                     "'disabled' ORDER BY id LIMIT 20",
+                     "s", b.email);
+    if (rv == APR_SUCCESS && b.accounts->nrows > 0)
+        rv = mc_req_tx(mr, send_usernames, &b);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return notice_page(mr, "Forgot Username", MSG_USERNAME_SENT, 0);
+}
+
+const mc_route mc_reg_recovery_routes[] = {
+    {"GET", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_password_get, 0},
+    {"POST", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_password_post, 0},
+    {"GET", "/reset/question", MC_ACCESS_ANON, NULL, question_get, 0},
+    {"POST", "/reset/question", MC_ACCESS_ANON, NULL, question_post, 0},
+    {"GET", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_get, 0},
+    {"POST", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_post, 0},
+    {"GET", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_get, 0},
+    {"POST", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_post, 0},
+    {"GET", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_get, 0},
+    {"POST", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_post, 0},
+    {"GET", "/security", MC_ACCESS_ROLE, "security", mc_reg_security_search, 0},
+    {"GET", "/security/account/:id", MC_ACCESS_ROLE, "security", mc_reg_security_account, 0},
+    {"POST", "/security/account/:id/:action", MC_ACCESS_ROLE, "security", mc_reg_security_action,
+     0},
+    {NULL}};

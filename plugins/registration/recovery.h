@@ -1,0 +1,19 @@
+/* recovery.h: what recovery.c (Forgot Password, Forgot Username) and
+ * security.c (the Security unit's tools) share. Their routes are all in
+ * mc_reg_recovery_routes (recovery.c). */
+#ifndef MC_REG_RECOVERY_H
+#define MC_REG_RECOVERY_H
+
+#include "registration.h"
+
+/* Queue an e-mail to one recipient, its body rendered from the text
+ * template <registration>/<file> with v (court_name is added). */
+apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char *to,
+                         const char *kind, const char *subject, const char *file, mc_vars *v);
+
+/* security.c: the Security unit (role security). */
+int mc_reg_security_search(mc_req *mr);
+int mc_reg_security_account(mc_req *mr);
+int mc_reg_security_action(mc_req *mr);
+
+#endif

@@ -1,0 +1,325 @@
+/* security.c: the Security unit's tools (role security): find accounts by
+ * username, e-mail or last name (prefix, not case-sensitive) and status;
+ * per account Unlock, Disable, Enable and Resend verification, each
+ * confirmed with "I confirm" and audited with the Security user as actor.
+ * Routes are in recovery.c's table. */
+#include "recovery.h"
+
+#include "apr_lib.h"
+
+#define PAGE_SIZE 25
+#define VERIFY_TTL (24 * 3600) /* seconds; SECURITY.md: verification link 24 h */
+
+/* A LIKE prefix pattern of s (its %, _ and \ escaped). */
+static const char *like_prefix(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
+static const char *status_of(const char *s)
+{
+    if (s && (!strcmp(s, "active") || !strcmp(s, "pending") || !strcmp(s, "disabled")))
+        return s;
+    return "";
+}
+
+static const char SQL_WHERE[] =
+    " FROM mc_account WHERE (? = '' OR username LIKE ?) AND (? = '' OR email LIKE ?) AND "
+    "(? = '' OR last_name LIKE ?) AND (? = '' OR status = ?)";
+
+int mc_reg_security_search(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *user = mc_reg_trim(p, mc_query(mr, "username"));
+    const char *email = mc_reg_trim(p, mc_query(mr, "email"));
+    const char *last = mc_reg_trim(p, mc_query(mr, "last_name"));
+    const char *status = status_of(mc_query(mr, "status"));
+    const char *pg = mc_query(mr, "page"), *base;
+    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/security"));
+    mc_vars_set(mr->vars, "q_username", user);
+    mc_vars_set(mr->vars, "q_email", email);
+    mc_vars_set(mr->vars, "q_last_name", last);
+    mc_vars_set(mr->vars, "q_status", status);
+    if (!mc_query(mr, "search"))
+        return mc_render(mr, HTTP_OK, "security-search.html", "Security Unit");
+    if (strlen(user) > 100 || strlen(email) > 254 || strlen(last) > 100) {
+        mc_vars_set(mr->vars, "error", "A search value is too long.");
+        return mc_render(mr, HTTP_OK, "security-search.html", "Security Unit");
+    }
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_WHERE, NULL), "ssssssss",
+                     user, like_prefix(p, user), email, like_prefix(p, email), last,
+                     like_prefix(p, last), status, status);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+    if (page < 1)
+        page = 1;
+    if (page > pages)
+        page = pages;
+    rv = mc_db_query(db, p, &res,
+                     apr_pstrcat(p,
+                                 "SELECT id, username, first_name, last_name, email, status, "
+                                 "email_verified",
+                                 SQL_WHERE, " ORDER BY username LIMIT ? OFFSET ?", NULL),
+                     "ssssssssii", user, like_prefix(p, user), email, like_prefix(p, email), last,
+                     like_prefix(p, last), status, status, (long long)PAGE_SIZE,
+                     (page - 1) * PAGE_SIZE);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "accounts");
+        long long id = mc_dbres_int(res, i, 0);
+        int locked;
+        if ((rv = mc_lockout_check(mr, db, id, &locked)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        mc_vars_set(row, "username", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "href",
+                    mc_url(mr, apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT,
+                                            (apr_int64_t)id)));
+        mc_vars_set(row, "name",
+                    apr_pstrcat(p, mc_dbres_get(res, i, 2), " ", mc_dbres_get(res, i, 3), NULL));
+        mc_vars_set(row, "email", mc_dbres_get(res, i, 4));
+        mc_vars_set(row, "status", mc_dbres_get(res, i, 5));
+        mc_vars_set(row, "locked", locked ? "Yes" : "No");
+        mc_vars_set(row, "verified", mc_dbres_int(res, i, 6) ? "Yes" : "No");
+    }
+    mc_vars_set(mr->vars, "searched", "1");
+    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
+    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
+    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
+    base = apr_pstrcat(p, mc_url(mr, "/security"), "?search=1&username=", mc_form_encode(p, user),
+                       "&email=", mc_form_encode(p, email), "&last_name=",
+                       mc_form_encode(p, last), "&status=", status, "&page=", NULL);
+    if (page > 1)
+        mc_vars_set(mr->vars, "prev_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
+    if (page < pages)
+        mc_vars_set(mr->vars, "next_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    return mc_render(mr, HTTP_OK, "security-search.html", "Security Unit");
+}
+
+/* ---- one account ------------------------------------------------------------------ */
+
+typedef struct sec_account {
+    long long id;
+    const char *username, *email, *first, *last, *status;
+    int verified, locked;
+} sec_account;
+
+/* 1 found, 0 not; database errors in *rv. */
+static int load_account(mc_req *mr, mc_db *db, sec_account *a, apr_status_t *rv)
+{
+    const char *id = apr_table_get(mr->params, "id"), *s;
+    mc_dbres *res;
+    *rv = APR_SUCCESS;
+    if (!id || !*id || strlen(id) > 19)
+        return 0;
+    for (s = id; *s; s++)
+        if (!apr_isdigit(*s))
+            return 0;
+    a->id = apr_atoi64(id);
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT username, email, first_name, last_name, status, email_verified "
+                      "FROM mc_account WHERE id = ?",
+                      "i", a->id);
+    if (*rv != APR_SUCCESS || res->nrows != 1)
+        return 0;
+    a->username = mc_dbres_get(res, 0, 0);
+    a->email = mc_dbres_get(res, 0, 1);
+    a->first = mc_dbres_get(res, 0, 2);
+    a->last = mc_dbres_get(res, 0, 3);
+    a->status = mc_dbres_get(res, 0, 4);
+    a->verified = (int)mc_dbres_int(res, 0, 5);
+    *rv = mc_lockout_check(mr, db, a->id, &a->locked);
+    return *rv == APR_SUCCESS;
+}
+
+static const char *const DONE_MESSAGES[][2] = {
+    {"unlock", "The account was unlocked."},
+    {"disable", "The account was disabled and its sessions ended."},
+    {"enable", "The account was enabled."},
+    {"resend", "A new verification e-mail was queued."},
+};
+
+static int account_page(mc_req *mr, int status, const sec_account *a, const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *base = apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT, (apr_int64_t)a->id);
+    const char *done = mc_query(mr, "done");
+    size_t i;
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    for (i = 0; done && !error && i < sizeof(DONE_MESSAGES) / sizeof(DONE_MESSAGES[0]); i++)
+        if (!strcmp(done, DONE_MESSAGES[i][0]))
+            mc_vars_set(mr->vars, "notice", DONE_MESSAGES[i][1]);
+    mc_vars_set(mr->vars, "username", a->username);
+    mc_vars_set(mr->vars, "name", apr_pstrcat(p, a->first, " ", a->last, NULL));
+    mc_vars_set(mr->vars, "email", a->email);
+    mc_vars_set(mr->vars, "status", a->status);
+    mc_vars_set(mr->vars, "locked", a->locked ? "Yes" : "No");
+    mc_vars_set(mr->vars, "verified", a->verified ? "Yes" : "No");
+    mc_vars_set(mr->vars, "search_url", mc_url(mr, "/security"));
+    if (a->locked)
+        mc_vars_set(mr->vars, "unlock_action", mc_url(mr, apr_pstrcat(p, base, "/unlock", NULL)));
+    if (strcmp(a->status, "disabled") && (!mr->account || mr->account->id != a->id))
+        mc_vars_set(mr->vars, "disable_action",
+                    mc_url(mr, apr_pstrcat(p, base, "/disable", NULL)));
+    if (!strcmp(a->status, "disabled"))
+        mc_vars_set(mr->vars, "enable_action", mc_url(mr, apr_pstrcat(p, base, "/enable", NULL)));
+    if (!strcmp(a->status, "pending"))
+        mc_vars_set(mr->vars, "resend_action", mc_url(mr, apr_pstrcat(p, base, "/resend", NULL)));
+    return mc_render(mr, status, "security-account.html",
+                     apr_pstrcat(p, "Account ", a->username, NULL));
+}
+
+int mc_reg_security_account(mc_req *mr)
+{
+    sec_account a;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_account(mr, db, &a, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    return account_page(mr, HTTP_OK, &a, NULL);
+}
+
+typedef struct action_baton {
+    const char *action;
+    sec_account *a;
+    const char *refusal; /* the action does not apply (state changed meanwhile) */
+} action_baton;
+
+static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
+{
+    action_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    long long n = 0;
+    mc_dbres *res;
+    apr_status_t rv;
+    b->refusal = NULL;
+    rv = mc_db_query(db, p, &res, "SELECT status FROM mc_account WHERE id = ? FOR UPDATE", "i",
+                     b->a->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1) {
+        b->refusal = "The account no longer exists.";
+        return APR_EGENERAL;
+    }
+    b->a->status = mc_dbres_get(res, 0, 0);
+    if (!strcmp(b->action, "unlock")) {
+        if ((rv = mc_lockout_clear(mr, db, b->a->id)) == APR_SUCCESS)
+            rv = mc_audit(mr, db, "security-unlock", b->a->id, "unlocked by the Security unit");
+        return rv;
+    }
+    if (!strcmp(b->action, "disable")) {
+        if (!strcmp(b->a->status, "disabled")) {
+            b->refusal = "The account is already disabled.";
+            return APR_EGENERAL;
+        }
+        if ((rv = mc_db_exec(db, &n, NULL,
+                             "UPDATE mc_account SET status = 'disabled' WHERE id = ?", "i",
+                             b->a->id)) == APR_SUCCESS &&
+            (rv = mc_session_end_all(mr, db, b->a->id)) == APR_SUCCESS)
+            rv = mc_audit(mr, db, "security-disable", b->a->id,
+                          apr_pstrcat(p, "disabled by the Security unit (was ", b->a->status, ")",
+                                      NULL));
+        return rv;
+    }
+    if (!strcmp(b->action, "enable")) {
+        if (strcmp(b->a->status, "disabled")) {
+            b->refusal = "Only a disabled account can be enabled.";
+            return APR_EGENERAL;
+        }
+        if ((rv = mc_db_exec(db, &n, NULL, "UPDATE mc_account SET status = 'active' WHERE id = ?",
+                             "i", b->a->id)) == APR_SUCCESS)
+            rv = mc_audit(mr, db, "security-enable", b->a->id, "enabled by the Security unit");
+        return rv;
+    }
+    /* resend */
+    if (strcmp(b->a->status, "pending")) {
+        b->refusal = "Only an account waiting for its e-mail verification can be sent a new "
+                     "verification e-mail.";
+        return APR_EGENERAL;
+    }
+    {
+        const char *tok = mc_token_new(p);
+        mc_vars *v = mc_vars_make(p, NULL);
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                        "purpose = 'verify-email' AND used_at IS NULL",
+                        "i", b->a->id);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL,
+                            "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                            "expires_at) VALUES (?, 'verify-email', ?, UTC_TIMESTAMP(), "
+                            "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+                            "isi", b->a->id, mc_sha256_hex(p, tok, strlen(tok)),
+                            (long long)VERIFY_TTL);
+        if (rv != APR_SUCCESS)
+            return rv;
+        mc_vars_set(v, "username", b->a->username);
+        mc_vars_set(v, "link", mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/", tok, NULL)));
+        rv = mc_reg_mail(mr, db, b->a->id, b->a->email, "verify-email",
+                         "Verify your e-mail address", "security-verify.txt", v);
+        if (rv == APR_SUCCESS)
+            rv = mc_audit(mr, db, "security-resend-verify", b->a->id,
+                          "verification e-mail resent by the Security unit");
+        return rv;
+    }
+}
+
+int mc_reg_security_action(mc_req *mr)
+{
+    const char *action = apr_table_get(mr->params, "action");
+    const char *confirm = mc_field(mr, "confirm");
+    action_baton b;
+    sec_account a;
+    mc_db *db;
+    apr_status_t rv;
+    if (!action || (strcmp(action, "unlock") && strcmp(action, "disable") &&
+                    strcmp(action, "enable") && strcmp(action, "resend")))
+        return HTTP_NOT_FOUND;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_account(mr, db, &a, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    if (!confirm || strcmp(confirm, "1"))
+        return account_page(mr, HTTP_OK, &a,
+                            "Check \"I confirm\" beside the action to carry it out.");
+    if (!strcmp(action, "disable") && mr->account && mr->account->id == a.id)
+        return account_page(mr, HTTP_OK, &a, "You cannot disable your own account.");
+    b.action = action;
+    b.a = &a;
+    b.refusal = NULL;
+    rv = mc_req_tx(mr, do_action, &b);
+    if (rv != APR_SUCCESS) {
+        if (!b.refusal)
+            return mc_fail(mr, rv);
+        if (!load_account(mr, db, &a, &rv))
+            return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+        return account_page(mr, HTTP_OK, &a, b.refusal);
+    }
+    return mc_redirect(mr, mc_url(mr, apr_psprintf(mr->r->pool,
+                                                   "/security/account/%" APR_INT64_T_FMT
+                                                   "?done=%s",
+                                                   (apr_int64_t)a.id, action)));
+}
