@@ -52,6 +52,9 @@ static const char mc_usage_text[] =
     "                     every SECONDS until interrupted\n"
     "  purge              delete expired sessions, used and expired codes and old\n"
     "                     logon-throttle rows\n"
+    "  import-bar FILE    load the Missouri Bar roster from a CSV file\n"
+    "                     (bar_number,last_name,first_name,status; re-import\n"
+    "                     updates); bad rows are reported by line number\n"
     "\n"
     "Options:\n"
     "  -c, --config FILE  the Apache file holding the MoCourts* directives\n"
@@ -539,6 +542,20 @@ static int mc_cmd_purge(mc_admin *a, int argc, const char *const *argv)
     return EXIT_SUCCESS;
 }
 
+/* ---- import-bar (import_bar.c) ------------------------------------------- */
+
+int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path);
+
+static int mc_cmd_import_bar(mc_admin *a, int argc, const char *const *argv)
+{
+    if (argc != 1)
+        return mc_usage("import-bar takes one argument: the CSV file");
+    int rc = mc_admin_load(a);
+    if (rc == EXIT_SUCCESS)
+        rc = mc_admin_connect(a);
+    return rc == EXIT_SUCCESS ? mc_import_bar(a->db, a->p, mc_prog, argv[0]) : rc;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 typedef struct {
@@ -546,9 +563,13 @@ typedef struct {
     int (*fn)(mc_admin *a, int argc, const char *const *argv);
 } mc_command;
 
-static const mc_command mc_commands[] = {
-    {"migrate", mc_cmd_migrate}, {"check", mc_cmd_check}, {"create-admin", mc_cmd_create},
-    {"deliver", mc_cmd_deliver}, {"purge", mc_cmd_purge}, {NULL, NULL}};
+static const mc_command mc_commands[] = {{"migrate", mc_cmd_migrate},
+                                         {"check", mc_cmd_check},
+                                         {"create-admin", mc_cmd_create},
+                                         {"deliver", mc_cmd_deliver},
+                                         {"purge", mc_cmd_purge},
+                                         {"import-bar", mc_cmd_import_bar},
+                                         {NULL, NULL}};
 
 int main(int argc, const char *const *argv)
 {

@@ -1,7 +1,979 @@
-/* account.c: see registration.h. */
+/* account.c: see registration.h.
+ *
+ * Missing Information, My Account and its update pages, the e-mail change
+ * confirmation link, MOBAR verification, My Applications and the User
+ * Agreement (seed 000 steps 10-14, seed 001 steps 23-24). */
 #include "registration.h"
 
-const mc_route mc_reg_account_routes[] = {{NULL}};
+#define EMAIL_CHANGE_HOURS 24
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static const char *fv(mc_req *mr, const char *name)
+{
+    return mc_reg_trim(mr->r->pool, mc_field(mr, name));
+}
+
+static int busy(mc_req *mr)
+{
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                      "The system is busy. Please try again in a moment.");
+}
+
+/* Load the logged-on account's profile; the request's connection in *db. */
+static apr_status_t load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
+{
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS)
+        rv = mc_reg_profile_load(*db, mr->r->pool, mr->account->id, pr);
+    return rv;
+}
+
+/* Queue an e-mail rendered from one of this plugin's text templates. */
+static apr_status_t notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
+                           const char *subject, const char *file, mc_vars *v)
+{
+    mc_notice n = {0};
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    n.account_id = mr->account ? mr->account->id : 0;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = email;
+    n.subject = subject;
+    n.kind = kind;
+    if (!(n.body = mc_text(mr, file, v)))
+        return APR_EGENERAL;
+    return mc_outbox_add(db, &n, NULL);
+}
+
+/* 1 match, 0 no match, -1 busy; *rv a database error. */
+static int current_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv)
+{
+    mc_dbres *res;
+    *rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
+                      "i", mr->account->id);
+    if (*rv != APR_SUCCESS)
+        return 0;
+    if (res->nrows != 1 || !pw || !*pw)
+        return 0;
+    return mc_password_matches(mr, mc_dbres_get(res, 0, 0), pw);
+}
+
+static int finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done)
+{
+    if (rv == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    if (rv != APR_SUCCESS) {
+        mc_db_rollback(db);
+        return mc_fail(mr, rv);
+    }
+    return mc_redirect(mr, mc_url(mr, apr_pstrcat(mr->r->pool, "/myaccount?updated=", done, NULL)));
+}
+
+static const char *address_text(apr_pool_t *p, const char *l1, const char *l2, const char *city,
+                                const char *state, const char *zip, const char *country)
+{
+    if (!*l1 && !*city && !*zip)
+        return "";
+    return apr_psprintf(p, "%s%s%s %s, %s %s %s", l1, *l2 ? " " : "", l2, city, state, zip,
+                        country);
+}
+
+static int is_attorney(mc_req *mr, mc_db *db, apr_status_t *rv)
+{
+    mc_dbres *res;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT 1 FROM mc_account_role r JOIN mc_reg_profile p ON p.account_id = "
+                      "r.account_id WHERE r.account_id = ? AND r.role = 'attorney' AND "
+                      "p.mobar_verified_at IS NOT NULL",
+                      "i", mr->account->id);
+    return *rv == APR_SUCCESS && res->nrows > 0;
+}
+
+static int agreed(mc_req *mr, mc_db *db, apr_status_t *rv)
+{
+    mc_dbres *res;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT 1 FROM mc_reg_agreement WHERE account_id = ? AND version = ?", "is",
+                      mr->account->id, MC_REG_AGREEMENT_VERSION);
+    return *rv == APR_SUCCESS && res->nrows > 0;
+}
+
+/* ---- Missing Information ----------------------------------------------------- */
+
+static int missing_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    apr_array_header_t *m;
+    int i;
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    m = mc_reg_profile_missing(mr->r->pool, &pr);
+    if (!m->nelts) /* nothing missing (any more) */
+        return mc_redirect(mr, mc_url(mr, "/myaccount"));
+    for (i = 0; i < m->nelts; i++)
+        mc_vars_set(mc_vars_row(mr->vars, "items"), "label", APR_ARRAY_IDX(m, i, const char *));
+    mc_vars_set(mr->vars, "myaccount_url", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-missing.html", "Missing Information");
+}
+
+/* ---- My Account ---------------------------------------------------------------- */
+
+static const struct {
+    const char *key, *text;
+} done_texts[] = {{"password", "Your password was changed."},
+                  {"name", "Your name was updated."},
+                  {"firm", "Your firm or organization name was updated."},
+                  {"email-sent",
+                   "A confirmation link was sent to your new e-mail address. Your e-mail "
+                   "address changes when you follow that link."},
+                  {"address", "Your addresses were updated."},
+                  {"phones", "Your phone numbers were updated."},
+                  {"questions", "Your security questions and answers were updated."},
+                  {"mobar", "Your MOBAR number was verified."},
+                  {"efiling", "You are subscribed to Electronic Case Filing."},
+                  {"publications", "You are subscribed to Supreme Court Publications."},
+                  {NULL, NULL}};
+
+static void row(mc_req *mr, const char *label, const char *value, int please, const char *path,
+                const char *link)
+{
+    mc_vars *v = mc_vars_row(mr->vars, "rows");
+    mc_vars_set(v, "label", label);
+    mc_vars_set(v, "value", please ? "Please Update" : value);
+    if (please)
+        mc_vars_set(v, "please", "1");
+    if (path) {
+        mc_vars_set(v, "href", mc_url(mr, path));
+        mc_vars_set(v, "link", please ? "Update" : link);
+        mc_vars_set(v, "aria",
+                    apr_pstrcat(mr->r->pool, please ? "Update " : "Change ", label, NULL));
+    }
+}
+
+static int has_missing(apr_array_header_t *m, const char *label)
+{
+    int i;
+    for (i = 0; i < m->nelts; i++)
+        if (!strcmp(APR_ARRAY_IDX(m, i, const char *), label))
+            return 1;
+    return 0;
+}
+
+static int myaccount_get(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_reg_profile pr;
+    mc_db *db;
+    mc_dbres *res;
+    apr_array_header_t *m;
+    const char *q[3] = {NULL, NULL, NULL}, *done = mc_query(mr, "updated"), *pending = "";
+    int i, efiling = 0, publications = 0;
+    apr_status_t rv = load(mr, &db, &pr);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    m = mc_reg_profile_missing(p, &pr);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT slot, question FROM mc_reg_answer WHERE account_id = ?", "i",
+                          pr.account_id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        long long slot = mc_dbres_int(res, i, 0), qn = mc_dbres_int(res, i, 1);
+        if (slot >= 1 && slot <= 3 && qn >= 0 && qn < mc_reg_question_count)
+            q[slot - 1] = mc_reg_questions[qn];
+    }
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT s.application, (SELECT COUNT(*) FROM mc_reg_agreement g "
+                          "WHERE g.account_id = s.account_id AND g.version = ?) "
+                          "FROM mc_reg_subscription s WHERE s.account_id = ?",
+                          "si", MC_REG_AGREEMENT_VERSION, pr.account_id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        if (!strcmp(mc_dbres_get(res, i, 0), "efiling"))
+            efiling = mc_dbres_int(res, i, 1) > 0;
+        else if (!strcmp(mc_dbres_get(res, i, 0), "publications"))
+            publications = 1;
+    }
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT e.new_email FROM mc_reg_email_change e JOIN mc_code c ON c.id = "
+                          "e.code_id WHERE e.account_id = ? AND c.used_at IS NULL AND "
+                          "c.expires_at > UTC_TIMESTAMP() ORDER BY c.id DESC LIMIT 1",
+                          "i", pr.account_id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows == 1)
+        pending = apr_pstrcat(p, " (a change to ", mc_dbres_get(res, 0, 0),
+                              " is waiting for confirmation)", NULL);
+    for (i = 0; done && done_texts[i].key; i++)
+        if (!strcmp(done, done_texts[i].key))
+            mc_vars_set(mr->vars, "notice", done_texts[i].text);
+
+    row(mr, "Username", pr.username, 0, NULL, NULL);
+    row(mr, "Password", "*****", 0, "/myaccount/password", "update");
+    row(mr, "MOBAR Number",
+        pr.mobar_number
+            ? apr_pstrcat(p, pr.mobar_number, pr.mobar_verified ? " (verified)" : "", NULL)
+            : "",
+        0, "/myaccount/mobar", "edit");
+    row(mr, "First Name", pr.first_name, has_missing(m, "First Name"), "/myaccount/name", "update");
+    row(mr, "Middle Name/Initial", pr.middle_name, 0, "/myaccount/name", "update");
+    row(mr, "Last Name", pr.last_name, has_missing(m, "Last Name"), "/myaccount/name", "update");
+    row(mr, "Suffix", pr.suffix, 0, "/myaccount/name", "update");
+    row(mr, "Firm/Organization Name", pr.firm, 0, "/myaccount/firm", "update");
+    row(mr, "E-mail Address", *pr.email ? apr_pstrcat(p, pr.email, pending, NULL) : "",
+        has_missing(m, "E-mail Address"), "/myaccount/email", "update");
+    row(mr, "Mailing Address",
+        address_text(p, pr.mail_line1, pr.mail_line2, pr.mail_city, pr.mail_state, pr.mail_zip,
+                     pr.mail_country),
+        has_missing(m, "Mailing Address"), "/myaccount/address", "update");
+    row(mr, "Billing Address",
+        address_text(p, pr.bill_line1, pr.bill_line2, pr.bill_city, pr.bill_state, pr.bill_zip,
+                     pr.bill_country),
+        has_missing(m, "Billing Address"), "/myaccount/address", "update");
+    row(mr, "Business Phone", pr.business_phone, has_missing(m, "Business Phone"),
+        "/myaccount/phones", "update");
+    row(mr, "Cell Phone", pr.cell_phone, 0, "/myaccount/phones", "update");
+    for (i = 0; i < 3; i++)
+        row(mr, apr_psprintf(p, "Security Question %d", i + 1), q[i] ? q[i] : "", !q[i],
+            "/myaccount/questions", "update");
+
+    mc_vars_set(mr->vars, "efiling_subscribed", efiling ? "1" : "0");
+    mc_vars_set(mr->vars, "publications_subscribed", publications ? "1" : "0");
+    mc_vars_set(mr->vars, "efiling_action", mc_url(mr, "/myaccount/subscribe/efiling"));
+    mc_vars_set(mr->vars, "publications_action", mc_url(mr, "/myaccount/subscribe/publications"));
+    return mc_render(mr, HTTP_OK, "account-myaccount.html", "My Account");
+}
+
+/* ---- the simple update forms ------------------------------------------------- */
+
+typedef struct fdef {
+    const char *name, *label, *type, *ac;
+    int keep; /* put the typed value back on refusal */
+} fdef;
+
+/* values: one per field (NULL: none). */
+static int form_page(mc_req *mr, const char *title, const char *intro, const fdef *f,
+                     const char *const *values, const char *error, const char *path,
+                     const char *rules)
+{
+    int i;
+    for (i = 0; f[i].name; i++) {
+        mc_vars *v = mc_vars_row(mr->vars, "fields");
+        mc_vars_set(v, "name", f[i].name);
+        mc_vars_set(v, "label", f[i].label);
+        mc_vars_set(v, "type", f[i].type);
+        mc_vars_set(v, "ac", f[i].ac);
+        if (f[i].keep && values && values[i])
+            mc_vars_set(v, "value", values[i]);
+    }
+    if (intro)
+        mc_vars_set(mr->vars, "intro", intro);
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (rules)
+        mc_vars_set(mr->vars, "rules", rules);
+    mc_vars_set(mr->vars, "action", mc_url(mr, path));
+    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-form.html", title);
+}
+
+/* Password */
+static const fdef PW_F[] = {
+    {"current_password", "Current Password *", "password", "current-password", 0},
+    {"new_password", "New Password *", "password", "new-password", 0},
+    {"verify_password", "Verify New Password *", "password", "new-password", 0},
+    {NULL}};
+#define PW_TITLE "Update Account - Password"
+
+static int password_get(mc_req *mr)
+{
+    return form_page(mr, PW_TITLE, "Enter your current password, then your new password twice.",
+                     PW_F, NULL, NULL, "/myaccount/password", mc_password_rules(mr));
+}
+
+static int password_post(mc_req *mr)
+{
+    const char *cur = mc_field(mr, "current_password"), *pw = mc_field(mr, "new_password");
+    const char *again = mc_field(mr, "verify_password"), *why = NULL, *hash;
+    mc_db *db;
+    mc_vars *v;
+    apr_status_t rv;
+    int ok;
+    if (!cur || !*cur)
+        why = "Current Password: enter your current password.";
+    else if (!pw || !*pw || !again || !*again)
+        why = "New Password: enter your new password twice.";
+    else if (strcmp(pw, again))
+        why = "Verify New Password: it does not match the new password.";
+    else if ((why = mc_password_check(mr, pw, mr->account->username)))
+        why = apr_pstrcat(mr->r->pool, "New Password: ", why, NULL);
+    if (why)
+        return form_page(mr, PW_TITLE, NULL, PW_F, NULL, why, "/myaccount/password",
+                         mc_password_rules(mr));
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    ok = current_password_ok(mr, db, cur, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (ok < 0)
+        return busy(mr);
+    if (!ok) {
+        mc_audit(mr, db, "password-change-refused", mr->account->id, "wrong current password");
+        return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
+                         "Current Password: the password you entered is incorrect.",
+                         "/myaccount/password", mc_password_rules(mr));
+    }
+    if (!strcmp(cur, pw))
+        return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
+                         "New Password: it must be different from your current password.",
+                         "/myaccount/password", mc_password_rules(mr));
+    if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
+        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    v = mc_vars_make(mr->r->pool, NULL);
+    mc_vars_set(v, "username", mr->account->username);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
+                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
+                         "si", hash, mr->account->id)) == APR_SUCCESS &&
+        (rv = notify(mr, db, mr->account->email, "password-changed", "Your password was changed",
+                     "account-password-changed.txt", v)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account")) == APR_SUCCESS &&
+        (rv = mc_db_commit(db)) == APR_SUCCESS)
+        rv = mc_session_rotate(mr);
+    else
+        mc_db_rollback(db);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, "/myaccount?updated=password"));
+}
+
+/* Name */
+static const fdef NAME_F[] = {{"first_name", "First Name *", "text", "given-name", 1},
+                              {"middle_name", "Middle Name/Initial", "text", "additional-name", 1},
+                              {"last_name", "Last Name *", "text", "family-name", 1},
+                              {"suffix", "Suffix", "text", "honorific-suffix", 1},
+                              {NULL}};
+#define NAME_TITLE "Update Account - Name"
+
+static int name_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    const char *vals[4];
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    vals[0] = pr.first_name, vals[1] = pr.middle_name, vals[2] = pr.last_name, vals[3] = pr.suffix;
+    return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, NULL, "/myaccount/name", NULL);
+}
+
+static int name_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *vals[4] = {fv(mr, "first_name"), fv(mr, "middle_name"), fv(mr, "last_name"),
+                           fv(mr, "suffix")};
+    const char *why;
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv;
+    if ((why = mc_reg_check_name(p, "First Name", vals[0], 1)) ||
+        (why = mc_reg_check_name(p, "Middle Name/Initial", vals[1], 0)) ||
+        (why = mc_reg_check_name(p, "Last Name", vals[2], 1)) ||
+        (why = mc_reg_check_name(p, "Suffix", vals[3], 0)) ||
+        (strlen(vals[3]) > 20 && (why = "Suffix: at most 20 characters.")))
+        return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, why, "/myaccount/name", NULL);
+    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pr.middle_name = vals[1];
+    pr.suffix = vals[3];
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET first_name = ?, last_name = ? WHERE id = ?", "ssi",
+                         vals[0], vals[2], pr.account_id)) == APR_SUCCESS &&
+        (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "name");
+    return finish(mr, db, rv, "name");
+}
+
+/* Firm */
+static const fdef FIRM_F[] = {{"firm", "Firm/Organization Name", "text", "organization", 1},
+                              {NULL}};
+#define FIRM_TITLE "Update Account - Firm/Organization Name"
+
+static int firm_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &pr.firm, NULL, "/myaccount/firm", NULL);
+}
+
+static int firm_post(mc_req *mr)
+{
+    const char *firm = fv(mr, "firm"),
+               *why = mc_reg_check_name(mr->r->pool, "Firm/Organization Name", firm, 0);
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv;
+    if (!why && strlen(firm) > 200)
+        why = "Firm/Organization Name: at most 200 characters.";
+    if (why)
+        return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &firm, why, "/myaccount/firm", NULL);
+    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pr.firm = firm;
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "firm");
+    return finish(mr, db, rv, "firm");
+}
+
+/* Phones */
+static const fdef PHONE_F[] = {{"business_phone", "Business Phone *", "tel", "tel", 1},
+                               {"cell_phone", "Cell Phone", "tel", "tel", 1},
+                               {NULL}};
+#define PHONE_TITLE "Update Account - Phone Numbers"
+
+static int phones_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    const char *vals[2];
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    vals[0] = pr.business_phone, vals[1] = pr.cell_phone;
+    return form_page(mr, PHONE_TITLE, NULL, PHONE_F, vals, NULL, "/myaccount/phones", NULL);
+}
+
+static int phones_post(mc_req *mr)
+{
+    const char *vals[2] = {fv(mr, "business_phone"), fv(mr, "cell_phone")}, *why;
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv;
+    if ((why = mc_reg_check_phone(mr->r->pool, "Business Phone", vals[0], 1)) ||
+        (why = mc_reg_check_phone(mr->r->pool, "Cell Phone", vals[1], 0)))
+        return form_page(mr, PHONE_TITLE, NULL, PHONE_F, vals, why, "/myaccount/phones", NULL);
+    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pr.business_phone = vals[0];
+    pr.cell_phone = vals[1];
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "phones");
+    return finish(mr, db, rv, "phones");
+}
+
+/* E-mail */
+static const fdef EMAIL_F[] = {
+    {"new_email", "New E-mail Address *", "email", "email", 1},
+    {"verify_email", "Verify New E-mail Address *", "email", "email", 1},
+    {"current_password", "Current Password *", "password", "current-password", 0},
+    {NULL}};
+#define EMAIL_TITLE "Update Account - E-mail Address"
+#define EMAIL_INTRO                                                                                \
+    "Enter your new e-mail address twice and your current password. A link is sent to the new "    \
+    "address; your e-mail address changes when you follow it."
+
+static int email_get(mc_req *mr)
+{
+    return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, NULL, NULL, "/myaccount/email", NULL);
+}
+
+static int email_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *vals[3] = {fv(mr, "new_email"), fv(mr, "verify_email"), NULL};
+    const char *cur = mc_field(mr, "current_password"), *why, *tok, *link;
+    long long code_id = 0;
+    mc_reg_profile pr;
+    mc_db *db;
+    mc_vars *v;
+    apr_status_t rv;
+    int ok;
+    if (!(why = mc_reg_check_email(p, "New E-mail Address", vals[0])) && strcmp(vals[0], vals[1]))
+        why = "Verify New E-mail Address: it does not match the new e-mail address.";
+    if (!why && (!cur || !*cur))
+        why = "Current Password: enter your current password.";
+    if (why)
+        return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals, why, "/myaccount/email",
+                         NULL);
+    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!strcasecmp(pr.email, vals[0]))
+        return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
+                         "New E-mail Address: this is already your e-mail address.",
+                         "/myaccount/email", NULL);
+    ok = current_password_ok(mr, db, cur, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (ok < 0)
+        return busy(mr);
+    if (!ok)
+        return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
+                         "Current Password: the password you entered is incorrect.",
+                         "/myaccount/email", NULL);
+    tok = mc_token_new(p);
+    link = mc_public_url(mr, mc_url(mr, apr_pstrcat(p, "/myaccount/email/confirm/", tok, NULL)));
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "username", pr.username);
+    mc_vars_set(v, "new_email", vals[0]);
+    mc_vars_set(v, "link", link);
+    mc_vars_setf(v, "hours", "%d", EMAIL_CHANGE_HOURS);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                         "purpose = 'email-change' AND used_at IS NULL",
+                         "i", pr.account_id)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, &code_id,
+                         "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                         "expires_at) VALUES (?, 'email-change', ?, UTC_TIMESTAMP(), "
+                         "UTC_TIMESTAMP() + INTERVAL 24 HOUR)",
+                         "is", pr.account_id, mc_sha256_hex(p, tok, strlen(tok)))) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
+                         "VALUES (?, ?, ?)",
+                         "iis", code_id, pr.account_id, vals[0])) == APR_SUCCESS &&
+        (rv = notify(mr, db, vals[0], "email-change", "Confirm your new e-mail address",
+                     "account-email-confirm.txt", v)) == APR_SUCCESS &&
+        (rv = notify(mr, db, pr.email, "email-change-requested",
+                     "A change of your e-mail address was requested", "account-email-requested.txt",
+                     v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "email-change-requested", pr.account_id, "");
+    return finish(mr, db, rv, "email-sent");
+}
+
+static int email_confirm_get(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token");
+    mc_dbres *res;
+    mc_db *db;
+    long long id, account_id, affected = 0;
+    const char *email;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return mc_message(mr, HTTP_NOT_FOUND, "Link not valid",
+                          "This link is not valid. Copy the whole link from the e-mail.");
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT c.id, c.account_id, e.new_email FROM mc_code c JOIN "
+                          "mc_reg_email_change e ON e.code_id = c.id WHERE c.code_hash = ? AND "
+                          "c.purpose = 'email-change' AND c.used_at IS NULL AND c.expires_at > "
+                          "UTC_TIMESTAMP()",
+                          "s", mc_sha256_hex(p, tok, strlen(tok)))) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows != 1)
+        return mc_message(mr, HTTP_GONE, "Link expired or used",
+                          "This link has expired or was already used. Your e-mail address was "
+                          "not changed; you may ask again under My Account.");
+    id = mc_dbres_int(res, 0, 0);
+    account_id = mc_dbres_int(res, 0, 1);
+    email = mc_dbres_get(res, 0, 2);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, &affected, NULL,
+                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
+                         "IS NULL",
+                         "i", id)) == APR_SUCCESS &&
+        affected == 1 &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET email = ?, email_verified = 1 WHERE id = ?", "si",
+                         email, account_id)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "email-changed", account_id, "")) == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    else if (rv == APR_SUCCESS) { /* used meanwhile */
+        mc_db_rollback(db);
+        return mc_message(mr, HTTP_GONE, "Link expired or used",
+                          "This link has expired or was already used.");
+    }
+    if (rv != APR_SUCCESS) {
+        mc_db_rollback(db);
+        return mc_fail(mr, rv);
+    }
+    return mc_message(mr, HTTP_OK, "E-mail address changed",
+                      apr_pstrcat(p, "Your e-mail address is now ", email, ".", NULL));
+}
+
+/* ---- addresses ------------------------------------------------------------------ */
+
+static const char *const ADDR_KEYS[] = {"line1", "line2", "city", "state", "zip", "country"};
+#define ADDR_TITLE "Update Account - Addresses"
+
+static int address_page(mc_req *mr, const char *const *mail, const char *const *bill, int same,
+                        const char *error)
+{
+    int i;
+    for (i = 0; i < 6; i++) {
+        mc_vars_set(mr->vars, apr_pstrcat(mr->r->pool, "mail_", ADDR_KEYS[i], NULL), mail[i]);
+        mc_vars_set(mr->vars, apr_pstrcat(mr->r->pool, "bill_", ADDR_KEYS[i], NULL), bill[i]);
+    }
+    mc_vars_set(mr->vars, "same", same ? "1" : "0");
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/address"));
+    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-address.html", ADDR_TITLE);
+}
+
+static int address_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    {
+        const char *mail[6] = {pr.mail_line1, pr.mail_line2, pr.mail_city,
+                               pr.mail_state, pr.mail_zip,   pr.mail_country};
+        const char *bill[6] = {pr.bill_line1, pr.bill_line2, pr.bill_city,
+                               pr.bill_state, pr.bill_zip,   pr.bill_country};
+        return address_page(mr, mail, bill, 0, NULL);
+    }
+}
+
+static int address_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *mail[6], *bill[6], *why;
+    int i, same = mc_field(mr, "same") != NULL;
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv;
+    for (i = 0; i < 6; i++) {
+        mail[i] = fv(mr, apr_pstrcat(p, "mail_", ADDR_KEYS[i], NULL));
+        bill[i] = same ? mail[i] : fv(mr, apr_pstrcat(p, "bill_", ADDR_KEYS[i], NULL));
+    }
+    if (!*mail[5])
+        mail[5] = "United States";
+    if (!*bill[5])
+        bill[5] = "United States";
+    if ((why = mc_reg_check_address(p, "Mailing Address", mail[0], mail[1], mail[2], mail[3],
+                                    mail[4], mail[5])) ||
+        (why = mc_reg_check_address(p, "Billing Address", bill[0], bill[1], bill[2], bill[3],
+                                    bill[4], bill[5])))
+        return address_page(mr, mail, bill, same, why);
+    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pr.mail_line1 = mail[0], pr.mail_line2 = mail[1], pr.mail_city = mail[2];
+    pr.mail_state = mail[3], pr.mail_zip = mail[4], pr.mail_country = mail[5];
+    pr.bill_line1 = bill[0], pr.bill_line2 = bill[1], pr.bill_city = bill[2];
+    pr.bill_state = bill[3], pr.bill_zip = bill[4], pr.bill_country = bill[5];
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "addresses");
+    return finish(mr, db, rv, "address");
+}
+
+/* ---- security questions ---------------------------------------------------- */
+
+#define Q_TITLE "Update Account - Security Questions"
+
+static int questions_page(mc_req *mr, const int *q, const char *const *a, const char *const *va,
+                          const char *error)
+{
+    int i, j;
+    for (i = 0; i < 3; i++) {
+        mc_vars *s = mc_vars_row(mr->vars, "slots");
+        mc_vars_setf(s, "n", "%d", i + 1);
+        mc_vars_setf(s, "qid", "question%d", i + 1);
+        mc_vars_setf(s, "aid", "answer%d", i + 1);
+        mc_vars_setf(s, "vid", "verify%d", i + 1);
+        mc_vars_setf(s, "qlabel", "Question %d *", i + 1);
+        mc_vars_setf(s, "alabel", "Answer %d *", i + 1);
+        mc_vars_setf(s, "vlabel", "Verify Answer %d *", i + 1);
+        if (q[i] >= 0)
+            mc_vars_setf(s, "qsel", "%d", q[i]);
+        if (a && a[i])
+            mc_vars_set(s, "answer", a[i]);
+        if (va && va[i])
+            mc_vars_set(s, "verify", va[i]);
+        for (j = 0; j < mc_reg_question_count; j++) {
+            mc_vars *o = mc_vars_row(s, "options");
+            mc_vars_setf(o, "idx", "%d", j);
+            mc_vars_set(o, "text", mc_reg_questions[j]);
+        }
+    }
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/questions"));
+    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-questions.html", Q_TITLE);
+}
+
+static int questions_get(mc_req *mr)
+{
+    int q[3] = {0, 1, 2}, i;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv = mc_req_db(mr, &db);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         "SELECT slot, question FROM mc_reg_answer WHERE account_id = ?", "i",
+                         mr->account->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        long long slot = mc_dbres_int(res, i, 0), qn = mc_dbres_int(res, i, 1);
+        if (slot >= 1 && slot <= 3 && qn >= 0 && qn < mc_reg_question_count)
+            q[slot - 1] = (int)qn;
+    }
+    return questions_page(mr, q, NULL, NULL, NULL);
+}
+
+static int questions_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    int q[3], i, ok;
+    const char *a[3], *va[3], *why = NULL, *cur = mc_field(mr, "current_password"), *h[3];
+    mc_db *db;
+    mc_vars *v;
+    apr_status_t rv;
+    for (i = 0; i < 3; i++) {
+        const char *qs = mc_field(mr, apr_psprintf(p, "question%d", i + 1));
+        char *end;
+        long n = qs && *qs ? strtol(qs, &end, 10) : -1;
+        q[i] = (qs && *qs && !*end && n >= 0 && n < mc_reg_question_count) ? (int)n : -1;
+        a[i] = fv(mr, apr_psprintf(p, "answer%d", i + 1));
+        va[i] = fv(mr, apr_psprintf(p, "verify%d", i + 1));
+    }
+    for (i = 0; i < 3 && !why; i++) {
+        if (!*a[i])
+            why = apr_psprintf(p, "Answer %d: this field is required.", i + 1);
+        else if (strcmp(mc_reg_normalise_answer(p, a[i]), mc_reg_normalise_answer(p, va[i])))
+            why = apr_psprintf(p, "Verify Answer %d: it does not match Answer %d.", i + 1, i + 1);
+    }
+    if (!why)
+        why = mc_reg_check_answers(p, q, a, 3);
+    if (!why && (!cur || !*cur))
+        why = "Current Password: enter your current password to change any questions or "
+              "answers.";
+    if (why)
+        return questions_page(mr, q, a, va, why);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    ok = current_password_ok(mr, db, cur, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (ok < 0)
+        return busy(mr);
+    if (!ok)
+        return questions_page(mr, q, a, va,
+                              "Current Password: the password you entered is incorrect.");
+    for (i = 0; i < 3; i++)
+        if ((rv = mc_password_make(mr, mc_reg_normalise_answer(p, a[i]), &h[i])) != APR_SUCCESS)
+            return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "username", mr->account->username);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_answer WHERE account_id = ?", "i",
+                         mr->account->id)) == APR_SUCCESS) {
+        for (i = 0; i < 3 && rv == APR_SUCCESS; i++)
+            rv = mc_db_exec(db, NULL, NULL,
+                            "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) "
+                            "VALUES (?, ?, ?, ?)",
+                            "iiis", mr->account->id, (long long)(i + 1), (long long)q[i], h[i]);
+    }
+    if (rv == APR_SUCCESS && (rv = notify(mr, db, mr->account->email, "questions-changed",
+                                          "Your security questions were changed",
+                                          "account-questions-changed.txt", v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
+    return finish(mr, db, rv, "questions");
+}
+
+/* ---- MOBAR number --------------------------------------------------------------- */
+
+static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1}, {NULL}};
+#define MOBAR_TITLE "Update Account - MOBAR Number"
+#define MOBAR_INTRO                                                                                \
+    "Enter your Missouri Bar number. It is checked against the Missouri Bar roster with the "      \
+    "last name of your account; when it matches, your account is an attorney's account."
+
+static int mobar_get(mc_req *mr)
+{
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &pr.mobar_number, NULL,
+                     "/myaccount/mobar", NULL);
+}
+
+static int mobar_post(mc_req *mr)
+{
+    const char *num = fv(mr, "mobar_number"), *why;
+    mc_reg_profile pr;
+    mc_db *db;
+    apr_status_t rv = load(mr, &db, &pr);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!*pr.last_name)
+        why = "MOBAR Number: enter your last name under My Account first; it is checked with "
+              "the number.";
+    else
+        why = mc_reg_mobar_check(db, mr->r->pool, num, pr.last_name, pr.account_id, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (why) {
+        mc_audit(mr, db, "mobar-refused", pr.account_id, why);
+        return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &num, why, "/myaccount/mobar",
+                         NULL);
+    }
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_reg_profile SET mobar_number = ?, mobar_verified_at = "
+                         "UTC_TIMESTAMP() WHERE account_id = ?",
+                         "si", num, pr.account_id)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT IGNORE INTO mc_account_role (account_id, role, scope) VALUES "
+                         "(?, 'attorney', '')",
+                         "i", pr.account_id)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "mobar-verified", pr.account_id, num)) == APR_SUCCESS &&
+        (rv = mc_db_commit(db)) == APR_SUCCESS)
+        rv = mc_session_rotate(mr);
+    else
+        mc_db_rollback(db);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, "/myaccount?updated=mobar"));
+}
+
+/* ---- My Applications and the User Agreement ---------------------------------- */
+
+static int steps_page(mc_req *mr)
+{
+    mc_vars_set(mr->vars, "mobar_url", mc_url(mr, "/myaccount/mobar"));
+    mc_vars_set(mr->vars, "myaccount_url", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-steps.html", "Additional steps required");
+}
+
+static int subscribe_efiling(mc_req *mr)
+{
+    mc_db *db;
+    apr_status_t rv = mc_req_db(mr, &db);
+    int att, ok;
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    att = is_attorney(mr, db, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!att)
+        return steps_page(mr);
+    ok = agreed(mr, db, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ok)
+        return mc_redirect(mr, mc_url(mr, "/agreement"));
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
+                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
+                         "i", mr->account->id)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
+    return finish(mr, db, rv, "efiling");
+}
+
+static int subscribe_publications(mc_req *mr)
+{
+    mc_db *db;
+    apr_status_t rv = mc_req_db(mr, &db);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
+                         "subscribed_at) VALUES (?, 'publications', UTC_TIMESTAMP())",
+                         "i", mr->account->id)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "subscribed", mr->account->id, "publications");
+    return finish(mr, db, rv, "publications");
+}
+
+static int agreement_page(mc_req *mr, const char *error)
+{
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "agreement_version", MC_REG_AGREEMENT_VERSION);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/agreement"));
+    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
+    return mc_render(mr, HTTP_OK, "account-agreement.html", "User Agreement");
+}
+
+static int agreement_get(mc_req *mr)
+{
+    mc_db *db;
+    apr_status_t rv = mc_req_db(mr, &db);
+    int att;
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    att = is_attorney(mr, db, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return att ? agreement_page(mr, NULL) : steps_page(mr);
+}
+
+static int agreement_post(mc_req *mr)
+{
+    const char *ack = mc_field(mr, "acknowledge");
+    mc_db *db;
+    apr_status_t rv = mc_req_db(mr, &db);
+    int att;
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    att = is_attorney(mr, db, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!att)
+        return steps_page(mr);
+    if (!ack || strcmp(ack, "1"))
+        return agreement_page(mr, "Check \"I acknowledge\" to accept the User Agreement, then "
+                                  "click Continue.");
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_reg_agreement (account_id, version, accepted_at, "
+                         "client_ip) VALUES (?, ?, UTC_TIMESTAMP(), ?) ON DUPLICATE KEY UPDATE "
+                         "accepted_at = VALUES(accepted_at), client_ip = VALUES(client_ip)",
+                         "iss", mr->account->id, MC_REG_AGREEMENT_VERSION,
+                         mr->r->useragent_ip ? mr->r->useragent_ip : "")) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
+                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
+                         "i", mr->account->id)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
+            APR_SUCCESS)
+        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
+    return finish(mr, db, rv, "efiling");
+}
+
+#define A MC_ACCESS_ACCOUNT
+const mc_route mc_reg_account_routes[] = {
+    {"GET", "/missing", A, NULL, missing_get, 0},
+    {"GET", "/myaccount", A, NULL, myaccount_get, 0},
+    {"GET", "/myaccount/password", A, NULL, password_get, 0},
+    {"POST", "/myaccount/password", A, NULL, password_post, 0},
+    {"GET", "/myaccount/name", A, NULL, name_get, 0},
+    {"POST", "/myaccount/name", A, NULL, name_post, 0},
+    {"GET", "/myaccount/firm", A, NULL, firm_get, 0},
+    {"POST", "/myaccount/firm", A, NULL, firm_post, 0},
+    {"GET", "/myaccount/email", A, NULL, email_get, 0},
+    {"POST", "/myaccount/email", A, NULL, email_post, 0},
+    {"GET", "/myaccount/email/confirm/:token", MC_ACCESS_ANON, NULL, email_confirm_get, 0},
+    {"GET", "/myaccount/address", A, NULL, address_get, 0},
+    {"POST", "/myaccount/address", A, NULL, address_post, 0},
+    {"GET", "/myaccount/phones", A, NULL, phones_get, 0},
+    {"POST", "/myaccount/phones", A, NULL, phones_post, 0},
+    {"GET", "/myaccount/questions", A, NULL, questions_get, 0},
+    {"POST", "/myaccount/questions", A, NULL, questions_post, 0},
+    {"GET", "/myaccount/mobar", A, NULL, mobar_get, 0},
+    {"POST", "/myaccount/mobar", A, NULL, mobar_post, 0},
+    {"POST", "/myaccount/subscribe/efiling", A, NULL, subscribe_efiling, 0},
+    {"POST", "/myaccount/subscribe/publications", A, NULL, subscribe_publications, 0},
+    {"GET", "/agreement", A, NULL, agreement_get, 0},
+    {"POST", "/agreement", A, NULL, agreement_post, 0},
+    {NULL}};
+#undef A
 
 /* Missing Information (seed 000 steps 10-11): an account lacking required
  * items goes there after logon. */

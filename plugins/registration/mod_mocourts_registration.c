@@ -9,10 +9,9 @@
  */
 #include "registration.h"
 
-static const mc_nav nav[] = {
-    {"My Account", "/myaccount", MC_ACCESS_ACCOUNT, NULL},
-    {"Security Unit", "/security", MC_ACCESS_ROLE, "security"},
-    {NULL}};
+static const mc_nav nav[] = {{"My Account", "/myaccount", MC_ACCESS_ACCOUNT, NULL},
+                             {"Security Unit", "/security", MC_ACCESS_ROLE, "security"},
+                             {NULL}};
 
 static const mc_nav logon_links[] = {
     {"Create an account", "/create", MC_ACCESS_ANON, NULL},
@@ -27,7 +26,7 @@ static mc_plugin registration = {MC_ABI_MAJOR,
                                  "1.0.0",
                                  NULL, /* joined in register_hooks */
                                  "registration",
-                                 1,
+                                 3, /* sql/registration/0003_account.sql */
                                  MC_REG_TEMPLATES,
                                  NULL,
                                  nav,
@@ -44,8 +43,7 @@ static size_t count(const mc_route *r)
 
 static void register_hooks(apr_pool_t *p)
 {
-    const mc_route *parts[] = {mc_reg_signup_routes, mc_reg_account_routes,
-                               mc_reg_recovery_routes};
+    const mc_route *parts[] = {mc_reg_signup_routes, mc_reg_account_routes, mc_reg_recovery_routes};
     size_t i, n = 0, at = 0;
     mc_route *all;
     for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)

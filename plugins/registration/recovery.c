@@ -34,10 +34,9 @@ static const char MSG_USERNAME_SENT[] = "If an account uses this e-mail address,
 /* The lock message, with the site's lock-out time. */
 static const char *msg_locked(mc_req *mr)
 {
-    return apr_pstrcat(mr->r->pool,
-                       "This account is locked because of too many failed attempts. Wait ",
-                       mc_lockout_time(mr), " and try again, or contact the court's Help Desk.",
-                       NULL);
+    return apr_pstrcat(
+        mr->r->pool, "This account is locked because of too many failed attempts. Wait ",
+        mc_lockout_time(mr), " and try again, or contact the court's Help Desk.", NULL);
 }
 static const char MSG_WRONG[] = "The answers you gave do not match our records.";
 
@@ -106,8 +105,7 @@ static apr_status_t send_links(mc_req *mr, mc_db *db, void *baton)
         if (strcmp(mc_dbres_get(b->accounts, i, 3), "active"))
             continue;
         /* Lock the account's row: two requests at once queue up. */
-        rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i",
-                         id);
+        rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i", id);
         if (rv == APR_SUCCESS)
             rv = mc_db_query(db, p, &res,
                              "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose = "
@@ -176,7 +174,7 @@ static int forgot_password_post(mc_req *mr)
 static const char *state_cookie(mc_req *mr)
 {
     return strncmp(mc_public_url(mr, "/"), "https:", 6) ? "mocourts-reset"
-                                                         : "__Host-mocourts-reset";
+                                                        : "__Host-mocourts-reset";
 }
 
 static void set_state_cookie(mc_req *mr, const char *value, int max_age)
@@ -265,15 +263,14 @@ static int load_state(mc_req *mr, mc_db *db, reset_state *st, apr_status_t *rv)
 
 /* Move the state on; 1 when it was still the one loaded (no other request
  * moved it meanwhile). */
-static int save_state(mc_req *mr, mc_db *db, reset_state *st, int step, int wrong,
-                      apr_status_t *rv)
+static int save_state(mc_req *mr, mc_db *db, reset_state *st, int step, int wrong, apr_status_t *rv)
 {
     long long n = 0;
-    *rv = mc_db_exec(db, &n, NULL,
-                     "UPDATE mc_code SET bound_to = ? WHERE id = ? AND bound_to = ? AND used_at "
-                     "IS NULL",
-                     "sis", state_hash(mr->r->pool, step, wrong, st->secret), st->code_id,
-                     st->bound);
+    *rv =
+        mc_db_exec(db, &n, NULL,
+                   "UPDATE mc_code SET bound_to = ? WHERE id = ? AND bound_to = ? AND used_at "
+                   "IS NULL",
+                   "sis", state_hash(mr->r->pool, step, wrong, st->secret), st->code_id, st->bound);
     return *rv == APR_SUCCESS && n == 1;
 }
 
@@ -287,8 +284,8 @@ static int state_gone(mc_req *mr)
 }
 
 /* The link's code row: 1 valid (*id, *account set), 0 not, with the reason. */
-static int link_valid(mc_req *mr, mc_db *db, long long *id, long long *account,
-                      const char **why, apr_status_t *rv)
+static int link_valid(mc_req *mr, mc_db *db, long long *id, long long *account, const char **why,
+                      apr_status_t *rv)
 {
     const char *tok = apr_table_get(mr->params, "token");
     mc_dbres *res;
@@ -326,9 +323,9 @@ static int reset_link_get(mc_req *mr)
         return mc_fail(mr, rv);
     if (!link_valid(mr, db, &id, &account, &why, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
-    mc_vars_set(mr->vars, "action",
-                mc_url(mr, apr_pstrcat(mr->r->pool, "/reset/",
-                                       apr_table_get(mr->params, "token"), NULL)));
+    mc_vars_set(
+        mr->vars, "action",
+        mc_url(mr, apr_pstrcat(mr->r->pool, "/reset/", apr_table_get(mr->params, "token"), NULL)));
     return mc_render(mr, HTTP_OK, "recovery-reset-start.html", "Reset Password");
 }
 
@@ -358,14 +355,16 @@ static int reset_link_post(mc_req *mr)
                            "cannot be reset here. Please contact the court's Help Desk.",
                            0);
     secret = mc_token_new(mr->r->pool);
-    rv = mc_db_exec(db, &n, NULL,
-                    "UPDATE mc_code SET bound_to = ? WHERE id = ? AND used_at IS NULL", "si",
-                    state_hash(mr->r->pool, 0, 0, secret), id);
+    rv =
+        mc_db_exec(db, &n, NULL, "UPDATE mc_code SET bound_to = ? WHERE id = ? AND used_at IS NULL",
+                   "si", state_hash(mr->r->pool, 0, 0, secret), id);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (n != 1)
         return notice_page(mr, "Reset Password", why, 1);
-    set_state_cookie(mr, apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT ".%s", (apr_int64_t)id, secret), STATE_TTL);
+    set_state_cookie(mr,
+                     apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT ".%s", (apr_int64_t)id, secret),
+                     STATE_TTL);
     return mc_redirect(mr, mc_url(mr, "/reset/question"));
 }
 
@@ -431,8 +430,8 @@ static int question_post(mc_req *mr)
     if (st.step + 1 < st.nq || wrong == 0) {
         if (!save_state(mr, db, &st, st.step + 1, wrong, &rv))
             return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-        return mc_redirect(mr, mc_url(mr, st.step + 1 < st.nq ? "/reset/question"
-                                                              : "/reset/password"));
+        return mc_redirect(mr,
+                           mc_url(mr, st.step + 1 < st.nq ? "/reset/question" : "/reset/password"));
     }
     /* The last question, and some answer was wrong: a failed round. */
     if (!save_state(mr, db, &st, 0, 0, &rv))

@@ -58,8 +58,9 @@ const char *mc_reg_check_username(apr_pool_t *p, const char *u)
         return "Username: it must start with a letter.";
     for (i = 0; i < n; i++)
         if (!(apr_isalnum(u[i]) || u[i] == '.' || u[i] == '_' || u[i] == '-'))
-            return apr_psprintf(p, "Username: '%c' is not allowed; use letters, digits, "
-                                   "'.', '_' and '-'.",
+            return apr_psprintf(p,
+                                "Username: '%c' is not allowed; use letters, digits, "
+                                "'.', '_' and '-'.",
                                 apr_isprint(u[i]) ? u[i] : '?');
     return NULL;
 }
@@ -106,10 +107,10 @@ const char *mc_reg_check_phone(apr_pool_t *p, const char *label, const char *v, 
 }
 
 static const char *const us_states[] = {
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-    "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"};
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+    "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+    "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+    "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP"};
 
 static int us_state_ok(const char *s)
 {
@@ -132,8 +133,9 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
     size_t i;
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (has_control(f[i]) || strlen(f[i]) > 200)
-            return apr_psprintf(p, "%s: a field is too long or has a character that is not "
-                                   "allowed.",
+            return apr_psprintf(p,
+                                "%s: a field is too long or has a character that is not "
+                                "allowed.",
                                 prefix);
     if (!*line1)
         return apr_psprintf(p, "%s: enter the street address.", prefix);
@@ -142,8 +144,8 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
     if (!*state)
         return apr_psprintf(p, "%s: enter the state.", prefix);
     if (us && !us_state_ok(state))
-        return apr_psprintf(p, "%s: '%s' is not a state; use the two-letter code, e.g. MO.",
-                            prefix, state);
+        return apr_psprintf(p, "%s: '%s' is not a state; use the two-letter code, e.g. MO.", prefix,
+                            state);
     if (!*zip)
         return apr_psprintf(p, "%s: enter the ZIP code.", prefix);
     if (us) {
@@ -192,8 +194,8 @@ static int uses_question(apr_pool_t *p, const char *question, const char *answer
     return 0;
 }
 
-const char *mc_reg_check_answers(apr_pool_t *p, const int *questions,
-                                 const char *const *answers, int n)
+const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char *const *answers,
+                                 int n)
 {
     const char *norm[8];
     int i, j;
@@ -212,8 +214,9 @@ const char *mc_reg_check_answers(apr_pool_t *p, const int *questions,
                                 i + 1);
         for (j = 0; j < i; j++)
             if (!strcmp(norm[j], norm[i]))
-                return apr_psprintf(p, "Answer %d: the same answer should not be provided for "
-                                       "more than one question.",
+                return apr_psprintf(p,
+                                    "Answer %d: the same answer should not be provided for "
+                                    "more than one question.",
                                     i + 1);
     }
     return NULL;
@@ -234,12 +237,12 @@ apr_status_t mc_reg_profile_load(mc_db *db, apr_pool_t *p, long long account_id,
 {
     mc_dbres *res;
     apr_status_t rv = mc_db_query(db, p, &res, SQL_PROFILE, "i", account_id);
-    const char **f[] = {&out->username,    &out->email,        &out->first_name,
-                        &out->last_name,   &out->middle_name,  &out->suffix,
-                        &out->firm,        &out->mail_line1,   &out->mail_line2,
-                        &out->mail_city,   &out->mail_state,   &out->mail_zip,
-                        &out->mail_country, &out->bill_line1,  &out->bill_line2,
-                        &out->bill_city,   &out->bill_state,   &out->bill_zip,
+    const char **f[] = {&out->username,     &out->email,          &out->first_name,
+                        &out->last_name,    &out->middle_name,    &out->suffix,
+                        &out->firm,         &out->mail_line1,     &out->mail_line2,
+                        &out->mail_city,    &out->mail_state,     &out->mail_zip,
+                        &out->mail_country, &out->bill_line1,     &out->bill_line2,
+                        &out->bill_city,    &out->bill_state,     &out->bill_zip,
                         &out->bill_country, &out->business_phone, &out->cell_phone};
     size_t i;
     if (rv != APR_SUCCESS)
@@ -278,17 +281,17 @@ apr_status_t mc_reg_profile_save(mc_db *db, const mc_reg_profile *pr)
         "VALUES(bill_state), bill_zip = VALUES(bill_zip), bill_country = VALUES(bill_country), "
         "business_phone = VALUES(business_phone), cell_phone = VALUES(cell_phone), updated_at = "
         "UTC_TIMESTAMP()",
-        "isssssssssssssssss", pr->account_id, pr->middle_name, pr->suffix, pr->firm,
-        pr->mail_line1, pr->mail_line2, pr->mail_city, pr->mail_state, pr->mail_zip,
-        pr->mail_country, pr->bill_line1, pr->bill_line2, pr->bill_city, pr->bill_state,
-        pr->bill_zip, pr->bill_country, pr->business_phone, pr->cell_phone);
+        "isssssssssssssssss", pr->account_id, pr->middle_name, pr->suffix, pr->firm, pr->mail_line1,
+        pr->mail_line2, pr->mail_city, pr->mail_state, pr->mail_zip, pr->mail_country,
+        pr->bill_line1, pr->bill_line2, pr->bill_city, pr->bill_state, pr->bill_zip,
+        pr->bill_country, pr->business_phone, pr->cell_phone);
 }
 
 apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *pr)
 {
     apr_array_header_t *m = apr_array_make(p, 8, sizeof(const char *));
-#define MISSING(cond, label)                          \
-    if (cond)                                         \
+#define MISSING(cond, label)                                                                       \
+    if (cond)                                                                                      \
     APR_ARRAY_PUSH(m, const char *) = (label)
     MISSING(!*pr->first_name, "First Name");
     MISSING(!*pr->last_name, "Last Name");
@@ -301,8 +304,8 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
     return m;
 }
 
-const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number,
-                               const char *last_name, long long account_id, apr_status_t *rv)
+const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
+                               long long account_id, apr_status_t *rv)
 {
     mc_dbres *res;
     const char *s;
@@ -323,8 +326,9 @@ const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number,
         return "MOBAR Number: this number and last name do not match the Missouri Bar roster. "
                "Check both, or contact the court's Help Desk.";
     if (strcasecmp(mc_dbres_get(res, 0, 0), "active"))
-        return apr_psprintf(p, "MOBAR Number: the Missouri Bar roster lists this number as "
-                               "'%s', not active.",
+        return apr_psprintf(p,
+                            "MOBAR Number: the Missouri Bar roster lists this number as "
+                            "'%s', not active.",
                             mc_dbres_get(res, 0, 0));
     *rv = mc_db_query(db, p, &res,
                       "SELECT 1 FROM mc_reg_profile WHERE mobar_number = ? AND account_id <> ?",

@@ -52,8 +52,8 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
  * question (any word of 4+ letters of it), the same answer not twice.
  * questions[i] indexes mc_reg_questions; answers[i] as typed; n = 3.
  * The three questions must differ too. */
-const char *mc_reg_check_answers(apr_pool_t *p, const int *questions,
-                                 const char *const *answers, int n);
+const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char *const *answers,
+                                 int n);
 /* trim, lower case, runs of blanks to one space. */
 const char *mc_reg_normalise_answer(apr_pool_t *p, const char *answer);
 /* Trimmed copy (NULL -> ""). */
@@ -89,7 +89,7 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
  * active entry, and no other account may hold the number (account_id: the
  * one asking, 0 for a registration). NULL when verified, else a sentence;
  * a database error is returned in *rv (and NULL). */
-const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number,
-                               const char *last_name, long long account_id, apr_status_t *rv);
+const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
+                               long long account_id, apr_status_t *rv);
 
 #endif

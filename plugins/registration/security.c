@@ -90,9 +90,9 @@ int mc_reg_security_search(mc_req *mr)
         if ((rv = mc_lockout_check(mr, db, id, &locked)) != APR_SUCCESS)
             return mc_fail(mr, rv);
         mc_vars_set(row, "username", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "href",
-                    mc_url(mr, apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT,
-                                            (apr_int64_t)id)));
+        mc_vars_set(
+            row, "href",
+            mc_url(mr, apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT, (apr_int64_t)id)));
         mc_vars_set(row, "name",
                     apr_pstrcat(p, mc_dbres_get(res, i, 2), " ", mc_dbres_get(res, i, 3), NULL));
         mc_vars_set(row, "email", mc_dbres_get(res, i, 4));
@@ -105,8 +105,8 @@ int mc_reg_security_search(mc_req *mr)
     mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
     mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
     base = apr_pstrcat(p, mc_url(mr, "/security"), "?search=1&username=", mc_form_encode(p, user),
-                       "&email=", mc_form_encode(p, email), "&last_name=",
-                       mc_form_encode(p, last), "&status=", status, "&page=", NULL);
+                       "&email=", mc_form_encode(p, email), "&last_name=", mc_form_encode(p, last),
+                       "&status=", status, "&page=", NULL);
     if (page > 1)
         mc_vars_set(mr->vars, "prev_url",
                     apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
@@ -180,8 +180,7 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
     if (a->locked)
         mc_vars_set(mr->vars, "unlock_action", mc_url(mr, apr_pstrcat(p, base, "/unlock", NULL)));
     if (strcmp(a->status, "disabled") && (!mr->account || mr->account->id != a->id))
-        mc_vars_set(mr->vars, "disable_action",
-                    mc_url(mr, apr_pstrcat(p, base, "/disable", NULL)));
+        mc_vars_set(mr->vars, "disable_action", mc_url(mr, apr_pstrcat(p, base, "/disable", NULL)));
     if (!strcmp(a->status, "disabled"))
         mc_vars_set(mr->vars, "enable_action", mc_url(mr, apr_pstrcat(p, base, "/enable", NULL)));
     if (!strcmp(a->status, "pending"))
@@ -235,13 +234,12 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
             b->refusal = "The account is already disabled.";
             return APR_EGENERAL;
         }
-        if ((rv = mc_db_exec(db, &n, NULL,
-                             "UPDATE mc_account SET status = 'disabled' WHERE id = ?", "i",
-                             b->a->id)) == APR_SUCCESS &&
+        if ((rv = mc_db_exec(db, &n, NULL, "UPDATE mc_account SET status = 'disabled' WHERE id = ?",
+                             "i", b->a->id)) == APR_SUCCESS &&
             (rv = mc_session_end_all(mr, db, b->a->id)) == APR_SUCCESS)
-            rv = mc_audit(mr, db, "security-disable", b->a->id,
-                          apr_pstrcat(p, "disabled by the Security unit (was ", b->a->status, ")",
-                                      NULL));
+            rv = mc_audit(
+                mr, db, "security-disable", b->a->id,
+                apr_pstrcat(p, "disabled by the Security unit (was ", b->a->status, ")", NULL));
         return rv;
     }
     if (!strcmp(b->action, "enable")) {
@@ -318,8 +316,7 @@ int mc_reg_security_action(mc_req *mr)
             return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
         return account_page(mr, HTTP_OK, &a, b.refusal);
     }
-    return mc_redirect(mr, mc_url(mr, apr_psprintf(mr->r->pool,
-                                                   "/security/account/%" APR_INT64_T_FMT
-                                                   "?done=%s",
-                                                   (apr_int64_t)a.id, action)));
+    return mc_redirect(
+        mr, mc_url(mr, apr_psprintf(mr->r->pool, "/security/account/%" APR_INT64_T_FMT "?done=%s",
+                                    (apr_int64_t)a.id, action)));
 }

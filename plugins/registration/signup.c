@@ -1,4 +1,1150 @@
-/* signup.c: see registration.h. */
+/* signup.c: "Create an account" (seed 001 steps 2-15) and the e-mail
+ * verification of new accounts. See registration.h.
+ *
+ * The wizard's state lives server-side in a pending registration
+ * (mc_reg_pending, mc_reg_pending_field; sql/registration/0002_signup.sql)
+ * found by a cookie of its own; only the SHA-256 of the cookie's token is
+ * stored. The password is kept only as its hash. The last step makes the
+ * account, its profile, answers, role, verification code and e-mail in one
+ * transaction that also consumes the pending registration, so nothing
+ * half-made becomes an account and a double submit makes one. */
 #include "registration.h"
+#include "captcha.h"
 
-const mc_route mc_reg_signup_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+#define PENDING_COOKIE "mc_reg_pending"
+#define PENDING_TTL 86400 /* seconds: a registration in progress lasts 24 h */
+#define CAPTCHA_TTL 600   /* seconds: a phrase or question lasts 10 minutes */
+#define CAPTCHA_TRIES 5   /* wrong answers before the registration is dropped */
+#define VERIFY_TTL 86400  /* seconds: the e-mailed link lasts 24 h */
+#define VERIFY_PER_HOUR 5 /* links sent per account and hour */
+/* The core's Logon page (the logon plugin's usual mount). */
+
+enum { STEP_MOBAR = 1, STEP_CREDENTIALS, STEP_NAME, STEP_ADDRESS, STEP_QUESTIONS };
+static const char *const step_paths[] = {NULL,           "/create",         "/create/credentials",
+                                         "/create/name", "/create/address", "/create/questions"};
+
+static const char MSG_TAKEN[] = "Username: this username is already taken.";
+static const char CAPTCHA_LABEL[] = "Enter the phrase that shows in the box";
+static const char ANSWER_RULES[] =
+    "Answers must be at least 3 characters in length. Answers may not contain part of the "
+    "question and should be submitted in English. The same answer should not be provided for "
+    "more than one question.";
+
+/* A registration in progress. */
+typedef struct pending {
+    long long id;
+    int step;       /* the last step completed (0: none) */
+    apr_table_t *f; /* saved fields */
+} pending;
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static const char *sha(apr_pool_t *p, const char *s)
+{
+    return mc_sha256_hex(p, s, strlen(s));
+}
+
+static const char *in(mc_req *mr, const char *name)
+{
+    return mc_reg_trim(mr->r->pool, mc_field(mr, name));
+}
+
+static const char *saved(const pending *pd, const char *name)
+{
+    const char *v = pd ? apr_table_get(pd->f, name) : NULL;
+    return v ? v : "";
+}
+
+static void add_error(apr_array_header_t *errs, const char *why)
+{
+    if (why)
+        APR_ARRAY_PUSH(errs, const char *) = why;
+}
+
+static void show_errors(mc_req *mr, const apr_array_header_t *errs)
+{
+    int i;
+    for (i = 0; errs && i < errs->nelts; i++)
+        mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", APR_ARRAY_IDX(errs, i, const char *));
+}
+
+static void set_cookie(mc_req *mr, const char *value, long max_age)
+{
+    const char *path = mr->mount && *mr->mount ? mr->mount : "/";
+    int secure = !strcmp(ap_http_scheme(mr->r), "https");
+    apr_table_addn(mr->r->err_headers_out, "Set-Cookie",
+                   apr_psprintf(mr->r->pool,
+                                "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
+                                PENDING_COOKIE, value, path, secure ? "; Secure" : "", max_age));
+}
+
+static int busy(mc_req *mr)
+{
+    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                      "The system is busy. Please try again in a moment.");
+}
+
+/* ---- the pending registration ----------------------------------------------- */
+
+static apr_status_t pending_load(mc_req *mr, mc_db *db, pending **out)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *h = apr_table_get(mr->r->headers_in, "Cookie");
+    const char *tok = h ? mc_cookie_get(p, h, PENDING_COOKIE) : NULL;
+    mc_dbres *res;
+    pending *pd;
+    apr_status_t rv;
+    int i;
+    *out = NULL;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return APR_SUCCESS;
+    rv = mc_db_query(db, p, &res,
+                     "SELECT id, step FROM mc_reg_pending WHERE token_hash = ? AND expires_at > "
+                     "UTC_TIMESTAMP()",
+                     "s", sha(p, tok));
+    if (rv != APR_SUCCESS || res->nrows != 1)
+        return rv;
+    pd = apr_pcalloc(p, sizeof(*pd));
+    pd->id = mc_dbres_int(res, 0, 0);
+    pd->step = (int)mc_dbres_int(res, 0, 1);
+    pd->f = apr_table_make(p, 32);
+    rv = mc_db_query(db, p, &res,
+                     "SELECT name, value FROM mc_reg_pending_field WHERE pending_id = ?", "i",
+                     pd->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++)
+        apr_table_set(pd->f, mc_dbres_get(res, i, 0), mc_dbres_get(res, i, 1));
+    *out = pd;
+    return APR_SUCCESS;
+}
+
+static apr_status_t pending_create(mc_req *mr, mc_db *db, pending **out)
+{
+    const char *tok = mc_token_new(mr->r->pool);
+    long long id = 0;
+    pending *pd;
+    apr_status_t rv;
+    /* Tidy up abandoned registrations now and then. */
+    rv = mc_db_exec(db, NULL, NULL,
+                    "DELETE FROM mc_reg_pending WHERE expires_at < UTC_TIMESTAMP() LIMIT 100", "");
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, &id,
+                        "INSERT INTO mc_reg_pending (token_hash, step, created_at, expires_at) "
+                        "VALUES (?, 0, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+                        "si", sha(mr->r->pool, tok), (long long)PENDING_TTL);
+    if (rv != APR_SUCCESS)
+        return rv;
+    set_cookie(mr, tok, PENDING_TTL);
+    pd = apr_pcalloc(mr->r->pool, sizeof(*pd));
+    pd->id = id;
+    pd->f = apr_table_make(mr->r->pool, 32);
+    *out = pd;
+    return APR_SUCCESS;
+}
+
+static apr_status_t pending_drop(mc_req *mr, mc_db *db, pending *pd)
+{
+    set_cookie(mr, "", 0);
+    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_pending WHERE id = ?", "i", pd->id);
+}
+
+/* Save name = value (in the table too). */
+static apr_status_t field_put(mc_db *db, pending *pd, const char *name, const char *value)
+{
+    apr_table_set(pd->f, name, value);
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_reg_pending_field (pending_id, name, value) VALUES (?, ?, ?) "
+                      "ON DUPLICATE KEY UPDATE value = VALUES(value)",
+                      "iss", pd->id, name, value);
+}
+
+/* Save the posted (trimmed) fields names[] and mark step done, in one
+ * transaction. */
+typedef struct save_baton {
+    pending *pd;
+    const char *const *names;
+    const char *const *values;
+    int n, step;
+} save_baton;
+
+static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    save_baton *b = baton;
+    apr_status_t rv = APR_SUCCESS;
+    int i;
+    for (i = 0; i < b->n && rv == APR_SUCCESS; i++)
+        rv = field_put(db, b->pd, b->names[i], b->values[i]);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_reg_pending SET step = GREATEST(step, ?) WHERE id = ?", "ii",
+                        (long long)b->step, b->pd->id);
+    return rv;
+}
+
+static apr_status_t save_step(mc_req *mr, pending *pd, int step, const char *const *names,
+                              const char *const *values, int n)
+{
+    save_baton b = {pd, names, values, n, step};
+    apr_status_t rv = mc_req_tx(mr, save_tx, &b);
+    if (rv == APR_SUCCESS && pd->step < step)
+        pd->step = step;
+    return rv;
+}
+
+/* Where someone asking for step goes instead when an earlier step is not
+ * done yet; NULL when step may be shown. */
+static const char *gate(mc_req *mr, const pending *pd, int step)
+{
+    int done = pd ? pd->step : 0;
+    if (step <= done + 1)
+        return NULL;
+    return mc_url(mr, step_paths[done + 1]);
+}
+
+/* Fill the page's fields: from the form when refused (what was typed),
+ * else from the pending registration. */
+static void fill(mc_req *mr, const pending *pd, const char *const *names, int from_form)
+{
+    for (; *names; names++)
+        mc_vars_set(mr->vars, *names, from_form ? in(mr, *names) : saved(pd, *names));
+}
+
+static void common_vars(mc_req *mr, int step)
+{
+    mc_vars_set(mr->vars, "action", mc_url(mr, step_paths[step]));
+    if (step > STEP_MOBAR)
+        mc_vars_set(mr->vars, "back_url", mc_url(mr, step_paths[step - 1]));
+    mc_vars_setf(mr->vars, "step", "%d", step);
+}
+
+/* ---- GET / ------------------------------------------------------------------ */
+
+static int root_get(mc_req *mr)
+{
+    return mc_redirect(mr, mc_logon_path(mr));
+}
+
+/* ---- step a: the MOBAR choice ------------------------------------------------ */
+
+static const char *const mobar_fields[] = {"mobar", "no_mobar", NULL};
+
+static int mobar_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+{
+    common_vars(mr, STEP_MOBAR);
+    fill(mr, pd, mobar_fields, errs != NULL);
+    show_errors(mr, errs);
+    return mc_render(mr, HTTP_OK, "signup-mobar.html", "Create an account");
+}
+
+static int mobar_get(mc_req *mr)
+{
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mobar_form(mr, pd, NULL);
+}
+
+static int mobar_post(mc_req *mr)
+{
+    apr_array_header_t *errs = apr_array_make(mr->r->pool, 4, sizeof(const char *));
+    const char *mobar = in(mr, "mobar"), *none = *in(mr, "no_mobar") ? "1" : "";
+    const char *values[2];
+    const char *s;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    int changed;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!*mobar && !*none)
+        add_error(errs, "MOBAR Number: enter your MOBAR number, or check \"I do not have a "
+                        "MOBAR number\".");
+    else if (*mobar && *none)
+        add_error(errs, "MOBAR Number: enter a MOBAR number or check \"I do not have a MOBAR "
+                        "number\", not both.");
+    else if (*mobar) {
+        for (s = mobar; *s && apr_isdigit(*s); s++)
+            ;
+        if (*s)
+            add_error(errs, "MOBAR Number: use digits only.");
+        else if (strlen(mobar) > 10)
+            add_error(errs, "MOBAR Number: at most 10 digits.");
+    }
+    if (errs->nelts)
+        return mobar_form(mr, pd, errs);
+    if (!pd && (rv = pending_create(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    /* Another MOBAR number must be verified again (with the last name, in
+     * step c): the steps after this one are to be confirmed again. */
+    changed = pd->step >= STEP_MOBAR && strcmp(saved(pd, "mobar"), mobar);
+    values[0] = mobar;
+    values[1] = none;
+    if ((rv = save_step(mr, pd, STEP_MOBAR, mobar_fields, values, 2)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (changed && ((rv = field_put(db, pd, "mobar_verified", "")) != APR_SUCCESS ||
+                    (rv = mc_db_exec(db, NULL, NULL,
+                                     "UPDATE mc_reg_pending SET step = LEAST(step, ?) WHERE id = ?",
+                                     "ii", (long long)STEP_CREDENTIALS, pd->id)) != APR_SUCCESS))
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, step_paths[STEP_CREDENTIALS]));
+}
+
+/* ---- step b: username, password and the CAPTCHA ------------------------------ */
+
+/* A new question for the accessible alternative (the old one is void). */
+static apr_status_t new_question(mc_req *mr, mc_db *db, pending *pd)
+{
+    const char *q, *a;
+    mc_captcha_question(mr->r->pool, &q, &a);
+    mc_vars_set(mr->vars, "captcha_question", q);
+    return mc_db_exec(db, NULL, NULL,
+                      "UPDATE mc_reg_pending SET question_hash = ?, question_text = ?, "
+                      "question_expires = UTC_TIMESTAMP() + INTERVAL ? SECOND WHERE id = ?",
+                      "ssii", sha(mr->r->pool, a), q, (long long)CAPTCHA_TTL, pd->id);
+}
+
+static int credentials_form(mc_req *mr, mc_db *db, pending *pd, const apr_array_header_t *errs,
+                            const char *username)
+{
+    apr_status_t rv;
+    common_vars(mr, STEP_CREDENTIALS);
+    mc_vars_set(mr->vars, "username", username ? username : saved(pd, "username"));
+    if (*saved(pd, "password_hash"))
+        mc_vars_set(mr->vars, "password_saved", "1");
+    mc_vars_set(mr->vars, "username_rules", mc_reg_username_rules());
+    mc_vars_set(mr->vars, "password_rules", mc_password_rules(mr));
+    mc_vars_set(mr->vars, "captcha_label", CAPTCHA_LABEL);
+    mc_vars_set(mr->vars, "captcha_url",
+                apr_pstrcat(mr->r->pool, mc_url(mr, "/create/captcha"),
+                            "?r=", mc_random_digits(mr->r->pool, 8), NULL));
+    mc_vars_set(mr->vars, "captcha_alt",
+                "A picture of a phrase of letters and digits to type into the field below. If "
+                "you cannot see it, use \"Can't see the image?\".");
+    show_errors(mr, errs);
+    if ((rv = new_question(mr, db, pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_render(mr, HTTP_OK, "signup-credentials.html", "Create an account");
+}
+
+static int credentials_get(mc_req *mr)
+{
+    const char *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_CREDENTIALS)))
+        return mc_redirect(mr, to);
+    return credentials_form(mr, db, pd, NULL, NULL);
+}
+
+/* The image: a new phrase each time (the previous one is void). */
+static int captcha_get(mc_req *mr)
+{
+    const char *phrase;
+    unsigned char *bmp;
+    apr_size_t len;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!pd)
+        return HTTP_NOT_FOUND;
+    phrase = mc_captcha_phrase(mr->r->pool);
+    if (mc_captcha_bmp(mr->r->pool, phrase, &bmp, &len) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_reg_pending SET captcha_hash = ?, captcha_expires = "
+                    "UTC_TIMESTAMP() + INTERVAL ? SECOND WHERE id = ?",
+                    "sii", sha(mr->r->pool, phrase), (long long)CAPTCHA_TTL, pd->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    apr_table_setn(mr->r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(mr->r->headers_out, "X-Content-Type-Options", "nosniff");
+    ap_set_content_type(mr->r, "image/bmp");
+    ap_set_content_length(mr->r, len);
+    if (!mr->r->header_only)
+        ap_rwrite(bmp, (int)len, mr->r);
+    return OK;
+}
+
+/* Check the CAPTCHA (the phrase, or the answer to the question) and void
+ * both, whatever the outcome. NULL when passed, else a sentence; *drop
+ * when too many wrong answers were given. */
+static const char *captcha_check(mc_req *mr, mc_db *db, pending *pd, int *drop, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    char *phrase = apr_pstrdup(p, in(mr, "captcha"));
+    const char *answer = in(mr, "captcha_answer"), *why = NULL;
+    long long ok = 0;
+    mc_dbres *res;
+    int expired = 0;
+    *drop = 0;
+    ap_str_toupper(phrase);
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT captcha_tries, captcha_hash IS NOT NULL AND captcha_expires <= "
+                      "UTC_TIMESTAMP(), question_hash IS NOT NULL AND question_expires <= "
+                      "UTC_TIMESTAMP() FROM mc_reg_pending WHERE id = ?",
+                      "i", pd->id);
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (res->nrows != 1 || mc_dbres_int(res, 0, 0) >= CAPTCHA_TRIES) {
+        *drop = 1;
+        return "too many tries";
+    }
+    if (*phrase) {
+        expired = (int)mc_dbres_int(res, 0, 1);
+        *rv = mc_db_exec(db, &ok, NULL,
+                         "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
+                         "question_text = NULL WHERE id = ? AND captcha_hash = ? AND "
+                         "captcha_expires > UTC_TIMESTAMP()",
+                         "is", pd->id, sha(p, phrase));
+    }
+    else if (*answer) {
+        expired = (int)mc_dbres_int(res, 0, 2);
+        *rv = mc_db_exec(db, &ok, NULL,
+                         "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
+                         "question_text = NULL WHERE id = ? AND question_hash = ? AND "
+                         "question_expires > UTC_TIMESTAMP()",
+                         "is", pd->id, sha(p, answer));
+    }
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (ok == 1)
+        return NULL;
+    if (!*phrase && !*answer)
+        why = apr_pstrcat(p, CAPTCHA_LABEL,
+                          ": enter the phrase, or answer the question under \"Can't see the "
+                          "image?\".",
+                          NULL);
+    else if (expired)
+        why = apr_pstrcat(p, CAPTCHA_LABEL,
+                          ": the phrase (or question) has expired. Enter the new one.", NULL);
+    else
+        why = apr_pstrcat(p, CAPTCHA_LABEL,
+                          ": the phrase (or the answer) is not correct or was already used. "
+                          "Enter the new one.",
+                          NULL);
+    *rv = mc_db_exec(db, NULL, NULL,
+                     "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
+                     "question_text = NULL, captcha_tries = captcha_tries + ? WHERE id = ?",
+                     "ii", (long long)(*phrase || *answer), pd->id);
+    if (*rv == APR_SUCCESS && (*phrase || *answer) && mc_dbres_int(res, 0, 0) + 1 >= CAPTCHA_TRIES)
+        *drop = 1;
+    return why;
+}
+
+static int too_many_tries(mc_req *mr, mc_db *db, pending *pd)
+{
+    apr_status_t rv = pending_drop(mr, db, pd);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "message",
+                "Too many wrong answers were given to the picture or the question. For your "
+                "security, this registration was discarded. Please start again.");
+    mc_vars_set(mr->vars, "link_url", mc_url(mr, "/create"));
+    mc_vars_set(mr->vars, "link_label", "Create an account");
+    return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+}
+
+static apr_status_t username_taken(mc_req *mr, mc_db *db, const char *username, int *taken)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT 1 FROM mc_account WHERE username = ?", "s", username);
+    *taken = rv == APR_SUCCESS && res->nrows > 0;
+    return rv;
+}
+
+static const char *prefixed(apr_pool_t *p, const char *label, const char *why)
+{
+    return why ? apr_pstrcat(p, label, ": ", why, NULL) : NULL;
+}
+
+static int credentials_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    const char *username = in(mr, "username");
+    const char *pw = mc_field(mr, "password"), *again = mc_field(mr, "verify_password");
+    const char *why, *hash = NULL, *to;
+    const char *names[] = {"username", "password_hash"}, *values[2];
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    int taken, drop, keep;
+
+    pw = pw ? pw : "";
+    again = again ? again : "";
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_CREDENTIALS)))
+        return mc_redirect(mr, to);
+    if ((why = mc_reg_check_username(p, username)))
+        add_error(errs, why);
+    else if ((rv = username_taken(mr, db, username, &taken)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    else if (taken)
+        add_error(errs, MSG_TAKEN);
+    /* A saved password stays when both fields are left blank and the
+     * username is the one it was checked with. */
+    keep =
+        !*pw && !*again && *saved(pd, "password_hash") && !strcmp(saved(pd, "username"), username);
+    if (!keep) {
+        if (!*pw)
+            add_error(errs, *saved(pd, "password_hash")
+                                ? "Password: enter the password again (the username changed)."
+                                : "Password: enter a password.");
+        else if (strcmp(pw, again))
+            add_error(errs, "Verify Password: the passwords do not match.");
+        else
+            add_error(errs, prefixed(p, "Password", mc_password_check(mr, pw, username)));
+    }
+    why = captcha_check(mr, db, pd, &drop, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (drop)
+        return too_many_tries(mr, db, pd);
+    add_error(errs, why);
+    if (errs->nelts)
+        return credentials_form(mr, db, pd, errs, username);
+    if (keep)
+        hash = saved(pd, "password_hash");
+    else if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
+        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    values[0] = username;
+    values[1] = hash;
+    if ((rv = save_step(mr, pd, STEP_CREDENTIALS, names, values, 2)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, step_paths[STEP_NAME]));
+}
+
+/* ---- step c: names and e-mail ------------------------------------------------ */
+
+static const char *const name_fields[] = {"first_name", "middle_name", "last_name", "suffix",
+                                          "email",      "email2",      NULL};
+
+static int name_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+{
+    common_vars(mr, STEP_NAME);
+    fill(mr, pd, name_fields, errs != NULL);
+    if (*saved(pd, "mobar"))
+        mc_vars_set(mr->vars, "mobar_given", "1");
+    show_errors(mr, errs);
+    return mc_render(mr, HTTP_OK, "signup-name.html", "Create an account");
+}
+
+static int name_get(mc_req *mr)
+{
+    const char *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_NAME)))
+        return mc_redirect(mr, to);
+    return name_form(mr, pd, NULL);
+}
+
+static int name_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    const char *names[] = {"first_name", "middle_name", "last_name",     "suffix",
+                           "email",      "email2",      "mobar_verified"};
+    const char *values[7], *to, *why;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_NAME)))
+        return mc_redirect(mr, to);
+    for (i = 0; i < 6; i++)
+        values[i] = in(mr, names[i]);
+    values[6] = "";
+    add_error(errs, mc_reg_check_name(p, "First Name", values[0], 1));
+    add_error(errs, mc_reg_check_name(p, "Middle Name/Initial", values[1], 0));
+    add_error(errs, mc_reg_check_name(p, "Last Name", values[2], 1));
+    why = mc_reg_check_name(p, "Suffix", values[3], 0);
+    if (!why && strlen(values[3]) > 20)
+        why = "Suffix: at most 20 characters.";
+    add_error(errs, why);
+    why = mc_reg_check_email(p, "E-mail Address", values[4]);
+    if (!why && strlen(values[4]) > 254)
+        why = "E-mail Address: at most 254 characters.";
+    add_error(errs, why);
+    if (!why && strcasecmp(values[4], values[5]))
+        add_error(errs, "Verify E-mail Address: the e-mail addresses do not match.");
+    if (!errs->nelts && *saved(pd, "mobar")) {
+        why = mc_reg_mobar_check(db, p, saved(pd, "mobar"), values[2], 0, &rv);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (why)
+            add_error(errs, why);
+        else
+            values[6] = "1";
+    }
+    if (errs->nelts)
+        return name_form(mr, pd, errs);
+    if ((rv = save_step(mr, pd, STEP_NAME, names, values, 7)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, step_paths[STEP_ADDRESS]));
+}
+
+/* ---- step d: addresses and phones -------------------------------------------- */
+
+static const char *const address_fields[] = {
+    "mail_line1",   "mail_line2",     "mail_city",  "mail_state", "mail_zip",   "mail_country",
+    "bill_same",    "bill_line1",     "bill_line2", "bill_city",  "bill_state", "bill_zip",
+    "bill_country", "business_phone", "cell_phone", NULL};
+#define ADDRESS_N 15
+
+static int address_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+{
+    common_vars(mr, STEP_ADDRESS);
+    fill(mr, pd, address_fields, errs != NULL);
+    if (!mc_vars_get(mr->vars, "mail_country") || !*mc_vars_get(mr->vars, "mail_country"))
+        mc_vars_set(mr->vars, "mail_country", "United States");
+    if (!mc_vars_get(mr->vars, "bill_country") || !*mc_vars_get(mr->vars, "bill_country"))
+        mc_vars_set(mr->vars, "bill_country", "United States");
+    show_errors(mr, errs);
+    return mc_render(mr, HTTP_OK, "signup-address.html", "Create an account");
+}
+
+static int address_get(mc_req *mr)
+{
+    const char *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_ADDRESS)))
+        return mc_redirect(mr, to);
+    return address_form(mr, pd, NULL);
+}
+
+static int address_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    const char *v[ADDRESS_N], *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_ADDRESS)))
+        return mc_redirect(mr, to);
+    for (i = 0; i < ADDRESS_N; i++)
+        v[i] = in(mr, address_fields[i]);
+    if (!*v[5])
+        v[5] = "United States";
+    if (*v[6]) { /* billing: same as mailing */
+        v[6] = "1";
+        for (i = 0; i < 6; i++)
+            v[7 + i] = v[i];
+    }
+    else if (!*v[12])
+        v[12] = "United States";
+    add_error(errs, mc_reg_check_address(p, "Mailing Address", v[0], v[1], v[2], v[3], v[4], v[5]));
+    if (!*v[6])
+        add_error(errs, mc_reg_check_address(p, "Billing Address", v[7], v[8], v[9], v[10], v[11],
+                                             v[12]));
+    add_error(errs, mc_reg_check_phone(p, "Business Phone", v[13], 1));
+    add_error(errs, mc_reg_check_phone(p, "Cell Phone", v[14], 0));
+    if (errs->nelts)
+        return address_form(mr, pd, errs);
+    if ((rv = save_step(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, step_paths[STEP_QUESTIONS]));
+}
+
+/* ---- step e: security questions, and the account ----------------------------- */
+
+static void question_vars(mc_req *mr, const int *q, const char *const *a, const char *const *v)
+{
+    int i, k;
+    for (i = 0; i < 3; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "slots");
+        mc_vars_setf(row, "n", "%d", i + 1);
+        mc_vars_setf(row, "q_name", "q%d", i + 1);
+        mc_vars_setf(row, "a_name", "a%d", i + 1);
+        mc_vars_setf(row, "v_name", "v%d", i + 1);
+        mc_vars_setf(row, "q_id", "q%d", i + 1);
+        mc_vars_setf(row, "a_id", "a%d", i + 1);
+        mc_vars_setf(row, "v_id", "v%d", i + 1);
+        mc_vars_setf(row, "q_label", "Question %d", i + 1);
+        mc_vars_setf(row, "a_label", "Answer %d", i + 1);
+        mc_vars_setf(row, "v_label", "Verify Answer %d", i + 1);
+        mc_vars_set(row, "answer", a ? a[i] : "");
+        mc_vars_set(row, "verify", v ? v[i] : "");
+        for (k = 0; k < mc_reg_question_count; k++) {
+            mc_vars *o = mc_vars_row(row, "options");
+            mc_vars_setf(o, "value", "%d", k);
+            mc_vars_set(o, "label", mc_reg_questions[k]);
+            if (k == q[i])
+                mc_vars_set(o, "selected", "1");
+        }
+    }
+}
+
+static int questions_form(mc_req *mr, const int *q, const char *const *a, const char *const *v,
+                          const apr_array_header_t *errs)
+{
+    common_vars(mr, STEP_QUESTIONS);
+    question_vars(mr, q, a, v);
+    mc_vars_set(mr->vars, "answer_rules", ANSWER_RULES);
+    show_errors(mr, errs);
+    return mc_render(mr, HTTP_OK, "signup-questions.html", "Create an account");
+}
+
+static int questions_get(mc_req *mr)
+{
+    static const int defaults[3] = {0, 1, 2};
+    const char *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((to = gate(mr, pd, STEP_QUESTIONS)))
+        return mc_redirect(mr, to);
+    return questions_form(mr, defaults, NULL, NULL, NULL);
+}
+
+typedef struct create_baton {
+    pending *pd;
+    const int *q;
+    const char *answer_hash[3];
+    const char *token;
+    long long account_id;
+    int gone;        /* the pending registration was already consumed */
+    const char *dup; /* "username" or "mobar" on a duplicate key */
+} create_baton;
+
+static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    create_baton *b = baton;
+    pending *pd = b->pd;
+    apr_pool_t *p = mr->r->pool;
+    long long n = 0;
+    mc_reg_profile pr;
+    mc_notice note = {0};
+    mc_vars *v;
+    apr_status_t rv;
+    int i, attorney = !strcmp(saved(pd, "mobar_verified"), "1");
+
+    b->gone = 0;
+    b->dup = NULL;
+    rv = mc_db_exec(db, &n, NULL, "DELETE FROM mc_reg_pending WHERE id = ?", "i", pd->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (n != 1) {
+        b->gone = 1;
+        return APR_SUCCESS;
+    }
+    rv = mc_db_exec(db, NULL, &b->account_id,
+                    "INSERT INTO mc_account (username, email, password_hash, status, "
+                    "email_verified, first_name, last_name, created_at) VALUES (?, ?, ?, "
+                    "'pending', 0, ?, ?, UTC_TIMESTAMP())",
+                    "sssss", saved(pd, "username"), saved(pd, "email"), saved(pd, "password_hash"),
+                    saved(pd, "first_name"), saved(pd, "last_name"));
+    if (rv == MC_DB_EDUP)
+        b->dup = "username";
+    if (rv != APR_SUCCESS)
+        return rv;
+    memset(&pr, 0, sizeof(pr));
+    pr.account_id = b->account_id;
+    pr.middle_name = saved(pd, "middle_name");
+    pr.suffix = saved(pd, "suffix");
+    pr.firm = "";
+    pr.mail_line1 = saved(pd, "mail_line1");
+    pr.mail_line2 = saved(pd, "mail_line2");
+    pr.mail_city = saved(pd, "mail_city");
+    pr.mail_state = saved(pd, "mail_state");
+    pr.mail_zip = saved(pd, "mail_zip");
+    pr.mail_country = saved(pd, "mail_country");
+    pr.bill_line1 = saved(pd, "bill_line1");
+    pr.bill_line2 = saved(pd, "bill_line2");
+    pr.bill_city = saved(pd, "bill_city");
+    pr.bill_state = saved(pd, "bill_state");
+    pr.bill_zip = saved(pd, "bill_zip");
+    pr.bill_country = saved(pd, "bill_country");
+    pr.business_phone = saved(pd, "business_phone");
+    pr.cell_phone = saved(pd, "cell_phone");
+    if ((rv = mc_reg_profile_save(db, &pr)) != APR_SUCCESS)
+        return rv;
+    if (attorney) {
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_reg_profile SET mobar_number = ?, mobar_verified_at = "
+                        "UTC_TIMESTAMP() WHERE account_id = ?",
+                        "si", saved(pd, "mobar"), b->account_id);
+        if (rv == MC_DB_EDUP)
+            b->dup = "mobar";
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL,
+                            "INSERT INTO mc_account_role (account_id, role, scope, granted_at) "
+                            "VALUES (?, 'attorney', '', UTC_TIMESTAMP())",
+                            "i", b->account_id);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    for (i = 0; i < 3; i++)
+        if ((rv = mc_db_exec(db, NULL, NULL,
+                             "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) "
+                             "VALUES (?, ?, ?, ?)",
+                             "iiis", b->account_id, (long long)(i + 1), (long long)b->q[i],
+                             b->answer_hash[i])) != APR_SUCCESS)
+            return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, expires_at) "
+                    "VALUES (?, 'verify-email', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? "
+                    "SECOND)",
+                    "isi", b->account_id, sha(p, b->token), (long long)VERIFY_TTL);
+    if (rv != APR_SUCCESS)
+        return rv;
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    mc_vars_set(v, "first_name", saved(pd, "first_name"));
+    mc_vars_set(v, "username", saved(pd, "username"));
+    mc_vars_set(v, "link",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/", b->token, NULL)));
+    mc_vars_setf(v, "hours", "%d", VERIFY_TTL / 3600);
+    mc_vars_set(v, "resend_link",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/resend", NULL)));
+    note.account_id = b->account_id;
+    note.channel = MC_CHANNEL_EMAIL;
+    note.recipient = saved(pd, "email");
+    note.subject = "Verify your e-mail address";
+    note.kind = "verify-email";
+    if (!(note.body = mc_text(mr, "signup-verify.txt", v)))
+        return APR_EGENERAL;
+    if ((rv = mc_outbox_add(db, &note, NULL)) != APR_SUCCESS)
+        return rv;
+    return mc_audit(mr, db, "account-created", b->account_id,
+                    attorney ? "self-registration, MOBAR verified" : "self-registration");
+}
+
+static int questions_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    int q[3], i;
+    const char *a[3], *v[3], *to;
+    create_baton b;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!pd) { /* e.g. the second of a double submit, after the first made the account */
+        mc_vars_set(mr->vars, "message",
+                    "This registration is no longer in progress: either it was completed (look "
+                    "for the e-mail with the verification link) or it expired after 24 hours.");
+        mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
+        mc_vars_set(mr->vars, "link_label", "Logon");
+        return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+    }
+    if ((to = gate(mr, pd, STEP_QUESTIONS)))
+        return mc_redirect(mr, to);
+    for (i = 0; i < 3; i++) {
+        const char *s = in(mr, apr_psprintf(p, "q%d", i + 1));
+        char *end;
+        long k = strtol(s, &end, 10);
+        q[i] = (*s && !*end && k >= 0 && k < mc_reg_question_count) ? (int)k : -1;
+        a[i] = in(mr, apr_psprintf(p, "a%d", i + 1));
+        v[i] = in(mr, apr_psprintf(p, "v%d", i + 1));
+    }
+    add_error(errs, mc_reg_check_answers(p, q, a, 3));
+    for (i = 0; i < 3; i++)
+        if (strcmp(mc_reg_normalise_answer(p, a[i]), mc_reg_normalise_answer(p, v[i])))
+            add_error(errs, apr_psprintf(p, "Verify Answer %d: the answers do not match.", i + 1));
+    if (errs->nelts) {
+        for (i = 0; i < 3; i++)
+            if (q[i] < 0)
+                q[i] = i;
+        return questions_form(mr, q, a, v, errs);
+    }
+    memset(&b, 0, sizeof(b));
+    b.pd = pd;
+    b.q = q;
+    for (i = 0; i < 3; i++)
+        if ((rv = mc_password_make(mr, mc_reg_normalise_answer(p, a[i]), &b.answer_hash[i])) !=
+            APR_SUCCESS)
+            return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    b.token = mc_token_new(p);
+    rv = mc_req_tx(mr, create_tx, &b);
+    if (rv == MC_DB_EDUP && b.dup && !strcmp(b.dup, "username")) {
+        /* Someone else took the username meanwhile: back to step b. */
+        rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_reg_pending SET step = ? WHERE id = ?", "ii",
+                        (long long)STEP_MOBAR, pd->id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        pd->step = STEP_MOBAR;
+        add_error(errs, MSG_TAKEN);
+        return credentials_form(mr, db, pd, errs, saved(pd, "username"));
+    }
+    if (rv == MC_DB_EDUP && b.dup) {
+        rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_reg_pending SET step = ? WHERE id = ?", "ii",
+                        (long long)STEP_CREDENTIALS, pd->id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        pd->step = STEP_CREDENTIALS;
+        add_error(errs, "MOBAR Number: this number is already used by another account. Contact "
+                        "the court's Help Desk.");
+        return name_form(mr, pd, errs);
+    }
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    set_cookie(mr, "", 0);
+    return mc_redirect(mr, mc_url(mr, "/create/done"));
+}
+
+/* ---- step f: done ------------------------------------------------------------ */
+
+static int done_get(mc_req *mr)
+{
+    mc_vars_set(mr->vars, "logon_url", mc_logon_path(mr));
+    return mc_render(mr, HTTP_OK, "signup-done.html",
+                     "eFiling Registration \xE2\x80\x93 Additional Steps Required");
+}
+
+/* ---- e-mail verification ----------------------------------------------------- */
+
+typedef struct verify_baton {
+    const char *hash;
+    long long account_id;
+    int ok;
+} verify_baton;
+
+static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    verify_baton *b = baton;
+    mc_dbres *res;
+    long long n = 0;
+    apr_status_t rv;
+    b->ok = 0;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT id, account_id FROM mc_code WHERE purpose = 'verify-email' AND "
+                     "code_hash = ? AND used_at IS NULL AND expires_at > UTC_TIMESTAMP() FOR "
+                     "UPDATE",
+                     "s", b->hash);
+    if (rv != APR_SUCCESS || res->nrows != 1)
+        return rv;
+    b->account_id = mc_dbres_int(res, 0, 1);
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS NULL",
+                    "i", mc_dbres_int(res, 0, 0));
+    if (rv != APR_SUCCESS || n != 1)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_account SET status = IF(status = 'pending', 'active', status), "
+                    "email_verified = 1 WHERE id = ?",
+                    "i", b->account_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "email-verified", b->account_id, "");
+    b->ok = rv == APR_SUCCESS;
+    return rv;
+}
+
+static int verify_page(mc_req *mr, const char *message, int ok)
+{
+    mc_vars_set(mr->vars, "message", message);
+    if (ok) {
+        mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
+        mc_vars_set(mr->vars, "link_label", "Logon");
+    }
+    else {
+        mc_vars_set(mr->vars, "link_url", mc_url(mr, "/verify/resend"));
+        mc_vars_set(mr->vars, "link_label", "Resend the verification e-mail");
+    }
+    return mc_render(mr, HTTP_OK, "signup-message.html",
+                     ok ? "E-mail Address Verified" : "E-mail Address Not Verified");
+}
+
+static int verify_get(mc_req *mr)
+{
+    const char *tok = apr_table_get(mr->params, "token");
+    verify_baton b = {0};
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return verify_page(mr,
+                           "This verification link is not valid. Check that you copied the "
+                           "whole link from the e-mail, or ask for a new one.",
+                           0);
+    b.hash = sha(mr->r->pool, tok);
+    if ((rv = mc_req_tx(mr, verify_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (b.ok)
+        return verify_page(mr, "Your e-mail address has been verified. You may now log on.", 1);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT used_at IS NOT NULL FROM mc_code WHERE purpose = 'verify-email' AND "
+                     "code_hash = ?",
+                     "s", b.hash);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows == 0)
+        return verify_page(mr,
+                           "This verification link is not valid. Check that you copied the "
+                           "whole link from the e-mail, or ask for a new one.",
+                           0);
+    if (mc_dbres_int(res, 0, 0))
+        return verify_page(mr,
+                           "This verification link was already used or was replaced by a "
+                           "newer one. If your e-mail address is not verified yet, ask for a "
+                           "new link.",
+                           0);
+    return verify_page(mr,
+                       "This verification link has expired (links are valid for 24 hours). "
+                       "Ask for a new one.",
+                       0);
+}
+
+static int resend_form(mc_req *mr, const char *ident, const char *error, const char *notice)
+{
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/verify/resend"));
+    mc_vars_set(mr->vars, "ident", ident);
+    if (error)
+        mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", error);
+    mc_vars_set(mr->vars, "notice", notice);
+    return mc_render(mr, HTTP_OK, "signup-resend.html", "Resend the Verification E-mail");
+}
+
+static int resend_get(mc_req *mr)
+{
+    return resend_form(mr, "", NULL, NULL);
+}
+
+typedef struct resend_baton {
+    long long id;
+    const char *email, *username, *first_name, *token;
+    int sent;
+} resend_baton;
+
+static apr_status_t resend_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    resend_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    mc_notice note = {0};
+    mc_dbres *res;
+    mc_vars *v;
+    apr_status_t rv;
+    b->sent = 0;
+    /* Lock the account so two requests at once count each other. */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT (SELECT COUNT(*) FROM mc_code WHERE account_id = a.id AND purpose = "
+                     "'verify-email' AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR) FROM "
+                     "mc_account a WHERE a.id = ? AND a.status = 'pending' AND a.email_verified = "
+                     "0 FOR UPDATE",
+                     "i", b->id);
+    if (rv != APR_SUCCESS || res->nrows != 1 || mc_dbres_int(res, 0, 0) >= VERIFY_PER_HOUR)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                    "purpose = 'verify-email' AND used_at IS NULL",
+                    "i", b->id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                        "expires_at) VALUES (?, 'verify-email', ?, UTC_TIMESTAMP(), "
+                        "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+                        "isi", b->id, sha(p, b->token), (long long)VERIFY_TTL);
+    if (rv != APR_SUCCESS)
+        return rv;
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    mc_vars_set(v, "first_name", b->first_name);
+    mc_vars_set(v, "username", b->username);
+    mc_vars_set(v, "link",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/", b->token, NULL)));
+    mc_vars_setf(v, "hours", "%d", VERIFY_TTL / 3600);
+    mc_vars_set(v, "resend_link",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/resend", NULL)));
+    note.account_id = b->id;
+    note.channel = MC_CHANNEL_EMAIL;
+    note.recipient = b->email;
+    note.subject = "Verify your e-mail address";
+    note.kind = "verify-email";
+    if (!(note.body = mc_text(mr, "signup-verify.txt", v)))
+        return APR_EGENERAL;
+    if ((rv = mc_outbox_add(db, &note, NULL)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "verify-email-resent", b->id, "");
+    b->sent = rv == APR_SUCCESS;
+    return rv;
+}
+
+static int resend_post(mc_req *mr)
+{
+    const char *ident = in(mr, "ident");
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+    if (!*ident)
+        return resend_form(mr, ident,
+                           "Username or e-mail address: enter your username or your "
+                           "e-mail address.",
+                           NULL);
+    if (strlen(ident) > 254)
+        return resend_form(mr, "", "Username or e-mail address: at most 254 characters.", NULL);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT id, email, username, first_name FROM mc_account WHERE (username = ? "
+                     "OR email = ?) AND status = 'pending' AND email_verified = 0 LIMIT 5",
+                     "ss", ident, ident);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        resend_baton b = {0};
+        b.id = mc_dbres_int(res, i, 0);
+        b.email = mc_dbres_get(res, i, 1);
+        b.username = mc_dbres_get(res, i, 2);
+        b.first_name = mc_dbres_get(res, i, 3);
+        b.token = mc_token_new(mr->r->pool);
+        if ((rv = mc_req_tx(mr, resend_tx, &b)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+    }
+    return resend_form(mr, "", NULL,
+                       "If an account with an unverified e-mail address matches, we have sent a "
+                       "new link.");
+}
+
+const mc_route mc_reg_signup_routes[] = {
+    {"GET", "/", MC_ACCESS_ANON, NULL, root_get, 0},
+    {"GET", "/create", MC_ACCESS_ANON, NULL, mobar_get, 0},
+    {"POST", "/create", MC_ACCESS_ANON, NULL, mobar_post, 0},
+    {"GET", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_get, 0},
+    {"POST", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_post, 0},
+    {"GET", "/create/captcha", MC_ACCESS_ANON, NULL, captcha_get, 0},
+    {"GET", "/create/name", MC_ACCESS_ANON, NULL, name_get, 0},
+    {"POST", "/create/name", MC_ACCESS_ANON, NULL, name_post, 0},
+    {"GET", "/create/address", MC_ACCESS_ANON, NULL, address_get, 0},
+    {"POST", "/create/address", MC_ACCESS_ANON, NULL, address_post, 0},
+    {"GET", "/create/questions", MC_ACCESS_ANON, NULL, questions_get, 0},
+    {"POST", "/create/questions", MC_ACCESS_ANON, NULL, questions_post, 0},
+    {"GET", "/create/done", MC_ACCESS_ANON, NULL, done_get, 0},
+    {"GET", "/verify/resend", MC_ACCESS_ANON, NULL, resend_get, 0},
+    {"POST", "/verify/resend", MC_ACCESS_ANON, NULL, resend_post, 0},
+    {"GET", "/verify/:token", MC_ACCESS_ANON, NULL, verify_get, 0},
+    {NULL}};

@@ -1,0 +1,113 @@
+/* Unit tests for `mocourts-admin import-bar`'s CSV reading (RFC 4180) and
+ * row checks; the database part is covered by
+ * tests/integration/test_reg_account.py. The admin source is included so
+ * its static helpers can be reached. */
+#include <check.h>
+
+#include "../../mod_mocourts/admin/import_bar.c"
+
+static apr_pool_t *pool;
+
+static void setup(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+    apr_terminate();
+}
+
+#define FIELD(a, i) APR_ARRAY_IDX((a), (i), const char *)
+
+START_TEST(test_plain_and_quoted)
+{
+    const char *s = "123,Smith,John,active\n\"45\",\"O'Brien, Jr\",\"Pat \"\"PJ\"\"\",x\r\nnext";
+    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    const char *why;
+    int lines;
+    csv_record(pool, &s, f, &why, &lines);
+    ck_assert_ptr_null(why);
+    ck_assert_int_eq(f->nelts, 4);
+    ck_assert_str_eq(FIELD(f, 1), "Smith");
+    ck_assert_str_eq(FIELD(f, 3), "active");
+    csv_record(pool, &s, f, &why, &lines);
+    ck_assert_ptr_null(why);
+    ck_assert_int_eq(f->nelts, 4);
+    ck_assert_str_eq(FIELD(f, 0), "45");
+    ck_assert_str_eq(FIELD(f, 1), "O'Brien, Jr");
+    ck_assert_str_eq(FIELD(f, 2), "Pat \"PJ\"");
+    ck_assert_str_eq(s, "next");
+}
+END_TEST
+
+START_TEST(test_line_break_in_quotes)
+{
+    const char *s = "1,\"two\nlines\",x,y\n2,a,b,c\n";
+    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    const char *why;
+    int lines;
+    csv_record(pool, &s, f, &why, &lines);
+    ck_assert_ptr_null(why);
+    ck_assert_int_eq(lines, 2);
+    ck_assert_str_eq(FIELD(f, 1), "two\nlines");
+    ck_assert_str_eq(s, "2,a,b,c\n");
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+    const char *s = "1,\"open,x,y\n", *t = "1,a\"b,c,d\n2,a,b,c", *u = "1,\"a\"b,c,d\n";
+    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    const char *why;
+    int lines;
+    csv_record(pool, &s, f, &why, &lines);
+    ck_assert_str_eq(why, "a quoted field is not closed");
+    csv_record(pool, &t, f, &why, &lines);
+    ck_assert_str_eq(why, "a quote inside an unquoted field");
+    ck_assert_str_eq(t, "2,a,b,c"); /* the rest of the bad line skipped */
+    csv_record(pool, &u, f, &why, &lines);
+    ck_assert_str_eq(why, "text after a closing quote");
+}
+END_TEST
+
+static const char *check_of(const char *a, const char *b, const char *c, const char *d, int n)
+{
+    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    const char *v[] = {a, b, c, d};
+    int i;
+    for (i = 0; i < n; i++)
+        APR_ARRAY_PUSH(f, const char *) = v[i];
+    return check(f);
+}
+
+START_TEST(test_checks)
+{
+    ck_assert_ptr_null(check_of("12345", "Smith", "", "active", 4));
+    ck_assert_str_eq(check_of("12a", "Smith", "", "active", 4), "bar_number must be digits only");
+    ck_assert_str_eq(check_of("", "Smith", "", "active", 4), "bar_number is empty");
+    ck_assert_str_eq(check_of("12345678901", "Smith", "", "active", 4),
+                     "bar_number has more than 10 digits");
+    ck_assert_str_eq(check_of("1", "", "", "active", 4), "last_name is empty");
+    ck_assert_str_eq(check_of("1", "Smith", "", "", 4), "status is empty");
+    ck_assert_str_eq(check_of("1", "Smith", "J", "", 3),
+                     "expected 4 fields: bar_number,last_name,first_name,status");
+    ck_assert_str_eq(trim(pool, "  a b \t"), "a b");
+}
+END_TEST
+
+Suite *suite_import_bar(void)
+{
+    Suite *s = suite_create("import_bar");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_plain_and_quoted);
+    tcase_add_test(tc, test_line_break_in_quotes);
+    tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_checks);
+    suite_add_tcase(s, tc);
+    return s;
+}
