@@ -599,3 +599,21 @@ def test_mobar_added_later_is_verified_again(apache, http, mariadb):
     aid = _account(mariadb, p.username)[0]
     assert mariadb.value(f"SELECT role FROM mc_account_role WHERE account_id = {aid}") \
         == "attorney"
+
+
+def test_credentials_strict_preset(make_apache):
+    """MoCourtsPasswordPolicy strict at registration: 12+ characters, no
+    composition rules, common passwords refused; a long passphrase passes."""
+    ap = make_apache(overrides={"MoCourtsPasswordPolicy": "strict"})
+    s = web.new_session()
+    p = _person()
+    page = _start(s, ap)
+    # 11 characters with every class: the court preset would take it.
+    r = _credentials(s, page, p, password="Short-Pass1", verify_password="Short-Pass1")
+    _refused(r, "/create/credentials", "Password: ")
+    assert "12" in r.text
+    r = _credentials(s, r, p, password="password1234", verify_password="password1234")
+    _refused(r, "/create/credentials", "Password: ")
+    long_phrase = "correct horse battery staple on the courthouse steps " * 2
+    r = _credentials(s, r, p, password=long_phrase, verify_password=long_phrase)
+    assert path_of(r.url) == "/registration/create/name", r.url
