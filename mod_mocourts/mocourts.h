@@ -25,7 +25,9 @@
  *        "Missing Information") and mc_plugin.logon_links (links shown on
  *        the Logon page, e.g. "Create an account"); mc_password_matches,
  *        mc_lockout_count, mc_lockout_check, mc_lockout_clear,
- *        mc_lockout_time, mc_logon_path; the library's
+ *        mc_lockout_time, mc_logon_path; mc_plugin.outbox_cc (addresses
+ *        copied on every e-mail to an account, one rule for all plugins);
+ *        the library's
  *        crypto, form and e-mail helpers (mc_crypto.h, mc_form.h, mc_smtp.h).
  */
 #ifndef MOCOURTS_H
@@ -105,6 +107,10 @@ typedef struct mc_plugin {
     /* Links shown under the Logon form (label, mount-relative path); the
      * access field is ignored. Terminated by label NULL; may be NULL. */
     const mc_nav *logon_links;
+    /* Addresses to copy on every e-mail sent to account_id (e.g. its group
+     * administrator): a comma-separated list written into buf ("" for
+     * none). Called inside the sender's transaction; may be NULL. */
+    apr_status_t (*outbox_cc)(mc_db *db, long long account_id, char *buf, apr_size_t len);
 } mc_plugin;
 
 /* The logged-on account of a request. */

@@ -121,12 +121,38 @@ static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return check_schema(ptemp, s, c);
 }
 
+/* The outbox's carbon-copy rule: every mounted plugin may add addresses
+ * (ABI 1.1; a shorter 1.0 descriptor is never read past its end). */
+static apr_status_t cc_from_plugins(mc_db *db, long long account_id, char *buf, apr_size_t len)
+{
+    const apr_array_header_t *mounts = mc_conf_get()->mounts;
+    char one[1024];
+    apr_size_t used = 0;
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < mounts->nelts; i++) {
+        const mc_plugin *pl = APR_ARRAY_IDX(mounts, i, mc_mount).plugin;
+        apr_status_t rv;
+        if (pl->abi_minor < 1 || !pl->outbox_cc)
+            continue;
+        one[0] = '\0';
+        if ((rv = pl->outbox_cc(db, account_id, one, sizeof(one))) != APR_SUCCESS)
+            return rv;
+        one[sizeof(one) - 1] = '\0';
+        if (*one && used + strlen(one) + 3 < len) {
+            used += apr_snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
+        }
+    }
+    return APR_SUCCESS;
+}
+
 static void mc_child_init(apr_pool_t *pchild, server_rec *s)
 {
     mc_srv_conf *c = mc_conf_get();
     int i;
     if (!c || !c->base_url)
         return;
+    mc_outbox_set_cc_rule(cc_from_plugins);
     if (mc_pool_child_init(pchild, s) != APR_SUCCESS ||
         mc_session_child_init(pchild, s) != APR_SUCCESS ||
         mc_hash_child_init(pchild, s) != APR_SUCCESS ||

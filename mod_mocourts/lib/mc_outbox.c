@@ -41,8 +41,17 @@ static int mc_phone_ok(const char *s)
     return digits >= 7 && digits <= 16;
 }
 
+static mc_outbox_cc_rule *cc_rule;
+
+void mc_outbox_set_cc_rule(mc_outbox_cc_rule *rule)
+{
+    cc_rule = rule;
+}
+
 apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id)
 {
+    char extra[2048];
+    char merged[4096];
     if (!n || !n->body || n->channel < MC_CHANNEL_EMAIL || n->channel > MC_CHANNEL_VOICE)
         return APR_EINVAL;
     if (n->channel == MC_CHANNEL_EMAIL) {
@@ -59,6 +68,19 @@ apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id)
         return APR_EINVAL;
     int email = n->channel == MC_CHANNEL_EMAIL;
     const char *cc = email && n->cc && *n->cc ? n->cc : NULL;
+    if (email && cc_rule && n->account_id > 0) {
+        apr_status_t rv = cc_rule(db, n->account_id, extra, sizeof(extra));
+        if (rv != APR_SUCCESS)
+            return rv;
+        extra[sizeof(extra) - 1] = '\0';
+        if (*extra && mc_email_list_ok(extra)) {
+            if (cc)
+                apr_snprintf(merged, sizeof(merged), "%s, %s", cc, extra);
+            else
+                apr_cpystrn(merged, extra, sizeof(merged));
+            cc = merged;
+        }
+    }
     return mc_db_exec(db, NULL, id,
                       "INSERT INTO mc_outbox (account_id, channel, recipient, cc, subject, body,"
                       " kind, case_ref, status, attempts, queued_at, next_attempt_at)"

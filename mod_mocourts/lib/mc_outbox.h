@@ -22,8 +22,20 @@ typedef struct mc_notice {
 } mc_notice;
 
 /* Queue n on db (inside the caller's transaction, if any). *id may be NULL.
- * APR_EINVAL when the recipient or a header value is unusable. */
+ * APR_EINVAL when the recipient or a header value is unusable. An e-mail to
+ * an account gets, in copy, the addresses the carbon-copy rule adds (see
+ * mc_outbox_set_cc_rule). */
 apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
+
+/* The carbon-copy rule: who receives, in copy, every e-mail sent to an
+ * account (e.g. its group administrator, seed 000). The rule writes a
+ * comma-separated list of addresses into buf (NUL-terminated, at most len
+ * bytes; "" for none) and returns APR_SUCCESS, or a database error, which
+ * fails the mc_outbox_add. One rule per process; set it before threads
+ * (the core installs one that asks every mounted plugin). */
+typedef apr_status_t mc_outbox_cc_rule(mc_db *db, long long account_id, char *buf,
+                                       apr_size_t len);
+void mc_outbox_set_cc_rule(mc_outbox_cc_rule *rule);
 
 typedef struct mc_delivery_conf {
     const char *smtp_host;
