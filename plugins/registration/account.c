@@ -78,13 +78,17 @@ static const char *address_text(apr_pool_t *p, const char *l1, const char *l2, c
                         country);
 }
 
+/* Who may subscribe to Electronic Case Filing: an attorney with a verified
+ * MOBAR number, or a member of a group (the groups plugin keeps the roles
+ * group_admin / group_user in step with its memberships). */
 static int is_attorney(mc_req *mr, mc_db *db, apr_status_t *rv)
 {
     mc_dbres *res;
     *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT 1 FROM mc_account_role r JOIN mc_reg_profile p ON p.account_id = "
-                      "r.account_id WHERE r.account_id = ? AND r.role = 'attorney' AND "
-                      "p.mobar_verified_at IS NOT NULL",
+                      "SELECT 1 FROM mc_account_role r LEFT JOIN mc_reg_profile p ON "
+                      "p.account_id = r.account_id WHERE r.account_id = ? AND ((r.role = "
+                      "'attorney' AND p.mobar_verified_at IS NOT NULL) OR r.role IN "
+                      "('group_admin', 'group_user'))",
                       "i", mr->account->id);
     return *rv == APR_SUCCESS && res->nrows > 0;
 }
@@ -897,6 +901,11 @@ static int agreement_page(mc_req *mr, const char *error)
         mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "agreement_version", MC_REG_AGREEMENT_VERSION);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/agreement"));
+    {
+        const char *ret = mc_field(mr, "return") ? mc_field(mr, "return") : mc_query(mr, "return");
+        if ((ret = mc_safe_return(mr->r->pool, ret)))
+            mc_vars_set(mr->vars, "return", ret);
+    }
     mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
     return mc_render(mr, HTTP_OK, "account-agreement.html", "User Agreement");
 }
@@ -944,6 +953,16 @@ static int agreement_post(mc_req *mr)
         (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
             APR_SUCCESS)
         rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
+    {
+        const char *ret = mc_safe_return(mr->r->pool, mc_field(mr, "return"));
+        if (ret && rv == APR_SUCCESS) {
+            if ((rv = mc_db_commit(db)) != APR_SUCCESS) {
+                mc_db_rollback(db);
+                return mc_fail(mr, rv);
+            }
+            return mc_redirect(mr, ret);
+        }
+    }
     return finish(mr, db, rv, "efiling");
 }
 
