@@ -38,17 +38,17 @@ typedef struct mc_grp_member {
     const char *group_name;
     int group_active; /* the group is not deactivated */
     int is_admin;
-    int active;       /* the member is not DISABLEd */
+    int active; /* the member is not DISABLEd */
     const char *user_info;
 } mc_grp_member;
 
 /* The account's membership; *found 0 when it is in no group. */
-apr_status_t mc_grp_membership(mc_db *db, apr_pool_t *p, long long account_id,
-                               mc_grp_member *m, int *found);
+apr_status_t mc_grp_membership(mc_db *db, apr_pool_t *p, long long account_id, mc_grp_member *m,
+                               int *found);
 /* Grant or revoke the account's group role (role "group_admin" or
  * "group_user", scope the group id). */
-apr_status_t mc_grp_role_set(mc_db *db, long long account_id, const char *role,
-                             long long group_id, int on);
+apr_status_t mc_grp_role_set(mc_db *db, long long account_id, const char *role, long long group_id,
+                             int on);
 /* A Group PIN's rules: 6 to 12 characters, letters and digits, at least one
  * digit. NULL when acceptable, else a sentence. */
 const char *mc_grp_check_pin(const char *pin);

@@ -3,8 +3,8 @@
 
 #include "apr_lib.h"
 
-apr_status_t mc_grp_membership(mc_db *db, apr_pool_t *p, long long account_id,
-                               mc_grp_member *m, int *found)
+apr_status_t mc_grp_membership(mc_db *db, apr_pool_t *p, long long account_id, mc_grp_member *m,
+                               int *found)
 {
     mc_dbres *res;
     apr_status_t rv = mc_db_query(
@@ -27,8 +27,8 @@ apr_status_t mc_grp_membership(mc_db *db, apr_pool_t *p, long long account_id,
     return APR_SUCCESS;
 }
 
-apr_status_t mc_grp_role_set(mc_db *db, long long account_id, const char *role,
-                             long long group_id, int on)
+apr_status_t mc_grp_role_set(mc_db *db, long long account_id, const char *role, long long group_id,
+                             int on)
 {
     char scope[32];
     apr_snprintf(scope, sizeof(scope), "%" APR_INT64_T_FMT, (apr_int64_t)group_id);

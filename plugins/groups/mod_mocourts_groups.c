@@ -8,10 +8,10 @@
  */
 #include "groups.h"
 
-static const mc_nav nav[] = {
-    {"Group Administrator Menu", "/admin", MC_ACCESS_ROLE, "group_admin"},
-    {"Groups", "/security", MC_ACCESS_ROLE, "security"},
-    {NULL}};
+static const mc_nav nav[] = {{"Group Administrator Menu", "/admin", MC_ACCESS_ROLE, "group_admin"},
+                             {"eFiling Menu", "/efiling", MC_ACCESS_ROLE, "group_user"},
+                             {"Groups", "/security", MC_ACCESS_ROLE, "security"},
+                             {NULL}};
 
 static mc_plugin groups = {MC_ABI_MAJOR,
                            MC_ABI_MINOR,

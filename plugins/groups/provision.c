@@ -1,4 +1,1033 @@
-/* provision.c: see groups.h. */
-#include "groups.h"
+/* provision.c: see groups.h and provision.h. */
+#include "provision.h"
 
-const mc_route mc_grp_provision_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+#define PAGE_SIZE 25
+#define PIN_MAX_FAILURES 5
+#define PIN_WINDOW_MIN 30
+#define PIN_LOCK_MIN 30
+#define INFO_MAX 500
+
+static const char *trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (*s && apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrmemdup(p, s, e - s);
+}
+
+static const char *like_prefix(apr_pool_t *p, const char *s)
+{
+    char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
+static int username_ok(const char *u)
+{
+    size_t n = strlen(u), i;
+    if (n < 6 || n > 30)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!apr_isalnum(u[i]) && u[i] != '.' && u[i] != '_' && u[i] != '-')
+            return 0;
+    return 1;
+}
+
+static int busy(mc_req *mr)
+{
+    apr_table_setn(mr->r->err_headers_out, "Retry-After", "5");
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Busy",
+                      "The site is busy. Please try again in a few seconds.");
+}
+
+/* ---- the Security unit: list and search ---------------------------------------------- */
+
+static const char *kind_of(const char *s)
+{
+    if (s && (!strcmp(s, "firm") || !strcmp(s, "agency") || !strcmp(s, "other")))
+        return s;
+    return "";
+}
+
+static const char *gstatus_of(const char *s)
+{
+    if (s && (!strcmp(s, "active") || !strcmp(s, "inactive")))
+        return s;
+    return "";
+}
+
+static const char SQL_WHERE[] = " FROM mc_group WHERE (? = '' OR name LIKE ?) AND (? = '' OR "
+                                "kind = ?) AND (? = '' OR status = ?)";
+
+int mc_grp_security_list(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *name = trim(p, mc_query(mr, "name"));
+    const char *kind = kind_of(mc_query(mr, "kind"));
+    const char *status = gstatus_of(mc_query(mr, "status"));
+    const char *pg = mc_query(mr, "page"), *base;
+    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/security"));
+    mc_vars_set(mr->vars, "new_url", mc_url(mr, "/security/new"));
+    mc_vars_set(mr->vars, "q_name", name);
+    mc_vars_set(mr->vars, "q_kind", kind);
+    mc_vars_set(mr->vars, "q_status", status);
+    if (strlen(name) > 200) {
+        mc_vars_set(mr->vars, "error", "A search value is too long.");
+        return mc_render(mr, HTTP_OK, "provision-list.html", "Groups");
+    }
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_WHERE, NULL), "ssssss",
+                     name, like_prefix(p, name), kind, kind, status, status);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+    if (page < 1)
+        page = 1;
+    if (page > pages)
+        page = pages;
+    rv = mc_db_query(db, p, &res,
+                     apr_pstrcat(p, "SELECT id, name, kind, status", SQL_WHERE,
+                                 " ORDER BY name LIMIT ? OFFSET ?", NULL),
+                     "ssssssii", name, like_prefix(p, name), kind, kind, status, status,
+                     (long long)PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "groups");
+        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "href",
+                    mc_url(mr, apr_pstrcat(p, "/security/", mc_dbres_get(res, i, 0), NULL)));
+        mc_vars_set(row, "kind", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "status", mc_dbres_get(res, i, 3));
+    }
+    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
+    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
+    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
+    base = apr_pstrcat(p, mc_url(mr, "/security"), "?name=", mc_form_encode(p, name),
+                       "&kind=", kind, "&status=", status, "&page=", NULL);
+    if (page > 1)
+        mc_vars_set(mr->vars, "prev_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
+    if (page < pages)
+        mc_vars_set(mr->vars, "next_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    return mc_render(mr, HTTP_OK, "provision-list.html", "Groups");
+}
+
+/* ---- the Security unit: create a group ------------------------------------------------- */
+
+static const char *const NEW_FIELDS[] = {
+    "name",  "kind",     "address_line1", "address_line2", "city",      "state", "zip",
+    "phone", "username", "email",         "first_name",    "last_name", NULL};
+
+static int new_page(mc_req *mr, const char *error)
+{
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/security/new"));
+    mc_vars_set(mr->vars, "list_url", mc_url(mr, "/security"));
+    mc_vars_set(mr->vars, "password_rules", mc_password_rules(mr));
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    return mc_render(mr, HTTP_OK, "provision-new.html", "Create a group");
+}
+
+int mc_grp_security_new_get(mc_req *mr)
+{
+    return new_page(mr, NULL);
+}
+
+typedef struct new_baton {
+    const char *f[12];
+    const char *pin_hash, *pw_hash, *pin, *password, *assoc_key;
+    long long group_id, account_id;
+    const char *refusal;
+} new_baton;
+
+static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    new_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    mc_vars *v;
+    mc_notice n;
+    apr_status_t rv;
+    b->refusal = NULL;
+    if ((rv = mc_db_query(db, p, &res, "SELECT 1 FROM mc_group WHERE name = ?", "s", b->f[0])) !=
+        APR_SUCCESS)
+        return rv;
+    if (res->nrows) {
+        b->refusal = "Group Name: a group with this name already exists.";
+        return APR_EGENERAL;
+    }
+    if ((rv = mc_db_query(db, p, &res, "SELECT 1 FROM mc_account WHERE username = ?", "s",
+                          b->f[8])) != APR_SUCCESS)
+        return rv;
+    if (res->nrows) {
+        b->refusal = "Username: this username is taken. Choose another.";
+        return APR_EGENERAL;
+    }
+    rv = mc_db_exec(db, NULL, &b->group_id,
+                    "INSERT INTO mc_group (name, kind, address_line1, address_line2, city, state, "
+                    "zip, phone, status, pin_hash, pin_changed_at, assoc_key, created_at) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, UTC_TIMESTAMP(), ?, UTC_TIMESTAMP())",
+                    "ssssssssss", b->f[0], b->f[1], b->f[2], b->f[3], b->f[4], b->f[5], b->f[6],
+                    b->f[7], b->pin_hash, b->assoc_key);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = mc_db_exec(db, NULL, &b->account_id,
+                    "INSERT INTO mc_account (username, email, password_hash, status, "
+                    "email_verified, must_change_password, first_name, last_name, created_at, "
+                    "password_changed_at) VALUES (?, ?, ?, 'active', 1, 1, ?, ?, UTC_TIMESTAMP(), "
+                    "UTC_TIMESTAMP())",
+                    "sssss", b->f[8], b->f[9], b->pw_hash, b->f[10], b->f[11]);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_group_member (account_id, group_id, is_admin, status, "
+                    "status_date, user_info, joined_at) VALUES (?, ?, 1, 'active', "
+                    "UTC_TIMESTAMP(), '', UTC_TIMESTAMP())",
+                    "ii", b->account_id, b->group_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_role_set(db, b->account_id, "group_admin", b->group_id, 1);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "group-created", b->account_id,
+                      apr_psprintf(p,
+                                   "group %" APR_INT64_T_FMT " created by the Security unit "
+                                   "with this account as its administrator",
+                                   (apr_int64_t)b->group_id));
+    if (rv != APR_SUCCESS)
+        return rv;
+    v = mc_vars_make(p, NULL);
+    mc_vars_set(v, "group_name", b->f[0]);
+    mc_vars_set(v, "first_name", b->f[10]);
+    mc_vars_set(v, "username", b->f[8]);
+    mc_vars_set(v, "password", b->password);
+    mc_vars_set(v, "pin", b->pin);
+    mc_vars_set(v, "court", mc_court_name(mr));
+    mc_vars_set(v, "logon_url", mc_public_url(mr, mc_logon_path(mr)));
+    mc_vars_set(v, "assoc_url",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/join/", b->assoc_key, NULL)));
+    mc_vars_set(v, "procedure_url",
+                mc_public_url(mr, apr_pstrcat(p, mr->mount, "/procedure", NULL)));
+    memset(&n, 0, sizeof(n));
+    n.account_id = b->account_id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = b->f[9];
+    n.subject = "Your group administrator account";
+    n.body = mc_text(mr, "provision-admin.txt", v);
+    n.kind = "group-admin-created";
+    if (!n.body)
+        return APR_EGENERAL;
+    return mc_outbox_add(db, &n, NULL);
+}
+
+int mc_grp_security_new_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    new_baton b;
+    const char *pw = mc_field(mr, "password"), *pin = mc_field(mr, "pin"), *err = NULL;
+    apr_status_t rv;
+    int i;
+    memset(&b, 0, sizeof(b));
+    for (i = 0; NEW_FIELDS[i]; i++) {
+        b.f[i] = trim(p, mc_field(mr, NEW_FIELDS[i]));
+        mc_vars_set(mr->vars, apr_pstrcat(p, "f_", NEW_FIELDS[i], NULL), b.f[i]);
+    }
+    pw = pw ? pw : "";
+    pin = pin ? pin : "";
+    if (!*b.f[0] || strlen(b.f[0]) > 200)
+        err = "Group Name: enter the group's name (at most 200 characters).";
+    else if (!*kind_of(b.f[1]))
+        err = "Kind: choose firm, agency or other.";
+    else if (strlen(b.f[2]) > 200 || strlen(b.f[3]) > 200 || strlen(b.f[4]) > 100 ||
+             strlen(b.f[5]) > 50 || strlen(b.f[6]) > 20 || strlen(b.f[7]) > 30)
+        err = "An address or phone value is too long.";
+    else if (!username_ok(b.f[8]))
+        err = "Username: use 6 to 30 letters, digits, dots, underscores or hyphens.";
+    else if (!mc_email_ok(b.f[9]) || strlen(b.f[9]) > 254)
+        err = "E-mail: enter a valid e-mail address.";
+    else if (!*b.f[10] || !*b.f[11] || strlen(b.f[10]) > 100 || strlen(b.f[11]) > 100)
+        err = "First Name and Last Name: enter both (at most 100 characters each).";
+    else if ((err = mc_password_check(mr, pw, b.f[8])) != NULL)
+        err = apr_pstrcat(p, "Temporary Password: ", err, NULL);
+    else
+        err = mc_grp_check_pin(pin);
+    if (err)
+        return new_page(mr, err);
+    if ((rv = mc_password_make(mr, pw, &b.pw_hash)) != APR_SUCCESS ||
+        (rv = mc_password_make(mr, pin, &b.pin_hash)) != APR_SUCCESS)
+        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+    b.password = pw;
+    b.pin = pin;
+    b.assoc_key = apr_pstrndup(p, mc_token_new(p), 22);
+    rv = mc_req_tx(mr, new_tx, &b);
+    if (rv != APR_SUCCESS) {
+        if (b.refusal)
+            return new_page(mr, b.refusal);
+        if (rv == MC_DB_EDUP)
+            return new_page(mr, "The group name or the username was taken meanwhile. Try again.");
+        return mc_fail(mr, rv);
+    }
+    return mc_message(mr, HTTP_OK, "Group created",
+                      apr_psprintf(p,
+                                   "The group %s was created with %s as its group "
+                                   "administrator. The administrator was e-mailed the username, "
+                                   "the temporary password, the Group PIN and the group's "
+                                   "association URL.",
+                                   b.f[0], b.f[8]));
+}
+
+/* ---- the Security unit: one group -------------------------------------------------- */
+
+typedef struct sec_group {
+    long long id;
+    const char *name, *kind, *status;
+} sec_group;
+
+/* 1 found, 0 not; database errors in *rv. */
+static int load_group(mc_req *mr, mc_db *db, sec_group *g, apr_status_t *rv)
+{
+    const char *id = apr_table_get(mr->params, "id"), *s;
+    mc_dbres *res;
+    *rv = APR_SUCCESS;
+    if (!id || !*id || strlen(id) > 19)
+        return 0;
+    for (s = id; *s; s++)
+        if (!apr_isdigit(*s))
+            return 0;
+    g->id = apr_atoi64(id);
+    *rv = mc_db_query(db, mr->r->pool, &res, "SELECT name, kind, status FROM mc_group WHERE id = ?",
+                      "i", g->id);
+    if (*rv != APR_SUCCESS || res->nrows != 1)
+        return 0;
+    g->name = mc_dbres_get(res, 0, 0);
+    g->kind = mc_dbres_get(res, 0, 1);
+    g->status = mc_dbres_get(res, 0, 2);
+    return 1;
+}
+
+static const char *const GROUP_DONE[][2] = {
+    {"add", "The account was made a group administrator of this group."},
+    {"replace", "The group administrator was replaced; the previous administrators are now "
+                "plain group users."},
+    {"deactivate", "The group was deactivated. Its users cannot file; nothing was deleted."},
+    {"reactivate", "The group was reactivated."},
+};
+
+static int group_page(mc_req *mr, mc_db *db, const sec_group *g, const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *base = apr_psprintf(p, "/security/%" APR_INT64_T_FMT, (apr_int64_t)g->id);
+    const char *done = mc_query(mr, "done");
+    mc_dbres *res;
+    apr_status_t rv;
+    size_t i;
+    int j;
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    for (i = 0; done && !error && i < sizeof(GROUP_DONE) / sizeof(GROUP_DONE[0]); i++)
+        if (!strcmp(done, GROUP_DONE[i][0]))
+            mc_vars_set(mr->vars, "notice", GROUP_DONE[i][1]);
+    rv = mc_db_query(db, p, &res,
+                     "SELECT a.username, a.first_name, a.last_name, a.email FROM mc_group_member m "
+                     "JOIN mc_account a ON a.id = m.account_id WHERE m.group_id = ? AND "
+                     "m.is_admin = 1 ORDER BY a.username",
+                     "i", g->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (j = 0; j < res->nrows; j++) {
+        mc_vars *row = mc_vars_row(mr->vars, "admins");
+        mc_vars_set(row, "username", mc_dbres_get(res, j, 0));
+        mc_vars_set(row, "name",
+                    apr_pstrcat(p, mc_dbres_get(res, j, 1), " ", mc_dbres_get(res, j, 2), NULL));
+        mc_vars_set(row, "email", mc_dbres_get(res, j, 3));
+    }
+    rv = mc_db_query(db, p, &res,
+                     "SELECT COUNT(*) FROM mc_group_member WHERE group_id = ? AND is_admin = 0",
+                     "i", g->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "users", mc_dbres_get(res, 0, 0));
+    mc_vars_set(mr->vars, "name", g->name);
+    mc_vars_set(mr->vars, "kind", g->kind);
+    mc_vars_set(mr->vars, "status", strcmp(g->status, "active") ? "Deactivated" : "Active");
+    mc_vars_set(mr->vars, "admin_action", mc_url(mr, apr_pstrcat(p, base, "/admin", NULL)));
+    if (!strcmp(g->status, "active"))
+        mc_vars_set(mr->vars, "deactivate_action",
+                    mc_url(mr, apr_pstrcat(p, base, "/deactivate", NULL)));
+    else
+        mc_vars_set(mr->vars, "reactivate_action",
+                    mc_url(mr, apr_pstrcat(p, base, "/reactivate", NULL)));
+    mc_vars_set(mr->vars, "list_url", mc_url(mr, "/security"));
+    return mc_render(mr, HTTP_OK, "provision-group.html", apr_pstrcat(p, "Group ", g->name, NULL));
+}
+
+int mc_grp_security_group(mc_req *mr)
+{
+    sec_group g;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_group(mr, db, &g, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    return group_page(mr, db, &g, NULL);
+}
+
+typedef struct group_baton {
+    const char *action, *username, *mode;
+    sec_group *g;
+    const char *refusal;
+} group_baton;
+
+static apr_status_t group_admin_tx(mc_req *mr, mc_db *db, group_baton *b)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    long long id;
+    int replace = !strcmp(b->mode, "replace"), i;
+    rv = mc_db_query(db, p, &res,
+                     "SELECT a.id, a.status, m.group_id, m.is_admin FROM mc_account a LEFT JOIN "
+                     "mc_group_member m ON m.account_id = a.id WHERE a.username = ? FOR UPDATE",
+                     "s", b->username);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1) {
+        b->refusal = "Username: no account has this username.";
+        return APR_EGENERAL;
+    }
+    id = mc_dbres_int(res, 0, 0);
+    if (strcmp(mc_dbres_get(res, 0, 1), "active")) {
+        b->refusal = "This account is not active.";
+        return APR_EGENERAL;
+    }
+    if (mc_dbres_get(res, 0, 2) && *mc_dbres_get(res, 0, 2) &&
+        mc_dbres_int(res, 0, 2) != b->g->id) {
+        b->refusal = "This account is a member of another group; it must remove that "
+                     "association first.";
+        return APR_EGENERAL;
+    }
+    if (mc_dbres_get(res, 0, 3) && mc_dbres_int(res, 0, 3) == 1 && !replace) {
+        b->refusal = "This account is already a group administrator of this group.";
+        return APR_EGENERAL;
+    }
+    if (replace) {
+        /* The previous administrators become plain group users. */
+        mc_dbres *old;
+        rv = mc_db_query(db, p, &old,
+                         "SELECT account_id FROM mc_group_member WHERE group_id = ? AND "
+                         "is_admin = 1 AND account_id <> ? FOR UPDATE",
+                         "ii", b->g->id, id);
+        for (i = 0; rv == APR_SUCCESS && i < old->nrows; i++) {
+            long long o = mc_dbres_int(old, i, 0);
+            rv = mc_db_exec(db, NULL, NULL,
+                            "UPDATE mc_group_member SET is_admin = 0 WHERE account_id = ?", "i", o);
+            if (rv == APR_SUCCESS)
+                rv = mc_grp_role_set(db, o, "group_admin", b->g->id, 0);
+            if (rv == APR_SUCCESS)
+                rv = mc_grp_role_set(db, o, "group_user", b->g->id, 1);
+            if (rv == APR_SUCCESS)
+                rv = mc_session_end_all(mr, db, o);
+            if (rv == APR_SUCCESS)
+                rv = mc_audit(mr, db, "group-admin-replaced", o,
+                              apr_psprintf(p,
+                                           "no longer administrator of group %" APR_INT64_T_FMT
+                                           " (now a group user), by the Security unit",
+                                           (apr_int64_t)b->g->id));
+        }
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_group_member (account_id, group_id, is_admin, status, "
+                    "status_date, user_info, joined_at) VALUES (?, ?, 1, 'active', "
+                    "UTC_TIMESTAMP(), '', UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE is_admin = 1, "
+                    "status = 'active', status_date = UTC_TIMESTAMP()",
+                    "ii", id, b->g->id);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_role_set(db, id, "group_user", b->g->id, 0);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_role_set(db, id, "group_admin", b->g->id, 1);
+    if (rv == APR_SUCCESS)
+        rv = mc_session_end_all(mr, db, id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(
+            mr, db, "group-admin-added", id,
+            apr_psprintf(p, "made administrator of group %" APR_INT64_T_FMT " by the Security unit",
+                         (apr_int64_t)b->g->id));
+    return rv;
+}
+
+static apr_status_t group_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    group_baton *b = baton;
+    mc_dbres *res;
+    apr_status_t rv;
+    int on;
+    b->refusal = NULL;
+    rv = mc_db_query(db, mr->r->pool, &res, "SELECT status FROM mc_group WHERE id = ? FOR UPDATE",
+                     "i", b->g->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1) {
+        b->refusal = "The group no longer exists.";
+        return APR_EGENERAL;
+    }
+    if (!strcmp(b->action, "admin"))
+        return group_admin_tx(mr, db, b);
+    on = !strcmp(b->action, "reactivate");
+    if (!strcmp(mc_dbres_get(res, 0, 0), on ? "active" : "inactive")) {
+        b->refusal = on ? "The group is already active." : "The group is already deactivated.";
+        return APR_EGENERAL;
+    }
+    rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_group SET status = ? WHERE id = ?", "si",
+                    on ? "active" : "inactive", b->g->id);
+    if (rv == APR_SUCCESS)
+        rv =
+            mc_audit(mr, db, on ? "group-reactivated" : "group-deactivated", 0,
+                     apr_psprintf(mr->r->pool, "group %" APR_INT64_T_FMT " %s by the Security unit",
+                                  (apr_int64_t)b->g->id, on ? "reactivated" : "deactivated"));
+    return rv;
+}
+
+int mc_grp_security_action(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *action = apr_table_get(mr->params, "action");
+    const char *confirm = mc_field(mr, "confirm");
+    group_baton b;
+    sec_group g;
+    mc_db *db;
+    apr_status_t rv;
+    if (!action ||
+        (strcmp(action, "admin") && strcmp(action, "deactivate") && strcmp(action, "reactivate")))
+        return HTTP_NOT_FOUND;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!load_group(mr, db, &g, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    memset(&b, 0, sizeof(b));
+    b.action = action;
+    b.g = &g;
+    b.username = trim(p, mc_field(mr, "username"));
+    b.mode = mc_field(mr, "mode") && !strcmp(mc_field(mr, "mode"), "replace") ? "replace" : "add";
+    mc_vars_set(mr->vars, "f_username", b.username);
+    mc_vars_set(mr->vars, "f_mode", b.mode);
+    if (!confirm || strcmp(confirm, "1"))
+        return group_page(mr, db, &g, "Check \"I confirm\" beside the action to carry it out.");
+    if (!strcmp(action, "admin") && (!*b.username || strlen(b.username) > 64))
+        return group_page(mr, db, &g, "Username: enter the username of an existing account.");
+    rv = mc_req_tx(mr, group_tx, &b);
+    if (rv != APR_SUCCESS) {
+        if (!b.refusal)
+            return mc_fail(mr, rv);
+        if (!load_group(mr, db, &g, &rv))
+            return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+        return group_page(mr, db, &g, b.refusal);
+    }
+    return mc_redirect(
+        mr, mc_url(mr, apr_psprintf(p, "/security/%" APR_INT64_T_FMT "?done=%s", (apr_int64_t)g.id,
+                                    strcmp(action, "admin") ? action : b.mode)));
+}
+
+/* ---- the procedure page -------------------------------------------------------------- */
+
+int mc_grp_procedure(mc_req *mr)
+{
+    mc_vars_set(mr->vars, "create_url", "/registration/create");
+    mc_vars_set(mr->vars, "logon_url", mc_logon_path(mr));
+    mc_vars_set(mr->vars, "join_url", mc_url(mr, "/join"));
+    return mc_render(mr, HTTP_OK, "provision-procedure.html", "Procedure for Group Users");
+}
+
+/* ---- association: Group User Authentication ------------------------------------------ */
+
+static int join_page(mc_req *mr, const char *key, const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/join"));
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (key) {
+        if (strlen(key) != 22 ||
+            (rv = mc_db_query(db, p, &res, "SELECT name FROM mc_group WHERE assoc_key = ?", "s",
+                              key)) != APR_SUCCESS ||
+            res->nrows != 1) {
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            return mc_message(mr, HTTP_NOT_FOUND, "Group User Authentication",
+                              "This association link is not valid. Ask your group administrator "
+                              "for the group's association URL.");
+        }
+        mc_vars_set(mr->vars, "key", key);
+        mc_vars_set(mr->vars, "group_name", mc_dbres_get(res, 0, 0));
+    }
+    else {
+        if ((rv = mc_db_query(db, p, &res,
+                              "SELECT id, name FROM mc_group WHERE status = 'active' ORDER BY "
+                              "name",
+                              "")) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        for (i = 0; i < res->nrows; i++) {
+            mc_vars *row = mc_vars_row(mr->vars, "groups");
+            mc_vars_set(row, "id", mc_dbres_get(res, i, 0));
+            mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        }
+    }
+    return mc_render(mr, HTTP_OK, "assoc-auth.html", "Group User Authentication");
+}
+
+int mc_grp_join_get(mc_req *mr)
+{
+    return join_page(mr, apr_table_get(mr->params, "key"), NULL);
+}
+
+static const char *subject_of(apr_pool_t *p, const char *what, long long id)
+{
+    const char *s = apr_psprintf(p, "%s:%" APR_INT64_T_FMT, what, (apr_int64_t)id);
+    return mc_sha256_hex(p, s, strlen(s));
+}
+
+static apr_status_t pin_locked(mc_req *mr, mc_db *db, const char *subject, int *locked)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT 1 FROM mc_group_pin_throttle WHERE subject = ? AND "
+                                  "locked_until > UTC_TIMESTAMP()",
+                                  "s", subject);
+    *locked = rv == APR_SUCCESS && res->nrows > 0;
+    return rv;
+}
+
+typedef struct fail_baton {
+    const char *subjects[2];
+    long long account_id;
+} fail_baton;
+
+static apr_status_t count_failure(mc_req *mr, mc_db *db, void *baton)
+{
+    fail_baton *b = baton;
+    apr_status_t rv = APR_SUCCESS;
+    int i;
+    for (i = 0; i < 2 && rv == APR_SUCCESS && b->subjects[i]; i++) {
+        /* A window that has passed, or a lock that has ended, starts afresh. */
+        rv = mc_db_exec(db, NULL, NULL,
+                        "DELETE FROM mc_group_pin_throttle WHERE subject = ? AND ((locked_until "
+                        "IS NULL AND first_failure < UTC_TIMESTAMP() - INTERVAL ? MINUTE) OR "
+                        "locked_until <= UTC_TIMESTAMP())",
+                        "si", b->subjects[i], (long long)PIN_WINDOW_MIN);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL,
+                            "INSERT INTO mc_group_pin_throttle (subject, failures, first_failure) "
+                            "VALUES (?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE failures = "
+                            "failures + 1, locked_until = IF(failures >= ?, UTC_TIMESTAMP() + "
+                            "INTERVAL ? MINUTE, NULL)",
+                            "sii", b->subjects[i], (long long)PIN_MAX_FAILURES,
+                            (long long)PIN_LOCK_MIN);
+    }
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "group-pin-wrong", b->account_id, "wrong Group PIN");
+    return rv;
+}
+
+typedef struct join_baton {
+    long long group_id;
+    const char *group_name, *user_info;
+    const char *refusal;
+} join_baton;
+
+static apr_status_t join_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    join_baton *b = baton;
+    mc_dbres *res;
+    apr_status_t rv;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT 1 FROM mc_group_member WHERE account_id = ? FOR UPDATE", "i",
+                     mr->account->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows) {
+        b->refusal = "You are already a member of a group.";
+        return APR_EGENERAL;
+    }
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_group_member (account_id, group_id, is_admin, status, "
+                    "status_date, user_info, joined_at) VALUES (?, ?, 0, 'active', "
+                    "UTC_TIMESTAMP(), ?, UTC_TIMESTAMP())",
+                    "iis", mr->account->id, b->group_id, b->user_info);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_role_set(db, mr->account->id, "group_user", b->group_id, 1);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_group_pin_throttle WHERE subject = ?", "s",
+                        subject_of(mr->r->pool, "account", mr->account->id));
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(
+            mr, db, "group-joined", mr->account->id,
+            apr_psprintf(mr->r->pool, "joined group %" APR_INT64_T_FMT, (apr_int64_t)b->group_id));
+    return rv;
+}
+
+#define LOCKED_MSG                                                                                 \
+    "Too many wrong PINs were entered. Group authentication is locked for 30 minutes; try again "  \
+    "later or ask your group administrator."
+#define WRONG_MSG "The Group Name or the PIN is not correct."
+
+int mc_grp_join_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *key = mc_field(mr, "key"), *gid = mc_field(mr, "group_id");
+    const char *pin = mc_field(mr, "pin"), *info = trim(p, mc_field(mr, "user_info"));
+    const char *acct_subject = subject_of(p, "account", mr->account->id), *hash;
+    mc_grp_member m;
+    join_baton b;
+    fail_baton fb;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int found, locked, ok;
+    if (key && !*key)
+        key = NULL;
+    mc_vars_set(mr->vars, "f_user_info", info);
+    mc_vars_set(mr->vars, "f_group_id", gid);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_grp_membership(db, p, mr->account->id, &m, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (found)
+        return join_page(mr, key,
+                         apr_pstrcat(p, "You are already a member of ", m.group_name,
+                                     ". Remove your association to your current group under My "
+                                     "Preferences first.",
+                                     NULL));
+    if (strlen(info) > INFO_MAX)
+        return join_page(mr, key, "User Information: at most 500 characters.");
+    if (!pin || !*pin)
+        return join_page(mr, key, "PIN: enter the Group PIN your group administrator gave you.");
+    if ((rv = pin_locked(mr, db, acct_subject, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return join_page(mr, key, LOCKED_MSG);
+    if (key)
+        rv = mc_db_query(db, p, &res,
+                         "SELECT id, name, status, pin_hash FROM mc_group WHERE assoc_key = ?", "s",
+                         key);
+    else
+        rv = mc_db_query(db, p, &res,
+                         "SELECT id, name, status, pin_hash FROM mc_group WHERE id = ? AND "
+                         "status = 'active'",
+                         "i", gid ? apr_atoi64(gid) : 0);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    memset(&fb, 0, sizeof(fb));
+    fb.subjects[0] = acct_subject;
+    fb.account_id = mr->account->id;
+    if (res->nrows != 1) {
+        if (key)
+            return join_page(mr, key, NULL); /* its own "not valid" page */
+        if ((rv = mc_req_tx(mr, count_failure, &fb)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return join_page(mr, NULL, WRONG_MSG);
+    }
+    b.group_id = mc_dbres_int(res, 0, 0);
+    b.group_name = mc_dbres_get(res, 0, 1);
+    b.user_info = info;
+    b.refusal = NULL;
+    hash = mc_dbres_get(res, 0, 3);
+    fb.subjects[1] = subject_of(p, "group", b.group_id);
+    if ((rv = pin_locked(mr, db, fb.subjects[1], &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (locked)
+        return join_page(mr, key, LOCKED_MSG);
+    ok = mc_password_matches(mr, hash, pin);
+    if (ok < 0)
+        return busy(mr);
+    if (!ok) {
+        if ((rv = mc_req_tx(mr, count_failure, &fb)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if ((rv = pin_locked(mr, db, acct_subject, &locked)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (!locked && (rv = pin_locked(mr, db, fb.subjects[1], &locked)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return join_page(mr, key, locked ? LOCKED_MSG : WRONG_MSG);
+    }
+    if (strcmp(mc_dbres_get(res, 0, 2), "active"))
+        return join_page(mr, key,
+                         apr_pstrcat(p, "The group ", b.group_name,
+                                     " is deactivated; it does not accept new members.", NULL));
+    rv = mc_req_tx(mr, join_tx, &b);
+    if (rv != APR_SUCCESS) {
+        if (b.refusal || rv == MC_DB_EDUP)
+            return join_page(mr, key, "You are already a member of a group.");
+        return mc_fail(mr, rv);
+    }
+    if ((rv = mc_session_rotate(mr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT 1 FROM mc_reg_subscription WHERE account_id = ? AND "
+                          "application = 'efiling'",
+                          "i", mr->account->id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows == 0)
+        return mc_redirect(mr, apr_pstrcat(p, "/registration/agreement?return=",
+                                           mc_form_encode(p, mc_url(mr, "/efiling")), NULL));
+    return mc_redirect(mr, mc_url(mr, "/efiling"));
+}
+
+/* ---- the eFiling Menu landing page ---------------------------------------------------- */
+
+int mc_grp_efiling(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_grp_member m;
+    mc_db *db;
+    apr_status_t rv;
+    int found;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_grp_membership(db, p, mr->account->id, &m, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found)
+        return mc_message(mr, HTTP_FORBIDDEN, "eFiling Menu",
+                          "You are not a member of a group. Open your group's association URL "
+                          "to join it.");
+    mc_vars_set(mr->vars, "group_name", m.group_name);
+    if (!m.group_active)
+        mc_vars_set(mr->vars, "refusal",
+                    apr_pstrcat(p, "The group ", m.group_name,
+                                " is deactivated; its members cannot file.", NULL));
+    else if (!m.active)
+        mc_vars_set(mr->vars, "refusal",
+                    apr_pstrcat(p, "You have been disabled from the group ", m.group_name,
+                                "; you cannot file until your group administrator activates you.",
+                                NULL));
+    else
+        mc_vars_set(mr->vars, "member_ok", "1");
+    mc_vars_set(mr->vars, "member_status", !m.active ? "Disabled" : "Active");
+    mc_vars_set(mr->vars, "role", m.is_admin ? "Group administrator" : "Group user");
+    mc_vars_set(mr->vars, "procedure_url", mc_url(mr, "/procedure"));
+    if (!m.is_admin)
+        mc_vars_set(mr->vars, "prefs_url", mc_url(mr, "/preferences"));
+    return mc_render(mr, HTTP_OK, "assoc-efiling.html", "eFiling Menu");
+}
+
+/* ---- the group user's My Preferences --------------------------------------------------- */
+
+/* The member page's common part; 403 message when not a plain member. */
+static int prefs_member(mc_req *mr, mc_db *db, mc_grp_member *m, int *status)
+{
+    int found;
+    apr_status_t rv = mc_grp_membership(db, mr->r->pool, mr->account->id, m, &found);
+    if (rv != APR_SUCCESS) {
+        *status = mc_fail(mr, rv);
+        return 0;
+    }
+    if (!found || m->is_admin) {
+        *status = mc_message(mr, HTTP_FORBIDDEN, "My Preferences",
+                             found ? "Group administrators keep their preferences in the Group "
+                                     "Administrator Menu."
+                                   : "You are not a member of a group.");
+        return 0;
+    }
+    return 1;
+}
+
+static int prefs_page(mc_req *mr, mc_db *db, const mc_grp_member *m, const char *error, int keep)
+{
+    mc_dbres *res;
+    apr_status_t rv;
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    if (!error && mc_query(mr, "saved"))
+        mc_vars_set(mr->vars, "notice", "Your preferences were saved.");
+    if (!keep) {
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         "SELECT default_court, default_email FROM mc_group_prefs WHERE "
+                         "account_id = ?",
+                         "i", mr->account->id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (res->nrows) {
+            mc_vars_set(mr->vars, "f_court", mc_dbres_get(res, 0, 0));
+            mc_vars_set(mr->vars, "f_email", mc_dbres_get(res, 0, 1));
+        }
+    }
+    mc_vars_set(mr->vars, "group_name", m->group_name);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/preferences"));
+    mc_vars_set(mr->vars, "remove_action", mc_url(mr, "/preferences/remove"));
+    mc_vars_set(mr->vars, "efiling_url", mc_url(mr, "/efiling"));
+    return mc_render(mr, HTTP_OK, "prefs-user.html", "My Preferences");
+}
+
+int mc_grp_prefs_get(mc_req *mr)
+{
+    mc_grp_member m;
+    mc_db *db;
+    apr_status_t rv;
+    int st;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!prefs_member(mr, db, &m, &st))
+        return st;
+    return prefs_page(mr, db, &m, NULL, 0);
+}
+
+int mc_grp_prefs_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *court = trim(p, mc_field(mr, "default_court"));
+    const char *email = trim(p, mc_field(mr, "default_email"));
+    mc_grp_member m;
+    mc_db *db;
+    apr_status_t rv;
+    int st;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!prefs_member(mr, db, &m, &st))
+        return st;
+    mc_vars_set(mr->vars, "f_court", court);
+    mc_vars_set(mr->vars, "f_email", email);
+    if (strlen(court) > 100)
+        return prefs_page(mr, db, &m, "Default Court: at most 100 characters.", 1);
+    if (*email && (!mc_email_ok(email) || strlen(email) > 254))
+        return prefs_page(mr, db, &m, "Default Notification E-mail: enter a valid e-mail address.",
+                          1);
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_group_prefs (account_id, default_court, default_email) VALUES "
+                    "(?, ?, ?) ON DUPLICATE KEY UPDATE default_court = VALUES(default_court), "
+                    "default_email = VALUES(default_email)",
+                    "iss", mr->account->id, court, email);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, "/preferences?saved=1"));
+}
+
+typedef struct remove_baton {
+    mc_grp_member *m;
+    const char *refusal;
+} remove_baton;
+
+static apr_status_t remove_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    remove_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    const mc_account *a = mr->account;
+    mc_dbres *res;
+    apr_status_t rv;
+    long long n = 0;
+    int i;
+    rv = mc_db_exec(db, &n, NULL,
+                    "DELETE FROM mc_group_member WHERE account_id = ? AND group_id = ? AND "
+                    "is_admin = 0",
+                    "ii", a->id, b->m->group_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (n != 1) {
+        b->refusal = "You are no longer a member of this group.";
+        return APR_EGENERAL;
+    }
+    if ((rv = mc_grp_role_set(db, a->id, "group_user", b->m->group_id, 0)) != APR_SUCCESS ||
+        (rv = mc_audit(mr, db, "group-left", a->id,
+                       apr_psprintf(p, "removed the association to group %" APR_INT64_T_FMT,
+                                    (apr_int64_t)b->m->group_id))) != APR_SUCCESS)
+        return rv;
+    rv = mc_db_query(db, p, &res,
+                     "SELECT a.id, a.email, a.first_name FROM mc_group_member m JOIN mc_account "
+                     "a ON a.id = m.account_id AND a.status = 'active' WHERE m.group_id = ? AND "
+                     "m.is_admin = 1 ORDER BY a.id",
+                     "i", b->m->group_id);
+    for (i = 0; rv == APR_SUCCESS && i < res->nrows; i++) {
+        mc_vars *v = mc_vars_make(p, NULL);
+        mc_notice n2;
+        mc_vars_set(v, "first_name", mc_dbres_get(res, i, 2));
+        mc_vars_set(v, "user",
+                    apr_pstrcat(p, a->first_name, " ", a->last_name, " (", a->username, ")", NULL));
+        mc_vars_set(v, "group_name", b->m->group_name);
+        memset(&n2, 0, sizeof(n2));
+        n2.account_id = mc_dbres_int(res, i, 0);
+        n2.channel = MC_CHANNEL_EMAIL;
+        n2.recipient = mc_dbres_get(res, i, 1);
+        n2.subject = apr_pstrcat(p, a->username, " removed their association to your group", NULL);
+        n2.body = mc_text(mr, "prefs-removed.txt", v);
+        n2.kind = "group-user-left";
+        if (!n2.body)
+            return APR_EGENERAL;
+        rv = mc_outbox_add(db, &n2, NULL);
+    }
+    return rv;
+}
+
+int mc_grp_prefs_remove(mc_req *mr)
+{
+    const char *confirm = mc_field(mr, "confirm");
+    mc_grp_member m;
+    remove_baton b;
+    mc_db *db;
+    apr_status_t rv;
+    int st;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!prefs_member(mr, db, &m, &st))
+        return st;
+    if (!confirm || strcmp(confirm, "1"))
+        return prefs_page(
+            mr, db, &m, "Check \"I confirm\" to remove your association to your current group.", 0);
+    b.m = &m;
+    b.refusal = NULL;
+    rv = mc_req_tx(mr, remove_tx, &b);
+    if (rv != APR_SUCCESS)
+        return b.refusal ? mc_message(mr, HTTP_OK, "My Preferences", b.refusal) : mc_fail(mr, rv);
+    if ((rv = mc_session_rotate(mr)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_message(mr, HTTP_OK, "Association removed",
+                      apr_pstrcat(mr->r->pool, "You removed your association to the group ",
+                                  m.group_name,
+                                  ". Its administrators were told. You can join another group "
+                                  "with its association URL and Group PIN.",
+                                  NULL));
+}
+
+#define A MC_ACCESS_ACCOUNT
+#define S MC_ACCESS_ROLE, "security"
+
+const mc_route mc_grp_provision_routes[] = {
+    {"GET", "/security", S, mc_grp_security_list, 0},
+    {"GET", "/security/new", S, mc_grp_security_new_get, 0},
+    {"POST", "/security/new", S, mc_grp_security_new_post, 0},
+    {"GET", "/security/:id", S, mc_grp_security_group, 0},
+    {"POST", "/security/:id/:action", S, mc_grp_security_action, 0},
+    {"GET", "/procedure", MC_ACCESS_ANON, NULL, mc_grp_procedure, 0},
+    {"GET", "/join", A, NULL, mc_grp_join_get, 0},
+    {"GET", "/join/:key", A, NULL, mc_grp_join_get, 0},
+    {"POST", "/join", A, NULL, mc_grp_join_post, 0},
+    {"GET", "/efiling", A, NULL, mc_grp_efiling, 0},
+    {"GET", "/preferences", A, NULL, mc_grp_prefs_get, 0},
+    {"POST", "/preferences", A, NULL, mc_grp_prefs_post, 0},
+    {"POST", "/preferences/remove", A, NULL, mc_grp_prefs_remove, 0},
+    {NULL}};

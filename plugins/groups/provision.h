@@ -1,0 +1,22 @@
+/* provision.h: the Security unit's group tools, the procedure page,
+ * association by URL and Group PIN, and the eFiling Menu landing page
+ * (all routes in mc_grp_provision_routes, see groups.h). */
+#ifndef MC_GRP_PROVISION_H
+#define MC_GRP_PROVISION_H
+
+#include "groups.h"
+
+int mc_grp_security_list(mc_req *mr);
+int mc_grp_security_new_get(mc_req *mr);
+int mc_grp_security_new_post(mc_req *mr);
+int mc_grp_security_group(mc_req *mr);
+int mc_grp_security_action(mc_req *mr);
+int mc_grp_procedure(mc_req *mr);
+int mc_grp_join_get(mc_req *mr);
+int mc_grp_join_post(mc_req *mr);
+int mc_grp_efiling(mc_req *mr);
+int mc_grp_prefs_get(mc_req *mr);
+int mc_grp_prefs_post(mc_req *mr);
+int mc_grp_prefs_remove(mc_req *mr);
+
+#endif
