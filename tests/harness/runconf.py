@@ -14,6 +14,7 @@ Commands:
     status          what is running
 """
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -59,6 +60,35 @@ def _site(var, db_port, http_port, smtp_port):
                                "MoCourtsMailFrom": "noreply@courts.demo.test"},
                     extra_conf=PROTECTED_CONF + "RedirectMatch 302 ^/$ /account/\n")
     return db, apache
+
+
+DEMO_GROUP, DEMO_PIN = "Demo Law Firm", "Demo1234"
+
+
+def _demo_group(db, apache):
+    """Seed 000: testadmin04 administers a law firm, whose users join with
+    the association URL and the Group PIN (when the groups plugin is there)."""
+    from .sodium import pwhash
+    if db.value("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                "'mocourts' AND table_name = 'mc_group'") != "1":
+        return
+    key = db.value("SELECT assoc_key FROM mc_group WHERE name = " + sql_quote(DEMO_GROUP))
+    if key is None:
+        key = secrets.token_urlsafe(16)[:22]
+        admin = db.value("SELECT id FROM mc_account WHERE username = 'testadmin04'")
+        db.sql("INSERT INTO mc_group (name, kind, address_line1, city, state, zip, phone, "
+               "pin_hash, pin_changed_at, assoc_key, created_at) VALUES ("
+               f"{sql_quote(DEMO_GROUP)}, 'firm', '2112 Industrial Drive', 'Jefferson City', "
+               f"'MO', '65101', '(573) 526-8842', {sql_quote(pwhash(DEMO_PIN))}, "
+               f"UTC_TIMESTAMP(), {sql_quote(key)}, UTC_TIMESTAMP())", database="mocourts")
+        gid = db.value("SELECT id FROM mc_group WHERE name = " + sql_quote(DEMO_GROUP))
+        db.sql("INSERT INTO mc_group_member (account_id, group_id, is_admin, status, "
+               f"status_date, joined_at) VALUES ({admin}, {gid}, 1, 'active', "
+               "UTC_TIMESTAMP(), UTC_TIMESTAMP());"
+               "UPDATE mc_account_role SET scope = " + sql_quote(gid) +
+               f" WHERE account_id = {admin} AND role = 'group_admin'", database="mocourts")
+    print(f"Demo group: {DEMO_GROUP}, Group PIN {DEMO_PIN}, association URL "
+          f"{apache.base_url}/groups/join/{key}")
 
 
 def main(argv=None):
@@ -111,6 +141,7 @@ def main(argv=None):
                 create_user(admin, db, user, email, pw, roles=roles, scope=scope,
                             must_change=must_change, complete=not must_change)
             print(f"  {user:<13} {pw:<12} {who}")
+        _demo_group(db, apache)
     elif args.command == "status":
         print(f"MariaDB   {'running' if db.is_running() else 'stopped'}")
         print(f"Apache    {'running on ' + apache.base_url if apache.is_running() else 'stopped'}")

@@ -9,19 +9,10 @@ them (libsodium's crypto_pwhash_str, Argon2id, of the normalised answer:
 trimmed, lower case, runs of blanks as one space), at libsodium's minimum
 cost so the tests stay fast (the product reads the cost from the hash).
 """
-import ctypes
 import re
 
 from harness.mariadb import sql_quote
-
-_sodium = ctypes.CDLL("libsodium.so.23")
-_sodium.crypto_pwhash_opslimit_min.restype = ctypes.c_ulonglong
-_sodium.crypto_pwhash_memlimit_min.restype = ctypes.c_size_t
-_sodium.crypto_pwhash_strbytes.restype = ctypes.c_size_t
-_sodium.crypto_pwhash_str.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong,
-                                      ctypes.c_ulonglong, ctypes.c_size_t]
-if _sodium.sodium_init() < 0:
-    raise RuntimeError("sodium_init failed")
+from harness.sodium import pwhash
 
 ANSWERS = ["Jimi Hendrix", "Meryl Streep", "Ada Lovelace"]
 
@@ -31,12 +22,7 @@ def normalise(answer):
 
 
 def answer_hash(answer):
-    out = ctypes.create_string_buffer(_sodium.crypto_pwhash_strbytes())
-    pw = normalise(answer).encode()
-    rc = _sodium.crypto_pwhash_str(out, pw, len(pw), _sodium.crypto_pwhash_opslimit_min(),
-                                   max(_sodium.crypto_pwhash_memlimit_min(), 8192))
-    assert rc == 0, "crypto_pwhash_str failed"
-    return out.value.decode()
+    return pwhash(normalise(answer))
 
 
 def set_answers(mariadb, account, answers=ANSWERS, questions=(0, 1, 2)):
