@@ -23,6 +23,9 @@
 #define MC_GRP_TEMPLATES "groups"
 
 extern const mc_route mc_grp_provision_routes[];
+/* MoCourtsGroupPasswordDelivery email|separate (default email): whether a
+ * new group administrator's temporary password is in the e-mail. */
+extern int mc_grp_password_by_email;
 extern const mc_route mc_grp_admin_routes[];
 /* gadmin.c: the outbox's carbon-copy rule (mc_plugin.outbox_cc): the
  * administrators of the account's group, when the account is a group user. */

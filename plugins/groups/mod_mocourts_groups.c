@@ -27,6 +27,38 @@ static mc_plugin groups = {MC_ABI_MAJOR,
                            NULL,
                            mc_grp_outbox_cc};
 
+int mc_grp_password_by_email = 1;
+
+static const char *set_delivery(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    if (e)
+        return e;
+    if (!strcasecmp(arg, "email"))
+        mc_grp_password_by_email = 1;
+    else if (!strcasecmp(arg, "separate"))
+        mc_grp_password_by_email = 0;
+    else
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsGroupPasswordDelivery': "
+                            "'%s' is not email or separate",
+                            arg);
+    return NULL;
+}
+
+/* Reset to the default before each read of the configuration. */
+static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    mc_grp_password_by_email = 1;
+    return OK;
+}
+
+static const command_rec cmds[] = {
+    AP_INIT_TAKE1("MoCourtsGroupPasswordDelivery", set_delivery, NULL, RSRC_CONF,
+                  "A new group administrator's temporary password: email (in the e-mail, "
+                  "the default) or separate (given by the Security unit otherwise)"),
+    {NULL}};
+
 static size_t count(const mc_route *r)
 {
     size_t n = 0;
@@ -49,7 +81,8 @@ static void register_hooks(apr_pool_t *p)
     }
     groups.routes = all;
     MC_PLUGIN_REGISTER(p, &groups);
+    ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA mocourts_groups_module = {
-    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, NULL, register_hooks};
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

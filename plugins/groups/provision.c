@@ -221,7 +221,11 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
     mc_vars_set(v, "group_name", b->f[0]);
     mc_vars_set(v, "first_name", b->f[10]);
     mc_vars_set(v, "username", b->f[8]);
-    mc_vars_set(v, "password", b->password);
+    if (mc_grp_password_by_email)
+        mc_vars_set(v, "password", b->password);
+    else
+        mc_vars_set(v, "password_note",
+                    "(given to you separately by the Security unit, not by e-mail)");
     mc_vars_set(v, "pin", b->pin);
     mc_vars_set(v, "court", mc_court_name(mr));
     mc_vars_set(v, "logon_url", mc_public_url(mr, mc_logon_path(mr)));
@@ -292,9 +296,13 @@ int mc_grp_security_new_post(mc_req *mr)
                       apr_psprintf(p,
                                    "The group %s was created with %s as its group "
                                    "administrator. The administrator was e-mailed the username, "
-                                   "the temporary password, the Group PIN and the group's "
-                                   "association URL.",
-                                   b.f[0], b.f[8]));
+                                   "%sthe Group PIN and the group's association URL.%s",
+                                   b.f[0], b.f[8],
+                                   mc_grp_password_by_email ? "the temporary password, " : "",
+                                   mc_grp_password_by_email
+                                       ? ""
+                                       : " Give the administrator the temporary password "
+                                         "separately (MoCourtsGroupPasswordDelivery separate)."));
 }
 
 /* ---- the Security unit: one group -------------------------------------------------- */

@@ -227,3 +227,24 @@ def test_group_page_deactivate_and_admins(apache, new_account, smtp, mariadb):
     o = new_browser()
     logon_full(o, ap, new_account(prefix="gnosec2"), smtp)
     assert o.get(ap.url(f"{G}/security/{gid}"), timeout=30).status_code == 403
+
+
+def test_temporary_password_delivered_separately(make_apache, new_account, smtp, mariadb):
+    """MoCourtsGroupPasswordDelivery separate: the administrator's e-mail
+    carries everything but the temporary password."""
+    ap = make_apache(extra_conf="MoCourtsGroupPasswordDelivery separate\n")
+    s, _ = security_browser(ap, new_account, smtp)
+    f = group_fields()
+    r = create_group(s, ap, f)
+    assert "Give the administrator the temporary password separately" in plain(r.text)
+    mail = smtp.wait_for(to=f["email"], subject="group administrator", timeout=20)
+    assert f["password"] not in mail.body
+    assert "given to you separately by the Security unit" in mail.body
+    assert f["pin"] in mail.body and f["username"] in mail.body
+
+
+def test_password_delivery_directive_checked(make_apache):
+    ap = make_apache(start=False, extra_conf="MoCourtsGroupPasswordDelivery fax\n")
+    rc, out = ap.configtest()
+    assert rc != 0
+    assert "Invalid value for directive 'MoCourtsGroupPasswordDelivery'" in out
