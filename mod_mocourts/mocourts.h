@@ -25,7 +25,8 @@
  *        "Missing Information") and mc_plugin.logon_links (links shown on
  *        the Logon page, e.g. "Create an account"); mc_password_matches,
  *        mc_lockout_count, mc_lockout_check, mc_lockout_clear,
- *        mc_lockout_time, mc_logon_path; mc_plugin.outbox_cc (addresses
+ *        mc_lockout_time, mc_logon_path, mc_session_end_others;
+ *        mc_plugin.outbox_cc (addresses
  *        copied on every e-mail to an account, one rule for all plugins);
  *        the library's
  *        crypto, form and e-mail helpers (mc_crypto.h, mc_form.h, mc_smtp.h).
@@ -206,5 +207,8 @@ const char *mc_logon_path(const mc_req *mr);
  * ending every session of an account (password reset, disable, removal). */
 apr_status_t mc_session_rotate(mc_req *mr);
 apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
+/* ABI 1.1: end every session of the request's account but the request's
+ * own (after a password change: ASVS 3.3.3). */
+apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);
 
 #endif /* MOCOURTS_H */

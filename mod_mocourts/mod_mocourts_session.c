@@ -522,6 +522,26 @@ apr_status_t mc_session_promote(mc_req *mr, const char *stage)
     return mc_session_rotate(mr);
 }
 
+apr_status_t mc_session_end_others(mc_req *mr, mc_db *db)
+{
+    mc_session *own = mc_rstate_of(mr->r)->session;
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    if (!own)
+        return APR_EINVAL;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT token_hash FROM mc_session WHERE account_id = ? AND token_hash <> ?",
+                     "is", own->account.id, own->token_hash);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++)
+        mc_session_uncache(mr->r->server, mc_dbres_get(res, i, 0), mr->r->pool);
+    return mc_db_exec(db, NULL, NULL,
+                      "DELETE FROM mc_session WHERE account_id = ? AND token_hash <> ?", "is",
+                      own->account.id, own->token_hash);
+}
+
 apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id)
 {
     mc_dbres *res;

@@ -343,8 +343,8 @@ static int password_post(mc_req *mr)
         (rv = notify(mr, db, mr->account->email, "password-changed", "Your password was changed",
                      "account-password-changed.txt", v)) == APR_SUCCESS &&
         (rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account")) == APR_SUCCESS &&
-        (rv = mc_db_commit(db)) == APR_SUCCESS)
-        rv = mc_session_rotate(mr);
+        (rv = mc_db_commit(db)) == APR_SUCCESS && (rv = mc_session_rotate(mr)) == APR_SUCCESS)
+        rv = mc_session_end_others(mr, db); /* the other browsers must log on again */
     else
         mc_db_rollback(db);
     if (rv != APR_SUCCESS)

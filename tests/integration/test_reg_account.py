@@ -208,6 +208,21 @@ def test_password_change(ap, new_account, mariadb, smtp):
     logged_on(ap, acct, NEW_PW)
 
 
+def test_password_change_ends_other_sessions(ap, new_account):
+    """ASVS 3.3.3: after a password change under My Account the account's
+    other sessions are over; the one that changed it goes on."""
+    acct = new_account()
+    s, _ = logged_on(ap, acct)
+    other, _ = logged_on(ap, acct)
+    assert get(other, ap, "/myaccount").status_code == 200
+    saved(post(s, ap, "/myaccount/password", {"current_password": acct.password,
+                                              "new_password": NEW_PW,
+                                              "verify_password": NEW_PW}), "password")
+    r = other.get(ap.url("/registration/myaccount"), allow_redirects=False, timeout=30)
+    assert r.status_code in (302, 303) and "/account/logon" in r.headers["Location"]
+    assert get(s, ap, "/myaccount").status_code == 200
+
+
 # ---- e-mail ------------------------------------------------------------------------------
 
 def test_email_change(ap, new_account, mariadb, smtp):
