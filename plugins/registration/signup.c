@@ -223,6 +223,25 @@ static void common_vars(mc_req *mr, int step)
 
 /* ---- GET / ------------------------------------------------------------------ */
 
+/* Open a gated step: the pending registration is loaded and the step may be
+ * shown. Returns 1 with *db and *pd set; else 0 with *rc the response to
+ * give (a failure page, or a redirect to the first unfinished step). */
+static int step_open(mc_req *mr, int step, mc_db **db, pending **pd, int *rc)
+{
+    const char *to;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, db)) != APR_SUCCESS ||
+        (rv = pending_load(mr, *db, pd)) != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if ((to = gate(mr, *pd, step))) {
+        *rc = mc_redirect(mr, to);
+        return 0;
+    }
+    return 1;
+}
+
 static int root_get(mc_req *mr)
 {
     return mc_redirect(mr, mc_logon_path(mr));
@@ -334,14 +353,11 @@ static int credentials_form(mc_req *mr, mc_db *db, pending *pd, const apr_array_
 
 static int credentials_get(mc_req *mr)
 {
-    const char *to;
+    int rc;
     pending *pd;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_CREDENTIALS)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_CREDENTIALS, &db, &pd, &rc))
+        return rc;
     return credentials_form(mr, db, pd, NULL, NULL);
 }
 
@@ -471,11 +487,12 @@ static const char *prefixed(apr_pool_t *p, const char *label, const char *why)
 
 static int credentials_post(mc_req *mr)
 {
+    int rc;
     apr_pool_t *p = mr->r->pool;
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     const char *username = in(mr, "username");
     const char *pw = mc_field(mr, "password"), *again = mc_field(mr, "verify_password");
-    const char *why, *hash = NULL, *to;
+    const char *why, *hash = NULL;
     const char *names[] = {"username", "password_hash"}, *values[2];
     pending *pd;
     mc_db *db;
@@ -484,10 +501,8 @@ static int credentials_post(mc_req *mr)
 
     pw = pw ? pw : "";
     again = again ? again : "";
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_CREDENTIALS)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_CREDENTIALS, &db, &pd, &rc))
+        return rc;
     if ((why = mc_reg_check_username(p, username)))
         add_error(errs, why);
     else if ((rv = username_taken(mr, db, username, &taken)) != APR_SUCCESS)
@@ -544,33 +559,29 @@ static int name_form(mc_req *mr, const pending *pd, const apr_array_header_t *er
 
 static int name_get(mc_req *mr)
 {
-    const char *to;
+    int rc;
     pending *pd;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_NAME)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_NAME, &db, &pd, &rc))
+        return rc;
     return name_form(mr, pd, NULL);
 }
 
 static int name_post(mc_req *mr)
 {
+    int rc;
     apr_pool_t *p = mr->r->pool;
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     const char *names[] = {"first_name", "middle_name", "last_name",     "suffix",
                            "email",      "email2",      "mobar_verified"};
-    const char *values[7], *to, *why;
+    const char *values[7], *why;
     pending *pd;
     mc_db *db;
     apr_status_t rv;
     int i;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_NAME)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_NAME, &db, &pd, &rc))
+        return rc;
     for (i = 0; i < 6; i++)
         values[i] = in(mr, names[i]);
     values[6] = "";
@@ -625,31 +636,27 @@ static int address_form(mc_req *mr, const pending *pd, const apr_array_header_t 
 
 static int address_get(mc_req *mr)
 {
-    const char *to;
+    int rc;
     pending *pd;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_ADDRESS)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_ADDRESS, &db, &pd, &rc))
+        return rc;
     return address_form(mr, pd, NULL);
 }
 
 static int address_post(mc_req *mr)
 {
+    int rc;
     apr_pool_t *p = mr->r->pool;
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
-    const char *v[ADDRESS_N], *to;
+    const char *v[ADDRESS_N];
     pending *pd;
     mc_db *db;
     apr_status_t rv;
     int i;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_ADDRESS)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_ADDRESS, &db, &pd, &rc))
+        return rc;
     for (i = 0; i < ADDRESS_N; i++)
         v[i] = in(mr, address_fields[i]);
     if (!*v[5])
@@ -715,15 +722,12 @@ static int questions_form(mc_req *mr, const int *q, const char *const *a, const 
 
 static int questions_get(mc_req *mr)
 {
+    int rc;
     static const int defaults[3] = {0, 1, 2};
-    const char *to;
     pending *pd;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((to = gate(mr, pd, STEP_QUESTIONS)))
-        return mc_redirect(mr, to);
+    if (!step_open(mr, STEP_QUESTIONS, &db, &pd, &rc))
+        return rc;
     return questions_form(mr, defaults, NULL, NULL, NULL);
 }
 
