@@ -25,7 +25,7 @@
  *        "Missing Information") and mc_plugin.logon_links (links shown on
  *        the Logon page, e.g. "Create an account"); mc_password_matches,
  *        mc_lockout_count, mc_lockout_check, mc_lockout_clear,
- *        mc_lockout_time, mc_logon_path, mc_session_end_others;
+ *        mc_lockout_time, mc_logon_path, mc_session_end_others, mc_param_id;
  *        mc_plugin.outbox_cc (addresses
  *        copied on every e-mail to an account, one rule for all plugins);
  *        the library's
@@ -163,6 +163,9 @@ const char *mc_url(const mc_req *mr, const char *path);
 const char *mc_public_url(const mc_req *mr, const char *path);
 /* A form field (first value) or NULL. */
 const char *mc_field(const mc_req *mr, const char *name);
+/* ABI 1.1: the route parameter name (":id") as a positive whole number, or
+ * 0 when it is missing, not all digits, zero or too large. */
+long long mc_param_id(const mc_req *mr, const char *name);
 /* A query parameter or NULL. */
 const char *mc_query(const mc_req *mr, const char *name);
 /* A safe in-site return path from user input ("/..." but not "//", no

@@ -2,12 +2,15 @@
  * handler, after the session, access, body and anti-CSRF checks. */
 #include "mod_mocourts_private.h"
 
+#include "apr_lib.h"
 #include "apr_strings.h"
 #include "http_core.h"
 #include "http_protocol.h"
 #include "http_request.h"
 
 #include "mc_form.h"
+
+#include <errno.h>
 
 #define MAX_FORM_BODY (256 * 1024)
 
@@ -290,6 +293,21 @@ const char *mc_public_url(const mc_req *mr, const char *path)
 const char *mc_field(const mc_req *mr, const char *name)
 {
     return apr_table_get(mr->form, name);
+}
+
+long long mc_param_id(const mc_req *mr, const char *name)
+{
+    const char *v = apr_table_get(mr->params, name), *s;
+    char *end;
+    apr_int64_t n;
+    if (!v || !*v || strlen(v) > 19)
+        return 0;
+    for (s = v; *s; s++)
+        if (!apr_isdigit(*s))
+            return 0;
+    errno = 0;
+    n = apr_strtoi64(v, &end, 10);
+    return errno || *end || n <= 0 ? 0 : (long long)n;
 }
 
 const char *mc_query(const mc_req *mr, const char *name)

@@ -252,14 +252,14 @@ static int admin_notify_add(mc_req *mr)
 /* The Notification E-mail :id of the administrator's group; 1 found. */
 static int load_notify(mc_req *mr, grp_admin *ga, const char **email, apr_status_t *rv)
 {
-    const char *id = apr_table_get(mr->params, "id");
+    long long id = mc_param_id(mr, "id");
     mc_dbres *res;
     *rv = APR_SUCCESS;
-    if (!all_digits(id, 19))
+    if (!id)
         return 0;
     *rv = mc_db_query(ga->db, mr->r->pool, &res,
-                      "SELECT email FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
-                      apr_atoi64(id), ga->m.group_id);
+                      "SELECT email FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii", id,
+                      ga->m.group_id);
     if (*rv != APR_SUCCESS || res->nrows != 1)
         return 0;
     *email = mc_dbres_get(res, 0, 0);
@@ -292,9 +292,9 @@ static int admin_notify_remove(mc_req *mr)
             mc_url(mr, apr_pstrcat(mr->r->pool, "/admin/preferences/notify/",
                                    apr_table_get(mr->params, "id"), "/remove", NULL)),
             mc_url(mr, "/admin/preferences"));
-    if ((rv = mc_db_exec(
-             ga.db, NULL, NULL, "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
-             apr_atoi64(apr_table_get(mr->params, "id")), ga.m.group_id)) != APR_SUCCESS ||
+    if ((rv = mc_db_exec(ga.db, NULL, NULL,
+                         "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
+                         mc_param_id(mr, "id"), ga.m.group_id)) != APR_SUCCESS ||
         (rv = mc_audit(mr, ga.db, "group-notify-removed", mr->account->id,
                        apr_pstrcat(mr->r->pool, "Notification E-mail removed from group ",
                                    gid_str(mr->r->pool, ga.m.group_id), NULL))) != APR_SUCCESS)
@@ -520,12 +520,10 @@ typedef struct member_baton {
  * 1 found. */
 static int load_member(mc_req *mr, mc_db *db, member_baton *b, int lock, apr_status_t *rv)
 {
-    const char *id = apr_table_get(mr->params, "account_id");
     mc_dbres *res;
     *rv = APR_SUCCESS;
-    if (!all_digits(id, 19))
+    if (!(b->id = mc_param_id(mr, "account_id")))
         return 0;
-    b->id = apr_atoi64(id);
     *rv = mc_db_query(db, mr->r->pool, &res,
                       apr_pstrcat(mr->r->pool,
                                   "SELECT a.username, a.email, m.status FROM mc_group_member m "

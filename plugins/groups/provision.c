@@ -315,15 +315,10 @@ typedef struct sec_group {
 /* 1 found, 0 not; database errors in *rv. */
 static int load_group(mc_req *mr, mc_db *db, sec_group *g, apr_status_t *rv)
 {
-    const char *id = apr_table_get(mr->params, "id"), *s;
     mc_dbres *res;
     *rv = APR_SUCCESS;
-    if (!id || !*id || strlen(id) > 19)
+    if (!(g->id = mc_param_id(mr, "id")))
         return 0;
-    for (s = id; *s; s++)
-        if (!apr_isdigit(*s))
-            return 0;
-    g->id = apr_atoi64(id);
     *rv = mc_db_query(db, mr->r->pool, &res, "SELECT name, kind, status FROM mc_group WHERE id = ?",
                       "i", g->id);
     if (*rv != APR_SUCCESS || res->nrows != 1)

@@ -127,15 +127,10 @@ typedef struct sec_account {
 /* 1 found, 0 not; database errors in *rv. */
 static int load_account(mc_req *mr, mc_db *db, sec_account *a, apr_status_t *rv)
 {
-    const char *id = apr_table_get(mr->params, "id"), *s;
     mc_dbres *res;
     *rv = APR_SUCCESS;
-    if (!id || !*id || strlen(id) > 19)
+    if (!(a->id = mc_param_id(mr, "id")))
         return 0;
-    for (s = id; *s; s++)
-        if (!apr_isdigit(*s))
-            return 0;
-    a->id = apr_atoi64(id);
     *rv = mc_db_query(db, mr->r->pool, &res,
                       "SELECT username, email, first_name, last_name, status, email_verified "
                       "FROM mc_account WHERE id = ?",

@@ -2,6 +2,7 @@
 request. Pages that use the database, sessions and the session cache keep
 answering while each generation of children is replaced."""
 import threading
+import time
 
 import requests
 
@@ -28,6 +29,14 @@ def _hammer(url, cookies, stop, results):
                     results.append((url, repr(e)))
 
 
+def _more_requests(results, n, timeout=30):
+    """Wait until n more requests have been answered (the load is really on,
+    however busy the machine is)."""
+    start, deadline = len(results), time.monotonic() + timeout
+    while len(results) - start < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_three_graceful_restarts_under_load(make_apache, new_account):
     ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off",
                                 "MoCourtsSessionCache": "shmcb"})
@@ -47,7 +56,9 @@ def test_three_graceful_restarts_under_load(make_apache, new_account):
         t.start()
     try:
         for _ in range(3):
+            _more_requests(results, 20)
             ap.graceful()
+        _more_requests(results, 20)
     finally:
         stop.set()
         for t in threads:
