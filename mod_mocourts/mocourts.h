@@ -30,6 +30,10 @@
  *        copied on every e-mail to an account, one rule for all plugins);
  *        the library's
  *        crypto, form and e-mail helpers (mc_crypto.h, mc_form.h, mc_smtp.h).
+ *   1.2  mc_plugin.periodic (the delivery worker's rounds: reminders,
+ *        digests); mc_site_url, mc_site_templates, mc_site_court_name (for
+ *        work done outside a request); mc_routes_join; the library's
+ *        CAPTCHA (mc_captcha.h) and court data (mc_case.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -38,6 +42,8 @@
 #include "http_config.h"
 #include "ap_provider.h"
 
+#include "mc_captcha.h"
+#include "mc_case.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_form.h"
@@ -46,7 +52,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 1
+#define MC_ABI_MINOR 2
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -112,6 +118,12 @@ typedef struct mc_plugin {
      * administrator): a comma-separated list written into buf ("" for
      * none). Called inside the sender's transaction; may be NULL. */
     apr_status_t (*outbox_cc)(mc_db *db, long long account_id, char *buf, apr_size_t len);
+    /* --- ABI 1.2 --- */
+    /* Periodic work (hearing reminders, daily digests), called by the
+     * delivery worker once per round (MoCourtsDeliveryInterval) on one node,
+     * before it sends, with its own connection and pool. now is the round's
+     * time. An error is logged and the next round tries again. May be NULL. */
+    apr_status_t (*periodic)(mc_db *db, apr_pool_t *p, apr_time_t now);
 } mc_plugin;
 
 /* The logged-on account of a request. */
@@ -213,5 +225,17 @@ apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
 /* ABI 1.1: end every session of the request's account but the request's
  * own (after a password change: ASVS 3.3.3). */
 apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);
+
+/* ABI 1.2: for work outside a request (the periodic hook) as well as in one.
+ * mc_site_url: MoCourtsBaseURL + the mount of the named plugin + path, in p;
+ * NULL when that plugin is not mounted. mc_site_templates: the process's
+ * template cache (NULL before the child is initialised). mc_site_court_name:
+ * MoCourtsCourtName. */
+/* ABI 1.2: one route table from a plugin's parts (each terminated by
+ * {NULL}; parts itself ends with NULL), allocated in p. For register_hooks. */
+const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts);
+const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
+mc_tmpl_cache *mc_site_templates(void);
+const char *mc_site_court_name(void);
 
 #endif /* MOCOURTS_H */

@@ -48,6 +48,31 @@ static void purge_tick(worker *w)
                      (apr_int64_t)n.sessions, (apr_int64_t)n.codes, (apr_int64_t)n.throttle);
 }
 
+/* ABI 1.2: each mounted plugin's periodic work, before the round's sending
+ * so what it queues goes out in the same round. */
+static void periodic_tick(worker *w, apr_pool_t *pool)
+{
+    const apr_array_header_t *mounts = mc_conf_get()->mounts;
+    int i, j;
+    for (i = 0; i < mounts->nelts; i++) {
+        const mc_plugin *pl = APR_ARRAY_IDX(mounts, i, mc_mount).plugin;
+        apr_status_t rv;
+        if (pl->abi_minor < 2 || !pl->periodic)
+            continue;
+        for (j = 0; j < i && APR_ARRAY_IDX(mounts, j, mc_mount).plugin != pl; j++)
+            ;
+        if (j < i) /* mounted twice: once a round is enough */
+            continue;
+        if ((rv = pl->periodic(w->db, pool, apr_time_now())) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
+                         MCLOGNO(0807) "%s: periodic work failed: %s", pl->name,
+                         mc_db_error(w->db));
+            if (mc_db_broken(w->db))
+                return;
+        }
+    }
+}
+
 static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
 {
     worker *w = data;
@@ -87,6 +112,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         }
     }
     purge_tick(w);
+    periodic_tick(w, pool);
     rv = mc_outbox_deliver(w->db, pool, &w->dc, &sent, &failed);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,

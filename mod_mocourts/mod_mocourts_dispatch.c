@@ -349,6 +349,39 @@ const char *mc_court_name(const mc_req *mr)
     return mc_conf_get()->court_name;
 }
 
+const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts)
+{
+    size_t i, k, n = 0;
+    mc_route *all;
+    for (i = 0; parts[i]; i++)
+        for (k = 0; parts[i][k].method; k++)
+            n++;
+    all = apr_pcalloc(p, (n + 1) * sizeof(*all));
+    for (n = 0, i = 0; parts[i]; i++)
+        for (k = 0; parts[i][k].method; k++)
+            all[n++] = parts[i][k];
+    return all;
+}
+
+const char *mc_site_court_name(void)
+{
+    return mc_conf_get()->court_name;
+}
+
+mc_tmpl_cache *mc_site_templates(void)
+{
+    return mc_templates();
+}
+
+const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path)
+{
+    const mc_mount *m = mc_mount_of(plugin);
+    if (!m)
+        return NULL;
+    return apr_pstrcat(p, mc_conf_get()->base_url, m->path, *path && *path != '/' ? "/" : "", path,
+                       NULL);
+}
+
 apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
                         long long actor_id, const char *detail)
 {

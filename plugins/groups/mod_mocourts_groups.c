@@ -59,27 +59,10 @@ static const command_rec cmds[] = {
                   "the default) or separate (given by the Security unit otherwise)"),
     {NULL}};
 
-static size_t count(const mc_route *r)
-{
-    size_t n = 0;
-    while (r[n].method)
-        n++;
-    return n;
-}
-
 static void register_hooks(apr_pool_t *p)
 {
-    const mc_route *parts[] = {mc_grp_provision_routes, mc_grp_admin_routes};
-    size_t i, n = 0, at = 0;
-    mc_route *all;
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-        n += count(parts[i]);
-    all = apr_pcalloc(p, (n + 1) * sizeof(*all));
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        memcpy(all + at, parts[i], count(parts[i]) * sizeof(*all));
-        at += count(parts[i]);
-    }
-    groups.routes = all;
+    static const mc_route *const parts[] = {mc_grp_provision_routes, mc_grp_admin_routes, NULL};
+    groups.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &groups);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }

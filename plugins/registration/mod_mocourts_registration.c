@@ -33,27 +33,11 @@ static mc_plugin registration = {MC_ABI_MAJOR,
                                  mc_reg_after_logon,
                                  logon_links};
 
-static size_t count(const mc_route *r)
-{
-    size_t n = 0;
-    while (r[n].method)
-        n++;
-    return n;
-}
-
 static void register_hooks(apr_pool_t *p)
 {
-    const mc_route *parts[] = {mc_reg_signup_routes, mc_reg_account_routes, mc_reg_recovery_routes};
-    size_t i, n = 0, at = 0;
-    mc_route *all;
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-        n += count(parts[i]);
-    all = apr_pcalloc(p, (n + 1) * sizeof(*all));
-    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        memcpy(all + at, parts[i], count(parts[i]) * sizeof(*all));
-        at += count(parts[i]);
-    }
-    registration.routes = all;
+    static const mc_route *const parts[] = {mc_reg_signup_routes, mc_reg_account_routes,
+                                            mc_reg_recovery_routes, NULL};
+    registration.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &registration);
 }
 

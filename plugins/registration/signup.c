@@ -9,7 +9,7 @@
  * transaction that also consumes the pending registration, so nothing
  * half-made becomes an account and a double submit makes one. */
 #include "registration.h"
-#include "captcha.h"
+#include "mc_captcha.h"
 
 #include "apr_lib.h"
 

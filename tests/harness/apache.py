@@ -23,6 +23,10 @@ from pathlib import Path
 
 from . import util
 
+# Where a plugin is mounted when it is not at /<name> (DESIGN.md, seed 001
+# step 26: Case.net at /casenet, eFiling at /ecf).
+MOUNTS = {"casetrack": "/casenet", "efiling": "/ecf"}
+
 HTTPD = "/usr/sbin/apache2"
 MODULES = "/usr/lib/apache2/modules"
 
@@ -281,7 +285,7 @@ LoadModule mocourts_module "{self.module_path}"
         out.append(f'Include "{self.mocourts_conf}"\n\n'
                    "<Location /account>\n    MoCourtsMount logon\n</Location>\n")
         for p in plugins:
-            out.append(f"<Location /{p}>\n    MoCourtsMount {p}\n</Location>\n")
+            out.append(f"<Location {MOUNTS.get(p, '/' + p)}>\n    MoCourtsMount {p}\n</Location>\n")
         if self.extra_conf:
             out.append("\n# extra_conf\n" + self.extra_conf.strip("\n") + "\n")
         return "".join(out)

@@ -1,8 +1,9 @@
-/* captcha.h: the CAPTCHA of "Create an account" (seed 001 step 7): a
+/* mc_captcha.h: the CAPTCHA of "Create an account" (seed 001 step 7) and
+ * of Case.net's rate-limited public searches: a
  * phrase drawn into a BMP image, and a text question as the accessible
  * alternative. Only the caller stores anything (hashed). */
-#ifndef MC_REG_CAPTCHA_H
-#define MC_REG_CAPTCHA_H
+#ifndef MC_CAPTCHA_H
+#define MC_CAPTCHA_H
 
 #include "apr_pools.h"
 

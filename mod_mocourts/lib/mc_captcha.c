@@ -1,5 +1,5 @@
-/* captcha.c: see captcha.h. No libm: the sine comes from a small table. */
-#include "captcha.h"
+/* mc_captcha.c: see mc_captcha.h. No libm: the sine comes from a small table. */
+#include "mc_captcha.h"
 
 #include "apr_general.h"
 #include "apr_strings.h"

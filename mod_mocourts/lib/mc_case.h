@@ -1,0 +1,58 @@
+/* mc_case: court data changes that cause Track This Case notices, shared by
+ * the Case.net plugin (clerk pages, periodic work), the eFiling plugin
+ * (accepted documents) and `mocourts-admin import` (the feed). Tables: see
+ * sql/casetrack/0001_init.sql. Nothing here depends on httpd.
+ *
+ * Every function works on the caller's connection and inside the caller's
+ * transaction when there is one, so an entry and its notices commit or roll
+ * back together. */
+#ifndef MC_CASE_H
+#define MC_CASE_H
+#include "mc_db.h"
+#include "mc_tmpl.h"
+#include <apr_pools.h>
+#include <apr_time.h>
+
+/* What composing a notice needs. Text templates (under tmpl):
+ * casetrack/notice-entry.txt, notice-digest.txt, notice-reminder.txt and
+ * notice-short.txt (SMS and voice). */
+typedef struct mc_case_env {
+    mc_tmpl_cache *tmpl;
+    const char *casenet_url; /* public URL of the Case.net mount, no trailing '/' */
+    const char *court_name;  /* MoCourtsCourtName */
+} mc_case_env;
+
+typedef struct mc_docket_entry {
+    long long case_id;
+    const char *entry_date; /* YYYY-MM-DD */
+    const char *entry_type; /* "Petition Filed", "Order", ... */
+    const char *text;
+    const char *filed_by; /* may be "" */
+    const char *ref;      /* the feed's id, or NULL */
+} mc_docket_entry;
+
+/* Add a docket entry, bump the case's last_activity, and queue its notices:
+ * for each active tracker of the case (none when it is confidential), one
+ * outbox row (frequency 'each') or one digest item ('daily'). *entry_id and
+ * *queued (notices and digest items made) may be NULL. APR_EINVAL when the
+ * entry is incomplete or the case does not exist. */
+apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
+                                const mc_docket_entry *e, long long *entry_id, long long *queued);
+
+/* Mark a case confidential (or not). Making it confidential stops its
+ * trackings (stopped_why 'confidential'), drops their pending digest items
+ * and fails its queued, unsent notices. */
+apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
+
+typedef struct mc_case_task_counts {
+    long long reminders; /* hearing reminders queued */
+    long long digests;   /* daily digests queued */
+} mc_case_task_counts;
+
+/* Periodic work as of now: hearing reminders 10 and 2 days before each
+ * scheduled hearing of a tracked, non-confidential case (each at most once),
+ * and the daily digest of every 'daily' tracker with pending items, once a
+ * day from digest_minute (minutes after midnight UTC) on. n may be NULL. */
+apr_status_t mc_case_tasks(mc_db *db, apr_pool_t *p, const mc_case_env *env, apr_time_t now,
+                           int digest_minute, mc_case_task_counts *n);
+#endif

@@ -1,0 +1,80 @@
+/* casetrack.h: what the Case.net plugin's files share (seed 002).
+ *
+ * The plugin (mounted at /casenet) is in parts, one file each:
+ *   search.c   the five public searches (litigant name, case number, filing
+ *              date, scheduled hearings, judgment index), the case page, and
+ *              the per-address rate limit with its CAPTCHA
+ *   clerk.c    clerk pages (role clerk, scoped by court code): add a docket
+ *              entry, schedule a hearing, enter a judgment, mark a case
+ *              confidential
+ *   track.c    Track This Case (method, frequency, phone verification), the
+ *              e-mailed Stop Tracking link, Manage My Case (the folder, notes)
+ *              and the notification history
+ *   ct_common.c checks and look-ups all parts use
+ * Court data changes that notify trackers go through the library's
+ * mc_case.h, which the eFiling plugin and `mocourts-admin import` share.
+ * Each part exports its routes; mod_mocourts_casetrack.c joins them. */
+#ifndef MC_CASETRACK_H
+#define MC_CASETRACK_H
+
+#include "mocourts.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#define CT_TEMPLATES "casetrack"
+#define CT_PAGE_SIZE 25
+
+extern const mc_route ct_search_routes[];
+extern const mc_route ct_clerk_routes[];
+extern const mc_route ct_track_routes[];
+
+/* Directives (mod_mocourts_casetrack.c). */
+typedef struct ct_conf {
+    int search_limit;                  /* anonymous searches per window per address; 0: off */
+    apr_interval_time_t search_window; /* the window */
+    int pass_uses;                     /* searches a solved CAPTCHA allows */
+    int digest_minute;                 /* daily digest time, minutes after 00:00 UTC */
+} ct_conf;
+extern ct_conf ct_config;
+
+/* ---- ct_common.c ------------------------------------------------------------ */
+
+/* A case number's form: 2 digits, 2 letters, '-', 2 letters, 5 digits
+ * ("22SL-CC01234"); upper-cased copy in *out. 1 when well-formed. */
+int ct_case_number_ok(apr_pool_t *p, const char *s, const char **out);
+/* A date "YYYY-MM-DD" that exists in the calendar (1900-2199). 1 when so. */
+int ct_date_ok(const char *s);
+/* What composing notices needs, for this request. */
+void ct_case_env(mc_req *mr, mc_case_env *env);
+
+/* Fill list (rows with code, name, and "selected" when code equals
+ * selected) with the courts, by name. */
+apr_status_t ct_courts(mc_req *mr, mc_db *db, const char *list, const char *selected);
+/* Fill list (rows with code, name) with the case types, by name. */
+apr_status_t ct_case_types(mc_req *mr, mc_db *db, const char *list, const char *selected);
+
+/* A case as the pages show its header. */
+typedef struct ct_case {
+    long long id;
+    const char *number;
+    const char *court_code;
+    const char *court_name;
+    const char *case_type; /* code */
+    const char *case_type_name;
+    const char *caption;
+    const char *filed_on;
+    const char *status;
+    const char *judge; /* name or "" */
+    int confidential;
+    int court_efiling;
+    const char *last_activity;
+} ct_case;
+
+/* Look a case up by number (or by id when number is NULL). *found is 0
+ * when there is no such case, and also when public is set and the case is
+ * confidential (the public never learns that it exists). */
+apr_status_t ct_case_find(mc_req *mr, mc_db *db, const char *number, long long id, int public,
+                          ct_case *c, int *found);
+
+#endif

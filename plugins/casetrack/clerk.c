@@ -1,0 +1,4 @@
+/* clerk.c: see casetrack.h. (Being written.) */
+#include "casetrack.h"
+
+const mc_route ct_clerk_routes[] = {{NULL}};

@@ -1,0 +1,123 @@
+/* ct_common.c: see casetrack.h. */
+#include "casetrack.h"
+
+#include "apr_lib.h"
+
+int ct_case_number_ok(apr_pool_t *p, const char *s, const char **out)
+{
+    /* DDLL-LLDDDDD */
+    static const char shape[] = "99AA-AA99999";
+    char buf[sizeof(shape)];
+    size_t i;
+    while (*s == ' ')
+        s++;
+    for (i = 0; i < sizeof(shape) - 1; i++) {
+        char c = s[i];
+        if (!c)
+            return 0;
+        if (shape[i] == '9' && !apr_isdigit(c))
+            return 0;
+        if (shape[i] == 'A' && !apr_isalpha(c))
+            return 0;
+        if (shape[i] == '-' && c != '-')
+            return 0;
+        buf[i] = (char)apr_toupper(c);
+    }
+    buf[i] = '\0';
+    for (s += i; *s == ' '; s++)
+        ;
+    if (*s)
+        return 0;
+    if (out)
+        *out = apr_pstrdup(p, buf);
+    return 1;
+}
+
+int ct_date_ok(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, i;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !apr_isdigit(s[i]))
+            return 0;
+    y = atoi(s);
+    m = atoi(s + 5);
+    d = atoi(s + 8);
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
+    return 1;
+}
+
+void ct_case_env(mc_req *mr, mc_case_env *env)
+{
+    env->tmpl = mc_site_templates();
+    env->casenet_url = mc_public_url(mr, mr->mount);
+    env->court_name = mc_court_name(mr);
+}
+
+static apr_status_t code_list(mc_req *mr, mc_db *db, const char *sql, const char *list,
+                              const char *selected)
+{
+    mc_dbres *res;
+    int i;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res, sql, "");
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, list);
+        const char *code = mc_dbres_get(res, i, 0);
+        mc_vars_set(row, "code", code);
+        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "selected", selected && !strcmp(selected, code) ? "1" : NULL);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t ct_courts(mc_req *mr, mc_db *db, const char *list, const char *selected)
+{
+    return code_list(mr, db, "SELECT code, name FROM mc_court ORDER BY name", list, selected);
+}
+
+apr_status_t ct_case_types(mc_req *mr, mc_db *db, const char *list, const char *selected)
+{
+    return code_list(mr, db, "SELECT code, name FROM mc_case_type ORDER BY name", list, selected);
+}
+
+apr_status_t ct_case_find(mc_req *mr, mc_db *db, const char *number, long long id, int public,
+                          ct_case *c, int *found)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(
+        db, mr->r->pool, &res,
+        "SELECT c.id, c.number, c.court_code, co.name, c.case_type, t.name, c.caption, "
+        "c.filed_on, c.status, COALESCE(j.name, ''), c.confidential, co.efiling, "
+        "c.last_activity FROM mc_case c JOIN mc_court co ON co.code = c.court_code "
+        "JOIN mc_case_type t ON t.code = c.case_type LEFT JOIN mc_judge j ON j.id = c.judge_id "
+        "WHERE (c.number = ? OR (? IS NULL AND c.id = ?))",
+        "ssi", number, number, id);
+    memset(c, 0, sizeof(*c));
+    *found = 0;
+    if (rv != APR_SUCCESS || res->nrows == 0)
+        return rv;
+    c->confidential = (int)mc_dbres_int(res, 0, 10);
+    if (public && c->confidential)
+        return APR_SUCCESS;
+    *found = 1;
+    c->id = mc_dbres_int(res, 0, 0);
+    c->number = mc_dbres_get(res, 0, 1);
+    c->court_code = mc_dbres_get(res, 0, 2);
+    c->court_name = mc_dbres_get(res, 0, 3);
+    c->case_type = mc_dbres_get(res, 0, 4);
+    c->case_type_name = mc_dbres_get(res, 0, 5);
+    c->caption = mc_dbres_get(res, 0, 6);
+    c->filed_on = mc_dbres_get(res, 0, 7);
+    c->status = mc_dbres_get(res, 0, 8);
+    c->judge = mc_dbres_get(res, 0, 9);
+    c->court_efiling = (int)mc_dbres_int(res, 0, 11);
+    c->last_activity = mc_dbres_get(res, 0, 12);
+    return APR_SUCCESS;
+}

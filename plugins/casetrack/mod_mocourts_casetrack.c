@@ -1,0 +1,134 @@
+/* mod_mocourts_casetrack.c: the Case.net plugin's module record, descriptor
+ * and directives; its parts' routes are joined here (see casetrack.h).
+ *
+ *   LoadModule mocourts_casetrack_module modules/mod_mocourts_casetrack.so
+ *   <Location /casenet>
+ *       MoCourtsMount casetrack
+ *   </Location>
+ *   MoCourtsCaseNetSearchLimit 120 10m 50   # per address; then the CAPTCHA
+ *   MoCourtsCaseNetDigestTime 22:00         # daily digests, UTC
+ */
+#include "casetrack.h"
+
+#include "apr_lib.h"
+
+#include "mc_conf.h"
+
+ct_conf ct_config;
+
+static const mc_nav nav[] = {{"Case.net Search", "/", MC_ACCESS_ANON, NULL},
+                             {"Manage My Case", "/mycases", MC_ACCESS_ACCOUNT, NULL},
+                             {"Notification History", "/history", MC_ACCESS_ACCOUNT, NULL},
+                             {"Clerk", "/clerk", MC_ACCESS_ROLE, "clerk"},
+                             {NULL}};
+
+static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
+
+static mc_plugin casetrack = {MC_ABI_MAJOR, MC_ABI_MINOR,
+                              "casetrack",  "1.0.0",
+                              NULL,            /* joined in register_hooks */
+                              "casetrack",  1, /* sql/casetrack/0001_init.sql */
+                              CT_TEMPLATES, NULL,
+                              nav,          NULL,
+                              NULL,         NULL,
+                              periodic};
+
+/* Hearing reminders and daily digests, in the delivery worker's rounds. */
+static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
+{
+    mc_case_env env;
+    env.tmpl = mc_site_templates();
+    env.casenet_url = mc_site_url(p, "casetrack", "");
+    env.court_name = mc_site_court_name();
+    if (!env.tmpl || !env.casenet_url)
+        return APR_SUCCESS; /* the child is not ready yet */
+    return mc_case_tasks(db, p, &env, now, ct_config.digest_minute, NULL);
+}
+
+static const char *set_limit(cmd_parms *cmd, void *dc, const char *n, const char *window,
+                             const char *uses)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    char *end;
+    long v;
+    if (e)
+        return e;
+    if (!strcasecmp(n, "off")) {
+        if (window)
+            return "Invalid value for directive 'MoCourtsCaseNetSearchLimit': 'Off' takes "
+                   "nothing after it";
+        ct_config.search_limit = 0;
+        return NULL;
+    }
+    v = strtol(n, &end, 10);
+    if (*end || v < 1 || v > 1000000)
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsCaseNetSearchLimit': '%s' is "
+                            "not a number of searches from 1 to 1000000, or Off",
+                            n);
+    ct_config.search_limit = (int)v;
+    if (window) {
+        const char *why = mc_conf_parse_duration(window, &ct_config.search_window);
+        if (why || ct_config.search_window < apr_time_from_sec(1))
+            return apr_psprintf(cmd->pool,
+                                "Invalid value for directive 'MoCourtsCaseNetSearchLimit': "
+                                "'%s': %s",
+                                window, why ? why : "the window must be at least 1s");
+    }
+    if (uses) {
+        v = strtol(uses, &end, 10);
+        if (*end || v < 1 || v > 1000000)
+            return apr_psprintf(cmd->pool,
+                                "Invalid value for directive 'MoCourtsCaseNetSearchLimit': '%s' "
+                                "is not a number of searches from 1 to 1000000",
+                                uses);
+        ct_config.pass_uses = (int)v;
+    }
+    return NULL;
+}
+
+static const char *set_digest(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    if (e)
+        return e;
+    if (strlen(arg) != 5 || !apr_isdigit(arg[0]) || !apr_isdigit(arg[1]) || arg[2] != ':' ||
+        !apr_isdigit(arg[3]) || !apr_isdigit(arg[4]) || atoi(arg) > 23 || atoi(arg + 3) > 59)
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsCaseNetDigestTime': '%s' is "
+                            "not a time HH:MM (UTC, 00:00 to 23:59)",
+                            arg);
+    ct_config.digest_minute = atoi(arg) * 60 + atoi(arg + 3);
+    return NULL;
+}
+
+/* Reset to the defaults before each read of the configuration. */
+static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    ct_config.search_limit = 120;
+    ct_config.search_window = apr_time_from_sec(600);
+    ct_config.pass_uses = 50;
+    ct_config.digest_minute = 22 * 60;
+    return OK;
+}
+
+static const command_rec cmds[] = {
+    AP_INIT_TAKE123("MoCourtsCaseNetSearchLimit", set_limit, NULL, RSRC_CONF,
+                    "Anonymous searches allowed per client address: a number, the window "
+                    "(default 10m) and the searches a solved CAPTCHA allows (default 50); or "
+                    "Off. Default 120 10m 50"),
+    AP_INIT_TAKE1("MoCourtsCaseNetDigestTime", set_digest, NULL, RSRC_CONF,
+                  "When the daily digests of Track This Case go out, HH:MM UTC (default 22:00)"),
+    {NULL}};
+
+static void register_hooks(apr_pool_t *p)
+{
+    static const mc_route *const parts[] = {ct_search_routes, ct_clerk_routes, ct_track_routes,
+                                            NULL};
+    casetrack.routes = mc_routes_join(p, parts);
+    MC_PLUGIN_REGISTER(p, &casetrack);
+    ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+module AP_MODULE_DECLARE_DATA mocourts_casetrack_module = {
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};
