@@ -2,6 +2,7 @@
  * delivery and housekeeping, run from the shell against the same
  * configuration file Apache reads. Exit status: 0 success, 1 failure,
  * 2 usage. Never prints a password. */
+#include "mc_case.h"
 #include "mc_conf.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
@@ -55,6 +56,18 @@ static const char mc_usage_text[] =
     "  import-bar FILE    load the Missouri Bar roster from a CSV file\n"
     "                     (bar_number,last_name,first_name,status; re-import\n"
     "                     updates); bad rows are reported by line number\n"
+    "  import FILE.xml [--casenet PATH]\n"
+    "                     load courts, cases, parties, docket entries, hearings\n"
+    "                     and judgments from a Case.net feed (docs/casenet-feed.xsd),\n"
+    "                     streamed; importing the same feed again changes nothing;\n"
+    "                     a bad record is reported with its line and skipped; new\n"
+    "                     docket entries notify trackers (links under PATH,\n"
+    "                     default /casenet)\n"
+    "  generate [--seed N] [--cases N] [--courts N] [--parties N]\n"
+    "                     write a synthetic, deterministic Case.net feed to stdout\n"
+    "  case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--casenet PATH]\n"
+    "                     queue due hearing reminders and daily digests (what the\n"
+    "                     delivery worker does each round), as of now or --at (UTC)\n"
     "\n"
     "Options:\n"
     "  -c, --config FILE  the Apache file holding the MoCourts* directives\n"
@@ -556,6 +569,91 @@ static int mc_cmd_import_bar(mc_admin *a, int argc, const char *const *argv)
     return rc == EXIT_SUCCESS ? mc_import_bar(a->db, a->p, mc_prog, argv[0]) : rc;
 }
 
+/* ---- Case.net: import, generate, case-tasks ------------------------------ */
+
+/* import_cases.c, generate.c, case_tasks.c. Each returns an exit status and
+ * reports its own errors on stderr. */
+int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env,
+                    const char *path);
+int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *argv);
+int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env, int argc,
+                      const char *const *argv);
+
+/* Remove "--casenet PATH" from the arguments: where Case.net is mounted,
+ * for the links in notices (default /casenet). */
+static const char *mc_casenet_path(mc_admin *a, int *argc, const char **argv)
+{
+    const char *path = "/casenet";
+    int i, o = 0;
+    for (i = 0; i < *argc; i++) {
+        if (!strcmp(argv[i], "--casenet") && i + 1 < *argc)
+            path = argv[++i];
+        else
+            argv[o++] = argv[i];
+    }
+    *argc = o;
+    return path;
+}
+
+/* What composing notices needs, from the configuration: the templates
+ * (MoCourtsTemplatesOverride, then MoCourtsTemplates), MoCourtsBaseURL +
+ * the Case.net path, MoCourtsCourtName. */
+static int mc_admin_case_env(mc_admin *a, const char *casenet, mc_case_env *env)
+{
+    const char *dirs[3] = {NULL, NULL, NULL};
+    const mc_conf_directive *d;
+    const char *base = mc_conf_str(a->conf, "MoCourtsBaseURL", NULL);
+    int n = 0;
+    if ((d = mc_conf_find(a->conf, "MoCourtsTemplatesOverride")) && d->args->nelts)
+        dirs[n++] =
+            mc_conf_resolve(a->p, a->conf, d->file, APR_ARRAY_IDX(d->args, 0, const char *));
+    if ((d = mc_conf_find(a->conf, "MoCourtsTemplates")) && d->args->nelts)
+        dirs[n++] =
+            mc_conf_resolve(a->p, a->conf, d->file, APR_ARRAY_IDX(d->args, 0, const char *));
+    else
+        dirs[n++] = "/usr/share/mocourts/templates";
+    if (!base)
+        return mc_fail("%s: MoCourtsBaseURL is not set (needed for the links in notices)",
+                       a->conf_path);
+    while (*base && base[strlen(base) - 1] == '/')
+        base = apr_pstrndup(a->p, base, strlen(base) - 1);
+    env->tmpl = mc_tmpl_cache_create(a->p, dirs);
+    env->casenet_url = apr_pstrcat(a->p, base, casenet, NULL);
+    env->court_name = mc_conf_str(a->conf, "MoCourtsCourtName", "Missouri Courts");
+    return env->tmpl ? EXIT_SUCCESS : mc_fail("cannot set up the template cache");
+}
+
+static int mc_cmd_import(mc_admin *a, int argc, const char *const *argv)
+{
+    const char **args = apr_pmemdup(a->p, argv, sizeof(*argv) * (argc + 1));
+    const char *casenet = mc_casenet_path(a, &argc, args);
+    mc_case_env env;
+    int rc;
+    if (argc != 1)
+        return mc_usage("import takes one argument: the XML feed (docs/casenet-feed.xsd)");
+    if ((rc = mc_admin_load(a)) != EXIT_SUCCESS || (rc = mc_admin_case_env(a, casenet, &env)) ||
+        (rc = mc_admin_connect(a)))
+        return rc;
+    return mc_import_cases(a->db, a->p, mc_prog, &env, args[0]);
+}
+
+static int mc_cmd_generate(mc_admin *a, int argc, const char *const *argv)
+{
+    return mc_generate(a->p, mc_prog, argc, argv);
+}
+
+static int mc_cmd_case_tasks(mc_admin *a, int argc, const char *const *argv)
+{
+    const char **args = apr_pmemdup(a->p, argv, sizeof(*argv) * (argc + 1));
+    const char *casenet = mc_casenet_path(a, &argc, args);
+    mc_case_env env;
+    int rc;
+    if ((rc = mc_admin_load(a)) != EXIT_SUCCESS || (rc = mc_admin_case_env(a, casenet, &env)) ||
+        (rc = mc_admin_connect(a)))
+        return rc;
+    return mc_case_tasks_run(a->db, a->p, mc_prog, &env, argc, args);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 typedef struct {
@@ -563,13 +661,12 @@ typedef struct {
     int (*fn)(mc_admin *a, int argc, const char *const *argv);
 } mc_command;
 
-static const mc_command mc_commands[] = {{"migrate", mc_cmd_migrate},
-                                         {"check", mc_cmd_check},
-                                         {"create-admin", mc_cmd_create},
-                                         {"deliver", mc_cmd_deliver},
-                                         {"purge", mc_cmd_purge},
-                                         {"import-bar", mc_cmd_import_bar},
-                                         {NULL, NULL}};
+static const mc_command mc_commands[] = {
+    {"migrate", mc_cmd_migrate},       {"check", mc_cmd_check},
+    {"create-admin", mc_cmd_create},   {"deliver", mc_cmd_deliver},
+    {"purge", mc_cmd_purge},           {"import-bar", mc_cmd_import_bar},
+    {"import", mc_cmd_import},         {"generate", mc_cmd_generate},
+    {"case-tasks", mc_cmd_case_tasks}, {NULL, NULL}};
 
 int main(int argc, const char *const *argv)
 {
