@@ -211,6 +211,9 @@ static int myaccount_get(mc_req *mr)
     for (i = 0; done && done_texts[i].key; i++)
         if (!strcmp(done, done_texts[i].key))
             mc_vars_set(mr->vars, "notice", done_texts[i].text);
+    /* Seed 002: My Account -> Manage My Case, when Case.net is installed. */
+    mc_vars_set(mr->vars, "mycases_url", mc_site_url(p, "casetrack", "/mycases"));
+    mc_vars_set(mr->vars, "history_url", mc_site_url(p, "casetrack", "/history"));
 
     row(mr, "Username", pr.username, 0, NULL, NULL);
     row(mr, "Password", "*****", 0, "/myaccount/password", "update");

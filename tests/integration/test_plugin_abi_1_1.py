@@ -31,3 +31,24 @@ def test_an_abi_1_0_plugin_still_works(make_apache, new_account):
     acct = new_account()
     r = web.logon(s, ap.url(""), acct.username, acct.password)
     assert r.url.endswith("/account/"), r.url
+
+
+def test_abi_1_2_periodic_runs_in_delivery_rounds(apache, mariadb):
+    """The delivery worker calls each plugin's periodic hook every round,
+    and mc_site_url names the plugin's mount under MoCourtsBaseURL."""
+    before = int(mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'probe-periodic'"))
+    mariadb.wait_for("SELECT COUNT(*) FROM mc_audit WHERE event = 'probe-periodic'",
+                     lambda v: v and int(v[0][0]) >= before + 2, timeout=15)
+    detail = mariadb.value("SELECT detail FROM mc_audit WHERE event = 'probe-periodic' "
+                           "ORDER BY id DESC LIMIT 1")
+    assert detail == apache.base_url.rstrip("/") + "/probe/hello/periodic"
+
+
+def test_my_account_links_to_manage_my_case(make_apache, new_account):
+    """Seed 002: My Account -> Manage My Case."""
+    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
+    acct = new_account()
+    s = web.new_session()
+    web.logon(s, ap.url(""), acct.username, acct.password)
+    page = s.get(ap.url("/registration/myaccount")).text
+    assert f'href="{ap.base_url.rstrip("/")}/casenet/mycases">Manage My Case</a>' in page

@@ -91,11 +91,22 @@ static const char *after_logon(mc_req *mr, mc_db *db)
     return mc_has_role(mr, "detour") ? "mine" : NULL;
 }
 
-static const mc_nav logon_links[] = {{"Probe help", "/hello/help", MC_ACCESS_ANON, NULL},
-                                     {NULL}};
+static const mc_nav logon_links[] = {{"Probe help", "/hello/help", MC_ACCESS_ANON, NULL}, {NULL}};
 
-static const mc_plugin plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1", routes, NULL,
-                                 0, "core", NULL, nav, after_logon, logon_links};
+/* ABI 1.2: the delivery worker's rounds call this; it leaves one audit row
+ * per round (at most one a second) for the tests to see. */
+static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
+{
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_audit (at, event, detail) SELECT UTC_TIMESTAMP(), "
+                      "'probe-periodic', ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM mc_audit "
+                      "WHERE event = 'probe-periodic' AND at = UTC_TIMESTAMP())",
+                      "s", mc_site_url(p, "probe", "/hello/periodic"));
+}
+
+static const mc_plugin plugin = {
+    MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1",     routes,      NULL, 0,
+    "core",       NULL,         nav,     after_logon, logon_links, NULL, periodic};
 
 static void register_hooks(apr_pool_t *p)
 {
