@@ -3,6 +3,7 @@
 #
 # Everything lives under var/ in the repository:
 #   var/db       MariaDB datadir, socket, the module's DB password file
+#   var/demo-feed.xml  the generated Case.net feed loaded as demo court data
 #   var/apache   Apache's ServerRoot: httpd.conf, mocourts.conf, htdocs
 #   var/mail     every e-mail sent, as a .eml file (the mail catcher)
 #   var/log      error_log, access_log, mariadb.log, mailcatcher.log,
@@ -83,6 +84,17 @@ stop_mail() {
     echo "Mail      stopped"
 }
 
+# Demo court data: a generated Case.net feed (seed 1, 3,000 cases, the
+# 24 Missouri courts of `mocourts-admin generate`, court 22 among them),
+# imported on every start (a re-import changes nothing); one summary line.
+demo_data() {
+    local feed=$VAR/demo-feed.xml
+    "$ADMIN" generate --seed 1 --cases 3000 >"$feed.tmp"
+    mv "$feed.tmp" "$feed"
+    printf 'Demo data: '
+    "$ADMIN" -c "$VAR/apache/mocourts.conf" import "$feed"
+}
+
 start() {
     for f in "$BUILD/mod_mocourts.so" "$ADMIN"; do
         if [ ! -e "$f" ]; then
@@ -113,6 +125,7 @@ start() {
     start_mail
     runconf apache-config
     "$ADMIN" -c "$VAR/apache/mocourts.conf" migrate
+    demo_data
     echo "Demo logons (username, password):"
     runconf demo-accounts
     runconf apache-start

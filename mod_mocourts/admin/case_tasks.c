@@ -1,11 +1,98 @@
-/* case_tasks.c: `mocourts-admin case-tasks` (being written). */
+/* case_tasks.c: `mocourts-admin case-tasks [--at 'YYYY-MM-DD HH:MM:SS']
+ * [--digest-time HH:MM] [--casenet PATH]`: the Case.net periodic work
+ * (hearing reminders, daily digests) that the delivery worker does every
+ * round, run once from the shell, as of now or of --at (UTC). The daily
+ * digest time is the plugin's MoCourtsCaseNetDigestTime, which this tool
+ * does not read: --digest-time gives it when it is not the default 22:00.
+ * Prints what it queued. */
 #include "mc_case.h"
 
+#include <apr_lib.h>
+#include <apr_strings.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DDTHH:MM:SS"), UTC, to *t. 1 when valid. */
+static int parse_at(const char *s, apr_time_t *t)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const char shape[] = "9999-99-99 99:99:99";
+    apr_time_exp_t x;
+    size_t i;
+    if (strlen(s) != sizeof(shape) - 1)
+        return 0;
+    for (i = 0; i < sizeof(shape) - 1; i++) {
+        if (shape[i] == '9' ? !apr_isdigit(s[i]) : (s[i] != shape[i] && !(i == 10 && s[i] == 'T')))
+            return 0;
+    }
+    memset(&x, 0, sizeof(x));
+    x.tm_year = atoi(s) - 1900;
+    x.tm_mon = atoi(s + 5) - 1;
+    x.tm_mday = atoi(s + 8);
+    x.tm_hour = atoi(s + 11);
+    x.tm_min = atoi(s + 14);
+    x.tm_sec = atoi(s + 17);
+    if (x.tm_year < 0 || x.tm_year > 299 || x.tm_mon < 0 || x.tm_mon > 11 || x.tm_mday < 1 ||
+        x.tm_mday > mdays[x.tm_mon] || x.tm_hour > 23 || x.tm_min > 59 || x.tm_sec > 59)
+        return 0;
+    int y = x.tm_year + 1900;
+    if (x.tm_mon == 1 && x.tm_mday == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
+    return apr_time_exp_gmt_get(t, &x) == APR_SUCCESS;
+}
+
+/* "HH:MM" to minutes after midnight; -1 when not a time. */
+static int parse_minute(const char *s)
+{
+    if (strlen(s) != 5 || !apr_isdigit(s[0]) || !apr_isdigit(s[1]) || s[2] != ':' ||
+        !apr_isdigit(s[3]) || !apr_isdigit(s[4]) || atoi(s) > 23 || atoi(s + 3) > 59)
+        return -1;
+    return atoi(s) * 60 + atoi(s + 3);
+}
 
 int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env, int argc,
                       const char *const *argv)
 {
-    fprintf(stderr, "%s: case-tasks is not built yet\n", prog);
-    return 1;
+    apr_time_t now = apr_time_now();
+    int minute = 22 * 60, i;
+    mc_case_task_counts n;
+    apr_status_t rv;
+
+    for (i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--at") && i + 1 < argc) {
+            if (!parse_at(argv[++i], &now)) {
+                fprintf(stderr,
+                        "%s: case-tasks: --at '%s' is not a UTC time 'YYYY-MM-DD HH:MM:SS'\n", prog,
+                        argv[i]);
+                return 2;
+            }
+        }
+        else if (!strcmp(argv[i], "--digest-time") && i + 1 < argc) {
+            if ((minute = parse_minute(argv[++i])) < 0) {
+                fprintf(stderr, "%s: case-tasks: --digest-time '%s' is not HH:MM (UTC)\n", prog,
+                        argv[i]);
+                return 2;
+            }
+        }
+        else {
+            fprintf(stderr,
+                    "%s: case-tasks: unexpected argument: %s\n"
+                    "usage: %s case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--digest-time HH:MM] "
+                    "[--casenet PATH]\n",
+                    prog, argv[i], prog);
+            return 2;
+        }
+    }
+    rv = mc_case_tasks(db, p, env, now, minute, &n);
+    if (rv != APR_SUCCESS) {
+        char buf[120];
+        fprintf(stderr, "%s: case-tasks: %s (%s)\n", prog, apr_strerror(rv, buf, sizeof(buf)),
+                mc_db_strerror(rv));
+        return 1;
+    }
+    printf("case-tasks: %" APR_INT64_T_FMT " hearing reminder(s) and %" APR_INT64_T_FMT
+           " daily digest(s) queued\n",
+           (apr_int64_t)n.reminders, (apr_int64_t)n.digests);
+    return 0;
 }

@@ -15,7 +15,20 @@
 
 /* What composing a notice needs. Text templates (under tmpl):
  * casetrack/notice-entry.txt, notice-digest.txt, notice-reminder.txt and
- * notice-short.txt (SMS and voice). */
+ * notice-short.txt (SMS and voice). Their {{keys}}:
+ *   all       court, court_of_case, case_number, caption, case_url,
+ *             mycases_url
+ *   e-mails   stop_url (the tracker's own one-click Stop Tracking link,
+ *             <casenet_url>/stop/<track id>/<stop_token>; an entry or a
+ *             reminder template without it gets the link appended)
+ *   entry     entry_date, entry_type, text, filed_by, filed_by_note
+ *   reminder  days (10 or 2), hearing_date, hearing_time, hearing_type,
+ *             location, judge
+ *   digest    count, count_text ("2 new docket entries"), entries (the
+ *             pending entries, one block each)
+ *   short     summary, link (" <case_url>" for SMS, "" for a call)
+ * Every e-mail body is stored once per recipient: keep the templates short
+ * (a docket entry on a case with 100,000 trackers writes 100,000 bodies). */
 typedef struct mc_case_env {
     mc_tmpl_cache *tmpl;
     const char *casenet_url; /* public URL of the Case.net mount, no trailing '/' */
@@ -41,7 +54,10 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
 
 /* Mark a case confidential (or not). Making it confidential stops its
  * trackings (stopped_why 'confidential'), drops their pending digest items
- * and fails its queued, unsent notices. */
+ * and fails its queued, unsent Track This Case notices (kinds track-entry,
+ * track-reminder, track-digest; last_error "The case was made
+ * confidential."). Making it public again restarts nothing. APR_EINVAL
+ * when the case does not exist. */
 apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
 
 typedef struct mc_case_task_counts {
@@ -52,7 +68,12 @@ typedef struct mc_case_task_counts {
 /* Periodic work as of now: hearing reminders 10 and 2 days before each
  * scheduled hearing of a tracked, non-confidential case (each at most once),
  * and the daily digest of every 'daily' tracker with pending items, once a
- * day from digest_minute (minutes after midnight UTC) on. n may be NULL. */
+ * day from digest_minute (minutes after midnight UTC) on. n may be NULL.
+ * Runs its own transactions (so call it outside one); safe when several
+ * workers run it at once (row locks and mc_track_reminder's key). hearing_at
+ * is compared with now as it is stored (the court's local time as given),
+ * so a reminder may go some hours early or late. Track This Case notices are
+ * never copied to group administrators (the tracker chose the recipient). */
 apr_status_t mc_case_tasks(mc_db *db, apr_pool_t *p, const mc_case_env *env, apr_time_t now,
                            int digest_minute, mc_case_task_counts *n);
 #endif

@@ -20,7 +20,13 @@
 #include "mocourts.h"
 
 #include "apr_strings.h"
+#include "http_log.h"
 #include "http_protocol.h"
+
+/* Log tags, one per call site: MCLOGNO(2101) -> "MC2101: " (MC21xx searches,
+ * MC22xx clerk pages and the library's mc_case, MC23xx tracking). */
+#define MCLOGNO(n) "MC" #n ": "
+APLOG_USE_MODULE(mocourts_casetrack);
 
 #define CT_TEMPLATES "casetrack"
 #define CT_PAGE_SIZE 25
@@ -76,5 +82,18 @@ typedef struct ct_case {
  * confidential (the public never learns that it exists). */
 apr_status_t ct_case_find(mc_req *mr, mc_db *db, const char *number, long long id, int public,
                           ct_case *c, int *found);
+
+/* ---- casepage.c, ratelimit.c (routes in search.c) -------------------------------- */
+
+/* GET /case/:number: the public case page. */
+int ct_case_page(mc_req *mr);
+/* The anonymous search limit: counts this request for its client address;
+ * 1 when it may go on, else 0 with *rc the answer (the CAPTCHA page, 429).
+ * Logged-on accounts and a limit of 0 are never limited. */
+int ct_rate_allow(mc_req *mr, mc_db *db, int *rc);
+/* GET /captcha, GET /captcha/image, POST /captcha. */
+int ct_captcha_get(mc_req *mr);
+int ct_captcha_image(mc_req *mr);
+int ct_captcha_post(mc_req *mr);
 
 #endif

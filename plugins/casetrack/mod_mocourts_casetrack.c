@@ -33,16 +33,25 @@ static mc_plugin casetrack = {MC_ABI_MAJOR, MC_ABI_MINOR,
                               NULL,         NULL,
                               periodic};
 
-/* Hearing reminders and daily digests, in the delivery worker's rounds. */
+/* Hearing reminders and daily digests, in the delivery worker's rounds (one
+ * thread: the watchdog singleton), at most once a minute: reminders are
+ * days apart and digests daily, so a minute late is on time. */
 static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
 {
+    static apr_time_t next;
     mc_case_env env;
+    apr_status_t rv;
+    if (now < next)
+        return APR_SUCCESS;
     env.tmpl = mc_site_templates();
     env.casenet_url = mc_site_url(p, "casetrack", "");
     env.court_name = mc_site_court_name();
     if (!env.tmpl || !env.casenet_url)
         return APR_SUCCESS; /* the child is not ready yet */
-    return mc_case_tasks(db, p, &env, now, ct_config.digest_minute, NULL);
+    rv = mc_case_tasks(db, p, &env, now, ct_config.digest_minute, NULL);
+    if (rv == APR_SUCCESS)
+        next = now + apr_time_from_sec(60);
+    return rv;
 }
 
 static const char *set_limit(cmd_parms *cmd, void *dc, const char *n, const char *window,

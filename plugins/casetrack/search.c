@@ -1,4 +1,785 @@
-/* search.c: see casetrack.h. (Being written.) */
+/* search.c: Case.net's five public searches (seed 002: "Public searches —
+ * litigant name, case number, filing date, scheduled hearings, and judgment
+ * index — require no login and no account") and the route table of the
+ * public part (the case page is in casepage.c, the rate limit and its
+ * CAPTCHA in ratelimit.c).
+ *
+ * Each search is a GET form that shows its fields again, a clear sentence
+ * (400) for bad input, "N case(s) found", pages of CT_PAGE_SIZE with
+ * Previous/Next links that keep the query, and columns sorted through a
+ * whitelist of ORDER BY clauses. Every statement joins mc_case and leaves
+ * out confidential cases, in the counts as in the rows. Counting stops at
+ * COUNT_CAP rows so a broad prefix never scans a whole table; past that the
+ * page says so, and the name searches sort, by another column, only the
+ * first COUNT_CAP rows in name order (what the pages can reach anyway; for
+ * "sounds like", in the sound index's first-name order), so no sort reads
+ * more rows than the count did. */
 #include "casetrack.h"
 
-const mc_route ct_search_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+#define COUNT_CAP 500           /* rows counted at most; also the last row reachable */
+#define NAME_MAX_CHARS 100      /* any text field */
+#define HEARING_MAX_DAYS 31     /* the longest hearing date range */
+#define SEARCH_TITLE "Case.net" /* pages' title prefix */
+
+/* A sortable column: its query key, and the ORDER BY for each direction
+ * (fixed text: the only way a request reaches ORDER BY). */
+typedef struct sortcol {
+    const char *key;
+    const char *asc;
+    const char *desc;
+} sortcol;
+
+/* One search request. */
+typedef struct srch {
+    mc_req *mr;
+    apr_pool_t *p;
+    const char *path; /* "/search/name" */
+    const char *qs;   /* the query's fields, encoded, for paging and sorting links */
+    const char *order;
+    const char *sort_qs;     /* "&sort=..&dir=.." */
+    const char *first_order; /* the default column's ascending order */
+    int default_order;       /* the default column, ascending */
+    long long page;
+    int bad;
+} srch;
+
+/* ---- input ------------------------------------------------------------------- */
+
+static void error(srch *s, const char *why)
+{
+    mc_vars_set(mc_vars_row(s->mr->vars, "errors"), "text", why);
+    s->bad = 1;
+}
+
+static void keep(srch *s, const char *name, const char *value)
+{
+    if (*value)
+        s->qs = apr_pstrcat(s->p, s->qs, "&", name, "=", mc_form_encode(s->p, value), NULL);
+}
+
+/* A text field, trimmed, shown again as q_<name>; kept for the links. */
+static const char *field(srch *s, const char *name, const char *label)
+{
+    const char *v = mc_query(s->mr, name);
+    char *t;
+    size_t n;
+    if (!v)
+        v = "";
+    while (apr_isspace(*v))
+        v++;
+    t = apr_pstrdup(s->p, v);
+    for (n = strlen(t); n && apr_isspace(t[n - 1]); n--)
+        t[n - 1] = '\0';
+    mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "q_", name, NULL), t);
+    if (strlen(t) > NAME_MAX_CHARS) {
+        error(s, apr_psprintf(s->p, "%s: enter at most %d characters.", label, NAME_MAX_CHARS));
+        return "";
+    }
+    keep(s, name, t);
+    return t;
+}
+
+/* A date field (YYYY-MM-DD); NULL when empty or not a real date. */
+static const char *date_field(srch *s, const char *name, const char *label, int required)
+{
+    const char *v = field(s, name, label);
+    if (!*v) {
+        if (required)
+            error(s, apr_psprintf(s->p, "%s: enter a date, for example 2026-01-05.", label));
+        return NULL;
+    }
+    if (!ct_date_ok(v)) {
+        error(s, apr_psprintf(s->p,
+                              "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for "
+                              "example 2026-01-05.",
+                              label, v));
+        return NULL;
+    }
+    return v;
+}
+
+static void range_check(srch *s, const char *from, const char *to, const char *label)
+{
+    if (from && to && strcmp(from, to) > 0)
+        error(s, apr_psprintf(s->p,
+                              "%s: the \"to\" date (%s) is before the \"from\" date (%s). Enter "
+                              "the earlier date first.",
+                              label, to, from));
+}
+
+/* A year of birth; NULL when empty or bad. */
+static const char *year_field(srch *s, const char *name, const char *label)
+{
+    const char *v = field(s, name, label);
+    int i;
+    if (!*v)
+        return NULL;
+    for (i = 0; v[i]; i++)
+        if (!apr_isdigit(v[i]))
+            break;
+    if (i != 4 || v[i] || atoi(v) < 1850 || atoi(v) > 2199) {
+        error(s,
+              apr_psprintf(s->p, "%s: \"%s\" is not a year. Enter four digits, for example 1970.",
+                           label, v));
+        return NULL;
+    }
+    return v;
+}
+
+/* A code from a table (court, case type): "" when empty; checked. */
+static const char *code_field(srch *s, mc_db *db, const char *name, const char *label,
+                              const char *sql, int required, apr_status_t *rv)
+{
+    const char *v = field(s, name, label);
+    mc_dbres *res;
+    if (!*v) {
+        if (required)
+            error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+        return "";
+    }
+    if ((*rv = mc_db_query(db, s->p, &res, sql, "s", v)) != APR_SUCCESS)
+        return "";
+    if (res->nrows == 0) {
+        error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+        return "";
+    }
+    return v;
+}
+
+static const char *court_field(srch *s, mc_db *db, int required, apr_status_t *rv)
+{
+    return code_field(s, db, "court", "Court", "SELECT 1 FROM mc_court WHERE code = ?", required,
+                      rv);
+}
+
+static const char *type_field(srch *s, mc_db *db, apr_status_t *rv)
+{
+    return code_field(s, db, "case_type", "Case Type", "SELECT 1 FROM mc_case_type WHERE code = ?",
+                      0, rv);
+}
+
+/* "abc" -> "abc%", with LIKE's own characters escaped; contains: "%abc%". */
+static const char *like(apr_pool_t *p, const char *v, int contains)
+{
+    char *out = apr_palloc(p, 2 * strlen(v) + 3), *o = out;
+    if (contains)
+        *o++ = '%';
+    for (; *v; v++) {
+        if (*v == '%' || *v == '_' || *v == '\\')
+            *o++ = '\\';
+        *o++ = *v;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
+
+/* ---- paging and sorting --------------------------------------------------------- */
+
+static void start(srch *s, mc_req *mr, const char *path)
+{
+    memset(s, 0, sizeof(*s));
+    s->mr = mr;
+    s->p = mr->r->pool;
+    s->path = path;
+    s->qs = "";
+    mc_vars_set(mr->vars, "action", mc_url(mr, path));
+    mc_vars_set(mr->vars, "search_home", mc_url(mr, "/"));
+}
+
+/* 1 when the request carries a search (any query field), not just the form. */
+static int submitted(const mc_req *mr)
+{
+    return mr->query && !apr_is_empty_table(mr->query);
+}
+
+/* The sort from the query (whitelisted; cols[0] is the default) and the
+ * page number; header links for each column. */
+static void pick_sort(srch *s, const sortcol *cols)
+{
+    const char *want = mc_query(s->mr, "sort"), *dir = mc_query(s->mr, "dir");
+    const char *pg = mc_query(s->mr, "page");
+    const sortcol *c, *chosen = cols;
+    int desc = dir && !strcmp(dir, "desc");
+    long long page = 1;
+    for (c = cols; want && c->key; c++)
+        if (!strcmp(c->key, want))
+            chosen = c;
+    s->order = desc ? chosen->desc : chosen->asc;
+    s->first_order = cols->asc;
+    s->default_order = chosen == cols && !desc;
+    s->sort_qs = apr_pstrcat(s->p, "&sort=", chosen->key, "&dir=", desc ? "desc" : "asc", NULL);
+    mc_vars_set(s->mr->vars, "q_sort", chosen->key);
+    mc_vars_set(s->mr->vars, "q_dir", desc ? "desc" : "asc");
+    for (c = cols; c->key; c++) {
+        int on = c == chosen, d = on && !desc; /* a second click reverses */
+        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_url", NULL),
+                    apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'),
+                                "&sort=", c->key, "&dir=", d ? "desc" : "asc", NULL));
+        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_aria", NULL),
+                    on ? (desc ? "descending" : "ascending") : NULL);
+        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_mark", NULL),
+                    on ? (desc ? " \xe2\x96\xbc" : " \xe2\x96\xb2") : NULL);
+    }
+    if (pg) {
+        const char *d = pg;
+        while (apr_isdigit(*d))
+            d++;
+        page = *pg && !*d && strlen(pg) < 7 ? apr_atoi64(pg) : 1;
+    }
+    s->page = page < 1 ? 1 : page;
+}
+
+/* After counting: clamp the page, set the count sentence and the links.
+ * noun: "case(s)". Returns the OFFSET. */
+static long long paging(srch *s, long long total, const char *noun)
+{
+    long long last = total > COUNT_CAP ? COUNT_CAP / CT_PAGE_SIZE
+                     : total           ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE
+                                       : 1;
+    const char *base;
+    if (s->page > last)
+        s->page = last;
+    mc_vars_set(s->mr->vars, "searched", "1");
+    if (total > COUNT_CAP)
+        mc_vars_set(s->mr->vars, "total_text",
+                    apr_psprintf(s->p,
+                                 "More than %d %s found. Only the first %d are shown: add letters "
+                                 "or filters to narrow the search.",
+                                 COUNT_CAP, noun, COUNT_CAP));
+    else
+        mc_vars_set(s->mr->vars, "total_text",
+                    apr_psprintf(s->p, "%" APR_INT64_T_FMT " %s found.", (apr_int64_t)total, noun));
+    mc_vars_setf(s->mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)s->page);
+    mc_vars_setf(s->mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)last);
+    base = apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), s->sort_qs,
+                       "&page=", NULL);
+    if (s->page > 1)
+        mc_vars_set(s->mr->vars, "prev_url",
+                    apr_psprintf(s->p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(s->page - 1)));
+    if (s->page < last)
+        mc_vars_set(s->mr->vars, "next_url",
+                    apr_psprintf(s->p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(s->page + 1)));
+    return (s->page - 1) * CT_PAGE_SIZE;
+}
+
+/* The count statement for a FROM ... WHERE: bounded by COUNT_CAP + 1. */
+static const char *count_sql(apr_pool_t *p, const char *from_where)
+{
+    return apr_psprintf(p, "SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) t", from_where,
+                        COUNT_CAP + 1);
+}
+
+static const char *page_sql(apr_pool_t *p, const char *select, const char *from_where,
+                            const char *order)
+{
+    return apr_pstrcat(p, select, from_where, " ORDER BY ", order, " LIMIT ? OFFSET ?", NULL);
+}
+
+/* The page statement of a name search: in the default order straight from
+ * the name index (it stops after the page); in another order, that order
+ * over the first COUNT_CAP rows in name order, joined back by id (the
+ * derived table's column cap_id) through rejoin. */
+static const char *name_page_sql(srch *s, const char *select, const char *id_col,
+                                 const char *inner_from_where, const char *rejoin,
+                                 const char *outer_from_where)
+{
+    if (s->default_order)
+        return page_sql(s->p, select, outer_from_where, s->order);
+    return apr_psprintf(s->p,
+                        "%s FROM (SELECT %s AS cap_id%s ORDER BY %s LIMIT %d) f%s ORDER BY "
+                        "%s LIMIT ? OFFSET ?",
+                        select, id_col, inner_from_where, s->first_order, COUNT_CAP, rejoin,
+                        s->order);
+}
+
+static const char *case_href(srch *s, const char *number)
+{
+    return mc_url(s->mr, apr_pstrcat(s->p, "/case/", number, NULL));
+}
+
+/* The form page: 400 when the input was bad, else 200. Court and case-type
+ * lists are filled here. */
+static int show(srch *s, mc_db *db, const char *page, const char *title)
+{
+    apr_status_t rv;
+    if ((rv = ct_courts(s->mr, db, "courts", mc_vars_get(s->mr->vars, "q_court"))) != APR_SUCCESS ||
+        (rv = ct_case_types(s->mr, db, "case_types", mc_vars_get(s->mr->vars, "q_case_type"))) !=
+            APR_SUCCESS)
+        return mc_fail(s->mr, rv);
+    return mc_render(s->mr, s->bad ? HTTP_BAD_REQUEST : HTTP_OK, page,
+                     apr_pstrcat(s->p, SEARCH_TITLE, ": ", title, NULL));
+}
+
+/* The database and the rate limit, for a submitted search. 0: *rc answers. */
+static int open_search(srch *s, mc_db **db, int *rc)
+{
+    apr_status_t rv = mc_req_db(s->mr, db);
+    if (rv != APR_SUCCESS) {
+        *rc = mc_fail(s->mr, rv);
+        return 0;
+    }
+    return !submitted(s->mr) || ct_rate_allow(s->mr, *db, rc);
+}
+
+static const char *yes_no(const char *v)
+{
+    return v && !strcmp(v, "1") ? "Yes" : "No";
+}
+
+/* ---- the search home ------------------------------------------------------------ */
+
+static int home(mc_req *mr)
+{
+    static const char *const searches[][3] = {
+        {"/search/name", "Litigant Name",
+         "Find cases by a party's last name or business name, with first and middle name, year "
+         "of birth, case type, filing dates and court to narrow it."},
+        {"/search/number", "Case Number",
+         "Find a case by its number as it appears on court papers, for example 22SL-CC01234."},
+        {"/search/date", "Filing Date", "List the cases filed in a court on a given day."},
+        {"/search/hearings", "Scheduled Hearings",
+         "See the hearings set in a court between two dates, by judge or location."},
+        {"/search/judgments", "Judgment Index",
+         "Find judgments by the name of the debtor or the creditor, and whether they are "
+         "satisfied."},
+    };
+    size_t i;
+    for (i = 0; i < sizeof(searches) / sizeof(searches[0]); i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "searches");
+        mc_vars_set(row, "href", mc_url(mr, searches[i][0]));
+        mc_vars_set(row, "label", searches[i][1]);
+        mc_vars_set(row, "text", searches[i][2]);
+    }
+    return mc_render(mr, HTTP_OK, "search.html", "Case.net Search");
+}
+
+/* ---- 1. litigant name ------------------------------------------------------------ */
+
+static const char NAME_FROM[] = " FROM mc_party p JOIN mc_case c ON c.id = p.case_id WHERE ";
+static const char NAME_LIKE[] = "p.last_name LIKE ?";
+static const char NAME_SOUNDS[] = "p.last_soundex = SOUNDEX(?)";
+static const char NAME_REST[] =
+    " AND (? = '' OR p.first_name LIKE ?) AND (? = '' OR p.middle_name LIKE ?) AND (? IS NULL "
+    "OR p.birth_year >= ?) AND (? IS NULL OR p.birth_year <= ?) AND (? = '' OR c.case_type = ?) "
+    "AND (? IS NULL OR c.filed_on >= ?) AND (? IS NULL OR c.filed_on <= ?) AND (? = '' OR "
+    "c.court_code = ?) AND c.confidential = 0";
+
+static const sortcol name_sort[] = {
+    {"name", "p.last_name, p.first_name, p.middle_name, p.id",
+     "p.last_name DESC, p.first_name DESC, p.middle_name DESC, p.id DESC"},
+    {"role", "p.role, p.last_name, p.id", "p.role DESC, p.last_name DESC, p.id DESC"},
+    {"birth", "p.birth_year, p.last_name, p.id", "p.birth_year DESC, p.last_name DESC, p.id DESC"},
+    {"case", "c.number, p.id", "c.number DESC, p.id DESC"},
+    {"caption", "c.caption, c.number, p.id", "c.caption DESC, c.number DESC, p.id DESC"},
+    {"court", "co.name, c.number, p.id", "co.name DESC, c.number DESC, p.id DESC"},
+    {"filed", "c.filed_on, c.number, p.id", "c.filed_on DESC, c.number DESC, p.id DESC"},
+    {NULL}};
+
+static int search_name(mc_req *mr)
+{
+    srch s;
+    mc_db *db;
+    mc_dbres *res;
+    apr_status_t rv = APR_SUCCESS;
+    const char *last, *first, *middle, *yfrom, *yto, *type, *ffrom, *fto, *court, *fw;
+    int sounds, rc, i;
+    long long total, offset;
+    start(&s, mr, "/search/name");
+    if (!open_search(&s, &db, &rc))
+        return rc;
+    last = field(&s, "last", "Last Name or Business Name");
+    first = field(&s, "first", "First Name");
+    middle = field(&s, "middle", "Middle Name");
+    sounds = mc_query(mr, "sounds") && !strcmp(mc_query(mr, "sounds"), "1");
+    mc_vars_set(mr->vars, "q_sounds", sounds ? "1" : NULL);
+    if (sounds)
+        keep(&s, "sounds", "1");
+    yfrom = year_field(&s, "birth_from", "Year of Birth from");
+    yto = year_field(&s, "birth_to", "Year of Birth to");
+    if (yfrom && yto && atoi(yfrom) > atoi(yto))
+        error(&s, "Year of Birth: the \"to\" year is before the \"from\" year. Enter the earlier "
+                  "year first.");
+    type = type_field(&s, db, &rv);
+    ffrom = date_field(&s, "filed_from", "Filing Date from", 0);
+    fto = date_field(&s, "filed_to", "Filing Date to", 0);
+    range_check(&s, ffrom, fto, "Filing Date");
+    court = rv == APR_SUCCESS ? court_field(&s, db, 0, &rv) : "";
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pick_sort(&s, name_sort);
+    if (sounds) {
+        /* The sound-alike index is in first-name order within one sound:
+         * the capped set is taken in that order, then sorted as asked. */
+        s.first_order = "p.first_name, p.id";
+        s.default_order = 0;
+    }
+    if (!submitted(mr))
+        return show(&s, db, "search-name.html", "Litigant Name Search");
+    if (strlen(last) < 2)
+        error(&s, *last ? "Last Name or Business Name: enter at least 2 letters."
+                        : "Enter a last name or business name (at least 2 letters) to search.");
+    if (s.bad)
+        return show(&s, db, "search-name.html", "Litigant Name Search");
+    fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssssssssssss",
+                     sounds ? last : like(s.p, last, 0), first, like(s.p, first, 0), middle,
+                     like(s.p, middle, 0), yfrom, yfrom, yto, yto, type, type, ffrom, ffrom, fto,
+                     fto, court, court);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    offset = paging(&s, total, "case(s)");
+    rv =
+        mc_db_query(db, s.p, &res,
+                    name_page_sql(&s,
+                                  "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
+                                  "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
+                                  "co.name, c.filed_on",
+                                  "p.id", fw,
+                                  " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
+                                  "p.case_id JOIN mc_court co ON co.code = c.court_code",
+                                  apr_pstrcat(s.p,
+                                              " FROM mc_party p JOIN mc_case c ON c.id = "
+                                              "p.case_id JOIN mc_court co ON co.code = "
+                                              "c.court_code WHERE ",
+                                              sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
+                    "sssssssssssssssssii", sounds ? last : like(s.p, last, 0), first,
+                    like(s.p, first, 0), middle, like(s.p, middle, 0), yfrom, yfrom, yto, yto, type,
+                    type, ffrom, ffrom, fto, fto, court, court, (long long)CT_PAGE_SIZE, offset);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "results");
+        const char *f = mc_dbres_get(res, i, 1), *m = mc_dbres_get(res, i, 2);
+        char *role;
+        mc_vars_set(
+            row, "name",
+            apr_pstrcat(s.p, mc_dbres_get(res, i, 0), *f ? ", " : "", f, *m ? " " : "", m, NULL));
+        role = apr_pstrdup(s.p, mc_dbres_get(res, i, 4));
+        role[0] = (char)apr_toupper(role[0]); /* "plaintiff" -> "Plaintiff" */
+        mc_vars_set(row, "role", role);
+        mc_vars_set(row, "birth_year", mc_dbres_get(res, i, 5));
+        mc_vars_set(row, "number", mc_dbres_get(res, i, 6));
+        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 6)));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 7));
+        mc_vars_set(row, "court", mc_dbres_get(res, i, 8));
+        mc_vars_set(row, "filed_on", mc_dbres_get(res, i, 9));
+    }
+    return show(&s, db, "search-name.html", "Litigant Name Search");
+}
+
+/* ---- 2. case number --------------------------------------------------------------- */
+
+static const sortcol number_sort[] = {{"case", "c.number", "c.number DESC"}, {NULL}};
+
+/* Cases (number, caption, court, type, filed, status) into "results". */
+static void case_rows(srch *s, const mc_dbres *res)
+{
+    int i;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(s->mr->vars, "results");
+        mc_vars_set(row, "number", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "href", case_href(s, mc_dbres_get(res, i, 0)));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "court", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "case_type", mc_dbres_get(res, i, 3));
+        mc_vars_set(row, "filed_on", mc_dbres_get(res, i, 4));
+        mc_vars_set(row, "status", mc_dbres_get(res, i, 5));
+    }
+}
+
+static const char CASE_SELECT[] =
+    "SELECT c.number, c.caption, co.name, t.name, c.filed_on, c.status";
+static const char CASE_JOIN[] = " FROM mc_case c JOIN mc_court co ON co.code = c.court_code JOIN "
+                                "mc_case_type t ON t.code = c.case_type WHERE ";
+
+static int search_number(mc_req *mr)
+{
+    static const char where[] =
+        "c.number = ? AND (? = '' OR c.court_code = ?) AND c.confidential = 0";
+    srch s;
+    mc_db *db;
+    mc_dbres *res;
+    apr_status_t rv = APR_SUCCESS;
+    const char *typed, *number = NULL, *court;
+    int rc;
+    long long total, offset;
+    start(&s, mr, "/search/number");
+    if (!open_search(&s, &db, &rc))
+        return rc;
+    typed = field(&s, "number", "Case Number");
+    court = court_field(&s, db, 0, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pick_sort(&s, number_sort);
+    if (!submitted(mr))
+        return show(&s, db, "search-number.html", "Case Number Search");
+    if (!*typed)
+        error(&s, "Enter a case number to search, for example 22SL-CC01234.");
+    else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
+        error(&s, "Enter the case number as it appears on court papers, for example "
+                  "22SL-CC01234.");
+    if (s.bad)
+        return show(&s, db, "search-number.html", "Case Number Search");
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, apr_pstrcat(s.p, CASE_JOIN, where, NULL)), "sss",
+                     number, court, court);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    offset = paging(&s, total, "case(s)");
+    rv = mc_db_query(db, s.p, &res,
+                     page_sql(s.p, CASE_SELECT, apr_pstrcat(s.p, CASE_JOIN, where, NULL), s.order),
+                     "sssii", number, court, court, (long long)CT_PAGE_SIZE, offset);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    case_rows(&s, res);
+    return show(&s, db, "search-number.html", "Case Number Search");
+}
+
+/* ---- 3. filing date ----------------------------------------------------------------- */
+
+static const sortcol date_sort[] = {
+    {"case", "c.number", "c.number DESC"},
+    {"caption", "c.caption, c.number", "c.caption DESC, c.number DESC"},
+    {"type", "t.name, c.number", "t.name DESC, c.number DESC"},
+    {"status", "c.status, c.number", "c.status DESC, c.number DESC"},
+    {NULL}};
+
+static int search_date(mc_req *mr)
+{
+    static const char where[] =
+        "c.court_code = ? AND c.filed_on = ? AND (? = '' OR c.case_type = ?) AND "
+        "c.confidential = 0";
+    srch s;
+    mc_db *db;
+    mc_dbres *res;
+    apr_status_t rv = APR_SUCCESS;
+    const char *court, *date, *type, *fw;
+    int rc;
+    long long total, offset;
+    start(&s, mr, "/search/date");
+    if (!open_search(&s, &db, &rc))
+        return rc;
+    court = court_field(&s, db, submitted(mr), &rv);
+    date = rv == APR_SUCCESS ? date_field(&s, "date", "Filing Date", submitted(mr)) : NULL;
+    type = rv == APR_SUCCESS ? type_field(&s, db, &rv) : "";
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    pick_sort(&s, date_sort);
+    if (!submitted(mr) || s.bad)
+        return show(&s, db, "search-date.html", "Filing Date Search");
+    fw = apr_pstrcat(s.p, CASE_JOIN, where, NULL);
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "ssss", court, date, type, type);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    offset = paging(&s, total, "case(s)");
+    rv = mc_db_query(db, s.p, &res, page_sql(s.p, CASE_SELECT, fw, s.order), "ssssii", court, date,
+                     type, type, (long long)CT_PAGE_SIZE, offset);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    case_rows(&s, res);
+    return show(&s, db, "search-date.html", "Filing Date Search");
+}
+
+/* ---- 4. scheduled hearings ------------------------------------------------------------ */
+
+static const char HEARING_FROM[] =
+    " FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id LEFT JOIN mc_judge j ON j.id = "
+    "COALESCE(h.judge_id, c.judge_id) WHERE h.hearing_at >= ? AND h.hearing_at < DATE_ADD(?, "
+    "INTERVAL 1 DAY) AND c.court_code = ? AND c.confidential = 0 AND (? = '' OR j.name LIKE ?) "
+    "AND (? = '' OR h.location LIKE ?)";
+
+static const sortcol hearing_sort[] = {
+    {"when", "h.hearing_at, c.number, h.id", "h.hearing_at DESC, c.number DESC, h.id DESC"},
+    {"case", "c.number, h.hearing_at, h.id", "c.number DESC, h.hearing_at DESC, h.id DESC"},
+    {"type", "h.hearing_type, h.hearing_at, h.id",
+     "h.hearing_type DESC, h.hearing_at DESC, h.id DESC"},
+    {"location", "h.location, h.hearing_at, h.id", "h.location DESC, h.hearing_at DESC, h.id DESC"},
+    {"judge", "j.name, h.hearing_at, h.id", "j.name DESC, h.hearing_at DESC, h.id DESC"},
+    {NULL}};
+
+static int search_hearings(mc_req *mr)
+{
+    srch s;
+    mc_db *db;
+    mc_dbres *res;
+    apr_status_t rv = APR_SUCCESS;
+    const char *court, *from, *to, *judge, *loc;
+    int rc, i;
+    long long total, offset;
+    start(&s, mr, "/search/hearings");
+    if (!open_search(&s, &db, &rc))
+        return rc;
+    court = court_field(&s, db, submitted(mr), &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    from = date_field(&s, "from", "Hearing Date from", submitted(mr));
+    to = date_field(&s, "to", "Hearing Date to", submitted(mr));
+    range_check(&s, from, to, "Hearing Date");
+    if (from && to && strcmp(from, to) <= 0) {
+        rv = mc_db_query(db, s.p, &res, "SELECT DATEDIFF(?, ?)", "ss", to, from);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (mc_dbres_int(res, 0, 0) >= HEARING_MAX_DAYS)
+            error(&s, apr_psprintf(s.p,
+                                   "Hearing Date: the range can be at most %d days. Enter a "
+                                   "shorter range.",
+                                   HEARING_MAX_DAYS));
+    }
+    judge = field(&s, "judge", "Judge");
+    loc = field(&s, "location", "Location");
+    if (*court) { /* the court's judges, offered as the Judge field's choices */
+        rv = mc_db_query(db, s.p, &res,
+                         "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500",
+                         "s", court);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        for (i = 0; i < res->nrows; i++)
+            mc_vars_set(mc_vars_row(mr->vars, "judges"), "name", mc_dbres_get(res, i, 0));
+    }
+    pick_sort(&s, hearing_sort);
+    if (!submitted(mr) || s.bad)
+        return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, HEARING_FROM), "sssssss", from, to, court, judge,
+                     like(s.p, judge, 1), loc, like(s.p, loc, 0));
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    offset = paging(&s, total, "hearing(s)");
+    rv = mc_db_query(db, s.p, &res,
+                     page_sql(s.p,
+                              "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
+                              "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
+                              HEARING_FROM, s.order),
+                     "sssssssii", from, to, court, judge, like(s.p, judge, 1), loc,
+                     like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "results");
+        mc_vars_set(row, "when", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "number", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 1)));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "hearing_type", mc_dbres_get(res, i, 3));
+        mc_vars_set(row, "location", mc_dbres_get(res, i, 4));
+        mc_vars_set(row, "judge", mc_dbres_get(res, i, 5));
+    }
+    return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
+}
+
+/* ---- 5. judgment index ----------------------------------------------------------------- */
+
+static const char JUDGMENT_FROM[] = " FROM mc_judgment g JOIN mc_case c ON c.id = g.case_id WHERE ";
+static const char JUDGMENT_DEBTOR[] = "g.debtor LIKE ?";
+static const char JUDGMENT_CREDITOR[] = "g.creditor LIKE ?";
+static const char JUDGMENT_REST[] =
+    " AND (? IS NULL OR g.entered_on >= ?) AND (? IS NULL OR g.entered_on <= ?) AND (? = '' OR "
+    "c.court_code = ?) AND (? = -1 OR g.satisfied = ?) AND c.confidential = 0";
+
+static const sortcol judgment_sort[] = {
+    {"name", NULL, NULL}, /* the searched name: set per request */
+    {"debtor", "g.debtor, g.entered_on, g.id", "g.debtor DESC, g.entered_on DESC, g.id DESC"},
+    {"creditor", "g.creditor, g.entered_on, g.id", "g.creditor DESC, g.entered_on DESC, g.id DESC"},
+    {"amount", "g.amount, g.id", "g.amount DESC, g.id DESC"},
+    {"entered", "g.entered_on, g.id", "g.entered_on DESC, g.id DESC"},
+    {"satisfied", "g.satisfied, g.entered_on, g.id",
+     "g.satisfied DESC, g.entered_on DESC, g.id DESC"},
+    {"case", "c.number, g.id", "c.number DESC, g.id DESC"},
+    {NULL}};
+
+static int search_judgments(mc_req *mr)
+{
+    srch s;
+    mc_db *db;
+    mc_dbres *res;
+    apr_status_t rv = APR_SUCCESS;
+    const char *name, *party, *from, *to, *court, *sat, *fw;
+    sortcol cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
+    long long satisfied = -1, total, offset;
+    int creditor, rc, i;
+    start(&s, mr, "/search/judgments");
+    if (!open_search(&s, &db, &rc))
+        return rc;
+    name = field(&s, "name", "Name");
+    party = field(&s, "party", "Search by");
+    creditor = !strcmp(party, "creditor");
+    if (*party && !creditor && strcmp(party, "debtor"))
+        error(&s, "Search by: choose Debtor or Creditor.");
+    mc_vars_set(mr->vars, "q_party", creditor ? "creditor" : "debtor");
+    from = date_field(&s, "from", "Date Entered from", 0);
+    to = date_field(&s, "to", "Date Entered to", 0);
+    range_check(&s, from, to, "Date Entered");
+    court = court_field(&s, db, 0, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    sat = field(&s, "satisfied", "Satisfied");
+    if (!strcmp(sat, "yes"))
+        satisfied = 1;
+    else if (!strcmp(sat, "no"))
+        satisfied = 0;
+    else if (*sat && strcmp(sat, "any"))
+        error(&s, "Satisfied: choose Any, Yes or No.");
+    memcpy(cols, judgment_sort, sizeof(cols));
+    cols[0] = creditor ? judgment_sort[2] : judgment_sort[1];
+    cols[0].key = "name";
+    pick_sort(&s, cols);
+    if (!submitted(mr))
+        return show(&s, db, "search-judgments.html", "Judgment Index Search");
+    if (strlen(name) < 2)
+        error(&s, *name ? "Name: enter at least 2 letters."
+                        : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
+    if (s.bad)
+        return show(&s, db, "search-judgments.html", "Judgment Index Search");
+    fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
+                     JUDGMENT_REST, NULL);
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", like(s.p, name, 0), from, from,
+                     to, to, court, court, satisfied, satisfied);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    offset = paging(&s, total, "judgment(s)");
+    rv = mc_db_query(db, s.p, &res,
+                     name_page_sql(&s,
+                                   "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
+                                   "g.satisfied, c.number, c.caption",
+                                   "g.id", fw,
+                                   " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c ON c.id "
+                                   "= g.case_id",
+                                   fw),
+                     "sssssssiiii", like(s.p, name, 0), from, from, to, to, court, court, satisfied,
+                     satisfied, (long long)CT_PAGE_SIZE, offset);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "results");
+        mc_vars_set(row, "debtor", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "creditor", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "amount", apr_pstrcat(s.p, "$", mc_dbres_get(res, i, 2), NULL));
+        mc_vars_set(row, "entered_on", mc_dbres_get(res, i, 3));
+        mc_vars_set(row, "satisfied", yes_no(mc_dbres_get(res, i, 4)));
+        mc_vars_set(row, "number", mc_dbres_get(res, i, 5));
+        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 5)));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 6));
+    }
+    return show(&s, db, "search-judgments.html", "Judgment Index Search");
+}
+
+/* ---- routes ------------------------------------------------------------------------------ */
+
+const mc_route ct_search_routes[] = {
+    {"GET", "/", MC_ACCESS_ANON, NULL, home, 0},
+    {"GET", "/search/name", MC_ACCESS_ANON, NULL, search_name, 0},
+    {"GET", "/search/number", MC_ACCESS_ANON, NULL, search_number, 0},
+    {"GET", "/search/date", MC_ACCESS_ANON, NULL, search_date, 0},
+    {"GET", "/search/hearings", MC_ACCESS_ANON, NULL, search_hearings, 0},
+    {"GET", "/search/judgments", MC_ACCESS_ANON, NULL, search_judgments, 0},
+    {"GET", "/case/:number", MC_ACCESS_ANON, NULL, ct_case_page, 0},
+    {"GET", "/captcha", MC_ACCESS_ANON, NULL, ct_captcha_get, 0},
+    {"GET", "/captcha/image", MC_ACCESS_ANON, NULL, ct_captcha_image, 0},
+    {"POST", "/captcha", MC_ACCESS_ANON, NULL, ct_captcha_post, 0},
+    {NULL}};

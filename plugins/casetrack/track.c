@@ -1,4 +1,414 @@
-/* track.c: see casetrack.h. (Being written.) */
-#include "casetrack.h"
+/* track.c: Track This Case and the e-mailed Stop Tracking link (seed 002),
+ * and the route table of the account holder's parts (see track.h).
+ *
+ * A tracking (mc_track) is one per account and case: the method (e-mail to
+ * the account's address, or a text or call to one of its verified phone
+ * numbers), the frequency (each entry, or a daily digest) and the stop
+ * token of the link every notice e-mail carries. Tracking a case puts it
+ * in the account's folder (Manage My Case). */
+#include "track.h"
 
-const mc_route ct_track_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+/* ---- shared helpers --------------------------------------------------------- */
+
+const char *ct_trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrndup(p, s, e - s);
+}
+
+int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv)
+{
+    const char *number;
+    int found = 0;
+    *rv = APR_SUCCESS;
+    memset(c, 0, sizeof(*c));
+    if (!ct_case_number_ok(mr->r->pool, apr_table_get(mr->params, "number"), &number))
+        return 0;
+    *rv = ct_case_find(mr, db, number, 0, 1, c, &found);
+    return *rv == APR_SUCCESS && found;
+}
+
+apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id)
+{
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES "
+                      "(?, ?, '', UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE account_id = account_id",
+                      "ii", account_id, case_id);
+}
+
+apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, const char *why,
+                           int *stopped)
+{
+    long long n = 0;
+    apr_status_t rv = mc_db_exec(db, &n, NULL,
+                                 "UPDATE mc_track SET active = 0, stopped_at = UTC_TIMESTAMP(), "
+                                 "stopped_why = ? WHERE account_id = ? AND case_id = ? AND "
+                                 "active = 1",
+                                 "sii", why, account_id, case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "DELETE d FROM mc_track_digest d JOIN mc_track t ON t.id = d.track_id "
+                        "WHERE t.account_id = ? AND t.case_id = ? AND t.active = 0",
+                        "ii", account_id, case_id);
+    if (stopped)
+        *stopped = n > 0;
+    return rv;
+}
+
+const char *ct_phone_display(apr_pool_t *p, const char *e164)
+{
+    if (!e164 || strlen(e164) != 12 || strncmp(e164, "+1", 2))
+        return e164 ? e164 : "";
+    return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
+}
+
+const char *ct_channel_label(const char *channel)
+{
+    if (channel && !strcmp(channel, "sms"))
+        return "Text/SMS";
+    if (channel && !strcmp(channel, "voice"))
+        return "Phone call";
+    return "E-mail";
+}
+
+const char *ct_status_label(const char *status)
+{
+    if (status && !strcmp(status, "closed"))
+        return "Closed";
+    if (status && !strcmp(status, "disposed"))
+        return "Disposed";
+    return "Open";
+}
+
+const char *ct_frequency_label(const char *frequency)
+{
+    return frequency && !strcmp(frequency, "daily") ? "Daily digest"
+                                                    : "Each entry as it is docketed";
+}
+
+/* ---- Track This Case -------------------------------------------------------- */
+
+typedef struct track_state {
+    int exists, active;
+    const char *channel, *recipient, *frequency;
+} track_state;
+
+static apr_status_t load_tracking(mc_req *mr, mc_db *db, long long case_id, track_state *t)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT active, channel, recipient, frequency FROM mc_track "
+                                  "WHERE account_id = ? AND case_id = ?",
+                                  "ii", mr->account->id, case_id);
+    memset(t, 0, sizeof(*t));
+    if (rv != APR_SUCCESS || res->nrows == 0)
+        return rv;
+    t->exists = 1;
+    t->active = (int)mc_dbres_int(res, 0, 0);
+    t->channel = mc_dbres_get(res, 0, 1);
+    t->recipient = mc_dbres_get(res, 0, 2);
+    t->frequency = mc_dbres_get(res, 0, 3);
+    return APR_SUCCESS;
+}
+
+/* How a tracking notifies, in words: "E-mail to a@b.example". */
+static const char *method_words(apr_pool_t *p, const char *channel, const char *recipient)
+{
+    if (!strcmp(channel, "email"))
+        return apr_pstrcat(p, "E-mail to ", recipient, NULL);
+    return apr_pstrcat(
+        p, !strcmp(channel, "sms") ? "Text/SMS message to " : "Automated phone call to ",
+        ct_phone_display(p, recipient), NULL);
+}
+
+static void case_vars(mc_req *mr, const ct_case *c)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars_set(mr->vars, "case_number", c->number);
+    mc_vars_set(mr->vars, "caption", c->caption);
+    mc_vars_set(mr->vars, "court", c->court_name);
+    mc_vars_set(mr->vars, "case_type", c->case_type_name);
+    mc_vars_set(mr->vars, "filed_on", c->filed_on);
+    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
+    mc_vars_set(mr->vars, "judge", c->judge);
+    mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
+    mc_vars_set(mr->vars, "mycase_url", mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL)));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
+}
+
+/* The form, with the choices given (NULL: the tracking's, or the defaults). */
+static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const char *method,
+                      const char *phone, const char *freq, const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *self = mc_url(mr, apr_pstrcat(p, "/track/", c->number, NULL));
+    track_state t;
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = load_tracking(mr, db, c->id, &t)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res,
+                     "SELECT number FROM mc_track_phone WHERE account_id = ? AND verified_at IS "
+                     "NOT NULL ORDER BY number",
+                     "i", mr->account->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!method)
+        method = t.exists ? t.channel : "email";
+    if (!freq)
+        freq = t.exists ? t.frequency : "each";
+    if (!phone && t.exists && strcmp(t.channel, "email"))
+        phone = t.recipient;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "phones");
+        mc_vars_set(row, "value", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "label", ct_phone_display(p, mc_dbres_get(res, i, 0)));
+    }
+    case_vars(mr, c);
+    if (t.active) {
+        mc_vars_set(mr->vars, "tracking_active", "1");
+        mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
+        mc_vars_set(mr->vars, "tracking_frequency", ct_frequency_label(t.frequency));
+        mc_vars_set(mr->vars, "stop_action",
+                    mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, "/stop", NULL)));
+    }
+    else if (t.exists)
+        mc_vars_set(mr->vars, "tracking_stopped", "1");
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "action", self);
+    mc_vars_set(mr->vars, "email", mr->account->email);
+    mc_vars_set(mr->vars, "method", method);
+    mc_vars_set(mr->vars, "phone", phone);
+    mc_vars_set(mr->vars, "frequency", freq);
+    mc_vars_set(mr->vars, "phones_url",
+                apr_pstrcat(p, mc_url(mr, "/phones"), "?return=", mc_form_encode(p, self), NULL));
+    return mc_render(mr, status, "track.html", "Track This Case");
+}
+
+static int case_not_found(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Case not found",
+                      "Case not found: there is no case with that number that you can see. Check "
+                      "the case number (for example 22SL-CC01234) and try again.");
+}
+
+int ct_track_form(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    track_state t;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : case_not_found(mr);
+    if (!mc_query(mr, "done"))
+        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
+    if ((rv = load_tracking(mr, db, c.id, &t)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!t.active)
+        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
+    case_vars(mr, &c);
+    mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
+    mc_vars_set(mr->vars, "tracking_frequency", ct_frequency_label(t.frequency));
+    mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
+    return mc_render(mr, HTTP_OK, "track-done.html", "Track This Case");
+}
+
+typedef struct track_baton {
+    const ct_case *c;
+    const char *channel, *recipient, *frequency;
+    int gone; /* the case became confidential meanwhile */
+} track_baton;
+
+static apr_status_t track_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    track_baton *b = baton;
+    mc_dbres *res;
+    /* Read-locks the case, so a clerk marking it confidential (which stops
+     * its trackings) waits for this, or this sees it. */
+    apr_status_t rv = mc_db_query(
+        db, mr->r->pool, &res, "SELECT confidential FROM mc_case WHERE id = ? LOCK IN SHARE MODE",
+        "i", b->c->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if ((b->gone = res->nrows == 0 || mc_dbres_int(res, 0, 0)))
+        return APR_EGENERAL;
+    rv = mc_db_exec(
+        db, NULL, NULL,
+        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, stop_token, "
+        "active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY "
+        "UPDATE channel = VALUES(channel), recipient = VALUES(recipient), frequency = "
+        "VALUES(frequency), active = 1, stopped_at = NULL, stopped_why = NULL",
+        "iissss", mr->account->id, b->c->id, b->channel, b->recipient, b->frequency,
+        mc_token_new(mr->r->pool));
+    if (rv == APR_SUCCESS)
+        rv = ct_folder_add(db, mr->account->id, b->c->id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "case-track", mr->account->id,
+                      apr_pstrcat(mr->r->pool, "case ", b->c->number, ": ", b->channel, ", ",
+                                  b->frequency, NULL));
+    return rv;
+}
+
+int ct_track_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *method = mc_field(mr, "method"), *freq = mc_field(mr, "frequency");
+    const char *phone = ct_trim(p, mc_field(mr, "phone"));
+    track_baton b;
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : case_not_found(mr);
+    if (!method || (strcmp(method, "email") && strcmp(method, "sms") && strcmp(method, "voice")))
+        return track_page(mr, db, HTTP_BAD_REQUEST, &c, "", phone, freq,
+                          "Choose how to be notified: e-mail, automated phone call or text/SMS "
+                          "message.");
+    if (!freq || (strcmp(freq, "each") && strcmp(freq, "daily")))
+        return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, "",
+                          "Choose how often to be notified: each entry as it is docketed, or a "
+                          "daily digest.");
+    b.c = &c;
+    b.channel = method;
+    b.frequency = freq;
+    if (!strcmp(method, "email")) {
+        if (!mr->account->email || !*mr->account->email)
+            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, freq,
+                              "Your account has no e-mail address. Add one under My Account, or "
+                              "choose a phone number.");
+        b.recipient = mr->account->email;
+    }
+    else {
+        mc_dbres *res;
+        if (!*phone)
+            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, freq,
+                              "Choose one of your verified phone numbers for calls and texts, or "
+                              "add and verify a number first.");
+        rv = mc_db_query(db, p, &res,
+                         "SELECT verified_at IS NOT NULL FROM mc_track_phone WHERE account_id = ? "
+                         "AND number = ?",
+                         "is", mr->account->id, phone);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (res->nrows == 0)
+            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, "", freq,
+                              "That phone number is not one of yours. Choose one of your verified "
+                              "phone numbers, or add and verify a number first.");
+        if (!mc_dbres_int(res, 0, 0))
+            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, "", freq,
+                              "That phone number has not been verified yet. Enter the code we "
+                              "sent to it on the Phone Numbers page before using it.");
+        b.recipient = phone;
+    }
+    b.gone = 0;
+    if ((rv = mc_req_tx(mr, track_tx, &b)) != APR_SUCCESS)
+        return b.gone ? case_not_found(mr) : mc_fail(mr, rv);
+    return mc_redirect(mr, apr_pstrcat(p, "track/", c.number, "?done=1", NULL));
+}
+
+/* ---- the Stop Tracking link ------------------------------------------------- */
+
+static int link_not_valid(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Stop Tracking", "This link is not valid.");
+}
+
+typedef struct stop_baton {
+    long long id, account_id, case_id;
+} stop_baton;
+
+static apr_status_t stop_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    stop_baton *b = baton;
+    int stopped;
+    apr_status_t rv = ct_track_stop(db, b->account_id, b->case_id, "link", &stopped);
+    if (rv == APR_SUCCESS && stopped)
+        rv = mc_audit(mr, db, "case-track-stop", b->account_id,
+                      apr_psprintf(mr->r->pool,
+                                   "tracking %" APR_INT64_T_FMT " stopped by the e-mailed link",
+                                   (apr_int64_t)b->id));
+    return rv;
+}
+
+int ct_stop_link(mc_req *mr)
+{
+    /* Compared against when the id is unknown, so both refusals take alike. */
+    static const char dummy[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    apr_pool_t *p = mr->r->pool;
+    const char *token = apr_table_get(mr->params, "token");
+    long long id = mc_param_id(mr, "id");
+    const char *number;
+    stop_baton b;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int match;
+
+    if (!id || !token || !mc_token_syntax_ok(token))
+        return link_not_valid(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res,
+                     "SELECT t.stop_token, t.account_id, t.case_id, c.number, c.confidential "
+                     "FROM mc_track t JOIN mc_case c ON c.id = t.case_id WHERE t.id = ?",
+                     "i", id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    match = mc_ct_streq(token, res->nrows ? mc_dbres_get(res, 0, 0) : dummy);
+    if (!res->nrows || !match) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                      MCLOGNO(2300) "Case.net: a Stop Tracking link was refused");
+        return link_not_valid(mr);
+    }
+    b.id = id;
+    b.account_id = mc_dbres_int(res, 0, 1);
+    b.case_id = mc_dbres_int(res, 0, 2);
+    number = mc_dbres_get(res, 0, 3);
+    if ((rv = mc_req_tx(mr, stop_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "case_number", number);
+    if (!mc_dbres_int(res, 0, 4))
+        mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", number, NULL)));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
+    return mc_render(mr, HTTP_OK, "stop.html", "Tracking stopped");
+}
+
+/* ---- routes ----------------------------------------------------------------- */
+
+const mc_route ct_track_routes[] = {
+    {"GET", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_form, 0},
+    {"POST", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_post, 0},
+    {"GET", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_link, 0},
+    {"GET", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phones_page, 0},
+    {"POST", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phone_add, 0},
+    {"POST", "/phones/:id/verify", MC_ACCESS_ACCOUNT, NULL, ct_phone_verify, 0},
+    {"POST", "/phones/:id/resend", MC_ACCESS_ACCOUNT, NULL, ct_phone_resend, 0},
+    {"POST", "/phones/:id/remove", MC_ACCESS_ACCOUNT, NULL, ct_phone_remove, 0},
+    {"GET", "/mycases", MC_ACCESS_ACCOUNT, NULL, ct_mycases_page, 0},
+    /* Anonymous: sent to logon, then to the folder with the number filled in. */
+    {"POST", "/mycases/add", MC_ACCESS_ANON, NULL, ct_mycases_add, 0},
+    {"POST", "/mycases/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycases_remove_unavailable, 0},
+    {"GET", "/mycases/:number", MC_ACCESS_ACCOUNT, NULL, ct_mycase_page, 0},
+    {"POST", "/mycases/:number/note", MC_ACCESS_ACCOUNT, NULL, ct_mycase_note, 0},
+    {"POST", "/mycases/:number/stop", MC_ACCESS_ACCOUNT, NULL, ct_mycase_stop, 0},
+    {"POST", "/mycases/:number/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycase_remove, 0},
+    {"GET", "/history", MC_ACCESS_ACCOUNT, NULL, ct_history_page, 0},
+    {NULL}};

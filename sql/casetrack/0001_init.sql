@@ -88,8 +88,8 @@ CREATE TABLE mc_case_attorney (
   CONSTRAINT mc_case_attorney_party FOREIGN KEY (party_id) REFERENCES mc_party(id) ON DELETE SET NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- A docket entry. ref: the feed's id (NULL for entries made here: clerk
--- pages, eFiling).
+-- A docket entry. ref: the feed's id; for entries made here, NULL or a
+-- reference that makes a repeated form one entry ("clerk-docket-<nonce>").
 CREATE TABLE mc_docket (
   id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id       BIGINT UNSIGNED NOT NULL,

@@ -1,0 +1,118 @@
+/* casepage.c: the public case page of Case.net: the header, parties,
+ * attorneys of record, docket entries (newest first), scheduled hearings
+ * and judgments, with "Track This Case" and "Add to Manage My Case" (seed
+ * 002) and, for a clerk of the case's court, the clerk's actions. A
+ * confidential case answers exactly as a case that does not exist. */
+#include "casetrack.h"
+
+static int not_found(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Case not found",
+                      "Case not found. Check the case number as it appears on court papers, for "
+                      "example 22SL-CC01234, or search by litigant name.");
+}
+
+/* Rows of res into list, one key per column. */
+static void rows(mc_req *mr, const mc_dbres *res, const char *list, const char *const *keys)
+{
+    int i, k;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, list);
+        for (k = 0; keys[k]; k++)
+            mc_vars_set(row, keys[k], mc_dbres_get(res, i, k));
+    }
+}
+
+static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
+{
+    static const char *const party_keys[] = {"name", "role", "city", "birth_year", NULL};
+    static const char *const attorney_keys[] = {"name", "bar_number", "firm", "for", NULL};
+    static const char *const docket_keys[] = {"date", "entry_type", "text", "filed_by", NULL};
+    static const char *const hearing_keys[] = {"when", "hearing_type", "location", "judge", NULL};
+    static const char *const judgment_keys[] = {"debtor",     "creditor",  "amount",
+                                                "entered_on", "satisfied", NULL};
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT CONCAT(last_name, IF(first_name = '', '', CONCAT(', ', "
+                          "first_name)), IF(middle_name = '', '', CONCAT(' ', middle_name))), "
+                          "CONCAT(UPPER(LEFT(role, 1)), SUBSTRING(role, 2)), city, "
+                          "COALESCE(birth_year, '') FROM mc_party WHERE case_id = ? ORDER BY "
+                          "FIELD(role, 'plaintiff', 'petitioner', 'defendant', 'respondent', "
+                          "'other'), last_name, first_name, id",
+                          "i", id)) != APR_SUCCESS)
+        return rv;
+    rows(mr, res, "parties", party_keys);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT a.name, a.bar_number, a.firm, COALESCE(CONCAT(p.last_name, "
+                          "IF(p.first_name = '', '', CONCAT(', ', p.first_name))), '') FROM "
+                          "mc_case_attorney a LEFT JOIN mc_party p ON p.id = a.party_id WHERE "
+                          "a.case_id = ? ORDER BY a.name, a.id",
+                          "i", id)) != APR_SUCCESS)
+        return rv;
+    rows(mr, res, "attorneys", attorney_keys);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE "
+                          "case_id = ? ORDER BY entry_date DESC, id DESC",
+                          "i", id)) != APR_SUCCESS)
+        return rv;
+    rows(mr, res, "docket", docket_keys);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, "
+                          "h.location, COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge "
+                          "j ON j.id = h.judge_id WHERE h.case_id = ? ORDER BY h.hearing_at, h.id",
+                          "i", id)) != APR_SUCCESS)
+        return rv;
+    rows(mr, res, "hearings", hearing_keys);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT debtor, creditor, CONCAT('$', amount), entered_on, IF(satisfied, "
+                          "'Yes', 'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on "
+                          "DESC, id DESC",
+                          "i", id)) != APR_SUCCESS)
+        return rv;
+    rows(mr, res, "judgments", judgment_keys);
+    return APR_SUCCESS;
+}
+
+int ct_case_page(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *typed = apr_table_get(mr->params, "number"), *number;
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    int found, rc;
+    static const char *const status_names[][2] = {
+        {"open", "Open"}, {"closed", "Closed"}, {"disposed", "Disposed"}, {NULL, NULL}};
+    int i;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_rate_allow(mr, db, &rc))
+        return rc;
+    if (!typed || !ct_case_number_ok(p, typed, &number))
+        return not_found(mr);
+    if ((rv = ct_case_find(mr, db, number, 0, 1, &c, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found)
+        return not_found(mr);
+    if ((rv = sections(mr, db, c.id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "number", c.number);
+    mc_vars_set(mr->vars, "caption", c.caption);
+    mc_vars_set(mr->vars, "court", c.court_name);
+    mc_vars_set(mr->vars, "case_type", c.case_type_name);
+    mc_vars_set(mr->vars, "filed_on", c.filed_on);
+    mc_vars_set(mr->vars, "status", c.status);
+    for (i = 0; status_names[i][0]; i++)
+        if (!strcmp(status_names[i][0], c.status))
+            mc_vars_set(mr->vars, "status", status_names[i][1]);
+    mc_vars_set(mr->vars, "judge", *c.judge ? c.judge : "Not assigned");
+    mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", c.number, NULL)));
+    mc_vars_set(mr->vars, "mycase_action", mc_url(mr, "/mycases/add"));
+    if (mc_has_role_scoped(mr, "clerk", c.court_code))
+        mc_vars_set(mr->vars, "clerk_url",
+                    mc_url(mr, apr_pstrcat(p, "/clerk/case/", c.number, NULL)));
+    mc_vars_set(mr->vars, "search_url", mc_url(mr, "/"));
+    return mc_render(mr, HTTP_OK, "case.html", apr_pstrcat(p, "Case ", c.number, NULL));
+}

@@ -1,0 +1,127 @@
+/* history.c: the notification history of the account (issue 5): every
+ * notice queued for it (mc_outbox rows with its account_id, and only
+ * those), newest first, 25 a page: the case (a link), the channel, when it
+ * was queued and sent, the delivery status and the reason of a failure.
+ * Optionally for one case (?case=22SL-CC01234). */
+#include "track.h"
+
+#include "apr_lib.h"
+
+static const char *status_label(const char *s)
+{
+    if (!strcmp(s, "sent"))
+        return "Sent";
+    if (!strcmp(s, "retrying"))
+        return "Retrying";
+    if (!strcmp(s, "failed"))
+        return "Failed";
+    if (!strcmp(s, "sending"))
+        return "Sending";
+    return "Queued";
+}
+
+/* What the notice was about, for a row without a subject. */
+static const char *kind_label(apr_pool_t *p, const char *kind)
+{
+    static const char *const known[][2] = {
+        {"track-entry", "New docket entry"},
+        {"track-digest", "Daily digest"},
+        {"track-reminder", "Hearing reminder"},
+        {"phone-code", "Phone verification code"},
+    };
+    size_t i;
+    char *s;
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (!strcmp(kind, known[i][0]))
+            return known[i][1];
+    if (!*kind)
+        return "Notice";
+    s = apr_pstrdup(p, kind);
+    s[0] = (char)apr_toupper(s[0]);
+    for (i = 1; s[i]; i++)
+        if (s[i] == '-' || s[i] == '_')
+            s[i] = ' ';
+    return s;
+}
+
+static const char *utc(apr_pool_t *p, const char *t)
+{
+    return t ? apr_pstrcat(p, t, " UTC", NULL) : "";
+}
+
+int ct_history_page(mc_req *mr)
+{
+    static const char sql_where[] = " FROM mc_outbox WHERE account_id = ? AND (? = '' OR "
+                                    "case_ref = ?)";
+    apr_pool_t *p = mr->r->pool;
+    const char *pg = mc_query(mr, "page"), *want = ct_trim(p, mc_query(mr, "case"));
+    const char *number = "", *base;
+    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    int i;
+
+    if (*want && !ct_case_number_ok(p, want, &number)) {
+        mc_vars_set(mr->vars, "error",
+                    "Enter a case number such as 22SL-CC01234, or leave it empty for every "
+                    "notice.");
+        number = "";
+    }
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", sql_where, NULL), "iss",
+                     mr->account->id, number, number);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    pages = total ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE : 1;
+    if (page < 1)
+        page = 1;
+    if (page > pages)
+        page = pages;
+    rv = mc_db_query(db, p, &res,
+                     apr_pstrcat(p,
+                                 "SELECT channel, kind, case_ref, subject, queued_at, sent_at, "
+                                 "status, last_error",
+                                 sql_where, " ORDER BY queued_at DESC, id DESC LIMIT ? OFFSET ?",
+                                 NULL),
+                     "issii", mr->account->id, number, number, (long long)CT_PAGE_SIZE,
+                     (page - 1) * CT_PAGE_SIZE);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "notices");
+        const char *ref = mc_dbres_get(res, i, 2), *subject = mc_dbres_get(res, i, 3);
+        const char *status = mc_dbres_get(res, i, 6);
+        if (ref && *ref) {
+            mc_vars_set(row, "case_ref", ref);
+            mc_vars_set(row, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", ref, NULL)));
+        }
+        mc_vars_set(row, "what",
+                    subject && *subject ? subject : kind_label(p, mc_dbres_get(res, i, 1)));
+        mc_vars_set(row, "channel", ct_channel_label(mc_dbres_get(res, i, 0)));
+        mc_vars_set(row, "queued_at", utc(p, mc_dbres_get(res, i, 4)));
+        mc_vars_set(row, "sent_at", utc(p, mc_dbres_get(res, i, 5)));
+        mc_vars_set(row, "status", status_label(status));
+        if (!strcmp(status, "failed") || !strcmp(status, "retrying"))
+            mc_vars_set(row, "reason", mc_dbres_get(res, i, 7));
+    }
+    mc_vars_set(mr->vars, "q_case", want);
+    mc_vars_set(mr->vars, "case_filter", *number ? number : NULL);
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/history"));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
+    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
+    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
+    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
+    base =
+        apr_pstrcat(p, mc_url(mr, "/history"), "?case=", mc_form_encode(p, number), "&page=", NULL);
+    if (page > 1)
+        mc_vars_set(mr->vars, "prev_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
+    if (page < pages)
+        mc_vars_set(mr->vars, "next_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    return mc_render(mr, *want && !*number ? HTTP_BAD_REQUEST : HTTP_OK, "history.html",
+                     "Notification History");
+}

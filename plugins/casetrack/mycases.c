@@ -1,0 +1,391 @@
+/* mycases.c: Manage My Case (seed 002: My Account -> Manage My Case ->
+ * select case -> Stop Tracking). The account's folder (mc_mycase) holds
+ * every case it bookmarked or tracks, each with a note; a case in the
+ * folder can be tracked from there. A case that became confidential stays
+ * in the folder as "This case is no longer available", without its
+ * details, until the account removes it. */
+#include "track.h"
+
+#include "apr_lib.h"
+
+static const char MSG_NUMBER[] = "Enter a case number such as 22SL-CC01234.";
+
+/* Characters in s when it is valid UTF-8, else -1. */
+static long utf8_chars(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    long n = 0;
+    while (*u) {
+        int more, i;
+        if (*u < 0x80)
+            more = 0;
+        else if (*u >= 0xc2 && *u <= 0xdf)
+            more = 1;
+        else if (*u >= 0xe0 && *u <= 0xef)
+            more = 2;
+        else if (*u >= 0xf0 && *u <= 0xf4)
+            more = 3;
+        else
+            return -1;
+        for (i = 1; i <= more; i++)
+            if ((u[i] & 0xc0) != 0x80)
+                return -1;
+        if ((*u == 0xe0 && u[1] < 0xa0) || (*u == 0xed && u[1] > 0x9f) ||
+            (*u == 0xf0 && u[1] < 0x90) || (*u == 0xf4 && u[1] > 0x8f))
+            return -1;
+        u += more + 1;
+        n++;
+    }
+    return n;
+}
+
+/* "E-mail, Each entry as it is docketed" or "Not tracked". */
+static const char *tracking_words(apr_pool_t *p, const char *active, const char *channel,
+                                  const char *frequency)
+{
+    if (!active || strcmp(active, "1"))
+        return "Not tracked";
+    return apr_pstrcat(p, ct_channel_label(channel), ", ", ct_frequency_label(frequency), NULL);
+}
+
+/* ---- the folder ------------------------------------------------------------- */
+
+static const char *const FOLDER_DONE[][2] = {
+    {"added", "The case was added to My Cases."},
+    {"removed",
+     "The case was removed from My Cases. Its notices, if it was tracked, have stopped."},
+};
+
+static const char SQL_FOLDER[] =
+    " FROM (SELECT case_id FROM mc_mycase WHERE account_id = ? UNION SELECT case_id FROM "
+    "mc_track WHERE account_id = ? AND active = 1) f JOIN mc_case c ON c.id = f.case_id JOIN "
+    "mc_court co ON co.code = c.court_code LEFT JOIN mc_mycase m ON m.account_id = ? AND "
+    "m.case_id = c.id LEFT JOIN mc_track t ON t.account_id = ? AND t.case_id = c.id";
+
+static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, const char *typed)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *pg = mc_query(mr, "page"), *done = mc_query(mr, "done");
+    long long me = mr->account->id, page = pg ? apr_atoi64(pg) : 1, total, pages;
+    mc_dbres *res;
+    apr_status_t rv;
+    size_t k;
+    int i;
+
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_FOLDER, NULL), "iiii", me,
+                     me, me, me);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    total = mc_dbres_int(res, 0, 0);
+    pages = total ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE : 1;
+    if (page < 1)
+        page = 1;
+    if (page > pages)
+        page = pages;
+    rv = mc_db_query(db, p, &res,
+                     apr_pstrcat(p,
+                                 "SELECT c.id, c.number, c.caption, co.name, c.last_activity, "
+                                 "c.confidential, t.active, t.channel, t.frequency, "
+                                 "COALESCE(m.note, '')",
+                                 SQL_FOLDER,
+                                 " ORDER BY c.confidential, c.last_activity DESC, c.number "
+                                 "LIMIT ? OFFSET ?",
+                                 NULL),
+                     "iiiiii", me, me, me, me, (long long)CT_PAGE_SIZE, (page - 1) * CT_PAGE_SIZE);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "cases");
+        const char *number = mc_dbres_get(res, i, 1);
+        if (mc_dbres_int(res, i, 5)) {
+            mc_vars_set(row, "unavailable", "1");
+            mc_vars_set(row, "case_id", mc_dbres_get(res, i, 0));
+            continue;
+        }
+        mc_vars_set(row, "number", number);
+        mc_vars_set(row, "href", mc_url(mr, apr_pstrcat(p, "/mycases/", number, NULL)));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "court", mc_dbres_get(res, i, 3));
+        mc_vars_set(row, "last_activity", apr_pstrcat(p, mc_dbres_get(res, i, 4), " UTC", NULL));
+        mc_vars_set(row, "tracking",
+                    tracking_words(p, mc_dbres_get(res, i, 6), mc_dbres_get(res, i, 7),
+                                   mc_dbres_get(res, i, 8)));
+        mc_vars_set(row, "note", mc_dbres_get(res, i, 9));
+    }
+    for (k = 0; done && !error && k < sizeof(FOLDER_DONE) / sizeof(FOLDER_DONE[0]); k++)
+        if (!strcmp(done, FOLDER_DONE[k][0]))
+            mc_vars_set(mr->vars, "notice", FOLDER_DONE[k][1]);
+    mc_vars_set(mr->vars, "error", error);
+    if (!typed && *(typed = ct_trim(p, mc_query(mr, "case"))) && !error)
+        mc_vars_set(mr->vars, "hint",
+                    apr_pstrcat(p, "To add case ", typed,
+                                " to your folder, click Add to My Cases below.", NULL));
+    mc_vars_set(mr->vars, "typed", typed);
+    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
+    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
+    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
+    if (page > 1)
+        mc_vars_set(mr->vars, "prev_url",
+                    apr_psprintf(p, "%s?page=%" APR_INT64_T_FMT, mc_url(mr, "/mycases"),
+                                 (apr_int64_t)(page - 1)));
+    if (page < pages)
+        mc_vars_set(mr->vars, "next_url",
+                    apr_psprintf(p, "%s?page=%" APR_INT64_T_FMT, mc_url(mr, "/mycases"),
+                                 (apr_int64_t)(page + 1)));
+    mc_vars_set(mr->vars, "add_action", mc_url(mr, "/mycases/add"));
+    mc_vars_set(mr->vars, "remove_action", mc_url(mr, "/mycases/remove"));
+    mc_vars_set(mr->vars, "search_url", mc_url(mr, "/"));
+    mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
+    mc_vars_set(mr->vars, "phones_url", mc_url(mr, "/phones"));
+    return mc_render(mr, status, "mycases.html", "Manage My Case");
+}
+
+int ct_mycases_page(mc_req *mr)
+{
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return folder_page(mr, db, HTTP_OK, NULL, NULL);
+}
+
+int ct_mycases_add(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *typed = ct_trim(p, mc_field(mr, "case"));
+    const char *ret = mc_safe_return(p, mc_field(mr, "return"));
+    const char *number;
+    ct_case c;
+    int found;
+    mc_db *db;
+    apr_status_t rv;
+
+    if (!mr->account) {
+        /* From a case page, before logon: the folder after logon, with the
+         * number in the box, so nothing is lost. */
+        const char *back = mc_url(mr, "/mycases");
+        if (ct_case_number_ok(p, typed, &number))
+            back = apr_pstrcat(p, back, "?case=", mc_form_encode(p, number), NULL);
+        return mc_redirect(
+            mr, apr_pstrcat(p, mc_logon_path(mr), "?return=", mc_form_encode(p, back), NULL));
+    }
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_case_number_ok(p, typed, &number))
+        return folder_page(mr, db, HTTP_BAD_REQUEST, MSG_NUMBER, typed);
+    if ((rv = ct_case_find(mr, db, number, 0, 1, &c, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found)
+        return folder_page(mr, db, HTTP_NOT_FOUND,
+                           apr_pstrcat(p, "Case not found: there is no case numbered ", number,
+                                       " that you can see. Check the number and try again.", NULL),
+                           typed);
+    if ((rv = ct_folder_add(db, mr->account->id, c.id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ret ? ret : "mycases?done=added");
+}
+
+/* Take case_id out of the folder and stop its tracking (in a transaction). */
+typedef struct remove_baton {
+    long long case_id;
+    const char *number; /* for the audit; NULL when not shown */
+    long long removed;
+    int stopped;
+} remove_baton;
+
+static apr_status_t remove_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    remove_baton *b = baton;
+    apr_status_t rv = mc_db_exec(db, &b->removed, NULL,
+                                 "DELETE FROM mc_mycase WHERE account_id = ? AND case_id = ?", "ii",
+                                 mr->account->id, b->case_id);
+    if (rv == APR_SUCCESS)
+        rv = ct_track_stop(db, mr->account->id, b->case_id, "account", &b->stopped);
+    if (rv == APR_SUCCESS && (b->removed || b->stopped))
+        rv = mc_audit(mr, db, "mycase-remove", mr->account->id,
+                      apr_pstrcat(mr->r->pool, "case ", b->number ? b->number : "(unavailable)",
+                                  " removed from My Cases", b->stopped ? "; tracking stopped" : "",
+                                  NULL));
+    return rv;
+}
+
+int ct_mycases_remove_unavailable(mc_req *mr)
+{
+    const char *id = mc_field(mr, "case_id");
+    remove_baton b = {0};
+    apr_status_t rv;
+    char *end;
+    if (!id || !apr_isdigit(*id) || strlen(id) > 19 ||
+        (b.case_id = apr_strtoi64(id, &end, 10)) <= 0 || *end)
+        return HTTP_BAD_REQUEST;
+    if ((rv = mc_req_tx(mr, remove_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!b.removed && !b.stopped)
+        return mc_message(mr, HTTP_NOT_FOUND, "Manage My Case",
+                          "That case is not in My Cases (it may have been removed already).");
+    return mc_redirect(mr, "mycases?done=removed");
+}
+
+/* ---- one case of the folder --------------------------------------------------- */
+
+static const char *const CASE_DONE[][2] = {
+    {"note", "Your note was saved."},
+    {"stopped", "Tracking stopped. You will receive no more notices about this case."},
+};
+
+static int not_found(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Case not found",
+                      "Case not found: there is no case with that number in My Cases. Check the "
+                      "case number (for example 22SL-CC01234) and try again.");
+}
+
+/* The selected case; note: what to show in the note box (NULL: the saved one). */
+static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const char *note,
+                     const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *done = mc_query(mr, "done");
+    const char *base = mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL));
+    mc_dbres *res;
+    apr_status_t rv;
+    size_t k;
+
+    rv = mc_db_query(db, p, &res,
+                     "SELECT m.note, t.active, t.channel, t.recipient, t.frequency FROM mc_case c "
+                     "LEFT JOIN mc_mycase m ON m.case_id = c.id AND m.account_id = ? LEFT JOIN "
+                     "mc_track t ON t.case_id = c.id AND t.account_id = ? WHERE c.id = ? AND "
+                     "(m.account_id IS NOT NULL OR t.active = 1)",
+                     "iii", mr->account->id, mr->account->id, c->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows == 0)
+        return not_found(mr);
+    mc_vars_set(mr->vars, "case_number", c->number);
+    mc_vars_set(mr->vars, "caption", c->caption);
+    mc_vars_set(mr->vars, "court", c->court_name);
+    mc_vars_set(mr->vars, "case_type", c->case_type_name);
+    mc_vars_set(mr->vars, "filed_on", c->filed_on);
+    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
+    mc_vars_set(mr->vars, "judge", c->judge);
+    mc_vars_set(mr->vars, "last_activity", apr_pstrcat(p, c->last_activity, " UTC", NULL));
+    mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
+    mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", c->number, NULL)));
+    mc_vars_set(mr->vars, "history_url",
+                apr_pstrcat(p, mc_url(mr, "/history"), "?case=", c->number, NULL));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
+    mc_vars_set(mr->vars, "note_action", apr_pstrcat(p, base, "/note", NULL));
+    mc_vars_set(mr->vars, "remove_action", apr_pstrcat(p, base, "/remove", NULL));
+    mc_vars_set(mr->vars, "note", note ? note : mc_dbres_get(res, 0, 0));
+    if (mc_dbres_int(res, 0, 1)) {
+        const char *ch = mc_dbres_get(res, 0, 2), *to = mc_dbres_get(res, 0, 3);
+        mc_vars_set(mr->vars, "tracking_active", "1");
+        mc_vars_set(mr->vars, "tracking",
+                    apr_pstrcat(p, ct_channel_label(ch), " to ",
+                                strcmp(ch, "email") ? ct_phone_display(p, to) : to, ", ",
+                                ct_frequency_label(mc_dbres_get(res, 0, 4)), NULL));
+        mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
+    }
+    for (k = 0; done && !error && k < sizeof(CASE_DONE) / sizeof(CASE_DONE[0]); k++)
+        if (!strcmp(done, CASE_DONE[k][0]))
+            mc_vars_set(mr->vars, "notice", CASE_DONE[k][1]);
+    mc_vars_set(mr->vars, "error", error);
+    return mc_render(mr, status, "mycases-case.html", "Manage My Case");
+}
+
+int ct_mycase_page(mc_req *mr)
+{
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    return case_page(mr, db, HTTP_OK, &c, NULL, NULL);
+}
+
+int ct_mycase_note(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *note = mc_field(mr, "note");
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    long n;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    if (!note)
+        note = "";
+    n = utf8_chars(note);
+    if (n < 0)
+        return case_page(mr, db, HTTP_BAD_REQUEST, &c, "",
+                         "The note holds characters that are not valid text. Type it again.");
+    if (n > CT_NOTE_MAX)
+        return case_page(mr, db, HTTP_BAD_REQUEST, &c, note,
+                         apr_psprintf(p,
+                                      "The note is too long: at most 2,000 characters (it has "
+                                      "%ld). Shorten it and save again.",
+                                      n));
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES (?, ?, "
+                    "?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE note = VALUES(note)",
+                    "iis", mr->account->id, c.id, note);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, apr_pstrcat(p, "mycases/", c.number, "?done=note", NULL));
+}
+
+typedef struct stop_baton {
+    const ct_case *c;
+    int stopped;
+} stop_baton;
+
+static apr_status_t stop_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    stop_baton *b = baton;
+    apr_status_t rv = ct_track_stop(db, mr->account->id, b->c->id, "account", &b->stopped);
+    if (rv == APR_SUCCESS && b->stopped)
+        rv = mc_audit(mr, db, "case-track-stop", mr->account->id,
+                      apr_pstrcat(mr->r->pool, "case ", b->c->number,
+                                  ": tracking stopped under Manage My Case", NULL));
+    return rv;
+}
+
+int ct_mycase_stop(mc_req *mr)
+{
+    stop_baton b;
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    b.c = &c;
+    if ((rv = mc_req_tx(mr, stop_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, apr_pstrcat(mr->r->pool, "mycases/", c.number, "?done=stopped", NULL));
+}
+
+int ct_mycase_remove(mc_req *mr)
+{
+    remove_baton b = {0};
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!ct_track_case(mr, db, &c, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    b.case_id = c.id;
+    b.number = c.number;
+    if ((rv = mc_req_tx(mr, remove_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!b.removed && !b.stopped)
+        return not_found(mr);
+    return mc_redirect(mr, "mycases?done=removed");
+}

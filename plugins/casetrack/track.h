@@ -1,0 +1,65 @@
+/* track.h: what the account holder's parts of Case.net share (seed 002):
+ *   track.c    Track This Case (/track/:number) and the e-mailed one-click
+ *              Stop Tracking link (/stop/:id/:token); the route table
+ *   phones.c   the account's phone numbers and their verification codes
+ *   mycases.c  Manage My Case: the case folder, notes, Stop Tracking
+ *   history.c  the notification history
+ * Log tags MC2300-MC2399. */
+#ifndef CT_TRACK_H
+#define CT_TRACK_H
+
+#include "casetrack.h"
+
+#include "http_log.h"
+
+#define CT_NOTE_MAX 2000 /* characters of a folder note */
+
+/* ---- handlers ------------------------------------------------------------- */
+int ct_track_form(mc_req *mr);
+int ct_track_post(mc_req *mr);
+int ct_stop_link(mc_req *mr);
+
+int ct_phones_page(mc_req *mr);
+int ct_phone_add(mc_req *mr);
+int ct_phone_verify(mc_req *mr);
+int ct_phone_resend(mc_req *mr);
+int ct_phone_remove(mc_req *mr);
+
+int ct_mycases_page(mc_req *mr);
+int ct_mycases_add(mc_req *mr);
+int ct_mycases_remove_unavailable(mc_req *mr);
+int ct_mycase_page(mc_req *mr);
+int ct_mycase_note(mc_req *mr);
+int ct_mycase_stop(mc_req *mr);
+int ct_mycase_remove(mc_req *mr);
+
+int ct_history_page(mc_req *mr);
+
+/* ---- shared helpers (track.c) --------------------------------------------- */
+
+/* The case named by the route parameter :number as the public may see it.
+ * 1 when found; 0 when malformed, unknown or confidential (*rv APR_SUCCESS)
+ * or on a database error (*rv set). */
+int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv);
+
+/* Put case_id in the account's folder (nothing when it is there already). */
+apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id);
+
+/* Stop the account's active tracking of case_id (why: 'account', 'link',
+ * ...) and drop its pending digest items. *stopped (may be NULL): 1 when a
+ * tracking was active. */
+apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, const char *why,
+                           int *stopped);
+
+/* "(573) 555-0100" for "+15735550100" (other values unchanged). */
+const char *ct_phone_display(apr_pool_t *p, const char *e164);
+/* "E-mail", "Text/SMS", "Phone call" for a channel name. */
+const char *ct_channel_label(const char *channel);
+/* "Each entry as it is docketed" / "Daily digest" for a frequency. */
+const char *ct_frequency_label(const char *frequency);
+/* "Open", "Closed", "Disposed" for a case status. */
+const char *ct_status_label(const char *status);
+/* A copy of s without leading and trailing white space ("" for NULL). */
+const char *ct_trim(apr_pool_t *p, const char *s);
+
+#endif
