@@ -255,7 +255,8 @@ static const char sql_cases_upsert[] =
 
 static const char *const sql_upsert[K_N] = {
     "INSERT INTO mc_party (case_id, ref, kind, role, last_name, first_name, middle_name, "
-    "birth_year, city) SELECT c.id, j.r, j.k, j.o, j.l, j.fi, j.m, j.y, j.ci "
+    "birth_year, city, case_confidential) SELECT c.id, j.r, j.k, j.o, j.l, j.fi, j.m, j.y, j.ci, "
+    "c.confidential "
     "FROM " JT(NUMCOL ", " REFCOL ", k VARCHAR(10) PATH '$.k', o VARCHAR(12) PATH '$.o', "
                "l VARCHAR(200) PATH '$.l', fi VARCHAR(100) PATH '$.fi', "
                "m VARCHAR(100) PATH '$.m', y INT PATH '$.y', ci VARCHAR(100) PATH '$.ci'") " j "

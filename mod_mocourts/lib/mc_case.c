@@ -275,6 +275,11 @@ apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on)
                         "UPDATE mc_case SET confidential = ?, last_activity = UTC_TIMESTAMP() "
                         "WHERE id = ?",
                         "ii", (long long)(on ? 1 : 0), case_id);
+    /* The parties' copy, which the name searches count from. */
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_party SET case_confidential = ? WHERE case_id = ?", "ii",
+                        (long long)(on ? 1 : 0), case_id);
     /* Making a case public again does not restart the stopped trackings:
      * the trackers were told nothing and choose again. */
     if (rv == APR_SUCCESS && on) {

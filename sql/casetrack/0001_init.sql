@@ -55,7 +55,9 @@ CREATE TABLE mc_case (
 
 -- A party. A person has last/first/middle; a business has its name in
 -- last_name and kind 'business'. ref: the feed's id, unique in the case.
--- last_soundex serves "sounds like".
+-- last_soundex serves "sounds like". case_confidential is a copy of the
+-- case's flag (kept by mc_case_set_confidential and the importer), so a name
+-- search counts its matches from the index alone.
 CREATE TABLE mc_party (
   id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   case_id       BIGINT UNSIGNED NOT NULL,
@@ -67,10 +69,11 @@ CREATE TABLE mc_party (
   middle_name   VARCHAR(100) NOT NULL DEFAULT '',
   birth_year    SMALLINT UNSIGNED NULL,
   city          VARCHAR(100) NOT NULL DEFAULT '',
+  case_confidential TINYINT(1) NOT NULL DEFAULT 0,
   last_soundex  VARCHAR(20) AS (SOUNDEX(last_name)) PERSISTENT,
   UNIQUE KEY mc_party_ref (case_id, ref),
-  KEY mc_party_name (last_name, first_name, middle_name),
-  KEY mc_party_soundex (last_soundex, first_name),
+  KEY mc_party_name (last_name, first_name, middle_name, case_confidential),
+  KEY mc_party_soundex (last_soundex, first_name, case_confidential),
   CONSTRAINT mc_party_case FOREIGN KEY (case_id) REFERENCES mc_case(id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

@@ -80,10 +80,19 @@ def seed_party(mariadb, case_id, last, first="", middle="", role="plaintiff", ki
     ref = "P-" + unique_tag(8)
     mariadb.sql(
         "INSERT INTO mc_party (case_id, ref, kind, role, last_name, first_name, middle_name, "
-        f"birth_year, city) VALUES ({int(case_id)}, {_q(ref)}, {_q(kind)}, {_q(role)}, "
-        f"{_q(last)}, {_q(first)}, {_q(middle)}, {_q(birth_year)}, {_q(city)})")
+        f"birth_year, city, case_confidential) SELECT {int(case_id)}, {_q(ref)}, {_q(kind)}, "
+        f"{_q(role)}, {_q(last)}, {_q(first)}, {_q(middle)}, {_q(birth_year)}, {_q(city)}, "
+        f"confidential FROM mc_case WHERE id = {int(case_id)}")
     return int(mariadb.value(f"SELECT id FROM mc_party WHERE case_id = {int(case_id)} "
                              f"AND ref = {_q(ref)}"))
+
+
+def set_confidential(mariadb, case_id, on=True):
+    """What mc_case_set_confidential does to the data (without its effect on
+    trackings): the case's flag and its parties' copy of it."""
+    mariadb.sql(f"UPDATE mc_case SET confidential = {1 if on else 0} WHERE id = {int(case_id)};"
+                f"UPDATE mc_party SET case_confidential = {1 if on else 0} "
+                f"WHERE case_id = {int(case_id)}")
 
 
 def seed_attorney(mariadb, case_id, name, party_id=None, bar_number="", firm=""):

@@ -10,7 +10,7 @@ import secrets
 import threading
 
 from harness import web
-from helpers_casenet import CASENET, seed_case, seed_court, seed_judge, unique_tag
+from helpers_casenet import CASENET, seed_case, seed_court, seed_judge, seed_party, unique_tag
 from helpers_core import csrf_of, logon_full, new_browser
 
 PAST = "2026-01-15"
@@ -384,6 +384,16 @@ def test_confidential(apache, new_account, smtp, mariadb, http):
     ap = apache
     court = seed_court(mariadb)
     case_id, number = seed_case(mariadb, court, caption=f"{unique_tag()} V SECRET")
+    party = unique_tag(8)
+    seed_party(mariadb, case_id, last=party, first="ANN")
+
+    def name_search_count():
+        r = http.get(ap.url(f"{CASENET}/search/name"), params={"last": party}, timeout=30)
+        m = re.search(r"(\d+) case\(s\) found\.", r.text)
+        assert r.status_code == 200 and m, r.text[:500]
+        return int(m.group(1))
+
+    assert name_search_count() == 1
     s, clerk = clerk_session(ap, new_account, smtp, court)
     tracker = new_account(prefix="cttrk")
     tid, _ = add_tracker(mariadb, tracker, case_id)
@@ -413,6 +423,7 @@ def test_confidential(apache, new_account, smtp, mariadb, http):
     # The public does not see it.
     pub = http.get(ap.url(f"{CASENET}/case/{number}"), timeout=30)
     assert pub.status_code == 404 and "SECRET" not in pub.text
+    assert name_search_count() == 0          # nor its parties, counted from the index
     # Saving the same state again changes nothing; back to public.
     r = web.submit(s, r, {"c_on": "1", "c_confirm": "1"}, action_contains="/confidential",
                    timeout=30)
@@ -421,4 +432,5 @@ def test_confidential(apache, new_account, smtp, mariadb, http):
                    timeout=30)
     assert "The case is no longer confidential" in plain(r.text)
     assert mariadb.value(f"SELECT confidential FROM mc_case WHERE id = {case_id}") == "0"
+    assert name_search_count() == 1
     assert mariadb.value(f"SELECT active FROM mc_track WHERE id = {tid}") == "0"

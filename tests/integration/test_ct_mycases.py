@@ -7,7 +7,7 @@ import re
 from urllib.parse import quote, urljoin
 
 from harness import web
-from helpers_casenet import CASENET, seed_case, seed_court
+from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
 from helpers_core import (LOGON, location, logon_full, new_browser, path_of, submit_code,
                           wait_code)
 
@@ -194,7 +194,7 @@ def test_confidential_case_in_the_folder(apache, new_account, smtp, mariadb):
     s, acct = holder(ap, new_account, smtp)
     track(s, ap, number)
     assert add(s, ap, number2).status_code == 303
-    mariadb.sql(f"UPDATE mc_case SET confidential = 1 WHERE id = {case_id}")
+    set_confidential(mariadb, case_id)
     page = s.get(ap.url(MYCASES), timeout=30)
     t = plain(page.text)
     assert "This case is no longer available." in t

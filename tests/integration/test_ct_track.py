@@ -10,7 +10,7 @@ import secrets
 from urllib.parse import quote
 
 from harness import web
-from helpers_casenet import CASENET, seed_case, seed_court
+from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
 from helpers_core import (LOGON, location, logon_full, new_browser, path_of, submit_code,
                           wait_code, code_mails)
 
@@ -516,7 +516,7 @@ def test_stop_link_of_a_confidential_case(apache, new_account, smtp, mariadb):
     s, acct = holder(ap, new_account, smtp)
     assert track(s, ap, number, method="email", frequency="each").status_code == 303
     row = track_row(mariadb, acct, case_id)
-    mariadb.sql(f"UPDATE mc_case SET confidential = 1 WHERE id = {case_id}")
+    set_confidential(mariadb, case_id)
     r = new_browser().get(ap.url(f"{CASENET}/stop/{row['id']}/{row['stop_token']}"),
                           timeout=30)
     assert r.status_code == 200 and "Tracking stopped" in r.text
