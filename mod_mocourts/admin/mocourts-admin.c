@@ -39,7 +39,8 @@ static const char mc_usage_text[] =
     "\n"
     "Commands:\n"
     "  migrate            apply pending schema migrations of every component in\n"
-    "                     MoCourtsSQLDir (core first)\n"
+    "                     MoCourtsSQLDir (core first, then each component after\n"
+    "                     those named in its REQUIRES file)\n"
     "  check              check the configuration, the database and the schema;\n"
     "                     exit 0 only when everything is reachable and up to date\n"
     "  create-admin USERNAME EMAIL [--role ROLE]... [--no-role] [--scope SCOPE]\n"
@@ -63,6 +64,12 @@ static const char mc_usage_text[] =
     "                     a bad record is reported with its line and skipped; new\n"
     "                     docket entries notify trackers (links under PATH,\n"
     "                     default /casenet)\n"
+    "  efiling-setup FILE load the eFiling set-up of courts from an XML file\n"
+    "                     (docs/efiling-setup.xsd): participation, case types that\n"
+    "                     may be initiated, filing codes and fees, document size;\n"
+    "                     each court is applied whole or not at all, errors are\n"
+    "                     reported as FILE:LINE; loading the same file again\n"
+    "                     changes nothing; exit 1 when a court was refused\n"
     "  generate [--seed N] [--cases N] [--courts N] [--parties N]\n"
     "                     write a synthetic, deterministic Case.net feed to stdout\n"
     "  case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--casenet PATH]\n"
@@ -637,6 +644,20 @@ static int mc_cmd_import(mc_admin *a, int argc, const char *const *argv)
     return mc_import_cases(a->db, a->p, mc_prog, &env, args[0]);
 }
 
+/* ---- eFiling: efiling-setup (efiling_setup.c) ---------------------------- */
+
+int mc_efiling_setup(mc_db *db, apr_pool_t *p, const char *prog, const char *path);
+
+static int mc_cmd_efiling_setup(mc_admin *a, int argc, const char *const *argv)
+{
+    if (argc != 1)
+        return mc_usage("efiling-setup takes one argument: the XML file (docs/efiling-setup.xsd)");
+    int rc = mc_admin_load(a);
+    if (rc == EXIT_SUCCESS)
+        rc = mc_admin_connect(a);
+    return rc == EXIT_SUCCESS ? mc_efiling_setup(a->db, a->p, mc_prog, argv[0]) : rc;
+}
+
 static int mc_cmd_generate(mc_admin *a, int argc, const char *const *argv)
 {
     return mc_generate(a->p, mc_prog, argc, argv);
@@ -661,12 +682,17 @@ typedef struct {
     int (*fn)(mc_admin *a, int argc, const char *const *argv);
 } mc_command;
 
-static const mc_command mc_commands[] = {
-    {"migrate", mc_cmd_migrate},       {"check", mc_cmd_check},
-    {"create-admin", mc_cmd_create},   {"deliver", mc_cmd_deliver},
-    {"purge", mc_cmd_purge},           {"import-bar", mc_cmd_import_bar},
-    {"import", mc_cmd_import},         {"generate", mc_cmd_generate},
-    {"case-tasks", mc_cmd_case_tasks}, {NULL, NULL}};
+static const mc_command mc_commands[] = {{"migrate", mc_cmd_migrate},
+                                         {"check", mc_cmd_check},
+                                         {"create-admin", mc_cmd_create},
+                                         {"deliver", mc_cmd_deliver},
+                                         {"purge", mc_cmd_purge},
+                                         {"import-bar", mc_cmd_import_bar},
+                                         {"import", mc_cmd_import},
+                                         {"generate", mc_cmd_generate},
+                                         {"case-tasks", mc_cmd_case_tasks},
+                                         {"efiling-setup", mc_cmd_efiling_setup},
+                                         {NULL, NULL}};
 
 int main(int argc, const char *const *argv)
 {

@@ -242,12 +242,36 @@ static int mc_str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The components named in <sqldir>/<component>/REQUIRES (words separated by
+ * white space; '#' starts a comment); empty when there is no such file. */
+static apr_array_header_t *mc_requires(apr_pool_t *p, const char *sqldir, const char *component)
+{
+    apr_array_header_t *req = apr_array_make(p, 2, sizeof(const char *));
+    const char *path = apr_pstrcat(p, sqldir, "/", component, "/REQUIRES", NULL), *err;
+    apr_finfo_t fi;
+    char *text, *last, *w;
+    if (apr_stat(&fi, path, APR_FINFO_TYPE, p) != APR_SUCCESS || fi.filetype != APR_REG ||
+        mc_read_file(p, path, &text, &err) != APR_SUCCESS)
+        return req;
+    int in_comment = 0;
+    for (char *c = text; *c; c++) { /* blank the comments out */
+        in_comment = *c == '#' || (in_comment && *c != '\n');
+        if (in_comment)
+            *c = ' ';
+    }
+    for (w = apr_strtok(text, " \t\r\n", &last); w; w = apr_strtok(NULL, " \t\r\n", &last))
+        APR_ARRAY_PUSH(req, const char *) = w;
+    return req;
+}
+
 apr_array_header_t *mc_migrate_components(apr_pool_t *p, const char *sqldir)
 {
     apr_dir_t *dir;
     apr_finfo_t fi;
     apr_array_header_t *others = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *named = apr_array_make(p, 4, sizeof(const char *));
     apr_array_header_t *all = apr_array_make(p, 4, sizeof(const char *));
+    apr_hash_t *placed = apr_hash_make(p), *shipped = apr_hash_make(p);
     int core = 0;
     if (apr_dir_open(&dir, sqldir, p) != APR_SUCCESS)
         return all;
@@ -262,7 +286,35 @@ apr_array_header_t *mc_migrate_components(apr_pool_t *p, const char *sqldir)
     apr_dir_close(dir);
     qsort(others->elts, others->nelts, sizeof(const char *), mc_str_cmp);
     if (core)
-        APR_ARRAY_PUSH(all, const char *) = "core";
-    apr_array_cat(all, others);
+        APR_ARRAY_PUSH(named, const char *) = "core";
+    apr_array_cat(named, others);
+    for (int i = 0; i < named->nelts; i++)
+        apr_hash_set(shipped, APR_ARRAY_IDX(named, i, const char *), APR_HASH_KEY_STRING, "");
+    /* Name order, except that a component comes after the shipped components
+     * its REQUIRES file names; a cycle falls back to name order (the failing
+     * migration then says which table is missing). */
+    while (all->nelts < named->nelts) {
+        int pick = -1;
+        for (int i = 0; i < named->nelts && pick < 0; i++) {
+            const char *c = APR_ARRAY_IDX(named, i, const char *);
+            if (apr_hash_get(placed, c, APR_HASH_KEY_STRING))
+                continue;
+            apr_array_header_t *req = mc_requires(p, sqldir, c);
+            int ready = 1;
+            for (int j = 0; j < req->nelts && ready; j++) {
+                const char *r = APR_ARRAY_IDX(req, j, const char *);
+                ready = strcmp(r, c) == 0 || !apr_hash_get(shipped, r, APR_HASH_KEY_STRING) ||
+                        apr_hash_get(placed, r, APR_HASH_KEY_STRING);
+            }
+            if (ready)
+                pick = i;
+        }
+        for (int i = 0; i < named->nelts && pick < 0; i++)
+            if (!apr_hash_get(placed, APR_ARRAY_IDX(named, i, const char *), APR_HASH_KEY_STRING))
+                pick = i;
+        const char *c = APR_ARRAY_IDX(named, pick, const char *);
+        apr_hash_set(placed, c, APR_HASH_KEY_STRING, "");
+        APR_ARRAY_PUSH(all, const char *) = c;
+    }
     return all;
 }

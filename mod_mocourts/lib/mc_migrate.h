@@ -17,6 +17,9 @@ int mc_migrate_current(mc_db *db, apr_pool_t *p, const char *component, apr_stat
  * which file failed and why. */
 apr_status_t mc_migrate_apply(mc_db *db, apr_pool_t *p, const char *sqldir, const char *component,
                               int *applied, const char **err);
-/* The components shipped in sqldir: "core" first, then the others by name. */
+/* The components shipped in sqldir: "core" first, then the others by name,
+ * except that a component comes after those named in its optional
+ * <sqldir>/<component>/REQUIRES file (component names separated by white
+ * space, '#' to the end of a line is a comment). */
 apr_array_header_t *mc_migrate_components(apr_pool_t *p, const char *sqldir);
 #endif

@@ -1,0 +1,99 @@
+/* Unit tests for mc_migrate_components: core first, then by name, each
+ * component after those its REQUIRES file names. */
+#include <check.h>
+#include <apr_file_io.h>
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_migrate.h"
+
+static apr_pool_t *pool;
+static const char *root;
+
+static void mkcomp(const char *name, const char *requires)
+{
+    const char *dir = apr_pstrcat(pool, root, "/", name, NULL);
+    ck_assert_int_eq(apr_dir_make(dir, APR_OS_DEFAULT, pool), APR_SUCCESS);
+    if (requires) {
+        FILE *f = fopen(apr_pstrcat(pool, dir, "/REQUIRES", NULL), "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(requires, f);
+        fclose(f);
+    }
+}
+
+static const char *order(void)
+{
+    apr_array_header_t *a = mc_migrate_components(pool, root);
+    const char *s = "";
+    for (int i = 0; i < a->nelts; i++)
+        s = apr_pstrcat(pool, s, i ? " " : "", APR_ARRAY_IDX(a, i, const char *), NULL);
+    return s;
+}
+
+static void setup(void)
+{
+    char tmpl[] = "/tmp/mc-migrate-XXXXXX";
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+    ck_assert_ptr_nonnull(mkdtemp(tmpl));
+    root = apr_pstrdup(pool, tmpl);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+static void teardown(void)
+{
+    nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    apr_pool_destroy(pool);
+    apr_terminate();
+}
+
+START_TEST(test_name_order)
+{
+    mkcomp("registration", NULL);
+    mkcomp("core", NULL);
+    mkcomp("casetrack", NULL);
+    ck_assert_str_eq(order(), "core casetrack registration");
+}
+END_TEST
+
+START_TEST(test_requires)
+{
+    mkcomp("core", NULL);
+    mkcomp("casetrack", NULL);
+    mkcomp("efiling", "# tables we refer to\ncasetrack\ngroups  # mc_group\n\n");
+    mkcomp("groups", NULL);
+    mkcomp("registration", NULL);
+    ck_assert_str_eq(order(), "core casetrack groups efiling registration");
+}
+END_TEST
+
+START_TEST(test_unknown_and_cycle)
+{
+    mkcomp("core", NULL);
+    mkcomp("aaa", "nowhere"); /* not shipped: ignored */
+    mkcomp("bbb", "ccc");
+    mkcomp("ccc", "bbb core # no newline at the end"); /* a cycle: name order */
+    ck_assert_str_eq(order(), "core aaa bbb ccc");
+}
+END_TEST
+
+Suite *suite_migrate(void)
+{
+    Suite *s = suite_create("migrate");
+    TCase *tc = tcase_create("components");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_name_order);
+    tcase_add_test(tc, test_requires);
+    tcase_add_test(tc, test_unknown_and_cycle);
+    suite_add_tcase(s, tc);
+    return s;
+}
