@@ -141,6 +141,7 @@ class Apache:
         self.conf_path = self.root / "httpd.conf"
         self.mocourts_conf = self.root / "mocourts.conf"
         self.htdocs = self.root / "htdocs"
+        self.document_store = self.root / "documents"   # MoCourtsEFilingStore
         self.pidfile = self.root / "httpd.pid"
         self.error_log = self.log_dir / "error_log"
         self.access_log = self.log_dir / "access_log"
@@ -209,6 +210,8 @@ class Apache:
             "MoCourtsDelivery": "On",
             "MoCourtsDeliveryInterval": "1s",
         })
+        if "efiling" in self.plugin_names():
+            d["MoCourtsEFilingStore"] = f'"{self.document_store}"'
         if "casetrack" in self.plugin_names():
             # Every test client is 127.0.0.1: one shared counter would make
             # unrelated tests meet the CAPTCHA. The rate-limit tests set it.
@@ -301,10 +304,13 @@ LoadModule mocourts_module "{self.module_path}"
                   self.htdocs / "basic"):
             d.mkdir(parents=True, exist_ok=True)
             util.make_reachable(d)
+        self.document_store.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.document_store, 0o750)
         if util.is_root():
-            # Runtime files the children (nobody) may create themselves.
-            os.chown(self.root / "run", pwd.getpwnam(util.APACHE_USER).pw_uid,
-                     grp.getgrnam(util.APACHE_GROUP).gr_gid)
+            # Runtime files and filed documents the children (nobody) write.
+            for d in (self.root / "run", self.document_store):
+                os.chown(d, pwd.getpwnam(util.APACHE_USER).pw_uid,
+                         grp.getgrnam(util.APACHE_GROUP).gr_gid)
         page = _static_page()
         (self.htdocs / "static.html").write_text(page)
         for sub in ("protected", "clerk-files", "basic"):

@@ -1,0 +1,149 @@
+/* efiling.h: what the eFiling plugin's files share.
+ *
+ * The plugin (mounted at /ecf, the address seed 001 step 26 saves) files
+ * documents under a court's electronic filing rule. It is in parts:
+ *   menu.c      the eFiling Menu (seed 001 step 25) or, for an account that
+ *               may not file, exactly what is missing; My Filings; the
+ *               envelope page with its history
+ *   envelope.c  the filing wizard: a new case (court, case type, caption,
+ *               parties) or an existing case (by number); documents (see
+ *               upload.c); fees and payment; review; submit (one envelope
+ *               however often it is sent); receipt; cancel; drafts (resume,
+ *               copy a rejected envelope into a new draft)
+ *   payment.c   the payment providers: fee waiver, court account
+ *   upload.c    document upload (streamed into the store, checked as PDF,
+ *               per-court size limit) and download (only to the filer, the
+ *               filer's group administrator and the court's clerks)
+ *   review.c    the clerk's queue per court: open, view, Accept (a new case
+ *               gets its number; documents become docket entries) or Reject
+ *               with a reason
+ *   setup.c     the Security unit's court set-up pages
+ *   ef_common.c who may file, envelope look-ups and access, history, status
+ *               changes and their notices, fees
+ * Each part exports its routes; mod_mocourts_efiling.c joins them.
+ *
+ * Envelope statuses: draft, submitted, review (a clerk opened it: "Under
+ * Review"), accepted, rejected, cancelled. */
+#ifndef MC_EFILING_H
+#define MC_EFILING_H
+
+#include "mocourts.h"
+
+#include "apr_strings.h"
+#include "http_log.h"
+#include "http_protocol.h"
+
+#define EF_TEMPLATES "efiling"
+#define EF_PAGE_SIZE 25
+
+/* Log tags: MCLOGNO(2401) -> "MC2401: " (MC24xx..MC27xx eFiling). */
+#define MCLOGNO(n) "MC" #n ": "
+APLOG_USE_MODULE(mocourts_efiling);
+
+extern const mc_route ef_menu_routes[];
+extern const mc_route ef_envelope_routes[];
+extern const mc_route ef_upload_routes[];
+extern const mc_route ef_review_routes[];
+extern const mc_route ef_setup_routes[];
+
+/* Directives (mod_mocourts_efiling.c). */
+typedef struct ef_conf {
+    const char *store; /* MoCourtsEFilingStore: the document store directory */
+} ef_conf;
+extern ef_conf ef_config;
+
+/* ---- ef_common.c ------------------------------------------------------------ */
+
+/* Who may file: an account subscribed to Electronic Case Filing with the
+ * current User Agreement accepted, that is an attorney with a verified MOBAR
+ * number or an active member of an active group. */
+typedef struct ef_who {
+    int ok;             /* may file */
+    int subscribed;     /* My Applications: Electronic Case Filing */
+    int agreement;      /* the current User Agreement accepted */
+    int attorney;       /* role attorney (verified MOBAR number) */
+    long long group_id; /* 0: in no group */
+    const char *group_name;
+    int group_active;            /* the group is not deactivated */
+    int member_active;           /* the member is not DISABLEd */
+    int group_admin;             /* the account administers its group */
+    apr_array_header_t *missing; /* of const char *: sentences, what to do */
+} ef_who;
+apr_status_t ef_who_get(mc_req *mr, mc_db *db, ef_who *w);
+
+/* An envelope as the pages use it. */
+typedef struct ef_env {
+    long long id;
+    const char *number; /* "" until submitted */
+    long long account_id;
+    const char *filer;      /* "First Last (username)" */
+    long long group_id;     /* 0: none */
+    const char *court_code; /* "" until chosen */
+    const char *court_name;
+    const char *kind;        /* "new" or "existing" */
+    long long case_id;       /* 0: none yet */
+    const char *case_number; /* "" */
+    const char *case_type;
+    const char *caption;
+    const char *status;
+    const char *step;
+    long long fee_cents;
+    const char *payment; /* none, waiver, court_account */
+    const char *waiver_reason;
+    const char *payment_ref;
+    const char *reject_code;
+    const char *reject_text;
+    long long clerk_id;
+    long long copied_from;
+    const char *created_at, *updated_at, *submitted_at, *decided_at;
+} ef_env;
+
+/* Load envelope id (for_update: SELECT ... FOR UPDATE, inside a
+ * transaction). *found 0 when there is none. */
+apr_status_t ef_env_load(mc_req *mr, mc_db *db, long long id, int for_update, ef_env *e,
+                         int *found);
+
+/* Who the request's account is to envelope e. */
+#define EF_FILER 0x1       /* the filer */
+#define EF_GROUP_ADMIN 0x2 /* administrator of the envelope's group */
+#define EF_CLERK 0x4       /* clerk of the envelope's court */
+int ef_env_relation(const mc_req *mr, const ef_env *e);
+
+/* "Draft", "Submitted", "Under Review", "Accepted", "Rejected", "Cancelled". */
+const char *ef_status_label(const char *status);
+/* "$1,234.50" */
+const char *ef_money(apr_pool_t *p, long long cents);
+
+/* Append to the envelope's history. */
+apr_status_t ef_history_add(mc_db *db, long long env_id, const char *status, long long actor_id,
+                            const char *note);
+/* Change e's status (caller's transaction): the row, its history (actor:
+ * the request's account, note as given), and the notices: to the filer (the
+ * outbox copies the group administrator, seed 000) and to each verified
+ * Notification E-mail address of the envelope's group. e->status is
+ * updated. */
+apr_status_t ef_status_set(mc_req *mr, mc_db *db, ef_env *e, const char *status, const char *note);
+
+/* The envelope's fees from the court's schedule: the sum of its documents'
+ * filing-code fees. */
+apr_status_t ef_fees(mc_db *db, apr_pool_t *p, long long env_id, long long *cents);
+
+/* The court's eFiling set-up; *found 0 when the court does not take
+ * filings (not participating, or no set-up). */
+typedef struct ef_court {
+    const char *code;
+    const char *name;
+    const char *case_prefix;
+    long long max_doc_bytes;
+    int text_pdf_only;
+} ef_court;
+apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *c, int *found);
+
+/* Take the next number of sequence name (caller's transaction; the row is
+ * locked until it ends): at least at_least. For envelope numbers ("EF2026")
+ * and new case numbers ("22SL-CC", at least one more than the highest
+ * number already in mc_case). */
+apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long long at_least,
+                              long long *value);
+
+#endif

@@ -1,0 +1,4 @@
+/* menu.c: see efiling.h. (Being written.) */
+#include "efiling.h"
+
+const mc_route ef_menu_routes[] = {{NULL}};

@@ -1,0 +1,79 @@
+/* mod_mocourts_efiling.c: the eFiling plugin's module record, descriptor and
+ * directives; its parts' routes are joined here (see efiling.h).
+ *
+ *   LoadModule mocourts_efiling_module modules/mod_mocourts_efiling.so
+ *   MoCourtsEFilingStore /var/lib/mocourts/documents
+ *   <Location /ecf>
+ *       MoCourtsMount efiling
+ *   </Location>
+ */
+#include "efiling.h"
+
+ef_conf ef_config;
+
+static const mc_nav nav[] = {{"eFiling Menu", "/", MC_ACCESS_ACCOUNT, NULL},
+                             {"eFiling Review", "/clerk", MC_ACCESS_ROLE, "clerk"},
+                             {"eFiling Courts", "/security/courts", MC_ACCESS_ROLE, "security"},
+                             {NULL}};
+
+static mc_plugin efiling = {MC_ABI_MAJOR, MC_ABI_MINOR,
+                            "efiling",    "1.0.0",
+                            NULL,            /* joined in register_hooks */
+                            "efiling",    1, /* sql/efiling/0001_init.sql */
+                            EF_TEMPLATES, NULL,
+                            nav,          NULL,
+                            NULL,         NULL,
+                            NULL};
+
+static const char *set_store(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_finfo_t fi;
+    if (e)
+        return e;
+    arg = ap_server_root_relative(cmd->pool, arg);
+    if (!arg || apr_stat(&fi, arg, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS ||
+        fi.filetype != APR_DIR)
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsEFilingStore': '%s' is not a "
+                            "directory (create it, writable by Apache's user only)",
+                            arg ? arg : "");
+    ef_config.store = arg;
+    return NULL;
+}
+
+/* Reset before each read of the configuration; the store has no default. */
+static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    ef_config.store = NULL;
+    return OK;
+}
+
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    if (!ef_config.store && mc_site_url(ptemp, "efiling", "")) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     MCLOGNO(2401) "the efiling plugin is mounted but MoCourtsEFilingStore is "
+                                   "not set: name the directory that keeps filed documents");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+static const command_rec cmds[] = {
+    AP_INIT_TAKE1("MoCourtsEFilingStore", set_store, NULL, RSRC_CONF,
+                  "The directory of the filed documents (writable by Apache's user only)"),
+    {NULL}};
+
+static void register_hooks(apr_pool_t *p)
+{
+    static const mc_route *const parts[] = {ef_menu_routes,   ef_envelope_routes, ef_upload_routes,
+                                            ef_review_routes, ef_setup_routes,    NULL};
+    efiling.routes = mc_routes_join(p, parts);
+    MC_PLUGIN_REGISTER(p, &efiling);
+    ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+module AP_MODULE_DECLARE_DATA mocourts_efiling_module = {
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

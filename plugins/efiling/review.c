@@ -1,0 +1,4 @@
+/* review.c: see efiling.h. (Being written.) */
+#include "efiling.h"
+
+const mc_route ef_review_routes[] = {{NULL}};

@@ -1,0 +1,4 @@
+/* upload.c: see efiling.h. (Being written.) */
+#include "efiling.h"
+
+const mc_route ef_upload_routes[] = {{NULL}};
