@@ -837,6 +837,8 @@ int mc_grp_efiling(mc_req *mr)
     mc_vars_set(mr->vars, "procedure_url", mc_url(mr, "/procedure"));
     if (!m.is_admin)
         mc_vars_set(mr->vars, "prefs_url", mc_url(mr, "/preferences"));
+    /* Seed 001 step 26: the eFiling address to save, when it is installed. */
+    mc_vars_set(mr->vars, "ecf_url", mc_site_url(p, "efiling", "/"));
     return mc_render(mr, HTTP_OK, "assoc-efiling.html", "eFiling Menu");
 }
 

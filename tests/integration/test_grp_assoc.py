@@ -88,7 +88,9 @@ def test_join_by_url_agreement_and_efiling_menu(apache, new_account, smtp, maria
     assert path_of(r.url) == f"{G}/efiling", r.url
     assert "eFiling Menu" in r.text
     assert "You have completed registration and group authentication." in r.text
-    assert name in r.text and "not installed yet" in r.text
+    # Seed 001 steps 25-26: the eFiling Menu's address, to save.
+    assert name in r.text and "For easy access to eFiling save the following link" in r.text
+    assert f'href="{ap.base_url.rstrip("/")}/ecf/">Open the eFiling Menu</a>' in r.text
     # Already a member: told so.
     r = join(s, ap, key, pin)
     assert r.status_code == 200
