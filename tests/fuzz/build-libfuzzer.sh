@@ -29,6 +29,7 @@ for src in tests/fuzz/fuzz_*.c; do
         fuzz_multipart) deps="$LIB/mc_multipart.c" ;;
         fuzz_tmpl_vars) deps="$LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
         fuzz_feed) deps="$LIB/mc_feed.c" ;;
+        fuzz_pdf) deps="$LIB/mc_pdf.c" ;;
         *) deps="$LIB/mc_form.c $LIB/mc_multipart.c $LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
     esac
     echo "clang -> $OUT/$name"
