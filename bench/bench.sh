@@ -10,4 +10,6 @@ if ! command -v wrk >/dev/null; then
     echo "bench.sh: wrk is not installed (run scripts/deps.sh)" >&2
     exit 1
 fi
-exec "${PYTHON:-/usr/bin/python3}" bench/bench.py "$@"
+"${PYTHON:-/usr/bin/python3}" bench/bench.py "$@"
+# eFiling: a 100 MB PDF upload (throughput, the Apache child's RSS growth).
+exec "${PYTHON:-/usr/bin/python3}" bench/upload.py

@@ -86,11 +86,17 @@ apr_status_t ef_env_load(mc_req *mr, mc_db *db, long long id, int for_update, ef
 {
     mc_dbres *res;
     apr_status_t rv;
-    const char *sql =
-        for_update ? apr_pstrcat(mr->r->pool, ENV_SELECT, " FOR UPDATE", NULL) : ENV_SELECT;
     memset(e, 0, sizeof(*e));
     *found = 0;
-    if ((rv = mc_db_query(db, mr->r->pool, &res, sql, "i", id)) != APR_SUCCESS || !res->nrows)
+    /* Lock the envelope's row alone (a FOR UPDATE on the join would also
+     * lock the filer's account and the court until the transaction ends). */
+    if (for_update && ((rv = mc_db_query(db, mr->r->pool, &res,
+                                         "SELECT id FROM mc_ef_envelope WHERE id = ? FOR UPDATE",
+                                         "i", id)) != APR_SUCCESS ||
+                       !res->nrows))
+        return rv;
+    if ((rv = mc_db_query(db, mr->r->pool, &res, ENV_SELECT, "i", id)) != APR_SUCCESS ||
+        !res->nrows)
         return rv;
     *found = 1;
     e->id = mc_dbres_int(res, 0, 0);

@@ -146,4 +146,19 @@ apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *
 apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long long at_least,
                               long long *value);
 
+/* ---- menu.c, wizard.c: pieces the pages share -------------------------------- */
+
+/* The "what is missing" page (titled "eFiling Menu") with status. */
+int ef_who_refuse(mc_req *mr, const ef_who *w, int status);
+/* 404 "Envelope not found". */
+int ef_env_not_found(mc_req *mr);
+/* mount + "/envelopes/<id>" + tail. */
+const char *ef_env_url(mc_req *mr, long long id, const char *tail);
+/* Page variables of envelope e: header, parties, documents (with their
+ * fees), fees and payment. */
+apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e);
+/* (wizard.c) The wizard step a draft resumes at: "case", "parties",
+ * "documents", "payment" or "review". */
+const char *ef_env_resume_step(const ef_env *e);
+
 #endif

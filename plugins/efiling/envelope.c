@@ -1,4 +1,349 @@
-/* envelope.c: see efiling.h. (Being written.) */
-#include "efiling.h"
+/* envelope.c: see efiling.h and wizard.h.
+ *
+ * POST /new (kind=new|existing) starts a draft; the steps are wizard.c's.
+ * POST /envelopes/:id/submit numbers the envelope, takes the fees through
+ * its payment provider and marks it submitted, all in one transaction on
+ * the envelope's locked row: the same submit sent twice (or ten times at
+ * once) makes one envelope, and every copy is sent to the same receipt.
+ * Cancel (while submitted, before a clerk opens it), copy (a rejected
+ * envelope into a new draft: court, case and parties; documents are not
+ * copied, the filer uploads corrected ones; copying again while that draft
+ * exists leads to it) and delete (a draft). */
+#include "wizard.h"
+#include "payment.h"
 
-const mc_route ef_envelope_routes[] = {{NULL}};
+/* ---- a new draft ---------------------------------------------------------------- */
+
+static int new_draft(mc_req *mr)
+{
+    const char *kind = mc_field(mr, "kind");
+    mc_db *db;
+    ef_who w;
+    apr_status_t rv;
+    long long id = 0, gid;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!w.ok)
+        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    if (!kind || (strcmp(kind, "new") && strcmp(kind, "existing")))
+        return mc_message(mr, HTTP_BAD_REQUEST, "eFiling Menu",
+                          "Choose New case or File into an existing case.");
+    gid = ef_wiz_group(&w);
+    rv = mc_db_exec(db, NULL, &id,
+                    "INSERT INTO mc_ef_envelope (account_id, group_id, kind, status, step, "
+                    "created_at, updated_at) VALUES (?, NULLIF(?, 0), ?, 'draft', 'case', "
+                    "UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                    "iis", mr->account->id, gid, kind);
+    if (rv == APR_SUCCESS)
+        rv = ef_history_add(db, id, "draft", mr->account->id, "Draft started");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, id, "/case"));
+}
+
+/* ---- submit ----------------------------------------------------------------------- */
+
+typedef struct submit_baton {
+    ef_who *who;
+    long long id;
+    int not_found;
+    const char *incomplete; /* why the draft cannot be submitted */
+    const char *number;
+} submit_baton;
+
+static apr_status_t submit_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    submit_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    ef_wiz z;
+    const ef_payment_provider *pp = NULL;
+    const char *first, *why, *ref = "";
+    apr_status_t rv;
+    apr_time_exp_t now;
+    long long fees, seq, gid;
+    int found;
+
+    b->not_found = 0;
+    b->incomplete = NULL;
+    if ((rv = ef_env_load(mr, db, b->id, 1, &z.e, &found)) != APR_SUCCESS)
+        return rv;
+    if (!found || z.e.account_id != mr->account->id) {
+        b->not_found = 1;
+        return APR_SUCCESS;
+    }
+    if (strcmp(z.e.status, "draft")) {
+        /* Submitted already (a double click, a retry): the same receipt. */
+        b->number = z.e.number;
+        return APR_SUCCESS;
+    }
+    z.db = db;
+    z.who = *b->who;
+    if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
+        return rv;
+    if (strcmp(first, "review")) {
+        b->incomplete = why;
+        return APR_SUCCESS;
+    }
+    if ((rv = ef_fees(db, p, z.e.id, &fees)) != APR_SUCCESS)
+        return rv;
+    if (fees > 0 && !(pp = ef_payment_find(z.e.payment))) {
+        b->incomplete = "Choose how the fees will be paid.";
+        return APR_SUCCESS;
+    }
+
+    apr_time_exp_gmt(&now, apr_time_now());
+    if ((rv = ef_sequence_take(db, p, apr_psprintf(p, "EF%d", now.tm_year + 1900), 1, &seq)) !=
+        APR_SUCCESS)
+        return rv;
+    z.e.number = apr_psprintf(p, "EF%d-%07" APR_INT64_T_FMT, now.tm_year + 1900, (apr_int64_t)seq);
+    if (pp && (rv = pp->charge(mr, db, &z.e, fees, &ref)) != APR_SUCCESS)
+        return rv;
+    gid = ef_wiz_group(b->who);
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_ef_envelope SET number = ?, fee_cents = ?, payment = ?, "
+                    "waiver_reason = ?, payment_ref = ?, group_id = NULLIF(?, 0) WHERE id = ?",
+                    "sisssii", z.e.number, fees, pp ? pp->name : "none",
+                    pp ? z.e.waiver_reason : "", ref, gid, z.e.id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    z.e.group_id = gid;
+    z.e.fee_cents = fees;
+    if ((rv = ef_status_set(mr, db, &z.e, "submitted",
+                            apr_pstrcat(p, "Submitted; fees ", ef_money(p, fees),
+                                        pp ? apr_pstrcat(p, " (", pp->label, ")", NULL) : "",
+                                        NULL))) != APR_SUCCESS)
+        return rv;
+    if ((rv = mc_audit(mr, db, "efiling-submitted", mr->account->id,
+                       apr_pstrcat(p, "Envelope ", z.e.number, " submitted", NULL))) != APR_SUCCESS)
+        return rv;
+    b->number = z.e.number;
+    return APR_SUCCESS;
+}
+
+static int submit(mc_req *mr)
+{
+    ef_wiz z;
+    submit_baton b;
+    apr_status_t rv;
+    int found;
+    memset(&b, 0, sizeof(b));
+    if (!(b.id = mc_param_id(mr, "id")))
+        return ef_env_not_found(mr);
+    if ((rv = mc_req_db(mr, &z.db)) != APR_SUCCESS ||
+        (rv = ef_who_get(mr, z.db, &z.who)) != APR_SUCCESS ||
+        (rv = ef_env_load(mr, z.db, b.id, 0, &z.e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found || z.e.account_id != mr->account->id)
+        return ef_env_not_found(mr);
+    if (!z.who.ok && !strcmp(z.e.status, "draft"))
+        return ef_who_refuse(mr, &z.who, HTTP_FORBIDDEN);
+    b.who = &z.who;
+    if ((rv = mc_req_tx(mr, submit_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (b.not_found)
+        return ef_env_not_found(mr);
+    if (b.incomplete)
+        return mc_message(mr, HTTP_BAD_REQUEST, "Review and submit",
+                          apr_pstrcat(mr->r->pool, "This envelope cannot be submitted yet: ",
+                                      b.incomplete, NULL));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r, MCLOGNO(2410) "envelope %s submitted",
+                  b.number);
+    return mc_redirect(mr, ef_env_url(mr, b.id, "/receipt"));
+}
+
+/* ---- receipt ------------------------------------------------------------------------ */
+
+static int receipt(mc_req *mr)
+{
+    long long id = mc_param_id(mr, "id");
+    mc_db *db;
+    ef_env e;
+    apr_status_t rv;
+    int found, rel;
+    if (!id)
+        return ef_env_not_found(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = ef_env_load(mr, db, id, 0, &e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found)
+        return ef_env_not_found(mr);
+    rel = ef_env_relation(mr, &e);
+    if (!(rel & (EF_FILER | EF_GROUP_ADMIN)) || !*e.number)
+        return ef_env_not_found(mr);
+    if ((rv = ef_env_show(mr, db, &e)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
+    mc_vars_set(mr->vars, "filings_url", mc_url(mr, "/filings"));
+    return mc_render(mr, HTTP_OK, "receipt.html", "eFiling receipt");
+}
+
+/* ---- cancel, copy, delete ------------------------------------------------------------- */
+
+typedef struct act_baton {
+    ef_who *who;
+    long long id;
+    const char *action; /* "cancel", "copy", "delete" */
+    int status;         /* 0: done; else the HTTP status of the refusal */
+    const char *refusal;
+    long long new_id;
+} act_baton;
+
+static apr_status_t copy_env(mc_req *mr, mc_db *db, act_baton *b, ef_env *e)
+{
+    apr_pool_t *p = mr->r->pool;
+    ef_court c;
+    int found;
+    long long id;
+    mc_dbres *res;
+    apr_status_t rv = ef_court_get(db, p, e->court_code, &c, &found);
+    if (rv != APR_SUCCESS)
+        return rv;
+    /* Copied already (a double click; the original's row lock orders
+     * them): the same draft. */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT id FROM mc_ef_envelope WHERE copied_from = ? AND account_id = ? AND "
+                     "status = 'draft' ORDER BY id LIMIT 1",
+                     "ii", e->id, e->account_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows) {
+        b->new_id = mc_dbres_int(res, 0, 0);
+        return APR_SUCCESS;
+    }
+    if (!found) {
+        b->status = HTTP_CONFLICT;
+        b->refusal = apr_pstrcat(p, e->court_name, " does not accept electronic filings.", NULL);
+        return APR_SUCCESS;
+    }
+    rv = mc_db_exec(db, NULL, &id,
+                    "INSERT INTO mc_ef_envelope (account_id, group_id, court_code, kind, case_id, "
+                    "case_type, caption, status, step, copied_from, created_at, updated_at) "
+                    "SELECT account_id, NULLIF(?, 0), court_code, kind, IF(kind = 'existing', "
+                    "case_id, NULL), case_type, caption, 'draft', 'documents', id, "
+                    "UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM mc_ef_envelope WHERE id = ?",
+                    "ii", ef_wiz_group(b->who), e->id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "INSERT INTO mc_ef_party (envelope_id, kind, role, last_name, first_name, "
+                        "middle_name) SELECT ?, kind, role, last_name, first_name, middle_name "
+                        "FROM mc_ef_party WHERE envelope_id = ? ORDER BY id",
+                        "ii", id, e->id);
+    if (rv == APR_SUCCESS)
+        rv = ef_history_add(db, id, "draft", mr->account->id,
+                            apr_pstrcat(p, "Copied from envelope ", e->number, NULL));
+    b->new_id = id;
+    return rv;
+}
+
+static apr_status_t act_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    act_baton *b = baton;
+    ef_env e;
+    int found;
+    apr_status_t rv;
+    b->status = 0;
+    b->refusal = NULL;
+    if ((rv = ef_env_load(mr, db, b->id, 1, &e, &found)) != APR_SUCCESS)
+        return rv;
+    if (!found || e.account_id != mr->account->id) {
+        b->status = HTTP_NOT_FOUND;
+        return APR_SUCCESS;
+    }
+    if (!strcmp(b->action, "cancel")) {
+        if (!strcmp(e.status, "cancelled"))
+            return APR_SUCCESS; /* sent twice */
+        if (!strcmp(e.status, "review")) {
+            b->status = HTTP_CONFLICT;
+            b->refusal = "This envelope can no longer be cancelled: the clerk has opened it.";
+            return APR_SUCCESS;
+        }
+        if (strcmp(e.status, "submitted")) {
+            b->status = HTTP_CONFLICT;
+            b->refusal = "Only a submitted envelope that no clerk has opened can be cancelled.";
+            return APR_SUCCESS;
+        }
+        return ef_status_set(mr, db, &e, "cancelled", "Cancelled by the filer");
+    }
+    if (!strcmp(b->action, "copy")) {
+        if (strcmp(e.status, "rejected")) {
+            b->status = HTTP_CONFLICT;
+            b->refusal = "Only a rejected envelope can be copied into a new draft.";
+            return APR_SUCCESS;
+        }
+        return copy_env(mr, db, b, &e);
+    }
+    /* delete */
+    if (strcmp(e.status, "draft")) {
+        b->status = HTTP_CONFLICT;
+        b->refusal = "Only a draft can be deleted.";
+        return APR_SUCCESS;
+    }
+    return mc_db_exec(db, NULL, NULL,
+                      "DELETE FROM mc_ef_envelope WHERE id = ? AND status = 'draft'", "i", e.id);
+}
+
+static int act(mc_req *mr, const char *action)
+{
+    act_baton b;
+    mc_db *db;
+    ef_who w;
+    ef_env e;
+    apr_status_t rv;
+    int found;
+    memset(&b, 0, sizeof(b));
+    b.action = action;
+    b.who = &w;
+    if (!(b.id = mc_param_id(mr, "id")))
+        return ef_env_not_found(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS ||
+        (rv = ef_env_load(mr, db, b.id, 0, &e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found || e.account_id != mr->account->id)
+        return ef_env_not_found(mr);
+    if (!w.ok)
+        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    if ((rv = mc_req_tx(mr, act_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (b.status == HTTP_NOT_FOUND)
+        return ef_env_not_found(mr);
+    if (b.status)
+        return mc_message(mr, b.status, "Envelope", b.refusal);
+    if (!strcmp(action, "cancel"))
+        return mc_redirect(mr, ef_env_url(mr, b.id, "?cancelled=1"));
+    if (!strcmp(action, "copy"))
+        return mc_redirect(mr, ef_env_url(mr, b.new_id, "/documents"));
+    return mc_redirect(mr, mc_url(mr, "/?done=deleted"));
+}
+
+static int cancel(mc_req *mr)
+{
+    return act(mr, "cancel");
+}
+
+static int copy(mc_req *mr)
+{
+    return act(mr, "copy");
+}
+
+static int delete_draft(mc_req *mr)
+{
+    return act(mr, "delete");
+}
+
+const mc_route ef_envelope_routes[] = {
+    {"POST", "/new", MC_ACCESS_ACCOUNT, NULL, new_draft, 0},
+    {"GET", "/envelopes/:id/case", MC_ACCESS_ACCOUNT, NULL, ef_wiz_case_get, 0},
+    {"POST", "/envelopes/:id/case", MC_ACCESS_ACCOUNT, NULL, ef_wiz_case_post, 0},
+    {"GET", "/envelopes/:id/parties", MC_ACCESS_ACCOUNT, NULL, ef_wiz_parties_get, 0},
+    {"POST", "/envelopes/:id/parties", MC_ACCESS_ACCOUNT, NULL, ef_wiz_parties_post, 0},
+    {"GET", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, ef_wiz_documents_get, 0},
+    {"POST", "/envelopes/:id/documents/next", MC_ACCESS_ACCOUNT, NULL, ef_wiz_documents_next, 0},
+    {"GET", "/envelopes/:id/payment", MC_ACCESS_ACCOUNT, NULL, ef_wiz_payment_get, 0},
+    {"POST", "/envelopes/:id/payment", MC_ACCESS_ACCOUNT, NULL, ef_wiz_payment_post, 0},
+    {"GET", "/envelopes/:id/review", MC_ACCESS_ACCOUNT, NULL, ef_wiz_review_get, 0},
+    {"POST", "/envelopes/:id/submit", MC_ACCESS_ACCOUNT, NULL, submit, 0},
+    {"GET", "/envelopes/:id/receipt", MC_ACCESS_ACCOUNT, NULL, receipt, 0},
+    {"POST", "/envelopes/:id/cancel", MC_ACCESS_ACCOUNT, NULL, cancel, 0},
+    {"POST", "/envelopes/:id/copy", MC_ACCESS_ACCOUNT, NULL, copy, 0},
+    {"POST", "/envelopes/:id/delete", MC_ACCESS_ACCOUNT, NULL, delete_draft, 0},
+    {NULL}};

@@ -9,7 +9,11 @@
  */
 #include "efiling.h"
 
+#include "mc_docstore.h"
+
 ef_conf ef_config;
+
+static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
 static const mc_nav nav[] = {{"eFiling Menu", "/", MC_ACCESS_ACCOUNT, NULL},
                              {"eFiling Review", "/clerk", MC_ACCESS_ROLE, "clerk"},
@@ -23,7 +27,30 @@ static mc_plugin efiling = {MC_ABI_MAJOR, MC_ABI_MINOR,
                             EF_TEMPLATES, NULL,
                             nav,          NULL,
                             NULL,         NULL,
-                            NULL};
+                            periodic};
+
+/* In the delivery worker's rounds (one thread), at most every ten minutes:
+ * remove the temporary files a crash left in the document store (an upload
+ * in progress keeps touching its file, so an hour is far above any stall the
+ * request timeout allows). */
+static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
+{
+    static apr_time_t next;
+    apr_status_t rv;
+    int removed = 0;
+    if (now < next || !ef_config.store)
+        return APR_SUCCESS;
+    next = now + apr_time_from_sec(600);
+    rv = mc_docstore_sweep(ef_config.store, apr_time_from_sec(3600), &removed);
+    if (removed)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, NULL,
+                     MCLOGNO(2620) "removed %d unfinished upload(s) older than an hour from %s",
+                     removed, ef_config.store);
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, NULL,
+                     MCLOGNO(2621) "sweeping the document store %s", ef_config.store);
+    return APR_SUCCESS;
+}
 
 static const char *set_store(cmd_parms *cmd, void *dc, const char *arg)
 {

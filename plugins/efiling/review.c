@@ -1,4 +1,809 @@
-/* review.c: see efiling.h. (Being written.) */
+/* review.c: the clerk's review of envelopes (see efiling.h). A clerk's role
+ * is scoped by court code ("clerk:22"); the queue lists the envelopes of
+ * those courts, and an envelope of any other court answers 404 "Envelope not
+ * found" (never telling that it exists).
+ *
+ * An envelope goes submitted -> review ("Open for review"; the filer can no
+ * longer cancel it) -> accepted or rejected (a reject is allowed straight
+ * from submitted too). Each change is made in one transaction with the
+ * envelope's row locked, so two clerks deciding at once make one decision;
+ * the later one is told the envelope was already decided and nothing is
+ * changed.
+ *
+ * Accept: a new case gets its number (court prefix "-" case type and five
+ * digits from the sequence "<prefix>-<type>", at least one more than the
+ * highest such number in mc_case), its mc_case and mc_party rows; then
+ * every document becomes a docket entry through mc_case_docket_add (which
+ * queues the case's Track This Case notices in the same transaction) with
+ * ref "ef-doc-<document id>", so a repeated accept never makes a second
+ * entry. */
 #include "efiling.h"
 
-const mc_route ef_review_routes[] = {{NULL}};
+#include "apr_lib.h"
+
+#define TEXT_MAX 2000
+#define ENTRY_TYPE_MAX 100 /* mc_docket.entry_type */
+
+/* The reasons a clerk may give for a rejection (stored as written in
+ * mc_ef_envelope.reject_code). The last one needs an explanation. */
+static const char *const REASONS[] = {"Wrong court",
+                                      "Wrong case number",
+                                      "Missing signature",
+                                      "Document illegible",
+                                      "Wrong filing code",
+                                      "Fee not paid",
+                                      "Other",
+                                      NULL};
+#define REASON_OTHER "Other"
+
+static const char *trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrmemdup(p, s, e - s);
+}
+
+/* Characters (not bytes) of a UTF-8 string. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* At most max characters of s (UTF-8 safe). */
+static const char *cut(apr_pool_t *p, const char *s, size_t max)
+{
+    size_t n = 0;
+    const char *k;
+    for (k = s; *k; k++)
+        if (((unsigned char)*k & 0xC0) != 0x80 && n++ == max)
+            return apr_pstrmemdup(p, s, k - s);
+    return s;
+}
+
+/* Well-formed UTF-8 without control characters other than line breaks and
+ * tabs. */
+static int text_ok(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned c = *s;
+        int n, i;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+                return 0;
+            s++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, c &= 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, c &= 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, c &= 0x07;
+        else
+            return 0;
+        for (i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0x80 && c < 0xA0))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+static int not_found(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Envelope not found",
+                      "There is no envelope with this number in your courts' queues.");
+}
+
+static const char *env_path(apr_pool_t *p, long long id, const char *tail)
+{
+    return apr_psprintf(p, "/clerk/envelopes/%" APR_INT64_T_FMT "%s", (apr_int64_t)id, tail);
+}
+
+/* ---- GET /clerk: the queue ------------------------------------------------------- */
+
+/* The queue's filters: which statuses, in which order (a fixed list: the
+ * ORDER BY is never built from input). */
+static const struct {
+    const char *key, *label, *s1, *s2, *order;
+} FILTERS[] = {
+    {"", "Submitted and Under Review", "submitted", "review", " ORDER BY e.submitted_at, e.id"},
+    {"submitted", "Submitted", "submitted", "submitted", " ORDER BY e.submitted_at, e.id"},
+    {"review", "Under Review", "review", "review", " ORDER BY e.submitted_at, e.id"},
+    {"accepted", "Accepted", "accepted", "accepted", " ORDER BY e.decided_at DESC, e.id DESC"},
+    {"rejected", "Rejected", "rejected", "rejected", " ORDER BY e.decided_at DESC, e.id DESC"},
+};
+#define N_FILTERS (sizeof(FILTERS) / sizeof(FILTERS[0]))
+
+static const char QUEUE_FROM[] =
+    " FROM mc_ef_envelope e JOIN mc_account a ON a.id = e.account_id LEFT JOIN mc_case c ON "
+    "c.id = e.case_id LEFT JOIN mc_case_type t ON t.code = e.case_type WHERE e.court_code = ? "
+    "AND e.number IS NOT NULL AND e.status IN (?, ?)";
+
+/* The codes of the clerk's courts ("clerk:<code>" roles), in role order. */
+static apr_array_header_t *clerk_courts(mc_req *mr)
+{
+    apr_array_header_t *out = apr_array_make(mr->r->pool, 4, sizeof(const char *));
+    int i;
+    for (i = 0; mr->account && i < mr->account->roles->nelts; i++) {
+        const char *r = APR_ARRAY_IDX(mr->account->roles, i, const char *);
+        if (!strncmp(r, "clerk:", 6) && r[6])
+            APR_ARRAY_PUSH(out, const char *) = r + 6;
+    }
+    return out;
+}
+
+/* One court's section of the queue: a page of its envelopes. */
+static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t f, long long page)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars *sec = mc_vars_row(mr->vars, "courts");
+    mc_dbres *res;
+    long long total, pages;
+    const char *base;
+    apr_status_t rv;
+    int i;
+
+    rv = mc_db_query(db, p, &res, "SELECT name FROM mc_court WHERE code = ?", "s", code);
+    if (rv != APR_SUCCESS)
+        return rv;
+    mc_vars_set(sec, "code", code);
+    mc_vars_set(sec, "name", res->nrows ? mc_dbres_get(res, 0, 0) : "(no court with this code)");
+    rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", QUEUE_FROM, NULL), "sss", code,
+                     FILTERS[f].s1, FILTERS[f].s2);
+    if (rv != APR_SUCCESS)
+        return rv;
+    total = mc_dbres_int(res, 0, 0);
+    pages = total ? (total + EF_PAGE_SIZE - 1) / EF_PAGE_SIZE : 1;
+    if (page < 1)
+        page = 1;
+    if (page > pages)
+        page = pages;
+    rv = mc_db_query(db, p, &res,
+                     apr_pstrcat(p,
+                                 "SELECT e.id, e.number, CONCAT(a.first_name, ' ', a.last_name, "
+                                 "' (', a.username, ')'), e.kind, COALESCE(c.number, ''), "
+                                 "COALESCE(t.name, e.case_type, ''), (SELECT COUNT(*) FROM "
+                                 "mc_ef_document d WHERE d.envelope_id = e.id), e.fee_cents, "
+                                 "COALESCE(e.submitted_at, ''), e.status, e.caption",
+                                 QUEUE_FROM, FILTERS[f].order, " LIMIT ? OFFSET ?", NULL),
+                     "sssii", code, FILTERS[f].s1, FILTERS[f].s2, (long long)EF_PAGE_SIZE,
+                     (page - 1) * EF_PAGE_SIZE);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(sec, "envelopes");
+        int is_new = !strcmp(mc_dbres_get(res, i, 3), "new");
+        mc_vars_set(row, "href", mc_url(mr, env_path(p, mc_dbres_int(res, i, 0), "")));
+        mc_vars_set(row, "number", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "filer", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "case",
+                    is_new && !*mc_dbres_get(res, i, 4)
+                        ? apr_pstrcat(p, "New case: ", mc_dbres_get(res, i, 5), NULL)
+                        : mc_dbres_get(res, i, 4));
+        mc_vars_set(row, "caption", mc_dbres_get(res, i, 10));
+        mc_vars_set(row, "documents", mc_dbres_get(res, i, 6));
+        mc_vars_set(row, "fees", ef_money(p, mc_dbres_int(res, i, 7)));
+        mc_vars_set(row, "submitted", mc_dbres_get(res, i, 8));
+        mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 9)));
+    }
+    mc_vars_setf(sec, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
+    mc_vars_setf(sec, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
+    mc_vars_setf(sec, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
+    base = apr_pstrcat(p, mc_url(mr, "/clerk"), "?status=", FILTERS[f].key,
+                       "&court=", mc_form_encode(p, code), "&page=", NULL);
+    if (page > 1)
+        mc_vars_set(sec, "prev_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
+    if (page < pages)
+        mc_vars_set(sec, "next_url",
+                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    return APR_SUCCESS;
+}
+
+static int clerk_queue(mc_req *mr)
+{
+    const char *status = mc_query(mr, "status"), *court = mc_query(mr, "court");
+    const char *pg = mc_query(mr, "page");
+    apr_array_header_t *courts = clerk_courts(mr);
+    long long page = 1;
+    size_t f = 0;
+    mc_db *db;
+    apr_status_t rv;
+    int i, shown = 0, code = HTTP_OK;
+
+    if (status && *status) {
+        for (f = 1; f < N_FILTERS && strcmp(status, FILTERS[f].key); f++)
+            ;
+        if (f == N_FILTERS) {
+            mc_vars_set(mr->vars, "error",
+                        "Status: choose Submitted, Under Review, Accepted or Rejected.");
+            code = HTTP_BAD_REQUEST;
+            f = 0;
+        }
+    }
+    if (pg && *pg) {
+        if (strlen(pg) > 9 || strspn(pg, "0123456789") != strlen(pg)) {
+            mc_vars_set(mr->vars, "error", "Page: a page number is a whole number.");
+            code = HTTP_BAD_REQUEST;
+        }
+        else {
+            page = apr_atoi64(pg);
+        }
+    }
+    if (court && *court) {
+        for (i = 0; i < courts->nelts && strcasecmp(court, APR_ARRAY_IDX(courts, i, const char *));
+             i++)
+            ;
+        if (i == courts->nelts) {
+            mc_vars_set(mr->vars, "error", "Court: choose one of your courts.");
+            code = HTTP_BAD_REQUEST;
+            court = NULL;
+        }
+    }
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/clerk"));
+    mc_vars_set(mr->vars, "q_status", FILTERS[f].key);
+    mc_vars_set(mr->vars, "q_court", court && *court ? court : "");
+    mc_vars_set(mr->vars, "filter_label", FILTERS[f].label);
+    for (i = 0; i < courts->nelts; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "court_options");
+        mc_vars_set(row, "code", APR_ARRAY_IDX(courts, i, const char *));
+    }
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < courts->nelts; i++) {
+        const char *c = APR_ARRAY_IDX(courts, i, const char *);
+        if (court && *court && strcasecmp(court, c))
+            continue;
+        if ((rv = queue_court(mr, db, c, f, court && *court ? page : 1)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        shown++;
+    }
+    if (!shown)
+        mc_vars_set(mr->vars, "no_courts", "1");
+    return mc_render(mr, code, "clerk-queue.html", "eFiling Review");
+}
+
+/* ---- the envelope ------------------------------------------------------------------ */
+
+/* 1 with the envelope in *e when the route's :id is an envelope (submitted
+ * at least once) of one of the clerk's courts; otherwise 0 and *rc is the
+ * handler's answer (the 404 "Envelope not found" page has been written, or a
+ * database failure). */
+static int load_env(mc_req *mr, mc_db **db, ef_env *e, int *rc)
+{
+    long long id = mc_param_id(mr, "id");
+    apr_status_t rv;
+    int found = 0;
+    if ((rv = mc_req_db(mr, db)) != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if (id && (rv = ef_env_load(mr, *db, id, 0, e, &found)) != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if (!found || !(ef_env_relation(mr, e) & EF_CLERK) || !*e->number ||
+        !strcmp(e->status, "draft")) {
+        if (found)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                          MCLOGNO(2500) "eFiling review: %s may not see envelope %" APR_INT64_T_FMT
+                                        " (court %s, status %s)",
+                          mr->account ? mr->account->username : "-", (apr_int64_t)id, e->court_code,
+                          e->status);
+        *rc = not_found(mr);
+        return 0;
+    }
+    return 1;
+}
+
+static const char *const DONE_NOTES[][2] = {
+    {"opened", "The envelope is now Under Review. The filer can no longer cancel it."},
+    {"accepted", "The envelope was accepted: its documents are on the case's docket and the "
+                 "filer was notified."},
+    {"rejected", "The envelope was rejected and the filer was notified."},
+};
+
+/* The envelope page: header, parties, documents, fees and payment, history
+ * and the actions its status allows. */
+static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const char *error,
+                    const char *notice)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *done = mc_query(mr, "done"), *sel = mc_field(mr, "reason");
+    mc_dbres *res;
+    apr_status_t rv;
+    long long fees = 0;
+    size_t k;
+    int i;
+
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    for (k = 0; !error && !notice && done && k < sizeof(DONE_NOTES) / sizeof(DONE_NOTES[0]); k++)
+        if (!strcmp(done, DONE_NOTES[k][0]))
+            notice = DONE_NOTES[k][1];
+    if (notice)
+        mc_vars_set(mr->vars, "notice", notice);
+    mc_vars_set(mr->vars, "number", e->number);
+    mc_vars_set(mr->vars, "status", ef_status_label(e->status));
+    mc_vars_set(mr->vars, "court", apr_pstrcat(p, e->court_name, " (", e->court_code, ")", NULL));
+    mc_vars_set(mr->vars, "filer", e->filer);
+    mc_vars_set(mr->vars, "submitted", e->submitted_at);
+    mc_vars_set(mr->vars, "decided", *e->decided_at ? e->decided_at : NULL);
+    mc_vars_set(mr->vars, "queue_url", mc_url(mr, "/clerk"));
+    if (!strcmp(e->kind, "new")) {
+        mc_vars_set(mr->vars, "is_new", "1");
+        rv = mc_db_query(db, p, &res, "SELECT name FROM mc_case_type WHERE code = ?", "s",
+                         e->case_type);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        mc_vars_set(mr->vars, "case_type",
+                    res->nrows
+                        ? apr_pstrcat(p, mc_dbres_get(res, 0, 0), " (", e->case_type, ")", NULL)
+                        : e->case_type);
+    }
+    mc_vars_set(mr->vars, "case_number", *e->case_number ? e->case_number : NULL);
+    if (*e->case_number) {
+        const char *casenet = mc_site_url(p, "casetrack", "");
+        if (casenet)
+            mc_vars_set(mr->vars, "case_url",
+                        apr_pstrcat(p, casenet, "/case/", e->case_number, NULL));
+    }
+    rv = mc_db_query(db, p, &res,
+                     "SELECT COALESCE(c.caption, e.caption), COALESCE(CONCAT(a.first_name, ' ', "
+                     "a.last_name), '') FROM mc_ef_envelope e LEFT JOIN mc_case c ON c.id = "
+                     "e.case_id LEFT JOIN mc_account a ON a.id = e.clerk_id WHERE e.id = ?",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "caption", res->nrows ? mc_dbres_get(res, 0, 0) : e->caption);
+    if (res->nrows && *mc_dbres_get(res, 0, 1))
+        mc_vars_set(mr->vars, "clerk", mc_dbres_get(res, 0, 1));
+    if (!strcmp(e->status, "rejected")) {
+        mc_vars_set(mr->vars, "reject_code", e->reject_code);
+        mc_vars_set(mr->vars, "reject_text", *e->reject_text ? e->reject_text : NULL);
+    }
+
+    /* Parties (a new case). */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT role, kind, TRIM(CONCAT(last_name, IF(first_name = '', '', "
+                     "CONCAT(', ', first_name)), IF(middle_name = '', '', CONCAT(' ', "
+                     "middle_name)))) FROM mc_ef_party WHERE envelope_id = ? ORDER BY id",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "parties");
+        const char *role = mc_dbres_get(res, i, 0);
+        char *label = apr_pstrdup(p, role);
+        *label = (char)apr_toupper(*label);
+        mc_vars_set(row, "role", label);
+        mc_vars_set(row, "kind",
+                    !strcmp(mc_dbres_get(res, i, 1), "business") ? "Business" : "Person");
+        mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
+    }
+
+    /* Documents. */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, "
+                     "f.fee_cents, d.sha256, COALESCE(d.docket_id, 0) FROM mc_ef_document d "
+                     "JOIN mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = "
+                     "? ORDER BY d.is_lead DESC, d.id",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "documents");
+        long long bytes = mc_dbres_int(res, i, 5);
+        mc_vars_set(row, "href",
+                    mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
+        mc_vars_set(row, "code", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
+        mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
+        mc_vars_set(row, "size",
+                    bytes >= 1024 * 1024
+                        ? apr_psprintf(p, "%.1f MB", (double)bytes / (1024.0 * 1024.0))
+                        : apr_psprintf(p, "%.1f KB", (double)bytes / 1024.0));
+        mc_vars_set(row, "fee", ef_money(p, mc_dbres_int(res, i, 6)));
+        mc_vars_set(row, "sha256", mc_dbres_get(res, i, 7));
+        mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);
+        fees += mc_dbres_int(res, i, 6);
+    }
+    mc_vars_set(mr->vars, "fee_schedule", ef_money(p, fees));
+    mc_vars_set(mr->vars, "fee", ef_money(p, e->fee_cents));
+    mc_vars_set(mr->vars, "payment",
+                !strcmp(e->payment, "waiver")          ? "Fee waiver"
+                : !strcmp(e->payment, "court_account") ? "Court account"
+                                                       : "None");
+    mc_vars_set(mr->vars, "waiver_reason", *e->waiver_reason ? e->waiver_reason : NULL);
+    mc_vars_set(mr->vars, "payment_ref", *e->payment_ref ? e->payment_ref : NULL);
+
+    /* History. */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT h.at, h.status, COALESCE(CONCAT(a.first_name, ' ', a.last_name), "
+                     "''), h.note FROM mc_ef_history h LEFT JOIN mc_account a ON a.id = "
+                     "h.actor_id WHERE h.envelope_id = ? ORDER BY h.at, h.id",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "history");
+        mc_vars_set(row, "at", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 1)));
+        mc_vars_set(row, "actor", mc_dbres_get(res, i, 2));
+        mc_vars_set(row, "note", mc_dbres_get(res, i, 3));
+    }
+
+    /* The actions the status allows. */
+    if (!strcmp(e->status, "submitted"))
+        mc_vars_set(mr->vars, "open_action", mc_url(mr, env_path(p, e->id, "/open")));
+    if (!strcmp(e->status, "review"))
+        mc_vars_set(mr->vars, "accept_action", mc_url(mr, env_path(p, e->id, "/accept")));
+    if (!strcmp(e->status, "submitted") || !strcmp(e->status, "review")) {
+        mc_vars_set(mr->vars, "reject_action", mc_url(mr, env_path(p, e->id, "/reject")));
+        for (k = 0; REASONS[k]; k++) {
+            mc_vars *row = mc_vars_row(mr->vars, "reasons");
+            mc_vars_set(row, "reason", REASONS[k]);
+            mc_vars_set(row, "selected", sel && !strcmp(sel, REASONS[k]) ? "selected" : NULL);
+        }
+        mc_vars_set(mr->vars, "f_text", mc_field(mr, "text"));
+    }
+    return mc_render(mr, status, "clerk-envelope.html",
+                     apr_pstrcat(p, "Envelope ", e->number, NULL));
+}
+
+static int clerk_envelope(mc_req *mr)
+{
+    mc_db *db;
+    ef_env e;
+    int rc;
+    if (!load_env(mr, &db, &e, &rc))
+        return rc;
+    return env_page(mr, db, &e, HTTP_OK, NULL, NULL);
+}
+
+/* ---- the decisions ------------------------------------------------------------------ */
+
+typedef struct decide_baton {
+    long long id;
+    const char *action;        /* "open", "accept", "reject" */
+    const char *reason, *text; /* reject */
+    const char *refused;       /* set when the envelope's status does not allow the action */
+    int gone;                  /* the envelope vanished or left the clerk's courts */
+    ef_env e;                  /* as it is after the transaction */
+    long long docketed, queued;
+    const char *new_case; /* the number a new case got */
+} decide_baton;
+
+/* Why the action cannot be taken on an envelope of this status, or NULL. */
+static const char *refusal(apr_pool_t *p, const char *action, const char *status)
+{
+    if (!strcmp(status, "accepted") || !strcmp(status, "rejected") || !strcmp(status, "cancelled"))
+        return apr_pstrcat(p, "This envelope was already ", ef_status_label(status),
+                           strcmp(status, "cancelled") ? " by the court" : " by the filer",
+                           "; nothing was changed.", NULL);
+    if (!strcmp(action, "open") && !strcmp(status, "review"))
+        return "This envelope is already Under Review; nothing was changed.";
+    if (!strcmp(action, "accept") && !strcmp(status, "submitted"))
+        return "Open the envelope for review before accepting it; nothing was changed.";
+    if (strcmp(status, "submitted") && strcmp(status, "review"))
+        return apr_pstrcat(p, "An envelope that is ", ef_status_label(status),
+                           " cannot be decided; nothing was changed.", NULL);
+    return NULL;
+}
+
+/* The new case of envelope e: its number, its mc_case and mc_party rows. */
+static apr_status_t make_case(mc_req *mr, mc_db *db, decide_baton *b)
+{
+    apr_pool_t *p = mr->r->pool;
+    ef_env *e = &b->e;
+    const char *stem, *number;
+    mc_dbres *res;
+    long long at_least, seq, case_id = 0;
+    apr_status_t rv;
+
+    rv = mc_db_query(db, p, &res, "SELECT case_prefix FROM mc_court WHERE code = ?", "s",
+                     e->court_code);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (!res->nrows || !*e->case_type)
+        return APR_EINVAL;
+    stem = apr_pstrcat(p, mc_dbres_get(res, 0, 0), "-", e->case_type, NULL);
+    /* The highest number already used for this prefix and type (the feed's
+     * cases and those made here alike). */
+    rv = mc_db_query(db, p, &res,
+                     "SELECT COALESCE(MAX(CAST(SUBSTRING(number, CHAR_LENGTH(?) + 1) AS "
+                     "UNSIGNED)), 0) FROM mc_case WHERE LEFT(number, CHAR_LENGTH(?)) = ? AND "
+                     "SUBSTRING(number, CHAR_LENGTH(?) + 1) REGEXP '^[0-9]{1,18}$'",
+                     "ssss", stem, stem, stem, stem);
+    if (rv != APR_SUCCESS)
+        return rv;
+    at_least = mc_dbres_int(res, 0, 0) + 1;
+    if ((rv = ef_sequence_take(db, p, stem, at_least, &seq)) != APR_SUCCESS)
+        return rv;
+    number = apr_psprintf(p, "%s%05" APR_INT64_T_FMT, stem, (apr_int64_t)seq);
+    rv = mc_db_exec(db, NULL, &case_id,
+                    "INSERT INTO mc_case (number, court_code, case_type, caption, filed_on, "
+                    "status, confidential, last_activity) VALUES (?, ?, ?, ?, UTC_DATE(), "
+                    "'open', 0, UTC_TIMESTAMP())",
+                    "ssss", number, e->court_code, e->case_type, e->caption);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_party (case_id, ref, kind, role, last_name, first_name, "
+                    "middle_name, case_confidential) SELECT ?, CONCAT('ef-', id), kind, role, "
+                    "last_name, first_name, middle_name, 0 FROM mc_ef_party WHERE envelope_id = "
+                    "? ORDER BY id",
+                    "ii", case_id, e->id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_ef_envelope SET case_id = ? WHERE id = ?", "ii",
+                        case_id, e->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    e->case_id = case_id;
+    e->case_number = number;
+    b->new_case = number;
+    return APR_SUCCESS;
+}
+
+/* Every document of the envelope that is not yet on the docket becomes a
+ * docket entry of e's case. */
+static apr_status_t docket_documents(mc_req *mr, mc_db *db, decide_baton *b, const mc_case_env *env)
+{
+    apr_pool_t *p = mr->r->pool;
+    ef_env *e = &b->e;
+    mc_dbres *res, *who;
+    const char *today, *filed_by;
+    apr_time_exp_t x;
+    apr_status_t rv;
+    int i;
+
+    apr_time_exp_gmt(&x, apr_time_now());
+    today = apr_psprintf(p, "%04d-%02d-%02d", x.tm_year + 1900, x.tm_mon + 1, x.tm_mday);
+    rv = mc_db_query(db, p, &who,
+                     "SELECT TRIM(CONCAT(first_name, ' ', last_name)) FROM mc_account WHERE id "
+                     "= ?",
+                     "i", e->account_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    filed_by = who->nrows ? cut(p, mc_dbres_get(who, 0, 0), 200) : "";
+    rv = mc_db_query(db, p, &res,
+                     "SELECT d.id, f.name, COALESCE(d.docket_id, 0) FROM mc_ef_document d JOIN "
+                     "mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = ? "
+                     "ORDER BY d.is_lead DESC, d.id FOR UPDATE",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++) {
+        mc_docket_entry de;
+        long long doc = mc_dbres_int(res, i, 0), entry = 0, queued = 0;
+        const char *name = mc_dbres_get(res, i, 1);
+        if (mc_dbres_int(res, i, 2))
+            continue; /* already on the docket */
+        memset(&de, 0, sizeof(de));
+        de.case_id = e->case_id;
+        de.entry_date = today;
+        de.entry_type = cut(p, name, ENTRY_TYPE_MAX);
+        de.text = apr_pstrcat(p, name, " filed electronically (envelope ", e->number, ").", NULL);
+        de.filed_by = filed_by;
+        de.ref = apr_psprintf(p, "ef-doc-%" APR_INT64_T_FMT, (apr_int64_t)doc);
+        rv = mc_case_docket_add(db, p, env, &de, &entry, &queued);
+        if (rv == MC_DB_EDUP) {
+            /* Already docketed by an earlier accept: keep that entry. */
+            mc_dbres *old;
+            rv = mc_db_query(db, p, &old, "SELECT id FROM mc_docket WHERE case_id = ? AND ref = ?",
+                             "is", e->case_id, de.ref);
+            if (rv != APR_SUCCESS)
+                return rv;
+            if (!old->nrows)
+                return APR_EGENERAL;
+            entry = mc_dbres_int(old, 0, 0);
+            queued = 0;
+        }
+        else if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        else {
+            b->docketed++;
+        }
+        b->queued += queued;
+        rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_ef_document SET docket_id = ? WHERE id = ?",
+                        "ii", entry, doc);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t decide_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    decide_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    ef_env *e = &b->e;
+    const char *note, *detail;
+    apr_status_t rv;
+    int found;
+
+    b->refused = NULL;
+    b->gone = 0;
+    b->docketed = b->queued = 0;
+    b->new_case = NULL;
+    if ((rv = ef_env_load(mr, db, b->id, 1, e, &found)) != APR_SUCCESS)
+        return rv;
+    if (!found || !(ef_env_relation(mr, e) & EF_CLERK) || !*e->number) {
+        b->gone = 1;
+        return APR_SUCCESS;
+    }
+    if ((b->refused = refusal(p, b->action, e->status)) != NULL)
+        return APR_SUCCESS;
+
+    if (!strcmp(b->action, "open")) {
+        rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_ef_envelope SET clerk_id = ? WHERE id = ?", "ii",
+                        mr->account->id, e->id);
+        if (rv == APR_SUCCESS)
+            rv = ef_status_set(mr, db, e, "review", "Opened for review by the clerk.");
+        detail = "opened for review";
+    }
+    else if (!strcmp(b->action, "reject")) {
+        note = apr_pstrcat(p, "Reason: ", b->reason, ".", *b->text ? " " : "", b->text, NULL);
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_ef_envelope SET reject_code = ?, reject_text = ?, clerk_id = "
+                        "? WHERE id = ?",
+                        "ssii", b->reason, b->text, mr->account->id, e->id);
+        if (rv == APR_SUCCESS)
+            rv = ef_status_set(mr, db, e, "rejected", cut(p, note, TEXT_MAX));
+        e->reject_code = b->reason;
+        e->reject_text = b->text;
+        detail = apr_pstrcat(p, "rejected: ", b->reason, NULL);
+    }
+    else {
+        mc_case_env env;
+        env.tmpl = mc_site_templates();
+        env.casenet_url = mc_site_url(p, "casetrack", "");
+        env.court_name = mc_court_name(mr);
+        if (!env.tmpl || !env.casenet_url) {
+            b->refused = "This envelope cannot be accepted: Case.net (the casetrack plugin) is "
+                         "not mounted on this site, so its documents cannot be put on a docket. "
+                         "Ask the site administrator to mount it; nothing was changed.";
+            return APR_SUCCESS;
+        }
+        rv = APR_SUCCESS;
+        if (!e->case_id) {
+            if (strcmp(e->kind, "new")) {
+                b->refused = "This envelope names no case to file into; reject it instead. "
+                             "Nothing was changed.";
+                return APR_SUCCESS;
+            }
+            rv = make_case(mr, db, b);
+            if (rv == APR_EINVAL) {
+                b->refused = "This envelope's court or case type is not known to Case.net, so "
+                             "no case can be created; reject it instead. Nothing was changed.";
+                return APR_SUCCESS;
+            }
+        }
+        if (rv == APR_SUCCESS)
+            rv = docket_documents(mr, db, b, &env);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_ef_envelope SET clerk_id = ? WHERE id = ?",
+                            "ii", mr->account->id, e->id);
+        note = b->new_case ? apr_pstrcat(p, "Case ", b->new_case, " created.", NULL)
+                           : apr_psprintf(p, "Filed in case %s.", e->case_number);
+        if (rv == APR_SUCCESS)
+            rv = ef_status_set(mr, db, e, "accepted", note);
+        detail = apr_psprintf(p,
+                              "accepted into case %s%s; %" APR_INT64_T_FMT
+                              " docket entr%s, %" APR_INT64_T_FMT " tracker notice(s)",
+                              e->case_number, b->new_case ? " (new)" : "", (apr_int64_t)b->docketed,
+                              b->docketed == 1 ? "y" : "ies", (apr_int64_t)b->queued);
+    }
+    if (rv != APR_SUCCESS)
+        return rv;
+    return mc_audit(
+        mr, db, apr_pstrcat(p, "efiling-", b->action, NULL), e->account_id,
+        apr_psprintf(p, "envelope %s (court %s): %s", e->number, e->court_code, detail));
+}
+
+/* Run the decision; answer. */
+static int decide(mc_req *mr, decide_baton *b, int bad_status, const char *bad)
+{
+    mc_db *db;
+    ef_env e;
+    apr_status_t rv;
+    int rc;
+    if (!load_env(mr, &db, &e, &rc))
+        return rc;
+    if (bad)
+        return env_page(mr, db, &e, bad_status, bad, NULL);
+    b->id = e.id;
+    if ((rv = mc_req_tx(mr, decide_tx, b)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
+                      MCLOGNO(2501) "eFiling review: %s of envelope %s by %s failed: %s", b->action,
+                      e.number, mr->account->username, mc_db_strerror(rv));
+        return mc_fail(mr, rv);
+    }
+    if (b->gone)
+        return not_found(mr);
+    if (b->refused) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                      MCLOGNO(2502) "eFiling review: %s of envelope %s by %s refused (status %s)",
+                      b->action, e.number, mr->account->username, b->e.status);
+        return env_page(mr, db, &b->e, HTTP_CONFLICT, b->refused, NULL);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, mr->r,
+                  MCLOGNO(2503) "eFiling review: envelope %s %s by %s%s%s; %" APR_INT64_T_FMT
+                                " docket entr(ies), %" APR_INT64_T_FMT " tracker notice(s)",
+                  e.number, b->e.status, mr->account->username, b->new_case ? ", new case " : "",
+                  b->new_case ? b->new_case : "", (apr_int64_t)b->docketed, (apr_int64_t)b->queued);
+    return mc_redirect(mr, apr_psprintf(mr->r->pool, "clerk/envelopes/%" APR_INT64_T_FMT "?done=%s",
+                                        (apr_int64_t)e.id,
+                                        !strcmp(b->action, "open") ? "opened" : b->e.status));
+}
+
+static int clerk_open(mc_req *mr)
+{
+    decide_baton b;
+    memset(&b, 0, sizeof(b));
+    b.action = "open";
+    return decide(mr, &b, 0, NULL);
+}
+
+static int clerk_accept(mc_req *mr)
+{
+    decide_baton b;
+    memset(&b, 0, sizeof(b));
+    b.action = "accept";
+    return decide(mr, &b, 0, NULL);
+}
+
+static int clerk_reject(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *reason = trim(p, mc_field(mr, "reason")), *text = trim(p, mc_field(mr, "text"));
+    const char *err = NULL;
+    decide_baton b;
+    int k, known = 0;
+    for (k = 0; REASONS[k]; k++)
+        known |= !strcmp(reason, REASONS[k]);
+    if (!*reason)
+        err = "Reason: choose the reason for the rejection.";
+    else if (!known)
+        err = "Reason: choose one of the listed reasons.";
+    else if (!text_ok(text))
+        err = "Explanation: remove the control characters or characters that are not valid "
+              "text.";
+    else if (chars(text) > TEXT_MAX)
+        err = "Explanation: at most 2000 characters.";
+    else if (!strcmp(reason, REASON_OTHER) && !*text)
+        err = "Explanation: say why the envelope is rejected (required when the reason is "
+              "Other).";
+    memset(&b, 0, sizeof(b));
+    b.action = "reject";
+    b.reason = reason;
+    b.text = text;
+    return decide(mr, &b, HTTP_BAD_REQUEST, err);
+}
+
+const mc_route ef_review_routes[] = {
+    {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_queue, 0},
+    {"GET", "/clerk/envelopes/:id", MC_ACCESS_ROLE, "clerk", clerk_envelope, 0},
+    {"POST", "/clerk/envelopes/:id/open", MC_ACCESS_ROLE, "clerk", clerk_open, 0},
+    {"POST", "/clerk/envelopes/:id/accept", MC_ACCESS_ROLE, "clerk", clerk_accept, 0},
+    {"POST", "/clerk/envelopes/:id/reject", MC_ACCESS_ROLE, "clerk", clerk_reject, 0},
+    {NULL}};

@@ -1,4 +1,846 @@
-/* upload.c: see efiling.h. (Being written.) */
+/* upload.c: document upload, removal and download (see efiling.h and
+ * docs/efiling-documents.md).
+ *
+ * Upload (POST /envelopes/:id/documents, MC_ROUTE_RAW_BODY): the filer of a
+ * draft whose court is chosen. A Content-Length over the court's limit (plus
+ * UP_FORM_ALLOWANCE for the form fields) is refused with 413 before a byte is
+ * read. Otherwise the body is read from the input filters in brigades and fed
+ * through the streaming multipart parser; the file part goes, chunk by chunk,
+ * to the document store's temporary file and to the PDF check at once, so the
+ * document is never held in memory. The moment it passes the court's limit
+ * the answer is 413 and the temporary file is gone. The anti-CSRF field must
+ * come before the file part (our pages put it first in every form); the core
+ * does not check it for raw-body routes, so this file does, the same way
+ * (Sec-Fetch-Site, Origin, then the token). Only when the body is complete,
+ * the form valid and the document an acceptable PDF is the file committed
+ * (renamed to its final name) and its row inserted; if that transaction
+ * fails the committed file is removed.
+ *
+ * Download (GET /documents/:doc): to the filer, the filer's group
+ * administrator and the court's clerks (once the envelope is submitted);
+ * anyone else gets "Document not found". The stored file is re-hashed before
+ * a byte is sent and re-checked while streaming. */
 #include "efiling.h"
 
-const mc_route ef_upload_routes[] = {{NULL}};
+#include "apr_lib.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include "mc_docstore.h"
+#include "mc_multipart.h"
+#include "mc_pdf.h"
+
+#define UP_FORM_ALLOWANCE (64 * 1024) /* form fields and multipart framing */
+#define UP_FIELD_MAX 200              /* longest value of an ordinary field */
+#define UP_READ_CHUNK (64 * 1024)     /* bytes asked of the input filters at once */
+#define UP_NAME_MAX 255               /* mc_ef_document.client_name */
+#define DL_CHUNK (64 * 1024)
+
+/* Errors of the multipart callbacks, beyond the library's. */
+#define UP_ECSRF (APR_OS_START_USERERR + 2601)  /* the token is missing or wrong */
+#define UP_EFIELD (APR_OS_START_USERERR + 2602) /* a field too long, a second file */
+
+static const char FORM_EXPIRED[] = "This form could not be accepted: it has expired or did not "
+                                   "come from this site. Go back, reload the page and try again.";
+
+/* ---- the upload form's state --------------------------------------------------- */
+
+typedef struct up_state {
+    mc_req *mr;
+    const ef_court *court;
+    const char *origin_why; /* Sec-Fetch-Site / Origin refusal, or NULL */
+    /* the part being read */
+    enum { PART_SKIP, PART_FIELD, PART_FILE } part;
+    const char *part_name;
+    char field[UP_FIELD_MAX + 1];
+    apr_size_t field_len;
+    /* what the form said */
+    const char *filing_code;
+    int lead;
+    int csrf_ok;
+    int file_seen;        /* a file part began */
+    const char *filename; /* the client's, sanitized (metadata only) */
+    mc_docstore_writer *w;
+    mc_pdf_check *pdf;
+    apr_off_t bytes;
+} up_state;
+
+/* The client's file name as metadata: the last component of either kind of
+ * path, no control characters, valid UTF-8 only, at most UP_NAME_MAX bytes
+ * (cut on a character boundary). Never used to build a path. */
+static const char *clean_name(apr_pool_t *p, const char *name)
+{
+    const unsigned char *s;
+    char *out, *o;
+    const char *base = name;
+    for (s = (const unsigned char *)name; *s; s++)
+        if (*s == '/' || *s == '\\')
+            base = (const char *)s + 1;
+    o = out = apr_palloc(p, strlen(base) + 1);
+    for (s = (const unsigned char *)base; *s;) {
+        int n = 0, i;
+        if (*s < 0x20 || *s == 0x7f) {
+            s++;
+            continue;
+        }
+        if (*s < 0x80)
+            n = 1;
+        else if (*s >= 0xc2 && *s <= 0xdf)
+            n = 2;
+        else if (*s >= 0xe0 && *s <= 0xef)
+            n = 3;
+        else if (*s >= 0xf0 && *s <= 0xf4)
+            n = 4;
+        for (i = 1; i < n; i++)
+            if ((s[i] & 0xc0) != 0x80)
+                n = 0;
+        /* overlong 3/4-byte forms, surrogates and code points over U+10FFFF */
+        if ((n == 3 && ((*s == 0xe0 && s[1] < 0xa0) || (*s == 0xed && s[1] >= 0xa0))) ||
+            (n == 4 && ((*s == 0xf0 && s[1] < 0x90) || (*s == 0xf4 && s[1] >= 0x90))))
+            n = 0;
+        /* C1 controls (U+0080..U+009F) */
+        if (n == 2 && *s == 0xc2 && s[1] < 0xa0)
+            n = 0;
+        if (!n) {
+            s++;
+            continue;
+        }
+        if ((o - out) + n > UP_NAME_MAX)
+            break;
+        memcpy(o, s, n);
+        o += n;
+        s += n;
+    }
+    *o = '\0';
+    /* Leading and trailing blanks say nothing. */
+    while (o > out && o[-1] == ' ')
+        *--o = '\0';
+    while (*out == ' ')
+        out++;
+    return out;
+}
+
+/* "25 MB", "2.5 MB" */
+static const char *size_words(apr_pool_t *p, long long bytes)
+{
+    const long long mb = 1024 * 1024;
+    if (bytes % mb == 0)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " MB", (apr_int64_t)(bytes / mb));
+    return apr_psprintf(p, "%.1f MB", (double)bytes / (double)mb);
+}
+
+/* Where this site's pages come from: scheme://host[:port] of the base URL. */
+static const char *site_origin(mc_req *mr)
+{
+    const char *base = mc_public_url(mr, "/"), *s = strstr(base, "://");
+    const char *slash = s ? strchr(s + 3, '/') : NULL;
+    return slash ? apr_pstrndup(mr->r->pool, base, slash - base) : base;
+}
+
+/* The core's check of a form's origin, for a raw body: Sec-Fetch-Site and
+ * Origin (the token itself is checked when its field arrives). */
+static const char *origin_refusal(mc_req *mr)
+{
+    const char *site = apr_table_get(mr->r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(mr->r->headers_in, "Origin");
+    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+        return "Sec-Fetch-Site is not same-origin";
+    if (origin && strcasecmp(origin, site_origin(mr)))
+        return "Origin is another site";
+    return NULL;
+}
+
+static apr_status_t on_begin(void *baton, const char *name, const char *filename,
+                             const char *content_type)
+{
+    up_state *st = baton;
+    apr_pool_t *p = st->mr->r->pool;
+    apr_status_t rv;
+    st->part = PART_SKIP;
+    st->part_name = name;
+    st->field_len = 0;
+    if (filename) {
+        if (strcmp(name, "file"))
+            return APR_SUCCESS; /* another file input: not ours, ignored */
+        if (st->file_seen)
+            return UP_EFIELD; /* one document per upload */
+        st->file_seen = 1;
+        /* The token must have come first: nothing is written for a form
+         * that is not ours. */
+        if (!st->csrf_ok)
+            return UP_ECSRF;
+        st->filename = clean_name(p, filename);
+        if (!*filename)
+            return APR_SUCCESS; /* the file input was left empty */
+        rv = mc_docstore_create(p, ef_config.store, (apr_off_t)st->court->max_doc_bytes, &st->w);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, st->mr->r,
+                          MCLOGNO(2601) "cannot create a document in the store %s",
+                          ef_config.store);
+            return rv;
+        }
+        st->pdf = mc_pdf_begin(p);
+        st->part = PART_FILE;
+        return APR_SUCCESS;
+    }
+    if (!strcmp(name, "filing_code") || !strcmp(name, "lead") || !strcmp(name, "mc_csrf"))
+        st->part = PART_FIELD;
+    return APR_SUCCESS;
+}
+
+static apr_status_t on_data(void *baton, const char *data, apr_size_t len)
+{
+    up_state *st = baton;
+    apr_status_t rv;
+    switch (st->part) {
+    case PART_FILE:
+        if ((rv = mc_docstore_write(st->w, data, len)) != APR_SUCCESS)
+            return rv;
+        mc_pdf_feed(st->pdf, data, len);
+        st->bytes += (apr_off_t)len;
+        return APR_SUCCESS;
+    case PART_FIELD:
+        if (len > UP_FIELD_MAX - st->field_len)
+            return UP_EFIELD;
+        memcpy(st->field + st->field_len, data, len);
+        st->field_len += len;
+        return APR_SUCCESS;
+    default:
+        return APR_SUCCESS;
+    }
+}
+
+static apr_status_t on_end(void *baton)
+{
+    up_state *st = baton;
+    apr_pool_t *p = st->mr->r->pool;
+    const char *v;
+    if (st->part != PART_FIELD)
+        return APR_SUCCESS;
+    v = apr_pstrmemdup(p, st->field, st->field_len);
+    if (!strcmp(st->part_name, "filing_code")) {
+        char *code = apr_pstrdup(p, v);
+        apr_collapse_spaces(code, v); /* returns the end, not the start */
+        st->filing_code = code;
+    }
+    else if (!strcmp(st->part_name, "lead"))
+        st->lead = !strcmp(v, "1");
+    else if (!strcmp(st->part_name, "mc_csrf")) {
+        const char *want = mc_vars_get(st->mr->vars, "_csrf");
+        st->csrf_ok = !st->origin_why && want && *want && mc_ct_streq(v, want);
+        if (!st->csrf_ok)
+            return UP_ECSRF;
+    }
+    st->part = PART_SKIP;
+    return APR_SUCCESS;
+}
+
+/* ---- pages ------------------------------------------------------------------------ */
+
+/* No more of the body will be read: do not let httpd read (discard) the
+ * rest of it to keep the connection, close it instead. */
+static void no_more_body(mc_req *mr)
+{
+    mr->r->connection->keepalive = AP_CONN_CLOSE;
+}
+
+/* The documents form again with the refusal: what the filer chose is kept
+ * (the file itself has to be chosen again). */
+static int refuse(mc_req *mr, mc_db *db, const ef_env *e, const ef_court *c, const up_state *st,
+                  int status, const char *sentence)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    int i;
+    no_more_body(mr);
+    mc_vars_set(mr->vars, "error", sentence);
+    mc_vars_set(mr->vars, "action", ef_env_url(mr, e->id, "/documents"));
+    mc_vars_set(mr->vars, "back_url", ef_env_url(mr, e->id, "/documents"));
+    mc_vars_set(mr->vars, "court", c->name);
+    mc_vars_set(mr->vars, "max_size", size_words(p, c->max_doc_bytes));
+    mc_vars_set(mr->vars, "max_bytes",
+                apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)c->max_doc_bytes));
+    if (st) {
+        mc_vars_set(mr->vars, "filing_code", st->filing_code);
+        mc_vars_set(mr->vars, "lead", st->lead ? "1" : NULL);
+    }
+    if (db && mc_db_query(db, p, &res,
+                          "SELECT code, name, fee_cents FROM mc_ef_filing_code WHERE "
+                          "court_code = ? AND active = 1 ORDER BY name, code",
+                          "s", c->code) == APR_SUCCESS)
+        for (i = 0; i < res->nrows; i++) {
+            mc_vars *row = mc_vars_row(mr->vars, "codes");
+            mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
+            mc_vars_set(row, "label",
+                        apr_psprintf(p, "%s (%s)", mc_dbres_get(res, i, 1),
+                                     ef_money(p, mc_dbres_int(res, i, 2))));
+        }
+    return mc_render(mr, status, "upload.html", "Documents");
+}
+
+static int form_expired(mc_req *mr)
+{
+    no_more_body(mr);
+    return mc_message(mr, HTTP_FORBIDDEN, "This form has expired", FORM_EXPIRED);
+}
+
+/* The envelope of the request, its filer's right to change it now, and its
+ * court. Returns -1 when the request may go on, else the handler's answer. */
+static int draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
+                          ef_court *c)
+{
+    ef_who w;
+    int found;
+    apr_status_t rv;
+    if (!id)
+        return ef_env_not_found(mr);
+    if ((rv = ef_env_load(mr, db, id, 0, e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found || !(ef_env_relation(mr, e) & EF_FILER))
+        return ef_env_not_found(mr);
+    if ((rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!w.ok)
+        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    if (strcmp(e->status, "draft"))
+        return mc_message(mr, HTTP_FORBIDDEN, "Documents",
+                          apr_pstrcat(mr->r->pool, "This envelope is ", ef_status_label(e->status),
+                                      "; only a draft's documents can be changed.", NULL));
+    if (!need_court)
+        return -1; /* removing: whatever became of the court */
+    if (*e->court_code) {
+        if ((rv = ef_court_get(db, mr->r->pool, e->court_code, c, &found)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (found)
+            return -1;
+        return mc_message(mr, HTTP_CONFLICT, "Documents",
+                          apr_pstrcat(mr->r->pool, e->court_name,
+                                      " does not accept electronic filings now.", NULL));
+    }
+    memset(c, 0, sizeof(*c));
+    return mc_message(mr, HTTP_CONFLICT, "Documents",
+                      "Choose the court and the case before adding documents.");
+}
+
+/* ---- upload ------------------------------------------------------------------------ */
+
+typedef struct up_tx {
+    ef_env *e;
+    const up_state *st;
+    long long code_id;
+    const char *stored, *sha;
+    apr_off_t bytes;
+    const char *why; /* the envelope changed meanwhile */
+} up_tx;
+
+static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
+{
+    up_tx *t = baton;
+    ef_env now;
+    int found;
+    apr_status_t rv;
+    if ((rv = ef_env_load(mr, db, t->e->id, 1, &now, &found)) != APR_SUCCESS)
+        return rv;
+    if (!found || now.account_id != t->e->account_id || strcmp(now.status, "draft") ||
+        strcmp(now.court_code, t->e->court_code)) {
+        t->why = "The envelope changed while the document was being sent; the document was "
+                 "not added. Look at the envelope and try again.";
+        return APR_EGENERAL;
+    }
+    if (t->st->lead &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_ef_document SET is_lead = 0 WHERE envelope_id = ? AND "
+                         "is_lead = 1",
+                         "i", t->e->id)) != APR_SUCCESS)
+        return rv;
+    if ((rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_ef_document (envelope_id, is_lead, filing_code_id, "
+                         "client_name, bytes, sha256, stored_name, created_at) VALUES (?, ?, ?, "
+                         "?, ?, ?, ?, UTC_TIMESTAMP())",
+                         "iiisiss", t->e->id, (long long)(t->st->lead != 0), t->code_id,
+                         t->st->filename ? t->st->filename : "", (long long)t->bytes, t->sha,
+                         t->stored)) != APR_SUCCESS)
+        return rv;
+    return mc_db_exec(db, NULL, NULL,
+                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                      t->e->id);
+}
+
+/* Feed the whole body (or until the parser's callbacks stop it) to mp.
+ * *read_rv: an input error (client gone, timeout, LimitRequestBody). */
+static apr_status_t read_body(request_rec *r, mc_mp *mp, apr_status_t *read_rv)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_status_t rv;
+    int eos = 0;
+    *read_rv = APR_SUCCESS;
+    while (!eos) {
+        apr_bucket *b;
+        rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, UP_READ_CHUNK);
+        if (rv != APR_SUCCESS) {
+            *read_rv = rv;
+            apr_brigade_cleanup(bb);
+            return rv;
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t len;
+            if (APR_BUCKET_IS_EOS(b)) {
+                eos = 1;
+                break;
+            }
+            if (APR_BUCKET_IS_METADATA(b))
+                continue;
+            if ((rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ)) != APR_SUCCESS) {
+                *read_rv = rv;
+                apr_brigade_cleanup(bb);
+                return rv;
+            }
+            if (len && (rv = mc_mp_feed(mp, data, len)) != APR_SUCCESS) {
+                apr_brigade_cleanup(bb);
+                return rv;
+            }
+        }
+        apr_brigade_cleanup(bb);
+    }
+    return mc_mp_finish(mp);
+}
+
+static int upload(mc_req *mr)
+{
+    request_rec *r = mr->r;
+    apr_pool_t *p = r->pool;
+    long long id = mc_param_id(mr, "id");
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *err = NULL, *why, *stored, *sha;
+    mc_mp_callbacks cb;
+    up_state st;
+    up_tx t;
+    ef_env e;
+    ef_court c;
+    mc_db *db;
+    mc_mp *mp;
+    mc_dbres *res;
+    apr_status_t rv, read_rv;
+    apr_off_t bytes;
+    int rc, text = MC_PDF_TEXT_UNKNOWN;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS) {
+        no_more_body(mr);
+        return mc_fail(mr, rv);
+    }
+    if ((rc = draft_of_filer(mr, db, id, 1, &e, &c)) != -1) {
+        no_more_body(mr);
+        return rc;
+    }
+    memset(&st, 0, sizeof(st));
+    st.mr = mr;
+    st.court = &c;
+    if ((st.origin_why = origin_refusal(mr))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2602) "upload refused: %s",
+                      st.origin_why);
+        return form_expired(mr);
+    }
+    if (!ef_config.store) {
+        no_more_body(mr);
+        return HTTP_SERVICE_UNAVAILABLE; /* post_config refuses to start so */
+    }
+
+    /* Too big by its own declaration: refused before a byte is read. */
+    if (cl) {
+        char *end;
+        apr_off_t n;
+        if (apr_strtoff(&n, cl, &end, 10) != APR_SUCCESS || *end || n < 0) {
+            no_more_body(mr);
+            return HTTP_BAD_REQUEST;
+        }
+        if (n > (apr_off_t)c.max_doc_bytes + UP_FORM_ALLOWANCE) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MCLOGNO(2603) "upload refused: Content-Length %" APR_OFF_T_FMT
+                                        " over court %s's limit",
+                          n, c.code);
+            return refuse(mr, db, &e, &c, NULL, HTTP_REQUEST_ENTITY_TOO_LARGE,
+                          apr_psprintf(p, "The document is larger than %s's limit of %s.", c.name,
+                                       size_words(p, c.max_doc_bytes)));
+        }
+    }
+
+    cb.baton = &st;
+    cb.part_begin = on_begin;
+    cb.part_data = on_data;
+    cb.part_end = on_end;
+    if (!(mp = mc_mp_create(p, ctype ? ctype : "", &cb, &err)))
+        return refuse(mr, db, &e, &c, NULL, HTTP_BAD_REQUEST,
+                      "The document could not be received: send it with the form on this "
+                      "page.");
+
+    rv = read_body(r, mp, &read_rv);
+    if (rv != APR_SUCCESS && st.w)
+        mc_docstore_abort(st.w); /* nothing of a failed upload stays */
+    if (read_rv != APR_SUCCESS) {
+        no_more_body(mr);
+        if (r->connection->aborted || APR_STATUS_IS_ECONNABORTED(read_rv) ||
+            APR_STATUS_IS_ECONNRESET(read_rv) || APR_STATUS_IS_TIMEUP(read_rv) ||
+            read_rv == APR_INCOMPLETE || APR_STATUS_IS_EOF(read_rv)) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, read_rv, r,
+                          MCLOGNO(2604) "upload to envelope %" APR_INT64_T_FMT
+                                        " not completed by the client",
+                          (apr_int64_t)e.id);
+            return HTTP_BAD_REQUEST;
+        }
+        return ap_map_http_request_error(read_rv, HTTP_BAD_REQUEST);
+    }
+    if (rv == MC_DOC_ETOOBIG) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MCLOGNO(2605) "upload refused: over court %s's limit", c.code);
+        return refuse(mr, db, &e, &c, &st, HTTP_REQUEST_ENTITY_TOO_LARGE,
+                      apr_psprintf(p, "The document is larger than %s's limit of %s.", c.name,
+                                   size_words(p, c.max_doc_bytes)));
+    }
+    if (rv == UP_ECSRF) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2606) "upload refused: %s",
+                      st.origin_why ? st.origin_why : "no or wrong anti-CSRF token");
+        return form_expired(mr);
+    }
+    if (rv == UP_EFIELD || rv == APR_EINVAL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2607) "upload refused: %s",
+                      rv == APR_EINVAL ? mc_mp_error(mp) : "a field too long or two files");
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      "The form could not be read: send one PDF document at a time with the "
+                      "form on this page.");
+    }
+    if (rv != APR_SUCCESS) {
+        /* The store (disk full, permissions): logged by on_begin or here. */
+        no_more_body(mr);
+        if (rv != APR_EGENERAL)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          MCLOGNO(2608) "storing a document for envelope %" APR_INT64_T_FMT
+                                        " failed",
+                          (apr_int64_t)e.id);
+        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents",
+                          "The document could not be stored. Try again later; if it keeps "
+                          "failing, call the eFiling Help Desk.");
+    }
+    if (!st.csrf_ok)
+        return form_expired(mr);
+
+    /* The whole body is here: check the form, then the document. */
+    if (!st.w || !st.bytes) {
+        if (st.w)
+            mc_docstore_abort(st.w);
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      st.w ? "The file is empty. Choose the PDF document to file."
+                           : "Choose the PDF document to file.");
+    }
+    if (mc_pdf_end(st.pdf, &text, &why) != MC_PDF_OK) {
+        mc_docstore_abort(st.w);
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, why);
+    }
+    if (c.text_pdf_only && text == MC_PDF_TEXT_NO) {
+        mc_docstore_abort(st.w);
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      apr_pstrcat(p, c.name,
+                                  " accepts only text-searchable PDF documents; this one "
+                                  "appears to hold only images (a scan). Run text "
+                                  "recognition (OCR) on it, or save it as PDF from the "
+                                  "program that made it, and upload it again.",
+                                  NULL));
+    }
+    if (!st.filing_code || !*st.filing_code) {
+        mc_docstore_abort(st.w);
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, "Choose the filing code.");
+    }
+    rv = mc_db_query(db, p, &res,
+                     "SELECT id, initiating, name FROM mc_ef_filing_code WHERE court_code = ? "
+                     "AND code = ? AND active = 1",
+                     "ss", c.code, st.filing_code);
+    if (rv != APR_SUCCESS) {
+        mc_docstore_abort(st.w);
+        no_more_body(mr);
+        return mc_fail(mr, rv);
+    }
+    if (!res->nrows) {
+        mc_docstore_abort(st.w);
+        st.filing_code = NULL;
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      apr_pstrcat(p, "Choose one of ", c.name, "'s filing codes.", NULL));
+    }
+    if (!strcmp(e.kind, "new") && st.lead && !mc_dbres_int(res, 0, 1)) {
+        mc_docstore_abort(st.w);
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      apr_pstrcat(p,
+                                  "The lead document of a new case must be one that starts "
+                                  "a case (such as a petition); ",
+                                  mc_dbres_get(res, 0, 2),
+                                  " does not. Choose another filing code, or upload this "
+                                  "document as an attachment.",
+                                  NULL));
+    }
+
+    memset(&t, 0, sizeof(t));
+    t.e = &e;
+    t.st = &st;
+    t.code_id = mc_dbres_int(res, 0, 0);
+    if ((rv = mc_docstore_commit(st.w, &stored, &sha, &bytes)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MCLOGNO(2609) "committing a document for envelope %" APR_INT64_T_FMT
+                                    " to the store %s failed",
+                      (apr_int64_t)e.id, ef_config.store);
+        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents",
+                          "The document could not be stored. Try again later; if it keeps "
+                          "failing, call the eFiling Help Desk.");
+    }
+    t.stored = stored;
+    t.sha = sha;
+    t.bytes = bytes;
+    if ((rv = mc_req_tx(mr, insert_document, &t)) != APR_SUCCESS) {
+        apr_status_t rm = mc_docstore_remove(p, ef_config.store, stored);
+        if (rm != APR_SUCCESS)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rm, r,
+                          MCLOGNO(2610) "could not remove the unrecorded document %s", stored);
+        if (t.why)
+            return refuse(mr, db, &e, &c, &st, HTTP_CONFLICT, t.why);
+        return mc_fail(mr, rv);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
+                                " bytes) added to envelope %" APR_INT64_T_FMT,
+                  stored, bytes, (apr_int64_t)e.id);
+    return mc_redirect(mr, ef_env_url(mr, e.id, "/documents"));
+}
+
+/* ---- remove ------------------------------------------------------------------------ */
+
+typedef struct rm_tx {
+    long long env_id, doc_id;
+    const char *stored;
+    int found;
+} rm_tx;
+
+static apr_status_t delete_document(mc_req *mr, mc_db *db, void *baton)
+{
+    rm_tx *t = baton;
+    mc_dbres *res;
+    ef_env e;
+    int found;
+    apr_status_t rv;
+    t->found = 0;
+    if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
+        strcmp(e.status, "draft"))
+        return rv;
+    if ((rv = mc_db_query(db, mr->r->pool, &res,
+                          "SELECT stored_name FROM mc_ef_document WHERE id = ? AND envelope_id "
+                          "= ? FOR UPDATE",
+                          "ii", t->doc_id, t->env_id)) != APR_SUCCESS ||
+        !res->nrows)
+        return rv;
+    t->stored = mc_dbres_get(res, 0, 0);
+    if ((rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_ef_document WHERE id = ?", "i",
+                         t->doc_id)) != APR_SUCCESS)
+        return rv;
+    t->found = 1;
+    return mc_db_exec(db, NULL, NULL,
+                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                      t->env_id);
+}
+
+static int remove_document(mc_req *mr)
+{
+    rm_tx t;
+    ef_env e;
+    ef_court c;
+    mc_db *db;
+    apr_status_t rv;
+    int rc;
+    memset(&t, 0, sizeof(t));
+    t.env_id = mc_param_id(mr, "id");
+    t.doc_id = mc_param_id(mr, "doc");
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rc = draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
+        return rc;
+    if (!t.doc_id)
+        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
+                          "There is no such document in this envelope.");
+    if ((rv = mc_req_tx(mr, delete_document, &t)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!t.found)
+        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
+                          "There is no such document in this envelope.");
+    if ((rv = mc_docstore_remove(mr->r->pool, ef_config.store, t.stored)) != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, mr->r,
+                      MCLOGNO(2612) "document %s: its row is gone but the file could not be "
+                                    "removed",
+                      t.stored);
+    return mc_redirect(mr, ef_env_url(mr, t.env_id, "/documents"));
+}
+
+/* ---- download ---------------------------------------------------------------------- */
+
+static int doc_not_found(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
+                      "There is no such document, or it is not yours to see.");
+}
+
+/* filename="..." (ASCII, no quotes or backslashes) and filename*=UTF-8''...
+ * (RFC 6266 / RFC 8187) of the client's name, ending in .pdf. */
+static const char *disposition(apr_pool_t *p, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *s;
+    apr_size_t n;
+    char *ascii, *a, *pct, *q;
+    if (!name || !*name)
+        name = "document.pdf";
+    n = strlen(name);
+    if (n < 4 || strcasecmp(name + n - 4, ".pdf"))
+        name = apr_pstrcat(p, name, ".pdf", NULL);
+    a = ascii = apr_palloc(p, strlen(name) + 1);
+    q = pct = apr_palloc(p, strlen(name) * 3 + 1);
+    for (s = (const unsigned char *)name; *s; s++) {
+        *a++ = (*s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' || *s == '%' || *s == ';')
+                   ? '_'
+                   : (char)*s;
+        if (apr_isalnum(*s) || strchr("!#$&+-.^_`|~", *s))
+            *q++ = (char)*s;
+        else {
+            *q++ = '%';
+            *q++ = hex[*s >> 4];
+            *q++ = hex[*s & 15];
+        }
+    }
+    *a = *q = '\0';
+    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
+}
+
+static int stored_refused(mc_req *mr, apr_status_t rv, long long doc, const char *stored)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, mr->r,
+                  MCLOGNO(2613) "document %" APR_INT64_T_FMT " (%s): %s; not served",
+                  (apr_int64_t)doc, stored,
+                  rv == MC_DOC_EMISMATCH     ? "the stored file does not match its SHA-256"
+                  : APR_STATUS_IS_ENOENT(rv) ? "the stored file is missing"
+                  : rv == MC_DOC_EBADNAME    ? "the row's stored name or hash is malformed"
+                                             : "the stored file cannot be read");
+    return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Document not available",
+                      APR_STATUS_IS_ENOENT(rv)
+                          ? "The stored document is missing; the court has been told."
+                          : "The stored document does not match its record; the court has "
+                            "been told.");
+}
+
+static int download(mc_req *mr)
+{
+    request_rec *r = mr->r;
+    apr_pool_t *p = r->pool;
+    long long doc = mc_param_id(mr, "doc");
+    mc_docstore_reader *rd;
+    apr_bucket_brigade *bb;
+    mc_dbres *res;
+    mc_db *db;
+    ef_env e;
+    const char *stored, *sha;
+    char *cur, *next;
+    apr_size_t ncur = 0, nnext = 0;
+    apr_status_t rv;
+    int found, rel;
+
+    if (!doc)
+        return doc_not_found(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT envelope_id, client_name, sha256, stored_name FROM "
+                          "mc_ef_document WHERE id = ?",
+                          "i", doc)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!res->nrows)
+        return doc_not_found(mr);
+    if ((rv = ef_env_load(mr, db, mc_dbres_int(res, 0, 0), 0, &e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rel = found ? ef_env_relation(mr, &e) : 0;
+    /* A clerk sees an envelope's documents once it is filed, not a draft. */
+    if (found && !strcmp(e.status, "draft"))
+        rel &= ~EF_CLERK;
+    if (!(rel & (EF_FILER | EF_GROUP_ADMIN | EF_CLERK)))
+        return doc_not_found(mr);
+    if (!ef_config.store)
+        return HTTP_SERVICE_UNAVAILABLE;
+    stored = mc_dbres_get(res, 0, 3);
+    sha = mc_dbres_get(res, 0, 2);
+
+    /* Verify, then stream: a tampered file is refused before a byte goes. */
+    if ((rv = mc_docstore_verify(p, ef_config.store, stored, sha)) != APR_SUCCESS)
+        return stored_refused(mr, rv, doc, stored);
+    if ((rv = mc_docstore_open(p, ef_config.store, stored, sha, &rd)) != APR_SUCCESS)
+        return stored_refused(mr, rv, doc, stored);
+
+    ap_set_content_type(r, "application/pdf");
+    ap_set_content_length(r, mc_docstore_size(rd));
+    apr_table_setn(r->headers_out, "Content-Disposition", disposition(p, mc_dbres_get(res, 0, 1)));
+    /* The core's security headers are in err_headers_out: set them there
+     * (once); a PDF needs no more than a sandbox. */
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy", "default-src 'none'; sandbox");
+    if (r->header_only)
+        return OK;
+
+    /* Each chunk is sent only once the next one is read, and the last only
+     * after the hash has been re-checked: a file changed since the check
+     * gives the client a short (failed) download, never a wrong one. */
+    bb = apr_brigade_create(p, r->connection->bucket_alloc);
+    cur = apr_palloc(p, DL_CHUNK);
+    next = apr_palloc(p, DL_CHUNK);
+    rv = mc_docstore_read(rd, cur, DL_CHUNK, &ncur);
+    for (;;) {
+        char *swap;
+        int last;
+        if (rv != APR_SUCCESS) { /* the end before any byte (empty), or an error */
+            if (APR_STATUS_IS_EOF(rv))
+                rv = mc_docstore_read_end(rd); /* the core ends the response */
+            break;
+        }
+        rv = mc_docstore_read(rd, next, DL_CHUNK, &nnext);
+        if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
+            break;
+        last = APR_STATUS_IS_EOF(rv);
+        if (last && (rv = mc_docstore_read_end(rd)) != APR_SUCCESS)
+            break;
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create(cur, ncur, bb->bucket_alloc));
+        if (last)
+            APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
+        if ((rv = ap_pass_brigade(r->output_filters, bb)) != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                          MCLOGNO(2614) "download of document %" APR_INT64_T_FMT
+                                        " not completed by the client",
+                          (apr_int64_t)doc);
+            return OK;
+        }
+        apr_brigade_cleanup(bb);
+        if (last)
+            return OK;
+        swap = cur;
+        cur = next;
+        next = swap;
+        ncur = nnext;
+    }
+    if (rv == APR_SUCCESS)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                  MCLOGNO(2615) "document %" APR_INT64_T_FMT " (%s) %s while being served; "
+                                "the download was cut short",
+                  (apr_int64_t)doc, stored,
+                  rv == MC_DOC_EMISMATCH ? "changed" : "could not be read");
+    r->connection->keepalive = AP_CONN_CLOSE;
+    r->connection->aborted = 1;
+    return OK;
+}
+
+const mc_route ef_upload_routes[] = {
+    {"POST", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, upload, MC_ROUTE_RAW_BODY},
+    {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, remove_document, 0},
+    {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, download, 0},
+    {NULL}};

@@ -49,7 +49,7 @@ CREATE TABLE mc_ef_filing_code (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- An envelope: one submission (a new case, or documents into an existing
--- case). number is given at submit ("EF26-0000123"). submit_key makes the
+-- case). number is given at submit ("EF2026-0000123"). submit_key makes the
 -- same submit sent twice one envelope. group_id: the filer's group when the
 -- filer files as a group member (its notification addresses are told).
 CREATE TABLE mc_ef_envelope (

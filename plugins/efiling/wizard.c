@@ -1,0 +1,712 @@
+/* wizard.c: the filing wizard's steps up to the review (see wizard.h).
+ *
+ * Each step is a GET form and a POST that saves the draft and moves on; bad
+ * input answers 400 with the page again, what was typed kept. A step asked
+ * for before the ones it needs are complete sends the filer to the first
+ * incomplete one. mc_ef_envelope.step is where the draft resumes. */
+#include "wizard.h"
+#include "payment.h"
+
+#include "apr_lib.h"
+
+#define CAPTION_MAX 500
+#define PARTY_NAME_MAX 200
+#define PARTIES_MAX 50
+
+static const char *const STEPS[] = {"case", "parties", "documents", "payment", "review", NULL};
+
+static int step_index(const char *s)
+{
+    int i;
+    for (i = 0; STEPS[i]; i++)
+        if (!strcmp(STEPS[i], s))
+            return i;
+    return 0;
+}
+
+const char *ef_env_resume_step(const ef_env *e)
+{
+    return STEPS[step_index(e->step)];
+}
+
+long long ef_wiz_group(const ef_who *w)
+{
+    return w->group_id && w->group_active && w->member_active ? w->group_id : 0;
+}
+
+static const char *trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrmemdup(p, s, e - s);
+}
+
+int ef_wiz_open(mc_req *mr, ef_wiz *z)
+{
+    long long id = mc_param_id(mr, "id");
+    apr_status_t rv;
+    int found;
+    if (!id)
+        return ef_env_not_found(mr);
+    if ((rv = mc_req_db(mr, &z->db)) != APR_SUCCESS ||
+        (rv = ef_who_get(mr, z->db, &z->who)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rv = ef_env_load(mr, z->db, id, 0, &z->e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found || z->e.account_id != mr->account->id)
+        return ef_env_not_found(mr);
+    if (!z->who.ok)
+        return ef_who_refuse(mr, &z->who, HTTP_FORBIDDEN);
+    if (strcmp(z->e.status, "draft"))
+        return mc_redirect(mr, ef_env_url(mr, id, NULL));
+    return -1;
+}
+
+apr_status_t ef_wiz_incomplete(mc_req *mr, ef_wiz *z, const char **step, const char **why)
+{
+    apr_pool_t *p = mr->r->pool;
+    const ef_env *e = &z->e;
+    int is_new = !strcmp(e->kind, "new");
+    mc_dbres *res;
+    apr_status_t rv;
+    long long fees;
+    const char *dummy;
+    ef_court c;
+    int found;
+
+    if (!why)
+        why = &dummy;
+    *step = "case";
+    if (!*e->court_code) {
+        *why = "Choose the court.";
+        return APR_SUCCESS;
+    }
+    if (is_new && (!*e->case_type || !*e->caption)) {
+        *why = !*e->case_type ? "Choose the case type." : "Enter the case caption.";
+        return APR_SUCCESS;
+    }
+    if (!is_new && !e->case_id) {
+        *why = "Enter the case number.";
+        return APR_SUCCESS;
+    }
+    /* The court may have stopped taking filings, the case become
+     * confidential, since the step was saved. */
+    if ((rv = ef_court_get(z->db, p, e->court_code, &c, &found)) != APR_SUCCESS)
+        return rv;
+    if (!found) {
+        *why = apr_pstrcat(p, e->court_name, " does not accept electronic filings.", NULL);
+        return APR_SUCCESS;
+    }
+    if (!is_new) {
+        rv = mc_db_query(z->db, p, &res,
+                         "SELECT 1 FROM mc_case WHERE id = ? AND court_code = ? AND "
+                         "confidential = 0",
+                         "is", e->case_id, e->court_code);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (!res->nrows) {
+            *why = apr_pstrcat(p, "No case ", e->case_number, " was found in ", e->court_name, ".",
+                               NULL);
+            return APR_SUCCESS;
+        }
+    }
+    if (is_new) {
+        *step = "parties";
+        rv = mc_db_query(z->db, p, &res,
+                         "SELECT COALESCE(SUM(role IN ('plaintiff', 'petitioner')), 0), "
+                         "COALESCE(SUM(role IN ('defendant', 'respondent')), 0) FROM mc_ef_party "
+                         "WHERE envelope_id = ?",
+                         "i", e->id);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (!mc_dbres_int(res, 0, 0)) {
+            *why = "Add at least one plaintiff or petitioner.";
+            return APR_SUCCESS;
+        }
+        if (!mc_dbres_int(res, 0, 1)) {
+            *why = "Add at least one defendant or respondent.";
+            return APR_SUCCESS;
+        }
+    }
+    *step = "documents";
+    rv = mc_db_query(z->db, p, &res,
+                     "SELECT COUNT(*), COALESCE(SUM(f.initiating), 0) FROM mc_ef_document d JOIN "
+                     "mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = ? AND "
+                     "d.is_lead = 1",
+                     "i", e->id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (mc_dbres_int(res, 0, 0) == 0) {
+        *why = "Upload the lead document before you continue.";
+        return APR_SUCCESS;
+    }
+    if (mc_dbres_int(res, 0, 0) > 1) {
+        *why = "Only one document can be the lead document: remove the others.";
+        return APR_SUCCESS;
+    }
+    if (is_new && !mc_dbres_int(res, 0, 1)) {
+        *why = "The lead document of a new case must be a filing that starts a case (a "
+               "petition): remove it and upload the petition as the lead document.";
+        return APR_SUCCESS;
+    }
+    *step = "payment";
+    if ((rv = ef_fees(z->db, p, e->id, &fees)) != APR_SUCCESS)
+        return rv;
+    if (fees > 0 && !ef_payment_find(e->payment)) {
+        *why = "Choose how the fees will be paid.";
+        return APR_SUCCESS;
+    }
+    if (fees > 0 && !strcmp(e->payment, "waiver") && !*e->waiver_reason) {
+        *why = "State the reason for the fee waiver.";
+        return APR_SUCCESS;
+    }
+    *step = "review";
+    *why = NULL;
+    return APR_SUCCESS;
+}
+
+/* OK to show step; else the answer (a redirect to the first incomplete
+ * step) in *rc. */
+static int guard(mc_req *mr, ef_wiz *z, const char *step, int *rc)
+{
+    const char *first;
+    apr_status_t rv = ef_wiz_incomplete(mr, z, &first, NULL);
+    if (rv != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if (step_index(first) < step_index(step)) {
+        *rc = mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", first, NULL)));
+        return 0;
+    }
+    return 1;
+}
+
+/* Record that the draft may resume at next (never moving it back). */
+static apr_status_t advance(ef_wiz *z, const char *next)
+{
+    const char *to = step_index(next) > step_index(z->e.step) ? next : z->e.step;
+    return mc_db_exec(z->db, NULL, NULL,
+                      "UPDATE mc_ef_envelope SET step = ?, updated_at = UTC_TIMESTAMP() WHERE id "
+                      "= ? AND status = 'draft'",
+                      "si", to, z->e.id);
+}
+
+static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
+{
+    apr_pool_t *p = mr->r->pool;
+    int is_new = !strcmp(z->e.kind, "new");
+    int i, cur = step_index(step);
+    mc_vars_set(mr->vars, "is_new", is_new ? "1" : NULL);
+    mc_vars_set(mr->vars, "kind_label", is_new ? "New case" : "File into an existing case");
+    mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
+    for (i = 0; STEPS[i]; i++) {
+        mc_vars *row;
+        static const char *const labels[] = {"Court and case", "Parties", "Documents",
+                                             "Fees and payment", "Review"};
+        if (!is_new && !strcmp(STEPS[i], "parties"))
+            continue;
+        row = mc_vars_row(mr->vars, "steps");
+        mc_vars_set(row, "label", labels[i]);
+        mc_vars_set(row, "current", i == cur ? "1" : NULL);
+        mc_vars_set(row, "url",
+                    i == cur ? NULL : ef_env_url(mr, z->e.id, apr_pstrcat(p, "/", STEPS[i], NULL)));
+    }
+    /* Back: the step before this one. */
+    for (i = cur - 1; i >= 0; i--) {
+        if (!is_new && !strcmp(STEPS[i], "parties"))
+            continue;
+        mc_vars_set(mr->vars, "back_url",
+                    ef_env_url(mr, z->e.id, apr_pstrcat(p, "/", STEPS[i], NULL)));
+        break;
+    }
+}
+
+/* ---- court and case ------------------------------------------------------------- */
+
+static int case_page(mc_req *mr, ef_wiz *z, int status, const char *error, const char *court,
+                     const char *case_type, const char *caption, const char *number)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    wiz_vars(mr, z, "case");
+    rv = mc_db_query(z->db, p, &res,
+                     "SELECT co.code, co.name FROM mc_court co JOIN mc_ef_court s ON s.court_code "
+                     "= co.code WHERE co.efiling = 1 ORDER BY co.name",
+                     "");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "courts");
+        mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+    }
+    if (!strcmp(z->e.kind, "new") && court && *court) {
+        rv = mc_db_query(z->db, p, &res,
+                         "SELECT t.code, t.name FROM mc_ef_case_type x JOIN mc_case_type t ON "
+                         "t.code = x.case_type WHERE x.court_code = ? ORDER BY t.name",
+                         "s", court);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        for (i = 0; i < res->nrows; i++) {
+            mc_vars *row = mc_vars_row(mr->vars, "case_types");
+            mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
+            mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        }
+        mc_vars_set(mr->vars, "court_chosen", "1");
+    }
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "q_court", court);
+    mc_vars_set(mr->vars, "q_case_type", case_type);
+    mc_vars_set(mr->vars, "q_caption", caption);
+    mc_vars_set(mr->vars, "q_case_number", number);
+    mc_vars_set(mr->vars, "action", ef_env_url(mr, z->e.id, "/case"));
+    return mc_render(mr, status, "step-case.html",
+                     !strcmp(z->e.kind, "new") ? "New case: court and case"
+                                               : "File into an existing case");
+}
+
+int ef_wiz_case_get(mc_req *mr)
+{
+    ef_wiz z;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    return case_page(mr, &z, HTTP_OK, NULL, z.e.court_code, z.e.case_type, z.e.caption,
+                     z.e.case_number);
+}
+
+/* 1 when s has the shape of a case number (99AA-AA99999); *out upper-cased. */
+static int case_number_ok(apr_pool_t *p, const char *s, const char **out)
+{
+    static const char shape[] = "99AA-AA99999";
+    char buf[sizeof(shape)];
+    size_t i;
+    if (strlen(s) != sizeof(shape) - 1)
+        return 0;
+    for (i = 0; i < sizeof(shape) - 1; i++) {
+        char c = s[i];
+        if ((shape[i] == '9' && !apr_isdigit(c)) || (shape[i] == 'A' && !apr_isalpha(c)) ||
+            (shape[i] == '-' && c != '-'))
+            return 0;
+        buf[i] = (char)apr_toupper(c);
+    }
+    buf[i] = '\0';
+    *out = apr_pstrdup(p, buf);
+    return 1;
+}
+
+int ef_wiz_case_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    ef_wiz z;
+    ef_court c;
+    mc_dbres *res;
+    apr_status_t rv;
+    int found, rc = ef_wiz_open(mr, &z), is_new;
+    const char *court, *ct, *caption, *number, *num;
+    if (rc >= 0)
+        return rc;
+    is_new = !strcmp(z.e.kind, "new");
+    court = trim(p, mc_field(mr, "court"));
+    ct = mc_field(mr, "case_type");
+    caption = trim(p, mc_field(mr, "caption"));
+    number = trim(p, mc_field(mr, "case_number"));
+#define REFUSE(msg) return case_page(mr, &z, HTTP_BAD_REQUEST, (msg), court, ct, caption, number)
+    if (!*court)
+        REFUSE("Choose the court.");
+    if ((rv = ef_court_get(z.db, p, court, &c, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found) {
+        rv = mc_db_query(z.db, p, &res, "SELECT name FROM mc_court WHERE code = ?", "s", court);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (!res->nrows)
+            REFUSE("Choose the court from the list.");
+        REFUSE(
+            apr_pstrcat(p, mc_dbres_get(res, 0, 0), " does not accept electronic filings.", NULL));
+    }
+    if (strcmp(court, z.e.court_code)) {
+        rv = mc_db_query(z.db, p, &res, "SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = ?",
+                         "i", z.e.id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (mc_dbres_int(res, 0, 0))
+            REFUSE("Remove the documents before you change the court: their filing codes are "
+                   "the court's.");
+    }
+    if (is_new) {
+        if (strlen(caption) > CAPTION_MAX)
+            REFUSE("The caption is too long (500 characters at most).");
+        if (!ct || (!*ct && strcmp(court, z.e.court_code))) {
+            /* The court was just chosen: keep it and offer its case types. */
+            rv = mc_db_exec(z.db, NULL, NULL,
+                            "UPDATE mc_ef_envelope SET court_code = ?, case_type = NULL, caption "
+                            "= ?, updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
+                            "ssi", court, caption, z.e.id);
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            return mc_redirect(mr, ef_env_url(mr, z.e.id, "/case"));
+        }
+        if (!*ct)
+            REFUSE("Choose the case type.");
+        rv = mc_db_query(z.db, p, &res,
+                         "SELECT t.name FROM mc_ef_case_type x JOIN mc_case_type t ON t.code = "
+                         "x.case_type WHERE x.court_code = ? AND x.case_type = ?",
+                         "ss", court, ct);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (!res->nrows)
+            REFUSE(apr_pstrcat(p, c.name,
+                               " does not accept new cases of that type "
+                               "electronically: choose a case type from the list.",
+                               NULL));
+        if (!*caption)
+            REFUSE("Enter the case caption (for example, SMITH V JONES).");
+        rv = mc_db_exec(z.db, NULL, NULL,
+                        "UPDATE mc_ef_envelope SET court_code = ?, case_type = ?, caption = ?, "
+                        "updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
+                        "sssi", court, ct, caption, z.e.id);
+        if (rv == APR_SUCCESS)
+            rv = advance(&z, "parties");
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
+    }
+    if (!*number)
+        REFUSE("Enter the case number.");
+    if (!case_number_ok(p, number, &num))
+        REFUSE("Enter the case number in the form 99AA-AA99999 (for example, 22SL-CC01234).");
+    rv = mc_db_query(z.db, p, &res,
+                     "SELECT id, caption, case_type FROM mc_case WHERE number = ? AND court_code "
+                     "= ? AND confidential = 0",
+                     "ss", num, court);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!res->nrows)
+        REFUSE(apr_pstrcat(p, "No case ", num, " was found in ", c.name, ".", NULL));
+#undef REFUSE
+    rv =
+        mc_db_exec(z.db, NULL, NULL,
+                   "UPDATE mc_ef_envelope SET court_code = ?, case_id = ?, case_type = ?, "
+                   "caption = LEFT(?, 500), updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = "
+                   "'draft'",
+                   "sissi", court, mc_dbres_int(res, 0, 0), mc_dbres_get(res, 0, 2),
+                   mc_dbres_get(res, 0, 1), z.e.id);
+    if (rv == APR_SUCCESS)
+        rv = advance(&z, "documents");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
+}
+
+/* ---- parties (a new case) -------------------------------------------------------- */
+
+static int parties_page(mc_req *mr, ef_wiz *z, int status, const char *error)
+{
+    apr_status_t rv;
+    wiz_vars(mr, z, "parties");
+    if ((rv = ef_env_show(mr, z->db, &z->e)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "q_kind", mc_field(mr, "kind") ? mc_field(mr, "kind") : "person");
+    mc_vars_set(mr->vars, "q_role", mc_field(mr, "role"));
+    mc_vars_set(mr->vars, "q_last_name", mc_field(mr, "last_name"));
+    mc_vars_set(mr->vars, "q_first_name", mc_field(mr, "first_name"));
+    mc_vars_set(mr->vars, "q_middle_name", mc_field(mr, "middle_name"));
+    mc_vars_set(mr->vars, "q_business_name", mc_field(mr, "business_name"));
+    mc_vars_set(mr->vars, "action", ef_env_url(mr, z->e.id, "/parties"));
+    return mc_render(mr, status, "step-parties.html", "New case: parties");
+}
+
+int ef_wiz_parties_get(mc_req *mr)
+{
+    ef_wiz z;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (strcmp(z.e.kind, "new"))
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
+    if (!guard(mr, &z, "parties", &rc))
+        return rc;
+    return parties_page(mr, &z, HTTP_OK, NULL);
+}
+
+static int valid_role(const char *r)
+{
+    return r && (!strcmp(r, "plaintiff") || !strcmp(r, "petitioner") || !strcmp(r, "defendant") ||
+                 !strcmp(r, "respondent"));
+}
+
+int ef_wiz_parties_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    ef_wiz z;
+    mc_dbres *res;
+    apr_status_t rv;
+    const char *action = mc_field(mr, "action"), *why, *first;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (strcmp(z.e.kind, "new"))
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
+    if (!guard(mr, &z, "parties", &rc))
+        return rc;
+    if (!action)
+        action = "add";
+
+    if (!strcmp(action, "remove")) {
+        const char *pid = mc_field(mr, "party");
+        rv = mc_db_exec(z.db, NULL, NULL,
+                        "DELETE p FROM mc_ef_party p JOIN mc_ef_envelope e ON e.id = p.envelope_id "
+                        "WHERE p.id = ? AND e.id = ? AND e.status = 'draft'",
+                        "ii", pid ? apr_atoi64(pid) : 0, z.e.id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
+    }
+    if (!strcmp(action, "continue")) {
+        if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (step_index(first) <= step_index("parties"))
+            return parties_page(mr, &z, HTTP_BAD_REQUEST, why);
+        if ((rv = advance(&z, "documents")) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
+    }
+    {
+        const char *kind = mc_field(mr, "kind"), *role = mc_field(mr, "role");
+        const char *last, *fname = "", *middle = "";
+        if (!kind || (strcmp(kind, "person") && strcmp(kind, "business")))
+            return parties_page(mr, &z, HTTP_BAD_REQUEST,
+                                "Choose whether the party is a person or a business.");
+        if (!valid_role(role))
+            return parties_page(mr, &z, HTTP_BAD_REQUEST,
+                                "Choose the party's role: plaintiff, petitioner, defendant or "
+                                "respondent.");
+        if (!strcmp(kind, "person")) {
+            last = trim(p, mc_field(mr, "last_name"));
+            fname = trim(p, mc_field(mr, "first_name"));
+            middle = trim(p, mc_field(mr, "middle_name"));
+            if (!*last)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the party's last name.");
+            if (!*fname)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the party's first name.");
+            if (strlen(last) > PARTY_NAME_MAX || strlen(fname) > 100 || strlen(middle) > 100)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST,
+                                    "A name is too long (last name 200 characters, first and "
+                                    "middle name 100 characters at most).");
+        }
+        else {
+            last = trim(p, mc_field(mr, "business_name"));
+            if (!*last)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the business name.");
+            if (strlen(last) > PARTY_NAME_MAX)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST,
+                                    "The business name is too long (200 characters at most).");
+        }
+        rv = mc_db_query(z.db, p, &res, "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?",
+                         "i", z.e.id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (mc_dbres_int(res, 0, 0) >= PARTIES_MAX)
+            return parties_page(mr, &z, HTTP_BAD_REQUEST, "An envelope takes at most 50 parties.");
+        rv =
+            mc_db_exec(z.db, NULL, NULL,
+                       "INSERT INTO mc_ef_party (envelope_id, kind, role, last_name, first_name, "
+                       "middle_name) SELECT id, ?, ?, ?, ?, ? FROM mc_ef_envelope WHERE id = ? AND "
+                       "status = 'draft'",
+                       "sssssi", kind, role, last, fname, middle, z.e.id);
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(z.db, NULL, NULL,
+                            "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?",
+                            "i", z.e.id);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
+    }
+}
+
+/* ---- documents -------------------------------------------------------------------- */
+
+static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    ef_court c;
+    int found, i, is_new = !strcmp(z->e.kind, "new");
+    wiz_vars(mr, z, "documents");
+    if ((rv = ef_env_show(mr, z->db, &z->e)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(z->db, p, &res,
+                     "SELECT id, code, name, fee_cents, initiating FROM mc_ef_filing_code WHERE "
+                     "court_code = ? AND active = 1 ORDER BY initiating DESC, name",
+                     "s", z->e.court_code);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "codes");
+        mc_vars_set(row, "value", mc_dbres_get(res, i, 1));
+        mc_vars_set(row, "label",
+                    apr_pstrcat(p, mc_dbres_get(res, i, 2), " (", mc_dbres_get(res, i, 1), "), ",
+                                ef_money(p, mc_dbres_int(res, i, 3)),
+                                is_new && mc_dbres_int(res, i, 4) ? ", starts a case" : "", NULL));
+    }
+    rv = mc_db_query(z->db, p, &res,
+                     "SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = ? AND is_lead = 1",
+                     "i", z->e.id);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "lead_default", mc_dbres_int(res, 0, 0) ? "0" : "1");
+    if ((rv = ef_court_get(z->db, p, z->e.court_code, &c, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (found) {
+        mc_vars_set(mr->vars, "max_bytes",
+                    apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)c.max_doc_bytes));
+        mc_vars_set(mr->vars, "max_size",
+                    c.max_doc_bytes % (1024 * 1024) == 0
+                        ? apr_psprintf(p, "%" APR_INT64_T_FMT " MB",
+                                       (apr_int64_t)(c.max_doc_bytes / (1024 * 1024)))
+                        : apr_psprintf(p, "%.1f MB", (double)c.max_doc_bytes / (1024.0 * 1024.0)));
+        mc_vars_set(mr->vars, "text_pdf_only", c.text_pdf_only ? "1" : NULL);
+    }
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "upload_action", ef_env_url(mr, z->e.id, "/documents"));
+    mc_vars_set(mr->vars, "next_action", ef_env_url(mr, z->e.id, "/documents/next"));
+    return mc_render(mr, status, "step-documents.html",
+                     is_new ? "New case: documents" : "File into an existing case: documents");
+}
+
+int ef_wiz_documents_get(mc_req *mr)
+{
+    ef_wiz z;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (!guard(mr, &z, "documents", &rc))
+        return rc;
+    return documents_page(mr, &z, HTTP_OK, NULL);
+}
+
+int ef_wiz_documents_next(mc_req *mr)
+{
+    ef_wiz z;
+    apr_status_t rv;
+    const char *first, *why;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (!guard(mr, &z, "documents", &rc))
+        return rc;
+    if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (step_index(first) <= step_index("documents"))
+        return documents_page(mr, &z, HTTP_BAD_REQUEST, why);
+    if ((rv = advance(&z, "payment")) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/payment"));
+}
+
+/* ---- fees and payment --------------------------------------------------------------- */
+
+static int payment_page(mc_req *mr, ef_wiz *z, int status, const char *error, const char *choice,
+                        const char *reason)
+{
+    apr_status_t rv;
+    int i;
+    wiz_vars(mr, z, "payment");
+    if ((rv = ef_env_show(mr, z->db, &z->e)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    for (i = 0; ef_payment_providers[i]; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "providers");
+        mc_vars_set(row, "name", ef_payment_providers[i]->name);
+        mc_vars_set(row, "label", ef_payment_providers[i]->label);
+        mc_vars_set(row, "input_id",
+                    apr_pstrcat(mr->r->pool, "pay-", ef_payment_providers[i]->name, NULL));
+        mc_vars_set(row, "is_waiver",
+                    !strcmp(ef_payment_providers[i]->name, "waiver") ? "1" : NULL);
+    }
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "q_payment", choice);
+    mc_vars_set(mr->vars, "q_waiver_reason", reason);
+    mc_vars_set(mr->vars, "action", ef_env_url(mr, z->e.id, "/payment"));
+    return mc_render(mr, status, "step-payment.html", "Fees and payment");
+}
+
+int ef_wiz_payment_get(mc_req *mr)
+{
+    ef_wiz z;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (!guard(mr, &z, "payment", &rc))
+        return rc;
+    return payment_page(mr, &z, HTTP_OK, NULL, z.e.payment, z.e.waiver_reason);
+}
+
+int ef_wiz_payment_post(mc_req *mr)
+{
+    ef_wiz z;
+    apr_status_t rv;
+    long long fees;
+    const ef_payment_provider *pp;
+    const char *choice = mc_field(mr, "payment"), *reason = "", *err;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (!guard(mr, &z, "payment", &rc))
+        return rc;
+    if ((rv = ef_fees(z.db, mr->r->pool, z.e.id, &fees)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (fees == 0) {
+        choice = "none";
+    }
+    else {
+        if (!(pp = ef_payment_find(choice)))
+            return payment_page(mr, &z, HTTP_BAD_REQUEST, "Choose how the fees will be paid.",
+                                choice, mc_field(mr, "waiver_reason"));
+        if ((err = pp->check(mr, &reason)) != NULL)
+            return payment_page(mr, &z, HTTP_BAD_REQUEST, err, choice,
+                                mc_field(mr, "waiver_reason"));
+    }
+    rv = mc_db_exec(z.db, NULL, NULL,
+                    "UPDATE mc_ef_envelope SET payment = ?, waiver_reason = ?, updated_at = "
+                    "UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
+                    "ssi", choice, reason, z.e.id);
+    if (rv == APR_SUCCESS)
+        rv = advance(&z, "review");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/review"));
+}
+
+/* ---- review ---------------------------------------------------------------------------- */
+
+int ef_wiz_review_get(mc_req *mr)
+{
+    ef_wiz z;
+    apr_status_t rv;
+    int rc = ef_wiz_open(mr, &z);
+    if (rc >= 0)
+        return rc;
+    if (!guard(mr, &z, "review", &rc))
+        return rc;
+    wiz_vars(mr, &z, "review");
+    if ((rv = ef_env_show(mr, z.db, &z.e)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "case_url", ef_env_url(mr, z.e.id, "/case"));
+    mc_vars_set(mr->vars, "parties_url", ef_env_url(mr, z.e.id, "/parties"));
+    mc_vars_set(mr->vars, "documents_url", ef_env_url(mr, z.e.id, "/documents"));
+    mc_vars_set(mr->vars, "payment_url", ef_env_url(mr, z.e.id, "/payment"));
+    mc_vars_set(mr->vars, "submit_action", ef_env_url(mr, z.e.id, "/submit"));
+    return mc_render(mr, HTTP_OK, "review.html", "Review and submit");
+}
