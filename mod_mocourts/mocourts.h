@@ -34,6 +34,8 @@
  *        digests); mc_site_url, mc_site_templates, mc_site_court_name (for
  *        work done outside a request); mc_routes_join; the library's
  *        CAPTCHA (mc_captcha.h) and court data (mc_case.h).
+ *   1.3  mc_csrf_refusal, mc_csrf_origin_refusal (the core's anti-CSRF
+ *        check, for MC_ROUTE_RAW_BODY handlers reading their own forms).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -52,7 +54,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 2
+#define MC_ABI_MINOR 3
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -237,5 +239,14 @@ const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts);
 const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
 mc_tmpl_cache *mc_site_templates(void);
 const char *mc_site_court_name(void);
+
+/* ABI 1.3: the anti-CSRF check the core makes before every other POST, for
+ * a handler that reads its body itself (MC_ROUTE_RAW_BODY: uploads). NULL
+ * when acceptable, else the reason (for the log, not the user).
+ * mc_csrf_origin_refusal checks the headers only (Sec-Fetch-Site, Origin:
+ * call it before reading the body); mc_csrf_refusal checks them and the
+ * form's mc_csrf value sent (NULL: none was sent). */
+const char *mc_csrf_origin_refusal(const mc_req *mr);
+const char *mc_csrf_refusal(const mc_req *mr, const char *sent);
 
 #endif /* MOCOURTS_H */

@@ -80,24 +80,43 @@ const char *mc_logon_url(apr_pool_t *p, const char *return_to)
     return return_to ? apr_pstrcat(p, base, "?return=", mc_form_encode(p, return_to), NULL) : base;
 }
 
-/* Is this POST from our own pages? Sec-Fetch-Site and Origin first, then
- * the token (session's, or the pre-session cookie's). */
-static const char *csrf_refusal(request_rec *r, mc_req *mr, mc_session *sess)
+/* ABI 1.3: the request's origin: Sec-Fetch-Site and Origin. */
+const char *mc_csrf_origin_refusal(const mc_req *mr)
 {
-    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    const char *origin = apr_table_get(r->headers_in, "Origin");
-    const char *sent, *want;
+    const char *site = apr_table_get(mr->r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(mr->r->headers_in, "Origin");
     if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
         return "Sec-Fetch-Site is not same-origin";
     if (origin && strcasecmp(origin, mc_conf_get()->base_origin))
         return "Origin is another site";
-    sent = apr_table_get(mr->form, MC_CSRF_FIELD);
+    return NULL;
+}
+
+static const char *token_refusal(const char *sent, const char *want)
+{
     if (!sent)
         return "no anti-CSRF token";
-    want = sess ? sess->csrf : mc_cookie_read(r, mc_cookie_name("csrf", r->pool));
     if (!want || !mc_ct_streq(sent, want))
         return "wrong anti-CSRF token";
     return NULL;
+}
+
+/* Is this POST from our own pages? Sec-Fetch-Site and Origin first, then
+ * the token (session's, or the pre-session cookie's). */
+static const char *csrf_refusal(request_rec *r, mc_req *mr, mc_session *sess)
+{
+    const char *why = mc_csrf_origin_refusal(mr);
+    if (why)
+        return why;
+    return token_refusal(apr_table_get(mr->form, MC_CSRF_FIELD),
+                         sess ? sess->csrf : mc_cookie_read(r, mc_cookie_name("csrf", r->pool)));
+}
+
+/* ABI 1.3: the same check for a body the handler reads itself. */
+const char *mc_csrf_refusal(const mc_req *mr, const char *sent)
+{
+    const char *why = mc_csrf_origin_refusal(mr);
+    return why ? why : token_refusal(sent, mc_vars_get(mr->vars, "_csrf"));
 }
 
 static int read_form(request_rec *r, apr_table_t *form)

@@ -129,27 +129,6 @@ static const char *size_words(apr_pool_t *p, long long bytes)
     return apr_psprintf(p, "%.1f MB", (double)bytes / (double)mb);
 }
 
-/* Where this site's pages come from: scheme://host[:port] of the base URL. */
-static const char *site_origin(mc_req *mr)
-{
-    const char *base = mc_public_url(mr, "/"), *s = strstr(base, "://");
-    const char *slash = s ? strchr(s + 3, '/') : NULL;
-    return slash ? apr_pstrndup(mr->r->pool, base, slash - base) : base;
-}
-
-/* The core's check of a form's origin, for a raw body: Sec-Fetch-Site and
- * Origin (the token itself is checked when its field arrives). */
-static const char *origin_refusal(mc_req *mr)
-{
-    const char *site = apr_table_get(mr->r->headers_in, "Sec-Fetch-Site");
-    const char *origin = apr_table_get(mr->r->headers_in, "Origin");
-    if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
-        return "Sec-Fetch-Site is not same-origin";
-    if (origin && strcasecmp(origin, site_origin(mr)))
-        return "Origin is another site";
-    return NULL;
-}
-
 static apr_status_t on_begin(void *baton, const char *name, const char *filename,
                              const char *content_type)
 {
@@ -226,8 +205,7 @@ static apr_status_t on_end(void *baton)
     else if (!strcmp(st->part_name, "lead"))
         st->lead = !strcmp(v, "1");
     else if (!strcmp(st->part_name, "mc_csrf")) {
-        const char *want = mc_vars_get(st->mr->vars, "_csrf");
-        st->csrf_ok = !st->origin_why && want && *want && mc_ct_streq(v, want);
+        st->csrf_ok = !mc_csrf_refusal(st->mr, v);
         if (!st->csrf_ok)
             return UP_ECSRF;
     }
@@ -437,7 +415,7 @@ static int upload(mc_req *mr)
     memset(&st, 0, sizeof(st));
     st.mr = mr;
     st.court = &c;
-    if ((st.origin_why = origin_refusal(mr))) {
+    if ((st.origin_why = mc_csrf_origin_refusal(mr))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2602) "upload refused: %s",
                       st.origin_why);
         return form_expired(mr);
