@@ -6,7 +6,9 @@
 #   make stop       stop what `make run` started
 #   make test       unit (Check), fuzz-corpus replay, integration (pytest)
 #                   and browser (Selenium) tests
-#   make bench      wrk on loopback: protected page vs static file
+#   make bench      wrk on loopback (protected page and Case.net name search,
+#                   each vs a static file), import of 1,000,000 generated cases,
+#                   a docket entry with 100,000 trackers and its delivery
 #   make install    install into the system Apache (apxs -q LIBEXECDIR)
 
 APXS      ?= apxs

@@ -16,6 +16,7 @@
 
 #define WATCHDOG_NAME "mocourts-outbox"
 #define PURGE_EVERY apr_time_from_sec(300)
+#define ROUND_MAX apr_time_from_sec(10) /* longest run of full batches in one tick */
 
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) * wd_get;
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * wd_register;
@@ -91,7 +92,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         w->dc.gateway = c->gateway;
         w->dc.worker = apr_psprintf(w->pool, "%s:%" APR_PID_T_FMT, w->s->server_hostname, getpid());
         w->dc.max_attempts = 8;
-        w->dc.batch = 20;
+        w->dc.batch = 500;
         return APR_SUCCESS;
     }
     if (state == AP_WATCHDOG_STATE_STOPPING) {
@@ -113,7 +114,20 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
     }
     purge_tick(w);
     periodic_tick(w, pool);
-    rv = mc_outbox_deliver(w->db, pool, &w->dc, &sent, &failed);
+    /* Full batches go on at once, for a while: a docket entry on a much
+     * tracked case queues many thousand notices. */
+    apr_time_t until = apr_time_now() + ROUND_MAX;
+    for (;;) {
+        int s = 0, f = 0;
+        apr_pool_t *tp;
+        apr_pool_create(&tp, pool);
+        rv = mc_outbox_deliver(w->db, tp, &w->dc, &s, &f);
+        apr_pool_destroy(tp);
+        sent += s;
+        failed += f;
+        if (rv != APR_SUCCESS || s + f < w->dc.batch || apr_time_now() >= until)
+            break;
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
                      MCLOGNO(0802) "outbox: delivery round failed: %s", mc_db_error(w->db));

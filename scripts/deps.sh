@@ -11,7 +11,7 @@ PACKAGES=(
     mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
     libsodium-dev libxml2-dev check pkg-config make gcc
     python3-pytest python3-requests python3-selenium python3-aiosmtpd
-    chromium chromium-driver wrk sqlmap
+    chromium chromium-driver wrk sqlmap time libxml2-utils
 )
 
 # One dpkg-query for all: "name status" per known package (unknown ones are

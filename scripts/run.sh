@@ -133,6 +133,7 @@ start() {
     cat <<EOF
 
 mod_mocourts is running: http://127.0.0.1:$HTTP_PORT/account/logon
+  Case.net:       http://127.0.0.1:$HTTP_PORT/casenet/ (public searches, no logon)
   E-mails:        var/mail/*.eml
   SMS and calls:  var/log/gateway.jsonl
   Logs:           var/log/error_log, var/log/access_log

@@ -8,6 +8,7 @@
 #include "mc_case.h"
 
 #include <apr_lib.h>
+#include <apr_time.h>
 #include <apr_strings.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,15 +85,26 @@ int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_
             return 2;
         }
     }
-    rv = mc_case_tasks(db, p, env, now, minute, &n);
+    /* Another worker doing the same work at the same moment can make the
+     * database pick this one as a deadlock's victim: its transaction was
+     * rolled back and nothing it did counts, so it simply runs again (what
+     * the other worker queued stays queued once: the unique keys). */
+    long long reminders = 0, digests = 0;
+    for (i = 0; i < 5; i++) {
+        memset(&n, 0, sizeof(n));
+        rv = mc_case_tasks(db, p, env, now, minute, &n);
+        reminders += n.reminders;
+        digests += n.digests;
+        if (rv != MC_DB_EDEADLOCK)
+            break;
+        apr_sleep(apr_time_from_msec(50 * (i + 1)));
+    }
     if (rv != APR_SUCCESS) {
-        char buf[120];
-        fprintf(stderr, "%s: case-tasks: %s (%s)\n", prog, apr_strerror(rv, buf, sizeof(buf)),
-                mc_db_strerror(rv));
+        fprintf(stderr, "%s: case-tasks: %s: %s\n", prog, mc_db_strerror(rv), mc_db_error(db));
         return 1;
     }
     printf("case-tasks: %" APR_INT64_T_FMT " hearing reminder(s) and %" APR_INT64_T_FMT
            " daily digest(s) queued\n",
-           (apr_int64_t)n.reminders, (apr_int64_t)n.digests);
+           (apr_int64_t)reminders, (apr_int64_t)digests);
     return 0;
 }

@@ -533,6 +533,8 @@ static apr_status_t on_case_type(void *baton, apr_pool_t *p, const mc_feed_case_
     return APR_SUCCESS;
 }
 
+/* A court's efiling flag is taken from the feed only when the court is
+ * new; after that, participation is the eFiling set-up's to change. */
 static apr_status_t on_court(void *baton, apr_pool_t *p, const mc_feed_court *c, const char **why)
 {
     imp *im = baton;
@@ -553,7 +555,7 @@ static apr_status_t on_court(void *baton, apr_pool_t *p, const mc_feed_court *c,
                    "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) "
                    "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE circuit = VALUES(circuit), "
                    "county = VALUES(county), name = VALUES(name), case_prefix = "
-                   "VALUES(case_prefix), efiling = VALUES(efiling)",
+                   "VALUES(case_prefix)",
                    "sisssi", c->code, (long long)c->circuit, c->county, c->name, c->prefix,
                    (long long)c->efiling) != APR_SUCCESS)
         return db_fatal(im, "writing a court");

@@ -23,7 +23,9 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -49,9 +51,11 @@ static const char mc_usage_text[] =
     "                     administrator (role 'security'; --no-role for an ordinary\n"
     "                     account holder); the password comes from\n"
     "                     $MOCOURTS_PASSWORD or is asked twice on the terminal\n"
-    "  deliver [--once | --loop SECONDS]\n"
+    "  deliver [--once | --loop SECONDS] [--workers W] [--batch N]\n"
     "                     send the queued notices (e-mail, SMS, voice) once, or\n"
-    "                     every SECONDS until interrupted\n"
+    "                     every SECONDS until interrupted; W worker processes in\n"
+    "                     parallel (default 1), each claiming up to N notices a\n"
+    "                     round (default 500)\n"
     "  purge              delete expired sessions, used and expired codes and old\n"
     "                     logon-throttle rows\n"
     "  import-bar FILE    load the Missouri Bar roster from a CSV file\n"
@@ -61,7 +65,9 @@ static const char mc_usage_text[] =
     "                     load courts, cases, parties, docket entries, hearings\n"
     "                     and judgments from a Case.net feed (docs/casenet-feed.xsd),\n"
     "                     streamed; importing the same feed again changes nothing;\n"
-    "                     a bad record is reported with its line and skipped; new\n"
+    "                     a bad record is reported as FILE:LINE: why and skipped\n"
+    "                     (exit status 1 when any record was bad or the feed could\n"
+    "                     not be read to its end); new\n"
     "                     docket entries notify trackers (links under PATH,\n"
     "                     default /casenet)\n"
     "  efiling-setup FILE load the eFiling set-up of courts from an XML file\n"
@@ -72,9 +78,12 @@ static const char mc_usage_text[] =
     "                     changes nothing; exit 1 when a court was refused\n"
     "  generate [--seed N] [--cases N] [--courts N] [--parties N]\n"
     "                     write a synthetic, deterministic Case.net feed to stdout\n"
-    "  case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--casenet PATH]\n"
+    "  case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--digest-time HH:MM]\n"
+    "             [--casenet PATH]\n"
     "                     queue due hearing reminders and daily digests (what the\n"
-    "                     delivery worker does each round), as of now or --at (UTC)\n"
+    "                     delivery worker does each round), as of now or --at (UTC);\n"
+    "                     digests go from --digest-time on (UTC, default 22:00;\n"
+    "                     keep it equal to MoCourtsCaseNetDigestTime)\n"
     "\n"
     "Options:\n"
     "  -c, --config FILE  the Apache file holding the MoCourts* directives\n"
@@ -433,10 +442,17 @@ static void mc_on_signal(int sig)
     mc_stop = 1;
 }
 
+static int mc_deliver_rounds(mc_admin *a, mc_delivery_conf *dc, long loop, int quiet,
+                             int *total_sent, int *total_failed);
+
+/* The rows of the outbox are claimed with FOR UPDATE SKIP LOCKED, so
+ * --workers N simply runs N of the single worker's loops in child processes
+ * of their own, each with its own connection. */
 static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
 {
-    long loop = 0;
+    long loop = 0, workers = 1, batch = 500;
     for (int i = 0; i < argc; i++) {
+        char *end;
         if (strcmp(argv[i], "--once") == 0) {
             loop = 0;
         }
@@ -445,6 +461,16 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
             if (mc_conf_parse_duration(argv[++i], &t) || apr_time_sec(t) < 1)
                 return mc_usage("deliver --loop takes a number of seconds (1 or more)");
             loop = (long)apr_time_sec(t);
+        }
+        else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+            workers = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || workers < 1 || workers > 64)
+                return mc_usage("deliver --workers takes a number of processes from 1 to 64");
+        }
+        else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+            batch = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || batch < 1 || batch > 5000)
+                return mc_usage("deliver --batch takes a number of notices from 1 to 5000");
         }
         else {
             return mc_usage(apr_psprintf(a->p, "deliver: unexpected argument: %s", argv[i]));
@@ -484,14 +510,93 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
     char host[APRMAXHOSTLEN + 1] = "localhost";
     apr_gethostname(host, sizeof(host), a->p);
     dc.worker = apr_psprintf(a->p, "admin:%s:%ld", host, (long)getpid());
-    dc.batch = 20;
+    dc.batch = (int)batch;
     dc.max_attempts = 8;
 
-    rc = mc_admin_connect(a);
-    if (rc != EXIT_SUCCESS)
-        return rc;
     signal(SIGINT, mc_on_signal);
     signal(SIGTERM, mc_on_signal);
+    int sent = 0, failed = 0;
+    if (workers == 1) {
+        rc = mc_admin_connect(a);
+        if (rc != EXIT_SUCCESS)
+            return rc;
+        return mc_deliver_rounds(a, &dc, loop, 0, &sent, &failed);
+    }
+
+    /* The parent's waits end on a signal (no SA_RESTART) to pass it on. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = mc_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pid_t pid[64];
+    int out[64];
+    fflush(stdout);
+    fflush(stderr);
+    for (long w = 0; w < workers; w++) {
+        int fd[2];
+        if (pipe(fd) != 0 || (pid[w] = fork()) < 0) {
+            for (long k = 0; k < w; k++)
+                kill(pid[k], SIGTERM);
+            return mc_fail("cannot start delivery worker %ld: %s", w + 1, strerror(errno));
+        }
+        if (pid[w] == 0) {
+            signal(SIGINT, mc_on_signal);
+            signal(SIGTERM, mc_on_signal);
+            close(fd[0]);
+            for (long k = 0; k < w; k++)
+                close(out[k]);
+            dc.worker = apr_psprintf(a->p, "admin:%s:%ld", host, (long)getpid());
+            rc = mc_admin_connect(a);
+            if (rc == EXIT_SUCCESS)
+                rc = mc_deliver_rounds(a, &dc, loop, !loop, &sent, &failed);
+            char line[64];
+            int n = snprintf(line, sizeof(line), "%d %d\n", sent, failed);
+            if (write(fd[1], line, (size_t)n) != n)
+                rc = EXIT_FAILURE;
+            fflush(stdout);
+            fflush(stderr);
+            _exit(rc);
+        }
+        close(fd[1]);
+        out[w] = fd[0];
+    }
+    rc = EXIT_SUCCESS;
+    for (long w = 0; w < workers; w++) {
+        int st = 0, s = 0, f = 0;
+        char line[64] = "";
+        ssize_t n;
+        /* Interrupted by a signal: pass it on, then wait on. */
+        while ((n = read(out[w], line, sizeof(line) - 1)) < 0 && errno == EINTR)
+            if (mc_stop)
+                for (long k = w; k < workers; k++)
+                    kill(pid[k], SIGTERM);
+        close(out[w]);
+        if (n > 0) {
+            line[n] = '\0';
+            if (sscanf(line, "%d %d", &s, &f) == 2) {
+                sent += s;
+                failed += f;
+            }
+        }
+        while (waitpid(pid[w], &st, 0) < 0 && errno == EINTR)
+            ;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != EXIT_SUCCESS)
+            rc = EXIT_FAILURE;
+    }
+    if (!loop) {
+        printf("sent %d, failed %d (%ld workers)\n", sent, failed, workers);
+        fflush(stdout);
+    }
+    return rc;
+}
+
+/* Delivery rounds on a's connection: once (until a round finds less than a
+ * full batch) or every loop seconds until a signal. quiet: no line for the
+ * --once total (a worker process reports to its parent). */
+static int mc_deliver_rounds(mc_admin *a, mc_delivery_conf *dc, long loop, int quiet,
+                             int *total_sent, int *total_failed)
+{
     for (;;) {
         apr_pool_t *tp;
         int sent = 0, failed = 0;
@@ -499,17 +604,20 @@ static int mc_cmd_deliver(mc_admin *a, int argc, const char *const *argv)
         apr_pool_create(&tp, a->p);
         do { /* full batches: go on at once */
             int s = 0, f = 0;
-            rv = mc_outbox_deliver(a->db, tp, &dc, &s, &f);
+            apr_pool_clear(tp);
+            rv = mc_outbox_deliver(a->db, tp, dc, &s, &f);
             sent += s;
             failed += f;
-            if (s + f < dc.batch)
+            if (s + f < dc->batch)
                 break;
         } while (rv == APR_SUCCESS && !mc_stop);
         apr_pool_destroy(tp);
+        *total_sent += sent;
+        *total_failed += failed;
         if (rv != APR_SUCCESS && !loop)
             return mc_fail("delivery stopped: %s (sent %d, failed %d)", mc_db_error(a->db), sent,
                            failed);
-        if (!loop || sent + failed > 0) {
+        if ((!loop && !quiet) || (loop && sent + failed > 0)) {
             printf("sent %d, failed %d\n", sent, failed);
             fflush(stdout);
         }

@@ -185,6 +185,14 @@ apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, cons
 
 /* ---- delivery ----------------------------------------------------------- */
 
+/* Sent rows are recorded together, this many at a time (a worker that dies
+ * may send these again once their claim expires, as a single one today). */
+#define MC_OUTBOX_FLUSH 100
+/* A round stops taking rows after this long and gives the rest back, well
+ * before its claims expire (5 minutes) and another worker takes them. */
+#define MC_OUTBOX_ROUND_LIMIT apr_time_from_sec(240)
+#define MC_OUTBOX_BATCH_MAX 5000
+
 /* last_error as stored: at most 480 bytes cut on a character boundary,
  * never holding the body. */
 static const char *mc_outbox_reason(apr_pool_t *p, const char *err, const char *body)
@@ -202,9 +210,73 @@ static const char *mc_outbox_reason(apr_pool_t *p, const char *err, const char *
     return apr_pstrmemdup(p, err, n);
 }
 
-/* Deliver one claimed row (columns as in the claim query). */
-static apr_status_t mc_outbox_send_one(apr_pool_t *p, const mc_delivery_conf *conf,
-                                       const mc_dbres *res, int r, const char **err)
+/* A set of row ids for one statement, as a JSON array that JSON_TABLE
+ * turns into rows: joined on the primary key, a statement touches exactly
+ * those rows, one index lookup each, however scattered the ids. */
+typedef struct {
+    char *json; /* "[12,13,15]" */
+    apr_size_t len, cap;
+    int n;
+} mc_idset;
+
+#define MC_IDSET_JOIN                                                                              \
+    " mc_outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"              \
+    " ON o.id = j.id "
+
+static void mc_idset_clear(mc_idset *s)
+{
+    s->json[0] = '[';
+    s->json[1] = ']';
+    s->json[2] = '\0';
+    s->len = 1; /* where the next id goes */
+    s->n = 0;
+}
+
+static void mc_idset_init(apr_pool_t *p, mc_idset *s, int max)
+{
+    s->cap = (apr_size_t)max * 21 + 3;
+    s->json = apr_palloc(p, s->cap);
+    mc_idset_clear(s);
+}
+
+static void mc_idset_add(mc_idset *s, long long id)
+{
+    s->len += (apr_size_t)apr_snprintf(s->json + s->len, s->cap - s->len, "%s%" APR_INT64_T_FMT "]",
+                                       s->n ? "," : "", (apr_int64_t)id) -
+              1;
+    s->n++;
+}
+
+/* A statement over the outbox, tried again after a deadlock. */
+#define MC_OUTBOX_EXEC(rv, db, ...)                                                                \
+    do {                                                                                           \
+        for (int try_ = 0; try_ < 3; try_++) {                                                     \
+            (rv) = mc_db_exec(db, __VA_ARGS__);                                                    \
+            if ((rv) != MC_DB_EDEADLOCK)                                                           \
+                break;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Record the rows of s as sent (while the claim is ours) and empty s. */
+static apr_status_t mc_outbox_flush_sent(mc_db *db, mc_idset *s, const char *claim)
+{
+    apr_status_t rv = APR_SUCCESS;
+    if (!s->n)
+        return APR_SUCCESS;
+    MC_OUTBOX_EXEC(rv, db, NULL, NULL,
+                   "UPDATE" MC_IDSET_JOIN "SET o.status = 'sent', o.sent_at = UTC_TIMESTAMP(),"
+                   " o.attempts = o.attempts + 1, o.claimed_by = NULL, o.claimed_until = NULL,"
+                   " o.last_error = NULL WHERE o.claimed_by = ?",
+                   "ss", s->json, claim);
+    mc_idset_clear(s);
+    return rv;
+}
+
+/* Deliver one claimed row (columns as in the claim query); e-mail goes
+ * over *session, opened on first use. */
+static apr_status_t mc_outbox_send_one(apr_pool_t *p, apr_pool_t *tp, const mc_delivery_conf *conf,
+                                       mc_smtp_session **session, const mc_dbres *res, int r,
+                                       const char **err)
 {
     const char *channel = mc_dbres_get(res, r, 1);
     const char *body = mc_dbres_get(res, r, 5);
@@ -217,34 +289,73 @@ static apr_status_t mc_outbox_send_one(apr_pool_t *p, const mc_delivery_conf *co
         m.cc = mc_dbres_get(res, r, 3);
         m.subject = mc_dbres_get(res, r, 4);
         m.body = body;
-        return mc_smtp_send(p, conf->smtp_host ? conf->smtp_host : "localhost",
-                            conf->smtp_port ? conf->smtp_port : 25,
-                            conf->smtp_timeout ? conf->smtp_timeout : 30, &m, err);
+        if (!*session)
+            *session = mc_smtp_session_create(p, conf->smtp_host ? conf->smtp_host : "localhost",
+                                              conf->smtp_port ? conf->smtp_port : 25,
+                                              conf->smtp_timeout ? conf->smtp_timeout : 30);
+        return mc_smtp_session_send(*session, tp, &m, err);
     }
     mc_channel ch = channel && strcmp(channel, "voice") == 0 ? MC_CHANNEL_VOICE : MC_CHANNEL_SMS;
-    return mc_gateway_send(p, conf->gateway, ch, mc_dbres_get(res, r, 2), body, err);
+    return mc_gateway_send(tp, conf->gateway, ch, mc_dbres_get(res, r, 2), body, err);
 }
 
-/* Claim up to conf->batch due rows for claim; *res holds
- * id, channel, recipient, cc, subject, body, attempts. */
+#define MC_OUTBOX_COLUMNS                                                                          \
+    "SELECT id, channel, recipient, cc, subject, body, attempts FROM mc_outbox"
+
+/* Claim up to conf->batch rows in one transaction: first rows left
+ * 'sending' by a worker whose claim expired, then due rows, oldest first
+ * ('queued' before 'retrying'), each through the index on (status,
+ * next_attempt_at) so that a claim reads only the rows it takes, however
+ * many were sent before. *res holds id, channel, recipient, cc, subject,
+ * body, attempts. */
 static apr_status_t mc_outbox_claim(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf,
                                     const char *claim, mc_dbres **res)
 {
+    mc_dbres *expired = NULL, *due = NULL;
+    int batch = conf->batch > 0 ? conf->batch : 20;
+    if (batch > MC_OUTBOX_BATCH_MAX)
+        batch = MC_OUTBOX_BATCH_MAX;
     apr_status_t rv = mc_db_begin(db);
     if (rv != APR_SUCCESS)
         return rv;
-    rv = mc_db_query(
-        db, p, res,
-        "SELECT id, channel, recipient, cc, subject, body, attempts FROM mc_outbox"
-        " WHERE (status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP())"
-        " OR (status = 'sending' AND claimed_until < UTC_TIMESTAMP())"
-        " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
-        "i", (long long)(conf->batch > 0 ? conf->batch : 20));
-    for (int r = 0; rv == APR_SUCCESS && r < (*res)->nrows; r++)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_outbox SET status = 'sending', claimed_by = ?,"
-                        " claimed_until = UTC_TIMESTAMP() + INTERVAL 5 MINUTE WHERE id = ?",
-                        "si", claim, mc_dbres_int(*res, r, 0));
+    rv = mc_db_query(db, p, &expired,
+                     MC_OUTBOX_COLUMNS
+                     " WHERE status = 'sending' AND claimed_until < UTC_TIMESTAMP()"
+                     " LIMIT ? FOR UPDATE SKIP LOCKED",
+                     "i", (long long)batch);
+    if (rv == APR_SUCCESS && expired->nrows < batch)
+        rv = mc_db_query(
+            db, p, &due,
+            MC_OUTBOX_COLUMNS
+            " WHERE status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP()"
+            " ORDER BY status, next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+            "i", (long long)(batch - expired->nrows));
+    if (rv == APR_SUCCESS) {
+        mc_dbres *all = apr_pcalloc(p, sizeof(*all));
+        int n = expired->nrows + (due ? due->nrows : 0);
+        all->ncols = 7;
+        all->rows = apr_pcalloc(p, sizeof(*all->rows) * (n ? n : 1));
+        all->lens = apr_pcalloc(p, sizeof(*all->lens) * (n ? n : 1));
+        for (int r = 0; r < expired->nrows; r++, all->nrows++) {
+            all->rows[all->nrows] = expired->rows[r];
+            all->lens[all->nrows] = expired->lens[r];
+        }
+        for (int r = 0; due && r < due->nrows; r++, all->nrows++) {
+            all->rows[all->nrows] = due->rows[r];
+            all->lens[all->nrows] = due->lens[r];
+        }
+        *res = all;
+        if (n > 0) {
+            mc_idset ids;
+            mc_idset_init(p, &ids, n);
+            for (int r = 0; r < n; r++)
+                mc_idset_add(&ids, mc_dbres_int(all, r, 0));
+            rv = mc_db_exec(db, NULL, NULL,
+                            "UPDATE" MC_IDSET_JOIN "SET o.status = 'sending', o.claimed_by = ?,"
+                            " o.claimed_until = UTC_TIMESTAMP() + INTERVAL 5 MINUTE",
+                            "ss", ids.json, claim);
+        }
+    }
     if (rv == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS && !mc_db_broken(db))
@@ -256,9 +367,12 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
                                int *failed)
 {
     mc_dbres *res;
+    mc_smtp_session *session = NULL;
+    mc_idset done;
     unsigned char rnd[4] = {0};
-    int nsent = 0, nfailed = 0;
+    int nsent = 0, nfailed = 0, r;
     apr_status_t rv = APR_SUCCESS;
+    apr_time_t started = apr_time_now();
 
     if (sent)
         *sent = 0;
@@ -271,23 +385,26 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
                      rnd[1], rnd[2], rnd[3]);
     if ((rv = mc_outbox_claim(db, p, conf, claim, &res)) != APR_SUCCESS)
         return rv;
+    if (res->nrows == 0)
+        return APR_SUCCESS;
 
+    mc_idset_init(p, &done, MC_OUTBOX_FLUSH);
     int max_attempts = conf->max_attempts > 0 ? conf->max_attempts : 8;
-    for (int r = 0; r < res->nrows && rv == APR_SUCCESS; r++) {
+    for (r = 0; r < res->nrows && rv == APR_SUCCESS; r++) {
         apr_pool_t *tp;
         const char *err = NULL;
         long long id = mc_dbres_int(res, r, 0);
         int attempts = (int)mc_dbres_int(res, r, 6) + 1;
 
+        if (apr_time_now() - started > MC_OUTBOX_ROUND_LIMIT)
+            break;
         apr_pool_create(&tp, p);
-        apr_status_t srv = mc_outbox_send_one(tp, conf, res, r, &err);
+        apr_status_t srv = mc_outbox_send_one(p, tp, conf, &session, res, r, &err);
         if (srv == APR_SUCCESS) {
             nsent++;
-            rv = mc_db_exec(db, NULL, NULL,
-                            "UPDATE mc_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
-                            " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL,"
-                            " last_error = NULL WHERE id = ? AND claimed_by = ?",
-                            "is", id, claim);
+            mc_idset_add(&done, id);
+            if (done.n >= MC_OUTBOX_FLUSH)
+                rv = mc_outbox_flush_sent(db, &done, claim);
         }
         else {
             const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
@@ -296,23 +413,44 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
             mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_outbox: notice %lld attempt %d %s: %s", id,
                    attempts, final ? "failed for good" : "will be retried", reason);
             if (final)
-                rv = mc_db_exec(db, NULL, NULL,
-                                "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
-                                " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                                " WHERE id = ? AND claimed_by = ?",
-                                "sis", reason, id, claim);
+                MC_OUTBOX_EXEC(rv, db, NULL, NULL,
+                               "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
+                               " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                               " WHERE id = ? AND claimed_by = ?",
+                               "sis", reason, id, claim);
             else
-                rv = mc_db_exec(db, NULL, NULL,
-                                "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
-                                " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
-                                " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                                " WHERE id = ? AND claimed_by = ?",
-                                "isis", (long long)mc_outbox_backoff(attempts), reason, id, claim);
+                MC_OUTBOX_EXEC(rv, db, NULL, NULL,
+                               "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
+                               " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
+                               " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                               " WHERE id = ? AND claimed_by = ?",
+                               "isis", (long long)mc_outbox_backoff(attempts), reason, id, claim);
         }
         apr_pool_destroy(tp);
     }
-    /* Rows not reached after a database error stay claimed and are taken
-     * again when the claim expires. */
+    if (session)
+        mc_smtp_session_close(session);
+    if (rv == APR_SUCCESS)
+        rv = mc_outbox_flush_sent(db, &done, claim);
+    if (rv == APR_SUCCESS && r < res->nrows) {
+        /* Out of time: the rows not reached go back, no attempt counted. */
+        mc_idset rest;
+        mc_idset_init(p, &rest, res->nrows - r);
+        for (int k = r; k < res->nrows; k++)
+            mc_idset_add(&rest, mc_dbres_int(res, k, 0));
+        mc_log(MC_LOG_WARNING, MC_LOG_MARK,
+               "mc_outbox: round stopped after %d of %d notices (time limit); the rest go back "
+               "to the queue",
+               r, res->nrows);
+        MC_OUTBOX_EXEC(rv, db, NULL, NULL,
+                       "UPDATE" MC_IDSET_JOIN
+                       "SET o.status = IF(o.attempts = 0, 'queued', 'retrying'),"
+                       " o.claimed_by = NULL, o.claimed_until = NULL"
+                       " WHERE o.claimed_by = ? AND o.status = 'sending'",
+                       "ss", rest.json, claim);
+    }
+    /* After a database error, rows sent but not yet recorded, and rows not
+     * reached, stay claimed and are taken again when the claim expires. */
     if (sent)
         *sent = nsent;
     if (failed)

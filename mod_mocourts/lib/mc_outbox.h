@@ -33,8 +33,7 @@ apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
  * bytes; "" for none) and returns APR_SUCCESS, or a database error, which
  * fails the mc_outbox_add. One rule per process; set it before threads
  * (the core installs one that asks every mounted plugin). */
-typedef apr_status_t mc_outbox_cc_rule(mc_db *db, long long account_id, char *buf,
-                                       apr_size_t len);
+typedef apr_status_t mc_outbox_cc_rule(mc_db *db, long long account_id, char *buf, apr_size_t len);
 void mc_outbox_set_cc_rule(mc_outbox_cc_rule *rule);
 
 typedef struct mc_delivery_conf {
@@ -46,14 +45,23 @@ typedef struct mc_delivery_conf {
     const char *gateway; /* SMS/voice command, or NULL (such rows then fail) */
     const char *worker;  /* a name for this worker, recorded on claim */
     int max_attempts;    /* after that the row is 'failed' */
-    int batch;           /* rows claimed at once */
+    int batch;           /* rows claimed at once (at most 5000; e.g. 500) */
 } mc_delivery_conf;
 
 /* Claim up to conf->batch due rows, send each, record the outcome
  * ('sent'; 'retrying' with next_attempt_at = now + backoff; 'failed' with
  * the reason). Rows left 'sending' by a worker that died are reclaimed once
  * their claim expires (5 minutes). *sent / *failed may be NULL.
- * Errors of the database are returned; errors of a delivery are recorded. */
+ * Errors of the database are returned; errors of a delivery are recorded.
+ *
+ * One round: one transaction claims the rows (expired claims first, then
+ * due rows oldest first, through the index on (status, next_attempt_at));
+ * every e-mail of the round goes over one SMTP session (mc_smtp_session:
+ * one connection, PIPELINING when offered); sent rows are recorded 100 at a
+ * time in one statement, failures one by one. A round that runs past 4
+ * minutes gives the rows it has not reached back to the queue (no attempt
+ * counted) before their claim could expire. Several workers (processes,
+ * nodes) may run rounds at once: claims use FOR UPDATE SKIP LOCKED. */
 apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
                                int *failed);
 /* The backoff before attempt n+1 after n failed attempts (seconds). */

@@ -15,12 +15,38 @@ typedef struct mc_mail {
     const char *message_id_domain; /* for Message-ID, may be NULL */
 } mc_mail;
 
-/* Deliver one message. timeout in seconds per read/write. On failure *err
- * (in p) says what the server answered or why the connection failed; a 4xx
- * answer or a network error returns APR_EAGAIN (worth retrying), a 5xx
- * returns APR_EINVAL (permanent). */
+/* Deliver one message on a connection of its own. timeout in seconds per read/write. On failure
+ * *err (in p) says what the server answered or why the connection failed; a 4xx answer or a network
+ * error returns APR_EAGAIN (worth retrying), a 5xx returns APR_EINVAL (permanent). */
 apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsigned timeout,
                           const mc_mail *m, const char **err);
+/* A session: one connection kept across messages (RFC 5321: a new
+ * transaction follows a completed one; RSET after one that failed midway),
+ * with the commands of a transaction sent as one group when the server
+ * offers PIPELINING (RFC 2920). Nothing connects until the first send; a
+ * dropped connection is opened again by the next send, and a send that
+ * finds a kept connection closed by the server (idle timeout, 421) retries
+ * once on a fresh one. When a connection cannot be opened (server down,
+ * refused greeting), later sends fail at once with the same reason until
+ * mc_smtp_session_close, so a round does not wait out one timeout per
+ * message. Not thread-safe. The session lives in p; destroying
+ * p closes the connection without QUIT. */
+typedef struct mc_smtp_session mc_smtp_session;
+mc_smtp_session *mc_smtp_session_create(apr_pool_t *p, const char *host, unsigned port,
+                                        unsigned timeout);
+/* PIPELINING when the server offers it: on (the default) or off. */
+void mc_smtp_session_set_pipelining(mc_smtp_session *s, int on);
+/* Deliver one message over the session; results as mc_smtp_send, *err in
+ * tp (scratch for this message; may be destroyed after the call). */
+apr_status_t mc_smtp_session_send(mc_smtp_session *s, apr_pool_t *tp, const mc_mail *m,
+                                  const char **err);
+/* QUIT and close the connection, if one is open, and forget a failure to
+ * connect. The session can send again. */
+void mc_smtp_session_close(mc_smtp_session *s);
+/* 1 when the open connection pipelines; connections opened so far. */
+int mc_smtp_session_pipelining(const mc_smtp_session *s);
+unsigned mc_smtp_session_connections(const mc_smtp_session *s);
+
 /* 1 when s is a plausible single e-mail address (no spaces, CR, LF, <, >, ',',
  * one '@', a dot in the domain, at most 254 bytes). */
 int mc_email_ok(const char *s);

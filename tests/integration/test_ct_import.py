@@ -167,6 +167,13 @@ def test_import_known_rows_then_idempotent(admin, mariadb, tmp_path):
         == [("ACME CORP",)]
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_docket WHERE case_id = {case}") == "2"
 
+    # Participation in eFiling is read from the feed only for a new court:
+    # afterwards it belongs to the eFiling set-up, and a re-import keeps it.
+    mariadb.sql(f"UPDATE mc_court SET efiling = 0 WHERE code = {q(code)}")
+    r = admin.run("import", feed)
+    assert r.returncode == 0, r.stderr
+    assert mariadb.value(f"SELECT efiling FROM mc_court WHERE code = {q(code)}") == "0"
+
 
 def test_bad_records_reported_and_skipped(admin, mariadb, tmp_path):
     code, prefix = new_court(mariadb)

@@ -1,5 +1,16 @@
-/* Unit tests of mc_outbox that need no database: the retry schedule. */
+/* Unit tests of mc_outbox that need no database: the retry schedule and
+ * the SMS/voice gateway command. (Claims, bulk outcomes and workers are
+ * tested against MariaDB in tests/integration/test_delivery_batch.py.) */
 #include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <apr_general.h>
+#include <apr_strings.h>
 
 #include "mc_outbox.h"
 
@@ -29,6 +40,73 @@ START_TEST(backoff_monotonic_and_capped)
 }
 END_TEST
 
+/* A gateway script in a temporary file: it keeps argv and stdin beside it. */
+static const char *gateway_script(apr_pool_t *p, const char *dir, int status)
+{
+    const char *path = apr_pstrcat(p, dir, "/gw.sh", NULL);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "#!/bin/sh\nprintf '%%s %%s' \"$1\" \"$2\" > '%s/args'\ncat > '%s/body'\nexit %d\n",
+            dir, dir, status);
+    fclose(f);
+    ck_assert_int_eq(chmod(path, 0700), 0);
+    return path;
+}
+
+static char *slurp(apr_pool_t *p, const char *path)
+{
+    char buf[4096];
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return apr_pstrdup(p, buf);
+}
+
+START_TEST(gateway_command)
+{
+    apr_pool_t *p;
+    const char *err = NULL;
+    char dir[] = "/tmp/mc-gw-XXXXXX";
+    signal(SIGPIPE, SIG_IGN);
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+
+    const char *ok = gateway_script(p, dir, 0);
+    ck_assert_int_eq(
+        mc_gateway_send(p, ok, MC_CHANNEL_SMS, "+15735550100", "Case 22SL: entry\n", &err),
+        APR_SUCCESS);
+    ck_assert_str_eq(slurp(p, apr_pstrcat(p, dir, "/args", NULL)), "sms +15735550100");
+    ck_assert_str_eq(slurp(p, apr_pstrcat(p, dir, "/body", NULL)), "Case 22SL: entry\n");
+    ck_assert_int_eq(mc_gateway_send(p, ok, MC_CHANNEL_VOICE, "5735550100", "Hearing moved", &err),
+                     APR_SUCCESS);
+    ck_assert_str_eq(slurp(p, apr_pstrcat(p, dir, "/args", NULL)), "voice 5735550100");
+
+    /* A failing gateway is retryable and says why. */
+    const char *bad = gateway_script(p, dir, 3);
+    ck_assert_int_eq(mc_gateway_send(p, bad, MC_CHANNEL_SMS, "+15735550100", "x", &err),
+                     APR_EAGAIN);
+    ck_assert_msg(strstr(err, "status 3"), "reason: %s", err);
+
+    /* Nothing to run, or not a phone number: refused before running. */
+    ck_assert_int_eq(mc_gateway_send(p, NULL, MC_CHANNEL_SMS, "+15735550100", "x", &err),
+                     APR_EINVAL);
+    ck_assert_int_eq(mc_gateway_send(p, ok, MC_CHANNEL_SMS, "555-0100; rm -rf /", "x", &err),
+                     APR_EINVAL);
+    ck_assert_int_eq(mc_gateway_send(p, ok, MC_CHANNEL_EMAIL, "+15735550100", "x", &err),
+                     APR_EINVAL);
+
+    unlink(apr_pstrcat(p, dir, "/gw.sh", NULL));
+    unlink(apr_pstrcat(p, dir, "/args", NULL));
+    unlink(apr_pstrcat(p, dir, "/body", NULL));
+    rmdir(dir);
+    apr_pool_destroy(p);
+    apr_terminate();
+}
+END_TEST
+
 Suite *suite_outbox(void)
 {
     Suite *s = suite_create("outbox");
@@ -36,5 +114,9 @@ Suite *suite_outbox(void)
     tcase_add_test(tc, backoff_schedule);
     tcase_add_test(tc, backoff_monotonic_and_capped);
     suite_add_tcase(s, tc);
+    TCase *tg = tcase_create("gateway");
+    tcase_set_timeout(tg, 30);
+    tcase_add_test(tg, gateway_command);
+    suite_add_tcase(s, tg);
     return s;
 }
