@@ -131,6 +131,8 @@ install: all
 	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.conf || \
 	    install -m 640 conf/mocourts.conf $(DESTDIR)/etc/apache2/mods-available/mocourts.conf
 	cp -r templates sql $(DESTDIR)/usr/share/mocourts/
+	install -d -m 750 $(DESTDIR)/var/lib/mocourts/documents
+	-chown www-data:www-data $(DESTDIR)/var/lib/mocourts/documents
 
 format:
 	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c \

@@ -93,6 +93,9 @@ demo_data() {
     mv "$feed.tmp" "$feed"
     printf 'Demo data: '
     "$ADMIN" -c "$VAR/apache/mocourts.conf" import "$feed"
+    # eFiling: court 22 takes filings (conf/efiling-setup.example.xml).
+    printf 'eFiling:   '
+    "$ADMIN" -c "$VAR/apache/mocourts.conf" efiling-setup "$REPO/conf/efiling-setup.example.xml"
 }
 
 start() {
@@ -134,6 +137,7 @@ start() {
 
 mod_mocourts is running: http://127.0.0.1:$HTTP_PORT/account/logon
   Case.net:       http://127.0.0.1:$HTTP_PORT/casenet/ (public searches, no logon)
+  eFiling:        http://127.0.0.1:$HTTP_PORT/ecf/ (atty.demo may file in court 22)
   E-mails:        var/mail/*.eml
   SMS and calls:  var/log/gateway.jsonl
   Logs:           var/log/error_log, var/log/access_log

@@ -37,7 +37,13 @@ DEMO_ACCOUNTS = [
     ("testadmin04", "testadmin04@lawfirm.test", "Demo-Temp1", ["group_admin"], None, True,
      "group administrator, provisioned: must change the temporary password"),
     ("jdoe", "jdoe@example.test", "Demo-User1", [], None, False, "account holder"),
+    ("atty.demo", "atty.demo@lawyer.test", "Demo-Atty1", ["attorney"], None, False,
+     "attorney (MOBAR verified), subscribed to eFiling: may file"),
 ]
+# Accounts that have subscribed to Electronic Case Filing and accepted the
+# User Agreement (MC_REG_AGREEMENT_VERSION) already.
+DEMO_EFILERS = ("atty.demo",)
+AGREEMENT_VERSION = "2024-1"
 
 
 class _Smtp:
@@ -140,6 +146,13 @@ def main(argv=None):
                 # "Missing Information" after the forced password change.
                 create_user(admin, db, user, email, pw, roles=roles, scope=scope,
                             must_change=must_change, complete=not must_change)
+            if user in DEMO_EFILERS:
+                u = sql_quote(user)
+                db.sql("INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
+                       f"subscribed_at) SELECT id, 'efiling', UTC_TIMESTAMP() FROM mc_account "
+                       f"WHERE username = {u}; INSERT IGNORE INTO mc_reg_agreement (account_id, "
+                       f"version, accepted_at) SELECT id, {sql_quote(AGREEMENT_VERSION)}, "
+                       f"UTC_TIMESTAMP() FROM mc_account WHERE username = {u}")
             print(f"  {user:<13} {pw:<12} {who}")
         _demo_group(db, apache)
     elif args.command == "status":
