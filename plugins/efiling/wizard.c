@@ -549,8 +549,9 @@ static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
         return mc_fail(mr, rv);
     rv = mc_db_query(z->db, p, &res,
                      "SELECT id, code, name, fee_cents, initiating FROM mc_ef_filing_code WHERE "
-                     "court_code = ? AND active = 1 ORDER BY initiating DESC, name",
-                     "s", z->e.court_code);
+                     "court_code = ? AND active = 1 ORDER BY IF(? = 'new', initiating, 0) DESC, "
+                     "name",
+                     "ss", z->e.court_code, z->e.kind);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {

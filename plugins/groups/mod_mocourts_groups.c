@@ -9,7 +9,7 @@
 #include "groups.h"
 
 static const mc_nav nav[] = {{"Group Administrator Menu", "/admin", MC_ACCESS_ROLE, "group_admin"},
-                             {"eFiling Menu", "/efiling", MC_ACCESS_ROLE, "group_user"},
+                             {"My Group", "/efiling", MC_ACCESS_ROLE, "group_user"},
                              {"Groups", "/security", MC_ACCESS_ROLE, "security"},
                              {NULL}};
 

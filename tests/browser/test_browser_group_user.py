@@ -89,7 +89,8 @@ def test_group_user_association(make_browser, make_apache, new_account, mariadb,
     ui.assert_on(driver, f"{G}/efiling", "eFiling Menu")
     text = ui.page_text(driver)
     assert "You have completed registration and group authentication." in text
-    assert f["name"] in text and "not installed yet" in text
+    assert f["name"] in text and "For easy access to eFiling save the following link" in text
+    assert driver.find_element("link text", "Open the eFiling Menu")
     assert driver.find_element("link text", "My Preferences")
     ui.screenshot(driver, "browser-group-user.png")
     assert mariadb.value(f"SELECT is_admin FROM mc_group_member WHERE account_id = {user.id}") \
