@@ -2,6 +2,8 @@
  * Cookie request header. */
 #include "mc_form.h"
 
+#include <apr_lib.h>
+
 #include <apr_strings.h>
 #include <string.h>
 
@@ -156,4 +158,59 @@ const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name)
         s = end + 1;
     }
     return NULL;
+}
+
+const char *mc_text_trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    if (!s)
+        return "";
+    while (apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrmemdup(p, s, e - s);
+}
+
+apr_size_t mc_text_chars(const char *s)
+{
+    apr_size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+int mc_text_printable(const char *str, int multiline)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned c = *s;
+        int n, i;
+        if (c < 0x80) {
+            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+                return 0;
+            s++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, c &= 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, c &= 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, c &= 0x07;
+        else
+            return 0;
+        for (i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+            (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0x80 && c < 0xA0))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
 }

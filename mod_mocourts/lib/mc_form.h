@@ -19,4 +19,12 @@ const char *mc_form_encode(apr_pool_t *p, const char *s);
 /* The value of cookie name in a Cookie header (RFC 6265 syntax, first match,
  * surrounding quotes removed); NULL when absent. */
 const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name);
+/* Text fields. mc_text_trim: s without leading and trailing white space,
+ * in p ("" for NULL). mc_text_chars: characters (not bytes) of a UTF-8
+ * string. mc_text_printable: 1 when s is well-formed UTF-8 (no overlong
+ * forms, surrogates, values past U+10FFFF) without control characters (C0,
+ * DEL, C1); line breaks and tabs are allowed when multiline. */
+const char *mc_text_trim(apr_pool_t *p, const char *s);
+apr_size_t mc_text_chars(const char *s);
+int mc_text_printable(const char *s, int multiline);
 #endif

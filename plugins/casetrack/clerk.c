@@ -23,77 +23,18 @@ static const char *const ENTRY_TYPES[] = {
     "Petition Filed",    "Summons Issued",   "Answer Filed", "Motion Filed", "Order",
     "Hearing Scheduled", "Judgment Entered", "Notice",       "Other",        NULL};
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
-/* Characters (not bytes) of a UTF-8 string. */
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* Well-formed UTF-8 (no overlong forms, surrogates or values past
- * U+10FFFF) without control characters (line breaks and tabs allowed when
- * multiline). */
-static int printable(const char *str, int multiline)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        unsigned c = *s;
-        int n, i;
-        if (c < 0x80) {
-            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
-                return 0;
-            s++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, c &= 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, c &= 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, c &= 0x07;
-        else
-            return 0;
-        for (i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i] & 0x3F);
-        }
-        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-            (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0x80 && c < 0xA0))
-            return 0;
-        s += n + 1;
-    }
-    return 1;
-}
-
 /* The message for a text field that is not acceptable, or NULL. */
 static const char *field_err(apr_pool_t *p, const char *label, const char *v, size_t max,
                              int multiline)
 {
-    if (!printable(v, multiline))
+    if (!mc_text_printable(v, multiline))
         return apr_pstrcat(p, label,
                            multiline ? ": remove the control characters or characters that are "
                                        "not valid text."
                                      : ": remove the line breaks, control characters or "
                                        "characters that are not valid text.",
                            NULL);
-    if (chars(v) > max)
+    if (mc_text_chars(v) > max)
         return apr_psprintf(p, "%s: at most %d characters.", label, (int)max);
     return NULL;
 }
@@ -373,7 +314,7 @@ static int clerk_home(mc_req *mr)
         ct_case c;
         int found;
         mc_vars_set(mr->vars, "q_number", q);
-        if (!*trim(p, q)) {
+        if (!*mc_text_trim(p, q)) {
             mc_vars_set(mr->vars, "error",
                         "Case Number: enter a case number, for example "
                         "22SL-CC01234.");
@@ -528,9 +469,10 @@ static int clerk_docket(mc_req *mr)
     ct_case c;
     entry_baton b;
     const char *err = NULL;
-    const char *date = trim(p, mc_field(mr, "d_date")), *type = trim(p, mc_field(mr, "d_type"));
-    const char *text = trim(p, mc_field(mr, "d_text"));
-    const char *by = trim(p, mc_field(mr, "d_filed_by"));
+    const char *date = mc_text_trim(p, mc_field(mr, "d_date")),
+               *type = mc_text_trim(p, mc_field(mr, "d_type"));
+    const char *text = mc_text_trim(p, mc_field(mr, "d_text"));
+    const char *by = mc_text_trim(p, mc_field(mr, "d_filed_by"));
     int rc = load_case(mr, &db, &c), k, known = 0;
     if (rc != OK)
         return rc;
@@ -574,10 +516,11 @@ static int clerk_hearing(mc_req *mr)
     ct_case c;
     entry_baton b;
     const char *err = NULL, *judge_name = "";
-    const char *date = trim(p, mc_field(mr, "h_date")), *tm = trim(p, mc_field(mr, "h_time"));
-    const char *type = trim(p, mc_field(mr, "h_type"));
-    const char *loc = trim(p, mc_field(mr, "h_location"));
-    const char *judge = trim(p, mc_field(mr, "h_judge"));
+    const char *date = mc_text_trim(p, mc_field(mr, "h_date")),
+               *tm = mc_text_trim(p, mc_field(mr, "h_time"));
+    const char *type = mc_text_trim(p, mc_field(mr, "h_type"));
+    const char *loc = mc_text_trim(p, mc_field(mr, "h_location"));
+    const char *judge = mc_text_trim(p, mc_field(mr, "h_judge"));
     long long judge_id = 0;
     apr_status_t rv;
     int rc = load_case(mr, &db, &c);
@@ -645,10 +588,10 @@ static int clerk_judgment(mc_req *mr)
     ct_case c;
     entry_baton b;
     const char *err = NULL;
-    const char *debtor = trim(p, mc_field(mr, "j_debtor"));
-    const char *creditor = trim(p, mc_field(mr, "j_creditor"));
-    const char *amount_in = trim(p, mc_field(mr, "j_amount")), *amount = NULL;
-    const char *date = trim(p, mc_field(mr, "j_date"));
+    const char *debtor = mc_text_trim(p, mc_field(mr, "j_debtor"));
+    const char *creditor = mc_text_trim(p, mc_field(mr, "j_creditor"));
+    const char *amount_in = mc_text_trim(p, mc_field(mr, "j_amount")), *amount = NULL;
+    const char *date = mc_text_trim(p, mc_field(mr, "j_date"));
     const char *sat = mc_field(mr, "j_satisfied");
     int rc = load_case(mr, &db, &c);
     if (rc != OK)

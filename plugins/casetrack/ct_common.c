@@ -1,55 +1,18 @@
 /* ct_common.c: see casetrack.h. */
 #include "casetrack.h"
 
-#include "apr_lib.h"
+#include "mc_feed.h"
 
+/* The feed's checks (mod_mocourts/lib/mc_feed.c), so a case number or
+ * date the importer takes is one the pages take. */
 int ct_case_number_ok(apr_pool_t *p, const char *s, const char **out)
 {
-    /* DDLL-LLDDDDD */
-    static const char shape[] = "99AA-AA99999";
-    char buf[sizeof(shape)];
-    size_t i;
-    while (*s == ' ')
-        s++;
-    for (i = 0; i < sizeof(shape) - 1; i++) {
-        char c = s[i];
-        if (!c)
-            return 0;
-        if (shape[i] == '9' && !apr_isdigit(c))
-            return 0;
-        if (shape[i] == 'A' && !apr_isalpha(c))
-            return 0;
-        if (shape[i] == '-' && c != '-')
-            return 0;
-        buf[i] = (char)apr_toupper(c);
-    }
-    buf[i] = '\0';
-    for (s += i; *s == ' '; s++)
-        ;
-    if (*s)
-        return 0;
-    if (out)
-        *out = apr_pstrdup(p, buf);
-    return 1;
+    return mc_feed_case_number_ok(p, s, out);
 }
 
 int ct_date_ok(const char *s)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, i;
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !apr_isdigit(s[i]))
-            return 0;
-    y = atoi(s);
-    m = atoi(s + 5);
-    d = atoi(s + 8);
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 0;
-    return 1;
+    return mc_feed_date_ok(s);
 }
 
 void ct_case_env(mc_req *mr, mc_case_env *env)

@@ -36,29 +36,6 @@ static const char *const REASONS[] = {"Wrong court",
                                       NULL};
 #define REASON_OTHER "Other"
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
-/* Characters (not bytes) of a UTF-8 string. */
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* At most max characters of s (UTF-8 safe). */
 static const char *cut(apr_pool_t *p, const char *s, size_t max)
 {
@@ -68,41 +45,6 @@ static const char *cut(apr_pool_t *p, const char *s, size_t max)
         if (((unsigned char)*k & 0xC0) != 0x80 && n++ == max)
             return apr_pstrmemdup(p, s, k - s);
     return s;
-}
-
-/* Well-formed UTF-8 without control characters other than line breaks and
- * tabs. */
-static int text_ok(const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        unsigned c = *s;
-        int n, i;
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
-                return 0;
-            s++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, c &= 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, c &= 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, c &= 0x07;
-        else
-            return 0;
-        for (i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i] & 0x3F);
-        }
-        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-            (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0x80 && c < 0xA0))
-            return 0;
-        s += n + 1;
-    }
-    return 1;
 }
 
 static int not_found(mc_req *mr)
@@ -775,7 +717,8 @@ static int clerk_accept(mc_req *mr)
 static int clerk_reject(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *reason = trim(p, mc_field(mr, "reason")), *text = trim(p, mc_field(mr, "text"));
+    const char *reason = mc_text_trim(p, mc_field(mr, "reason")),
+               *text = mc_text_trim(p, mc_field(mr, "text"));
     const char *err = NULL;
     decide_baton b;
     int k, known = 0;
@@ -785,10 +728,10 @@ static int clerk_reject(mc_req *mr)
         err = "Reason: choose the reason for the rejection.";
     else if (!known)
         err = "Reason: choose one of the listed reasons.";
-    else if (!text_ok(text))
+    else if (!mc_text_printable(text, 1))
         err = "Explanation: remove the control characters or characters that are not valid "
               "text.";
-    else if (chars(text) > TEXT_MAX)
+    else if (mc_text_chars(text) > TEXT_MAX)
         err = "Explanation: at most 2000 characters.";
     else if (!strcmp(reason, REASON_OTHER) && !*text)
         err = "Explanation: say why the envelope is rejected (required when the reason is "

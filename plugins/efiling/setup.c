@@ -16,28 +16,6 @@
 
 #define COURTS_PAGE 50
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static int has_control(const char *s)
 {
     for (; *s; s++)
@@ -91,7 +69,7 @@ static const char LIST_WHERE[] = " FROM mc_court co LEFT JOIN mc_ef_court s ON s
 static int courts_list(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *q = trim(p, mc_query(mr, "q")), *pg = mc_query(mr, "page"), *base;
+    const char *q = mc_text_trim(p, mc_query(mr, "q")), *pg = mc_query(mr, "page"), *base;
     long long page = 1, total, pages;
     mc_dbres *res;
     mc_db *db;
@@ -100,7 +78,7 @@ static int courts_list(mc_req *mr)
 
     mc_vars_set(mr->vars, "action", mc_url(mr, "/security/courts"));
     mc_vars_set(mr->vars, "q", q);
-    if (chars(q) > 100 || has_control(q)) {
+    if (mc_text_chars(q) > 100 || has_control(q)) {
         mc_vars_set(mr->vars, "error", "Court: enter at most 100 characters of a code or name.");
         q = "";
         code = HTTP_BAD_REQUEST;
@@ -289,7 +267,7 @@ static void check_name(apr_pool_t *p, apr_array_header_t *errors, const char *la
                                 ": the name is empty; enter what filers see, for "
                                 "example Petition.",
                                 NULL));
-    else if (chars(name) > MC_EF_NAME_MAX)
+    else if (mc_text_chars(name) > MC_EF_NAME_MAX)
         err(errors,
             apr_psprintf(p, "%s: the name is longer than %d characters.", label, MC_EF_NAME_MAX));
     else if (has_control(name))
@@ -325,7 +303,7 @@ static void read_form(mc_req *mr, su_court *c, apr_array_header_t *errors)
 
     c->participates = mc_field(mr, "participates") != NULL;
     c->text_only = mc_field(mr, "text_only") != NULL;
-    c->size_in = trim(p, mc_field(mr, "max_size"));
+    c->size_in = mc_text_trim(p, mc_field(mr, "max_size"));
     if (!*c->size_in)
         err(errors, "Maximum document size: enter a size from 1 MB to 1 GB, for example 25MB.");
     else if ((why = mc_efsetup_size(c->size_in, &bytes)) != NULL)
@@ -348,17 +326,17 @@ static void read_form(mc_req *mr, su_court *c, apr_array_header_t *errors)
         if (!name && !fee)
             continue; /* not on the form (added since it was drawn): left as it is */
         fc->posted = 1;
-        fc->name = trim(p, name);
-        fc->fee_in = trim(p, fee);
+        fc->name = mc_text_trim(p, name);
+        fc->fee_in = mc_text_trim(p, fee);
         fc->initiating = fc_field(mr, fc, "initiating") != NULL;
         fc->active = fc_field(mr, fc, "active") != NULL;
         check_name(p, errors, label, fc->name);
         check_fee(p, errors, label, fc);
     }
 
-    c->add.code = trim(p, mc_field(mr, "new_code"));
-    c->add.name = trim(p, mc_field(mr, "new_name"));
-    c->add.fee_in = trim(p, mc_field(mr, "new_fee"));
+    c->add.code = mc_text_trim(p, mc_field(mr, "new_code"));
+    c->add.name = mc_text_trim(p, mc_field(mr, "new_name"));
+    c->add.fee_in = mc_text_trim(p, mc_field(mr, "new_fee"));
     c->add.initiating = mc_field(mr, "new_initiating") != NULL;
     c->add.active = 1;
     if (*c->add.code || *c->add.name || *c->add.fee_in) {

@@ -34,19 +34,6 @@ long long ef_wiz_group(const ef_who *w)
     return w->group_id && w->group_active && w->member_active ? w->group_id : 0;
 }
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
 int ef_wiz_open(mc_req *mr, ef_wiz *z)
 {
     long long id = mc_param_id(mr, "id");
@@ -316,10 +303,10 @@ int ef_wiz_case_post(mc_req *mr)
     if (rc >= 0)
         return rc;
     is_new = !strcmp(z.e.kind, "new");
-    court = trim(p, mc_field(mr, "court"));
+    court = mc_text_trim(p, mc_field(mr, "court"));
     ct = mc_field(mr, "case_type");
-    caption = trim(p, mc_field(mr, "caption"));
-    number = trim(p, mc_field(mr, "case_number"));
+    caption = mc_text_trim(p, mc_field(mr, "caption"));
+    number = mc_text_trim(p, mc_field(mr, "case_number"));
 #define REFUSE(msg) return case_page(mr, &z, HTTP_BAD_REQUEST, (msg), court, ct, caption, number)
     if (!*court)
         REFUSE("Choose the court.");
@@ -493,9 +480,9 @@ int ef_wiz_parties_post(mc_req *mr)
                                 "Choose the party's role: plaintiff, petitioner, defendant or "
                                 "respondent.");
         if (!strcmp(kind, "person")) {
-            last = trim(p, mc_field(mr, "last_name"));
-            fname = trim(p, mc_field(mr, "first_name"));
-            middle = trim(p, mc_field(mr, "middle_name"));
+            last = mc_text_trim(p, mc_field(mr, "last_name"));
+            fname = mc_text_trim(p, mc_field(mr, "first_name"));
+            middle = mc_text_trim(p, mc_field(mr, "middle_name"));
             if (!*last)
                 return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the party's last name.");
             if (!*fname)
@@ -506,7 +493,7 @@ int ef_wiz_parties_post(mc_req *mr)
                                     "middle name 100 characters at most).");
         }
         else {
-            last = trim(p, mc_field(mr, "business_name"));
+            last = mc_text_trim(p, mc_field(mr, "business_name"));
             if (!*last)
                 return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the business name.");
             if (strlen(last) > PARTY_NAME_MAX)

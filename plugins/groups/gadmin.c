@@ -51,19 +51,6 @@ static const char *gid_str(apr_pool_t *p, long long id)
     return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)id);
 }
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
 /* ---- Group Administrator Menu ----------------------------------------------------- */
 
 static int admin_menu(mc_req *mr)
@@ -236,7 +223,7 @@ static int admin_notify_add(mc_req *mr)
     int st = require_admin(mr, &ga);
     if (st != OK)
         return st;
-    email = trim(mr->r->pool, email);
+    email = mc_text_trim(mr->r->pool, email);
     if (!email || !*email || strlen(email) > 254 || !mc_email_ok(email))
         return prefs_page(mr, &ga, HTTP_OK, NULL,
                           "Notification E-mail: enter a valid e-mail address.");
@@ -389,9 +376,10 @@ static int admin_members(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     grp_admin ga;
-    const char *from = trim(p, mc_query(mr, "from")), *to = trim(p, mc_query(mr, "to"));
-    const char *first = trim(p, mc_query(mr, "first_name"));
-    const char *last = trim(p, mc_query(mr, "last_name"));
+    const char *from = mc_text_trim(p, mc_query(mr, "from")),
+               *to = mc_text_trim(p, mc_query(mr, "to"));
+    const char *first = mc_text_trim(p, mc_query(mr, "first_name"));
+    const char *last = mc_text_trim(p, mc_query(mr, "last_name"));
     const char *status = mc_query(mr, "status"), *sort = mc_query(mr, "sort");
     const char *dir = mc_query(mr, "dir"), *pg = mc_query(mr, "page");
     const char *dfrom = "1900-01-01", *dto = "1900-01-01", *order = "m.status_date", *base, *qs;

@@ -9,19 +9,6 @@
 #define PIN_LOCK_MIN 30
 #define INFO_MAX 500
 
-static const char *trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (*s && apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
 static const char *like_prefix(apr_pool_t *p, const char *s)
 {
     char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
@@ -75,7 +62,7 @@ static const char SQL_WHERE[] = " FROM mc_group WHERE (? = '' OR name LIKE ?) AN
 int mc_grp_security_list(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *name = trim(p, mc_query(mr, "name"));
+    const char *name = mc_text_trim(p, mc_query(mr, "name"));
     const char *kind = kind_of(mc_query(mr, "kind"));
     const char *status = gstatus_of(mc_query(mr, "status"));
     const char *pg = mc_query(mr, "page"), *base;
@@ -254,7 +241,7 @@ int mc_grp_security_new_post(mc_req *mr)
     int i;
     memset(&b, 0, sizeof(b));
     for (i = 0; NEW_FIELDS[i]; i++) {
-        b.f[i] = trim(p, mc_field(mr, NEW_FIELDS[i]));
+        b.f[i] = mc_text_trim(p, mc_field(mr, NEW_FIELDS[i]));
         mc_vars_set(mr->vars, apr_pstrcat(p, "f_", NEW_FIELDS[i], NULL), b.f[i]);
     }
     pw = pw ? pw : "";
@@ -533,7 +520,7 @@ int mc_grp_security_action(mc_req *mr)
     memset(&b, 0, sizeof(b));
     b.action = action;
     b.g = &g;
-    b.username = trim(p, mc_field(mr, "username"));
+    b.username = mc_text_trim(p, mc_field(mr, "username"));
     b.mode = mc_field(mr, "mode") && !strcmp(mc_field(mr, "mode"), "replace") ? "replace" : "add";
     mc_vars_set(mr->vars, "f_username", b.username);
     mc_vars_set(mr->vars, "f_mode", b.mode);
@@ -706,7 +693,7 @@ int mc_grp_join_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     const char *key = mc_field(mr, "key"), *gid = mc_field(mr, "group_id");
-    const char *pin = mc_field(mr, "pin"), *info = trim(p, mc_field(mr, "user_info"));
+    const char *pin = mc_field(mr, "pin"), *info = mc_text_trim(p, mc_field(mr, "user_info"));
     const char *acct_subject = subject_of(p, "account", mr->account->id), *hash;
     mc_grp_member m;
     join_baton b;
@@ -906,8 +893,8 @@ int mc_grp_prefs_get(mc_req *mr)
 int mc_grp_prefs_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *court = trim(p, mc_field(mr, "default_court"));
-    const char *email = trim(p, mc_field(mr, "default_email"));
+    const char *court = mc_text_trim(p, mc_field(mr, "default_court"));
+    const char *email = mc_text_trim(p, mc_field(mr, "default_email"));
     mc_grp_member m;
     mc_db *db;
     apr_status_t rv;

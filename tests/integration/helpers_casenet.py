@@ -13,7 +13,7 @@ import itertools
 import secrets
 import string
 
-from harness.mariadb import sql_quote
+from harness.mariadb import SQLError, sql_quote
 
 CASENET = "/casenet"
 
@@ -42,15 +42,25 @@ def seed_court(mariadb, code=None, prefix=None, name=None, efiling=True, circuit
     clerk role's scope."""
     ensure_case_types(mariadb)
     n = next(_counter)
-    if prefix is None:
-        prefix = f"{secrets.randbelow(90) + 10}" + unique_tag(2)
-    code = code or prefix
-    name = name or f"Circuit Court {prefix} {unique_tag(4)}"
-    mariadb.sql(
-        "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) VALUES "
-        f"({_q(code)}, {int(circuit or n % 46 + 1)}, 'Test County', {_q(name)}, {_q(prefix)}, "
-        f"{1 if efiling else 0})")
-    return {"code": code, "prefix": prefix, "name": name}
+    chosen = prefix is not None
+    # A random prefix (90 x 676 of them) may already be taken by another
+    # test's court in the session's database: pick again until one is free.
+    for _ in range(50):
+        if not chosen:
+            prefix = f"{secrets.randbelow(90) + 10}" + unique_tag(2)
+        c = code or prefix
+        nm = name or f"Circuit Court {prefix} {unique_tag(4)}"
+        try:
+            mariadb.sql(
+                "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) VALUES "
+                f"({_q(c)}, {int(circuit or n % 46 + 1)}, 'Test County', {_q(nm)}, {_q(prefix)}, "
+                f"{1 if efiling else 0})")
+        except SQLError as e:
+            if chosen or "Duplicate entry" not in str(e):
+                raise
+            continue
+        return {"code": c, "prefix": prefix, "name": nm}
+    raise RuntimeError("no free court prefix after 50 tries")
 
 
 def seed_judge(mariadb, court, name):

@@ -166,6 +166,26 @@ START_TEST(test_cookie_get)
 }
 END_TEST
 
+START_TEST(test_text_helpers)
+{
+    ck_assert_str_eq(mc_text_trim(pool, "  a b \t\n"), "a b");
+    ck_assert_str_eq(mc_text_trim(pool, NULL), "");
+    ck_assert_str_eq(mc_text_trim(pool, " \t "), "");
+    ck_assert_uint_eq(mc_text_chars("caf\xc3\xa9"), 4);
+    ck_assert_uint_eq(mc_text_chars(""), 0);
+    ck_assert_int_eq(mc_text_printable("Plain text, caf\xc3\xa9 \xe2\x80\x93 ok", 0), 1);
+    ck_assert_int_eq(mc_text_printable("two\nlines\ttab", 1), 1);
+    ck_assert_int_eq(mc_text_printable("two\nlines", 0), 0);       /* not multiline */
+    ck_assert_int_eq(mc_text_printable("bell\x07", 1), 0);         /* C0 control */
+    ck_assert_int_eq(mc_text_printable("del\x7f", 1), 0);
+    ck_assert_int_eq(mc_text_printable("c1\xc2\x85", 1), 0);      /* NEL, a C1 control */
+    ck_assert_int_eq(mc_text_printable("\xc0\xaf", 1), 0);         /* overlong '/' */
+    ck_assert_int_eq(mc_text_printable("\xed\xa0\x80", 1), 0);     /* a surrogate */
+    ck_assert_int_eq(mc_text_printable("\xf4\x90\x80\x80", 1), 0); /* past U+10FFFF */
+    ck_assert_int_eq(mc_text_printable("cut \xe2\x80", 1), 0);     /* truncated */
+}
+END_TEST
+
 Suite *suite_form(void)
 {
     Suite *s = suite_create("form");
@@ -181,6 +201,7 @@ Suite *suite_form(void)
     tcase_add_test(tc, test_decode_plus);
     tcase_add_test(tc, test_encode);
     tcase_add_test(tc, test_cookie_get);
+    tcase_add_test(tc, test_text_helpers);
     suite_add_tcase(s, tc);
     return s;
 }
