@@ -39,6 +39,7 @@
 /* Errors of the multipart callbacks, beyond the library's. */
 #define UP_ECSRF (APR_OS_START_USERERR + 2601)  /* the token is missing or wrong */
 #define UP_EFIELD (APR_OS_START_USERERR + 2602) /* a field too long, a second file */
+#define UP_ENAME (APR_OS_START_USERERR + 2603)  /* a traversal-style file name */
 
 static const char FORM_EXPIRED[] = "This form could not be accepted: it has expired or did not "
                                    "come from this site. Go back, reload the page and try again.";
@@ -64,6 +65,23 @@ typedef struct up_state {
     mc_pdf_check *pdf;
     apr_off_t bytes;
 } up_state;
+
+/* 1 when a file name is traversal-style: a ".." component between either
+ * kind of separator ("../../etc/passwd.pdf", "..\\x.pdf", ".."). Such a
+ * name is refused (nothing is stored), though it is never used as a path. */
+static int traversal_name(const char *name)
+{
+    const char *s = name, *start = name;
+    for (;; s++) {
+        if (*s == '/' || *s == '\\' || !*s) {
+            if (s - start == 2 && start[0] == '.' && start[1] == '.')
+                return 1;
+            if (!*s)
+                return 0;
+            start = s + 1;
+        }
+    }
+}
 
 /* The client's file name as metadata: the last component of either kind of
  * path, no control characters, valid UTF-8 only, at most UP_NAME_MAX bytes
@@ -148,6 +166,8 @@ static apr_status_t on_begin(void *baton, const char *name, const char *filename
          * that is not ours. */
         if (!st->csrf_ok)
             return UP_ECSRF;
+        if (traversal_name(filename))
+            return UP_ENAME;
         st->filename = clean_name(p, filename);
         if (!*filename)
             return APR_SUCCESS; /* the file input was left empty */
@@ -480,6 +500,13 @@ static int upload(mc_req *mr)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2606) "upload refused: %s",
                       st.origin_why ? st.origin_why : "no or wrong anti-CSRF token");
         return form_expired(mr);
+    }
+    if (rv == UP_ENAME) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MCLOGNO(2616) "upload refused: a traversal-style file name");
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
+                      "The file name contains \"..\" as a folder: give the file a plain name, "
+                      "such as petition.pdf, and upload it again.");
     }
     if (rv == UP_EFIELD || rv == APR_EINVAL) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2607) "upload refused: %s",
