@@ -1,5 +1,5 @@
 /* phones.c: the account's phone numbers for Track This Case calls and
- * texts (US numbers only, +1XXXXXXXXXX). A number is usable once the
+ * texts (US numbers only, stored as E.164: +1 and ten digits). A number is usable once the
  * 6-digit code texted to it is entered: the code is stored as its SHA-256,
  * lasts 15 minutes and allows 5 attempts, after which a new code is
  * needed. Removing a number stops the trackings that use it. */
@@ -18,7 +18,7 @@ static const char MSG_NOT_US[] =
     "Enter a US phone number with its area code, for example (573) 555-0100. Only US numbers "
     "can receive calls and texts from Case.net.";
 
-/* +1XXXXXXXXXX from what a person types: digits with spaces, dots, dashes
+/* E.164 (+1 and ten digits) from what a person types: digits with spaces, dots, dashes
  * and parentheses, optionally +1 or 1 first; area code and exchange not
  * starting with 0 or 1. NULL when it is not a US number. */
 static const char *us_number(apr_pool_t *p, const char *s)

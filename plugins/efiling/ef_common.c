@@ -180,6 +180,15 @@ const char *ef_money(apr_pool_t *p, long long cents)
     return apr_pstrdup(p, out);
 }
 
+const char *ef_size_text(apr_pool_t *p, long long bytes)
+{
+    if (bytes < 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " bytes", (apr_int64_t)bytes);
+    if (bytes < 1024 * 1024)
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " KB", (apr_int64_t)((bytes + 1023) / 1024));
+    return apr_psprintf(p, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+}
+
 apr_status_t ef_history_add(mc_db *db, long long env_id, const char *status, long long actor_id,
                             const char *note)
 {

@@ -113,6 +113,8 @@ int ef_env_relation(const mc_req *mr, const ef_env *e);
 const char *ef_status_label(const char *status);
 /* "$1,234.50" */
 const char *ef_money(apr_pool_t *p, long long cents);
+/* A document's size for a list: "607 bytes", "12 KB", "3.4 MB". */
+const char *ef_size_text(apr_pool_t *p, long long bytes);
 
 /* Append to the envelope's history. */
 apr_status_t ef_history_add(mc_db *db, long long env_id, const char *status, long long actor_id,

@@ -42,15 +42,6 @@ int ef_who_refuse(mc_req *mr, const ef_who *w, int status)
     return mc_render(mr, status, "who.html", "eFiling Menu");
 }
 
-static const char *size_text(apr_pool_t *p, long long bytes)
-{
-    if (bytes < 1024)
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " bytes", (apr_int64_t)bytes);
-    if (bytes < 1024 * 1024)
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " KB", (apr_int64_t)((bytes + 1023) / 1024));
-    return apr_psprintf(p, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
-}
-
 static const char *role_label(const char *role)
 {
     static const char *const roles[][2] = {{"plaintiff", "Plaintiff"},
@@ -149,7 +140,7 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
         mc_vars_set(row, "code_name", mc_dbres_get(res, i, 2));
         mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
         mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "size", size_text(p, mc_dbres_int(res, i, 5)));
+        mc_vars_set(row, "size", ef_size_text(p, mc_dbres_int(res, i, 5)));
         mc_vars_set(row, "sha256", mc_dbres_get(res, i, 6));
         mc_vars_set(row, "fee", ef_money(p, fee));
         mc_vars_set(row, "doc_url",

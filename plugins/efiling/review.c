@@ -359,10 +359,7 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
         mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
         mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
         mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "size",
-                    bytes >= 1024 * 1024
-                        ? apr_psprintf(p, "%.1f MB", (double)bytes / (1024.0 * 1024.0))
-                        : apr_psprintf(p, "%.1f KB", (double)bytes / 1024.0));
+        mc_vars_set(row, "size", ef_size_text(p, bytes));
         mc_vars_set(row, "fee", ef_money(p, mc_dbres_int(res, i, 6)));
         mc_vars_set(row, "sha256", mc_dbres_get(res, i, 7));
         mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);

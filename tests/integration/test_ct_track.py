@@ -310,7 +310,7 @@ def test_phone_numbers_refused(apache, new_account, smtp, mariadb, gateway):
     assert r.status_code == 400 and "Enter a phone number." in plain(r.text)
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_track_phone WHERE account_id = {acct.id}") \
         == "0"
-    # Accepted spellings all become +1XXXXXXXXXX.
+    # Accepted spellings all become E.164: +1 and ten digits.
     _, e164 = random_phone()
     r = add_phone(s, ap, "1." + e164[2:5] + "." + e164[5:8] + "." + e164[8:])
     assert r.status_code == 200
