@@ -12,21 +12,33 @@
 #   make install    install into the system Apache (apxs -q LIBEXECDIR)
 
 APXS      ?= apxs
-PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1
+PKG_CONFIG?= pkg-config
 PYTHON    ?= /usr/bin/python3
+DEPS      ?= scripts/deps.sh
+PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1
 
-CC        := $(shell $(APXS) -q CC 2>/dev/null || echo gcc)
-AP_INC    := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
-AP_CFLAGS := $(shell $(APXS) -q CFLAGS 2>/dev/null) $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)
-LIBEXECDIR:= $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
-PKG_CFLAGS:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Tool lookups are deferred and done once: `make run` and `make test` first
+# run $(DEPS), which may install apxs and pkg-config, then build in a
+# sub-make that parses this file again, so no lookup ever happens before
+# the packages are there (tests/integration/test_makefile.py proves it).
+# lazy NAME,COMMAND: NAME is COMMAND's output, looked up on first use.
+lazy = $(eval $1 = $$(eval $1 := $$$$(shell $2))$$($1))
+$(call lazy,AP_CC,$(APXS) -q CC 2>/dev/null)
+$(call lazy,AP_INC,$(APXS) -q INCLUDEDIR 2>/dev/null)
+$(call lazy,AP_CFLAGS,$(APXS) -q CFLAGS 2>/dev/null; $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null)
+$(call lazy,LIBEXECDIR,$(APXS) -q LIBEXECDIR 2>/dev/null)
+$(call lazy,PKG_CFLAGS,$(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+$(call lazy,PKG_LIBS,$(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+$(call lazy,CHECK_LIBS,$(PKG_CONFIG) --libs check 2>/dev/null)
+CC         = $(or $(AP_CC),gcc)
 
 VERSION   := $(shell cat VERSION)
-WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter \
+             -Wno-missing-field-initializers
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS:= $(CFLAGS) $(WARN) -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) $(PKG_CFLAGS) \
-             -Imod_mocourts -Imod_mocourts/lib -DMC_VERSION='"$(VERSION)"'
+# -MMD -MP: each object's header dependencies in a .d file beside it.
+ALL_CFLAGS = $(CFLAGS) $(WARN) -MMD -MP -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) \
+             $(PKG_CFLAGS) -Imod_mocourts -Imod_mocourts/lib -DMC_VERSION='"$(VERSION)"'
 
 BUILD     := build
 LIB_SRC   := $(sort $(wildcard mod_mocourts/lib/mc_*.c))
@@ -39,15 +51,29 @@ PLUGINS   := $(notdir $(wildcard plugins/*))
 PLUGIN_SO := $(foreach p,$(PLUGINS),$(BUILD)/mod_mocourts_$(p).so)
 TESTPLUG  := $(notdir $(wildcard tests/plugins/*))
 TESTPLUG_SO := $(foreach p,$(TESTPLUG),$(BUILD)/test_plugin_$(p).so)
-HEADERS   := $(wildcard mod_mocourts/*.h mod_mocourts/lib/*.h)
+PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/*/*.c tests/plugins/*/*.c))
+ALL_OBJ   := $(LIB_OBJ) $(MOD_OBJ) $(ADMIN_OBJ) $(PLUGIN_OBJ)
 
 .PHONY: all run stop test unit fuzz fuzz-replay integration browser bench install \
-        deps clean format lint
+        deps clean format lint tools
 all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+-include $(ALL_OBJ:.o=.d)
+# Keep every object (a plugin's objects are otherwise deleted as
+# intermediates, and touching one file would rebuild the whole plugin).
+.SECONDARY:
+
+# The build needs apxs (apache2-dev) and pkg-config's libraries: say so
+# plainly instead of compiling with an empty -I.
+tools:
+	@test -n "$(AP_INC)" || { echo "make: $(APXS) not found or not working:" \
+	    "install the packages with 'make deps' (as root), or set APXS=" >&2; exit 1; }
+	@test -n "$(PKG_LIBS)" || { echo "make: $(PKG_CONFIG) cannot find $(PKGS):" \
+	    "install the packages with 'make deps' (as root)" >&2; exit 1; }
 
 $(BUILD)/libmc.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -82,7 +108,7 @@ $(BUILD)/unit_suites.h: $(UNIT_SRC)
 
 $(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/libmc.a
 	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -o $@ $(UNIT_SRC) tests/unit/main.c \
-	    $(BUILD)/libmc.a $(PKG_LIBS) $(shell pkg-config --libs check)
+	    $(BUILD)/libmc.a $(PKG_LIBS) $(CHECK_LIBS)
 
 # Each fuzz target also links a replay driver so gcc builds can replay the
 # seed corpus; `make fuzz` builds real libFuzzer binaries with clang.
@@ -106,19 +132,24 @@ integration: all
 browser: all
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
 
-test: deps all unit fuzz-replay
+# run, test and bench install what is missing first, then go on in a
+# sub-make that looks the tools up afresh.
+test: deps
+	@$(MAKE) --no-print-directory all unit fuzz-replay
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration tests/browser
 
 deps:
-	@scripts/deps.sh
+	@$(DEPS)
 
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/run.sh start
 
 stop:
 	@scripts/run.sh stop
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@bench/bench.sh
 
 install: all

@@ -167,6 +167,8 @@ apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s);
 /* mod_mocourts_render.c */
 mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *pl);
 int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page, const char *title);
+/* A navigation entry the account may see (dispatch.c). */
+int mc_nav_allowed(const mc_account *a, const mc_nav *n);
 apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s);
 mc_tmpl_cache *mc_templates(void);
 

@@ -23,7 +23,6 @@ apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s)
     return templates ? APR_SUCCESS : APR_EGENERAL;
 }
 
-int mc_nav_allowed(const mc_account *a, const mc_nav *n);
 
 mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *current)
 {

@@ -12,6 +12,7 @@
  * any error is not touched at all; every error is printed as FILE:LINE: why.
  * Rows are only written when a value differs, so loading the same file again
  * changes nothing. Exit status 0 when every court was applied, 1 otherwise. */
+#include "admin_cmds.h"
 #include "mc_db.h"
 #include "mc_efsetup.h"
 

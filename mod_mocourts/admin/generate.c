@@ -9,6 +9,7 @@
  * surnames with sound-alikes (SMITH/SMYTHE...), case numbers in sequence per
  * court and case type. Dates are relative to a fixed base date, 2026-11-01:
  * filings and docket entries before it, some hearings after it. */
+#include "admin_cmds.h"
 #include <apr_pools.h>
 #include <apr_strings.h>
 #include <stdint.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *argv);
 
 typedef struct gen_court {
     const char *code;

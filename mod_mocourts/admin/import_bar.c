@@ -7,6 +7,7 @@
  * The header line is optional. Records are upserted (a re-import updates);
  * a bad record is reported on stderr with its line number and the reason,
  * and the good ones are kept. */
+#include "admin_cmds.h"
 #include "mc_db.h"
 
 #include <apr_lib.h>

@@ -18,6 +18,7 @@
  * A bad record is reported on stderr as FILE:LINE: why and skipped. Exit
  * status: 0 when every record was imported, 1 when some were bad or the
  * feed could not be read to its end (what came before stays imported). */
+#include "admin_cmds.h"
 #include "mc_case.h"
 #include "mc_feed.h"
 #include "mc_log.h"

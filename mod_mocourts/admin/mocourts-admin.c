@@ -2,6 +2,7 @@
  * delivery and housekeeping, run from the shell against the same
  * configuration file Apache reads. Exit status: 0 success, 1 failure,
  * 2 usage. Never prints a password. */
+#include "admin_cmds.h"
 #include "mc_case.h"
 #include "mc_conf.h"
 #include "mc_crypto.h"
@@ -672,8 +673,6 @@ static int mc_cmd_purge(mc_admin *a, int argc, const char *const *argv)
 
 /* ---- import-bar (import_bar.c) ------------------------------------------- */
 
-int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path);
-
 static int mc_cmd_import_bar(mc_admin *a, int argc, const char *const *argv)
 {
     if (argc != 1)
@@ -686,13 +685,6 @@ static int mc_cmd_import_bar(mc_admin *a, int argc, const char *const *argv)
 
 /* ---- Case.net: import, generate, case-tasks ------------------------------ */
 
-/* import_cases.c, generate.c, case_tasks.c. Each returns an exit status and
- * reports its own errors on stderr. */
-int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env,
-                    const char *path);
-int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *argv);
-int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env, int argc,
-                      const char *const *argv);
 
 /* Remove "--casenet PATH" from the arguments: where Case.net is mounted,
  * for the links in notices (default /casenet). */
@@ -754,7 +746,6 @@ static int mc_cmd_import(mc_admin *a, int argc, const char *const *argv)
 
 /* ---- eFiling: efiling-setup (efiling_setup.c) ---------------------------- */
 
-int mc_efiling_setup(mc_db *db, apr_pool_t *p, const char *prog, const char *path);
 
 static int mc_cmd_efiling_setup(mc_admin *a, int argc, const char *const *argv)
 {
