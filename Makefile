@@ -15,6 +15,7 @@ APXS      ?= apxs
 PKG_CONFIG?= pkg-config
 PYTHON    ?= /usr/bin/python3
 DEPS      ?= scripts/deps.sh
+RUN_SH    ?= scripts/run.sh
 PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1
 
 # Tool lookups are deferred and done once: `make run` and `make test` first
@@ -62,7 +63,7 @@ $(BUILD)/%.o: %.c | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
--include $(ALL_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d) $(wildcard $(BUILD)/unit_tests.d $(BUILD)/replay_*.d)
 # Keep every object (a plugin's objects are otherwise deleted as
 # intermediates, and touching one file would rebuild the whole plugin).
 .SECONDARY:
@@ -98,16 +99,21 @@ $(BUILD)/mocourts-admin: $(ADMIN_OBJ) $(BUILD)/libmc.a
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
-$(BUILD)/unit_suites.h: $(UNIT_SRC)
+# unit_suites.h: each suite's prototype (also included into every test file,
+# so -Wmissing-prototypes holds there too) and the table main.c runs.
+$(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h &: $(UNIT_SRC) Makefile
 	@mkdir -p $(BUILD)
-	@{ for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
-	     echo "Suite *suite_$$n(void);"; done; \
+	@{ echo "#include <check.h>"; \
+	   for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
+	     echo "Suite *suite_$$n(void);"; done; } > $(BUILD)/unit_suites_decl.h
+	@{ echo '#include "unit_suites_decl.h"'; \
 	   echo "static Suite *(*const mc_unit_suites[])(void) = {"; \
 	   for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
 	     echo "    suite_$$n,"; done; echo "};"; } > $@
 
-$(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/libmc.a
-	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -o $@ $(UNIT_SRC) tests/unit/main.c \
+$(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h \
+              $(BUILD)/libmc.a
+	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) tests/unit/main.c \
 	    $(BUILD)/libmc.a $(PKG_LIBS) $(CHECK_LIBS)
 
 # Each fuzz target also links a replay driver so gcc builds can replay the
@@ -143,10 +149,10 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run.sh start
+	@$(RUN_SH) start
 
 stop:
-	@scripts/run.sh stop
+	@$(RUN_SH) stop
 
 bench: deps
 	@$(MAKE) --no-print-directory all

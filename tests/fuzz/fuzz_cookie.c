@@ -1,6 +1,7 @@
 /* fuzz_cookie: mc_cookie_get on arbitrary Cookie headers. The input's
  * first line is the cookie name looked up, the rest the header.
  * Invariant: a value found is a substring of the header. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <stdint.h>
 #include <stdlib.h>

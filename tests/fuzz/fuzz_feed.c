@@ -3,6 +3,7 @@
  * (case numbers, dates, enumerations, ids unique in a case, strings never
  * NULL); the counts in the result match the callbacks; a feed with a
  * DOCTYPE never yields a record. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* fuzz_form: mc_form_parse and percent-decoding on arbitrary bytes.
  * Invariants: a successful parse never yields more than MC_FORM_MAX_FIELDS
  * fields, and encode then decode gives back every decoded value. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <apr_tables.h>
 #include <stdint.h>

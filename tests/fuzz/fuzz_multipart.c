@@ -3,6 +3,7 @@
  * chunks, and both runs must report exactly the same parts, data and
  * result (boundaries straddling feeds must not change anything). The
  * boundary is fixed: "XyZ" when the first byte is even, else a long one. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <apr_strings.h>
 #include <stdint.h>

@@ -4,6 +4,7 @@
  * the verdict must be one of the four and the sentence present exactly when
  * the verdict is not MC_PDF_OK. Inputs are whole files (no control byte), so
  * the seed corpus is plain PDFs. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <stdint.h>
 #include <stdlib.h>

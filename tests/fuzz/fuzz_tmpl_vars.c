@@ -4,6 +4,7 @@
  * Oracle: the output, parsed again, must have exactly the elements of the
  * same render with harmless values of the same truth, no event-handler
  * attribute, and no script URL in href or src. */
+#include "fuzz.h"
 #include <apr_general.h>
 #include <apr_strings.h>
 #include <libxml/HTMLparser.h>

@@ -1,6 +1,7 @@
 /* replay: runs a fuzz target's LLVMFuzzerTestOneInput over every regular
  * file in the directory argv[1], so gcc builds can replay a seed corpus.
  * Exits non-zero when the directory is missing or holds no input. */
+#include "fuzz.h"
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Reads path whole into a malloc'd buffer; NULL on failure. */
 static uint8_t *slurp(const char *path, size_t *len)
