@@ -174,6 +174,7 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
     apr_pool_t *p = mr->r->pool;
     const char *sel_judge = mc_field(mr, "h_judge");
     const char *done = mc_query(mr, "done"), *queued = mc_query(mr, "queued");
+    const char *kept;
     mc_dbres *res;
     apr_status_t rv;
     size_t k;
@@ -210,8 +211,11 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
     mc_vars_set(mr->vars, "confidential_action", mc_url(mr, case_path(p, c, "/confidential")));
     mc_vars_set(mr->vars, "nonce", apr_pstrndup(p, mc_token_new(p), NONCE_CHARS));
     mc_vars_set(mr->vars, "today", utc_date(p, 0));
-    if (!mc_field(mr, "c_on"))
-        mc_vars_set(mr->vars, "f_c_on", c->confidential ? "0" : "1");
+    /* The Confidential form shows the case as it is; a change is the clerk's
+     * own choice of the other state (and the confirmation box). */
+    kept = mc_vars_get(mr->vars, "f_c_on");
+    if (!kept || (strcmp(kept, "0") && strcmp(kept, "1")))
+        mc_vars_set(mr->vars, "f_c_on", c->confidential ? "1" : "0");
     for (k = 0; ENTRY_TYPES[k]; k++) {
         mc_vars *row = mc_vars_row(mr->vars, "entry_types");
         mc_vars_set(row, "name", ENTRY_TYPES[k]);
@@ -679,17 +683,18 @@ static int clerk_confidential(mc_req *mr)
         return rc;
     if (!on || (strcmp(on, "1") && strcmp(on, "0")))
         return bad(mr, db, &c, "c", "Confidential: choose Confidential or Public.");
-    if (!confirm || strcmp(confirm, "1"))
-        return bad(mr, db, &c, "c",
-                   "Confirm: tick the box to confirm the change. Making a case confidential "
-                   "hides it from the public and stops its trackings.");
     memset(&b, 0, sizeof(b));
     b.c = &c;
     b.on = !strcmp(on, "1");
+    /* The state it already has: nothing to confirm, nothing changed. */
     if (b.on == c.confidential)
         return case_page(mr, db, &c, HTTP_OK, NULL, NULL,
                          b.on ? "The case already is confidential; nothing was changed."
                               : "The case already is public; nothing was changed.");
+    if (!confirm || strcmp(confirm, "1"))
+        return bad(mr, db, &c, "c",
+                   "Confirm: tick the box to confirm the change. Making a case confidential "
+                   "hides it from the public and stops its trackings.");
     if ((rv = mc_req_tx(mr, conf_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, mr->r,

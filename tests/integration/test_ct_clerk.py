@@ -10,7 +10,8 @@ import secrets
 import threading
 
 from harness import web
-from helpers_casenet import CASENET, seed_case, seed_court, seed_judge, seed_party, unique_tag
+from helpers_casenet import (CASENET, seed_case, seed_court, seed_judge, seed_party, set_confidential,
+                             unique_tag)
 from helpers_core import csrf_of, logon_full, new_browser
 
 PAST = "2026-01-15"
@@ -434,3 +435,32 @@ def test_confidential(apache, new_account, smtp, mariadb, http):
     assert mariadb.value(f"SELECT confidential FROM mc_case WHERE id = {case_id}") == "0"
     assert name_search_count() == 1
     assert mariadb.value(f"SELECT active FROM mc_track WHERE id = {tid}") == "0"
+
+
+def test_confidential_form_shows_current_state(apache, new_account, smtp, mariadb):
+    """The "This case is" form is set to the case's state (issue 10 §5): a
+    public case shows Public checked, a confidential one Confidential; the
+    form sent as it comes, even with the box ticked, changes nothing."""
+    ap = apache
+    court = seed_court(mariadb)
+    public_id, public_no = seed_case(mariadb, court, caption=f"{unique_tag()} V OPEN")
+    secret_id, secret_no = seed_case(mariadb, court, caption=f"{unique_tag()} V SEALED")
+    set_confidential(mariadb, secret_id)
+    s, clerk = clerk_session(ap, new_account, smtp, court)
+
+    for case_id, number, state, word in ((public_id, public_no, "0", "public"),
+                                         (secret_id, secret_no, "1", "confidential")):
+        page = case_page(s, ap, number)
+        form = web.find_form(page.text, action_contains="/confidential")
+        assert form["fields"].get("c_on") == state, (number, form["fields"])
+        assert len(re.findall(r'<input[^>]*name="c_on"[^>]*checked', page.text)) == 1
+        # Sent unchanged, without and with the confirmation: nothing changes.
+        for extra in ({}, {"c_confirm": "1"}):
+            r = web.submit(s, page, extra, action_contains="/confidential", timeout=30)
+            assert r.status_code == 200, (r.status_code, plain(r.text)[:800])
+            assert f"The case already is {word}; nothing was changed." in plain(r.text)
+            assert mariadb.value(f"SELECT confidential FROM mc_case WHERE id = {case_id}") == state
+            again = web.find_form(r.text, action_contains="/confidential")
+            assert again["fields"].get("c_on") == state
+    assert mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event LIKE 'casenet-confidential-%'"
+                         f" AND actor_id = {clerk.id}") == "0"
