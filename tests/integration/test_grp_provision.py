@@ -248,3 +248,18 @@ def test_password_delivery_directive_checked(make_apache):
     rc, out = ap.configtest()
     assert rc != 0
     assert "Invalid value for directive 'MoCourtsGroupPasswordDelivery'" in out
+
+
+def test_procedure_names_the_logon_button(apache):
+    """Issue 10 §5: the Procedure for Group Users tells people to select the
+    Logon page's button by the label it shows ("Logon", not "Log On")."""
+    b = new_browser()
+    logon_page = b.get(apache.url("/account/logon"), timeout=30).text
+    buttons = re.findall(r"<button[^>]*>([^<]+)</button>", logon_page)
+    assert "Logon" in buttons, buttons
+    text = plain(b.get(apache.url(G + "/procedure"), timeout=30).text)
+    step = re.search(r"the Logon page opens first: (.*?); you come back", text)
+    assert step, text
+    selected = re.findall(r'select "([^"]+)"', step.group(1))
+    assert selected == ["Logon"], selected
+    assert "Log On" not in text
