@@ -30,7 +30,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define MC_DEFAULT_CONF "/etc/apache2/mods-available/mocourts.conf"
+#define MC_DEFAULT_CONF "/etc/apache2/conf-available/mocourts.conf"
 #define MC_DEFAULT_SQLDIR "/usr/share/mocourts/sql"
 
 #define EXIT_USAGE 2
