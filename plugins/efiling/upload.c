@@ -328,7 +328,8 @@ typedef struct up_tx {
     long long code_id;
     const char *stored, *sha;
     apr_off_t bytes;
-    const char *why; /* the envelope changed meanwhile */
+    const char *why;    /* the envelope changed meanwhile */
+    long long demoted;  /* the lead document this one replaced (now an attachment), or 0 */
 } up_tx;
 
 static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
@@ -345,12 +346,22 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
                  "not added. Look at the envelope and try again.";
         return APR_EGENERAL;
     }
-    if (t->st->lead &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_ef_document SET is_lead = 0 WHERE envelope_id = ? AND "
-                         "is_lead = 1",
-                         "i", t->e->id)) != APR_SUCCESS)
-        return rv;
+    /* A new lead document: the old one stays, as an attachment, and the
+     * documents page says so (?lead_was=). */
+    if (t->st->lead) {
+        mc_dbres *res;
+        if ((rv = mc_db_query(db, mr->r->pool, &res,
+                              "SELECT id FROM mc_ef_document WHERE envelope_id = ? AND "
+                              "is_lead = 1 ORDER BY id DESC",
+                              "i", t->e->id)) != APR_SUCCESS)
+            return rv;
+        t->demoted = res->nrows ? mc_dbres_int(res, 0, 0) : 0;
+        if (t->demoted && (rv = mc_db_exec(db, NULL, NULL,
+                                           "UPDATE mc_ef_document SET is_lead = 0 WHERE "
+                                           "envelope_id = ? AND is_lead = 1",
+                                           "i", t->e->id)) != APR_SUCCESS)
+            return rv;
+    }
     if ((rv = mc_db_exec(db, NULL, NULL,
                          "INSERT INTO mc_ef_document (envelope_id, is_lead, filing_code_id, "
                          "client_name, bytes, sha256, stored_name, created_at) VALUES (?, ?, ?, "
@@ -612,7 +623,10 @@ static int upload(mc_req *mr)
                   MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
                                 " bytes) added to envelope %" APR_INT64_T_FMT,
                   stored, bytes, (apr_int64_t)e.id);
-    return mc_redirect(mr, ef_env_url(mr, e.id, "/documents"));
+    return mc_redirect(mr, ef_env_url(mr, e.id,
+                                      t.demoted ? apr_psprintf(p, "/documents?lead_was=%" APR_INT64_T_FMT,
+                                                               (apr_int64_t)t.demoted)
+                                                : "/documents"));
 }
 
 /* ---- remove ------------------------------------------------------------------------ */
@@ -679,6 +693,73 @@ static int remove_document(mc_req *mr)
                                     "removed",
                       t.stored);
     return mc_redirect(mr, ef_env_url(mr, t.env_id, "/documents"));
+}
+
+/* ---- make a document the lead -------------------------------------------------------- */
+
+typedef struct lead_tx {
+    long long env_id, doc_id;
+    long long was; /* the lead document before, now an attachment; 0: none */
+    int found;
+} lead_tx;
+
+static apr_status_t set_lead(mc_req *mr, mc_db *db, void *baton)
+{
+    lead_tx *t = baton;
+    mc_dbres *res;
+    ef_env e;
+    int found;
+    apr_status_t rv;
+    t->found = 0;
+    if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
+        strcmp(e.status, "draft"))
+        return rv;
+    if ((rv = mc_db_query(db, mr->r->pool, &res,
+                          "SELECT id, is_lead FROM mc_ef_document WHERE envelope_id = ? AND "
+                          "(id = ? OR is_lead = 1) ORDER BY id = ? DESC, id DESC",
+                          "iii", t->env_id, t->doc_id, t->doc_id)) != APR_SUCCESS ||
+        !res->nrows || mc_dbres_int(res, 0, 0) != t->doc_id)
+        return rv;
+    t->found = 1;
+    if (mc_dbres_int(res, 0, 1))
+        return APR_SUCCESS; /* already the lead */
+    t->was = res->nrows > 1 ? mc_dbres_int(res, 1, 0) : 0;
+    if ((rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?",
+                         "ii", t->doc_id, t->env_id)) != APR_SUCCESS)
+        return rv;
+    return mc_db_exec(db, NULL, NULL,
+                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                      t->env_id);
+}
+
+/* POST .../documents/:doc/lead: the document becomes the lead; the lead
+ * before it stays, as an attachment (the documents page says which). */
+static int make_lead(mc_req *mr)
+{
+    lead_tx t;
+    ef_env e;
+    ef_court c;
+    mc_db *db;
+    apr_status_t rv;
+    int rc;
+    memset(&t, 0, sizeof(t));
+    t.env_id = mc_param_id(mr, "id");
+    t.doc_id = mc_param_id(mr, "doc");
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rc = draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
+        return rc;
+    if (t.doc_id && (rv = mc_req_tx(mr, set_lead, &t)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!t.found)
+        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
+                          "There is no such document in this envelope.");
+    return mc_redirect(mr, ef_env_url(mr, t.env_id,
+                                      t.was ? apr_psprintf(mr->r->pool,
+                                                           "/documents?lead_was=%" APR_INT64_T_FMT,
+                                                           (apr_int64_t)t.was)
+                                            : "/documents"));
 }
 
 /* ---- download ---------------------------------------------------------------------- */
@@ -847,5 +928,6 @@ static int download(mc_req *mr)
 const mc_route ef_upload_routes[] = {
     {"POST", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, upload, MC_ROUTE_RAW_BODY},
     {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, remove_document, 0},
+    {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, make_lead, 0},
     {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, download, 0},
     {NULL}};

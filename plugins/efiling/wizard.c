@@ -524,6 +524,48 @@ int ef_wiz_parties_post(mc_req *mr)
 
 /* ---- documents -------------------------------------------------------------------- */
 
+/* A document's name for a sentence: "petition.pdf" (Petition). */
+static const char *doc_words(apr_pool_t *p, const mc_dbres *res, int row)
+{
+    const char *file = mc_dbres_get(res, row, 1), *code = mc_dbres_get(res, row, 2);
+    return *file ? apr_pstrcat(p, "\"", file, "\" (", code, ")", NULL) : code;
+}
+
+/* After a new lead document (?lead_was=<id>, upload.c): which document is now
+ * an attachment and which is the lead, with a button to swap them back.
+ * Nothing is said when the query names no attachment of this envelope. */
+static apr_status_t lead_moved(mc_req *mr, ef_wiz *z)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *was = mc_query(mr, "lead_was");
+    mc_dbres *res;
+    apr_status_t rv;
+    long long id;
+    if (!was || !*was || strlen(was) > 18 || strspn(was, "0123456789") != strlen(was) ||
+        (id = apr_atoi64(was)) <= 0)
+        return APR_SUCCESS;
+    rv = mc_db_query(z->db, p, &res,
+                     "SELECT d.id, d.client_name, f.name, d.is_lead FROM mc_ef_document d JOIN "
+                     "mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = ? AND "
+                     "((d.id = ? AND d.is_lead = 0) OR d.is_lead = 1) ORDER BY d.is_lead, d.id",
+                     "ii", z->e.id, id);
+    if (rv != APR_SUCCESS || res->nrows != 2 || mc_dbres_int(res, 0, 3) || !mc_dbres_int(res, 1, 3))
+        return rv;
+    mc_vars_set(mr->vars, "lead_moved",
+                apr_pstrcat(p, doc_words(p, res, 0), " is now an attachment: ",
+                            doc_words(p, res, 1),
+                            " is the lead document, and an envelope has only one. Both "
+                            "documents stay in the envelope.",
+                            NULL));
+    mc_vars_set(mr->vars, "lead_back_action",
+                ef_env_url(mr, z->e.id,
+                           apr_pstrcat(p, "/documents/", mc_dbres_get(res, 0, 0), "/lead", NULL)));
+    mc_vars_set(mr->vars, "lead_back_label",
+                apr_pstrcat(p, "Make ", doc_words(p, res, 0), " the lead document again",
+                            NULL));
+    return APR_SUCCESS;
+}
+
 static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 {
     apr_pool_t *p = mr->r->pool;
@@ -555,6 +597,8 @@ static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "lead_default", mc_dbres_int(res, 0, 0) ? "0" : "1");
+    if (!error && (rv = lead_moved(mr, z)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
     if ((rv = ef_court_get(z->db, p, z->e.court_code, &c, &found)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (found) {

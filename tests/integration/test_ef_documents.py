@@ -15,10 +15,11 @@ import re
 import secrets
 import socket
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
+from harness import web
 from harness.mariadb import sql_quote
 from helpers_casenet import seed_case
 from helpers_core import MSG_FORM_EXPIRED, logged_on_csrf, logon_full, poll
@@ -135,8 +136,11 @@ def alert(r):
 
 
 def assert_added(r, env_id):
+    """Added: a 303 to the envelope's documents page (its query, if any, is
+    what that page is to say; see test_a_new_lead_replaces_the_old_lead)."""
     assert r.status_code == 303, (r.status_code, alert(r))
-    assert r.headers["Location"].endswith(f"{ECF}/envelopes/{env_id}/documents"), r.headers
+    assert urlsplit(r.headers["Location"]).path.endswith(f"{ECF}/envelopes/{env_id}/documents"), \
+        r.headers
 
 
 @pytest.fixture
@@ -191,14 +195,77 @@ def test_upload_chunked_body_without_content_length(filing, mariadb, apache):
     assert (apache.document_store / doc["stored_name"]).read_bytes() == pdf
 
 
+def lead_notice(r):
+    """The documents page's "is now an attachment" notice, as text, or None."""
+    m = re.search(r'<div[^>]*id="lead-moved"[^>]*>(.*?)</div>', r.text, re.S)
+    if not m:
+        return None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1))).replace("&quot;", '"').strip()
+
+
 def test_a_new_lead_replaces_the_old_lead(filing, mariadb, apache):
+    """A second lead document makes the first an attachment (nothing lost),
+    and the filer is told, on the page the upload leads to, which document
+    that was (issue 10 §5); one button makes it the lead again."""
     s, acct, court, env_id = filing
-    assert_added(upload(s, apache, env_id, make_pdf("one"), "one.pdf", lead=True), env_id)
-    assert_added(upload(s, apache, env_id, make_pdf("two"), "two.pdf", code="EXH"), env_id)
-    assert_added(upload(s, apache, env_id, make_pdf("three"), "three.pdf", lead=True), env_id)
+    r = upload(s, apache, env_id, make_pdf("one"), "one.pdf", lead=True)
+    assert_added(r, env_id)
+    assert lead_notice(s.get(urljoin(r.url, r.headers["Location"]), timeout=30)) is None
+    r = upload(s, apache, env_id, make_pdf("two"), "two.pdf", code="EXH")
+    assert_added(r, env_id)
+    assert lead_notice(s.get(urljoin(r.url, r.headers["Location"]), timeout=30)) is None
+    r = upload(s, apache, env_id, make_pdf("three"), "three.pdf", lead=True)
+    assert_added(r, env_id)
     docs = documents(mariadb, env_id)
     assert [(d["client_name"], d["is_lead"]) for d in docs] == [
         ("one.pdf", "0"), ("two.pdf", "0"), ("three.pdf", "1")]
+    page = s.get(urljoin(r.url, r.headers["Location"]), timeout=30)
+    assert page.status_code == 200
+    notice = lead_notice(page)
+    assert notice and notice.startswith('"one.pdf" (Motion) is now an attachment: '
+                                        '"three.pdf" (Motion) is the lead document'), notice
+    assert "Make \"one.pdf\" (Motion) the lead document again" in notice, notice
+    # The filer meant the first one after all: one click swaps them back.
+    one_id = docs[0]["id"]
+    r = web.submit(s, page, {}, action_contains=f"/documents/{one_id}/lead", timeout=30)
+    assert r.status_code == 200, (r.status_code, alert(r))
+    assert [(d["client_name"], d["is_lead"]) for d in documents(mariadb, env_id)] == [
+        ("one.pdf", "1"), ("two.pdf", "0"), ("three.pdf", "0")]
+    notice = lead_notice(r)
+    assert notice and notice.startswith('"three.pdf" (Motion) is now an attachment: '
+                                        '"one.pdf" (Motion) is the lead document'), notice
+    # The page without the query, or naming no attachment of the envelope, says nothing.
+    base = apache.url(f"{ECF}/envelopes/{env_id}/documents")
+    assert lead_notice(s.get(base, timeout=30)) is None
+    for q in (one_id, "0", "x", docs[1]["id"] + "9"):
+        assert lead_notice(s.get(base, params={"lead_was": q}, timeout=30)) is None, q
+
+
+def test_make_lead_only_for_the_filers_draft(filing, mariadb, apache, smtp, new_account):
+    s, acct, court, env_id = filing
+    assert_added(upload(s, apache, env_id, make_pdf("one"), "one.pdf", lead=True), env_id)
+    assert_added(upload(s, apache, env_id, make_pdf("two"), "two.pdf", code="EXH"), env_id)
+    one, two = documents(mariadb, env_id)
+    csrf = logged_on_csrf(s, apache)
+    other_env = new_draft(mariadb, acct, court)
+    # Another envelope's document, a missing one: not found, nothing changed.
+    for env, doc in ((other_env, two["id"]), (env_id, "999999999")):
+        r = s.post(apache.url(f"{ECF}/envelopes/{env}/documents/{doc}/lead"),
+                   data={"mc_csrf": csrf}, allow_redirects=False, timeout=30)
+        assert r.status_code == 404, r.status_code
+    # Another account: not its envelope.
+    stranger = filer(mariadb, new_account)
+    s2 = new_session()
+    session_of(s2, apache, smtp, stranger)
+    r = s2.post(apache.url(f"{ECF}/envelopes/{env_id}/documents/{two['id']}/lead"),
+                data={"mc_csrf": logged_on_csrf(s2, apache)}, allow_redirects=False, timeout=30)
+    assert r.status_code == 404, r.status_code
+    # Submitted: a draft's documents no longer change.
+    set_status(mariadb, env_id, "submitted")
+    r = s.post(apache.url(f"{ECF}/envelopes/{env_id}/documents/{two['id']}/lead"),
+               data={"mc_csrf": csrf}, allow_redirects=False, timeout=30)
+    assert r.status_code == 403, r.status_code
+    assert [d["is_lead"] for d in documents(mariadb, env_id)] == ["1", "0"]
 
 
 # ---- refusals: nothing stored ------------------------------------------------------------
