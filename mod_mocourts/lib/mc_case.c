@@ -310,12 +310,24 @@ apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on)
 
 /* ---- periodic work -------------------------------------------------------- */
 
+/* How far away a hearing is, in words: "today", "tomorrow", "in N days". */
+static const char *mc_case_days_text(apr_pool_t *p, long long away)
+{
+    if (away <= 0)
+        return "today";
+    if (away == 1)
+        return "tomorrow";
+    return apr_psprintf(p, "in %" APR_INT64_T_FMT " days", (apr_int64_t)away);
+}
+
 /* The reminders of one hearing for one of days (10 or 2) to every active
  * tracker of its case that has not had it. The hearing row is locked first,
- * so two workers take turns and the second finds nothing left. */
+ * so two workers take turns and the second finds nothing left. now_s is the
+ * round's time (mc_case_sqltime): the text says how many calendar days from
+ * its date to the hearing's, whichever reminder (10 or 2) this is. */
 static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *env,
-                                   long long hearing_id, long long days, long long *made,
-                                   long long *marked)
+                                   long long hearing_id, long long days, const char *now_s,
+                                   long long *made, long long *marked)
 {
     mc_dbres *res;
     apr_status_t rv;
@@ -327,17 +339,20 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
     rv = mc_db_query(db, p, &res,
                      "SELECT h.case_id, DATE_FORMAT(h.hearing_at, '%Y-%m-%d'), "
                      "DATE_FORMAT(h.hearing_at, '%H:%i'), h.hearing_type, h.location, "
-                     "COALESCE(j.name, ''), c.number, c.caption, c.confidential, co.name "
+                     "COALESCE(j.name, ''), c.number, c.caption, c.confidential, co.name, "
+                     "DATEDIFF(h.hearing_at, ?) "
                      "FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id "
                      "JOIN mc_court co ON co.code = c.court_code "
                      "LEFT JOIN mc_judge j ON j.id = h.judge_id WHERE h.id = ?",
-                     "i", hearing_id);
+                     "si", now_s, hearing_id);
     if (rv != APR_SUCCESS || res->nrows != 1 || mc_dbres_int(res, 0, 8))
         return rv;
     long long case_id = mc_dbres_int(res, 0, 0);
     const char *date = mc_dbres_get(res, 0, 1), *time = mc_dbres_get(res, 0, 2);
     const char *type = mc_dbres_get(res, 0, 3), *location = mc_dbres_get(res, 0, 4);
     const char *judge = mc_dbres_get(res, 0, 5), *number = mc_dbres_get(res, 0, 6);
+    long long away = mc_dbres_int(res, 0, 10);
+    const char *when = mc_case_days_text(p, away);
     const char *marker = mc_case_marker(p);
     const char *case_url = apr_pstrcat(p, env->casenet_url, "/case/", number, NULL);
     mc_vars *v = mc_vars_make(p, NULL);
@@ -353,7 +368,8 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
     mc_vars_set(v, "hearing_type", type);
     mc_vars_set(v, "location", *location ? location : "(not given)");
     mc_vars_set(v, "judge", *judge ? judge : "(not given)");
-    mc_vars_setf(v, "days", "%d", (int)days);
+    mc_vars_setf(v, "days", "%" APR_INT64_T_FMT, (apr_int64_t)(away < 0 ? 0 : away));
+    mc_vars_set(v, "when", when);
     mc_vars_set(v, "case_url", case_url);
     mc_vars_set(v, "stop_url", marker);
     mc_vars_set(v, "mycases_url", apr_pstrcat(p, env->casenet_url, "/mycases", NULL));
@@ -361,9 +377,12 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
         return rv;
     mc_case_split(p, env, body, marker, &pre, &post);
     pre = apr_pstrcat(p, pre, env->casenet_url, "/stop/", NULL);
+    /* The hearing type names the hearing ("Trial Setting", "Short Notice
+     * Hearing"): no "hearing" after it. */
     mc_vars_set(v, "summary",
-                apr_psprintf(p, "reminder: %s hearing on %s at %s%s%s", mc_case_clip(p, type, 60),
-                             date, time, *location ? ", " : "", mc_case_clip(p, location, 60)));
+                apr_psprintf(p, "reminder: %s %s (%s at %s%s%s)", mc_case_clip(p, type, 60),
+                             when, date, time, *location ? ", " : "",
+                             mc_case_clip(p, location, 60)));
     mc_vars_set(v, "link", apr_pstrcat(p, " ", case_url, NULL));
     if ((rv = mc_case_text(p, env, "notice-short.txt", v, &sms)) != APR_SUCCESS)
         return rv;
@@ -412,6 +431,7 @@ static apr_status_t mc_case_reminders(mc_db *db, apr_pool_t *p, const mc_case_en
                                       apr_time_t now, long long *made)
 {
     const char *t0 = mc_case_sqltime(p, now);
+    const char *now_s = t0;
     const char *t2 = mc_case_sqltime(p, now + apr_time_from_sec(2 * 86400));
     const char *t10 = mc_case_sqltime(p, now + apr_time_from_sec(10 * 86400));
     int pass;
@@ -440,7 +460,8 @@ static apr_status_t mc_case_reminders(mc_db *db, apr_pool_t *p, const mc_case_en
                 apr_pool_create(&tp, p);
                 if ((rv = mc_db_begin(db)) == APR_SUCCESS) {
                     long long n = 0, m = 0;
-                    rv = mc_case_remind(db, tp, env, mc_dbres_int(res, i, 0), days, &n, &m);
+                    rv = mc_case_remind(db, tp, env, mc_dbres_int(res, i, 0), days, now_s, &n,
+                                        &m);
                     if (rv == APR_SUCCESS && (rv = mc_db_commit(db)) == APR_SUCCESS) {
                         *made += n;
                         marked += m;

@@ -22,8 +22,9 @@
  *             <casenet_url>/stop/<track id>/<stop_token>; an entry or a
  *             reminder template without it gets the link appended)
  *   entry     entry_date, entry_type, text, filed_by, filed_by_note
- *   reminder  days (10 or 2), hearing_date, hearing_time, hearing_type,
- *             location, judge
+ *   reminder  when ("in 5 days", "tomorrow", "today": calendar days from
+ *             the round's date to the hearing's), days (that number),
+ *             hearing_date, hearing_time, hearing_type, location, judge
  *   digest    count, count_text ("2 new docket entries"), entries (the
  *             pending entries, one block each)
  *   short     summary, link (" <case_url>" for SMS, "" for a call)

@@ -211,7 +211,7 @@ def test_hearing_reminders(apache, admin, new_account, smtp, gateway, mariadb):
     assert at(datetime.timedelta(days=10)) == 0
     assert at(datetime.timedelta(days=5)) == 0
     m = smtp.wait_for(to=mailer.email, subject=subject, timeout=20)
-    assert "about 10 days" in m.body
+    assert "Reminder: a hearing in 10 days on case" in m.body
     assert "Trial Setting" in m.body and "Division 7" in m.body
     assert f"{hearing:%Y-%m-%d}" in m.body and f"{hearing:%H:%M}" in m.body
     assert f"{ap.base_url}{CASENET}/stop/{tm[0]}/{tm[1]}" in m.body
@@ -225,7 +225,7 @@ def test_hearing_reminders(apache, admin, new_account, smtp, gateway, mariadb):
     assert at(datetime.timedelta(seconds=1)) == 0
     assert at(-datetime.timedelta(hours=1)) == 0
     mails = smtp.wait_for(to=mailer.email, subject=subject, count=2, timeout=20)
-    assert "about 2 days" in mails[1].body
+    assert "Reminder: a hearing in 2 days on case" in mails[1].body
     gateway.wait_for(recipient=sms_no, channel="sms", count=2, timeout=20)
     smtp.assert_none(to=stopped.email, wait=2)
     assert len(smtp.find(to=mailer.email, subject=subject)) == 2
@@ -234,6 +234,54 @@ def test_hearing_reminders(apache, admin, new_account, smtp, gateway, mariadb):
                               f"{hid}")) == [("10",), ("10",), ("2",), ("2",)]
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_outbox WHERE case_ref = '{number}' AND "
                          f"kind = 'track-reminder'") == "4"
+
+
+def test_hearing_reminder_says_the_real_distance(apache, admin, new_account, smtp, gateway,
+                                                 mariadb):
+    """A reminder says how far the hearing really is (issue 10 §5): the
+    10-day reminder of a hearing 5 days away says "in 5 days", the 2-day one
+    sent the day before says "tomorrow", one sent that day "today"; the SMS
+    names the hearing type once ("Short Notice Hearing", not "... Hearing
+    hearing")."""
+    court = seed_court(mariadb)
+    case_id, number = seed_case(mariadb, court, caption=f"{unique_tag()} V SOON")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
+    hearing = (now + datetime.timedelta(days=130)).replace(hour=14, minute=30, second=0)
+    seed_hearing(mariadb, case_id, utc(hearing), hearing_type="Short Notice Hearing",
+                 location="Division 4")
+    mailer = new_account(prefix="ctn")
+    sms_no = phone()
+    add_tracker(mariadb, mailer, case_id)
+    add_tracker(mariadb, new_account(prefix="ctn"), case_id, channel="sms", recipient=sms_no)
+    subject = f"Case {number}: hearing reminder, {hearing:%Y-%m-%d %H:%M}"
+
+    # Scheduled 5 days ahead: the first reminder due is the 10-day one.
+    assert tasks(admin, utc(hearing - datetime.timedelta(days=5)))[0] == 2
+    m = smtp.wait_for(to=mailer.email, subject=subject, timeout=20)
+    assert "Reminder: a hearing in 5 days on case" in m.body, m.body
+    assert "about" not in m.body and "10 days" not in m.body, m.body
+    sms = gateway.wait_for(recipient=sms_no, channel="sms", timeout=20)["body"]
+    assert "Short Notice Hearing in 5 days" in sms, sms
+    assert "Hearing hearing" not in sms and "10 days" not in sms, sms
+    assert f"{hearing:%Y-%m-%d} at {hearing:%H:%M}" in sms and "Division 4" in sms, sms
+
+    # The day before: the 2-day reminder says "tomorrow".
+    assert tasks(admin, utc(hearing - datetime.timedelta(days=1)))[0] == 2
+    mails = smtp.wait_for(to=mailer.email, subject=subject, count=2, timeout=20)
+    assert "Reminder: a hearing tomorrow on case" in mails[1].body, mails[1].body
+    assert "2 days" not in mails[1].body, mails[1].body
+    texts = gateway.wait_for(recipient=sms_no, channel="sms", count=2, timeout=20)
+    assert "Short Notice Hearing tomorrow" in texts[1]["body"], texts[1]["body"]
+    assert "Hearing hearing" not in texts[1]["body"], texts[1]["body"]
+
+    # A hearing later the same day: "today".
+    case2, number2 = seed_case(mariadb, court, caption=f"{unique_tag()} V TODAY")
+    seed_hearing(mariadb, case2, utc(hearing), hearing_type="Trial Setting")
+    late = new_account(prefix="ctn")
+    add_tracker(mariadb, late, case2)
+    assert tasks(admin, utc(hearing - datetime.timedelta(hours=3)))[0] == 1
+    m = smtp.wait_for(to=late.email, subject=f"Case {number2}: hearing reminder", timeout=20)
+    assert "Reminder: a hearing today on case" in m.body, m.body
 
 
 def test_hearing_from_clerk_page_notifies(apache, admin, new_account, smtp, mariadb):
