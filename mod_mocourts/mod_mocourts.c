@@ -85,22 +85,56 @@ static int check_schema(apr_pool_t *ptemp, server_rec *s, mc_srv_conf *c)
     return OK;
 }
 
-static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+/* Loaded but not configured: stay out of the way. */
+static int configured(const mc_srv_conf *c)
+{
+    return c && (c->mounts->nelts > 0 || c->db.user || c->base_url);
+}
+
+/* Everything the configuration alone decides, checked here so that
+ * `apachectl configtest` (httpd -t runs this hook, not post_config) fails on
+ * what a start or graceful restart would refuse. Defaults are filled in. */
+static int mc_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     mc_srv_conf *c = mc_conf_get();
     const char *err;
-    apr_status_t rv;
 
-    log_server = s;
-    mc_log_set(log_to_httpd, NULL);
-    if (!c || (c->mounts->nelts == 0 && !c->db.user && !c->base_url)) {
-        /* Loaded but not configured: stay out of the way. */
+    if (!configured(c))
         return OK;
-    }
     if ((err = mc_conf_finish(pconf, c))) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0104) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if ((err = mc_session_check_config(ptemp))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0304) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((err = mc_delivery_check_config())) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0804) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((err = mc_render_check_config(ptemp))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0503) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!mc_mount_of("logon"))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     MCLOGNO(0106) "the logon plugin is not mounted: add <Location /account> "
+                                   "MoCourtsMount logon </Location>");
+    return OK;
+}
+
+/* What needs more than the configuration: the libraries, shared memory,
+ * the delivery worker and the database's schema. */
+static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    mc_srv_conf *c = mc_conf_get();
+    apr_status_t rv;
+
+    log_server = s;
+    mc_log_set(log_to_httpd, NULL);
+    if (!configured(c))
+        return OK;
     if (mc_crypto_init() != APR_SUCCESS || mc_db_library_init() != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      MCLOGNO(0105) "libsodium or the MariaDB library failed to start");
@@ -113,10 +147,6 @@ static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         return HTTP_INTERNAL_SERVER_ERROR;
     if ((rv = mc_delivery_post_config(pconf, s)) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
-    if (!mc_mount_of("logon"))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     MCLOGNO(0106) "the logon plugin is not mounted: add <Location /account> "
-                                   "MoCourtsMount logon </Location>");
     ap_add_version_component(pconf, "mod_mocourts/" MC_VERSION);
     return check_schema(ptemp, s, c);
 }
@@ -173,6 +203,7 @@ static void mc_register_hooks(apr_pool_t *p)
 {
     MC_PLUGIN_REGISTER(p, &mc_logon_plugin);
     ap_hook_pre_config(mc_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(mc_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mc_dispatch_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -142,6 +142,15 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
     return APR_SUCCESS;
 }
 
+const char *mc_delivery_check_config(void)
+{
+    if (mc_conf_get()->delivery && (!APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance) ||
+                                    !APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback)))
+        return "Invalid value for directive 'MoCourtsDelivery': On needs mod_watchdog; load "
+               "it, or set MoCourtsDelivery Off and run 'mocourts-admin deliver'";
+    return NULL;
+}
+
 apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s)
 {
     mc_srv_conf *c = mc_conf_get();
@@ -153,12 +162,8 @@ apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s)
         return APR_SUCCESS;
     wd_get = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
     wd_register = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
-    if (!wd_get || !wd_register) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     MCLOGNO(0804) "MoCourtsDelivery On needs mod_watchdog; load it, or set "
-                                   "MoCourtsDelivery Off and run 'mocourts-admin deliver'");
-        return APR_EGENERAL;
-    }
+    if (!wd_get || !wd_register)
+        return APR_EGENERAL; /* refused in check_config */
     if ((rv = wd_get(&wd, WATCHDOG_NAME, 0, 1, pconf)) != APR_SUCCESS)
         return rv;
     w = apr_pcalloc(pconf, sizeof(*w));

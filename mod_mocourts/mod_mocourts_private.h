@@ -32,7 +32,7 @@ typedef struct mc_mount {
     const char *path; /* no trailing '/', "" for the site root */
 } mc_mount;
 
-/* Server (global) configuration. Unset values are resolved in post_config. */
+/* Server (global) configuration. Unset values are resolved in check_config. */
 typedef struct mc_srv_conf {
     mc_dbconf db;
     int pool_min, pool_max;
@@ -112,6 +112,8 @@ typedef struct mc_session {
     apr_time_t expires;
     mc_account account;
 } mc_session;
+/* check_config: NULL, or why MoCourtsSessionCache's argument is refused. */
+const char *mc_session_check_config(apr_pool_t *ptemp);
 apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s);
 /* The request's session (cookie -> cache -> DB), looked up once per request.
@@ -162,6 +164,8 @@ void mc_verify_dummy(const char *pw);
 void mc_authz_register(apr_pool_t *p);
 
 /* mod_mocourts_delivery.c */
+/* check_config: NULL, or why MoCourtsDelivery On cannot work. */
+const char *mc_delivery_check_config(void);
 apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s);
 
 /* mod_mocourts_render.c */
@@ -171,6 +175,11 @@ int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page, con
 int mc_nav_allowed(const mc_account *a, const mc_nav *n);
 apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s);
 mc_tmpl_cache *mc_templates(void);
+/* check_config: NULL when the user Apache's children run as can read the
+ * template directories (MoCourtsTemplatesOverride, MoCourtsTemplates), every
+ * directory on the way to them and every file in them, and every template
+ * is well-formed; else the error, naming directive and path (in ptemp). */
+const char *mc_render_check_config(apr_pool_t *ptemp);
 
 /* Audit from places without an mc_req. */
 apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,

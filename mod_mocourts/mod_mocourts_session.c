@@ -51,6 +51,31 @@ static apr_status_t cache_destroy(void *data)
     return APR_SUCCESS;
 }
 
+const char *mc_session_check_config(apr_pool_t *ptemp)
+{
+    mc_srv_conf *c = mc_conf_get();
+    const ap_socache_provider_t *prov;
+    ap_socache_instance_t *inst = NULL;
+    const char *err;
+    char *name, *arg;
+
+    if (!strcasecmp(c->cache_spec, "none") || c->cache_ttl == 0)
+        return NULL;
+    name = apr_pstrdup(ptemp, c->cache_spec);
+    if ((arg = strchr(name, ':')))
+        *arg++ = '\0';
+    prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!prov)
+        return apr_psprintf(ptemp,
+                            "Invalid value for directive 'MoCourtsSessionCache': no "
+                            "socache provider '%s' is loaded",
+                            name);
+    /* create() only reads the argument; init() in post_config takes resources. */
+    if ((err = prov->create(&inst, arg, ptemp, ptemp)))
+        return apr_psprintf(ptemp, "Invalid value for directive 'MoCourtsSessionCache': %s", err);
+    return NULL;
+}
+
 apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     mc_srv_conf *c = mc_conf_get();

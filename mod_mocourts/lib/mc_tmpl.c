@@ -21,6 +21,8 @@
 #include <libxml/HTMLtree.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/uio.h>
@@ -99,10 +101,50 @@ mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs)
     return c;
 }
 
-/* Reads name from the first directory that has it into p. APR_ENOENT when
- * none does; APR_EINVAL for a name that could leave the directories. */
+/* Reads the template file at path into p (NUL-terminated). APR_EINVAL for
+ * what is not a regular file or is over the size limit; the open or read
+ * error otherwise (APR_ENOENT when missing). *err names path and reason. */
+static apr_status_t read_file(apr_pool_t *p, const char *path, char **buf, apr_size_t *len,
+                              const char **err)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
+    char msg[120];
+
+    if (rv != APR_SUCCESS) {
+        *err = apr_psprintf(p, "template %s cannot be opened: %s", path,
+                            apr_strerror(rv, msg, sizeof(msg)));
+        return rv;
+    }
+    if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f)) != APR_SUCCESS)
+        *err = apr_psprintf(p, "template %s cannot be examined: %s", path,
+                            apr_strerror(rv, msg, sizeof(msg)));
+    else if (fi.filetype != APR_REG) {
+        *err = apr_psprintf(p, "template %s is not a regular file", path);
+        rv = APR_EINVAL;
+    }
+    else if (fi.size > MAX_TEMPLATE_BYTES) {
+        *err = apr_psprintf(p, "template %s is larger than 4 MiB", path);
+        rv = APR_EINVAL;
+    }
+    else {
+        *len = (apr_size_t)fi.size;
+        *buf = apr_palloc(p, *len + 1);
+        if ((rv = apr_file_read_full(f, *buf, *len, NULL)) != APR_SUCCESS)
+            *err = apr_psprintf(p, "template %s cannot be read: %s", path,
+                                apr_strerror(rv, msg, sizeof(msg)));
+        (*buf)[*len] = '\0';
+    }
+    apr_file_close(f);
+    return rv;
+}
+
+/* Reads name from the first directory that has it into p; *path is the
+ * file read. APR_ENOENT when none does; APR_EINVAL for a name that could
+ * leave the directories; see read_file for the rest. */
 static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *name, char **buf,
-                                  apr_size_t *len, const char **err)
+                                  apr_size_t *len, const char **path, const char **err)
 {
     apr_size_t i;
 
@@ -111,35 +153,99 @@ static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *n
         return APR_EINVAL;
     }
     for (i = 0; c->dirs[i]; i++) {
-        const char *path = apr_pstrcat(p, c->dirs[i], "/", name, NULL);
-        apr_file_t *f;
         apr_finfo_t fi;
-        apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
+        apr_status_t rv;
 
+        *path = apr_pstrcat(p, c->dirs[i], "/", name, NULL);
+        rv = apr_stat(&fi, *path, APR_FINFO_TYPE, p);
         if (APR_STATUS_IS_ENOENT(rv) || APR_STATUS_IS_ENOTDIR(rv))
             continue;
-        if (rv == APR_SUCCESS)
-            rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
-        if (rv == APR_SUCCESS && (fi.filetype != APR_REG || fi.size > MAX_TEMPLATE_BYTES))
-            rv = APR_EINVAL;
-        if (rv == APR_SUCCESS) {
-            *len = (apr_size_t)fi.size;
-            *buf = apr_palloc(p, *len + 1);
-            rv = apr_file_read_full(f, *buf, *len, NULL);
-            (*buf)[*len] = '\0';
-            apr_file_close(f);
-        }
-        if (rv != APR_SUCCESS) {
-            *err = apr_psprintf(p,
-                                "template %s cannot be read (not a regular file, over "
-                                "4 MiB, or unreadable)",
-                                path);
-            return rv == APR_EINVAL ? rv : APR_EINVAL;
-        }
-        return APR_SUCCESS;
+        return read_file(p, *path, buf, len, err);
     }
     *err = apr_psprintf(p, "template %s was not found", name);
     return APR_ENOENT;
+}
+
+/* ---- well-formedness ----------------------------------------------------- */
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_ptr;
+#else
+typedef xmlErrorPtr xml_error_ptr;
+#endif
+
+/* The first error the HTML parser reports in a template. */
+typedef struct parse_error {
+    int found;
+    int line;
+    char msg[200];
+} parse_error;
+
+/* libxml2's structured-error callback while a template parses (the handler
+ * is per thread). Elements of HTML5 that libxml2's HTML 4 tables do not
+ * know (<main>, <nav>, <section>...) are not errors in a template. */
+static void note_error(void *ctx, xml_error_ptr e)
+{
+    parse_error *pe = ctx;
+    size_t n;
+
+    if (pe->found || e == NULL || e->level < XML_ERR_ERROR || e->code == XML_HTML_UNKNOWN_TAG)
+        return;
+    pe->found = 1;
+    pe->line = e->line > 0 ? e->line : 1;
+    apr_cpystrn(pe->msg, e->message ? e->message : "not well-formed", sizeof(pe->msg));
+    for (n = strlen(pe->msg); n > 0 && strchr(" \t\r\n", pe->msg[n - 1]); n--)
+        pe->msg[n - 1] = '\0';
+}
+
+/* Parses buf (len bytes of the template at path) as HTML into *doc. A
+ * template the parser had to repair (an unterminated comment or quote, an
+ * end tag that closes nothing, bad UTF-8...) is refused: rendering what the
+ * parser guessed would show the wrong page, or an empty one. APR_EINVAL with
+ * *err "path:line: why" (in p) when refused. */
+static apr_status_t parse_html(apr_pool_t *p, const char *path, const char *buf, apr_size_t len,
+                               xmlDocPtr *doc, const char **err)
+{
+    parse_error pe = {0, 0, ""};
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_ctx = xmlStructuredErrorContext;
+
+    *doc = NULL;
+    if (len == 0) {
+        *err = apr_psprintf(p, "%s:1: the template is empty", path);
+        return APR_EINVAL;
+    }
+    xmlSetStructuredErrorFunc(&pe, note_error);
+    *doc = htmlReadMemory(buf, (int)len, path, "UTF-8", PARSE_OPTIONS);
+    xmlSetStructuredErrorFunc(old_ctx, old);
+    if (*doc != NULL && !pe.found && xmlDocGetRootElement(*doc) != NULL)
+        return APR_SUCCESS;
+    if (*doc)
+        xmlFreeDoc(*doc);
+    *doc = NULL;
+    *err = pe.found ? apr_psprintf(p, "%s:%d: %s (the template is not well-formed HTML)", path,
+                                   pe.line, pe.msg)
+                    : apr_psprintf(p, "%s:1: the template has no HTML element", path);
+    return APR_EINVAL;
+}
+
+/* Reads the template file at path and, for a .html file, parses it as
+ * rendering would; see the header. */
+apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err)
+{
+    char *buf;
+    apr_size_t len, n = strlen(path);
+    xmlDocPtr doc;
+    apr_status_t rv;
+
+    xmlInitParser();
+    if ((rv = read_file(p, path, &buf, &len, err)) != APR_SUCCESS)
+        return rv;
+    if (n < 5 || strcasecmp(path + n - 5, ".html") != 0)
+        return APR_SUCCESS;
+    if ((rv = parse_html(p, path, buf, len, &doc, err)) == APR_SUCCESS)
+        xmlFreeDoc(doc);
+    return rv;
 }
 
 /* The cached entry for kind ('h' or 't') and name, loading it on a miss. */
@@ -147,6 +253,7 @@ static apr_status_t cache_get(mc_tmpl_cache *c, apr_pool_t *p, char kind, const 
                               const tmpl_entry **out, const char **err)
 {
     const char *key = apr_psprintf(p, "%c:%s", kind, name ? name : "");
+    const char *path;
     tmpl_entry *e, *e2;
     char *buf;
     apr_size_t len;
@@ -160,17 +267,10 @@ static apr_status_t cache_get(mc_tmpl_cache *c, apr_pool_t *p, char kind, const 
         *out = e;
         return APR_SUCCESS;
     }
-    if ((rv = read_template(c, p, name, &buf, &len, err)) != APR_SUCCESS)
+    if ((rv = read_template(c, p, name, &buf, &len, &path, err)) != APR_SUCCESS)
         return rv;
-    if (kind == 'h') {
-        doc = len ? htmlReadMemory(buf, (int)len, name, "UTF-8", PARSE_OPTIONS) : NULL;
-        if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-            if (doc)
-                xmlFreeDoc(doc);
-            *err = apr_psprintf(p, "template %s does not parse as HTML", name);
-            return APR_EINVAL;
-        }
-    }
+    if (kind == 'h' && (rv = parse_html(p, path, buf, len, &doc, err)) != APR_SUCCESS)
+        return rv;
     cache_lock(c);
     e2 = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
     if (e2 == NULL) {

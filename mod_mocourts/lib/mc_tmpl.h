@@ -15,7 +15,8 @@
  *                          when key equals the input's value
  * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
  * the value of the "_csrf" key when that key is set.
- * Output is HTML5 with <!DOCTYPE html>.
+ * Output is HTML5 with <!DOCTYPE html>. A template that is not well-formed
+ * (see mc_tmpl_check_file) is refused, never rendered as the parser guessed.
  *
  * Details: data-each is applied first, then the element's other data-*
  * attributes per row (so data-if can test a row's key). A list key counts as
@@ -51,9 +52,18 @@ mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs);
 /* Render page (a path relative to the dirs, e.g. "core/logon.html") into
  * layout (e.g. "core/layout.html"); layout NULL renders the page alone.
  * *out is allocated in p. APR_ENOENT when a file is missing, APR_EINVAL on
- * a template that does not parse; *err says which and why. */
+ * a template that is not well-formed (see mc_tmpl_check_file), the error of
+ * the file system when one cannot be read; *err says which and why. */
 apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
                             const mc_vars *v, char **out, apr_size_t *outlen, const char **err);
+/* Check the template file at path as rendering would read it: a regular
+ * file of at most 4 MiB that can be read and, when its name ends in .html,
+ * is well-formed HTML: every error libxml2's HTML parser reports counts
+ * (an unterminated comment or attribute quote, an end tag that closes
+ * nothing or the wrong element, invalid UTF-8...), except an HTML5 element
+ * unknown to libxml2's tables. APR_SUCCESS, or the error with *err (in p)
+ * naming the file, and for a parse error "PATH:LINE: why". */
+apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err);
 /* Render a plain-text template (for e-mail bodies): {{key}} replaced by the
  * value (no escaping: the output is text/plain); unknown keys become "". */
 apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,

@@ -76,12 +76,14 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     return OK;
 }
 
-static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+/* Under httpd -t too: a mounted plugin without its store refuses to start. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     if (!ef_config.store && mc_site_url(ptemp, "efiling", "")) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     MCLOGNO(2401) "the efiling plugin is mounted but MoCourtsEFilingStore is "
-                                   "not set: name the directory that keeps filed documents");
+                     MCLOGNO(2401) "MoCourtsEFilingStore is not set, but the efiling plugin is "
+                                   "mounted (MoCourtsMount efiling): name the directory that "
+                                   "keeps filed documents");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
@@ -99,7 +101,7 @@ static void register_hooks(apr_pool_t *p)
     efiling.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &efiling);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA mocourts_efiling_module = {

@@ -1,11 +1,15 @@
-"""Configuration errors are caught at configtest (or at start, for what needs
-several directives or the database), with a sentence naming the directive."""
+"""Configuration errors are caught at configtest (`apache2 -t`), with a
+sentence naming the directive, and the file and line for a template; only
+what needs the database is left to the start."""
+import os
 import re
 import secrets
+import shutil
 
 import pytest
 import requests
 
+from harness import util
 from harness.apache import ApacheError
 from helpers_core import _PROBE_SO, complete_conf
 
@@ -111,24 +115,193 @@ def _start_fails(ap):
     return str(e.value) + "\n" + "\n".join(ap.error_log_lines(since))
 
 
-@pytest.mark.allow_errors(r"MoCourtsSessionSecure", r"AH00016", r"Configuration Failed",
-                          r"MC0104")
-def test_host_cookie_without_secure_refused_at_start(make_apache):
+# ---- what a start would refuse, refused by configtest too ----------------------
+# httpd -t runs the check_config hooks, not post_config: every check that the
+# configuration alone decides must be there, or `apachectl graceful` after a
+# "Syntax OK" takes the site down (AH00020).
+
+def _configtest_fails(ap, *needles):
+    rc, out = ap.configtest()
+    assert rc != 0, out
+    assert "Syntax OK" not in out, out
+    for needle in needles:
+        assert needle in out, out
+    return out
+
+
+def test_host_cookie_without_secure_fails_configtest(make_apache):
     ap = make_apache(overrides={"MoCourtsSessionCookie": "__Host-mocourts",
                                 "MoCourtsSessionSecure": "Off"}, start=False)
-    text = _start_fails(ap)
-    assert "Invalid value for directive 'MoCourtsSessionSecure'" in text, text
-    assert "__Host-" in text
-    assert not ap.is_running()
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsSessionSecure'", "__Host-")
 
 
-@pytest.mark.allow_errors(r"MoCourtsSessionIdle", r"AH00016", r"Configuration Failed",
-                          r"MC0104")
-def test_idle_longer_than_max_refused_at_start(make_apache):
+def test_idle_longer_than_max_fails_configtest(make_apache):
     ap = make_apache(overrides={"MoCourtsSessionIdle": "2h", "MoCourtsSessionMax": "1h"},
                      start=False)
-    text = _start_fails(ap)
-    assert "Invalid value for directive 'MoCourtsSessionIdle'" in text, text
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsSessionIdle'",
+                      "longer than MoCourtsSessionMax")
+
+
+def test_pool_min_above_max_fails_configtest(make_apache):
+    ap = make_apache(overrides={"MoCourtsDBPoolMin": "8", "MoCourtsDBPoolMax": "4"},
+                     start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsDBPoolMin'",
+                      "8 is more than MoCourtsDBPoolMax (4)")
+
+
+def test_efiling_without_store_fails_configtest(make_apache):
+    ap = make_apache(overrides={"MoCourtsEFilingStore": None}, start=False)
+    assert "efiling" in ap.plugin_names()
+    _configtest_fails(ap, "MoCourtsEFilingStore is not set",
+                      "the efiling plugin is mounted")
+
+
+def test_efiling_not_mounted_needs_no_store(make_apache):
+    ap = make_apache(overrides={"MoCourtsEFilingStore": None}, start=False,
+                     plugins=[p for p in _plugins() if p != "efiling"])
+    complete_conf(ap)
+    rc, out = ap.configtest()
+    assert rc == 0, out
+
+
+def _plugins():
+    return sorted(p.name[len("mod_mocourts_"):-len(".so")]
+                  for p in util.BUILD.glob("mod_mocourts_*.so"))
+
+
+# ---- templates: readable by Apache's children, well-formed --------------------
+
+def _copy_templates(dst):
+    """A copy of the shipped templates at dst, readable by everyone."""
+    shutil.copytree(util.REPO / "templates", dst)
+    for d, _dirs, files in os.walk(dst):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    util.make_reachable(dst.parent)
+    return dst
+
+
+def _override_dir(tmp_root, files):
+    """A MoCourtsTemplatesOverride directory holding files {relpath: text}."""
+    dst = tmp_root / f"override-{secrets.token_hex(4)}"
+    for rel, text in files.items():
+        path = dst / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for d, _dirs, files_ in os.walk(dst):
+        os.chmod(d, 0o755)
+        for f in files_:
+            os.chmod(os.path.join(d, f), 0o644)
+    return dst
+
+
+needs_root = pytest.mark.skipif(not util.is_root(),
+                                reason="Apache's children run as another user only as root")
+
+
+@needs_root
+def test_unreadable_templates_dir_fails_configtest(make_apache, tmp_root):
+    """Installed under umask 027: every page would answer 500."""
+    tpl = _copy_templates(tmp_root / f"tpl-{secrets.token_hex(4)}")
+    os.chown(tpl, 0, 0)
+    os.chmod(tpl, 0o700)
+    ap = make_apache(overrides={"MoCourtsTemplates": f'"{tpl}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplates'",
+                      f"the directory '{tpl}' cannot be read by user {util.APACHE_USER}",
+                      "mode 0700")
+
+
+@needs_root
+def test_unreadable_template_file_fails_configtest(make_apache, tmp_root):
+    tpl = _copy_templates(tmp_root / f"tpl-{secrets.token_hex(4)}")
+    page = tpl / "core" / "logon.html"
+    os.chown(page, 0, 0)
+    os.chmod(page, 0o640)
+    ap = make_apache(overrides={"MoCourtsTemplates": f'"{tpl}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplates'",
+                      f"the template file '{page}' cannot be read by user {util.APACHE_USER}",
+                      "mode 0640")
+
+
+@needs_root
+def test_unreadable_override_dir_fails_configtest(make_apache, tmp_root):
+    over = _override_dir(tmp_root, {"core/home.html": "<p>Our court</p>\n"})
+    os.chmod(over / "core", 0o750)
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplatesOverride'",
+                      f"the directory '{over}/core' cannot be read by user {util.APACHE_USER}")
+
+
+MALFORMED = [
+    # (text, line, what libxml2 says)
+    ("<main>\n<h2>Welcome</h2>\n<p>Our court</p>\n</span>\n</main>\n", 4,
+     "Unexpected end tag : span"),
+    ("<main>\n<h2>Welcome</h2>\n<p>Our court</p>\n<!-- never closed\n<p>More</p>\n</main>\n",
+     None, "Comment not terminated"),
+    ('<main>\n<p class="lead>Our court</p>\n</main>\n', None, 'AttValue: " expected'),
+]
+
+
+@pytest.mark.parametrize("text,line,why", MALFORMED, ids=["end-tag", "comment", "quote"])
+def test_malformed_override_template_fails_configtest(make_apache, tmp_root, text, line, why):
+    over = _override_dir(tmp_root, {"core/home.html": text})
+    page = over / "core" / "home.html"
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    out = _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplatesOverride'",
+                            f"{page}:{line or ''}", why)
+    assert re.search(re.escape(str(page)) + r":\d+: ", out), out
+
+
+def test_well_formed_override_passes_configtest(make_apache, tmp_root):
+    over = _override_dir(tmp_root, {
+        "core/home.html": "<main>\n<section><h2>Welcome</h2>\n<p>Our court</p></section>\n"
+                          "</main>\n",
+        "core/password-changed.txt": "Your password was changed {{ when }}.\n"})
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    complete_conf(ap)
+    rc, out = ap.configtest()
+    assert rc == 0, out
+
+
+def _apache_with_empty_override(make_apache, tmp_root):
+    over = tmp_root / f"override-{secrets.token_hex(4)}"
+    (over / "core").mkdir(parents=True)
+    os.chmod(over, 0o755)
+    os.chmod(over / "core", 0o755)
+    return make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}), over
+
+
+@pytest.mark.allow_errors(r"MC0501: page core/logon.html cannot be shown")
+def test_template_broken_after_start_answers_500(make_apache, tmp_root):
+    """Templates are read on first use: a page edited into a broken state
+    after the start answers 500 with the site's error page (never an empty
+    200), and the log names file and line."""
+    ap, over = _apache_with_empty_override(make_apache, tmp_root)
+    page = over / "core" / "logon.html"
+    page.write_text("<main>\n<h2>Sign in</h2>\n</span>\n</main>\n")
+    page.chmod(0o644)
+    since = ap.error_log_offset()
+    r = requests.get(ap.url("/account/logon"), timeout=15)
+    assert r.status_code == 500, r.text
+    assert "Something went wrong" in r.text, r.text
+    ap.wait_for_log(re.escape(f"{page}:3: Unexpected end tag : span"), since=since)
+
+
+@pytest.mark.allow_errors(r"MC0501: page core/(logon|message).html cannot be shown")
+def test_layout_broken_after_start_answers_500(make_apache, tmp_root):
+    """With the layout broken even the error page cannot be rendered: a
+    plain page says what happened."""
+    ap, over = _apache_with_empty_override(make_apache, tmp_root)
+    layout = over / "core" / "layout.html"
+    layout.write_text("<html><body>\n<main data-slot=\"content\">\n<!-- unfinished\n"
+                      "</main></body></html>\n")
+    layout.chmod(0o644)
+    since = ap.error_log_offset()
+    r = requests.get(ap.url("/account/logon"), timeout=15)
+    assert r.status_code == 500, r.text
+    assert "error in the site's page templates" in r.text, r.text
+    ap.wait_for_log(re.escape(f"{layout}:") + r"\d+: Comment not terminated", since=since)
 
 
 @pytest.mark.allow_errors(r"schema of 'core' is at version 0", r"AH00016",

@@ -318,6 +318,41 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A template the HTML parser has to repair is refused with its file and
+ * line, at render time and by mc_tmpl_check_file, never rendered as the
+ * parser guessed (an unclosed comment would swallow the whole page). */
+START_TEST(test_not_well_formed)
+{
+    char *out = NULL;
+    const char *err = NULL;
+    mc_vars *v = mc_vars_make(pool, NULL);
+    const char *broken = apr_pstrcat(pool, shipped_dir, "/broken.html", NULL);
+
+    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "broken.html", v, &out, NULL, &err),
+                     APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(pool, broken, ":3: ", NULL)));
+    ck_assert_ptr_nonnull(strstr(err, "span"));
+    ck_assert_int_eq(
+        mc_tmpl_render(cache, pool, "layout.html", "comment.html", v, &out, NULL, &err),
+        APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "comment.html:"));
+    ck_assert_ptr_nonnull(strstr(err, "Comment not terminated"));
+    err = NULL;
+    ck_assert_int_eq(mc_tmpl_check_file(pool, broken, &err), APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(pool, broken, ":3: ", NULL)));
+    /* HTML5 elements (layout.html has <header>, <main>, <footer>) are fine. */
+    ck_assert_int_eq(
+        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/layout.html", NULL), &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/mail.txt", NULL), &err),
+        APR_SUCCESS);
+    ck_assert(APR_STATUS_IS_ENOENT(
+        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/nope.html", NULL), &err)));
+    ck_assert_ptr_nonnull(strstr(err, "nope.html"));
+}
+END_TEST
+
 START_TEST(test_override_order)
 {
     const char *out = render(NULL, "over.html", NULL);
@@ -424,6 +459,7 @@ Suite *suite_tmpl(void)
     tcase_add_test(tc, test_url_attributes);
     tcase_add_test(tc, test_layout_slot);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_not_well_formed);
     tcase_add_test(tc, test_override_order);
     tcase_add_test(tc, test_text_template);
     tcase_add_test(tc, test_threads_share_cache);
