@@ -102,7 +102,10 @@ class MariaDB:
         self.datadir.mkdir(parents=True, exist_ok=True)
         args = [INSTALL_DB, "--no-defaults", f"--datadir={self.datadir}",
                 "--auth-root-authentication-method=socket", "--skip-test-db",
-                "--skip-name-resolve"]
+                # --force: never look the host name up (resolveip), which
+                # fails where the host name is not in /etc/hosts, e.g. a
+                # fresh container or chroot; the grants use no host names.
+                "--skip-name-resolve", "--force"]
         if util.is_root():
             args.append("--user=root")
         args += ["--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
