@@ -36,6 +36,11 @@
  *        CAPTCHA (mc_captcha.h) and court data (mc_case.h).
  *   1.3  mc_csrf_refusal, mc_csrf_origin_refusal (the core's anti-CSRF
  *        check, for MC_ROUTE_RAW_BODY handlers reading their own forms).
+ *   1.4  mc_logon_return (the in-site path an account asked to reach after
+ *        logon) and mc_after_logon (where the after_logon hooks send an
+ *        account now, for a page that ends a registration step); the
+ *        after_logon contract says what a hook does when a return path was
+ *        asked for.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -54,7 +59,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 3
+#define MC_ABI_MINOR 4
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -111,7 +116,13 @@ typedef struct mc_plugin {
     /* --- ABI 1.1 --- */
     /* Called after every successful logon (a full session exists and
      * mr->account is set). Returns a path (mount-relative "x" or "/x") to
-     * send the account to instead of where it was going, or NULL. */
+     * send the account to instead of where it was going, or NULL.
+     * When the account asked for an in-site path (mc_logon_return is not
+     * NULL: a "See the envelope" link, a protected page), that path wins:
+     * a hook that only names a landing page (a menu) returns NULL then; a
+     * detour the account must pass first (Missing Information) may still be
+     * named, and the core adds "return=<path>" to its query so the detour
+     * can bring the account back there. */
     const char *(*after_logon)(mc_req *mr, mc_db *db);
     /* Links shown under the Logon form (label, mount-relative path); the
      * access field is ignored. Terminated by label NULL; may be NULL. */
@@ -183,7 +194,8 @@ long long mc_param_id(const mc_req *mr, const char *name);
 /* A query parameter or NULL. */
 const char *mc_query(const mc_req *mr, const char *name);
 /* A safe in-site return path from user input ("/..." but not "//", no
- * scheme, no backslash, no CR/LF), or NULL. */
+ * scheme, no backslash, no control character, none of these percent-encoded
+ * either), or NULL. */
 const char *mc_safe_return(apr_pool_t *p, const char *target);
 /* 1 when the account holds role (any scope) / role with scope. */
 int mc_has_role(const mc_req *mr, const char *role);
@@ -219,6 +231,15 @@ apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
  * the Logon page wherever the core's logon is mounted ("/account/logon"). */
 const char *mc_lockout_time(const mc_req *mr);
 const char *mc_logon_path(const mc_req *mr);
+/* ABI 1.4: the in-site path the account asked to reach after logon (the
+ * request's "return" form field, else its query parameter, as
+ * mc_safe_return accepts it), or NULL. */
+const char *mc_logon_return(const mc_req *mr);
+/* ABI 1.4: where the mounted plugins' after_logon hooks send the logged-on
+ * account now, or NULL: for a page that ends a registration step (the User
+ * Agreement) and was not asked to return anywhere, so the account goes on
+ * as a fresh logon would. Allocated in the request's pool. */
+const char *mc_after_logon(mc_req *mr, mc_db *db);
 
 /* Sessions: a new token for the current session (privilege change), and
  * ending every session of an account (password reset, disable, removal). */

@@ -334,13 +334,52 @@ const char *mc_query(const mc_req *mr, const char *name)
     return apr_table_get(mr->query, name);
 }
 
-const char *mc_safe_return(apr_pool_t *p, const char *t)
+/* 1 when t is a path within the site as it stands: "/" then not a second
+ * "/" or a backslash (which browsers read as "//", another host), and no
+ * backslash or control character anywhere (a browser drops tab and newline,
+ * so "/\t/host" is "//host"; CR/LF would split the Location header). */
+static int local_path(const char *t)
 {
     const char *s;
-    if (!t || t[0] != '/' || t[1] == '/' || t[1] == '\\' || strlen(t) > 2000)
-        return NULL;
+    if (t[0] != '/' || t[1] == '/' || t[1] == '\\')
+        return 0;
     for (s = t; *s; s++)
         if (*s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* t with every %XX decoded once (a malformed escape kept as it is), or
+ * NULL when that decodes a NUL. */
+static const char *percent_decoded(apr_pool_t *p, const char *t)
+{
+    char *out = apr_pstrdup(p, t), *o = out;
+    const char *s;
+    for (s = t; *s; s++) {
+        if (*s == '%' && apr_isxdigit(s[1]) && apr_isxdigit(s[2])) {
+            char hex[3] = {s[1], s[2], '\0'};
+            if (!(*o++ = (char)strtol(hex, NULL, 16)))
+                return NULL;
+            s += 2;
+        }
+        else
+            *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *mc_safe_return(apr_pool_t *p, const char *t)
+{
+    const char *d;
+    int i;
+    if (!t || strlen(t) > 2000 || !local_path(t))
+        return NULL;
+    /* Encoded tricks ("/%2F/host", "/%5Chost", "/%09/host", "%0D%0A", and
+     * encoded twice or three times): whatever decoding a later hop
+     * applies, the path stays local. */
+    for (d = t, i = 0; strchr(d, '%') && i < 3; i++)
+        if (!(d = percent_decoded(p, d)) || !local_path(d))
             return NULL;
     return apr_pstrdup(p, t);
 }

@@ -64,12 +64,19 @@ static const char *trimmed(apr_pool_t *p, const char *s)
     return apr_pstrndup(p, s, e - s);
 }
 
-static const char *return_of(mc_req *mr)
+const char *mc_logon_return(const mc_req *mr)
 {
     const char *ret = mc_field(mr, "return");
     if (!ret)
         ret = mc_query(mr, "return");
     return mc_safe_return(mr->r->pool, ret);
+}
+
+/* path with "return=<ret>" added to its query. */
+static const char *with_return(apr_pool_t *p, const char *path, const char *ret)
+{
+    return apr_pstrcat(p, path, strchr(path, '?') ? "&" : "?", "return=", mc_form_encode(p, ret),
+                       NULL);
 }
 
 static mc_session *current(mc_req *mr, const char *stage)
@@ -122,6 +129,22 @@ static const char *after_logon_target(mc_req *mr, mc_db *db, const mc_account *a
     return to ? mc_safe_return(mr->r->pool, to) : NULL;
 }
 
+const char *mc_after_logon(mc_req *mr, mc_db *db)
+{
+    return mr->account ? after_logon_target(mr, db, mr->account) : NULL;
+}
+
+/* Where a freshly logged-on account goes: the in-site path it asked for
+ * (ret) over the plugins' landing pages; a detour a plugin still names
+ * (see mc_plugin.after_logon) comes first and carries ret on. */
+static const char *next_after_logon(mc_req *mr, mc_db *db, const mc_account *a, const char *ret)
+{
+    const char *to = after_logon_target(mr, db, a);
+    if (!to)
+        return ret ? ret : home_url(mr);
+    return ret ? with_return(mr->r->pool, to, ret) : to;
+}
+
 static void add_logon_links(mc_req *mr)
 {
     const apr_array_header_t *mounts = mc_conf_get()->mounts;
@@ -143,7 +166,7 @@ static void add_logon_links(mc_req *mr)
 
 static int logon_form(mc_req *mr, int status, const char *error, const char *ident)
 {
-    const char *ret = return_of(mr);
+    const char *ret = mc_logon_return(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
     if (ident && *ident) {
@@ -170,7 +193,7 @@ static int logon_form(mc_req *mr, int status, const char *error, const char *ide
 static int logon_get(mc_req *mr)
 {
     if (mr->account)
-        return mc_redirect(mr, return_of(mr) ? return_of(mr) : home_url(mr));
+        return mc_redirect(mr, mc_logon_return(mr) ? mc_logon_return(mr) : home_url(mr));
     return logon_form(mr, HTTP_OK, NULL, NULL);
 }
 
@@ -392,7 +415,7 @@ static int logon_post(mc_req *mr)
 {
     const char *ident = trimmed(mr->r->pool, mc_field(mr, "username"));
     const char *pw = mc_field(mr, "password");
-    const char *ret = return_of(mr), *stage = "full", *next;
+    const char *ret = mc_logon_return(mr), *stage = "full", *next;
     mc_logon_result result;
     mc_db *db;
     mc_session *s;
@@ -452,14 +475,13 @@ static int logon_post(mc_req *mr)
         mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
         return mc_fail(mr, rv);
     }
-    if (!strcmp(stage, "full")) {
-        const char *hook = after_logon_target(mr, db, &s->account);
-        next = hook ? hook : ret ? ret : home_url(mr);
-    }
-    else
+    if (!strcmp(stage, "full"))
+        next = next_after_logon(mr, db, &s->account, ret);
+    else {
         next = mc_url(mr, !strcmp(stage, "password") ? "/password" : "/device");
-    if (ret && strcmp(stage, "full"))
-        next = apr_pstrcat(mr->r->pool, next, "?return=", mc_form_encode(mr->r->pool, ret), NULL);
+        if (ret)
+            next = with_return(mr->r->pool, next, ret);
+    }
     return mc_redirect(mr, next);
 }
 
@@ -484,7 +506,7 @@ static int logoff_post(mc_req *mr)
 
 static int password_form(mc_req *mr, int status, const char *error)
 {
-    const char *ret = return_of(mr);
+    const char *ret = mc_logon_return(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
     if (ret)
@@ -506,7 +528,7 @@ static int password_post(mc_req *mr)
 {
     mc_session *s = current(mr, "password");
     const char *pw = mc_field(mr, "new_password"), *again = mc_field(mr, "verify_password");
-    const char *why, *hash, *old;
+    const char *why, *hash, *old, *ret;
     mc_dbres *res;
     mc_db *db;
     mc_vars *v;
@@ -553,14 +575,17 @@ static int password_post(mc_req *mr)
     }
     mc_rstate_of(mr->r)->session = NULL;
     mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
-    return mc_redirect(mr, mc_url(mr, "/logon?reset=1"));
+    /* Seed 000 step 7: back to Logon; the path asked for goes along. */
+    ret = mc_logon_return(mr);
+    return mc_redirect(mr, ret ? with_return(mr->r->pool, mc_url(mr, "/logon?reset=1"), ret)
+                              : mc_url(mr, "/logon?reset=1"));
 }
 
 /* ---- the new-device code ---------------------------------------------------- */
 
 static int device_form(mc_req *mr, int status, const char *error, const char *notice)
 {
-    const char *ret = return_of(mr);
+    const char *ret = mc_logon_return(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
     if (notice)
@@ -584,7 +609,7 @@ static int device_get(mc_req *mr)
 static int device_post(mc_req *mr)
 {
     mc_session *s = current(mr, "device");
-    const char *code = trimmed(mr->r->pool, mc_field(mr, "code")), *ret = return_of(mr);
+    const char *code = trimmed(mr->r->pool, mc_field(mr, "code")), *ret = mc_logon_return(mr);
     const char *tok;
     mc_dbres *res;
     mc_db *db;
@@ -650,10 +675,7 @@ static int device_post(mc_req *mr)
         return mc_fail(mr, rv);
     }
     mc_cookie_set(mr->r, mc_cookie_name("device", mr->r->pool), tok, 400L * 24 * 3600);
-    {
-        const char *hook = after_logon_target(mr, db, &s->account);
-        return mc_redirect(mr, hook ? hook : ret ? ret : home_url(mr));
-    }
+    return mc_redirect(mr, next_after_logon(mr, db, &s->account, ret));
 }
 
 static int device_resend(mc_req *mr)

@@ -675,12 +675,15 @@ apr_status_t mc_grp_outbox_cc(mc_db *db, long long account_id, char *buf, apr_si
  * who has subscribed to Electronic Case Filing goes to the Group
  * Administrator Menu, a subscribed group user to the eFiling Menu; a
  * DISABLEd user (or one of a deactivated group) is sent there too, where
- * the page tells them they have been disabled from the group. */
+ * the page tells them they have been disabled from the group. These are
+ * landing pages: a page the account asked for (a return path) wins. */
 const char *mc_grp_after_logon(mc_req *mr, mc_db *db)
 {
     mc_grp_member m;
     mc_dbres *res;
     int found;
+    if (mc_logon_return(mr))
+        return NULL;
     if (mc_grp_membership(db, mr->r->pool, mr->account->id, &m, &found) != APR_SUCCESS || !found)
         return NULL;
     if (!m.is_admin && (!m.active || !m.group_active))

@@ -104,8 +104,11 @@ static int agreed(mc_req *mr, mc_db *db, apr_status_t *rv)
 
 /* ---- Missing Information ----------------------------------------------------- */
 
+/* A detour after logon: when the account asked for a page (?return=), the
+ * page offers the way on to it. */
 static int missing_get(mc_req *mr)
 {
+    const char *ret = mc_safe_return(mr->r->pool, mc_query(mr, "return"));
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv = load(mr, &db, &pr);
@@ -115,10 +118,12 @@ static int missing_get(mc_req *mr)
         return mc_fail(mr, rv);
     m = mc_reg_profile_missing(mr->r->pool, &pr);
     if (!m->nelts) /* nothing missing (any more) */
-        return mc_redirect(mr, mc_url(mr, "/myaccount"));
+        return mc_redirect(mr, ret ? ret : mc_url(mr, "/myaccount"));
     for (i = 0; i < m->nelts; i++)
         mc_vars_set(mc_vars_row(mr->vars, "items"), "label", APR_ARRAY_IDX(m, i, const char *));
     mc_vars_set(mr->vars, "myaccount_url", mc_url(mr, "/myaccount"));
+    if (ret)
+        mc_vars_set(mr->vars, "return", ret);
     return mc_render(mr, HTTP_OK, "account-missing.html", "Missing Information");
 }
 

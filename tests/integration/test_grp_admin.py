@@ -423,3 +423,48 @@ def test_logon_landings(apache, new_account, smtp, mariadb):
     r = logon_full(new_browser(), apache, user, smtp)
     assert path_of(r.url) == "/groups/efiling", r.url
     assert "disabled from the group" not in plain(r.text)
+
+
+# ---- a page asked for before logon wins over the landing pages (issue 10 §5) ---------
+
+def test_logon_return_path_wins_for_group_members(apache, new_account, smtp, mariadb):
+    """A group administrator and a group user, both subscribed (so a plain
+    logon lands on their menus), follow a link that needs logon: a Case.net
+    case to track, the "See the envelope" link of an eFiling e-mail, a
+    protected static file. After Logon (and the new-device code) they reach
+    that page, not their menu."""
+    from urllib.parse import quote
+    from helpers_core import COOKIE, location, logon_post, path_of, wait_code
+    gid, _, _ = make_group(mariadb)
+    adm, user = new_account(prefix="gadm"), new_account(prefix="gusr")
+    add_member(mariadb, gid, adm, admin=True)
+    add_member(mariadb, gid, user)
+    for a in (adm, user):
+        mariadb.sql("INSERT INTO mc_reg_subscription (account_id, application, subscribed_at) "
+                    f"VALUES ({a.id}, 'efiling', UTC_TIMESTAMP())")
+    targets = ["/casenet/track/22AC-CC00123", "/ecf/envelopes/4711", "/protected/static.html"]
+    for acct in (adm, user):
+        s = new_browser()
+        for n, target in enumerate(targets):
+            for c in [c for c in s.cookies if c.name == COOKIE]:   # logged off, same device
+                s.cookies.clear(c.domain, c.path, c.name)
+            # The link, followed without a session, asks for Logon and names itself.
+            r = s.get(apache.url(target), allow_redirects=False, timeout=30)
+            assert r.status_code in (302, 303), (target, r.status_code)
+            assert location(r).endswith("/account/logon?return=" + quote(target, safe="")), \
+                location(r)
+            seen = len(smtp.find(to=acct.email, subject="Your verification code"))
+            r = logon_post(s, apache, acct.username, acct.password, extra={"return": target})
+            assert r.status_code == 303
+            if n == 0:   # a new browser: the e-mailed code first, then the page
+                assert path_of(location(r)) == "/account/device", location(r)
+                page = s.get(apache.url(location(r)), timeout=30)
+                r = web.submit(s, page, {"code": wait_code(smtp, acct.email, seen)},
+                               with_field="code", allow_redirects=False, timeout=30)
+                assert r.status_code == 303
+            assert location(r) == target, (acct.username, target, location(r))
+        s.close()
+    # Without a return path the landings stay as they were (seed 000 step 15).
+    r = logon_full(new_browser(), apache, adm, smtp)
+    assert path_of(r.url) == "/groups/admin", r.url
+

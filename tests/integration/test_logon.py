@@ -214,7 +214,11 @@ def test_forced_password_change(ap, new_account, smtp, mariadb):
 OPEN_REDIRECTS = ["//evil.example/x", "https://evil.example/", "http://evil.example",
                   "/\\evil.example", "\\\\evil.example", "/x\\..\\..\\evil",
                   "javascript:alert(1)", " //evil.example", "/ok\r\nLocation: http://evil",
-                  "/\t/evil.example", "evil.example", "///evil.example"]
+                  "/\t/evil.example", "evil.example", "///evil.example",
+                  # Encoded tricks: whatever a later hop decodes stays in the site.
+                  "/%2F/evil.example", "/%2f%2fevil.example", "/%5Cevil.example",
+                  "/%09/evil.example", "/ok%0d%0aLocation:%20http://evil",
+                  "/%252F%252Fevil.example", "/x/%5C..%5Cevil", "/ok%00//evil.example"]
 
 
 def test_return_only_within_site(ap, new_account):
@@ -223,6 +227,12 @@ def test_return_only_within_site(ap, new_account):
     r = logon_post(s, ap, acct.username, acct.password, extra={"return": "/probe/hello/back"})
     assert r.status_code == 303
     assert location(r) == "/probe/hello/back"
+    # An ordinary encoded query is no trick: kept as it was asked.
+    b = new_browser()
+    r = logon_post(b, ap, acct.username, acct.password,
+                   extra={"return": "/probe/hello/back?q=O%27Brien%20%2F%20Smith"})
+    assert location(r) == "/probe/hello/back?q=O%27Brien%20%2F%20Smith", location(r)
+    b.close()
     for bad in OPEN_REDIRECTS:
         b = new_browser()
         r = logon_post(b, ap, acct.username, acct.password, extra={"return": bad})
@@ -244,6 +254,31 @@ def test_return_only_within_site(ap, new_account):
     form = web.find_form(page.text, with_field="password")
     assert form["fields"].get("return") == "/probe/hello/q"
     b.close()
+    s.close()
+
+
+def test_return_survives_forced_password_change(ap, new_account):
+    """Seed 000 steps 5-9 with a page asked for (a link followed before
+    logon): Change Password, then Logon ("successfully reset"), then the
+    page, not the home page."""
+    acct = new_account(must_change=True)
+    s = new_browser()
+    back = "/probe/hello/asked?x=1"
+    r = logon_post(s, ap, acct.username, acct.password, extra={"return": back})
+    assert r.status_code == 303
+    assert location(r) == "/account/password?return=%2Fprobe%2Fhello%2Fasked%3Fx%3D1"
+    page = s.get(ap.url(location(r)), timeout=10)
+    new = "Brand-New-Pass-43"
+    r = _change(s, page, new)
+    assert r.status_code == 303
+    assert location(r) == "/account/logon?reset=1&return=%2Fprobe%2Fhello%2Fasked%3Fx%3D1"
+    page = s.get(ap.url(location(r)), timeout=10)
+    assert MSG_RESET in page.text
+    form = web.find_form(page.text, with_field="password")
+    assert form["fields"].get("return") == back
+    r = web.submit(s, page, {"username": acct.username, "password": new},
+                   with_field="password", allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and location(r) == back
     s.close()
 
 

@@ -19,6 +19,11 @@ def test_after_logon_sends_the_account_on(make_apache, new_account):
     s = web.new_session()
     r = web.logon(s, ap.url(""), plain.username, plain.password)
     assert r.url.endswith("/account/"), r.url
+    # ABI 1.4: a page asked for wins over the hook's landing page.
+    s = web.new_session()
+    r = web.logon(s, ap.url(""), detour.username, detour.password,
+                  path="/account/logon?return=%2Fprobe%2Fhello%2Fasked")
+    assert r.url.endswith("/probe/hello/asked"), r.url
 
 
 def test_an_abi_1_0_plugin_still_works(make_apache, new_account):

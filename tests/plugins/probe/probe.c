@@ -85,10 +85,12 @@ static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
                              {"Clerk Desk", "/clerk", MC_ACCESS_ROLE, "clerk"},
                              {NULL}};
 
-/* ABI 1.1: accounts holding the role "detour" go to /probe/mine after logon. */
+/* ABI 1.1: accounts holding the role "detour" land on /probe/mine after
+ * logon, unless they asked for a page (ABI 1.4: a landing page, not a
+ * detour). */
 static const char *after_logon(mc_req *mr, mc_db *db)
 {
-    return mc_has_role(mr, "detour") ? "mine" : NULL;
+    return mc_has_role(mr, "detour") && !mc_logon_return(mr) ? "mine" : NULL;
 }
 
 static const mc_nav logon_links[] = {{"Probe help", "/hello/help", MC_ACCESS_ANON, NULL}, {NULL}};
