@@ -933,7 +933,7 @@ static int agreement_get(mc_req *mr)
 
 static int agreement_post(mc_req *mr)
 {
-    const char *ack = mc_field(mr, "acknowledge");
+    const char *ack = mc_field(mr, "acknowledge"), *next;
     mc_db *db;
     apr_status_t rv = mc_req_db(mr, &db);
     int att;
@@ -961,17 +961,19 @@ static int agreement_post(mc_req *mr)
         (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
             APR_SUCCESS)
         rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
-    {
-        const char *ret = mc_safe_return(mr->r->pool, mc_field(mr, "return"));
-        if (ret && rv == APR_SUCCESS) {
-            if ((rv = mc_db_commit(db)) != APR_SUCCESS) {
-                mc_db_rollback(db);
-                return mc_fail(mr, rv);
-            }
-            return mc_redirect(mr, ret);
-        }
+    if (rv == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    if (rv != APR_SUCCESS) {
+        mc_db_rollback(db);
+        return mc_fail(mr, rv);
     }
-    return finish(mr, db, rv, "efiling");
+    /* Seed 000 step 15: registration is complete. On to the page the
+     * account asked for, else where a logon now sends it (a group
+     * administrator: the Group Administrator Menu), else My Account. */
+    next = mc_safe_return(mr->r->pool, mc_field(mr, "return"));
+    if (!next)
+        next = mc_after_logon(mr, db);
+    return mc_redirect(mr, next ? next : mc_url(mr, "/myaccount?updated=efiling"));
 }
 
 #define A MC_ACCESS_ACCOUNT

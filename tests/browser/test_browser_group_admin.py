@@ -1,7 +1,10 @@
-"""Seed 000 step 15 onwards in a real browser (headless Chromium):
+"""Seed 000 steps 13-15 onwards in a real browser (headless Chromium):
 
-    a group administrator subscribed to Electronic Case Filing logs on
-      -> lands on the Group Administrator Menu
+    a group administrator (profile complete, not yet subscribed) logs on
+      -> My Account -> Subscribe next to Electronic Case Filing
+      -> User Agreement -> "I acknowledge" -> Continue
+      -> directed to the Group Administrator Menu (step 15), and there again
+         at the next logon
       -> My Preferences -> changes the Group PIN (New PIN, Verify PIN)
       -> Group Maintenance -> searches -> DISABLE a user -> Are you sure? -> Confirm
       -> the user shows DISABLED.
@@ -14,6 +17,7 @@ from selenium.webdriver.support.ui import Select
 import mc_pages as ui
 
 AGREEMENT_VERSION = "2024-1"   # MC_REG_AGREEMENT_VERSION, plugins/registration/registration.h
+MYACCOUNT = "/registration/myaccount"
 
 
 def q(s):
@@ -40,10 +44,6 @@ def test_group_admin_menu_to_disable(make_browser, make_apache, new_account, mar
     gid = int(mariadb.value(f"SELECT id FROM mc_group WHERE name = {q(name)}"))
     adm = new_account(prefix="testadmin")
     add_member(mariadb, gid, adm, admin=True, first="Test", last="Admin")
-    mariadb.sql(f"INSERT INTO mc_reg_subscription (account_id, application, subscribed_at) "
-                f"VALUES ({adm.id}, 'efiling', UTC_TIMESTAMP());"
-                f"INSERT INTO mc_reg_agreement (account_id, version, accepted_at) VALUES "
-                f"({adm.id}, '{AGREEMENT_VERSION}', UTC_TIMESTAMP())")
     user = new_account(prefix="testuser")
     add_member(mariadb, gid, user, first="Test", last=f"User{user.id}")
 
@@ -53,7 +53,28 @@ def test_group_admin_menu_to_disable(make_browser, make_apache, new_account, mar
     ui.type_into(driver, "Password", adm.password)
     ui.click(driver, "Logon")
 
-    # Step 15: the Group Administrator Menu.
+    # Step 13: My Account, Subscribe next to Electronic Case Filing.
+    ui.leaves_page(driver, driver.find_element(By.LINK_TEXT, "My Account").click)
+    ui.assert_on(driver, MYACCOUNT, "My Account")
+    row = driver.find_element(By.XPATH, "//tr[th[normalize-space(.)='Electronic Case Filing']]")
+    ui.leaves_page(driver,
+                   row.find_element(By.XPATH, ".//button[normalize-space(.)='Subscribe']").click)
+
+    # Step 14: the User Agreement, "I acknowledge", Continue.
+    ui.assert_on(driver, "/registration/agreement", "User Agreement")
+    ui.field(driver, "I acknowledge").click()
+    ui.click(driver, "Continue")
+
+    # Step 15: "directed to the Group Administrator Menu".
+    ui.assert_on(driver, "/groups/admin", "Group Administrator Menu")
+    assert mariadb.value(f"SELECT version FROM mc_reg_agreement WHERE account_id = {adm.id}") \
+        == AGREEMENT_VERSION
+    # And there again at the next logon.
+    ui.click(driver, "Logoff")
+    ui.assert_on(driver, ui.LOGON, "Logon")
+    ui.type_into(driver, "Username or e-mail address", adm.username)
+    ui.type_into(driver, "Password", adm.password)
+    ui.click(driver, "Logon")
     ui.assert_on(driver, "/groups/admin", "Group Administrator Menu")
     ui.assert_layout(driver, username=adm.username)
     text = ui.page_text(driver)

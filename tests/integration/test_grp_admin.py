@@ -468,3 +468,30 @@ def test_logon_return_path_wins_for_group_members(apache, new_account, smtp, mar
     r = logon_full(new_browser(), apache, adm, smtp)
     assert path_of(r.url) == "/groups/admin", r.url
 
+
+def test_agreement_leads_admin_to_menu(apache, new_account, smtp, mariadb):
+    """Seed 000 steps 13-15: a group administrator clicks Subscribe next to
+    Electronic Case Filing, accepts the User Agreement and is directed to the
+    Group Administrator Menu at once (not only at the next logon)."""
+    from helpers_core import location, path_of
+    gid, name, _ = make_group(mariadb)
+    adm = new_account(prefix="gadm")
+    add_member(mariadb, gid, adm, admin=True)
+    s = new_browser()
+    r = logon_full(s, apache, adm, smtp)
+    assert path_of(r.url) == "/account/", r.url      # not subscribed yet
+    page = s.get(apache.url("/registration/myaccount"), timeout=30)
+    r = web.submit(s, page, {}, action_contains="/subscribe/efiling", allow_redirects=False,
+                   timeout=30)
+    assert r.status_code == 303 and location(r) == "/registration/agreement", location(r)
+    page = s.get(apache.url(location(r)), timeout=30)
+    assert "I acknowledge" in page.text
+    r = web.submit(s, page, {"acknowledge": "1"}, action_contains="/agreement",
+                   allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and location(r) == "/groups/admin", location(r)
+    r = s.get(apache.url(location(r)), timeout=30)
+    assert "Group Administrator Menu" in plain(r.text)
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_reg_agreement WHERE account_id = {adm.id}") \
+        == "1"
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_reg_subscription WHERE account_id = "
+                         f"{adm.id} AND application = 'efiling'") == "1"
