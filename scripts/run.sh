@@ -17,6 +17,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 VAR=$REPO/var
+
+# searchable DIR: every folder from / down to DIR may be entered by others.
+searchable() {
+    local d
+    d=$(readlink -f "$1")
+    while :; do
+        [ $(($(stat -c '0%a' "$d") & 1)) -eq 1 ] || return 1
+        [ "$d" = / ] && return 0
+        d=$(dirname "$d")
+    done
+}
+
+# As root, Apache's children run as nobody and must reach var/ (templates,
+# documents, sockets). A clone in a private home (/root is 0700) cannot give
+# them that, so var/ is then a link to a folder of its own under /var/tmp.
+if [ -L "$VAR" ] && [ ! -e "$VAR" ]; then
+    rm -f "$VAR" # its folder under /var/tmp was cleaned away
+fi
+if [ "${1:-}" = start ] && [ "$(id -u)" -eq 0 ] && [ ! -e "$VAR" ] && ! searchable "$REPO"; then
+    real=$(mktemp -d /var/tmp/mocourts-run.XXXXXX)
+    chmod 755 "$real"
+    ln -s "$real" "$VAR"
+    echo "run.sh: $REPO cannot be entered by Apache's user; var/ is a link to $real"
+fi
+[ -e "$VAR" ] && VAR=$(readlink -f "$VAR")
 PY=${PYTHON:-/usr/bin/python3}
 BUILD=${MC_BUILD_DIR:-$REPO/build}
 ADMIN=$BUILD/mocourts-admin
@@ -89,10 +114,10 @@ stop_mail() {
 # imported on every start (a re-import changes nothing); one summary line.
 demo_data() {
     local feed=$VAR/demo-feed.xml
-    "$ADMIN" generate --seed 1 --cases 3000 >"$feed.tmp"
+    "$ADMIN" generate --quiet --seed 1 --cases 3000 >"$feed.tmp"
     mv "$feed.tmp" "$feed"
     printf 'Demo data: '
-    "$ADMIN" -c "$VAR/apache/mocourts.conf" import "$feed"
+    "$ADMIN" -c "$VAR/apache/mocourts.conf" import --quiet "$feed"
     # eFiling: court 22 takes filings (conf/efiling-setup.example.xml).
     printf 'eFiling:   '
     "$ADMIN" -c "$VAR/apache/mocourts.conf" efiling-setup "$REPO/conf/efiling-setup.example.xml"
