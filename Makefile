@@ -158,18 +158,81 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/bench.sh
 
+# ---- install and uninstall -------------------------------------------------
+# `make install` (as root) puts the files INSTALL lists; DESTDIR=DIR stages
+# them under DIR. Every file and folder gets its mode here, whatever the
+# umask: folders 0755 (umask 022 while they are made, so leading folders
+# too), files 0644, the admin tool 0755, the site settings 0640, the
+# document store 0750 owned by Apache's user. The .load files and
+# /usr/share/mocourts are ours and replaced on every install; the site
+# settings (conf-available/mocourts.conf) are the site's and never
+# overwritten. `make uninstall` removes what install put, except the site's
+# data: the database, the document store and edited site settings stay
+# (PURGE=1 removes the site settings and the document store too).
+APACHE_ETC := /etc/apache2
+SHARE_DIR  := /usr/share/mocourts
+DOC_DIR    := /usr/share/doc/mocourts
+MAN8_DIR   := /usr/share/man/man8
+SBIN_DIR   := /usr/sbin
+STORE_DIR  := /var/lib/mocourts/documents
+WWW_USER   ?= www-data
+MANPAGE    := docs/mocourts-admin.8
+LOAD_FILES := mocourts.load $(PLUGINS:%=mocourts_%.load)
+DOC_FILES  := conf/efiling-setup.example.xml docs/efiling-setup.md docs/efiling-setup.xsd \
+              docs/casenet-feed.md docs/casenet-feed.xsd
+SHARE_TREES:= templates sql
+D          := $(DESTDIR)
+
+.PHONY: uninstall
 install: all
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)/etc/apache2/mods-available \
-	    $(DESTDIR)/usr/sbin $(DESTDIR)/usr/share/mocourts
-	install -m 644 $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(DESTDIR)$(LIBEXECDIR)/
-	install -m 755 $(BUILD)/mocourts-admin $(DESTDIR)/usr/sbin/
-	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.load || \
-	    sed 's#@LIBEXECDIR@#$(LIBEXECDIR)#g' conf/mocourts.load > $(DESTDIR)/etc/apache2/mods-available/mocourts.load
-	test -e $(DESTDIR)/etc/apache2/mods-available/mocourts.conf || \
-	    install -m 640 conf/mocourts.conf $(DESTDIR)/etc/apache2/mods-available/mocourts.conf
-	cp -r templates sql $(DESTDIR)/usr/share/mocourts/
-	install -d -m 750 $(DESTDIR)/var/lib/mocourts/documents
-	-chown www-data:www-data $(DESTDIR)/var/lib/mocourts/documents
+	umask 022 && install -d $(D)$(LIBEXECDIR) $(D)$(SBIN_DIR) $(D)$(MAN8_DIR) $(D)$(DOC_DIR) \
+	    $(D)$(APACHE_ETC)/mods-available $(D)$(APACHE_ETC)/conf-available $(D)$(SHARE_DIR) \
+	    $(dir $(D)$(STORE_DIR))
+	install -m 644 $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(D)$(LIBEXECDIR)/
+	install -m 755 $(BUILD)/mocourts-admin $(D)$(SBIN_DIR)/
+	install -m 644 $(MANPAGE) $(D)$(MAN8_DIR)/
+	install -m 644 $(DOC_FILES) $(D)$(DOC_DIR)/
+	@# One .load per module (a plugin's names its dependencies for a2enmod).
+	for f in $(LOAD_FILES); do \
+	    sed 's#@LIBEXECDIR@#$(LIBEXECDIR)#g' conf/$$f > $(D)$(APACHE_ETC)/mods-available/$$f.tmp && \
+	    chmod 644 $(D)$(APACHE_ETC)/mods-available/$$f.tmp && \
+	    mv -f $(D)$(APACHE_ETC)/mods-available/$$f.tmp $(D)$(APACHE_ETC)/mods-available/$$f || exit 1; \
+	done
+	test -e $(D)$(APACHE_ETC)/conf-available/mocourts.conf || \
+	    install -m 640 conf/mocourts.conf $(D)$(APACHE_ETC)/conf-available/mocourts.conf
+	@# Templates and migrations: replaced whole, so nothing of an older release stays.
+	for t in $(SHARE_TREES); do \
+	    rm -rf $(D)$(SHARE_DIR)/$$t && umask 022 && \
+	    find $$t -type d -exec install -d -m 755 '$(D)$(SHARE_DIR)/{}' ';' && \
+	    find $$t -type f -exec install -m 644 {} '$(D)$(SHARE_DIR)/{}' ';' || exit 1; \
+	done
+	install -d -m 750 $(D)$(STORE_DIR)
+	@if [ "$$(id -u)" = 0 ]; then chown $(WWW_USER):$(WWW_USER) $(D)$(STORE_DIR); \
+	 else echo "make install: not root: make $(D)$(STORE_DIR) $(WWW_USER)'s yourself" >&2; fi
+	@if [ -e $(D)$(APACHE_ETC)/mods-available/mocourts.conf ]; then \
+	    echo "make install: $(APACHE_ETC)/mods-available/mocourts.conf is the 0.1 place of the" \
+	         "site settings: move it to conf-available (INSTALL, 'Upgrading from 0.1')" >&2; fi
+
+uninstall:
+	@enabled=$$(cd $(D)$(APACHE_ETC) 2>/dev/null && ls mods-enabled/mocourts*.load \
+	    conf-enabled/mocourts.conf 2>/dev/null); \
+	 if [ -n "$$enabled" ]; then \
+	    echo "make uninstall: still enabled:" $$enabled >&2; \
+	    echo "  run 'a2disconf mocourts', 'a2dismod -f mocourts' and 'apache2ctl graceful' first" >&2; \
+	    exit 1; fi
+	rm -f $(D)$(LIBEXECDIR)/mod_mocourts.so $(PLUGINS:%=$(D)$(LIBEXECDIR)/mod_mocourts_%.so) \
+	    $(D)$(SBIN_DIR)/mocourts-admin $(D)$(MAN8_DIR)/$(notdir $(MANPAGE)) \
+	    $(LOAD_FILES:%=$(D)$(APACHE_ETC)/mods-available/%)
+	rm -rf $(D)$(SHARE_DIR) $(D)$(DOC_DIR)
+	@# The site settings go only when unedited (or with PURGE=1).
+	@c=$(D)$(APACHE_ETC)/conf-available/mocourts.conf; \
+	 if [ -e $$c ]; then \
+	    if [ -n "$(PURGE)" ] || cmp -s $$c conf/mocourts.conf; then echo "rm -f $$c"; rm -f $$c; \
+	    else echo "make uninstall: kept $$c (edited; PURGE=1 removes it)"; fi; fi
+	@s=$(D)$(STORE_DIR); \
+	 if [ -n "$(PURGE)" ]; then echo "rm -rf $$s"; rm -rf $$s; rmdir $(dir $(D)$(STORE_DIR)) 2>/dev/null; \
+	 elif [ -d $$s ]; then rmdir $$s 2>/dev/null && rmdir $(dir $(D)$(STORE_DIR)) 2>/dev/null; \
+	    [ -d $$s ] && echo "make uninstall: kept the filed documents in $$s (PURGE=1 removes them)"; fi; true
 
 format:
 	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c \
