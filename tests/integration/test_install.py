@@ -320,10 +320,9 @@ def test_install_has_every_step():
 
 def test_every_plugin_has_a_load_file_and_a_guarded_mount():
     conf = (util.REPO / "conf/mocourts.conf").read_text()
-    assert sorted(p.name for p in (util.REPO / "plugins").iterdir()) == sorted(PLUGINS)
     core = (util.REPO / "conf/mocourts.load").read_text()
     assert "LoadModule mocourts_module @LIBEXECDIR@/mod_mocourts.so" in core
-    for p in PLUGINS:
+    for p in sorted(d.name for d in (util.REPO / "plugins").iterdir()):
         text = (util.REPO / f"conf/mocourts_{p}.load").read_text()
         deps = re.search(r"^# Depends: (.*)$", text, re.M)
         assert deps and "mocourts" in deps.group(1).split(), p
