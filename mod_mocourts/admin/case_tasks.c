@@ -53,39 +53,30 @@ static int parse_minute(const char *s)
     return atoi(s) * 60 + atoi(s + 3);
 }
 
-int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_env *env, int argc,
-                      const char *const *argv)
+int mc_cmd_case_tasks(mc_admin *a, const mc_args *args)
 {
+    const char *prog = MC_ADMIN_PROG, *casenet = "/casenet";
     apr_time_t now = apr_time_now();
-    int minute = 22 * 60, i;
+    int minute = 22 * 60, i, rc;
     mc_case_task_counts n;
+    mc_case_env env;
     apr_status_t rv;
 
-    for (i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--at") && i + 1 < argc) {
-            if (!parse_at(argv[++i], &now)) {
-                fprintf(stderr,
-                        "%s: case-tasks: --at '%s' is not a UTC time 'YYYY-MM-DD HH:MM:SS'\n", prog,
-                        argv[i]);
-                return 2;
-            }
-        }
-        else if (!strcmp(argv[i], "--digest-time") && i + 1 < argc) {
-            if ((minute = parse_minute(argv[++i])) < 0) {
-                fprintf(stderr, "%s: case-tasks: --digest-time '%s' is not HH:MM (UTC)\n", prog,
-                        argv[i]);
-                return 2;
-            }
-        }
-        else {
-            fprintf(stderr,
-                    "%s: case-tasks: unexpected argument: %s\n"
-                    "usage: %s case-tasks [--at 'YYYY-MM-DD HH:MM:SS'] [--digest-time HH:MM] "
-                    "[--casenet PATH]\n",
-                    prog, argv[i], prog);
-            return 2;
-        }
+    for (i = 0; i < args->opts->nelts; i++) {
+        const mc_opt *o = &APR_ARRAY_IDX(args->opts, i, mc_opt);
+        if (o->id == MC_OPT_AT && !parse_at(o->arg, &now))
+            return mc_admin_usage(args->cmd, "--at '%s' is not a UTC time 'YYYY-MM-DD HH:MM:SS'",
+                                  o->arg);
+        if (o->id == MC_OPT_DIGEST_TIME && (minute = parse_minute(o->arg)) < 0)
+            return mc_admin_usage(args->cmd, "--digest-time '%s' is not HH:MM (UTC)", o->arg);
+        if (o->id == MC_OPT_CASENET)
+            casenet = o->arg;
     }
+    if ((rc = mc_admin_load(a)) != EXIT_SUCCESS || (rc = mc_admin_case_env(a, casenet, &env)) ||
+        (rc = mc_admin_connect(a)))
+        return rc;
+    mc_db *db = a->db;
+    apr_pool_t *p = a->p;
     /* Another worker doing the same work at the same moment can make the
      * database pick this one as a deadlock's victim: its transaction was
      * rolled back and nothing it did counts, so it simply runs again (what
@@ -93,7 +84,7 @@ int mc_case_tasks_run(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_
     long long reminders = 0, digests = 0;
     for (i = 0; i < 5; i++) {
         memset(&n, 0, sizeof(n));
-        rv = mc_case_tasks(db, p, env, now, minute, &n);
+        rv = mc_case_tasks(db, p, &env, now, minute, &n);
         reminders += n.reminders;
         digests += n.digests;
         if (rv != MC_DB_EDEADLOCK)

@@ -1,6 +1,7 @@
 /* generate.c: `mocourts-admin generate [--seed N] [--cases N] [--courts N]
  * [--parties N]`: a synthetic Case.net feed (docs/casenet-feed.xsd) on
- * stdout, for `make run` demo data, tests and benchmarks.
+ * stdout, for `make run` demo data, tests and benchmarks (a progress line
+ * on stderr when it is a terminal).
  *
  * Deterministic: the same options give byte-identical output (splitmix64,
  * never rand()). Streamed: nothing is kept per case, so any size works.
@@ -10,13 +11,14 @@
  * court and case type. Dates are relative to a fixed base date, 2026-11-01:
  * filings and docket entries before it, some hearings after it. */
 #include "admin_cmds.h"
+#include "progress.h"
+
 #include <apr_pools.h>
 #include <apr_strings.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 typedef struct gen_court {
     const char *code;
@@ -235,35 +237,29 @@ static int parse_count(const char *s, unsigned long long max, unsigned long long
     return 1;
 }
 
-int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *argv)
+int mc_cmd_generate(mc_admin *a, const mc_args *args)
 {
+    const char *prog = MC_ADMIN_PROG;
     unsigned long long seed = 1, ncases = 1000, ncourts = NCOURTS, nparties = 0, v;
     int parties_given = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned long long max = !strcmp(o, "--seed")      ? UINT64_MAX
-                                 : !strcmp(o, "--cases")   ? 100000000ULL
-                                 : !strcmp(o, "--courts")  ? (unsigned long long)NCOURTS
-                                 : !strcmp(o, "--parties") ? 1000000000ULL
-                                                           : 0;
-        if (!max) {
-            fprintf(stderr,
-                    "%s: generate: unknown option %s\nusage: %s generate [--seed N] "
-                    "[--cases N] [--courts N] [--parties N]\n",
-                    prog, o, prog);
-            return 2;
-        }
-        if (!parse_count(val, max, &v) || (strcmp(o, "--seed") && strcmp(o, "--parties") && !v)) {
-            fprintf(stderr, "%s: generate: %s needs a number from %d to %llu\n", prog, o,
-                    strcmp(o, "--seed") && strcmp(o, "--parties") ? 1 : 0, max);
-            return 2;
-        }
-        i++;
-        if (!strcmp(o, "--seed"))
+    for (int i = 0; i < args->opts->nelts; i++) {
+        const mc_opt *o = &APR_ARRAY_IDX(args->opts, i, mc_opt);
+        const char *name = o->id == MC_OPT_SEED     ? "--seed"
+                           : o->id == MC_OPT_CASES  ? "--cases"
+                           : o->id == MC_OPT_COURTS ? "--courts"
+                                                    : "--parties";
+        unsigned long long max = o->id == MC_OPT_SEED     ? UINT64_MAX
+                                 : o->id == MC_OPT_CASES  ? 100000000ULL
+                                 : o->id == MC_OPT_COURTS ? (unsigned long long)NCOURTS
+                                                          : 1000000000ULL;
+        int min = o->id == MC_OPT_SEED || o->id == MC_OPT_PARTIES ? 0 : 1;
+        if (!parse_count(o->arg, max, &v) || v < (unsigned long long)min)
+            return mc_admin_usage(args->cmd, "%s needs a number from %d to %llu", name, min, max);
+        if (o->id == MC_OPT_SEED)
             seed = v;
-        else if (!strcmp(o, "--cases"))
+        else if (o->id == MC_OPT_CASES)
             ncases = v;
-        else if (!strcmp(o, "--courts"))
+        else if (o->id == MC_OPT_COURTS)
             ncourts = v;
         else {
             nparties = v;
@@ -274,13 +270,11 @@ int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *ar
         nparties = ncases * 3;
     /* Case numbers have 5 digits per court and type. */
     if (ncases > ncourts * NTYPES * 99999ULL) {
-        fprintf(stderr, "%s: generate: %llu courts hold at most %llu cases\n", prog, ncourts,
-                ncourts * NTYPES * 99999ULL);
-        return 2;
+        return mc_admin_usage(args->cmd, "%llu courts hold at most %llu cases", ncourts,
+                              ncourts * NTYPES * 99999ULL);
     }
     if (nparties > ncases * MAX_PARTIES) {
-        fprintf(stderr, "%s: generate: at most %d parties per case\n", prog, MAX_PARTIES);
-        return 2;
+        return mc_admin_usage(args->cmd, "at most %d parties per case", MAX_PARTIES);
     }
 
     gen g = {seed, stdout};
@@ -346,7 +340,10 @@ int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *ar
                                          "Pretrial Conference"};
     static const char *const times[] = {"09:00", "09:30", "10:30", "13:00", "13:30", "15:00"};
     unsigned long long parties_done = 0;
+    mc_progress_start("generate", "cases", (long long)ncases);
     for (unsigned long long i = 0; i < ncases; i++) {
+        if (i % 256 == 0)
+            mc_progress_update((long long)i, (double)i / (double)ncases);
         /* court and type by weight; a full sequence moves on to the next */
         int r = below(&g, total_weight), c = 0, t = 0;
         while (r >= courts[c].weight)
@@ -512,6 +509,8 @@ int mc_generate(apr_pool_t *p, const char *prog, int argc, const char *const *ar
     }
     fputs("</casenet-feed>\n", out);
     free(seq);
+    mc_progress_update((long long)ncases, 1);
+    mc_progress_end();
     if (fflush(out) != 0 || ferror(out)) {
         fprintf(stderr, "%s: generate: cannot write the feed\n", prog);
         return 1;

@@ -6,9 +6,10 @@
  *     bar_number,last_name,first_name,status
  * The header line is optional. Records are upserted (a re-import updates);
  * a bad record is reported on stderr with its line number and the reason,
- * and the good ones are kept. */
+ * and the good ones are kept; the exit status is then 1, as import's. */
 #include "admin_cmds.h"
 #include "mc_db.h"
+#include "progress.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -112,7 +113,7 @@ static const char *check(apr_array_header_t *f)
     return NULL;
 }
 
-/* Returns the exit status: 0 when the file was read, 1 otherwise. */
+/* Returns the exit status: 0 when every record was loaded, 1 otherwise. */
 int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -164,8 +165,10 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
         free(text);
         return EXIT_FAILURE;
     }
+    mc_progress_start("import-bar", "records", -1);
     while (*c) {
         int at = line;
+        mc_progress_update(imported + updated + refused, (double)(c - text) / (double)len);
         csv_record(p, &c, f, &why, &lines);
         line += lines;
         for (i = 0; i < f->nelts; i++)
@@ -178,6 +181,7 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
         }
         first = 0;
         if (why || (why = check(f))) {
+            mc_progress_clear();
             fprintf(stderr, "%s: line %d: %s\n", path, at, why);
             refused++;
             continue;
@@ -198,6 +202,7 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
                                 APR_ARRAY_IDX(f, 2, const char *),
                                 APR_ARRAY_IDX(f, 3, const char *));
             if (rv != APR_SUCCESS) {
+                mc_progress_end();
                 fprintf(stderr, "%s: import-bar: line %d: %s\n", prog, at, mc_db_error(db));
                 mc_db_rollback(db);
                 free(text);
@@ -210,10 +215,12 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
         }
     }
     free(text);
+    mc_progress_update(imported + updated + refused, 1);
+    mc_progress_end();
     if ((rv = mc_db_commit(db)) != APR_SUCCESS) {
         fprintf(stderr, "%s: import-bar: %s\n", prog, mc_db_error(db));
         return EXIT_FAILURE;
     }
     printf("imported %lld row(s), updated %lld, refused %lld\n", imported, updated, refused);
-    return EXIT_SUCCESS;
+    return refused ? EXIT_FAILURE : EXIT_SUCCESS;
 }

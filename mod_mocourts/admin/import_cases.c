@@ -17,12 +17,16 @@
  *
  * A bad record is reported on stderr as FILE:LINE: why and skipped. Exit
  * status: 0 when every record was imported, 1 when some were bad or the
- * feed could not be read to its end (what came before stays imported). */
+ * feed could not be read to its end (what came before stays imported).
+ * On a terminal, a progress line shows the records read and the time left
+ * (the part of the file read so far). */
 #include "admin_cmds.h"
 #include "mc_case.h"
 #include "mc_feed.h"
 #include "mc_log.h"
+#include "progress.h"
 
+#include <apr_file_info.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include <stdio.h>
@@ -157,6 +161,8 @@ typedef struct imp {
     long long bad;
     jbuf jb;
     const char *fatal;
+    const mc_feed_result *res; /* the parse's, for the progress */
+    apr_off_t size;            /* of the file; 0 when not known */
 } imp;
 
 /* The library's messages, but not the database's errors: they are
@@ -166,6 +172,7 @@ static void import_log(void *baton, int level, const char *file, int line, const
 {
     if (level > MC_LOG_WARNING || strstr(file, "mc_db.c"))
         return;
+    mc_progress_clear();
     fprintf(stderr, "%s: ", (const char *)baton);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -175,6 +182,7 @@ static void bad(void *baton, long line, const char *why)
 {
     imp *im = baton;
     im->bad++;
+    mc_progress_clear();
     fprintf(stderr, "%s:%ld: %s\n", im->path, line, why);
 }
 
@@ -641,9 +649,16 @@ static void jb_start(imp *im, const char *number, const char *ref)
         jb_str(&im->jb, "r", ref);
 }
 
+static void import_progress(const imp *im)
+{
+    mc_progress_update(im->res->records + im->res->bad,
+                       im->size > 0 ? (double)im->res->bytes_read / (double)im->size : -1);
+}
+
 static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, const char **why)
 {
     imp *im = baton;
+    import_progress(im);
     const char *prefix = apr_hash_get(im->courts, c->court, APR_HASH_KEY_STRING);
     const judge_info *judge = NULL;
     jbuf *b = &im->jb;
@@ -788,7 +803,8 @@ int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_en
                     const char *path)
 {
     imp im;
-    mc_feed_result res = {0, 0, 0, NULL};
+    mc_feed_result res;
+    apr_finfo_t fi;
     mc_feed_handler h = {&im, on_case_type, on_court, on_judge, on_case, bad};
     apr_status_t rv;
     memset(&im, 0, sizeof(im));
@@ -803,9 +819,14 @@ int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_en
     apr_pool_create(&im.bp, p);
     im.batch = apr_array_make(im.bp, BATCH_CASES, sizeof(bcase *));
     im.numbers = apr_hash_make(im.bp);
+    im.res = &res;
+    memset(&res, 0, sizeof(res));
+    if (apr_stat(&fi, path, APR_FINFO_SIZE, p) == APR_SUCCESS)
+        im.size = fi.size;
 
     mc_log_set(import_log, (void *)prog);
     rv = load_known(&im);
+    mc_progress_start("import", "records", -1);
     if (rv == APR_SUCCESS) {
         rv = mc_feed_parse_file(p, path, &h, &res);
         if (rv == APR_SUCCESS || rv == MC_FEED_EFORMAT) {
@@ -816,6 +837,8 @@ int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_en
     }
     free(im.jb.s);
     mc_log_set(NULL, NULL);
+    import_progress(&im);
+    mc_progress_end();
     if (rv == MC_FEED_EFORMAT || (rv == APR_ENOENT && res.error)) {
         if (res.line > 0)
             fprintf(stderr, "%s:%ld: %s\n", path, res.line, res.error);

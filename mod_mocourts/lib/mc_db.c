@@ -250,6 +250,17 @@ apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **out, const
     return APR_SUCCESS;
 }
 
+const char *mc_db_where(apr_pool_t *p, const mc_dbconf *conf)
+{
+    /* As the client library chooses: "localhost" means its Unix socket. */
+    const char *host = conf->host && *conf->host ? conf->host : "localhost";
+    if (strcmp(host, "localhost") == 0) {
+        const char *sock = conf->socket && *conf->socket ? conf->socket : getenv("MYSQL_UNIX_PORT");
+        return apr_psprintf(p, "socket %s", sock && *sock ? sock : MARIADB_UNIX_ADDR);
+    }
+    return apr_psprintf(p, "host %s port %u", host, conf->port ? conf->port : 3306);
+}
+
 void mc_db_close(mc_db *db)
 {
     if (db)

@@ -39,6 +39,9 @@ apr_status_t mc_db_library_init(void);
  * connection's memory lives in a subpool of p; mc_db_close frees it. On
  * failure *err (in p) says why, without the password. */
 apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **db, const char **err);
+/* Where mc_db_open connects, in p: "socket PATH" (host localhost: the
+ * configured socket, else the client library's default) or "host H port P". */
+const char *mc_db_where(apr_pool_t *p, const mc_dbconf *conf);
 void mc_db_close(mc_db *db);
 /* 1 after an error that leaves the connection unusable (lost, or a statement
  * in an unknown state). */

@@ -33,6 +33,7 @@ typedef struct feed_input {
     long line;
     const char *refused; /* why the input was cut off */
     long refused_line;
+    long long *read; /* the result's bytes_read */
 } feed_input;
 
 static void prolog_scan(feed_input *in, const char *s, int n)
@@ -120,6 +121,7 @@ static int feed_read(void *ctx, char *out, int size)
         if (in->refused)
             return -1;
     }
+    *in->read += n;
     return n;
 }
 
@@ -989,6 +991,7 @@ static void feed_init(feed *f, apr_pool_t *p, const mc_feed_handler *h, mc_feed_
     f->res = res;
     f->in.line = 1;
     f->in.state = PRO_START;
+    f->in.read = &res->bytes_read;
 }
 
 apr_status_t mc_feed_parse_file(apr_pool_t *p, const char *path, const mc_feed_handler *h,

@@ -138,6 +138,9 @@ typedef struct mc_feed_result {
     long long bad;     /* records reported through bad */
     long line;         /* where a fatal error was found, else 0 */
     const char *error; /* why the feed could not be read (in p), else NULL */
+    /* Bytes of the feed read so far, for a progress (the reader reads
+     * ahead of the record a callback sees). */
+    long long bytes_read;
 } mc_feed_result;
 
 /* Read the feed in the file path (or in memory: buf, len, name for the

@@ -5,10 +5,13 @@
     adm.create_account("jdoe", "jdoe@example.test", "Secret-Pass1", roles=["clerk"],
                        scope="22", must_change=True)
     adm.run("deliver", "--once")           # CompletedProcess (text)
+    adm.run_on_tty("generate")             # (exit status, stderr as a terminal saw it)
     create_user(adm, db, "jdoe", "jdoe@example.test", "Secret-Pass1")   # -> Account
 """
 import os
+import select
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,11 @@ from .mariadb import sql_quote
 
 class AdminError(RuntimeError):
     pass
+
+
+# The roles the shipped modules check: create-admin takes them with --role;
+# any other (a test plugin's own) is granted with --new-role.
+SHIPPED_ROLES = {"security", "clerk", "attorney", "group_admin", "group_user"}
 
 
 @dataclass
@@ -55,6 +63,47 @@ class Admin:
                              f"--- stdout:\n{r.stdout}--- stderr:\n{r.stderr}")
         return r
 
+    def run_on_tty(self, *args, conf=True, stdout=subprocess.DEVNULL, timeout=120,
+                   terminate_after=None):
+        """Run `mocourts-admin [-c CONF] args...` with stderr on a pseudo-
+        terminal (where the progress line shows); returns (exit status,
+        everything written to stderr, as bytes: the terminal turns \n into
+        \r\n). terminate_after: seconds after which it gets SIGTERM."""
+        cmd = [str(self.binary)] + (["-c", str(self.conf)] if conf else []) + \
+            [str(a) for a in args]
+        master, slave = os.openpty()
+        try:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=slave)
+        finally:
+            os.close(slave)
+        out, deadline = b"", time.monotonic() + timeout
+        stop_at = time.monotonic() + terminate_after if terminate_after else None
+        try:
+            while time.monotonic() < deadline:
+                if stop_at and time.monotonic() >= stop_at:
+                    p.terminate()
+                    stop_at = None
+                exited = p.poll() is not None   # before select: nothing left unread
+                if not select.select([master], [], [], 0 if exited else 0.2)[0]:
+                    if exited:
+                        break
+                    continue
+                try:
+                    data = os.read(master, 65536)
+                except OSError:   # EIO: the child closed the terminal
+                    break
+                if not data:
+                    break
+                out += data
+        finally:
+            os.close(master)
+        try:
+            rc = p.wait(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise AdminError(f"{' '.join(cmd)} did not end in {timeout}s")
+        return rc, out
+
     def migrate(self):
         return self.run("migrate")
 
@@ -73,7 +122,7 @@ class Admin:
         with the password in MOCOURTS_PASSWORD (never on the command line)."""
         args = ["create-admin", username, email]
         for role in roles:
-            args += ["--role", role]
+            args += ["--role" if role in SHIPPED_ROLES else "--new-role", role]
         if not roles:
             args.append("--no-role")
         if scope is not None:

@@ -1,8 +1,12 @@
 """mocourts-admin: migrate is idempotent, check reports the schema, create-admin
-refuses duplicates and weak passwords, purge runs."""
+refuses duplicates, weak passwords and unknown roles, purge runs; a Unix tool:
+per-command help, --version, options parsed alike, a progress line on a
+terminal only."""
 import re
 import secrets
+import subprocess
 
+from harness import util
 from harness.admin import Admin
 from harness.mariadb import sql_quote
 
@@ -141,3 +145,162 @@ def test_purge_runs(admin, mariadb, new_account):
     finally:
         mariadb.sql("DELETE FROM mc_session WHERE token_hash IN (REPEAT('a', 64), "
                     "REPEAT('e', 64))")
+
+
+# ---- a Unix tool (issue 10 §4) ---------------------------------------------------------
+
+COMMANDS = ["migrate", "check", "create-admin", "deliver", "purge", "import-bar", "import",
+            "efiling-setup", "generate", "case-tasks"]
+OPTIONS = {"create-admin": ["--role ROLE", "--new-role ROLE", "--no-role", "--scope SCOPE",
+                            "--must-change", "--first-name NAME", "--last-name NAME"],
+           "deliver": ["--once", "--loop SECONDS", "--workers W", "--batch N"],
+           "import": ["--casenet PATH"],
+           "generate": ["--seed N", "--cases N", "--courts N", "--parties N"],
+           "case-tasks": ["--at 'YYYY-MM-DD HH:MM:SS'", "--digest-time HH:MM", "--casenet PATH"]}
+
+
+def test_each_command_has_its_own_help(admin):
+    helps = {}
+    for cmd in COMMANDS:
+        r = admin.run(cmd, "--help")
+        assert r.returncode == 0 and r.stderr == "", (cmd, r.stderr)
+        assert r.stdout.startswith(f"usage: mocourts-admin [-c CONFIG] {cmd}"), r.stdout
+        assert admin.run("help", cmd).stdout == r.stdout, cmd
+        assert admin.run(cmd, "-h").stdout == r.stdout, cmd
+        helps[cmd] = r.stdout
+    assert len(set(helps.values())) == len(COMMANDS)
+    for cmd, options in OPTIONS.items():
+        for o in options:
+            assert o in helps[cmd], (cmd, o)
+    assert "--loop" not in helps["import"] and "--role" not in helps["deliver"]
+    # The tool's own help lists the commands, one line each.
+    r = admin.run("--help")
+    listed = [line.split()[0] for line in r.stdout.splitlines() if re.match(r"^  [a-z]", line)]
+    assert listed == COMMANDS, r.stdout
+    assert admin.run("help").stdout == r.stdout
+    r = admin.run("help", "no-such-command", check=False)
+    assert r.returncode == 2 and "unknown command 'no-such-command'" in r.stderr
+
+
+def test_version(admin):
+    version = (util.REPO / "VERSION").read_text().strip()
+    r = admin.run("--version")
+    assert r.returncode == 0 and r.stdout == f"mocourts-admin {version}\n", r.stdout + r.stderr
+
+
+def test_options_behave_alike(admin):
+    def refused(args, says):
+        r = admin.run(*args, check=False)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert says in r.stderr, (args, r.stderr)
+        cmd = args[0]
+        assert f"usage: mocourts-admin [-c CONFIG] {cmd}" in r.stderr, (args, r.stderr)
+        assert r.stdout == "", (args, r.stdout)
+
+    refused(["deliver", "--loop"], "deliver: option '--loop' needs a value")
+    refused(["deliver", "--once", "5"], "deliver: unexpected argument '5'")
+    refused(["deliver", "--once=5"], "deliver: option '--once' takes no value")
+    refused(["deliver", "--loop", "0"], "--loop takes a number of seconds")
+    refused(["import", "feed.xml", "--casenet"], "import: option '--casenet' needs a value")
+    refused(["import-bar"], "import-bar: missing FILE")
+    refused(["migrate", "extra"], "migrate: unexpected argument 'extra'")
+    for cmd in COMMANDS:
+        refused([cmd, "--bogus"], f"{cmd}: unknown option '--bogus'")
+    # getopt_long's forms: --opt=value, and options after the arguments.
+    r = admin.run("generate", "--cases=3", "--seed", "7", "--courts=2")
+    assert r.stdout.count("<case ") == 3
+
+
+def test_create_admin_unknown_role_refused(admin, mariadb):
+    name = f"role{secrets.token_hex(3)}"
+    env = {"MOCOURTS_PASSWORD": "Role-Pass-12345"}
+    r = admin.run("create-admin", name, f"{name}@example.test", "--role", "nosuchrole", env=env,
+                  check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "'nosuchrole' is not a role" in r.stderr and "--new-role" in r.stderr, r.stderr
+    assert mariadb.value("SELECT COUNT(*) FROM mc_account WHERE username = "
+                         + sql_quote(name)) == "0"
+    # A plugin's own role: --new-role; from then on an account holds it.
+    own = f"own_{secrets.token_hex(3)}"
+    r = admin.run("create-admin", name, f"{name}@example.test", "--new-role", own, env=env)
+    assert f"with role(s) {own}" in r.stdout, r.stdout
+    r = admin.run("create-admin", "x" + name, f"x{name}@example.test", "--role", own,
+                  "--role", "clerk", "--scope", "22", env=env)
+    assert mariadb.value("SELECT GROUP_CONCAT(r.role ORDER BY r.role) FROM mc_account_role r "
+                         "JOIN mc_account a ON a.id = r.account_id WHERE a.username = "
+                         + sql_quote("x" + name)) == f"clerk,{own}"
+
+
+def test_import_bar_refused_rows_exit_1(admin, mariadb, tmp_path):
+    good = str(700000000 + secrets.randbelow(99999999))
+    csv = tmp_path / "roster.csv"
+    csv.write_text(f"bar_number,last_name,first_name,status\n{good},Kept,Row,active\n"
+                   "12x4,Bad,Number,active\n")
+    r = admin.run("import-bar", csv, check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "imported 1 row(s), updated 0, refused 1" in r.stdout, r.stdout
+    assert "line 3: bar_number must be digits only" in r.stderr, r.stderr
+    assert mariadb.value(f"SELECT last_name FROM mc_bar_roster WHERE bar_number = '{good}'") \
+        == "Kept"
+    csv.write_text(f"{good},Kept,Row,inactive\n")
+    assert admin.run("import-bar", csv).returncode == 0
+
+
+def test_check_says_where_it_connects(admin, mariadb, tmp_root):
+    def connecting(r):
+        lines = r.stdout.splitlines()
+        at = [i for i, line in enumerate(lines) if line.startswith("database: connecting to ")]
+        assert len(at) == 1, r.stdout
+        after = [i for i, line in enumerate(lines) if line.startswith("database: reachable")]
+        assert after and after[0] > at[0], r.stdout
+        return lines[at[0]]
+
+    r = admin.check()
+    assert connecting(r) == f"database: connecting to socket {mariadb.socket} as " \
+        f"{mariadb.app_user}", r.stdout
+    text = admin.conf.read_text()
+    # TCP: host and port.
+    tcp = tmp_root / "check-tcp.conf"
+    tcp.write_text(re.sub(r"^MoCourtsDBSocket .*\n", "", text.replace(
+        "MoCourtsDBHost localhost", f"MoCourtsDBHost 127.0.0.1\nMoCourtsDBPort {mariadb.port}"),
+        flags=re.M))
+    r = Admin(tcp).check()
+    assert connecting(r).startswith(f"database: connecting to host 127.0.0.1 port "
+                                    f"{mariadb.port} as "), r.stdout
+    # localhost without MoCourtsDBSocket: the client library's socket, not a port.
+    nosock = tmp_root / "check-nosock.conf"
+    nosock.write_text(re.sub(r"^MoCourtsDBSocket .*\n", "", text, flags=re.M))
+    r = Admin(nosock).run("check", env={"MYSQL_UNIX_PORT": str(mariadb.socket)})
+    assert connecting(r).startswith(f"database: connecting to socket {mariadb.socket} as "), \
+        r.stdout
+
+
+def test_progress_on_a_terminal_only(admin, tmp_path):
+    rc, err = admin.run_on_tty("generate", "--cases", "300", conf=False)
+    assert rc == 0
+    assert re.search(rb"^\rgenerate: 300 of 300 cases, [\d.]+/s, done in [\d.]+s\r\n$", err), err
+    rc, err = admin.run_on_tty("generate", "--cases", "300", "--quiet", conf=False)
+    assert rc == 0 and err == b"", err
+    rc, err = admin.run_on_tty("-q", "generate", "--cases", "300", conf=False)
+    assert rc == 0 and err == b"", err
+    r = subprocess.run([str(admin.binary), "generate", "--cases", "300"], capture_output=True)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+
+    rc, err = admin.run_on_tty("migrate")
+    assert rc == 0 and re.search(rb"\rmigrate: (\d+) of \1 components, .*done in", err), err
+    n = str(700000000 + secrets.randbelow(99999999))
+    csv = tmp_path / "roster.csv"
+    csv.write_text(f"{n},Tty,Shown,active\n{int(n) + 1},Tty,Too,active\n")
+    rc, err = admin.run_on_tty("import-bar", csv)
+    assert rc == 0 and re.search(rb"\rimport-bar: 2 records, .*done in", err), err
+    feed = tmp_path / "empty.xml"
+    feed.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<casenet-feed xmlns="urn:mocourts:casenet-feed:1"></casenet-feed>\n')
+    rc, err = admin.run_on_tty("import", feed)
+    assert rc == 0 and re.search(rb"^\rimport: 0 records, .*done in [\d.]+s\r\n$", err), err
+    r = admin.run("import", feed)
+    assert r.stderr == "", r.stderr
+    # deliver --loop: a line kept up to date until the signal ends it.
+    rc, err = admin.run_on_tty("deliver", "--loop", "1", terminate_after=1.5)
+    assert rc == 0 and re.search(rb"\rdeliver: \d+ notices, [\d.]+/s, done in", err), err
+    assert err.endswith(b"\r\n"), err

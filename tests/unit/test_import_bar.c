@@ -1,10 +1,11 @@
 /* Unit tests for `mocourts-admin import-bar`'s CSV reading (RFC 4180) and
  * row checks; the database part is covered by
  * tests/integration/test_reg_account.py. The admin source is included so
- * its static helpers can be reached. */
+ * its static helpers can be reached (with the progress line it draws). */
 #include <check.h>
 
 #include "../../mod_mocourts/admin/import_bar.c"
+#include "../../mod_mocourts/admin/progress.c"
 
 static apr_pool_t *pool;
 
