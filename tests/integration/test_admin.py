@@ -4,7 +4,10 @@ per-command help, --version, options parsed alike, a progress line on a
 terminal only."""
 import re
 import secrets
+import shutil
 import subprocess
+
+import pytest
 
 from harness import util
 from harness.admin import Admin
@@ -304,3 +307,24 @@ def test_progress_on_a_terminal_only(admin, tmp_path):
     rc, err = admin.run_on_tty("deliver", "--loop", "1", terminate_after=1.5)
     assert rc == 0 and re.search(rb"\rdeliver: \d+ notices, [\d.]+/s, done in", err), err
     assert err.endswith(b"\r\n"), err
+
+
+def test_man_page_renders_and_names_every_option(admin):
+    """docs/mocourts-admin.8 renders without a warning and describes every
+    command and every option that --help shows."""
+    page = util.REPO / "docs/mocourts-admin.8"
+    if not shutil.which("groff"):
+        pytest.skip("groff is not installed")
+    r = subprocess.run(["groff", "-man", "-ww", "-Tutf8", str(page)], capture_output=True)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    text = subprocess.run(["groff", "-man", "-Tascii", "-P-cbou", str(page)], capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin"}).stdout
+    text = re.sub(r"-\n\s+", "-", text)   # hyphenated at the end of a line
+    for section in ("SYNOPSIS", "COMMANDS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"):
+        assert re.search(rf"^{section}$", text, re.M), section
+    for cmd in COMMANDS:
+        assert re.search(rf"^   {cmd}\b", text, re.M), cmd
+        for option in re.findall(r"^  (--[a-z-]+)", admin.run(cmd, "--help").stdout, re.M):
+            assert option in text, (cmd, option)
+    for option in ("--config", "--quiet", "--help", "--version"):
+        assert option in text, option
