@@ -9,7 +9,8 @@
 #   make bench      wrk on loopback (protected page and Case.net name search,
 #                   each vs a static file), import of 1,000,000 generated cases,
 #                   a docket entry with 100,000 trackers and its delivery
-#   make install    install into the system Apache (apxs -q LIBEXECDIR)
+#   make install    install into the system Apache (DESTDIR=, see INSTALL)
+#   make uninstall  remove what install put (PURGE=1: also settings, data)
 
 APXS      ?= apxs
 PKG_CONFIG?= pkg-config
