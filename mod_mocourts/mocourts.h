@@ -40,7 +40,8 @@
  *        logon) and mc_after_logon (where the after_logon hooks send an
  *        account now, for a page that ends a registration step); the
  *        after_logon contract says what a hook does when a return path was
- *        asked for.
+ *        asked for; MC_ROUTE_NO_SESSION (assets that load during a
+ *        database outage).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -78,6 +79,10 @@ typedef enum mc_access {
 /* Route flags. */
 #define MC_ROUTE_NO_CSRF 0x1  /* a POST that carries its own proof (signed link) */
 #define MC_ROUTE_RAW_BODY 0x2 /* the handler reads the body itself (uploads) */
+/* ABI 1.4: a static asset (MC_ACCESS_ANON, GET): answered without looking
+ * up the session, so it loads while the database is down; mr->account is
+ * NULL and mr->vars empty. */
+#define MC_ROUTE_NO_SESSION 0x4
 
 typedef struct mc_req mc_req;
 /* Returns OK (response written), DECLINED, or an HTTP status for the core

@@ -245,6 +245,10 @@ int mc_dispatch_handler(request_rec *r)
     if (r->args && mc_form_parse(r->pool, r->args, strlen(r->args), mr->query) != APR_SUCCESS)
         return HTTP_BAD_REQUEST;
 
+    if ((rt->flags & MC_ROUTE_NO_SESSION) && rt->access == MC_ACCESS_ANON) {
+        mr->vars = mc_vars_make(r->pool, NULL);
+        return finish(mr, rt->handler(mr));
+    }
     if ((rv = mc_session_of(r, &sess)) != APR_SUCCESS) {
         if (rv == MC_DB_ELOST)
             return mc_unavailable(r);

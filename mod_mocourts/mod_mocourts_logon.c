@@ -757,7 +757,7 @@ static int asset_get(mc_req *mr)
 }
 
 static const mc_route routes[] = {
-    {"GET", "/assets/:file", MC_ACCESS_ANON, NULL, asset_get, 0},
+    {"GET", "/assets/:file", MC_ACCESS_ANON, NULL, asset_get, MC_ROUTE_NO_SESSION},
     {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
     {"GET", "/logon", MC_ACCESS_ANON, NULL, logon_get, 0},
     {"POST", "/logon", MC_ACCESS_ANON, NULL, logon_post, 0},

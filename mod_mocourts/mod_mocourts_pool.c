@@ -156,20 +156,6 @@ int mc_rv_is_unreachable(apr_status_t rv)
     return rv == MC_DB_ELOST;
 }
 
-static const char unavailable_page[] =
-    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Service "
-    "temporarily unavailable</title></head><body><main><h1>Service temporarily "
-    "unavailable</h1><p>The court's records system cannot be reached right now. Nothing you "
-    "sent has been saved. Please try again in a minute.</p></main></body></html>";
-
-int mc_unavailable(request_rec *r)
-{
-    apr_table_setn(r->err_headers_out, "Retry-After", "30");
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    ap_custom_response(r, HTTP_SERVICE_UNAVAILABLE, unavailable_page);
-    return HTTP_SERVICE_UNAVAILABLE;
-}
-
 /* ---- what plugins call ---------------------------------------------------- */
 
 mc_rstate *mc_rstate_of(request_rec *r)

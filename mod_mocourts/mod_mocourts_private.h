@@ -83,8 +83,6 @@ apr_status_t mc_pool_child_init(apr_pool_t *pchild, server_rec *s);
 apr_status_t mc_pool_borrow(apr_pool_t *p, server_rec *s, mc_db **db);
 /* A connection of the caller's own (watchdog); mc_db_close to end it. */
 apr_status_t mc_pool_open_own(apr_pool_t *p, mc_db **db, const char **err);
-/* Answer 503 with Retry-After and our page. */
-int mc_unavailable(request_rec *r);
 /* 1 when rv means the database could not be reached. */
 int mc_rv_is_unreachable(apr_status_t rv);
 
@@ -162,6 +160,13 @@ void mc_verify_dummy(const char *pw);
 
 /* mod_mocourts_authz.c */
 void mc_authz_register(apr_pool_t *p);
+
+/* mod_mocourts_unavailable.c */
+/* Answer 503 (the database cannot be reached) with Retry-After and the
+ * site's page, UTF-8; from a handler or an access checker. */
+int mc_unavailable(request_rec *r);
+/* register_hooks: the filter that labels that page UTF-8. */
+void mc_unavailable_register(apr_pool_t *p);
 
 /* mod_mocourts_delivery.c */
 /* check_config: NULL, or why MoCourtsDelivery On cannot work. */

@@ -149,3 +149,96 @@ def test_basic_auth_during_outage_is_not_granted(make_apache, new_account, db_ba
     finally:
         mariadb.start()
     s.close()
+
+
+@pytest.mark.allow_errors(*DB_DOWN)
+def test_outage_page_in_site_layout_and_honest(make_apache, new_account, db_back):
+    """Issue 10 §5: the 503 page is a page of the site (its layout, its
+    stylesheet, which still loads), says charset=utf-8 in its header, and
+    does not claim that nothing was saved: after a GET it says nothing of
+    it; after a POST it says what was sent may not have been saved."""
+    from html.parser import HTMLParser
+    mariadb = db_back
+    ap = site(make_apache, NO_DEVICE)
+    acct = new_account()
+    user = new_browser()
+    logon_full(user, ap, acct)
+    user_csrf = logged_on_csrf(user, ap)
+    anon = new_browser()
+    anon_csrf = csrf_of(anon.get(ap.url("/account/logon"), timeout=10).text)
+
+    def page_of(r, what):
+        _assert_503(r, what)
+        assert r.headers.get("Content-Type") == "text/html; charset=utf-8", (what, r.headers)
+        text = r.content.decode("utf-8")
+        assert "<h1>Service temporarily unavailable</h1>" in text, (what, text[:600])
+        assert "<title>Service temporarily unavailable</title>" in text
+        assert '<header class="site">' in text and '<footer class="site">' in text, what
+        assert 'href="/account/assets/site.css"' in text, what
+        assert "Nothing you sent has been saved" not in text, what
+        HTMLParser().feed(text)
+        return text
+
+    mariadb.kill()
+    try:
+        for r, what in ((anon.get(ap.url("/probe/dbtime"), timeout=15), "handler GET"),
+                        (user.get(ap.url("/protected/static.html"), timeout=15,
+                                  allow_redirects=False), "access check GET")):
+            assert "may not have been saved" not in page_of(r, what), what
+        for r, what in ((user.post(ap.url("/probe/notify"), data={"mc_csrf": user_csrf},
+                                   timeout=15, allow_redirects=False), "handler POST"),
+                        (anon.post(ap.url("/account/logon"),
+                                   data={"username": acct.username, "password": acct.password,
+                                         "mc_csrf": anon_csrf},
+                                   timeout=15, allow_redirects=False), "logon POST")):
+            text = page_of(r, what)
+            assert "What you sent may not have been saved" in text, (what, text[:800])
+            assert "check" in text
+        # The layout's stylesheet needs no database, with a session cookie or without.
+        for b in (anon, user):
+            css = b.get(ap.url("/account/assets/site.css"), timeout=15)
+            assert css.status_code == 200, css.status_code
+            assert css.headers["Content-Type"].startswith("text/css")
+            assert "Set-Cookie" not in css.headers
+    finally:
+        mariadb.start()
+
+
+@pytest.mark.allow_errors(*DB_DOWN, r"MC0901")
+def test_outage_page_without_its_template(make_apache, tmp_root, db_back):
+    """When the page cannot be rendered in the layout, the plain page says
+    the same, well-formed and still charset=utf-8 (and the failure is
+    logged)."""
+    import os
+    import secrets
+    from html.parser import HTMLParser
+    from harness import util
+    mariadb = db_back
+    over = tmp_root / f"override-{secrets.token_hex(4)}"
+    (over / "core").mkdir(parents=True)
+    for d in (over, over / "core"):
+        util.make_reachable(d)
+    ap = site(make_apache, dict(NO_DEVICE, MoCourtsTemplatesOverride=f'"{over}"'))
+    anon = new_browser()
+    csrf = csrf_of(anon.get(ap.url("/account/logon"), timeout=10).text)
+    # Broken after start-up: a directory where the page's template should be.
+    os.mkdir(over / "core" / "unavailable.html")
+    since = ap.error_log_offset()
+    mariadb.kill()
+    try:
+        r = anon.get(ap.url("/probe/dbtime"), timeout=15)
+        _assert_503(r, "plain GET")
+        assert r.headers.get("Content-Type") == "text/html; charset=utf-8", r.headers
+        assert r.text.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in r.text
+        assert "<h1>Service temporarily unavailable</h1>" in r.text
+        assert "may not have been saved" not in r.text and "Nothing you sent" not in r.text
+        HTMLParser().feed(r.text)
+        r = anon.post(ap.url("/account/logon"), data={"username": "x", "password": "y",
+                                                      "mc_csrf": csrf},
+                      timeout=15, allow_redirects=False)
+        _assert_503(r, "plain POST")
+        assert r.headers.get("Content-Type") == "text/html; charset=utf-8", r.headers
+        assert "What you sent may not have been saved" in r.text
+    finally:
+        mariadb.start()
+    assert any("MC0901" in line for line in ap.error_log_lines(since))
