@@ -159,6 +159,53 @@ def assert_layout(driver, username=None):
         assert "Logged on as" not in header.text, header.text
 
 
+# Each visible check box and radio button with the first line box of its
+# <label> (getClientRects()[0]; the label may wrap), in viewport coordinates.
+_CHECK_BOXES_JS = """
+var out = [];
+document.querySelectorAll('input[type=checkbox], input[type=radio]').forEach(function (el) {
+    var b = el.getBoundingClientRect();
+    if (!b.width || !b.height || getComputedStyle(el).visibility === 'hidden') return;
+    var labels = Array.prototype.slice.call(el.labels || []).map(function (l) {
+        var r = l.getClientRects()[0] || l.getBoundingClientRect();
+        return {text: l.textContent.replace(/\\s+/g, ' ').trim(), top: r.top, bottom: r.bottom,
+                left: r.left, right: r.right, wraps: l.contains(el)};
+    });
+    out.push({what: el.type + ' ' + (el.id || el.name), aria: el.getAttribute('aria-label'),
+              top: b.top, bottom: b.bottom, left: b.left, right: b.right, labels: labels});
+});
+return out;
+"""
+
+
+def check_labels_beside_boxes(driver):
+    """Every visible check box and radio button on the page has its <label>
+    on the same line and to its right: the label's (first) line box
+    overlaps the box's vertical range and starts at or after its right
+    edge. A box with no <label> must have an aria-label (a table column
+    names it). Returns how many boxes were checked; AssertionError listing
+    every one that is not so."""
+    bad, n = [], 0
+    for box in driver.execute_script(_CHECK_BOXES_JS):
+        if not box["labels"]:
+            if not box["aria"]:
+                bad.append(f"{box['what']}: no <label> and no aria-label")
+            continue
+        n += 1
+        for lab in box["labels"]:
+            where = (f"{box['what']} {lab['text']!r}: box y {box['top']:.0f}-{box['bottom']:.0f} "
+                     f"x {box['left']:.0f}-{box['right']:.0f}, label y {lab['top']:.0f}-"
+                     f"{lab['bottom']:.0f} x {lab['left']:.0f}")
+            if lab["wraps"]:
+                bad.append(f"{where}: the label wraps the box (give it a `for` instead)")
+            elif not (lab["top"] < box["bottom"] and box["top"] < lab["bottom"]):
+                bad.append(f"{where}: not on the box's line")
+            elif lab["left"] < box["right"] - 0.5:
+                bad.append(f"{where}: not to the right of the box")
+    assert not bad, f"on {driver.current_url}:\n" + "\n".join(bad)
+    return n
+
+
 def stylesheet_applied(driver):
     """True when site.css was loaded: the header is the court's blue."""
     bg = driver.find_element(By.CSS_SELECTOR, "header.site").value_of_css_property(

@@ -45,7 +45,8 @@ def test_create_account_seed_001(browser, apache, mariadb):
     ui.assert_layout(browser)
     assert ui.stylesheet_applied(browser)
 
-    # Steps 4-5: no MOBAR number.
+    # Steps 4-5: no MOBAR number (the box's label beside it).
+    assert ui.check_labels_beside_boxes(browser) == 1
     box = ui.field(browser, "I do not have a MOBAR number")
     box.click()
     assert box.is_selected()
@@ -85,6 +86,7 @@ def test_create_account_seed_001(browser, apache, mariadb):
     ui.type_into(browser, "Mailing Address State", "MO")
     ui.type_into(browser, "Mailing Address ZIP Code", "65101")
     assert ui.field(browser, "Mailing Address Country").get_attribute("value") == "United States"
+    assert ui.check_labels_beside_boxes(browser) == 1      # "Same as mailing address"
     ui.field(browser, "Same as mailing address").click()
     ui.type_into(browser, "Business Phone", "(573) 526-8842")
     ui.click(browser, "Continue")
