@@ -223,7 +223,17 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     int i;
 
     mc_vars_set(v, "court_name", c->court_name);
-    mc_vars_set(v, "version", "Registration Version " MC_VERSION);
+    /* The footer: the registration pages keep seed 000's "Registration
+     * Version x.y.z" (that plugin's version); every other page names the
+     * product. */
+    if (current && current->name && !strcmp(current->name, "registration"))
+        mc_vars_set(v, "version",
+                    apr_pstrcat(r->pool, "Registration Version ",
+                                current->version && *current->version ? current->version
+                                                                      : MC_VERSION,
+                                NULL));
+    else
+        mc_vars_set(v, "version", "mod_mocourts " MC_VERSION);
     mc_vars_set(v, "_csrf", mc_csrf_value(r, sess));
     mc_vars_set(v, "home_url", apr_pstrcat(r->pool, lbase, "/", NULL));
     mc_vars_set(v, "css_url", apr_pstrcat(r->pool, lbase, "/assets/site.css", NULL));
