@@ -227,11 +227,11 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
      * Version x.y.z" (that plugin's version); every other page names the
      * product. */
     if (current && current->name && !strcmp(current->name, "registration"))
-        mc_vars_set(v, "version",
-                    apr_pstrcat(r->pool, "Registration Version ",
-                                current->version && *current->version ? current->version
-                                                                      : MC_VERSION,
-                                NULL));
+        mc_vars_set(
+            v, "version",
+            apr_pstrcat(r->pool, "Registration Version ",
+                        current->version && *current->version ? current->version : MC_VERSION,
+                        NULL));
     else
         mc_vars_set(v, "version", "mod_mocourts " MC_VERSION);
     mc_vars_set(v, "_csrf", mc_csrf_value(r, sess));

@@ -380,9 +380,8 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
     /* The hearing type names the hearing ("Trial Setting", "Short Notice
      * Hearing"): no "hearing" after it. */
     mc_vars_set(v, "summary",
-                apr_psprintf(p, "reminder: %s %s (%s at %s%s%s)", mc_case_clip(p, type, 60),
-                             when, date, time, *location ? ", " : "",
-                             mc_case_clip(p, location, 60)));
+                apr_psprintf(p, "reminder: %s %s (%s at %s%s%s)", mc_case_clip(p, type, 60), when,
+                             date, time, *location ? ", " : "", mc_case_clip(p, location, 60)));
     mc_vars_set(v, "link", apr_pstrcat(p, " ", case_url, NULL));
     if ((rv = mc_case_text(p, env, "notice-short.txt", v, &sms)) != APR_SUCCESS)
         return rv;
@@ -460,8 +459,7 @@ static apr_status_t mc_case_reminders(mc_db *db, apr_pool_t *p, const mc_case_en
                 apr_pool_create(&tp, p);
                 if ((rv = mc_db_begin(db)) == APR_SUCCESS) {
                     long long n = 0, m = 0;
-                    rv = mc_case_remind(db, tp, env, mc_dbres_int(res, i, 0), days, now_s, &n,
-                                        &m);
+                    rv = mc_case_remind(db, tp, env, mc_dbres_int(res, i, 0), days, now_s, &n, &m);
                     if (rv == APR_SUCCESS && (rv = mc_db_commit(db)) == APR_SUCCESS) {
                         *made += n;
                         marked += m;

@@ -328,8 +328,8 @@ typedef struct up_tx {
     long long code_id;
     const char *stored, *sha;
     apr_off_t bytes;
-    const char *why;    /* the envelope changed meanwhile */
-    long long demoted;  /* the lead document this one replaced (now an attachment), or 0 */
+    const char *why;   /* the envelope changed meanwhile */
+    long long demoted; /* the lead document this one replaced (now an attachment), or 0 */
 } up_tx;
 
 static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
@@ -624,9 +624,10 @@ static int upload(mc_req *mr)
                                 " bytes) added to envelope %" APR_INT64_T_FMT,
                   stored, bytes, (apr_int64_t)e.id);
     return mc_redirect(mr, ef_env_url(mr, e.id,
-                                      t.demoted ? apr_psprintf(p, "/documents?lead_was=%" APR_INT64_T_FMT,
-                                                               (apr_int64_t)t.demoted)
-                                                : "/documents"));
+                                      t.demoted
+                                          ? apr_psprintf(p, "/documents?lead_was=%" APR_INT64_T_FMT,
+                                                         (apr_int64_t)t.demoted)
+                                          : "/documents"));
 }
 
 /* ---- remove ------------------------------------------------------------------------ */
@@ -725,8 +726,8 @@ static apr_status_t set_lead(mc_req *mr, mc_db *db, void *baton)
         return APR_SUCCESS; /* already the lead */
     t->was = res->nrows > 1 ? mc_dbres_int(res, 1, 0) : 0;
     if ((rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?",
-                         "ii", t->doc_id, t->env_id)) != APR_SUCCESS)
+                         "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?", "ii",
+                         t->doc_id, t->env_id)) != APR_SUCCESS)
         return rv;
     return mc_db_exec(db, NULL, NULL,
                       "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
@@ -755,11 +756,11 @@ static int make_lead(mc_req *mr)
     if (!t.found)
         return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
                           "There is no such document in this envelope.");
-    return mc_redirect(mr, ef_env_url(mr, t.env_id,
-                                      t.was ? apr_psprintf(mr->r->pool,
-                                                           "/documents?lead_was=%" APR_INT64_T_FMT,
-                                                           (apr_int64_t)t.was)
-                                            : "/documents"));
+    return mc_redirect(
+        mr, ef_env_url(mr, t.env_id,
+                       t.was ? apr_psprintf(mr->r->pool, "/documents?lead_was=%" APR_INT64_T_FMT,
+                                            (apr_int64_t)t.was)
+                             : "/documents"));
 }
 
 /* ---- download ---------------------------------------------------------------------- */

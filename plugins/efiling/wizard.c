@@ -552,8 +552,8 @@ static apr_status_t lead_moved(mc_req *mr, ef_wiz *z)
     if (rv != APR_SUCCESS || res->nrows != 2 || mc_dbres_int(res, 0, 3) || !mc_dbres_int(res, 1, 3))
         return rv;
     mc_vars_set(mr->vars, "lead_moved",
-                apr_pstrcat(p, doc_words(p, res, 0), " is now an attachment: ",
-                            doc_words(p, res, 1),
+                apr_pstrcat(p, doc_words(p, res, 0),
+                            " is now an attachment: ", doc_words(p, res, 1),
                             " is the lead document, and an envelope has only one. Both "
                             "documents stay in the envelope.",
                             NULL));
@@ -561,8 +561,7 @@ static apr_status_t lead_moved(mc_req *mr, ef_wiz *z)
                 ef_env_url(mr, z->e.id,
                            apr_pstrcat(p, "/documents/", mc_dbres_get(res, 0, 0), "/lead", NULL)));
     mc_vars_set(mr->vars, "lead_back_label",
-                apr_pstrcat(p, "Make ", doc_words(p, res, 0), " the lead document again",
-                            NULL));
+                apr_pstrcat(p, "Make ", doc_words(p, res, 0), " the lead document again", NULL));
     return APR_SUCCESS;
 }
 
