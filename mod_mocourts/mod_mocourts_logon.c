@@ -578,7 +578,7 @@ static int password_post(mc_req *mr)
     /* Seed 000 step 7: back to Logon; the path asked for goes along. */
     ret = mc_logon_return(mr);
     return mc_redirect(mr, ret ? with_return(mr->r->pool, mc_url(mr, "/logon?reset=1"), ret)
-                              : mc_url(mr, "/logon?reset=1"));
+                               : mc_url(mr, "/logon?reset=1"));
 }
 
 /* ---- the new-device code ---------------------------------------------------- */

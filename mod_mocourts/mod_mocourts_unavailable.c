@@ -48,8 +48,8 @@ static const char *page_of(request_rec *r)
         mc_vars_set(v, "title", TITLE);
         if (sent_something(r))
             mc_vars_set(v, "sent", "1");
-        if (mc_tmpl_render(templates, r->pool, "core/layout.html", "core/unavailable.html", v,
-                           &out, &len, &err) == APR_SUCCESS)
+        if (mc_tmpl_render(templates, r->pool, "core/layout.html", "core/unavailable.html", v, &out,
+                           &len, &err) == APR_SUCCESS)
             return out;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
