@@ -1,11 +1,14 @@
 /* registration.h: what the registration plugin's files share.
  *
  * The plugin (mounted e.g. at /registration) is in parts, one file each:
- *   signup.c    Create an account (seed 001 steps 2-15), e-mail verification
+ *   signup.c    Create an account (seed 001 steps 2-15), the verification
+ *               e-mail
  *   account.c   My Account, Missing Information, MOBAR, My Applications and
  *               the User Agreement (seed 000 steps 10-14)
  *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
  *               tools
+ *   links.c     the e-mailed links (e-mail verification, e-mail change
+ *               confirmation): a page whose one button POSTs
  *   reg_common.c the rules all parts apply (names, phones, addresses,
  *               usernames, security questions) and the profile's storage
  * Each part exports its routes; mod_mocourts_registration.c joins them. */
@@ -25,6 +28,7 @@
 extern const mc_route mc_reg_signup_routes[];
 extern const mc_route mc_reg_account_routes[];
 extern const mc_route mc_reg_recovery_routes[];
+extern const mc_route mc_reg_link_routes[]; /* joined last: see links.c */
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);

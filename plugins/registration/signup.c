@@ -1,5 +1,6 @@
-/* signup.c: "Create an account" (seed 001 steps 2-15) and the e-mail
- * verification of new accounts. See registration.h.
+/* signup.c: "Create an account" (seed 001 steps 2-15) and the e-mail that
+ * verifies a new account's address (sent again on request; the link is
+ * links.c's). See registration.h.
  *
  * The wizard's state lives server-side in a pending registration
  * (mc_reg_pending, mc_reg_pending_field; sql/registration/0002_signup.sql)
@@ -929,100 +930,7 @@ static int done_get(mc_req *mr)
                      "eFiling Registration \xE2\x80\x93 Additional Steps Required");
 }
 
-/* ---- e-mail verification ----------------------------------------------------- */
-
-typedef struct verify_baton {
-    const char *hash;
-    long long account_id;
-    int ok;
-} verify_baton;
-
-static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
-{
-    verify_baton *b = baton;
-    mc_dbres *res;
-    long long n = 0;
-    apr_status_t rv;
-    b->ok = 0;
-    rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT id, account_id FROM mc_code WHERE purpose = 'verify-email' AND "
-                     "code_hash = ? AND used_at IS NULL AND expires_at > UTC_TIMESTAMP() FOR "
-                     "UPDATE",
-                     "s", b->hash);
-    if (rv != APR_SUCCESS || res->nrows != 1)
-        return rv;
-    b->account_id = mc_dbres_int(res, 0, 1);
-    rv = mc_db_exec(db, &n, NULL,
-                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS NULL",
-                    "i", mc_dbres_int(res, 0, 0));
-    if (rv != APR_SUCCESS || n != 1)
-        return rv;
-    rv = mc_db_exec(db, NULL, NULL,
-                    "UPDATE mc_account SET status = IF(status = 'pending', 'active', status), "
-                    "email_verified = 1 WHERE id = ?",
-                    "i", b->account_id);
-    if (rv == APR_SUCCESS)
-        rv = mc_audit(mr, db, "email-verified", b->account_id, "");
-    b->ok = rv == APR_SUCCESS;
-    return rv;
-}
-
-static int verify_page(mc_req *mr, const char *message, int ok)
-{
-    mc_vars_set(mr->vars, "message", message);
-    if (ok) {
-        mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
-        mc_vars_set(mr->vars, "link_label", "Logon");
-    }
-    else {
-        mc_vars_set(mr->vars, "link_url", mc_url(mr, "/verify/resend"));
-        mc_vars_set(mr->vars, "link_label", "Resend the verification e-mail");
-    }
-    return mc_render(mr, HTTP_OK, "signup-message.html",
-                     ok ? "E-mail Address Verified" : "E-mail Address Not Verified");
-}
-
-static int verify_get(mc_req *mr)
-{
-    const char *tok = apr_table_get(mr->params, "token");
-    verify_baton b = {0};
-    mc_dbres *res;
-    mc_db *db;
-    apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return verify_page(mr,
-                           "This verification link is not valid. Check that you copied the "
-                           "whole link from the e-mail, or ask for a new one.",
-                           0);
-    b.hash = sha(mr->r->pool, tok);
-    if ((rv = mc_req_tx(mr, verify_tx, &b)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (b.ok)
-        return verify_page(mr, "Your e-mail address has been verified. You may now log on.", 1);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT used_at IS NOT NULL FROM mc_code WHERE purpose = 'verify-email' AND "
-                     "code_hash = ?",
-                     "s", b.hash);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (res->nrows == 0)
-        return verify_page(mr,
-                           "This verification link is not valid. Check that you copied the "
-                           "whole link from the e-mail, or ask for a new one.",
-                           0);
-    if (mc_dbres_int(res, 0, 0))
-        return verify_page(mr,
-                           "This verification link was already used or was replaced by a "
-                           "newer one. If your e-mail address is not verified yet, ask for a "
-                           "new link.",
-                           0);
-    return verify_page(mr,
-                       "This verification link has expired (links are valid for 24 hours). "
-                       "Ask for a new one.",
-                       0);
-}
+/* ---- a new verification e-mail (the link itself: links.c) -------------------- */
 
 static int resend_form(mc_req *mr, const char *ident, const char *error, const char *notice)
 {
@@ -1150,5 +1058,4 @@ const mc_route mc_reg_signup_routes[] = {
     {"GET", "/create/done", MC_ACCESS_ANON, NULL, done_get, 0},
     {"GET", "/verify/resend", MC_ACCESS_ANON, NULL, resend_get, 0},
     {"POST", "/verify/resend", MC_ACCESS_ANON, NULL, resend_post, 0},
-    {"GET", "/verify/:token", MC_ACCESS_ANON, NULL, verify_get, 0},
     {NULL}};

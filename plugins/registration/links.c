@@ -1,0 +1,143 @@
+/* links.c: the registration plugin's e-mailed links (see registration.h):
+ * a new account's e-mail verification (/verify/:token) and the
+ * confirmation of an e-mail address change
+ * (/myaccount/email/confirm/:token).
+ *
+ * Opening a link (GET, or HEAD) changes nothing: it shows a page with one
+ * button, whose form POSTs to the same address (the token in the path is
+ * the secret; the form carries the site's anti-CSRF token like every form
+ * of a visitor who is not logged on). A mail scanner that fetches every
+ * link of a message so leaves the account as it was (SECURITY.md, e-mailed
+ * codes and links). */
+#include "registration.h"
+
+/* ---- a new account's e-mail verification -------------------------------------- */
+
+static const char VERIFY_NOT_VALID[] = "This verification link is not valid. Check that you "
+                                       "copied the whole link from the e-mail, or ask for a new "
+                                       "one.";
+
+typedef struct verify_baton {
+    const char *hash;
+    long long account_id;
+    int ok;
+} verify_baton;
+
+static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    verify_baton *b = baton;
+    mc_dbres *res;
+    long long n = 0;
+    apr_status_t rv;
+    b->ok = 0;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT id, account_id FROM mc_code WHERE purpose = 'verify-email' AND "
+                     "code_hash = ? AND used_at IS NULL AND expires_at > UTC_TIMESTAMP() FOR "
+                     "UPDATE",
+                     "s", b->hash);
+    if (rv != APR_SUCCESS || res->nrows != 1)
+        return rv;
+    b->account_id = mc_dbres_int(res, 0, 1);
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS NULL",
+                    "i", mc_dbres_int(res, 0, 0));
+    if (rv != APR_SUCCESS || n != 1)
+        return rv;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_account SET status = IF(status = 'pending', 'active', status), "
+                    "email_verified = 1 WHERE id = ?",
+                    "i", b->account_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "email-verified", b->account_id, "");
+    b->ok = rv == APR_SUCCESS;
+    return rv;
+}
+
+static int verify_page(mc_req *mr, const char *message, int ok)
+{
+    mc_vars_set(mr->vars, "message", message);
+    if (ok) {
+        mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
+        mc_vars_set(mr->vars, "link_label", "Logon");
+    }
+    else {
+        mc_vars_set(mr->vars, "link_url", mc_url(mr, "/verify/resend"));
+        mc_vars_set(mr->vars, "link_label", "Resend the verification e-mail");
+    }
+    return mc_render(mr, HTTP_OK, "signup-message.html",
+                     ok ? "E-mail Address Verified" : "E-mail Address Not Verified");
+}
+
+/* Why the link whose token hashes to hash cannot verify (it is unknown,
+ * used or expired), as verify_page shows it; NULL when it still can. */
+static const char *verify_refusal(mc_req *mr, mc_db *db, const char *hash, apr_status_t *rv)
+{
+    mc_dbres *res;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT used_at IS NOT NULL, expires_at > UTC_TIMESTAMP() FROM mc_code "
+                      "WHERE purpose = 'verify-email' AND code_hash = ?",
+                      "s", hash);
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (res->nrows == 0)
+        return VERIFY_NOT_VALID;
+    if (mc_dbres_int(res, 0, 0))
+        return "This verification link was already used or was replaced by a newer one. If "
+               "your e-mail address is not verified yet, ask for a new link.";
+    if (!mc_dbres_int(res, 0, 1))
+        return "This verification link has expired (links are valid for 24 hours). Ask for a "
+               "new one.";
+    return NULL;
+}
+
+/* The link: a page whose one button verifies (nothing is changed here). */
+static int verify_get(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token"), *why;
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return verify_page(mr, VERIFY_NOT_VALID, 0);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    why = verify_refusal(mr, db, mc_sha256_hex(p, tok, strlen(tok)), &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (why)
+        return verify_page(mr, why, 0);
+    mc_vars_set(mr->vars, "message",
+                "Select Verify E-mail Address to verify your e-mail address and activate your "
+                "Missouri Judiciary Account.");
+    mc_vars_set(mr->vars, "button", "Verify E-mail Address");
+    mc_vars_set(mr->vars, "action", mc_url(mr, apr_pstrcat(p, "/verify/", tok, NULL)));
+    return mc_render(mr, HTTP_OK, "link-confirm.html", "Verify Your E-mail Address");
+}
+
+static int verify_post(mc_req *mr)
+{
+    const char *tok = apr_table_get(mr->params, "token"), *why;
+    verify_baton b = {0};
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return verify_page(mr, VERIFY_NOT_VALID, 0);
+    b.hash = mc_sha256_hex(mr->r->pool, tok, strlen(tok));
+    if ((rv = mc_req_tx(mr, verify_tx, &b)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (b.ok)
+        return verify_page(mr, "Your e-mail address has been verified. You may now log on.", 1);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    why = verify_refusal(mr, db, b.hash, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return verify_page(mr, why ? why : VERIFY_NOT_VALID, 0);
+}
+
+/* After the other parts' routes (see mod_mocourts_registration.c): the
+ * signup's /verify/resend comes before /verify/:token. */
+const mc_route mc_reg_link_routes[] = {
+    {"GET", "/verify/:token", MC_ACCESS_ANON, NULL, verify_get, 0},
+    {"POST", "/verify/:token", MC_ACCESS_ANON, NULL, verify_post, 0},
+    {NULL}};
