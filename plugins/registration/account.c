@@ -261,6 +261,7 @@ static int myaccount_get(mc_req *mr)
 typedef struct fdef {
     const char *name, *label, *type, *ac;
     int keep; /* put the typed value back on refusal */
+    int max;  /* the field's maxlength (its column's size); 0: none */
 } fdef;
 
 /* values: one per field (NULL: none). */
@@ -275,6 +276,8 @@ static int form_page(mc_req *mr, const char *title, const char *intro, const fde
         mc_vars_set(v, "label", f[i].label);
         mc_vars_set(v, "type", f[i].type);
         mc_vars_set(v, "ac", f[i].ac);
+        if (f[i].max)
+            mc_vars_setf(v, "max", "%d", f[i].max);
         if (f[i].keep && values && values[i])
             mc_vars_set(v, "value", values[i]);
     }
@@ -361,11 +364,12 @@ static int password_post(mc_req *mr)
 }
 
 /* Name */
-static const fdef NAME_F[] = {{"first_name", "First Name *", "text", "given-name", 1},
-                              {"middle_name", "Middle Name/Initial", "text", "additional-name", 1},
-                              {"last_name", "Last Name *", "text", "family-name", 1},
-                              {"suffix", "Suffix", "text", "honorific-suffix", 1},
-                              {NULL}};
+static const fdef NAME_F[] = {
+    {"first_name", "First Name *", "text", "given-name", 1, MC_REG_NAME_MAX},
+    {"middle_name", "Middle Name/Initial", "text", "additional-name", 1, MC_REG_NAME_MAX},
+    {"last_name", "Last Name *", "text", "family-name", 1, MC_REG_NAME_MAX},
+    {"suffix", "Suffix", "text", "honorific-suffix", 1, MC_REG_SUFFIX_MAX},
+    {NULL}};
 #define NAME_TITLE "Update Account - Name"
 
 static int name_get(mc_req *mr)
@@ -389,11 +393,10 @@ static int name_post(mc_req *mr)
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv;
-    if ((why = mc_reg_check_name(p, "First Name", vals[0], 1)) ||
-        (why = mc_reg_check_name(p, "Middle Name/Initial", vals[1], 0)) ||
-        (why = mc_reg_check_name(p, "Last Name", vals[2], 1)) ||
-        (why = mc_reg_check_name(p, "Suffix", vals[3], 0)) ||
-        (strlen(vals[3]) > 20 && (why = "Suffix: at most 20 characters.")))
+    if ((why = mc_reg_check_name(p, "First Name", vals[0], 1, MC_REG_NAME_MAX)) ||
+        (why = mc_reg_check_name(p, "Middle Name/Initial", vals[1], 0, MC_REG_NAME_MAX)) ||
+        (why = mc_reg_check_name(p, "Last Name", vals[2], 1, MC_REG_NAME_MAX)) ||
+        (why = mc_reg_check_name(p, "Suffix", vals[3], 0, MC_REG_SUFFIX_MAX)))
         return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, why, "/myaccount/name", NULL);
     if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -409,8 +412,8 @@ static int name_post(mc_req *mr)
 }
 
 /* Firm */
-static const fdef FIRM_F[] = {{"firm", "Firm/Organization Name", "text", "organization", 1},
-                              {NULL}};
+static const fdef FIRM_F[] = {
+    {"firm", "Firm/Organization Name", "text", "organization", 1, MC_REG_FIRM_MAX}, {NULL}};
 #define FIRM_TITLE "Update Account - Firm/Organization Name"
 
 static int firm_get(mc_req *mr)
@@ -425,13 +428,12 @@ static int firm_get(mc_req *mr)
 
 static int firm_post(mc_req *mr)
 {
-    const char *firm = fv(mr, "firm"),
-               *why = mc_reg_check_name(mr->r->pool, "Firm/Organization Name", firm, 0);
+    const char *firm = fv(mr, "firm");
+    const char *why =
+        mc_reg_check_name(mr->r->pool, "Firm/Organization Name", firm, 0, MC_REG_FIRM_MAX);
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv;
-    if (!why && strlen(firm) > 200)
-        why = "Firm/Organization Name: at most 200 characters.";
     if (why)
         return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &firm, why, "/myaccount/firm", NULL);
     if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
@@ -443,9 +445,10 @@ static int firm_post(mc_req *mr)
 }
 
 /* Phones */
-static const fdef PHONE_F[] = {{"business_phone", "Business Phone *", "tel", "tel", 1},
-                               {"cell_phone", "Cell Phone", "tel", "tel", 1},
-                               {NULL}};
+static const fdef PHONE_F[] = {
+    {"business_phone", "Business Phone *", "tel", "tel", 1, MC_REG_PHONE_MAX},
+    {"cell_phone", "Cell Phone", "tel", "tel", 1, MC_REG_PHONE_MAX},
+    {NULL}};
 #define PHONE_TITLE "Update Account - Phone Numbers"
 
 static int phones_get(mc_req *mr)
@@ -480,8 +483,8 @@ static int phones_post(mc_req *mr)
 
 /* E-mail */
 static const fdef EMAIL_F[] = {
-    {"new_email", "New E-mail Address *", "email", "email", 1},
-    {"verify_email", "Verify New E-mail Address *", "email", "email", 1},
+    {"new_email", "New E-mail Address *", "email", "email", 1, MC_REG_EMAIL_MAX},
+    {"verify_email", "Verify New E-mail Address *", "email", "email", 1, MC_REG_EMAIL_MAX},
     {"current_password", "Current Password *", "password", "current-password", 0},
     {NULL}};
 #define EMAIL_TITLE "Update Account - E-mail Address"
@@ -796,7 +799,7 @@ static int questions_post(mc_req *mr)
 
 /* ---- MOBAR number --------------------------------------------------------------- */
 
-static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1}, {NULL}};
+static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1, 10}, {NULL}};
 #define MOBAR_TITLE "Update Account - MOBAR Number"
 #define MOBAR_INTRO                                                                                \
     "Enter your Missouri Bar number. It is checked against the Missouri Bar roster with the "      \

@@ -33,12 +33,20 @@ const char *mc_reg_trim(apr_pool_t *p, const char *s)
     return apr_pstrmemdup(p, s, e - s);
 }
 
+/* Not well-formed UTF-8, or a control character: what the database would
+ * refuse with an error, or store to no one's benefit. */
 static int has_control(const char *s)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
+    return !mc_text_printable(s, 0);
+}
+
+/* "Label: at most N characters." when v has more than max characters
+ * (UTF-8 characters, as the VARCHAR(max) columns of utf8mb4 count them). */
+static const char *too_long(apr_pool_t *p, const char *label, const char *v, apr_size_t max)
+{
+    if (mc_text_chars(v) <= max)
+        return NULL;
+    return apr_psprintf(p, "%s: at most %" APR_SIZE_T_FMT " characters.", label, max);
 }
 
 const char *mc_reg_username_rules(void)
@@ -65,13 +73,14 @@ const char *mc_reg_check_username(apr_pool_t *p, const char *u)
     return NULL;
 }
 
-const char *mc_reg_check_name(apr_pool_t *p, const char *label, const char *v, int required)
+const char *mc_reg_check_name(apr_pool_t *p, const char *label, const char *v, int required,
+                              apr_size_t max)
 {
     const char *s;
     if (!*v)
         return required ? apr_psprintf(p, "%s: this field is required.", label) : NULL;
-    if (strlen(v) > 100)
-        return apr_psprintf(p, "%s: at most 100 characters.", label);
+    if ((s = too_long(p, label, v, max)))
+        return s;
     if (has_control(v))
         return apr_psprintf(p, "%s: it contains a character that is not allowed.", label);
     for (s = v; *s; s++)
@@ -84,6 +93,8 @@ const char *mc_reg_check_email(apr_pool_t *p, const char *label, const char *v)
 {
     if (!*v)
         return apr_psprintf(p, "%s: this field is required.", label);
+    if (mc_text_chars(v) > MC_REG_EMAIL_MAX)
+        return too_long(p, label, v, MC_REG_EMAIL_MAX);
     if (!mc_email_ok(v))
         return apr_psprintf(p, "%s: enter an address such as name@example.com.", label);
     return NULL;
@@ -95,6 +106,8 @@ const char *mc_reg_check_phone(apr_pool_t *p, const char *label, const char *v, 
     const char *s;
     if (!*v)
         return required ? apr_psprintf(p, "%s: this field is required.", label) : NULL;
+    if ((s = too_long(p, label, v, MC_REG_PHONE_MAX)))
+        return s;
     for (s = v; *s; s++) {
         if (apr_isdigit(*s))
             digits++;
@@ -129,14 +142,21 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
                                  const char *zip, const char *country)
 {
     int us = !*country || !strcasecmp(country, "United States") || !strcasecmp(country, "USA");
-    const char *f[] = {line1, line2, city, state, zip, country};
+    /* The labels of the sign-up page; the columns' sizes (mc_reg_profile). */
+    const struct {
+        const char *label, *v;
+        apr_size_t max;
+    } f[] = {{"Line 1", line1, 200}, {"Line 2", line2, 200}, {"City", city, 100},
+             {"State", state, 50},   {"ZIP Code", zip, 20},  {"Country", country, 60}};
+    const char *why;
     size_t i;
-    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-        if (has_control(f[i]) || strlen(f[i]) > 200)
-            return apr_psprintf(p,
-                                "%s: a field is too long or has a character that is not "
-                                "allowed.",
-                                prefix);
+    for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        const char *label = apr_pstrcat(p, prefix, " ", f[i].label, NULL);
+        if ((why = too_long(p, label, f[i].v, f[i].max)))
+            return why;
+        if (has_control(f[i].v))
+            return apr_psprintf(p, "%s: it contains a character that is not allowed.", label);
+    }
     if (!*line1)
         return apr_psprintf(p, "%s: enter the street address.", prefix);
     if (!*city)
@@ -206,6 +226,11 @@ const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char
             if (questions[j] == questions[i])
                 return apr_psprintf(p, "Question %d: choose three different questions.", i + 1);
         norm[i] = mc_reg_normalise_answer(p, answers[i]);
+        if (mc_text_chars(answers[i]) > MC_REG_ANSWER_MAX)
+            return apr_psprintf(p, "Answer %d: at most %d characters.", i + 1, MC_REG_ANSWER_MAX);
+        if (has_control(answers[i]))
+            return apr_psprintf(p, "Answer %d: it contains a character that is not allowed.",
+                                i + 1);
         if (strlen(norm[i]) < 3)
             return apr_psprintf(p, "Answer %d: answers must be at least 3 characters in length.",
                                 i + 1);

@@ -39,21 +39,35 @@ const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
 extern const char *const mc_reg_questions[];
 extern const int mc_reg_question_count;
 
+/* The longest value of each field, in characters (UTF-8), as its column
+ * holds it (sql/core, sql/registration); the forms' maxlength say the same. */
+#define MC_REG_NAME_MAX 100 /* first, middle and last name */
+#define MC_REG_SUFFIX_MAX 20
+#define MC_REG_FIRM_MAX 200
+#define MC_REG_EMAIL_MAX 254
+#define MC_REG_PHONE_MAX 30
+#define MC_REG_ANSWER_MAX 100 /* a security answer (stored hashed) */
+
 /* Each check returns NULL when the value is acceptable, else a sentence
- * naming the field and saying why. Values are trimmed by the caller. */
+ * naming the field and saying why. Values are trimmed by the caller. Text
+ * must be well-formed UTF-8 without control characters, and a value longer
+ * than its field's maximum is refused ("Label: at most N characters."). */
 const char *mc_reg_check_username(apr_pool_t *p, const char *username);
 const char *mc_reg_username_rules(void); /* for the page, beside the field */
-const char *mc_reg_check_name(apr_pool_t *p, const char *label, const char *v, int required);
+const char *mc_reg_check_name(apr_pool_t *p, const char *label, const char *v, int required,
+                              apr_size_t max);
 const char *mc_reg_check_email(apr_pool_t *p, const char *label, const char *v);
 const char *mc_reg_check_phone(apr_pool_t *p, const char *label, const char *v, int required);
 /* An address: line1 (required), line2, city, state (two-letter US code or a
- * name), ZIP (5 or 5+4 digits for the United States), country. prefix is
- * the field label, e.g. "Mailing Address". */
+ * name), ZIP (5 or 5+4 digits for the United States), country; at most 200,
+ * 200, 100, 50, 20 and 60 characters. prefix is the field label, e.g.
+ * "Mailing Address" (a sentence names "Mailing Address City"). */
 const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *line1,
                                  const char *line2, const char *city, const char *state,
                                  const char *zip, const char *country);
-/* Security answers, the seed's rules: at least 3 characters, no part of the
- * question (any word of 4+ letters of it), the same answer not twice.
+/* Security answers, the seed's rules: at least 3 characters (at most
+ * MC_REG_ANSWER_MAX), no part of the question (any word of 4+ letters of
+ * it), the same answer not twice.
  * questions[i] indexes mc_reg_questions; answers[i] as typed; n = 3.
  * The three questions must differ too. */
 const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char *const *answers,

@@ -586,16 +586,11 @@ static int name_post(mc_req *mr)
     for (i = 0; i < 6; i++)
         values[i] = in(mr, names[i]);
     values[6] = "";
-    add_error(errs, mc_reg_check_name(p, "First Name", values[0], 1));
-    add_error(errs, mc_reg_check_name(p, "Middle Name/Initial", values[1], 0));
-    add_error(errs, mc_reg_check_name(p, "Last Name", values[2], 1));
-    why = mc_reg_check_name(p, "Suffix", values[3], 0);
-    if (!why && strlen(values[3]) > 20)
-        why = "Suffix: at most 20 characters.";
-    add_error(errs, why);
+    add_error(errs, mc_reg_check_name(p, "First Name", values[0], 1, MC_REG_NAME_MAX));
+    add_error(errs, mc_reg_check_name(p, "Middle Name/Initial", values[1], 0, MC_REG_NAME_MAX));
+    add_error(errs, mc_reg_check_name(p, "Last Name", values[2], 1, MC_REG_NAME_MAX));
+    add_error(errs, mc_reg_check_name(p, "Suffix", values[3], 0, MC_REG_SUFFIX_MAX));
     why = mc_reg_check_email(p, "E-mail Address", values[4]);
-    if (!why && strlen(values[4]) > 254)
-        why = "E-mail Address: at most 254 characters.";
     add_error(errs, why);
     if (!why && strcasecmp(values[4], values[5]))
         add_error(errs, "Verify E-mail Address: the e-mail addresses do not match.");
