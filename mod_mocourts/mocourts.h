@@ -42,6 +42,9 @@
  *        after_logon contract says what a hook does when a return path was
  *        asked for; MC_ROUTE_NO_SESSION (assets that load during a
  *        database outage).
+ *   1.5  mc_cookie_put and mc_cookie_value: a plugin's cookies under the
+ *        site's rules (Secure and the __Host- prefix with
+ *        MoCourtsSessionSecure On), through the core's one Set-Cookie.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -60,7 +63,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 4
+#define MC_ABI_MINOR 5
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -265,6 +268,16 @@ const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts);
 const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
 mc_tmpl_cache *mc_site_templates(void);
 const char *mc_site_court_name(void);
+
+/* ABI 1.5: a plugin's cookie, set under the same rules as the core's own:
+ * Path=/, HttpOnly, SameSite=Lax, no Domain; with MoCourtsSessionSecure On
+ * also Secure, and the name sent as "__Host-" name. name: letters, digits,
+ * '-' and '_'; value: a token (no ';', ',', quote or white space); max_age:
+ * seconds, 0 deletes the cookie (value ""), -1 makes one the browser forgets
+ * when it closes. mc_cookie_value: the value the request carries for the
+ * cookie set under that name, or NULL (in the request's pool). */
+void mc_cookie_put(mc_req *mr, const char *name, const char *value, long max_age);
+const char *mc_cookie_value(const mc_req *mr, const char *name);
 
 /* ABI 1.3: the anti-CSRF check the core makes before every other POST, for
  * a handler that reads its body itself (MC_ROUTE_RAW_BODY: uploads). NULL

@@ -209,6 +209,7 @@ static void mc_register_hooks(apr_pool_t *p)
     ap_hook_handler(mc_dispatch_handler, NULL, NULL, APR_HOOK_MIDDLE);
     mc_authz_register(p);
     mc_unavailable_register(p);
+    mc_errors_register(p);
 }
 
 AP_DECLARE_MODULE(mocourts) = {STANDARD20_MODULE_STUFF,

@@ -174,21 +174,11 @@ int mc_nav_allowed(const mc_account *a, const mc_nav *n)
 static int finish(mc_req *mr, int rc)
 {
     request_rec *r = mr->r;
-    if (rc == OK || rc == DECLINED || rc == HTTP_SERVICE_UNAVAILABLE || r->sent_bodyct)
+    /* A 503 has its page already (mc_fail); httpd's own statuses below 400
+     * (redirects) go through as they are. */
+    if (rc < 400 || rc == HTTP_SERVICE_UNAVAILABLE || r->sent_bodyct)
         return rc;
-    if (rc == HTTP_NOT_FOUND)
-        return mc_message(mr, rc, "Page not found", "There is no such page.");
-    if (rc == HTTP_FORBIDDEN)
-        return mc_message(mr, rc, "Not allowed", "You do not have access to this page.");
-    if (rc == HTTP_BAD_REQUEST)
-        return mc_message(mr, rc, "Bad request", "The request could not be understood.");
-    if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE)
-        return mc_message(mr, rc, "Too large", "What you sent is larger than this page accepts.");
-    if (rc == HTTP_INTERNAL_SERVER_ERROR)
-        return mc_message(mr, rc, "Something went wrong",
-                          "The court's system could not complete this request. Nothing was "
-                          "changed. Please try again later.");
-    return rc;
+    return mc_error_page(mr, rc);
 }
 
 int mc_dispatch_handler(request_rec *r)

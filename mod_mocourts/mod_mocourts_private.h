@@ -168,6 +168,13 @@ int mc_unavailable(request_rec *r);
 /* register_hooks: the filter that labels that page UTF-8. */
 void mc_unavailable_register(apr_pool_t *p);
 
+/* mod_mocourts_errors.c */
+/* The site's page for an HTTP error status, from a route's handler. */
+int mc_error_page(mc_req *mr, int status);
+/* register_hooks: the security headers on every response under a mount, and
+ * httpd's own error responses there as the site's pages. */
+void mc_errors_register(apr_pool_t *p);
+
 /* mod_mocourts_delivery.c */
 /* check_config: NULL, or why MoCourtsDelivery On cannot work. */
 const char *mc_delivery_check_config(void);

@@ -177,6 +177,8 @@ static void l1_put(const char *hash, const char *data, apr_time_t until, apr_uin
 
 /* ---- cookies ---------------------------------------------------------------- */
 
+/* The one place a Set-Cookie header is written, for the core and (through
+ * mc_cookie_put) the plugins. */
 void mc_cookie_set(request_rec *r, const char *name, const char *value, long max_age)
 {
     mc_srv_conf *c = mc_conf_get();
@@ -185,6 +187,23 @@ void mc_cookie_set(request_rec *r, const char *name, const char *value, long max
                      c->cookie_secure ? "; Secure" : "",
                      max_age >= 0 ? apr_psprintf(r->pool, "; Max-Age=%ld", max_age) : "");
     apr_table_addn(r->err_headers_out, "Set-Cookie", v);
+}
+
+/* A plugin's cookie name as sent: "__Host-" in front when cookies are
+ * Secure (Path=/ and no Domain already hold, so browsers accept it). */
+static const char *plugin_cookie_name(apr_pool_t *p, const char *name)
+{
+    return mc_conf_get()->cookie_secure ? apr_pstrcat(p, "__Host-", name, NULL) : name;
+}
+
+void mc_cookie_put(mc_req *mr, const char *name, const char *value, long max_age)
+{
+    mc_cookie_set(mr->r, plugin_cookie_name(mr->r->pool, name), value, max_age);
+}
+
+const char *mc_cookie_value(const mc_req *mr, const char *name)
+{
+    return mc_cookie_read(mr->r, plugin_cookie_name(mr->r->pool, name));
 }
 
 const char *mc_cookie_read(request_rec *r, const char *name)

@@ -33,20 +33,13 @@ static const char *client_ip(const mc_req *mr)
 
 static const char *cookie_token(mc_req *mr)
 {
-    const char *h = apr_table_get(mr->r->headers_in, "Cookie");
-    const char *tok = h ? mc_cookie_get(mr->r->pool, h, PASS_COOKIE) : NULL;
+    const char *tok = mc_cookie_value(mr, PASS_COOKIE);
     return tok && mc_token_syntax_ok(tok) ? tok : NULL;
 }
 
 static void set_cookie(mc_req *mr, const char *value, long long max_age)
 {
-    const char *path = mr->mount && *mr->mount ? mr->mount : "/";
-    int secure = !strcmp(ap_http_scheme(mr->r), "https");
-    apr_table_addn(
-        mr->r->err_headers_out, "Set-Cookie",
-        apr_psprintf(mr->r->pool,
-                     "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s; Max-Age=%" APR_INT64_T_FMT,
-                     PASS_COOKIE, value, path, secure ? "; Secure" : "", (apr_int64_t)max_age));
+    mc_cookie_put(mr, PASS_COOKIE, value, (long)max_age);
 }
 
 static long long window_secs(void)

@@ -171,18 +171,11 @@ static int forgot_password_post(mc_req *mr)
 
 /* ---- the link and the browser-bound state ---------------------------------------- */
 
-static const char *state_cookie(mc_req *mr)
-{
-    return strncmp(mc_public_url(mr, "/"), "https:", 6) ? "mocourts-reset"
-                                                        : "__Host-mocourts-reset";
-}
+#define STATE_COOKIE "mocourts-reset"
 
 static void set_state_cookie(mc_req *mr, const char *value, int max_age)
 {
-    int secure = !strncmp(mc_public_url(mr, "/"), "https:", 6);
-    apr_table_addn(mr->r->err_headers_out, "Set-Cookie",
-                   apr_psprintf(mr->r->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d",
-                                state_cookie(mr), value, secure ? "; Secure" : "", max_age));
+    mc_cookie_put(mr, STATE_COOKIE, value, max_age);
 }
 
 static const char *state_hash(apr_pool_t *p, int step, int wrong, const char *secret)
@@ -206,12 +199,12 @@ typedef struct reset_state {
 static int load_state(mc_req *mr, mc_db *db, reset_state *st, apr_status_t *rv)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *h = apr_table_get(mr->r->headers_in, "Cookie"), *c, *dot;
+    const char *c, *dot;
     mc_dbres *res;
     int step, wrong, found = 0, i;
     memset(st, 0, sizeof(*st));
     *rv = APR_SUCCESS;
-    c = h ? mc_cookie_get(p, h, state_cookie(mr)) : NULL;
+    c = mc_cookie_value(mr, STATE_COOKIE);
     if (!c || !(dot = strchr(c, '.')) || dot == c || dot - c > 19)
         return 0;
     for (i = 0; c + i < dot; i++)

@@ -73,12 +73,7 @@ static void show_errors(mc_req *mr, const apr_array_header_t *errs)
 
 static void set_cookie(mc_req *mr, const char *value, long max_age)
 {
-    const char *path = mr->mount && *mr->mount ? mr->mount : "/";
-    int secure = !strcmp(ap_http_scheme(mr->r), "https");
-    apr_table_addn(mr->r->err_headers_out, "Set-Cookie",
-                   apr_psprintf(mr->r->pool,
-                                "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
-                                PENDING_COOKIE, value, path, secure ? "; Secure" : "", max_age));
+    mc_cookie_put(mr, PENDING_COOKIE, value, max_age);
 }
 
 static int busy(mc_req *mr)
@@ -93,8 +88,7 @@ static int busy(mc_req *mr)
 static apr_status_t pending_load(mc_req *mr, mc_db *db, pending **out)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *h = apr_table_get(mr->r->headers_in, "Cookie");
-    const char *tok = h ? mc_cookie_get(p, h, PENDING_COOKIE) : NULL;
+    const char *tok = mc_cookie_value(mr, PENDING_COOKIE);
     mc_dbres *res;
     pending *pd;
     apr_status_t rv;

@@ -291,7 +291,7 @@ def test_pending_cookie_attributes(apache, http, mariadb):
            if h.startswith(PENDING_COOKIE + "=")]
     assert raw, r.history[0].headers
     attrs = raw[0].lower()
-    assert "httponly" in attrs and "samesite=lax" in attrs and "path=/registration" in attrs
+    assert "httponly" in attrs and "samesite=lax" in attrs and "path=/;" in attrs + ";"
     tok = http.cookies.get(PENDING_COOKIE)
     assert mariadb.value("SELECT COUNT(*) FROM mc_reg_pending WHERE token_hash = "
                          f"'{sha256_hex(tok)}'") == "1"

@@ -72,6 +72,24 @@ static int go(mc_req *mr)
               : mc_message(mr, HTTP_BAD_REQUEST, "Refused", "Not a local path.");
 }
 
+/* Answers with the status named (400-599): the core's error pages. */
+static int status(mc_req *mr)
+{
+    long long code = mc_param_id(mr, "code");
+    return code >= 400 && code <= 599 ? (int)code : HTTP_NOT_FOUND;
+}
+
+/* ABI 1.5: sets the cookie "probe" (?value=, else "v1") through the core's
+ * helper and shows the value the request carried. */
+static int cookie(mc_req *mr)
+{
+    const char *had = mc_cookie_value(mr, "probe");
+    const char *v = mc_query(mr, "value");
+    mc_cookie_put(mr, "probe", v && *v ? v : "v1", 60);
+    return mc_message(mr, HTTP_OK, "Cookie",
+                      apr_pstrcat(mr->r->pool, "Had: ", had ? had : "(none)", NULL));
+}
+
 static const mc_route routes[] = {{"GET", "/hello/:name", MC_ACCESS_ANON, NULL, hello, 0},
                                   {"GET", "/mine", MC_ACCESS_ACCOUNT, NULL, mine, 0},
                                   {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_only, 0},
@@ -79,6 +97,8 @@ static const mc_route routes[] = {{"GET", "/hello/:name", MC_ACCESS_ANON, NULL, 
                                   {"POST", "/notify", MC_ACCESS_ACCOUNT, NULL, notify, 0},
                                   {"GET", "/dbtime", MC_ACCESS_ANON, NULL, dbtime, 0},
                                   {"GET", "/go", MC_ACCESS_ANON, NULL, go, 0},
+                                  {"GET", "/status/:code", MC_ACCESS_ANON, NULL, status, 0},
+                                  {"GET", "/cookie", MC_ACCESS_ANON, NULL, cookie, 0},
                                   {NULL}};
 
 static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
