@@ -17,7 +17,7 @@ PKG_CONFIG?= pkg-config
 PYTHON    ?= /usr/bin/python3
 DEPS      ?= scripts/deps.sh
 RUN_SH    ?= scripts/run.sh
-PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1
+PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib
 
 # Tool lookups are deferred and done once: `make run` and `make test` first
 # run $(DEPS), which may install apxs and pkg-config, then build in a

@@ -15,7 +15,7 @@ for tool in wrk /usr/bin/time; do
     fi
 done
 # The docket-entry timer links the library the module is built from.
-PKGS="libmariadb libsodium libxml-2.0 apr-1 apr-util-1"
+PKGS="libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib"
 make -s build/libmc.a build/bench/docket_bench.o
 if [ ! build/docket_bench -nt build/bench/docket_bench.o ] || [ ! build/docket_bench -nt build/libmc.a ]; then
     # shellcheck disable=SC2046

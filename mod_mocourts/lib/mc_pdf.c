@@ -9,9 +9,12 @@
  *  - font names (/Font, /FontFile2, /BaseFont ...) and /ObjStm.
  * Each cross-reference section found is remembered with its offset, whether
  * its dictionary parsed and whether it holds /Encrypt; at the end, the
- * offset after the last "startxref" must be one of them. */
+ * offset after the last "startxref" must be one of them. Active content is
+ * mc_pdf_active.c's, fed the same bytes. */
 #include "mc_pdf.h"
+#include "mc_pdf_active.h"
 
+#include <apr_strings.h>
 #include <string.h>
 
 #define TOK_MAX 32 /* longest token kept; longer ones are truncated */
@@ -59,23 +62,10 @@ struct mc_pdf_check {
     section last[MC_PDF_MAX_SECTIONS - KEEP_FIRST];
     int nlast, last_pos;
     int any_encrypt;
+
+    mc_pdf_active *active;
+    unsigned found; /* MC_PDF_FOUND_*, set by mc_pdf_end */
 };
-
-static int is_ws(unsigned char c)
-{
-    return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
-}
-
-static int is_delim(unsigned char c)
-{
-    return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-           c == '}' || c == '/' || c == '%';
-}
-
-static int is_regular(unsigned char c)
-{
-    return !is_ws(c) && !is_delim(c);
-}
 
 mc_pdf_check *mc_pdf_begin(apr_pool_t *p)
 {
@@ -83,6 +73,7 @@ mc_pdf_check *mc_pdf_begin(apr_pool_t *p)
 
     c->p = p;
     c->tail = apr_palloc(p, MC_PDF_TAIL);
+    c->active = mc_pdf_active_begin(p);
     return c;
 }
 
@@ -131,7 +122,7 @@ static void scan_dict(const char *s, apr_size_t n, dict_info *d)
     char prev[TOK_MAX] = "";
 
     memset(d, 0, sizeof(*d));
-    while (i < n && is_ws((unsigned char)s[i]))
+    while (i < n && mc_pdf_is_ws((unsigned char)s[i]))
         i++;
     if (i + 1 >= n || s[i] != '<' || s[i + 1] != '<')
         return;
@@ -168,7 +159,7 @@ static void scan_dict(const char *s, apr_size_t n, dict_info *d)
         else if (ch == '/') {
             char name[TOK_MAX];
             apr_size_t k = 0;
-            for (i++; i < n && is_regular((unsigned char)s[i]); i++)
+            for (i++; i < n && mc_pdf_is_regular((unsigned char)s[i]); i++)
                 if (k < sizeof(name) - 1)
                     name[k++] = s[i];
             name[k] = '\0';
@@ -181,7 +172,7 @@ static void scan_dict(const char *s, apr_size_t n, dict_info *d)
             memcpy(prev, name, k + 1);
         }
         else {
-            if (!is_ws(ch))
+            if (!mc_pdf_is_ws(ch))
                 prev[0] = '\0';
             i++;
         }
@@ -207,7 +198,7 @@ static void finish_capture(mc_pdf_check *c)
     }
     else if (d.xref) {
         apr_size_t i = d.end;
-        while (i < c->cap_len && is_ws((unsigned char)c->cap[i]))
+        while (i < c->cap_len && mc_pdf_is_ws((unsigned char)c->cap[i]))
             i++;
         s.kind = SEC_STREAM;
         s.ok = d.closed && c->cap_len - i >= 6 && memcmp(c->cap + i, "stream", 6) == 0;
@@ -289,7 +280,7 @@ static void end_regular(mc_pdf_check *c)
 static void lex(mc_pdf_check *c, unsigned char ch, apr_off_t pos)
 {
     if (c->state == ST_REG || c->state == ST_NAME) {
-        if (is_regular(ch)) {
+        if (mc_pdf_is_regular(ch)) {
             if (c->tok_len < TOK_MAX)
                 c->tok[c->tok_len] = (char)ch;
             c->tok_len++;
@@ -309,7 +300,7 @@ static void lex(mc_pdf_check *c, unsigned char ch, apr_off_t pos)
         }
         return;
     }
-    if (is_ws(ch))
+    if (mc_pdf_is_ws(ch))
         return;
     c->tok_start = pos;
     c->tok_lo = c->prev_end;
@@ -318,7 +309,7 @@ static void lex(mc_pdf_check *c, unsigned char ch, apr_off_t pos)
         c->state = ST_COMMENT;
     else if (ch == '/')
         c->state = ST_NAME;
-    else if (is_delim(ch)) {
+    else if (mc_pdf_is_delim(ch)) {
         c->nints = 0;
         c->prev_end = pos + 1;
     }
@@ -340,6 +331,7 @@ void mc_pdf_feed(mc_pdf_check *c, const char *data, apr_size_t len)
         memcpy(c->head + c->head_len, data, k);
         c->head_len += k;
     }
+    mc_pdf_active_feed(c->active, (const unsigned char *)data, len);
     for (i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)data[i];
         lex(c, ch, c->total + (apr_off_t)i);
@@ -417,13 +409,13 @@ static int find_startxref(const char *t, apr_size_t n, apr_off_t *off)
     sx = rfind(t, n, (apr_size_t)eof, "startxref");
     if (sx < 0)
         return 0;
-    for (i = (apr_size_t)sx + 9; i < (apr_size_t)eof && is_ws((unsigned char)t[i]); i++)
+    for (i = (apr_size_t)sx + 9; i < (apr_size_t)eof && mc_pdf_is_ws((unsigned char)t[i]); i++)
         ;
     for (; i < (apr_size_t)eof && t[i] >= '0' && t[i] <= '9' && digits < 15; i++, digits++)
         v = v * 10 + (t[i] - '0');
     if (digits == 0)
         return 0;
-    for (; i < (apr_size_t)eof && is_ws((unsigned char)t[i]); i++)
+    for (; i < (apr_size_t)eof && mc_pdf_is_ws((unsigned char)t[i]); i++)
         ;
     if (i != (apr_size_t)eof)
         return 0;
@@ -451,7 +443,7 @@ static int has_encrypt_name(const char *t, apr_size_t n)
 
     for (i = 0; i + 8 <= n; i++)
         if (t[i] == '/' && memcmp(t + i + 1, "Encrypt", 7) == 0 &&
-            (i + 8 == n || !is_regular((unsigned char)t[i + 8])))
+            (i + 8 == n || !mc_pdf_is_regular((unsigned char)t[i + 8])))
             return 1;
     return 0;
 }
@@ -465,9 +457,47 @@ const char *mc_pdf_why(mc_pdf_verdict v)
         return "The PDF is encrypted or password-protected; upload it without a password.";
     case MC_PDF_DAMAGED:
         return "The PDF is damaged: its end (trailer) cannot be read.";
+    case MC_PDF_ACTIVE:
+        return "This PDF contains active content (JavaScript, a Launch action or embedded "
+               "files). Courts do not accept active content: save the document again without "
+               "it (for example with Print to PDF) and upload it again.";
+    case MC_PDF_UNCHECKED:
+        return "Part of this PDF is compressed in a way that cannot be checked for active "
+               "content (scripts or embedded files). Save the document again (for example "
+               "with Print to PDF) and upload it again.";
     default:
         return NULL;
     }
+}
+
+/* The filer's sentence for MC_PDF_ACTIVE, naming what was found. */
+static const char *active_why(apr_pool_t *p, unsigned found)
+{
+    const char *what[3];
+    const char *list;
+    int n = 0;
+
+    if (found & MC_PDF_FOUND_JAVASCRIPT)
+        what[n++] = "JavaScript (a script that can run when the document is opened or used)";
+    if (found & MC_PDF_FOUND_LAUNCH)
+        what[n++] = "a Launch action (it can start a program or open a file on the reader's "
+                    "computer)";
+    if (found & MC_PDF_FOUND_EMBEDDED)
+        what[n++] = "embedded files (other files attached inside the PDF)";
+    list = n == 1   ? what[0]
+           : n == 2 ? apr_pstrcat(p, what[0], " and ", what[1], NULL)
+                    : apr_pstrcat(p, what[0], ", ", what[1], " and ", what[2], NULL);
+    return apr_pstrcat(
+        p, "This PDF contains ", list,
+        ". Courts do not accept active content: save the document again "
+        "without it (for example with Print to PDF) and upload it again.",
+        (found & MC_PDF_FOUND_EMBEDDED) ? " Upload an attached file as a document of its own." : "",
+        NULL);
+}
+
+unsigned mc_pdf_found(const mc_pdf_check *c)
+{
+    return c->found;
 }
 
 mc_pdf_verdict mc_pdf_end(mc_pdf_check *c, int *text_searchable, const char **why)
@@ -485,6 +515,7 @@ mc_pdf_verdict mc_pdf_end(mc_pdf_check *c, int *text_searchable, const char **wh
             end_name(c);
         c->state = ST_NONE;
         finish_capture(c);
+        c->found = mc_pdf_active_end(c->active);
         c->ended = 1;
     }
     if (c->tail_full) {
@@ -511,6 +542,10 @@ mc_pdf_verdict mc_pdf_end(mc_pdf_check *c, int *text_searchable, const char **wh
         v = MC_PDF_ENCRYPTED;
     else if (s == NULL || !s->ok)
         v = MC_PDF_DAMAGED;
+    else if (c->found & (MC_PDF_FOUND_JAVASCRIPT | MC_PDF_FOUND_LAUNCH | MC_PDF_FOUND_EMBEDDED))
+        v = MC_PDF_ACTIVE;
+    else if (c->found & MC_PDF_FOUND_UNCHECKED)
+        v = MC_PDF_UNCHECKED;
     else
         v = MC_PDF_OK;
     if (text_searchable)
@@ -518,6 +553,6 @@ mc_pdf_verdict mc_pdf_end(mc_pdf_check *c, int *text_searchable, const char **wh
                            : c->objstm ? MC_PDF_TEXT_UNKNOWN
                                        : MC_PDF_TEXT_NO;
     if (why)
-        *why = mc_pdf_why(v);
+        *why = v == MC_PDF_ACTIVE ? active_why(c->p, c->found) : mc_pdf_why(v);
     return v;
 }

@@ -14,7 +14,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 
 OUT=${1:-build/fuzz}
-PKGS="libsodium libxml-2.0 apr-1 apr-util-1"
+PKGS="libsodium libxml-2.0 apr-1 apr-util-1 zlib"
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
  -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
  -Imod_mocourts -Imod_mocourts/lib $(pkg-config --cflags $PKGS)"
@@ -29,7 +29,7 @@ for src in tests/fuzz/fuzz_*.c; do
         fuzz_multipart) deps="$LIB/mc_multipart.c" ;;
         fuzz_tmpl_vars) deps="$LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
         fuzz_feed) deps="$LIB/mc_feed.c" ;;
-        fuzz_pdf) deps="$LIB/mc_pdf.c" ;;
+        fuzz_pdf) deps="$LIB/mc_pdf.c $LIB/mc_pdf_active.c" ;;
         *) deps="$LIB/mc_form.c $LIB/mc_multipart.c $LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
     esac
     echo "clang -> $OUT/$name"
