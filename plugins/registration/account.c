@@ -1,7 +1,7 @@
 /* account.c: see registration.h.
  *
- * Missing Information, My Account and its update pages, the e-mail change
- * confirmation link, MOBAR verification, My Applications and the User
+ * Missing Information, My Account and its update pages (the e-mail change's
+ * link is links.c's), MOBAR verification, My Applications and the User
  * Agreement (seed 000 steps 10-14, seed 001 steps 23-24). */
 #include "registration.h"
 
@@ -560,58 +560,6 @@ static int email_post(mc_req *mr)
     return finish(mr, db, rv, "email-sent");
 }
 
-static int email_confirm_get(mc_req *mr)
-{
-    apr_pool_t *p = mr->r->pool;
-    const char *tok = apr_table_get(mr->params, "token");
-    mc_dbres *res;
-    mc_db *db;
-    long long id, account_id, affected = 0;
-    const char *email;
-    apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return mc_message(mr, HTTP_NOT_FOUND, "Link not valid",
-                          "This link is not valid. Copy the whole link from the e-mail.");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT c.id, c.account_id, e.new_email FROM mc_code c JOIN "
-                          "mc_reg_email_change e ON e.code_id = c.id WHERE c.code_hash = ? AND "
-                          "c.purpose = 'email-change' AND c.used_at IS NULL AND c.expires_at > "
-                          "UTC_TIMESTAMP()",
-                          "s", mc_sha256_hex(p, tok, strlen(tok)))) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (res->nrows != 1)
-        return mc_message(mr, HTTP_GONE, "Link expired or used",
-                          "This link has expired or was already used. Your e-mail address was "
-                          "not changed; you may ask again under My Account.");
-    id = mc_dbres_int(res, 0, 0);
-    account_id = mc_dbres_int(res, 0, 1);
-    email = mc_dbres_get(res, 0, 2);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, &affected, NULL,
-                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
-                         "IS NULL",
-                         "i", id)) == APR_SUCCESS &&
-        affected == 1 &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET email = ?, email_verified = 1 WHERE id = ?", "si",
-                         email, account_id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "email-changed", account_id, "")) == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    else if (rv == APR_SUCCESS) { /* used meanwhile */
-        mc_db_rollback(db);
-        return mc_message(mr, HTTP_GONE, "Link expired or used",
-                          "This link has expired or was already used.");
-    }
-    if (rv != APR_SUCCESS) {
-        mc_db_rollback(db);
-        return mc_fail(mr, rv);
-    }
-    return mc_message(mr, HTTP_OK, "E-mail address changed",
-                      apr_pstrcat(p, "Your e-mail address is now ", email, ".", NULL));
-}
-
 /* ---- addresses ------------------------------------------------------------------ */
 
 static const char *const ADDR_KEYS[] = {"line1", "line2", "city", "state", "zip", "country"};
@@ -991,7 +939,6 @@ const mc_route mc_reg_account_routes[] = {
     {"POST", "/myaccount/firm", A, NULL, firm_post, 0},
     {"GET", "/myaccount/email", A, NULL, email_get, 0},
     {"POST", "/myaccount/email", A, NULL, email_post, 0},
-    {"GET", "/myaccount/email/confirm/:token", MC_ACCESS_ANON, NULL, email_confirm_get, 0},
     {"GET", "/myaccount/address", A, NULL, address_get, 0},
     {"POST", "/myaccount/address", A, NULL, address_post, 0},
     {"GET", "/myaccount/phones", A, NULL, phones_get, 0},

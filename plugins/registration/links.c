@@ -135,9 +135,107 @@ static int verify_post(mc_req *mr)
     return verify_page(mr, why ? why : VERIFY_NOT_VALID, 0);
 }
 
+/* ---- the confirmation of an e-mail address change ---------------------------- */
+
+static int email_not_valid(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Link not valid",
+                      "This link is not valid. Copy the whole link from the e-mail.");
+}
+
+static int email_gone(mc_req *mr)
+{
+    return mc_message(mr, HTTP_GONE, "Link expired or used",
+                      "This link has expired or was already used. Your e-mail address was not "
+                      "changed; you may ask again under My Account.");
+}
+
+/* The pending change the link's token names: 1 (with *code_id, *account_id
+ * and *email) while it is unused and unexpired, else 0. */
+static int email_change_of(mc_req *mr, mc_db *db, const char *tok, long long *code_id,
+                           long long *account_id, const char **email, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT c.id, c.account_id, e.new_email FROM mc_code c JOIN "
+                      "mc_reg_email_change e ON e.code_id = c.id WHERE c.code_hash = ? AND "
+                      "c.purpose = 'email-change' AND c.used_at IS NULL AND c.expires_at > "
+                      "UTC_TIMESTAMP()",
+                      "s", mc_sha256_hex(p, tok, strlen(tok)));
+    if (*rv != APR_SUCCESS || res->nrows != 1)
+        return 0;
+    *code_id = mc_dbres_int(res, 0, 0);
+    *account_id = mc_dbres_int(res, 0, 1);
+    *email = mc_dbres_get(res, 0, 2);
+    return 1;
+}
+
+/* The link: a page whose one button makes the change. */
+static int email_confirm_get(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token"), *email;
+    long long id, account_id;
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return email_not_valid(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!email_change_of(mr, db, tok, &id, &account_id, &email, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
+    mc_vars_set(mr->vars, "message",
+                apr_pstrcat(p, "Select Change E-mail Address to make ", email,
+                            " the e-mail address of your Missouri Judiciary Account.", NULL));
+    mc_vars_set(mr->vars, "button", "Change E-mail Address");
+    mc_vars_set(mr->vars, "action",
+                mc_url(mr, apr_pstrcat(p, "/myaccount/email/confirm/", tok, NULL)));
+    return mc_render(mr, HTTP_OK, "link-confirm.html", "Confirm Your New E-mail Address");
+}
+
+static int email_confirm_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token"), *email;
+    long long id, account_id, affected = 0;
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return email_not_valid(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!email_change_of(mr, db, tok, &id, &account_id, &email, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
+    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, &affected, NULL,
+                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
+                         "IS NULL",
+                         "i", id)) == APR_SUCCESS &&
+        affected == 1 &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET email = ?, email_verified = 1 WHERE id = ?", "si",
+                         email, account_id)) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "email-changed", account_id, "")) == APR_SUCCESS)
+        rv = mc_db_commit(db);
+    else if (rv == APR_SUCCESS) { /* used meanwhile */
+        mc_db_rollback(db);
+        return email_gone(mr);
+    }
+    if (rv != APR_SUCCESS) {
+        if (!mc_db_broken(db))
+            mc_db_rollback(db);
+        return mc_fail(mr, rv);
+    }
+    return mc_message(mr, HTTP_OK, "E-mail address changed",
+                      apr_pstrcat(p, "Your e-mail address is now ", email, ".", NULL));
+}
+
 /* After the other parts' routes (see mod_mocourts_registration.c): the
  * signup's /verify/resend comes before /verify/:token. */
 const mc_route mc_reg_link_routes[] = {
     {"GET", "/verify/:token", MC_ACCESS_ANON, NULL, verify_get, 0},
     {"POST", "/verify/:token", MC_ACCESS_ANON, NULL, verify_post, 0},
+    {"GET", "/myaccount/email/confirm/:token", MC_ACCESS_ANON, NULL, email_confirm_get, 0},
+    {"POST", "/myaccount/email/confirm/:token", MC_ACCESS_ANON, NULL, email_confirm_post, 0},
     {NULL}};
