@@ -33,6 +33,7 @@ void *mc_create_srv_conf(apr_pool_t *p, server_rec *s)
     c->device_code = -1;
     c->delivery = -1;
     c->delivery_interval = -1;
+    c->delivery_lease = -1;
     c->mounts = apr_array_make(p, 8, sizeof(mc_mount));
     /* MoCourts* directives are global: every server shares the main one. */
     if (!s->is_virtual || the_conf == NULL)
@@ -239,6 +240,12 @@ static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
         else
             c->db.connect_timeout = (unsigned)apr_time_sec(t);
         return NULL;
+    }
+    if (!strcasecmp(name, "MoCourtsDeliveryLease")) {
+        if ((e = parse_dur(cmd, arg, apr_time_from_sec(3), &c->delivery_lease)))
+            return e;
+        return c->delivery_lease > apr_time_from_sec(3600) ? bad(cmd, "it is longer than 1h")
+                                                           : NULL;
     }
     return parse_dur(cmd, arg, apr_time_from_sec(1), &c->delivery_interval);
 }
@@ -492,6 +499,7 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
     }
     UNSET_INT(delivery, 1);
     UNSET_INT(delivery_interval, apr_time_from_sec(5));
+    UNSET_INT(delivery_lease, apr_time_from_sec(30));
     return NULL;
 }
 
@@ -540,6 +548,9 @@ const command_rec mc_cmds[] = {
     PATH("MoCourtsGateway", "SMS/voice gateway command"),
     FLAG("MoCourtsDelivery", "Deliver the outbox from this server (default On)"),
     DUR("MoCourtsDeliveryInterval", "How often the outbox is delivered (default 5s)"),
+    DUR("MoCourtsDeliveryLease",
+        "How long a delivery worker's claim on notices lasts unless renewed; a dead "
+        "worker's notices go to another after it (default 30s)"),
     AP_INIT_TAKE1("MoCourtsMount", set_mount, NULL, ACCESS_CONF,
                   "Mount a mod_mocourts plugin at this <Location>"),
     {NULL}};

@@ -93,6 +93,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         w->dc.worker = apr_psprintf(w->pool, "%s:%" APR_PID_T_FMT, w->s->server_hostname, getpid());
         w->dc.max_attempts = 8;
         w->dc.batch = 500;
+        w->dc.lease = (int)apr_time_sec(c->delivery_lease);
         return APR_SUCCESS;
     }
     if (state == AP_WATCHDOG_STATE_STOPPING) {

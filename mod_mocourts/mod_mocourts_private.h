@@ -60,6 +60,7 @@ typedef struct mc_srv_conf {
     const char *gateway;
     int delivery; /* -1 unset */
     apr_interval_time_t delivery_interval;
+    apr_interval_time_t delivery_lease; /* a claim on notices lasts this long unless renewed */
     apr_array_header_t *mounts; /* of mc_mount */
 } mc_srv_conf;
 

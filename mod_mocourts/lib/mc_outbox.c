@@ -103,8 +103,10 @@ int mc_outbox_backoff(int attempts)
 
 /* ---- the gateway -------------------------------------------------------- */
 
-apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
-                             const char *body, const char **err)
+/* mc_gateway_send with the command killed at deadline. */
+static apr_status_t mc_gateway_run(apr_pool_t *p, const char *cmd, mc_channel ch,
+                                   const char *recipient, const char *body, apr_time_t deadline,
+                                   const char **err)
 {
     apr_procattr_t *attr;
     apr_proc_t proc;
@@ -139,11 +141,11 @@ apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, cons
         return APR_EAGAIN;
     }
 
-    apr_time_t deadline = apr_time_now() + apr_time_from_sec(MC_GATEWAY_LIMIT_SEC);
+    apr_time_t started = apr_time_now();
     /* The parent's end is non-blocking with a timeout: a gateway that
      * never reads cannot hang us. A write error (the gateway exited
      * early) is judged by its exit status below. */
-    apr_file_pipe_timeout_set(proc.in, apr_time_from_sec(MC_GATEWAY_LIMIT_SEC));
+    apr_file_pipe_timeout_set(proc.in, deadline > started ? deadline - started : 1);
     apr_size_t len = strlen(body ? body : "");
     apr_status_t wrv = len ? apr_file_write_full(proc.in, body, len, NULL) : APR_SUCCESS;
     apr_file_close(proc.in);
@@ -163,7 +165,7 @@ apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, cons
             apr_proc_kill(&proc, SIGKILL);
             apr_proc_wait(&proc, &code, &why, APR_WAIT);
             *err = apr_psprintf(p, "the gateway did not finish within %d seconds",
-                                MC_GATEWAY_LIMIT_SEC);
+                                (int)apr_time_sec(deadline - started + apr_time_from_msec(500)));
             return APR_EAGAIN;
         }
         apr_sleep(apr_time_from_msec(20));
@@ -183,13 +185,32 @@ apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, cons
     return APR_SUCCESS;
 }
 
+apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
+                             const char *body, const char **err)
+{
+    return mc_gateway_run(p, cmd, ch, recipient, body,
+                          apr_time_now() + apr_time_from_sec(MC_GATEWAY_LIMIT_SEC), err);
+}
+
 /* ---- delivery ----------------------------------------------------------- */
 
-/* Sent rows are recorded together, this many at a time (a worker that dies
- * may send these again once their claim expires, as a single one today). */
-#define MC_OUTBOX_FLUSH 100
-/* A round stops taking rows after this long and gives the rest back, well
- * before its claims expire (5 minutes) and another worker takes them. */
+/* Each outcome is recorded as soon as it is known, one row by its primary
+ * key, so a worker that dies leaves at most the one notice it was sending
+ * unrecorded (it goes again, with the same Message-ID, once the claim has
+ * expired). Claims are leases: conf->lease seconds, renewed while the
+ * worker lives (once a third of the lease has passed), so a dead worker's
+ * rows return that soon and a live one never loses its rows to another:
+ * no send outlasts the lease (the SMTP session's deadline, the gateway's
+ * limit), and a worker that cannot be sure its lease still holds (a
+ * renewal that came back too late) stops the round. */
+#define MC_OUTBOX_LEASE_DEFAULT 30
+#define MC_OUTBOX_LEASE_MIN 3
+#define MC_OUTBOX_LEASE_MAX 3600
+/* A send ends, failing if it must, this long before the lease could run
+ * out (the database's clock may tick a little ahead of ours). */
+#define MC_OUTBOX_LEASE_MARGIN apr_time_from_sec(1)
+/* A round stops taking rows after this long and gives the rest back, so
+ * that other workers share a long batch. */
 #define MC_OUTBOX_ROUND_LIMIT apr_time_from_sec(240)
 #define MC_OUTBOX_BATCH_MAX 5000
 
@@ -223,28 +244,21 @@ typedef struct {
     " mc_outbox o JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"              \
     " ON o.id = j.id "
 
-static void mc_idset_clear(mc_idset *s)
+/* The ids of rows [from, to) of res (column 0), in p. */
+static void mc_idset_of(apr_pool_t *p, mc_idset *s, const mc_dbres *res, int from, int to)
 {
+    s->cap = (apr_size_t)(to - from) * 21 + 3;
+    s->json = apr_palloc(p, s->cap);
     s->json[0] = '[';
     s->json[1] = ']';
     s->json[2] = '\0';
     s->len = 1; /* where the next id goes */
     s->n = 0;
-}
-
-static void mc_idset_init(apr_pool_t *p, mc_idset *s, int max)
-{
-    s->cap = (apr_size_t)max * 21 + 3;
-    s->json = apr_palloc(p, s->cap);
-    mc_idset_clear(s);
-}
-
-static void mc_idset_add(mc_idset *s, long long id)
-{
-    s->len += (apr_size_t)apr_snprintf(s->json + s->len, s->cap - s->len, "%s%" APR_INT64_T_FMT "]",
-                                       s->n ? "," : "", (apr_int64_t)id) -
-              1;
-    s->n++;
+    for (int r = from; r < to; r++, s->n++)
+        s->len += (apr_size_t)apr_snprintf(s->json + s->len, s->cap - s->len,
+                                           "%s%" APR_INT64_T_FMT "]", s->n ? "," : "",
+                                           (apr_int64_t)mc_dbres_int(res, r, 0)) -
+                  1;
 }
 
 /* A statement over the outbox, tried again after a deadlock. */
@@ -257,26 +271,106 @@ static void mc_idset_add(mc_idset *s, long long id)
         }                                                                                          \
     } while (0)
 
-/* Record the rows of s as sent (while the claim is ours) and empty s. */
-static apr_status_t mc_outbox_flush_sent(mc_db *db, mc_idset *s, const char *claim)
+#define MC_OUTBOX_COLUMNS                                                                          \
+    "SELECT id, channel, recipient, cc, subject, body, attempts, UNIX_TIMESTAMP(queued_at)"        \
+    " FROM mc_outbox"
+#define MC_OUTBOX_NCOLS 8
+
+/* One round's claim: the rows, and until when they are surely ours. */
+typedef struct {
+    mc_db *db;
+    const char *name;      /* claimed_by: unique per round */
+    int lease;             /* seconds */
+    mc_dbres *res;         /* the claimed rows (MC_OUTBOX_COLUMNS) */
+    apr_time_t renewed;    /* our clock when the lease was last taken */
+    apr_time_t held_until; /* renewed + lease: no one else can take them before */
+} mc_claim;
+
+/* Claim up to batch rows in one transaction: first rows left 'sending' by
+ * a worker whose lease expired, then due rows, oldest first ('queued'
+ * before 'retrying'), each through the index on (status, next_attempt_at)
+ * so that a claim reads only the rows it takes, however many were sent
+ * before. */
+static apr_status_t mc_outbox_claim(mc_claim *c, apr_pool_t *p, int batch)
 {
-    apr_status_t rv = APR_SUCCESS;
-    if (!s->n)
-        return APR_SUCCESS;
-    MC_OUTBOX_EXEC(rv, db, NULL, NULL,
-                   "UPDATE" MC_IDSET_JOIN "SET o.status = 'sent', o.sent_at = UTC_TIMESTAMP(),"
-                   " o.attempts = o.attempts + 1, o.claimed_by = NULL, o.claimed_until = NULL,"
-                   " o.last_error = NULL WHERE o.claimed_by = ?",
-                   "ss", s->json, claim);
-    mc_idset_clear(s);
+    mc_dbres *expired = NULL, *due = NULL;
+    apr_time_t t0 = apr_time_now();
+    apr_status_t rv = mc_db_begin(c->db);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = mc_db_query(c->db, p, &expired,
+                     MC_OUTBOX_COLUMNS
+                     " WHERE status = 'sending' AND claimed_until < UTC_TIMESTAMP()"
+                     " LIMIT ? FOR UPDATE SKIP LOCKED",
+                     "i", (long long)batch);
+    if (rv == APR_SUCCESS && expired->nrows < batch)
+        rv = mc_db_query(
+            c->db, p, &due,
+            MC_OUTBOX_COLUMNS
+            " WHERE status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP()"
+            " ORDER BY status, next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+            "i", (long long)(batch - expired->nrows));
+    if (rv == APR_SUCCESS) {
+        mc_dbres *all = apr_pcalloc(p, sizeof(*all));
+        int n = expired->nrows + (due ? due->nrows : 0);
+        all->ncols = MC_OUTBOX_NCOLS;
+        all->rows = apr_pcalloc(p, sizeof(*all->rows) * (n ? n : 1));
+        all->lens = apr_pcalloc(p, sizeof(*all->lens) * (n ? n : 1));
+        for (int r = 0; r < expired->nrows; r++, all->nrows++) {
+            all->rows[all->nrows] = expired->rows[r];
+            all->lens[all->nrows] = expired->lens[r];
+        }
+        for (int r = 0; due && r < due->nrows; r++, all->nrows++) {
+            all->rows[all->nrows] = due->rows[r];
+            all->lens[all->nrows] = due->lens[r];
+        }
+        c->res = all;
+        if (n > 0) {
+            mc_idset ids;
+            mc_idset_of(p, &ids, all, 0, n);
+            rv = mc_db_exec(c->db, NULL, NULL,
+                            "UPDATE" MC_IDSET_JOIN "SET o.status = 'sending', o.claimed_by = ?,"
+                            " o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND",
+                            "ssi", ids.json, c->name, (long long)c->lease);
+        }
+    }
+    if (rv == APR_SUCCESS)
+        rv = mc_db_commit(c->db);
+    if (rv != APR_SUCCESS && !mc_db_broken(c->db))
+        mc_db_rollback(c->db);
+    if (rv == APR_SUCCESS) {
+        c->renewed = t0;
+        c->held_until = t0 + apr_time_from_sec(c->lease);
+    }
     return rv;
 }
 
-/* Deliver one claimed row (columns as in the claim query); e-mail goes
- * over *session, opened on first use. */
+/* Extend the lease of rows [from, n) by another conf lease. *sure is 0
+ * when the renewal came back so late that the old lease may have run out
+ * first (another worker may have taken some of the rows). */
+static apr_status_t mc_outbox_renew(mc_claim *c, apr_pool_t *p, int from, int *sure)
+{
+    mc_idset ids;
+    apr_status_t rv;
+    apr_time_t t0 = apr_time_now();
+    mc_idset_of(p, &ids, c->res, from, c->res->nrows);
+    MC_OUTBOX_EXEC(rv, c->db, NULL, NULL,
+                   "UPDATE" MC_IDSET_JOIN "SET o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND"
+                   " WHERE o.claimed_by = ? AND o.status = 'sending'",
+                   "sis", ids.json, (long long)c->lease, c->name);
+    *sure = apr_time_now() < c->held_until - MC_OUTBOX_LEASE_MARGIN;
+    if (rv == APR_SUCCESS && *sure) {
+        c->renewed = t0;
+        c->held_until = t0 + apr_time_from_sec(c->lease);
+    }
+    return rv;
+}
+
+/* Deliver row r of the claim before deadline; e-mail goes over *session,
+ * opened on first use. */
 static apr_status_t mc_outbox_send_one(apr_pool_t *p, apr_pool_t *tp, const mc_delivery_conf *conf,
                                        mc_smtp_session **session, const mc_dbres *res, int r,
-                                       const char **err)
+                                       apr_time_t deadline, const char **err)
 {
     const char *channel = mc_dbres_get(res, r, 1);
     const char *body = mc_dbres_get(res, r, 5);
@@ -289,88 +383,77 @@ static apr_status_t mc_outbox_send_one(apr_pool_t *p, apr_pool_t *tp, const mc_d
         m.cc = mc_dbres_get(res, r, 3);
         m.subject = mc_dbres_get(res, r, 4);
         m.body = body;
+        /* The same on every attempt: the row, and when it was queued (ids
+         * of a database created again start over). */
+        m.message_id_local = apr_psprintf(tp, "notice.%s.%s", mc_dbres_get(res, r, 0),
+                                          mc_dbres_get(res, r, 7));
         if (!*session)
             *session = mc_smtp_session_create(p, conf->smtp_host ? conf->smtp_host : "localhost",
                                               conf->smtp_port ? conf->smtp_port : 25,
                                               conf->smtp_timeout ? conf->smtp_timeout : 30);
+        mc_smtp_session_set_deadline(*session, deadline);
         return mc_smtp_session_send(*session, tp, &m, err);
     }
     mc_channel ch = channel && strcmp(channel, "voice") == 0 ? MC_CHANNEL_VOICE : MC_CHANNEL_SMS;
-    return mc_gateway_send(tp, conf->gateway, ch, mc_dbres_get(res, r, 2), body, err);
+    apr_time_t limit = apr_time_now() + apr_time_from_sec(MC_GATEWAY_LIMIT_SEC);
+    return mc_gateway_run(tp, conf->gateway, ch, mc_dbres_get(res, r, 2), body,
+                          deadline < limit ? deadline : limit, err);
 }
 
-#define MC_OUTBOX_COLUMNS                                                                          \
-    "SELECT id, channel, recipient, cc, subject, body, attempts FROM mc_outbox"
-
-/* Claim up to conf->batch rows in one transaction: first rows left
- * 'sending' by a worker whose claim expired, then due rows, oldest first
- * ('queued' before 'retrying'), each through the index on (status,
- * next_attempt_at) so that a claim reads only the rows it takes, however
- * many were sent before. *res holds id, channel, recipient, cc, subject,
- * body, attempts. */
-static apr_status_t mc_outbox_claim(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf,
-                                    const char *claim, mc_dbres **res)
+/* Record the outcome of row r (sent: srv APR_SUCCESS), while the claim is
+ * ours. *lost is set when it no longer was. */
+static apr_status_t mc_outbox_record(mc_claim *c, apr_pool_t *tp, const mc_delivery_conf *conf,
+                                     int r, apr_status_t srv, const char *err, int *lost)
 {
-    mc_dbres *expired = NULL, *due = NULL;
-    int batch = conf->batch > 0 ? conf->batch : 20;
-    if (batch > MC_OUTBOX_BATCH_MAX)
-        batch = MC_OUTBOX_BATCH_MAX;
-    apr_status_t rv = mc_db_begin(db);
-    if (rv != APR_SUCCESS)
-        return rv;
-    rv = mc_db_query(db, p, &expired,
-                     MC_OUTBOX_COLUMNS
-                     " WHERE status = 'sending' AND claimed_until < UTC_TIMESTAMP()"
-                     " LIMIT ? FOR UPDATE SKIP LOCKED",
-                     "i", (long long)batch);
-    if (rv == APR_SUCCESS && expired->nrows < batch)
-        rv = mc_db_query(
-            db, p, &due,
-            MC_OUTBOX_COLUMNS
-            " WHERE status IN ('queued','retrying') AND next_attempt_at <= UTC_TIMESTAMP()"
-            " ORDER BY status, next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
-            "i", (long long)(batch - expired->nrows));
-    if (rv == APR_SUCCESS) {
-        mc_dbres *all = apr_pcalloc(p, sizeof(*all));
-        int n = expired->nrows + (due ? due->nrows : 0);
-        all->ncols = 7;
-        all->rows = apr_pcalloc(p, sizeof(*all->rows) * (n ? n : 1));
-        all->lens = apr_pcalloc(p, sizeof(*all->lens) * (n ? n : 1));
-        for (int r = 0; r < expired->nrows; r++, all->nrows++) {
-            all->rows[all->nrows] = expired->rows[r];
-            all->lens[all->nrows] = expired->lens[r];
-        }
-        for (int r = 0; due && r < due->nrows; r++, all->nrows++) {
-            all->rows[all->nrows] = due->rows[r];
-            all->lens[all->nrows] = due->lens[r];
-        }
-        *res = all;
-        if (n > 0) {
-            mc_idset ids;
-            mc_idset_init(p, &ids, n);
-            for (int r = 0; r < n; r++)
-                mc_idset_add(&ids, mc_dbres_int(all, r, 0));
-            rv = mc_db_exec(db, NULL, NULL,
-                            "UPDATE" MC_IDSET_JOIN "SET o.status = 'sending', o.claimed_by = ?,"
-                            " o.claimed_until = UTC_TIMESTAMP() + INTERVAL 5 MINUTE",
-                            "ss", ids.json, claim);
-        }
+    const mc_dbres *res = c->res;
+    long long id = mc_dbres_int(res, r, 0), changed = 0;
+    int attempts = (int)mc_dbres_int(res, r, 6) + 1;
+    int max_attempts = conf->max_attempts > 0 ? conf->max_attempts : 8;
+    apr_status_t rv;
+
+    if (srv == APR_SUCCESS) {
+        MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
+                       "UPDATE mc_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
+                       " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL,"
+                       " last_error = NULL WHERE id = ? AND claimed_by = ?",
+                       "is", id, c->name);
     }
-    if (rv == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    if (rv != APR_SUCCESS && !mc_db_broken(db))
-        mc_db_rollback(db);
+    else {
+        const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
+        int final = srv == APR_EINVAL || attempts >= max_attempts;
+        mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_outbox: notice %lld attempt %d %s: %s", id,
+               attempts, final ? "failed for good" : "will be retried", reason);
+        if (final)
+            MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
+                           "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
+                           " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                           " WHERE id = ? AND claimed_by = ?",
+                           "sis", reason, id, c->name);
+        else
+            MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
+                           "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
+                           " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
+                           " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                           " WHERE id = ? AND claimed_by = ?",
+                           "isis", (long long)mc_outbox_backoff(attempts), reason, id, c->name);
+    }
+    if (rv == APR_SUCCESS && changed == 0) {
+        mc_log(MC_LOG_WARNING, MC_LOG_MARK,
+               "mc_outbox: notice %lld was %s after its claim had expired; another worker may "
+               "send it again",
+               id, srv == APR_SUCCESS ? "sent" : "tried");
+        *lost = 1;
+    }
     return rv;
 }
 
 apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
                                int *failed)
 {
-    mc_dbres *res;
+    mc_claim c;
     mc_smtp_session *session = NULL;
-    mc_idset done;
     unsigned char rnd[4] = {0};
-    int nsent = 0, nfailed = 0, r;
+    int nsent = 0, nfailed = 0, lost = 0, r;
     apr_status_t rv = APR_SUCCESS;
     apr_time_t started = apr_time_now();
 
@@ -379,78 +462,83 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
     if (failed)
         *failed = 0;
     apr_generate_random_bytes(rnd, sizeof(rnd));
-    /* Unique per batch, so an outcome is written only while the claim is ours. */
-    const char *claim =
-        apr_psprintf(p, "%.80s#%02x%02x%02x%02x", conf->worker ? conf->worker : "worker", rnd[0],
-                     rnd[1], rnd[2], rnd[3]);
-    if ((rv = mc_outbox_claim(db, p, conf, claim, &res)) != APR_SUCCESS)
+    memset(&c, 0, sizeof(c));
+    c.db = db;
+    /* Unique per round, so an outcome is written only while the claim is ours. */
+    c.name = apr_psprintf(p, "%.80s#%02x%02x%02x%02x", conf->worker ? conf->worker : "worker",
+                          rnd[0], rnd[1], rnd[2], rnd[3]);
+    c.lease = conf->lease > 0 ? conf->lease : MC_OUTBOX_LEASE_DEFAULT;
+    if (c.lease < MC_OUTBOX_LEASE_MIN)
+        c.lease = MC_OUTBOX_LEASE_MIN;
+    if (c.lease > MC_OUTBOX_LEASE_MAX)
+        c.lease = MC_OUTBOX_LEASE_MAX;
+    int batch = conf->batch > 0 ? conf->batch : 20;
+    if ((rv = mc_outbox_claim(&c, p, batch > MC_OUTBOX_BATCH_MAX ? MC_OUTBOX_BATCH_MAX : batch)) !=
+        APR_SUCCESS)
         return rv;
-    if (res->nrows == 0)
+    if (c.res->nrows == 0)
         return APR_SUCCESS;
 
-    mc_idset_init(p, &done, MC_OUTBOX_FLUSH);
-    int max_attempts = conf->max_attempts > 0 ? conf->max_attempts : 8;
-    for (r = 0; r < res->nrows && rv == APR_SUCCESS; r++) {
+    apr_interval_time_t renew_every = apr_time_from_sec(c.lease) / 3;
+    for (r = 0; r < c.res->nrows && rv == APR_SUCCESS && !lost; r++) {
         apr_pool_t *tp;
         const char *err = NULL;
-        long long id = mc_dbres_int(res, r, 0);
-        int attempts = (int)mc_dbres_int(res, r, 6) + 1;
+        const char *channel = mc_dbres_get(c.res, r, 1);
+        int gateway = channel && strcmp(channel, "email") != 0;
+        apr_time_t now = apr_time_now();
 
-        if (apr_time_now() - started > MC_OUTBOX_ROUND_LIMIT)
+        if (now - started > MC_OUTBOX_ROUND_LIMIT)
             break;
         apr_pool_create(&tp, p);
-        apr_status_t srv = mc_outbox_send_one(p, tp, conf, &session, res, r, &err);
-        if (srv == APR_SUCCESS) {
-            nsent++;
-            mc_idset_add(&done, id);
-            if (done.n >= MC_OUTBOX_FLUSH)
-                rv = mc_outbox_flush_sent(db, &done, claim);
+        /* The gateway may take most of a lease: a fresh one first. */
+        if (now - c.renewed >= renew_every ||
+            (gateway && now - c.renewed >= apr_time_from_sec(1))) {
+            int sure;
+            rv = mc_outbox_renew(&c, tp, r, &sure);
+            if (rv == APR_SUCCESS && !sure) {
+                mc_log(MC_LOG_WARNING, MC_LOG_MARK,
+                       "mc_outbox: the claim on %d notices was renewed too late to be sure of "
+                       "it; the round stops",
+                       c.res->nrows - r);
+                lost = 1;
+            }
         }
-        else {
-            const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
-            int final = srv == APR_EINVAL || attempts >= max_attempts;
-            nfailed++;
-            mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_outbox: notice %lld attempt %d %s: %s", id,
-                   attempts, final ? "failed for good" : "will be retried", reason);
-            if (final)
-                MC_OUTBOX_EXEC(rv, db, NULL, NULL,
-                               "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
-                               " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                               " WHERE id = ? AND claimed_by = ?",
-                               "sis", reason, id, claim);
+        if (rv == APR_SUCCESS && !lost) {
+            apr_status_t srv = mc_outbox_send_one(p, tp, conf, &session, c.res, r,
+                                                  c.held_until - MC_OUTBOX_LEASE_MARGIN, &err);
+            if (srv == APR_SUCCESS)
+                nsent++;
             else
-                MC_OUTBOX_EXEC(rv, db, NULL, NULL,
-                               "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
-                               " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
-                               " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                               " WHERE id = ? AND claimed_by = ?",
-                               "isis", (long long)mc_outbox_backoff(attempts), reason, id, claim);
+                nfailed++;
+            rv = mc_outbox_record(&c, tp, conf, r, srv, err, &lost);
+            if (lost)
+                r++; /* recorded or not, it is done with */
         }
         apr_pool_destroy(tp);
+        if (lost)
+            break;
     }
     if (session)
         mc_smtp_session_close(session);
-    if (rv == APR_SUCCESS)
-        rv = mc_outbox_flush_sent(db, &done, claim);
-    if (rv == APR_SUCCESS && r < res->nrows) {
-        /* Out of time: the rows not reached go back, no attempt counted. */
+    if (rv == APR_SUCCESS && r < c.res->nrows) {
+        /* Out of time, or the lease in doubt: the rows not reached that
+         * are still ours go back, no attempt counted. */
         mc_idset rest;
-        mc_idset_init(p, &rest, res->nrows - r);
-        for (int k = r; k < res->nrows; k++)
-            mc_idset_add(&rest, mc_dbres_int(res, k, 0));
-        mc_log(MC_LOG_WARNING, MC_LOG_MARK,
-               "mc_outbox: round stopped after %d of %d notices (time limit); the rest go back "
-               "to the queue",
-               r, res->nrows);
+        mc_idset_of(p, &rest, c.res, r, c.res->nrows);
+        if (!lost)
+            mc_log(MC_LOG_WARNING, MC_LOG_MARK,
+                   "mc_outbox: round stopped after %d of %d notices (time limit); the rest go "
+                   "back to the queue",
+                   r, c.res->nrows);
         MC_OUTBOX_EXEC(rv, db, NULL, NULL,
                        "UPDATE" MC_IDSET_JOIN
                        "SET o.status = IF(o.attempts = 0, 'queued', 'retrying'),"
                        " o.claimed_by = NULL, o.claimed_until = NULL"
                        " WHERE o.claimed_by = ? AND o.status = 'sending'",
-                       "ss", rest.json, claim);
+                       "ss", rest.json, c.name);
     }
-    /* After a database error, rows sent but not yet recorded, and rows not
-     * reached, stay claimed and are taken again when the claim expires. */
+    /* After a database error, the row whose outcome was not recorded, and
+     * the rows not reached, stay claimed until the lease runs out. */
     if (sent)
         *sent = nsent;
     if (failed)

@@ -46,22 +46,30 @@ typedef struct mc_delivery_conf {
     const char *worker;  /* a name for this worker, recorded on claim */
     int max_attempts;    /* after that the row is 'failed' */
     int batch;           /* rows claimed at once (at most 5000; e.g. 500) */
+    int lease;           /* seconds a claim lasts unless renewed (0: 30; 3 to 3600) */
 } mc_delivery_conf;
 
 /* Claim up to conf->batch due rows, send each, record the outcome
  * ('sent'; 'retrying' with next_attempt_at = now + backoff; 'failed' with
- * the reason). Rows left 'sending' by a worker that died are reclaimed once
- * their claim expires (5 minutes). *sent / *failed may be NULL.
- * Errors of the database are returned; errors of a delivery are recorded.
+ * the reason). *sent / *failed may be NULL. Errors of the database are
+ * returned; errors of a delivery are recorded.
  *
  * One round: one transaction claims the rows (expired claims first, then
  * due rows oldest first, through the index on (status, next_attempt_at));
  * every e-mail of the round goes over one SMTP session (mc_smtp_session:
- * one connection, PIPELINING when offered); sent rows are recorded 100 at a
- * time in one statement, failures one by one. A round that runs past 4
- * minutes gives the rows it has not reached back to the queue (no attempt
- * counted) before their claim could expire. Several workers (processes,
- * nodes) may run rounds at once: claims use FOR UPDATE SKIP LOCKED. */
+ * one connection, PIPELINING when offered). Each outcome is recorded as
+ * soon as it is known (a sent row once the server has accepted the
+ * message), one row by its primary key: a worker killed at any moment
+ * leaves at most the one notice in flight to be sent again. Every e-mail
+ * carries a Message-ID made of the row (its id and queue time), the same on
+ * every attempt, so a receiver can drop the repeat.
+ *
+ * A claim is a lease of conf->lease seconds, renewed while the round goes
+ * on: the rows of a worker that died are claimable again within a lease,
+ * and a living worker never loses its rows (no send outlasts its lease).
+ * A round that runs past 4 minutes gives the rows it has not reached back
+ * to the queue (no attempt counted). Several workers (processes, nodes)
+ * may run rounds at once: claims use FOR UPDATE SKIP LOCKED. */
 apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
                                int *failed);
 /* The backoff before attempt n+1 after n failed attempts (seconds). */

@@ -244,9 +244,12 @@ static const char *mc_rfc5322_date(apr_pool_t *p, apr_time_t t)
                         mo[x.tm_mon], x.tm_year + 1900, x.tm_hour, x.tm_min, x.tm_sec);
 }
 
-static const char *mc_message_id(apr_pool_t *p, const char *domain)
+/* A Message-ID: <local@domain>, local random unless given. */
+static const char *mc_message_id(apr_pool_t *p, const char *local, const char *domain)
 {
     unsigned char r[12];
+    if (local)
+        return apr_psprintf(p, "<%s@%s>", local, domain);
     char hex[25];
     if (apr_generate_random_bytes(r, sizeof(r)) != APR_SUCCESS)
         memset(r, 0, sizeof(r));
@@ -283,7 +286,7 @@ static const char *mc_build_message(apr_pool_t *p, const mc_mail *m, apr_size_t 
     }
     mc_buf_text_header(&b, "Subject", m->subject ? m->subject : "");
     mc_buf_str(&b, "Message-ID: ");
-    mc_buf_str(&b, mc_message_id(p, dom));
+    mc_buf_str(&b, mc_message_id(p, m->message_id_local, dom));
     mc_buf_str(&b, "\r\nMIME-Version: 1.0\r\n"
                    "Content-Type: text/plain; charset=UTF-8\r\n"
                    "Content-Transfer-Encoding: quoted-printable\r\n"
@@ -318,6 +321,7 @@ struct mc_smtp_session {
     unsigned connections;
     char in[4096];
     apr_size_t inlen, inpos;
+    apr_time_t deadline;     /* no network wait past it; 0: none */
     int code;                /* of the last reply */
     char text[MC_SMTP_LINE]; /* its last line, printable ASCII only */
 };
@@ -336,11 +340,29 @@ static void mc_smtp_drop(mc_smtp *c)
     c->dirty = 0;
 }
 
+/* Before a wait on the network: the socket's timeout, cut to what is left
+ * before the deadline; APR_TIMEUP when nothing is left. */
+static apr_status_t mc_smtp_arm(mc_smtp *c)
+{
+    apr_interval_time_t t = apr_time_from_sec(c->timeout);
+    if (c->deadline) {
+        apr_interval_time_t left = c->deadline - apr_time_now();
+        if (left <= 0)
+            return APR_TIMEUP;
+        if (left < t)
+            t = left;
+    }
+    return apr_socket_timeout_set(c->s, t);
+}
+
 static apr_status_t mc_smtp_getc(mc_smtp *c, char *ch)
 {
     if (c->inpos == c->inlen) {
         apr_size_t n = sizeof(c->in);
-        apr_status_t rv = apr_socket_recv(c->s, c->in, &n);
+        apr_status_t rv = mc_smtp_arm(c);
+        if (rv != APR_SUCCESS)
+            return rv;
+        rv = apr_socket_recv(c->s, c->in, &n);
         if (n == 0)
             return rv != APR_SUCCESS ? rv : APR_EOF;
         c->inlen = n;
@@ -392,7 +414,9 @@ static apr_status_t mc_smtp_write(mc_smtp *c, const char *d, apr_size_t len)
 {
     while (len > 0) {
         apr_size_t n = len;
-        apr_status_t rv = apr_socket_send(c->s, d, &n);
+        apr_status_t rv = mc_smtp_arm(c);
+        if (rv == APR_SUCCESS)
+            rv = apr_socket_send(c->s, d, &n);
         if (rv != APR_SUCCESS)
             return rv;
         d += n;
@@ -465,8 +489,9 @@ static apr_status_t mc_smtp_open(mc_smtp *c, const char **err)
         rv = apr_socket_create(&c->s, sa->family, SOCK_STREAM, APR_PROTO_TCP, c->cp);
         if (rv != APR_SUCCESS)
             continue;
-        apr_socket_timeout_set(c->s, apr_time_from_sec(c->timeout));
-        rv = apr_socket_connect(c->s, sa);
+        rv = mc_smtp_arm(c);
+        if (rv == APR_SUCCESS)
+            rv = apr_socket_connect(c->s, sa);
         if (rv == APR_SUCCESS)
             break;
         apr_socket_close(c->s);
@@ -509,6 +534,18 @@ static const char *mc_smtp_helo_name(apr_pool_t *p)
     return apr_pstrdup(p, name);
 }
 
+/* RFC 5322 dot-atom-text of 1..max bytes. */
+static int mc_dot_atom_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max || s[0] == '.' || s[n - 1] == '.' || strstr(s, ".."))
+        return 0;
+    for (; *s; s++)
+        if (!apr_isalnum(*s) && !strchr(".!#$%&'*+/=?^_`{|}~-", *s))
+            return 0;
+    return 1;
+}
+
 static apr_status_t mc_smtp_check(const mc_mail *m, const char **err)
 {
     if (!mc_email_ok(m->from))
@@ -522,6 +559,8 @@ static apr_status_t mc_smtp_check(const mc_mail *m, const char **err)
         *err = "a header value holds a line break";
     else if (m->message_id_domain && strpbrk(m->message_id_domain, " <>@\t"))
         *err = "the Message-ID domain is not a domain";
+    else if (m->message_id_local && !mc_dot_atom_ok(m->message_id_local, 100))
+        *err = "the Message-ID is not dot-atom text";
     else
         return APR_SUCCESS;
     return APR_EINVAL;
@@ -693,6 +732,11 @@ mc_smtp_session *mc_smtp_session_create(apr_pool_t *p, const char *host, unsigne
 void mc_smtp_session_set_pipelining(mc_smtp_session *s, int on)
 {
     s->allow_pipelining = on;
+}
+
+void mc_smtp_session_set_deadline(mc_smtp_session *s, apr_time_t deadline)
+{
+    s->deadline = deadline;
 }
 
 apr_status_t mc_smtp_session_send(mc_smtp_session *c, apr_pool_t *p, const mc_mail *m,

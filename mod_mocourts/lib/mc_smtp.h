@@ -4,6 +4,7 @@
 #ifndef MC_SMTP_H
 #define MC_SMTP_H
 #include <apr_pools.h>
+#include <apr_time.h>
 
 typedef struct mc_mail {
     const char *from;      /* envelope and From: address */
@@ -12,7 +13,11 @@ typedef struct mc_mail {
     const char *cc;        /* comma-separated, may be NULL (also RCPT TO each) */
     const char *subject;
     const char *body;              /* text/plain UTF-8; LF or CRLF line ends */
-    const char *message_id_domain; /* for Message-ID, may be NULL */
+    const char *message_id_domain; /* for Message-ID, may be NULL (the From domain) */
+    /* The Message-ID's part before '@' (dot-atom text, at most 100 bytes),
+     * the same on every attempt of one notice so that a receiver can drop a
+     * repeat; NULL: a random one. */
+    const char *message_id_local;
 } mc_mail;
 
 /* Deliver one message on a connection of its own. timeout in seconds per read/write. On failure
@@ -36,6 +41,10 @@ mc_smtp_session *mc_smtp_session_create(apr_pool_t *p, const char *host, unsigne
                                         unsigned timeout);
 /* PIPELINING when the server offers it: on (the default) or off. */
 void mc_smtp_session_set_pipelining(mc_smtp_session *s, int on);
+/* No wait on the network (connect, read, write) lasts past deadline: the
+ * send that reaches it fails with APR_EAGAIN (a timeout) and the
+ * connection is dropped. 0 (the default): only the per-step timeout. */
+void mc_smtp_session_set_deadline(mc_smtp_session *s, apr_time_t deadline);
 /* Deliver one message over the session; results as mc_smtp_send, *err in
  * tp (scratch for this message; may be destroyed after the call). */
 apr_status_t mc_smtp_session_send(mc_smtp_session *s, apr_pool_t *tp, const mc_mail *m,

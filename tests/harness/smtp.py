@@ -11,6 +11,7 @@ thousand messages a second (`make bench` measures delivery against it).
     mail = sink.wait_for(to="jdoe@example.test", subject="code")
     mail.body                     # the text/plain part, decoded
     sink.reject_with("451 4.3.0 try later")   # every DATA answered 451
+    sink.slow_down(0.01)          # each message kept, its 250 sent 10 ms later
     sink.stop(); sink.start()     # down and back on the same port
 """
 import asyncio
@@ -84,6 +85,7 @@ class _Session(asyncio.Protocol):
         self.rcpt_tos = []
         self.out = []
         self.transport = None
+        self.waiting = False    # a reply to DATA is on its way (slow_down)
 
     def connection_made(self, transport):
         self.transport = transport
@@ -101,8 +103,13 @@ class _Session(asyncio.Protocol):
 
     def data_received(self, chunk):
         self.buf += chunk
+        self._serve()
+
+    def _serve(self):
+        """Answer what buf holds, unless a delayed reply is still to come
+        (replies keep the order of the commands)."""
         closing = False
-        while self.buf and not closing:
+        while self.buf and not closing and not self.waiting:
             if self.data is not None:
                 if not self._read_data():
                     break
@@ -150,8 +157,22 @@ class _Session(asyncio.Protocol):
             with self.sink._lock:
                 self.sink._mails.append(mail)
             reply = "250 2.0.0 Message accepted for delivery"
-        self.out.append(reply)
         self._reset()
+        delay = self.sink._delay
+        if delay:
+            # Kept now, answered later: a client that dies meanwhile has had
+            # its message delivered without hearing so (as with a real relay).
+            self.waiting = True
+            asyncio.get_running_loop().call_later(delay, self._answer_late, reply)
+        else:
+            self.out.append(reply)
+
+    def _answer_late(self, reply):
+        self.waiting = False
+        if self.transport.is_closing():
+            return
+        self.out.append(reply)
+        self._serve()   # writes the reply, then answers what came meanwhile
 
     def _command(self, line):
         """Answer one command line; True when the connection is to close."""
@@ -220,6 +241,7 @@ class SmtpSink:
         self._mails = []
         self._lock = threading.Lock()
         self._reply = None
+        self._delay = 0
         self._loop = None
         self._server = None
         self._thread = None
@@ -282,6 +304,11 @@ class SmtpSink:
         """Answer every DATA with reply (e.g. "451 4.3.0 Try again later" or
         "550 5.1.1 No such user"); None accepts again."""
         self._reply = reply
+
+    def slow_down(self, seconds):
+        """Answer each accepted message `seconds` after keeping it (other
+        connections go on meanwhile); 0 answers at once again."""
+        self._delay = seconds
 
     def messages(self):
         """Every accepted message so far, oldest first (a copy)."""

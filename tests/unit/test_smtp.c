@@ -87,6 +87,15 @@ START_TEST(header_injection_refused)
     m.from = "noreply@court.test";
     m.message_id_domain = "court.test\r\n";
     ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
+    m.message_id_domain = NULL;
+    static const char *const bad_ids[] = {"", "a b", "x>\r\nBcc: v@example.test", "a@b",
+                                          ".a", "a.", "a..b", "<a>"};
+    for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+        m.message_id_local = bad_ids[i];
+        ck_assert_msg(send_to_nowhere(p, &m, &err) == APR_EINVAL, "accepted Message-ID #%zu", i);
+    }
+    m.message_id_local = "notice.42.1700000000";
+    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
     apr_pool_destroy(p);
     apr_terminate();
 }
@@ -141,6 +150,8 @@ static void tsrv_conn(tsrv *s, int fd)
         while ((nl = strstr(p, "\r\n")) != NULL) {
             size_t ln = (size_t)(nl - p);
             if (in_data) {
+                if (ln > 11 && strncasecmp(p, "Message-ID:", 11) == 0)
+                    tsrv_log(s, p, ln);
                 if (ln == 1 && p[0] == '.') {
                     in_data = 0;
                     s->messages++;
@@ -432,6 +443,79 @@ START_TEST(session_server_down)
 }
 END_TEST
 
+/* A Message-ID given by the caller goes out as is, the same on every
+ * message that gives it; none given: a random one each time. */
+START_TEST(session_message_id)
+{
+    apr_pool_t *p;
+    const char *err = NULL;
+    tsrv s;
+    memset(&s, 0, sizeof(s));
+    s.pipelining = 1;
+    tsrv_start(&s);
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
+    mc_mail m = mail_to("one@example.test");
+    m.message_id_local = "notice.42.1700000000";
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    m.message_id_local = NULL;
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    mc_smtp_session_close(ss);
+    tsrv_stop(&s);
+    ck_assert_int_eq(count_of(s.log, "Message-ID: <notice.42.1700000000@court.test>\n"), 2);
+    ck_assert_int_eq(count_of(s.log, "Message-ID: <"), 4);
+    const char *a = strstr(s.log, "Message-ID: <notice.42.1700000000@court.test>\n");
+    a = strstr(a + 1, "Message-ID: <notice.42.1700000000@court.test>\n");
+    const char *r1 = strstr(a + 1, "Message-ID: <"), *r2 = strstr(r1 + 1, "Message-ID: <");
+    ck_assert_ptr_nonnull(r2);
+    ck_assert_int_ne(strncmp(r1, r2, (size_t)(strchr(r1, '\n') - r1)), 0);
+    apr_pool_destroy(p);
+    apr_terminate();
+}
+END_TEST
+
+/* A server that accepts the connection and never answers: the deadline
+ * ends the send long before the per-step timeout (30 s here). */
+START_TEST(session_deadline)
+{
+    apr_pool_t *p;
+    const char *err = NULL;
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int lfd = socket(AF_INET, SOCK_STREAM, 0); /* listens, never accepts: no greeting */
+    ck_assert_int_ge(lfd, 0);
+    ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(listen(lfd, 8), 0);
+    ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &al), 0);
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", ntohs(a.sin_port), 30);
+    mc_mail m = mail_to("one@example.test");
+    apr_time_t t0 = apr_time_now();
+    mc_smtp_session_set_deadline(ss, t0 + apr_time_from_msec(300));
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+    apr_interval_time_t took = apr_time_now() - t0;
+    ck_assert_msg(took >= apr_time_from_msec(250) && took < apr_time_from_sec(3),
+                  "the send took %" APR_TIME_T_FMT " us", took);
+    ck_assert_ptr_nonnull(strstr(err, "greeting"));
+    /* Past the deadline: no wait at all. */
+    mc_smtp_session_close(ss);
+    t0 = apr_time_now();
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+    ck_assert(apr_time_now() - t0 < apr_time_from_msec(200));
+    mc_smtp_session_close(ss);
+    close(lfd);
+    apr_pool_destroy(p);
+    apr_terminate();
+}
+END_TEST
+
 /* mc_smtp_send: one connection per message, ended with QUIT. */
 START_TEST(send_one_message)
 {
@@ -475,6 +559,8 @@ Suite *suite_smtp(void)
     tcase_add_test(ts, session_reconnects_after_server_closed);
     tcase_add_test(ts, session_server_down);
     tcase_add_test(ts, send_one_message);
+    tcase_add_test(ts, session_message_id);
+    tcase_add_test(ts, session_deadline);
     suite_add_tcase(s, ts);
     return s;
 }
