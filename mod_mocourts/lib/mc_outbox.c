@@ -255,10 +255,10 @@ static void mc_idset_of(apr_pool_t *p, mc_idset *s, const mc_dbres *res, int fro
     s->len = 1; /* where the next id goes */
     s->n = 0;
     for (int r = from; r < to; r++, s->n++)
-        s->len += (apr_size_t)apr_snprintf(s->json + s->len, s->cap - s->len,
-                                           "%s%" APR_INT64_T_FMT "]", s->n ? "," : "",
-                                           (apr_int64_t)mc_dbres_int(res, r, 0)) -
-                  1;
+        s->len +=
+            (apr_size_t)apr_snprintf(s->json + s->len, s->cap - s->len, "%s%" APR_INT64_T_FMT "]",
+                                     s->n ? "," : "", (apr_int64_t)mc_dbres_int(res, r, 0)) -
+            1;
 }
 
 /* A statement over the outbox, tried again after a deadlock. */
@@ -355,7 +355,8 @@ static apr_status_t mc_outbox_renew(mc_claim *c, apr_pool_t *p, int from, int *s
     apr_time_t t0 = apr_time_now();
     mc_idset_of(p, &ids, c->res, from, c->res->nrows);
     MC_OUTBOX_EXEC(rv, c->db, NULL, NULL,
-                   "UPDATE" MC_IDSET_JOIN "SET o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND"
+                   "UPDATE" MC_IDSET_JOIN
+                   "SET o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND"
                    " WHERE o.claimed_by = ? AND o.status = 'sending'",
                    "sis", ids.json, (long long)c->lease, c->name);
     *sure = apr_time_now() < c->held_until - MC_OUTBOX_LEASE_MARGIN;
@@ -385,8 +386,8 @@ static apr_status_t mc_outbox_send_one(apr_pool_t *p, apr_pool_t *tp, const mc_d
         m.body = body;
         /* The same on every attempt: the row, and when it was queued (ids
          * of a database created again start over). */
-        m.message_id_local = apr_psprintf(tp, "notice.%s.%s", mc_dbres_get(res, r, 0),
-                                          mc_dbres_get(res, r, 7));
+        m.message_id_local =
+            apr_psprintf(tp, "notice.%s.%s", mc_dbres_get(res, r, 0), mc_dbres_get(res, r, 7));
         if (!*session)
             *session = mc_smtp_session_create(p, conf->smtp_host ? conf->smtp_host : "localhost",
                                               conf->smtp_port ? conf->smtp_port : 25,

@@ -88,8 +88,8 @@ START_TEST(header_injection_refused)
     m.message_id_domain = "court.test\r\n";
     ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
     m.message_id_domain = NULL;
-    static const char *const bad_ids[] = {"", "a b", "x>\r\nBcc: v@example.test", "a@b",
-                                          ".a", "a.", "a..b", "<a>"};
+    static const char *const bad_ids[] = {
+        "", "a b", "x>\r\nBcc: v@example.test", "a@b", ".a", "a.", "a..b", "<a>"};
     for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
         m.message_id_local = bad_ids[i];
         ck_assert_msg(send_to_nowhere(p, &m, &err) == APR_EINVAL, "accepted Message-ID #%zu", i);
