@@ -290,15 +290,52 @@ static int admin_notify_remove(mc_req *mr)
 }
 
 /* GET /notify/confirm/:token (anyone: the link in the e-mail). */
-static int notify_confirm(mc_req *mr)
+/* The e-mailed link (anyone holding it may confirm, not logged on): opening
+ * it changes nothing; its page's one button POSTs (a mail scanner fetching
+ * the link confirms no address). */
+
+static int notify_link_not_valid(mc_req *mr)
+{
+    return mc_message(mr, HTTP_NOT_FOUND, "Link Not Valid",
+                      "This confirmation link is not valid, has expired or was already used.");
+}
+
+static int notify_confirm_get(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token");
+    mc_dbres *res;
+    mc_db *db;
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        return notify_link_not_valid(mr);
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    rv = mc_db_query(db, p, &res,
+                     "SELECT n.email, g.name FROM mc_group_notify n JOIN mc_group g ON g.id = "
+                     "n.group_id WHERE n.code_hash = ? AND n.code_expires > UTC_TIMESTAMP() AND "
+                     "n.verified_at IS NULL",
+                     "s", mc_sha256_hex(p, tok, strlen(tok)));
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (res->nrows != 1)
+        return notify_link_not_valid(mr);
+    mc_vars_set(mr->vars, "message",
+                apr_pstrcat(p, "Select Confirm to have ", mc_dbres_get(res, 0, 0),
+                            " receive the notifications of the group ", mc_dbres_get(res, 0, 1),
+                            ".", NULL));
+    mc_vars_set(mr->vars, "action", mc_url(mr, apr_pstrcat(p, "/notify/confirm/", tok, NULL)));
+    return mc_render(mr, HTTP_OK, "notify-confirm.html", "Confirm the Notification E-mail");
+}
+
+static int notify_confirm_post(mc_req *mr)
 {
     const char *tok = apr_table_get(mr->params, "token");
     long long n = 0;
     mc_db *db;
     apr_status_t rv;
-    if (!tok || !*tok || strlen(tok) > 100)
-        return mc_message(mr, HTTP_NOT_FOUND, "Link Not Valid",
-                          "This confirmation link is not valid, has expired or was already used.");
+    if (!tok || !mc_token_syntax_ok(tok))
+        return notify_link_not_valid(mr);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     rv = mc_db_exec(db, &n, NULL,
@@ -309,8 +346,7 @@ static int notify_confirm(mc_req *mr)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (n != 1)
-        return mc_message(mr, HTTP_NOT_FOUND, "Link Not Valid",
-                          "This confirmation link is not valid, has expired or was already used.");
+        return notify_link_not_valid(mr);
     return mc_message(mr, HTTP_OK, "Notification E-mail Confirmed",
                       "Thank you. This address will now receive the group's notifications.");
 }
@@ -641,7 +677,8 @@ const mc_route mc_grp_admin_routes[] = {
      admin_member_action, 0},
     {"POST", "/admin/members/:account_id/:action", MC_ACCESS_ROLE, "group_admin",
      admin_member_action, 0},
-    {"GET", "/notify/confirm/:token", MC_ACCESS_ANON, NULL, notify_confirm, 0},
+    {"GET", "/notify/confirm/:token", MC_ACCESS_ANON, NULL, notify_confirm_get, 0},
+    {"POST", "/notify/confirm/:token", MC_ACCESS_ANON, NULL, notify_confirm_post, 0},
     {NULL}};
 
 apr_status_t mc_grp_outbox_cc(mc_db *db, long long account_id, char *buf, apr_size_t len)
