@@ -8,6 +8,7 @@ sql/groups/, sql/registration/), plus small PDFs built in memory.
     pdf = make_pdf()                                  # a valid, text-searchable PDF (bytes)
 """
 import secrets
+import zlib
 
 from harness.mariadb import sql_quote
 from helpers_casenet import seed_court, unique_tag
@@ -104,12 +105,15 @@ def clerk_of(new_account, court, **kw):
     return new_account(roles=["clerk"], scope=court["code"], prefix=kw.pop("prefix", "efclk"), **kw)
 
 
-def make_pdf(text="Petition for damages", font=True, encrypt=False, pad=0):
+def make_pdf(text="Petition for damages", font=True, encrypt=False, pad=0, catalog=b"",
+             objstm=None):
     """A small PDF 1.7 file: one page, with a font and a text line unless
     font=False (then an image-only page), an /Encrypt entry in the trailer
-    when encrypt=True, and pad bytes of a comment to reach a size."""
+    when encrypt=True, and pad bytes of a comment to reach a size. catalog:
+    more entries for the catalog (e.g. an /OpenAction); objstm: the body of
+    one more object, kept compressed (FlateDecode) in an object stream."""
     objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     ]
     content = (f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if font
@@ -120,6 +124,11 @@ def make_pdf(text="Petition for damages", font=True, encrypt=False, pad=0):
     objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     if font:
         objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    if objstm is not None:
+        head = b"%d 0 " % (len(objs) + 2)
+        data = zlib.compress(head + objstm)
+        objs.append(b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n"
+                    b"stream\n" % (len(head), len(data)) + data + b"\nendstream")
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     if pad:
         out += b"%" + b"x" * max(0, pad - 2) + b"\n"

@@ -32,6 +32,14 @@ TMP_RE = re.compile(r"^\.tmp-[0-9a-f]{32}$")
 MSG_NOT_PDF = "The file is not a PDF document."
 MSG_ENCRYPTED = "The PDF is encrypted or password-protected; upload it without a password."
 MSG_DAMAGED = "The PDF is damaged: its end (trailer) cannot be read."
+MSG_ACTIVE_TAIL = ("Courts do not accept active content: save the document again without it "
+                   "(for example with Print to PDF) and upload it again.")
+MSG_JAVASCRIPT = ("This PDF contains JavaScript (a script that can run when the document is "
+                  "opened or used). " + MSG_ACTIVE_TAIL)
+MSG_LAUNCH = ("This PDF contains a Launch action (it can start a program or open a file on the "
+              "reader's computer). " + MSG_ACTIVE_TAIL)
+MSG_EMBEDDED = ("This PDF contains embedded files (other files attached inside the PDF). "
+                + MSG_ACTIVE_TAIL + " Upload an attached file as a document of its own.")
 MSG_DOC_NOT_FOUND = "Document not found"
 MSG_MISMATCH = "The stored document does not match its record; the court has been told."
 
@@ -276,6 +284,22 @@ def test_make_lead_only_for_the_filers_draft(filing, mariadb, apache, smtp, new_
     ("encrypted", make_pdf("secret", encrypt=True), MSG_ENCRYPTED),
     ("truncated", make_pdf("cut short", pad=4000)[:-40], MSG_DAMAGED),
     ("truncated early", make_pdf("cut short")[:200], MSG_DAMAGED),
+    # Active content (issue 11 §11): refused whatever the court.
+    ("JavaScript on opening",
+     make_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> "),
+     MSG_JAVASCRIPT),
+    ("JavaScript, names hex-escaped",
+     make_pdf(catalog=b"/OpenAction << /S /J#61vaScript /#4A#53 (app.alert\\(1\\)) >> "),
+     MSG_JAVASCRIPT),
+    ("JavaScript in a compressed object stream",
+     make_pdf(catalog=b"/OpenAction 7 0 R ", objstm=b"<< /S /JavaScript /JS (this.print()) >>"),
+     MSG_JAVASCRIPT),
+    ("Launch action", make_pdf(catalog=b"/OpenAction << /S /Launch /F (calc.exe) >> "),
+     MSG_LAUNCH),
+    ("embedded file",
+     make_pdf(catalog=b"/Names << /EmbeddedFiles << /Names [(a.txt) << /Type /Filespec "
+                      b"/F (a.txt) /EF << /F 4 0 R >> >>] >> >> "),
+     MSG_EMBEDDED),
 ])
 def test_bad_documents_are_refused_and_nothing_is_stored(filing, mariadb, apache, kind, data,
                                                          sentence):
@@ -290,6 +314,25 @@ def test_bad_documents_are_refused_and_nothing_is_stored(filing, mariadb, apache
     assert re.search(r'<input[^>]*name="lead"[^>]*checked', r.text)
     assert 'data-upload' in r.text and 'id="upload-progress"' in r.text
     assert_nothing_stored(mariadb, apache, env_id, before)
+
+
+def test_open_action_script_refused_but_going_to_a_page_taken(filing, mariadb, apache):
+    """An /OpenAction that runs a script is refused; one that only shows a
+    page is not active content, also inside a compressed object stream."""
+    s, acct, court, env_id = filing
+    before = store_files(apache)
+    pdf = make_pdf(catalog=b"/OpenAction 7 0 R ", objstm=b"<< /S /JavaScript /JS (x) >>")
+    assert b"JavaScript" not in pdf
+    r = upload(s, apache, env_id, pdf, filename="script.pdf")
+    assert r.status_code == 400 and alert(r) == MSG_JAVASCRIPT, (r.status_code, alert(r))
+    assert_nothing_stored(mariadb, apache, env_id, before)
+    assert_added(upload(s, apache, env_id, make_pdf(catalog=b"/OpenAction [3 0 R /Fit] "),
+                        filename="goto.pdf"), env_id)
+    pdf = make_pdf(catalog=b"/OpenAction 7 0 R ", objstm=b"<< /S /GoTo /D [3 0 R /Fit] >>")
+    assert b"GoTo" not in pdf
+    assert_added(upload(s, apache, env_id, pdf, filename="goto-objstm.pdf"), env_id)
+    assert [d["client_name"] for d in documents(mariadb, env_id)] == ["goto.pdf",
+                                                                       "goto-objstm.pdf"]
 
 
 def test_empty_file_input_is_refused(filing, mariadb, apache):
