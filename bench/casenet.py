@@ -221,10 +221,10 @@ def add_trackers(db, case_number, n):
            f" SELECT CONCAT('{TRACKER}', seq), CONCAT('{TRACKER}', seq, '@example.test'),"
            " '!', 'active', 1, 'Bench', 'Tracker', UTC_TIMESTAMP()"
            f" FROM seq_1_to_{int(n)}", timeout=600)
-    db.sql("INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, stop_token,"
+    db.sql("INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency,"
            " active, created_at)"
            f" SELECT a.id, {int(case_id)}, 'email', a.email, 'each',"
-           " LEFT(SHA2(CONCAT('bench', a.id), 256), 43), 1, UTC_TIMESTAMP()"
+           " 1, UTC_TIMESTAMP()"
            f" FROM mc_account a WHERE a.username LIKE '{TRACKER}%'", timeout=600)
     return int(db.value(f"SELECT COUNT(*) FROM mc_track WHERE case_id = {int(case_id)}"
                         " AND active = 1 AND channel = 'email' AND frequency = 'each'"))

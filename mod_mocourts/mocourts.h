@@ -45,6 +45,8 @@
  *   1.5  mc_cookie_put and mc_cookie_value: a plugin's cookies under the
  *        site's rules (Secure and the __Host- prefix with
  *        MoCourtsSessionSecure On), through the core's one Set-Cookie.
+ *   1.6  MC_ROUTE_ONE_CLICK (a POST route that also takes an RFC 8058
+ *        one-click unsubscribe).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -63,7 +65,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 5
+#define MC_ABI_MINOR 6
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -86,6 +88,12 @@ typedef enum mc_access {
  * up the session, so it loads while the database is down; mr->account is
  * NULL and mr->vars empty. */
 #define MC_ROUTE_NO_SESSION 0x4
+/* ABI 1.6: a POST route (MC_ACCESS_ANON) whose URL holds its own secret and
+ * that also takes an RFC 8058 one-click unsubscribe: a body of exactly
+ * List-Unsubscribe=One-Click (urlencoded or multipart/form-data) passes
+ * without the anti-CSRF token and origin checks, which every other body
+ * still gets. The handler finds the field in mr->form. */
+#define MC_ROUTE_ONE_CLICK 0x8
 
 typedef struct mc_req mc_req;
 /* Returns OK (response written), DECLINED, or an HTTP status for the core

@@ -9,6 +9,7 @@
 #include "http_request.h"
 
 #include "mc_form.h"
+#include "mc_multipart.h"
 
 #include <errno.h>
 
@@ -119,31 +120,123 @@ const char *mc_csrf_refusal(const mc_req *mr, const char *sent)
     return why ? why : token_refusal(sent, mc_vars_get(mr->vars, "_csrf"));
 }
 
-static int read_form(request_rec *r, apr_table_t *form)
+/* The request body, at most max bytes, into *buf (NUL-terminated). */
+static int read_body(request_rec *r, apr_off_t max, char **buf, apr_size_t *len)
 {
-    const char *ct = apr_table_get(r->headers_in, "Content-Type");
-    apr_off_t len = 0;
-    char *buf;
+    apr_off_t n = 0;
     long got;
     int rc;
-
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
-        return HTTP_UNSUPPORTED_MEDIA_TYPE;
+    *buf = NULL;
+    *len = 0;
     if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK)
         return rc;
-    if (r->remaining > MAX_FORM_BODY)
+    if (r->remaining > max)
         return HTTP_REQUEST_ENTITY_TOO_LARGE;
     if (!ap_should_client_block(r))
         return OK;
-    buf = apr_palloc(r->pool, MAX_FORM_BODY + 1);
-    while ((got = ap_get_client_block(r, buf + len, MAX_FORM_BODY + 1 - len)) > 0) {
-        len += got;
-        if (len > MAX_FORM_BODY)
+    *buf = apr_palloc(r->pool, max + 1);
+    while ((got = ap_get_client_block(r, *buf + n, max + 1 - n)) > 0) {
+        n += got;
+        if (n > max)
             return HTTP_REQUEST_ENTITY_TOO_LARGE;
     }
     if (got < 0)
         return HTTP_BAD_REQUEST;
-    if (mc_form_parse(r->pool, buf, (apr_size_t)len, form) != APR_SUCCESS)
+    (*buf)[n] = '\0';
+    *len = (apr_size_t)n;
+    return OK;
+}
+
+/* ---- RFC 8058 one-click unsubscribe ---------------------------------------- */
+
+/* A one-click POST's body is tiny (RFC 8058 section 3.1: the one pair
+ * "List-Unsubscribe=One-Click"); mail receivers SHOULD send it as
+ * multipart/form-data, which only MC_ROUTE_ONE_CLICK routes read. */
+#define ONE_CLICK_MAX_BODY 4096
+
+typedef struct mp_fields {
+    apr_pool_t *p;
+    apr_table_t *form;
+    const char *name;
+    char val[ONE_CLICK_MAX_BODY];
+    apr_size_t len;
+} mp_fields;
+
+static apr_status_t mp_field_begin(void *baton, const char *name, const char *filename,
+                                   const char *content_type)
+{
+    mp_fields *f = baton;
+    if (filename || !name)
+        return APR_EINVAL; /* fields only */
+    f->name = apr_pstrdup(f->p, name);
+    f->len = 0;
+    return APR_SUCCESS;
+}
+
+static apr_status_t mp_field_data(void *baton, const char *data, apr_size_t len)
+{
+    mp_fields *f = baton;
+    if (len > sizeof(f->val) - f->len)
+        return APR_EINVAL;
+    memcpy(f->val + f->len, data, len);
+    f->len += len;
+    return APR_SUCCESS;
+}
+
+static apr_status_t mp_field_end(void *baton)
+{
+    mp_fields *f = baton;
+    apr_table_addn(f->form, f->name, apr_pstrmemdup(f->p, f->val, f->len));
+    return APR_SUCCESS;
+}
+
+static int read_multipart_fields(request_rec *r, const char *ct, apr_table_t *form)
+{
+    mp_fields *f = apr_pcalloc(r->pool, sizeof(*f));
+    mc_mp_callbacks cb = {f, mp_field_begin, mp_field_data, mp_field_end};
+    const char *err;
+    apr_size_t len;
+    char *buf;
+    mc_mp *mp;
+    int rc = read_body(r, ONE_CLICK_MAX_BODY, &buf, &len);
+    if (rc != OK)
+        return rc;
+    f->p = r->pool;
+    f->form = form;
+    if (!(mp = mc_mp_create(r->pool, ct, &cb, &err)) ||
+        (buf && mc_mp_feed(mp, buf, len) != APR_SUCCESS) || mc_mp_finish(mp) != APR_SUCCESS)
+        return HTTP_BAD_REQUEST;
+    return OK;
+}
+
+/* The POST is an RFC 8058 one-click unsubscribe on a route that takes one:
+ * its form is exactly List-Unsubscribe=One-Click. A mail receiver sends it
+ * from its own servers, without cookies, form token or Origin; the secret
+ * in the route's URL is the proof. Any other form is checked as usual. */
+static int one_click(const mc_route *rt, const apr_table_t *form)
+{
+    const apr_array_header_t *a = apr_table_elts(form);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)a->elts;
+    return (rt->flags & MC_ROUTE_ONE_CLICK) && a->nelts == 1 &&
+           !strcmp(e[0].key, "List-Unsubscribe") && !strcmp(e[0].val, "One-Click");
+}
+
+/* ---- forms --------------------------------------------------------------------- */
+
+static int read_form(request_rec *r, const mc_route *rt, apr_table_t *form)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    apr_size_t len;
+    char *buf;
+    int rc;
+
+    if (ct && (rt->flags & MC_ROUTE_ONE_CLICK) && !strncasecmp(ct, "multipart/form-data", 19))
+        return read_multipart_fields(r, ct, form);
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+        return HTTP_UNSUPPORTED_MEDIA_TYPE;
+    if ((rc = read_body(r, MAX_FORM_BODY, &buf, &len)) != OK || !buf)
+        return rc;
+    if (mc_form_parse(r->pool, buf, len, form) != APR_SUCCESS)
         return HTTP_BAD_REQUEST;
     return OK;
 }
@@ -265,11 +358,12 @@ int mc_dispatch_handler(request_rec *r)
     }
 
     if (r->method_number == M_POST && !(rt->flags & MC_ROUTE_RAW_BODY)) {
-        if ((rc = read_form(r, mr->form)) != OK)
+        if ((rc = read_form(r, rt, mr->form)) != OK)
             return finish(mr, rc);
     }
     if (r->method_number != M_GET && !(rt->flags & MC_ROUTE_NO_CSRF) &&
-        !(rt->flags & MC_ROUTE_RAW_BODY) && (why = csrf_refusal(r, mr, sess))) {
+        !(rt->flags & MC_ROUTE_RAW_BODY) && !one_click(rt, mr->form) &&
+        (why = csrf_refusal(r, mr, sess))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(0403) "form refused: %s", why);
         return mc_message(mr, HTTP_FORBIDDEN, "This form has expired",
                           "This form could not be accepted: it has expired or did not come "

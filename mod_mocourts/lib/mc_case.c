@@ -12,8 +12,19 @@
  * administrators: the tracker chose where they go (the address or verified
  * phone in mc_track), and the outbox's carbon-copy rule is for notices
  * about the account itself (seed 000), not for docket alerts an account
- * asked for. So cc is NULL on every row made here. */
+ * asked for. So cc is NULL on every row made here.
+ *
+ * Stop Tracking links: only the SHA-256 of a link's token is stored
+ * (mc_track_stop), never the token, so no notice can reuse an earlier
+ * notice's token: every e-mail gets one of its own. A fan-out makes its
+ * tokens in SQL from a secret of its own (mc_token_new, kept in memory
+ * only): token = base64url(SHA-256(secret "/" track id)), 43 characters
+ * like mc_token_new's. One statement stores each token's hash, the next
+ * writes the same token into each body; the secret is gone with the pool.
+ * Knowing one's own token tells nothing of another's (SHA-256 is one-way
+ * and the secret never leaves the process). */
 #include "mc_case.h"
+#include "mc_crypto.h"
 #include "mc_log.h"
 
 #include <apr_general.h>
@@ -34,6 +45,13 @@
 /* A recipient from mc_track never carries a line break (the track pages
  * check it; this keeps a bad row from reaching a mail header anyway). */
 #define RECIPIENT_SANE " AND INSTR(t.recipient, CHAR(13)) = 0 AND INSTR(t.recipient, CHAR(10)) = 0"
+/* A fan-out's Stop Tracking token of tracking t (see the top of this file):
+ * one parameter, the fan-out's secret. */
+#define STOP_TOKEN                                                                                 \
+    "REPLACE(REPLACE(LEFT(TO_BASE64(UNHEX(SHA2(CONCAT(?, '/', t.id), 256))), 43), '+', '-'), "     \
+    "'/', "                                                                                        \
+    "'_')"
+#define STOP_HASH_COLS "INSERT INTO mc_track_stop (track_id, token_hash, created_at) "
 
 /* "YYYY-MM-DD HH:MM:SS" (UTC) of t. */
 static const char *mc_case_sqltime(apr_pool_t *p, apr_time_t t)
@@ -67,7 +85,7 @@ static void mc_case_split(apr_pool_t *p, const mc_case_env *env, const char *bod
     const char *at = strstr(body, marker);
     size_t ml = strlen(marker);
     if (!at) {
-        *pre = apr_pstrcat(p, body, "\nStop Tracking (one click, no logon needed): ", NULL);
+        *pre = apr_pstrcat(p, body, "\nStop Tracking (no logon needed): ", NULL);
         *post = "\n";
         return;
     }
@@ -121,21 +139,30 @@ static int mc_case_subject_ok(const char *s)
 }
 
 /* One 'track-entry' notice per active tracker of case_id with frequency
- * 'each': e-mail body pre + <id>/<stop_token> + post (pre ends with the
- * stop route), sms and voice bodies as given. *made += rows queued. */
-static apr_status_t mc_case_fanout_entry(mc_db *db, long long case_id, const char *number,
-                                         const char *subject, const char *pre, const char *post,
-                                         const char *sms, const char *voice, long long *made)
+ * 'each': e-mail body pre + <id>/<token> + post (pre ends with the stop
+ * route; the token of the fan-out's secret), sms and voice bodies as
+ * given. *made += rows queued. */
+static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, long long case_id,
+                                         const char *number, const char *subject, const char *pre,
+                                         const char *post, const char *sms, const char *voice,
+                                         long long *made)
 {
+#define EACH_EMAIL                                                                                 \
+    " FROM mc_track t JOIN mc_account a ON a.id = t.account_id WHERE t.case_id = ? AND "           \
+    "t.active = 1 AND t.frequency = 'each' AND t.channel = 'email'" RECIPIENT_SANE
+    const char *secret = mc_token_new(p);
     long long a = 0, b = 0;
-    apr_status_t rv = mc_db_exec(
-        db, &a, NULL,
-        OUTBOX_COLS "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, t.id, '/', "
-                    "t.stop_token, ?), 'track-entry', ?, 'queued', 0, UTC_TIMESTAMP(), "
-                    "UTC_TIMESTAMP() FROM mc_track t JOIN mc_account a ON a.id = t.account_id "
-                    "WHERE t.case_id = ? AND t.active = 1 AND "
-                    "t.frequency = 'each' AND t.channel = 'email'" RECIPIENT_SANE,
-        "ssssi", subject, pre, post, number, case_id);
+    apr_status_t rv = mc_db_exec(db, NULL, NULL,
+                                 STOP_HASH_COLS "SELECT t.id, SHA2(" STOP_TOKEN
+                                                ", 256), UTC_TIMESTAMP()" EACH_EMAIL,
+                                 "si", secret, case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, &a, NULL,
+                        OUTBOX_COLS "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, "
+                                    "t.id, '/', " STOP_TOKEN ", ?), 'track-entry', ?, 'queued', 0, "
+                                    "UTC_TIMESTAMP(), UTC_TIMESTAMP()" EACH_EMAIL,
+                        "sssssi", subject, pre, secret, post, number, case_id);
+#undef EACH_EMAIL
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &b, NULL,
                         OUTBOX_COLS
@@ -245,7 +272,7 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
     const char *subject = apr_pstrcat(p, "Case ", number, ": new docket entry", NULL);
     if (!mc_case_subject_ok(subject))
         return APR_EINVAL;
-    rv = mc_case_fanout_entry(db, e->case_id, number, subject, pre, post, sms, voice, &made);
+    rv = mc_case_fanout_entry(db, p, e->case_id, number, subject, pre, post, sms, voice, &made);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &digests, NULL,
                         "INSERT IGNORE INTO mc_track_digest (track_id, docket_id) SELECT t.id, ? "
@@ -394,18 +421,25 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
         return APR_EINVAL;
 
         /* The trackers read by these INSERT ... SELECTs are locked (locking
-         * reads), so all three see the same set. Any frequency. */
+         * reads), so all of them see the same set. Any frequency. */
 #define NOT_REMINDED                                                                               \
     " FROM mc_track t LEFT JOIN mc_track_reminder r ON r.track_id = t.id AND r.hearing_id = ? "    \
     "AND "                                                                                         \
     "r.days_before = ? WHERE t.case_id = ? AND t.active = 1 AND r.track_id IS NULL"
-    rv = mc_db_exec(db, &a, NULL,
-                    OUTBOX_COLS "SELECT t.account_id, 'email', (SELECT a.email FROM mc_account a "
-                                "WHERE a.id = t.account_id), NULL, ?, CONCAT(?, "
-                                "t.id, '/', t.stop_token, ?), 'track-reminder', ?, 'queued', 0, "
-                                "UTC_TIMESTAMP(), UTC_TIMESTAMP()" NOT_REMINDED
-                                " AND t.channel = 'email'" RECIPIENT_SANE,
-                    "ssssiii", subject, pre, post, number, hearing_id, days, case_id);
+    const char *secret = mc_token_new(p);
+    rv = mc_db_exec(db, NULL, NULL,
+                    STOP_HASH_COLS "SELECT t.id, SHA2(" STOP_TOKEN ", 256), "
+                                   "UTC_TIMESTAMP()" NOT_REMINDED
+                                   " AND t.channel = 'email'" RECIPIENT_SANE,
+                    "siii", secret, hearing_id, days, case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, &a, NULL,
+                        OUTBOX_COLS "SELECT t.account_id, 'email', (SELECT a.email FROM "
+                                    "mc_account a WHERE a.id = t.account_id), NULL, ?, CONCAT(?, "
+                                    "t.id, '/', " STOP_TOKEN ", ?), 'track-reminder', ?, "
+                                    "'queued', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP()" NOT_REMINDED
+                                    " AND t.channel = 'email'" RECIPIENT_SANE,
+                        "sssssiii", subject, pre, secret, post, number, hearing_id, days, case_id);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &b, NULL,
                         OUTBOX_COLS "SELECT t.account_id, t.channel, t.recipient, NULL, '', "
@@ -487,7 +521,7 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
 {
     long long track_id = mc_dbres_int(t, ti, 0), account_id = mc_dbres_int(t, ti, 1);
     const char *channel = mc_dbres_get(t, ti, 2), *recipient = mc_dbres_get(t, ti, 3);
-    const char *token = mc_dbres_get(t, ti, 4), *number = mc_dbres_get(t, ti, 5);
+    const char *token = mc_token_new(p), *number = mc_dbres_get(t, ti, 4);
     const char *case_url = apr_pstrcat(p, env->casenet_url, "/case/", number, NULL);
     int n = to - from, i;
     long long maxid = 0;
@@ -509,9 +543,9 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
                                 mc_case_clip(p, mc_dbres_get(d, i, 3), 40), NULL);
     }
     mc_vars_set(v, "court", env->court_name ? env->court_name : "");
-    mc_vars_set(v, "court_of_case", mc_dbres_get(t, ti, 7));
+    mc_vars_set(v, "court_of_case", mc_dbres_get(t, ti, 6));
     mc_vars_set(v, "case_number", number);
-    mc_vars_set(v, "caption", mc_dbres_get(t, ti, 6));
+    mc_vars_set(v, "caption", mc_dbres_get(t, ti, 5));
     mc_vars_setf(v, "count", "%d", n);
     mc_vars_setf(v, "count_text", "%d new docket %s", n, n == 1 ? "entry" : "entries");
     mc_vars_set(v, "entries", entries);
@@ -545,10 +579,16 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
                (apr_int64_t)track_id);
     }
     else {
-        rv = mc_db_exec(db, NULL, NULL,
-                        OUTBOX_COLS "VALUES (?, ?, ?, NULL, ?, ?, 'track-digest', ?, 'queued', 0, "
-                                    "UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                        "isssss", account_id, channel, recipient, subject, body, number);
+        if (!strcmp(channel, "email"))
+            rv = mc_db_exec(db, NULL, NULL, STOP_HASH_COLS "VALUES (?, ?, UTC_TIMESTAMP())", "is",
+                            track_id, mc_sha256_hex(p, token, strlen(token)));
+        else
+            rv = APR_SUCCESS;
+        if (rv == APR_SUCCESS)
+            rv = mc_db_exec(db, NULL, NULL,
+                            OUTBOX_COLS "VALUES (?, ?, ?, NULL, ?, ?, 'track-digest', ?, 'queued', "
+                                        "0, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                            "isssss", account_id, channel, recipient, subject, body, number);
         if (rv != APR_SUCCESS)
             return rv;
     }
@@ -587,7 +627,7 @@ static apr_status_t mc_case_digests(mc_db *db, apr_pool_t *p, const mc_case_env 
         rv = mc_db_query(
             db, tp, &t,
             "SELECT t.id, t.account_id, t.channel, IF(t.channel = 'email', (SELECT a.email FROM "
-            "mc_account a WHERE a.id = t.account_id), t.recipient), t.stop_token, c.number, "
+            "mc_account a WHERE a.id = t.account_id), t.recipient), c.number, "
             "c.caption, co.name FROM (SELECT DISTINCT track_id FROM mc_track_digest) g "
             "JOIN mc_track t ON t.id = g.track_id JOIN mc_case c ON c.id = t.case_id AND "
             "c.confidential = 0 JOIN mc_court co ON co.code = c.court_code "

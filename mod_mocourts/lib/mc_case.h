@@ -18,8 +18,9 @@
  * notice-short.txt (SMS and voice). Their {{keys}}:
  *   all       court, court_of_case, case_number, caption, case_url,
  *             mycases_url
- *   e-mails   stop_url (the tracker's own one-click Stop Tracking link,
- *             <casenet_url>/stop/<track id>/<stop_token>; an entry or a
+ *   e-mails   stop_url (the notice's own Stop Tracking link,
+ *             <casenet_url>/stop/<track id>/<token>, a token for this
+ *             e-mail whose SHA-256 goes into mc_track_stop; an entry or a
  *             reminder template without it gets the link appended)
  *   entry     entry_date, entry_type, text, filed_by, filed_by_note
  *   reminder  when ("in 5 days", "tomorrow", "today": calendar days from

@@ -27,7 +27,7 @@ static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 static mc_plugin casetrack = {MC_ABI_MAJOR, MC_ABI_MINOR,
                               "casetrack",  "1.0.0",
                               NULL,            /* joined in register_hooks */
-                              "casetrack",  1, /* sql/casetrack/0001_init.sql */
+                              "casetrack",  2, /* sql/casetrack/0002_stop_hash.sql */
                               CT_TEMPLATES, NULL,
                               nav,          NULL,
                               NULL,         NULL,

@@ -3,9 +3,9 @@
  *
  * A tracking (mc_track) is one per account and case: the method (e-mail to
  * the account's address, or a text or call to one of its verified phone
- * numbers), the frequency (each entry, or a daily digest) and the stop
- * token of the link every notice e-mail carries. Tracking a case puts it
- * in the account's folder (Manage My Case). */
+ * numbers) and the frequency (each entry, or a daily digest); every notice
+ * e-mail carries a Stop Tracking link of its own (mc_track_stop). Tracking
+ * a case puts it in the account's folder (Manage My Case). */
 #include "track.h"
 
 #include "apr_lib.h"
@@ -249,12 +249,11 @@ static apr_status_t track_tx(mc_req *mr, mc_db *db, void *baton)
         return APR_EGENERAL;
     rv = mc_db_exec(
         db, NULL, NULL,
-        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, stop_token, "
-        "active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY "
+        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, active, "
+        "created_at) VALUES (?, ?, ?, ?, ?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY "
         "UPDATE channel = VALUES(channel), recipient = VALUES(recipient), frequency = "
         "VALUES(frequency), active = 1, stopped_at = NULL, stopped_why = NULL",
-        "iissss", mr->account->id, b->c->id, b->channel, b->recipient, b->frequency,
-        mc_token_new(mr->r->pool));
+        "iisss", mr->account->id, b->c->id, b->channel, b->recipient, b->frequency);
     if (rv == APR_SUCCESS)
         rv = ct_folder_add(db, mr->account->id, b->c->id);
     if (rv == APR_SUCCESS)
@@ -326,69 +325,115 @@ int ct_track_post(mc_req *mr)
 
 /* ---- the Stop Tracking link ------------------------------------------------- */
 
+/* Every notice e-mail carries <casenet>/stop/<tracking id>/<token>, a token
+ * of its own (mc_case.c) of which only the SHA-256 is stored
+ * (mc_track_stop). Opening the link (GET, HEAD) changes nothing: a page
+ * asks, and its one button POSTs back to the link, so a mail scanner that
+ * fetches every link stops nothing. The same address takes the RFC 8058
+ * one-click POST a mail program sends for the notice's List-Unsubscribe
+ * header (MC_ROUTE_ONE_CLICK). */
+
 static int link_not_valid(mc_req *mr)
 {
     return mc_message(mr, HTTP_NOT_FOUND, "Stop Tracking", "This link is not valid.");
 }
 
-typedef struct stop_baton {
+typedef struct stop_link {
     long long id, account_id, case_id;
-} stop_baton;
+    const char *number;
+    int confidential, active;
+} stop_link;
+
+/* The tracking the link names: 1 with *l when the token is one of its
+ * notices', else 0 (database errors in *rv). */
+static int stop_link_of(mc_req *mr, mc_db *db, stop_link *l, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *token = apr_table_get(mr->params, "token");
+    mc_dbres *res;
+    memset(l, 0, sizeof(*l));
+    *rv = APR_SUCCESS;
+    l->id = mc_param_id(mr, "id");
+    if (!l->id || !token || !mc_token_syntax_ok(token))
+        return 0;
+    *rv = mc_db_query(db, p, &res,
+                      "SELECT t.account_id, t.case_id, c.number, c.confidential, t.active FROM "
+                      "mc_track_stop s JOIN mc_track t ON t.id = s.track_id JOIN mc_case c ON "
+                      "c.id = t.case_id WHERE s.track_id = ? AND s.token_hash = ?",
+                      "is", l->id, mc_sha256_hex(p, token, strlen(token)));
+    if (*rv != APR_SUCCESS)
+        return 0;
+    if (res->nrows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                      MCLOGNO(2300) "Case.net: a Stop Tracking link was refused");
+        return 0;
+    }
+    l->account_id = mc_dbres_int(res, 0, 0);
+    l->case_id = mc_dbres_int(res, 0, 1);
+    l->number = mc_dbres_get(res, 0, 2);
+    l->confidential = mc_dbres_int(res, 0, 3) != 0;
+    l->active = mc_dbres_int(res, 0, 4) != 0;
+    return 1;
+}
+
+/* "Tracking stopped for case ...", with a way back for a public case. */
+static int stopped_page(mc_req *mr, const stop_link *l)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars_set(mr->vars, "case_number", l->number);
+    if (!l->confidential)
+        mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", l->number, NULL)));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
+    return mc_render(mr, HTTP_OK, "stop.html", "Tracking stopped");
+}
+
+/* GET (and HEAD): the question, or that it is stopped already. */
+int ct_stop_page(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    stop_link l;
+    mc_db *db;
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!stop_link_of(mr, db, &l, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : link_not_valid(mr);
+    if (!l.active)
+        return stopped_page(mr, &l);
+    mc_vars_set(mr->vars, "case_number", l.number);
+    mc_vars_set(mr->vars, "action",
+                mc_url(mr, apr_psprintf(p, "/stop/%" APR_INT64_T_FMT "/%s", (apr_int64_t)l.id,
+                                        apr_table_get(mr->params, "token"))));
+    return mc_render(mr, HTTP_OK, "stop-confirm.html", "Stop Tracking");
+}
 
 static apr_status_t stop_tx(mc_req *mr, mc_db *db, void *baton)
 {
-    stop_baton *b = baton;
+    stop_link *l = baton;
     int stopped;
-    apr_status_t rv = ct_track_stop(db, b->account_id, b->case_id, "link", &stopped);
+    apr_status_t rv = ct_track_stop(db, l->account_id, l->case_id, "link", &stopped);
     if (rv == APR_SUCCESS && stopped)
-        rv = mc_audit(mr, db, "case-track-stop", b->account_id,
+        rv = mc_audit(mr, db, "case-track-stop", l->account_id,
                       apr_psprintf(mr->r->pool,
-                                   "tracking %" APR_INT64_T_FMT " stopped by the e-mailed link",
-                                   (apr_int64_t)b->id));
+                                   "tracking %" APR_INT64_T_FMT " stopped by the e-mailed link%s",
+                                   (apr_int64_t)l->id,
+                                   mc_field(mr, "List-Unsubscribe") ? " (one-click)" : ""));
     return rv;
 }
 
+/* POST: the page's button, or a mail program's one-click unsubscribe. */
 int ct_stop_link(mc_req *mr)
 {
-    /* Compared against when the id is unknown, so both refusals take alike. */
-    static const char dummy[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    apr_pool_t *p = mr->r->pool;
-    const char *token = apr_table_get(mr->params, "token");
-    long long id = mc_param_id(mr, "id");
-    const char *number;
-    stop_baton b;
-    mc_dbres *res;
+    stop_link l;
     mc_db *db;
     apr_status_t rv;
-    int match;
-
-    if (!id || !token || !mc_token_syntax_ok(token))
-        return link_not_valid(mr);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    rv = mc_db_query(db, p, &res,
-                     "SELECT t.stop_token, t.account_id, t.case_id, c.number, c.confidential "
-                     "FROM mc_track t JOIN mc_case c ON c.id = t.case_id WHERE t.id = ?",
-                     "i", id);
-    if (rv != APR_SUCCESS)
+    if (!stop_link_of(mr, db, &l, &rv))
+        return rv != APR_SUCCESS ? mc_fail(mr, rv) : link_not_valid(mr);
+    if ((rv = mc_req_tx(mr, stop_tx, &l)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    match = mc_ct_streq(token, res->nrows ? mc_dbres_get(res, 0, 0) : dummy);
-    if (!res->nrows || !match) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
-                      MCLOGNO(2300) "Case.net: a Stop Tracking link was refused");
-        return link_not_valid(mr);
-    }
-    b.id = id;
-    b.account_id = mc_dbres_int(res, 0, 1);
-    b.case_id = mc_dbres_int(res, 0, 2);
-    number = mc_dbres_get(res, 0, 3);
-    if ((rv = mc_req_tx(mr, stop_tx, &b)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    mc_vars_set(mr->vars, "case_number", number);
-    if (!mc_dbres_int(res, 0, 4))
-        mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", number, NULL)));
-    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
-    return mc_render(mr, HTTP_OK, "stop.html", "Tracking stopped");
+    return stopped_page(mr, &l);
 }
 
 /* ---- routes ----------------------------------------------------------------- */
@@ -396,7 +441,8 @@ int ct_stop_link(mc_req *mr)
 const mc_route ct_track_routes[] = {
     {"GET", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_form, 0},
     {"POST", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_post, 0},
-    {"GET", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_link, 0},
+    {"GET", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_page, 0},
+    {"POST", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_link, MC_ROUTE_ONE_CLICK},
     {"GET", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phones_page, 0},
     {"POST", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phone_add, 0},
     {"POST", "/phones/:id/verify", MC_ACCESS_ACCOUNT, NULL, ct_phone_verify, 0},

@@ -1,6 +1,7 @@
 /* track.h: what the account holder's parts of Case.net share (seed 002):
- *   track.c    Track This Case (/track/:number) and the e-mailed one-click
- *              Stop Tracking link (/stop/:id/:token); the route table
+ *   track.c    Track This Case (/track/:number) and the e-mailed Stop
+ *              Tracking link (/stop/:id/:token: a page whose button POSTs,
+ *              and RFC 8058's one-click POST); the route table
  *   phones.c   the account's phone numbers and their verification codes
  *   mycases.c  Manage My Case: the case folder, notes, Stop Tracking
  *   history.c  the notification history
@@ -17,6 +18,7 @@
 /* ---- handlers ------------------------------------------------------------- */
 int ct_track_form(mc_req *mr);
 int ct_track_post(mc_req *mr);
+int ct_stop_page(mc_req *mr);
 int ct_stop_link(mc_req *mr);
 
 int ct_phones_page(mc_req *mr);

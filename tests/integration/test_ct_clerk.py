@@ -35,21 +35,19 @@ def clerk_session(ap, new_account, smtp, court):
 
 def add_tracker(mariadb, account, case_id, channel="email", recipient=None, frequency="each",
                 active=True):
-    """A Track This Case row written directly (sql/casetrack/0001_init.sql);
-    returns (track id, stop token)."""
-    token = secrets.token_urlsafe(32)[:43]
+    """A Track This Case row written directly (sql/casetrack); returns its
+    id. (Each notice e-mail gets a Stop Tracking token of its own.)"""
     recipient = recipient or account.email
     mariadb.sql(
         "INSERT IGNORE INTO mc_mycase (account_id, case_id, added_at) VALUES "
         f"({account.id}, {int(case_id)}, UTC_TIMESTAMP());"
-        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, stop_token, "
+        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, "
         f"active, created_at, stopped_at, stopped_why) VALUES ({account.id}, {int(case_id)}, "
-        f"{q(channel)}, {q(recipient)}, {q(frequency)}, {q(token)}, {1 if active else 0}, "
+        f"{q(channel)}, {q(recipient)}, {q(frequency)}, {1 if active else 0}, "
         f"UTC_TIMESTAMP(), {'NULL' if active else 'UTC_TIMESTAMP()'}, "
         f"{'NULL' if active else q('account')})")
-    tid = int(mariadb.value(f"SELECT id FROM mc_track WHERE account_id = {account.id} AND "
-                            f"case_id = {int(case_id)}"))
-    return tid, token
+    return int(mariadb.value(f"SELECT id FROM mc_track WHERE account_id = {account.id} AND "
+                             f"case_id = {int(case_id)}"))
 
 
 def one(mariadb, query):
@@ -397,7 +395,7 @@ def test_confidential(apache, new_account, smtp, mariadb, http):
     assert name_search_count() == 1
     s, clerk = clerk_session(ap, new_account, smtp, court)
     tracker = new_account(prefix="cttrk")
-    tid, _ = add_tracker(mariadb, tracker, case_id)
+    tid = add_tracker(mariadb, tracker, case_id)
     page = case_page(s, ap, number)
     # No confirmation, no choice: refused, nothing changed.
     r = web.submit(s, page, {"c_on": "1"}, action_contains="/confidential", timeout=30)

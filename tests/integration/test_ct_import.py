@@ -361,8 +361,8 @@ def test_new_entries_on_existing_cases_notify(admin, mariadb, new_account, tmp_p
     mariadb.sql("INSERT INTO mc_mycase (account_id, case_id, added_at) VALUES "
                 f"({acct.id}, {case_id}, UTC_TIMESTAMP());"
                 "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, "
-                f"stop_token, created_at) VALUES ({acct.id}, {case_id}, 'email', {q(acct.email)}, "
-                f"'each', {q(secrets.token_urlsafe(32)[:43])}, UTC_TIMESTAMP())")
+                f"created_at) VALUES ({acct.id}, {case_id}, 'email', {q(acct.email)}, "
+                "'each', UTC_TIMESTAMP())")
     notices = f"SELECT COUNT(*) FROM mc_outbox WHERE recipient = {q(acct.email)}"
     assert mariadb.value(notices) == "0"
 

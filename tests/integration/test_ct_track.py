@@ -1,5 +1,6 @@
 """Case.net: Track This Case (seed 002), the account's phone numbers and
-their verification codes, and the e-mailed one-click Stop Tracking link.
+their verification codes, and the e-mailed Stop Tracking link (a page whose
+button POSTs, and the RFC 8058 one-click POST), stored only hashed.
 
 Court data is written straight into the database (helpers_casenet); the
 phone codes are read from the gateway recorder, as a person reads the text.
@@ -11,8 +12,9 @@ from urllib.parse import quote
 
 from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
-from helpers_core import (LOGON, location, logon_full, new_browser, path_of, submit_code,
-                          wait_code, code_mails)
+from helpers_core import (LOGON, MSG_FORM_EXPIRED, location, logon_full, new_browser, path_of,
+                          sha256_hex, submit_code, wait_code, code_mails)
+from helpers_links import main_of, open_link, post_without_token, press
 
 CODE_RE = re.compile(r"verification code is (\d{6})")
 MSG_NOT_VALID = "This link is not valid."
@@ -40,15 +42,47 @@ def holder(apache, new_account, smtp):
 
 
 def track_row(mariadb, account, case_id):
-    rows = mariadb.sql("SELECT id, channel, recipient, frequency, stop_token, active, "
+    rows = mariadb.sql("SELECT id, channel, recipient, frequency, active, "
                        "stopped_why, stopped_at FROM mc_track WHERE account_id = "
                        f"{account.id} AND case_id = {case_id}")
     assert len(rows) <= 1
     if not rows:
         return None
-    keys = ("id", "channel", "recipient", "frequency", "stop_token", "active", "stopped_why",
-            "stopped_at")
+    keys = ("id", "channel", "recipient", "frequency", "active", "stopped_why", "stopped_at")
     return dict(zip(keys, rows[0]))
+
+
+def mailed_token(mariadb, track_id):
+    """A Stop Tracking token as a notice e-mail carries one: only its hash
+    is stored (mc_track_stop)."""
+    token = secrets.token_urlsafe(32)[:43]
+    mariadb.sql("INSERT INTO mc_track_stop (track_id, token_hash, created_at) VALUES "
+                f"({track_id}, '{sha256_hex(token)}', UTC_TIMESTAMP())")
+    return token
+
+
+def track_state(mariadb, *track_ids):
+    """What a Stop Tracking link may change: the trackings and the audit."""
+    ids = ", ".join(str(i) for i in track_ids)
+    return (mariadb.sql(f"SELECT id, active, stopped_at, stopped_why FROM mc_track WHERE id IN "
+                        f"({ids}) ORDER BY id"),
+            mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'case-track-stop'"))
+
+
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+
+
+def one_click(url, **kw):
+    """A mail receiver's RFC 8058 POST: no cookies, no form token, no Origin."""
+    return web.new_session().post(url, timeout=30, **kw)
+
+
+def all_db_text(mariadb):
+    out = []
+    for (t,) in mariadb.sql("SHOW TABLES"):
+        for row in mariadb.sql(f"SELECT * FROM `{t}`"):
+            out.append(f"{t}: " + "|".join("" if v is None else v for v in row))
+    return out
 
 
 def track(s, ap, number, **fields):
@@ -130,7 +164,10 @@ def test_track_by_email_update_and_unique(apache, new_account, smtp, mariadb):
     row = track_row(mariadb, acct, case_id)
     assert row["channel"] == "email" and row["recipient"] == acct.email
     assert row["frequency"] == "each" and row["active"] == "1"
-    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", row["stop_token"])
+    # No stop token in clear: each notice e-mail gets one, stored as its hash.
+    assert mariadb.sql("SHOW COLUMNS FROM mc_track LIKE 'stop_token'") == []
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_track_stop WHERE track_id = {row['id']}") \
+        == "0"
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_mycase WHERE account_id = {acct.id} AND "
                          f"case_id = {case_id}") == "1"
     assert int(mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'case-track' AND "
@@ -146,7 +183,6 @@ def test_track_by_email_update_and_unique(apache, new_account, smtp, mariadb):
     assert r.status_code == 303
     row2 = track_row(mariadb, acct, case_id)
     assert row2["id"] == row["id"] and row2["frequency"] == "daily"
-    assert row2["stop_token"] == row["stop_token"]
     assert "Daily digest" in plain(s.get(ap.url(location(r)), timeout=30).text)
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_track WHERE account_id = {acct.id}") == "1"
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_mycase WHERE account_id = {acct.id}") == "1"
@@ -448,66 +484,140 @@ def test_stop_link(apache, new_account, smtp, mariadb):
     assert track(s, ap, number2, method="email", frequency="daily").status_code == 303
     row = track_row(mariadb, acct, case_id)
     row2 = track_row(mariadb, acct, case2_id)
-    assert row["stop_token"] != row2["stop_token"]
+    tok, tok2 = mailed_token(mariadb, row["id"]), mailed_token(mariadb, row2["id"])
     other_s, other = holder(ap, new_account, smtp)
     assert track(other_s, ap, number, method="email", frequency="each").status_code == 303
     other_row = track_row(mariadb, other, case_id)
+    other_tok = mailed_token(mariadb, other_row["id"])
+    ids = (row["id"], row2["id"], other_row["id"])
 
-    # Refused, all alike: a wrong token, another tracking's token, an unknown id,
-    # a malformed token or id. Nothing changes.
+    def state():
+        return track_state(mariadb, *ids)
+
+    # Refused, all alike, by GET and by a one-click POST: a wrong token,
+    # another tracking's token, an unknown id, a malformed token or id.
+    # Nothing changes.
     anon = new_browser()
     refusals = []
-    bad_paths = [f"/stop/{row['id']}/{row2['stop_token']}",
-                 f"/stop/{row['id']}/{other_row['stop_token']}",
+    before = state()
+    bad_paths = [f"/stop/{row['id']}/{tok2}",
+                 f"/stop/{row['id']}/{other_tok}",
                  f"/stop/{row['id']}/{secrets.token_urlsafe(32)[:43]}",
-                 f"/stop/{int(row['id']) + 10_000_000}/{row['stop_token']}",
-                 f"/stop/{row['id']}/{row['stop_token'][:-1]}",
-                 f"/stop/{row['id']}/{row['stop_token']}x",
-                 f"/stop/0/{row['stop_token']}",
-                 f"/stop/-{row['id']}/{row['stop_token']}",
-                 f"/stop/99999999999999999999999/{row['stop_token']}"]
+                 f"/stop/{int(row['id']) + 10_000_000}/{tok}",
+                 f"/stop/{row['id']}/{tok[:-1]}",
+                 f"/stop/{row['id']}/{tok}x",
+                 f"/stop/0/{tok}",
+                 f"/stop/-{row['id']}/{tok}",
+                 f"/stop/99999999999999999999999/{tok}"]
     for p in bad_paths:
         r = anon.get(ap.url(CASENET + p), allow_redirects=False, timeout=30)
         assert r.status_code == 404, p
         assert MSG_NOT_VALID in r.text, p
         refusals.append(plain(r.text))
+        r = one_click(ap.url(CASENET + p), data=ONE_CLICK)
+        assert r.status_code == 404 and MSG_NOT_VALID in r.text, p
     assert len(set(refusals)) == 1, "the refusals differ"
-    assert mariadb.value(f"SELECT SUM(active) FROM mc_track WHERE case_id IN ({case_id}, "
-                         f"{case2_id})") == "3"
+    assert state() == before
 
-    # The right link works without logon, and stops that tracking only.
-    r = anon.get(ap.url(f"{CASENET}/stop/{row['id']}/{row['stop_token']}"),
-                 allow_redirects=False, timeout=30)
+    # Opening the right link (a mail scanner's HEAD and GET, the person's
+    # GET) stops nothing: a page asks, without logon.
+    url = ap.url(f"{CASENET}/stop/{row['id']}/{tok}")
+    page = open_link(anon, url, state)
+    assert (f"Stop tracking case {number} ? You will receive no more notices about it."
+            in plain(main_of(page.text)))
+    assert ">Stop Tracking</button>" in page.text
+    assert page.headers.get("Cache-Control") == "no-store"
+    assert page.headers.get("Referrer-Policy") == "same-origin"
+    post_without_token(url, state)
+    # Its button stops that tracking only.
+    r = press(anon, page, allow_redirects=False)
     assert r.status_code == 200
     assert f"Tracking stopped for case {number}" in plain(r.text)
     assert f'href="{CASENET}/track/{number}"' in r.text
-    assert r.headers.get("Cache-Control") == "no-store"
-    assert r.headers.get("Referrer-Policy") == "same-origin"
     stopped = track_row(mariadb, acct, case_id)
     assert stopped["active"] == "0" and stopped["stopped_why"] == "link" and stopped["stopped_at"]
     assert track_row(mariadb, acct, case2_id)["active"] == "1"
     assert track_row(mariadb, other, case_id)["active"] == "1"
     assert int(mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'case-track-stop' "
                              f"AND account_id = {acct.id}")) == 1
-    # Idempotent: again, the same page, nothing more changes.
+    # Idempotent: the link now says so (no button); the button again changes nothing.
     mariadb.sql(f"UPDATE mc_track SET stopped_at = '2026-01-01 00:00:00' WHERE id = {row['id']}")
-    r = anon.get(ap.url(f"{CASENET}/stop/{row['id']}/{row['stop_token']}"), timeout=30)
+    r = anon.get(url, timeout=30)
+    assert r.status_code == 200 and f"Tracking stopped for case {number}" in plain(r.text)
+    assert "<button" not in main_of(r.text)
+    r = press(anon, page)
     assert r.status_code == 200 and f"Tracking stopped for case {number}" in plain(r.text)
     assert track_row(mariadb, acct, case_id)["stopped_at"] == "2026-01-01 00:00:00"
     assert int(mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'case-track-stop' "
                              f"AND account_id = {acct.id}")) == 1
     # The logged-on owner's pages show it stopped; tracking again reactivates the
-    # same row (same id and stop link), and the old link stops it again.
+    # same row, and the old link stops it again.
     page = s.get(ap.url(f"{CASENET}/track/{number}"), timeout=30)
     assert "You tracked this case before and stopped" in plain(page.text)
     assert track(s, ap, number, method="email", frequency="daily").status_code == 303
     again = track_row(mariadb, acct, case_id)
     assert again["id"] == row["id"] and again["active"] == "1"
     assert again["stopped_at"] is None and again["stopped_why"] is None
-    assert again["stop_token"] == row["stop_token"] and again["frequency"] == "daily"
-    r = anon.get(ap.url(f"{CASENET}/stop/{row['id']}/{row['stop_token']}"), timeout=30)
+    assert again["frequency"] == "daily"
+    r = press(anon, open_link(anon, url, state))
     assert r.status_code == 200
     assert track_row(mariadb, acct, case_id)["active"] == "0"
+
+
+def test_stop_link_one_click(apache, new_account, smtp, mariadb):
+    """RFC 8058: a mail program's POST of List-Unsubscribe=One-Click to the
+    link (urlencoded or multipart/form-data; no cookies, no form token, any
+    origin) stops the tracking; the core lets exactly that body through,
+    on that route only."""
+    ap = apache
+    _, case_id, number = new_case(mariadb)
+    s, acct = holder(ap, new_account, smtp)
+    assert track(s, ap, number, method="email", frequency="each").status_code == 303
+    row = track_row(mariadb, acct, case_id)
+    tok = mailed_token(mariadb, row["id"])
+    url = ap.url(f"{CASENET}/stop/{row['id']}/{tok}")
+
+    def state():
+        return track_state(mariadb, row["id"])
+
+    # Not quite the one-click body: the usual anti-CSRF refusal, nothing stopped.
+    cross = {"Origin": "https://mail.example.net", "Sec-Fetch-Site": "cross-site"}
+    before = state()
+    for data in ({"List-Unsubscribe": "One-Click", "x": "1"},
+                 {"List-Unsubscribe": "one-click"},
+                 {"List-Unsubscribe": "One-Click", "List-Unsubscribe ": "One-Click"},
+                 {"Unsubscribe": "One-Click"}):
+        r = one_click(url, data=data)
+        assert r.status_code == 403 and MSG_FORM_EXPIRED in r.text, data
+    r = one_click(url, data="List-Unsubscribe=One-Click&List-Unsubscribe=One-Click",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 403
+    # The one-click body on a route not marked for it: refused there.
+    r = one_click(ap.url(f"{CASENET}/mycases/add"), data=ONE_CLICK)
+    assert r.status_code == 403 and MSG_FORM_EXPIRED in r.text
+    assert state() == before
+
+    # The one-click POST, from another site's server, stops the tracking.
+    r = one_click(url, data=ONE_CLICK, headers=cross)
+    assert r.status_code == 200, (r.status_code, plain(r.text)[:1500])
+    assert track_row(mariadb, acct, case_id)["stopped_why"] == "link"
+    assert mariadb.value("SELECT detail FROM mc_audit WHERE event = 'case-track-stop' AND "
+                         f"account_id = {acct.id}").endswith("(one-click)")
+    # Multipart/form-data, as RFC 8058 recommends, works the same.
+    assert track(s, ap, number, method="email", frequency="each").status_code == 303
+    r = one_click(url, files={"List-Unsubscribe": (None, "One-Click")})
+    assert r.request.headers["Content-Type"].startswith("multipart/form-data")
+    assert r.status_code == 200, (r.status_code, plain(r.text)[:1500])
+    assert track_row(mariadb, acct, case_id)["active"] == "0"
+    # A multipart body with anything else is refused.
+    assert track(s, ap, number, method="email", frequency="each").status_code == 303
+    before = state()
+    r = one_click(url, files={"List-Unsubscribe": (None, "One-Click"),
+                              "more": (None, "x")})
+    assert r.status_code == 403
+    r = one_click(url, files={"List-Unsubscribe": ("f.txt", "One-Click")})
+    assert r.status_code == 400
+    assert state() == before
 
 
 def test_stop_link_of_a_confidential_case(apache, new_account, smtp, mariadb):
@@ -516,9 +626,12 @@ def test_stop_link_of_a_confidential_case(apache, new_account, smtp, mariadb):
     s, acct = holder(ap, new_account, smtp)
     assert track(s, ap, number, method="email", frequency="each").status_code == 303
     row = track_row(mariadb, acct, case_id)
+    tok = mailed_token(mariadb, row["id"])
     set_confidential(mariadb, case_id)
-    r = new_browser().get(ap.url(f"{CASENET}/stop/{row['id']}/{row['stop_token']}"),
-                          timeout=30)
+    anon = new_browser()
+    page = open_link(anon, ap.url(f"{CASENET}/stop/{row['id']}/{tok}"),
+                     lambda: track_state(mariadb, row["id"]))
+    r = press(anon, page)
     assert r.status_code == 200 and "Tracking stopped" in r.text
     assert f"/track/{number}" not in r.text        # no offer to track it again
     assert track_row(mariadb, acct, case_id)["active"] == "0"
@@ -565,7 +678,13 @@ def test_clerk_entry_notifies_and_the_mailed_link_stops(apache, new_account, smt
     m = re.search(r"https?://\S+(/casenet/stop/(\d+)/([A-Za-z0-9_-]{43}))", mail.body)
     assert m, mail.body
     row = track_row(mariadb, by_mail, case_id)
-    assert (m.group(2), m.group(3)) == (row["id"], row["stop_token"])
+    assert m.group(2) == row["id"]
+    # The database holds the link's token only hashed: nowhere but in the
+    # e-mail it queued (the outbox row).
+    assert mariadb.value("SELECT COUNT(*) FROM mc_track_stop WHERE track_id = "
+                         f"{row['id']} AND token_hash = '{sha256_hex(m.group(3))}'") == "1"
+    holders = {line.split(":", 1)[0] for line in all_db_text(mariadb) if m.group(3) in line}
+    assert holders == {"mc_outbox"}, holders
 
     # History: the notice, sent, with its case.
     hist = by_mail_s.get(ap.url(f"{CASENET}/history"), params={"case": number}, timeout=30)
@@ -576,8 +695,10 @@ def test_clerk_entry_notifies_and_the_mailed_link_stops(apache, new_account, smt
                                 timeout=30).text)
     assert "Text/SMS" in hist2 and "New docket entry" in hist2
 
-    # The e-mailed link, anonymous.
-    r = new_browser().get(ap.url(m.group(1)), timeout=30)
+    # The e-mailed link, anonymous: a page, then its button.
+    anon = new_browser()
+    page = open_link(anon, ap.url(m.group(1)), lambda: track_state(mariadb, row["id"]))
+    r = press(anon, page)
     assert r.status_code == 200 and f"Tracking stopped for case {number}" in plain(r.text)
     assert track_row(mariadb, by_mail, case_id)["active"] == "0"
     assert track_row(mariadb, by_text, case_id)["active"] == "1"
