@@ -18,6 +18,9 @@ PYTHON    ?= /usr/bin/python3
 DEPS      ?= scripts/deps.sh
 RUN_SH    ?= scripts/run.sh
 PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib
+# eSpeak NG speaks the CAPTCHA (mc_captcha_audio.c): only the core module
+# and the unit tests link it.
+AUDIO_PKGS:= espeak-ng
 
 # Tool lookups are deferred and done once: `make run` and `make test` first
 # run $(DEPS), which may install apxs and pkg-config, then build in a
@@ -31,6 +34,8 @@ $(call lazy,AP_CFLAGS,$(APXS) -q CFLAGS 2>/dev/null; $(APXS) -q EXTRA_CPPFLAGS 2
 $(call lazy,LIBEXECDIR,$(APXS) -q LIBEXECDIR 2>/dev/null)
 $(call lazy,PKG_CFLAGS,$(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 $(call lazy,PKG_LIBS,$(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+$(call lazy,AUDIO_CFLAGS,$(PKG_CONFIG) --cflags $(AUDIO_PKGS) 2>/dev/null)
+$(call lazy,AUDIO_LIBS,$(PKG_CONFIG) --libs $(AUDIO_PKGS) 2>/dev/null)
 $(call lazy,CHECK_LIBS,$(PKG_CONFIG) --libs check 2>/dev/null)
 CC         = $(or $(AP_CC),gcc)
 
@@ -40,7 +45,8 @@ WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter \
 CFLAGS    ?= -O2 -g
 # -MMD -MP: each object's header dependencies in a .d file beside it.
 ALL_CFLAGS = $(CFLAGS) $(WARN) -MMD -MP -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) \
-             $(PKG_CFLAGS) -Imod_mocourts -Imod_mocourts/lib -DMC_VERSION='"$(VERSION)"'
+             $(PKG_CFLAGS) $(AUDIO_CFLAGS) -Imod_mocourts -Imod_mocourts/lib \
+             -DMC_VERSION='"$(VERSION)"'
 
 BUILD     := build
 LIB_SRC   := $(sort $(wildcard mod_mocourts/lib/mc_*.c))
@@ -76,6 +82,8 @@ tools:
 	    "install the packages with 'make deps' (as root), or set APXS=" >&2; exit 1; }
 	@test -n "$(PKG_LIBS)" || { echo "make: $(PKG_CONFIG) cannot find $(PKGS):" \
 	    "install the packages with 'make deps' (as root)" >&2; exit 1; }
+	@test -n "$(AUDIO_LIBS)" || { echo "make: $(PKG_CONFIG) cannot find $(AUDIO_PKGS):" \
+	    "install the packages with 'make deps' (as root)" >&2; exit 1; }
 
 $(BUILD)/libmc.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -83,7 +91,7 @@ $(BUILD)/libmc.a: $(LIB_OBJ)
 # The core module carries the library so plugins resolve mc_* from it
 # (httpd loads modules RTLD_GLOBAL, as mod_proxy's sub-modules rely on).
 $(BUILD)/mod_mocourts.so: $(MOD_OBJ) $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(PKG_LIBS) -Wl,-z,relro
+	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(AUDIO_LIBS) -Wl,-z,relro
 
 # A plugin: every .c in plugins/<name>/, linked without the library.
 .SECONDEXPANSION:
@@ -115,7 +123,7 @@ $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h &: $(UNIT_SRC) Makefile
 $(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h \
               $(BUILD)/libmc.a
 	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) tests/unit/main.c \
-	    $(BUILD)/libmc.a $(PKG_LIBS) $(CHECK_LIBS)
+	    $(BUILD)/libmc.a $(PKG_LIBS) $(AUDIO_LIBS) $(CHECK_LIBS)
 
 # Each fuzz target also links a replay driver so gcc builds can replay the
 # seed corpus; `make fuzz` builds real libFuzzer binaries with clang.

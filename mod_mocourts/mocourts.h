@@ -47,6 +47,8 @@
  *        MoCourtsSessionSecure On), through the core's one Set-Cookie.
  *   1.6  MC_ROUTE_ONE_CLICK (a POST route that also takes an RFC 8058
  *        one-click unsubscribe).
+ *   1.7  mc_captcha_wav (mc_captcha.h): the CAPTCHA's phrase spoken, the
+ *        accessible alternative of its picture.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -65,7 +67,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 6
+#define MC_ABI_MINOR 7
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */

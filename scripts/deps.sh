@@ -9,7 +9,8 @@ set -euo pipefail
 PACKAGES=(
     apache2 apache2-dev libapr1-dev libaprutil1-dev
     mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
-    libsodium-dev libxml2-dev zlib1g-dev check pkg-config make gcc
+    libsodium-dev libxml2-dev zlib1g-dev libespeak-ng-dev espeak-ng-data
+    check pkg-config make gcc
     python3-pytest python3-requests python3-selenium python3-aiosmtpd
     chromium chromium-driver wrk sqlmap time libxml2-utils
 )

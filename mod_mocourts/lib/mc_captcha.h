@@ -1,7 +1,10 @@
-/* mc_captcha.h: the CAPTCHA of "Create an account" (seed 001 step 7) and
- * of Case.net's rate-limited public searches: a
- * phrase drawn into a BMP image, and a text question as the accessible
- * alternative. Only the caller stores anything (hashed). */
+/* mc_captcha.h: the CAPTCHA of "Create an account" (seed 001 step 7), of
+ * Group User Authentication and of Case.net's rate-limited public searches:
+ * a phrase drawn into a BMP image and, as its accessible alternative, the
+ * same phrase spoken (a WAV rendered by eSpeak NG, mc_captcha_audio.c); a
+ * text question too, which a one-line regular expression solves, so a
+ * caller offers it only under a limit of its own. Only the caller stores
+ * anything. */
 #ifndef MC_CAPTCHA_H
 #define MC_CAPTCHA_H
 
@@ -16,6 +19,15 @@ const char *mc_captcha_phrase(apr_pool_t *p);
  * by a sine wave, with noise dots and lines). APR_EINVAL when the phrase
  * has a character outside the alphabet. */
 apr_status_t mc_captcha_bmp(apr_pool_t *p, const char *phrase, unsigned char **out,
+                            apr_size_t *len);
+/* ABI 1.7: the phrase spoken, letter by letter with the spelling alphabet's
+ * word ("K, as in kilo") after an instruction, as a WAV (16-bit PCM, mono)
+ * in p, with a little noise and a speed and pitch that vary. Serialised
+ * within the process (the synthesiser is not thread-safe): about 50 ms of
+ * CPU. APR_EINVAL for a phrase outside the alphabet or over 8 characters,
+ * APR_ENOTIMPL when the synthesiser cannot start (its data is missing;
+ * logged once), APR_EGENERAL when the synthesis fails. */
+apr_status_t mc_captcha_wav(apr_pool_t *p, const char *phrase, unsigned char **out,
                             apr_size_t *len);
 /* A simple arithmetic question in words ("What is seven plus four?") and
  * its answer in digits ("11"). */

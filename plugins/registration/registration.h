@@ -3,6 +3,8 @@
  * The plugin (mounted e.g. at /registration) is in parts, one file each:
  *   signup.c    Create an account (seed 001 steps 2-15), the verification
  *               e-mail
+ *   signup_captcha.c its CAPTCHA (picture, spoken phrase, a question under
+ *               the limit) and the limit on attempts per client address
  *   account.c   My Account, Missing Information, MOBAR, My Applications and
  *               the User Agreement (seed 000 steps 10-14)
  *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
@@ -29,6 +31,37 @@ extern const mc_route mc_reg_signup_routes[];
 extern const mc_route mc_reg_account_routes[];
 extern const mc_route mc_reg_recovery_routes[];
 extern const mc_route mc_reg_link_routes[]; /* joined last: see links.c */
+/* MoCourtsSignupLimit ATTEMPTS [WINDOW [TEXT]] (default 10 1h 3): sign-up
+ * attempts (credentials submitted) per client address and window, and how
+ * many of them may answer the CAPTCHA's text question. */
+typedef struct mc_reg_conf {
+    int attempts;
+    apr_interval_time_t window;
+    int text;
+} mc_reg_conf;
+extern mc_reg_conf mc_reg_config;
+
+/* ---- signup_captcha.c --------------------------------------------------------- */
+
+/* Count one sign-up attempt of the client's address: *over when past the
+ * limit (then *left: seconds until its window ends), *text_ok when this
+ * attempt may answer with the text question. */
+apr_status_t mc_reg_attempt(mc_req *mr, mc_db *db, int *over, int *text_ok, long long *left);
+/* The sentence for an attempt past the limit (sets Retry-After). */
+const char *mc_reg_attempt_refusal(mc_req *mr, long long left);
+/* The CAPTCHA's page variables (captcha_url, captcha_audio_url, ...), and a
+ * new question (captcha_question) when the address's next attempt may
+ * answer one; any earlier question is void. */
+apr_status_t mc_reg_captcha_vars(mc_req *mr, mc_db *db, long long pending_id);
+/* Check the phrase (or, when text_ok, the answer) posted for the pending
+ * registration and void both. NULL when passed, else a sentence; *drop
+ * when too many wrong answers were given; a database error in *rv. */
+const char *mc_reg_captcha_check(mc_req *mr, mc_db *db, long long pending_id, int text_ok,
+                                 int *drop, apr_status_t *rv);
+/* The picture (a new phrase) and the same phrase spoken (audio/wav). */
+int mc_reg_captcha_image(mc_req *mr, mc_db *db, long long pending_id);
+int mc_reg_captcha_audio(mc_req *mr, mc_db *db, long long pending_id);
+
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);

@@ -10,14 +10,11 @@
  * transaction that also consumes the pending registration, so nothing
  * half-made becomes an account and a double submit makes one. */
 #include "registration.h"
-#include "mc_captcha.h"
 
 #include "apr_lib.h"
 
 #define PENDING_COOKIE "mc_reg_pending"
 #define PENDING_TTL 86400 /* seconds: a registration in progress lasts 24 h */
-#define CAPTCHA_TTL 600   /* seconds: a phrase or question lasts 10 minutes */
-#define CAPTCHA_TRIES 5   /* wrong answers before the registration is dropped */
 #define VERIFY_TTL 86400  /* seconds: the e-mailed link lasts 24 h */
 #define VERIFY_PER_HOUR 5 /* links sent per account and hour */
 /* The core's Logon page (the logon plugin's usual mount). */
@@ -27,7 +24,6 @@ static const char *const step_paths[] = {NULL,           "/create",         "/cr
                                          "/create/name", "/create/address", "/create/questions"};
 
 static const char MSG_TAKEN[] = "Username: this username is already taken.";
-static const char CAPTCHA_LABEL[] = "Enter the phrase that shows in the box";
 static const char ANSWER_RULES[] =
     "Answers must be at least 3 characters in length. Answers may not contain part of the "
     "question and should be submitted in English. The same answer should not be provided for "
@@ -311,20 +307,10 @@ static int mobar_post(mc_req *mr)
 
 /* ---- step b: username, password and the CAPTCHA ------------------------------ */
 
-/* A new question for the accessible alternative (the old one is void). */
-static apr_status_t new_question(mc_req *mr, mc_db *db, pending *pd)
-{
-    const char *q, *a;
-    mc_captcha_question(mr->r->pool, &q, &a);
-    mc_vars_set(mr->vars, "captcha_question", q);
-    return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_reg_pending SET question_hash = ?, question_text = ?, "
-                      "question_expires = UTC_TIMESTAMP() + INTERVAL ? SECOND WHERE id = ?",
-                      "ssii", sha(mr->r->pool, a), q, (long long)CAPTCHA_TTL, pd->id);
-}
-
-static int credentials_form(mc_req *mr, mc_db *db, pending *pd, const apr_array_header_t *errs,
-                            const char *username)
+/* The CAPTCHA (its picture, recording and maybe question) is
+ * signup_captcha.c's, with the limit on attempts per client address. */
+static int credentials_form(mc_req *mr, mc_db *db, pending *pd, int status,
+                            const apr_array_header_t *errs, const char *username)
 {
     apr_status_t rv;
     common_vars(mr, STEP_CREDENTIALS);
@@ -333,17 +319,10 @@ static int credentials_form(mc_req *mr, mc_db *db, pending *pd, const apr_array_
         mc_vars_set(mr->vars, "password_saved", "1");
     mc_vars_set(mr->vars, "username_rules", mc_reg_username_rules());
     mc_vars_set(mr->vars, "password_rules", mc_password_rules(mr));
-    mc_vars_set(mr->vars, "captcha_label", CAPTCHA_LABEL);
-    mc_vars_set(mr->vars, "captcha_url",
-                apr_pstrcat(mr->r->pool, mc_url(mr, "/create/captcha"),
-                            "?r=", mc_random_digits(mr->r->pool, 8), NULL));
-    mc_vars_set(mr->vars, "captcha_alt",
-                "A picture of a phrase of letters and digits to type into the field below. If "
-                "you cannot see it, use \"Can't see the image?\".");
     show_errors(mr, errs);
-    if ((rv = new_question(mr, db, pd)) != APR_SUCCESS)
+    if ((rv = mc_reg_captcha_vars(mr, db, pd->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    return mc_render(mr, HTTP_OK, "signup-credentials.html", "Create an account");
+    return mc_render(mr, status, "signup-credentials.html", "Create an account");
 }
 
 static int credentials_get(mc_req *mr)
@@ -353,15 +332,13 @@ static int credentials_get(mc_req *mr)
     mc_db *db;
     if (!step_open(mr, STEP_CREDENTIALS, &db, &pd, &rc))
         return rc;
-    return credentials_form(mr, db, pd, NULL, NULL);
+    return credentials_form(mr, db, pd, HTTP_OK, NULL, NULL);
 }
 
-/* The image: a new phrase each time (the previous one is void). */
+/* The picture, and the same phrase spoken (for a registration in progress). */
 static int captcha_get(mc_req *mr)
 {
-    const char *phrase;
-    unsigned char *bmp;
-    apr_size_t len;
+    int audio = !strcmp(mr->route->pattern, "/create/captcha/audio");
     pending *pd;
     mc_db *db;
     apr_status_t rv;
@@ -369,88 +346,7 @@ static int captcha_get(mc_req *mr)
         return mc_fail(mr, rv);
     if (!pd)
         return HTTP_NOT_FOUND;
-    phrase = mc_captcha_phrase(mr->r->pool);
-    if (mc_captcha_bmp(mr->r->pool, phrase, &bmp, &len) != APR_SUCCESS)
-        return HTTP_INTERNAL_SERVER_ERROR;
-    rv = mc_db_exec(db, NULL, NULL,
-                    "UPDATE mc_reg_pending SET captcha_hash = ?, captcha_expires = "
-                    "UTC_TIMESTAMP() + INTERVAL ? SECOND WHERE id = ?",
-                    "sii", sha(mr->r->pool, phrase), (long long)CAPTCHA_TTL, pd->id);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    apr_table_setn(mr->r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(mr->r->headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_type(mr->r, "image/bmp");
-    ap_set_content_length(mr->r, len);
-    if (!mr->r->header_only)
-        ap_rwrite(bmp, (int)len, mr->r);
-    return OK;
-}
-
-/* Check the CAPTCHA (the phrase, or the answer to the question) and void
- * both, whatever the outcome. NULL when passed, else a sentence; *drop
- * when too many wrong answers were given. */
-static const char *captcha_check(mc_req *mr, mc_db *db, pending *pd, int *drop, apr_status_t *rv)
-{
-    apr_pool_t *p = mr->r->pool;
-    char *phrase = apr_pstrdup(p, in(mr, "captcha"));
-    const char *answer = in(mr, "captcha_answer"), *why = NULL;
-    long long ok = 0;
-    mc_dbres *res;
-    int expired = 0;
-    *drop = 0;
-    ap_str_toupper(phrase);
-    *rv = mc_db_query(db, p, &res,
-                      "SELECT captcha_tries, captcha_hash IS NOT NULL AND captcha_expires <= "
-                      "UTC_TIMESTAMP(), question_hash IS NOT NULL AND question_expires <= "
-                      "UTC_TIMESTAMP() FROM mc_reg_pending WHERE id = ?",
-                      "i", pd->id);
-    if (*rv != APR_SUCCESS)
-        return NULL;
-    if (res->nrows != 1 || mc_dbres_int(res, 0, 0) >= CAPTCHA_TRIES) {
-        *drop = 1;
-        return "too many tries";
-    }
-    if (*phrase) {
-        expired = (int)mc_dbres_int(res, 0, 1);
-        *rv = mc_db_exec(db, &ok, NULL,
-                         "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
-                         "question_text = NULL WHERE id = ? AND captcha_hash = ? AND "
-                         "captcha_expires > UTC_TIMESTAMP()",
-                         "is", pd->id, sha(p, phrase));
-    }
-    else if (*answer) {
-        expired = (int)mc_dbres_int(res, 0, 2);
-        *rv = mc_db_exec(db, &ok, NULL,
-                         "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
-                         "question_text = NULL WHERE id = ? AND question_hash = ? AND "
-                         "question_expires > UTC_TIMESTAMP()",
-                         "is", pd->id, sha(p, answer));
-    }
-    if (*rv != APR_SUCCESS)
-        return NULL;
-    if (ok == 1)
-        return NULL;
-    if (!*phrase && !*answer)
-        why = apr_pstrcat(p, CAPTCHA_LABEL,
-                          ": enter the phrase, or answer the question under \"Can't see the "
-                          "image?\".",
-                          NULL);
-    else if (expired)
-        why = apr_pstrcat(p, CAPTCHA_LABEL,
-                          ": the phrase (or question) has expired. Enter the new one.", NULL);
-    else
-        why = apr_pstrcat(p, CAPTCHA_LABEL,
-                          ": the phrase (or the answer) is not correct or was already used. "
-                          "Enter the new one.",
-                          NULL);
-    *rv = mc_db_exec(db, NULL, NULL,
-                     "UPDATE mc_reg_pending SET captcha_hash = NULL, question_hash = NULL, "
-                     "question_text = NULL, captcha_tries = captcha_tries + ? WHERE id = ?",
-                     "ii", (long long)(*phrase || *answer), pd->id);
-    if (*rv == APR_SUCCESS && (*phrase || *answer) && mc_dbres_int(res, 0, 0) + 1 >= CAPTCHA_TRIES)
-        *drop = 1;
-    return why;
+    return audio ? mc_reg_captcha_audio(mr, db, pd->id) : mc_reg_captcha_image(mr, db, pd->id);
 }
 
 static int too_many_tries(mc_req *mr, mc_db *db, pending *pd)
@@ -459,8 +355,8 @@ static int too_many_tries(mc_req *mr, mc_db *db, pending *pd)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "message",
-                "Too many wrong answers were given to the picture or the question. For your "
-                "security, this registration was discarded. Please start again.");
+                "Too many wrong answers were given to the CAPTCHA. For your security, this "
+                "registration was discarded. Please start again.");
     mc_vars_set(mr->vars, "link_url", mc_url(mr, "/create"));
     mc_vars_set(mr->vars, "link_label", "Create an account");
     return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
@@ -480,6 +376,9 @@ static const char *prefixed(apr_pool_t *p, const char *label, const char *why)
     return why ? apr_pstrcat(p, label, ": ", why, NULL) : NULL;
 }
 
+/* Whether a username is taken is said only to a client that has passed
+ * the CAPTCHA, within its address's limit on attempts: the page would
+ * otherwise tell anyone which usernames exist. */
 static int credentials_post(mc_req *mr)
 {
     int rc;
@@ -487,23 +386,25 @@ static int credentials_post(mc_req *mr)
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     const char *username = in(mr, "username");
     const char *pw = mc_field(mr, "password"), *again = mc_field(mr, "verify_password");
-    const char *why, *hash = NULL;
+    const char *why, *bad_name, *hash = NULL;
     const char *names[] = {"username", "password_hash"}, *values[2];
+    long long left;
     pending *pd;
     mc_db *db;
     apr_status_t rv;
-    int taken, drop, keep;
+    int taken, drop, keep, over, text_ok;
 
     pw = pw ? pw : "";
     again = again ? again : "";
     if (!step_open(mr, STEP_CREDENTIALS, &db, &pd, &rc))
         return rc;
-    if ((why = mc_reg_check_username(p, username)))
-        add_error(errs, why);
-    else if ((rv = username_taken(mr, db, username, &taken)) != APR_SUCCESS)
+    if ((rv = mc_reg_attempt(mr, db, &over, &text_ok, &left)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    else if (taken)
-        add_error(errs, MSG_TAKEN);
+    if (over) {
+        add_error(errs, mc_reg_attempt_refusal(mr, left));
+        return credentials_form(mr, db, pd, HTTP_TOO_MANY_REQUESTS, errs, username);
+    }
+    add_error(errs, bad_name = mc_reg_check_username(p, username));
     /* A saved password stays when both fields are left blank and the
      * username is the one it was checked with. */
     keep =
@@ -518,14 +419,20 @@ static int credentials_post(mc_req *mr)
         else
             add_error(errs, prefixed(p, "Password", mc_password_check(mr, pw, username)));
     }
-    why = captcha_check(mr, db, pd, &drop, &rv);
+    why = mc_reg_captcha_check(mr, db, pd->id, text_ok, &drop, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (drop)
         return too_many_tries(mr, db, pd);
     add_error(errs, why);
+    if (!why && !bad_name) {
+        if ((rv = username_taken(mr, db, username, &taken)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (taken)
+            add_error(errs, MSG_TAKEN);
+    }
     if (errs->nelts)
-        return credentials_form(mr, db, pd, errs, username);
+        return credentials_form(mr, db, pd, HTTP_OK, errs, username);
     if (keep)
         hash = saved(pd, "password_hash");
     else if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
@@ -892,7 +799,7 @@ static int questions_post(mc_req *mr)
             return mc_fail(mr, rv);
         pd->step = STEP_MOBAR;
         add_error(errs, MSG_TAKEN);
-        return credentials_form(mr, db, pd, errs, saved(pd, "username"));
+        return credentials_form(mr, db, pd, HTTP_OK, errs, saved(pd, "username"));
     }
     if (rv == MC_DB_EDUP && b.dup) {
         rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_reg_pending SET step = ? WHERE id = ?", "ii",
@@ -1038,6 +945,7 @@ const mc_route mc_reg_signup_routes[] = {
     {"GET", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_get, 0},
     {"POST", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_post, 0},
     {"GET", "/create/captcha", MC_ACCESS_ANON, NULL, captcha_get, 0},
+    {"GET", "/create/captcha/audio", MC_ACCESS_ANON, NULL, captcha_get, 0},
     {"GET", "/create/name", MC_ACCESS_ANON, NULL, name_get, 0},
     {"POST", "/create/name", MC_ACCESS_ANON, NULL, name_post, 0},
     {"GET", "/create/address", MC_ACCESS_ANON, NULL, address_get, 0},

@@ -216,6 +216,10 @@ class Apache:
             # Every test client is 127.0.0.1: one shared counter would make
             # unrelated tests meet the CAPTCHA. The rate-limit tests set it.
             d["MoCourtsCaseNetSearchLimit"] = "Off"
+        if "registration" in self.plugin_names():
+            # The same for sign-up attempts (and the CAPTCHA's text question
+            # the tests answer); the sign-up limit tests set their own.
+            d["MoCourtsSignupLimit"] = "1000000 1h 1000000"
         if self.smtp is not None:
             d["MoCourtsSMTP"] = f"{self.smtp.host} {self.smtp.port}"
         if self.gateway is not None:
