@@ -3,9 +3,13 @@
  *   provision.c  the Security unit's tools (create a group with its
  *                administrator, list/search, add or replace an
  *                administrator, deactivate), the public "Procedure for Group
- *                Users" page, association by URL and Group PIN ("Group User
- *                Authentication", seed 001 steps 16-26) and the group user's
- *                My Preferences (eFiling defaults, remove the association)
+ *                Users" page, the eFiling Menu (seed 001 steps 25-26) and the
+ *                group user's My Preferences (eFiling defaults, remove the
+ *                association)
+ *   assoc.c      association by URL and Group PIN ("Group User
+ *                Authentication", seed 001 steps 16-22): wrong PINs
+ *                throttled per account and per client address; a group with
+ *                many asks for the CAPTCHA instead of locking its members out
  *   gadmin.c     the Group Administrator Menu: My Preferences (Group PIN,
  *                Notification E-mail) and Group Maintenance (search,
  *                DISABLE / ACTIVATE / REMOVE), and the carbon-copy rule
@@ -23,6 +27,7 @@
 #define MC_GRP_TEMPLATES "groups"
 
 extern const mc_route mc_grp_provision_routes[];
+extern const mc_route mc_grp_assoc_routes[];
 /* MoCourtsGroupPasswordDelivery email|separate (default email): whether a
  * new group administrator's temporary password is in the e-mail. */
 extern int mc_grp_password_by_email;

@@ -19,7 +19,7 @@ static mc_plugin groups = {MC_ABI_MAJOR,
                            "1.0.0",
                            NULL, /* joined in register_hooks */
                            "groups",
-                           1,
+                           2, /* sql/groups/0002_pin_captcha.sql */
                            MC_GRP_TEMPLATES,
                            NULL,
                            nav,
@@ -61,7 +61,8 @@ static const command_rec cmds[] = {
 
 static void register_hooks(apr_pool_t *p)
 {
-    static const mc_route *const parts[] = {mc_grp_provision_routes, mc_grp_admin_routes, NULL};
+    static const mc_route *const parts[] = {mc_grp_provision_routes, mc_grp_assoc_routes,
+                                            mc_grp_admin_routes, NULL};
     groups.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &groups);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -1,6 +1,7 @@
-/* provision.h: the Security unit's group tools, the procedure page,
- * association by URL and Group PIN, and the eFiling Menu landing page
- * (all routes in mc_grp_provision_routes, see groups.h). */
+/* provision.h: the Security unit's group tools, the procedure page and the
+ * eFiling Menu landing page (routes in mc_grp_provision_routes), and
+ * association by URL and Group PIN with its CAPTCHA (assoc.c, routes in
+ * mc_grp_assoc_routes); see groups.h. */
 #ifndef MC_GRP_PROVISION_H
 #define MC_GRP_PROVISION_H
 
@@ -14,6 +15,8 @@ int mc_grp_security_action(mc_req *mr);
 int mc_grp_procedure(mc_req *mr);
 int mc_grp_join_get(mc_req *mr);
 int mc_grp_join_post(mc_req *mr);
+int mc_grp_captcha_image(mc_req *mr);
+int mc_grp_captcha_audio(mc_req *mr);
 int mc_grp_efiling(mc_req *mr);
 int mc_grp_prefs_get(mc_req *mr);
 int mc_grp_prefs_post(mc_req *mr);

@@ -1,16 +1,21 @@
 """Groups: association by URL and Group PIN ("Group User Authentication",
 seed 001 steps 16-26): logon and back, User Agreement, eFiling Menu; wrong
-PINs counted and locked per account and per group; one group at a time;
-deactivated groups refuse."""
+PINs locked out per account and per client address, while a group with many
+wrong PINs asks for the CAPTCHA instead of locking its members out (issue
+11); one group at a time; deactivated groups refuse."""
 import re
 import secrets
 
+import pytest
+
 from harness import web
-from helpers_core import location, logon_full, new_browser, path_of, submit_code, wait_code
+from helpers_core import (location, logon_full, new_browser, path_of, sha256_hex, submit_code,
+                          wait_code)
 
 G = "/groups"
 WRONG = "The Group Name or the PIN is not correct."
 LOCKED = "Too many wrong PINs"
+CAPTCHA = "Many wrong PINs were entered for this group recently."
 
 
 def plain(html):
@@ -41,9 +46,9 @@ def join_page(s, ap, key):
     return r
 
 
-def join(s, ap, key, pin, info="Paralegal, Litigation, supervisor J. Doe"):
+def join(s, ap, key, pin, info="Paralegal, Litigation, supervisor J. Doe", **extra):
     page = join_page(s, ap, key)
-    return web.submit(s, page, {"pin": pin, "user_info": info}, with_field="pin",
+    return web.submit(s, page, {"pin": pin, "user_info": info, **extra}, with_field="pin",
                       allow_redirects=False, timeout=30)
 
 
@@ -124,11 +129,26 @@ def test_join_without_key_drop_down_and_subscribed(apache, new_account, smtp, ma
     assert r.status_code == 303 and location(r) == f"{G}/efiling", location(r)
 
 
-def test_wrong_pin_lock_per_account_and_per_group(apache, new_account, smtp, mariadb):
+def _clear_address(mariadb):
+    subjects = ", ".join(f"'{sha256_hex('ip:' + ip)}'" for ip in ("127.0.0.1", "::1"))
+    mariadb.sql(f"DELETE FROM mc_group_pin_throttle WHERE subject IN ({subjects})",
+                database="mocourts")
+
+
+@pytest.fixture
+def fresh_address(apache, mariadb):
+    """Every client here is 127.0.0.1: wrong PINs counted for that address
+    start (and end) at zero in the tests that make them."""
+    _clear_address(mariadb)
+    yield
+    _clear_address(mariadb)
+
+
+def test_wrong_pins_lock_the_account(apache, new_account, smtp, mariadb, fresh_address):
     ap = apache
     gid, name, key, pin, _ = make_group(ap, new_account, smtp, mariadb)
     gid2, _, key2, pin2, _ = make_group(ap, new_account, smtp, mariadb)
-    # Per account: 5 wrong PINs lock this account, even with the right PIN.
+    # 5 wrong PINs lock this account, for every group, even with the right PIN.
     user = new_account(prefix="awrong")
     s = logged_on(ap, user, smtp)
     for i in range(4):
@@ -140,25 +160,103 @@ def test_wrong_pin_lock_per_account_and_per_group(apache, new_account, smtp, mar
     assert r.status_code == 200 and LOCKED in r.text
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_group_member WHERE account_id = {user.id}") \
         == "0"
-    # Per group: failures of several accounts add up (3 + 2), then even the
-    # right PIN from a third account is refused.
+    # Another account joins the same group with its PIN: the group is not locked.
+    other = logged_on(ap, new_account(prefix="aother"), smtp)
+    assert join(other, ap, key2, pin2).status_code == 303
+    # The lock ended: the right PIN is accepted again (for the other group:
+    # the first had five wrong PINs, and asks for the CAPTCHA now).
+    mariadb.sql("UPDATE mc_group_pin_throttle SET locked_until = UTC_TIMESTAMP() - INTERVAL 1 "
+                "MINUTE WHERE locked_until IS NOT NULL", database="mocourts")
+    assert CAPTCHA in plain(join(s, ap, key, pin).text)
+    assert join(s, ap, key2, pin2).status_code == 303
+
+
+def _phrase(s, ap, mariadb, account):
+    """Fetch the CAPTCHA's picture as the browser does; its phrase."""
+    img = s.get(ap.url(G + "/captcha/image"), timeout=30)
+    assert img.status_code == 200 and img.content[:2] == b"BM"
+    assert "no-store" in img.headers["Cache-Control"]
+    return mariadb.value(f"SELECT phrase FROM mc_group_captcha WHERE account_id = {account.id}",
+                         database="mocourts")
+
+
+def test_wrong_pins_for_a_group_ask_for_the_captcha(apache, new_account, smtp, mariadb,
+                                                     fresh_address):
+    """Five wrong PINs for a group, from anyone, do not lock its members out:
+    joining it asks for the CAPTCHA as well as the PIN."""
+    ap = apache
+    gid, name, key, pin, _ = make_group(ap, new_account, smtp, mariadb)
     x = logged_on(ap, new_account(prefix="agx"), smtp)
     y = logged_on(ap, new_account(prefix="agy"), smtp)
     for i in range(3):
-        assert WRONG in join(x, ap, key2, "Wrong1234").text
-    assert WRONG in join(y, ap, key2, "Wrong1234").text
-    assert LOCKED in join(y, ap, key2, "Wrong1234").text
+        assert WRONG in join(x, ap, key, "Wrong1234").text
+    for i in range(2):   # the group's fifth: y itself is not locked
+        r = join(y, ap, key, "Wrong1234")
+        assert WRONG in r.text and LOCKED not in r.text
     third = new_account(prefix="athird")
     t = logged_on(ap, third, smtp)
-    r = join(t, ap, key2, pin2)
-    assert r.status_code == 200 and LOCKED in r.text
+    page = join_page(t, ap, key)
+    assert ">Enter the phrase that shows in the box<" in page.text
+    assert re.search(rf'<img src="{G}/captcha/image\?r=\d+"', page.text)
+    audio = re.search(r"<audio\b[^>]*>", page.text).group(0)
+    assert "controls" in audio and f'src="{G}/captcha/audio?r=' in audio
+    assert 'aria-labelledby="captcha_audio_label"' in audio
+    # The right PIN without the phrase: not looked at, nothing counted.
+    r = join(t, ap, key, pin)
+    assert r.status_code == 200 and CAPTCHA in plain(r.text) and LOCKED not in r.text
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_group_member WHERE account_id = {third.id}") \
         == "0"
-    # Locks that have ended: the right PIN is accepted again.
-    mariadb.sql("UPDATE mc_group_pin_throttle SET locked_until = UTC_TIMESTAMP() - INTERVAL 1 "
-                "MINUTE WHERE locked_until IS NOT NULL", database="mocourts")
-    assert join(t, ap, key2, pin2).status_code == 303
-    assert join(s, ap, key, pin).status_code == 303
+    # A wrong phrase: refused, and that phrase is spent.
+    phrase = _phrase(t, ap, mariadb, third)
+    r = join(t, ap, key, pin, captcha="QQQQQ")
+    assert "the phrase is not correct" in plain(r.text)
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_group_captcha WHERE account_id = {third.id}",
+                         database="mocourts") == "0"
+    r = join(t, ap, key, pin, captcha=phrase)
+    assert r.status_code == 200 and "the phrase is not correct" in plain(r.text)
+    # The recording says the picture's phrase; with it and the PIN, t joins.
+    phrase = _phrase(t, ap, mariadb, third)
+    a = t.get(ap.url(G + "/captcha/audio"), timeout=30)
+    assert a.status_code == 200 and a.headers["Content-Type"] == "audio/wav"
+    assert a.content[:4] == b"RIFF" and len(a.content) > 100_000
+    assert mariadb.value(f"SELECT phrase FROM mc_group_captcha WHERE account_id = {third.id}",
+                         database="mocourts") == phrase
+    r = join(t, ap, key, pin, captcha=" ".join(phrase.lower()))
+    assert r.status_code == 303, plain(r.text)[:600]
+    assert mariadb.value(f"SELECT group_id FROM mc_group_member WHERE account_id = {third.id}") \
+        == str(gid)
+    # A wrong PIN with the right phrase still counts (for the account too).
+    z_acct = new_account(prefix="agz")
+    z = logged_on(ap, z_acct, smtp)
+    r = join(z, ap, key, "Wrong1234", captcha=_phrase(z, ap, mariadb, z_acct))
+    assert WRONG in r.text
+    assert mariadb.value("SELECT failures FROM mc_group_pin_throttle WHERE subject = "
+                         f"'{sha256_hex(f'account:{z_acct.id}')}'", database="mocourts") == "1"
+    assert mariadb.value("SELECT failures >= 6 AND locked_until IS NULL AND captcha_until > "
+                         "UTC_TIMESTAMP() FROM mc_group_pin_throttle WHERE subject = "
+                         f"'{sha256_hex(f'group:{gid}')}'", database="mocourts") == "1"
+
+
+def test_wrong_pins_lock_the_client_address(apache, new_account, smtp, mariadb, fresh_address):
+    """20 wrong PINs from one address, whatever the accounts (each of them
+    locked after its 5), lock that address out of joining."""
+    ap = apache
+    gid, name, key, pin, _ = make_group(ap, new_account, smtp, mariadb)
+    for n in range(4):
+        s = logged_on(ap, new_account(prefix=f"aip{n}"), smtp)
+        page = s.get(ap.url(G + "/join"), timeout=30)
+        for i in range(5):   # a group that does not exist: no group is counted
+            r = web.submit(s, page, {"group_id": "999999999", "pin": "Wrong1234"},
+                           with_field="pin", timeout=30)
+            assert (LOCKED if i == 4 else WRONG) in r.text, (n, i)
+    assert mariadb.value("SELECT locked_until > UTC_TIMESTAMP() FROM mc_group_pin_throttle "
+                         f"WHERE subject = '{sha256_hex('ip:127.0.0.1')}'",
+                         database="mocourts") == "1"
+    fresh = new_account(prefix="aipnew")
+    r = join(logged_on(ap, fresh, smtp), ap, key, pin)
+    assert r.status_code == 200 and LOCKED in r.text
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_group_member WHERE account_id = {fresh.id}") \
+        == "0"
 
 
 def test_deactivated_group_refuses(apache, new_account, smtp, mariadb):
