@@ -174,7 +174,8 @@ bench: deps
 # too), files 0644, the admin tool 0755, the site settings 0640, the
 # document store 0750 owned by Apache's user. The .load files and
 # /usr/share/mocourts are ours and replaced on every install; the site
-# settings (conf-available/mocourts.conf) are the site's and never
+# settings (conf-available/mocourts.conf) and the slow-client hardening
+# (conf-available/mocourts-hardening.conf) are the site's and never
 # overwritten. `make uninstall` removes what install put, except the site's
 # data: the database, the document store and edited site settings stay
 # (PURGE=1 removes the site settings and the document store too).
@@ -190,6 +191,11 @@ LOAD_FILES := mocourts.load $(PLUGINS:%=mocourts_%.load)
 DOC_FILES  := conf/efiling-setup.example.xml docs/efiling-setup.md docs/efiling-setup.xsd \
               docs/casenet-feed.md docs/casenet-feed.xsd
 SHARE_TREES:= templates sql
+HARDENING  := mocourts-hardening.conf
+# The old PCRE that Debian 12's mod_qos needs loaded before it (libpcre3).
+LIBPCRE3   ?= /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/libpcre.so.3
+HARDENING_SED = sed -e 's\#@LIBPCRE3@\#$(LIBPCRE3)\#g' -e 's\#@APACHE_MODULES@\#$(LIBEXECDIR)\#g' \
+                conf/$(HARDENING)
 D          := $(DESTDIR)
 
 .PHONY: uninstall
@@ -209,6 +215,8 @@ install: all
 	done
 	test -e $(D)$(APACHE_ETC)/conf-available/mocourts.conf || \
 	    install -m 640 conf/mocourts.conf $(D)$(APACHE_ETC)/conf-available/mocourts.conf
+	h=$(D)$(APACHE_ETC)/conf-available/$(HARDENING); test -e $$h || { \
+	    $(HARDENING_SED) > $$h.tmp && chmod 644 $$h.tmp && mv -f $$h.tmp $$h; }
 	@# Templates and migrations: replaced whole, so nothing of an older release stays.
 	for t in $(SHARE_TREES); do \
 	    rm -rf $(D)$(SHARE_DIR)/$$t && umask 022 && \
@@ -224,10 +232,11 @@ install: all
 
 uninstall:
 	@enabled=$$(cd $(D)$(APACHE_ETC) 2>/dev/null && ls mods-enabled/mocourts*.load \
-	    conf-enabled/mocourts.conf 2>/dev/null); \
+	    conf-enabled/mocourts.conf conf-enabled/$(HARDENING) 2>/dev/null); \
 	 if [ -n "$$enabled" ]; then \
 	    echo "make uninstall: still enabled:" $$enabled >&2; \
-	    echo "  run 'a2disconf mocourts', 'a2dismod -f mocourts' and 'apache2ctl graceful' first" >&2; \
+	    echo "  run 'a2disconf mocourts mocourts-hardening', 'a2dismod -f mocourts' and" \
+	         "'apache2ctl graceful' first" >&2; \
 	    exit 1; fi
 	rm -f $(D)$(LIBEXECDIR)/mod_mocourts.so $(PLUGINS:%=$(D)$(LIBEXECDIR)/mod_mocourts_%.so) \
 	    $(D)$(SBIN_DIR)/mocourts-admin $(D)$(MAN8_DIR)/$(notdir $(MANPAGE)) \
@@ -238,6 +247,10 @@ uninstall:
 	 if [ -e $$c ]; then \
 	    if [ -n "$(PURGE)" ] || cmp -s $$c conf/mocourts.conf; then echo "rm -f $$c"; rm -f $$c; \
 	    else echo "make uninstall: kept $$c (edited; PURGE=1 removes it)"; fi; fi
+	@h=$(D)$(APACHE_ETC)/conf-available/$(HARDENING); \
+	 if [ -e $$h ]; then \
+	    if [ -n "$(PURGE)" ] || $(HARDENING_SED) | cmp -s - $$h; then echo "rm -f $$h"; rm -f $$h; \
+	    else echo "make uninstall: kept $$h (edited; PURGE=1 removes it)"; fi; fi
 	@s=$(D)$(STORE_DIR); \
 	 if [ -n "$(PURGE)" ]; then echo "rm -rf $$s"; rm -rf $$s; rmdir $(dir $(D)$(STORE_DIR)) 2>/dev/null; \
 	 elif [ -d $$s ]; then rmdir $$s 2>/dev/null && rmdir $(dir $(D)$(STORE_DIR)) 2>/dev/null; \

@@ -13,6 +13,7 @@ PACKAGES=(
     check pkg-config make gcc
     python3-pytest python3-requests python3-selenium python3-aiosmtpd
     chromium chromium-driver wrk sqlmap time libxml2-utils
+    libapache2-mod-qos
 )
 
 # One dpkg-query for all: "name status" per known package (unknown ones are
@@ -53,4 +54,11 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 "${install_cmd[@]}"
+# The package enables mod_qos in the system's Apache, where Debian 12's build
+# does not load ("undefined symbol: pcre_free"): that would break the
+# system's configuration, which test_install.py copies. The project's
+# Apaches load it through conf/mocourts-hardening.conf (INSTALL section 4).
+case " ${missing[*]} " in
+*" libapache2-mod-qos "*) a2dismod -q qos ;;
+esac
 echo "deps.sh: installed ${missing[*]}"

@@ -29,6 +29,14 @@ MOUNTS = {"casetrack": "/casenet", "efiling": "/ecf"}
 
 HTTPD = "/usr/sbin/apache2"
 MODULES = "/usr/lib/apache2/modules"
+# The slow-client hardening the project ships (INSTALL), included by every
+# test Apache and the demo site, with its @...@ places filled in.
+HARDENING_CONF = util.REPO / "conf" / "mocourts-hardening.conf"
+# The old PCRE library Debian's mod_qos needs (libpcre3, its dependency),
+# where the Makefile's install finds it.
+LIBPCRE3 = "/usr/lib/{}/libpcre.so.3".format(
+    subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
+    or "x86_64-linux-gnu")
 
 # Loaded from MODULES in this order (mpm first). mod_watchdog, mod_unixd and
 # mod_log_config are compiled into Debian's apache2.
@@ -117,14 +125,17 @@ class Apache:
     def __init__(self, root, port, repo=util.REPO, db=None, smtp=None, gateway=None,
                  extra_conf="", overrides=None, log_dir=None,
                  log_level="info mocourts:debug", build_dir=None, plugins=None,
-                 password_cost="ops=1,mem=8M"):
+                 password_cost="ops=1,mem=8M", hardening=True):
         """root: the ServerRoot folder (created); port: on 127.0.0.1.
         db: a harness MariaDB (for MoCourtsDB*), smtp: an SmtpSink (for
         MoCourtsSMTP), gateway: a Gateway (MoCourtsGateway); any may be None.
         overrides: {directive: value} for mocourts.conf; a value is written
         as is (quote it yourself), a list writes one line per item, None
         removes the directive. plugins: names to load and mount at /<name>
-        (default: every build/mod_mocourts_<name>.so)."""
+        (default: every build/mod_mocourts_<name>.so). hardening=False
+        leaves out conf/mocourts-hardening.conf and runs the earlier test
+        configuration (50 workers, lax read timeouts, no mod_qos): only to
+        show by hand what the hardening changes."""
         self.root = Path(root)
         self.port = port
         self.repo = Path(repo)
@@ -138,6 +149,8 @@ class Apache:
         self.build_dir = Path(build_dir) if build_dir else util.BUILD
         self.plugins = plugins
         self.password_cost = password_cost
+        self.hardening = hardening
+        self.hardening_conf = self.root / "mocourts-hardening.conf"
         self.conf_path = self.root / "httpd.conf"
         self.mocourts_conf = self.root / "mocourts.conf"
         self.htdocs = self.root / "htdocs"
@@ -258,7 +271,11 @@ GracefulShutdownTimeout {GRACEFUL_STOP_SECONDS}
             out.append(f'CoreDumpDirectory "{os.environ["MC_CORE_DIR"]}"\n')
         for name, so in STOCK_MODULES:
             out.append(f"LoadModule {name} {MODULES}/{so}\n")
-        out.append(f"""
+        if self.hardening:
+            # Workers, read timeouts and mod_qos: the shipped file.
+            out.append(f'\nInclude "{self.hardening_conf}"\n')
+        else:
+            out.append("""
 StartServers 2
 ServerLimit 4
 ThreadLimit 25
@@ -266,10 +283,11 @@ ThreadsPerChild 25
 MinSpareThreads 5
 MaxSpareThreads 50
 MaxRequestWorkers 50
-MaxConnectionsPerChild 0
+RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
+""")
+        out.append(f"""MaxConnectionsPerChild 0
 Timeout 30
 KeepAlive On
-RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500
 
 LogFormat "%h %l %u %t \\"%r\\" %>s %b %D" timed
 CustomLog "{self.access_log}" timed
@@ -320,6 +338,7 @@ LoadModule mocourts_module "{self.module_path}"
         for sub in ("protected", "clerk-files", "basic"):
             (self.htdocs / sub / "static.html").write_text(page)
         self.mocourts_conf.write_text(self._mocourts_conf_text())
+        self.hardening_conf.write_text(hardening_conf_text())
         self.conf_path.write_text(self._httpd_conf_text())
 
     # ---- running ------------------------------------------------------------
@@ -491,6 +510,12 @@ LoadModule mocourts_module "{self.module_path}"
         except TimeoutError:
             raise AssertionError(f"no error_log line matching {pattern!r} within "
                                  f"{timeout}s") from None
+
+
+def hardening_conf_text():
+    """conf/mocourts-hardening.conf as `make install` writes it."""
+    return (HARDENING_CONF.read_text().replace("@LIBPCRE3@", LIBPCRE3)
+            .replace("@APACHE_MODULES@", MODULES))
 
 
 def _tree_readable(path):

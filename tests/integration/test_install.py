@@ -40,13 +40,13 @@ import pytest
 import requests
 
 from harness import util
-from harness.apache import HTTPD, READY_LINE, Apache
+from harness.apache import HTTPD, READY_LINE, Apache, hardening_conf_text
 from harness.admin import Account
 from helpers_core import logon_full, path_of
 
 INSTALL = util.REPO / "INSTALL"
-STEPS = ["build", "install", "database", "schema", "enable", "courts", "efiling-setup",
-         "uninstall"]
+STEPS = ["build", "install", "database", "schema", "enable", "hardening", "courts",
+         "efiling-setup", "uninstall"]
 PLUGINS = ["registration", "groups", "casetrack", "efiling"]
 DB_NAME = "mocinst"          # the database and user of the database step
 PASSWORD = "Install-Test-Pass1"
@@ -292,6 +292,9 @@ def stage(tmp_root, mariadb, smtp):
         since = ap.error_log_offset()
         st.run("enable")
         ap.wait_for_log(READY_LINE, since=since, timeout=60)
+        since = ap.error_log_offset()
+        st.run("hardening")
+        ap.wait_for_log(READY_LINE, since=since, timeout=60)
         # The eFiling set-up names court 22, which only the Case.net data brings.
         st.early_setup = st.run("efiling-setup", check=False)
         feed = subprocess.run([str(st.root / "usr/sbin/mocourts-admin"), "generate", "--seed",
@@ -369,6 +372,21 @@ def test_installed_files_and_modes(stage):
     assert mode(secret) == 0o640
     assert grp.getgrgid(os.stat(secret).st_gid).gr_name == WWW
     assert pwd.getpwuid(os.stat(secret).st_uid).pw_name == "root"
+
+
+def test_hardening_enabled(stage):
+    """The slow-client hardening as the test suite's Apache runs it: the
+    shipped file with the library and module paths filled in, enabled, and
+    mod_qos and mod_reqtimeout loaded into the running server."""
+    conf = stage.etc / "conf-available/mocourts-hardening.conf"
+    assert mode(conf) == 0o644
+    assert conf.read_text() == hardening_conf_text()
+    assert (stage.etc / "conf-enabled/mocourts-hardening.conf").is_symlink()
+    assert not (stage.etc / "mods-enabled/qos.load").exists()
+    modules = subprocess.run(stage.apache._base_args() + ["-M"], capture_output=True,
+                             text=True).stdout
+    assert "qos_module" in modules and "reqtimeout_module" in modules, modules
+    assert requests.get(stage.apache.url("/account/logon"), timeout=30).status_code == 200
 
 
 def test_admin_reads_conf_available_by_default(stage):
@@ -479,7 +497,8 @@ def test_uninstall(stage):
             + [root / f"usr/lib/apache2/modules/mod_mocourts_{p}.so" for p in PLUGINS]
             + list((stage.etc / "mods-available").glob("mocourts*"))
             + list((stage.etc / "mods-enabled").glob("mocourts*"))
-            + list((stage.etc / "conf-enabled").glob("mocourts*")))
+            + list((stage.etc / "conf-enabled").glob("mocourts*"))
+            + [stage.etc / "conf-available/mocourts-hardening.conf"])
     left = [str(p) for p in gone if os.path.lexists(p)]
     assert not left, left
     assert not list((root / "usr").rglob("*mocourts*"))
