@@ -46,7 +46,8 @@
  *        site's rules (Secure and the __Host- prefix with
  *        MoCourtsSessionSecure On), through the core's one Set-Cookie.
  *   1.6  MC_ROUTE_ONE_CLICK (a POST route that also takes an RFC 8058
- *        one-click unsubscribe).
+ *        one-click unsubscribe); mc_mail.list_unsubscribe (mc_smtp.h: a
+ *        plugin that fills an mc_mail zeroes it first, e.g. = {0}).
  *   1.7  mc_captcha_wav (mc_captcha.h): the CAPTCHA's phrase spoken, the
  *        accessible alternative of its picture.
  */

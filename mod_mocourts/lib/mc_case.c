@@ -38,10 +38,12 @@
 /* Columns and values shared by every INSERT ... SELECT into mc_outbox.
  * E-mail goes to the account's address as it is when the notice is queued
  * (mc_track.recipient keeps the address shown when tracking began); texts
- * and calls go to the tracking's verified number. */
+ * and calls go to the tracking's verified number. An e-mail's
+ * list_unsubscribe is its Stop Tracking link: the delivery sends it as the
+ * RFC 8058 List-Unsubscribe header, whose one-click POST the link takes. */
 #define OUTBOX_COLS                                                                                \
     "INSERT INTO mc_outbox (account_id, channel, recipient, cc, subject, body, kind, case_ref,"    \
-    " status, attempts, queued_at, next_attempt_at) "
+    " status, attempts, queued_at, next_attempt_at, list_unsubscribe) "
 /* A recipient from mc_track never carries a line break (the track pages
  * check it; this keeps a bad row from reaching a mail header anyway). */
 #define RECIPIENT_SANE " AND INSTR(t.recipient, CHAR(13)) = 0 AND INSTR(t.recipient, CHAR(10)) = 0"
@@ -142,11 +144,12 @@ static int mc_case_subject_ok(const char *s)
  * 'each': e-mail body pre + <id>/<token> + post (pre ends with the stop
  * route; the token of the fan-out's secret), sms and voice bodies as
  * given. *made += rows queued. */
-static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, long long case_id,
-                                         const char *number, const char *subject, const char *pre,
-                                         const char *post, const char *sms, const char *voice,
-                                         long long *made)
+static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case_env *env,
+                                         long long case_id, const char *number, const char *subject,
+                                         const char *pre, const char *post, const char *sms,
+                                         const char *voice, long long *made)
 {
+    const char *stop = apr_pstrcat(p, env->casenet_url, "/stop/", NULL);
 #define EACH_EMAIL                                                                                 \
     " FROM mc_track t JOIN mc_account a ON a.id = t.account_id WHERE t.case_id = ? AND "           \
     "t.active = 1 AND t.frequency = 'each' AND t.channel = 'email'" RECIPIENT_SANE
@@ -158,19 +161,22 @@ static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, long long cas
                                  "si", secret, case_id);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &a, NULL,
-                        OUTBOX_COLS "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, "
-                                    "t.id, '/', " STOP_TOKEN ", ?), 'track-entry', ?, 'queued', 0, "
-                                    "UTC_TIMESTAMP(), UTC_TIMESTAMP()" EACH_EMAIL,
-                        "sssssi", subject, pre, secret, post, number, case_id);
+                        OUTBOX_COLS
+                        "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, "
+                        "t.id, '/', " STOP_TOKEN ", ?), 'track-entry', ?, 'queued', 0, "
+                        "UTC_TIMESTAMP(), UTC_TIMESTAMP(), CONCAT(?, t.id, '/', " STOP_TOKEN
+                        ")" EACH_EMAIL,
+                        "sssssssi", subject, pre, secret, post, number, stop, secret, case_id);
 #undef EACH_EMAIL
     if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, &b, NULL,
-                        OUTBOX_COLS
-                        "SELECT t.account_id, t.channel, t.recipient, NULL, '', IF(t.channel = "
-                        "'voice', ?, ?), 'track-entry', ?, 'queued', 0, UTC_TIMESTAMP(), "
-                        "UTC_TIMESTAMP() FROM mc_track t WHERE t.case_id = ? AND t.active = 1 AND "
-                        "t.frequency = 'each' AND t.channel IN ('sms', 'voice')" RECIPIENT_SANE,
-                        "sssi", voice, sms, number, case_id);
+        rv = mc_db_exec(
+            db, &b, NULL,
+            OUTBOX_COLS
+            "SELECT t.account_id, t.channel, t.recipient, NULL, '', IF(t.channel = "
+            "'voice', ?, ?), 'track-entry', ?, 'queued', 0, UTC_TIMESTAMP(), "
+            "UTC_TIMESTAMP(), NULL FROM mc_track t WHERE t.case_id = ? AND t.active = 1 AND "
+            "t.frequency = 'each' AND t.channel IN ('sms', 'voice')" RECIPIENT_SANE,
+            "sssi", voice, sms, number, case_id);
     *made += a + b;
     return rv;
 }
@@ -272,7 +278,8 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
     const char *subject = apr_pstrcat(p, "Case ", number, ": new docket entry", NULL);
     if (!mc_case_subject_ok(subject))
         return APR_EINVAL;
-    rv = mc_case_fanout_entry(db, p, e->case_id, number, subject, pre, post, sms, voice, &made);
+    rv =
+        mc_case_fanout_entry(db, p, env, e->case_id, number, subject, pre, post, sms, voice, &made);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &digests, NULL,
                         "INSERT IGNORE INTO mc_track_digest (track_id, docket_id) SELECT t.id, ? "
@@ -437,14 +444,17 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
                         OUTBOX_COLS "SELECT t.account_id, 'email', (SELECT a.email FROM "
                                     "mc_account a WHERE a.id = t.account_id), NULL, ?, CONCAT(?, "
                                     "t.id, '/', " STOP_TOKEN ", ?), 'track-reminder', ?, "
-                                    "'queued', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP()" NOT_REMINDED
+                                    "'queued', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP(), CONCAT(?, "
+                                    "t.id, '/', " STOP_TOKEN ")" NOT_REMINDED
                                     " AND t.channel = 'email'" RECIPIENT_SANE,
-                        "sssssiii", subject, pre, secret, post, number, hearing_id, days, case_id);
+                        "sssssssiii", subject, pre, secret, post, number,
+                        apr_pstrcat(p, env->casenet_url, "/stop/", NULL), secret, hearing_id, days,
+                        case_id);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &b, NULL,
                         OUTBOX_COLS "SELECT t.account_id, t.channel, t.recipient, NULL, '', "
                                     "IF(t.channel = 'voice', ?, ?), 'track-reminder', ?, 'queued', "
-                                    "0, UTC_TIMESTAMP(), UTC_TIMESTAMP()" NOT_REMINDED
+                                    "0, UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL" NOT_REMINDED
                                     " AND t.channel IN ('sms', 'voice')" RECIPIENT_SANE,
                         "sssiii", voice, sms, number, hearing_id, days, case_id);
     if (rv == APR_SUCCESS)
@@ -551,9 +561,9 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
     mc_vars_set(v, "entries", entries);
     mc_vars_set(v, "case_url", case_url);
     mc_vars_set(v, "mycases_url", apr_pstrcat(p, env->casenet_url, "/mycases", NULL));
-    mc_vars_set(v, "stop_url",
-                apr_psprintf(p, "%s/stop/%" APR_INT64_T_FMT "/%s", env->casenet_url,
-                             (apr_int64_t)track_id, token));
+    const char *stop_url = apr_psprintf(p, "%s/stop/%" APR_INT64_T_FMT "/%s", env->casenet_url,
+                                        (apr_int64_t)track_id, token);
+    mc_vars_set(v, "stop_url", stop_url);
     if (!strcmp(channel, "email")) {
         if ((rv = mc_case_text(p, env, "notice-digest.txt", v, &body)) != APR_SUCCESS)
             return rv;
@@ -587,8 +597,9 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
         if (rv == APR_SUCCESS)
             rv = mc_db_exec(db, NULL, NULL,
                             OUTBOX_COLS "VALUES (?, ?, ?, NULL, ?, ?, 'track-digest', ?, 'queued', "
-                                        "0, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                            "isssss", account_id, channel, recipient, subject, body, number);
+                                        "0, UTC_TIMESTAMP(), UTC_TIMESTAMP(), ?)",
+                            "issssss", account_id, channel, recipient, subject, body, number,
+                            strcmp(channel, "email") ? NULL : stop_url);
         if (rv != APR_SUCCESS)
             return rv;
     }

@@ -272,9 +272,9 @@ static void mc_idset_of(apr_pool_t *p, mc_idset *s, const mc_dbres *res, int fro
     } while (0)
 
 #define MC_OUTBOX_COLUMNS                                                                          \
-    "SELECT id, channel, recipient, cc, subject, body, attempts, UNIX_TIMESTAMP(queued_at)"        \
-    " FROM mc_outbox"
-#define MC_OUTBOX_NCOLS 8
+    "SELECT id, channel, recipient, cc, subject, body, attempts, UNIX_TIMESTAMP(queued_at),"       \
+    " list_unsubscribe FROM mc_outbox"
+#define MC_OUTBOX_NCOLS 9
 
 /* One round's claim: the rows, and until when they are surely ours. */
 typedef struct {
@@ -388,6 +388,7 @@ static apr_status_t mc_outbox_send_one(apr_pool_t *p, apr_pool_t *tp, const mc_d
          * of a database created again start over). */
         m.message_id_local =
             apr_psprintf(tp, "notice.%s.%s", mc_dbres_get(res, r, 0), mc_dbres_get(res, r, 7));
+        m.list_unsubscribe = mc_dbres_get(res, r, 8);
         if (!*session)
             *session = mc_smtp_session_create(p, conf->smtp_host ? conf->smtp_host : "localhost",
                                               conf->smtp_port ? conf->smtp_port : 25,

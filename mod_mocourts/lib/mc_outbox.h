@@ -62,7 +62,9 @@ typedef struct mc_delivery_conf {
  * message), one row by its primary key: a worker killed at any moment
  * leaves at most the one notice in flight to be sent again. Every e-mail
  * carries a Message-ID made of the row (its id and queue time), the same on
- * every attempt, so a receiver can drop the repeat.
+ * every attempt, so a receiver can drop the repeat. A row's
+ * list_unsubscribe (Track This Case notices, written by mc_case) becomes
+ * the RFC 8058 List-Unsubscribe and List-Unsubscribe-Post headers.
  *
  * A claim is a lease of conf->lease seconds, renewed while the round goes
  * on: the rows of a worker that died are claimable again within a lease,

@@ -287,6 +287,11 @@ static const char *mc_build_message(apr_pool_t *p, const mc_mail *m, apr_size_t 
     mc_buf_text_header(&b, "Subject", m->subject ? m->subject : "");
     mc_buf_str(&b, "Message-ID: ");
     mc_buf_str(&b, mc_message_id(p, m->message_id_local, dom));
+    if (m->list_unsubscribe && *m->list_unsubscribe) { /* RFC 8058 */
+        mc_buf_str(&b, "\r\nList-Unsubscribe: <");
+        mc_buf_str(&b, m->list_unsubscribe);
+        mc_buf_str(&b, ">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    }
     mc_buf_str(&b, "\r\nMIME-Version: 1.0\r\n"
                    "Content-Type: text/plain; charset=UTF-8\r\n"
                    "Content-Transfer-Encoding: quoted-printable\r\n"
@@ -546,6 +551,20 @@ static int mc_dot_atom_ok(const char *s, size_t max)
     return 1;
 }
 
+/* 1 when s may go between the angle brackets of List-Unsubscribe: an
+ * http(s) URL of printable ASCII without blanks, '<', '>' or ',' (RFC 2369
+ * lists several URLs separated by commas). */
+static int mc_list_url_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n > 900 || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7)))
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("<>,", *s))
+            return 0;
+    return 1;
+}
+
 static apr_status_t mc_smtp_check(const mc_mail *m, const char **err)
 {
     if (!mc_email_ok(m->from))
@@ -561,6 +580,8 @@ static apr_status_t mc_smtp_check(const mc_mail *m, const char **err)
         *err = "the Message-ID domain is not a domain";
     else if (m->message_id_local && !mc_dot_atom_ok(m->message_id_local, 100))
         *err = "the Message-ID is not dot-atom text";
+    else if (m->list_unsubscribe && *m->list_unsubscribe && !mc_list_url_ok(m->list_unsubscribe))
+        *err = "the List-Unsubscribe address is not an http(s) URL";
     else
         return APR_SUCCESS;
     return APR_EINVAL;

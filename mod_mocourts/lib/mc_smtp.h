@@ -18,6 +18,13 @@ typedef struct mc_mail {
      * the same on every attempt of one notice so that a receiver can drop a
      * repeat; NULL: a random one. */
     const char *message_id_local;
+    /* RFC 8058 one-click unsubscribe (ABI 1.6), NULL or "" for none: an
+     * http(s) URL (printable ASCII, no blank, '<', '>' or ','; at most 900
+     * bytes) that acts on a POST of List-Unsubscribe=One-Click. The message
+     * then carries List-Unsubscribe: <url> and List-Unsubscribe-Post:
+     * List-Unsubscribe=One-Click. (RFC 8058 also wants the URL https and a
+     * DKIM signature covering both headers: the site's and relay's part.) */
+    const char *list_unsubscribe;
 } mc_mail;
 
 /* Deliver one message on a connection of its own. timeout in seconds per read/write. On failure

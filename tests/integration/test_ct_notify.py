@@ -36,13 +36,16 @@ def tasks(admin, at, *extra):
 
 def stop_link(mariadb, ap, mail, track_id):
     """The e-mail's own Stop Tracking link, of tracking track_id: its
-    token's SHA-256 (only) is in mc_track_stop. Returns the link."""
+    token's SHA-256 (only) is in mc_track_stop, and the e-mail names it for
+    RFC 8058 one-click unsubscribe. Returns the link."""
     m = re.search(rf"({re.escape(ap.base_url + CASENET)}/stop/{track_id}/([A-Za-z0-9_-]{{43}}))\s",
                   mail.body)
     assert m, mail.body
     token = m.group(2)
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_track_stop WHERE track_id = {track_id} AND "
                          f"token_hash = SHA2('{token}', 256)") == "1"
+    assert mail.message.get_all("List-Unsubscribe") == [f"<{m.group(1)}>"], mail.message.items()
+    assert mail.message.get_all("List-Unsubscribe-Post") == ["List-Unsubscribe=One-Click"]
     return m.group(1)
 
 
@@ -85,15 +88,16 @@ def test_entry_notices(apache, admin, new_account, smtp, gateway, mariadb):
     # 4 notices (2 e-mail, 1 SMS, 1 call) and 2 digest items.
     assert "Docket entry added. 6 notice(s) queued." in plain(r.text)
     subject = f"Case {number}: new docket entry"
+    links = {}
     for who, tid in ((mail1, t1), (mail2, t2)):
         m = smtp.wait_for(to=who.email, subject=subject, timeout=20)
         assert m.subject == subject
         body = m.body
         assert f"{ap.base_url}{CASENET}/case/{number}" in body
-        stop_link(mariadb, ap, m, tid)
         assert text in body and f"{tag} V ACME" in body and "Test Circuit Court" in body
         assert "Order" in body and PAST in body
         assert m.message.get("Cc") is None
+        links[who.id] = stop_link(mariadb, ap, m, tid)
     sms = gateway.wait_for(recipient=sms_no, channel="sms", timeout=20)
     assert number in sms["body"] and f"{CASENET}/case/{number}" in sms["body"]
     assert text in sms["body"]
@@ -147,6 +151,17 @@ def test_entry_notices(apache, admin, new_account, smtp, gateway, mariadb):
     assert text3 in m2.body and text not in m2.body
     assert len(smtp.find(to=daily_mail.email, subject="daily digest")) == 2
     # The 'each' trackers had one e-mail per entry: three.
+    assert len(smtp.find(to=mail1.email, subject=subject)) == 3
+    # A mail program's one-click unsubscribe (RFC 8058: a POST of
+    # List-Unsubscribe=One-Click to the header's URL, no cookies) stops the
+    # alerts: the next entry reaches mail2 only.
+    r = web.new_session().post(links[mail1.id], data={"List-Unsubscribe": "One-Click"},
+                               timeout=30)
+    assert r.status_code == 200, r.text[:1500]
+    assert mariadb.value(f"SELECT CONCAT(active, ' ', stopped_why) FROM mc_track WHERE id = "
+                         f"{t1}") == "0 link"
+    add_entry(s, ap, number, f"Fourth entry {tag}")
+    smtp.wait_for(to=mail2.email, subject=subject, count=4, timeout=20)
     assert len(smtp.find(to=mail1.email, subject=subject)) == 3
 
 

@@ -96,6 +96,18 @@ START_TEST(header_injection_refused)
     }
     m.message_id_local = "notice.42.1700000000";
     ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
+    static const char *const bad_urls[] = {"https://court.test/stop/1/a\r\nBcc: v@example.test",
+                                           "https://court.test/stop/1/a>, <mailto:v@example.test",
+                                           "https://court.test/stop 1",
+                                           "mailto:v@example.test",
+                                           "javascript:alert(1)",
+                                           "https://court.test/\xc3\xa9"};
+    for (size_t i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++) {
+        m.list_unsubscribe = bad_urls[i];
+        ck_assert_msg(send_to_nowhere(p, &m, &err) == APR_EINVAL, "accepted URL #%zu", i);
+    }
+    m.list_unsubscribe = "https://court.test/casenet/stop/7/abc_-";
+    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
     apr_pool_destroy(p);
     apr_terminate();
 }
@@ -150,7 +162,8 @@ static void tsrv_conn(tsrv *s, int fd)
         while ((nl = strstr(p, "\r\n")) != NULL) {
             size_t ln = (size_t)(nl - p);
             if (in_data) {
-                if (ln > 11 && strncasecmp(p, "Message-ID:", 11) == 0)
+                if ((ln > 11 && strncasecmp(p, "Message-ID:", 11) == 0) ||
+                    (ln > 16 && strncasecmp(p, "List-Unsubscribe", 16) == 0))
                     tsrv_log(s, p, ln);
                 if (ln == 1 && p[0] == '.') {
                     in_data = 0;
@@ -477,6 +490,39 @@ START_TEST(session_message_id)
 }
 END_TEST
 
+/* RFC 8058: a message given a one-click URL carries List-Unsubscribe and
+ * List-Unsubscribe-Post; one without carries neither. */
+START_TEST(session_list_unsubscribe)
+{
+    apr_pool_t *p;
+    const char *err = NULL;
+    tsrv s;
+    memset(&s, 0, sizeof(s));
+    s.pipelining = 1;
+    tsrv_start(&s);
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
+    mc_mail m = mail_to("one@example.test");
+    m.list_unsubscribe = "https://court.test/casenet/stop/7/abc";
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    m.list_unsubscribe = NULL;
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    m.list_unsubscribe = "";
+    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
+    mc_smtp_session_close(ss);
+    tsrv_stop(&s);
+    ck_assert_int_eq(s.messages, 3);
+    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe: <https://court.test/casenet/stop/7/abc>\n"),
+                     1);
+    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"), 1);
+    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe:"), 1); /* the other two: none */
+    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe-Post:"), 1);
+    apr_pool_destroy(p);
+    apr_terminate();
+}
+END_TEST
+
 /* A server that accepts the connection and never answers: the deadline
  * ends the send long before the per-step timeout (30 s here). */
 START_TEST(session_deadline)
@@ -560,6 +606,7 @@ Suite *suite_smtp(void)
     tcase_add_test(ts, session_server_down);
     tcase_add_test(ts, send_one_message);
     tcase_add_test(ts, session_message_id);
+    tcase_add_test(ts, session_list_unsubscribe);
     tcase_add_test(ts, session_deadline);
     suite_add_tcase(s, ts);
     return s;
