@@ -7,7 +7,8 @@ person does them: fields found by their labels, buttons by their text.
     answered) -> Continue -> names
     and e-mail -> Continue -> addresses and phone -> Continue -> three
     security questions -> Continue -> "eFiling Registration - Additional
-    Steps Required" -> Continue -> the log on screen.
+    Steps Required" -> Continue -> the log on screen; then the e-mailed
+    verification link (seed 002): a page whose button verifies the address.
 
 Screenshots go to tests/artifacts/: browser-signup.png (the CAPTCHA step),
 browser-signup-questions.png and browser-signup-done.png.
@@ -32,7 +33,7 @@ def _solve(question):
     return str(a + b if m.group(2) == "plus" else a - b)
 
 
-def test_create_account_seed_001(browser, apache, mariadb):
+def test_create_account_seed_001(browser, apache, mariadb, smtp):
     username = "br" + secrets.token_hex(4)
     email = f"{username}@example.test"
     password = "Correct-Horse-Battery-9x"
@@ -123,5 +124,18 @@ def test_create_account_seed_001(browser, apache, mariadb):
     ui.screenshot(browser, "browser-signup-done.png")
     ui.click(browser, "Continue")
     ui.assert_on(browser, ui.LOGON, "Logon")
-    assert mariadb.value(f"SELECT status FROM mc_account WHERE username = '{username}'") \
-        == "pending"
+    status = f"SELECT status FROM mc_account WHERE username = '{username}'"
+    assert mariadb.value(status) == "pending"
+
+    # The e-mailed link opens a page (opening it verifies nothing); its one
+    # button verifies the address.
+    mail = smtp.wait_for(to=email, subject="Verify your e-mail address", timeout=20)
+    link = re.search(r"https?://\S+(/registration/verify/[A-Za-z0-9_-]{43})", mail.body)
+    assert link, mail.body
+    ui.open_page(browser, link.group(0))
+    ui.assert_on(browser, link.group(1), "Verify Your E-mail Address")
+    assert mariadb.value(status) == "pending"
+    ui.click(browser, "Verify E-mail Address")
+    ui.assert_on(browser, link.group(1), "E-mail Address Verified")
+    assert "Your e-mail address has been verified." in ui.page_text(browser)
+    assert mariadb.value(status) == "active"
