@@ -5,6 +5,7 @@
  *               e-mail
  *   signup_captcha.c its CAPTCHA (picture, spoken phrase, a question under
  *               the limit) and the limit on attempts per client address
+ *   signup_claim.c its last step's claim: a double submit hashes once
  *   account.c   My Account, Missing Information, MOBAR, My Applications and
  *               the User Agreement (seed 000 steps 10-14)
  *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
@@ -61,6 +62,19 @@ const char *mc_reg_captcha_check(mc_req *mr, mc_db *db, long long pending_id, in
 /* The picture (a new phrase) and the same phrase spoken (audio/wav). */
 int mc_reg_captcha_image(mc_req *mr, mc_db *db, long long pending_id);
 int mc_reg_captcha_audio(mc_req *mr, mc_db *db, long long pending_id);
+
+/* ---- signup_claim.c ----------------------------------------------------------- */
+
+/* The last sign-up step's claim on a pending registration, taken before
+ * hashing so that a double submit hashes once. mc_reg_claim: CLAIMED (this
+ * request holds it: release it when done), GONE (the registration was
+ * consumed or expired) or BUSY (another copy held it for the whole wait of
+ * 1.5 s at most); a copy waits without hashing. */
+enum { MC_REG_CLAIMED, MC_REG_GONE, MC_REG_BUSY };
+apr_status_t mc_reg_claim(mc_req *mr, mc_db *db, long long pending_id, int *outcome);
+/* Drop the claim (none left after the account was made); logged on failure
+ * (it then lapses within a minute). */
+void mc_reg_claim_release(mc_req *mr, mc_db *db, long long pending_id);
 
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */

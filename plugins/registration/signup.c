@@ -8,7 +8,9 @@
  * stored. The password is kept only as its hash. The last step makes the
  * account, its profile, answers, role, verification code and e-mail in one
  * transaction that also consumes the pending registration, so nothing
- * half-made becomes an account and a double submit makes one. */
+ * half-made becomes an account and a double submit makes one; the
+ * registration is claimed before its answers are hashed (signup_claim.c), so
+ * a double submit also hashes once. */
 #include "registration.h"
 
 #include "apr_lib.h"
@@ -741,47 +743,79 @@ static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
                     attorney ? "self-registration, MOBAR verified" : "self-registration");
 }
 
-static int questions_post(mc_req *mr)
+/* The answer to a last step whose registration is gone (pd: as it was
+ * loaded, or NULL): the account made (by the first of a double submit), or
+ * a registration that expired. */
+static int finished(mc_req *mr, mc_db *db, const pending *pd)
+{
+    mc_dbres *res = NULL;
+    apr_status_t rv;
+    if (pd) {
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         "SELECT 1 FROM mc_account WHERE username = ? AND email = ?", "ss",
+                         saved(pd, "username"), saved(pd, "email"));
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+    }
+    if (res && res->nrows == 1) {
+        set_cookie(mr, "", 0);
+        return mc_redirect(mr, mc_url(mr, "/create/done"));
+    }
+    mc_vars_set(mr->vars, "message",
+                "This registration is no longer in progress: either it was completed (look "
+                "for the e-mail with the verification link) or it expired after 24 hours.");
+    mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
+    mc_vars_set(mr->vars, "link_label", "Logon");
+    return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+}
+
+/* Claim *pd before hashing (signup_claim.c): 1 when this request holds the
+ * claim, with *pd loaded again (an earlier copy may have changed it); else 0
+ * with *rc the answer for this copy of a double submit. */
+static int claim(mc_req *mr, mc_db *db, pending **pd, int *rc)
+{
+    long long id = (*pd)->id;
+    apr_status_t rv;
+    int outcome;
+    if ((rv = mc_reg_claim(mr, db, id, &outcome)) != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if (outcome == MC_REG_GONE) {
+        *rc = finished(mr, db, *pd);
+        return 0;
+    }
+    if (outcome == MC_REG_BUSY) {
+        mc_vars_set(mr->vars, "message",
+                    "This page was sent more than once, and your account is being made from the "
+                    "first time it was sent. Look for the e-mail with the verification link; if "
+                    "none comes within a few minutes, open Create an account again to finish.");
+        mc_vars_set(mr->vars, "link_url", mc_url(mr, "/create"));
+        mc_vars_set(mr->vars, "link_label", "Create an account");
+        *rc = mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+        return 0;
+    }
+    if ((rv = pending_load(mr, db, pd)) != APR_SUCCESS || !*pd || (*pd)->id != id) {
+        mc_reg_claim_release(mr, db, id);
+        *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : finished(mr, db, NULL);
+        return 0;
+    }
+    return 1;
+}
+
+/* Hash the answers a[] (to questions q[]) and make the account from the
+ * claimed registration pd. */
+static int create_account(mc_req *mr, mc_db *db, pending *pd, const int *q, const char *const *a)
 {
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
-    int q[3], i;
-    const char *a[3], *v[3], *to;
+    apr_array_header_t *errs = apr_array_make(p, 1, sizeof(const char *));
+    const char *to;
     create_baton b;
-    pending *pd;
-    mc_db *db;
     apr_status_t rv;
+    int i;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!pd) { /* e.g. the second of a double submit, after the first made the account */
-        mc_vars_set(mr->vars, "message",
-                    "This registration is no longer in progress: either it was completed (look "
-                    "for the e-mail with the verification link) or it expired after 24 hours.");
-        mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
-        mc_vars_set(mr->vars, "link_label", "Logon");
-        return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
-    }
     if ((to = gate(mr, pd, STEP_QUESTIONS)))
         return mc_redirect(mr, to);
-    for (i = 0; i < 3; i++) {
-        const char *s = in(mr, apr_psprintf(p, "q%d", i + 1));
-        char *end;
-        long k = strtol(s, &end, 10);
-        q[i] = (*s && !*end && k >= 0 && k < mc_reg_question_count) ? (int)k : -1;
-        a[i] = in(mr, apr_psprintf(p, "a%d", i + 1));
-        v[i] = in(mr, apr_psprintf(p, "v%d", i + 1));
-    }
-    add_error(errs, mc_reg_check_answers(p, q, a, 3));
-    for (i = 0; i < 3; i++)
-        if (strcmp(mc_reg_normalise_answer(p, a[i]), mc_reg_normalise_answer(p, v[i])))
-            add_error(errs, apr_psprintf(p, "Verify Answer %d: the answers do not match.", i + 1));
-    if (errs->nelts) {
-        for (i = 0; i < 3; i++)
-            if (q[i] < 0)
-                q[i] = i;
-        return questions_form(mr, q, a, v, errs);
-    }
     memset(&b, 0, sizeof(b));
     b.pd = pd;
     b.q = q;
@@ -815,6 +849,47 @@ static int questions_post(mc_req *mr)
         return mc_fail(mr, rv);
     set_cookie(mr, "", 0);
     return mc_redirect(mr, mc_url(mr, "/create/done"));
+}
+
+static int questions_post(mc_req *mr)
+{
+    apr_pool_t *p = mr->r->pool;
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    int q[3], i, rc;
+    const char *a[3], *v[3], *to;
+    pending *pd;
+    mc_db *db;
+    apr_status_t rv;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!pd) /* e.g. a copy of a double submit, after the first made the account */
+        return finished(mr, db, NULL);
+    if ((to = gate(mr, pd, STEP_QUESTIONS)))
+        return mc_redirect(mr, to);
+    for (i = 0; i < 3; i++) {
+        const char *s = in(mr, apr_psprintf(p, "q%d", i + 1));
+        char *end;
+        long k = strtol(s, &end, 10);
+        q[i] = (*s && !*end && k >= 0 && k < mc_reg_question_count) ? (int)k : -1;
+        a[i] = in(mr, apr_psprintf(p, "a%d", i + 1));
+        v[i] = in(mr, apr_psprintf(p, "v%d", i + 1));
+    }
+    add_error(errs, mc_reg_check_answers(p, q, a, 3));
+    for (i = 0; i < 3; i++)
+        if (strcmp(mc_reg_normalise_answer(p, a[i]), mc_reg_normalise_answer(p, v[i])))
+            add_error(errs, apr_psprintf(p, "Verify Answer %d: the answers do not match.", i + 1));
+    if (errs->nelts) {
+        for (i = 0; i < 3; i++)
+            if (q[i] < 0)
+                q[i] = i;
+        return questions_form(mr, q, a, v, errs);
+    }
+    if (!claim(mr, db, &pd, &rc))
+        return rc;
+    rc = create_account(mr, db, pd, q, a);
+    mc_reg_claim_release(mr, db, pd->id);
+    return rc;
 }
 
 /* ---- step f: done ------------------------------------------------------------ */
