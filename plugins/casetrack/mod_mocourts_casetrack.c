@@ -33,6 +33,33 @@ static mc_plugin casetrack = {MC_ABI_MAJOR, MC_ABI_MINOR,
                               NULL,         NULL,
                               periodic};
 
+/* Every notice e-mail stores its Stop Tracking token's hash (track.c); a
+ * link older than this stops working (Manage My Case still stops tracking),
+ * so the table holds about this many days of notices. */
+#define CT_STOP_LINK_DAYS 90
+#define CT_STOP_PURGE_ROWS 20000
+#define CT_STR(x) CT_STR_(x)
+#define CT_STR_(x) #x
+
+/* Forget Stop Tracking links past CT_STOP_LINK_DAYS, a bounded batch a
+ * round (a short transaction per batch), at most once an hour unless a
+ * batch was full. */
+static apr_status_t purge_stop_links(mc_db *db, apr_time_t now)
+{
+    static apr_time_t next;
+    long long gone = 0;
+    apr_status_t rv;
+    if (now < next)
+        return APR_SUCCESS;
+    rv = mc_db_exec(db, &gone, NULL,
+                    "DELETE FROM mc_track_stop WHERE created_at < UTC_TIMESTAMP() - INTERVAL " CT_STR(
+                        CT_STOP_LINK_DAYS) " DAY LIMIT " CT_STR(CT_STOP_PURGE_ROWS),
+                    "");
+    if (rv == APR_SUCCESS && gone < CT_STOP_PURGE_ROWS)
+        next = now + apr_time_from_sec(3600);
+    return rv;
+}
+
 /* Hearing reminders and daily digests, in the delivery worker's rounds (one
  * thread: the watchdog singleton), at most once a minute: reminders are
  * days apart and digests daily, so a minute late is on time. */
@@ -41,6 +68,8 @@ static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
     static apr_time_t next;
     mc_case_env env;
     apr_status_t rv;
+    if ((rv = purge_stop_links(db, now)) != APR_SUCCESS)
+        return rv;
     if (now < next)
         return APR_SUCCESS;
     env.tmpl = mc_site_templates();

@@ -10,7 +10,7 @@ import re
 import secrets
 from urllib.parse import quote
 
-from harness import web
+from harness import util, web
 from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
 from helpers_core import (LOGON, MSG_FORM_EXPIRED, location, logon_full, new_browser, path_of,
                           sha256_hex, submit_code, wait_code, code_mails)
@@ -702,3 +702,31 @@ def test_clerk_entry_notifies_and_the_mailed_link_stops(apache, new_account, smt
     assert r.status_code == 200 and f"Tracking stopped for case {number}" in plain(r.text)
     assert track_row(mariadb, by_mail, case_id)["active"] == "0"
     assert track_row(mariadb, by_text, case_id)["active"] == "1"
+
+
+def test_old_stop_links_are_forgotten(apache, make_apache, new_account, smtp, mariadb):
+    """Every notice stores its Stop Tracking token's hash: the delivery
+    worker's rounds forget those past 90 days (their links then say "not
+    valid"; Manage My Case still stops tracking), so the table does not grow
+    with every notice ever sent."""
+    ap = apache
+    _, case_id, number = new_case(mariadb)
+    s, acct = holder(ap, new_account, smtp)
+    assert track(s, ap, number, method="email", frequency="each").status_code == 303
+    row = track_row(mariadb, acct, case_id)
+    tok = mailed_token(mariadb, row["id"])
+    old, recent = secrets.token_hex(32), secrets.token_hex(32)
+    mariadb.sql("INSERT INTO mc_track_stop (track_id, token_hash, created_at) VALUES "
+                f"({row['id']}, {q(old)}, UTC_TIMESTAMP() - INTERVAL 91 DAY), "
+                f"({row['id']}, {q(recent)}, UTC_TIMESTAMP() - INTERVAL 89 DAY)")
+
+    def hashes():
+        return {r[0] for r in mariadb.sql("SELECT token_hash FROM mc_track_stop "
+                                          f"WHERE track_id = {row['id']}")}
+
+    # A node's delivery worker purges on its first round (then hourly).
+    make_apache()
+    util.wait_until(lambda: old not in hashes(), timeout=30, what="the 91-day-old link purged")
+    assert recent in hashes()
+    r = new_browser().get(ap.url(f"{CASENET}/stop/{row['id']}/{tok}"), timeout=30)
+    assert r.status_code == 200 and "<button" in main_of(r.text)
