@@ -50,6 +50,10 @@
  *        plugin that fills an mc_mail zeroes it first, e.g. = {0}).
  *   1.7  mc_captcha_wav (mc_captcha.h): the CAPTCHA's phrase spoken, the
  *        accessible alternative of its picture.
+ *   1.8  one-time form tokens for the forms that create something:
+ *        <form method="post" data-once> (mc_tmpl.h), MC_ONCE_FIELD,
+ *        mc_once_token, mc_once_claim, mc_once_seen, mc_once_done,
+ *        mc_once_answer, MC_ONCE_REPEAT, MC_ONCE_REFUSED.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -68,7 +72,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 7
+#define MC_ABI_MINOR 8
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -298,5 +302,53 @@ const char *mc_cookie_value(const mc_req *mr, const char *name);
  * form's mc_csrf value sent (NULL: none was sent). */
 const char *mc_csrf_origin_refusal(const mc_req *mr);
 const char *mc_csrf_refusal(const mc_req *mr, const char *sent);
+
+/* ABI 1.8: one-time form tokens, so a form that creates something acts
+ * once however often it is sent (a double click, a retry, ten copies at
+ * once). Its page marks the form <form method="post" data-once>, which
+ * the renderer gives a fresh token in the hidden field MC_ONCE_FIELD, tied
+ * to the session like the anti-CSRF token (reloading the page gives a new
+ * one, so creating a second record on purpose still works). The handler,
+ * inside the transaction that creates the record and before it does:
+ *
+ *     if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
+ *         return rv;                       (the transaction rolls back)
+ *     ... INSERT ...
+ *     return mc_once_done(mr, db, "envelopes/42/case");
+ *
+ * and after mc_req_tx: if (rv != APR_SUCCESS) return mc_once_answer(mr, rv).
+ * mc_once_claim stores the claim of the token for this request's path
+ * (mc_form_once); a copy sent meanwhile waits on it until the first
+ * commits, then gets MC_ONCE_REPEAT, which mc_once_answer answers with a
+ * redirect to the first copy's result (the path mc_once_done stored), never
+ * with a second record or an error page. If the first rolls back, the
+ * claim goes with it and a copy may act. A token missing, made up, of
+ * another session or older than a day gets MC_ONCE_REFUSED (403, "This
+ * form has expired"). Claim only once nothing can refuse the form any more
+ * (or refuse by returning an error, which rolls the claim back). */
+#define MC_ONCE_FIELD "mc_once"
+#define MC_ONCE_REPEAT (APR_OS_START_USERERR + 121)  /* sent before: see its result */
+#define MC_ONCE_REFUSED (APR_OS_START_USERERR + 122) /* no token, or not a valid one */
+/* A fresh token for a form drawn without data-once; in the request's pool. */
+const char *mc_once_token(mc_req *mr);
+/* Claim the token sent (NULL: the form's MC_ONCE_FIELD; a MC_ROUTE_RAW_BODY
+ * handler passes the value it read) in db's open transaction. APR_SUCCESS,
+ * MC_ONCE_REPEAT, MC_ONCE_REFUSED or a database error. */
+apr_status_t mc_once_claim(mc_req *mr, mc_db *db, const char *sent);
+/* Before a handler checks a form against what the database holds now
+ * (e.g. "that code exists already"), outside its transaction:
+ * MC_ONCE_REPEAT when the token sent has been claimed already (waiting for
+ * a copy in flight to commit), so the copy is answered like one that met
+ * the claim; APR_SUCCESS otherwise (no token, or not claimed yet: the
+ * claim in the transaction still decides), or a database error. */
+apr_status_t mc_once_seen(mc_req *mr, mc_db *db, const char *sent);
+/* The page that shows what the claimed form made ("/x" absolute, "x"
+ * mount-relative), where copies of the form are sent; in the same
+ * transaction. Does nothing when this request claimed no token. */
+apr_status_t mc_once_done(mc_req *mr, mc_db *db, const char *path);
+/* The answer to a failed transaction that may have claimed a token:
+ * MC_ONCE_REPEAT a 303 to the first copy's result, MC_ONCE_REFUSED the
+ * 403 page, anything else mc_fail. */
+int mc_once_answer(mc_req *mr, apr_status_t rv);
 
 #endif /* MOCOURTS_H */

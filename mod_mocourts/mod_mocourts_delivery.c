@@ -41,12 +41,13 @@ static void purge_tick(worker *w)
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s, MCLOGNO(0805) "housekeeping failed: %s",
                      mc_db_error(w->db));
-    else if (n.sessions || n.codes || n.throttle)
+    else if (n.sessions || n.codes || n.throttle || n.once)
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
                      MCLOGNO(0806) "housekeeping: purged %" APR_INT64_T_FMT
                                    " session(s), %" APR_INT64_T_FMT " code(s), %" APR_INT64_T_FMT
-                                   " lock-out row(s)",
-                     (apr_int64_t)n.sessions, (apr_int64_t)n.codes, (apr_int64_t)n.throttle);
+                                   " lock-out row(s), %" APR_INT64_T_FMT " form token(s)",
+                     (apr_int64_t)n.sessions, (apr_int64_t)n.codes, (apr_int64_t)n.throttle,
+                     (apr_int64_t)n.once);
 }
 
 /* ABI 1.2: each mounted plugin's periodic work, before the round's sending

@@ -7,6 +7,8 @@
 #include "http_protocol.h"
 #include "unixd.h"
 
+#include "mc_once.h"
+
 #include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -281,6 +283,9 @@ int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page, con
     apr_status_t rv;
 
     mc_vars_set(v, "title", title);
+    /* A fresh one-time token for the page's <form data-once> (ABI 1.8). */
+    if (!mc_vars_get(v, "_once"))
+        mc_vars_set(v, "_once", mc_once_make(r->pool, mc_vars_get(v, "_csrf"), apr_time_now()));
     rv = mc_tmpl_render(templates, r->pool, "core/layout.html", page, v, &out, &len, &err);
     if (rv != APR_SUCCESS) {
         /* err names the file, the line and the reason. */

@@ -93,7 +93,8 @@ const mc_admin_cmd mc_admin_commands[] = {
      opts_deliver, mc_cmd_deliver},
     {"purge", "", 0, 0, "", "delete expired sessions, codes and logon-throttle rows",
      "Delete expired and idle sessions (MoCourtsSessionIdle), used and expired\n"
-     "codes and old logon-throttle rows; prints how many of each.\n",
+     "codes, old logon-throttle rows and the claims of one-time form tokens\n"
+     "two days old; prints how many of each.\n",
      NULL, mc_cmd_purge},
     {"import-bar", "FILE", 1, 1, "", "load the Missouri Bar roster from a CSV file",
      "Load the Missouri Bar roster from FILE, CSV (RFC 4180), one attorney a\n"

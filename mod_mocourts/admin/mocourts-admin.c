@@ -296,8 +296,8 @@ int mc_cmd_purge(mc_admin *a, const mc_args *args)
     apr_status_t rv = mc_purge_expired(a->db, (long long)apr_time_sec(idle), &n);
     if (rv != APR_SUCCESS)
         return mc_admin_fail("purge failed: %s", mc_db_error(a->db));
-    printf("purged %lld session(s), %lld code(s), %lld throttle row(s)\n", n.sessions, n.codes,
-           n.throttle);
+    printf("purged %lld session(s), %lld code(s), %lld throttle row(s), %lld form token(s)\n",
+           n.sessions, n.codes, n.throttle, n.once);
     return EXIT_SUCCESS;
 }
 

@@ -19,7 +19,7 @@ static apr_status_t purge_batches(mc_db *db, const char *sql, long long idle, lo
 apr_status_t mc_purge_expired(mc_db *db, long long idle_secs, mc_purge_counts *n)
 {
     apr_status_t rv;
-    n->sessions = n->codes = n->throttle = 0;
+    n->sessions = n->codes = n->throttle = n->once = 0;
     rv = purge_batches(db,
                        "DELETE FROM mc_session WHERE expires_at < UTC_TIMESTAMP()"
                        " OR last_seen < UTC_TIMESTAMP() - INTERVAL ? SECOND LIMIT 1000",
@@ -37,5 +37,10 @@ apr_status_t mc_purge_expired(mc_db *db, long long idle_secs, mc_purge_counts *n
                            " OR (locked_until IS NULL AND first_failure < UTC_TIMESTAMP()"
                            " - INTERVAL 1 DAY) LIMIT 1000",
                            -1, &n->throttle);
+    if (rv == APR_SUCCESS)
+        rv = purge_batches(db,
+                           "DELETE FROM mc_form_once WHERE created_at < UTC_TIMESTAMP()"
+                           " - INTERVAL 2 DAY LIMIT 1000",
+                           -1, &n->once);
     return rv;
 }

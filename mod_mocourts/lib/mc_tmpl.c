@@ -415,12 +415,14 @@ static void apply_selected(render_ctx *rc, xmlNodePtr el, const char *val)
     }
 }
 
-/* <input type="hidden" name="mc_csrf" value="token"> as the first child of
- * a <form method="post"> (method compared ignoring case and blanks). */
-static void add_csrf(render_ctx *rc, xmlNodePtr form, const mc_scope *s)
+/* <input type="hidden" name="NAME" value="the value of key"> as the first
+ * child of a <form method="post"> (method compared ignoring case and
+ * blanks), when key is set: mc_csrf from "_csrf", mc_once from "_once". */
+static void add_hidden(render_ctx *rc, xmlNodePtr form, const mc_scope *s, const char *name,
+                       const char *key)
 {
     const char *method = prop(rc->p, form, "method");
-    const char *tok = mc_scope_get(s, "_csrf");
+    const char *tok = mc_scope_get(s, key);
     xmlNodePtr in;
 
     if (method == NULL || tok == NULL)
@@ -432,7 +434,7 @@ static void add_csrf(render_ctx *rc, xmlNodePtr form, const mc_scope *s)
         return;
     in = xmlNewDocNode(rc->doc, NULL, BAD_CAST "input", NULL);
     xmlSetProp(in, BAD_CAST "type", BAD_CAST "hidden");
-    xmlSetProp(in, BAD_CAST "name", BAD_CAST "mc_csrf");
+    xmlSetProp(in, BAD_CAST "name", BAD_CAST name);
     xmlSetProp(in, BAD_CAST "value", BAD_CAST mc_tmpl_clean_text(rc->p, tok));
     if (form->children)
         xmlAddPrevSibling(form->children, in);
@@ -464,7 +466,7 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
     const char *if_key = NULL, *unless_key = NULL, *text_key = NULL, *sel_key = NULL;
     apr_array_header_t *sets = NULL;
     xmlAttrPtr a, next;
-    int i;
+    int i, once = 0;
 
     if ((a = xmlHasProp(el, BAD_CAST "data-each")) != NULL && a->type == XML_ATTRIBUTE_NODE) {
         /* Repeat el (without data-each) once per row; its other data-*
@@ -503,6 +505,8 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
             as->name = apr_pstrdup(rc->p, name + 10);
             as->key = attr_value(rc->p, a);
         }
+        else if (strcasecmp(name, "data-once") == 0)
+            once = 1;
         else if (strcasecmp(name, "data-slot") != 0)
             continue; /* other data-* attributes belong to the page's scripts */
         xmlRemoveProp(a);
@@ -535,8 +539,11 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
         process_children(rc, el, s);
     if (sel_key)
         apply_selected(rc, el, mc_scope_get(s, sel_key));
-    if (is_el(el, "form"))
-        add_csrf(rc, el, s);
+    if (is_el(el, "form")) {
+        if (once)
+            add_hidden(rc, el, s, "mc_once", "_once");
+        add_hidden(rc, el, s, "mc_csrf", "_csrf");
+    }
 }
 
 /* The first element under n (n included) carrying data-slot="content". */

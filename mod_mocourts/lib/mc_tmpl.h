@@ -14,7 +14,9 @@
  *                          gets selected; on checkbox/radio <input>: checked
  *                          when key equals the input's value
  * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
- * the value of the "_csrf" key when that key is set.
+ * the value of the "_csrf" key when that key is set; one that also carries
+ * data-once gets <input type="hidden" name="mc_once"> with the value of
+ * "_once" (a one-time form token) when that key is set.
  * Output is HTML5 with <!DOCTYPE html>. A template that is not well-formed
  * (see mc_tmpl_check_file) is refused, never rendered as the parser guessed.
  *

@@ -10,10 +10,12 @@ harness's default configuration has it already: the probe test plugin at
 mocourts-role clerk) and /basic (AuthBasicProvider mocourts), each with a
 static.html.
 """
+import concurrent.futures
 import contextlib
 import hashlib
 import re
 import secrets
+import threading
 import time
 from urllib.parse import urljoin, urlparse
 
@@ -27,6 +29,7 @@ COOKIE = web.COOKIE                       # mocourts_session
 CSRF_COOKIE = COOKIE + "-csrf"            # the pre-session anti-CSRF cookie
 DEVICE_COOKIE = COOKIE + "-device"        # a confirmed device
 CSRF_FIELD = web.CSRF_FIELD               # mc_csrf
+ONCE_FIELD = "mc_once"                    # a one-time form token (ABI 1.8)
 
 LOGON = "/account/logon"
 MSG_BAD = "The username or password you entered is incorrect."
@@ -131,6 +134,37 @@ def csrf_of(html):
         if CSRF_FIELD in f["fields"]:
             return f["fields"][CSRF_FIELD]
     raise AssertionError("no mc_csrf field in page:\n" + html[:2000])
+
+
+def once_of(html, action_contains=None):
+    """The mc_once value (one-time form token, ABI 1.8) of the first form
+    holding one (and whose action contains action_contains)."""
+    for f in web.forms(html):
+        if action_contains is not None and action_contains not in f["action"]:
+            continue
+        if ONCE_FIELD in f["fields"]:
+            return f["fields"][ONCE_FIELD]
+    raise AssertionError(f"no {ONCE_FIELD} field (action~{action_contains!r}) in page:\n"
+                         + html[:2000])
+
+
+def send_copies(s, url, data=None, n=10, files=None, timeout=30):
+    """POST the same form n times at once, as a double click or a retrying
+    client does: n browsers holding s's cookies (its session), lined up on a
+    barrier, redirects not followed. The responses, in no order."""
+    barrier = threading.Barrier(n)
+
+    def one(_):
+        b = new_browser()
+        b.cookies.update(s.cookies)
+        barrier.wait(timeout=timeout)
+        try:
+            return b.post(url, data=data, files=files, allow_redirects=False, timeout=timeout)
+        finally:
+            b.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(one, range(n)))
 
 
 def set_cookies(resp):

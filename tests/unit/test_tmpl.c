@@ -194,6 +194,29 @@ START_TEST(test_csrf_insertion)
 }
 END_TEST
 
+/* ABI 1.8: a <form method="post" data-once> gets the one-time token after
+ * the anti-CSRF token; other forms never do; data-once leaves no trace. */
+START_TEST(test_once_insertion)
+{
+    mc_vars *v = mc_vars_make(pool, NULL);
+    const char *out;
+
+    mc_vars_set(v, "_csrf", "C");
+    out = render(NULL, "once.html", v);
+    LACKS(out, "mc_once");
+    LACKS(out, "data-once");
+    mc_vars_set(v, "_once", "1.n<o>.m");
+    out = render(NULL, "once.html", v);
+    HAS(out, "<form id=\"o1\" method=\"post\" action=\"/new\"><input type=\"hidden\" "
+             "name=\"mc_csrf\" value=\"C\"><input type=\"hidden\" name=\"mc_once\" "
+             "value=\"1.n&lt;o&gt;.m\"><button>New</button></form>");
+    HAS(out, "<form id=\"o2\" method=\"post\" action=\"/other\"><input type=\"hidden\" "
+             "name=\"mc_csrf\" value=\"C\"><button>");
+    HAS(out, "<form id=\"o3\" method=\"get\" action=\"/find\"><input name=\"q\"></form>");
+    LACKS(out, "data-once");
+}
+END_TEST
+
 START_TEST(test_selected_checked)
 {
     mc_vars *v = mc_vars_make(pool, NULL), *r;
@@ -455,6 +478,7 @@ Suite *suite_tmpl(void)
     tcase_add_test(tc, test_if_unless);
     tcase_add_test(tc, test_each_nesting);
     tcase_add_test(tc, test_csrf_insertion);
+    tcase_add_test(tc, test_once_insertion);
     tcase_add_test(tc, test_selected_checked);
     tcase_add_test(tc, test_url_attributes);
     tcase_add_test(tc, test_layout_slot);

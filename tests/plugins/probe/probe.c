@@ -6,6 +6,8 @@
 #include "apr_strings.h"
 #include "http_protocol.h"
 
+#include <stdlib.h>
+
 static int hello(mc_req *mr)
 {
     return mc_message(
@@ -90,6 +92,52 @@ static int cookie(mc_req *mr)
                       apr_pstrcat(mr->r->pool, "Had: ", had ? had : "(none)", NULL));
 }
 
+/* ABI 1.8: GET /once shows a fresh one-time token; POST /once (with it
+ * in mc_once) adds one audit row "probe-once" (detail: the field tag) and
+ * answers 303 to /probe/hello/once-<row id>; hold=N keeps the transaction
+ * open N ms after the claim (so copies sent at once meet it); refuse=1
+ * claims, then rolls back with 409 (the claim goes with it). */
+static int once_get(mc_req *mr)
+{
+    return mc_message(mr, HTTP_OK, "Once",
+                      apr_pstrcat(mr->r->pool, "Token: ", mc_once_token(mr), NULL));
+}
+
+static apr_status_t once_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    const char *tag = mc_field(mr, "tag"), *hold = mc_field(mr, "hold");
+    long long id = 0;
+    apr_status_t rv = mc_once_claim(mr, db, NULL);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (hold)
+        apr_sleep(apr_time_from_msec(atoi(hold) > 0 && atoi(hold) < 5000 ? atoi(hold) : 0));
+    if (mc_field(mr, "refuse"))
+        return APR_EEXIST;
+    rv = mc_db_exec(db, NULL, &id,
+                    "INSERT INTO mc_audit (at, event, detail) VALUES (UTC_TIMESTAMP(), "
+                    "'probe-once', ?)",
+                    "s", tag ? tag : "");
+    *(long long *)baton = id;
+    return rv == APR_SUCCESS
+               ? mc_once_done(mr, db,
+                              apr_psprintf(mr->r->pool, "/probe/hello/once-%" APR_INT64_T_FMT,
+                                           (apr_int64_t)id))
+               : rv;
+}
+
+static int once_post(mc_req *mr)
+{
+    long long id = 0;
+    apr_status_t rv = mc_req_tx(mr, once_tx, &id);
+    if (rv == APR_EEXIST)
+        return mc_message(mr, HTTP_CONFLICT, "Refused", "Refused on purpose.");
+    if (rv != APR_SUCCESS)
+        return mc_once_answer(mr, rv);
+    return mc_redirect(
+        mr, apr_psprintf(mr->r->pool, "/probe/hello/once-%" APR_INT64_T_FMT, (apr_int64_t)id));
+}
+
 static const mc_route routes[] = {{"GET", "/hello/:name", MC_ACCESS_ANON, NULL, hello, 0},
                                   {"GET", "/mine", MC_ACCESS_ACCOUNT, NULL, mine, 0},
                                   {"GET", "/clerk", MC_ACCESS_ROLE, "clerk", clerk_only, 0},
@@ -99,6 +147,8 @@ static const mc_route routes[] = {{"GET", "/hello/:name", MC_ACCESS_ANON, NULL, 
                                   {"GET", "/go", MC_ACCESS_ANON, NULL, go, 0},
                                   {"GET", "/status/:code", MC_ACCESS_ANON, NULL, status, 0},
                                   {"GET", "/cookie", MC_ACCESS_ANON, NULL, cookie, 0},
+                                  {"GET", "/once", MC_ACCESS_ANON, NULL, once_get, 0},
+                                  {"POST", "/once", MC_ACCESS_ANON, NULL, once_post, 0},
                                   {NULL}};
 
 static const mc_nav nav[] = {{"Probe", "/mine", MC_ACCESS_ACCOUNT, NULL},
