@@ -9,6 +9,7 @@
 #include "mc_smtp.h"
 
 #include <ctype.h>
+#include <sodium.h>
 
 static mc_srv_conf *the_conf;
 
@@ -139,7 +140,8 @@ static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
         return e;
     if (!path || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS)
         return bad(cmd, apr_psprintf(cmd->pool, "'%s' does not exist", arg));
-    if (!strcasecmp(name, "MoCourtsGateway") || !strcasecmp(name, "MoCourtsDBPasswordFile")) {
+    if (!strcasecmp(name, "MoCourtsGateway") || !strcasecmp(name, "MoCourtsDBPasswordFile") ||
+        !strcasecmp(name, "MoCourtsSecretFile")) {
         if (fi.filetype != APR_REG)
             return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a file", arg));
         if (!strcasecmp(name, "MoCourtsGateway")) {
@@ -160,6 +162,19 @@ static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
             buf[strcspn(buf, "\r\n")] = '\0';
             if (!*buf)
                 return bad(cmd, apr_psprintf(cmd->pool, "'%s' is empty", arg));
+            if (!strcasecmp(name, "MoCourtsSecretFile")) {
+                /* The key of e-mailed codes (mod_mocourts_codes.c). */
+                if (strlen(buf) < 32)
+                    return bad(cmd, apr_psprintf(cmd->pool,
+                                                 "the first line of '%s' must hold at least 32 "
+                                                 "characters (e.g. openssl rand -base64 32)",
+                                                 arg));
+                crypto_generichash(c->code_key, sizeof(c->code_key), (const unsigned char *)buf,
+                                   strlen(buf), NULL, 0);
+                c->code_key_set = 1;
+                sodium_memzero(buf, sizeof(buf));
+                return NULL;
+            }
             c->db.password = apr_pstrdup(cmd->pool, buf);
         }
         return NULL;
@@ -516,6 +531,8 @@ const command_rec mc_cmds[] = {
     STR("MoCourtsDBUser", "MariaDB user"),
     STR("MoCourtsDBPassword", "MariaDB password (prefer MoCourtsDBPasswordFile)"),
     PATH("MoCourtsDBPasswordFile", "A file whose first line is the MariaDB password"),
+    PATH("MoCourtsSecretFile",
+         "A file whose first line keys the hashes of e-mailed codes (the same on every node)"),
     STR("MoCourtsDBName", "MariaDB database (default mocourts)"),
     NUM("MoCourtsDBPoolMin", "Connections opened per process at start (default 0)"),
     NUM("MoCourtsDBPoolMax", "Most connections per process (default 16)"),

@@ -19,7 +19,6 @@
 #define DEVICE_CODE_TRIES 5
 #define DEVICE_CODES_PER_HOUR 5
 
-static const char MSG_BAD[] = "The username or password you entered is incorrect.";
 /* "30 minutes", "1 hour", "45 seconds": the lock-out time in words. */
 static const char *lock_time(apr_pool_t *p)
 {
@@ -41,11 +40,24 @@ const char *mc_logon_path(const mc_req *mr)
     return mc_logon_url(mr->r->pool, NULL);
 }
 
-static const char *msg_locked(apr_pool_t *p)
+/* A refused logon, the same words whether the password was wrong, the
+ * name unknown or the account locked, whichever identifier was typed: a
+ * lock told only to those who name an existing account would tell which
+ * names and addresses exist, and which belong together. The Logon page
+ * says beside the form when an account locks. */
+static const char *msg_refused(apr_pool_t *p)
 {
     return apr_pstrcat(p,
-                       "This account is locked because of too many failed logon attempts. "
-                       "Wait ",
+                       "The username or password you entered is incorrect, or the account is "
+                       "locked because of too many failed logon attempts. A locked account can "
+                       "be used again after ",
+                       lock_time(p), ", or the court's Help Desk can unlock it.", NULL);
+}
+
+/* The lock told to whoever has passed the password (the new-device step). */
+static const char *msg_locked(apr_pool_t *p)
+{
+    return apr_pstrcat(p, "This account is locked because of too many failed attempts. Wait ",
                        lock_time(p), " and try again, or contact the court's Help Desk.", NULL);
 }
 
@@ -83,6 +95,15 @@ static mc_session *current(mc_req *mr, const char *stage)
 {
     mc_session *s = mc_rstate_of(mr->r)->session;
     return s && (!stage || !strcmp(s->stage, stage)) ? s : NULL;
+}
+
+/* 503 when every hashing slot, or every place of an account's lock-out,
+ * stayed taken too long. */
+static int busy(mc_req *mr)
+{
+    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
+                      "Many people are logging on right now. Please try again in a moment.");
 }
 
 static const char *home_url(mc_req *mr)
@@ -197,6 +218,9 @@ static int logon_get(mc_req *mr)
     return logon_form(mr, HTTP_OK, NULL, NULL);
 }
 
+/* The account an identifier names: a username, or else an e-mail address
+ * that an account has verified (a verified address belongs to one account;
+ * an unverified one, which anybody may type at sign-up, names none). */
 static apr_status_t find_account(apr_pool_t *p, mc_db *db, const char *ident, mc_found *f)
 {
     mc_dbres *res;
@@ -207,7 +231,7 @@ static apr_status_t find_account(apr_pool_t *p, mc_db *db, const char *ident, mc
     memset(f, 0, sizeof(*f));
     rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "username = ?", NULL), "s", ident);
     if (rv == APR_SUCCESS && res->nrows == 0 && strchr(ident, '@'))
-        rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "email = ? LIMIT 2", NULL), "s", ident);
+        rv = mc_db_query(db, p, &res, apr_pstrcat(p, cols, "verified_email = ?", NULL), "s", ident);
     if (rv != APR_SUCCESS || res->nrows != 1)
         return rv;
     f->id = mc_dbres_int(res, 0, 0);
@@ -219,95 +243,30 @@ static apr_status_t find_account(apr_pool_t *p, mc_db *db, const char *ident, mc
     return APR_SUCCESS;
 }
 
-/* Count a failure; *locked_now when it locked the subject. */
-static apr_status_t count_failure(mc_db *db, const char *subject, int *locked_now)
-{
-    mc_srv_conf *c = mc_conf_get();
-    long long secs = apr_time_sec(c->lockout_time), n = 0;
-    apr_status_t rv;
-    *locked_now = 0;
-    rv = mc_db_exec(db, NULL, NULL,
-                    "DELETE FROM mc_logon_throttle WHERE subject = ? AND ((locked_until IS NOT "
-                    "NULL AND locked_until <= UTC_TIMESTAMP()) OR (locked_until IS NULL AND "
-                    "first_failure < UTC_TIMESTAMP() - INTERVAL ? SECOND))",
-                    "si", subject, secs);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "INSERT INTO mc_logon_throttle (subject, failures, first_failure) "
-                        "VALUES (?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE failures = "
-                        "failures + 1",
-                        "s", subject);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, &n, NULL,
-                        "UPDATE mc_logon_throttle SET locked_until = UTC_TIMESTAMP() + INTERVAL "
-                        "? SECOND WHERE subject = ? AND failures >= ? AND locked_until IS NULL",
-                        "isi", secs, subject, (long long)c->lockout_failures);
-    *locked_now = n == 1;
-    return rv;
-}
-
-/* The lock-out subject of an account (as mc_logon_verify counts it). */
-static const char *account_subject(apr_pool_t *p, long long id)
-{
-    const char *s = apr_psprintf(p, "account:%" APR_INT64_T_FMT, (apr_int64_t)id);
-    return mc_sha256_hex(p, s, strlen(s));
-}
-
-apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked)
-{
-    const char *subject = account_subject(mr->r->pool, account_id);
-    apr_status_t rv;
-    int now;
-    if ((rv = mc_lockout_check(mr, db, account_id, locked)) != APR_SUCCESS || *locked)
-        return rv;
-    if ((rv = count_failure(db, subject, &now)) == APR_SUCCESS && now) {
-        *locked = 1;
-        rv = mc_audit(mr, db, "lockout", account_id, "too many failed answers");
-    }
-    return rv;
-}
-
-apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked)
-{
-    mc_dbres *res;
-    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
-                                  "SELECT 1 FROM mc_logon_throttle WHERE subject = ? AND "
-                                  "locked_until > UTC_TIMESTAMP()",
-                                  "s", account_subject(mr->r->pool, account_id));
-    *locked = rv == APR_SUCCESS && res->nrows > 0;
-    return rv;
-}
-
-apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id)
-{
-    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s",
-                      account_subject(mr->r->pool, account_id));
-}
-
+/* The password is checked only once the attempt holds a place in the
+ * account's lock-out (or, for a name no account has, the name's, checked
+ * against the dummy hash): see mod_mocourts_lockout.c. A refused attempt
+ * still pays for a dummy check, so that a locked account answers as slowly
+ * as an unknown name. */
 apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const char *pw,
                              mc_found *f, mc_logon_result *result)
 {
     const char *subject;
-    mc_dbres *res;
+    mc_attempt at;
     apr_status_t rv;
-    int ok, locked_now;
+    int ok, locked_now = 0;
 
     if ((rv = find_account(r->pool, db, ident, f)) != APR_SUCCESS)
         return rv;
-    /* Failures count per account, or per typed name when none matches, so
-     * unknown names lock exactly like real ones. */
-    subject = f->id ? apr_psprintf(r->pool, "account:%" APR_INT64_T_FMT, (apr_int64_t)f->id)
-                    : apr_pstrcat(r->pool, "name:", ident, NULL);
-    if (!f->id)
-        ap_str_tolower((char *)subject);
-    subject = mc_sha256_hex(r->pool, subject, strlen(subject));
-    rv = mc_db_query(db, r->pool, &res,
-                     "SELECT 1 FROM mc_logon_throttle WHERE subject = ? AND locked_until > "
-                     "UTC_TIMESTAMP()",
-                     "s", subject);
-    if (rv != APR_SUCCESS)
+    subject = mc_lockout_subject(r->pool, f->id, ident);
+    if ((rv = mc_attempt_take(db, r->pool, subject, &at)) != APR_SUCCESS)
         return rv;
-    if (res->nrows > 0) {
+    if (at == MC_ATTEMPT_BUSY) {
+        *result = MC_LOGON_BUSY;
+        return APR_SUCCESS;
+    }
+    if (at == MC_ATTEMPT_LOCKED) {
+        mc_verify_dummy(pw);
         *result = MC_LOGON_LOCKED;
         return mc_audit_r(r, db, "logon-locked", f->id, 0, "refused while locked");
     }
@@ -317,12 +276,14 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
         mc_verify_dummy(pw);
         ok = 0;
     }
+    if (ok != 0 && (rv = mc_attempt_release(db, subject)) != APR_SUCCESS)
+        return rv;
     if (ok < 0) {
         *result = MC_LOGON_BUSY;
         return APR_SUCCESS;
     }
     if (!ok) {
-        if ((rv = count_failure(db, subject, &locked_now)) != APR_SUCCESS)
+        if ((rv = mc_attempt_failed(db, subject, &locked_now)) != APR_SUCCESS)
             return rv;
         mc_audit_r(r, db, "logon-failed", f->id, 0, f->id ? "wrong password" : "unknown username");
         if (locked_now)
@@ -331,9 +292,7 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
         return APR_SUCCESS;
     }
     *result = MC_LOGON_OK;
-    rv =
-        mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s", subject);
-    if (rv == APR_SUCCESS && mc_password_needs_rehash(f->hash, &mc_conf_get()->cost)) {
+    if (mc_password_needs_rehash(f->hash, &mc_conf_get()->cost)) {
         const char *h;
         if (mc_hash_password(r->pool, pw, &h) == APR_SUCCESS &&
             (rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_account SET password_hash = ? WHERE id = ?",
@@ -385,12 +344,31 @@ static apr_status_t begin_for_account(mc_req *mr, mc_db *db, long long id)
     return rv;
 }
 
-/* A new device code for the session's account, e-mailed through the outbox. */
+/* Whether the account may be sent another device code this hour (*left 1).
+ * Call inside begin_for_account, so that logons at once count in turn. */
+static apr_status_t codes_left(mc_req *mr, mc_db *db, long long id, int *left)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose "
+                                  "= 'device' AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
+                                  "i", id);
+    *left = rv == APR_SUCCESS && mc_dbres_int(res, 0, 0) < DEVICE_CODES_PER_HOUR;
+    return rv;
+}
+
+static const char MSG_CODES_LIMIT[] = "Too many codes were sent in the last hour. Please wait and "
+                                      "try again later.";
+
+/* A new device code for the session's account, e-mailed through the outbox;
+ * earlier codes are void. Stored as its keyed hash (mc_device_code_hash). */
 static apr_status_t send_device_code(mc_req *mr, mc_db *db, mc_session *s, const char *email)
 {
-    const char *code = mc_random_digits(mr->r->pool, 6);
+    const char *code = mc_random_digits(mr->r->pool, 6), *hash;
     mc_vars *v = mc_vars_make(mr->r->pool, NULL);
     apr_status_t rv;
+    if (!(hash = mc_device_code_hash(mr, db, s->account.id, code, &rv)))
+        return rv;
     rv = mc_db_exec(db, NULL, NULL,
                     "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
                     "purpose = 'device' AND used_at IS NULL",
@@ -400,8 +378,7 @@ static apr_status_t send_device_code(mc_req *mr, mc_db *db, mc_session *s, const
                         "INSERT INTO mc_code (account_id, purpose, code_hash, bound_to, "
                         "created_at, expires_at) VALUES (?, 'device', ?, ?, UTC_TIMESTAMP(), "
                         "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-                        "issi", s->account.id, mc_sha256_hex(mr->r->pool, code, strlen(code)),
-                        s->token_hash, (long long)DEVICE_CODE_TTL);
+                        "issi", s->account.id, hash, s->token_hash, (long long)DEVICE_CODE_TTL);
     if (rv != APR_SUCCESS)
         return rv;
     mc_vars_set(v, "code", code);
@@ -428,14 +405,10 @@ static int logon_post(mc_req *mr)
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
         (rv = mc_logon_verify(mr->r, db, ident, pw, &f, &result)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (result == MC_LOGON_BUSY) {
-        apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
-        return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                          "Many people are logging on right now. Please try again in a moment.");
-    }
+    if (result == MC_LOGON_BUSY)
+        return busy(mr);
     if (result != MC_LOGON_OK)
-        return logon_form(mr, HTTP_OK,
-                          result == MC_LOGON_LOCKED ? msg_locked(mr->r->pool) : MSG_BAD, ident);
+        return logon_form(mr, HTTP_OK, msg_refused(mr->r->pool), ident);
     if (!strcmp(f.status, "disabled")) {
         mc_audit(mr, db, "logon-disabled", f.id, "account disabled");
         return logon_form(mr, HTTP_OK,
@@ -461,6 +434,18 @@ static int logon_post(mc_req *mr)
         return mc_fail(mr, rv);
     if ((rv = begin_for_account(mr, db, f.id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
+    if (!strcmp(stage, "device")) {
+        int left;
+        if ((rv = codes_left(mr, db, f.id, &left)) != APR_SUCCESS) {
+            mc_db_rollback(db);
+            return mc_fail(mr, rv);
+        }
+        if (!left) {
+            mc_db_rollback(db);
+            mc_audit(mr, db, "device-code-limit", f.id, "no code sent: the hour's codes are used");
+            return logon_form(mr, HTTP_OK, MSG_CODES_LIMIT, ident);
+        }
+    }
     rv = mc_session_create(mr->r, db, f.id, stage, &s);
     if (rv == APR_SUCCESS && !strcmp(stage, "device"))
         rv = send_device_code(mr, db, s, f.email);
@@ -606,15 +591,24 @@ static int device_get(mc_req *mr)
     return device_form(mr, HTTP_OK, NULL, NULL);
 }
 
+static const char MSG_TOO_MANY[] = "Too many wrong codes were entered. Select \"Send a new code\".";
+static const char MSG_CODE_GONE[] = "This code is no longer valid. Select \"Send a new code\".";
+
+/* A code is checked as a password is: only once the attempt holds a place
+ * in the account's lock-out, so wrong codes count toward it, across codes
+ * (a new logon's code starts no new count), and at once or not. Each code
+ * also allows DEVICE_CODE_TRIES, taken before the comparison. */
 static int device_post(mc_req *mr)
 {
     mc_session *s = current(mr, "device");
     const char *code = trimmed(mr->r->pool, mc_field(mr, "code")), *ret = mc_logon_return(mr);
-    const char *tok;
+    const char *tok, *subject, *hash;
     mc_dbres *res;
     mc_db *db;
+    mc_attempt at;
     apr_status_t rv;
-    long long id, attempts;
+    long long id, attempts, n = 0;
+    int locked_now = 0;
 
     if (!s)
         return mc_redirect(mr, mc_url(mr, "/logon"));
@@ -630,25 +624,48 @@ static int device_post(mc_req *mr)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (res->nrows == 0 || !mc_dbres_int(res, 0, 4))
-        return device_form(mr, HTTP_OK, "This code is no longer valid. Select \"Send a new code\".",
-                           NULL);
+        return device_form(mr, HTTP_OK, MSG_CODE_GONE, NULL);
     id = mc_dbres_int(res, 0, 0);
     attempts = mc_dbres_int(res, 0, 3);
     if (!mc_dbres_int(res, 0, 2))
         return device_form(mr, HTTP_OK, "This code has expired. Select \"Send a new code\".", NULL);
     if (attempts >= DEVICE_CODE_TRIES)
-        return device_form(mr, HTTP_OK,
-                           "Too many wrong codes were entered. Select \"Send a new code\".", NULL);
-    if (!mc_ct_streq(mc_sha256_hex(mr->r->pool, code, strlen(code)), mc_dbres_get(res, 0, 1))) {
-        mc_db_exec(db, NULL, NULL, "UPDATE mc_code SET attempts = attempts + 1 WHERE id = ?", "i",
-                   id);
+        return device_form(mr, HTTP_OK, MSG_TOO_MANY, NULL);
+    subject = mc_lockout_subject(mr->r->pool, s->account.id, NULL);
+    if ((rv = mc_attempt_take(db, mr->r->pool, subject, &at)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (at == MC_ATTEMPT_BUSY)
+        return busy(mr);
+    if (at == MC_ATTEMPT_LOCKED)
+        return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
+    rv = mc_db_exec(db, &n, NULL,
+                    "UPDATE mc_code SET attempts = attempts + 1 WHERE id = ? AND attempts < ? AND "
+                    "used_at IS NULL",
+                    "ii", id, (long long)DEVICE_CODE_TRIES);
+    if (rv != APR_SUCCESS || n != 1 ||
+        !(hash = mc_device_code_hash(mr, db, s->account.id, code, &rv))) {
+        apr_status_t rv2 = mc_attempt_release(db, subject);
+        if (rv != APR_SUCCESS || rv2 != APR_SUCCESS)
+            return mc_fail(mr, rv != APR_SUCCESS ? rv : rv2);
+        /* Another request took the code's last try, or used it. */
+        return device_form(mr, HTTP_OK, MSG_CODE_GONE, NULL);
+    }
+    if (!mc_ct_streq(hash, mc_dbres_get(res, 0, 1))) {
+        if ((rv = mc_attempt_failed(db, subject, &locked_now)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
         mc_audit(mr, db, "device-code-wrong", s->account.id, "");
+        if (locked_now) {
+            mc_audit(mr, db, "lockout", s->account.id, "too many wrong codes and passwords");
+            return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
+        }
         return device_form(mr, HTTP_OK,
                            attempts + 1 >= DEVICE_CODE_TRIES
-                               ? "Too many wrong codes were entered. Select \"Send a new code\"."
+                               ? MSG_TOO_MANY
                                : "The code you entered is not correct.",
                            NULL);
     }
+    if ((rv = mc_attempt_release(db, subject)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
     tok = mc_token_new(mr->r->pool);
     if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
         (rv = mc_db_exec(db, &attempts, NULL,
@@ -670,8 +687,7 @@ static int device_post(mc_req *mr)
     if (rv != APR_SUCCESS || attempts != 1) {
         mc_db_rollback(db);
         if (rv == APR_SUCCESS)
-            return device_form(mr, HTTP_OK,
-                               "This code is no longer valid. Select \"Send a new code\".", NULL);
+            return device_form(mr, HTTP_OK, MSG_CODE_GONE, NULL);
         return mc_fail(mr, rv);
     }
     mc_cookie_set(mr->r, mc_cookie_name("device", mr->r->pool), tok, 400L * 24 * 3600);
@@ -681,29 +697,25 @@ static int device_post(mc_req *mr)
 static int device_resend(mc_req *mr)
 {
     mc_session *s = current(mr, "device");
-    mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
+    int locked, left = 0;
     if (!s)
         return mc_redirect(mr, mc_url(mr, "/logon"));
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose = 'device' "
-                     "AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
-                     "i", s->account.id);
-    if (rv != APR_SUCCESS)
+    if ((rv = mc_lockout_check(mr, db, s->account.id, &locked)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (mc_dbres_int(res, 0, 0) >= DEVICE_CODES_PER_HOUR)
-        return device_form(mr, HTTP_OK,
-                           "Too many codes were sent in the last hour. Please wait and try "
-                           "again later.",
-                           NULL);
+    if (locked)
+        return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
     if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
+        (rv = codes_left(mr, db, s->account.id, &left)) == APR_SUCCESS && left &&
         (rv = send_device_code(mr, db, s, s->account.email)) == APR_SUCCESS)
         rv = mc_db_commit(db);
-    if (rv != APR_SUCCESS) {
+    if (rv != APR_SUCCESS || !left) {
         mc_db_rollback(db);
+        if (rv == APR_SUCCESS)
+            return device_form(mr, HTTP_OK, MSG_CODES_LIMIT, NULL);
         return mc_fail(mr, rv);
     }
     return device_form(mr, HTTP_OK, NULL, "A new code was sent to your e-mail address.");

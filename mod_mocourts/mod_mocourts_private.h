@@ -53,6 +53,10 @@ typedef struct mc_srv_conf {
     int hash_concurrency;
     int lockout_failures;
     apr_interval_time_t lockout_time;
+    /* MoCourtsSecretFile: the key of e-mailed codes, derived from the
+     * file's first line; code_key_set 0: the key is in mc_secret. */
+    unsigned char code_key[32];
+    int code_key_set;
     int device_code; /* -1 unset */
     const char *smtp_host;
     unsigned smtp_port;
@@ -61,7 +65,7 @@ typedef struct mc_srv_conf {
     int delivery; /* -1 unset */
     apr_interval_time_t delivery_interval;
     apr_interval_time_t delivery_lease; /* a claim on notices lasts this long unless renewed */
-    apr_array_header_t *mounts; /* of mc_mount */
+    apr_array_header_t *mounts;         /* of mc_mount */
 } mc_srv_conf;
 
 typedef struct mc_dir_conf {
@@ -152,6 +156,26 @@ typedef enum { MC_LOGON_OK, MC_LOGON_BAD, MC_LOGON_LOCKED, MC_LOGON_BUSY } mc_lo
 apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const char *pw,
                              mc_found *f, mc_logon_result *result);
 apr_status_t mc_session_promote(mc_req *mr, const char *stage);
+/* The e-mailed code for a new device: its keyed hash, as stored in
+ * mc_code.code_hash (mod_mocourts_codes.c). NULL, logged, when the key
+ * cannot be read (*rv holds why). */
+const char *mc_device_code_hash(mc_req *mr, mc_db *db, long long account_id, const char *code,
+                                apr_status_t *rv);
+
+/* mod_mocourts_lockout.c: places for attempts (see the file's comment). */
+typedef enum { MC_ATTEMPT_GO, MC_ATTEMPT_LOCKED, MC_ATTEMPT_BUSY } mc_attempt;
+/* The lock-out subject of an account, or (account_id 0) of a typed name
+ * that no account has, in p. */
+const char *mc_lockout_subject(apr_pool_t *p, long long account_id, const char *name);
+/* Take a place for one attempt: GO (check it, then call mc_attempt_failed
+ * or mc_attempt_release), LOCKED, or BUSY (every place stayed held by
+ * attempts being checked for 10 seconds). Autocommit; not in a transaction. */
+apr_status_t mc_attempt_take(mc_db *db, apr_pool_t *p, const char *subject, mc_attempt *out);
+/* The attempt was wrong: its place becomes a failure; *locked_now (may be
+ * NULL) when it was the one that locked the subject. */
+apr_status_t mc_attempt_failed(mc_db *db, const char *subject, int *locked_now);
+/* The attempt was right, or was not checked: its place is given back. */
+apr_status_t mc_attempt_release(mc_db *db, const char *subject);
 
 /* mod_mocourts_password.c: hashing under the per-process cap. */
 apr_status_t mc_hash_child_init(apr_pool_t *pchild, server_rec *s);

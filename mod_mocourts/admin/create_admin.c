@@ -205,14 +205,27 @@ int mc_cmd_create_admin(mc_admin *a, const mc_args *args)
     if (rv != APR_SUCCESS)
         return mc_admin_fail("hashing the password failed (out of memory?)");
 
-    long long id = 0;
-    if ((rv = mc_db_begin(a->db)) == APR_SUCCESS)
-        rv = mc_db_exec(a->db, NULL, &id,
-                        "INSERT INTO mc_account (username, email, password_hash, status,"
-                        " email_verified, must_change_password, first_name, last_name,"
-                        " created_at, password_changed_at)"
-                        " VALUES (?, ?, ?, 'active', 1, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                        "sssiss", user, email, hash, (long long)must_change, first, last);
+    long long id = 0, verified = 1;
+    const char *holder = NULL;
+    mc_dbres *taken;
+    /* A verified address belongs to one account: when another account has
+     * this one verified, the new account logs on by its username only. */
+    if ((rv = mc_db_begin(a->db)) == APR_SUCCESS &&
+        (rv = mc_db_query(a->db, a->p, &taken,
+                          "SELECT username FROM mc_account WHERE verified_email = ? FOR UPDATE",
+                          "s", email)) == APR_SUCCESS) {
+        if (taken->nrows > 0) {
+            verified = 0;
+            holder = mc_dbres_get(taken, 0, 0);
+        }
+        rv =
+            mc_db_exec(a->db, NULL, &id,
+                       "INSERT INTO mc_account (username, email, password_hash, status,"
+                       " email_verified, must_change_password, first_name, last_name,"
+                       " created_at, password_changed_at)"
+                       " VALUES (?, ?, ?, 'active', ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                       "sssiiss", user, email, hash, verified, (long long)must_change, first, last);
+    }
     for (int i = 0; rv == APR_SUCCESS && i < roles->nelts; i++)
         rv = mc_db_exec(a->db, NULL, NULL,
                         "INSERT INTO mc_account_role (account_id, role, scope, granted_at)"
@@ -237,5 +250,9 @@ int mc_cmd_create_admin(mc_admin *a, const mc_args *args)
         rl = apr_pstrcat(a->p, rl, i ? ", " : "", APR_ARRAY_IDX(roles, i, const char *), NULL);
     printf("created account '%s' (id %lld) with role(s) %s%s%s%s\n", user, id, rl,
            *scope ? " in scope " : "", scope, must_change ? "; password change required" : "");
+    if (holder)
+        printf("%s is already the verified address of account '%s': '%s' logs on by its "
+               "username only\n",
+               email, holder, user);
     return EXIT_SUCCESS;
 }

@@ -177,12 +177,19 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
                     b->f[7], b->pin_hash, b->assoc_key);
     if (rv != APR_SUCCESS)
         return rv;
+    /* A verified address belongs to one account: when another account has
+     * this one verified, the administrator logs on by username only. */
+    if ((rv = mc_db_query(db, p, &res,
+                          "SELECT 1 FROM mc_account WHERE verified_email = ? FOR UPDATE", "s",
+                          b->f[9])) != APR_SUCCESS)
+        return rv;
     rv = mc_db_exec(db, NULL, &b->account_id,
                     "INSERT INTO mc_account (username, email, password_hash, status, "
                     "email_verified, must_change_password, first_name, last_name, created_at, "
-                    "password_changed_at) VALUES (?, ?, ?, 'active', 1, 1, ?, ?, UTC_TIMESTAMP(), "
+                    "password_changed_at) VALUES (?, ?, ?, 'active', ?, 1, ?, ?, UTC_TIMESTAMP(), "
                     "UTC_TIMESTAMP())",
-                    "sssss", b->f[8], b->f[9], b->pw_hash, b->f[10], b->f[11]);
+                    "sssiss", b->f[8], b->f[9], b->pw_hash, (long long)(res->nrows == 0), b->f[10],
+                    b->f[11]);
     if (rv != APR_SUCCESS)
         return rv;
     rv = mc_db_exec(db, NULL, NULL,

@@ -17,11 +17,30 @@ static const char VERIFY_NOT_VALID[] = "This verification link is not valid. Che
                                        "copied the whole link from the e-mail, or ask for a new "
                                        "one.";
 
+/* A verified address belongs to one account (logon by e-mail names it):
+ * said only to whoever holds a link sent to that address. */
+static const char ADDRESS_TAKEN[] = "This e-mail address is already the verified address of "
+                                    "another Missouri Judiciary Account, and a verified address "
+                                    "belongs to one account.";
+
 typedef struct verify_baton {
     const char *hash;
     long long account_id;
     int ok;
+    int taken; /* another account has the address verified */
 } verify_baton;
+
+/* 1 when an account other than account_id has address verified (its row
+ * then locked until the transaction ends). */
+static int address_taken(mc_req *mr, mc_db *db, long long account_id, const char *address,
+                         apr_status_t *rv)
+{
+    mc_dbres *res;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT 1 FROM mc_account WHERE verified_email = ? AND id <> ? FOR UPDATE",
+                      "si", address, account_id);
+    return *rv == APR_SUCCESS && res->nrows > 0;
+}
 
 static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
 {
@@ -29,15 +48,19 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
     mc_dbres *res;
     long long n = 0;
     apr_status_t rv;
-    b->ok = 0;
+    b->ok = b->taken = 0;
     rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT id, account_id FROM mc_code WHERE purpose = 'verify-email' AND "
-                     "code_hash = ? AND used_at IS NULL AND expires_at > UTC_TIMESTAMP() FOR "
-                     "UPDATE",
+                     "SELECT c.id, c.account_id, a.email FROM mc_code c JOIN mc_account a ON a.id "
+                     "= c.account_id WHERE c.purpose = 'verify-email' AND c.code_hash = ? AND "
+                     "c.used_at IS NULL AND c.expires_at > UTC_TIMESTAMP() FOR UPDATE",
                      "s", b->hash);
     if (rv != APR_SUCCESS || res->nrows != 1)
         return rv;
     b->account_id = mc_dbres_int(res, 0, 1);
+    /* The link stays unused: the account stays pending. */
+    if ((b->taken = address_taken(mr, db, b->account_id, mc_dbres_get(res, 0, 2), &rv)) ||
+        rv != APR_SUCCESS)
+        return rv;
     rv = mc_db_exec(db, &n, NULL,
                     "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS NULL",
                     "i", mc_dbres_int(res, 0, 0));
@@ -47,6 +70,8 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
                     "UPDATE mc_account SET status = IF(status = 'pending', 'active', status), "
                     "email_verified = 1 WHERE id = ?",
                     "i", b->account_id);
+    if (rv == MC_DB_EDUP) /* verified by another account at this very moment */
+        b->taken = 1;
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, "email-verified", b->account_id, "");
     b->ok = rv == APR_SUCCESS;
@@ -123,7 +148,16 @@ static int verify_post(mc_req *mr)
     if (!tok || !mc_token_syntax_ok(tok))
         return verify_page(mr, VERIFY_NOT_VALID, 0);
     b.hash = mc_sha256_hex(mr->r->pool, tok, strlen(tok));
-    if ((rv = mc_req_tx(mr, verify_tx, &b)) != APR_SUCCESS)
+    rv = mc_req_tx(mr, verify_tx, &b);
+    if (b.taken)
+        return verify_page(mr,
+                           apr_pstrcat(mr->r->pool, ADDRESS_TAKEN,
+                                       " Log on to that account (Forgot Username sends you its "
+                                       "username), or create this one again with another e-mail "
+                                       "address.",
+                                       NULL),
+                           0);
+    if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (b.ok)
         return verify_page(mr, "Your e-mail address has been verified. You may now log on.", 1);
@@ -201,6 +235,7 @@ static int email_confirm_post(mc_req *mr)
     long long id, account_id, affected = 0;
     mc_db *db;
     apr_status_t rv;
+    int taken = 0;
     if (!tok || !mc_token_syntax_ok(tok))
         return email_not_valid(mr);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
@@ -208,6 +243,7 @@ static int email_confirm_post(mc_req *mr)
     if (!email_change_of(mr, db, tok, &id, &account_id, &email, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
     if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
+        !(taken = address_taken(mr, db, account_id, email, &rv)) && rv == APR_SUCCESS &&
         (rv = mc_db_exec(db, &affected, NULL,
                          "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
                          "IS NULL",
@@ -218,8 +254,12 @@ static int email_confirm_post(mc_req *mr)
                          email, account_id)) == APR_SUCCESS &&
         (rv = mc_audit(mr, db, "email-changed", account_id, "")) == APR_SUCCESS)
         rv = mc_db_commit(db);
-    else if (rv == APR_SUCCESS) { /* used meanwhile */
+    else if (rv == APR_SUCCESS || rv == MC_DB_EDUP) { /* used, or the address taken, meanwhile */
         mc_db_rollback(db);
+        if (taken || rv == MC_DB_EDUP)
+            return mc_message(
+                mr, HTTP_CONFLICT, "E-mail address not changed",
+                apr_pstrcat(p, ADDRESS_TAKEN, " Your e-mail address was not changed.", NULL));
         return email_gone(mr);
     }
     if (rv != APR_SUCCESS) {

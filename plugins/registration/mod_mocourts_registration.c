@@ -30,12 +30,14 @@ static mc_plugin registration = {MC_ABI_MAJOR,
                                  "1.0.0",
                                  NULL, /* joined in register_hooks */
                                  "registration",
-                                 4, /* sql/registration/0004_signup_limit.sql */
+                                 5, /* sql/registration/0005_recovery_queue.sql */
                                  MC_REG_TEMPLATES,
                                  NULL,
                                  nav,
                                  mc_reg_after_logon,
-                                 logon_links};
+                                 logon_links,
+                                 NULL,
+                                 mc_reg_recovery_periodic};
 
 #define LIMIT_DIRECTIVE "MoCourtsSignupLimit"
 

@@ -2,9 +2,9 @@
  * table of this part (the Security unit's handlers are in security.c).
  *
  * Forgot Password: the e-mail link first (mc_code purpose 'reset', stored
- * hashed, 1 hour, single use, older ones voided, at most RESET_PER_HOUR per
- * account an hour), then the security questions one at a time, then the new
- * password. Nothing says whether an account exists.
+ * hashed, 1 hour, single use, older ones voided; made and mailed by the
+ * delivery worker, see recovery_mail.c), then the security questions one at
+ * a time, then the new password. Nothing says whether an account exists.
  *
  * Once the link is opened (and "Continue" posted), the reset goes on in a
  * state bound to that browser: a cookie holds "<code id>.<secret>" and the
@@ -20,11 +20,8 @@
 
 #include "apr_lib.h"
 
-#define RESET_TTL 3600 /* seconds; SECURITY.md: reset 1 h */
-#define RESET_PER_HOUR 5
 #define RESET_TRIES 5
 #define STATE_TTL 1800 /* the browser's cookie */
-#define USERNAME_MAILS_PER_HOUR 3
 #define MAX_QUESTIONS 3
 
 static const char MSG_SENT[] = "If an account matches, we have sent a link to its e-mail "
@@ -87,64 +84,9 @@ static int forgot_password_get(mc_req *mr)
     return forgot_password_form(mr, NULL);
 }
 
-typedef struct send_baton {
-    mc_dbres *accounts; /* id, email, username, status */
-} send_baton;
-
-static apr_status_t send_links(mc_req *mr, mc_db *db, void *baton)
-{
-    send_baton *b = baton;
-    apr_pool_t *p = mr->r->pool;
-    apr_status_t rv = APR_SUCCESS;
-    int i;
-    for (i = 0; i < b->accounts->nrows && rv == APR_SUCCESS; i++) {
-        long long id = mc_dbres_int(b->accounts, i, 0);
-        const char *tok, *email = mc_dbres_get(b->accounts, i, 1);
-        mc_dbres *res;
-        mc_vars *v;
-        if (strcmp(mc_dbres_get(b->accounts, i, 3), "active"))
-            continue;
-        /* Lock the account's row: two requests at once queue up. */
-        rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i", id);
-        if (rv == APR_SUCCESS)
-            rv = mc_db_query(db, p, &res,
-                             "SELECT COUNT(*) FROM mc_code WHERE account_id = ? AND purpose = "
-                             "'reset' AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
-                             "i", id);
-        if (rv != APR_SUCCESS)
-            break;
-        if (mc_dbres_int(res, 0, 0) >= RESET_PER_HOUR) {
-            rv = mc_audit(mr, db, "password-reset-limit", id, "too many reset links this hour");
-            continue;
-        }
-        tok = mc_token_new(p);
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
-                        "purpose = 'reset' AND used_at IS NULL",
-                        "i", id);
-        if (rv == APR_SUCCESS)
-            rv = mc_db_exec(db, NULL, NULL,
-                            "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
-                            "expires_at) VALUES (?, 'reset', ?, UTC_TIMESTAMP(), "
-                            "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-                            "isi", id, mc_sha256_hex(p, tok, strlen(tok)), (long long)RESET_TTL);
-        if (rv != APR_SUCCESS)
-            break;
-        v = mc_vars_make(p, NULL);
-        mc_vars_set(v, "username", mc_dbres_get(b->accounts, i, 2));
-        mc_vars_set(v, "link", mc_public_url(mr, apr_pstrcat(p, mr->mount, "/reset/", tok, NULL)));
-        rv = mc_reg_mail(mr, db, id, email, "password-reset-link", "Reset your password",
-                         "recovery-reset-link.txt", v);
-        if (rv == APR_SUCCESS)
-            rv = mc_audit(mr, db, "password-reset-requested", id, "reset link sent");
-    }
-    return rv;
-}
-
 static int forgot_password_post(mc_req *mr)
 {
     const char *ident = mc_reg_trim(mr->r->pool, mc_field(mr, "ident"));
-    send_baton b;
     mc_db *db;
     apr_status_t rv;
     if (!*ident)
@@ -152,19 +94,9 @@ static int forgot_password_post(mc_req *mr)
             mr, "Enter the e-mail address or username registered with your account.");
     if (strlen(ident) > 254)
         return forgot_password_form(mr, "The e-mail address or username is too long.");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rv = mc_db_query(db, mr->r->pool, &b.accounts,
-                     "SELECT id, email, username, status FROM mc_account WHERE username = ?", "s",
-                     ident);
-    if (rv == APR_SUCCESS && b.accounts->nrows == 0 && strchr(ident, '@'))
-        rv = mc_db_query(db, mr->r->pool, &b.accounts,
-                         "SELECT id, email, username, status FROM mc_account WHERE email = ? "
-                         "ORDER BY id LIMIT 10",
-                         "s", ident);
-    if (rv == APR_SUCCESS && b.accounts->nrows > 0)
-        rv = mc_req_tx(mr, send_links, &b);
-    if (rv != APR_SUCCESS)
+    /* The same work whether or not an account matches (recovery_mail.c). */
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_recovery_queue(mr, db, "password", ident)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return notice_page(mr, "Forgot Password", MSG_SENT, 0);
 }
@@ -572,63 +504,16 @@ static int forgot_username_get(mc_req *mr)
     return forgot_username_form(mr, NULL);
 }
 
-typedef struct username_baton {
-    const char *email;
-    mc_dbres *accounts; /* id, username, email */
-} username_baton;
-
-static apr_status_t send_usernames(mc_req *mr, mc_db *db, void *baton)
-{
-    username_baton *b = baton;
-    apr_pool_t *p = mr->r->pool;
-    const char *to = mc_dbres_get(b->accounts, 0, 2), *list = "";
-    mc_dbres *res;
-    mc_vars *v;
-    apr_status_t rv;
-    int i;
-    /* Serialise requests for one address (its first account's row). */
-    rv = mc_db_query(db, p, &res, "SELECT id FROM mc_account WHERE id = ? FOR UPDATE", "i",
-                     mc_dbres_int(b->accounts, 0, 0));
-    if (rv == APR_SUCCESS)
-        rv = mc_db_query(db, p, &res,
-                         "SELECT COUNT(*) FROM mc_outbox WHERE kind = 'username-reminder' AND "
-                         "recipient = ? AND queued_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
-                         "s", to);
-    if (rv != APR_SUCCESS)
-        return rv;
-    if (mc_dbres_int(res, 0, 0) >= USERNAME_MAILS_PER_HOUR)
-        return APR_SUCCESS; /* silently */
-    for (i = 0; i < b->accounts->nrows; i++)
-        list = apr_pstrcat(p, list, "    ", mc_dbres_get(b->accounts, i, 1), "\n", NULL);
-    v = mc_vars_make(p, NULL);
-    mc_vars_set(v, "usernames", list);
-    mc_vars_set(v, "logon_link", mc_public_url(mr, mc_logon_path(mr)));
-    rv = mc_reg_mail(mr, db, b->accounts->nrows == 1 ? mc_dbres_int(b->accounts, 0, 0) : 0, to,
-                     "username-reminder", "Your username", "recovery-username.txt", v);
-    for (i = 0; i < b->accounts->nrows && rv == APR_SUCCESS; i++)
-        rv = mc_audit(mr, db, "username-reminder", mc_dbres_int(b->accounts, i, 0),
-                      "username sent by e-mail");
-    return rv;
-}
-
 static int forgot_username_post(mc_req *mr)
 {
-    username_baton b;
-    const char *why;
+    const char *why, *email = mc_reg_trim(mr->r->pool, mc_field(mr, "email"));
     mc_db *db;
     apr_status_t rv;
-    b.email = mc_reg_trim(mr->r->pool, mc_field(mr, "email"));
-    if ((why = mc_reg_check_email(mr->r->pool, "E-mail Address", b.email)))
+    if ((why = mc_reg_check_email(mr->r->pool, "E-mail Address", email)))
         return forgot_username_form(mr, why);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rv = mc_db_query(db, mr->r->pool, &b.accounts,
-                     "SELECT id, username, email FROM mc_account WHERE email = ? AND status <> "
-                     "'disabled' ORDER BY id LIMIT 20",
-                     "s", b.email);
-    if (rv == APR_SUCCESS && b.accounts->nrows > 0)
-        rv = mc_req_tx(mr, send_usernames, &b);
-    if (rv != APR_SUCCESS)
+    /* The same work whether or not an account matches (recovery_mail.c). */
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_recovery_queue(mr, db, "username", email)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return notice_page(mr, "Forgot Username", MSG_USERNAME_SENT, 0);
 }

@@ -11,6 +11,15 @@
 apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char *to,
                          const char *kind, const char *subject, const char *file, mc_vars *v);
 
+/* Reset links are valid this long (seconds; SECURITY.md: reset 1 h). */
+#define MC_REG_RESET_TTL 3600
+
+/* recovery_mail.c: queue a Forgot Password ("password", ident a username or
+ * an e-mail address) or Forgot Username ("username", ident an e-mail
+ * address) request; the delivery worker's round does the rest, or this call
+ * when no worker runs. The same work whatever ident names. */
+apr_status_t mc_reg_recovery_queue(mc_req *mr, mc_db *db, const char *kind, const char *ident);
+
 /* security.c: the Security unit (role security). */
 int mc_reg_security_search(mc_req *mr);
 int mc_reg_security_account(mc_req *mr);

@@ -79,6 +79,9 @@ void mc_reg_claim_release(mc_req *mr, mc_db *db, long long pending_id);
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
+/* recovery_mail.c: the delivery worker's part (mc_plugin.periodic): the
+ * queued Forgot Password / Forgot Username requests. */
+apr_status_t mc_reg_recovery_periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
 /* ---- reg_common.c ---------------------------------------------------------- */
 

@@ -22,7 +22,9 @@ ARTIFACTS = util.REPO / "tests" / "artifacts"
 VERSION = (util.REPO / "VERSION").read_text().strip()
 
 LOGON = "/account/logon"
-MSG_BAD = "The username or password you entered is incorrect."
+MSG_BAD = ("The username or password you entered is incorrect, or the account is locked "
+           "because of too many failed logon attempts. A locked account can be used again "
+           "after 30 minutes, or the court's Help Desk can unlock it.")
 MSG_RESET = "Password has been successfully reset"
 MSG_LOGGED_OFF = "You have logged off."
 MSG_MISMATCH = "The new password and its verification do not match."

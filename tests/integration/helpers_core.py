@@ -32,8 +32,12 @@ CSRF_FIELD = web.CSRF_FIELD               # mc_csrf
 ONCE_FIELD = "mc_once"                    # a one-time form token (ABI 1.8)
 
 LOGON = "/account/logon"
-MSG_BAD = "The username or password you entered is incorrect."
-MSG_LOCKED = "This account is locked because of too many failed logon attempts"
+# One answer to every refused logon, whether the password was wrong, the
+# name unknown or the account locked (issue 11 §4): a lock told only for
+# existing accounts would say which names and addresses exist.
+MSG_BAD = ("The username or password you entered is incorrect, or the account is locked "
+           "because of too many failed logon attempts.")
+MSG_LOCKED = MSG_BAD
 MSG_DISABLED = "Your account has been disabled"
 MSG_FORM_EXPIRED = "This form has expired"
 MSG_RESET = "Password has been successfully reset"

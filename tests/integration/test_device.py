@@ -1,18 +1,40 @@
 """The e-mailed code for a logon from a new device: the flow, wrong,
-expired, reused and brute-forced codes, the device cookie, resending."""
+expired, reused and brute-forced codes, the device cookie, resending; codes
+stored as a keyed hash (the key in mc_secret, or MoCourtsSecretFile's);
+codes per account per hour, and wrong codes counted toward the account's
+lock-out across codes and at once (issue 11 §2)."""
+import hashlib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urljoin
 
 import pytest
 
-from helpers_core import (CODE_SUBJECT, COOKIE, DEVICE_COOKIE, code_mails, is_logged_on,
-                          location, logged_on_csrf, logon, logon_post, new_browser, path_of,
-                          post_form, running_site, sha256_hex, submit_code, wait_code)
-from harness import web
+from helpers_core import (CODE_SUBJECT, COOKIE, DEVICE_COOKIE, MSG_BAD, code_mails,
+                          is_logged_on, location, logged_on_csrf, logon, logon_post, new_browser,
+                          path_of, post_form, running_site, sha256_hex, site, submit_code,
+                          wait_code)
+from harness import util, web
 
 MSG_WRONG = "The code you entered is not correct."
 MSG_EXPIRED = "This code has expired."
 MSG_INVALID = "This code is no longer valid."
 MSG_TOO_MANY = "Too many wrong codes were entered."
+MSG_ACCOUNT_LOCKED = "This account is locked because of too many failed attempts."
+MSG_CODES_LIMIT = "Too many codes were sent in the last hour."
+
+
+def db_code_key(mariadb):
+    """The key of device codes the core schema's migration stored."""
+    return bytes.fromhex(mariadb.value("SELECT HEX(value) FROM mc_secret WHERE name = 'code-key'"))
+
+
+def code_hash(key, account_id, code):
+    """What mc_code.code_hash holds for a device code: keyed BLAKE2b-256
+    (libsodium's crypto_generichash with a key) of device:<account>:<code>."""
+    return hashlib.blake2b(f"device:{account_id}:{code}".encode(), digest_size=32,
+                           key=key).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +77,14 @@ def test_new_device_flow(ap, new_account, smtp, mariadb):
     row = mariadb.sql(f"SELECT status, kind FROM mc_outbox WHERE account_id = {acct.id} "
                       "AND subject = 'Your verification code'")
     assert ("sent", "device-code") in row, row
-    # Only the code's hash is stored.
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_code WHERE code_hash = '{sha256_hex(code)}' "
-                         f"AND account_id = {acct.id} AND purpose = 'device'") == "1"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_code WHERE code_hash = '{code}'") == "0"
+    # Only the code's keyed hash is stored: neither the code nor its plain
+    # digest, which a copy of the database would reverse in a moment.
+    stored = mariadb.value(f"SELECT code_hash FROM mc_code WHERE account_id = {acct.id} "
+                           "AND purpose = 'device' ORDER BY id DESC LIMIT 1")
+    assert stored == code_hash(db_code_key(mariadb), acct.id, code)
+    assert stored not in (code, sha256_hex(code))
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_code WHERE code_hash = '{sha256_hex(code)}'"
+                         f" OR code_hash = '{code}'") == "0"
 
     r = submit_code(s, page, _wrong(code))
     assert r.status_code == 200 and MSG_WRONG in r.text
@@ -135,13 +161,17 @@ def test_brute_force_voids_code(ap, new_account, smtp, mariadb):
     for i, w in enumerate(wrong):
         r = submit_code(s, page, w)
         assert r.status_code == 200
-        assert (MSG_TOO_MANY if i == 4 else MSG_WRONG) in r.text, i
+        # The fifth wrong code is also the account's fifth failure (the
+        # site's MoCourtsLockout is 5): the account is locked.
+        assert (MSG_ACCOUNT_LOCKED if i == 4 else MSG_WRONG) in r.text, i
         page = r
     r = submit_code(s, page, code)
     assert r.status_code == 200
     assert MSG_TOO_MANY in r.text
     assert not is_logged_on(s, ap)
     assert mariadb.value(f"SELECT MAX(attempts) FROM mc_code WHERE account_id = {acct.id}") == "5"
+    # Locked: the right password is refused at logon too.
+    assert MSG_BAD in logon_post(new_browser(), ap, acct.username, acct.password).text
     s.close()
 
 
@@ -242,3 +272,122 @@ def test_device_cookie_recognised_in_quick_succession(ap, new_account, smtp):
         where.append(location(r))
     assert where == ["/account/"] * 3, where
     s.close()
+
+
+# ---- issue 11 §2: codes per account, wrong codes toward the lock-out ------------------
+
+def _audited(mariadb, event, account_id):
+    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
+                             f"AND account_id = {account_id}"))
+
+
+def test_codes_per_account_per_hour(ap, new_account, smtp, mariadb):
+    """Each logon with the right password mails a code; five an hour at
+    most, whichever browsers ask (8 logons no longer mean 40 guesses)."""
+    acct = new_account()
+    for _ in range(5):
+        _start(new_browser(), ap, acct, smtp)
+    assert len(code_mails(smtp, acct.email)) == 5
+    b = new_browser()
+    r = logon_post(b, ap, acct.username, acct.password)
+    assert r.status_code == 200 and MSG_CODES_LIMIT in r.text
+    assert not b.cookies.get(COOKIE)
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_code WHERE account_id = {acct.id} "
+                         "AND purpose = 'device'") == "5"
+    assert _audited(mariadb, "device-code-limit", acct.id) == 1
+    time.sleep(2.5)   # two delivery rounds: no sixth mail
+    assert len(code_mails(smtp, acct.email)) == 5
+
+
+def test_wrong_codes_count_toward_lockout_across_codes(ap, new_account, smtp, mariadb):
+    """A new logon's code starts no new count: the account's lock-out (5 on
+    this site) takes wrong passwords and wrong codes together."""
+    acct = new_account()
+    s = new_browser()
+    page, first = _start(s, ap, acct, smtp)
+    for k in range(1, 4):
+        r = submit_code(s, page, _wrong(f"{(int(first) + k) % 1000000:06d}"))
+        assert MSG_WRONG in r.text
+        page = r
+    # A wrong password is one more failure of the same account.
+    assert MSG_BAD in logon_post(new_browser(), ap, acct.username, "Wrong-Password-9").text
+    s2 = new_browser()
+    page2, second = _start(s2, ap, acct, smtp)
+    r = submit_code(s2, page2, _wrong(second))
+    assert MSG_ACCOUNT_LOCKED in r.text
+    # Locked: the right code, and then the right password, are refused.
+    r = submit_code(s2, r, second)
+    assert MSG_ACCOUNT_LOCKED in r.text and not is_logged_on(s2, ap)
+    assert MSG_BAD in logon_post(new_browser(), ap, acct.username, acct.password).text
+    assert _audited(mariadb, "device-code-wrong", acct.id) == 4
+    assert _audited(mariadb, "logon-failed", acct.id) == 1
+    for b in (s, s2):
+        b.close()
+
+
+def test_parallel_code_guesses_checked_at_most_the_limit(ap, new_account, smtp, mariadb):
+    """Thirty wrong codes at once: at most five are compared (the code's
+    tries and the account's places are both taken before comparing), and
+    the right one is refused after."""
+    acct = new_account()
+    s = new_browser()
+    page, code = _start(s, ap, acct, smtp)
+    form = web.find_form(page.text, with_field="code")
+    url = urljoin(page.url, form["action"])
+    n = 30
+    guesses = [f"{(int(code) + k) % 1000000:06d}" for k in range(1, n + 1)]
+    start = threading.Barrier(n)
+
+    def guess(g):
+        b = new_browser()
+        b.cookies.update(s.cookies)
+        start.wait()
+        r = b.post(url, data=dict(form["fields"], code=g), allow_redirects=False, timeout=60)
+        b.close()
+        return r.status_code
+
+    with ThreadPoolExecutor(n) as pool:
+        statuses = list(pool.map(guess, guesses))
+    assert set(statuses) <= {200, 503}, statuses
+    compared = _audited(mariadb, "device-code-wrong", acct.id)
+    assert 1 <= compared <= 5, compared
+    assert int(mariadb.value(f"SELECT MAX(attempts) FROM mc_code WHERE account_id = {acct.id}")) \
+        <= 5
+    r = submit_code(s, page, code)
+    assert MSG_ACCOUNT_LOCKED in r.text or MSG_TOO_MANY in r.text
+    assert not is_logged_on(s, ap)
+    s.close()
+
+
+def _secret_file(tmp_root, line):
+    path = tmp_root / f"secret-{util.free_port()}.key"
+    path.write_text(line + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def test_secret_file_keys_the_codes(make_apache, tmp_root, new_account, smtp, mariadb):
+    """MoCourtsSecretFile: the key comes from a file (the same on every
+    node), not from the database, so a copy of the database alone cannot
+    turn a stored hash back into its code."""
+    line = "Vb8e3V1cM0wTQ0b2f5l1w9rX4ZqK8yPj7sD2hG6aN0c="
+    ap2 = site(make_apache, {"MoCourtsSecretFile": f'"{_secret_file(tmp_root, line)}"'})
+    acct = new_account()
+    s = new_browser()
+    page, code = _start(s, ap2, acct, smtp)
+    stored = mariadb.value(f"SELECT code_hash FROM mc_code WHERE account_id = {acct.id} "
+                           "AND purpose = 'device' ORDER BY id DESC LIMIT 1")
+    file_key = hashlib.blake2b(line.encode(), digest_size=32).digest()
+    assert stored == code_hash(file_key, acct.id, code)
+    assert stored != code_hash(db_code_key(mariadb), acct.id, code)
+    assert path_of(submit_code(s, page, code).url) == "/account/"
+    s.close()
+
+
+def test_secret_file_too_short_fails_configtest(make_apache, tmp_root):
+    ap2 = make_apache(overrides={"MoCourtsSecretFile":
+                                 f'"{_secret_file(tmp_root, "short-secret")}"'}, start=False)
+    rc, out = ap2.configtest()
+    assert rc != 0, out
+    assert "Invalid value for directive 'MoCourtsSecretFile'" in out, out
+    assert "at least 32 characters" in out, out

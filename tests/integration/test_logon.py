@@ -47,7 +47,8 @@ def test_wrong_password_message(ap, new_account):
     s = new_browser()
     r = logon_post(s, ap, acct.username, "Not-The-Password-1")
     assert r.status_code == 200
-    assert _error_of(r.text) == MSG_BAD
+    assert _error_of(r.text) == (MSG_BAD + " A locked account can be used again after 3 seconds, "
+                                 "or the court's Help Desk can unlock it.")
     assert not s.cookies.get(COOKIE)
     # The typed name is kept in the form, escaped.
     assert f'value="{acct.username}"' in r.text
@@ -94,18 +95,25 @@ def test_unknown_and_known_accounts_answer_alike(ap, new_account):
     s.close()
 
 
+def _locked(mariadb, acct):
+    return mariadb.value("SELECT COUNT(*) FROM mc_logon_throttle WHERE subject = "
+                         f"SHA2('account:{acct.id}', 256) AND locked_until > "
+                         "UTC_TIMESTAMP()") == "1"
+
+
 def test_lockout_and_expiry(ap, new_account, mariadb):
     acct = new_account()
     s = new_browser()
     for i in range(3):
         r = _fail(s, ap, acct.username)
         assert r.status_code == 200
-        assert (MSG_LOCKED if i == 2 else MSG_BAD) in r.text, i
+        assert MSG_BAD in r.text, i
+        assert _locked(mariadb, acct) == (i == 2), i
     r = logon_post(s, ap, acct.username, acct.password)
     assert r.status_code == 200 and MSG_LOCKED in r.text
     assert not s.cookies.get(COOKIE)
     # The wording follows MoCourtsLockout 3 3s.
-    assert "Wait 3 seconds and try again" in r.text
+    assert "A locked account can be used again after 3 seconds" in r.text
     assert re.search(r"After <span>3</span> failed attempts an account is locked for "
                      r"<span>3 seconds</span>", r.text), r.text[-1500:]
 
@@ -115,7 +123,7 @@ def test_lockout_and_expiry(ap, new_account, mariadb):
 
     poll(accepted, timeout=8, interval=0.5, what="the lock to expire")
     assert is_logged_on(s, ap)
-    # A successful logon clears the count: 2 failures do not lock again.
+    # The lock's end clears the count: 2 failures do not lock again.
     s2 = new_browser()
     for _ in range(2):
         assert MSG_BAD in _fail(s2, ap, acct.username).text
@@ -124,14 +132,20 @@ def test_lockout_and_expiry(ap, new_account, mariadb):
     s2.close()
 
 
-def test_unknown_name_locks_like_an_account(ap):
+def test_unknown_name_locks_like_an_account(ap, mariadb):
     s = new_browser()
     name = "ghost-" + re.sub(r"\W", "", str(id(s)))
-    texts = [_fail(s, ap, name).text for _ in range(3)]
-    assert MSG_BAD in texts[0] and MSG_BAD in texts[1]
-    assert MSG_LOCKED in texts[2]
+
+    def locked():
+        return mariadb.value("SELECT COUNT(*) FROM mc_logon_throttle WHERE subject = "
+                             f"SHA2('name:{name.lower()}', 256) AND locked_until > "
+                             "UTC_TIMESTAMP()") == "1"
+
+    texts = [_fail(s, ap, name).text for _ in range(2)]
+    assert MSG_BAD in texts[0] and MSG_BAD in texts[1] and not locked()
     # Counted ignoring case, like usernames.
     assert MSG_LOCKED in _fail(s, ap, name.upper()).text
+    assert locked()
     s.close()
 
 
@@ -445,3 +459,65 @@ def test_unknown_and_known_take_similar_time(make_apache, new_account):
         unknown.append(timed(f"nobody-{i}-{acct.username}"))
     k, u = statistics.median(known), statistics.median(unknown)
     assert 0.6 * k <= u <= 1.6 * k + 0.02, (known, unknown)
+
+
+# ---- issue 11 §1: places taken before the password is checked ------------------------
+
+def _prepared_logon(ap, username, password):
+    """A browser with the logon form of ap loaded: (browser, url, fields)."""
+    b = new_browser()
+    page = b.get(ap.url("/account/logon"), timeout=30)
+    form = web.find_form(page.text, with_field="password")
+    data = dict(form["fields"], username=username, password=password)
+    return b, urljoin(page.url, form["action"]), data
+
+
+def _audited(mariadb, event, account_id):
+    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
+                             f"AND account_id = {account_id}"))
+
+
+def test_parallel_guesses_check_at_most_the_limit(make_apache, new_account, mariadb):
+    """30 logons at once on a fresh account, 29 wrong and the right one,
+    spread over two nodes of one database, three times: at most 5 (the
+    site's MoCourtsLockout) wrong passwords are ever checked (each checked
+    one leaves a logon-failed audit row), the account ends locked, and the
+    right password is taken only if it was checked before the lock: once
+    the lock is reached it is refused like any other."""
+    conf = {"MoCourtsNewDeviceCode": "Off", "MoCourtsLockout": "5 30m"}
+    nodes = [site(make_apache, conf), site(make_apache, conf)]
+    n = 30
+    for round_ in range(3):
+        acct = new_account()
+        right = (round_ * 11) % n
+        prepared = [_prepared_logon(nodes[i % 2], acct.username,
+                                    acct.password if i == right else f"Wrong-Guess-{i}x")
+                    for i in range(n)]
+        start = threading.Barrier(n)
+
+        def go(item):
+            b, url, data = item
+            start.wait()
+            r = b.post(url, data=data, allow_redirects=False, timeout=60)
+            return r.status_code, r.text
+
+        with ThreadPoolExecutor(n) as pool:
+            answers = list(pool.map(go, prepared))
+        statuses = [a[0] for a in answers]
+        assert set(statuses) <= {200, 303}, statuses
+        checked = _audited(mariadb, "logon-failed", acct.id)
+        assert checked == 5, (round_, checked)
+        assert all(MSG_BAD in text for code, text in answers if code == 200)
+        accepted = statuses.count(303)
+        assert accepted <= 1 and statuses[right] in (200, 303)
+        # Every attempt was either checked or refused unchecked (locked).
+        assert checked + accepted + _audited(mariadb, "logon-locked", acct.id) == n
+        assert _locked(mariadb, acct)
+        assert mariadb.value("SELECT failures FROM mc_logon_throttle WHERE subject = "
+                             f"SHA2('account:{acct.id}', 256)") == "5"
+        # Once locked, the right password is refused on either node.
+        for ap in nodes:
+            r = logon_post(new_browser(), ap, acct.username, acct.password)
+            assert r.status_code == 200 and MSG_BAD in r.text
+        for b, _, _ in prepared:
+            b.close()

@@ -7,6 +7,7 @@ under the policy; every old session ends and a notice is sent. Neither page
 says whether an account exists.
 """
 import re
+import statistics
 import secrets
 import time
 
@@ -284,3 +285,91 @@ def test_forgot_username(apache, new_account, smtp):
     smtp.wait_for(to=email, subject="Your username", count=3, timeout=15)
     time.sleep(2.5)
     assert len(smtp.find(to=email, subject="Your username")) == 3
+
+
+# ---- issue 11 §5: the same work whether or not an account matches --------------------
+
+def _statements(mariadb, t0, t1):
+    """The statements of the one request that queued a recovery request
+    between t0 and t1, in order, with the values blanked: those of its
+    connection (thread) in MariaDB's general log. (A statement prepared
+    before the log was turned on is logged with '?' for its values, one
+    prepared after with the values: both read the same once blanked.)"""
+    threads = mariadb.sql("SELECT DISTINCT thread_id FROM mysql.general_log WHERE argument LIKE "
+                          "'INSERT INTO mc_reg_recovery%' AND command_type IN ('Query', "
+                          f"'Execute') AND event_time BETWEEN '{t0}' AND '{t1}'")
+    assert len(threads) == 1, threads
+    rows = mariadb.sql("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE "
+                       f"thread_id = {threads[0][0]} AND command_type IN ('Query', 'Execute') "
+                       f"AND event_time BETWEEN '{t0}' AND '{t1}' ORDER BY event_time")
+    # (A connection opened meanwhile first sets itself up: not the request's.)
+    return [re.sub(r"'(?:[^'\\]|\\.)*'|\b\d+\b|\?", "?", r[0] or "") for r in rows
+            if not (r[0] or "").startswith("SET ")]
+
+
+def _post_traced(mariadb, s, ap, path, field, value):
+    page = s.get(ap.url(REG + path), timeout=30)
+    t0 = mariadb.value("SELECT NOW(6)")
+    r = web.submit(s, page, {field: value}, with_field=field, timeout=30)
+    t1 = mariadb.value("SELECT NOW(6)")
+    assert r.status_code == 200 and (MSG_SENT in r.text or MSG_USERNAME_SENT in r.text), \
+        r.text[-1500:]
+    return _statements(mariadb, t0, t1)
+
+
+def test_forgot_pages_run_the_same_statements(apache, new_account, smtp, mariadb):
+    """By structure, not by the clock: the request of Forgot Password (by
+    username or by address) and of Forgot Username runs exactly the same
+    SQL whether or not an account matches (it queues the request); the
+    lookups, the link and the mail come later, in the delivery worker's
+    round, which drops a request that names nobody."""
+    ap, acct = apache, new_account()
+    tag = secrets.token_hex(4)
+    s = new_browser()
+    # A worker is running (else the pages do its work themselves).
+    mariadb.wait_for("SELECT COUNT(*) FROM mc_reg_worker WHERE seen_at > UTC_TIMESTAMP() - "
+                     "INTERVAL 30 SECOND", lambda rows: rows and rows[0][0] == "1", timeout=15)
+    mariadb.sql("SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1")
+    try:
+        cases = [("/forgot-password", "ident", acct.username, f"nobody{tag}"),
+                 ("/forgot-password", "ident", acct.email, f"nobody{tag}@example.test"),
+                 ("/forgot-username", "email", acct.email, f"nobody-else{tag}@example.test")]
+        for path, field, known, unknown in cases:
+            a = _post_traced(mariadb, s, ap, path, field, known)
+            b = _post_traced(mariadb, s, ap, path, field, unknown)
+            assert a == b, (path, a, b)
+            assert any("INSERT INTO mc_reg_recovery" in x for x in a), a
+            assert not any("mc_code" in x or "mc_outbox" in x for x in a), a
+    finally:
+        mariadb.sql("SET GLOBAL general_log = 0; TRUNCATE TABLE mysql.general_log")
+    # The worker did the rest: the known account got its mails ...
+    reset_links(smtp, acct.email, 2)
+    smtp.wait_for(to=acct.email, subject="Your username", timeout=15)
+    # ... and dropped the requests that named nobody, sending nothing.
+    mariadb.wait_for(f"SELECT COUNT(*) FROM mc_reg_recovery WHERE ident LIKE '%{tag}%'",
+                     lambda rows: rows and rows[0][0] == "0", timeout=15)
+    assert mariadb.value("SELECT COUNT(*) FROM mc_outbox WHERE recipient LIKE "
+                         f"'%{tag}%'") == "0"
+
+
+def test_forgot_password_times_alike(apache, new_account):
+    """A coarse check of the clock as well (the statements above are the
+    real test): medians of 30 answers each, taken in turns, for an account
+    and for names nobody has. Only a gross difference fails it: on a busy
+    machine the medians wander by a millisecond or two either way."""
+    ap, acct = apache, new_account()
+    s = new_browser()
+    page = s.get(ap.url(REG + "/forgot-password"), timeout=30)
+    form = web.find_form(page.text, with_field="ident")
+    url = ap.url(REG + "/forgot-password")
+    known, unknown = [], []
+    tag = secrets.token_hex(4)
+    for i in range(30):
+        pair = [(acct.username, known), (f"nobody{tag}{i}", unknown)]
+        for name, into in pair[::1 if i % 2 else -1]:   # each first in turn
+            t = time.perf_counter()
+            r = s.post(url, data=dict(form["fields"], ident=name), timeout=30)
+            into.append(time.perf_counter() - t)
+            assert MSG_SENT in r.text
+    k, u = statistics.median(known), statistics.median(unknown)
+    assert k <= 1.5 * u + 0.0015, (k, u)
