@@ -1,6 +1,8 @@
 /* envelope.c: see efiling.h and wizard.h.
  *
- * POST /new (kind=new|existing) starts a draft; the steps are wizard.c's.
+ * POST /new (kind=new|existing) starts a draft (the envelope and its
+ * history row in one transaction, once per one-time form token: see
+ * mocourts.h, ABI 1.8); the steps are wizard.c's.
  * POST /envelopes/:id/submit numbers the envelope, takes the fees through
  * its payment provider and marks it submitted, all in one transaction on
  * the envelope's locked row: the same submit sent twice (or ten times at
@@ -14,13 +16,38 @@
 
 /* ---- a new draft ---------------------------------------------------------------- */
 
+typedef struct draft_baton {
+    const char *kind;
+    long long group_id, id;
+} draft_baton;
+
+/* The envelope and its first history row in one transaction, claiming the
+ * menu's one-time token first: the same button sent ten times at once makes
+ * one draft, and every copy is sent to it. */
+static apr_status_t draft_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    draft_baton *b = baton;
+    apr_status_t rv = mc_once_claim(mr, db, NULL);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, &b->id,
+                        "INSERT INTO mc_ef_envelope (account_id, group_id, kind, status, step, "
+                        "created_at, updated_at) VALUES (?, NULLIF(?, 0), ?, 'draft', 'case', "
+                        "UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                        "iis", mr->account->id, b->group_id, b->kind);
+    if (rv == APR_SUCCESS)
+        rv = ef_history_add(db, b->id, "draft", mr->account->id, "Draft started");
+    if (rv == APR_SUCCESS)
+        rv = mc_once_done(mr, db, ef_env_url(mr, b->id, "/case"));
+    return rv;
+}
+
 static int new_draft(mc_req *mr)
 {
     const char *kind = mc_field(mr, "kind");
     mc_db *db;
     ef_who w;
+    draft_baton b;
     apr_status_t rv;
-    long long id = 0, gid;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!w.ok)
@@ -28,17 +55,12 @@ static int new_draft(mc_req *mr)
     if (!kind || (strcmp(kind, "new") && strcmp(kind, "existing")))
         return mc_message(mr, HTTP_BAD_REQUEST, "eFiling Menu",
                           "Choose New case or File into an existing case.");
-    gid = ef_wiz_group(&w);
-    rv = mc_db_exec(db, NULL, &id,
-                    "INSERT INTO mc_ef_envelope (account_id, group_id, kind, status, step, "
-                    "created_at, updated_at) VALUES (?, NULLIF(?, 0), ?, 'draft', 'case', "
-                    "UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                    "iis", mr->account->id, gid, kind);
-    if (rv == APR_SUCCESS)
-        rv = ef_history_add(db, id, "draft", mr->account->id, "Draft started");
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, ef_env_url(mr, id, "/case"));
+    memset(&b, 0, sizeof(b));
+    b.kind = kind;
+    b.group_id = ef_wiz_group(&w);
+    if ((rv = mc_req_tx(mr, draft_tx, &b)) != APR_SUCCESS)
+        return mc_once_answer(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, b.id, "/case"));
 }
 
 /* ---- submit ----------------------------------------------------------------------- */

@@ -467,6 +467,10 @@ static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
 
     b->changed = 0;
     b->dup = 0;
+    /* A new filing code is made once per one-time form token: the same
+     * Save sent twice adds it once and sends both to the saved page. */
+    if (c->add.posted && (rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
+        return rv;
     rv = mc_db_query(db, p, &res, "SELECT efiling FROM mc_court WHERE code = ? FOR UPDATE", "s",
                      c->code);
     if (rv != APR_SUCCESS)
@@ -548,6 +552,10 @@ static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
         }
         b->changed += n;
     }
+    if (rv == APR_SUCCESS)
+        rv = mc_once_done(mr, db,
+                          apr_pstrcat(p, "security/courts/", c->code,
+                                      "?done=", b->changed ? "saved" : "same", NULL));
     if (rv != APR_SUCCESS || b->changed == 0)
         return rv;
     rv = mc_db_exec(db, NULL, NULL,
@@ -579,6 +587,10 @@ static int court_post(mc_req *mr)
         return rv != APR_SUCCESS ? mc_fail(mr, rv)
                                  : mc_message(mr, HTTP_NOT_FOUND, "Court not found",
                                               "There is no Case.net court with this code.");
+    /* A copy of a save that added a filing code: sent where the first went,
+     * not told that the code it added exists. */
+    if ((rv = mc_once_seen(mr, db, NULL)) != APR_SUCCESS)
+        return mc_once_answer(mr, rv);
     read_form(mr, &c, errors);
     if (errors->nelts)
         return court_page(mr, &c, HTTP_BAD_REQUEST, errors);
@@ -593,6 +605,8 @@ static int court_post(mc_req *mr)
     if (rv == APR_NOTFOUND)
         return mc_message(mr, HTTP_NOT_FOUND, "Court not found",
                           "There is no Case.net court with this code.");
+    if (rv == MC_ONCE_REPEAT || rv == MC_ONCE_REFUSED)
+        return mc_once_answer(mr, rv);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
                       MCLOGNO(2550) "eFiling set-up: saving court %s failed: %s", c.code,

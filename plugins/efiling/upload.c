@@ -58,6 +58,7 @@ typedef struct up_state {
     /* what the form said */
     const char *filing_code;
     int lead;
+    const char *once; /* the one-time form token sent (mc_once) */
     int csrf_ok;
     int file_seen;        /* a file part began */
     const char *filename; /* the client's, sanitized (metadata only) */
@@ -182,7 +183,8 @@ static apr_status_t on_begin(void *baton, const char *name, const char *filename
         st->part = PART_FILE;
         return APR_SUCCESS;
     }
-    if (!strcmp(name, "filing_code") || !strcmp(name, "lead") || !strcmp(name, "mc_csrf"))
+    if (!strcmp(name, "filing_code") || !strcmp(name, "lead") || !strcmp(name, "mc_csrf") ||
+        !strcmp(name, MC_ONCE_FIELD))
         st->part = PART_FIELD;
     return APR_SUCCESS;
 }
@@ -224,6 +226,8 @@ static apr_status_t on_end(void *baton)
     }
     else if (!strcmp(st->part_name, "lead"))
         st->lead = !strcmp(v, "1");
+    else if (!strcmp(st->part_name, MC_ONCE_FIELD))
+        st->once = v;
     else if (!strcmp(st->part_name, "mc_csrf")) {
         st->csrf_ok = !mc_csrf_refusal(st->mr, v);
         if (!st->csrf_ok)
@@ -332,13 +336,27 @@ typedef struct up_tx {
     long long demoted; /* the lead document this one replaced (now an attachment), or 0 */
 } up_tx;
 
+/* Where an upload sends the filer: the documents page, saying which lead
+ * document it replaced. */
+static const char *done_url(mc_req *mr, const up_tx *t)
+{
+    return ef_env_url(mr, t->e->id,
+                      t->demoted
+                          ? apr_psprintf(mr->r->pool, "/documents?lead_was=%" APR_INT64_T_FMT,
+                                         (apr_int64_t)t->demoted)
+                          : "/documents");
+}
+
 static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
 {
     up_tx *t = baton;
     ef_env now;
     int found;
     apr_status_t rv;
-    if ((rv = ef_env_load(mr, db, t->e->id, 1, &now, &found)) != APR_SUCCESS)
+    /* The form's one-time token first: a copy of this upload sent at the
+     * same time waits here, then is sent where the first one went. */
+    if ((rv = mc_once_claim(mr, db, t->st->once)) != APR_SUCCESS ||
+        (rv = ef_env_load(mr, db, t->e->id, 1, &now, &found)) != APR_SUCCESS)
         return rv;
     if (!found || now.account_id != t->e->account_id || strcmp(now.status, "draft") ||
         strcmp(now.court_code, t->e->court_code)) {
@@ -368,11 +386,12 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
                          "?, ?, ?, ?, UTC_TIMESTAMP())",
                          "iiisiss", t->e->id, (long long)(t->st->lead != 0), t->code_id,
                          t->st->filename ? t->st->filename : "", (long long)t->bytes, t->sha,
-                         t->stored)) != APR_SUCCESS)
+                         t->stored)) != APR_SUCCESS ||
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                         t->e->id)) != APR_SUCCESS)
         return rv;
-    return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                      t->e->id);
+    return mc_once_done(mr, db, done_url(mr, t));
 }
 
 /* Feed the whole body (or until the parser's callbacks stop it) to mp.
@@ -617,17 +636,13 @@ static int upload(mc_req *mr)
                           MCLOGNO(2610) "could not remove the unrecorded document %s", stored);
         if (t.why)
             return refuse(mr, db, &e, &c, &st, HTTP_CONFLICT, t.why);
-        return mc_fail(mr, rv);
+        return mc_once_answer(mr, rv);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
                                 " bytes) added to envelope %" APR_INT64_T_FMT,
                   stored, bytes, (apr_int64_t)e.id);
-    return mc_redirect(mr, ef_env_url(mr, e.id,
-                                      t.demoted
-                                          ? apr_psprintf(p, "/documents?lead_was=%" APR_INT64_T_FMT,
-                                                         (apr_int64_t)t.demoted)
-                                          : "/documents"));
+    return mc_redirect(mr, done_url(mr, &t));
 }
 
 /* ---- remove ------------------------------------------------------------------------ */

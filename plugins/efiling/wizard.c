@@ -433,11 +433,44 @@ static int valid_role(const char *r)
                  !strcmp(r, "respondent"));
 }
 
+typedef struct party_baton {
+    const ef_wiz *z;
+    const char *kind, *role, *last, *fname, *middle;
+    int full; /* the envelope has PARTIES_MAX parties already */
+} party_baton;
+
+/* One party, once per one-time form token (the party form's): the same
+ * Add sent twice adds one party, and every copy is sent back to the list. */
+static apr_status_t party_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    party_baton *b = baton;
+    mc_dbres *res;
+    apr_status_t rv = mc_once_claim(mr, db, NULL);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?", "i", b->z->e.id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if ((b->full = mc_dbres_int(res, 0, 0) >= PARTIES_MAX))
+        return APR_EGENERAL;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_ef_party (envelope_id, kind, role, last_name, first_name, "
+                    "middle_name) SELECT id, ?, ?, ?, ?, ? FROM mc_ef_envelope WHERE id = ? AND "
+                    "status = 'draft'",
+                    "sssssi", b->kind, b->role, b->last, b->fname, b->middle, b->z->e.id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                        b->z->e.id);
+    if (rv == APR_SUCCESS)
+        rv = mc_once_done(mr, db, ef_env_url(mr, b->z->e.id, "/parties"));
+    return rv;
+}
+
 int ef_wiz_parties_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     ef_wiz z;
-    mc_dbres *res;
     apr_status_t rv;
     const char *action = mc_field(mr, "action"), *why, *first;
     int rc = ef_wiz_open(mr, &z);
@@ -500,24 +533,15 @@ int ef_wiz_parties_post(mc_req *mr)
                 return parties_page(mr, &z, HTTP_BAD_REQUEST,
                                     "The business name is too long (200 characters at most).");
         }
-        rv = mc_db_query(z.db, p, &res, "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?",
-                         "i", z.e.id);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (mc_dbres_int(res, 0, 0) >= PARTIES_MAX)
-            return parties_page(mr, &z, HTTP_BAD_REQUEST, "An envelope takes at most 50 parties.");
-        rv =
-            mc_db_exec(z.db, NULL, NULL,
-                       "INSERT INTO mc_ef_party (envelope_id, kind, role, last_name, first_name, "
-                       "middle_name) SELECT id, ?, ?, ?, ?, ? FROM mc_ef_envelope WHERE id = ? AND "
-                       "status = 'draft'",
-                       "sssssi", kind, role, last, fname, middle, z.e.id);
-        if (rv == APR_SUCCESS)
-            rv = mc_db_exec(z.db, NULL, NULL,
-                            "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?",
-                            "i", z.e.id);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
+        {
+            party_baton b = {&z, kind, role, last, fname, middle, 0};
+            rv = mc_req_tx(mr, party_tx, &b);
+            if (b.full)
+                return parties_page(mr, &z, HTTP_BAD_REQUEST,
+                                    "An envelope takes at most 50 parties.");
+            if (rv != APR_SUCCESS)
+                return mc_once_answer(mr, rv);
+        }
         return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
     }
 }

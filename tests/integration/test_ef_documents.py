@@ -22,7 +22,7 @@ import pytest
 from harness import web
 from harness.mariadb import sql_quote
 from helpers_casenet import seed_case
-from helpers_core import MSG_FORM_EXPIRED, logged_on_csrf, logon_full, poll
+from helpers_core import MSG_FORM_EXPIRED, logged_on_csrf, logon_full, once_of, poll
 from helpers_efiling import (ECF, add_member, clerk_of, ef_court, filer, group_filer,
                              make_group, make_pdf)
 
@@ -114,13 +114,31 @@ def multipart(fields, boundary=None):
     return bytes(out), f"multipart/form-data; boundary={boundary}"
 
 
+def upload_once(s, apache, env_id):
+    """The one-time form token of the envelope's upload form (ABI 1.8), or
+    None when its documents page shows no upload form to this browser (not
+    its envelope, not a draft): the upload is then refused before the
+    token matters."""
+    page = s.get(apache.url(f"{ECF}/envelopes/{env_id}/documents"), timeout=30)
+    try:
+        return once_of(page.text, action_contains=f"/envelopes/{env_id}/documents")
+    except AssertionError:
+        return None
+
+
 def upload(s, apache, env_id, data, filename="Petition.pdf", code="MOT", lead=False,
-           csrf=True, headers=None, extra=()):
+           csrf=True, headers=None, extra=(), once=True):
+    """POST a document as the upload form does (once: its one-time token,
+    fetched from the documents page when True)."""
     fields = []
     if csrf is True:
         fields.append(("mc_csrf", logged_on_csrf(s, apache)))
     elif csrf:
         fields.append(("mc_csrf", csrf))
+    if once is True:
+        once = upload_once(s, apache, env_id)
+    if once:
+        fields.append(("mc_once", once))
     fields.append(("filing_code", code))
     if lead:
         fields.append(("lead", "1"))
@@ -188,7 +206,8 @@ def test_upload_chunked_body_without_content_length(filing, mariadb, apache):
     """A client that streams (Transfer-Encoding: chunked) is read the same way."""
     s, acct, court, env_id = filing
     pdf = make_pdf("Chunked exhibit", pad=300 * 1024)
-    body, ctype = multipart([("mc_csrf", logged_on_csrf(s, apache)), ("filing_code", "EXH"),
+    body, ctype = multipart([("mc_csrf", logged_on_csrf(s, apache)),
+                             ("mc_once", upload_once(s, apache, env_id)), ("filing_code", "EXH"),
                              ("file", "exhibit.pdf", pdf)])
 
     def chunks():
@@ -388,6 +407,9 @@ def test_new_case_lead_must_be_initiating(mariadb, apache, smtp, http, new_accou
     court = ef_court(mariadb)
     acct = filer(mariadb, new_account)
     env_id = new_draft(mariadb, acct, court, kind="new")
+    mariadb.sql("INSERT INTO mc_ef_party (envelope_id, kind, role, last_name) VALUES "
+                f"({env_id}, 'business', 'plaintiff', 'ACME'), "
+                f"({env_id}, 'business', 'defendant', 'BETA')")
     session_of(http, apache, smtp, acct)
     before = store_files(apache)
     r = upload(http, apache, env_id, make_pdf(), code="MOT", lead=True)

@@ -11,7 +11,7 @@ import re
 import secrets
 
 from helpers_casenet import seed_case, set_confidential, unique_tag
-from helpers_core import CSRF_FIELD, csrf_of, logon_full, new_browser
+from helpers_core import CSRF_FIELD, ONCE_FIELD, csrf_of, logon_full, new_browser, once_of
 from helpers_efiling import (ECF, add_member, ef_court, filer, group_filer, make_group, make_pdf,
                              notify_address)
 
@@ -42,9 +42,32 @@ class Filer:
     def get(self, path, **kw):
         return self.s.get(self.ap.url(ECF + path), timeout=30, allow_redirects=False, **kw)
 
+    # The forms that create something carry a one-time token (ABI 1.8):
+    # (the path posted to, the page whose form holds it).
+    ONCE_PAGES = ((re.compile(r"/new"), "/"),
+                  (re.compile(r"/envelopes/\d+/parties"), None),
+                  (re.compile(r"/envelopes/\d+/documents"), None))
+
+    def once(self, path):
+        """The one-time token of the form posting to path, read from its
+        page as a browser has it; None when that page holds no such form
+        (the post is then refused as a browser's would be)."""
+        for pattern, page in self.ONCE_PAGES:
+            if pattern.fullmatch(path):
+                r = self.get(page or path)
+                try:
+                    return once_of(r.text, action_contains=ECF + path)
+                except AssertionError:
+                    return None
+        return None
+
     def post(self, path, fields=None, **kw):
         data = dict(fields or {})
         data[CSRF_FIELD] = self.csrf
+        if ONCE_FIELD not in data and data.get("action", "add") == "add":
+            token = self.once(path)
+            if token:
+                data[ONCE_FIELD] = token
         return self.s.post(self.ap.url(ECF + path), data=data, timeout=30,
                            allow_redirects=False, **kw)
 
@@ -73,7 +96,8 @@ def add_doc(f, mariadb, env_id, code, lead, name="doc.pdf", court=None, direct=n
     if not direct:
         r = f.s.post(f.ap.url(f"{ECF}/envelopes/{env_id}/documents"),
                      data={CSRF_FIELD: f.csrf, "filing_code": code,
-                           "lead": "1" if lead else "0"},
+                           "lead": "1" if lead else "0",
+                           ONCE_FIELD: f.once(f"/envelopes/{env_id}/documents")},
                      files={"file": (name, pdf, "application/pdf")}, timeout=30,
                      allow_redirects=False)
         status = r.status_code
