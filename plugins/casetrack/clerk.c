@@ -5,12 +5,13 @@
  * Entries, hearings and judgments go through mc_case_docket_add, so the
  * case's trackers are notified in the same transaction.
  *
- * Double submission: each form carries a one-time nonce (made when the
- * page is drawn); the rows it makes are stored with ref
- * "clerk-<form>-<nonce>",
- * and the tables' unique (case_id, ref) keys refuse a second row for the
- * same nonce, however many times the form is sent at once. (mc_docket's
- * ref is otherwise the feed's id; "clerk-..." never is one.) */
+ * Double submission: each form carries a one-time form token (ABI 1.8,
+ * made when the page is drawn), claimed in the transaction that adds the
+ * rows: however many times the form is sent at once, one entry is made and
+ * every copy is sent to the page that shows it; a made-up token is refused.
+ * The rows are stored with ref "clerk-<form>-<random>", unique per case in
+ * each table. (mc_docket's ref is otherwise the feed's id; "clerk-..."
+ * never is one.) */
 #include "casetrack.h"
 
 #include "apr_lib.h"
@@ -37,17 +38,6 @@ static const char *field_err(apr_pool_t *p, const char *label, const char *v, si
     if (mc_text_chars(v) > max)
         return apr_psprintf(p, "%s: at most %d characters.", label, (int)max);
     return NULL;
-}
-
-static int nonce_ok(const char *s)
-{
-    size_t i;
-    if (!s || strlen(s) != NONCE_CHARS)
-        return 0;
-    for (i = 0; i < NONCE_CHARS; i++)
-        if (!apr_isalnum(s[i]) && s[i] != '-' && s[i] != '_')
-            return 0;
-    return 1;
 }
 
 /* Today's date (UTC) moved by days, "YYYY-MM-DD". */
@@ -209,7 +199,6 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
     mc_vars_set(mr->vars, "hearing_action", mc_url(mr, case_path(p, c, "/hearing")));
     mc_vars_set(mr->vars, "judgment_action", mc_url(mr, case_path(p, c, "/judgment")));
     mc_vars_set(mr->vars, "confidential_action", mc_url(mr, case_path(p, c, "/confidential")));
-    mc_vars_set(mr->vars, "nonce", apr_pstrndup(p, mc_token_new(p), NONCE_CHARS));
     mc_vars_set(mr->vars, "today", utc_date(p, 0));
     /* The Confidential form shows the case as it is; a change is the clerk's
      * own choice of the other state (and the confirmation box). */
@@ -292,11 +281,16 @@ static int twice(mc_req *mr, mc_db *db, const ct_case *c, const char *what)
                                  " was added once and not again. Check the lists below.", NULL));
 }
 
+/* The case's clerk page saying what was done (mount-relative). */
+static const char *done_path(mc_req *mr, const ct_case *c, const char *what, long long queued)
+{
+    return apr_psprintf(mr->r->pool, "clerk/case/%s?done=%s&queued=%" APR_INT64_T_FMT, c->number,
+                        what, (apr_int64_t)queued);
+}
+
 static int done(mc_req *mr, const ct_case *c, const char *what, long long queued)
 {
-    return mc_redirect(mr,
-                       apr_psprintf(mr->r->pool, "clerk/case/%s?done=%s&queued=%" APR_INT64_T_FMT,
-                                    c->number, what, (apr_int64_t)queued));
+    return mc_redirect(mr, done_path(mr, c, what, queued));
 }
 
 /* ---- GET /clerk ------------------------------------------------------------------ */
@@ -397,6 +391,7 @@ typedef struct entry_baton {
     const char *debtor, *creditor, *amount, *j_date;
     int satisfied;
     const char *audit_event, *audit_detail;
+    const char *done_key; /* the page's ?done= after it */
 } entry_baton;
 
 static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
@@ -407,6 +402,8 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
     apr_status_t rv;
     ct_case_env(mr, &env);
     b->queued = 0;
+    if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
+        return rv;
     if (b->hearing_at) {
         rv = mc_db_exec(db, NULL, NULL,
                         "INSERT INTO mc_hearing (case_id, ref, hearing_at, hearing_type, "
@@ -425,7 +422,8 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
         if (rv != APR_SUCCESS)
             return rv;
     }
-    if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS)
+    if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS ||
+        (rv = mc_once_done(mr, db, done_path(mr, b->c, b->done_key, b->queued))) != APR_SUCCESS)
         return rv;
     return mc_audit(mr, db, b->audit_event, 0,
                     apr_psprintf(mr->r->pool,
@@ -439,7 +437,11 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
 static int entry_commit(mc_req *mr, mc_db *db, const ct_case *c, entry_baton *b, const char *what,
                         const char *done_key)
 {
-    apr_status_t rv = mc_req_tx(mr, entry_tx, b);
+    apr_status_t rv;
+    b->done_key = done_key;
+    rv = mc_req_tx(mr, entry_tx, b);
+    if (rv == MC_ONCE_REPEAT || rv == MC_ONCE_REFUSED)
+        return mc_once_answer(mr, rv);
     if (rv == MC_DB_EDUP)
         return twice(mr, db, c, what);
     if (rv != APR_SUCCESS) {
@@ -455,15 +457,11 @@ static int entry_commit(mc_req *mr, mc_db *db, const ct_case *c, entry_baton *b,
     return done(mr, c, done_key, b->queued);
 }
 
-/* The rows' ref: "clerk-<form>-<nonce>" (40 characters at most: the
- * column's size), so the page's forms never share one. */
-static const char *check_nonce(mc_req *mr, entry_baton *b, const char *form)
+/* The rows' ref: "clerk-<form>-<32 random characters>" (40 characters at
+ * most: the column's size). */
+static const char *entry_ref(apr_pool_t *p, const char *form)
 {
-    const char *nonce = mc_field(mr, "nonce");
-    if (!nonce_ok(nonce))
-        return "This form is out of date. Check the docket below, then send the form again.";
-    b->e.ref = apr_pstrcat(mr->r->pool, "clerk-", form, "-", nonce, NULL);
-    return NULL;
+    return apr_pstrcat(p, "clerk-", form, "-", apr_pstrndup(p, mc_token_new(p), NONCE_CHARS), NULL);
 }
 
 static int clerk_docket(mc_req *mr)
@@ -493,14 +491,12 @@ static int clerk_docket(mc_req *mr)
         err = "Entry Type: choose one of the listed types.";
     else if (!*text)
         err = "Text: enter the text of the docket entry.";
-    else if ((err = field_err(p, "Text", text, TEXT_MAX, 1)) != NULL ||
-             (err = field_err(p, "Filed By", by, 200, 0)) != NULL)
-        ;
-    else
-        err = check_nonce(mr, &b, "d");
+    else if ((err = field_err(p, "Text", text, TEXT_MAX, 1)) == NULL)
+        err = field_err(p, "Filed By", by, 200, 0);
     if (err)
         return bad(mr, db, &c, "d", err);
     b.c = &c;
+    b.e.ref = entry_ref(p, "d");
     b.e.case_id = c.id;
     b.e.entry_date = date;
     b.e.entry_type = type;
@@ -563,11 +559,10 @@ static int clerk_hearing(mc_req *mr)
         ;
     else if (judge_id < 0)
         err = "Judge: choose one of this court's judges, or none.";
-    else
-        err = check_nonce(mr, &b, "h");
     if (err)
         return bad(mr, db, &c, "h", err);
     b.c = &c;
+    b.e.ref = entry_ref(p, "h");
     b.hearing_at = apr_pstrcat(p, date, " ", tm, ":00", NULL);
     b.h_type = type;
     b.h_location = loc;
@@ -622,11 +617,10 @@ static int clerk_judgment(mc_req *mr)
         err = "Date Entered: a judgment cannot be entered in the future.";
     else if (sat && strcmp(sat, "1"))
         err = "Satisfied: tick the box or leave it empty.";
-    else
-        err = check_nonce(mr, &b, "j");
     if (err)
         return bad(mr, db, &c, "j", err);
     b.c = &c;
+    b.e.ref = entry_ref(p, "j");
     b.debtor = debtor;
     b.creditor = creditor;
     b.amount = amount;

@@ -158,13 +158,18 @@ int ct_phones_page(mc_req *mr)
 }
 
 /* After a change: back to the page, the return path kept. */
-static int back(mc_req *mr, const char *done)
+/* The Phone Numbers page saying what was done, keeping the page to return to. */
+static const char *back_path(mc_req *mr, const char *done)
 {
     apr_pool_t *p = mr->r->pool;
     const char *ret = return_of(mr);
-    return mc_redirect(mr,
-                       apr_pstrcat(p, mc_url(mr, "/phones"), "?done=", done, ret ? "&return=" : "",
-                                   ret ? mc_form_encode(p, ret) : "", NULL));
+    return apr_pstrcat(p, mc_url(mr, "/phones"), "?done=", done, ret ? "&return=" : "",
+                       ret ? mc_form_encode(p, ret) : "", NULL);
+}
+
+static int back(mc_req *mr, const char *done)
+{
+    return mc_redirect(mr, back_path(mr, done));
 }
 
 /* Send a new code to the account's number id (inside the transaction). */
@@ -255,6 +260,10 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
     int i, verified = 0;
 
     b->refusal = NULL;
+    /* The form's one-time token first: the same Add sent twice texts one
+     * code, and every copy is sent to the page saying it was sent. */
+    if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
+        return rv;
     /* Lock the account's numbers, so two adds at once count right. */
     rv = mc_db_query(db, p, &res,
                      "SELECT id, number, verified_at IS NOT NULL FROM mc_track_phone WHERE "
@@ -289,6 +298,8 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
     }
     if ((rv = send_code(mr, db, id, b->number)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "phone-code-sent", mr->account->id, "verification code texted");
+    if (rv == APR_SUCCESS)
+        rv = mc_once_done(mr, db, back_path(mr, "sent"));
     return rv;
 }
 
@@ -309,7 +320,7 @@ int ct_phone_add(mc_req *mr)
     rv = mc_req_tx(mr, add_tx, &b);
     if (rv != APR_SUCCESS)
         return b.refusal ? phones_page(mr, db, HTTP_BAD_REQUEST, b.refusal, typed, 0, NULL)
-                         : mc_fail(mr, rv);
+                         : mc_once_answer(mr, rv);
     return back(mr, "sent");
 }
 
