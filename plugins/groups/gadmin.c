@@ -178,6 +178,10 @@ static apr_status_t notify_add_tx(mc_req *mr, mc_db *db, void *baton)
     mc_vars *v = mc_vars_make(p, NULL);
     mc_notice n = {0};
     apr_status_t rv;
+    /* The form's one-time token first: the same Add sent twice adds the
+     * address and mails its link once; the copy is not told it is listed. */
+    if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
+        return rv;
     rv = mc_db_query(db, p, &res,
                      "SELECT 1 FROM mc_group_notify WHERE group_id = ? AND email = ? FOR UPDATE",
                      "is", b->ga->m.group_id, b->email);
@@ -209,6 +213,9 @@ static apr_status_t notify_add_tx(mc_req *mr, mc_db *db, void *baton)
             b->refusal = "That e-mail address cannot be used.";
         return rv;
     }
+    if ((rv = mc_once_done(mr, db, mc_url(mr, "/admin/preferences?done=notify-added"))) !=
+        APR_SUCCESS)
+        return rv;
     return mc_audit(
         mr, db, "group-notify-added", mr->account->id,
         apr_pstrcat(p, "Notification E-mail added to group ", gid_str(p, b->ga->m.group_id), NULL));
@@ -232,7 +239,7 @@ static int admin_notify_add(mc_req *mr)
     b.refusal = NULL;
     rv = mc_req_tx(mr, notify_add_tx, &b);
     if (rv != APR_SUCCESS)
-        return b.refusal ? prefs_page(mr, &ga, HTTP_OK, NULL, b.refusal) : mc_fail(mr, rv);
+        return b.refusal ? prefs_page(mr, &ga, HTTP_OK, NULL, b.refusal) : mc_once_answer(mr, rv);
     return mc_redirect(mr, mc_url(mr, "/admin/preferences?done=notify-added"));
 }
 

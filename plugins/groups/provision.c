@@ -155,8 +155,11 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
     mc_notice n;
     apr_status_t rv;
     b->refusal = NULL;
-    if ((rv = mc_db_query(db, p, &res, "SELECT 1 FROM mc_group WHERE name = ?", "s", b->f[0])) !=
-        APR_SUCCESS)
+    /* The form's one-time token first: the same Create sent twice makes one
+     * group, and the copy is sent to its page, not told the name is taken. */
+    if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS ||
+        (rv = mc_db_query(db, p, &res, "SELECT 1 FROM mc_group WHERE name = ?", "s", b->f[0])) !=
+            APR_SUCCESS)
         return rv;
     if (res->nrows) {
         b->refusal = "Group Name: a group with this name already exists.";
@@ -199,6 +202,10 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
                     "ii", b->account_id, b->group_id);
     if (rv == APR_SUCCESS)
         rv = mc_grp_role_set(db, b->account_id, "group_admin", b->group_id, 1);
+    if (rv == APR_SUCCESS)
+        rv = mc_once_done(mr, db,
+                          apr_psprintf(p, "security/%" APR_INT64_T_FMT "?done=created",
+                                       (apr_int64_t)b->group_id));
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, "group-created", b->account_id,
                       apr_psprintf(p,
@@ -280,7 +287,7 @@ int mc_grp_security_new_post(mc_req *mr)
             return new_page(mr, b.refusal);
         if (rv == MC_DB_EDUP)
             return new_page(mr, "The group name or the username was taken meanwhile. Try again.");
-        return mc_fail(mr, rv);
+        return mc_once_answer(mr, rv);
     }
     return mc_message(mr, HTTP_OK, "Group created",
                       apr_psprintf(p,
@@ -320,6 +327,7 @@ static int load_group(mc_req *mr, mc_db *db, sec_group *g, apr_status_t *rv)
 }
 
 static const char *const GROUP_DONE[][2] = {
+    {"created", "The group was created, and its administrator was e-mailed how to log on."},
     {"add", "The account was made a group administrator of this group."},
     {"replace", "The group administrator was replaced; the previous administrators are now "
                 "plain group users."},
