@@ -14,9 +14,11 @@ import pytest
 
 from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, unique_tag
-from helpers_core import MSG_FORM_EXPIRED, ONCE_FIELD, logon_full, new_browser, send_copies
+from helpers_core import (LOGON, MSG_FORM_EXPIRED, ONCE_FIELD, logon_full, new_browser,
+                          send_copies)
 from helpers_efiling import ECF, add_member, ef_court, filer, make_group, make_pdf
 from test_ef_review import clerk_session, make_envelope
+from test_grp_assoc import make_group as assoc_group
 from test_reg_signup import _person, _question_fields, _to_questions
 
 G = "/groups"
@@ -228,6 +230,17 @@ def grp_add_admin(ap, mariadb, new_account, smtp):
                                         f"{gid} AND is_admin = 1"))
 
 
+def grp_join(ap, mariadb, new_account, smtp):
+    """A user associating with a group by its URL and PIN: one membership
+    (the account's row is the key)."""
+    _, _, key, pin, _ = assoc_group(ap, new_account, smtp, mariadb)
+    acct = new_account(prefix="gjoin")
+    return Form(_logged_on(ap, acct, smtp), ap, f"{G}/join/{key}", "join",
+                {"pin": pin, "user_info": "Paralegal, Litigation"},
+                lambda: _value(mariadb, "SELECT COUNT(*) FROM mc_group_member WHERE account_id = "
+                                        f"{acct.id}"))
+
+
 # ---- registration -----------------------------------------------------------------------
 
 def reg_account(ap, mariadb, new_account, smtp):
@@ -261,9 +274,15 @@ FORMS = {
         (lambda t: (f"Firm {t} LLC", f"gadm.{t}", f"gadm{t}@example.test"))(
             secrets.token_hex(3))))),
     "groups add an administrator": (grp_add_admin, False, None),
+    "groups join by PIN": (grp_join, False, None),
     "registration new account": (reg_account, False, None),
 }
 TOKEN_FORMS = [name for name, (_, token, _) in FORMS.items() if token]
+# Forms whose first copy gives the session a new token (a new role: ASVS
+# 3.2.1): a copy arriving after it carries a token that is no more, so it is
+# sent to the Logon page, where the browser, holding the new cookie of the
+# first answer, is sent on.
+ROTATES = {"groups join by PIN"}
 
 
 @pytest.fixture
@@ -283,6 +302,8 @@ def test_ten_copies_at_once_make_one_record(make_form, name):
     assert set(statuses) <= {200, 303}, (statuses, [r.text[:300] for r in answers
                                                     if r.status_code not in (200, 303)])
     places = {r.headers["Location"] for r in answers if r.status_code == 303}
+    if name in ROTATES:
+        places.discard(LOGON)
     assert len(places) <= 1, places
     if FORMS[name][1]:
         # The copies are sent to what the first made, not shown the form
