@@ -46,7 +46,7 @@ CFLAGS    ?= -O2 -g
 # -MMD -MP: each object's header dependencies in a .d file beside it.
 ALL_CFLAGS = $(CFLAGS) $(WARN) -MMD -MP -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) \
              $(PKG_CFLAGS) $(AUDIO_CFLAGS) -Imod_mocourts -Imod_mocourts/lib \
-             -DMC_VERSION='"$(VERSION)"'
+             -DMC_VERSION='"$(VERSION)"' $(VIS) $(EXTRA_INC)
 
 BUILD     := build
 LIB_SRC   := $(sort $(wildcard mod_mocourts/lib/mc_*.c))
@@ -60,7 +60,22 @@ PLUGIN_SO := $(foreach p,$(PLUGINS),$(BUILD)/mod_mocourts_$(p).so)
 TESTPLUG  := $(notdir $(wildcard tests/plugins/*))
 TESTPLUG_SO := $(foreach p,$(TESTPLUG),$(BUILD)/test_plugin_$(p).so)
 PLUGIN_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plugins/*/*.c tests/plugins/*/*.c))
-ALL_OBJ   := $(LIB_OBJ) $(MOD_OBJ) $(ADMIN_OBJ) $(PLUGIN_OBJ)
+# A plugin's own library (plugins/<name>/lib/mc_*.c: the Case.net feed
+# reader, the eFiling document code): a static library linked into that
+# plugin and into mocourts-admin, never into the core module.
+PLUGLIB_SRC := $(sort $(wildcard plugins/*/lib/mc_*.c))
+PLUGLIB_OBJ := $(PLUGLIB_SRC:%.c=$(BUILD)/%.o)
+PLUGLIB_INC := $(patsubst %,-I%,$(sort $(dir $(PLUGLIB_SRC))))
+ALL_OBJ   := $(LIB_OBJ) $(MOD_OBJ) $(ADMIN_OBJ) $(PLUGIN_OBJ) $(PLUGLIB_OBJ)
+
+# Visibility: the core module exports exactly what mocourts.h promises
+# (MC_API, mod_mocourts/lib/mc_api.h; listed in mod_mocourts/abi-1.N.symbols),
+# a plugin only its module record; a plugin's library stays inside it.
+$(BUILD)/mod_mocourts/%.o $(BUILD)/plugins/%.o: VIS := -fvisibility=hidden
+# A plugin sees mocourts.h and its own headers; the admin tool, the tests
+# and the benchmark also see the plugins' libraries.
+$(foreach p,$(PLUGINS),$(eval $(BUILD)/plugins/$(p)/%.o: EXTRA_INC := -Iplugins/$(p)/lib))
+$(BUILD)/mod_mocourts/admin/%.o $(BUILD)/bench/%.o: EXTRA_INC := $(PLUGLIB_INC)
 
 .PHONY: all run stop test unit fuzz fuzz-replay integration browser bench install \
         deps clean format lint tools
@@ -85,7 +100,9 @@ tools:
 	@test -n "$(AUDIO_LIBS)" || { echo "make: $(PKG_CONFIG) cannot find $(AUDIO_PKGS):" \
 	    "install the packages with 'make deps' (as root)" >&2; exit 1; }
 
-$(BUILD)/libmc.a: $(LIB_OBJ)
+# libmc.a: the whole library, the plugins' included, for mocourts-admin,
+# the unit and fuzz tests and the benchmark.
+$(BUILD)/libmc.a: $(LIB_OBJ) $(PLUGLIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # The core module carries the library so plugins resolve mc_* from it
@@ -93,10 +110,16 @@ $(BUILD)/libmc.a: $(LIB_OBJ)
 $(BUILD)/mod_mocourts.so: $(MOD_OBJ) $(LIB_OBJ)
 	$(CC) -shared -o $@ $^ $(PKG_LIBS) $(AUDIO_LIBS) -Wl,-z,relro
 
-# A plugin: every .c in plugins/<name>/, linked without the library.
+# A plugin: every .c in plugins/<name>/, linked without the core's library
+# (it calls the core through mocourts.h) but with its own, if it has one.
 .SECONDEXPANSION:
-$(BUILD)/mod_mocourts_%.so: $$(foreach f,$$(wildcard plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
-	$(CC) -shared -o $@ $^ -Wl,-z,relro
+$(BUILD)/libmc_%.a: $$(foreach f,$$(wildcard plugins/$$*/lib/*.c),$(BUILD)/$$(basename $$f).o)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/mod_mocourts_%.so: $$(foreach f,$$(wildcard plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o) \
+                            $$(if $$(wildcard plugins/$$*/lib/*.c),$(BUILD)/libmc_$$*.a)
+	$(CC) -shared -o $@ $(filter %.o,$^) $(if $(filter %.a,$^),$(filter %.a,$^) $(PKG_LIBS)) \
+	    -Wl,-z,relro
 
 $(BUILD)/test_plugin_%.so: $$(foreach f,$$(wildcard tests/plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
 	$(CC) -shared -o $@ $^
@@ -122,13 +145,13 @@ $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h &: $(UNIT_SRC) Makefile
 
 $(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h \
               $(BUILD)/libmc.a
-	$(CC) $(ALL_CFLAGS) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) tests/unit/main.c \
+	$(CC) $(ALL_CFLAGS) $(PLUGLIB_INC) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) tests/unit/main.c \
 	    $(BUILD)/libmc.a $(PKG_LIBS) $(AUDIO_LIBS) $(CHECK_LIBS)
 
 # Each fuzz target also links a replay driver so gcc builds can replay the
 # seed corpus; `make fuzz` builds real libFuzzer binaries with clang.
 $(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libmc.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(PLUGLIB_INC) -o $@ $^ $(PKG_LIBS)
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -258,11 +281,11 @@ uninstall:
 
 format:
 	clang-format -i mod_mocourts/*.[ch] mod_mocourts/lib/*.[ch] mod_mocourts/admin/*.c \
-	    tests/plugins/*/*.c $(wildcard plugins/*/*.[ch])
+	    tests/plugins/*/*.c $(wildcard plugins/*/*.[ch] plugins/*/lib/*.[ch])
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --suppress=missingIncludeSystem -Imod_mocourts -Imod_mocourts/lib \
+	    --suppress=missingIncludeSystem -Imod_mocourts -Imod_mocourts/lib $(PLUGLIB_INC) \
 	    mod_mocourts plugins
 
 clean:

@@ -4,14 +4,30 @@
  * mod_mocourts.so). In its register_hooks it registers one descriptor:
  *
  *     static const mc_route routes[] = {
- *         { "GET", "/case/:id", MC_ACCESS_ANON, NULL, case_page, 0 },
- *         { NULL }
+ *         {.method = "GET", .pattern = "/case/:id", .access = MC_ACCESS_ANON,
+ *          .handler = case_page},
+ *         {.method = NULL}
  *     };
  *     static const mc_plugin casetrack = {
- *         MC_ABI_MAJOR, MC_ABI_MINOR, "casetrack", "1.0.0", routes,
- *         "casetrack", 3, "casetrack", NULL, NULL
+ *         .abi_major = MC_ABI_MAJOR,
+ *         .abi_minor = MC_ABI_MINOR,
+ *         .name = "casetrack",
+ *         .version = "1.0.0",
+ *         .routes = routes,
+ *         .component = "casetrack",
+ *         .schema_version = 3,
+ *         .templates = "casetrack",
  *     };
  *     static void register_hooks(apr_pool_t *p) { MC_PLUGIN_REGISTER(p, &casetrack); }
+ *     module AP_MODULE_DECLARE_DATA MC_API mocourts_casetrack_module = {
+ *         STANDARD20_MODULE_STUFF, .register_hooks = register_hooks};
+ *
+ * Name the fields (designated initialisers): a field added in a later minor
+ * then starts out zero. The core module exports exactly the functions this
+ * header and the headers it includes declare (marked MC_API), listed in
+ * mod_mocourts/abi-<major>.<minor>.symbols; a plugin calls nothing else of
+ * the core. A plugin built with -fvisibility=hidden marks its module
+ * structure MC_API, as above, so httpd finds it.
  *
  * and a site mounts it:  <Location /casenet> MoCourtsMount casetrack </Location>
  *
@@ -54,6 +70,13 @@
  *        <form method="post" data-once> (mc_tmpl.h), MC_ONCE_FIELD,
  *        mc_once_token, mc_once_claim, mc_once_seen, mc_once_done,
  *        mc_once_answer, MC_ONCE_REPEAT, MC_ONCE_REFUSED.
+ *   1.9  the library's text helpers mc_text_trim, mc_text_chars,
+ *        mc_text_printable (mc_form.h; in the header since 1.8 without
+ *        a bump); the multipart/form-data parser for MC_ROUTE_RAW_BODY
+ *        handlers (mc_multipart.h: mc_mp_create, mc_mp_feed, mc_mp_finish,
+ *        mc_mp_error); mc_conf_parse_duration; MC_API (mc_api.h). The core
+ *        exports nothing else (mod_mocourts/abi-1.9.symbols): the Case.net
+ *        feed reader and the eFiling document code are the plugins' own.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -62,17 +85,19 @@
 #include "http_config.h"
 #include "ap_provider.h"
 
+#include "mc_api.h"
 #include "mc_captcha.h"
 #include "mc_case.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_form.h"
+#include "mc_multipart.h"
 #include "mc_outbox.h"
 #include "mc_smtp.h"
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 8
+#define MC_ABI_MINOR 9
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -188,89 +213,89 @@ struct mc_req {
 /* Lend the request a database connection (returned by a pool cleanup).
  * The same connection for every call in one request. On failure, answer
  * with mc_fail(mr, rv). */
-apr_status_t mc_req_db(mc_req *mr, mc_db **db);
+MC_API apr_status_t mc_req_db(mc_req *mr, mc_db **db);
 /* The answer to a failed database call: 503 with Retry-After and a clear
  * page when the database is unreachable, 500 otherwise; logged. */
-int mc_fail(mc_req *mr, apr_status_t rv);
+MC_API int mc_fail(mc_req *mr, apr_status_t rv);
 /* Run fn in a transaction on the request's connection; retried on deadlock
  * (up to 3 times); committed when fn returns APR_SUCCESS, else rolled back. */
-apr_status_t mc_req_tx(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
+MC_API apr_status_t mc_req_tx(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
                        void *baton);
 
 /* Render <plugin templates>/<page> in the site layout with mr->vars.
  * title: the page's heading and <title>. Sets security headers and
  * Cache-Control: no-store. Returns OK. */
-int mc_render(mc_req *mr, int status, const char *page, const char *title);
+MC_API int mc_render(mc_req *mr, int status, const char *page, const char *title);
 /* A page with a heading and a message (errors, notices). */
-int mc_message(mc_req *mr, int status, const char *title, const char *message);
+MC_API int mc_message(mc_req *mr, int status, const char *title, const char *message);
 /* 303 See Other to a path within the site ("/x" absolute; "x" mount-relative). */
-int mc_redirect(mc_req *mr, const char *path);
+MC_API int mc_redirect(mc_req *mr, const char *path);
 /* mount + path. */
-const char *mc_url(const mc_req *mr, const char *path);
+MC_API const char *mc_url(const mc_req *mr, const char *path);
 /* MoCourtsBaseURL + path, for links in e-mail (never from the Host header). */
-const char *mc_public_url(const mc_req *mr, const char *path);
+MC_API const char *mc_public_url(const mc_req *mr, const char *path);
 /* A form field (first value) or NULL. */
-const char *mc_field(const mc_req *mr, const char *name);
+MC_API const char *mc_field(const mc_req *mr, const char *name);
 /* ABI 1.1: the route parameter name (":id") as a positive whole number, or
  * 0 when it is missing, not all digits, zero or too large. */
-long long mc_param_id(const mc_req *mr, const char *name);
+MC_API long long mc_param_id(const mc_req *mr, const char *name);
 /* A query parameter or NULL. */
-const char *mc_query(const mc_req *mr, const char *name);
+MC_API const char *mc_query(const mc_req *mr, const char *name);
 /* A safe in-site return path from user input ("/..." but not "//", no
  * scheme, no backslash, no control character, none of these percent-encoded
  * either), or NULL. */
-const char *mc_safe_return(apr_pool_t *p, const char *target);
+MC_API const char *mc_safe_return(apr_pool_t *p, const char *target);
 /* 1 when the account holds role (any scope) / role with scope. */
-int mc_has_role(const mc_req *mr, const char *role);
-int mc_has_role_scoped(const mc_req *mr, const char *role, const char *scope);
+MC_API int mc_has_role(const mc_req *mr, const char *role);
+MC_API int mc_has_role_scoped(const mc_req *mr, const char *role, const char *scope);
 /* The court's display name (MoCourtsCourtName). */
-const char *mc_court_name(const mc_req *mr);
+MC_API const char *mc_court_name(const mc_req *mr);
 
 /* Append an audit row (UTC time, account, actor, client IP); never pass a
  * secret in detail. */
-apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
+MC_API apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
                       const char *detail);
 /* Render the text template <plugin templates>/<file> with v for an e-mail body. */
-const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
+MC_API const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
 
 /* Passwords under the site's policy and cost. mc_password_check: NULL when
  * acceptable, else a sentence for the user. mc_password_make: hash with the
  * per-process concurrency cap (APR_EAGAIN when the wait was too long). */
-const char *mc_password_check(const mc_req *mr, const char *pw, const char *username);
-const char *mc_password_rules(const mc_req *mr);
-apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash);
+MC_API const char *mc_password_check(const mc_req *mr, const char *pw, const char *username);
+MC_API const char *mc_password_rules(const mc_req *mr);
+MC_API apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash);
 
 /* ABI 1.1: a capped check of pw against a hash made by mc_password_make
  * (1 match, 0 no match, -1 the process is too busy: answer 503). */
-int mc_password_matches(mc_req *mr, const char *hash, const char *pw);
+MC_API int mc_password_matches(mc_req *mr, const char *hash, const char *pw);
 /* ABI 1.1: the logon lock-out of an account, for plugins whose checks count
  * toward it (e.g. security answers): count one failure (*locked set when
  * the account is, or now becomes, locked), ask whether it is locked, and
  * clear it (the Security unit's unlock). */
-apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked);
-apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked);
-apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
+MC_API apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked);
+MC_API apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked);
+MC_API apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
 /* ABI 1.1: the lock-out's duration in words ("30 minutes"), and the path of
  * the Logon page wherever the core's logon is mounted ("/account/logon"). */
-const char *mc_lockout_time(const mc_req *mr);
-const char *mc_logon_path(const mc_req *mr);
+MC_API const char *mc_lockout_time(const mc_req *mr);
+MC_API const char *mc_logon_path(const mc_req *mr);
 /* ABI 1.4: the in-site path the account asked to reach after logon (the
  * request's "return" form field, else its query parameter, as
  * mc_safe_return accepts it), or NULL. */
-const char *mc_logon_return(const mc_req *mr);
+MC_API const char *mc_logon_return(const mc_req *mr);
 /* ABI 1.4: where the mounted plugins' after_logon hooks send the logged-on
  * account now, or NULL: for a page that ends a registration step (the User
  * Agreement) and was not asked to return anywhere, so the account goes on
  * as a fresh logon would. Allocated in the request's pool. */
-const char *mc_after_logon(mc_req *mr, mc_db *db);
+MC_API const char *mc_after_logon(mc_req *mr, mc_db *db);
 
 /* Sessions: a new token for the current session (privilege change), and
  * ending every session of an account (password reset, disable, removal). */
-apr_status_t mc_session_rotate(mc_req *mr);
-apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
+MC_API apr_status_t mc_session_rotate(mc_req *mr);
+MC_API apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
 /* ABI 1.1: end every session of the request's account but the request's
  * own (after a password change: ASVS 3.3.3). */
-apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);
+MC_API apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);
 
 /* ABI 1.2: for work outside a request (the periodic hook) as well as in one.
  * mc_site_url: MoCourtsBaseURL + the mount of the named plugin + path, in p;
@@ -279,10 +304,14 @@ apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);
  * MoCourtsCourtName. */
 /* ABI 1.2: one route table from a plugin's parts (each terminated by
  * {NULL}; parts itself ends with NULL), allocated in p. For register_hooks. */
-const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts);
-const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
-mc_tmpl_cache *mc_site_templates(void);
-const char *mc_site_court_name(void);
+MC_API const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts);
+MC_API const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
+MC_API mc_tmpl_cache *mc_site_templates(void);
+MC_API const char *mc_site_court_name(void);
+/* ABI 1.9: "45" (seconds), "45s", "30m", "12h" or "7d" into *out (for a
+ * plugin's own duration directives). NULL on success, else a sentence
+ * saying what a duration looks like (static). At most ten years. */
+MC_API const char *mc_conf_parse_duration(const char *s, apr_interval_time_t *out);
 
 /* ABI 1.5: a plugin's cookie, set under the same rules as the core's own:
  * Path=/, HttpOnly, SameSite=Lax, no Domain; with MoCourtsSessionSecure On
@@ -291,8 +320,8 @@ const char *mc_site_court_name(void);
  * seconds, 0 deletes the cookie (value ""), -1 makes one the browser forgets
  * when it closes. mc_cookie_value: the value the request carries for the
  * cookie set under that name, or NULL (in the request's pool). */
-void mc_cookie_put(mc_req *mr, const char *name, const char *value, long max_age);
-const char *mc_cookie_value(const mc_req *mr, const char *name);
+MC_API void mc_cookie_put(mc_req *mr, const char *name, const char *value, long max_age);
+MC_API const char *mc_cookie_value(const mc_req *mr, const char *name);
 
 /* ABI 1.3: the anti-CSRF check the core makes before every other POST, for
  * a handler that reads its body itself (MC_ROUTE_RAW_BODY: uploads). NULL
@@ -300,8 +329,8 @@ const char *mc_cookie_value(const mc_req *mr, const char *name);
  * mc_csrf_origin_refusal checks the headers only (Sec-Fetch-Site, Origin:
  * call it before reading the body); mc_csrf_refusal checks them and the
  * form's mc_csrf value sent (NULL: none was sent). */
-const char *mc_csrf_origin_refusal(const mc_req *mr);
-const char *mc_csrf_refusal(const mc_req *mr, const char *sent);
+MC_API const char *mc_csrf_origin_refusal(const mc_req *mr);
+MC_API const char *mc_csrf_refusal(const mc_req *mr, const char *sent);
 
 /* ABI 1.8: one-time form tokens, so a form that creates something acts
  * once however often it is sent (a double click, a retry, ten copies at
@@ -330,25 +359,25 @@ const char *mc_csrf_refusal(const mc_req *mr, const char *sent);
 #define MC_ONCE_REPEAT (APR_OS_START_USERERR + 121)  /* sent before: see its result */
 #define MC_ONCE_REFUSED (APR_OS_START_USERERR + 122) /* no token, or not a valid one */
 /* A fresh token for a form drawn without data-once; in the request's pool. */
-const char *mc_once_token(mc_req *mr);
+MC_API const char *mc_once_token(mc_req *mr);
 /* Claim the token sent (NULL: the form's MC_ONCE_FIELD; a MC_ROUTE_RAW_BODY
  * handler passes the value it read) in db's open transaction. APR_SUCCESS,
  * MC_ONCE_REPEAT, MC_ONCE_REFUSED or a database error. */
-apr_status_t mc_once_claim(mc_req *mr, mc_db *db, const char *sent);
+MC_API apr_status_t mc_once_claim(mc_req *mr, mc_db *db, const char *sent);
 /* Before a handler checks a form against what the database holds now
  * (e.g. "that code exists already"), outside its transaction:
  * MC_ONCE_REPEAT when the token sent has been claimed already (waiting for
  * a copy in flight to commit), so the copy is answered like one that met
  * the claim; APR_SUCCESS otherwise (no token, or not claimed yet: the
  * claim in the transaction still decides), or a database error. */
-apr_status_t mc_once_seen(mc_req *mr, mc_db *db, const char *sent);
+MC_API apr_status_t mc_once_seen(mc_req *mr, mc_db *db, const char *sent);
 /* The page that shows what the claimed form made ("/x" absolute, "x"
  * mount-relative), where copies of the form are sent; in the same
  * transaction. Does nothing when this request claimed no token. */
-apr_status_t mc_once_done(mc_req *mr, mc_db *db, const char *path);
+MC_API apr_status_t mc_once_done(mc_req *mr, mc_db *db, const char *path);
 /* The answer to a failed transaction that may have claimed a token:
  * MC_ONCE_REPEAT a 303 to the first copy's result, MC_ONCE_REFUSED the
  * 403 page, anything else mc_fail. */
-int mc_once_answer(mc_req *mr, apr_status_t rv);
+MC_API int mc_once_answer(mc_req *mr, apr_status_t rv);
 
 #endif /* MOCOURTS_H */

@@ -212,7 +212,7 @@ static void mc_register_hooks(apr_pool_t *p)
     mc_errors_register(p);
 }
 
-AP_DECLARE_MODULE(mocourts) = {STANDARD20_MODULE_STUFF,
+MC_API AP_DECLARE_MODULE(mocourts) = {STANDARD20_MODULE_STUFF,
                                mc_create_dir_conf,
                                mc_merge_dir_conf,
                                mc_create_srv_conf,

@@ -7,6 +7,7 @@
  * anything. */
 #ifndef MC_CAPTCHA_H
 #define MC_CAPTCHA_H
+#include "mc_api.h"
 
 #include "apr_pools.h"
 
@@ -14,11 +15,11 @@
 #define MC_CAPTCHA_ALPHABET "ABCDEFGHJKMNPRSTUVWXYZ2345689"
 
 /* A new random phrase of 5 or 6 characters of the alphabet. */
-const char *mc_captcha_phrase(apr_pool_t *p);
+MC_API const char *mc_captcha_phrase(apr_pool_t *p);
 /* The phrase drawn as a 24-bit BMP (each glyph scaled, shifted and warped
  * by a sine wave, with noise dots and lines). APR_EINVAL when the phrase
  * has a character outside the alphabet. */
-apr_status_t mc_captcha_bmp(apr_pool_t *p, const char *phrase, unsigned char **out,
+MC_API apr_status_t mc_captcha_bmp(apr_pool_t *p, const char *phrase, unsigned char **out,
                             apr_size_t *len);
 /* ABI 1.7: the phrase spoken, letter by letter with the spelling alphabet's
  * word ("K, as in kilo") after an instruction, as a WAV (16-bit PCM, mono)
@@ -27,10 +28,10 @@ apr_status_t mc_captcha_bmp(apr_pool_t *p, const char *phrase, unsigned char **o
  * CPU. APR_EINVAL for a phrase outside the alphabet or over 8 characters,
  * APR_ENOTIMPL when the synthesiser cannot start (its data is missing;
  * logged once), APR_EGENERAL when the synthesis fails. */
-apr_status_t mc_captcha_wav(apr_pool_t *p, const char *phrase, unsigned char **out,
+MC_API apr_status_t mc_captcha_wav(apr_pool_t *p, const char *phrase, unsigned char **out,
                             apr_size_t *len);
 /* A simple arithmetic question in words ("What is seven plus four?") and
  * its answer in digits ("11"). */
-void mc_captcha_question(apr_pool_t *p, const char **question, const char **answer);
+MC_API void mc_captcha_question(apr_pool_t *p, const char **question, const char **answer);
 
 #endif

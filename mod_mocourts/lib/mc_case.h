@@ -8,6 +8,7 @@
  * back together. */
 #ifndef MC_CASE_H
 #define MC_CASE_H
+#include "mc_api.h"
 #include "mc_db.h"
 #include "mc_tmpl.h"
 #include <apr_pools.h>
@@ -51,7 +52,7 @@ typedef struct mc_docket_entry {
  * outbox row (frequency 'each') or one digest item ('daily'). *entry_id and
  * *queued (notices and digest items made) may be NULL. APR_EINVAL when the
  * entry is incomplete or the case does not exist. */
-apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
+MC_API apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
                                 const mc_docket_entry *e, long long *entry_id, long long *queued);
 
 /* Mark a case confidential (or not). Making it confidential stops its
@@ -60,7 +61,7 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
  * track-reminder, track-digest; last_error "The case was made
  * confidential."). Making it public again restarts nothing. APR_EINVAL
  * when the case does not exist. */
-apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
+MC_API apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
 
 typedef struct mc_case_task_counts {
     long long reminders; /* hearing reminders queued */
@@ -76,6 +77,6 @@ typedef struct mc_case_task_counts {
  * is compared with now as it is stored (the court's local time as given),
  * so a reminder may go some hours early or late. Track This Case notices are
  * never copied to group administrators (the tracker chose the recipient). */
-apr_status_t mc_case_tasks(mc_db *db, apr_pool_t *p, const mc_case_env *env, apr_time_t now,
+MC_API apr_status_t mc_case_tasks(mc_db *db, apr_pool_t *p, const mc_case_env *env, apr_time_t now,
                            int digest_minute, mc_case_task_counts *n);
 #endif

@@ -9,6 +9,7 @@
  * module reuses mc_conf_parse_duration. */
 #ifndef MC_CONF_H
 #define MC_CONF_H
+#include "mc_api.h"
 #include "mc_db.h"
 #include <apr_pools.h>
 #include <apr_tables.h>
@@ -56,5 +57,5 @@ apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, 
 /* "45" (seconds), "45s", "30m", "12h" or "7d" into *out. NULL on success,
  * else a sentence saying what a duration looks like (static). Zero is
  * allowed; at most ten years. */
-const char *mc_conf_parse_duration(const char *s, apr_interval_time_t *out);
+MC_API const char *mc_conf_parse_duration(const char *s, apr_interval_time_t *out);
 #endif

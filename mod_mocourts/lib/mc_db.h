@@ -4,6 +4,7 @@
  * so, the owner discards the connection and opens a new one. */
 #ifndef MC_DB_H
 #define MC_DB_H
+#include "mc_api.h"
 #include <apr_errno.h>
 #include <apr_pools.h>
 
@@ -34,23 +35,23 @@ typedef struct mc_dbres {
 } mc_dbres;
 
 /* mysql_library_init; call once in the parent before threads. */
-apr_status_t mc_db_library_init(void);
+MC_API apr_status_t mc_db_library_init(void);
 /* Open a connection (utf8mb4, autocommit on, time_zone '+00:00'). The
  * connection's memory lives in a subpool of p; mc_db_close frees it. On
  * failure *err (in p) says why, without the password. */
-apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **db, const char **err);
+MC_API apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **db, const char **err);
 /* Where mc_db_open connects, in p: "socket PATH" (host localhost: the
  * configured socket, else the client library's default) or "host H port P". */
-const char *mc_db_where(apr_pool_t *p, const mc_dbconf *conf);
-void mc_db_close(mc_db *db);
+MC_API const char *mc_db_where(apr_pool_t *p, const mc_dbconf *conf);
+MC_API void mc_db_close(mc_db *db);
 /* 1 after an error that leaves the connection unusable (lost, or a statement
  * in an unknown state). */
-int mc_db_broken(const mc_db *db);
+MC_API int mc_db_broken(const mc_db *db);
 /* One round trip to check the connection still works (a pooled connection
  * idle across a server restart does not); marks it broken when not. */
-apr_status_t mc_db_ping(mc_db *db);
+MC_API apr_status_t mc_db_ping(mc_db *db);
 /* The last error's text (never holds bound values). */
-const char *mc_db_error(const mc_db *db);
+MC_API const char *mc_db_error(const mc_db *db);
 
 /* Bind types, one letter per '?':
  *   's' const char *  (NULL binds SQL NULL)
@@ -58,22 +59,22 @@ const char *mc_db_error(const mc_db *db);
  *   'b' const void *, apr_size_t  (binary)
  * Statements are prepared once per connection and kept (keyed by the sql text). */
 /* SELECT: every column fetched as text into *res (allocated in p). */
-apr_status_t mc_db_query(mc_db *db, apr_pool_t *p, mc_dbres **res, const char *sql,
+MC_API apr_status_t mc_db_query(mc_db *db, apr_pool_t *p, mc_dbres **res, const char *sql,
                          const char *types, ...);
 /* Anything else. affected and insert_id may be NULL. */
-apr_status_t mc_db_exec(mc_db *db, long long *affected, long long *insert_id, const char *sql,
+MC_API apr_status_t mc_db_exec(mc_db *db, long long *affected, long long *insert_id, const char *sql,
                         const char *types, ...);
 /* Unprepared multi-statement text (migrations only). */
-apr_status_t mc_db_exec_script(mc_db *db, const char *sql);
+MC_API apr_status_t mc_db_exec_script(mc_db *db, const char *sql);
 
-apr_status_t mc_db_begin(mc_db *db);
-apr_status_t mc_db_commit(mc_db *db);
-apr_status_t mc_db_rollback(mc_db *db);
+MC_API apr_status_t mc_db_begin(mc_db *db);
+MC_API apr_status_t mc_db_commit(mc_db *db);
+MC_API apr_status_t mc_db_rollback(mc_db *db);
 
 /* Value helpers: NULL / 0 when out of range. */
-const char *mc_dbres_get(const mc_dbres *res, int row, int col);
-long long mc_dbres_int(const mc_dbres *res, int row, int col);
+MC_API const char *mc_dbres_get(const mc_dbres *res, int row, int col);
+MC_API long long mc_dbres_int(const mc_dbres *res, int row, int col);
 
 /* A short sentence for the class of rv ("duplicate key", "deadlock", ...). */
-const char *mc_db_strerror(apr_status_t rv);
+MC_API const char *mc_db_strerror(apr_status_t rv);
 #endif

@@ -2,6 +2,7 @@
  * Cookie header. Bounded: at most MC_FORM_MAX_FIELDS fields. */
 #ifndef MC_FORM_H
 #define MC_FORM_H
+#include "mc_api.h"
 #include <apr_pools.h>
 #include <apr_tables.h>
 
@@ -11,20 +12,20 @@
  * repeated names keep every value). '+' is a space; %XX decoded. Refuses
  * (APR_EINVAL) a bad %-escape, a decoded NUL byte, or too many fields;
  * APR_SUCCESS otherwise. out is unchanged on failure? No: it may hold a prefix. */
-apr_status_t mc_form_parse(apr_pool_t *p, const char *data, apr_size_t len, apr_table_t *out);
+MC_API apr_status_t mc_form_parse(apr_pool_t *p, const char *data, apr_size_t len, apr_table_t *out);
 /* Percent-decode s ('+' as space when plus_space). NULL on a bad escape or NUL. */
-char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_space);
+MC_API char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_space);
 /* Percent-encode for a URL query value (unreserved kept). */
-const char *mc_form_encode(apr_pool_t *p, const char *s);
+MC_API const char *mc_form_encode(apr_pool_t *p, const char *s);
 /* The value of cookie name in a Cookie header (RFC 6265 syntax, first match,
  * surrounding quotes removed); NULL when absent. */
-const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name);
+MC_API const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *name);
 /* Text fields. mc_text_trim: s without leading and trailing white space,
  * in p ("" for NULL). mc_text_chars: characters (not bytes) of a UTF-8
  * string. mc_text_printable: 1 when s is well-formed UTF-8 (no overlong
  * forms, surrogates, values past U+10FFFF) without control characters (C0,
  * DEL, C1); line breaks and tabs are allowed when multiline. */
-const char *mc_text_trim(apr_pool_t *p, const char *s);
-apr_size_t mc_text_chars(const char *s);
-int mc_text_printable(const char *s, int multiline);
+MC_API const char *mc_text_trim(apr_pool_t *p, const char *s);
+MC_API apr_size_t mc_text_chars(const char *s);
+MC_API int mc_text_printable(const char *s, int multiline);
 #endif

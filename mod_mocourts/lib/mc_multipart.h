@@ -3,6 +3,7 @@
  * headers are bounded (MC_MP_MAX_HEADER bytes per part). */
 #ifndef MC_MULTIPART_H
 #define MC_MULTIPART_H
+#include "mc_api.h"
 #include <apr_pools.h>
 
 #define MC_MP_MAX_HEADER 8192
@@ -23,12 +24,12 @@ typedef struct mc_mp mc_mp;
 
 /* content_type is the request's Content-Type header (must carry a boundary).
  * NULL and *err set when it is not usable. */
-mc_mp *mc_mp_create(apr_pool_t *p, const char *content_type, const mc_mp_callbacks *cb,
+MC_API mc_mp *mc_mp_create(apr_pool_t *p, const char *content_type, const mc_mp_callbacks *cb,
                     const char **err);
 /* Feed the next bytes of the body. A callback's error is returned as is;
  * APR_EINVAL for malformed input (*err via mc_mp_error). */
-apr_status_t mc_mp_feed(mc_mp *mp, const char *data, apr_size_t len);
+MC_API apr_status_t mc_mp_feed(mc_mp *mp, const char *data, apr_size_t len);
 /* The body ended: APR_SUCCESS only when the closing boundary was seen. */
-apr_status_t mc_mp_finish(mc_mp *mp);
-const char *mc_mp_error(const mc_mp *mp);
+MC_API apr_status_t mc_mp_finish(mc_mp *mp);
+MC_API const char *mc_mp_error(const mc_mp *mp);
 #endif

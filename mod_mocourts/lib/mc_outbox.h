@@ -5,6 +5,7 @@
  * the same row. */
 #ifndef MC_OUTBOX_H
 #define MC_OUTBOX_H
+#include "mc_api.h"
 #include "mc_db.h"
 #include <apr_pools.h>
 
@@ -25,7 +26,7 @@ typedef struct mc_notice {
  * APR_EINVAL when the recipient or a header value is unusable. An e-mail to
  * an account gets, in copy, the addresses the carbon-copy rule adds (see
  * mc_outbox_set_cc_rule). */
-apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
+MC_API apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
 
 /* The carbon-copy rule: who receives, in copy, every e-mail sent to an
  * account (e.g. its group administrator, seed 000). The rule writes a
@@ -34,7 +35,7 @@ apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id);
  * fails the mc_outbox_add. One rule per process; set it before threads
  * (the core installs one that asks every mounted plugin). */
 typedef apr_status_t mc_outbox_cc_rule(mc_db *db, long long account_id, char *buf, apr_size_t len);
-void mc_outbox_set_cc_rule(mc_outbox_cc_rule *rule);
+MC_API void mc_outbox_set_cc_rule(mc_outbox_cc_rule *rule);
 
 typedef struct mc_delivery_conf {
     const char *smtp_host;
@@ -72,10 +73,10 @@ typedef struct mc_delivery_conf {
  * A round that runs past 4 minutes gives the rows it has not reached back
  * to the queue (no attempt counted). Several workers (processes, nodes)
  * may run rounds at once: claims use FOR UPDATE SKIP LOCKED. */
-apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
+MC_API apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf *conf, int *sent,
                                int *failed);
 /* The backoff before attempt n+1 after n failed attempts (seconds). */
-int mc_outbox_backoff(int attempts);
+MC_API int mc_outbox_backoff(int attempts);
 /* Run the gateway command: argv = { cmd, "sms"|"voice", recipient }, body on
  * stdin. APR_SUCCESS on exit status 0; *err holds the reason otherwise.
  * The command must finish within 30 seconds (then it is killed, SIGKILL,
@@ -83,6 +84,6 @@ int mc_outbox_backoff(int attempts);
  * input fails too. The process must ignore SIGPIPE (httpd and
  * mocourts-admin do). Failures are retryable: APR_EAGAIN, or APR_EINVAL
  * when there is no command or the recipient is not a phone number. */
-apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
+MC_API apr_status_t mc_gateway_send(apr_pool_t *p, const char *cmd, mc_channel ch, const char *recipient,
                              const char *body, const char **err);
 #endif

@@ -3,6 +3,7 @@
  * header: header values are refused if they hold one. */
 #ifndef MC_SMTP_H
 #define MC_SMTP_H
+#include "mc_api.h"
 #include <apr_pools.h>
 #include <apr_time.h>
 
@@ -30,7 +31,7 @@ typedef struct mc_mail {
 /* Deliver one message on a connection of its own. timeout in seconds per read/write. On failure
  * *err (in p) says what the server answered or why the connection failed; a 4xx answer or a network
  * error returns APR_EAGAIN (worth retrying), a 5xx returns APR_EINVAL (permanent). */
-apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsigned timeout,
+MC_API apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsigned timeout,
                           const mc_mail *m, const char **err);
 /* A session: one connection kept across messages (RFC 5321: a new
  * transaction follows a completed one; RSET after one that failed midway),
@@ -44,30 +45,30 @@ apr_status_t mc_smtp_send(apr_pool_t *p, const char *host, unsigned port, unsign
  * message. Not thread-safe. The session lives in p; destroying
  * p closes the connection without QUIT. */
 typedef struct mc_smtp_session mc_smtp_session;
-mc_smtp_session *mc_smtp_session_create(apr_pool_t *p, const char *host, unsigned port,
+MC_API mc_smtp_session *mc_smtp_session_create(apr_pool_t *p, const char *host, unsigned port,
                                         unsigned timeout);
 /* PIPELINING when the server offers it: on (the default) or off. */
-void mc_smtp_session_set_pipelining(mc_smtp_session *s, int on);
+MC_API void mc_smtp_session_set_pipelining(mc_smtp_session *s, int on);
 /* No wait on the network (connect, read, write) lasts past deadline: the
  * send that reaches it fails with APR_EAGAIN (a timeout) and the
  * connection is dropped. 0 (the default): only the per-step timeout. */
-void mc_smtp_session_set_deadline(mc_smtp_session *s, apr_time_t deadline);
+MC_API void mc_smtp_session_set_deadline(mc_smtp_session *s, apr_time_t deadline);
 /* Deliver one message over the session; results as mc_smtp_send, *err in
  * tp (scratch for this message; may be destroyed after the call). */
-apr_status_t mc_smtp_session_send(mc_smtp_session *s, apr_pool_t *tp, const mc_mail *m,
+MC_API apr_status_t mc_smtp_session_send(mc_smtp_session *s, apr_pool_t *tp, const mc_mail *m,
                                   const char **err);
 /* QUIT and close the connection, if one is open, and forget a failure to
  * connect. The session can send again. */
-void mc_smtp_session_close(mc_smtp_session *s);
+MC_API void mc_smtp_session_close(mc_smtp_session *s);
 /* 1 when the open connection pipelines; connections opened so far. */
-int mc_smtp_session_pipelining(const mc_smtp_session *s);
-unsigned mc_smtp_session_connections(const mc_smtp_session *s);
+MC_API int mc_smtp_session_pipelining(const mc_smtp_session *s);
+MC_API unsigned mc_smtp_session_connections(const mc_smtp_session *s);
 
 /* 1 when s is a plausible single e-mail address (no spaces, CR, LF, <, >, ',',
  * one '@', a dot in the domain, at most 254 bytes). */
-int mc_email_ok(const char *s);
+MC_API int mc_email_ok(const char *s);
 /* 1 when list is NULL, empty, or a comma-separated list of addresses each
  * passing mc_email_ok (blanks around items and empty items are ignored;
  * at most 50 addresses). Allocates nothing. */
-int mc_email_list_ok(const char *list);
+MC_API int mc_email_list_ok(const char *list);
 #endif

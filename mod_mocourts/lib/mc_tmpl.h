@@ -32,31 +32,32 @@
  * are cached until the cache's pool goes (restart to pick up edits). */
 #ifndef MC_TMPL_H
 #define MC_TMPL_H
+#include "mc_api.h"
 #include <apr_pools.h>
 
 typedef struct mc_vars mc_vars;
 typedef struct mc_tmpl_cache mc_tmpl_cache;
 
 /* parent may be NULL; lookups fall back to the parent. */
-mc_vars *mc_vars_make(apr_pool_t *p, mc_vars *parent);
+MC_API mc_vars *mc_vars_make(apr_pool_t *p, mc_vars *parent);
 /* val is copied into the vars' pool; NULL unsets. */
-void mc_vars_set(mc_vars *v, const char *key, const char *val);
-void mc_vars_setf(mc_vars *v, const char *key, const char *fmt, ...)
+MC_API void mc_vars_set(mc_vars *v, const char *key, const char *val);
+MC_API void mc_vars_setf(mc_vars *v, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Appends a row to list key and returns it (its parent is v). */
-mc_vars *mc_vars_row(mc_vars *v, const char *list);
+MC_API mc_vars *mc_vars_row(mc_vars *v, const char *list);
 /* The value (own or inherited), NULL when unset. */
-const char *mc_vars_get(const mc_vars *v, const char *key);
+MC_API const char *mc_vars_get(const mc_vars *v, const char *key);
 
 /* A per-process cache of parsed templates. dirs: search order, NULL-terminated
  * (a site's override directory first, then the shipped one). Thread-safe. */
-mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs);
+MC_API mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs);
 /* Render page (a path relative to the dirs, e.g. "core/logon.html") into
  * layout (e.g. "core/layout.html"); layout NULL renders the page alone.
  * *out is allocated in p. APR_ENOENT when a file is missing, APR_EINVAL on
  * a template that is not well-formed (see mc_tmpl_check_file), the error of
  * the file system when one cannot be read; *err says which and why. */
-apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
+MC_API apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
                             const mc_vars *v, char **out, apr_size_t *outlen, const char **err);
 /* Check the template file at path as rendering would read it: a regular
  * file of at most 4 MiB that can be read and, when its name ends in .html,
@@ -65,9 +66,9 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
  * nothing or the wrong element, invalid UTF-8...), except an HTML5 element
  * unknown to libxml2's tables. APR_SUCCESS, or the error with *err (in p)
  * naming the file, and for a parse error "PATH:LINE: why". */
-apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err);
+MC_API apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err);
 /* Render a plain-text template (for e-mail bodies): {{key}} replaced by the
  * value (no escaping: the output is text/plain); unknown keys become "". */
-apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
+MC_API apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
                           char **out, const char **err);
 #endif

@@ -12,7 +12,6 @@
 
 #include "apr_lib.h"
 
-#include "mc_conf.h"
 
 ct_conf ct_config;
 
@@ -24,14 +23,18 @@ static const mc_nav nav[] = {{"Case.net Search", "/", MC_ACCESS_ANON, NULL},
 
 static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
-static mc_plugin casetrack = {MC_ABI_MAJOR, MC_ABI_MINOR,
-                              "casetrack",  "1.0.0",
-                              NULL,            /* joined in register_hooks */
-                              "casetrack",  2, /* sql/casetrack/0002_stop_hash.sql */
-                              CT_TEMPLATES, NULL,
-                              nav,          NULL,
-                              NULL,         NULL,
-                              periodic};
+static mc_plugin casetrack = {
+    .abi_major = MC_ABI_MAJOR,
+    .abi_minor = MC_ABI_MINOR,
+    .name = "casetrack",
+    .version = "1.0.0",
+    .routes = NULL, /* joined in register_hooks */
+    .component = "casetrack",
+    .schema_version = 2, /* sql/casetrack/0002_stop_hash.sql */
+    .templates = CT_TEMPLATES,
+    .nav = nav,
+    .periodic = periodic,
+};
 
 /* Every notice e-mail stores its Stop Tracking token's hash (track.c); a
  * link older than this stops working (Manage My Case still stops tracking),
@@ -168,5 +171,5 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-module AP_MODULE_DECLARE_DATA mocourts_casetrack_module = {
+module AP_MODULE_DECLARE_DATA MC_API mocourts_casetrack_module = {
     STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

@@ -20,14 +20,18 @@ static const mc_nav nav[] = {{"eFiling Menu", "/", MC_ACCESS_ACCOUNT, NULL},
                              {"eFiling Courts", "/security/courts", MC_ACCESS_ROLE, "security"},
                              {NULL}};
 
-static mc_plugin efiling = {MC_ABI_MAJOR, MC_ABI_MINOR,
-                            "efiling",    "1.0.0",
-                            NULL,            /* joined in register_hooks */
-                            "efiling",    1, /* sql/efiling/0001_init.sql */
-                            EF_TEMPLATES, NULL,
-                            nav,          NULL,
-                            NULL,         NULL,
-                            periodic};
+static mc_plugin efiling = {
+    .abi_major = MC_ABI_MAJOR,
+    .abi_minor = MC_ABI_MINOR,
+    .name = "efiling",
+    .version = "1.0.0",
+    .routes = NULL, /* joined in register_hooks */
+    .component = "efiling",
+    .schema_version = 1, /* sql/efiling/0001_init.sql */
+    .templates = EF_TEMPLATES,
+    .nav = nav,
+    .periodic = periodic,
+};
 
 /* In the delivery worker's rounds (one thread), at most every ten minutes:
  * remove the temporary files a crash left in the document store (an upload
@@ -104,5 +108,5 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-module AP_MODULE_DECLARE_DATA mocourts_efiling_module = {
+module AP_MODULE_DECLARE_DATA MC_API mocourts_efiling_module = {
     STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

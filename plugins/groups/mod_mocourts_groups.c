@@ -13,19 +13,19 @@ static const mc_nav nav[] = {{"Group Administrator Menu", "/admin", MC_ACCESS_RO
                              {"Groups", "/security", MC_ACCESS_ROLE, "security"},
                              {NULL}};
 
-static mc_plugin groups = {MC_ABI_MAJOR,
-                           MC_ABI_MINOR,
-                           "groups",
-                           "1.0.0",
-                           NULL, /* joined in register_hooks */
-                           "groups",
-                           2, /* sql/groups/0002_pin_captcha.sql */
-                           MC_GRP_TEMPLATES,
-                           NULL,
-                           nav,
-                           mc_grp_after_logon,
-                           NULL,
-                           mc_grp_outbox_cc};
+static mc_plugin groups = {
+    .abi_major = MC_ABI_MAJOR,
+    .abi_minor = MC_ABI_MINOR,
+    .name = "groups",
+    .version = "1.0.0",
+    .routes = NULL, /* joined in register_hooks */
+    .component = "groups",
+    .schema_version = 2, /* sql/groups/0002_pin_captcha.sql */
+    .templates = MC_GRP_TEMPLATES,
+    .nav = nav,
+    .after_logon = mc_grp_after_logon,
+    .outbox_cc = mc_grp_outbox_cc,
+};
 
 int mc_grp_password_by_email = 1;
 
@@ -68,5 +68,5 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-module AP_MODULE_DECLARE_DATA mocourts_groups_module = {
+module AP_MODULE_DECLARE_DATA MC_API mocourts_groups_module = {
     STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

@@ -24,20 +24,20 @@ static const mc_nav logon_links[] = {
     {"Resend the verification e-mail", "/verify/resend", MC_ACCESS_ANON, NULL},
     {NULL}};
 
-static mc_plugin registration = {MC_ABI_MAJOR,
-                                 MC_ABI_MINOR,
-                                 "registration",
-                                 "1.0.0",
-                                 NULL, /* joined in register_hooks */
-                                 "registration",
-                                 5, /* sql/registration/0005_recovery_queue.sql */
-                                 MC_REG_TEMPLATES,
-                                 NULL,
-                                 nav,
-                                 mc_reg_after_logon,
-                                 logon_links,
-                                 NULL,
-                                 mc_reg_recovery_periodic};
+static mc_plugin registration = {
+    .abi_major = MC_ABI_MAJOR,
+    .abi_minor = MC_ABI_MINOR,
+    .name = "registration",
+    .version = "1.0.0",
+    .routes = NULL, /* joined in register_hooks */
+    .component = "registration",
+    .schema_version = 5, /* sql/registration/0005_recovery_queue.sql */
+    .templates = MC_REG_TEMPLATES,
+    .nav = nav,
+    .after_logon = mc_reg_after_logon,
+    .logon_links = logon_links,
+    .periodic = mc_reg_recovery_periodic,
+};
 
 #define LIMIT_DIRECTIVE "MoCourtsSignupLimit"
 
@@ -117,5 +117,5 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
-module AP_MODULE_DECLARE_DATA mocourts_registration_module = {
+module AP_MODULE_DECLARE_DATA MC_API mocourts_registration_module = {
     STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, cmds, register_hooks};

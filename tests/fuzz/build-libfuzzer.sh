@@ -17,7 +17,7 @@ OUT=${1:-build/fuzz}
 PKGS="libsodium libxml-2.0 apr-1 apr-util-1 zlib"
 CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
  -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
- -Imod_mocourts -Imod_mocourts/lib $(pkg-config --cflags $PKGS)"
+ -Imod_mocourts -Imod_mocourts/lib -Iplugins/casetrack/lib -Iplugins/efiling/lib $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread"
 LIB="mod_mocourts/lib"
 
@@ -28,8 +28,8 @@ for src in tests/fuzz/fuzz_*.c; do
         fuzz_form|fuzz_cookie) deps="$LIB/mc_form.c" ;;
         fuzz_multipart) deps="$LIB/mc_multipart.c" ;;
         fuzz_tmpl_vars) deps="$LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
-        fuzz_feed) deps="$LIB/mc_feed.c" ;;
-        fuzz_pdf) deps="$LIB/mc_pdf.c $LIB/mc_pdf_active.c" ;;
+        fuzz_feed) deps="plugins/casetrack/lib/mc_feed.c" ;;
+        fuzz_pdf) deps="plugins/efiling/lib/mc_pdf.c plugins/efiling/lib/mc_pdf_active.c" ;;
         *) deps="$LIB/mc_form.c $LIB/mc_multipart.c $LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
     esac
     echo "clang -> $OUT/$name"

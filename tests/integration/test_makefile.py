@@ -126,7 +126,7 @@ def test_one_plugin_file_rebuilds_one_object(fresh):
 def test_a_core_header_rebuilds_its_users(fresh):
     fresh["mark"].touch()
     assert _make(fresh, "all").returncode == 0
-    r = _make(fresh, "-n", "-W", "mod_mocourts/lib/mc_pdf.h", "all")
+    r = _make(fresh, "-n", "-W", "mod_mocourts/lib/mc_multipart.h", "all")
     srcs = _compiled(r.stdout)
-    assert "mod_mocourts/lib/mc_pdf.c" in srcs
+    assert "mod_mocourts/lib/mc_multipart.c" in srcs
     assert "mod_mocourts/lib/mc_smtp.c" not in srcs
