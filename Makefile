@@ -74,7 +74,7 @@ ALL_OBJ   := $(LIB_OBJ) $(MOD_OBJ) $(ADMIN_OBJ) $(PLUGIN_OBJ) $(PLUGLIB_OBJ)
 $(BUILD)/mod_mocourts/%.o $(BUILD)/plugins/%.o: VIS := -fvisibility=hidden
 # A plugin sees mocourts.h and its own headers; the admin tool, the tests
 # and the benchmark also see the plugins' libraries.
-$(foreach p,$(PLUGINS),$(eval $(BUILD)/plugins/$(p)/%.o: EXTRA_INC := -Iplugins/$(p)/lib))
+$(foreach p,$(PLUGINS),$(if $(wildcard plugins/$(p)/lib),$(eval $(BUILD)/plugins/$(p)/%.o: EXTRA_INC := -Iplugins/$(p)/lib)))
 $(BUILD)/mod_mocourts/admin/%.o $(BUILD)/bench/%.o: EXTRA_INC := $(PLUGLIB_INC)
 
 .PHONY: all run stop test unit fuzz fuzz-replay integration browser bench install \

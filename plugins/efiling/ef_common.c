@@ -3,9 +3,15 @@
 
 #include "apr_lib.h"
 
-/* Only for MC_REG_AGREEMENT_VERSION: the User Agreement the registration
- * plugin shows; an account must have accepted this version to file. */
-#include "../registration/registration.h"
+/* The version of the User Agreement an account must have accepted to file:
+ * the one the registration plugin shows, which it registers as an httpd
+ * provider (a plugin includes no other plugin's header). "" when the
+ * registration plugin is not loaded: then no account has accepted it. */
+static const char *agreement_version(void)
+{
+    const char *v = ap_lookup_provider("mocourts-registration", "agreement-version", "0");
+    return v ? v : "";
+}
 
 static void missing(ef_who *w, const char *sentence)
 {
@@ -27,7 +33,7 @@ apr_status_t ef_who_get(mc_req *mr, mc_db *db, ef_who *w)
                      "SELECT (SELECT COUNT(*) FROM mc_reg_subscription WHERE account_id = ? AND "
                      "application = 'efiling'), (SELECT COUNT(*) FROM mc_reg_agreement WHERE "
                      "account_id = ? AND version = ?)",
-                     "iis", id, id, MC_REG_AGREEMENT_VERSION);
+                     "iis", id, id, agreement_version());
     if (rv != APR_SUCCESS)
         return rv;
     w->subscribed = mc_dbres_int(res, 0, 0) > 0;

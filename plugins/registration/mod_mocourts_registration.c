@@ -114,6 +114,10 @@ static void register_hooks(apr_pool_t *p)
                                             mc_reg_recovery_routes, mc_reg_link_routes, NULL};
     registration.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &registration);
+    /* The User Agreement's version, for eFiling's "accepted the current
+     * agreement" check (plugins/efiling/ef_common.c asks for it by name). */
+    ap_register_provider(p, "mocourts-registration", "agreement-version", "0",
+                         MC_REG_AGREEMENT_VERSION);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
