@@ -291,7 +291,7 @@ typedef struct {
  * before 'retrying'), each through the index on (status, next_attempt_at)
  * so that a claim reads only the rows it takes, however many were sent
  * before. */
-static apr_status_t mc_outbox_claim(mc_claim *c, apr_pool_t *p, int batch)
+static apr_status_t mc_outbox_claim_once(mc_claim *c, apr_pool_t *p, int batch)
 {
     mc_dbres *expired = NULL, *due = NULL;
     apr_time_t t0 = apr_time_now();
@@ -341,6 +341,19 @@ static apr_status_t mc_outbox_claim(mc_claim *c, apr_pool_t *p, int batch)
     if (rv == APR_SUCCESS) {
         c->renewed = t0;
         c->held_until = t0 + apr_time_from_sec(c->lease);
+    }
+    return rv;
+}
+
+/* The claim, tried again after a deadlock: workers claiming at once lock
+ * index ranges of each other's rows (InnoDB has rolled the loser back). */
+static apr_status_t mc_outbox_claim(mc_claim *c, apr_pool_t *p, int batch)
+{
+    apr_status_t rv;
+    for (int try = 0; try < 5; try++) {
+        rv = mc_outbox_claim_once(c, p, batch);
+        if (rv != MC_DB_EDEADLOCK)
+            break;
     }
     return rv;
 }
