@@ -81,7 +81,7 @@ $(BUILD)/mod_mocourts/admin/%.o $(BUILD)/bench/%.o: EXTRA_INC := $(PLUGLIB_INC)
         deps clean format lint tools
 all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
 
-$(BUILD)/%.o: %.c | tools
+$(BUILD)/%.o: %.c Makefile | tools
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -77,6 +77,8 @@
  *        mc_mp_error); mc_conf_parse_duration; MC_API (mc_api.h). The core
  *        exports nothing else (mod_mocourts/abi-1.9.symbols): the Case.net
  *        feed reader and the eFiling document code are the plugins' own.
+ *   1.10 mc_code_hash: a short code's keyed hash, bound to its purpose and
+ *        owner (Case.net's phone codes, as the core's new-device codes).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -97,7 +99,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 9
+#define MC_ABI_MINOR 10
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -308,6 +310,16 @@ MC_API const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *part
 MC_API const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path);
 MC_API mc_tmpl_cache *mc_site_templates(void);
 MC_API const char *mc_site_court_name(void);
+/* ABI 1.10: the keyed hash (lower-case hex) of a short code, e.g. 6 digits,
+ * for storing it: a plain digest of a million values is read back from a
+ * copy of the database at once. Keyed with the site's code key
+ * (MoCourtsSecretFile, else the key the core's migration stored, the same on
+ * every node) over "<purpose>:<owner>:<code>", so a stored hash is worthless
+ * without the key and binds the code to its purpose and owner (e.g. "phone"
+ * and the phone number's row id). NULL with *rv set when the key cannot be
+ * read (a database error, or no key: logged). */
+MC_API const char *mc_code_hash(mc_req *mr, mc_db *db, const char *purpose, long long owner,
+                                const char *code, apr_status_t *rv);
 /* ABI 1.9: "45" (seconds), "45s", "30m", "12h" or "7d" into *out (for a
  * plugin's own duration directives). NULL on success, else a sentence
  * saying what a duration looks like (static). At most ten years. */

@@ -3,7 +3,7 @@
  * A 6-digit code has a million values: a plain digest of it is read back
  * from a copy of the database in a moment. Codes are stored as a keyed
  * BLAKE2b (crypto_generichash with a 32-byte key; a MAC, as HMAC is) of
- * "device:<account id>:<code>", so the digest is worthless without the key
+ * "<purpose>:<owner>:<code>" (new-device codes: "device:<account id>:..."), so the digest is worthless without the key
  * and a code is bound to its purpose and account.
  *
  * The key is the same on every node: read at start-up from the file that
@@ -40,18 +40,24 @@ static apr_status_t code_key(mc_req *mr, mc_db *db, unsigned char *key)
     return APR_SUCCESS;
 }
 
-const char *mc_device_code_hash(mc_req *mr, mc_db *db, long long account_id, const char *code,
-                                apr_status_t *rv)
+const char *mc_code_hash(mc_req *mr, mc_db *db, const char *purpose, long long owner,
+                         const char *code, apr_status_t *rv)
 {
     unsigned char key[32];
     const char *msg, *out;
     if ((*rv = code_key(mr, db, key)) != APR_SUCCESS)
         return NULL;
-    msg =
-        apr_psprintf(mr->r->pool, "device:%" APR_INT64_T_FMT ":%s", (apr_int64_t)account_id, code);
+    msg = apr_psprintf(mr->r->pool, "%s:%" APR_INT64_T_FMT ":%s", purpose, (apr_int64_t)owner,
+                       code);
     out = mc_keyed_hex(mr->r->pool, key, sizeof(key), msg, strlen(msg));
     memset(key, 0, sizeof(key));
     if (!out)
         *rv = APR_EGENERAL;
     return out;
+}
+
+const char *mc_device_code_hash(mc_req *mr, mc_db *db, long long account_id, const char *code,
+                                apr_status_t *rv)
+{
+    return mc_code_hash(mr, db, "device", account_id, code, rv);
 }

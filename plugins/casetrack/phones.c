@@ -180,12 +180,14 @@ static apr_status_t send_code(mc_req *mr, mc_db *db, long long id, const char *n
     mc_vars *v = mc_vars_make(p, NULL);
     mc_notice n = {0};
     apr_status_t rv;
+    const char *hash = mc_code_hash(mr, db, "phone", id, code, &rv);
 
+    if (!hash)
+        return rv;
     rv = mc_db_exec(db, NULL, NULL,
                     "UPDATE mc_track_phone SET code_hash = ?, code_expires = UTC_TIMESTAMP() + "
                     "INTERVAL ? SECOND, code_attempts = 0 WHERE id = ? AND account_id = ?",
-                    "siii", mc_sha256_hex(p, code, strlen(code)), (long long)CODE_TTL, id,
-                    mr->account->id);
+                    "siii", hash, (long long)CODE_TTL, id, mr->account->id);
     if (rv != APR_SUCCESS)
         return rv;
     mc_vars_set(v, "code", code);
@@ -336,6 +338,7 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
     verify_baton *b = baton;
     apr_pool_t *p = mr->r->pool;
     mc_dbres *res;
+    const char *hash;
     apr_status_t rv;
     long long left;
 
@@ -365,7 +368,9 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
                     "i", b->ph.id);
     if (rv != APR_SUCCESS)
         return rv;
-    if (mc_ct_streq(mc_sha256_hex(p, b->code, strlen(b->code)), mc_dbres_get(res, 0, 0))) {
+    if (!(hash = mc_code_hash(mr, db, "phone", b->ph.id, b->code, &rv)))
+        return rv;
+    if (mc_ct_streq(hash, mc_dbres_get(res, 0, 0))) {
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_track_phone SET verified_at = UTC_TIMESTAMP(), code_hash = "
                         "NULL, code_expires = NULL, code_attempts = 0 WHERE id = ?",
