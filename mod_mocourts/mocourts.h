@@ -93,6 +93,7 @@
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_form.h"
+#include "mc_log.h" /* MCLOGNO, the log tags */
 #include "mc_multipart.h"
 #include "mc_outbox.h"
 #include "mc_smtp.h"

@@ -17,9 +17,6 @@ APLOG_USE_MODULE(mocourts);
 #endif
 extern module AP_MODULE_DECLARE_DATA mocourts_module;
 
-/* Our own log tags, one per call site: MCLOGNO(nnnn) -> "MC0nnnn: ". */
-#define MCLOGNO(n) "MC" #n ": "
-
 #define MC_AUTH_TYPE "MoCourts"
 #define MC_HANDLER "mocourts"
 #define MC_CSRF_FIELD "mc_csrf"

@@ -68,8 +68,9 @@ static int ready(void)
         if (rate <= 0) {
             state = -1;
             mc_log(MC_LOG_ERR, MC_LOG_MARK,
-                   "captcha audio: eSpeak NG could not be initialised (is espeak-ng-data "
-                   "installed?); the spoken CAPTCHA is not available");
+                   MCLOGNO(
+                       2001) "captcha audio: eSpeak NG could not be initialised (is espeak-ng-data "
+                             "installed?); the spoken CAPTCHA is not available");
         }
         else {
             espeak_SetSynthCallback(collect);
@@ -147,7 +148,8 @@ apr_status_t mc_captcha_wav(apr_pool_t *p, const char *phrase, unsigned char **o
         e = espeak_Synchronize();
     pthread_mutex_unlock(&lock);
     if (e != EE_OK || snk.overflow || snk.n == 0) {
-        mc_log(MC_LOG_ERR, MC_LOG_MARK, "captcha audio: synthesis failed (error %d%s)", (int)e,
+        mc_log(MC_LOG_ERR, MC_LOG_MARK,
+               MCLOGNO(2002) "captcha audio: synthesis failed (error %d%s)", (int)e,
                snk.overflow ? ", too long" : "");
         return APR_EGENERAL;
     }

@@ -110,8 +110,8 @@ static apr_status_t mc_case_text(apr_pool_t *p, const mc_case_env *env, const ch
     apr_status_t rv =
         mc_tmpl_text(env->tmpl, p, apr_pstrcat(p, "casetrack/", file, NULL), v, out, &err);
     if (rv != APR_SUCCESS)
-        mc_log(MC_LOG_ERR, MC_LOG_MARK, "MC2200: mc_case: cannot render casetrack/%s: %s", file,
-               err ? err : "unknown error");
+        mc_log(MC_LOG_ERR, MC_LOG_MARK, MCLOGNO(2200) "mc_case: cannot render casetrack/%s: %s",
+               file, err ? err : "unknown error");
     return rv;
 }
 
@@ -584,8 +584,8 @@ static apr_status_t mc_case_digest_one(mc_db *db, apr_pool_t *p, const mc_case_e
      * top of this file); the recipient check it would make. */
     if (strpbrk(recipient, "\r\n")) {
         mc_log(MC_LOG_WARNING, MC_LOG_MARK,
-               "MC2201: mc_case: tracking %" APR_INT64_T_FMT " has an unusable recipient; "
-               "its digest was dropped",
+               MCLOGNO(2201) "mc_case: tracking %" APR_INT64_T_FMT " has an unusable recipient; "
+                             "its digest was dropped",
                (apr_int64_t)track_id);
     }
     else {

@@ -104,10 +104,10 @@ static apr_status_t mc_db_fail(mc_db *db, unsigned e, const char *msg, const cha
     apr_snprintf(db->errbuf, sizeof(db->errbuf), "MariaDB error %u: %s", e, clean);
     if (rv == MC_DB_ELOST) {
         db->broken = 1;
-        mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_db: connection lost: %s", db->errbuf);
+        mc_log(MC_LOG_WARNING, MC_LOG_MARK, MCLOGNO(2003) "mc_db: connection lost: %s", db->errbuf);
     }
     else if (rv == MC_DB_EFAIL) {
-        mc_log(MC_LOG_ERR, MC_LOG_MARK, "mc_db: %s; statement: %.160s", db->errbuf,
+        mc_log(MC_LOG_ERR, MC_LOG_MARK, MCLOGNO(2004) "mc_db: %s; statement: %.160s", db->errbuf,
                sql ? sql : "(none)");
     }
     return rv;
@@ -321,7 +321,8 @@ static apr_status_t mc_db_run(mc_db *db, const char *sql, const char *types, va_
         apr_snprintf(db->errbuf, sizeof(db->errbuf),
                      "statement has %lu placeholders but %lu bind types were given",
                      mysql_stmt_param_count(st), (unsigned long)n);
-        mc_log(MC_LOG_ERR, MC_LOG_MARK, "mc_db: %s; statement: %.160s", db->errbuf, sql);
+        mc_log(MC_LOG_ERR, MC_LOG_MARK, MCLOGNO(2005) "mc_db: %s; statement: %.160s", db->errbuf,
+               sql);
         return MC_DB_EFAIL;
     }
     pp = calloc(1, sizeof(*pp));
@@ -360,7 +361,8 @@ static apr_status_t mc_db_run(mc_db *db, const char *sql, const char *types, va_
         default:
             free(pp);
             apr_snprintf(db->errbuf, sizeof(db->errbuf), "unknown bind type '%c'", types[i]);
-            mc_log(MC_LOG_ERR, MC_LOG_MARK, "mc_db: %s; statement: %.160s", db->errbuf, sql);
+            mc_log(MC_LOG_ERR, MC_LOG_MARK, MCLOGNO(2006) "mc_db: %s; statement: %.160s",
+                   db->errbuf, sql);
             return MC_DB_EFAIL;
         }
     }

@@ -18,4 +18,12 @@ void mc_log_set(mc_log_print_fn *print, void *baton);
 void mc_log(int level, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 #define MC_LOG_MARK __FILE__, __LINE__
+
+/* Log tags, one per call site, never reused: MCLOGNO(2001) -> "MC2001: ".
+ * Defined here, the lowest layer, so the httpd-free library tags its lines
+ * too; mocourts.h includes this header, so the core and plugins get it there.
+ * Ranges: MC01xx..MC10xx core, MC17xx registration, MC18xx groups, MC20xx
+ * library, MC21xx..MC23xx Case.net (MC2200-01 the library's mc_case),
+ * MC24xx..MC27xx eFiling. */
+#define MCLOGNO(n) "MC" #n ": "
 #endif

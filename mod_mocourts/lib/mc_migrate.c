@@ -173,7 +173,8 @@ static apr_status_t mc_apply_locked(mc_db *db, apr_pool_t *p, const char *compon
             continue;
         if ((rv = mc_read_file(p, m->path, &sql, err)) != APR_SUCCESS)
             return rv;
-        mc_log(MC_LOG_NOTICE, MC_LOG_MARK, "mc_migrate: applying %s/%s", component, m->name);
+        mc_log(MC_LOG_NOTICE, MC_LOG_MARK, MCLOGNO(2007) "mc_migrate: applying %s/%s", component,
+               m->name);
         if ((rv = mc_db_exec_script(db, sql)) != APR_SUCCESS) {
             *err = apr_psprintf(p, "%s failed: %s", m->path, mc_db_error(db));
             return rv;

@@ -436,8 +436,9 @@ static apr_status_t mc_outbox_record(mc_claim *c, apr_pool_t *tp, const mc_deliv
     else {
         const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
         int final = srv == APR_EINVAL || attempts >= max_attempts;
-        mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_outbox: notice %lld attempt %d %s: %s", id,
-               attempts, final ? "failed for good" : "will be retried", reason);
+        mc_log(MC_LOG_WARNING, MC_LOG_MARK,
+               MCLOGNO(2008) "mc_outbox: notice %lld attempt %d %s: %s", id, attempts,
+               final ? "failed for good" : "will be retried", reason);
         if (final)
             MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
                            "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
@@ -454,8 +455,9 @@ static apr_status_t mc_outbox_record(mc_claim *c, apr_pool_t *tp, const mc_deliv
     }
     if (rv == APR_SUCCESS && changed == 0) {
         mc_log(MC_LOG_WARNING, MC_LOG_MARK,
-               "mc_outbox: notice %lld was %s after its claim had expired; another worker may "
-               "send it again",
+               MCLOGNO(2009) "mc_outbox: notice %lld was %s after its claim had expired; another "
+                             "worker may "
+                             "send it again",
                id, srv == APR_SUCCESS ? "sent" : "tried");
         *lost = 1;
     }
@@ -512,8 +514,9 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
             rv = mc_outbox_renew(&c, tp, r, &sure);
             if (rv == APR_SUCCESS && !sure) {
                 mc_log(MC_LOG_WARNING, MC_LOG_MARK,
-                       "mc_outbox: the claim on %d notices was renewed too late to be sure of "
-                       "it; the round stops",
+                       MCLOGNO(2010) "mc_outbox: the claim on %d notices was renewed too late to "
+                                     "be sure of "
+                                     "it; the round stops",
                        c.res->nrows - r);
                 lost = 1;
             }
@@ -542,8 +545,9 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
         mc_idset_of(p, &rest, c.res, r, c.res->nrows);
         if (!lost)
             mc_log(MC_LOG_WARNING, MC_LOG_MARK,
-                   "mc_outbox: round stopped after %d of %d notices (time limit); the rest go "
-                   "back to the queue",
+                   MCLOGNO(2011) "mc_outbox: round stopped after %d of %d notices (time limit); "
+                                 "the rest go "
+                                 "back to the queue",
                    r, c.res->nrows);
         MC_OUTBOX_EXEC(rv, db, NULL, NULL,
                        "UPDATE" MC_IDSET_JOIN

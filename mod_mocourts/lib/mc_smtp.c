@@ -696,7 +696,8 @@ static apr_status_t mc_smtp_transaction(mc_smtp *c, const mc_mail *m, const char
         if (r == APR_SUCCESS)
             continue;
         if (i >= first_cc && r == APR_EINVAL) { /* a refused copy does not stop the notice */
-            mc_log(MC_LOG_WARNING, MC_LOG_MARK, "mc_smtp: Cc recipient refused: %s", why);
+            mc_log(MC_LOG_WARNING, MC_LOG_MARK, MCLOGNO(2012) "mc_smtp: Cc recipient refused: %s",
+                   why);
             continue;
         }
         *err = why;

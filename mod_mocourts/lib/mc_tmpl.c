@@ -519,7 +519,7 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
         const char *val = mc_scope_get(s, text_key);
         free_children(el);
         if (is_el(el, "script") || is_el(el, "style")) {
-            mc_log(MC_LOG_WARNING, MC_LOG_MARK, "template: data-text on <%s> refused",
+            mc_log(MC_LOG_WARNING, MC_LOG_MARK, MCLOGNO(2013) "template: data-text on <%s> refused",
                    (const char *)el->name);
         }
         else if (val && *val) {

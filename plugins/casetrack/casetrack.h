@@ -23,9 +23,6 @@
 #include "http_log.h"
 #include "http_protocol.h"
 
-/* Log tags, one per call site: MCLOGNO(2101) -> "MC2101: " (MC21xx searches,
- * MC22xx clerk pages and the library's mc_case, MC23xx tracking). */
-#define MCLOGNO(n) "MC" #n ": "
 APLOG_USE_MODULE(mocourts_casetrack);
 
 #define CT_TEMPLATES "casetrack"

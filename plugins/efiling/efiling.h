@@ -36,8 +36,6 @@
 #define EF_TEMPLATES "efiling"
 #define EF_PAGE_SIZE 25
 
-/* Log tags: MCLOGNO(2401) -> "MC2401: " (MC24xx..MC27xx eFiling). */
-#define MCLOGNO(n) "MC" #n ": "
 APLOG_USE_MODULE(mocourts_efiling);
 
 extern const mc_route ef_menu_routes[];

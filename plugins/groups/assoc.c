@@ -20,7 +20,6 @@
 
 #include "http_log.h"
 
-#define MCLOGNO(n) "MC" #n ": "
 #define PIN_MAX_FAILURES 5
 #define PIN_ADDR_MAX_FAILURES 20
 #define PIN_WINDOW_MIN 30

@@ -23,7 +23,6 @@
 
 #include "http_log.h"
 
-#define MCLOGNO(n) "MC" #n ": "
 #define CAPTCHA_TTL 600 /* seconds: a phrase or question lasts 10 minutes */
 #define CAPTCHA_TRIES 5 /* wrong answers before the registration is dropped */
 #define AUDIO_PER_ATTEMPT 5

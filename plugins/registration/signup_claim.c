@@ -13,7 +13,6 @@
 
 #include "http_log.h"
 
-#define MCLOGNO(n) "MC" #n ": "
 #define CLAIM_TTL 60        /* seconds */
 #define DUPLICATE_WAIT 1500 /* ms a copy waits for the first's outcome */
 #define DUPLICATE_POLL 50   /* ms between its looks */
