@@ -10,38 +10,11 @@
 
 #include "mc_form.h"
 #include "mc_multipart.h"
+#include "mc_route.h"
 
 #include <errno.h>
 
 #define MAX_FORM_BODY (256 * 1024)
-
-/* Match path against pattern ("/case/:id"); captures go into params. */
-static int route_match(apr_pool_t *p, const char *pattern, const char *path, apr_table_t *params)
-{
-    while (*pattern == '/' && *path == '/') {
-        const char *pe = pattern + 1, *se = path + 1;
-        while (*pe && *pe != '/')
-            pe++;
-        while (*se && *se != '/')
-            se++;
-        if (pattern[1] == ':') {
-            if (se == path + 1)
-                return 0; /* an empty parameter */
-            apr_table_setn(params, apr_pstrndup(p, pattern + 2, pe - pattern - 2),
-                           apr_pstrndup(p, path + 1, se - path - 1));
-        }
-        else if (pe - pattern != se - path || strncmp(pattern, path, pe - pattern))
-            return 0;
-        pattern = pe;
-        path = se;
-    }
-    /* "/x" matches "/x" and "/x/"; "/" matches "/" and "". */
-    if (!strcmp(path, "/"))
-        path = "";
-    if (!strcmp(pattern, "/"))
-        pattern = "";
-    return !*pattern && !*path;
-}
 
 void mc_security_headers(request_rec *r)
 {
@@ -296,7 +269,7 @@ int mc_dispatch_handler(request_rec *r)
     params = apr_table_make(r->pool, 4);
     for (rt = dc->mount->plugin->routes; rt && rt->method; rt++) {
         apr_table_clear(params);
-        if (!route_match(r->pool, rt->pattern, path, params))
+        if (!mc_route_match(r->pool, rt->pattern, path, params))
             continue;
         path_hit = rt;
         if (!strcmp(rt->method, r->method) ||
@@ -308,7 +281,7 @@ int mc_dispatch_handler(request_rec *r)
             return DECLINED;
         ap_clear_method_list(r->allowed_methods);
         for (rt = dc->mount->plugin->routes; rt->method; rt++)
-            if (route_match(r->pool, rt->pattern, path, params)) {
+            if (mc_route_match(r->pool, rt->pattern, path, params)) {
                 ap_method_list_add(r->allowed_methods, rt->method);
                 if (!strcmp(rt->method, "GET"))
                     ap_method_list_add(r->allowed_methods, "HEAD");

@@ -27,6 +27,7 @@ for src in tests/fuzz/fuzz_*.c; do
     case "$name" in
         fuzz_form|fuzz_cookie) deps="$LIB/mc_form.c" ;;
         fuzz_multipart) deps="$LIB/mc_multipart.c" ;;
+        fuzz_route) deps="$LIB/mc_route.c" ;;
         fuzz_tmpl_vars) deps="$LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
         fuzz_feed) deps="plugins/casetrack/lib/mc_feed.c" ;;
         fuzz_pdf) deps="plugins/efiling/lib/mc_pdf.c plugins/efiling/lib/mc_pdf_active.c" ;;
