@@ -188,19 +188,6 @@ apr_status_t mc_req_db(mc_req *mr, mc_db **db)
     return mc_r_db(mr->r, db);
 }
 
-int mc_fail(mc_req *mr, apr_status_t rv)
-{
-    mc_db *db = mc_rstate_of(mr->r)->db;
-    if (rv == MC_DB_ELOST || (db && mc_db_broken(db))) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, mr->r,
-                      MCLOGNO(0203) "database unreachable: answering 503");
-        return mc_unavailable(mr->r);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0204) "database error (%s): %s",
-                  mc_db_strerror(rv), db ? mc_db_error(db) : "no connection");
-    return HTTP_INTERNAL_SERVER_ERROR;
-}
-
 apr_status_t mc_req_tx(mc_req *mr, apr_status_t (*fn)(mc_req *, mc_db *, void *), void *baton)
 {
     mc_db *db;

@@ -131,14 +131,25 @@ void mc_cookie_set(request_rec *r, const char *name, const char *value, long max
 const char *mc_cookie_read(request_rec *r, const char *name);
 const char *mc_cookie_name(const char *suffix, apr_pool_t *p);
 
-/* mod_mocourts_dispatch.c */
-int mc_dispatch_handler(request_rec *r);
 /* The anti-CSRF value of this request (session's, or the pre-session cookie). */
 const char *mc_csrf_value(request_rec *r, mc_session *sess);
+
+/* mod_mocourts_router.c */
+int mc_dispatch_handler(request_rec *r);
+
+/* mod_mocourts_api.c: the plugins' helpers (mocourts.h), and: */
 /* The logon page URL with a return path. */
 const char *mc_logon_url(apr_pool_t *p, const char *return_to);
-/* Security headers for our pages. */
-void mc_security_headers(request_rec *r);
+/* Audit from places without an mc_req. */
+apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
+                        long long actor_id, const char *detail);
+
+/* mod_mocourts_access.c */
+/* 1 when account a (NULL: nobody logged on) may pass access; role, for
+ * MC_ACCESS_ROLE, matches a held role plain or with any scope. */
+int mc_access_allowed(const mc_account *a, mc_access access, const char *role);
+/* A navigation entry the account may see. */
+int mc_nav_allowed(const mc_account *a, const mc_nav *n);
 
 /* mod_mocourts_logon.c: the built-in "logon" plugin. */
 extern const mc_plugin mc_logon_plugin;
@@ -205,8 +216,8 @@ apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s);
 /* mod_mocourts_render.c */
 mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *pl);
 int mc_render_page(request_rec *r, mc_vars *v, int status, const char *page, const char *title);
-/* A navigation entry the account may see (dispatch.c). */
-int mc_nav_allowed(const mc_account *a, const mc_nav *n);
+/* Security headers for our pages. */
+void mc_security_headers(request_rec *r);
 apr_status_t mc_render_child_init(apr_pool_t *pchild, server_rec *s);
 mc_tmpl_cache *mc_templates(void);
 /* check_config: NULL when the user Apache's children run as can read the
@@ -214,9 +225,5 @@ mc_tmpl_cache *mc_templates(void);
  * directory on the way to them and every file in them, and every template
  * is well-formed; else the error, naming directive and path (in ptemp). */
 const char *mc_render_check_config(apr_pool_t *ptemp);
-
-/* Audit from places without an mc_req. */
-apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
-                        long long actor_id, const char *detail);
 
 #endif

@@ -328,3 +328,17 @@ const char *mc_text(mc_req *mr, const char *file, const mc_vars *v)
     }
     return out;
 }
+
+void mc_security_headers(request_rec *r)
+{
+    apr_table_t *h = r->err_headers_out;
+    apr_table_setn(h, "Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "
+                   "'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                   "frame-ancestors 'none'");
+    apr_table_setn(h, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(h, "X-Frame-Options", "DENY");
+    apr_table_setn(h, "Referrer-Policy", "same-origin");
+    apr_table_setn(h, "Cache-Control", "no-store");
+    apr_table_setn(h, "Cross-Origin-Opener-Policy", "same-origin");
+}

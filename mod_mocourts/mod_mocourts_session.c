@@ -600,3 +600,20 @@ apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id)
     return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_session WHERE account_id = ?", "i",
                       account_id);
 }
+
+const char *mc_csrf_value(request_rec *r, mc_session *sess)
+{
+    mc_rstate *st = mc_rstate_of(r);
+    const char *name, *v;
+    if (sess)
+        return sess->csrf;
+    if (st->pre_csrf)
+        return st->pre_csrf;
+    name = mc_cookie_name("csrf", r->pool);
+    v = mc_cookie_read(r, name);
+    if (!v || !mc_token_syntax_ok(v)) {
+        v = mc_token_new(r->pool);
+        mc_cookie_set(r, name, v, -1);
+    }
+    return st->pre_csrf = v;
+}

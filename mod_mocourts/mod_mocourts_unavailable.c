@@ -93,3 +93,18 @@ void mc_unavailable_register(apr_pool_t *p)
     ap_register_output_filter(FILTER, utf8_filter, NULL, AP_FTYPE_CONTENT_SET);
     ap_hook_insert_error_filter(insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
 }
+
+/* A handler's database error: 503 (this page) when the database cannot be
+ * reached, else 500, logged either way. */
+int mc_fail(mc_req *mr, apr_status_t rv)
+{
+    mc_db *db = mc_rstate_of(mr->r)->db;
+    if (rv == MC_DB_ELOST || (db && mc_db_broken(db))) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, mr->r,
+                      MCLOGNO(0203) "database unreachable: answering 503");
+        return mc_unavailable(mr->r);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0204) "database error (%s): %s",
+                  mc_db_strerror(rv), db ? mc_db_error(db) : "no connection");
+    return HTTP_INTERNAL_SERVER_ERROR;
+}

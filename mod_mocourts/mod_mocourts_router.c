@@ -1,5 +1,6 @@
-/* mod_mocourts_dispatch.c: routes a request under a mount to its plugin's
- * handler, after the session, access, body and anti-CSRF checks. */
+/* mod_mocourts_router.c: routes a request under a mount to its plugin's
+ * handler (mc_route_match), after the session, access, body and anti-CSRF
+ * checks. The helpers handlers call are mod_mocourts_api.c. */
 #include "mod_mocourts_private.h"
 
 #include "apr_lib.h"
@@ -12,47 +13,7 @@
 #include "mc_multipart.h"
 #include "mc_route.h"
 
-#include <errno.h>
-
 #define MAX_FORM_BODY (256 * 1024)
-
-void mc_security_headers(request_rec *r)
-{
-    apr_table_t *h = r->err_headers_out;
-    apr_table_setn(h, "Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src "
-                   "'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                   "frame-ancestors 'none'");
-    apr_table_setn(h, "X-Content-Type-Options", "nosniff");
-    apr_table_setn(h, "X-Frame-Options", "DENY");
-    apr_table_setn(h, "Referrer-Policy", "same-origin");
-    apr_table_setn(h, "Cache-Control", "no-store");
-    apr_table_setn(h, "Cross-Origin-Opener-Policy", "same-origin");
-}
-
-const char *mc_csrf_value(request_rec *r, mc_session *sess)
-{
-    mc_rstate *st = mc_rstate_of(r);
-    const char *name, *v;
-    if (sess)
-        return sess->csrf;
-    if (st->pre_csrf)
-        return st->pre_csrf;
-    name = mc_cookie_name("csrf", r->pool);
-    v = mc_cookie_read(r, name);
-    if (!v || !mc_token_syntax_ok(v)) {
-        v = mc_token_new(r->pool);
-        mc_cookie_set(r, name, v, -1);
-    }
-    return st->pre_csrf = v;
-}
-
-const char *mc_logon_url(apr_pool_t *p, const char *return_to)
-{
-    const mc_mount *m = mc_mount_of("logon");
-    const char *base = apr_pstrcat(p, m ? m->path : "/account", "/logon", NULL);
-    return return_to ? apr_pstrcat(p, base, "?return=", mc_form_encode(p, return_to), NULL) : base;
-}
 
 /* ABI 1.3: the request's origin: Sec-Fetch-Site and Origin. */
 const char *mc_csrf_origin_refusal(const mc_req *mr)
@@ -214,29 +175,6 @@ static int read_form(request_rec *r, const mc_route *rt, apr_table_t *form)
     return OK;
 }
 
-static int allowed(const mc_account *a, mc_access access, const char *role)
-{
-    int i;
-    if (access == MC_ACCESS_ANON)
-        return 1;
-    if (!a)
-        return 0;
-    if (access == MC_ACCESS_ACCOUNT)
-        return 1;
-    for (i = 0; i < a->roles->nelts; i++) {
-        const char *have = APR_ARRAY_IDX(a->roles, i, const char *);
-        size_t n = strlen(role);
-        if (!strncmp(have, role, n) && (have[n] == '\0' || have[n] == ':'))
-            return 1;
-    }
-    return 0;
-}
-
-int mc_nav_allowed(const mc_account *a, const mc_nav *n)
-{
-    return allowed(a, n->access, n->role);
-}
-
 static int finish(mc_req *mr, int rc)
 {
     request_rec *r = mr->r;
@@ -316,7 +254,7 @@ int mc_dispatch_handler(request_rec *r)
         mr->account = &sess->account;
     mr->vars = mc_layout_vars(r, sess, mr->plugin);
 
-    if (!allowed(mr->account, rt->access, rt->role)) {
+    if (!mc_access_allowed(mr->account, rt->access, rt->role)) {
         if (!mr->account) {
             const char *back =
                 r->method_number == M_GET
@@ -343,203 +281,4 @@ int mc_dispatch_handler(request_rec *r)
                           "from this site. Go back, reload the page and try again.");
     }
     return finish(mr, rt->handler(mr));
-}
-
-/* ---- helpers for plugins ---------------------------------------------------- */
-
-int mc_redirect(mc_req *mr, const char *path)
-{
-    request_rec *r = mr->r;
-    const char *to = *path == '/' ? path : mc_url(mr, path);
-    apr_table_setn(r->headers_out, "Location", to);
-    r->status = HTTP_SEE_OTHER;
-    ap_set_content_type(r, "text/plain; charset=utf-8");
-    ap_rputs("See other\n", r);
-    return OK;
-}
-
-const char *mc_url(const mc_req *mr, const char *path)
-{
-    if (!path || !*path)
-        return *mr->mount ? mr->mount : "/";
-    return apr_pstrcat(mr->r->pool, mr->mount, *path == '/' ? "" : "/", path, NULL);
-}
-
-const char *mc_public_url(const mc_req *mr, const char *path)
-{
-    return apr_pstrcat(mr->r->pool, mc_conf_get()->base_url, *path == '/' ? "" : "/", path, NULL);
-}
-
-const char *mc_field(const mc_req *mr, const char *name)
-{
-    return apr_table_get(mr->form, name);
-}
-
-long long mc_param_id(const mc_req *mr, const char *name)
-{
-    const char *v = apr_table_get(mr->params, name), *s;
-    char *end;
-    apr_int64_t n;
-    if (!v || !*v || strlen(v) > 19)
-        return 0;
-    for (s = v; *s; s++)
-        if (!apr_isdigit(*s))
-            return 0;
-    errno = 0;
-    n = apr_strtoi64(v, &end, 10);
-    return errno || *end || n <= 0 ? 0 : (long long)n;
-}
-
-const char *mc_query(const mc_req *mr, const char *name)
-{
-    return apr_table_get(mr->query, name);
-}
-
-/* 1 when t is a path within the site as it stands: "/" then not a second
- * "/" or a backslash (which browsers read as "//", another host), and no
- * backslash or control character anywhere (a browser drops tab and newline,
- * so "/\t/host" is "//host"; CR/LF would split the Location header). */
-static int local_path(const char *t)
-{
-    const char *s;
-    if (t[0] != '/' || t[1] == '/' || t[1] == '\\')
-        return 0;
-    for (s = t; *s; s++)
-        if (*s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* t with every %XX decoded once (a malformed escape kept as it is), or
- * NULL when that decodes a NUL. */
-static const char *percent_decoded(apr_pool_t *p, const char *t)
-{
-    char *out = apr_pstrdup(p, t), *o = out;
-    const char *s;
-    for (s = t; *s; s++) {
-        if (*s == '%' && apr_isxdigit(s[1]) && apr_isxdigit(s[2])) {
-            char hex[3] = {s[1], s[2], '\0'};
-            if (!(*o++ = (char)strtol(hex, NULL, 16)))
-                return NULL;
-            s += 2;
-        }
-        else
-            *o++ = *s;
-    }
-    *o = '\0';
-    return out;
-}
-
-const char *mc_safe_return(apr_pool_t *p, const char *t)
-{
-    const char *d;
-    int i;
-    if (!t || strlen(t) > 2000 || !local_path(t))
-        return NULL;
-    /* Encoded tricks ("/%2F/host", "/%5Chost", "/%09/host", "%0D%0A", and
-     * encoded twice or three times): whatever decoding a later hop
-     * applies, the path stays local. */
-    for (d = t, i = 0; strchr(d, '%') && i < 3; i++)
-        if (!(d = percent_decoded(p, d)) || !local_path(d))
-            return NULL;
-    return apr_pstrdup(p, t);
-}
-
-int mc_has_role(const mc_req *mr, const char *role)
-{
-    return allowed(mr->account, MC_ACCESS_ROLE, role);
-}
-
-int mc_has_role_scoped(const mc_req *mr, const char *role, const char *scope)
-{
-    const char *want;
-    int i;
-    if (!mr->account)
-        return 0;
-    want = apr_pstrcat(mr->r->pool, role, ":", scope, NULL);
-    for (i = 0; i < mr->account->roles->nelts; i++)
-        if (!strcmp(APR_ARRAY_IDX(mr->account->roles, i, const char *), want))
-            return 1;
-    return 0;
-}
-
-const char *mc_court_name(const mc_req *mr)
-{
-    return mc_conf_get()->court_name;
-}
-
-const mc_route *mc_routes_join(apr_pool_t *p, const mc_route *const *parts)
-{
-    size_t i, k, n = 0;
-    mc_route *all;
-    for (i = 0; parts[i]; i++)
-        for (k = 0; parts[i][k].method; k++)
-            n++;
-    all = apr_pcalloc(p, (n + 1) * sizeof(*all));
-    for (n = 0, i = 0; parts[i]; i++)
-        for (k = 0; parts[i][k].method; k++)
-            all[n++] = parts[i][k];
-    return all;
-}
-
-const char *mc_site_court_name(void)
-{
-    return mc_conf_get()->court_name;
-}
-
-mc_tmpl_cache *mc_site_templates(void)
-{
-    return mc_templates();
-}
-
-const char *mc_site_url(apr_pool_t *p, const char *plugin, const char *path)
-{
-    const mc_mount *m = mc_mount_of(plugin);
-    if (!m)
-        return NULL;
-    return apr_pstrcat(p, mc_conf_get()->base_url, m->path, *path && *path != '/' ? "/" : "", path,
-                       NULL);
-}
-
-apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
-                        long long actor_id, const char *detail)
-{
-    char clean[501];
-    size_t i;
-    apr_cpystrn(clean, detail ? detail : "", sizeof(clean));
-    for (i = 0; clean[i]; i++)
-        if ((unsigned char)clean[i] < 0x20)
-            clean[i] = ' ';
-    return mc_db_exec(db, NULL, NULL,
-                      "INSERT INTO mc_audit (at, event, account_id, actor_id, client_ip, detail) "
-                      "VALUES (UTC_TIMESTAMP(), ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)",
-                      "siiss", event, account_id, actor_id, r->useragent_ip, clean);
-}
-
-apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
-                      const char *detail)
-{
-    return mc_audit_r(mr->r, db, event, account_id, mr->account ? mr->account->id : 0, detail);
-}
-
-const char *mc_password_check(const mc_req *mr, const char *pw, const char *username)
-{
-    return mc_policy_check(mc_conf_get()->policy, pw, username);
-}
-
-const char *mc_password_rules(const mc_req *mr)
-{
-    return mc_policy_describe(mc_conf_get()->policy);
-}
-
-int mc_password_matches(mc_req *mr, const char *hash, const char *pw)
-{
-    if (!hash || !pw || strlen(pw) > MC_PASSWORD_MAX_BYTES)
-        return 0;
-    return mc_verify_password(hash, pw);
-}
-
-apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash)
-{
-    return mc_hash_password(mr->r->pool, pw, hash);
 }
