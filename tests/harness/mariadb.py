@@ -6,13 +6,22 @@
     db.sql("SELECT 1")            # -> [("1",)]
     db.kill(); db.start()         # a crash, then recovery on the same datadir
     db.stop()
+
+The tests' queries go over one persistent connection per thread (PyMySQL,
+Debian python3-pymysql) rather than one `mariadb` client process each; the
+rows are the same text the client printed (sql()).
 """
 import os
 import secrets
+import select
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
+
+import pymysql
+from pymysql.constants import CLIENT as CLIENT_FLAGS, SERVER_STATUS
 
 from . import util
 
@@ -28,7 +37,21 @@ _UNESCAPE = {"n": "\n", "t": "\t", "\\": "\\", "0": "\0", "b": "\b"}
 
 
 class SQLError(Exception):
-    pass
+    """A query failed: the server's message ("ERROR 1062: Duplicate entry
+    ..."), or the server could not be reached or did not answer in time.
+    errno is the server's (or client's, 2002/2013...) error number;
+    first_statement whether the first statement of the query failed (so
+    none of it ran)."""
+
+    def __init__(self, message, errno=None):
+        super().__init__(message)
+        self.errno = errno
+        self.first_statement = False
+
+
+# The server's errors that mean the session's database is gone (dropped,
+# perhaps created again since): a fresh connection selects it again.
+_NO_DATABASE = (1046, 1049)
 
 
 def _unescape(value):
@@ -46,6 +69,44 @@ def _unescape(value):
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def _decode(value):
+    """A value as the client printed it: the bytes as UTF-8, NULL None."""
+    if value is None:
+        return None
+    return value.decode("utf-8", errors="replace")
+
+
+def _sql_error(e):
+    """SQLError for a PyMySQL error: (errno, message) from the server, or
+    the client's own (2002 no server, 2013 connection lost or timed out)."""
+    if len(e.args) >= 2 and isinstance(e.args[0], int):
+        return SQLError(f"ERROR {e.args[0]}: {e.args[1]}", e.args[0])
+    return SQLError(f"{type(e).__name__}: {e}")
+
+
+def _usable(conn):
+    """Whether conn is still open and idle: a server that has exited or
+    closed it (a restart, a kill) has left it readable at end of file,
+    which poll() tells without a round trip."""
+    if not conn.open:
+        return False
+    p = select.poll()
+    p.register(conn._sock, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return not p.poll(0)
+
+
+class _Connections(dict):
+    """One thread's connections (database -> connection): closed, with a
+    goodbye to the server, when the thread ends and this goes."""
+
+    def __del__(self):
+        for conn in self.values():
+            try:
+                conn.close()
+            except Exception:  # the server is gone already: nothing to say
+                pass
 
 
 def sql_quote(value):
@@ -72,6 +133,8 @@ class MariaDB:
         # The MariaDB account the client logs on as through the socket
         # (unix_socket authentication of the OS user, set by install-db).
         self.admin_user = "root" if util.is_root() else util.current_user()
+        # sql()'s connections: per thread, a dict database -> connection.
+        self._local = threading.local()
 
     # ---- lifecycle ----------------------------------------------------------
 
@@ -151,7 +214,7 @@ class MariaDB:
         try:
             self.sql("SELECT 1", database="", timeout=5)
             return True
-        except (SQLError, subprocess.TimeoutExpired):
+        except SQLError:
             return False
 
     def _pid(self):
@@ -202,10 +265,112 @@ class MariaDB:
     # ---- SQL ----------------------------------------------------------------
 
     def sql(self, query, database=None, timeout=30):
-        """Run query (one or more statements) as the MariaDB administrator
-        through the socket. Returns the rows of the output as tuples of str
-        (None for NULL; note a string 'NULL' reads back as None too).
-        database: None means the app database once created, "" none."""
+        """Run query (one or more statements, autocommitted) as the MariaDB
+        administrator through the socket. Returns the rows of every
+        statement that yields rows, in order, as tuples of str: the
+        server's text as the `mariadb --batch` client printed it (numbers,
+        dates as the server writes them; binary values decoded as UTF-8
+        with U+FFFD for invalid bytes), None for NULL.
+        database: None means the app database once created, "" none.
+        Raises SQLError (the server's message) on an error, when the server
+        cannot be reached, or after timeout seconds without an answer.
+
+        Unlike the client's output, a string 'NULL' reads back as 'NULL'
+        and a row of one empty string as ("",) (see _sql_cli).
+
+        Each thread has its own connection per database, kept between
+        calls, made again when the server has closed it (a restart). As
+        with a client process per call, a transaction left open is rolled
+        back at the end of the call; session variables are not reset."""
+        if database is None:
+            database = self.database if self.app_password else ""
+        conn = self._connection(database, timeout)
+        try:
+            return self._run(conn, query, timeout)
+        except SQLError as e:
+            if e.errno in _NO_DATABASE and database and e.first_statement:
+                # The database was dropped (and perhaps created again) after
+                # this connection selected it; nothing ran: once more anew.
+                self._discard(database)
+                return self._run(self._connection(database, timeout), query, timeout)
+            raise
+
+    def _connection(self, database, timeout):
+        """This thread's open connection to database, made if needed."""
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = _Connections()
+        conn = conns.get(database)
+        if conn is not None and not _usable(conn):
+            self._discard(database)
+            conn = None
+        if conn is None:
+            try:
+                conn = pymysql.connect(
+                    unix_socket=str(self.socket), user=self.admin_user,
+                    database=database or None, charset="utf8mb4",
+                    # Every value as the server's bytes (no conversion),
+                    # decoded in _decode as the client's output was.
+                    conv={}, use_unicode=False, autocommit=True,
+                    client_flag=CLIENT_FLAGS.MULTI_STATEMENTS,
+                    connect_timeout=timeout, read_timeout=timeout,
+                    write_timeout=timeout)
+            except pymysql.err.MySQLError as e:
+                raise _sql_error(e) from None
+            conns[database] = conn
+        return conn
+
+    def _discard(self, database):
+        conn = self._local.conns.pop(database, None)
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # already closed or broken: nothing to do
+                pass
+
+    def _run(self, conn, query, timeout):
+        # Per call: a socket timeout on every read and write of this query.
+        conn._read_timeout = conn._write_timeout = timeout
+        rows, first = [], True
+        try:
+            cur = conn.cursor()
+            cur.execute(query)
+            while True:
+                first = False
+                rows.extend(tuple(_decode(v) for v in row) for row in cur.fetchall())
+                if not cur.nextset():
+                    break
+            if conn.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS:
+                conn.rollback()
+            # The last result refers back to the connection: without it, a
+            # finished thread's connections go (and close) at once.
+            conn._result = None
+        except pymysql.err.MySQLError as e:
+            err = _sql_error(e)
+            err.first_statement = first
+            if conn.open and err.errno is not None and err.errno < 2000:
+                # A server error: the connection is fine, but roll back what
+                # a client process would have by exiting.
+                try:
+                    if conn.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS:
+                        conn.rollback()
+                except pymysql.err.MySQLError:
+                    conn.close()
+            elif conn.open:
+                conn.close()
+            raise err from None
+        except BaseException:
+            # Interrupted half-way: the rest of the answer is unread.
+            if conn.open:
+                conn.close()
+            raise
+        return rows
+
+    def _sql_cli(self, query, database=None, timeout=30):
+        """sql() through a `mariadb --batch` client process, as the harness
+        did before: only to check that sql() returns what it printed. Note
+        its quirks: a string 'NULL' reads back as None, a row of one empty
+        string is lost."""
         if database is None:
             database = self.database if self.app_password else ""
         args = [CLIENT, "--no-defaults", f"--socket={self.socket}",

@@ -127,6 +127,13 @@ def test_join_without_key_drop_down_and_subscribed(apache, new_account, smtp, ma
     r = web.submit(s, page, {"group_id": str(gid), "pin": pin, "user_info": ""},
                    with_field="pin", allow_redirects=False, timeout=30)
     assert r.status_code == 303 and location(r) == f"{G}/efiling", location(r)
+    # Already subscribed (no agreement to go through): a member now, and a
+    # group user of that group, not merely sent to its eFiling Menu.
+    assert mariadb.sql(f"SELECT group_id, is_admin, status, user_info FROM mc_group_member "
+                       f"WHERE account_id = {user.id}", database="mocourts") == \
+        [(str(gid), "0", "active", "")]
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_account_role WHERE account_id = {user.id} "
+                         f"AND role = 'group_user' AND scope = '{gid}'") == "1"
 
 
 def _clear_address(mariadb):
