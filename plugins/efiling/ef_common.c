@@ -329,3 +329,8 @@ apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long l
                       "KEY UPDATE next_value = VALUES(next_value)",
                       "si", name, v + 1);
 }
+
+const char *ef_id_str(apr_pool_t *p, long long id)
+{
+    return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)id);
+}

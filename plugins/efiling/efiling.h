@@ -111,6 +111,8 @@ int ef_env_relation(const mc_req *mr, const ef_env *e);
 const char *ef_status_label(const char *status);
 /* "$1,234.50" */
 const char *ef_money(apr_pool_t *p, long long cents);
+/* id in decimal, in p. */
+const char *ef_id_str(apr_pool_t *p, long long id);
 /* A document's size for a list: "607 bytes", "12 KB", "3.4 MB". */
 const char *ef_size_text(apr_pool_t *p, long long bytes);
 
@@ -146,7 +148,7 @@ apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *
 apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long long at_least,
                               long long *value);
 
-/* ---- menu.c, wizard.c: pieces the pages share -------------------------------- */
+/* ---- envpage.c: pieces the envelope pages share ------------------------------ */
 
 /* The "what is missing" page (titled "eFiling Menu") with status. */
 int ef_who_refuse(mc_req *mr, const ef_who *w, int status);

@@ -8,159 +8,8 @@
  * disabled from a group still sees what was filed); every action does. A
  * draft is shown to its filer only. */
 #include "efiling.h"
-#include "payment.h"
 
 #include "apr_lib.h"
-
-static const char *id_str(apr_pool_t *p, long long id)
-{
-    return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)id);
-}
-
-const char *ef_env_url(mc_req *mr, long long id, const char *tail)
-{
-    return mc_url(mr, apr_psprintf(mr->r->pool, "/envelopes/%" APR_INT64_T_FMT "%s",
-                                   (apr_int64_t)id, tail ? tail : ""));
-}
-
-int ef_env_not_found(mc_req *mr)
-{
-    return mc_message(mr, HTTP_NOT_FOUND, "Envelope not found",
-                      "There is no such envelope, or it is not yours to see.");
-}
-
-int ef_who_refuse(mc_req *mr, const ef_who *w, int status)
-{
-    int i;
-    const char *myaccount = mc_site_url(mr->r->pool, "registration", "/myaccount");
-    for (i = 0; i < w->missing->nelts; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "missing");
-        mc_vars_set(row, "sentence", APR_ARRAY_IDX(w->missing, i, const char *));
-    }
-    mc_vars_set(mr->vars, "myaccount_url", myaccount);
-    mc_vars_set(mr->vars, "group_name", w->group_id ? w->group_name : NULL);
-    return mc_render(mr, status, "who.html", "eFiling Menu");
-}
-
-static const char *role_label(const char *role)
-{
-    static const char *const roles[][2] = {{"plaintiff", "Plaintiff"},
-                                           {"petitioner", "Petitioner"},
-                                           {"defendant", "Defendant"},
-                                           {"respondent", "Respondent"},
-                                           {"other", "Other"}};
-    size_t i;
-    for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-        if (!strcmp(roles[i][0], role))
-            return roles[i][1];
-    return role;
-}
-
-apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
-{
-    apr_pool_t *p = mr->r->pool;
-    mc_vars *v = mr->vars;
-    mc_dbres *res;
-    apr_status_t rv;
-    long long fees = 0;
-    int i;
-
-    mc_vars_set(v, "env_id", id_str(p, e->id));
-    mc_vars_set(v, "number", *e->number ? e->number : NULL);
-    mc_vars_set(v, "status_label", ef_status_label(e->status));
-    mc_vars_set(v, "is_draft", !strcmp(e->status, "draft") ? "1" : NULL);
-    mc_vars_set(v, "is_new", !strcmp(e->kind, "new") ? "1" : NULL);
-    mc_vars_set(v, "kind_label",
-                !strcmp(e->kind, "new") ? "New case" : "Filing into an existing case");
-    mc_vars_set(v, "court", e->court_name);
-    mc_vars_set(v, "court_code", e->court_code);
-    mc_vars_set(v, "case_number", *e->case_number ? e->case_number : NULL);
-    mc_vars_set(v, "caption", e->caption);
-    mc_vars_set(v, "filer", e->filer);
-    mc_vars_set(v, "created_at", e->created_at);
-    mc_vars_set(v, "updated_at", e->updated_at);
-    mc_vars_set(v, "submitted_at", *e->submitted_at ? e->submitted_at : NULL);
-    mc_vars_set(v, "decided_at", *e->decided_at ? e->decided_at : NULL);
-    mc_vars_set(v, "reject_code", *e->reject_code ? e->reject_code : NULL);
-    mc_vars_set(v, "reject_text", *e->reject_text ? e->reject_text : NULL);
-    mc_vars_set(v, "rejected", !strcmp(e->status, "rejected") ? "1" : NULL);
-    mc_vars_set(v, "env_url", ef_env_url(mr, e->id, NULL));
-    if (*e->case_type) {
-        rv = mc_db_query(db, p, &res, "SELECT name FROM mc_case_type WHERE code = ?", "s",
-                         e->case_type);
-        if (rv != APR_SUCCESS)
-            return rv;
-        mc_vars_set(v, "case_type", res->nrows ? mc_dbres_get(res, 0, 0) : e->case_type);
-    }
-    if (e->copied_from) {
-        rv =
-            mc_db_query(db, p, &res, "SELECT COALESCE(number, '') FROM mc_ef_envelope WHERE id = ?",
-                        "i", e->copied_from);
-        if (rv != APR_SUCCESS)
-            return rv;
-        if (res->nrows)
-            mc_vars_set(v, "copied_from", mc_dbres_get(res, 0, 0));
-        mc_vars_set(v, "copied_from_url", ef_env_url(mr, e->copied_from, NULL));
-    }
-
-    /* Parties (a new case). */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT id, kind, role, last_name, first_name, middle_name FROM mc_ef_party "
-                     "WHERE envelope_id = ? ORDER BY id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(v, "parties");
-        const char *first = mc_dbres_get(res, i, 4), *middle = mc_dbres_get(res, i, 5);
-        const char *name = mc_dbres_get(res, i, 3);
-        if (!strcmp(mc_dbres_get(res, i, 1), "person"))
-            name = apr_pstrcat(p, name, ", ", first, *middle ? " " : "", middle, NULL);
-        mc_vars_set(row, "party_id", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "name", name);
-        mc_vars_set(row, "kind",
-                    !strcmp(mc_dbres_get(res, i, 1), "person") ? "Person" : "Business");
-        mc_vars_set(row, "role", role_label(mc_dbres_get(res, i, 2)));
-    }
-
-    /* Documents with their filing codes' fees. */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, d.sha256, "
-                     "f.fee_cents FROM mc_ef_document d JOIN mc_ef_filing_code f ON f.id = "
-                     "d.filing_code_id WHERE d.envelope_id = ? ORDER BY d.is_lead DESC, d.id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(v, "documents");
-        long long fee = mc_dbres_int(res, i, 7);
-        fees += fee;
-        mc_vars_set(row, "doc_id", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "code", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "code_name", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
-        mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "size", ef_size_text(p, mc_dbres_int(res, i, 5)));
-        mc_vars_set(row, "sha256", mc_dbres_get(res, i, 6));
-        mc_vars_set(row, "fee", ef_money(p, fee));
-        mc_vars_set(row, "doc_url",
-                    mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(
-            row, "remove_url",
-            ef_env_url(mr, e->id,
-                       apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), "/remove", NULL)));
-    }
-    /* A submitted envelope keeps the fees it was charged. */
-    if (strcmp(e->status, "draft"))
-        fees = e->fee_cents;
-    mc_vars_set(v, "fee_total", ef_money(p, fees));
-    mc_vars_set(v, "fee_due", fees > 0 ? "1" : NULL);
-    mc_vars_set(v, "payment_label", ef_payment_label(e->payment));
-    mc_vars_set(v, "payment_ref", *e->payment_ref ? e->payment_ref : NULL);
-    mc_vars_set(v, "waiver_reason",
-                !strcmp(e->payment, "waiver") && *e->waiver_reason ? e->waiver_reason : NULL);
-    return APR_SUCCESS;
-}
 
 /* ---- the eFiling Menu ---------------------------------------------------------- */
 
@@ -295,9 +144,9 @@ static int filings_page(mc_req *mr)
         mc_vars_set(row, "url", ef_env_url(mr, mc_dbres_int(res, i, 0), NULL));
     }
     mc_vars_set(mr->vars, "q_status", status);
-    mc_vars_set(mr->vars, "total", id_str(p, total));
-    mc_vars_set(mr->vars, "page", id_str(p, page));
-    mc_vars_set(mr->vars, "pages", id_str(p, pages));
+    mc_vars_set(mr->vars, "total", ef_id_str(p, total));
+    mc_vars_set(mr->vars, "page", ef_id_str(p, page));
+    mc_vars_set(mr->vars, "pages", ef_id_str(p, pages));
     mc_vars_set(mr->vars, "group_admin", gid ? "1" : NULL);
     if (page > 1)
         mc_vars_set(mr->vars, "prev_url",
