@@ -1,8 +1,8 @@
 /* account.c: see registration.h.
  *
  * Missing Information, My Account and its update pages (the e-mail change's
- * link is links.c's), MOBAR verification, My Applications and the User
- * Agreement (seed 000 steps 10-14, seed 001 steps 23-24). */
+ * link is links.c's) and MOBAR verification (seed 000 steps 10-14). My
+ * Applications and the User Agreement are applications.c's. */
 #include "registration.h"
 
 #define EMAIL_CHANGE_HOURS 24
@@ -58,7 +58,7 @@ static int current_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status
     return mc_password_matches(mr, mc_dbres_get(res, 0, 0), pw);
 }
 
-static int finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done)
+int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done)
 {
     if (rv == APR_SUCCESS)
         rv = mc_db_commit(db);
@@ -76,30 +76,6 @@ static const char *address_text(apr_pool_t *p, const char *l1, const char *l2, c
         return "";
     return apr_psprintf(p, "%s%s%s %s, %s %s %s", l1, *l2 ? " " : "", l2, city, state, zip,
                         country);
-}
-
-/* Who may subscribe to Electronic Case Filing: an attorney with a verified
- * MOBAR number, or a member of a group (the groups plugin keeps the roles
- * group_admin / group_user in step with its memberships). */
-static int is_attorney(mc_req *mr, mc_db *db, apr_status_t *rv)
-{
-    mc_dbres *res;
-    *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT 1 FROM mc_account_role r LEFT JOIN mc_reg_profile p ON "
-                      "p.account_id = r.account_id WHERE r.account_id = ? AND ((r.role = "
-                      "'attorney' AND p.mobar_verified_at IS NOT NULL) OR r.role IN "
-                      "('group_admin', 'group_user'))",
-                      "i", mr->account->id);
-    return *rv == APR_SUCCESS && res->nrows > 0;
-}
-
-static int agreed(mc_req *mr, mc_db *db, apr_status_t *rv)
-{
-    mc_dbres *res;
-    *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT 1 FROM mc_reg_agreement WHERE account_id = ? AND version = ?", "is",
-                      mr->account->id, MC_REG_AGREEMENT_VERSION);
-    return *rv == APR_SUCCESS && res->nrows > 0;
 }
 
 /* ---- Missing Information ----------------------------------------------------- */
@@ -408,7 +384,7 @@ static int name_post(mc_req *mr)
                          vals[0], vals[2], pr.account_id)) == APR_SUCCESS &&
         (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "profile-updated", pr.account_id, "name");
-    return finish(mr, db, rv, "name");
+    return mc_reg_account_finish(mr, db, rv, "name");
 }
 
 /* Firm */
@@ -441,7 +417,7 @@ static int firm_post(mc_req *mr)
     pr.firm = firm;
     if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "profile-updated", pr.account_id, "firm");
-    return finish(mr, db, rv, "firm");
+    return mc_reg_account_finish(mr, db, rv, "firm");
 }
 
 /* Phones */
@@ -478,7 +454,7 @@ static int phones_post(mc_req *mr)
     pr.cell_phone = vals[1];
     if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "profile-updated", pr.account_id, "phones");
-    return finish(mr, db, rv, "phones");
+    return mc_reg_account_finish(mr, db, rv, "phones");
 }
 
 /* E-mail */
@@ -557,7 +533,7 @@ static int email_post(mc_req *mr)
                      "A change of your e-mail address was requested", "account-email-requested.txt",
                      v)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "email-change-requested", pr.account_id, "");
-    return finish(mr, db, rv, "email-sent");
+    return mc_reg_account_finish(mr, db, rv, "email-sent");
 }
 
 /* ---- addresses ------------------------------------------------------------------ */
@@ -626,7 +602,7 @@ static int address_post(mc_req *mr)
     pr.bill_state = bill[3], pr.bill_zip = bill[4], pr.bill_country = bill[5];
     if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "profile-updated", pr.account_id, "addresses");
-    return finish(mr, db, rv, "address");
+    return mc_reg_account_finish(mr, db, rv, "address");
 }
 
 /* ---- security questions ---------------------------------------------------- */
@@ -742,7 +718,7 @@ static int questions_post(mc_req *mr)
                                           "Your security questions were changed",
                                           "account-questions-changed.txt", v)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
-    return finish(mr, db, rv, "questions");
+    return mc_reg_account_finish(mr, db, rv, "questions");
 }
 
 /* ---- MOBAR number --------------------------------------------------------------- */
@@ -804,129 +780,6 @@ static int mobar_post(mc_req *mr)
     return mc_redirect(mr, mc_url(mr, "/myaccount?updated=mobar"));
 }
 
-/* ---- My Applications and the User Agreement ---------------------------------- */
-
-static int steps_page(mc_req *mr)
-{
-    mc_vars_set(mr->vars, "mobar_url", mc_url(mr, "/myaccount/mobar"));
-    mc_vars_set(mr->vars, "myaccount_url", mc_url(mr, "/myaccount"));
-    return mc_render(mr, HTTP_OK, "account-steps.html", "Additional steps required");
-}
-
-static int subscribe_efiling(mc_req *mr)
-{
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att, ok;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!att)
-        return steps_page(mr);
-    ok = agreed(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ok)
-        return mc_redirect(mr, mc_url(mr, "/agreement"));
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
-    return finish(mr, db, rv, "efiling");
-}
-
-static int subscribe_publications(mc_req *mr)
-{
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'publications', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "publications");
-    return finish(mr, db, rv, "publications");
-}
-
-static int agreement_page(mc_req *mr, const char *error)
-{
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "agreement_version", MC_REG_AGREEMENT_VERSION);
-    mc_vars_set(mr->vars, "action", mc_url(mr, "/agreement"));
-    {
-        const char *ret = mc_field(mr, "return") ? mc_field(mr, "return") : mc_query(mr, "return");
-        if ((ret = mc_safe_return(mr->r->pool, ret)))
-            mc_vars_set(mr->vars, "return", ret);
-    }
-    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
-    return mc_render(mr, HTTP_OK, "account-agreement.html", "User Agreement");
-}
-
-static int agreement_get(mc_req *mr)
-{
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return att ? agreement_page(mr, NULL) : steps_page(mr);
-}
-
-static int agreement_post(mc_req *mr)
-{
-    const char *ack = mc_field(mr, "acknowledge"), *next;
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!att)
-        return steps_page(mr);
-    if (!ack || strcmp(ack, "1"))
-        return agreement_page(mr, "Check \"I acknowledge\" to accept the User Agreement, then "
-                                  "click Continue.");
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT INTO mc_reg_agreement (account_id, version, accepted_at, "
-                         "client_ip) VALUES (?, ?, UTC_TIMESTAMP(), ?) ON DUPLICATE KEY UPDATE "
-                         "accepted_at = VALUES(accepted_at), client_ip = VALUES(client_ip)",
-                         "iss", mr->account->id, MC_REG_AGREEMENT_VERSION,
-                         mr->r->useragent_ip ? mr->r->useragent_ip : "")) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
-            APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
-    if (rv == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    if (rv != APR_SUCCESS) {
-        mc_db_rollback(db);
-        return mc_fail(mr, rv);
-    }
-    /* Seed 000 step 15: registration is complete. On to the page the
-     * account asked for, else where a logon now sends it (a group
-     * administrator: the Group Administrator Menu), else My Account. */
-    next = mc_safe_return(mr->r->pool, mc_field(mr, "return"));
-    if (!next)
-        next = mc_after_logon(mr, db);
-    return mc_redirect(mr, next ? next : mc_url(mr, "/myaccount?updated=efiling"));
-}
-
 #define A MC_ACCESS_ACCOUNT
 const mc_route mc_reg_account_routes[] = {
     {"GET", "/missing", A, NULL, missing_get, 0},
@@ -947,10 +800,6 @@ const mc_route mc_reg_account_routes[] = {
     {"POST", "/myaccount/questions", A, NULL, questions_post, 0},
     {"GET", "/myaccount/mobar", A, NULL, mobar_get, 0},
     {"POST", "/myaccount/mobar", A, NULL, mobar_post, 0},
-    {"POST", "/myaccount/subscribe/efiling", A, NULL, subscribe_efiling, 0},
-    {"POST", "/myaccount/subscribe/publications", A, NULL, subscribe_publications, 0},
-    {"GET", "/agreement", A, NULL, agreement_get, 0},
-    {"POST", "/agreement", A, NULL, agreement_post, 0},
     {NULL}};
 #undef A
 

@@ -29,7 +29,9 @@
 
 /* Routes of each part, each terminated by {NULL}. */
 extern const mc_route mc_reg_signup_routes[];
+extern const mc_route mc_reg_verify_routes[]; /* signup_verify.c */
 extern const mc_route mc_reg_account_routes[];
+extern const mc_route mc_reg_applications_routes[]; /* applications.c */
 extern const mc_route mc_reg_recovery_routes[];
 extern const mc_route mc_reg_link_routes[]; /* joined last: see links.c */
 /* MoCourtsSignupLimit ATTEMPTS [WINDOW [TEXT]] (default 10 1h 3): sign-up
@@ -76,6 +78,15 @@ apr_status_t mc_reg_claim(mc_req *mr, mc_db *db, long long pending_id, int *outc
  * (it then lapses within a minute). */
 void mc_reg_claim_release(mc_req *mr, mc_db *db, long long pending_id);
 
+/* signup_verify.c: a new e-mail verification code for account_id (its hash
+ * stored, valid 24 hours) and the e-mail carrying its link (token) queued to
+ * email, in the caller's transaction. */
+apr_status_t mc_reg_verify_send(mc_req *mr, mc_db *db, long long account_id, const char *email,
+                                const char *username, const char *first_name, const char *token);
+
+/* account.c: after an update on My Account: commit and go back to it
+ * (?updated=done), or roll back and fail. */
+int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done);
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
