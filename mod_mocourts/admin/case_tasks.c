@@ -5,7 +5,7 @@
  * digest time is the plugin's MoCourtsCaseNetDigestTime, which this tool
  * does not read: --digest-time gives it when it is not the default 22:00.
  * Prints what it queued. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_case.h"
 
 #include <apr_lib.h>

@@ -1,7 +1,7 @@
 /* commands.c: mocourts-admin's commands: names, option tables and the text
  * of `mocourts-admin CMD --help` (docs/mocourts-admin.8 says the same at
  * more length: keep the two in step). */
-#include "admin_cmds.h"
+#include "admin.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
  * misspelt one would grant nothing and say nothing: --role takes only the
  * roles the shipped modules check, or one an account already holds; a new
  * role of a site's own plugin is granted with --new-role. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_crypto.h"
 #include "mc_policy.h"
 #include "mc_smtp.h"

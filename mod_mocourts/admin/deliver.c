@@ -7,7 +7,7 @@
  * of their own, each with its own connection. A single worker shows a
  * progress line on a terminal (progress.h); W workers, which share it, do
  * not. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_outbox.h"
 #include "mc_smtp.h"
 #include "progress.h"

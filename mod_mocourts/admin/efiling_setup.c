@@ -12,7 +12,7 @@
  * any error is not touched at all; every error is printed as FILE:LINE: why.
  * Rows are only written when a value differs, so loading the same file again
  * changes nothing. Exit status 0 when every court was applied, 1 otherwise. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_db.h"
 #include "mc_efsetup.h"
 
@@ -628,4 +628,14 @@ int mc_efiling_setup(mc_db *db, apr_pool_t *p, const char *prog, const char *pat
     printf("set up %d court(s) (%d changed, %d unchanged), refused %d\n", applied, changed_courts,
            applied - changed_courts, refused);
     return refused || other ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+int mc_cmd_efiling_setup(mc_admin *a, const mc_args *args)
+{
+    int rc = mc_admin_load(a);
+    if (rc == EXIT_SUCCESS)
+        rc = mc_admin_connect(a);
+    return rc == EXIT_SUCCESS ? mc_efiling_setup(a->db, a->p, MC_ADMIN_PROG, args->pos[0]) : rc;
 }

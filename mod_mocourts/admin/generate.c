@@ -10,7 +10,7 @@
  * surnames with sound-alikes (SMITH/SMYTHE...), case numbers in sequence per
  * court and case type. Dates are relative to a fixed base date, 2026-11-01:
  * filings and docket entries before it, some hearings after it. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "progress.h"
 
 #include <apr_pools.h>

@@ -7,7 +7,7 @@
  * The header line is optional. Records are upserted (a re-import updates);
  * a bad record is reported on stderr with its line number and the reason,
  * and the good ones are kept; the exit status is then 1, as import's. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_db.h"
 #include "progress.h"
 

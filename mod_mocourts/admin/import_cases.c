@@ -20,7 +20,7 @@
  * feed could not be read to its end (what came before stays imported).
  * On a terminal, a progress line shows the records read and the time left
  * (the part of the file read so far). */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_case.h"
 #include "mc_feed.h"
 #include "mc_log.h"
@@ -858,4 +858,20 @@ int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_en
            n->courts, n->courts_new, n->types, n->types_new, n->judges, n->judges_new, im.bad,
            rv == APR_SUCCESS ? "" : "; stopped early");
     return rv == APR_SUCCESS && im.bad == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+int mc_cmd_import(mc_admin *a, const mc_args *args)
+{
+    const char *casenet = "/casenet";
+    mc_case_env env;
+    int rc;
+    for (int i = 0; i < args->opts->nelts; i++)
+        if (APR_ARRAY_IDX(args->opts, i, mc_opt).id == MC_OPT_CASENET)
+            casenet = APR_ARRAY_IDX(args->opts, i, mc_opt).arg;
+    if ((rc = mc_admin_load(a)) != EXIT_SUCCESS || (rc = mc_admin_case_env(a, casenet, &env)) ||
+        (rc = mc_admin_connect(a)))
+        return rc;
+    return mc_import_cases(a->db, a->p, MC_ADMIN_PROG, &env, args->pos[0]);
 }

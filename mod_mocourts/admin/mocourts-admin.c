@@ -2,16 +2,14 @@
  * delivery, imports and housekeeping, run from the shell against the same
  * configuration file Apache reads (docs/mocourts-admin.8). This file holds
  * the command line (global options, then the command's own, each command's
- * through getopt_long with its table in commands.c), the helpers the
- * commands share, and the small commands. Exit status: 0 success, 1
+ * through getopt_long with its table in commands.c) and the helpers the
+ * commands share (admin.h); each command is in its own file. Exit status: 0 success, 1
  * failure, 2 usage. Never prints a password. */
-#include "admin_cmds.h"
+#include "admin.h"
 #include "mc_conf.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_log.h"
-#include "mc_migrate.h"
-#include "mc_purge.h"
 #include "progress.h"
 
 #include <apr_general.h>
@@ -169,168 +167,6 @@ int mc_admin_case_env(mc_admin *a, const char *casenet, mc_case_env *env)
     env->casenet_url = apr_pstrcat(a->p, base, casenet, NULL);
     env->court_name = mc_conf_str(a->conf, "MoCourtsCourtName", "Missouri Courts");
     return env->tmpl ? EXIT_SUCCESS : mc_admin_fail("cannot set up the template cache");
-}
-
-/* ---- migrate ------------------------------------------------------------- */
-
-int mc_cmd_migrate(mc_admin *a, const mc_args *args)
-{
-    int rc = mc_admin_load(a);
-    if (rc == EXIT_SUCCESS)
-        rc = mc_admin_connect(a);
-    if (rc != EXIT_SUCCESS)
-        return rc;
-    const char *sqldir = mc_admin_sqldir(a);
-    apr_array_header_t *comps = mc_migrate_components(a->p, sqldir);
-    if (comps->nelts == 0)
-        return mc_admin_fail("no migrations found in %s (MoCourtsSQLDir)", sqldir);
-    mc_progress_start("migrate", "components", comps->nelts);
-    for (int i = 0; i < comps->nelts; i++) {
-        const char *comp = APR_ARRAY_IDX(comps, i, const char *), *err = NULL;
-        int applied = 0;
-        apr_status_t rv = mc_migrate_apply(a->db, a->p, sqldir, comp, &applied, &err);
-        if (rv != APR_SUCCESS) {
-            mc_progress_end();
-            return mc_admin_fail("%s: %s (applied %d migration(s) before that)", comp, err,
-                                 applied);
-        }
-        int now = mc_migrate_current(a->db, a->p, comp, &rv);
-        if (now < 0) {
-            mc_progress_end();
-            return mc_admin_fail("%s: reading the schema version: %s", comp, mc_db_error(a->db));
-        }
-        mc_progress_clear();
-        printf("%s: applied %d migration(s), now at version %d\n", comp, applied, now);
-        fflush(stdout);
-        mc_progress_update(i + 1, (double)(i + 1) / comps->nelts);
-    }
-    mc_progress_end();
-    return EXIT_SUCCESS;
-}
-
-/* ---- check --------------------------------------------------------------- */
-
-int mc_cmd_check(mc_admin *a, const mc_args *args)
-{
-    int ok = 1;
-    const char *err;
-    if (mc_admin_load(a) != EXIT_SUCCESS) {
-        printf("config: %s: cannot be read\n", a->conf_path);
-        return EXIT_FAILURE;
-    }
-    printf("config: %s\n", a->conf_path);
-    const char *base = mc_conf_str(a->conf, "MoCourtsBaseURL", NULL);
-    if (!base) {
-        printf("base URL: MoCourtsBaseURL is not set\n");
-        ok = 0;
-    }
-    else if (strncasecmp(base, "https://", 8) != 0 && strncasecmp(base, "http://", 7) != 0) {
-        printf("base URL: '%s' is not an http:// or https:// URL\n", base);
-        ok = 0;
-    }
-    else {
-        printf("base URL: %s\n", base);
-    }
-    if (mc_conf_dbconf(a->p, a->conf, &a->dbconf, &err) != APR_SUCCESS) {
-        printf("database: not configured: %s\n", err);
-        return EXIT_FAILURE;
-    }
-    /* Said before connecting, so a connection that hangs shows where. */
-    printf("database: connecting to %s as %s\n", mc_db_where(a->p, &a->dbconf),
-           a->dbconf.user ? a->dbconf.user : "(no user)");
-    fflush(stdout);
-    if (mc_db_open(a->p, &a->dbconf, &a->db, &err) != APR_SUCCESS) {
-        printf("database: unreachable: %s\n", err);
-        return EXIT_FAILURE;
-    }
-    printf("database: reachable (%s, database %s)\n", mc_db_where(a->p, &a->dbconf),
-           a->dbconf.name);
-    const char *sqldir = mc_admin_sqldir(a);
-    apr_array_header_t *comps = mc_migrate_components(a->p, sqldir);
-    if (comps->nelts == 0) {
-        printf("schema: no migrations found in %s (MoCourtsSQLDir)\n", sqldir);
-        ok = 0;
-    }
-    for (int i = 0; i < comps->nelts; i++) {
-        const char *comp = APR_ARRAY_IDX(comps, i, const char *);
-        apr_status_t rv;
-        int shipped = mc_migrate_available(a->p, sqldir, comp);
-        int cur = mc_migrate_current(a->db, a->p, comp, &rv);
-        if (cur < 0) {
-            printf("%s: cannot read the schema version: %s\n", comp, mc_db_error(a->db));
-            ok = 0;
-        }
-        else if (cur == shipped) {
-            printf("%s: schema %d, shipped %d: up to date\n", comp, cur, shipped);
-        }
-        else if (cur < shipped) {
-            printf("%s: schema %d, shipped %d: behind: run mocourts-admin migrate\n", comp, cur,
-                   shipped);
-            ok = 0;
-        }
-        else {
-            printf("%s: schema %d, shipped %d: ahead: this release is older than the database\n",
-                   comp, cur, shipped);
-            ok = 0;
-        }
-    }
-    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
-}
-
-/* ---- purge --------------------------------------------------------------- */
-
-int mc_cmd_purge(mc_admin *a, const mc_args *args)
-{
-    apr_interval_time_t idle;
-    int rc = mc_admin_load(a);
-    if (rc != EXIT_SUCCESS)
-        return rc;
-    const char *why =
-        mc_conf_parse_duration(mc_conf_str(a->conf, "MoCourtsSessionIdle", "30m"), &idle);
-    if (why)
-        return mc_admin_fail("Invalid value for directive 'MoCourtsSessionIdle': %s", why);
-    rc = mc_admin_connect(a);
-    if (rc != EXIT_SUCCESS)
-        return rc;
-    mc_purge_counts n;
-    apr_status_t rv = mc_purge_expired(a->db, (long long)apr_time_sec(idle), &n);
-    if (rv != APR_SUCCESS)
-        return mc_admin_fail("purge failed: %s", mc_db_error(a->db));
-    printf("purged %lld session(s), %lld code(s), %lld throttle row(s), %lld form token(s)\n",
-           n.sessions, n.codes, n.throttle, n.once);
-    return EXIT_SUCCESS;
-}
-
-/* ---- import-bar, import, efiling-setup: the work is in their files ------- */
-
-int mc_cmd_import_bar(mc_admin *a, const mc_args *args)
-{
-    int rc = mc_admin_load(a);
-    if (rc == EXIT_SUCCESS)
-        rc = mc_admin_connect(a);
-    return rc == EXIT_SUCCESS ? mc_import_bar(a->db, a->p, MC_ADMIN_PROG, args->pos[0]) : rc;
-}
-
-int mc_cmd_import(mc_admin *a, const mc_args *args)
-{
-    const char *casenet = "/casenet";
-    mc_case_env env;
-    int rc;
-    for (int i = 0; i < args->opts->nelts; i++)
-        if (APR_ARRAY_IDX(args->opts, i, mc_opt).id == MC_OPT_CASENET)
-            casenet = APR_ARRAY_IDX(args->opts, i, mc_opt).arg;
-    if ((rc = mc_admin_load(a)) != EXIT_SUCCESS || (rc = mc_admin_case_env(a, casenet, &env)) ||
-        (rc = mc_admin_connect(a)))
-        return rc;
-    return mc_import_cases(a->db, a->p, MC_ADMIN_PROG, &env, args->pos[0]);
-}
-
-int mc_cmd_efiling_setup(mc_admin *a, const mc_args *args)
-{
-    int rc = mc_admin_load(a);
-    if (rc == EXIT_SUCCESS)
-        rc = mc_admin_connect(a);
-    return rc == EXIT_SUCCESS ? mc_efiling_setup(a->db, a->p, MC_ADMIN_PROG, args->pos[0]) : rc;
 }
 
 /* ---- the command line ---------------------------------------------------- */

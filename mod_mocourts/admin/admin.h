@@ -1,12 +1,12 @@
-/* admin_cmds.h: what the files of mocourts-admin share. mocourts-admin.c
+/* admin.h: what the files of mocourts-admin share. mocourts-admin.c
  * parses the command line (getopt_long, one option table per command, in
  * commands.c) and calls the command's run function with the options in
  * the order given; each command checks their values, does its work and
  * returns an exit status, reporting its own errors on stderr.
  *
  * Exit status: 0 success, 1 failure, 2 usage (MC_EXIT_USAGE). */
-#ifndef MC_ADMIN_CMDS_H
-#define MC_ADMIN_CMDS_H
+#ifndef MC_ADMIN_H
+#define MC_ADMIN_H
 
 #include "mc_case.h"
 #include "mc_conf.h"
@@ -105,24 +105,21 @@ const char *mc_admin_sqldir(const mc_admin *a);
 /* What composing notices needs (templates, links under casenet). */
 int mc_admin_case_env(mc_admin *a, const char *casenet, mc_case_env *env);
 
-/* The commands. */
-int mc_cmd_migrate(mc_admin *a, const mc_args *args);
-int mc_cmd_check(mc_admin *a, const mc_args *args);
-int mc_cmd_purge(mc_admin *a, const mc_args *args);
-int mc_cmd_import_bar(mc_admin *a, const mc_args *args);
-int mc_cmd_import(mc_admin *a, const mc_args *args);
-int mc_cmd_efiling_setup(mc_admin *a, const mc_args *args);
-/* create_admin.c */
-int mc_cmd_create_admin(mc_admin *a, const mc_args *args);
-/* deliver.c */
-int mc_cmd_deliver(mc_admin *a, const mc_args *args);
-/* generate.c */
-int mc_cmd_generate(mc_admin *a, const mc_args *args);
-/* case_tasks.c */
-int mc_cmd_case_tasks(mc_admin *a, const mc_args *args);
+/* The commands, one file each (the file named after the command). */
+int mc_cmd_migrate(mc_admin *a, const mc_args *args);       /* migrate.c */
+int mc_cmd_check(mc_admin *a, const mc_args *args);         /* check.c */
+int mc_cmd_purge(mc_admin *a, const mc_args *args);         /* purge.c */
+int mc_cmd_import_bar(mc_admin *a, const mc_args *args);    /* import_bar_cmd.c */
+int mc_cmd_import(mc_admin *a, const mc_args *args);        /* import_cases.c */
+int mc_cmd_efiling_setup(mc_admin *a, const mc_args *args); /* efiling_setup.c */
+int mc_cmd_create_admin(mc_admin *a, const mc_args *args);  /* create_admin.c */
+int mc_cmd_deliver(mc_admin *a, const mc_args *args);       /* deliver.c */
+int mc_cmd_generate(mc_admin *a, const mc_args *args);      /* generate.c */
+int mc_cmd_case_tasks(mc_admin *a, const mc_args *args);    /* case_tasks.c */
 
-/* The work behind some commands, one file each. Each returns an exit
- * status and reports its own errors on stderr, prefixed with prog. */
+/* The work behind import-bar, import and efiling-setup, in the files
+ * named. Each returns an exit status and reports its own errors on
+ * stderr, prefixed with prog. */
 /* import_bar.c */
 int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path);
 /* import_cases.c */
