@@ -1,7 +1,8 @@
-/* provision.h: the Security unit's group tools, the procedure page and the
- * eFiling Menu landing page (routes in mc_grp_provision_routes), and
- * association by URL and Group PIN with its CAPTCHA (assoc.c, routes in
- * mc_grp_assoc_routes); see groups.h. */
+/* provision.h: the Security unit's group tools and the procedure page
+ * (provision.c), the eFiling Menu landing page (efiling_menu.c) and the
+ * group user's My Preferences (prefs.c), routes in mc_grp_provision_routes;
+ * and association by URL and Group PIN with its CAPTCHA (assoc.c, routes
+ * in mc_grp_assoc_routes); see groups.h. */
 #ifndef MC_GRP_PROVISION_H
 #define MC_GRP_PROVISION_H
 
