@@ -12,7 +12,8 @@
  *               copy a rejected envelope into a new draft)
  *   payment.c   the payment providers: fee waiver, court account
  *   upload.c    document upload (streamed into the store, checked as PDF,
- *               per-court size limit) and download (only to the filer, the
+ *               per-court size limit); documents.c removing one or making it
+ *               the lead; download.c download (only to the filer, the
  *               filer's group administrator and the court's clerks)
  *   review.c    the clerk's queue per court: open, view, Accept (a new case
  *               gets its number; documents become docket entries) or Reject
@@ -147,6 +148,18 @@ apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *
  * number already in mc_case). */
 apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long long at_least,
                               long long *value);
+
+/* ---- upload.c, documents.c, download.c: a draft's documents ------------------ */
+
+/* The envelope of the request, its filer's right to change it now, and its
+ * court (when need_court). Returns -1 when the request may go on, else the
+ * handler's answer. */
+int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
+                          ef_court *c);
+/* The handlers of documents.c and download.c (routes in ef_upload_routes). */
+int ef_doc_remove(mc_req *mr);
+int ef_doc_make_lead(mc_req *mr);
+int ef_doc_download(mc_req *mr);
 
 /* ---- envpage.c: pieces the envelope pages share ------------------------------ */
 

@@ -1,4 +1,4 @@
-/* upload.c: document upload, removal and download (see efiling.h and
+/* upload.c: document upload (see efiling.h and
  * docs/efiling-documents.md).
  *
  * Upload (POST /envelopes/:id/documents, MC_ROUTE_RAW_BODY): the filer of a
@@ -16,13 +16,10 @@
  * (renamed to its final name) and its row inserted; if that transaction
  * fails the committed file is removed.
  *
- * Download (GET /documents/:doc): to the filer, the filer's group
- * administrator and the court's clerks (once the envelope is submitted);
- * anyone else gets "Document not found". The stored file is re-hashed before
- * a byte is sent and re-checked while streaming. */
+ * Removal and making a document the lead are in documents.c, download in
+ * download.c; this file holds the routes of all three. */
 #include "efiling.h"
 
-#include "apr_lib.h"
 #include "http_request.h"
 #include "util_filter.h"
 
@@ -34,7 +31,6 @@
 #define UP_FIELD_MAX 200              /* longest value of an ordinary field */
 #define UP_READ_CHUNK (64 * 1024)     /* bytes asked of the input filters at once */
 #define UP_NAME_MAX 255               /* mc_ef_document.client_name */
-#define DL_CHUNK (64 * 1024)
 
 /* Errors of the multipart callbacks, beyond the library's. */
 #define UP_ECSRF (APR_OS_START_USERERR + 2601)  /* the token is missing or wrong */
@@ -288,7 +284,7 @@ static int form_expired(mc_req *mr)
 
 /* The envelope of the request, its filer's right to change it now, and its
  * court. Returns -1 when the request may go on, else the handler's answer. */
-static int draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
+int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
                           ef_court *c)
 {
     ef_who w;
@@ -458,7 +454,7 @@ static int upload(mc_req *mr)
         no_more_body(mr);
         return mc_fail(mr, rv);
     }
-    if ((rc = draft_of_filer(mr, db, id, 1, &e, &c)) != -1) {
+    if ((rc = ef_doc_draft_of_filer(mr, db, id, 1, &e, &c)) != -1) {
         no_more_body(mr);
         return rc;
     }
@@ -645,305 +641,9 @@ static int upload(mc_req *mr)
     return mc_redirect(mr, done_url(mr, &t));
 }
 
-/* ---- remove ------------------------------------------------------------------------ */
-
-typedef struct rm_tx {
-    long long env_id, doc_id;
-    const char *stored;
-    int found;
-} rm_tx;
-
-static apr_status_t delete_document(mc_req *mr, mc_db *db, void *baton)
-{
-    rm_tx *t = baton;
-    mc_dbres *res;
-    ef_env e;
-    int found;
-    apr_status_t rv;
-    t->found = 0;
-    if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
-        strcmp(e.status, "draft"))
-        return rv;
-    if ((rv = mc_db_query(db, mr->r->pool, &res,
-                          "SELECT stored_name FROM mc_ef_document WHERE id = ? AND envelope_id "
-                          "= ? FOR UPDATE",
-                          "ii", t->doc_id, t->env_id)) != APR_SUCCESS ||
-        !res->nrows)
-        return rv;
-    t->stored = mc_dbres_get(res, 0, 0);
-    if ((rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_ef_document WHERE id = ?", "i",
-                         t->doc_id)) != APR_SUCCESS)
-        return rv;
-    t->found = 1;
-    return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                      t->env_id);
-}
-
-static int remove_document(mc_req *mr)
-{
-    rm_tx t;
-    ef_env e;
-    ef_court c;
-    mc_db *db;
-    apr_status_t rv;
-    int rc;
-    memset(&t, 0, sizeof(t));
-    t.env_id = mc_param_id(mr, "id");
-    t.doc_id = mc_param_id(mr, "doc");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rc = draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
-        return rc;
-    if (!t.doc_id)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
-    if ((rv = mc_req_tx(mr, delete_document, &t)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!t.found)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
-    if ((rv = mc_docstore_remove(mr->r->pool, ef_config.store, t.stored)) != APR_SUCCESS)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, mr->r,
-                      MCLOGNO(2612) "document %s: its row is gone but the file could not be "
-                                    "removed",
-                      t.stored);
-    return mc_redirect(mr, ef_env_url(mr, t.env_id, "/documents"));
-}
-
-/* ---- make a document the lead -------------------------------------------------------- */
-
-typedef struct lead_tx {
-    long long env_id, doc_id;
-    long long was; /* the lead document before, now an attachment; 0: none */
-    int found;
-} lead_tx;
-
-static apr_status_t set_lead(mc_req *mr, mc_db *db, void *baton)
-{
-    lead_tx *t = baton;
-    mc_dbres *res;
-    ef_env e;
-    int found;
-    apr_status_t rv;
-    t->found = 0;
-    if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
-        strcmp(e.status, "draft"))
-        return rv;
-    if ((rv = mc_db_query(db, mr->r->pool, &res,
-                          "SELECT id, is_lead FROM mc_ef_document WHERE envelope_id = ? AND "
-                          "(id = ? OR is_lead = 1) ORDER BY id = ? DESC, id DESC",
-                          "iii", t->env_id, t->doc_id, t->doc_id)) != APR_SUCCESS ||
-        !res->nrows || mc_dbres_int(res, 0, 0) != t->doc_id)
-        return rv;
-    t->found = 1;
-    if (mc_dbres_int(res, 0, 1))
-        return APR_SUCCESS; /* already the lead */
-    t->was = res->nrows > 1 ? mc_dbres_int(res, 1, 0) : 0;
-    if ((rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?", "ii",
-                         t->doc_id, t->env_id)) != APR_SUCCESS)
-        return rv;
-    return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                      t->env_id);
-}
-
-/* POST .../documents/:doc/lead: the document becomes the lead; the lead
- * before it stays, as an attachment (the documents page says which). */
-static int make_lead(mc_req *mr)
-{
-    lead_tx t;
-    ef_env e;
-    ef_court c;
-    mc_db *db;
-    apr_status_t rv;
-    int rc;
-    memset(&t, 0, sizeof(t));
-    t.env_id = mc_param_id(mr, "id");
-    t.doc_id = mc_param_id(mr, "doc");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rc = draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
-        return rc;
-    if (t.doc_id && (rv = mc_req_tx(mr, set_lead, &t)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!t.found)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
-    return mc_redirect(
-        mr, ef_env_url(mr, t.env_id,
-                       t.was ? apr_psprintf(mr->r->pool, "/documents?lead_was=%" APR_INT64_T_FMT,
-                                            (apr_int64_t)t.was)
-                             : "/documents"));
-}
-
-/* ---- download ---------------------------------------------------------------------- */
-
-static int doc_not_found(mc_req *mr)
-{
-    return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                      "There is no such document, or it is not yours to see.");
-}
-
-/* filename="..." (ASCII, no quotes or backslashes) and filename*=UTF-8''...
- * (RFC 6266 / RFC 8187) of the client's name, ending in .pdf. */
-static const char *disposition(apr_pool_t *p, const char *name)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *s;
-    apr_size_t n;
-    char *ascii, *a, *pct, *q;
-    if (!name || !*name)
-        name = "document.pdf";
-    n = strlen(name);
-    if (n < 4 || strcasecmp(name + n - 4, ".pdf"))
-        name = apr_pstrcat(p, name, ".pdf", NULL);
-    a = ascii = apr_palloc(p, strlen(name) + 1);
-    q = pct = apr_palloc(p, strlen(name) * 3 + 1);
-    for (s = (const unsigned char *)name; *s; s++) {
-        *a++ = (*s < 0x20 || *s >= 0x7f || *s == '"' || *s == '\\' || *s == '%' || *s == ';')
-                   ? '_'
-                   : (char)*s;
-        if (apr_isalnum(*s) || strchr("!#$&+-.^_`|~", *s))
-            *q++ = (char)*s;
-        else {
-            *q++ = '%';
-            *q++ = hex[*s >> 4];
-            *q++ = hex[*s & 15];
-        }
-    }
-    *a = *q = '\0';
-    return apr_psprintf(p, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
-}
-
-static int stored_refused(mc_req *mr, apr_status_t rv, long long doc, const char *stored)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, mr->r,
-                  MCLOGNO(2613) "document %" APR_INT64_T_FMT " (%s): %s; not served",
-                  (apr_int64_t)doc, stored,
-                  rv == MC_DOC_EMISMATCH     ? "the stored file does not match its SHA-256"
-                  : APR_STATUS_IS_ENOENT(rv) ? "the stored file is missing"
-                  : rv == MC_DOC_EBADNAME    ? "the row's stored name or hash is malformed"
-                                             : "the stored file cannot be read");
-    return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Document not available",
-                      APR_STATUS_IS_ENOENT(rv)
-                          ? "The stored document is missing; the court has been told."
-                          : "The stored document does not match its record; the court has "
-                            "been told.");
-}
-
-static int download(mc_req *mr)
-{
-    request_rec *r = mr->r;
-    apr_pool_t *p = r->pool;
-    long long doc = mc_param_id(mr, "doc");
-    mc_docstore_reader *rd;
-    apr_bucket_brigade *bb;
-    mc_dbres *res;
-    mc_db *db;
-    ef_env e;
-    const char *stored, *sha;
-    char *cur, *next;
-    apr_size_t ncur = 0, nnext = 0;
-    apr_status_t rv;
-    int found, rel;
-
-    if (!doc)
-        return doc_not_found(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT envelope_id, client_name, sha256, stored_name FROM "
-                          "mc_ef_document WHERE id = ?",
-                          "i", doc)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!res->nrows)
-        return doc_not_found(mr);
-    if ((rv = ef_env_load(mr, db, mc_dbres_int(res, 0, 0), 0, &e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rel = found ? ef_env_relation(mr, &e) : 0;
-    /* A clerk sees an envelope's documents once it is filed, not a draft. */
-    if (found && !strcmp(e.status, "draft"))
-        rel &= ~EF_CLERK;
-    if (!(rel & (EF_FILER | EF_GROUP_ADMIN | EF_CLERK)))
-        return doc_not_found(mr);
-    if (!ef_config.store)
-        return HTTP_SERVICE_UNAVAILABLE;
-    stored = mc_dbres_get(res, 0, 3);
-    sha = mc_dbres_get(res, 0, 2);
-
-    /* Verify, then stream: a tampered file is refused before a byte goes. */
-    if ((rv = mc_docstore_verify(p, ef_config.store, stored, sha)) != APR_SUCCESS)
-        return stored_refused(mr, rv, doc, stored);
-    if ((rv = mc_docstore_open(p, ef_config.store, stored, sha, &rd)) != APR_SUCCESS)
-        return stored_refused(mr, rv, doc, stored);
-
-    ap_set_content_type(r, "application/pdf");
-    ap_set_content_length(r, mc_docstore_size(rd));
-    apr_table_setn(r->headers_out, "Content-Disposition", disposition(p, mc_dbres_get(res, 0, 1)));
-    /* The core's security headers are in err_headers_out: set them there
-     * (once); a PDF needs no more than a sandbox. */
-    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->err_headers_out, "Content-Security-Policy", "default-src 'none'; sandbox");
-    if (r->header_only)
-        return OK;
-
-    /* Each chunk is sent only once the next one is read, and the last only
-     * after the hash has been re-checked: a file changed since the check
-     * gives the client a short (failed) download, never a wrong one. */
-    bb = apr_brigade_create(p, r->connection->bucket_alloc);
-    cur = apr_palloc(p, DL_CHUNK);
-    next = apr_palloc(p, DL_CHUNK);
-    rv = mc_docstore_read(rd, cur, DL_CHUNK, &ncur);
-    for (;;) {
-        char *swap;
-        int last;
-        if (rv != APR_SUCCESS) { /* the end before any byte (empty), or an error */
-            if (APR_STATUS_IS_EOF(rv))
-                rv = mc_docstore_read_end(rd); /* the core ends the response */
-            break;
-        }
-        rv = mc_docstore_read(rd, next, DL_CHUNK, &nnext);
-        if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv))
-            break;
-        last = APR_STATUS_IS_EOF(rv);
-        if (last && (rv = mc_docstore_read_end(rd)) != APR_SUCCESS)
-            break;
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create(cur, ncur, bb->bucket_alloc));
-        if (last)
-            APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
-        if ((rv = ap_pass_brigade(r->output_filters, bb)) != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
-                          MCLOGNO(2614) "download of document %" APR_INT64_T_FMT
-                                        " not completed by the client",
-                          (apr_int64_t)doc);
-            return OK;
-        }
-        apr_brigade_cleanup(bb);
-        if (last)
-            return OK;
-        swap = cur;
-        cur = next;
-        next = swap;
-        ncur = nnext;
-    }
-    if (rv == APR_SUCCESS)
-        return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                  MCLOGNO(2615) "document %" APR_INT64_T_FMT " (%s) %s while being served; "
-                                "the download was cut short",
-                  (apr_int64_t)doc, stored,
-                  rv == MC_DOC_EMISMATCH ? "changed" : "could not be read");
-    r->connection->keepalive = AP_CONN_CLOSE;
-    r->connection->aborted = 1;
-    return OK;
-}
-
 const mc_route ef_upload_routes[] = {
     {"POST", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, upload, MC_ROUTE_RAW_BODY},
-    {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, remove_document, 0},
-    {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, make_lead, 0},
-    {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, download, 0},
+    {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, ef_doc_remove, 0},
+    {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, ef_doc_make_lead, 0},
+    {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, ef_doc_download, 0},
     {NULL}};
