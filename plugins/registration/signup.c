@@ -3,20 +3,18 @@
  * links.c's). See registration.h.
  *
  * The wizard's state lives server-side in a pending registration
- * (mc_reg_pending, mc_reg_pending_field; sql/registration/0002_signup.sql)
- * found by a cookie of its own; only the SHA-256 of the cookie's token is
- * stored. The password is kept only as its hash. The last step makes the
- * account, its profile, answers, role, verification code and e-mail in one
- * transaction that also consumes the pending registration, so nothing
+ * (signup_pending.c, signup.h) found by a cookie of its own. The password
+ * is kept only as its hash. The last step makes the account, its profile,
+ * answers, role, verification code and e-mail in one transaction that also
+ * consumes the pending registration, so nothing
  * half-made becomes an account and a double submit makes one; the
  * registration is claimed before its answers are hashed (signup_claim.c), so
  * a double submit also hashes once. */
 #include "registration.h"
+#include "signup.h"
 
 #include "apr_lib.h"
 
-#define PENDING_COOKIE "mc_reg_pending"
-#define PENDING_TTL 86400 /* seconds: a registration in progress lasts 24 h */
 /* The core's Logon page (the logon plugin's usual mount). */
 
 enum { STEP_MOBAR = 1, STEP_CREDENTIALS, STEP_NAME, STEP_ADDRESS, STEP_QUESTIONS };
@@ -29,26 +27,14 @@ static const char ANSWER_RULES[] =
     "question and should be submitted in English. The same answer should not be provided for "
     "more than one question.";
 
-/* A registration in progress. */
-typedef struct pending {
-    long long id;
-    int step;       /* the last step completed (0: none) */
-    apr_table_t *f; /* saved fields */
-} pending;
-
 /* ---- small helpers ---------------------------------------------------------- */
-
-static const char *sha(apr_pool_t *p, const char *s)
-{
-    return mc_sha256_hex(p, s, strlen(s));
-}
 
 static const char *in(mc_req *mr, const char *name)
 {
     return mc_reg_trim(mr->r->pool, mc_field(mr, name));
 }
 
-static const char *saved(const pending *pd, const char *name)
+static const char *saved(const mc_reg_pend *pd, const char *name)
 {
     const char *v = pd ? apr_table_get(pd->f, name) : NULL;
     return v ? v : "";
@@ -67,11 +53,6 @@ static void show_errors(mc_req *mr, const apr_array_header_t *errs)
         mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", APR_ARRAY_IDX(errs, i, const char *));
 }
 
-static void set_cookie(mc_req *mr, const char *value, long max_age)
-{
-    mc_cookie_put(mr, PENDING_COOKIE, value, max_age);
-}
-
 static int busy(mc_req *mr)
 {
     apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
@@ -79,116 +60,9 @@ static int busy(mc_req *mr)
                       "The system is busy. Please try again in a moment.");
 }
 
-/* ---- the pending registration ----------------------------------------------- */
-
-static apr_status_t pending_load(mc_req *mr, mc_db *db, pending **out)
-{
-    apr_pool_t *p = mr->r->pool;
-    const char *tok = mc_cookie_value(mr, PENDING_COOKIE);
-    mc_dbres *res;
-    pending *pd;
-    apr_status_t rv;
-    int i;
-    *out = NULL;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return APR_SUCCESS;
-    rv = mc_db_query(db, p, &res,
-                     "SELECT id, step FROM mc_reg_pending WHERE token_hash = ? AND expires_at > "
-                     "UTC_TIMESTAMP()",
-                     "s", sha(p, tok));
-    if (rv != APR_SUCCESS || res->nrows != 1)
-        return rv;
-    pd = apr_pcalloc(p, sizeof(*pd));
-    pd->id = mc_dbres_int(res, 0, 0);
-    pd->step = (int)mc_dbres_int(res, 0, 1);
-    pd->f = apr_table_make(p, 32);
-    rv = mc_db_query(db, p, &res,
-                     "SELECT name, value FROM mc_reg_pending_field WHERE pending_id = ?", "i",
-                     pd->id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    for (i = 0; i < res->nrows; i++)
-        apr_table_set(pd->f, mc_dbres_get(res, i, 0), mc_dbres_get(res, i, 1));
-    *out = pd;
-    return APR_SUCCESS;
-}
-
-static apr_status_t pending_create(mc_req *mr, mc_db *db, pending **out)
-{
-    const char *tok = mc_token_new(mr->r->pool);
-    long long id = 0;
-    pending *pd;
-    apr_status_t rv;
-    /* Tidy up abandoned registrations now and then. */
-    rv = mc_db_exec(db, NULL, NULL,
-                    "DELETE FROM mc_reg_pending WHERE expires_at < UTC_TIMESTAMP() LIMIT 100", "");
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, &id,
-                        "INSERT INTO mc_reg_pending (token_hash, step, created_at, expires_at) "
-                        "VALUES (?, 0, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-                        "si", sha(mr->r->pool, tok), (long long)PENDING_TTL);
-    if (rv != APR_SUCCESS)
-        return rv;
-    set_cookie(mr, tok, PENDING_TTL);
-    pd = apr_pcalloc(mr->r->pool, sizeof(*pd));
-    pd->id = id;
-    pd->f = apr_table_make(mr->r->pool, 32);
-    *out = pd;
-    return APR_SUCCESS;
-}
-
-static apr_status_t pending_drop(mc_req *mr, mc_db *db, pending *pd)
-{
-    set_cookie(mr, "", 0);
-    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_pending WHERE id = ?", "i", pd->id);
-}
-
-/* Save name = value (in the table too). */
-static apr_status_t field_put(mc_db *db, pending *pd, const char *name, const char *value)
-{
-    apr_table_set(pd->f, name, value);
-    return mc_db_exec(db, NULL, NULL,
-                      "INSERT INTO mc_reg_pending_field (pending_id, name, value) VALUES (?, ?, ?) "
-                      "ON DUPLICATE KEY UPDATE value = VALUES(value)",
-                      "iss", pd->id, name, value);
-}
-
-/* Save the posted (trimmed) fields names[] and mark step done, in one
- * transaction. */
-typedef struct save_baton {
-    pending *pd;
-    const char *const *names;
-    const char *const *values;
-    int n, step;
-} save_baton;
-
-static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
-{
-    save_baton *b = baton;
-    apr_status_t rv = APR_SUCCESS;
-    int i;
-    for (i = 0; i < b->n && rv == APR_SUCCESS; i++)
-        rv = field_put(db, b->pd, b->names[i], b->values[i]);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_reg_pending SET step = GREATEST(step, ?) WHERE id = ?", "ii",
-                        (long long)b->step, b->pd->id);
-    return rv;
-}
-
-static apr_status_t save_step(mc_req *mr, pending *pd, int step, const char *const *names,
-                              const char *const *values, int n)
-{
-    save_baton b = {pd, names, values, n, step};
-    apr_status_t rv = mc_req_tx(mr, save_tx, &b);
-    if (rv == APR_SUCCESS && pd->step < step)
-        pd->step = step;
-    return rv;
-}
-
 /* Where someone asking for step goes instead when an earlier step is not
  * done yet; NULL when step may be shown. */
-static const char *gate(mc_req *mr, const pending *pd, int step)
+static const char *gate(mc_req *mr, const mc_reg_pend *pd, int step)
 {
     int done = pd ? pd->step : 0;
     if (step <= done + 1)
@@ -198,7 +72,7 @@ static const char *gate(mc_req *mr, const pending *pd, int step)
 
 /* Fill the page's fields: from the form when refused (what was typed),
  * else from the pending registration. */
-static void fill(mc_req *mr, const pending *pd, const char *const *names, int from_form)
+static void fill(mc_req *mr, const mc_reg_pend *pd, const char *const *names, int from_form)
 {
     for (; *names; names++)
         mc_vars_set(mr->vars, *names, from_form ? in(mr, *names) : saved(pd, *names));
@@ -217,12 +91,12 @@ static void common_vars(mc_req *mr, int step)
 /* Open a gated step: the pending registration is loaded and the step may be
  * shown. Returns 1 with *db and *pd set; else 0 with *rc the response to
  * give (a failure page, or a redirect to the first unfinished step). */
-static int step_open(mc_req *mr, int step, mc_db **db, pending **pd, int *rc)
+static int step_open(mc_req *mr, int step, mc_db **db, mc_reg_pend **pd, int *rc)
 {
     const char *to;
     apr_status_t rv;
     if ((rv = mc_req_db(mr, db)) != APR_SUCCESS ||
-        (rv = pending_load(mr, *db, pd)) != APR_SUCCESS) {
+        (rv = mc_reg_pending_load(mr, *db, pd)) != APR_SUCCESS) {
         *rc = mc_fail(mr, rv);
         return 0;
     }
@@ -242,7 +116,7 @@ static int root_get(mc_req *mr)
 
 static const char *const mobar_fields[] = {"mobar", "no_mobar", NULL};
 
-static int mobar_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+static int mobar_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
 {
     common_vars(mr, STEP_MOBAR);
     fill(mr, pd, mobar_fields, errs != NULL);
@@ -252,10 +126,11 @@ static int mobar_form(mc_req *mr, const pending *pd, const apr_array_header_t *e
 
 static int mobar_get(mc_req *mr)
 {
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mobar_form(mr, pd, NULL);
 }
@@ -266,11 +141,12 @@ static int mobar_post(mc_req *mr)
     const char *mobar = in(mr, "mobar"), *none = *in(mr, "no_mobar") ? "1" : "";
     const char *values[2];
     const char *s;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
     int changed;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!*mobar && !*none)
         add_error(errs, "MOBAR Number: enter your MOBAR number, or check \"I do not have a "
@@ -288,16 +164,16 @@ static int mobar_post(mc_req *mr)
     }
     if (errs->nelts)
         return mobar_form(mr, pd, errs);
-    if (!pd && (rv = pending_create(mr, db, &pd)) != APR_SUCCESS)
+    if (!pd && (rv = mc_reg_pending_create(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     /* Another MOBAR number must be verified again (with the last name, in
      * step c): the steps after this one are to be confirmed again. */
     changed = pd->step >= STEP_MOBAR && strcmp(saved(pd, "mobar"), mobar);
     values[0] = mobar;
     values[1] = none;
-    if ((rv = save_step(mr, pd, STEP_MOBAR, mobar_fields, values, 2)) != APR_SUCCESS)
+    if ((rv = mc_reg_pending_save(mr, pd, STEP_MOBAR, mobar_fields, values, 2)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (changed && ((rv = field_put(db, pd, "mobar_verified", "")) != APR_SUCCESS ||
+    if (changed && ((rv = mc_reg_pending_put(db, pd, "mobar_verified", "")) != APR_SUCCESS ||
                     (rv = mc_db_exec(db, NULL, NULL,
                                      "UPDATE mc_reg_pending SET step = LEAST(step, ?) WHERE id = ?",
                                      "ii", (long long)STEP_CREDENTIALS, pd->id)) != APR_SUCCESS))
@@ -309,7 +185,7 @@ static int mobar_post(mc_req *mr)
 
 /* The CAPTCHA (its picture, recording and maybe question) is
  * signup_captcha.c's, with the limit on attempts per client address. */
-static int credentials_form(mc_req *mr, mc_db *db, pending *pd, int status,
+static int credentials_form(mc_req *mr, mc_db *db, mc_reg_pend *pd, int status,
                             const apr_array_header_t *errs, const char *username)
 {
     apr_status_t rv;
@@ -328,7 +204,7 @@ static int credentials_form(mc_req *mr, mc_db *db, pending *pd, int status,
 static int credentials_get(mc_req *mr)
 {
     int rc;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     if (!step_open(mr, STEP_CREDENTIALS, &db, &pd, &rc))
         return rc;
@@ -339,19 +215,20 @@ static int credentials_get(mc_req *mr)
 static int captcha_get(mc_req *mr)
 {
     int audio = !strcmp(mr->route->pattern, "/create/captcha/audio");
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!pd)
         return HTTP_NOT_FOUND;
     return audio ? mc_reg_captcha_audio(mr, db, pd->id) : mc_reg_captcha_image(mr, db, pd->id);
 }
 
-static int too_many_tries(mc_req *mr, mc_db *db, pending *pd)
+static int too_many_tries(mc_req *mr, mc_db *db, mc_reg_pend *pd)
 {
-    apr_status_t rv = pending_drop(mr, db, pd);
+    apr_status_t rv = mc_reg_pending_drop(mr, db, pd);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "message",
@@ -389,7 +266,7 @@ static int credentials_post(mc_req *mr)
     const char *why, *bad_name, *hash = NULL;
     const char *names[] = {"username", "password_hash"}, *values[2];
     long long left;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
     int taken, drop, keep, over, text_ok;
@@ -439,7 +316,7 @@ static int credentials_post(mc_req *mr)
         return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
     values[0] = username;
     values[1] = hash;
-    if ((rv = save_step(mr, pd, STEP_CREDENTIALS, names, values, 2)) != APR_SUCCESS)
+    if ((rv = mc_reg_pending_save(mr, pd, STEP_CREDENTIALS, names, values, 2)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, step_paths[STEP_NAME]));
 }
@@ -449,7 +326,7 @@ static int credentials_post(mc_req *mr)
 static const char *const name_fields[] = {"first_name", "middle_name", "last_name", "suffix",
                                           "email",      "email2",      NULL};
 
-static int name_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+static int name_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
 {
     common_vars(mr, STEP_NAME);
     fill(mr, pd, name_fields, errs != NULL);
@@ -462,7 +339,7 @@ static int name_form(mc_req *mr, const pending *pd, const apr_array_header_t *er
 static int name_get(mc_req *mr)
 {
     int rc;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     if (!step_open(mr, STEP_NAME, &db, &pd, &rc))
         return rc;
@@ -477,7 +354,7 @@ static int name_post(mc_req *mr)
     const char *names[] = {"first_name", "middle_name", "last_name",     "suffix",
                            "email",      "email2",      "mobar_verified"};
     const char *values[7], *why;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
     int i;
@@ -506,7 +383,7 @@ static int name_post(mc_req *mr)
     }
     if (errs->nelts)
         return name_form(mr, pd, errs);
-    if ((rv = save_step(mr, pd, STEP_NAME, names, values, 7)) != APR_SUCCESS)
+    if ((rv = mc_reg_pending_save(mr, pd, STEP_NAME, names, values, 7)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, step_paths[STEP_ADDRESS]));
 }
@@ -519,7 +396,7 @@ static const char *const address_fields[] = {
     "bill_country", "business_phone", "cell_phone", NULL};
 #define ADDRESS_N 15
 
-static int address_form(mc_req *mr, const pending *pd, const apr_array_header_t *errs)
+static int address_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
 {
     common_vars(mr, STEP_ADDRESS);
     fill(mr, pd, address_fields, errs != NULL);
@@ -534,7 +411,7 @@ static int address_form(mc_req *mr, const pending *pd, const apr_array_header_t 
 static int address_get(mc_req *mr)
 {
     int rc;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     if (!step_open(mr, STEP_ADDRESS, &db, &pd, &rc))
         return rc;
@@ -547,7 +424,7 @@ static int address_post(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     const char *v[ADDRESS_N];
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
     int i;
@@ -573,7 +450,8 @@ static int address_post(mc_req *mr)
     add_error(errs, mc_reg_check_phone(p, "Cell Phone", v[14], 0));
     if (errs->nelts)
         return address_form(mr, pd, errs);
-    if ((rv = save_step(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N)) != APR_SUCCESS)
+    if ((rv = mc_reg_pending_save(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N)) !=
+        APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, step_paths[STEP_QUESTIONS]));
 }
@@ -621,7 +499,7 @@ static int questions_get(mc_req *mr)
 {
     int rc;
     static const int defaults[3] = {0, 1, 2};
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     if (!step_open(mr, STEP_QUESTIONS, &db, &pd, &rc))
         return rc;
@@ -629,7 +507,7 @@ static int questions_get(mc_req *mr)
 }
 
 typedef struct create_baton {
-    pending *pd;
+    mc_reg_pend *pd;
     const int *q;
     const char *answer_hash[3];
     const char *token;
@@ -641,7 +519,7 @@ typedef struct create_baton {
 static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
 {
     create_baton *b = baton;
-    pending *pd = b->pd;
+    mc_reg_pend *pd = b->pd;
     long long n = 0;
     mc_reg_profile pr;
     apr_status_t rv;
@@ -719,7 +597,7 @@ static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
 /* The answer to a last step whose registration is gone (pd: as it was
  * loaded, or NULL): the account made (by the first of a double submit), or
  * a registration that expired. */
-static int finished(mc_req *mr, mc_db *db, const pending *pd)
+static int finished(mc_req *mr, mc_db *db, const mc_reg_pend *pd)
 {
     mc_dbres *res = NULL;
     apr_status_t rv;
@@ -731,7 +609,7 @@ static int finished(mc_req *mr, mc_db *db, const pending *pd)
             return mc_fail(mr, rv);
     }
     if (res && res->nrows == 1) {
-        set_cookie(mr, "", 0);
+        mc_reg_pending_cookie(mr, "", 0);
         return mc_redirect(mr, mc_url(mr, "/create/done"));
     }
     mc_vars_set(mr->vars, "message",
@@ -745,7 +623,7 @@ static int finished(mc_req *mr, mc_db *db, const pending *pd)
 /* Claim *pd before hashing (signup_claim.c): 1 when this request holds the
  * claim, with *pd loaded again (an earlier copy may have changed it); else 0
  * with *rc the answer for this copy of a double submit. */
-static int claim(mc_req *mr, mc_db *db, pending **pd, int *rc)
+static int claim(mc_req *mr, mc_db *db, mc_reg_pend **pd, int *rc)
 {
     long long id = (*pd)->id;
     apr_status_t rv;
@@ -768,7 +646,7 @@ static int claim(mc_req *mr, mc_db *db, pending **pd, int *rc)
         *rc = mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
         return 0;
     }
-    if ((rv = pending_load(mr, db, pd)) != APR_SUCCESS || !*pd || (*pd)->id != id) {
+    if ((rv = mc_reg_pending_load(mr, db, pd)) != APR_SUCCESS || !*pd || (*pd)->id != id) {
         mc_reg_claim_release(mr, db, id);
         *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : finished(mr, db, NULL);
         return 0;
@@ -778,7 +656,8 @@ static int claim(mc_req *mr, mc_db *db, pending **pd, int *rc)
 
 /* Hash the answers a[] (to questions q[]) and make the account from the
  * claimed registration pd. */
-static int create_account(mc_req *mr, mc_db *db, pending *pd, const int *q, const char *const *a)
+static int create_account(mc_req *mr, mc_db *db, mc_reg_pend *pd, const int *q,
+                          const char *const *a)
 {
     apr_pool_t *p = mr->r->pool;
     apr_array_header_t *errs = apr_array_make(p, 1, sizeof(const char *));
@@ -820,7 +699,7 @@ static int create_account(mc_req *mr, mc_db *db, pending *pd, const int *q, cons
     }
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    set_cookie(mr, "", 0);
+    mc_reg_pending_cookie(mr, "", 0);
     return mc_redirect(mr, mc_url(mr, "/create/done"));
 }
 
@@ -830,11 +709,12 @@ static int questions_post(mc_req *mr)
     apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
     int q[3], i, rc;
     const char *a[3], *v[3], *to;
-    pending *pd;
+    mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!pd) /* e.g. a copy of a double submit, after the first made the account */
         return finished(mr, db, NULL);
