@@ -1,7 +1,8 @@
 /* account.c: see registration.h.
  *
  * Missing Information, My Account and its update pages (the e-mail change's
- * link is links.c's) and MOBAR verification (seed 000 steps 10-14). My
+ * link is links.c's; the security questions' page is account_questions.c's)
+ * and MOBAR verification (seed 000 steps 10-14). My
  * Applications and the User Agreement are applications.c's. */
 #include "registration.h"
 
@@ -9,19 +10,19 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static const char *fv(mc_req *mr, const char *name)
+const char *mc_reg_account_field(mc_req *mr, const char *name)
 {
     return mc_reg_trim(mr->r->pool, mc_field(mr, name));
 }
 
-static int busy(mc_req *mr)
+int mc_reg_account_busy(mc_req *mr)
 {
     return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
                       "The system is busy. Please try again in a moment.");
 }
 
 /* Load the logged-on account's profile; the request's connection in *db. */
-static apr_status_t load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
+apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
 {
     apr_status_t rv = mc_req_db(mr, db);
     if (rv == APR_SUCCESS)
@@ -30,8 +31,8 @@ static apr_status_t load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
 }
 
 /* Queue an e-mail rendered from one of this plugin's text templates. */
-static apr_status_t notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
-                           const char *subject, const char *file, mc_vars *v)
+apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
+                                   const char *subject, const char *file, mc_vars *v)
 {
     mc_notice n = {0};
     mc_vars_set(v, "court_name", mc_court_name(mr));
@@ -46,7 +47,7 @@ static apr_status_t notify(mc_req *mr, mc_db *db, const char *email, const char 
 }
 
 /* 1 match, 0 no match, -1 busy; *rv a database error. */
-static int current_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv)
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv)
 {
     mc_dbres *res;
     *rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
@@ -87,7 +88,7 @@ static int missing_get(mc_req *mr)
     const char *ret = mc_safe_return(mr->r->pool, mc_query(mr, "return"));
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     apr_array_header_t *m;
     int i;
     if (rv != APR_SUCCESS)
@@ -155,7 +156,7 @@ static int myaccount_get(mc_req *mr)
     apr_array_header_t *m;
     const char *q[3] = {NULL, NULL, NULL}, *done = mc_query(mr, "updated"), *pending = "";
     int i, efiling = 0, publications = 0;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     m = mc_reg_profile_missing(p, &pr);
@@ -303,11 +304,11 @@ static int password_post(mc_req *mr)
                          mc_password_rules(mr));
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    ok = current_password_ok(mr, db, cur, &rv);
+    ok = mc_reg_account_password_ok(mr, db, cur, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (ok < 0)
-        return busy(mr);
+        return mc_reg_account_busy(mr);
     if (!ok) {
         mc_audit(mr, db, "password-change-refused", mr->account->id, "wrong current password");
         return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
@@ -319,7 +320,7 @@ static int password_post(mc_req *mr)
                          "New Password: it must be different from your current password.",
                          "/myaccount/password", mc_password_rules(mr));
     if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+        return rv == APR_EAGAIN ? mc_reg_account_busy(mr) : mc_fail(mr, rv);
     v = mc_vars_make(mr->r->pool, NULL);
     mc_vars_set(v, "username", mr->account->username);
     if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
@@ -327,8 +328,9 @@ static int password_post(mc_req *mr)
                          "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
                          "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
                          "si", hash, mr->account->id)) == APR_SUCCESS &&
-        (rv = notify(mr, db, mr->account->email, "password-changed", "Your password was changed",
-                     "account-password-changed.txt", v)) == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, mr->account->email, "password-changed",
+                                    "Your password was changed", "account-password-changed.txt",
+                                    v)) == APR_SUCCESS &&
         (rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account")) == APR_SUCCESS &&
         (rv = mc_db_commit(db)) == APR_SUCCESS && (rv = mc_session_rotate(mr)) == APR_SUCCESS)
         rv = mc_session_end_others(mr, db); /* the other browsers must log on again */
@@ -352,7 +354,7 @@ static int name_get(mc_req *mr)
 {
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     const char *vals[4];
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -363,8 +365,9 @@ static int name_get(mc_req *mr)
 static int name_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *vals[4] = {fv(mr, "first_name"), fv(mr, "middle_name"), fv(mr, "last_name"),
-                           fv(mr, "suffix")};
+    const char *vals[4] = {
+        mc_reg_account_field(mr, "first_name"), mc_reg_account_field(mr, "middle_name"),
+        mc_reg_account_field(mr, "last_name"), mc_reg_account_field(mr, "suffix")};
     const char *why;
     mc_reg_profile pr;
     mc_db *db;
@@ -374,7 +377,7 @@ static int name_post(mc_req *mr)
         (why = mc_reg_check_name(p, "Last Name", vals[2], 1, MC_REG_NAME_MAX)) ||
         (why = mc_reg_check_name(p, "Suffix", vals[3], 0, MC_REG_SUFFIX_MAX)))
         return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, why, "/myaccount/name", NULL);
-    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.middle_name = vals[1];
     pr.suffix = vals[3];
@@ -396,7 +399,7 @@ static int firm_get(mc_req *mr)
 {
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &pr.firm, NULL, "/myaccount/firm", NULL);
@@ -404,7 +407,7 @@ static int firm_get(mc_req *mr)
 
 static int firm_post(mc_req *mr)
 {
-    const char *firm = fv(mr, "firm");
+    const char *firm = mc_reg_account_field(mr, "firm");
     const char *why =
         mc_reg_check_name(mr->r->pool, "Firm/Organization Name", firm, 0, MC_REG_FIRM_MAX);
     mc_reg_profile pr;
@@ -412,7 +415,7 @@ static int firm_post(mc_req *mr)
     apr_status_t rv;
     if (why)
         return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &firm, why, "/myaccount/firm", NULL);
-    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.firm = firm;
     if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
@@ -431,7 +434,7 @@ static int phones_get(mc_req *mr)
 {
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     const char *vals[2];
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -441,14 +444,16 @@ static int phones_get(mc_req *mr)
 
 static int phones_post(mc_req *mr)
 {
-    const char *vals[2] = {fv(mr, "business_phone"), fv(mr, "cell_phone")}, *why;
+    const char *vals[2] = {mc_reg_account_field(mr, "business_phone"),
+                           mc_reg_account_field(mr, "cell_phone")},
+               *why;
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv;
     if ((why = mc_reg_check_phone(mr->r->pool, "Business Phone", vals[0], 1)) ||
         (why = mc_reg_check_phone(mr->r->pool, "Cell Phone", vals[1], 0)))
         return form_page(mr, PHONE_TITLE, NULL, PHONE_F, vals, why, "/myaccount/phones", NULL);
-    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.business_phone = vals[0];
     pr.cell_phone = vals[1];
@@ -476,7 +481,8 @@ static int email_get(mc_req *mr)
 static int email_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *vals[3] = {fv(mr, "new_email"), fv(mr, "verify_email"), NULL};
+    const char *vals[3] = {mc_reg_account_field(mr, "new_email"),
+                           mc_reg_account_field(mr, "verify_email"), NULL};
     const char *cur = mc_field(mr, "current_password"), *why, *tok, *link;
     long long code_id = 0;
     mc_reg_profile pr;
@@ -491,17 +497,17 @@ static int email_post(mc_req *mr)
     if (why)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals, why, "/myaccount/email",
                          NULL);
-    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!strcasecmp(pr.email, vals[0]))
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "New E-mail Address: this is already your e-mail address.",
                          "/myaccount/email", NULL);
-    ok = current_password_ok(mr, db, cur, &rv);
+    ok = mc_reg_account_password_ok(mr, db, cur, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (ok < 0)
-        return busy(mr);
+        return mc_reg_account_busy(mr);
     if (!ok)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "Current Password: the password you entered is incorrect.",
@@ -527,11 +533,12 @@ static int email_post(mc_req *mr)
                          "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
                          "VALUES (?, ?, ?)",
                          "iis", code_id, pr.account_id, vals[0])) == APR_SUCCESS &&
-        (rv = notify(mr, db, vals[0], "email-change", "Confirm your new e-mail address",
-                     "account-email-confirm.txt", v)) == APR_SUCCESS &&
-        (rv = notify(mr, db, pr.email, "email-change-requested",
-                     "A change of your e-mail address was requested", "account-email-requested.txt",
-                     v)) == APR_SUCCESS)
+        (rv = mc_reg_account_notify(mr, db, vals[0], "email-change",
+                                    "Confirm your new e-mail address", "account-email-confirm.txt",
+                                    v)) == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, pr.email, "email-change-requested",
+                                    "A change of your e-mail address was requested",
+                                    "account-email-requested.txt", v)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "email-change-requested", pr.account_id, "");
     return mc_reg_account_finish(mr, db, rv, "email-sent");
 }
@@ -561,7 +568,7 @@ static int address_get(mc_req *mr)
 {
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     {
@@ -582,8 +589,9 @@ static int address_post(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
     for (i = 0; i < 6; i++) {
-        mail[i] = fv(mr, apr_pstrcat(p, "mail_", ADDR_KEYS[i], NULL));
-        bill[i] = same ? mail[i] : fv(mr, apr_pstrcat(p, "bill_", ADDR_KEYS[i], NULL));
+        mail[i] = mc_reg_account_field(mr, apr_pstrcat(p, "mail_", ADDR_KEYS[i], NULL));
+        bill[i] =
+            same ? mail[i] : mc_reg_account_field(mr, apr_pstrcat(p, "bill_", ADDR_KEYS[i], NULL));
     }
     if (!*mail[5])
         mail[5] = "United States";
@@ -594,7 +602,7 @@ static int address_post(mc_req *mr)
         (why = mc_reg_check_address(p, "Billing Address", bill[0], bill[1], bill[2], bill[3],
                                     bill[4], bill[5])))
         return address_page(mr, mail, bill, same, why);
-    if ((rv = load(mr, &db, &pr)) != APR_SUCCESS)
+    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.mail_line1 = mail[0], pr.mail_line2 = mail[1], pr.mail_city = mail[2];
     pr.mail_state = mail[3], pr.mail_zip = mail[4], pr.mail_country = mail[5];
@@ -603,122 +611,6 @@ static int address_post(mc_req *mr)
     if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "profile-updated", pr.account_id, "addresses");
     return mc_reg_account_finish(mr, db, rv, "address");
-}
-
-/* ---- security questions ---------------------------------------------------- */
-
-#define Q_TITLE "Update Account - Security Questions"
-
-static int questions_page(mc_req *mr, const int *q, const char *const *a, const char *const *va,
-                          const char *error)
-{
-    int i, j;
-    for (i = 0; i < 3; i++) {
-        mc_vars *s = mc_vars_row(mr->vars, "slots");
-        mc_vars_setf(s, "n", "%d", i + 1);
-        mc_vars_setf(s, "qid", "question%d", i + 1);
-        mc_vars_setf(s, "aid", "answer%d", i + 1);
-        mc_vars_setf(s, "vid", "verify%d", i + 1);
-        mc_vars_setf(s, "qlabel", "Question %d *", i + 1);
-        mc_vars_setf(s, "alabel", "Answer %d *", i + 1);
-        mc_vars_setf(s, "vlabel", "Verify Answer %d *", i + 1);
-        if (q[i] >= 0)
-            mc_vars_setf(s, "qsel", "%d", q[i]);
-        if (a && a[i])
-            mc_vars_set(s, "answer", a[i]);
-        if (va && va[i])
-            mc_vars_set(s, "verify", va[i]);
-        for (j = 0; j < mc_reg_question_count; j++) {
-            mc_vars *o = mc_vars_row(s, "options");
-            mc_vars_setf(o, "idx", "%d", j);
-            mc_vars_set(o, "text", mc_reg_questions[j]);
-        }
-    }
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/questions"));
-    mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
-    return mc_render(mr, HTTP_OK, "account-questions.html", Q_TITLE);
-}
-
-static int questions_get(mc_req *mr)
-{
-    int q[3] = {0, 1, 2}, i;
-    mc_dbres *res;
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_query(db, mr->r->pool, &res,
-                         "SELECT slot, question FROM mc_reg_answer WHERE account_id = ?", "i",
-                         mr->account->id);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        long long slot = mc_dbres_int(res, i, 0), qn = mc_dbres_int(res, i, 1);
-        if (slot >= 1 && slot <= 3 && qn >= 0 && qn < mc_reg_question_count)
-            q[slot - 1] = (int)qn;
-    }
-    return questions_page(mr, q, NULL, NULL, NULL);
-}
-
-static int questions_post(mc_req *mr)
-{
-    apr_pool_t *p = mr->r->pool;
-    int q[3], i, ok;
-    const char *a[3], *va[3], *why = NULL, *cur = mc_field(mr, "current_password"), *h[3];
-    mc_db *db;
-    mc_vars *v;
-    apr_status_t rv;
-    for (i = 0; i < 3; i++) {
-        const char *qs = mc_field(mr, apr_psprintf(p, "question%d", i + 1));
-        char *end;
-        long n = qs && *qs ? strtol(qs, &end, 10) : -1;
-        q[i] = (qs && *qs && !*end && n >= 0 && n < mc_reg_question_count) ? (int)n : -1;
-        a[i] = fv(mr, apr_psprintf(p, "answer%d", i + 1));
-        va[i] = fv(mr, apr_psprintf(p, "verify%d", i + 1));
-    }
-    for (i = 0; i < 3 && !why; i++) {
-        if (!*a[i])
-            why = apr_psprintf(p, "Answer %d: this field is required.", i + 1);
-        else if (strcmp(mc_reg_normalise_answer(p, a[i]), mc_reg_normalise_answer(p, va[i])))
-            why = apr_psprintf(p, "Verify Answer %d: it does not match Answer %d.", i + 1, i + 1);
-    }
-    if (!why)
-        why = mc_reg_check_answers(p, q, a, 3);
-    if (!why && (!cur || !*cur))
-        why = "Current Password: enter your current password to change any questions or "
-              "answers.";
-    if (why)
-        return questions_page(mr, q, a, va, why);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    ok = current_password_ok(mr, db, cur, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (ok < 0)
-        return busy(mr);
-    if (!ok)
-        return questions_page(mr, q, a, va,
-                              "Current Password: the password you entered is incorrect.");
-    for (i = 0; i < 3; i++)
-        if ((rv = mc_password_make(mr, mc_reg_normalise_answer(p, a[i]), &h[i])) != APR_SUCCESS)
-            return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
-    v = mc_vars_make(p, NULL);
-    mc_vars_set(v, "username", mr->account->username);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_answer WHERE account_id = ?", "i",
-                         mr->account->id)) == APR_SUCCESS) {
-        for (i = 0; i < 3 && rv == APR_SUCCESS; i++)
-            rv = mc_db_exec(db, NULL, NULL,
-                            "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) "
-                            "VALUES (?, ?, ?, ?)",
-                            "iiis", mr->account->id, (long long)(i + 1), (long long)q[i], h[i]);
-    }
-    if (rv == APR_SUCCESS && (rv = notify(mr, db, mr->account->email, "questions-changed",
-                                          "Your security questions were changed",
-                                          "account-questions-changed.txt", v)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
-    return mc_reg_account_finish(mr, db, rv, "questions");
 }
 
 /* ---- MOBAR number --------------------------------------------------------------- */
@@ -733,7 +625,7 @@ static int mobar_get(mc_req *mr)
 {
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &pr.mobar_number, NULL,
@@ -742,10 +634,10 @@ static int mobar_get(mc_req *mr)
 
 static int mobar_post(mc_req *mr)
 {
-    const char *num = fv(mr, "mobar_number"), *why;
+    const char *num = mc_reg_account_field(mr, "mobar_number"), *why;
     mc_reg_profile pr;
     mc_db *db;
-    apr_status_t rv = load(mr, &db, &pr);
+    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!*pr.last_name)
@@ -796,8 +688,8 @@ const mc_route mc_reg_account_routes[] = {
     {"POST", "/myaccount/address", A, NULL, address_post, 0},
     {"GET", "/myaccount/phones", A, NULL, phones_get, 0},
     {"POST", "/myaccount/phones", A, NULL, phones_post, 0},
-    {"GET", "/myaccount/questions", A, NULL, questions_get, 0},
-    {"POST", "/myaccount/questions", A, NULL, questions_post, 0},
+    {"GET", "/myaccount/questions", A, NULL, mc_reg_account_questions_get, 0},
+    {"POST", "/myaccount/questions", A, NULL, mc_reg_account_questions_post, 0},
     {"GET", "/myaccount/mobar", A, NULL, mobar_get, 0},
     {"POST", "/myaccount/mobar", A, NULL, mobar_post, 0},
     {NULL}};

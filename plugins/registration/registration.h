@@ -6,8 +6,8 @@
  *   signup_captcha.c its CAPTCHA (picture, spoken phrase, a question under
  *               the limit) and the limit on attempts per client address
  *   signup_claim.c its last step's claim: a double submit hashes once
- *   account.c   My Account, Missing Information, MOBAR, My Applications and
- *               the User Agreement (seed 000 steps 10-14)
+ *   account.c   My Account, Missing Information, MOBAR (seed 000 steps
+ *               10-14); account_questions.c its security questions page
  *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
  *               tools
  *   links.c     the e-mailed links (e-mail verification, e-mail change
@@ -170,5 +170,22 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
  * a database error is returned in *rv (and NULL). */
 const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
                                long long account_id, apr_status_t *rv);
+
+/* account.c: what its update pages share (account_questions.c too). */
+/* The form field name, trimmed. */
+const char *mc_reg_account_field(mc_req *mr, const char *name);
+/* 503 "Please try again". */
+int mc_reg_account_busy(mc_req *mr);
+/* Load the logged-on account's profile; the request's connection in *db. */
+apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr);
+/* Queue an e-mail rendered from one of this plugin's text templates. */
+apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
+                                   const char *subject, const char *file, mc_vars *v);
+/* The logged-on account's password is pw: 1 match, 0 no match, -1 busy;
+ * *rv a database error. */
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv);
+/* account_questions.c: GET/POST /myaccount/questions. */
+int mc_reg_account_questions_get(mc_req *mr);
+int mc_reg_account_questions_post(mc_req *mr);
 
 #endif
