@@ -2,7 +2,7 @@
  * litigant name, case number, filing date, scheduled hearings, and judgment
  * index — require no login and no account") and the route table of the
  * public part (the case page is in casepage.c, the rate limit and its
- * CAPTCHA in ratelimit.c).
+ * CAPTCHA in ratelimit.c, the fields' reading and checks in search_input.c).
  *
  * Each search is a GET form that shows its fields again, a clear sentence
  * (400) for bad input, "N case(s) found", pages of CT_PAGE_SIZE with
@@ -15,166 +15,13 @@
  * "sounds like", in the sound index's first-name order), so no sort reads
  * more rows than the count did. */
 #include "casetrack.h"
+#include "ct_search.h"
 
 #include "apr_lib.h"
 
 #define COUNT_CAP 500           /* rows counted at most; also the last row reachable */
-#define NAME_MAX_CHARS 100      /* any text field */
 #define HEARING_MAX_DAYS 31     /* the longest hearing date range */
 #define SEARCH_TITLE "Case.net" /* pages' title prefix */
-
-/* A sortable column: its query key, and the ORDER BY for each direction
- * (fixed text: the only way a request reaches ORDER BY). */
-typedef struct sortcol {
-    const char *key;
-    const char *asc;
-    const char *desc;
-} sortcol;
-
-/* One search request. */
-typedef struct srch {
-    mc_req *mr;
-    apr_pool_t *p;
-    const char *path; /* "/search/name" */
-    const char *qs;   /* the query's fields, encoded, for paging and sorting links */
-    const char *order;
-    const char *sort_qs;     /* "&sort=..&dir=.." */
-    const char *first_order; /* the default column's ascending order */
-    int default_order;       /* the default column, ascending */
-    long long page;
-    int bad;
-} srch;
-
-/* ---- input ------------------------------------------------------------------- */
-
-static void error(srch *s, const char *why)
-{
-    mc_vars_set(mc_vars_row(s->mr->vars, "errors"), "text", why);
-    s->bad = 1;
-}
-
-static void keep(srch *s, const char *name, const char *value)
-{
-    if (*value)
-        s->qs = apr_pstrcat(s->p, s->qs, "&", name, "=", mc_form_encode(s->p, value), NULL);
-}
-
-/* A text field, trimmed, shown again as q_<name>; kept for the links. */
-static const char *field(srch *s, const char *name, const char *label)
-{
-    const char *v = mc_query(s->mr, name);
-    char *t;
-    size_t n;
-    if (!v)
-        v = "";
-    while (apr_isspace(*v))
-        v++;
-    t = apr_pstrdup(s->p, v);
-    for (n = strlen(t); n && apr_isspace(t[n - 1]); n--)
-        t[n - 1] = '\0';
-    mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "q_", name, NULL), t);
-    if (strlen(t) > NAME_MAX_CHARS) {
-        error(s, apr_psprintf(s->p, "%s: enter at most %d characters.", label, NAME_MAX_CHARS));
-        return "";
-    }
-    keep(s, name, t);
-    return t;
-}
-
-/* A date field (YYYY-MM-DD); NULL when empty or not a real date. */
-static const char *date_field(srch *s, const char *name, const char *label, int required)
-{
-    const char *v = field(s, name, label);
-    if (!*v) {
-        if (required)
-            error(s, apr_psprintf(s->p, "%s: enter a date, for example 2026-01-05.", label));
-        return NULL;
-    }
-    if (!ct_date_ok(v)) {
-        error(s, apr_psprintf(s->p,
-                              "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for "
-                              "example 2026-01-05.",
-                              label, v));
-        return NULL;
-    }
-    return v;
-}
-
-static void range_check(srch *s, const char *from, const char *to, const char *label)
-{
-    if (from && to && strcmp(from, to) > 0)
-        error(s, apr_psprintf(s->p,
-                              "%s: the \"to\" date (%s) is before the \"from\" date (%s). Enter "
-                              "the earlier date first.",
-                              label, to, from));
-}
-
-/* A year of birth; NULL when empty or bad. */
-static const char *year_field(srch *s, const char *name, const char *label)
-{
-    const char *v = field(s, name, label);
-    int i;
-    if (!*v)
-        return NULL;
-    for (i = 0; v[i]; i++)
-        if (!apr_isdigit(v[i]))
-            break;
-    if (i != 4 || v[i] || atoi(v) < 1850 || atoi(v) > 2199) {
-        error(s,
-              apr_psprintf(s->p, "%s: \"%s\" is not a year. Enter four digits, for example 1970.",
-                           label, v));
-        return NULL;
-    }
-    return v;
-}
-
-/* A code from a table (court, case type): "" when empty; checked. */
-static const char *code_field(srch *s, mc_db *db, const char *name, const char *label,
-                              const char *sql, int required, apr_status_t *rv)
-{
-    const char *v = field(s, name, label);
-    mc_dbres *res;
-    if (!*v) {
-        if (required)
-            error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
-        return "";
-    }
-    if ((*rv = mc_db_query(db, s->p, &res, sql, "s", v)) != APR_SUCCESS)
-        return "";
-    if (res->nrows == 0) {
-        error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
-        return "";
-    }
-    return v;
-}
-
-static const char *court_field(srch *s, mc_db *db, int required, apr_status_t *rv)
-{
-    return code_field(s, db, "court", "Court", "SELECT 1 FROM mc_court WHERE code = ?", required,
-                      rv);
-}
-
-static const char *type_field(srch *s, mc_db *db, apr_status_t *rv)
-{
-    return code_field(s, db, "case_type", "Case Type", "SELECT 1 FROM mc_case_type WHERE code = ?",
-                      0, rv);
-}
-
-/* "abc" -> "abc%", with LIKE's own characters escaped; contains: "%abc%". */
-static const char *like(apr_pool_t *p, const char *v, int contains)
-{
-    char *out = apr_palloc(p, 2 * strlen(v) + 3), *o = out;
-    if (contains)
-        *o++ = '%';
-    for (; *v; v++) {
-        if (*v == '%' || *v == '_' || *v == '\\')
-            *o++ = '\\';
-        *o++ = *v;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
 
 /* ---- paging and sorting --------------------------------------------------------- */
 
@@ -401,23 +248,24 @@ static int search_name(mc_req *mr)
     start(&s, mr, "/search/name");
     if (!open_search(&s, &db, &rc))
         return rc;
-    last = field(&s, "last", "Last Name or Business Name");
-    first = field(&s, "first", "First Name");
-    middle = field(&s, "middle", "Middle Name");
+    last = ct_search_field(&s, "last", "Last Name or Business Name");
+    first = ct_search_field(&s, "first", "First Name");
+    middle = ct_search_field(&s, "middle", "Middle Name");
     sounds = mc_query(mr, "sounds") && !strcmp(mc_query(mr, "sounds"), "1");
     mc_vars_set(mr->vars, "q_sounds", sounds ? "1" : NULL);
     if (sounds)
-        keep(&s, "sounds", "1");
-    yfrom = year_field(&s, "birth_from", "Year of Birth from");
-    yto = year_field(&s, "birth_to", "Year of Birth to");
+        ct_search_keep(&s, "sounds", "1");
+    yfrom = ct_search_year_field(&s, "birth_from", "Year of Birth from");
+    yto = ct_search_year_field(&s, "birth_to", "Year of Birth to");
     if (yfrom && yto && atoi(yfrom) > atoi(yto))
-        error(&s, "Year of Birth: the \"to\" year is before the \"from\" year. Enter the earlier "
-                  "year first.");
-    type = type_field(&s, db, &rv);
-    ffrom = date_field(&s, "filed_from", "Filing Date from", 0);
-    fto = date_field(&s, "filed_to", "Filing Date to", 0);
-    range_check(&s, ffrom, fto, "Filing Date");
-    court = rv == APR_SUCCESS ? court_field(&s, db, 0, &rv) : "";
+        ct_search_error(
+            &s, "Year of Birth: the \"to\" year is before the \"from\" year. Enter the earlier "
+                "year first.");
+    type = ct_search_type_field(&s, db, &rv);
+    ffrom = ct_search_date_field(&s, "filed_from", "Filing Date from", 0);
+    fto = ct_search_date_field(&s, "filed_to", "Filing Date to", 0);
+    ct_search_range_check(&s, ffrom, fto, "Filing Date");
+    court = rv == APR_SUCCESS ? ct_search_court_field(&s, db, 0, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     pick_sort(&s, name_sort);
@@ -430,8 +278,9 @@ static int search_name(mc_req *mr)
     if (!submitted(mr))
         return show(&s, db, "search-name.html", "Litigant Name Search");
     if (strlen(last) < 2)
-        error(&s, *last ? "Last Name or Business Name: enter at least 2 letters."
-                        : "Enter a last name or business name (at least 2 letters) to search.");
+        ct_search_error(
+            &s, *last ? "Last Name or Business Name: enter at least 2 letters."
+                      : "Enter a last name or business name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-name.html", "Litigant Name Search");
     fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
@@ -440,41 +289,42 @@ static int search_name(mc_req *mr)
             db, s.p, &res,
             count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                        NAME_PARTY_REST_NO_YEAR, NULL)),
-            "sssss", sounds ? last : like(s.p, last, 0), first, like(s.p, first, 0), middle,
-            like(s.p, middle, 0));
+            "sssss", sounds ? last : ct_search_like(s.p, last, 0), first,
+            ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0));
     else if (!*type && !ffrom && !fto && !*court)
         rv = mc_db_query(
             db, s.p, &res,
             count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                        NAME_PARTY_REST, NULL)),
-            "sssssssss", sounds ? last : like(s.p, last, 0), first, like(s.p, first, 0), middle,
-            like(s.p, middle, 0), yfrom, yfrom, yto, yto);
+            "sssssssss", sounds ? last : ct_search_like(s.p, last, 0), first,
+            ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0), yfrom, yfrom,
+            yto, yto);
     else
         rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssssssssssss",
-                         sounds ? last : like(s.p, last, 0), first, like(s.p, first, 0), middle,
-                         like(s.p, middle, 0), yfrom, yfrom, yto, yto, type, type, ffrom, ffrom,
-                         fto, fto, court, court);
+                         sounds ? last : ct_search_like(s.p, last, 0), first,
+                         ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0),
+                         yfrom, yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
     offset = paging(&s, total, "case(s)");
-    rv =
-        mc_db_query(db, s.p, &res,
-                    name_page_sql(&s,
-                                  "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
-                                  "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
-                                  "co.name, c.filed_on",
-                                  "p.id", fw,
-                                  " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
-                                  "p.case_id JOIN mc_court co ON co.code = c.court_code",
-                                  apr_pstrcat(s.p,
-                                              " FROM mc_party p JOIN mc_case c ON c.id = "
-                                              "p.case_id JOIN mc_court co ON co.code = "
-                                              "c.court_code WHERE ",
-                                              sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
-                    "sssssssssssssssssii", sounds ? last : like(s.p, last, 0), first,
-                    like(s.p, first, 0), middle, like(s.p, middle, 0), yfrom, yfrom, yto, yto, type,
-                    type, ffrom, ffrom, fto, fto, court, court, (long long)CT_PAGE_SIZE, offset);
+    rv = mc_db_query(db, s.p, &res,
+                     name_page_sql(&s,
+                                   "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
+                                   "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
+                                   "co.name, c.filed_on",
+                                   "p.id", fw,
+                                   " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
+                                   "p.case_id JOIN mc_court co ON co.code = c.court_code",
+                                   apr_pstrcat(s.p,
+                                               " FROM mc_party p JOIN mc_case c ON c.id = "
+                                               "p.case_id JOIN mc_court co ON co.code = "
+                                               "c.court_code WHERE ",
+                                               sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
+                     "sssssssssssssssssii", sounds ? last : ct_search_like(s.p, last, 0), first,
+                     ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0), yfrom,
+                     yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court,
+                     (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
@@ -536,18 +386,18 @@ static int search_number(mc_req *mr)
     start(&s, mr, "/search/number");
     if (!open_search(&s, &db, &rc))
         return rc;
-    typed = field(&s, "number", "Case Number");
-    court = court_field(&s, db, 0, &rv);
+    typed = ct_search_field(&s, "number", "Case Number");
+    court = ct_search_court_field(&s, db, 0, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     pick_sort(&s, number_sort);
     if (!submitted(mr))
         return show(&s, db, "search-number.html", "Case Number Search");
     if (!*typed)
-        error(&s, "Enter a case number to search, for example 22SL-CC01234.");
+        ct_search_error(&s, "Enter a case number to search, for example 22SL-CC01234.");
     else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
-        error(&s, "Enter the case number as it appears on court papers, for example "
-                  "22SL-CC01234.");
+        ct_search_error(&s, "Enter the case number as it appears on court papers, for example "
+                            "22SL-CC01234.");
     if (s.bad)
         return show(&s, db, "search-number.html", "Case Number Search");
     rv = mc_db_query(db, s.p, &res, count_sql(s.p, apr_pstrcat(s.p, CASE_JOIN, where, NULL)), "sss",
@@ -589,9 +439,10 @@ static int search_date(mc_req *mr)
     start(&s, mr, "/search/date");
     if (!open_search(&s, &db, &rc))
         return rc;
-    court = court_field(&s, db, submitted(mr), &rv);
-    date = rv == APR_SUCCESS ? date_field(&s, "date", "Filing Date", submitted(mr)) : NULL;
-    type = rv == APR_SUCCESS ? type_field(&s, db, &rv) : "";
+    court = ct_search_court_field(&s, db, submitted(mr), &rv);
+    date =
+        rv == APR_SUCCESS ? ct_search_date_field(&s, "date", "Filing Date", submitted(mr)) : NULL;
+    type = rv == APR_SUCCESS ? ct_search_type_field(&s, db, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     pick_sort(&s, date_sort);
@@ -640,24 +491,25 @@ static int search_hearings(mc_req *mr)
     start(&s, mr, "/search/hearings");
     if (!open_search(&s, &db, &rc))
         return rc;
-    court = court_field(&s, db, submitted(mr), &rv);
+    court = ct_search_court_field(&s, db, submitted(mr), &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    from = date_field(&s, "from", "Hearing Date from", submitted(mr));
-    to = date_field(&s, "to", "Hearing Date to", submitted(mr));
-    range_check(&s, from, to, "Hearing Date");
+    from = ct_search_date_field(&s, "from", "Hearing Date from", submitted(mr));
+    to = ct_search_date_field(&s, "to", "Hearing Date to", submitted(mr));
+    ct_search_range_check(&s, from, to, "Hearing Date");
     if (from && to && strcmp(from, to) <= 0) {
         rv = mc_db_query(db, s.p, &res, "SELECT DATEDIFF(?, ?)", "ss", to, from);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         if (mc_dbres_int(res, 0, 0) >= HEARING_MAX_DAYS)
-            error(&s, apr_psprintf(s.p,
-                                   "Hearing Date: the range can be at most %d days. Enter a "
-                                   "shorter range.",
-                                   HEARING_MAX_DAYS));
+            ct_search_error(&s,
+                            apr_psprintf(s.p,
+                                         "Hearing Date: the range can be at most %d days. Enter a "
+                                         "shorter range.",
+                                         HEARING_MAX_DAYS));
     }
-    judge = field(&s, "judge", "Judge");
-    loc = field(&s, "location", "Location");
+    judge = ct_search_field(&s, "judge", "Judge");
+    loc = ct_search_field(&s, "location", "Location");
     if (*court) { /* the court's judges, offered as the Judge field's choices */
         rv = mc_db_query(db, s.p, &res,
                          "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500",
@@ -671,7 +523,7 @@ static int search_hearings(mc_req *mr)
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
     rv = mc_db_query(db, s.p, &res, count_sql(s.p, HEARING_FROM), "sssssss", from, to, court, judge,
-                     like(s.p, judge, 1), loc, like(s.p, loc, 0));
+                     ct_search_like(s.p, judge, 1), loc, ct_search_like(s.p, loc, 0));
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
@@ -681,8 +533,8 @@ static int search_hearings(mc_req *mr)
                               "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
                               "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
                               HEARING_FROM, s.order),
-                     "sssssssii", from, to, court, judge, like(s.p, judge, 1), loc,
-                     like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
+                     "sssssssii", from, to, court, judge, ct_search_like(s.p, judge, 1), loc,
+                     ct_search_like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
@@ -731,25 +583,25 @@ static int search_judgments(mc_req *mr)
     start(&s, mr, "/search/judgments");
     if (!open_search(&s, &db, &rc))
         return rc;
-    name = field(&s, "name", "Name");
-    party = field(&s, "party", "Search by");
+    name = ct_search_field(&s, "name", "Name");
+    party = ct_search_field(&s, "party", "Search by");
     creditor = !strcmp(party, "creditor");
     if (*party && !creditor && strcmp(party, "debtor"))
-        error(&s, "Search by: choose Debtor or Creditor.");
+        ct_search_error(&s, "Search by: choose Debtor or Creditor.");
     mc_vars_set(mr->vars, "q_party", creditor ? "creditor" : "debtor");
-    from = date_field(&s, "from", "Date Entered from", 0);
-    to = date_field(&s, "to", "Date Entered to", 0);
-    range_check(&s, from, to, "Date Entered");
-    court = court_field(&s, db, 0, &rv);
+    from = ct_search_date_field(&s, "from", "Date Entered from", 0);
+    to = ct_search_date_field(&s, "to", "Date Entered to", 0);
+    ct_search_range_check(&s, from, to, "Date Entered");
+    court = ct_search_court_field(&s, db, 0, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    sat = field(&s, "satisfied", "Satisfied");
+    sat = ct_search_field(&s, "satisfied", "Satisfied");
     if (!strcmp(sat, "yes"))
         satisfied = 1;
     else if (!strcmp(sat, "no"))
         satisfied = 0;
     else if (*sat && strcmp(sat, "any"))
-        error(&s, "Satisfied: choose Any, Yes or No.");
+        ct_search_error(&s, "Satisfied: choose Any, Yes or No.");
     memcpy(cols, judgment_sort, sizeof(cols));
     cols[0] = creditor ? judgment_sort[2] : judgment_sort[1];
     cols[0].key = "name";
@@ -757,14 +609,15 @@ static int search_judgments(mc_req *mr)
     if (!submitted(mr))
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     if (strlen(name) < 2)
-        error(&s, *name ? "Name: enter at least 2 letters."
-                        : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
+        ct_search_error(
+            &s, *name ? "Name: enter at least 2 letters."
+                      : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", like(s.p, name, 0), from, from,
-                     to, to, court, court, satisfied, satisfied);
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", ct_search_like(s.p, name, 0),
+                     from, from, to, to, court, court, satisfied, satisfied);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
@@ -777,8 +630,8 @@ static int search_judgments(mc_req *mr)
                                    " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c ON c.id "
                                    "= g.case_id",
                                    fw),
-                     "sssssssiiii", like(s.p, name, 0), from, from, to, to, court, court, satisfied,
-                     satisfied, (long long)CT_PAGE_SIZE, offset);
+                     "sssssssiiii", ct_search_like(s.p, name, 0), from, from, to, to, court, court,
+                     satisfied, satisfied, (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {

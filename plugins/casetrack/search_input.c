@@ -1,0 +1,142 @@
+/* search_input.c: the fields of Case.net's public searches: read from the
+ * query, trimmed, checked with a clear sentence for each mistake, shown
+ * again and kept for the paging and sorting links. See ct_search.h. */
+#include "casetrack.h"
+#include "ct_search.h"
+
+#include "apr_lib.h"
+
+#define NAME_MAX_CHARS 100 /* any text field */
+
+void ct_search_error(srch *s, const char *why)
+{
+    mc_vars_set(mc_vars_row(s->mr->vars, "errors"), "text", why);
+    s->bad = 1;
+}
+
+void ct_search_keep(srch *s, const char *name, const char *value)
+{
+    if (*value)
+        s->qs = apr_pstrcat(s->p, s->qs, "&", name, "=", mc_form_encode(s->p, value), NULL);
+}
+
+/* A text field, trimmed, shown again as q_<name>; kept for the links. */
+const char *ct_search_field(srch *s, const char *name, const char *label)
+{
+    const char *v = mc_query(s->mr, name);
+    char *t;
+    size_t n;
+    if (!v)
+        v = "";
+    while (apr_isspace(*v))
+        v++;
+    t = apr_pstrdup(s->p, v);
+    for (n = strlen(t); n && apr_isspace(t[n - 1]); n--)
+        t[n - 1] = '\0';
+    mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "q_", name, NULL), t);
+    if (strlen(t) > NAME_MAX_CHARS) {
+        ct_search_error(
+            s, apr_psprintf(s->p, "%s: enter at most %d characters.", label, NAME_MAX_CHARS));
+        return "";
+    }
+    ct_search_keep(s, name, t);
+    return t;
+}
+
+/* A date field (YYYY-MM-DD); NULL when empty or not a real date. */
+const char *ct_search_date_field(srch *s, const char *name, const char *label, int required)
+{
+    const char *v = ct_search_field(s, name, label);
+    if (!*v) {
+        if (required)
+            ct_search_error(s,
+                            apr_psprintf(s->p, "%s: enter a date, for example 2026-01-05.", label));
+        return NULL;
+    }
+    if (!ct_date_ok(v)) {
+        ct_search_error(s,
+                        apr_psprintf(s->p,
+                                     "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for "
+                                     "example 2026-01-05.",
+                                     label, v));
+        return NULL;
+    }
+    return v;
+}
+
+void ct_search_range_check(srch *s, const char *from, const char *to, const char *label)
+{
+    if (from && to && strcmp(from, to) > 0)
+        ct_search_error(
+            s, apr_psprintf(s->p,
+                            "%s: the \"to\" date (%s) is before the \"from\" date (%s). Enter "
+                            "the earlier date first.",
+                            label, to, from));
+}
+
+/* A year of birth; NULL when empty or bad. */
+const char *ct_search_year_field(srch *s, const char *name, const char *label)
+{
+    const char *v = ct_search_field(s, name, label);
+    int i;
+    if (!*v)
+        return NULL;
+    for (i = 0; v[i]; i++)
+        if (!apr_isdigit(v[i]))
+            break;
+    if (i != 4 || v[i] || atoi(v) < 1850 || atoi(v) > 2199) {
+        ct_search_error(
+            s, apr_psprintf(s->p, "%s: \"%s\" is not a year. Enter four digits, for example 1970.",
+                            label, v));
+        return NULL;
+    }
+    return v;
+}
+
+/* A code from a table (court, case type): "" when empty; checked. */
+static const char *code_field(srch *s, mc_db *db, const char *name, const char *label,
+                              const char *sql, int required, apr_status_t *rv)
+{
+    const char *v = ct_search_field(s, name, label);
+    mc_dbres *res;
+    if (!*v) {
+        if (required)
+            ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+        return "";
+    }
+    if ((*rv = mc_db_query(db, s->p, &res, sql, "s", v)) != APR_SUCCESS)
+        return "";
+    if (res->nrows == 0) {
+        ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+        return "";
+    }
+    return v;
+}
+
+const char *ct_search_court_field(srch *s, mc_db *db, int required, apr_status_t *rv)
+{
+    return code_field(s, db, "court", "Court", "SELECT 1 FROM mc_court WHERE code = ?", required,
+                      rv);
+}
+
+const char *ct_search_type_field(srch *s, mc_db *db, apr_status_t *rv)
+{
+    return code_field(s, db, "case_type", "Case Type", "SELECT 1 FROM mc_case_type WHERE code = ?",
+                      0, rv);
+}
+
+/* "abc" -> "abc%", with LIKE's own characters escaped; contains: "%abc%". */
+const char *ct_search_like(apr_pool_t *p, const char *v, int contains)
+{
+    char *out = apr_palloc(p, 2 * strlen(v) + 3), *o = out;
+    if (contains)
+        *o++ = '%';
+    for (; *v; v++) {
+        if (*v == '%' || *v == '_' || *v == '\\')
+            *o++ = '\\';
+        *o++ = *v;
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}
