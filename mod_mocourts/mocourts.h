@@ -79,6 +79,10 @@
  *        feed reader and the eFiling document code are the plugins' own.
  *   1.10 mc_code_hash: a short code's keyed hash, bound to its purpose and
  *        owner (Case.net's phone codes, as the core's new-device codes).
+ *   1.11 what every plugin repeated, once in the core: the account row
+ *        (mc_account.h: mc_account_create, mc_account_set_password); list
+ *        pages (mc_list.h: mc_page_begin, mc_page_vars, mc_sort_pick,
+ *        mc_sort_vars, mc_vars_from, mc_vars_rows, mc_sql_like); mc_busy.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -87,12 +91,14 @@
 #include "http_config.h"
 #include "ap_provider.h"
 
+#include "mc_account.h"
 #include "mc_api.h"
 #include "mc_captcha.h"
 #include "mc_case.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_form.h"
+#include "mc_list.h"
 #include "mc_log.h" /* MCLOGNO, the log tags */
 #include "mc_multipart.h"
 #include "mc_outbox.h"
@@ -100,7 +106,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 10
+#define MC_ABI_MINOR 11
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -267,6 +273,10 @@ MC_API const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
 MC_API const char *mc_password_check(const mc_req *mr, const char *pw, const char *username);
 MC_API const char *mc_password_rules(const mc_req *mr);
 MC_API apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash);
+/* ABI 1.11: the answer when mc_password_make or mc_password_matches says
+ * the process is too busy: 503 with Retry-After (10 seconds) and a page
+ * asking to try again in a moment. */
+MC_API int mc_busy(mc_req *mr);
 
 /* ABI 1.1: a capped check of pw against a hash made by mc_password_make
  * (1 match, 0 no match, -1 the process is too busy: answer 503). */

@@ -195,3 +195,14 @@ apr_status_t mc_password_make(mc_req *mr, const char *pw, const char **hash)
 {
     return mc_hash_password(mr->r->pool, pw, hash);
 }
+
+int mc_busy_message(mc_req *mr, const char *message)
+{
+    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
+    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again", message);
+}
+
+int mc_busy(mc_req *mr)
+{
+    return mc_busy_message(mr, "The system is busy. Please try again in a moment.");
+}

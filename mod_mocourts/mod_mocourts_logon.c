@@ -97,14 +97,10 @@ static mc_session *current(mc_req *mr, const char *stage)
     return s && (!stage || !strcmp(s->stage, stage)) ? s : NULL;
 }
 
-/* 503 when every hashing slot, or every place of an account's lock-out,
- * stayed taken too long. */
-static int busy(mc_req *mr)
-{
-    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                      "Many people are logging on right now. Please try again in a moment.");
-}
+/* The 503 when every hashing slot, or every place of an account's lock-out,
+ * stayed taken too long (mc_busy_message). */
+static const char MSG_BUSY[] =
+    "Many people are logging on right now. Please try again in a moment.";
 
 static const char *home_url(mc_req *mr)
 {
@@ -406,7 +402,7 @@ static int logon_post(mc_req *mr)
         (rv = mc_logon_verify(mr->r, db, ident, pw, &f, &result)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (result == MC_LOGON_BUSY)
-        return busy(mr);
+        return mc_busy_message(mr, MSG_BUSY);
     if (result != MC_LOGON_OK)
         return logon_form(mr, HTTP_OK, msg_refused(mr->r->pool), ident);
     if (!strcmp(f.status, "disabled")) {
@@ -538,16 +534,11 @@ static int password_post(mc_req *mr)
         return password_form(mr, HTTP_OK,
                              "Your new password must be different from your current password.");
     if ((rv = mc_hash_password(mr->r->pool, pw, &hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                                             "The system is busy. Please try again in a moment.")
-                                : HTTP_INTERNAL_SERVER_ERROR;
+        return rv == APR_EAGAIN ? mc_busy(mr) : HTTP_INTERNAL_SERVER_ERROR;
     v = mc_vars_make(mr->r->pool, NULL);
     mc_vars_set(v, "username", s->account.username);
     if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
-                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
-                         "si", hash, s->account.id)) == APR_SUCCESS &&
+        (rv = mc_account_set_password(db, s->account.id, hash)) == APR_SUCCESS &&
         (rv = notify(mr, db, s->account.id, s->account.email, "password-changed",
                      "Your password was changed", "password-changed.txt", v)) == APR_SUCCESS &&
         (rv = mc_audit(mr, db, "password-changed", s->account.id, "forced change")) ==
@@ -635,7 +626,7 @@ static int device_post(mc_req *mr)
     if ((rv = mc_attempt_take(db, mr->r->pool, subject, &at)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (at == MC_ATTEMPT_BUSY)
-        return busy(mr);
+        return mc_busy_message(mr, MSG_BUSY);
     if (at == MC_ATTEMPT_LOCKED)
         return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
     rv = mc_db_exec(db, &n, NULL,

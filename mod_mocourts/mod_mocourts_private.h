@@ -143,6 +143,8 @@ const char *mc_logon_url(apr_pool_t *p, const char *return_to);
 /* Audit from places without an mc_req. */
 apr_status_t mc_audit_r(request_rec *r, mc_db *db, const char *event, long long account_id,
                         long long actor_id, const char *detail);
+/* mc_busy with its own sentence (the Logon page's). */
+int mc_busy_message(mc_req *mr, const char *message);
 
 /* mod_mocourts_access.c */
 /* 1 when account a (NULL: nobody logged on) may pass access; role, for
