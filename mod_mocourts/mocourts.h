@@ -83,6 +83,10 @@
  *        (mc_account.h: mc_account_create, mc_account_set_password); list
  *        pages (mc_list.h: mc_page_begin, mc_page_vars, mc_sort_pick,
  *        mc_sort_vars, mc_vars_from, mc_vars_rows, mc_sql_like); mc_busy.
+ *   1.12 mc_lockout_verify (mc_lockout_verdict): a secret that counts
+ *        toward the logon lock-out (a security answer, the current password
+ *        on an update page) checked only once it holds a place in the
+ *        lock-out, as the core's logon checks a password.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -106,7 +110,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 11
+#define MC_ABI_MINOR 12
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -288,6 +292,25 @@ MC_API int mc_password_matches(mc_req *mr, const char *hash, const char *pw);
 MC_API apr_status_t mc_lockout_count(mc_req *mr, mc_db *db, long long account_id, int *locked);
 MC_API apr_status_t mc_lockout_check(mc_req *mr, mc_db *db, long long account_id, int *locked);
 MC_API apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id);
+/* ABI 1.12: check secret against hash (made by mc_password_make) as the
+ * core's logon checks a password: only once the attempt holds a place in
+ * the account's lock-out, so at most MoCourtsLockout's count of wrong ones
+ * is ever checked in a window, however many arrive at once and on however
+ * many nodes. A wrong one counts as a failure. A NULL hash, or a secret over
+ * MC_PASSWORD_MAX_BYTES, is a wrong one (checked against a dummy hash).
+ * When the account is, or now becomes, locked and the request's session is
+ * that account's, the session ends (as a logon would now be refused); the
+ * lock is audited ("lockout") when this call made it. */
+typedef enum {
+    MC_LOCKOUT_RIGHT,       /* checked: right (its place given back) */
+    MC_LOCKOUT_WRONG,       /* checked: wrong, counted */
+    MC_LOCKOUT_LOCKED_NOW,  /* checked: wrong, counted, and the account is now locked */
+    MC_LOCKOUT_LOCKED,      /* not checked: the account is locked */
+    MC_LOCKOUT_BUSY         /* not checked: places or hashing slots stayed taken (answer 503) */
+} mc_lockout_verdict;
+MC_API apr_status_t mc_lockout_verify(mc_req *mr, mc_db *db, long long account_id,
+                                      const char *hash, const char *secret,
+                                      mc_lockout_verdict *out);
 /* ABI 1.1: the lock-out's duration in words ("30 minutes"), and the path of
  * the Logon page wherever the core's logon is mounted ("/account/logon"). */
 MC_API const char *mc_lockout_time(const mc_req *mr);

@@ -19,7 +19,11 @@
  * unit's unlock and a password reset clear it (mc_lockout_clear).
  *
  * An attempt that died while it held a place (a killed child) holds it
- * until the window ends. */
+ * until the window ends.
+ *
+ * Plugins check their secrets that count toward the lock-out (security
+ * answers, the current password on My Account's update pages) the same
+ * way, through mc_lockout_verify (ABI 1.12). */
 #include "mod_mocourts_private.h"
 
 #include "apr_strings.h"
@@ -196,4 +200,49 @@ apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id)
 {
     return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_logon_throttle WHERE subject = ?", "s",
                       mc_lockout_subject(mr->r->pool, account_id, NULL));
+}
+
+apr_status_t mc_lockout_verify(mc_req *mr, mc_db *db, long long account_id, const char *hash,
+                               const char *secret, mc_lockout_verdict *out)
+{
+    const char *subject = mc_lockout_subject(mr->r->pool, account_id, NULL);
+    mc_attempt at;
+    apr_status_t rv;
+    int ok, locked_now = 0;
+    if ((rv = mc_attempt_take(db, mr->r->pool, subject, &at)) != APR_SUCCESS)
+        return rv;
+    if (at == MC_ATTEMPT_BUSY) {
+        *out = MC_LOCKOUT_BUSY;
+        return APR_SUCCESS;
+    }
+    if (at == MC_ATTEMPT_GO) {
+        if (hash && secret && strlen(secret) <= MC_PASSWORD_MAX_BYTES)
+            ok = mc_verify_password(hash, secret);
+        else {
+            mc_verify_dummy(secret ? secret : "");
+            ok = 0;
+        }
+        if (ok != 0) {
+            if ((rv = mc_attempt_release(db, subject)) != APR_SUCCESS)
+                return rv;
+            *out = ok > 0 ? MC_LOCKOUT_RIGHT : MC_LOCKOUT_BUSY;
+            return APR_SUCCESS;
+        }
+        if ((rv = mc_attempt_failed(db, subject, &locked_now)) != APR_SUCCESS)
+            return rv;
+        if (!locked_now) {
+            *out = MC_LOCKOUT_WRONG;
+            return APR_SUCCESS;
+        }
+        if ((rv = mc_audit(mr, db, "lockout", account_id, "too many failed attempts")) !=
+            APR_SUCCESS)
+            return rv;
+    }
+    *out = locked_now ? MC_LOCKOUT_LOCKED_NOW : MC_LOCKOUT_LOCKED;
+    /* A session may not go on guessing where a logon would be refused. */
+    if (mr->account && mr->account->id == account_id) {
+        rv = mc_session_end(mr->r, db);
+        mr->account = NULL;
+    }
+    return rv;
 }
