@@ -12,17 +12,6 @@ static int not_found(mc_req *mr)
                       "example 22SL-CC01234, or search by litigant name.");
 }
 
-/* Rows of res into list, one key per column. */
-static void rows(mc_req *mr, const mc_dbres *res, const char *list, const char *const *keys)
-{
-    int i, k;
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, list);
-        for (k = 0; keys[k]; k++)
-            mc_vars_set(row, keys[k], mc_dbres_get(res, i, k));
-    }
-}
-
 static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
 {
     static const char *const party_keys[] = {"name", "role", "city", "birth_year", NULL};
@@ -43,7 +32,7 @@ static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
                           "'other'), last_name, first_name, id",
                           "i", id)) != APR_SUCCESS)
         return rv;
-    rows(mr, res, "parties", party_keys);
+    mc_vars_rows(mr->vars, "parties", res, party_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT a.name, a.bar_number, a.firm, COALESCE(CONCAT(p.last_name, "
                           "IF(p.first_name = '', '', CONCAT(', ', p.first_name))), '') FROM "
@@ -51,27 +40,27 @@ static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
                           "a.case_id = ? ORDER BY a.name, a.id",
                           "i", id)) != APR_SUCCESS)
         return rv;
-    rows(mr, res, "attorneys", attorney_keys);
+    mc_vars_rows(mr->vars, "attorneys", res, attorney_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE "
                           "case_id = ? ORDER BY entry_date DESC, id DESC",
                           "i", id)) != APR_SUCCESS)
         return rv;
-    rows(mr, res, "docket", docket_keys);
+    mc_vars_rows(mr->vars, "docket", res, docket_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, "
                           "h.location, COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge "
                           "j ON j.id = h.judge_id WHERE h.case_id = ? ORDER BY h.hearing_at, h.id",
                           "i", id)) != APR_SUCCESS)
         return rv;
-    rows(mr, res, "hearings", hearing_keys);
+    mc_vars_rows(mr->vars, "hearings", res, hearing_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT debtor, creditor, CONCAT('$', amount), entered_on, IF(satisfied, "
                           "'Yes', 'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on "
                           "DESC, id DESC",
                           "i", id)) != APR_SUCCESS)
         return rv;
-    rows(mr, res, "judgments", judgment_keys);
+    mc_vars_rows(mr->vars, "judgments", res, judgment_keys);
     return APR_SUCCESS;
 }
 

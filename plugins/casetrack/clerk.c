@@ -161,6 +161,11 @@ static const char *const DONE_NOTES[][2] = {
 static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const char *which,
                      const char *error, const char *notice)
 {
+    static const char *const judge_keys[] = {"id", "name", NULL};
+    static const char *const docket_keys[] = {"date", "entry_type", "text", "filed_by", NULL};
+    static const char *const hearing_keys[] = {"when", "hearing_type", "location", "judge", NULL};
+    static const char *const judgment_keys[] = {"debtor",     "creditor",  "amount",
+                                                "entered_on", "satisfied", NULL};
     apr_pool_t *p = mr->r->pool;
     const char *sel_judge = mc_field(mr, "h_judge");
     const char *done = mc_query(mr, "done"), *queued = mc_query(mr, "queued");
@@ -216,8 +221,7 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "judges");
-        mc_vars_set(row, "id", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, judge_keys);
         mc_vars_set(row, "selected",
                     sel_judge && !strcmp(sel_judge, mc_dbres_get(res, i, 0)) ? "selected" : NULL);
     }
@@ -226,39 +230,20 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
                           "case_id = ? ORDER BY entry_date DESC, id DESC LIMIT 20",
                           "i", c->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "docket");
-        mc_vars_set(row, "date", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "entry_type", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "text", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "filed_by", mc_dbres_get(res, i, 3));
-    }
+    mc_vars_rows(mr->vars, "docket", res, docket_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, "
                           "h.location, COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge "
                           "j ON j.id = h.judge_id WHERE h.case_id = ? ORDER BY h.hearing_at, h.id",
                           "i", c->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "hearings");
-        mc_vars_set(row, "when", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "hearing_type", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "location", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "judge", mc_dbres_get(res, i, 3));
-    }
+    mc_vars_rows(mr->vars, "hearings", res, hearing_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT debtor, creditor, amount, entered_on, IF(satisfied, 'Yes', "
                           "'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on, id",
                           "i", c->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "judgments");
-        mc_vars_set(row, "debtor", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "creditor", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "amount", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "entered_on", mc_dbres_get(res, i, 3));
-        mc_vars_set(row, "satisfied", mc_dbres_get(res, i, 4));
-    }
+    mc_vars_rows(mr->vars, "judgments", res, judgment_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT COUNT(*) FROM mc_track WHERE case_id = ? AND active = 1", "i",
                           c->id)) != APR_SUCCESS)

@@ -5,14 +5,6 @@
 
 #include "casetrack.h"
 
-/* A sortable column: its query key, and the ORDER BY for each direction
- * (fixed text: the only way a request reaches ORDER BY). */
-typedef struct sortcol {
-    const char *key;
-    const char *asc;
-    const char *desc;
-} sortcol;
-
 /* One search request. */
 typedef struct srch {
     mc_req *mr;
@@ -44,7 +36,5 @@ const char *ct_search_year_field(srch *s, const char *name, const char *label);
  * when empty; checked; *rv a database error. */
 const char *ct_search_court_field(srch *s, mc_db *db, int required, apr_status_t *rv);
 const char *ct_search_type_field(srch *s, mc_db *db, apr_status_t *rv);
-/* "abc" -> "abc%", with LIKE's own characters escaped; contains: "%abc%". */
-const char *ct_search_like(apr_pool_t *p, const char *v, int contains);
 
 #endif

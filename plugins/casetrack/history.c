@@ -54,9 +54,9 @@ int ct_history_page(mc_req *mr)
     static const char sql_where[] = " FROM mc_outbox WHERE account_id = ? AND (? = '' OR "
                                     "case_ref = ?)";
     apr_pool_t *p = mr->r->pool;
-    const char *pg = mc_query(mr, "page"), *want = ct_trim(p, mc_query(mr, "case"));
-    const char *number = "", *base;
-    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    const char *pg = mc_query(mr, "page"), *want = mc_text_trim(p, mc_query(mr, "case"));
+    const char *number = "";
+    mc_page page;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
@@ -74,20 +74,14 @@ int ct_history_page(mc_req *mr)
                      mr->account->id, number, number);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), CT_PAGE_SIZE, pg ? apr_atoi64(pg) : 1);
     rv = mc_db_query(db, p, &res,
                      apr_pstrcat(p,
                                  "SELECT channel, kind, case_ref, subject, queued_at, sent_at, "
                                  "status, last_error",
                                  sql_where, " ORDER BY queued_at DESC, id DESC LIMIT ? OFFSET ?",
                                  NULL),
-                     "issii", mr->account->id, number, number, (long long)CT_PAGE_SIZE,
-                     (page - 1) * CT_PAGE_SIZE);
+                     "issii", mr->account->id, number, number, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
@@ -111,17 +105,9 @@ int ct_history_page(mc_req *mr)
     mc_vars_set(mr->vars, "case_filter", *number ? number : NULL);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/history"));
     mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    base =
-        apr_pstrcat(p, mc_url(mr, "/history"), "?case=", mc_form_encode(p, number), "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_page_vars(mr->vars, &page,
+                 apr_pstrcat(p, mc_url(mr, "/history"), "?case=", mc_form_encode(p, number),
+                             "&page=", NULL));
     return mc_render(mr, *want && !*number ? HTTP_BAD_REQUEST : HTTP_OK, "history.html",
                      "Notification History");
 }

@@ -66,7 +66,8 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
 {
     apr_pool_t *p = mr->r->pool;
     const char *pg = mc_query(mr, "page"), *done = mc_query(mr, "done");
-    long long me = mr->account->id, page = pg ? apr_atoi64(pg) : 1, total, pages;
+    long long me = mr->account->id;
+    mc_page page;
     mc_dbres *res;
     apr_status_t rv;
     size_t k;
@@ -76,12 +77,7 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
                      me, me, me);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), CT_PAGE_SIZE, pg ? apr_atoi64(pg) : 1);
     rv = mc_db_query(db, p, &res,
                      apr_pstrcat(p,
                                  "SELECT c.id, c.number, c.caption, co.name, c.last_activity, "
@@ -91,7 +87,7 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
                                  " ORDER BY c.confidential, c.last_activity DESC, c.number "
                                  "LIMIT ? OFFSET ?",
                                  NULL),
-                     "iiiiii", me, me, me, me, (long long)CT_PAGE_SIZE, (page - 1) * CT_PAGE_SIZE);
+                     "iiiiii", me, me, me, me, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
@@ -116,22 +112,12 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
         if (!strcmp(done, FOLDER_DONE[k][0]))
             mc_vars_set(mr->vars, "notice", FOLDER_DONE[k][1]);
     mc_vars_set(mr->vars, "error", error);
-    if (!typed && *(typed = ct_trim(p, mc_query(mr, "case"))) && !error)
+    if (!typed && *(typed = mc_text_trim(p, mc_query(mr, "case"))) && !error)
         mc_vars_set(mr->vars, "hint",
                     apr_pstrcat(p, "To add case ", typed,
                                 " to your folder, click Add to My Cases below.", NULL));
     mc_vars_set(mr->vars, "typed", typed);
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s?page=%" APR_INT64_T_FMT, mc_url(mr, "/mycases"),
-                                 (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s?page=%" APR_INT64_T_FMT, mc_url(mr, "/mycases"),
-                                 (apr_int64_t)(page + 1)));
+    mc_page_vars(mr->vars, &page, mc_url(mr, "/mycases?page="));
     mc_vars_set(mr->vars, "add_action", mc_url(mr, "/mycases/add"));
     mc_vars_set(mr->vars, "remove_action", mc_url(mr, "/mycases/remove"));
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/"));
@@ -152,7 +138,7 @@ int ct_mycases_page(mc_req *mr)
 int ct_mycases_add(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *typed = ct_trim(p, mc_field(mr, "case"));
+    const char *typed = mc_text_trim(p, mc_field(mr, "case"));
     const char *ret = mc_safe_return(p, mc_field(mr, "return"));
     const char *number;
     ct_case c;

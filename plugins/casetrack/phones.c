@@ -307,7 +307,7 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
 
 int ct_phone_add(mc_req *mr)
 {
-    const char *typed = ct_trim(mr->r->pool, mc_field(mr, "number"));
+    const char *typed = mc_text_trim(mr->r->pool, mc_field(mr, "number"));
     add_baton b;
     mc_db *db;
     apr_status_t rv;
@@ -398,7 +398,7 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
 
 int ct_phone_verify(mc_req *mr)
 {
-    const char *code = ct_trim(mr->r->pool, mc_field(mr, "code"));
+    const char *code = mc_text_trim(mr->r->pool, mc_field(mr, "code"));
     verify_baton b;
     mc_db *db;
     apr_status_t rv;

@@ -44,32 +44,21 @@ static int submitted(const mc_req *mr)
 
 /* The sort from the query (whitelisted; cols[0] is the default) and the
  * page number; header links for each column. */
-static void pick_sort(srch *s, const sortcol *cols)
+static void pick_sort(srch *s, const mc_sort_col *cols)
 {
-    const char *want = mc_query(s->mr, "sort"), *dir = mc_query(s->mr, "dir");
     const char *pg = mc_query(s->mr, "page");
-    const sortcol *c, *chosen = cols;
-    int desc = dir && !strcmp(dir, "desc");
+    int desc;
+    const mc_sort_col *chosen =
+        mc_sort_pick(cols, mc_query(s->mr, "sort"), mc_query(s->mr, "dir"), 0, &desc);
     long long page = 1;
-    for (c = cols; want && c->key; c++)
-        if (!strcmp(c->key, want))
-            chosen = c;
     s->order = desc ? chosen->desc : chosen->asc;
     s->first_order = cols->asc;
     s->default_order = chosen == cols && !desc;
     s->sort_qs = apr_pstrcat(s->p, "&sort=", chosen->key, "&dir=", desc ? "desc" : "asc", NULL);
     mc_vars_set(s->mr->vars, "q_sort", chosen->key);
     mc_vars_set(s->mr->vars, "q_dir", desc ? "desc" : "asc");
-    for (c = cols; c->key; c++) {
-        int on = c == chosen, d = on && !desc; /* a second click reverses */
-        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_url", NULL),
-                    apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'),
-                                "&sort=", c->key, "&dir=", d ? "desc" : "asc", NULL));
-        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_aria", NULL),
-                    on ? (desc ? "descending" : "ascending") : NULL);
-        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "sort_", c->key, "_mark", NULL),
-                    on ? (desc ? " \xe2\x96\xbc" : " \xe2\x96\xb2") : NULL);
-    }
+    mc_sort_vars(s->mr->vars, cols, chosen, desc,
+                 apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), NULL));
     if (pg) {
         const char *d = pg;
         while (apr_isdigit(*d))
@@ -83,12 +72,10 @@ static void pick_sort(srch *s, const sortcol *cols)
  * noun: "case(s)". Returns the OFFSET. */
 static long long paging(srch *s, long long total, const char *noun)
 {
-    long long last = total > COUNT_CAP ? COUNT_CAP / CT_PAGE_SIZE
-                     : total           ? (total + CT_PAGE_SIZE - 1) / CT_PAGE_SIZE
-                                       : 1;
-    const char *base;
-    if (s->page > last)
-        s->page = last;
+    mc_page pg; /* past COUNT_CAP: the whole pages it holds */
+    mc_page_begin(&pg, total > COUNT_CAP ? COUNT_CAP / CT_PAGE_SIZE * CT_PAGE_SIZE : total,
+                  CT_PAGE_SIZE, s->page);
+    s->page = pg.page;
     mc_vars_set(s->mr->vars, "searched", "1");
     if (total > COUNT_CAP)
         mc_vars_set(s->mr->vars, "total_text",
@@ -99,17 +86,10 @@ static long long paging(srch *s, long long total, const char *noun)
     else
         mc_vars_set(s->mr->vars, "total_text",
                     apr_psprintf(s->p, "%" APR_INT64_T_FMT " %s found.", (apr_int64_t)total, noun));
-    mc_vars_setf(s->mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)s->page);
-    mc_vars_setf(s->mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)last);
-    base = apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), s->sort_qs,
-                       "&page=", NULL);
-    if (s->page > 1)
-        mc_vars_set(s->mr->vars, "prev_url",
-                    apr_psprintf(s->p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(s->page - 1)));
-    if (s->page < last)
-        mc_vars_set(s->mr->vars, "next_url",
-                    apr_psprintf(s->p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(s->page + 1)));
-    return (s->page - 1) * CT_PAGE_SIZE;
+    mc_page_vars(s->mr->vars, &pg,
+                 apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), s->sort_qs,
+                             "&page=", NULL));
+    return pg.offset;
 }
 
 /* The count statement for a FROM ... WHERE: bounded by COUNT_CAP + 1. */
@@ -225,7 +205,7 @@ static const char NAME_PARTY_REST_NO_YEAR[] =
     " AND (? = '' OR p.first_name LIKE ?) AND (? = '' OR p.middle_name LIKE ?) AND "
     "p.case_confidential = 0";
 
-static const sortcol name_sort[] = {
+static const mc_sort_col name_sort[] = {
     {"name", "p.last_name, p.first_name, p.middle_name, p.id",
      "p.last_name DESC, p.first_name DESC, p.middle_name DESC, p.id DESC"},
     {"role", "p.role, p.last_name, p.id", "p.role DESC, p.last_name DESC, p.id DESC"},
@@ -238,6 +218,9 @@ static const sortcol name_sort[] = {
 
 static int search_name(mc_req *mr)
 {
+    /* last, first, middle, kind and role are put together below */
+    static const char *const name_keys[] = {
+        "", "", "", "", "", "birth_year", "number", "caption", "court", "filed_on", NULL};
     srch s;
     mc_db *db;
     mc_dbres *res;
@@ -289,21 +272,21 @@ static int search_name(mc_req *mr)
             db, s.p, &res,
             count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                        NAME_PARTY_REST_NO_YEAR, NULL)),
-            "sssss", sounds ? last : ct_search_like(s.p, last, 0), first,
-            ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0));
+            "sssss", sounds ? last : mc_sql_like(s.p, last, 0), first, mc_sql_like(s.p, first, 0),
+            middle, mc_sql_like(s.p, middle, 0));
     else if (!*type && !ffrom && !fto && !*court)
         rv = mc_db_query(
             db, s.p, &res,
             count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                        NAME_PARTY_REST, NULL)),
-            "sssssssss", sounds ? last : ct_search_like(s.p, last, 0), first,
-            ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0), yfrom, yfrom,
-            yto, yto);
+            "sssssssss", sounds ? last : mc_sql_like(s.p, last, 0), first,
+            mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom, yto,
+            yto);
     else
         rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssssssssssss",
-                         sounds ? last : ct_search_like(s.p, last, 0), first,
-                         ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0),
-                         yfrom, yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
+                         sounds ? last : mc_sql_like(s.p, last, 0), first,
+                         mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom,
+                         yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
@@ -321,9 +304,9 @@ static int search_name(mc_req *mr)
                                                "p.case_id JOIN mc_court co ON co.code = "
                                                "c.court_code WHERE ",
                                                sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
-                     "sssssssssssssssssii", sounds ? last : ct_search_like(s.p, last, 0), first,
-                     ct_search_like(s.p, first, 0), middle, ct_search_like(s.p, middle, 0), yfrom,
-                     yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court,
+                     "sssssssssssssssssii", sounds ? last : mc_sql_like(s.p, last, 0), first,
+                     mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom,
+                     yto, yto, type, type, ffrom, ffrom, fto, fto, court, court,
                      (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -337,33 +320,26 @@ static int search_name(mc_req *mr)
         role = apr_pstrdup(s.p, mc_dbres_get(res, i, 4));
         role[0] = (char)apr_toupper(role[0]); /* "plaintiff" -> "Plaintiff" */
         mc_vars_set(row, "role", role);
-        mc_vars_set(row, "birth_year", mc_dbres_get(res, i, 5));
-        mc_vars_set(row, "number", mc_dbres_get(res, i, 6));
+        mc_vars_from(row, res, i, name_keys);
         mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 6)));
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 7));
-        mc_vars_set(row, "court", mc_dbres_get(res, i, 8));
-        mc_vars_set(row, "filed_on", mc_dbres_get(res, i, 9));
     }
     return show(&s, db, "search-name.html", "Litigant Name Search");
 }
 
 /* ---- 2. case number --------------------------------------------------------------- */
 
-static const sortcol number_sort[] = {{"case", "c.number", "c.number DESC"}, {NULL}};
+static const mc_sort_col number_sort[] = {{"case", "c.number", "c.number DESC"}, {NULL}};
 
 /* Cases (number, caption, court, type, filed, status) into "results". */
 static void case_rows(srch *s, const mc_dbres *res)
 {
+    static const char *const keys[] = {"number",   "caption", "court", "case_type",
+                                       "filed_on", "status",  NULL};
     int i;
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(s->mr->vars, "results");
-        mc_vars_set(row, "number", mc_dbres_get(res, i, 0));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "href", case_href(s, mc_dbres_get(res, i, 0)));
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "court", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "case_type", mc_dbres_get(res, i, 3));
-        mc_vars_set(row, "filed_on", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "status", mc_dbres_get(res, i, 5));
     }
 }
 
@@ -417,7 +393,7 @@ static int search_number(mc_req *mr)
 
 /* ---- 3. filing date ----------------------------------------------------------------- */
 
-static const sortcol date_sort[] = {
+static const mc_sort_col date_sort[] = {
     {"case", "c.number", "c.number DESC"},
     {"caption", "c.caption, c.number", "c.caption DESC, c.number DESC"},
     {"type", "t.name, c.number", "t.name DESC, c.number DESC"},
@@ -470,7 +446,7 @@ static const char HEARING_FROM[] =
     "INTERVAL 1 DAY) AND c.court_code = ? AND c.confidential = 0 AND (? = '' OR j.name LIKE ?) "
     "AND (? = '' OR h.location LIKE ?)";
 
-static const sortcol hearing_sort[] = {
+static const mc_sort_col hearing_sort[] = {
     {"when", "h.hearing_at, c.number, h.id", "h.hearing_at DESC, c.number DESC, h.id DESC"},
     {"case", "c.number, h.hearing_at, h.id", "c.number DESC, h.hearing_at DESC, h.id DESC"},
     {"type", "h.hearing_type, h.hearing_at, h.id",
@@ -481,6 +457,8 @@ static const sortcol hearing_sort[] = {
 
 static int search_hearings(mc_req *mr)
 {
+    static const char *const hearing_keys[] = {"when",     "number", "caption", "hearing_type",
+                                               "location", "judge",  NULL};
     srch s;
     mc_db *db;
     mc_dbres *res;
@@ -523,7 +501,7 @@ static int search_hearings(mc_req *mr)
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
     rv = mc_db_query(db, s.p, &res, count_sql(s.p, HEARING_FROM), "sssssss", from, to, court, judge,
-                     ct_search_like(s.p, judge, 1), loc, ct_search_like(s.p, loc, 0));
+                     mc_sql_like(s.p, judge, 1), loc, mc_sql_like(s.p, loc, 0));
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
@@ -533,19 +511,14 @@ static int search_hearings(mc_req *mr)
                               "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
                               "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
                               HEARING_FROM, s.order),
-                     "sssssssii", from, to, court, judge, ct_search_like(s.p, judge, 1), loc,
-                     ct_search_like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
+                     "sssssssii", from, to, court, judge, mc_sql_like(s.p, judge, 1), loc,
+                     mc_sql_like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
-        mc_vars_set(row, "when", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "number", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, hearing_keys);
         mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 1)));
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "hearing_type", mc_dbres_get(res, i, 3));
-        mc_vars_set(row, "location", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "judge", mc_dbres_get(res, i, 5));
     }
     return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
 }
@@ -559,7 +532,7 @@ static const char JUDGMENT_REST[] =
     " AND (? IS NULL OR g.entered_on >= ?) AND (? IS NULL OR g.entered_on <= ?) AND (? = '' OR "
     "c.court_code = ?) AND (? = -1 OR g.satisfied = ?) AND c.confidential = 0";
 
-static const sortcol judgment_sort[] = {
+static const mc_sort_col judgment_sort[] = {
     {"name", NULL, NULL}, /* the searched name: set per request */
     {"debtor", "g.debtor, g.entered_on, g.id", "g.debtor DESC, g.entered_on DESC, g.id DESC"},
     {"creditor", "g.creditor, g.entered_on, g.id", "g.creditor DESC, g.entered_on DESC, g.id DESC"},
@@ -572,12 +545,15 @@ static const sortcol judgment_sort[] = {
 
 static int search_judgments(mc_req *mr)
 {
+    /* amount and satisfied are shown in words below */
+    static const char *const judgment_keys[] = {"debtor", "creditor", "",        "entered_on",
+                                                "",       "number",   "caption", NULL};
     srch s;
     mc_db *db;
     mc_dbres *res;
     apr_status_t rv = APR_SUCCESS;
     const char *name, *party, *from, *to, *court, *sat, *fw;
-    sortcol cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
+    mc_sort_col cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
     long long satisfied = -1, total, offset;
     int creditor, rc, i;
     start(&s, mr, "/search/judgments");
@@ -616,7 +592,7 @@ static int search_judgments(mc_req *mr)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", ct_search_like(s.p, name, 0),
+    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", mc_sql_like(s.p, name, 0),
                      from, from, to, to, court, court, satisfied, satisfied);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -630,20 +606,16 @@ static int search_judgments(mc_req *mr)
                                    " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c ON c.id "
                                    "= g.case_id",
                                    fw),
-                     "sssssssiiii", ct_search_like(s.p, name, 0), from, from, to, to, court, court,
+                     "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
                      satisfied, satisfied, (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
-        mc_vars_set(row, "debtor", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "creditor", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, judgment_keys);
         mc_vars_set(row, "amount", apr_pstrcat(s.p, "$", mc_dbres_get(res, i, 2), NULL));
-        mc_vars_set(row, "entered_on", mc_dbres_get(res, i, 3));
         mc_vars_set(row, "satisfied", yes_no(mc_dbres_get(res, i, 4)));
-        mc_vars_set(row, "number", mc_dbres_get(res, i, 5));
         mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 5)));
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 6));
     }
     return show(&s, db, "search-judgments.html", "Judgment Index Search");
 }

@@ -124,19 +124,3 @@ const char *ct_search_type_field(srch *s, mc_db *db, apr_status_t *rv)
     return code_field(s, db, "case_type", "Case Type", "SELECT 1 FROM mc_case_type WHERE code = ?",
                       0, rv);
 }
-
-/* "abc" -> "abc%", with LIKE's own characters escaped; contains: "%abc%". */
-const char *ct_search_like(apr_pool_t *p, const char *v, int contains)
-{
-    char *out = apr_palloc(p, 2 * strlen(v) + 3), *o = out;
-    if (contains)
-        *o++ = '%';
-    for (; *v; v++) {
-        if (*v == '%' || *v == '_' || *v == '\\')
-            *o++ = '\\';
-        *o++ = *v;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}

@@ -8,22 +8,7 @@
  * a case puts it in the account's folder (Manage My Case). */
 #include "track.h"
 
-#include "apr_lib.h"
-
 /* ---- shared helpers --------------------------------------------------------- */
-
-const char *ct_trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrndup(p, s, e - s);
-}
 
 int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv)
 {
@@ -267,7 +252,7 @@ int ct_track_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     const char *method = mc_field(mr, "method"), *freq = mc_field(mr, "frequency");
-    const char *phone = ct_trim(p, mc_field(mr, "phone"));
+    const char *phone = mc_text_trim(p, mc_field(mr, "phone"));
     track_baton b;
     ct_case c;
     mc_db *db;

@@ -61,7 +61,5 @@ const char *ct_channel_label(const char *channel);
 const char *ct_frequency_label(const char *frequency);
 /* "Open", "Closed", "Disposed" for a case status. */
 const char *ct_status_label(const char *status);
-/* A copy of s without leading and trailing white space ("" for NULL). */
-const char *ct_trim(apr_pool_t *p, const char *s);
 
 #endif
