@@ -46,17 +46,45 @@ apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, con
     return mc_outbox_add(db, &n, NULL);
 }
 
-/* 1 match, 0 no match, -1 busy; *rv a database error. */
-int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv)
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
+                               apr_status_t *rv)
 {
+    long long id = mr->account->id;
+    mc_lockout_verdict verdict;
     mc_dbres *res;
     *rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
-                      "i", mr->account->id);
-    if (*rv != APR_SUCCESS)
+                      "i", id);
+    if (*rv != APR_SUCCESS || res->nrows != 1 || !pw || !*pw)
         return 0;
-    if (res->nrows != 1 || !pw || !*pw)
+    /* A stolen session may not try passwords unbounded: each one counts
+     * toward the lock-out, as at logon. */
+    if ((*rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict)) !=
+        APR_SUCCESS)
         return 0;
-    return mc_password_matches(mr, mc_dbres_get(res, 0, 0), pw);
+    if (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW)
+        *rv = mc_audit(mr, db, "current-password-wrong", id, what);
+    switch (verdict) {
+    case MC_LOCKOUT_RIGHT:
+        return 1;
+    case MC_LOCKOUT_WRONG:
+        return 0;
+    case MC_LOCKOUT_BUSY:
+        return MC_REG_PW_BUSY;
+    default:
+        return MC_REG_PW_LOCKED;
+    }
+}
+
+int mc_reg_account_unchecked(mc_req *mr, int why)
+{
+    if (why == MC_REG_PW_BUSY)
+        return mc_reg_account_busy(mr);
+    return mc_message(mr, HTTP_OK, "Account Locked",
+                      apr_pstrcat(mr->r->pool,
+                                  "This account is locked because of too many failed attempts, "
+                                  "and you have been logged off. Wait ",
+                                  mc_lockout_time(mr),
+                                  " and try again, or contact the court's Help Desk.", NULL));
 }
 
 int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done)
@@ -304,17 +332,15 @@ static int password_post(mc_req *mr)
                          mc_password_rules(mr));
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    ok = mc_reg_account_password_ok(mr, db, cur, &rv);
+    ok = mc_reg_account_password_ok(mr, db, cur, "password change", &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (ok < 0)
-        return mc_reg_account_busy(mr);
-    if (!ok) {
-        mc_audit(mr, db, "password-change-refused", mr->account->id, "wrong current password");
+        return mc_reg_account_unchecked(mr, ok);
+    if (!ok)
         return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
                          "Current Password: the password you entered is incorrect.",
                          "/myaccount/password", mc_password_rules(mr));
-    }
     if (!strcmp(cur, pw))
         return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
                          "New Password: it must be different from your current password.",
@@ -503,11 +529,11 @@ static int email_post(mc_req *mr)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "New E-mail Address: this is already your e-mail address.",
                          "/myaccount/email", NULL);
-    ok = mc_reg_account_password_ok(mr, db, cur, &rv);
+    ok = mc_reg_account_password_ok(mr, db, cur, "e-mail change", &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (ok < 0)
-        return mc_reg_account_busy(mr);
+        return mc_reg_account_unchecked(mr, ok);
     if (!ok)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "Current Password: the password you entered is incorrect.",

@@ -89,11 +89,11 @@ int mc_reg_account_questions_post(mc_req *mr)
         return questions_page(mr, q, a, va, why);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    ok = mc_reg_account_password_ok(mr, db, cur, &rv);
+    ok = mc_reg_account_password_ok(mr, db, cur, "security questions", &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (ok < 0)
-        return mc_reg_account_busy(mr);
+        return mc_reg_account_unchecked(mr, ok);
     if (!ok)
         return questions_page(mr, q, a, va,
                               "Current Password: the password you entered is incorrect.");

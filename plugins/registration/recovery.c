@@ -10,9 +10,15 @@
  * state bound to that browser: a cookie holds "<code id>.<secret>" and the
  * code's bound_to holds SHA-256("<step>:<wrong>:<secret>"), where step is
  * the number of questions answered and wrong how many of them were wrong.
- * The answers are judged only after the last question, so no page says
- * which answer was wrong; each wrong answer counts toward the account's
- * lock-out, and the link is voided after RESET_TRIES failed rounds.
+ * No page says which answer was wrong: the round goes on to the last
+ * question whatever the answers, and only then says whether they matched.
+ * Each answer is checked only once it holds a place in the account's
+ * lock-out (mc_lockout_verify), and a wrong one counts toward it at once,
+ * so at most MoCourtsLockout's count of wrong answers is ever checked in a
+ * window, however many are posted at once. While the account is locked an
+ * answer is not checked and counts as wrong in the round; the lock is told
+ * at the round's start and end only, so it says nothing of which answer was
+ * wrong either. The link is voided after RESET_TRIES failed rounds.
  *
  * The Security unit's routes (/security...) are in this table too; their
  * handlers are in security.c. */
@@ -318,12 +324,13 @@ static int question_get(mc_req *mr)
         return mc_fail(mr, rv);
     if (!load_state(mr, db, &st, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (locked)
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
     if (st.step >= st.nq)
         return mc_redirect(mr, mc_url(mr, "/reset/password"));
+    /* The lock is told at a round's start, not within it (see above). */
+    if (st.step == 0 && (rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (st.step == 0 && locked)
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
     return question_form(mr, &st, NULL);
 }
 
@@ -331,44 +338,43 @@ static int question_post(mc_req *mr)
 {
     const char *answer = mc_reg_trim(mr->r->pool, mc_field(mr, "answer"));
     reset_state st;
+    mc_lockout_verdict verdict;
     mc_db *db;
     apr_status_t rv;
-    int locked, ok, wrong, i;
+    int locked, wrong;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!load_state(mr, db, &st, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (locked)
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
     if (st.step >= st.nq)
         return mc_redirect(mr, mc_url(mr, "/reset/password"));
     if (!*answer)
         return question_form(mr, &st, "Enter your answer.");
-    if (strlen(answer) > 200)
-        ok = 0;
-    else if ((ok = mc_password_matches(mr, st.hash[st.step],
-                                       mc_reg_normalise_answer(mr->r->pool, answer))) < 0)
+    /* An over-long answer is a wrong one (checked against a dummy hash). */
+    rv = mc_lockout_verify(mr, db, st.account_id, strlen(answer) > 200 ? NULL : st.hash[st.step],
+                           mc_reg_normalise_answer(mr->r->pool, answer), &verdict);
+    if (rv == APR_SUCCESS && (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW))
+        rv = mc_audit(mr, db, "password-reset-answer-wrong", st.account_id, "");
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (verdict == MC_LOCKOUT_BUSY)
         return busy(mr);
-    wrong = st.wrong + !ok;
+    locked = verdict == MC_LOCKOUT_LOCKED || verdict == MC_LOCKOUT_LOCKED_NOW;
+    wrong = st.wrong + (verdict != MC_LOCKOUT_RIGHT);
     if (st.step + 1 < st.nq || wrong == 0) {
         if (!save_state(mr, db, &st, st.step + 1, wrong, &rv))
             return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
         return mc_redirect(mr,
                            mc_url(mr, st.step + 1 < st.nq ? "/reset/question" : "/reset/password"));
     }
-    /* The last question, and some answer was wrong: a failed round. */
+    /* The last question, and some answer was wrong (or not checked): a
+     * failed round. */
     if (!save_state(mr, db, &st, 0, 0, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-    locked = 0;
-    for (i = 0; i < wrong && !locked && rv == APR_SUCCESS; i++)
-        rv = mc_lockout_count(mr, db, st.account_id, &locked);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_code SET attempts = attempts + 1, used_at = IF(attempts >= ?, "
-                        "UTC_TIMESTAMP(), used_at) WHERE id = ?",
-                        "ii", (long long)RESET_TRIES, st.code_id);
+    rv = mc_db_exec(db, NULL, NULL,
+                    "UPDATE mc_code SET attempts = attempts + 1, used_at = IF(attempts >= ?, "
+                    "UTC_TIMESTAMP(), used_at) WHERE id = ?",
+                    "ii", (long long)RESET_TRIES, st.code_id);
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, "password-reset-answers", st.account_id,
                       "security answers did not match");

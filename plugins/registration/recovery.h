@@ -1,6 +1,7 @@
-/* recovery.h: what recovery.c (Forgot Password, Forgot Username) and
- * security.c (the Security unit's tools) share. Their routes are all in
- * mc_reg_recovery_routes (recovery.c). */
+/* recovery.h: what recovery.c (Forgot Password, Forgot Username),
+ * security.c (the Security unit's tools) and signup_verify.c (Resend
+ * verification, queued as they are) share. The first two's routes are all
+ * in mc_reg_recovery_routes (recovery.c). */
 #ifndef MC_REG_RECOVERY_H
 #define MC_REG_RECOVERY_H
 
@@ -15,9 +16,10 @@ apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char
 #define MC_REG_RESET_TTL 3600
 
 /* recovery_mail.c: queue a Forgot Password ("password", ident a username or
- * an e-mail address) or Forgot Username ("username", ident an e-mail
- * address) request; the delivery worker's round does the rest, or this call
- * when no worker runs. The same work whatever ident names. */
+ * an e-mail address), Forgot Username ("username", ident an e-mail address)
+ * or Resend verification ("verify", ident a username or an e-mail address)
+ * request; the delivery worker's round does the rest, or this call when no
+ * worker runs. The same work whatever ident names. */
 apr_status_t mc_reg_recovery_queue(mc_req *mr, mc_db *db, const char *kind, const char *ident);
 
 /* security.c: the Security unit (role security). */

@@ -1,11 +1,13 @@
-/* recovery_mail.c: the mails of Forgot Password and Forgot Username.
+/* recovery_mail.c: the mails of Forgot Password, Forgot Username and
+ * Resend verification.
  *
  * The pages do the same work whether or not an account matches: they queue
  * the request (one row of mc_reg_recovery, whatever was typed) and answer.
  * The delivery worker's round (the plugin's periodic hook, on whichever node
  * runs it) takes each row, looks the accounts up, makes the reset links or
  * lists the usernames, queues the mails in the outbox (sent in that same
- * round) and deletes the row; a row that names no account is simply
+ * round) and deletes the row; a row that names no account (or, for a
+ * verification, none waiting for its e-mail verification) is simply
  * deleted. So neither the answer nor its time says whether an account
  * exists (6.3.8): the lookups, the links and the mails happen after it.
  *
@@ -16,7 +18,8 @@
  * the accounts found (INSTALL says so).
  *
  * Limits, as before: at most RESET_PER_HOUR reset links per account an
- * hour, USERNAME_MAILS_PER_HOUR username mails per address an hour, beyond
+ * hour, USERNAME_MAILS_PER_HOUR username mails per address an hour,
+ * MC_REG_VERIFY_PER_HOUR verification links per account an hour, beyond
  * which requests are dropped silently. */
 #include "recovery.h"
 
@@ -32,7 +35,7 @@ typedef struct job {
     apr_pool_t *p;
     const char *ident;      /* as typed */
     const char *client_ip;  /* of the request */
-    const char *reset_base; /* the links' address up to the token, of the request */
+    const char *link_base;  /* the links' address up to the token, of the request */
     const char *logon_url;  /* the Logon page's, of the request */
 } job;
 
@@ -119,7 +122,7 @@ static apr_status_t send_links(job *j)
             break;
         v = mc_vars_make(p, NULL);
         mc_vars_set(v, "username", mc_dbres_get(acc, i, 2));
-        mc_vars_set(v, "link", apr_pstrcat(p, j->reset_base, tok, NULL));
+        mc_vars_set(v, "link", apr_pstrcat(p, j->link_base, tok, NULL));
         rv = mail(j, id, mc_dbres_get(acc, i, 1), "password-reset-link", "Reset your password",
                   "recovery-reset-link.txt", v);
         if (rv == APR_SUCCESS)
@@ -167,6 +170,48 @@ static apr_status_t send_usernames(job *j)
     return rv;
 }
 
+/* Resend verification: a new verification link to each account waiting for
+ * its e-mail verification that the identifier names (its username or its
+ * address), its older links void. */
+static apr_status_t send_verify(job *j)
+{
+    apr_pool_t *p = j->p;
+    apr_status_t rv;
+    mc_dbres *acc;
+    int i;
+    rv = mc_db_query(j->db, p, &acc,
+                     "SELECT id, email, username, first_name FROM mc_account WHERE (username = ? "
+                     "OR email = ?) AND status = 'pending' AND email_verified = 0 ORDER BY id "
+                     "LIMIT 5",
+                     "ss", j->ident, j->ident);
+    for (i = 0; rv == APR_SUCCESS && i < acc->nrows; i++) {
+        long long id = mc_dbres_int(acc, i, 0);
+        mc_dbres *res;
+        /* Lock the account's row: two rounds at once count each other. */
+        rv = mc_db_query(j->db, p, &res,
+                         "SELECT (SELECT COUNT(*) FROM mc_code WHERE account_id = a.id AND "
+                         "purpose = 'verify-email' AND created_at > UTC_TIMESTAMP() - INTERVAL 1 "
+                         "HOUR) FROM mc_account a WHERE a.id = ? AND a.status = 'pending' AND "
+                         "a.email_verified = 0 FOR UPDATE",
+                         "i", id);
+        if (rv != APR_SUCCESS)
+            break;
+        if (res->nrows != 1 || mc_dbres_int(res, 0, 0) >= MC_REG_VERIFY_PER_HOUR)
+            continue;
+        rv = mc_db_exec(j->db, NULL, NULL,
+                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                        "purpose = 'verify-email' AND used_at IS NULL",
+                        "i", id);
+        if (rv == APR_SUCCESS)
+            rv = mc_reg_verify_mail(j->db, p, id, mc_dbres_get(acc, i, 1),
+                                    mc_dbres_get(acc, i, 2), mc_dbres_get(acc, i, 3),
+                                    mc_token_new(p), j->link_base);
+        if (rv == APR_SUCCESS)
+            rv = audit(j, "verify-email-resent", id, "");
+    }
+    return rv;
+}
+
 /* ---- the queue ------------------------------------------------------------------- */
 
 /* Take the oldest row and do its work, in one transaction; *done 0 when the
@@ -183,7 +228,7 @@ static apr_status_t run_one(mc_db *db, apr_pool_t *p, int *done)
     if ((rv = mc_db_begin(db)) != APR_SUCCESS)
         return rv;
     rv = mc_db_query(db, p, &res,
-                     "SELECT id, kind, ident, client_ip, reset_base, logon_url FROM "
+                     "SELECT id, kind, ident, client_ip, link_base, logon_url FROM "
                      "mc_reg_recovery ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
                      "");
     if (rv != APR_SUCCESS || res->nrows == 0) {
@@ -196,11 +241,15 @@ static apr_status_t run_one(mc_db *db, apr_pool_t *p, int *done)
     j.p = p;
     j.ident = mc_dbres_get(res, 0, 2);
     j.client_ip = mc_dbres_get(res, 0, 3);
-    j.reset_base = mc_dbres_get(res, 0, 4);
+    j.link_base = mc_dbres_get(res, 0, 4);
     j.logon_url = mc_dbres_get(res, 0, 5);
     rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_recovery WHERE id = ?", "i", id);
-    if (rv == APR_SUCCESS)
-        rv = strcmp(mc_dbres_get(res, 0, 1), "password") ? send_usernames(&j) : send_links(&j);
+    if (rv == APR_SUCCESS) {
+        const char *kind = mc_dbres_get(res, 0, 1);
+        rv = !strcmp(kind, "password") ? send_links(&j)
+             : !strcmp(kind, "verify") ? send_verify(&j)
+                                       : send_usernames(&j);
+    }
     if (rv == APR_SUCCESS)
         return mc_db_commit(db);
     mc_db_rollback(db);
@@ -239,10 +288,12 @@ apr_status_t mc_reg_recovery_queue(mc_req *mr, mc_db *db, const char *kind, cons
     mc_dbres *res;
     apr_status_t rv =
         mc_db_exec(db, NULL, NULL,
-                   "INSERT INTO mc_reg_recovery (kind, ident, client_ip, reset_base, "
+                   "INSERT INTO mc_reg_recovery (kind, ident, client_ip, link_base, "
                    "logon_url, requested_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())",
                    "sssss", kind, ident, mr->r->useragent_ip,
-                   mc_public_url(mr, apr_pstrcat(mr->r->pool, mr->mount, "/reset/", NULL)),
+                   mc_public_url(mr, apr_pstrcat(mr->r->pool, mr->mount,
+                                                 strcmp(kind, "verify") ? "/reset/" : "/verify/",
+                                                 NULL)),
                    mc_public_url(mr, mc_logon_path(mr)));
     if (rv == APR_SUCCESS)
         rv = mc_db_query(db, mr->r->pool, &res,

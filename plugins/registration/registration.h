@@ -80,9 +80,16 @@ void mc_reg_claim_release(mc_req *mr, mc_db *db, long long pending_id);
 
 /* signup_verify.c: a new e-mail verification code for account_id (its hash
  * stored, valid 24 hours) and the e-mail carrying its link (token) queued to
- * email, in the caller's transaction. */
+ * email, in the caller's transaction. mc_reg_verify_mail works outside a
+ * request too (the delivery worker's round): link_base is the public
+ * address of the plugin's "/verify/", which the token follows. */
 apr_status_t mc_reg_verify_send(mc_req *mr, mc_db *db, long long account_id, const char *email,
                                 const char *username, const char *first_name, const char *token);
+apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, const char *email,
+                                const char *username, const char *first_name, const char *token,
+                                const char *link_base);
+/* Verification e-mails sent per account and hour, on request. */
+#define MC_REG_VERIFY_PER_HOUR 5
 
 /* account.c: after an update on My Account: commit and go back to it
  * (?updated=done), or roll back and fail. */
@@ -91,7 +98,7 @@ int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *do
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
 /* recovery_mail.c: the delivery worker's part (mc_plugin.periodic): the
- * queued Forgot Password / Forgot Username requests. */
+ * queued Forgot Password / Forgot Username / Resend verification requests. */
 apr_status_t mc_reg_recovery_periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
 /* ---- reg_common.c ---------------------------------------------------------- */
@@ -181,9 +188,18 @@ apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr);
 /* Queue an e-mail rendered from one of this plugin's text templates. */
 apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
                                    const char *subject, const char *file, mc_vars *v);
-/* The logged-on account's password is pw: 1 match, 0 no match, -1 busy;
- * *rv a database error. */
-int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, apr_status_t *rv);
+/* The current password typed on an update page (what: its name, for the
+ * audit), checked under the account's lock-out (mc_lockout_verify): 1
+ * right; 0 wrong (counted toward the lock-out, audited); or, not checked
+ * (or wrong and the account now locked), MC_REG_PW_BUSY or MC_REG_PW_LOCKED,
+ * to answer with mc_reg_account_unchecked. *rv a database error. */
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
+                               apr_status_t *rv);
+#define MC_REG_PW_BUSY (-1)
+#define MC_REG_PW_LOCKED (-2) /* the request's session has ended */
+/* The page for MC_REG_PW_BUSY (503) or MC_REG_PW_LOCKED (the account is
+ * locked and the visitor logged off). */
+int mc_reg_account_unchecked(mc_req *mr, int why);
 /* account_questions.c: GET/POST /myaccount/questions. */
 int mc_reg_account_questions_get(mc_req *mr);
 int mc_reg_account_questions_post(mc_req *mr);

@@ -14,7 +14,8 @@ import time
 from harness import web
 from helpers_core import (LOGON, MSG_BAD, MSG_LOCKED, is_logged_on, logon, logon_full,
                           new_browser, path_of, sha256_hex)
-from helpers_recovery import ANSWERS, set_answers
+from helpers_recovery import (ANSWERS, general_log, queued_statements, set_answers,
+                              wait_for_worker)
 
 REG = "/registration"
 QUESTIONS = [
@@ -289,24 +290,6 @@ def test_forgot_username(apache, new_account, smtp):
 
 # ---- issue 11 §5: the same work whether or not an account matches --------------------
 
-def _statements(mariadb, t0, t1):
-    """The statements of the one request that queued a recovery request
-    between t0 and t1, in order, with the values blanked: those of its
-    connection (thread) in MariaDB's general log. (A statement prepared
-    before the log was turned on is logged with '?' for its values, one
-    prepared after with the values: both read the same once blanked.)"""
-    threads = mariadb.sql("SELECT DISTINCT thread_id FROM mysql.general_log WHERE argument LIKE "
-                          "'INSERT INTO mc_reg_recovery%' AND command_type IN ('Query', "
-                          f"'Execute') AND event_time BETWEEN '{t0}' AND '{t1}'")
-    assert len(threads) == 1, threads
-    rows = mariadb.sql("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE "
-                       f"thread_id = {threads[0][0]} AND command_type IN ('Query', 'Execute') "
-                       f"AND event_time BETWEEN '{t0}' AND '{t1}' ORDER BY event_time")
-    # (A connection opened meanwhile first sets itself up: not the request's.)
-    return [re.sub(r"'(?:[^'\\]|\\.)*'|\b\d+\b|\?", "?", r[0] or "") for r in rows
-            if not (r[0] or "").startswith("SET ")]
-
-
 def _post_traced(mariadb, s, ap, path, field, value):
     page = s.get(ap.url(REG + path), timeout=30)
     t0 = mariadb.value("SELECT NOW(6)")
@@ -314,7 +297,7 @@ def _post_traced(mariadb, s, ap, path, field, value):
     t1 = mariadb.value("SELECT NOW(6)")
     assert r.status_code == 200 and (MSG_SENT in r.text or MSG_USERNAME_SENT in r.text), \
         r.text[-1500:]
-    return _statements(mariadb, t0, t1)
+    return queued_statements(mariadb, t0, t1)
 
 
 def test_forgot_pages_run_the_same_statements(apache, new_account, smtp, mariadb):
@@ -326,11 +309,8 @@ def test_forgot_pages_run_the_same_statements(apache, new_account, smtp, mariadb
     ap, acct = apache, new_account()
     tag = secrets.token_hex(4)
     s = new_browser()
-    # A worker is running (else the pages do its work themselves).
-    mariadb.wait_for("SELECT COUNT(*) FROM mc_reg_worker WHERE seen_at > UTC_TIMESTAMP() - "
-                     "INTERVAL 30 SECOND", lambda rows: rows and rows[0][0] == "1", timeout=15)
-    mariadb.sql("SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1")
-    try:
+    wait_for_worker(mariadb)
+    with general_log(mariadb):
         cases = [("/forgot-password", "ident", acct.username, f"nobody{tag}"),
                  ("/forgot-password", "ident", acct.email, f"nobody{tag}@example.test"),
                  ("/forgot-username", "email", acct.email, f"nobody-else{tag}@example.test")]
@@ -340,8 +320,6 @@ def test_forgot_pages_run_the_same_statements(apache, new_account, smtp, mariadb
             assert a == b, (path, a, b)
             assert any("INSERT INTO mc_reg_recovery" in x for x in a), a
             assert not any("mc_code" in x or "mc_outbox" in x for x in a), a
-    finally:
-        mariadb.sql("SET GLOBAL general_log = 0; TRUNCATE TABLE mysql.general_log")
     # The worker did the rest: the known account got its mails ...
     reset_links(smtp, acct.email, 2)
     smtp.wait_for(to=acct.email, subject="Your username", timeout=15)

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from harness import web
 from helpers_core import (COOKIE, location, logon, logon_full, path_of, sha256_hex)
 from helpers_links import main_of, open_link, post_without_token, press
+from helpers_recovery import general_log, queued_statements, wait_for_worker
 
 PENDING_COOKIE = "mc_reg_pending"
 PASSWORD = "Correct-Horse-Battery-9x"
@@ -24,6 +25,7 @@ WORDS = {w: i for i, w in enumerate(
 QUESTION_RE = re.compile(r"What is (\w+) (plus|minus) (\w+)\?")
 LINK_RE = re.compile(r"(https?://\S+/registration/verify/[A-Za-z0-9_-]{43})")
 DONE_TITLE = "eFiling Registration \u2013 Additional Steps Required"
+RESENT = "If an account with an unverified e-mail address matches, we have sent a new link."
 
 
 def _url(ap, path):
@@ -238,7 +240,7 @@ def test_resend_verification(apache, http, mariadb, smtp):
     _register(http, apache, p)
     first = LINK_RE.search(smtp.wait_for(to=p.email, subject="Verify your e-mail",
                                          timeout=20).body).group(1)
-    same = "If an account with an unverified e-mail address matches, we have sent a new link."
+    same = RESENT
     page = http.get(_url(apache, "/verify/resend"), timeout=30)
     r = web.submit(http, page, {"ident": "nobody-" + _name()}, with_field="ident", timeout=30)
     assert same in r.text
@@ -263,8 +265,51 @@ def test_resend_limited_per_hour(apache, http, mariadb, smtp):
     for _ in range(6):
         web.submit(http, page, {"ident": p.username}, with_field="ident", timeout=30)
     aid = _account(mariadb, p.username)[0]
-    assert mariadb.value("SELECT COUNT(*) FROM mc_code WHERE purpose = 'verify-email' "
-                         f"AND account_id = {aid}") == "5"
+    codes = ("SELECT COUNT(*) FROM mc_code WHERE purpose = 'verify-email' "
+             f"AND account_id = {aid}")
+    # The delivery worker's round makes them; every request is done after it.
+    mariadb.wait_for(f"SELECT COUNT(*) FROM mc_reg_recovery WHERE ident = '{p.username}'",
+                     lambda rows: rows and rows[0][0] == "0", timeout=15)
+    assert mariadb.value(codes) == "5"
+
+
+def test_resend_runs_the_same_statements(apache, http, new_account, mariadb, smtp):
+    """Issue 11 §5: Resend the verification e-mail runs exactly the same SQL
+    for a name or address nobody has, an account waiting for its
+    verification and an account already verified (it queues the request);
+    the lookups, the link and the mail come in the delivery worker's round,
+    which sends nothing for the other two."""
+    pending = _person()
+    _register(http, apache, pending)
+    smtp.wait_for(to=pending.email, subject="Verify your e-mail", timeout=20)
+    verified = new_account()
+    nobody = "nobody" + secrets.token_hex(4)
+    wait_for_worker(mariadb)
+
+    def traced(ident):
+        page = http.get(_url(apache, "/verify/resend"), timeout=30)
+        t0 = mariadb.value("SELECT NOW(6)")
+        r = web.submit(http, page, {"ident": ident}, with_field="ident", timeout=30)
+        t1 = mariadb.value("SELECT NOW(6)")
+        assert r.status_code == 200 and RESENT in r.text, r.text[-1500:]
+        return queued_statements(mariadb, t0, t1)
+
+    with general_log(mariadb):
+        for idents in ((pending.username, verified.username, nobody),
+                       (pending.email, verified.email, nobody + "@example.test")):
+            ran = [traced(i) for i in idents]
+            assert ran[0] == ran[1] == ran[2], ran
+            assert any("INSERT INTO mc_reg_recovery" in x for x in ran[0]), ran[0]
+            assert not any("mc_account" in x or "mc_code" in x or "mc_outbox" in x
+                           for x in ran[0]), ran[0]
+    # The round did the rest: the account waiting got its two new links ...
+    smtp.wait_for(to=pending.email, subject="Verify your e-mail", count=3, timeout=20)
+    # ... and nothing went to the verified account or to nobody.
+    mariadb.wait_for(f"SELECT COUNT(*) FROM mc_reg_recovery WHERE ident LIKE '{nobody}%'",
+                     lambda rows: rows and rows[0][0] == "0", timeout=15)
+    assert not smtp.find(to=verified.email, subject="Verify your e-mail")
+    assert mariadb.value("SELECT COUNT(*) FROM mc_outbox WHERE recipient LIKE "
+                         f"'{nobody}%'") == "0"
 
 
 # ---- each rule refused, typed values kept -------------------------------------------------
