@@ -129,6 +129,8 @@ $(BUILD)/mocourts-admin: $(ADMIN_OBJ) $(BUILD)/libmc.a
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+# What the suites share (fixtures, builders): every other .c but main.c.
+UNIT_LIB  := $(filter-out $(UNIT_SRC) tests/unit/main.c,$(sort $(wildcard tests/unit/*.c)))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # unit_suites.h: each suite's prototype (also included into every test file,
@@ -143,9 +145,9 @@ $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h &: $(UNIT_SRC) Makefile
 	   for f in $(UNIT_SRC); do n=$$(basename $$f .c); n=$${n#test_}; \
 	     echo "    suite_$$n,"; done; echo "};"; } > $@
 
-$(BUILD)/unit_tests: $(UNIT_SRC) tests/unit/main.c $(BUILD)/unit_suites.h $(BUILD)/unit_suites_decl.h \
-              $(BUILD)/libmc.a
-	$(CC) $(ALL_CFLAGS) $(PLUGLIB_INC) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) tests/unit/main.c \
+$(BUILD)/unit_tests: $(UNIT_SRC) $(UNIT_LIB) tests/unit/main.c $(BUILD)/unit_suites.h \
+              $(BUILD)/unit_suites_decl.h $(BUILD)/libmc.a
+	$(CC) $(ALL_CFLAGS) $(PLUGLIB_INC) -I$(BUILD) -Itests/unit -include unit_suites_decl.h -o $@ $(UNIT_SRC) $(UNIT_LIB) tests/unit/main.c \
 	    $(BUILD)/libmc.a $(PKG_LIBS) $(AUDIO_LIBS) $(CHECK_LIBS)
 
 # Each fuzz target also links a replay driver so gcc builds can replay the

@@ -9,20 +9,7 @@
 #include <string.h>
 
 #include "mc_captcha.h"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 static unsigned get16(const unsigned char *b)
 {
@@ -55,7 +42,7 @@ START_TEST(test_wav_of_a_phrase)
     unsigned char *a, *b;
     apr_size_t alen, blen;
     double secs;
-    ck_assert_int_eq(mc_captcha_wav(pool, "KM3ZW9", &a, &alen), APR_SUCCESS);
+    ck_assert_int_eq(mc_captcha_wav(mc_test_pool, "KM3ZW9", &a, &alen), APR_SUCCESS);
     secs = check_wav(a, alen);
     /* An instruction and six characters, each with its word: seconds, not
      * a blip and not a minute. */
@@ -68,11 +55,11 @@ START_TEST(test_wav_of_a_phrase)
         ck_assert_uint_gt(loud, 1000);
     }
     /* The same phrase again: different samples (voice and noise vary). */
-    ck_assert_int_eq(mc_captcha_wav(pool, "KM3ZW9", &b, &blen), APR_SUCCESS);
+    ck_assert_int_eq(mc_captcha_wav(mc_test_pool, "KM3ZW9", &b, &blen), APR_SUCCESS);
     check_wav(b, blen);
     ck_assert(alen != blen || memcmp(a + 44, b + 44, alen - 44));
     /* A longer phrase takes longer. */
-    ck_assert_int_eq(mc_captcha_wav(pool, "KM", &b, &blen), APR_SUCCESS);
+    ck_assert_int_eq(mc_captcha_wav(mc_test_pool, "KM", &b, &blen), APR_SUCCESS);
     ck_assert_double_lt(check_wav(b, blen), secs);
 }
 END_TEST
@@ -85,7 +72,8 @@ START_TEST(test_wav_refusals)
     apr_size_t len = 0;
     size_t i;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(mc_captcha_wav(pool, bad[i], &w, &len) == APR_EINVAL, "accepted #%zu", i);
+        ck_assert_msg(mc_captcha_wav(mc_test_pool, bad[i], &w, &len) == APR_EINVAL, "accepted #%zu",
+                      i);
 }
 END_TEST
 
@@ -121,12 +109,7 @@ END_TEST
 Suite *suite_captcha_audio(void)
 {
     Suite *s = suite_create("captcha_audio");
-    TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_wav_of_a_phrase);
-    tcase_add_test(tc, test_wav_refusals);
-    tcase_add_test(tc, test_wav_from_threads);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 120, test_wav_of_a_phrase,
+                  test_wav_refusals, test_wav_from_threads);
     return s;
 }

@@ -11,13 +11,13 @@
 #include <apr_strings.h>
 
 #include "mc_conf.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 static char dir[64];
 
 static void write_file(const char *name, const char *text)
 {
-    char *path = apr_pstrcat(pool, dir, "/", name, NULL);
+    char *path = apr_pstrcat(mc_test_pool, dir, "/", name, NULL);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
@@ -26,21 +26,19 @@ static void write_file(const char *name, const char *text)
 
 static void setup(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
+    mc_test_pool_setup();
     /* mkdtemp's template ends in six 'X's, filled in here. */
     strcpy(dir, "/tmp/mc_conf_test.123456");
     memset(dir + strlen(dir) - 6, 'X', 6);
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    mkdir(apr_pstrcat(pool, dir, "/conf.d", NULL), 0700);
+    mkdir(apr_pstrcat(mc_test_pool, dir, "/conf.d", NULL), 0700);
 }
 
 static void teardown(void)
 {
-    char *cmd = apr_psprintf(pool, "rm -rf '%s'", dir);
+    char *cmd = apr_psprintf(mc_test_pool, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 static mc_conf *read_main(const char *text)
@@ -48,7 +46,8 @@ static mc_conf *read_main(const char *text)
     mc_conf *c = NULL;
     const char *err = NULL;
     write_file("main.conf", text);
-    apr_status_t rv = mc_conf_read(pool, apr_pstrcat(pool, dir, "/main.conf", NULL), &c, &err);
+    apr_status_t rv =
+        mc_conf_read(mc_test_pool, apr_pstrcat(mc_test_pool, dir, "/main.conf", NULL), &c, &err);
     ck_assert_msg(rv == APR_SUCCESS, "mc_conf_read: %s", err ? err : "?");
     return c;
 }
@@ -118,7 +117,7 @@ START_TEST(include_glob)
 
     mc_dbconf db;
     const char *err = NULL;
-    ck_assert_int_eq(mc_conf_dbconf(pool, c, &db, &err), APR_SUCCESS);
+    ck_assert_int_eq(mc_conf_dbconf(mc_test_pool, c, &db, &err), APR_SUCCESS);
     ck_assert_str_eq(db.user, "twenty");
     ck_assert_str_eq(db.password, "s3cret pass");
     ck_assert_str_eq(db.host, "localhost");
@@ -134,17 +133,21 @@ START_TEST(include_errors)
     mc_conf *c = NULL;
     const char *err = NULL;
     write_file("bad.conf", "Include missing/*.conf\n");
-    ck_assert_int_ne(mc_conf_read(pool, apr_pstrcat(pool, dir, "/bad.conf", NULL), &c, &err),
-                     APR_SUCCESS);
+    ck_assert_int_ne(
+        mc_conf_read(mc_test_pool, apr_pstrcat(mc_test_pool, dir, "/bad.conf", NULL), &c, &err),
+        APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "bad.conf:1"));
     write_file("loop.conf", "Include loop.conf\n");
-    ck_assert_int_ne(mc_conf_read(pool, apr_pstrcat(pool, dir, "/loop.conf", NULL), &c, &err),
-                     APR_SUCCESS);
+    ck_assert_int_ne(
+        mc_conf_read(mc_test_pool, apr_pstrcat(mc_test_pool, dir, "/loop.conf", NULL), &c, &err),
+        APR_SUCCESS);
     write_file("quote.conf", "MoCourtsCourtName \"unterminated\n");
-    ck_assert_int_ne(mc_conf_read(pool, apr_pstrcat(pool, dir, "/quote.conf", NULL), &c, &err),
-                     APR_SUCCESS);
-    ck_assert_int_eq(mc_conf_read(pool, apr_pstrcat(pool, dir, "/none.conf", NULL), &c, &err),
-                     APR_ENOENT);
+    ck_assert_int_ne(
+        mc_conf_read(mc_test_pool, apr_pstrcat(mc_test_pool, dir, "/quote.conf", NULL), &c, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        mc_conf_read(mc_test_pool, apr_pstrcat(mc_test_pool, dir, "/none.conf", NULL), &c, &err),
+        APR_ENOENT);
 }
 END_TEST
 
@@ -153,13 +156,13 @@ START_TEST(dbconf)
     mc_dbconf db;
     const char *err = NULL;
     mc_conf *c = read_main("MoCourtsDBHost db.example.test\nMoCourtsDBPort 3307\n");
-    ck_assert_int_ne(mc_conf_dbconf(pool, c, &db, &err), APR_SUCCESS);
+    ck_assert_int_ne(mc_conf_dbconf(mc_test_pool, c, &db, &err), APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "MoCourtsDBUser"));
 
     c = read_main("MoCourtsDBUser u\nMoCourtsDBPassword \"p w\"\nMoCourtsDBPort 3307\n"
                   "MoCourtsDBConnectTimeout 5s\nMoCourtsDBTimeout 2m\nMoCourtsDBName court\n"
                   "MoCourtsDBSocket /run/mysqld/mysqld.sock\n");
-    ck_assert_int_eq(mc_conf_dbconf(pool, c, &db, &err), APR_SUCCESS);
+    ck_assert_int_eq(mc_conf_dbconf(mc_test_pool, c, &db, &err), APR_SUCCESS);
     ck_assert_str_eq(db.password, "p w");
     ck_assert_int_eq(db.port, 3307);
     ck_assert_int_eq(db.connect_timeout, 5);
@@ -168,10 +171,10 @@ START_TEST(dbconf)
     ck_assert_str_eq(db.socket, "/run/mysqld/mysqld.sock");
 
     c = read_main("MoCourtsDBUser u\nMoCourtsDBPort 70000\n");
-    ck_assert_int_ne(mc_conf_dbconf(pool, c, &db, &err), APR_SUCCESS);
+    ck_assert_int_ne(mc_conf_dbconf(mc_test_pool, c, &db, &err), APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "MoCourtsDBPort"));
     c = read_main("MoCourtsDBUser u\nMoCourtsDBTimeout soon\n");
-    ck_assert_int_ne(mc_conf_dbconf(pool, c, &db, &err), APR_SUCCESS);
+    ck_assert_int_ne(mc_conf_dbconf(mc_test_pool, c, &db, &err), APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "MoCourtsDBTimeout"));
 }
 END_TEST
@@ -203,14 +206,7 @@ END_TEST
 Suite *suite_conf(void)
 {
     Suite *s = suite_create("conf");
-    TCase *tc = tcase_create("read");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, quotes_and_comments);
-    tcase_add_test(tc, continuation_and_last_wins);
-    tcase_add_test(tc, include_glob);
-    tcase_add_test(tc, include_errors);
-    tcase_add_test(tc, dbconf);
-    tcase_add_test(tc, durations);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "read", setup, teardown, 0, quotes_and_comments, continuation_and_last_wins,
+                  include_glob, include_errors, dbconf, durations);
     return s;
 }

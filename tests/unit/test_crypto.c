@@ -8,31 +8,29 @@
 #include <string.h>
 
 #include "mc_crypto.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 /* The cheapest Argon2id cost, so the tests stay fast. */
 static const mc_pwcost cheap = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN };
 
 static void setup(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
+    mc_test_pool_setup();
     ck_assert_int_eq(mc_crypto_init(), APR_SUCCESS);
 }
 
 static void teardown(void)
 {
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 START_TEST(test_token_syntax_and_uniqueness)
 {
-    apr_hash_t *seen = apr_hash_make(pool);
+    apr_hash_t *seen = apr_hash_make(mc_test_pool);
     int i;
 
     for (i = 0; i < 1000; i++) {
-        const char *t = mc_token_new(pool);
+        const char *t = mc_token_new(mc_test_pool);
         ck_assert_uint_eq(strlen(t), MC_TOKEN_CHARS);
         ck_assert(mc_token_syntax_ok(t));
         ck_assert_ptr_null(apr_hash_get(seen, t, APR_HASH_KEY_STRING));
@@ -76,18 +74,18 @@ START_TEST(test_b64url_vectors)
 {
     const unsigned char ff[] = { 0xfb, 0xff };
 
-    ck_assert_str_eq(mc_b64url(pool, (const unsigned char *)"foobar", 6), "Zm9vYmFy");
-    ck_assert_str_eq(mc_b64url(pool, (const unsigned char *)"fo", 2), "Zm8");
-    ck_assert_str_eq(mc_b64url(pool, ff, 2), "-_8");
-    ck_assert_str_eq(mc_b64url(pool, ff, 0), "");
+    ck_assert_str_eq(mc_b64url(mc_test_pool, (const unsigned char *)"foobar", 6), "Zm9vYmFy");
+    ck_assert_str_eq(mc_b64url(mc_test_pool, (const unsigned char *)"fo", 2), "Zm8");
+    ck_assert_str_eq(mc_b64url(mc_test_pool, ff, 2), "-_8");
+    ck_assert_str_eq(mc_b64url(mc_test_pool, ff, 0), "");
 }
 END_TEST
 
 START_TEST(test_sha256_vectors)
 {
-    ck_assert_str_eq(mc_sha256_hex(pool, "abc", 3),
+    ck_assert_str_eq(mc_sha256_hex(mc_test_pool, "abc", 3),
                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    ck_assert_str_eq(mc_sha256_hex(pool, "", 0),
+    ck_assert_str_eq(mc_sha256_hex(mc_test_pool, "", 0),
                      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 END_TEST
@@ -100,17 +98,17 @@ START_TEST(test_keyed_hash)
     memset(k1, 1, sizeof(k1));
     memset(k2, 2, sizeof(k2));
     memset(big, 3, sizeof(big));
-    a = mc_keyed_hex(pool, k1, sizeof(k1), "data", 4);
-    b = mc_keyed_hex(pool, k1, sizeof(k1), "data", 4);
-    c = mc_keyed_hex(pool, k2, sizeof(k2), "data", 4);
+    a = mc_keyed_hex(mc_test_pool, k1, sizeof(k1), "data", 4);
+    b = mc_keyed_hex(mc_test_pool, k1, sizeof(k1), "data", 4);
+    c = mc_keyed_hex(mc_test_pool, k2, sizeof(k2), "data", 4);
     ck_assert_ptr_nonnull(a);
     ck_assert_uint_eq(strlen(a), 64);
     ck_assert_str_eq(a, b);
     ck_assert_str_ne(a, c);
-    ck_assert_str_ne(a, mc_keyed_hex(pool, k1, sizeof(k1), "datb", 4));
-    ck_assert_ptr_nonnull(mc_keyed_hex(pool, big, 64, "x", 1));
-    ck_assert_ptr_null(mc_keyed_hex(pool, k1, 15, "x", 1));
-    ck_assert_ptr_null(mc_keyed_hex(pool, big, 65, "x", 1));
+    ck_assert_str_ne(a, mc_keyed_hex(mc_test_pool, k1, sizeof(k1), "datb", 4));
+    ck_assert_ptr_nonnull(mc_keyed_hex(mc_test_pool, big, 64, "x", 1));
+    ck_assert_ptr_null(mc_keyed_hex(mc_test_pool, k1, 15, "x", 1));
+    ck_assert_ptr_null(mc_keyed_hex(mc_test_pool, big, 65, "x", 1));
 }
 END_TEST
 
@@ -129,11 +127,11 @@ START_TEST(test_random_digits)
 {
     int i, counts[10] = { 0 };
 
-    ck_assert_ptr_null(mc_random_digits(pool, 0));
-    ck_assert_ptr_null(mc_random_digits(pool, 13));
-    ck_assert_uint_eq(strlen(mc_random_digits(pool, 12)), 12);
+    ck_assert_ptr_null(mc_random_digits(mc_test_pool, 0));
+    ck_assert_ptr_null(mc_random_digits(mc_test_pool, 13));
+    ck_assert_uint_eq(strlen(mc_random_digits(mc_test_pool, 12)), 12);
     for (i = 0; i < 200; i++) {
-        const char *d = mc_random_digits(pool, 6);
+        const char *d = mc_random_digits(mc_test_pool, 6);
         const char *s;
         ck_assert_uint_eq(strlen(d), 6);
         for (s = d; *s; s++) {
@@ -178,7 +176,7 @@ START_TEST(test_password_hash_verify)
 {
     const char *h1, *h2;
 
-    ck_assert_int_eq(mc_password_hash(pool, "Correct Horse 1", &cheap, &h1), APR_SUCCESS);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, "Correct Horse 1", &cheap, &h1), APR_SUCCESS);
     ck_assert_int_eq(strncmp(h1, "$argon2id$", 10), 0);
     ck_assert(strstr(h1, "Correct") == NULL);
     ck_assert(mc_password_verify(h1, "Correct Horse 1"));
@@ -187,7 +185,7 @@ START_TEST(test_password_hash_verify)
     ck_assert(!mc_password_verify("not a hash", "Correct Horse 1"));
     ck_assert(!mc_password_verify(NULL, "x"));
     /* Salted: the same password hashes differently. */
-    ck_assert_int_eq(mc_password_hash(pool, "Correct Horse 1", &cheap, &h2), APR_SUCCESS);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, "Correct Horse 1", &cheap, &h2), APR_SUCCESS);
     ck_assert_str_ne(h1, h2);
     ck_assert(mc_password_verify(h2, "Correct Horse 1"));
 }
@@ -200,7 +198,7 @@ START_TEST(test_password_length_limits)
 
     memset(pw, 'a', sizeof(pw));
     pw[MC_PASSWORD_MAX_BYTES] = '\0'; /* exactly 1024 bytes: fine */
-    ck_assert_int_eq(mc_password_hash(pool, pw, &cheap, &h), APR_SUCCESS);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, pw, &cheap, &h), APR_SUCCESS);
     ck_assert(mc_password_verify(h, pw));
     /* No truncation: one byte less does not match. */
     pw[MC_PASSWORD_MAX_BYTES - 1] = '\0';
@@ -208,7 +206,7 @@ START_TEST(test_password_length_limits)
     pw[MC_PASSWORD_MAX_BYTES - 1] = 'a';
     pw[MC_PASSWORD_MAX_BYTES] = 'a';
     pw[MC_PASSWORD_MAX_BYTES + 1] = '\0'; /* 1025 bytes */
-    ck_assert_int_eq(mc_password_hash(pool, pw, &cheap, &h), APR_EINVAL);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, pw, &cheap, &h), APR_EINVAL);
     ck_assert(!mc_password_verify(h, pw));
 }
 END_TEST
@@ -219,7 +217,7 @@ START_TEST(test_password_needs_rehash)
     mc_pwcost dearer = { crypto_pwhash_OPSLIMIT_MIN + 1, crypto_pwhash_MEMLIMIT_MIN };
     mc_pwcost bigger = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN * 2 };
 
-    ck_assert_int_eq(mc_password_hash(pool, "pw", &cheap, &h), APR_SUCCESS);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, "pw", &cheap, &h), APR_SUCCESS);
     ck_assert(!mc_password_needs_rehash(h, &cheap));
     ck_assert(mc_password_needs_rehash(h, &dearer));
     ck_assert(mc_password_needs_rehash(h, &bigger));
@@ -330,7 +328,7 @@ START_TEST(test_dummy_verify_costs_like_verify)
     /* A real verification and a dummy one: each one Argon2id verification
      * against a hash of cost c (the same work), the dummy's hash the
      * process's own, made once and kept for that cost. */
-    ck_assert_int_eq(mc_password_hash(pool, "secret", &c, &h), APR_SUCCESS);
+    ck_assert_int_eq(mc_password_hash(mc_test_pool, "secret", &c, &h), APR_SUCCESS);
     spy_reset();
     ck_assert(!mc_password_verify(h, "guess"));
     ck_assert_int_eq(spy_verifies, 1);
@@ -372,22 +370,10 @@ END_TEST
 Suite *suite_crypto(void)
 {
     Suite *s = suite_create("crypto");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_token_syntax_and_uniqueness);
-    tcase_add_test(tc, test_token_syntax_refusals);
-    tcase_add_test(tc, test_b64url_vectors);
-    tcase_add_test(tc, test_sha256_vectors);
-    tcase_add_test(tc, test_keyed_hash);
-    tcase_add_test(tc, test_ct_streq);
-    tcase_add_test(tc, test_random_digits);
-    tcase_add_test(tc, test_pwcost_parse);
-    tcase_add_test(tc, test_password_hash_verify);
-    tcase_add_test(tc, test_password_length_limits);
-    tcase_add_test(tc, test_password_needs_rehash);
-    tcase_add_test(tc, test_dummy_verify_costs_like_verify);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", setup, teardown, 120, test_token_syntax_and_uniqueness,
+                  test_token_syntax_refusals, test_b64url_vectors, test_sha256_vectors,
+                  test_keyed_hash, test_ct_streq, test_random_digits, test_pwcost_parse,
+                  test_password_hash_verify, test_password_length_limits,
+                  test_password_needs_rehash, test_dummy_verify_costs_like_verify);
     return s;
 }

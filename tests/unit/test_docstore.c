@@ -15,16 +15,15 @@
 
 #include "mc_crypto.h"
 #include "mc_docstore.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 static char dir[4096];
 
 static void setup(void)
 {
     const char *t = getenv("TMPDIR");
 
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
+    mc_test_pool_setup();
     ck_assert_int_eq(mc_crypto_init(), APR_SUCCESS);
     snprintf(dir, sizeof(dir), "%s/mc_docstore_XXXXXX", t && *t ? t : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -40,7 +39,7 @@ static const char *listing(void)
     ck_assert_int_ge(n, 0);
     for (i = 0; i < n; i++) {
         if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0)
-            out = apr_pstrcat(pool, out, *out ? " " : "", names[i]->d_name, NULL);
+            out = apr_pstrcat(mc_test_pool, out, *out ? " " : "", names[i]->d_name, NULL);
         free(names[i]);
     }
     free(names);
@@ -59,8 +58,7 @@ static void teardown(void)
         closedir(d);
     }
     rmdir(dir);
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 /* Writes data whole and commits; returns the stored name. */
@@ -70,7 +68,7 @@ static const char *store(const char *data, apr_size_t len, const char **sha)
     const char *name = NULL;
     apr_off_t bytes = -1;
 
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 0, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 0, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, data, len), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_commit(w, &name, sha, &bytes), APR_SUCCESS);
     ck_assert_int_eq(bytes, (apr_off_t)len);
@@ -86,9 +84,9 @@ static const char *read_back(const char *name, const char *sha, apr_status_t *en
     apr_size_t n;
     apr_status_t rv;
 
-    ck_assert_int_eq(mc_docstore_open(pool, dir, name, sha, &r), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, name, sha, &r), APR_SUCCESS);
     while ((rv = mc_docstore_read(r, b, sizeof(b), &n)) == APR_SUCCESS)
-        out = apr_pstrcat(pool, out, apr_pstrmemdup(pool, b, n), NULL);
+        out = apr_pstrcat(mc_test_pool, out, apr_pstrmemdup(mc_test_pool, b, n), NULL);
     ck_assert_int_eq(rv, APR_EOF);
     *end = mc_docstore_read_end(r);
     return out;
@@ -102,23 +100,23 @@ START_TEST(write_commit_read)
     apr_status_t end = -1;
     struct stat st;
 
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 1000, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 1000, &w), APR_SUCCESS);
     /* while writing, only the temporary file exists */
     ck_assert_int_eq(strncmp(listing(), ".tmp-", 5), 0);
     ck_assert_int_eq(strlen(listing()), 5 + 32);
     ck_assert_int_eq(mc_docstore_write(w, doc, 10), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, doc + 10, sizeof(doc) - 1 - 10), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_commit(w, &name, &sha, NULL), APR_SUCCESS);
-    ck_assert_str_eq(sha, mc_sha256_hex(pool, doc, sizeof(doc) - 1));
+    ck_assert_str_eq(sha, mc_sha256_hex(mc_test_pool, doc, sizeof(doc) - 1));
     ck_assert(mc_docstore_name_ok(name));
     ck_assert_int_eq(strncmp(name, sha, 64), 0);
     ck_assert_str_eq(listing(), name);
     /* mode 0640 whatever the umask */
-    ck_assert_int_eq(stat(apr_pstrcat(pool, dir, "/", name, NULL), &st), 0);
+    ck_assert_int_eq(stat(apr_pstrcat(mc_test_pool, dir, "/", name, NULL), &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0640);
     ck_assert_str_eq(read_back(name, sha, &end), doc);
     ck_assert_int_eq(end, APR_SUCCESS);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, name, sha), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, name, sha), APR_SUCCESS);
     /* a commit or write after commit is refused; abort then does nothing */
     ck_assert_int_eq(mc_docstore_write(w, "x", 1), MC_DOC_ESTATE);
     ck_assert_int_eq(mc_docstore_commit(w, NULL, NULL, NULL), MC_DOC_ESTATE);
@@ -134,11 +132,11 @@ START_TEST(same_content_twice_is_two_files)
 
     ck_assert_str_eq(s1, s2);
     ck_assert_str_ne(n1, n2);
-    ck_assert_int_eq(mc_docstore_remove(pool, dir, n1), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_remove(mc_test_pool, dir, n1), APR_SUCCESS);
     ck_assert_str_eq(listing(), n2);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, n2, s2), APR_SUCCESS);
-    ck_assert_int_eq(mc_docstore_remove(pool, dir, n1), APR_SUCCESS); /* already gone */
-    ck_assert_int_eq(mc_docstore_remove(pool, dir, "../etc"), MC_DOC_EBADNAME);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, n2, s2), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_remove(mc_test_pool, dir, n1), APR_SUCCESS); /* already gone */
+    ck_assert_int_eq(mc_docstore_remove(mc_test_pool, dir, "../etc"), MC_DOC_EBADNAME);
 }
 END_TEST
 
@@ -159,7 +157,7 @@ START_TEST(over_the_limit)
     mc_docstore_writer *w;
     const char *name = NULL;
 
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 10, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 10, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, "12345", 5), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, "67890", 5), APR_SUCCESS); /* exactly the limit */
     ck_assert_int_eq(mc_docstore_write(w, "1", 1), MC_DOC_ETOOBIG);
@@ -171,7 +169,7 @@ START_TEST(over_the_limit)
     mc_docstore_abort(w);
     ck_assert_str_eq(listing(), "");
     /* one chunk larger than the whole limit */
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 10, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 10, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, "0123456789A", 11), MC_DOC_ETOOBIG);
     ck_assert_str_eq(listing(), "");
 }
@@ -181,7 +179,7 @@ START_TEST(abort_removes_the_temporary)
 {
     mc_docstore_writer *w;
 
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 0, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 0, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, "partial", 7), APR_SUCCESS);
     ck_assert_str_ne(listing(), "");
     mc_docstore_abort(w);
@@ -198,17 +196,17 @@ START_TEST(pool_cleanup_without_commit)
     const char *name = NULL;
 
     /* a dropped connection: the request pool goes, the upload with it */
-    apr_pool_create(&req, pool);
+    apr_pool_create(&req, mc_test_pool);
     ck_assert_int_eq(mc_docstore_create(req, dir, 0, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w, "half a document", 15), APR_SUCCESS);
     apr_pool_destroy(req);
     ck_assert_str_eq(listing(), "");
     /* a committed one survives its pool */
-    apr_pool_create(&req, pool);
+    apr_pool_create(&req, mc_test_pool);
     ck_assert_int_eq(mc_docstore_create(req, dir, 0, &w2), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_write(w2, "whole", 5), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_commit(w2, &name, NULL, NULL), APR_SUCCESS);
-    name = apr_pstrdup(pool, name);
+    name = apr_pstrdup(mc_test_pool, name);
     apr_pool_destroy(req);
     ck_assert_str_eq(listing(), name);
 }
@@ -218,7 +216,7 @@ START_TEST(tampered_file_detected)
 {
     const char *sha;
     const char *name = store("the original content", 20, &sha);
-    const char *path = apr_pstrcat(pool, dir, "/", name, NULL);
+    const char *path = apr_pstrcat(mc_test_pool, dir, "/", name, NULL);
     apr_status_t end = -1;
     int fd;
 
@@ -226,12 +224,12 @@ START_TEST(tampered_file_detected)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(pwrite(fd, "X", 1, 4), 1);
     close(fd);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, name, sha), MC_DOC_EMISMATCH);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, name, sha), MC_DOC_EMISMATCH);
     ck_assert_str_eq(read_back(name, sha, &end), "the Xriginal content");
     ck_assert_int_eq(end, MC_DOC_EMISMATCH);
     /* truncated */
     ck_assert_int_eq(truncate(path, 3), 0);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, name, sha), MC_DOC_EMISMATCH);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, name, sha), MC_DOC_EMISMATCH);
 }
 END_TEST
 
@@ -239,44 +237,45 @@ START_TEST(wrong_hash_or_partial_read)
 {
     const char *sha;
     const char *name = store("content", 7, &sha);
-    const char *other = mc_sha256_hex(pool, "other", 5);
+    const char *other = mc_sha256_hex(mc_test_pool, "other", 5);
     mc_docstore_reader *r;
     char b[3];
     apr_size_t n;
 
     /* the database row's hash must be the name's own */
-    ck_assert_int_eq(mc_docstore_open(pool, dir, name, other, &r), MC_DOC_EMISMATCH);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, name, other), MC_DOC_EMISMATCH);
+    ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, name, other, &r), MC_DOC_EMISMATCH);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, name, other), MC_DOC_EMISMATCH);
     /* stopping early is not a match */
-    ck_assert_int_eq(mc_docstore_open(pool, dir, name, sha, &r), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, name, sha, &r), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_size(r), 7);
     ck_assert_int_eq(mc_docstore_read(r, b, sizeof(b), &n), APR_SUCCESS);
     ck_assert_uint_eq(n, 3);
     ck_assert_int_eq(mc_docstore_read_end(r), APR_EINCOMPLETE);
     ck_assert_int_eq(mc_docstore_read(r, b, sizeof(b), &n), MC_DOC_ESTATE);
     /* a well-formed name that is not there */
-    ck_assert_int_eq(
-        mc_docstore_verify(pool, dir, apr_pstrcat(pool, sha, "-0000000000000000", NULL), sha),
-        APR_ENOENT);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir,
+                                        apr_pstrcat(mc_test_pool, sha, "-0000000000000000", NULL),
+                                        sha),
+                     APR_ENOENT);
 }
 END_TEST
 
 START_TEST(bad_names_refused)
 {
     static const char sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    const char *good = apr_pstrcat(pool, sha, "-0123456789abcdef", NULL);
+    const char *good = apr_pstrcat(mc_test_pool, sha, "-0123456789abcdef", NULL);
     const char *bad[] = {
         NULL,
         "",
         "..",
         "../../etc/passwd",
-        apr_pstrcat(pool, "../", sha, "-0123456789abcd", NULL),
-        apr_pstrcat(pool, sha, "/0123456789abcdef", NULL),
-        apr_pstrcat(pool, sha, "-0123456789abcdeF", NULL),
-        apr_pstrcat(pool, sha, "-0123456789abcdef0", NULL),
-        apr_pstrcat(pool, sha, "-0123456789abcde", NULL),
-        apr_pstrcat(pool, sha, "_0123456789abcdef", NULL),
-        apr_pstrcat(pool, sha, "-012345678.abcdef", NULL),
+        apr_pstrcat(mc_test_pool, "../", sha, "-0123456789abcd", NULL),
+        apr_pstrcat(mc_test_pool, sha, "/0123456789abcdef", NULL),
+        apr_pstrcat(mc_test_pool, sha, "-0123456789abcdeF", NULL),
+        apr_pstrcat(mc_test_pool, sha, "-0123456789abcdef0", NULL),
+        apr_pstrcat(mc_test_pool, sha, "-0123456789abcde", NULL),
+        apr_pstrcat(mc_test_pool, sha, "_0123456789abcdef", NULL),
+        apr_pstrcat(mc_test_pool, sha, "-012345678.abcdef", NULL),
         ".tmp-0123456789abcdef0123456789abcdef",
     };
     mc_docstore_reader *r;
@@ -285,25 +284,25 @@ START_TEST(bad_names_refused)
     ck_assert(mc_docstore_name_ok(good));
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(!mc_docstore_name_ok(bad[i]), "accepted %s", bad[i] ? bad[i] : "NULL");
-        ck_assert_int_eq(mc_docstore_open(pool, dir, bad[i], sha, &r), MC_DOC_EBADNAME);
+        ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, bad[i], sha, &r), MC_DOC_EBADNAME);
         ck_assert_ptr_null(r);
-        ck_assert_int_eq(mc_docstore_verify(pool, dir, bad[i], sha), MC_DOC_EBADNAME);
+        ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, bad[i], sha), MC_DOC_EBADNAME);
     }
     /* and the hash must be the store's form too */
-    ck_assert_int_eq(mc_docstore_open(pool, dir, good, "E3B0", &r), MC_DOC_EBADNAME);
+    ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, good, "E3B0", &r), MC_DOC_EBADNAME);
     ck_assert(!mc_docstore_sha_ok(NULL));
-    ck_assert(!mc_docstore_sha_ok(apr_pstrcat(pool, sha, "0", NULL)));
+    ck_assert(!mc_docstore_sha_ok(apr_pstrcat(mc_test_pool, sha, "0", NULL)));
 }
 END_TEST
 
 START_TEST(symlink_not_followed)
 {
     static const char sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    const char *name = apr_pstrcat(pool, sha, "-0123456789abcdef", NULL);
+    const char *name = apr_pstrcat(mc_test_pool, sha, "-0123456789abcdef", NULL);
     mc_docstore_reader *r;
 
-    ck_assert_int_eq(symlink("/etc/passwd", apr_pstrcat(pool, dir, "/", name, NULL)), 0);
-    ck_assert_int_ne(mc_docstore_open(pool, dir, name, sha, &r), APR_SUCCESS);
+    ck_assert_int_eq(symlink("/etc/passwd", apr_pstrcat(mc_test_pool, dir, "/", name, NULL)), 0);
+    ck_assert_int_ne(mc_docstore_open(mc_test_pool, dir, name, sha, &r), APR_SUCCESS);
 }
 END_TEST
 
@@ -313,8 +312,9 @@ START_TEST(sweep_removes_old_temporaries)
     const char *kept, *sha;
     struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
     int removed = -1, fd;
-    const char *stale = apr_pstrcat(pool, dir, "/.tmp-00000000000000000000000000000000", NULL);
-    const char *foreign = apr_pstrcat(pool, dir, "/.tmp-notours", NULL);
+    const char *stale =
+        apr_pstrcat(mc_test_pool, dir, "/.tmp-00000000000000000000000000000000", NULL);
+    const char *foreign = apr_pstrcat(mc_test_pool, dir, "/.tmp-notours", NULL);
 
     kept = store("committed", 9, &sha);
     /* a crash's leftover, old; a foreign file of similar name, old */
@@ -326,14 +326,15 @@ START_TEST(sweep_removes_old_temporaries)
     close(fd);
     ck_assert_int_eq(utimensat(AT_FDCWD, stale, old, 0), 0);
     ck_assert_int_eq(utimensat(AT_FDCWD, foreign, old, 0), 0);
-    ck_assert_int_eq(utimensat(AT_FDCWD, apr_pstrcat(pool, dir, "/", kept, NULL), old, 0), 0);
+    ck_assert_int_eq(utimensat(AT_FDCWD, apr_pstrcat(mc_test_pool, dir, "/", kept, NULL), old, 0),
+                     0);
     /* an upload in progress, fresh */
-    ck_assert_int_eq(mc_docstore_create(pool, dir, 0, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, 0, &w), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_sweep(dir, apr_time_from_sec(3600), &removed), APR_SUCCESS);
     ck_assert_int_eq(removed, 1);
     ck_assert_int_eq(access(stale, F_OK), -1);
     ck_assert_int_eq(access(foreign, F_OK), 0);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, kept, sha), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, kept, sha), APR_SUCCESS);
     /* the live upload still commits */
     ck_assert_int_eq(mc_docstore_write(w, "live", 4), APR_SUCCESS);
     ck_assert_int_eq(mc_docstore_commit(w, NULL, NULL, NULL), APR_SUCCESS);
@@ -345,7 +346,8 @@ START_TEST(create_fails_cleanly)
 {
     mc_docstore_writer *w = (mc_docstore_writer *)1;
 
-    ck_assert_int_eq(mc_docstore_create(pool, "/nonexistent/mc_docstore", 0, &w), APR_ENOENT);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, "/nonexistent/mc_docstore", 0, &w),
+                     APR_ENOENT);
     ck_assert_ptr_null(w);
 }
 END_TEST
@@ -380,7 +382,7 @@ START_TEST(hundred_megabytes_flat_memory)
     memset(chunk, 'x', CHUNK);
     memset(rb, 0, CHUNK);
     before = rss_kib();
-    ck_assert_int_eq(mc_docstore_create(pool, dir, TOTAL, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, TOTAL, &w), APR_SUCCESS);
     for (i = 0; i < TOTAL / CHUNK; i++) {
         memset(chunk, 'a' + i % 26, 64); /* content differs chunk to chunk */
         crypto_hash_sha256_update(&h, (unsigned char *)chunk, CHUNK);
@@ -390,7 +392,7 @@ START_TEST(hundred_megabytes_flat_memory)
     ck_assert_str_eq(listing(), "");
     /* again, within the limit */
     crypto_hash_sha256_init(&h);
-    ck_assert_int_eq(mc_docstore_create(pool, dir, TOTAL, &w), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_create(mc_test_pool, dir, TOTAL, &w), APR_SUCCESS);
     for (i = 0; i < TOTAL / CHUNK; i++) {
         memset(chunk, 'a' + i % 26, 64);
         crypto_hash_sha256_update(&h, (unsigned char *)chunk, CHUNK);
@@ -401,8 +403,8 @@ START_TEST(hundred_megabytes_flat_memory)
     sodium_bin2hex(hex, sizeof(hex), bin, sizeof(bin));
     ck_assert_str_eq(sha, hex);
     ck_assert_int_eq(bytes, TOTAL);
-    ck_assert_int_eq(mc_docstore_verify(pool, dir, name, sha), APR_SUCCESS);
-    ck_assert_int_eq(mc_docstore_open(pool, dir, name, sha, &r), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_verify(mc_test_pool, dir, name, sha), APR_SUCCESS);
+    ck_assert_int_eq(mc_docstore_open(mc_test_pool, dir, name, sha, &r), APR_SUCCESS);
     while ((rv = mc_docstore_read(r, rb, CHUNK, &n)) == APR_SUCCESS)
         ;
     ck_assert_int_eq(rv, APR_EOF);
@@ -416,23 +418,10 @@ END_TEST
 Suite *suite_docstore(void)
 {
     Suite *s = suite_create("docstore");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, write_commit_read);
-    tcase_add_test(tc, same_content_twice_is_two_files);
-    tcase_add_test(tc, empty_document);
-    tcase_add_test(tc, over_the_limit);
-    tcase_add_test(tc, abort_removes_the_temporary);
-    tcase_add_test(tc, pool_cleanup_without_commit);
-    tcase_add_test(tc, tampered_file_detected);
-    tcase_add_test(tc, wrong_hash_or_partial_read);
-    tcase_add_test(tc, bad_names_refused);
-    tcase_add_test(tc, symlink_not_followed);
-    tcase_add_test(tc, sweep_removes_old_temporaries);
-    tcase_add_test(tc, create_fails_cleanly);
-    tcase_add_test(tc, hundred_megabytes_flat_memory);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(
+        s, "core", setup, teardown, 120, write_commit_read, same_content_twice_is_two_files,
+        empty_document, over_the_limit, abort_removes_the_temporary, pool_cleanup_without_commit,
+        tampered_file_detected, wrong_hash_or_partial_read, bad_names_refused, symlink_not_followed,
+        sweep_removes_old_temporaries, create_fails_cleanly, hundred_megabytes_flat_memory);
     return s;
 }

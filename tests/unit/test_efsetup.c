@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mc_efsetup.h"
+#include "unit_fixture.h"
 
 #define SIZE_OK(s, want)                                                                           \
     do {                                                                                           \
@@ -102,10 +103,6 @@ END_TEST
 Suite *suite_efsetup(void)
 {
     Suite *s = suite_create("efsetup");
-    TCase *tc = tcase_create("values");
-    tcase_add_test(tc, test_size);
-    tcase_add_test(tc, test_fee);
-    tcase_add_test(tc, test_code);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "values", NULL, NULL, 0, test_size, test_fee, test_code);
     return s;
 }

@@ -5,20 +5,7 @@
 #include <string.h>
 
 #include "mc_feed.h"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 /* What the callbacks saw, as text: one line per record or bad record. */
 typedef struct seen {
@@ -98,7 +85,7 @@ static void on_bad(void *b, long line, const char *why)
 static apr_status_t run(const char *xml, seen *s, mc_feed_result *res)
 {
     mc_feed_handler h = {s, on_type, on_court, on_judge, on_case, on_bad};
-    return mc_feed_parse_memory(pool, xml, strlen(xml), &h, res);
+    return mc_feed_parse_memory(mc_test_pool, xml, strlen(xml), &h, res);
 }
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<casenet-feed xmlns=\"" MC_FEED_NS "\">\n"
@@ -256,11 +243,11 @@ END_TEST
 START_TEST(test_checks)
 {
     const char *out;
-    ck_assert(mc_feed_case_number_ok(pool, " 22sl-cc01234 ", &out));
+    ck_assert(mc_feed_case_number_ok(mc_test_pool, " 22sl-cc01234 ", &out));
     ck_assert_str_eq(out, "22SL-CC01234");
-    ck_assert(!mc_feed_case_number_ok(pool, "22SL-CC0123", NULL));
-    ck_assert(!mc_feed_case_number_ok(pool, "22SL-CC012345", NULL));
-    ck_assert(!mc_feed_case_number_ok(pool, "2SLL-CC01234", NULL));
+    ck_assert(!mc_feed_case_number_ok(mc_test_pool, "22SL-CC0123", NULL));
+    ck_assert(!mc_feed_case_number_ok(mc_test_pool, "22SL-CC012345", NULL));
+    ck_assert(!mc_feed_case_number_ok(mc_test_pool, "2SLL-CC01234", NULL));
     ck_assert(mc_feed_date_ok("2024-02-29"));
     ck_assert(!mc_feed_date_ok("2023-02-29"));
     ck_assert(!mc_feed_date_ok("2023-2-28"));
@@ -272,7 +259,7 @@ END_TEST
 START_TEST(test_big_lines)
 {
     apr_size_t cap = 4 << 20, len = 0;
-    char *buf = apr_palloc(pool, cap);
+    char *buf = apr_palloc(mc_test_pool, cap);
     len += (apr_size_t)snprintf(buf, cap, HEAD);
     for (int i = 0; i < 70000; i++)
         len += (apr_size_t)snprintf(buf + len, cap - len, "  <!-- %d -->\n", i);
@@ -286,7 +273,7 @@ START_TEST(test_big_lines)
     seen s = {""};
     mc_feed_result res;
     mc_feed_handler h = {&s, on_type, on_court, on_judge, on_case, on_bad};
-    ck_assert_int_eq(mc_feed_parse_memory(pool, buf, len, &h, &res), APR_SUCCESS);
+    ck_assert_int_eq(mc_feed_parse_memory(mc_test_pool, buf, len, &h, &res), APR_SUCCESS);
     ck_assert_str_eq(s.log, "BAD 70005: case 22SL-CC00001: party 1: unknown role 'nobody'\n"
                             "BAD 70007: court ?: code must be 1 to 10 letters or digits\n");
 }
@@ -295,14 +282,8 @@ END_TEST
 Suite *suite_feed(void)
 {
     Suite *s = suite_create("feed");
-    TCase *tc = tcase_create("feed");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_records);
-    tcase_add_test(tc, test_bad_records_go_on);
-    tcase_add_test(tc, test_dtd_refused);
-    tcase_add_test(tc, test_not_a_feed);
-    tcase_add_test(tc, test_checks);
-    tcase_add_test(tc, test_big_lines);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "feed", mc_test_pool_setup, mc_test_pool_teardown, 0, test_records,
+                  test_bad_records_go_on, test_dtd_refused, test_not_a_feed, test_checks,
+                  test_big_lines);
     return s;
 }

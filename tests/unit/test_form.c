@@ -6,25 +6,12 @@
 #include <string.h>
 
 #include "mc_form.h"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 static apr_status_t parse(const char *s, apr_table_t **t)
 {
-    *t = apr_table_make(pool, 8);
-    return mc_form_parse(pool, s, strlen(s), *t);
+    *t = apr_table_make(mc_test_pool, 8);
+    return mc_form_parse(mc_test_pool, s, strlen(s), *t);
 }
 
 static int count_values(apr_table_t *t, const char *name, const char **vals, int max)
@@ -62,10 +49,10 @@ END_TEST
 
 START_TEST(test_length_is_respected)
 {
-    apr_table_t *t = apr_table_make(pool, 4);
+    apr_table_t *t = apr_table_make(mc_test_pool, 4);
 
     /* Only the first 3 bytes count: no NUL terminator needed. */
-    ck_assert_int_eq(mc_form_parse(pool, "a=1&b=2", 3, t), APR_SUCCESS);
+    ck_assert_int_eq(mc_form_parse(mc_test_pool, "a=1&b=2", 3, t), APR_SUCCESS);
     ck_assert_str_eq(apr_table_get(t, "a"), "1");
     ck_assert_ptr_null(apr_table_get(t, "b"));
 }
@@ -93,18 +80,18 @@ START_TEST(test_bad_escapes_refused)
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         ck_assert_msg(parse(bad[i], &t) == APR_EINVAL, "%s accepted", bad[i]);
-    ck_assert_ptr_null(mc_form_decode(pool, "%4", 2, 0));
+    ck_assert_ptr_null(mc_form_decode(mc_test_pool, "%4", 2, 0));
 }
 END_TEST
 
 START_TEST(test_nul_refused)
 {
-    apr_table_t *t = apr_table_make(pool, 4);
+    apr_table_t *t = apr_table_make(mc_test_pool, 4);
 
     ck_assert_int_eq(parse("a=%00", &t), APR_EINVAL);
     ck_assert_int_eq(parse("a%00b=1", &t), APR_EINVAL);
-    ck_assert_int_eq(mc_form_parse(pool, "a=x\0y", 5, t), APR_EINVAL);
-    ck_assert_ptr_null(mc_form_decode(pool, "x\0", 2, 1));
+    ck_assert_int_eq(mc_form_parse(mc_test_pool, "a=x\0y", 5, t), APR_EINVAL);
+    ck_assert_ptr_null(mc_form_decode(mc_test_pool, "x\0", 2, 1));
 }
 END_TEST
 
@@ -115,32 +102,32 @@ START_TEST(test_field_limit)
     int i;
 
     for (i = 0; i < MC_FORM_MAX_FIELDS; i++)
-        body = apr_psprintf(pool, "%s%sf%d=%d", body, i ? "&" : "", i, i);
+        body = apr_psprintf(mc_test_pool, "%s%sf%d=%d", body, i ? "&" : "", i, i);
     ck_assert_int_eq(parse(body, &t), APR_SUCCESS);
     ck_assert_int_eq(apr_table_elts(t)->nelts, MC_FORM_MAX_FIELDS);
-    body = apr_pstrcat(pool, body, "&one=more", NULL);
+    body = apr_pstrcat(mc_test_pool, body, "&one=more", NULL);
     ck_assert_int_eq(parse(body, &t), APR_EINVAL);
     /* Empty pieces do not count as fields. */
-    body = apr_pstrcat(pool, "&&&&&&&&", body + 0, NULL);
-    ck_assert_int_eq(parse(apr_pstrndup(pool, body, strlen(body) - 9), &t), APR_SUCCESS);
+    body = apr_pstrcat(mc_test_pool, "&&&&&&&&", body + 0, NULL);
+    ck_assert_int_eq(parse(apr_pstrndup(mc_test_pool, body, strlen(body) - 9), &t), APR_SUCCESS);
 }
 END_TEST
 
 START_TEST(test_decode_plus)
 {
-    ck_assert_str_eq(mc_form_decode(pool, "a+b%2B", 6, 0), "a+b+");
-    ck_assert_str_eq(mc_form_decode(pool, "a+b%2B", 6, 1), "a b+");
+    ck_assert_str_eq(mc_form_decode(mc_test_pool, "a+b%2B", 6, 0), "a+b+");
+    ck_assert_str_eq(mc_form_decode(mc_test_pool, "a+b%2B", 6, 1), "a b+");
 }
 END_TEST
 
 START_TEST(test_encode)
 {
     const char *in = "a b&c=d/\xc3\xa9~-._?#%+";
-    const char *enc = mc_form_encode(pool, in);
+    const char *enc = mc_form_encode(mc_test_pool, in);
 
     ck_assert_str_eq(enc, "a%20b%26c%3Dd%2F%C3%A9~-._%3F%23%25%2B");
-    ck_assert_str_eq(mc_form_decode(pool, enc, strlen(enc), 1), in);
-    ck_assert_str_eq(mc_form_encode(pool, ""), "");
+    ck_assert_str_eq(mc_form_decode(mc_test_pool, enc, strlen(enc), 1), in);
+    ck_assert_str_eq(mc_form_encode(mc_test_pool, ""), "");
 }
 END_TEST
 
@@ -148,29 +135,29 @@ START_TEST(test_cookie_get)
 {
     const char *h = "theme=dark; __Host-mc=tok123; q=\"quoted val\"; a=1; a=2; junk; e=";
 
-    ck_assert_str_eq(mc_cookie_get(pool, h, "__Host-mc"), "tok123");
-    ck_assert_str_eq(mc_cookie_get(pool, h, "theme"), "dark");
-    ck_assert_str_eq(mc_cookie_get(pool, h, "q"), "quoted val");
-    ck_assert_str_eq(mc_cookie_get(pool, h, "a"), "1"); /* first match */
-    ck_assert_str_eq(mc_cookie_get(pool, h, "e"), "");
-    ck_assert_ptr_null(mc_cookie_get(pool, h, "junk"));
-    ck_assert_ptr_null(mc_cookie_get(pool, h, "mc")); /* no suffix match */
-    ck_assert_ptr_null(mc_cookie_get(pool, h, "Theme")); /* names are case-sensitive */
-    ck_assert_ptr_null(mc_cookie_get(pool, h, "absent"));
-    ck_assert_ptr_null(mc_cookie_get(pool, NULL, "a"));
-    ck_assert_ptr_null(mc_cookie_get(pool, h, ""));
-    ck_assert_str_eq(mc_cookie_get(pool, "  sid = abc ;x=1", "sid"), "abc");
-    ck_assert_str_eq(mc_cookie_get(pool, "xsid=1;sid=2", "sid"), "2");
-    ck_assert_str_eq(mc_cookie_get(pool, "sid=a=b", "sid"), "a=b");
-    ck_assert_str_eq(mc_cookie_get(pool, "sid=\"", "sid"), "\"");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, h, "__Host-mc"), "tok123");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, h, "theme"), "dark");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, h, "q"), "quoted val");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, h, "a"), "1"); /* first match */
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, h, "e"), "");
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, h, "junk"));
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, h, "mc"));    /* no suffix match */
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, h, "Theme")); /* names are case-sensitive */
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, h, "absent"));
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, NULL, "a"));
+    ck_assert_ptr_null(mc_cookie_get(mc_test_pool, h, ""));
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, "  sid = abc ;x=1", "sid"), "abc");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, "xsid=1;sid=2", "sid"), "2");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, "sid=a=b", "sid"), "a=b");
+    ck_assert_str_eq(mc_cookie_get(mc_test_pool, "sid=\"", "sid"), "\"");
 }
 END_TEST
 
 START_TEST(test_text_helpers)
 {
-    ck_assert_str_eq(mc_text_trim(pool, "  a b \t\n"), "a b");
-    ck_assert_str_eq(mc_text_trim(pool, NULL), "");
-    ck_assert_str_eq(mc_text_trim(pool, " \t "), "");
+    ck_assert_str_eq(mc_text_trim(mc_test_pool, "  a b \t\n"), "a b");
+    ck_assert_str_eq(mc_text_trim(mc_test_pool, NULL), "");
+    ck_assert_str_eq(mc_text_trim(mc_test_pool, " \t "), "");
     ck_assert_uint_eq(mc_text_chars("caf\xc3\xa9"), 4);
     ck_assert_uint_eq(mc_text_chars(""), 0);
     ck_assert_int_eq(mc_text_printable("Plain text, caf\xc3\xa9 \xe2\x80\x93 ok", 0), 1);
@@ -189,19 +176,9 @@ END_TEST
 Suite *suite_form(void)
 {
     Suite *s = suite_create("form");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_basic_decoding);
-    tcase_add_test(tc, test_length_is_respected);
-    tcase_add_test(tc, test_repeated_names);
-    tcase_add_test(tc, test_bad_escapes_refused);
-    tcase_add_test(tc, test_nul_refused);
-    tcase_add_test(tc, test_field_limit);
-    tcase_add_test(tc, test_decode_plus);
-    tcase_add_test(tc, test_encode);
-    tcase_add_test(tc, test_cookie_get);
-    tcase_add_test(tc, test_text_helpers);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_basic_decoding,
+                  test_length_is_respected, test_repeated_names, test_bad_escapes_refused,
+                  test_nul_refused, test_field_limit, test_decode_plus, test_encode,
+                  test_cookie_get, test_text_helpers);
     return s;
 }

@@ -6,35 +6,22 @@
 
 #include "../../mod_mocourts/admin/import_bar.c"
 #include "../../mod_mocourts/admin/progress.c"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 #define FIELD(a, i) APR_ARRAY_IDX((a), (i), const char *)
 
 START_TEST(test_plain_and_quoted)
 {
     const char *s = "123,Smith,John,active\n\"45\",\"O'Brien, Jr\",\"Pat \"\"PJ\"\"\",x\r\nnext";
-    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *why;
     int lines;
-    csv_record(pool, &s, f, &why, &lines);
+    csv_record(mc_test_pool, &s, f, &why, &lines);
     ck_assert_ptr_null(why);
     ck_assert_int_eq(f->nelts, 4);
     ck_assert_str_eq(FIELD(f, 1), "Smith");
     ck_assert_str_eq(FIELD(f, 3), "active");
-    csv_record(pool, &s, f, &why, &lines);
+    csv_record(mc_test_pool, &s, f, &why, &lines);
     ck_assert_ptr_null(why);
     ck_assert_int_eq(f->nelts, 4);
     ck_assert_str_eq(FIELD(f, 0), "45");
@@ -47,10 +34,10 @@ END_TEST
 START_TEST(test_line_break_in_quotes)
 {
     const char *s = "1,\"two\nlines\",x,y\n2,a,b,c\n";
-    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *why;
     int lines;
-    csv_record(pool, &s, f, &why, &lines);
+    csv_record(mc_test_pool, &s, f, &why, &lines);
     ck_assert_ptr_null(why);
     ck_assert_int_eq(lines, 2);
     ck_assert_str_eq(FIELD(f, 1), "two\nlines");
@@ -61,22 +48,22 @@ END_TEST
 START_TEST(test_malformed)
 {
     const char *s = "1,\"open,x,y\n", *t = "1,a\"b,c,d\n2,a,b,c", *u = "1,\"a\"b,c,d\n";
-    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *why;
     int lines;
-    csv_record(pool, &s, f, &why, &lines);
+    csv_record(mc_test_pool, &s, f, &why, &lines);
     ck_assert_str_eq(why, "a quoted field is not closed");
-    csv_record(pool, &t, f, &why, &lines);
+    csv_record(mc_test_pool, &t, f, &why, &lines);
     ck_assert_str_eq(why, "a quote inside an unquoted field");
     ck_assert_str_eq(t, "2,a,b,c"); /* the rest of the bad line skipped */
-    csv_record(pool, &u, f, &why, &lines);
+    csv_record(mc_test_pool, &u, f, &why, &lines);
     ck_assert_str_eq(why, "text after a closing quote");
 }
 END_TEST
 
 static const char *check_of(const char *a, const char *b, const char *c, const char *d, int n)
 {
-    apr_array_header_t *f = apr_array_make(pool, 4, sizeof(const char *));
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *v[] = {a, b, c, d};
     int i;
     for (i = 0; i < n; i++)
@@ -95,20 +82,14 @@ START_TEST(test_checks)
     ck_assert_str_eq(check_of("1", "Smith", "", "", 4), "status is empty");
     ck_assert_str_eq(check_of("1", "Smith", "J", "", 3),
                      "expected 4 fields: bar_number,last_name,first_name,status");
-    ck_assert_str_eq(trim(pool, "  a b \t"), "a b");
+    ck_assert_str_eq(trim(mc_test_pool, "  a b \t"), "a b");
 }
 END_TEST
 
 Suite *suite_import_bar(void)
 {
     Suite *s = suite_create("import_bar");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_plain_and_quoted);
-    tcase_add_test(tc, test_line_break_in_quotes);
-    tcase_add_test(tc, test_malformed);
-    tcase_add_test(tc, test_checks);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_plain_and_quoted,
+                  test_line_break_in_quotes, test_malformed, test_checks);
     return s;
 }

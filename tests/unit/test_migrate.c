@@ -10,16 +10,16 @@
 #include <string.h>
 
 #include "mc_migrate.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 static const char *root;
 
 static void mkcomp(const char *name, const char *requires)
 {
-    const char *dir = apr_pstrcat(pool, root, "/", name, NULL);
-    ck_assert_int_eq(apr_dir_make(dir, APR_OS_DEFAULT, pool), APR_SUCCESS);
+    const char *dir = apr_pstrcat(mc_test_pool, root, "/", name, NULL);
+    ck_assert_int_eq(apr_dir_make(dir, APR_OS_DEFAULT, mc_test_pool), APR_SUCCESS);
     if (requires) {
-        FILE *f = fopen(apr_pstrcat(pool, dir, "/REQUIRES", NULL), "w");
+        FILE *f = fopen(apr_pstrcat(mc_test_pool, dir, "/REQUIRES", NULL), "w");
         ck_assert_ptr_nonnull(f);
         fputs(requires, f);
         fclose(f);
@@ -28,20 +28,19 @@ static void mkcomp(const char *name, const char *requires)
 
 static const char *order(void)
 {
-    apr_array_header_t *a = mc_migrate_components(pool, root);
+    apr_array_header_t *a = mc_migrate_components(mc_test_pool, root);
     const char *s = "";
     for (int i = 0; i < a->nelts; i++)
-        s = apr_pstrcat(pool, s, i ? " " : "", APR_ARRAY_IDX(a, i, const char *), NULL);
+        s = apr_pstrcat(mc_test_pool, s, i ? " " : "", APR_ARRAY_IDX(a, i, const char *), NULL);
     return s;
 }
 
 static void setup(void)
 {
     char tmpl[] = "/tmp/mc-migrate-XXXXXX";
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
+    mc_test_pool_setup();
     ck_assert_ptr_nonnull(mkdtemp(tmpl));
-    root = apr_pstrdup(pool, tmpl);
+    root = apr_pstrdup(mc_test_pool, tmpl);
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -52,8 +51,7 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 static void teardown(void)
 {
     nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 START_TEST(test_name_order)
@@ -89,11 +87,7 @@ END_TEST
 Suite *suite_migrate(void)
 {
     Suite *s = suite_create("migrate");
-    TCase *tc = tcase_create("components");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_name_order);
-    tcase_add_test(tc, test_requires);
-    tcase_add_test(tc, test_unknown_and_cycle);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "components", setup, teardown, 0, test_name_order, test_requires,
+                  test_unknown_and_cycle);
     return s;
 }

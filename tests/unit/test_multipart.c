@@ -5,20 +5,7 @@
 #include <string.h>
 
 #include "mc_multipart.h"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 /* What the callbacks saw, as one string:
  * "[name|filename|type]data<end>" per part; NULLs shown as "-". */
@@ -30,7 +17,7 @@ typedef struct seen {
 static apr_status_t on_begin(void *b, const char *name, const char *filename, const char *ct)
 {
     seen *s = b;
-    s->log = apr_psprintf(pool, "%s[%s|%s|%s]", s->log, name, filename ? filename : "-",
+    s->log = apr_psprintf(mc_test_pool, "%s[%s|%s|%s]", s->log, name, filename ? filename : "-",
                           ct ? ct : "-");
     return s->refuse_begin ? APR_EGENERAL : APR_SUCCESS;
 }
@@ -39,14 +26,14 @@ static apr_status_t on_data(void *b, const char *d, apr_size_t n)
 {
     seen *s = b;
     ck_assert_uint_gt(n, 0);
-    s->log = apr_pstrcat(pool, s->log, apr_pstrmemdup(pool, d, n), NULL);
+    s->log = apr_pstrcat(mc_test_pool, s->log, apr_pstrmemdup(mc_test_pool, d, n), NULL);
     return APR_SUCCESS;
 }
 
 static apr_status_t on_end(void *b)
 {
     seen *s = b;
-    s->log = apr_pstrcat(pool, s->log, "<end>", NULL);
+    s->log = apr_pstrcat(mc_test_pool, s->log, "<end>", NULL);
     return APR_SUCCESS;
 }
 
@@ -61,7 +48,7 @@ static apr_status_t run(const char *ct, const char *body, apr_size_t len, apr_si
     seen s = { "", 0 };
     mc_mp_callbacks cb = { &s, on_begin, on_data, on_end };
     const char *cerr = NULL;
-    mc_mp *mp = mc_mp_create(pool, ct, &cb, &cerr);
+    mc_mp *mp = mc_mp_create(mc_test_pool, ct, &cb, &cerr);
     apr_size_t off = 0;
     apr_status_t rv = APR_SUCCESS;
 
@@ -172,7 +159,7 @@ START_TEST(test_binary_content)
         bin_sink sink = { { 0 }, 0, 0 };
         mc_mp_callbacks cb = { &sink, NULL, bin_data, bin_end };
         const char *err = NULL;
-        mc_mp *mp = mc_mp_create(pool, CT, &cb, &err);
+        mc_mp *mp = mc_mp_create(mc_test_pool, CT, &cb, &err);
         for (i = 0; i < n; i += chunk)
             ck_assert_int_eq(mc_mp_feed(mp, body + i, n - i < chunk ? n - i : chunk),
                              APR_SUCCESS);
@@ -238,9 +225,10 @@ START_TEST(test_malformed)
                           &err), APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "no field name"));
     /* Headers are bounded. */
-    big = apr_pstrcat(pool, "--XyZ\r\nContent-Disposition: form-data; name=a\r\nX-Pad: ",
-                      apr_pstrndup(pool, memset(apr_palloc(pool, 9000), 'p', 9000), 9000),
-                      "\r\n\r\nv\r\n--XyZ--", NULL);
+    big = apr_pstrcat(
+        mc_test_pool, "--XyZ\r\nContent-Disposition: form-data; name=a\r\nX-Pad: ",
+        apr_pstrndup(mc_test_pool, memset(apr_palloc(mc_test_pool, 9000), 'p', 9000), 9000),
+        "\r\n\r\nv\r\n--XyZ--", NULL);
     ck_assert_int_eq(RUNS(big, 100, &log, &err), APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "headers"));
 }
@@ -278,20 +266,21 @@ START_TEST(test_content_type_header)
     ck_assert_int_eq(run("Multipart/Form-Data; charset=utf-8; boundary=\"a b:c\"", q,
                          sizeof(q) - 1, 1, &log, NULL), APR_SUCCESS);
     ck_assert_str_eq(log, "[q|-|-]1<end>");
-    ck_assert_ptr_null(mc_mp_create(pool, "application/x-www-form-urlencoded", &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, "application/x-www-form-urlencoded", &cb, &err));
     ck_assert_ptr_nonnull(err);
-    ck_assert_ptr_null(mc_mp_create(pool, "multipart/form-data", &cb, &err));
-    ck_assert_ptr_null(mc_mp_create(pool, "multipart/form-data; boundary=", &cb, &err));
-    ck_assert_ptr_null(mc_mp_create(pool, "multipart/form-data; boundary=\"a\r\nb\"", &cb, &err));
-    ck_assert_ptr_null(mc_mp_create(pool, "multipart/form-dataX; boundary=a", &cb, &err));
-    ck_assert_ptr_null(mc_mp_create(pool, NULL, &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, "multipart/form-data", &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, "multipart/form-data; boundary=", &cb, &err));
+    ck_assert_ptr_null(
+        mc_mp_create(mc_test_pool, "multipart/form-data; boundary=\"a\r\nb\"", &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, "multipart/form-dataX; boundary=a", &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, NULL, &cb, &err));
     memset(b71, 'b', sizeof(b71));
     memcpy(b71, "multipart/form-data; boundary=", 30);
     b71[30 + 70] = '\0';
-    ck_assert_ptr_nonnull(mc_mp_create(pool, b71, &cb, &err));
+    ck_assert_ptr_nonnull(mc_mp_create(mc_test_pool, b71, &cb, &err));
     b71[30 + 70] = 'b';
     b71[30 + 71] = '\0';
-    ck_assert_ptr_null(mc_mp_create(pool, b71, &cb, &err));
+    ck_assert_ptr_null(mc_mp_create(mc_test_pool, b71, &cb, &err));
 }
 END_TEST
 
@@ -300,7 +289,7 @@ START_TEST(test_callback_error_propagates)
     seen s = { "", 1 };
     mc_mp_callbacks cb = { &s, on_begin, on_data, on_end };
     const char *err = NULL;
-    mc_mp *mp = mc_mp_create(pool, CT, &cb, &err);
+    mc_mp *mp = mc_mp_create(mc_test_pool, CT, &cb, &err);
 
     ck_assert_int_eq(mc_mp_feed(mp, body1, sizeof(body1) - 1), APR_EGENERAL);
     ck_assert_int_eq(mc_mp_feed(mp, "more", 4), APR_EGENERAL);
@@ -312,17 +301,9 @@ END_TEST
 Suite *suite_multipart(void)
 {
     Suite *s = suite_create("multipart");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_whole_body);
-    tcase_add_test(tc, test_every_chunk_size);
-    tcase_add_test(tc, test_binary_content);
-    tcase_add_test(tc, test_missing_closing_boundary);
-    tcase_add_test(tc, test_malformed);
-    tcase_add_test(tc, test_disposition_params);
-    tcase_add_test(tc, test_content_type_header);
-    tcase_add_test(tc, test_callback_error_propagates);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_whole_body,
+                  test_every_chunk_size, test_binary_content, test_missing_closing_boundary,
+                  test_malformed, test_disposition_params, test_content_type_header,
+                  test_callback_error_propagates);
     return s;
 }

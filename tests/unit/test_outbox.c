@@ -13,6 +13,7 @@
 #include <apr_strings.h>
 
 #include "mc_outbox.h"
+#include "unit_fixture.h"
 
 START_TEST(backoff_schedule)
 {
@@ -110,13 +111,7 @@ END_TEST
 Suite *suite_outbox(void)
 {
     Suite *s = suite_create("outbox");
-    TCase *tc = tcase_create("backoff");
-    tcase_add_test(tc, backoff_schedule);
-    tcase_add_test(tc, backoff_monotonic_and_capped);
-    suite_add_tcase(s, tc);
-    TCase *tg = tcase_create("gateway");
-    tcase_set_timeout(tg, 30);
-    tcase_add_test(tg, gateway_command);
-    suite_add_tcase(s, tg);
+    MC_TEST_TCASE(s, "backoff", NULL, NULL, 0, backoff_schedule, backoff_monotonic_and_capped);
+    MC_TEST_TCASE(s, "gateway", NULL, NULL, 30, gateway_command);
     return s;
 }

@@ -4,6 +4,7 @@
 
 #include "mc_crypto.h"
 #include "mc_policy.h"
+#include "unit_fixture.h"
 
 /* Asserts pw is refused with a sentence mentioning what. */
 #define REFUSED(preset, pw, user, what)                                          \
@@ -121,14 +122,7 @@ END_TEST
 Suite *suite_policy(void)
 {
     Suite *s = suite_create("policy");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_test(tc, test_parse);
-    tcase_add_test(tc, test_court_rules);
-    tcase_add_test(tc, test_strict_rules);
-    tcase_add_test(tc, test_long_passwords);
-    tcase_add_test(tc, test_username);
-    tcase_add_test(tc, test_common_list);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", NULL, NULL, 0, test_parse, test_court_rules, test_strict_rules,
+                  test_long_passwords, test_username, test_common_list);
     return s;
 }

@@ -4,27 +4,25 @@
 #include <check.h>
 
 #include "mc_route.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 static apr_table_t *params;
 
 static void setup(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    params = apr_table_make(pool, 4);
+    mc_test_pool_setup();
+    params = apr_table_make(mc_test_pool, 4);
 }
 
 static void teardown(void)
 {
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 static int match(const char *pattern, const char *path)
 {
     apr_table_clear(params);
-    return mc_route_match(pool, pattern, path, params);
+    return mc_route_match(mc_test_pool, pattern, path, params);
 }
 
 START_TEST(test_literal)
@@ -85,14 +83,7 @@ END_TEST
 Suite *suite_route(void)
 {
     Suite *s = suite_create("route");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_literal);
-    tcase_add_test(tc, test_root_and_trailing_slash);
-    tcase_add_test(tc, test_parameters);
-    tcase_add_test(tc, test_empty_parameter_refused);
-    tcase_add_test(tc, test_parameter_holds_no_slash);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", setup, teardown, 0, test_literal, test_root_and_trailing_slash,
+                  test_parameters, test_empty_parameter_refused, test_parameter_holds_no_slash);
     return s;
 }

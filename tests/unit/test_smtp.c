@@ -16,6 +16,7 @@
 #include <apr_strings.h>
 
 #include "mc_smtp.h"
+#include "unit_fixture.h"
 
 START_TEST(email_ok)
 {
@@ -591,23 +592,11 @@ END_TEST
 Suite *suite_smtp(void)
 {
     Suite *s = suite_create("smtp");
-    TCase *tc = tcase_create("smtp");
-    tcase_add_test(tc, email_ok);
-    tcase_add_test(tc, email_list_ok);
-    tcase_add_test(tc, header_injection_refused);
-    suite_add_tcase(s, tc);
-    TCase *ts = tcase_create("session");
-    tcase_set_timeout(ts, 30);
-    tcase_add_test(ts, session_keeps_connection_pipelined);
-    tcase_add_test(ts, session_keeps_connection_step_by_step);
-    tcase_add_test(ts, session_rset_after_refused_recipient);
-    tcase_add_test(ts, session_temporary_failure_then_more);
-    tcase_add_test(ts, session_reconnects_after_server_closed);
-    tcase_add_test(ts, session_server_down);
-    tcase_add_test(ts, send_one_message);
-    tcase_add_test(ts, session_message_id);
-    tcase_add_test(ts, session_list_unsubscribe);
-    tcase_add_test(ts, session_deadline);
-    suite_add_tcase(s, ts);
+    MC_TEST_TCASE(s, "smtp", NULL, NULL, 0, email_ok, email_list_ok, header_injection_refused);
+    MC_TEST_TCASE(s, "session", NULL, NULL, 30, session_keeps_connection_pipelined,
+                  session_keeps_connection_step_by_step, session_rset_after_refused_recipient,
+                  session_temporary_failure_then_more, session_reconnects_after_server_closed,
+                  session_server_down, send_one_message, session_message_id,
+                  session_list_unsubscribe, session_deadline);
     return s;
 }

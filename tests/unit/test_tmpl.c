@@ -10,8 +10,8 @@
 
 #include "mc_log.h"
 #include "mc_tmpl.h"
+#include "unit_fixture.h"
 
-static apr_pool_t *pool;
 static mc_tmpl_cache *cache;
 static const char *shipped_dir;
 
@@ -21,18 +21,16 @@ static void setup(void)
                                               : "tests/unit/fixtures/templates";
     const char *dirs[3];
 
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    dirs[0] = apr_pstrcat(pool, base, "/site", NULL);
-    dirs[1] = shipped_dir = apr_pstrcat(pool, base, "/shipped", NULL);
+    mc_test_pool_setup();
+    dirs[0] = apr_pstrcat(mc_test_pool, base, "/site", NULL);
+    dirs[1] = shipped_dir = apr_pstrcat(mc_test_pool, base, "/shipped", NULL);
     dirs[2] = NULL;
-    cache = mc_tmpl_cache_create(pool, dirs);
+    cache = mc_tmpl_cache_create(mc_test_pool, dirs);
 }
 
 static void teardown(void)
 {
-    apr_pool_destroy(pool);
-    apr_terminate();
+    mc_test_pool_teardown();
 }
 
 /* Renders page (into layout) and fails the test on an error. */
@@ -41,7 +39,7 @@ static const char *render(const char *layout, const char *page, const mc_vars *v
     char *out = NULL;
     apr_size_t len = 0;
     const char *err = NULL;
-    apr_status_t rv = mc_tmpl_render(cache, pool, layout, page, v, &out, &len, &err);
+    apr_status_t rv = mc_tmpl_render(cache, mc_test_pool, layout, page, v, &out, &len, &err);
 
     ck_assert_msg(rv == APR_SUCCESS, "render %s: %s", page, err ? err : "?");
     ck_assert_uint_eq(len, strlen(out));
@@ -58,7 +56,8 @@ static const char *render(const char *layout, const char *page, const mc_vars *v
 
 START_TEST(test_vars)
 {
-    mc_vars *root = mc_vars_make(pool, NULL), *child = mc_vars_make(pool, root), *row;
+    mc_vars *root = mc_vars_make(mc_test_pool, NULL), *child = mc_vars_make(mc_test_pool, root),
+            *row;
     char key[8] = "k";
 
     mc_vars_set(root, key, "root");
@@ -87,7 +86,7 @@ static void count_log(void *baton, int level, const char *file, int line, const 
 
 START_TEST(test_escaping)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out;
 
     mc_log_set(count_log, NULL);
@@ -113,7 +112,7 @@ END_TEST
 START_TEST(test_if_unless)
 {
     static const char *const falsy[] = { "0", "", NULL };
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out;
     size_t i;
 
@@ -141,7 +140,7 @@ END_TEST
 
 START_TEST(test_each_nesting)
 {
-    mc_vars *v = mc_vars_make(pool, NULL), *r, *pr;
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL), *r, *pr;
     const char *out;
 
     out = render(NULL, "each.html", v);
@@ -178,7 +177,7 @@ END_TEST
 
 START_TEST(test_csrf_insertion)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out;
 
     out = render(NULL, "form.html", v);
@@ -198,7 +197,7 @@ END_TEST
  * the anti-CSRF token; other forms never do; data-once leaves no trace. */
 START_TEST(test_once_insertion)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out;
 
     mc_vars_set(v, "_csrf", "C");
@@ -219,7 +218,7 @@ END_TEST
 
 START_TEST(test_selected_checked)
 {
-    mc_vars *v = mc_vars_make(pool, NULL), *r;
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL), *r;
     const char *out;
 
     /* Unset keys keep the template's defaults. */
@@ -262,7 +261,7 @@ START_TEST(test_url_attributes)
                                         "\tjava\nscript:alert(1)", "\x01javascript:x",
                                         "vbscript:msgbox", "data:text/html,<script>x</script>",
                                         "JAVASCRIPT:" };
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out;
     size_t i;
 
@@ -290,7 +289,7 @@ END_TEST
 
 START_TEST(test_layout_slot)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     const char *out, *main_at;
 
     mc_vars_set(v, "title", "Log on <now>");
@@ -320,24 +319,27 @@ START_TEST(test_errors)
 {
     char *out = NULL;
     const char *err = NULL;
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
 
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "nope.html", v, &out, NULL, &err),
+    ck_assert_int_eq(mc_tmpl_render(cache, mc_test_pool, NULL, "nope.html", v, &out, NULL, &err),
                      APR_ENOENT);
     ck_assert_ptr_nonnull(strstr(err, "nope.html"));
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, "nolayout.html", "page.html", v, &out, NULL,
-                                    &err), APR_ENOENT);
+    ck_assert_int_eq(
+        mc_tmpl_render(cache, mc_test_pool, "nolayout.html", "page.html", v, &out, NULL, &err),
+        APR_ENOENT);
     ck_assert_ptr_nonnull(strstr(err, "nolayout.html"));
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, "noslot.html", "page.html", v, &out, NULL,
-                                    &err), APR_EINVAL);
+    ck_assert_int_eq(
+        mc_tmpl_render(cache, mc_test_pool, "noslot.html", "page.html", v, &out, NULL, &err),
+        APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "data-slot"));
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "empty.html", v, &out, NULL, &err),
+    ck_assert_int_eq(mc_tmpl_render(cache, mc_test_pool, NULL, "empty.html", v, &out, NULL, &err),
                      APR_EINVAL);
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "../templates/shipped/page.html", v,
-                                    &out, NULL, &err), APR_EINVAL);
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "/etc/passwd", v, &out, NULL, &err),
+    ck_assert_int_eq(mc_tmpl_render(cache, mc_test_pool, NULL, "../templates/shipped/page.html", v,
+                                    &out, NULL, &err),
                      APR_EINVAL);
-    ck_assert_int_eq(mc_tmpl_text(cache, pool, "nope.txt", v, &out, &err), APR_ENOENT);
+    ck_assert_int_eq(mc_tmpl_render(cache, mc_test_pool, NULL, "/etc/passwd", v, &out, NULL, &err),
+                     APR_EINVAL);
+    ck_assert_int_eq(mc_tmpl_text(cache, mc_test_pool, "nope.txt", v, &out, &err), APR_ENOENT);
 }
 END_TEST
 
@@ -348,30 +350,32 @@ START_TEST(test_not_well_formed)
 {
     char *out = NULL;
     const char *err = NULL;
-    mc_vars *v = mc_vars_make(pool, NULL);
-    const char *broken = apr_pstrcat(pool, shipped_dir, "/broken.html", NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
+    const char *broken = apr_pstrcat(mc_test_pool, shipped_dir, "/broken.html", NULL);
 
-    ck_assert_int_eq(mc_tmpl_render(cache, pool, NULL, "broken.html", v, &out, NULL, &err),
+    ck_assert_int_eq(mc_tmpl_render(cache, mc_test_pool, NULL, "broken.html", v, &out, NULL, &err),
                      APR_EINVAL);
-    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(pool, broken, ":3: ", NULL)));
+    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(mc_test_pool, broken, ":3: ", NULL)));
     ck_assert_ptr_nonnull(strstr(err, "span"));
     ck_assert_int_eq(
-        mc_tmpl_render(cache, pool, "layout.html", "comment.html", v, &out, NULL, &err),
+        mc_tmpl_render(cache, mc_test_pool, "layout.html", "comment.html", v, &out, NULL, &err),
         APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "comment.html:"));
     ck_assert_ptr_nonnull(strstr(err, "Comment not terminated"));
     err = NULL;
-    ck_assert_int_eq(mc_tmpl_check_file(pool, broken, &err), APR_EINVAL);
-    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(pool, broken, ":3: ", NULL)));
+    ck_assert_int_eq(mc_tmpl_check_file(mc_test_pool, broken, &err), APR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, apr_pstrcat(mc_test_pool, broken, ":3: ", NULL)));
     /* HTML5 elements (layout.html has <header>, <main>, <footer>) are fine. */
     ck_assert_int_eq(
-        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/layout.html", NULL), &err),
+        mc_tmpl_check_file(mc_test_pool,
+                           apr_pstrcat(mc_test_pool, shipped_dir, "/layout.html", NULL), &err),
         APR_SUCCESS);
-    ck_assert_int_eq(
-        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/mail.txt", NULL), &err),
-        APR_SUCCESS);
-    ck_assert(APR_STATUS_IS_ENOENT(
-        mc_tmpl_check_file(pool, apr_pstrcat(pool, shipped_dir, "/nope.html", NULL), &err)));
+    ck_assert_int_eq(mc_tmpl_check_file(mc_test_pool,
+                                        apr_pstrcat(mc_test_pool, shipped_dir, "/mail.txt", NULL),
+                                        &err),
+                     APR_SUCCESS);
+    ck_assert(APR_STATUS_IS_ENOENT(mc_tmpl_check_file(
+        mc_test_pool, apr_pstrcat(mc_test_pool, shipped_dir, "/nope.html", NULL), &err)));
     ck_assert_ptr_nonnull(strstr(err, "nope.html"));
 }
 END_TEST
@@ -386,13 +390,13 @@ END_TEST
 
 START_TEST(test_text_template)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     char *out = NULL;
     const char *err = NULL;
 
     mc_vars_set(v, "name", "Ann <b>");
     mc_vars_set(v, "code", "123456");
-    ck_assert_int_eq(mc_tmpl_text(cache, pool, "mail.txt", v, &out, &err), APR_SUCCESS);
+    ck_assert_int_eq(mc_tmpl_text(cache, mc_test_pool, "mail.txt", v, &out, &err), APR_SUCCESS);
     ck_assert_str_eq(out, "Dear Ann <b>,\n"
                           "Your code is 123456. Unknown: []. Literal: {{ not a key {{ and {{}}.\n"
                           "{{unterminated\n");
@@ -427,7 +431,7 @@ static void *render_thread(void *arg)
 
 START_TEST(test_threads_share_cache)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     thread_job jobs[6];
     pthread_t th[6];
     const char *expect;
@@ -448,11 +452,11 @@ START_TEST(test_threads_share_cache)
         const char *err;
         mc_tmpl_cache *cold;
         const char *dirs[] = { shipped_dir, NULL };
-        apr_pool_create(&p, pool);
+        apr_pool_create(&p, mc_test_pool);
         cold = mc_tmpl_cache_create(p, dirs);
         ck_assert_int_eq(mc_tmpl_render(cold, p, "layout.html", "page.html", v, &out, NULL, &err),
                          APR_SUCCESS);
-        expect = apr_pstrdup(pool, out);
+        expect = apr_pstrdup(mc_test_pool, out);
         apr_pool_destroy(p); /* frees that cache's documents */
     }
     for (i = 0; i < 6; i++) {
@@ -469,24 +473,10 @@ END_TEST
 Suite *suite_tmpl(void)
 {
     Suite *s = suite_create("tmpl");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_vars);
-    tcase_add_test(tc, test_escaping);
-    tcase_add_test(tc, test_if_unless);
-    tcase_add_test(tc, test_each_nesting);
-    tcase_add_test(tc, test_csrf_insertion);
-    tcase_add_test(tc, test_once_insertion);
-    tcase_add_test(tc, test_selected_checked);
-    tcase_add_test(tc, test_url_attributes);
-    tcase_add_test(tc, test_layout_slot);
-    tcase_add_test(tc, test_errors);
-    tcase_add_test(tc, test_not_well_formed);
-    tcase_add_test(tc, test_override_order);
-    tcase_add_test(tc, test_text_template);
-    tcase_add_test(tc, test_threads_share_cache);
-    suite_add_tcase(s, tc);
+    MC_TEST_TCASE(s, "core", setup, teardown, 60, test_vars, test_escaping, test_if_unless,
+                  test_each_nesting, test_csrf_insertion, test_once_insertion,
+                  test_selected_checked, test_url_attributes, test_layout_slot, test_errors,
+                  test_not_well_formed, test_override_order, test_text_template,
+                  test_threads_share_cache);
     return s;
 }
