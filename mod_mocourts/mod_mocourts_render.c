@@ -8,6 +8,7 @@
 #include "unixd.h"
 
 #include "mc_once.h"
+#include "mc_tmpl_load.h"
 
 #include <grp.h>
 #include <sys/stat.h>
@@ -123,9 +124,10 @@ static const char *unreadable(apr_pool_t *p, const reader *u, const char *direct
 }
 
 /* Every directory and file under dir readable by u, every template in it
- * well-formed; NULL, or the error naming directive and path. */
-static const char *check_tree(apr_pool_t *p, const reader *u, const char *directive,
-                              const char *dir, int depth)
+ * well-formed and its includes resolved through tc; NULL, or the error
+ * naming directive and path. */
+static const char *check_tree(apr_pool_t *p, mc_tmpl_cache *tc, const reader *u,
+                              const char *directive, const char *dir, int depth)
 {
     apr_dir_t *d;
     apr_finfo_t fi;
@@ -154,14 +156,14 @@ static const char *check_tree(apr_pool_t *p, const reader *u, const char *direct
         if (stat(path, &st) != 0)
             continue; /* a dangling link is no template */
         if (S_ISDIR(st.st_mode))
-            err = check_tree(p, u, directive, path, depth + 1);
+            err = check_tree(p, tc, u, directive, path, depth + 1);
         else if (!S_ISREG(st.st_mode))
             continue;
         else if (!may_read(u, &st))
             err = unreadable(p, u, directive, path, &st);
         else if (((n > 5 && !strcasecmp(fi.name + n - 5, ".html")) ||
                   (n > 4 && !strcasecmp(fi.name + n - 4, ".txt"))) &&
-                 mc_tmpl_check_file(p, path, &why) != APR_SUCCESS)
+                 mc_tmpl_check(tc, p, path, &why) != APR_SUCCESS)
             err = apr_psprintf(p, "Invalid value for directive '%s': %s", directive, why);
     }
     apr_dir_close(d);
@@ -193,10 +195,17 @@ const char *mc_render_check_config(apr_pool_t *ptemp)
     mc_srv_conf *c = mc_conf_get();
     const char *dirs[2][2] = {{"MoCourtsTemplatesOverride", c->templates_override},
                               {"MoCourtsTemplates", c->templates}};
+    const char *search[3] = {NULL, NULL, NULL};
+    mc_tmpl_cache *tc;
     reader u;
-    int i;
+    int i, n = 0;
 
     reader_get(ptemp, &u);
+    /* Includes resolve as the children's cache will resolve them. */
+    if (c->templates_override)
+        search[n++] = c->templates_override;
+    search[n++] = c->templates;
+    tc = mc_tmpl_cache_create(ptemp, search);
     for (i = 0; i < 2; i++) {
         const char *err, *dir = dirs[i][1];
         apr_finfo_t fi;
@@ -209,7 +218,7 @@ const char *mc_render_check_config(apr_pool_t *ptemp)
                                          "directory with MoCourtsTemplates"
                                        : "");
         if ((err = check_ancestors(ptemp, &u, dirs[i][0], dir)) ||
-            (err = check_tree(ptemp, &u, dirs[i][0], dir, 0)))
+            (err = check_tree(ptemp, tc, &u, dirs[i][0], dir, 0)))
             return err;
     }
     return NULL;

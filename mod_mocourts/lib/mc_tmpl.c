@@ -1,291 +1,21 @@
-/* mc_tmpl.c: HTML templates on libxml2's HTML parser and serialiser.
+/* mc_tmpl.c: rendering HTML templates on libxml2's tree and serialiser, and
+ * text templates. Files, the cache and data-include: mc_tmpl_load.c.
  *
- * Parsed templates are cached per mc_tmpl_cache and never modified: each
- * render works on xmlCopyDoc / xmlDocCopyNode copies. The HTML parser does
- * not give its documents a dictionary (htmlCtxtUseOptions clears dictNames),
- * so the cached trees share nothing with the copies and may be read by
- * several threads at once. Values reach the tree only through xmlNewDocText
+ * Cached templates are never modified: each render works on xmlCopyDoc /
+ * xmlDocCopyNode copies. Values reach the tree only through xmlNewDocText
  * and xmlSetProp, which store them as text (never parsed as markup). */
 #include "mc_tmpl.h"
 #include "mc_log.h"
+#include "mc_tmpl_load.h"
 #include "mc_tmpl_vars.h"
 
-#include <apr_file_io.h>
-#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
-#if APR_HAS_THREADS
-#include <apr_thread_mutex.h>
-#endif
-#include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlversion.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/uio.h>
-
-#define MAX_TEMPLATE_BYTES (4 * 1024 * 1024)
-#define PARSE_OPTIONS                                                                              \
-    (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |          \
-     XML_PARSE_NODICT)
-
-/* ---- cache --------------------------------------------------------------- */
-
-typedef struct tmpl_entry {
-    xmlDocPtr doc;    /* HTML templates */
-    const char *text; /* text templates */
-} tmpl_entry;
-
-struct mc_tmpl_cache {
-    apr_pool_t *pool;
-    const char **dirs;
-    apr_hash_t *entries; /* "h:name" / "t:name" -> tmpl_entry */
-#if APR_HAS_THREADS
-    apr_thread_mutex_t *lock;
-#endif
-};
-
-static void cache_lock(mc_tmpl_cache *c)
-{
-#if APR_HAS_THREADS
-    if (c->lock)
-        apr_thread_mutex_lock(c->lock);
-#endif
-}
-
-static void cache_unlock(mc_tmpl_cache *c)
-{
-#if APR_HAS_THREADS
-    if (c->lock)
-        apr_thread_mutex_unlock(c->lock);
-#endif
-}
-
-static apr_status_t cache_cleanup(void *data)
-{
-    mc_tmpl_cache *c = data;
-    apr_hash_index_t *hi;
-
-    for (hi = apr_hash_first(NULL, c->entries); hi; hi = apr_hash_next(hi)) {
-        tmpl_entry *e = apr_hash_this_val(hi);
-        if (e->doc)
-            xmlFreeDoc(e->doc);
-        e->doc = NULL;
-    }
-    return APR_SUCCESS;
-}
-
-/* A cache living as long as p, searching dirs (copied) in order. Calls
- * xmlInitParser(); create it before request threads exist. */
-mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dirs)
-{
-    mc_tmpl_cache *c = apr_pcalloc(p, sizeof(*c));
-    apr_size_t n = 0, i;
-
-    xmlInitParser();
-    while (dirs && dirs[n])
-        n++;
-    c->pool = p;
-    c->dirs = apr_pcalloc(p, (n + 1) * sizeof(char *));
-    for (i = 0; i < n; i++)
-        c->dirs[i] = apr_pstrdup(p, dirs[i]);
-    c->entries = apr_hash_make(p);
-#if APR_HAS_THREADS
-    if (apr_thread_mutex_create(&c->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS)
-        c->lock = NULL;
-#endif
-    apr_pool_cleanup_register(p, c, cache_cleanup, apr_pool_cleanup_null);
-    return c;
-}
-
-/* Reads the template file at path into p (NUL-terminated). APR_EINVAL for
- * what is not a regular file or is over the size limit; the open or read
- * error otherwise (APR_ENOENT when missing). *err names path and reason. */
-static apr_status_t read_file(apr_pool_t *p, const char *path, char **buf, apr_size_t *len,
-                              const char **err)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
-    char msg[120];
-
-    if (rv != APR_SUCCESS) {
-        *err = apr_psprintf(p, "template %s cannot be opened: %s", path,
-                            apr_strerror(rv, msg, sizeof(msg)));
-        return rv;
-    }
-    if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f)) != APR_SUCCESS)
-        *err = apr_psprintf(p, "template %s cannot be examined: %s", path,
-                            apr_strerror(rv, msg, sizeof(msg)));
-    else if (fi.filetype != APR_REG) {
-        *err = apr_psprintf(p, "template %s is not a regular file", path);
-        rv = APR_EINVAL;
-    }
-    else if (fi.size > MAX_TEMPLATE_BYTES) {
-        *err = apr_psprintf(p, "template %s is larger than 4 MiB", path);
-        rv = APR_EINVAL;
-    }
-    else {
-        *len = (apr_size_t)fi.size;
-        *buf = apr_palloc(p, *len + 1);
-        if ((rv = apr_file_read_full(f, *buf, *len, NULL)) != APR_SUCCESS)
-            *err = apr_psprintf(p, "template %s cannot be read: %s", path,
-                                apr_strerror(rv, msg, sizeof(msg)));
-        (*buf)[*len] = '\0';
-    }
-    apr_file_close(f);
-    return rv;
-}
-
-/* Reads name from the first directory that has it into p; *path is the
- * file read. APR_ENOENT when none does; APR_EINVAL for a name that could
- * leave the directories; see read_file for the rest. */
-static apr_status_t read_template(mc_tmpl_cache *c, apr_pool_t *p, const char *name, char **buf,
-                                  apr_size_t *len, const char **path, const char **err)
-{
-    apr_size_t i;
-
-    if (name == NULL || *name == '\0' || *name == '/' || strstr(name, "..") || strchr(name, '\\')) {
-        *err = apr_psprintf(p, "template name '%s' is not a relative path", name ? name : "");
-        return APR_EINVAL;
-    }
-    for (i = 0; c->dirs[i]; i++) {
-        apr_finfo_t fi;
-        apr_status_t rv;
-
-        *path = apr_pstrcat(p, c->dirs[i], "/", name, NULL);
-        rv = apr_stat(&fi, *path, APR_FINFO_TYPE, p);
-        if (APR_STATUS_IS_ENOENT(rv) || APR_STATUS_IS_ENOTDIR(rv))
-            continue;
-        return read_file(p, *path, buf, len, err);
-    }
-    *err = apr_psprintf(p, "template %s was not found", name);
-    return APR_ENOENT;
-}
-
-/* ---- well-formedness ----------------------------------------------------- */
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *xml_error_ptr;
-#else
-typedef xmlErrorPtr xml_error_ptr;
-#endif
-
-/* The first error the HTML parser reports in a template. */
-typedef struct parse_error {
-    int found;
-    int line;
-    char msg[200];
-} parse_error;
-
-/* libxml2's structured-error callback while a template parses (the handler
- * is per thread). Elements of HTML5 that libxml2's HTML 4 tables do not
- * know (<main>, <nav>, <section>...) are not errors in a template. */
-static void note_error(void *ctx, xml_error_ptr e)
-{
-    parse_error *pe = ctx;
-    size_t n;
-
-    if (pe->found || e == NULL || e->level < XML_ERR_ERROR || e->code == XML_HTML_UNKNOWN_TAG)
-        return;
-    pe->found = 1;
-    pe->line = e->line > 0 ? e->line : 1;
-    apr_cpystrn(pe->msg, e->message ? e->message : "not well-formed", sizeof(pe->msg));
-    for (n = strlen(pe->msg); n > 0 && strchr(" \t\r\n", pe->msg[n - 1]); n--)
-        pe->msg[n - 1] = '\0';
-}
-
-/* Parses buf (len bytes of the template at path) as HTML into *doc. A
- * template the parser had to repair (an unterminated comment or quote, an
- * end tag that closes nothing, bad UTF-8...) is refused: rendering what the
- * parser guessed would show the wrong page, or an empty one. APR_EINVAL with
- * *err "path:line: why" (in p) when refused. */
-static apr_status_t parse_html(apr_pool_t *p, const char *path, const char *buf, apr_size_t len,
-                               xmlDocPtr *doc, const char **err)
-{
-    parse_error pe = {0, 0, ""};
-    xmlStructuredErrorFunc old = xmlStructuredError;
-    void *old_ctx = xmlStructuredErrorContext;
-
-    *doc = NULL;
-    if (len == 0) {
-        *err = apr_psprintf(p, "%s:1: the template is empty", path);
-        return APR_EINVAL;
-    }
-    xmlSetStructuredErrorFunc(&pe, note_error);
-    *doc = htmlReadMemory(buf, (int)len, path, "UTF-8", PARSE_OPTIONS);
-    xmlSetStructuredErrorFunc(old_ctx, old);
-    if (*doc != NULL && !pe.found && xmlDocGetRootElement(*doc) != NULL)
-        return APR_SUCCESS;
-    if (*doc)
-        xmlFreeDoc(*doc);
-    *doc = NULL;
-    *err = pe.found ? apr_psprintf(p, "%s:%d: %s (the template is not well-formed HTML)", path,
-                                   pe.line, pe.msg)
-                    : apr_psprintf(p, "%s:1: the template has no HTML element", path);
-    return APR_EINVAL;
-}
-
-/* Reads the template file at path and, for a .html file, parses it as
- * rendering would; see the header. */
-apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err)
-{
-    char *buf;
-    apr_size_t len, n = strlen(path);
-    xmlDocPtr doc;
-    apr_status_t rv;
-
-    xmlInitParser();
-    if ((rv = read_file(p, path, &buf, &len, err)) != APR_SUCCESS)
-        return rv;
-    if (n < 5 || strcasecmp(path + n - 5, ".html") != 0)
-        return APR_SUCCESS;
-    if ((rv = parse_html(p, path, buf, len, &doc, err)) == APR_SUCCESS)
-        xmlFreeDoc(doc);
-    return rv;
-}
-
-/* The cached entry for kind ('h' or 't') and name, loading it on a miss. */
-static apr_status_t cache_get(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char *name,
-                              const tmpl_entry **out, const char **err)
-{
-    const char *key = apr_psprintf(p, "%c:%s", kind, name ? name : "");
-    const char *path;
-    tmpl_entry *e, *e2;
-    char *buf;
-    apr_size_t len;
-    apr_status_t rv;
-    xmlDocPtr doc = NULL;
-
-    cache_lock(c);
-    e = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
-    cache_unlock(c);
-    if (e) {
-        *out = e;
-        return APR_SUCCESS;
-    }
-    if ((rv = read_template(c, p, name, &buf, &len, &path, err)) != APR_SUCCESS)
-        return rv;
-    if (kind == 'h' && (rv = parse_html(p, path, buf, len, &doc, err)) != APR_SUCCESS)
-        return rv;
-    cache_lock(c);
-    e2 = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
-    if (e2 == NULL) {
-        e2 = apr_pcalloc(c->pool, sizeof(*e2));
-        e2->doc = doc;
-        e2->text = kind == 't' ? apr_pstrmemdup(c->pool, buf, len) : NULL;
-        apr_hash_set(c->entries, apr_pstrdup(c->pool, key), APR_HASH_KEY_STRING, e2);
-        doc = NULL;
-    }
-    cache_unlock(c);
-    if (doc)
-        xmlFreeDoc(doc); /* another thread cached it first */
-    *out = e2;
-    return APR_SUCCESS;
-}
 
 /* ---- rendering ----------------------------------------------------------- */
 
@@ -465,8 +195,9 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
 {
     const char *if_key = NULL, *unless_key = NULL, *text_key = NULL, *sel_key = NULL;
     apr_array_header_t *sets = NULL;
+    mc_vars *lets = NULL;
     xmlAttrPtr a, next;
-    int i, once = 0;
+    int i, once = 0, include = 0;
 
     if ((a = xmlHasProp(el, BAD_CAST "data-each")) != NULL && a->type == XML_ATTRIBUTE_NODE) {
         /* Repeat el (without data-each) once per row; its other data-*
@@ -507,11 +238,31 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
         }
         else if (strcasecmp(name, "data-once") == 0)
             once = 1;
+        else if (strcasecmp(name, "data-include") == 0)
+            include = 1;
+        else if (strncasecmp(name, "data-let-", 9) == 0 && name[9]) {
+            if (lets == NULL)
+                lets = mc_vars_make(rc->p, NULL);
+            mc_vars_set(lets, name + 9, attr_value(rc->p, a));
+        }
         else if (strcasecmp(name, "data-slot") != 0)
             continue; /* other data-* attributes belong to the page's scripts */
         xmlRemoveProp(a);
     }
     if ((if_key && !mc_scope_true(s, if_key)) || (unless_key && mc_scope_true(s, unless_key))) {
+        remove_node(el);
+        return;
+    }
+    if (include) {
+        /* The partial, copied in when the template was loaded, takes el's
+         * place; data-let-* are its innermost scope. */
+        mc_scope inner = {lets, s};
+        xmlNodePtr n;
+        process_children(rc, el, lets ? &inner : s);
+        while ((n = el->children) != NULL) {
+            xmlUnlinkNode(n);
+            xmlAddPrevSibling(el, n);
+        }
         remove_node(el);
         return;
     }
@@ -546,35 +297,6 @@ static void process_element(render_ctx *rc, xmlNodePtr el, const mc_scope *s)
     }
 }
 
-/* The first element under n (n included) carrying data-slot="content". */
-static xmlNodePtr find_slot(apr_pool_t *p, xmlNodePtr n)
-{
-    for (; n; n = n->next) {
-        const char *v;
-        xmlNodePtr found;
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        v = prop(p, n, "data-slot");
-        if (v && strcmp(v, "content") == 0)
-            return n;
-        if ((found = find_slot(p, n->children)) != NULL)
-            return found;
-    }
-    return NULL;
-}
-
-static xmlNodePtr find_body(xmlNodePtr n)
-{
-    for (; n; n = n->next) {
-        xmlNodePtr found;
-        if (is_el(n, "body"))
-            return n;
-        if (n->type == XML_ELEMENT_NODE && (found = find_body(n->children)) != NULL)
-            return found;
-    }
-    return NULL;
-}
-
 /* "<!DOCTYPE html>\n" and the document's nodes (its own DTD left out) as
  * HTML, into p. */
 static apr_status_t serialize(apr_pool_t *p, xmlDocPtr doc, char **out, apr_size_t *outlen)
@@ -607,7 +329,7 @@ static apr_status_t serialize(apr_pool_t *p, xmlDocPtr doc, char **out, apr_size
 apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
                             const mc_vars *v, char **out, apr_size_t *outlen, const char **err)
 {
-    const tmpl_entry *pe, *le = NULL;
+    const mc_tmpl_entry *pe, *le = NULL;
     render_ctx rc = {p, NULL};
     mc_scope top = {v, NULL};
     const char *dummy;
@@ -617,9 +339,9 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
     if (err == NULL)
         err = &dummy;
     *err = NULL;
-    if ((rv = cache_get(c, p, 'h', page, &pe, err)) != APR_SUCCESS)
+    if ((rv = mc_tmpl_load(c, p, 'h', page, &pe, err)) != APR_SUCCESS)
         return rv;
-    if (layout && (rv = cache_get(c, p, 'h', layout, &le, err)) != APR_SUCCESS)
+    if (layout && (rv = mc_tmpl_load(c, p, 'h', layout, &le, err)) != APR_SUCCESS)
         return rv;
     rc.doc = xmlCopyDoc(le ? le->doc : pe->doc, 1);
     if (rc.doc == NULL) {
@@ -629,14 +351,14 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
     rc.doc->type = XML_HTML_DOCUMENT_NODE;
     root = xmlDocGetRootElement(rc.doc);
     if (le) {
-        xmlNodePtr slot = find_slot(p, root), body, n;
+        xmlNodePtr slot = mc_tmpl_find_slot(root), body, n;
         if (slot == NULL) {
             xmlFreeDoc(rc.doc);
             *err = apr_psprintf(p, "layout %s has no element with data-slot=\"content\"", layout);
             return APR_EINVAL;
         }
         free_children(slot);
-        body = find_body(xmlDocGetRootElement(pe->doc));
+        body = mc_tmpl_find_body(xmlDocGetRootElement(pe->doc));
         for (n = body ? body->children : NULL; n; n = n->next) {
             xmlNodePtr copy = xmlDocCopyNode(n, rc.doc, 1);
             if (copy)
@@ -656,7 +378,7 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
 apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
                           char **out, const char **err)
 {
-    const tmpl_entry *e;
+    const mc_tmpl_entry *e;
     const char *s, *open, *dummy;
     apr_array_header_t *parts = apr_array_make(p, 16, sizeof(struct iovec));
     apr_status_t rv;
@@ -665,7 +387,7 @@ apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, con
     if (err == NULL)
         err = &dummy;
     *err = NULL;
-    if ((rv = cache_get(c, p, 't', file, &e, err)) != APR_SUCCESS)
+    if ((rv = mc_tmpl_load(c, p, 't', file, &e, err)) != APR_SUCCESS)
         return rv;
     for (s = e->text; (open = strstr(s, "{{")) != NULL;) {
         const char *close = strstr(open + 2, "}}"), *ks, *ke, *val;

@@ -9,10 +9,24 @@
  *   data-unless="key"      element kept only when key is unset, "" or "0"
  *   data-each="list"       element repeated once per row of list; keys inside
  *                          resolve in the row first, then outwards
- *   data-slot="content"    (layout only) where the page's <body> children go
+ *   data-slot="content"    in a layout: the element the page's <body>
+ *                          children go into; in a partial: the element the
+ *                          include element's children replace
  *   data-selected="key"    on <select>: the <option> whose value equals key
  *                          gets selected; on checkbox/radio <input>: checked
  *                          when key equals the input's value
+ *   data-include="dir/_name.html"
+ *                          the element is replaced by the <body> children of
+ *                          that template (a partial), found like a page (a
+ *                          site's override directory first); keys inside
+ *                          resolve as they would at the element
+ *   data-let-NAME="text"   on a data-include element: inside the partial,
+ *                          key NAME (lower case) is the literal text
+ * Partials are named with a leading underscore and kept in the folder of
+ * the part that owns them (core/ for shared ones). Pick an include element
+ * the HTML parser takes where it stands (a <div> between blocks, a <span>
+ * inside a <p>); it is not output, nor are its other attributes, the blank
+ * text at either end of the partial, or the partial's slot element.
  * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
  * the value of the "_csrf" key when that key is set; one that also carries
  * data-once gets <input type="hidden" name="mc_once"> with the value of
@@ -21,7 +35,8 @@
  * (see mc_tmpl_check_file) is refused, never rendered as the parser guessed.
  *
  * Details: data-each is applied first, then the element's other data-*
- * attributes per row (so data-if can test a row's key). A list key counts as
+ * attributes per row (so data-if can test a row's key; data-each, data-if
+ * and data-unless work on an include element too). A list key counts as
  * set for data-if/unless when it has a row. data-text with an unset key
  * empties the element, and is refused (left empty, logged) on <script> and
  * <style>. data-attr-* never sets on* handlers, style or srcdoc, and leaves
@@ -29,7 +44,14 @@
  * javascript:, vbscript: or data: scheme. data-selected with an unset key
  * keeps the template's default. Invalid UTF-8 in values becomes U+FFFD.
  * A layout's own <head> stays; the page's <head> is not used. Parsed files
- * are cached until the cache's pool goes (restart to pick up edits). */
+ * are cached until the cache's pool goes (restart to pick up edits); a
+ * partial is copied into each template including it when that one is
+ * loaded, so rendering costs the same with or without includes. Includes
+ * nest at most 8 partials deep; a partial that is missing, is not
+ * well-formed, includes itself (directly or not) or has no slot for the
+ * include element's content makes the including template fail to load, the
+ * error naming the file and line of the data-include (`apachectl configtest`
+ * checks every template's includes: mc_tmpl_check in mc_tmpl_load.h). */
 #ifndef MC_TMPL_H
 #define MC_TMPL_H
 #include "mc_api.h"
