@@ -172,6 +172,10 @@ const char *ef_env_url(mc_req *mr, long long id, const char *tail);
 /* Page variables of envelope e: header, parties, documents (with their
  * fees), fees and payment. */
 apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e);
+/* The list "history" of envelope id, oldest first: at, status (in words),
+ * note, and the actor's name under who_key ("who" for the filer's page,
+ * "actor" for the clerk's). */
+apr_status_t ef_env_history(mc_req *mr, mc_db *db, long long id, const char *who_key);
 /* (wizard.c) The wizard step a draft resumes at: "case", "parties",
  * "documents", "payment" or "review". */
 const char *ef_env_resume_step(const ef_env *e);

@@ -120,16 +120,14 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
     if (rv != APR_SUCCESS)
         return rv;
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"doc_id",      "code", "code_name", "",
+                                           "client_name", "",     "sha256",    NULL};
         mc_vars *row = mc_vars_row(v, "documents");
         long long fee = mc_dbres_int(res, i, 7);
         fees += fee;
-        mc_vars_set(row, "doc_id", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "code", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "code_name", mc_dbres_get(res, i, 2));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
-        mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
         mc_vars_set(row, "size", ef_size_text(p, mc_dbres_int(res, i, 5)));
-        mc_vars_set(row, "sha256", mc_dbres_get(res, i, 6));
         mc_vars_set(row, "fee", ef_money(p, fee));
         mc_vars_set(row, "doc_url",
                     mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
@@ -148,4 +146,23 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
     mc_vars_set(v, "waiver_reason",
                 !strcmp(e->payment, "waiver") && *e->waiver_reason ? e->waiver_reason : NULL);
     return APR_SUCCESS;
+}
+
+apr_status_t ef_env_history(mc_req *mr, mc_db *db, long long id, const char *who_key)
+{
+    const char *const keys[] = {"at", "", who_key, "note", NULL};
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    rv = mc_db_query(db, mr->r->pool, &res,
+                     "SELECT h.at, h.status, COALESCE(CONCAT(a.first_name, ' ', a.last_name), "
+                     "''), h.note FROM mc_ef_history h LEFT JOIN mc_account a ON a.id = "
+                     "h.actor_id WHERE h.envelope_id = ? ORDER BY h.at, h.id",
+                     "i", id);
+    for (i = 0; rv == APR_SUCCESS && i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "history");
+        mc_vars_from(row, res, i, keys);
+        mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 1)));
+    }
+    return rv;
 }

@@ -78,7 +78,8 @@ static int filings_page(mc_req *mr)
     ef_who w;
     apr_status_t rv;
     const char *status = mc_query(mr, "status"), *pg = mc_query(mr, "page");
-    long long gid = 0, total, page = 1, pages;
+    long long gid = 0, want = 1;
+    mc_page page;
     size_t k;
     int i, known = 0;
 
@@ -97,8 +98,8 @@ static int filings_page(mc_req *mr)
         const char *s = pg;
         while (apr_isdigit(*s))
             s++;
-        if (*s || !*pg || strlen(pg) > 6 || (page = apr_atoi64(pg)) < 1)
-            page = 1;
+        if (*s || !*pg || strlen(pg) > 6 || (want = apr_atoi64(pg)) < 1)
+            want = 1;
     }
     /* A group administrator also sees the group's members' filings (not
      * their drafts). */
@@ -110,10 +111,7 @@ static int filings_page(mc_req *mr)
                      "iiss", mr->account->id, gid, status, status);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + EF_PAGE_SIZE - 1) / EF_PAGE_SIZE : 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), EF_PAGE_SIZE, want);
     rv = mc_db_query(
         db, p, &res,
         "SELECT e.id, COALESCE(e.number, ''), COALESCE(co.name, ''), COALESCE(c.number, ''), "
@@ -123,39 +121,28 @@ static int filings_page(mc_req *mr)
         "LEFT JOIN mc_case c ON c.id = e.case_id WHERE (e.account_id = ? OR (e.group_id = ? AND "
         "e.status <> 'draft')) AND (? = '' OR e.status = ?) ORDER BY e.updated_at DESC, e.id "
         "DESC LIMIT ? OFFSET ?",
-        "iissii", mr->account->id, gid, status, status, (long long)EF_PAGE_SIZE,
-        (page - 1) * EF_PAGE_SIZE);
+        "iissii", mr->account->id, gid, status, status, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {
+            "", "", "", "", "caption", "", "created_at", "submitted_at", "updated_at", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "filings");
         const char *number = mc_dbres_get(res, i, 1), *court = mc_dbres_get(res, i, 2);
         const char *cnum = mc_dbres_get(res, i, 3);
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "number", *number ? number : "(draft)");
         mc_vars_set(row, "court", *court ? court : "(court not chosen)");
         mc_vars_set(row, "case", *cnum ? cnum : "(new case)");
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 4));
         mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 5)));
-        mc_vars_set(row, "created_at", mc_dbres_get(res, i, 6));
-        mc_vars_set(row, "submitted_at", mc_dbres_get(res, i, 7));
-        mc_vars_set(row, "updated_at", mc_dbres_get(res, i, 8));
         mc_vars_set(row, "filer",
                     mc_dbres_int(res, i, 10) == mr->account->id ? "You" : mc_dbres_get(res, i, 9));
         mc_vars_set(row, "url", ef_env_url(mr, mc_dbres_int(res, i, 0), NULL));
     }
     mc_vars_set(mr->vars, "q_status", status);
-    mc_vars_set(mr->vars, "total", ef_id_str(p, total));
-    mc_vars_set(mr->vars, "page", ef_id_str(p, page));
-    mc_vars_set(mr->vars, "pages", ef_id_str(p, pages));
+    mc_page_vars(mr->vars, &page,
+                 mc_url(mr, apr_pstrcat(p, "/filings?status=", status, "&page=", NULL)));
     mc_vars_set(mr->vars, "group_admin", gid ? "1" : NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    mc_url(mr, apr_psprintf(p, "/filings?status=%s&page=%" APR_INT64_T_FMT, status,
-                                            (apr_int64_t)(page - 1))));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    mc_url(mr, apr_psprintf(p, "/filings?status=%s&page=%" APR_INT64_T_FMT, status,
-                                            (apr_int64_t)(page + 1))));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/filings"));
     mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
     return mc_render(mr, HTTP_OK, "filings.html", "My Filings");
@@ -168,10 +155,9 @@ static int envelope_page(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     long long id = mc_param_id(mr, "id");
     mc_db *db;
-    mc_dbres *res;
     ef_env e;
     apr_status_t rv;
-    int found, rel, i, filer;
+    int found, rel, filer;
 
     if (!id)
         return ef_env_not_found(mr);
@@ -187,20 +173,8 @@ static int envelope_page(mc_req *mr)
     if ((rv = ef_env_show(mr, db, &e)) != APR_SUCCESS)
         return mc_fail(mr, rv);
 
-    rv = mc_db_query(db, p, &res,
-                     "SELECT h.at, h.status, COALESCE(CONCAT(a.first_name, ' ', a.last_name), "
-                     "''), h.note FROM mc_ef_history h LEFT JOIN mc_account a ON a.id = "
-                     "h.actor_id WHERE h.envelope_id = ? ORDER BY h.at, h.id",
-                     "i", e.id);
-    if (rv != APR_SUCCESS)
+    if ((rv = ef_env_history(mr, db, e.id, "who")) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "history");
-        mc_vars_set(row, "at", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 1)));
-        mc_vars_set(row, "who", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "note", mc_dbres_get(res, i, 3));
-    }
 
     /* The actions this viewer may take now. */
     if (filer && !strcmp(e.status, "draft")) {

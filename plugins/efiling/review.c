@@ -97,8 +97,7 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
     apr_pool_t *p = mr->r->pool;
     mc_vars *sec = mc_vars_row(mr->vars, "courts");
     mc_dbres *res;
-    long long total, pages;
-    const char *base;
+    mc_page pg;
     apr_status_t rv;
     int i;
 
@@ -111,12 +110,7 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
                      FILTERS[f].s1, FILTERS[f].s2);
     if (rv != APR_SUCCESS)
         return rv;
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + EF_PAGE_SIZE - 1) / EF_PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&pg, mc_dbres_int(res, 0, 0), EF_PAGE_SIZE, page);
     rv = mc_db_query(db, p, &res,
                      apr_pstrcat(p,
                                  "SELECT e.id, e.number, CONCAT(a.first_name, ' ', a.last_name, "
@@ -125,37 +119,26 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
                                  "mc_ef_document d WHERE d.envelope_id = e.id), e.fee_cents, "
                                  "COALESCE(e.submitted_at, ''), e.status, e.caption",
                                  QUEUE_FROM, FILTERS[f].order, " LIMIT ? OFFSET ?", NULL),
-                     "sssii", code, FILTERS[f].s1, FILTERS[f].s2, (long long)EF_PAGE_SIZE,
-                     (page - 1) * EF_PAGE_SIZE);
+                     "sssii", code, FILTERS[f].s1, FILTERS[f].s2, pg.per_page, pg.offset);
     if (rv != APR_SUCCESS)
         return rv;
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"",          "number", "filer",     "", "",        "",
+                                           "documents", "",       "submitted", "", "caption", NULL};
         mc_vars *row = mc_vars_row(sec, "envelopes");
         int is_new = !strcmp(mc_dbres_get(res, i, 3), "new");
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "href", mc_url(mr, env_path(p, mc_dbres_int(res, i, 0), "")));
-        mc_vars_set(row, "number", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "filer", mc_dbres_get(res, i, 2));
         mc_vars_set(row, "case",
                     is_new && !*mc_dbres_get(res, i, 4)
                         ? apr_pstrcat(p, "New case: ", mc_dbres_get(res, i, 5), NULL)
                         : mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "caption", mc_dbres_get(res, i, 10));
-        mc_vars_set(row, "documents", mc_dbres_get(res, i, 6));
         mc_vars_set(row, "fees", ef_money(p, mc_dbres_int(res, i, 7)));
-        mc_vars_set(row, "submitted", mc_dbres_get(res, i, 8));
         mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 9)));
     }
-    mc_vars_setf(sec, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(sec, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(sec, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    base = apr_pstrcat(p, mc_url(mr, "/clerk"), "?status=", FILTERS[f].key,
-                       "&court=", mc_form_encode(p, code), "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(sec, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(sec, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_page_vars(sec, &pg,
+                 apr_pstrcat(p, mc_url(mr, "/clerk"), "?status=", FILTERS[f].key,
+                             "&court=", mc_form_encode(p, code), "&page=", NULL));
     return APR_SUCCESS;
 }
 
@@ -351,17 +334,16 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"", "code", "name",   "",  "client_name",
+                                           "", "",     "sha256", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "documents");
         long long bytes = mc_dbres_int(res, i, 5);
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "href",
                     mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(row, "code", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
         mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
-        mc_vars_set(row, "client_name", mc_dbres_get(res, i, 4));
         mc_vars_set(row, "size", ef_size_text(p, bytes));
         mc_vars_set(row, "fee", ef_money(p, mc_dbres_int(res, i, 6)));
-        mc_vars_set(row, "sha256", mc_dbres_get(res, i, 7));
         mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);
         fees += mc_dbres_int(res, i, 6);
     }
@@ -375,20 +357,8 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
     mc_vars_set(mr->vars, "payment_ref", *e->payment_ref ? e->payment_ref : NULL);
 
     /* History. */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT h.at, h.status, COALESCE(CONCAT(a.first_name, ' ', a.last_name), "
-                     "''), h.note FROM mc_ef_history h LEFT JOIN mc_account a ON a.id = "
-                     "h.actor_id WHERE h.envelope_id = ? ORDER BY h.at, h.id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
+    if ((rv = ef_env_history(mr, db, e->id, "actor")) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "history");
-        mc_vars_set(row, "at", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 1)));
-        mc_vars_set(row, "actor", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "note", mc_dbres_get(res, i, 3));
-    }
 
     /* The actions the status allows. */
     if (!strcmp(e->status, "submitted"))

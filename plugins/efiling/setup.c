@@ -46,21 +46,6 @@ static const char *fee_text(apr_pool_t *p, long long cents)
                         (int)(cents % 100));
 }
 
-/* A LIKE pattern matching s anywhere (its %, _ and \ escaped). */
-static const char *like_any(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 3), *o = out;
-    *o++ = '%';
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 /* ---- GET /security/courts ------------------------------------------------------------ */
 
 static const char LIST_WHERE[] = " FROM mc_court co LEFT JOIN mc_ef_court s ON s.court_code = "
@@ -69,8 +54,11 @@ static const char LIST_WHERE[] = " FROM mc_court co LEFT JOIN mc_ef_court s ON s
 static int courts_list(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *q = mc_text_trim(p, mc_query(mr, "q")), *pg = mc_query(mr, "page"), *base;
-    long long page = 1, total, pages;
+    static const char *const keys[] = {"code",       "name",         "",  "", "", "",
+                                       "case_types", "filing_codes", NULL};
+    const char *q = mc_text_trim(p, mc_query(mr, "q")), *pg = mc_query(mr, "page"), *like;
+    long long want = 1;
+    mc_page page;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
@@ -89,21 +77,17 @@ static int courts_list(mc_req *mr)
             code = HTTP_BAD_REQUEST;
         }
         else {
-            page = apr_atoi64(pg);
+            want = apr_atoi64(pg);
         }
     }
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
+    like = mc_sql_like(p, q, 1);
     rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", LIST_WHERE, NULL), "sss", q,
-                     like_any(p, q), like_any(p, q));
+                     like, like);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + COURTS_PAGE - 1) / COURTS_PAGE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), COURTS_PAGE, want);
     rv = mc_db_query(db, p, &res,
                      apr_pstrcat(p,
                                  "SELECT co.code, co.name, co.efiling, s.court_code IS NOT NULL, "
@@ -112,8 +96,7 @@ static int courts_list(mc_req *mr)
                                  "co.code), (SELECT COUNT(*) FROM mc_ef_filing_code f WHERE "
                                  "f.court_code = co.code AND f.active = 1)",
                                  LIST_WHERE, " ORDER BY co.name, co.code LIMIT ? OFFSET ?", NULL),
-                     "sssii", q, like_any(p, q), like_any(p, q), (long long)COURTS_PAGE,
-                     (page - 1) * COURTS_PAGE);
+                     "sssii", q, like, like, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
@@ -121,26 +104,15 @@ static int courts_list(mc_req *mr)
         int setup = mc_dbres_int(res, i, 3) != 0;
         mc_vars_set(row, "href",
                     mc_url(mr, apr_pstrcat(p, "/security/courts/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "participates", mc_dbres_int(res, i, 2) ? "Yes" : "No");
         mc_vars_set(row, "max_size",
                     setup ? size_text(p, mc_dbres_int(res, i, 4)) : "(no set-up yet)");
         mc_vars_set(row, "text_only", setup ? (mc_dbres_int(res, i, 5) ? "Yes" : "No") : "");
-        mc_vars_set(row, "case_types", mc_dbres_get(res, i, 6));
-        mc_vars_set(row, "filing_codes", mc_dbres_get(res, i, 7));
     }
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    base =
-        apr_pstrcat(p, mc_url(mr, "/security/courts"), "?q=", mc_form_encode(p, q), "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_page_vars(mr->vars, &page,
+                 apr_pstrcat(p, mc_url(mr, "/security/courts"), "?q=", mc_form_encode(p, q),
+                             "&page=", NULL));
     return mc_render(mr, code, "setup-courts.html", "eFiling Courts");
 }
 

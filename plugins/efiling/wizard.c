@@ -220,10 +220,10 @@ static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
 static int case_page(mc_req *mr, ef_wiz *z, int status, const char *error, const char *court,
                      const char *case_type, const char *caption, const char *number)
 {
+    static const char *const code_name[] = {"code", "name", NULL};
     apr_pool_t *p = mr->r->pool;
     mc_dbres *res;
     apr_status_t rv;
-    int i;
     wiz_vars(mr, z, "case");
     rv = mc_db_query(z->db, p, &res,
                      "SELECT co.code, co.name FROM mc_court co JOIN mc_ef_court s ON s.court_code "
@@ -231,11 +231,7 @@ static int case_page(mc_req *mr, ef_wiz *z, int status, const char *error, const
                      "");
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "courts");
-        mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
-    }
+    mc_vars_rows(mr->vars, "courts", res, code_name);
     if (!strcmp(z->e.kind, "new") && court && *court) {
         rv = mc_db_query(z->db, p, &res,
                          "SELECT t.code, t.name FROM mc_ef_case_type x JOIN mc_case_type t ON "
@@ -243,11 +239,7 @@ static int case_page(mc_req *mr, ef_wiz *z, int status, const char *error, const
                          "s", court);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        for (i = 0; i < res->nrows; i++) {
-            mc_vars *row = mc_vars_row(mr->vars, "case_types");
-            mc_vars_set(row, "code", mc_dbres_get(res, i, 0));
-            mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
-        }
+        mc_vars_rows(mr->vars, "case_types", res, code_name);
         mc_vars_set(mr->vars, "court_chosen", "1");
     }
     mc_vars_set(mr->vars, "error", error);
