@@ -3,6 +3,8 @@ update pages, e-mail change, security questions, MOBAR (with
 `mocourts-admin import-bar`), My Applications and the User Agreement
 (seed 000 steps 10-14, seed 001 steps 23-24)."""
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -246,6 +248,99 @@ def test_password_change_ends_other_sessions(ap, new_account):
     r = other.get(ap.url("/registration/myaccount"), allow_redirects=False, timeout=30)
     assert r.status_code in (302, 303) and "/account/logon" in r.headers["Location"]
     assert get(s, ap, "/myaccount").status_code == 200
+
+
+MSG_ACCOUNT_LOCKED = ("This account is locked because of too many failed attempts, and you "
+                      "have been logged off.")
+GUESS_PAGES = ("/myaccount/password", "/myaccount/email", "/myaccount/questions")
+
+
+def _guess_fields(acct, path, password):
+    if path == "/myaccount/password":
+        return {"new_password": NEW_PW, "verify_password": NEW_PW, "current_password": password}
+    if path == "/myaccount/email":
+        new = f"new-{acct.username}@example.test"
+        return {"new_email": new, "verify_email": new, "current_password": password}
+    return dict(answers(), current_password=password)
+
+
+def _audited(event, acct, mariadb):
+    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' AND "
+                             f"account_id = {acct.id}"))
+
+
+def _logged_off(s, ap):
+    r = s.get(url(ap, "/myaccount"), allow_redirects=False, timeout=30)
+    return r.status_code in (302, 303) and "/account/logon" in r.headers["Location"]
+
+
+def _logs_on(ap, acct):
+    b = new_browser()
+    logon(b, ap, acct.username, acct.password)
+    return bool(b.cookies.get(COOKIE))
+
+
+def test_parallel_current_password_guesses_check_at_most_the_limit(make_apache, new_account,
+                                                                    mariadb):
+    """Issue 11 §1: a stolen session guessing the current password. 30
+    updates at once (the password, e-mail and security-question pages in
+    turn) from one session, spread over two nodes of one database, three
+    times (all wrong, then 29 wrong and the right one): exactly 5 (the
+    site's MoCourtsLockout) wrong passwords are checked (each leaves a
+    current-password-wrong audit row), the account ends locked, the session
+    that guessed has ended, and the right password is taken only if it was
+    checked before the lock. Afterwards another session of the account is
+    refused with the lock's sentence (and logged off) even with the right
+    password, as is a new logon."""
+    conf = dict(NO_DEVICE, MoCourtsLockout="5 30m")
+    nodes = [make_apache(overrides=conf), make_apache(overrides=conf)]
+    n = 30
+    for round_, right in enumerate((None, 7, 25)):   # the right one: the e-mail page
+        acct = new_account()
+        s, _ = logged_on(nodes[0], acct)
+        other, _ = logged_on(nodes[1], acct)
+        forms = {(i, path): web.find_form(get(s, ap, path).text, with_field="current_password")
+                 for i, ap in enumerate(nodes) for path in GUESS_PAGES}
+        prepared = []
+        for i in range(n):
+            path = GUESS_PAGES[i % 3]
+            form = forms[(i % 2, path)]
+            pw = acct.password if i == right else f"Wrong-Guess-{i}x"
+            prepared.append((url(nodes[i % 2], path),
+                             dict(form["fields"], **_guess_fields(acct, path, pw))))
+        start = threading.Barrier(n)
+
+        def go(item):
+            b = new_browser()
+            b.cookies.update(s.cookies)
+            start.wait()
+            r = b.post(item[0], data=item[1], allow_redirects=False, timeout=60)
+            b.close()
+            return r.status_code, r.headers.get("Location", ""), r.text
+
+        with ThreadPoolExecutor(n) as pool:
+            outcomes = list(pool.map(go, prepared))
+        assert {a[0] for a in outcomes} <= {200, 302, 303}, [a[0] for a in outcomes]
+        assert _audited("current-password-wrong", acct, mariadb) == 5, round_
+        assert mariadb.value("SELECT failures FROM mc_logon_throttle WHERE subject = "
+                             f"SHA2('account:{acct.id}', 256) AND locked_until > "
+                             "UTC_TIMESTAMP()") == "5"
+        assert any(MSG_ACCOUNT_LOCKED in a[2] for a in outcomes)
+        taken = [a for a in outcomes if a[0] == 303 and "updated=" in a[1]]
+        assert len(taken) <= 1 and (not taken or right is not None)
+        if right is not None and not taken:   # the right one refused: locked, or logged off
+            code, where, text = outcomes[right]
+            assert MSG_ACCOUNT_LOCKED in text or "/account/logon" in where, outcomes[right]
+        assert _logged_off(s, nodes[0]) and _logged_off(s, nodes[1])
+        # Another session of the account: refused unchecked, and logged off.
+        page = get(other, nodes[1], "/myaccount/email")
+        r = web.submit(other, page, _guess_fields(acct, "/myaccount/email", acct.password),
+                       with_field="current_password", allow_redirects=False, timeout=60)
+        assert r.status_code == 200 and MSG_ACCOUNT_LOCKED in r.text, r.text[:2000]
+        assert _logged_off(other, nodes[1])
+        assert _audited("current-password-wrong", acct, mariadb) == 5
+        assert not _logs_on(nodes[0], acct)
+        s.close()
 
 
 # ---- e-mail ------------------------------------------------------------------------------

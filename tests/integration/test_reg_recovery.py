@@ -9,7 +9,9 @@ says whether an account exists.
 import re
 import statistics
 import secrets
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from harness import web
 from helpers_core import (LOGON, MSG_BAD, MSG_LOCKED, is_logged_on, logon, logon_full,
@@ -215,6 +217,72 @@ def test_wrong_answers_never_named_and_lock_the_account(apache, new_account, smt
     assert MSG_RESET_LOCKED in r.text and "Answer" not in r.text
     assert mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'password-reset-answers' "
                          f"AND account_id = {acct.id}") == "3"
+
+
+def _at_the_last_question(ap, smtp, acct):
+    """A browser whose reset of acct is at its last question (the first two
+    answered right): (browser, the form's fields)."""
+    b = new_browser()
+    page = answer_all(b, open_link(b, new_link(b, ap, smtp, acct)), ANSWERS[:2])
+    assert "Question 3 of 3" in plain(page.text), page.text[:2000]
+    return b, dict(web.find_form(page.text, with_field="answer")["fields"])
+
+
+def _audited(mariadb, event, account_id):
+    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
+                             f"AND account_id = {account_id}"))
+
+
+def test_parallel_answers_check_at_most_the_limit(make_apache, new_account, smtp, mariadb):
+    """Issue 11 §1: 30 answers to the last question posted at once with the
+    same reset, spread over two nodes of one database, three times (the
+    first with 30 wrong answers, then 29 wrong and the right one): at most 5
+    (the site's MoCourtsLockout) wrong answers are ever checked (each one
+    checked leaves a password-reset-answer-wrong audit row), every other
+    answer is refused unchecked, and the right one gets through only if it
+    was checked before the lock. Without the right one through, the account
+    ends locked with exactly 5 failures: a new link then shows the lock, and
+    the right password is refused at logon."""
+    conf = {"MoCourtsNewDeviceCode": "Off", "MoCourtsLockout": "5 30m"}
+    nodes = [make_apache(overrides=conf), make_apache(overrides=conf)]
+    n = 30
+    for round_ in range(3):
+        acct = new_account()
+        set_answers(mariadb, acct)
+        b, fields = _at_the_last_question(nodes[0], smtp, acct)
+        right = None if round_ == 0 else (round_ * 11) % n
+        start = threading.Barrier(n)
+
+        def go(i):
+            s = new_browser()
+            s.cookies.update(b.cookies)
+            data = dict(fields, answer=ANSWERS[2] if i == right else f"Wrong Guess {i}")
+            start.wait()
+            r = s.post(nodes[i % 2].url(REG + "/reset/question"), data=data,
+                       allow_redirects=False, timeout=60)
+            s.close()
+            return r.status_code, r.headers.get("Location", ""), r.text
+
+        with ThreadPoolExecutor(n) as pool:
+            answers = list(pool.map(go, range(n)))
+        assert {a[0] for a in answers} <= {200, 303}, [a[0] for a in answers]
+        checked = _audited(mariadb, "password-reset-answer-wrong", acct.id)
+        assert checked <= 5, (round_, checked)
+        through = right is not None and answers[right][0] == 303 and \
+            answers[right][1].endswith(REG + "/reset/password")
+        if through:
+            continue
+        assert checked == 5, (round_, checked)
+        assert mariadb.value("SELECT failures FROM mc_logon_throttle WHERE subject = "
+                             f"SHA2('account:{acct.id}', 256) AND locked_until > "
+                             "UTC_TIMESTAMP()") == "5"
+        assert any(MSG_RESET_LOCKED in a[2] for a in answers)
+        # Locked: a new link shows the lock, and logon refuses the password.
+        b2 = new_browser()
+        r = open_link(b2, new_link(b2, nodes[1], smtp, acct))
+        assert MSG_RESET_LOCKED in r.text and "Answer" not in r.text
+        assert MSG_LOCKED in logon(new_browser(), nodes[1], acct.username, acct.password).text
+        b.close()
 
 
 def test_link_void_after_five_failed_rounds(make_apache, new_account, smtp, mariadb):
