@@ -9,6 +9,7 @@
  * roles the shipped modules check, or one an account already holds; a new
  * role of a site's own plugin is granted with --new-role. */
 #include "admin.h"
+#include "mc_account.h"
 #include "mc_crypto.h"
 #include "mc_policy.h"
 #include "mc_smtp.h"
@@ -218,13 +219,14 @@ int mc_cmd_create_admin(mc_admin *a, const mc_args *args)
             verified = 0;
             holder = mc_dbres_get(taken, 0, 0);
         }
-        rv =
-            mc_db_exec(a->db, NULL, &id,
-                       "INSERT INTO mc_account (username, email, password_hash, status,"
-                       " email_verified, must_change_password, first_name, last_name,"
-                       " created_at, password_changed_at)"
-                       " VALUES (?, ?, ?, 'active', ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                       "sssiiss", user, email, hash, verified, (long long)must_change, first, last);
+        mc_account_new acct = {.username = user,
+                               .email = email,
+                               .password_hash = hash,
+                               .email_verified = (int)verified,
+                               .must_change_password = must_change,
+                               .first_name = first,
+                               .last_name = last};
+        rv = mc_account_create(a->db, &acct, &id);
     }
     for (int i = 0; rv == APR_SUCCESS && i < roles->nelts; i++)
         rv = mc_db_exec(a->db, NULL, NULL,

@@ -38,13 +38,6 @@
     "Many wrong PINs were entered for this group recently. To protect it, enter the phrase "       \
     "that shows in the box (or that you hear) as well as the PIN."
 
-static int busy(mc_req *mr)
-{
-    apr_table_setn(mr->r->err_headers_out, "Retry-After", "5");
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Busy",
-                      "The site is busy. Please try again in a few seconds.");
-}
-
 static const char *subject_of(apr_pool_t *p, const char *what, const char *id)
 {
     const char *s = apr_pstrcat(p, what, ":", id, NULL);
@@ -182,11 +175,11 @@ static apr_status_t captcha_needed(mc_req *mr, mc_db *db, long long group_id, in
  * an error and, when captcha, the CAPTCHA. */
 static int join_page(mc_req *mr, const char *key, const char *error, int captcha)
 {
+    static const char *const id_name[] = {"id", "name", NULL};
     apr_pool_t *p = mr->r->pool;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    int i;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/join"));
@@ -215,11 +208,7 @@ static int join_page(mc_req *mr, const char *key, const char *error, int captcha
                               "name",
                               "")) != APR_SUCCESS)
             return mc_fail(mr, rv);
-        for (i = 0; i < res->nrows; i++) {
-            mc_vars *row = mc_vars_row(mr->vars, "groups");
-            mc_vars_set(row, "id", mc_dbres_get(res, i, 0));
-            mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
-        }
+        mc_vars_rows(mr->vars, "groups", res, id_name);
     }
     if (captcha) {
         const char *r = mc_random_digits(p, 8);
@@ -434,7 +423,7 @@ int mc_grp_join_post(mc_req *mr)
     }
     ok = mc_password_matches(mr, hash, pin);
     if (ok < 0)
-        return busy(mr);
+        return mc_busy(mr);
     if (!ok) {
         if ((rv = mc_req_tx(mr, count_failure, &fb)) != APR_SUCCESS)
             return mc_fail(mr, rv);

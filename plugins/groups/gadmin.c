@@ -147,8 +147,7 @@ static int admin_pin(mc_req *mr)
         return prefs_page(mr, &ga, HTTP_OK, "New PIN and Verify PIN do not match.", NULL);
     if ((rv = mc_password_make(mr, pin, &hash)) != APR_SUCCESS) {
         if (rv == APR_EAGAIN)
-            return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Busy",
-                              "The site is busy. Please try again in a moment.");
+            return mc_busy(mr);
         return mc_fail(mr, rv);
     }
     if ((rv = mc_db_exec(ga.db, NULL, NULL,
@@ -380,25 +379,15 @@ static const char *parse_date(apr_pool_t *p, const char *s)
     return apr_psprintf(p, "%04d-%02d-%02d", y, m, d);
 }
 
-static const char *like_prefix(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
-/* The sortable columns: the name in the query string, the SQL, the heading. */
-static const char *const SORTS[][3] = {
-    {"date", "m.status_date", "Status Date"}, {"username", "a.username", "Username"},
-    {"first", "a.first_name", "First Name"},  {"last", "a.last_name", "Last Name"},
-    {"email", "a.email", "Email Address"},    {"status", "m.status", "Status"},
-};
+/* The sortable columns (newest first by default), ties broken by account. */
+static const mc_sort_col SORTS[] = {
+    {"date", "m.status_date ASC, a.id ASC", "m.status_date DESC, a.id DESC"},
+    {"username", "a.username ASC, a.id ASC", "a.username DESC, a.id DESC"},
+    {"first", "a.first_name ASC, a.id ASC", "a.first_name DESC, a.id DESC"},
+    {"last", "a.last_name ASC, a.id ASC", "a.last_name DESC, a.id DESC"},
+    {"email", "a.email ASC, a.id ASC", "a.email DESC, a.id DESC"},
+    {"status", "m.status ASC, a.id ASC", "m.status DESC, a.id DESC"},
+    {NULL}};
 
 static const char SQL_WHERE[] =
     " FROM mc_group_member m JOIN mc_account a ON a.id = m.account_id "
@@ -423,11 +412,12 @@ static int admin_members(mc_req *mr)
                *to = mc_text_trim(p, mc_query(mr, "to"));
     const char *first = mc_text_trim(p, mc_query(mr, "first_name"));
     const char *last = mc_text_trim(p, mc_query(mr, "last_name"));
-    const char *status = mc_query(mr, "status"), *sort = mc_query(mr, "sort");
-    const char *dir = mc_query(mr, "dir"), *pg = mc_query(mr, "page");
-    const char *dfrom = "1900-01-01", *dto = "1900-01-01", *order = "m.status_date", *base, *qs;
-    const char *error = NULL;
-    long long page = all_digits(pg, 9) ? apr_atoi64(pg) : 1, total, pages;
+    const char *status = mc_query(mr, "status"), *pg = mc_query(mr, "page");
+    const char *dfrom = "1900-01-01", *dto = "1900-01-01", *qs;
+    const char *error = NULL, *like_first = mc_sql_like(p, first, 0);
+    const char *like_last = mc_sql_like(p, last, 0);
+    const mc_sort_col *by;
+    mc_page page;
     int desc, i;
     size_t k;
     mc_dbres *res;
@@ -437,19 +427,7 @@ static int admin_members(mc_req *mr)
         return st;
     if (!status || (strcmp(status, "active") && strcmp(status, "disabled")))
         status = "";
-    for (k = 0; k < sizeof(SORTS) / sizeof(SORTS[0]); k++)
-        if (sort && !strcmp(sort, SORTS[k][0]))
-            break;
-    if (k == sizeof(SORTS) / sizeof(SORTS[0]))
-        k = 0;
-    sort = SORTS[k][0];
-    order = SORTS[k][1];
-    if (dir && !strcmp(dir, "desc"))
-        desc = 1;
-    else if (dir && !strcmp(dir, "asc"))
-        desc = 0;
-    else
-        desc = k == 0; /* newest first by default */
+    by = mc_sort_pick(SORTS, mc_query(mr, "sort"), mc_query(mr, "dir"), 1, &desc);
 
     for (k = 0; pg == NULL && mc_query(mr, "done") && k < 3; k++)
         if (!strcmp(mc_query(mr, "done"), ACTION_WORDS[k][0]))
@@ -474,36 +452,29 @@ static int admin_members(mc_req *mr)
         return mc_render(mr, HTTP_OK, "admin-members.html", "Group Maintenance");
     }
     rv = mc_db_query(ga.db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_WHERE, NULL),
-                     "issssssssss", ga.m.group_id, from, dfrom, to, dto, first,
-                     like_prefix(p, first), last, like_prefix(p, last), status, status);
+                     "issssssssss", ga.m.group_id, from, dfrom, to, dto, first, like_first, last,
+                     like_last, status, status);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), PAGE_SIZE,
+                  all_digits(pg, 9) ? apr_atoi64(pg) : 1);
     rv = mc_db_query(
         ga.db, p, &res,
         apr_pstrcat(p,
                     "SELECT a.id, DATE_FORMAT(m.status_date, '%m/%d/%Y %h:%i:%s %p'), a.username, "
                     "a.first_name, a.last_name, a.email, m.status",
-                    SQL_WHERE, " ORDER BY ", order, desc ? " DESC" : " ASC", ", a.id",
-                    desc ? " DESC" : " ASC", " LIMIT ? OFFSET ?", NULL),
-        "issssssssssii", ga.m.group_id, from, dfrom, to, dto, first, like_prefix(p, first), last,
-        like_prefix(p, last), status, status, (long long)PAGE_SIZE, (page - 1) * PAGE_SIZE);
+                    SQL_WHERE, " ORDER BY ", desc ? by->desc : by->asc, " LIMIT ? OFFSET ?", NULL),
+        "issssssssssii", ga.m.group_id, from, dfrom, to, dto, first, like_first, last, like_last,
+        status, status, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"",          "status_date", "username", "first_name",
+                                           "last_name", "email",       NULL};
         mc_vars *row = mc_vars_row(mr->vars, "members");
         const char *id = mc_dbres_get(res, i, 0);
         int active = !strcmp(mc_dbres_get(res, i, 6), "active");
-        mc_vars_set(row, "status_date", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "username", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "first_name", mc_dbres_get(res, i, 3));
-        mc_vars_set(row, "last_name", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "email", mc_dbres_get(res, i, 5));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "status", active ? "ACTIVE" : "DISABLED");
         if (active)
             mc_vars_set(row, "disable_url",
@@ -514,27 +485,15 @@ static int admin_members(mc_req *mr)
         mc_vars_set(row, "remove_url",
                     mc_url(mr, apr_pstrcat(p, "/admin/members/", id, "/remove", NULL)));
     }
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
     mc_vars_set(mr->vars, "admin_username", mr->account->username);
     mc_vars_set(mr->vars, "shown", "1");
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
     qs = apr_pstrcat(p, mc_url(mr, "/admin/members"), "?from=", mc_form_encode(p, from),
                      "&to=", mc_form_encode(p, to), "&first_name=", mc_form_encode(p, first),
                      "&last_name=", mc_form_encode(p, last), "&status=", status, NULL);
-    for (k = 0; k < sizeof(SORTS) / sizeof(SORTS[0]); k++) {
-        int same = !strcmp(sort, SORTS[k][0]);
-        mc_vars_set(mr->vars, apr_pstrcat(p, "sort_", SORTS[k][0], NULL),
-                    apr_pstrcat(p, qs, "&sort=", SORTS[k][0],
-                                "&dir=", same && !desc ? "desc" : "asc", NULL));
-    }
-    base = apr_pstrcat(p, qs, "&sort=", sort, "&dir=", desc ? "desc" : "asc", "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_sort_vars(mr->vars, SORTS, by, desc, qs);
+    mc_page_vars(
+        mr->vars, &page,
+        apr_pstrcat(p, qs, "&sort=", by->key, "&dir=", desc ? "desc" : "asc", "&page=", NULL));
     return mc_render(mr, HTTP_OK, "admin-members.html", "Group Maintenance");
 }
 

@@ -7,19 +7,6 @@
 
 #define PAGE_SIZE 25
 
-static const char *like_prefix(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 static int username_ok(const char *u)
 {
     size_t n = strlen(u), i;
@@ -29,13 +16,6 @@ static int username_ok(const char *u)
         if (!apr_isalnum(u[i]) && u[i] != '.' && u[i] != '_' && u[i] != '-')
             return 0;
     return 1;
-}
-
-static int busy(mc_req *mr)
-{
-    apr_table_setn(mr->r->err_headers_out, "Retry-After", "5");
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Busy",
-                      "The site is busy. Please try again in a few seconds.");
 }
 
 /* ---- the Security unit: list and search ---------------------------------------------- */
@@ -63,8 +43,8 @@ int mc_grp_security_list(mc_req *mr)
     const char *name = mc_text_trim(p, mc_query(mr, "name"));
     const char *kind = kind_of(mc_query(mr, "kind"));
     const char *status = gstatus_of(mc_query(mr, "status"));
-    const char *pg = mc_query(mr, "page"), *base;
-    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    const char *pg = mc_query(mr, "page"), *like = mc_sql_like(p, name, 0);
+    mc_page page;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
@@ -82,41 +62,27 @@ int mc_grp_security_list(mc_req *mr)
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_WHERE, NULL), "ssssss",
-                     name, like_prefix(p, name), kind, kind, status, status);
+                     name, like, kind, kind, status, status);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
-    rv = mc_db_query(db, p, &res,
-                     apr_pstrcat(p, "SELECT id, name, kind, status", SQL_WHERE,
-                                 " ORDER BY name LIMIT ? OFFSET ?", NULL),
-                     "ssssssii", name, like_prefix(p, name), kind, kind, status, status,
-                     (long long)PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), PAGE_SIZE, pg ? apr_atoi64(pg) : 1);
+    rv =
+        mc_db_query(db, p, &res,
+                    apr_pstrcat(p, "SELECT id, name, kind, status", SQL_WHERE,
+                                " ORDER BY name LIMIT ? OFFSET ?", NULL),
+                    "ssssssii", name, like, kind, kind, status, status, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"", "name", "kind", "status", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "groups");
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "href",
                     mc_url(mr, apr_pstrcat(p, "/security/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(row, "kind", mc_dbres_get(res, i, 2));
-        mc_vars_set(row, "status", mc_dbres_get(res, i, 3));
     }
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    base = apr_pstrcat(p, mc_url(mr, "/security"), "?name=", mc_form_encode(p, name),
-                       "&kind=", kind, "&status=", status, "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_page_vars(mr->vars, &page,
+                 apr_pstrcat(p, mc_url(mr, "/security"), "?name=", mc_form_encode(p, name),
+                             "&kind=", kind, "&status=", status, "&page=", NULL));
     return mc_render(mr, HTTP_OK, "provision-list.html", "Groups");
 }
 
@@ -152,6 +118,7 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
 {
     new_baton *b = baton;
     apr_pool_t *p = mr->r->pool;
+    mc_account_new acct = {0};
     mc_dbres *res;
     mc_vars *v;
     mc_notice n;
@@ -188,13 +155,14 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
                           "SELECT 1 FROM mc_account WHERE verified_email = ? FOR UPDATE", "s",
                           b->f[9])) != APR_SUCCESS)
         return rv;
-    rv = mc_db_exec(db, NULL, &b->account_id,
-                    "INSERT INTO mc_account (username, email, password_hash, status, "
-                    "email_verified, must_change_password, first_name, last_name, created_at, "
-                    "password_changed_at) VALUES (?, ?, ?, 'active', ?, 1, ?, ?, UTC_TIMESTAMP(), "
-                    "UTC_TIMESTAMP())",
-                    "sssiss", b->f[8], b->f[9], b->pw_hash, (long long)(res->nrows == 0), b->f[10],
-                    b->f[11]);
+    acct.username = b->f[8];
+    acct.email = b->f[9];
+    acct.password_hash = b->pw_hash;
+    acct.email_verified = res->nrows == 0;
+    acct.must_change_password = 1;
+    acct.first_name = b->f[10];
+    acct.last_name = b->f[11];
+    rv = mc_account_create(db, &acct, &b->account_id);
     if (rv != APR_SUCCESS)
         return rv;
     rv = mc_db_exec(db, NULL, NULL,
@@ -279,7 +247,7 @@ int mc_grp_security_new_post(mc_req *mr)
         return new_page(mr, err);
     if ((rv = mc_password_make(mr, pw, &b.pw_hash)) != APR_SUCCESS ||
         (rv = mc_password_make(mr, pin, &b.pin_hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+        return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
     b.password = pw;
     b.pin = pin;
     b.assoc_key = apr_pstrndup(p, mc_token_new(p), 22);

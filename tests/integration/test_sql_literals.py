@@ -125,8 +125,8 @@ ALLOWED = {
      'apr_pstrcat(p, "SELECT e.id, e.number, CONCAT(a.first_name, \' \', a.last_name, " "\' (\', a.username, \')\'), e.kind, COALESCE(c.number, \'\'), " "COALESCE(t.name, e.case_type, \'\'), (SELECT COUNT(*) FROM " "mc_ef_document d WHERE d.envelope_id = e.id), e.fee_cents, " "COALESCE(e.submitted_at, \'\'), e.status, e.caption", QUEUE_FROM, FILTERS[f].order, " LIMIT ? OFFSET ?", NULL)'):
         'plugins/efiling/review.c: the ORDER BY is FILTERS[f].order, f an index checked against N_FILTERS into a `static const` table of literal clauses; values bound with ?',
     ('admin_members',
-     'apr_pstrcat(p, "SELECT a.id, DATE_FORMAT(m.status_date, \'%m/%d/%Y %h:%i:%s %p\'), a.username, " "a.first_name, a.last_name, a.email, m.status", SQL_WHERE, " ORDER BY ", order, desc ? " DESC" : " ASC", ", a.id", desc ? " DESC" : " ASC", " LIMIT ? OFFSET ?", NULL)'):
-        'plugins/groups/gadmin.c: order is SORTS[k][1], k an index into a `static const` table of literal column lists chosen by the sort key; the direction is `desc ? literal : literal`; values bound with ?',
+     'apr_pstrcat(p, "SELECT a.id, DATE_FORMAT(m.status_date, \'%m/%d/%Y %h:%i:%s %p\'), a.username, " "a.first_name, a.last_name, a.email, m.status", SQL_WHERE, " ORDER BY ", desc ? by->desc : by->asc, " LIMIT ? OFFSET ?", NULL)'):
+        'plugins/groups/gadmin.c: by is an entry of SORTS, a `static const mc_sort_col[]` table of literal ORDER BY clauses, chosen by mc_sort_pick from the sort key (the key only selects an entry); the direction picks its asc or desc literal; values bound with ?',
 }
 
 _TOKEN = re.compile(r'''(?P<str>"(?:[^"\\\n]|\\.)*")|(?P<chr>'(?:[^'\\\n]|\\.)*')'''
