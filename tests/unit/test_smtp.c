@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,78 +51,79 @@ START_TEST(email_list_ok)
 }
 END_TEST
 
-static apr_status_t send_to_nowhere(apr_pool_t *p, mc_mail *m, const char **err)
+/* Port 1 on loopback: nothing listens; a connection attempt answers
+ * APR_EAGAIN, a refused header APR_EINVAL. */
+static apr_status_t send_to_nowhere(mc_mail *m, const char **err)
 {
-    /* Port 1 on loopback: nothing listens; a connection attempt would
-     * answer APR_EAGAIN, a refused header APR_EINVAL. */
-    return mc_smtp_send(p, "127.0.0.1", 1, 2, m, err);
+    return mc_smtp_send(mc_test_pool, "127.0.0.1", 1, 2, m, err);
 }
+
+/* One field of a mail that is otherwise fine, and what sending it gives. */
+typedef struct mail_case {
+    size_t field; /* offsetof(mc_mail, ...) */
+    const char *value;
+    apr_status_t want;
+} mail_case;
+
+#define MAIL_FIELD(f) offsetof(mc_mail, f)
 
 START_TEST(header_injection_refused)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_mail m = {
+    static const mc_mail good = {
         "noreply@court.test", "Court", "jdoe@example.test", NULL, "Your code", "Body\n", NULL};
+    static const mail_case cases[] = {
+        /* The baseline reaches the network (and fails there, retryable). */
+        {MAIL_FIELD(subject), "Your code", APR_EAGAIN},
+        {MAIL_FIELD(subject), "Hello\r\nBcc: victim@example.test", APR_EINVAL},
+        {MAIL_FIELD(subject), "Hello\nX-Injected: 1", APR_EINVAL},
+        {MAIL_FIELD(from_name), "Court\rX: y", APR_EINVAL},
+        {MAIL_FIELD(to), "jdoe@example.test\r\nRCPT TO:<x@y.zz>", APR_EINVAL},
+        {MAIL_FIELD(cc), "a@b.cd, c@d.ef\nBcc: x@y.zz", APR_EINVAL},
+        {MAIL_FIELD(from), "court", APR_EINVAL},
+        {MAIL_FIELD(message_id_domain), "court.test\r\n", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "a b", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "x>\r\nBcc: v@example.test", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "a@b", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), ".a", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "a.", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "a..b", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "<a>", APR_EINVAL},
+        {MAIL_FIELD(message_id_local), "notice.42.1700000000", APR_EAGAIN},
+        {MAIL_FIELD(list_unsubscribe), "https://court.test/stop/1/a\r\nBcc: v@example.test",
+         APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "https://court.test/stop/1/a>, <mailto:v@example.test",
+         APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "https://court.test/stop 1", APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "mailto:v@example.test", APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "javascript:alert(1)", APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "https://court.test/\xc3\xa9", APR_EINVAL},
+        {MAIL_FIELD(list_unsubscribe), "https://court.test/casenet/stop/7/abc_-", APR_EAGAIN},
+    };
+    const char *err = NULL;
 
-    /* The baseline reaches the network (and fails there, retryable). */
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
-
-    m.subject = "Hello\r\nBcc: victim@example.test";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.subject = "Hello\nX-Injected: 1";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.subject = "ok";
-    m.from_name = "Court\rX: y";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.from_name = "Court";
-    m.to = "jdoe@example.test\r\nRCPT TO:<x@y.zz>";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.to = "jdoe@example.test";
-    m.cc = "a@b.cd, c@d.ef\nBcc: x@y.zz";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.cc = NULL;
-    m.from = "court";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.from = "noreply@court.test";
-    m.message_id_domain = "court.test\r\n";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EINVAL);
-    m.message_id_domain = NULL;
-    static const char *const bad_ids[] = {
-        "", "a b", "x>\r\nBcc: v@example.test", "a@b", ".a", "a.", "a..b", "<a>"};
-    for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
-        m.message_id_local = bad_ids[i];
-        ck_assert_msg(send_to_nowhere(p, &m, &err) == APR_EINVAL, "accepted Message-ID #%zu", i);
+    for (size_t i = 0; i < MC_TEST_COUNT(cases); i++) {
+        mc_mail m = good;
+        *(const char **)((char *)&m + cases[i].field) = cases[i].value;
+        ck_assert_msg(send_to_nowhere(&m, &err) == cases[i].want, "case %zu: %s", i,
+                      cases[i].value);
     }
-    m.message_id_local = "notice.42.1700000000";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
-    static const char *const bad_urls[] = {"https://court.test/stop/1/a\r\nBcc: v@example.test",
-                                           "https://court.test/stop/1/a>, <mailto:v@example.test",
-                                           "https://court.test/stop 1",
-                                           "mailto:v@example.test",
-                                           "javascript:alert(1)",
-                                           "https://court.test/\xc3\xa9"};
-    for (size_t i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++) {
-        m.list_unsubscribe = bad_urls[i];
-        ck_assert_msg(send_to_nowhere(p, &m, &err) == APR_EINVAL, "accepted URL #%zu", i);
-    }
-    m.list_unsubscribe = "https://court.test/casenet/stop/7/abc_-";
-    ck_assert_int_eq(send_to_nowhere(p, &m, &err), APR_EAGAIN);
-    apr_pool_destroy(p);
-    apr_terminate();
 }
 END_TEST
 
 /* ---- sessions, against a tiny SMTP server in a thread -------------------- */
 
-typedef struct {
-    int lfd, port;
+/* How the test server behaves. */
+typedef struct tsrv_opts {
     int pipelining;          /* advertise PIPELINING */
     int close_after;         /* drop a connection after this many messages (0: never) */
     const char *reject_rcpt; /* answered 550 */
     int tempfail_msg;        /* the nth message overall (1-based) gets 451 */
+} tsrv_opts;
+
+typedef struct {
+    tsrv_opts o;
+    int lfd, port;
     int connections, messages, max_lines_per_read;
     char log[32768]; /* every command line received, each ending in '\n' */
     size_t loglen;
@@ -171,11 +173,11 @@ static void tsrv_conn(tsrv *s, int fd)
                     s->messages++;
                     here++;
                     mail = rcpts = 0;
-                    if (s->tempfail_msg == s->messages)
+                    if (s->o.tempfail_msg == s->messages)
                         tsrv_say(fd, "451 4.3.0 try later\r\n");
                     else
                         tsrv_say(fd, "250 accepted\r\n");
-                    if (s->close_after && here >= s->close_after) {
+                    if (s->o.close_after && here >= s->o.close_after) {
                         close(fd);
                         return;
                     }
@@ -186,7 +188,7 @@ static void tsrv_conn(tsrv *s, int fd)
             lines++;
             tsrv_log(s, p, ln);
             if (strncmp(p, "EHLO", 4) == 0)
-                tsrv_say(fd, s->pipelining
+                tsrv_say(fd, s->o.pipelining
                                  ? "250-test\r\n250-SIZE 1000000\r\n250-PIPELINING\r\n250 "
                                    "8BITMIME\r\n"
                                  : "250-test\r\n250 8BITMIME\r\n");
@@ -197,7 +199,8 @@ static void tsrv_conn(tsrv *s, int fd)
             else if (strncmp(p, "RCPT", 4) == 0) {
                 if (!mail)
                     tsrv_say(fd, "503 need MAIL\r\n");
-                else if (s->reject_rcpt && memmem(p, ln, s->reject_rcpt, strlen(s->reject_rcpt)))
+                else if (s->o.reject_rcpt &&
+                         memmem(p, ln, s->o.reject_rcpt, strlen(s->o.reject_rcpt)))
                     tsrv_say(fd, "550 5.1.1 no such user\r\n");
                 else {
                     rcpts++;
@@ -249,22 +252,33 @@ static void *tsrv_main(void *arg)
     return NULL;
 }
 
-static void tsrv_start(tsrv *s)
+/* A socket listening on a free loopback port, *port. */
+static int listen_loopback(int *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int lfd;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    lfd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(lfd, 0);
+    ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(listen(lfd, 8), 0);
+    ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return lfd;
+}
+
+static void tsrv_start(tsrv *s, const tsrv_opts *o)
 {
     /* As httpd and mocourts-admin: a write to a closed connection is an
      * error to handle, not a signal. */
     signal(SIGPIPE, SIG_IGN);
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(s->lfd, 0);
-    ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-    ck_assert_int_eq(listen(s->lfd, 8), 0);
-    ck_assert_int_eq(getsockname(s->lfd, (struct sockaddr *)&a, &al), 0);
-    s->port = ntohs(a.sin_port);
+    memset(s, 0, sizeof(*s));
+    s->o = *o;
+    s->lfd = listen_loopback(&s->port);
     ck_assert_int_eq(pthread_create(&s->thread, NULL, tsrv_main, s), 0);
 }
 
@@ -290,40 +304,110 @@ static mc_mail mail_to(const char *to)
     return m;
 }
 
+/* One message of a conversation and what sending it returns. */
+typedef struct smtp_send {
+    const char *to; /* NULL: the end of the conversation */
+    const char *cc, *message_id_local, *list_unsubscribe;
+    apr_status_t want;
+    const char *reason[2]; /* when want is not APR_SUCCESS: words in *err */
+} smtp_send;
+
+/* A conversation with the test server: its behaviour, the messages sent
+ * (over one session, or each by mc_smtp_send when one_shot), then what the
+ * server counted (-1: not asserted) and how often lines were in its log. */
+typedef struct smtp_script {
+    tsrv_opts server;
+    int one_shot;
+    smtp_send sends[6];
+    int connections, messages;
+    struct {
+        const char *line;
+        int n;
+    } log[6];
+} smtp_script;
+
+#define ANY (-1)
+
+/* Sends sc's messages to a server started in s, asserting what each send
+ * returns; returns the session, still open for smtp_end. */
+static mc_smtp_session *smtp_play(const smtp_script *sc, tsrv *s)
+{
+    mc_smtp_session *ss;
+    const char *err = NULL;
+
+    tsrv_start(s, &sc->server);
+    ss = mc_smtp_session_create(mc_test_pool, "127.0.0.1", (unsigned)s->port, 5);
+    for (const smtp_send *x = sc->sends; x->to; x++) {
+        mc_mail m = mail_to(x->to);
+        apr_status_t rv;
+        m.cc = x->cc;
+        m.message_id_local = x->message_id_local;
+        m.list_unsubscribe = x->list_unsubscribe;
+        rv = sc->one_shot ? mc_smtp_send(mc_test_pool, "127.0.0.1", (unsigned)s->port, 5, &m, &err)
+                          : mc_smtp_session_send(ss, mc_test_pool, &m, &err);
+        ck_assert_msg(rv == x->want, "message %d to %s: %d (%s)", (int)(x - sc->sends), x->to, rv,
+                      err ? err : "");
+        if (x->want == APR_SUCCESS) {
+            ck_assert_ptr_null(err);
+            continue;
+        }
+        ck_assert_ptr_nonnull(err);
+        for (int i = 0; i < 2 && x->reason[i]; i++)
+            ck_assert_msg(strstr(err, x->reason[i]), "reason: %s", err);
+    }
+    return ss;
+}
+
+/* Closes ss, stops s (its log stays) and asserts what it counted. */
+static void smtp_end(const smtp_script *sc, tsrv *s, mc_smtp_session *ss)
+{
+    mc_smtp_session_close(ss);
+    tsrv_stop(s);
+    if (sc->connections != ANY)
+        ck_assert_int_eq(s->connections, sc->connections);
+    if (sc->messages != ANY)
+        ck_assert_int_eq(s->messages, sc->messages);
+    for (int i = 0; i < 6 && sc->log[i].line; i++)
+        ck_assert_msg(count_of(s->log, sc->log[i].line) == sc->log[i].n, "%s: %d, not %d",
+                      sc->log[i].line, count_of(s->log, sc->log[i].line), sc->log[i].n);
+}
+
+/* smtp_play and smtp_end; returns the closed session. */
+static mc_smtp_session *smtp_run(const smtp_script *sc, tsrv *s)
+{
+    mc_smtp_session *ss = smtp_play(sc, s);
+    smtp_end(sc, s, ss);
+    return ss;
+}
+
+/* clang-format off */
+#define FIVE_USERS                                                                                 \
+    {"user0@example.test"}, {"user1@example.test"}, {"user2@example.test"},                        \
+    {"user3@example.test"}, {"user4@example.test"}
+/* clang-format on */
+
 static void session_messages(int pipelining)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+    smtp_script sc = {.server = {.pipelining = pipelining},
+                      .sends = {FIVE_USERS},
+                      .connections = 1,
+                      .messages = 5,
+                      .log = {{"EHLO ", 1},
+                              {"MAIL FROM:<noreply@court.test>", 5},
+                              {"RCPT TO:<user4@example.test>", 1},
+                              {"RSET", 0}, /* a completed transaction needs none */
+                              {"QUIT", 1}}};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = pipelining;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-    for (int i = 0; i < 5; i++) {
-        mc_mail m = mail_to(apr_psprintf(p, "user%d@example.test", i));
-        ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-        ck_assert_ptr_null(err);
-    }
+    mc_smtp_session *ss = smtp_play(&sc, &s);
+
     ck_assert_int_eq(mc_smtp_session_pipelining(ss), pipelining);
-    mc_smtp_session_close(ss);
-    tsrv_stop(&s);
-    ck_assert_int_eq(s.connections, 1);
+    smtp_end(&sc, &s, ss);
     ck_assert_int_eq(mc_smtp_session_connections(ss), 1);
-    ck_assert_int_eq(s.messages, 5);
-    ck_assert_int_eq(count_of(s.log, "EHLO "), 1);
-    ck_assert_int_eq(count_of(s.log, "MAIL FROM:<noreply@court.test>"), 5);
-    ck_assert_int_eq(count_of(s.log, "RCPT TO:<user4@example.test>"), 1);
-    ck_assert_int_eq(count_of(s.log, "RSET"), 0); /* a completed transaction needs none */
-    ck_assert_int_eq(count_of(s.log, "QUIT"), 1);
     /* Pipelined: MAIL, RCPT and DATA arrive together; else one at a time. */
     if (pipelining)
         ck_assert_int_ge(s.max_lines_per_read, 3);
     else
         ck_assert_int_eq(s.max_lines_per_read, 1);
-    apr_pool_destroy(p);
-    apr_terminate();
 }
 
 START_TEST(session_keeps_connection_pipelined)
@@ -339,67 +423,41 @@ START_TEST(session_keeps_connection_step_by_step)
 END_TEST
 
 /* A refused recipient fails its message (permanently) and the next one
- * starts with RSET on the same connection. */
+ * starts with RSET on the same connection; _i: with PIPELINING or not. */
 START_TEST(session_rset_after_refused_recipient)
 {
-    for (int pipelining = 0; pipelining < 2; pipelining++) {
-        apr_pool_t *p;
-        const char *err = NULL;
-        tsrv s;
-        memset(&s, 0, sizeof(s));
-        s.pipelining = pipelining;
-        s.reject_rcpt = "gone@example.test";
-        tsrv_start(&s);
-        apr_initialize();
-        apr_pool_create(&p, NULL);
-        mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-        mc_mail a = mail_to("one@example.test"), b = mail_to("gone@example.test"),
-                c = mail_to("two@example.test");
-        ck_assert_int_eq(mc_smtp_session_send(ss, p, &a, &err), APR_SUCCESS);
-        ck_assert_int_eq(mc_smtp_session_send(ss, p, &b, &err), APR_EINVAL);
-        ck_assert_ptr_nonnull(err);
-        ck_assert_msg(strstr(err, "550") && strstr(err, "RCPT TO"), "reason: %s", err);
-        ck_assert_int_eq(mc_smtp_session_send(ss, p, &c, &err), APR_SUCCESS);
-        mc_smtp_session_close(ss);
-        tsrv_stop(&s);
-        ck_assert_int_eq(s.connections, 1);
-        ck_assert_int_eq(s.messages, 2);
-        ck_assert_int_eq(count_of(s.log, "RSET"), 1);
-        const char *rset = strstr(s.log, "RSET"), *two = strstr(s.log, "two@example.test");
-        ck_assert_ptr_nonnull(rset);
-        ck_assert_ptr_nonnull(two);
-        ck_assert_msg(rset < two, "RSET before the next transaction");
-        apr_pool_destroy(p);
-        apr_terminate();
-    }
+    smtp_script sc = {
+        .server = {.pipelining = _i, .reject_rcpt = "gone@example.test"},
+        .sends = {{"one@example.test"},
+                  {"gone@example.test", .want = APR_EINVAL, .reason = {"550", "RCPT TO"}},
+                  {"two@example.test"}},
+        .connections = 1,
+        .messages = 2,
+        .log = {{"RSET", 1}}};
+    tsrv s;
+
+    smtp_run(&sc, &s);
+    const char *rset = strstr(s.log, "RSET"), *two = strstr(s.log, "two@example.test");
+    ck_assert_ptr_nonnull(rset);
+    ck_assert_ptr_nonnull(two);
+    ck_assert_msg(rset < two, "RSET before the next transaction");
 }
 END_TEST
 
 /* A 4xx at the end of DATA is retryable; the connection goes on. */
 START_TEST(session_temporary_failure_then_more)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+    static const smtp_script sc = {
+        .server = {.pipelining = 1, .tempfail_msg = 2},
+        .sends = {{"one@example.test"},
+                  {"one@example.test", .want = APR_EAGAIN, .reason = {"451"}},
+                  {"one@example.test"}},
+        .connections = 1,
+        .messages = 3,
+        .log = {{"RSET", 0}}};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = 1;
-    s.tempfail_msg = 2;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-    mc_mail m = mail_to("one@example.test");
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
-    ck_assert_msg(strstr(err, "451"), "reason: %s", err);
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    mc_smtp_session_close(ss);
-    tsrv_stop(&s);
-    ck_assert_int_eq(s.connections, 1);
-    ck_assert_int_eq(s.messages, 3);
-    ck_assert_int_eq(count_of(s.log, "RSET"), 0);
-    apr_pool_destroy(p);
-    apr_terminate();
+
+    smtp_run(&sc, &s);
 }
 END_TEST
 
@@ -407,28 +465,13 @@ END_TEST
  * fresh one, and none is lost. */
 START_TEST(session_reconnects_after_server_closed)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+    static const smtp_script sc = {.server = {.pipelining = 1, .close_after = 2},
+                                   .sends = {FIVE_USERS},
+                                   .connections = 3,
+                                   .messages = 5};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = 1;
-    s.close_after = 2;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-    for (int i = 0; i < 5; i++) {
-        mc_mail m = mail_to(apr_psprintf(p, "user%d@example.test", i));
-        ck_assert_msg(mc_smtp_session_send(ss, p, &m, &err) == APR_SUCCESS, "message %d: %s", i,
-                      err);
-    }
-    mc_smtp_session_close(ss);
-    tsrv_stop(&s);
-    ck_assert_int_eq(s.messages, 5);
-    ck_assert_int_eq(s.connections, 3);
-    ck_assert_int_eq(mc_smtp_session_connections(ss), 3);
-    apr_pool_destroy(p);
-    apr_terminate();
+
+    ck_assert_int_eq(mc_smtp_session_connections(smtp_run(&sc, &s)), 3);
 }
 END_TEST
 
@@ -436,24 +479,20 @@ END_TEST
  * with the same reason, without a new attempt, until the session closes. */
 START_TEST(session_server_down)
 {
-    apr_pool_t *p;
     const char *err = NULL, *first;
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", 1, 2);
+    mc_smtp_session *ss = mc_smtp_session_create(mc_test_pool, "127.0.0.1", 1, 2);
     mc_mail m = mail_to("one@example.test");
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+
+    ck_assert_int_eq(mc_smtp_session_send(ss, mc_test_pool, &m, &err), APR_EAGAIN);
     ck_assert_ptr_nonnull(err);
     first = err;
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+    ck_assert_int_eq(mc_smtp_session_send(ss, mc_test_pool, &m, &err), APR_EAGAIN);
     ck_assert_str_eq(err, first);
     ck_assert_int_eq(mc_smtp_session_connections(ss), 0);
     /* A bad message is still refused as such, before any network use. */
     m.subject = "x\r\nBcc: v@example.test";
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EINVAL);
+    ck_assert_int_eq(mc_smtp_session_send(ss, mc_test_pool, &m, &err), APR_EINVAL);
     mc_smtp_session_close(ss);
-    apr_pool_destroy(p);
-    apr_terminate();
 }
 END_TEST
 
@@ -461,33 +500,25 @@ END_TEST
  * message that gives it; none given: a random one each time. */
 START_TEST(session_message_id)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+#define NOTICE_ID "Message-ID: <notice.42.1700000000@court.test>\n"
+    static const smtp_script sc = {
+        .server = {.pipelining = 1},
+        .sends = {{"one@example.test", .message_id_local = "notice.42.1700000000"},
+                  {"one@example.test", .message_id_local = "notice.42.1700000000"},
+                  {"one@example.test"},
+                  {"one@example.test"}},
+        .connections = ANY,
+        .messages = ANY,
+        .log = {{NOTICE_ID, 2}, {"Message-ID: <", 4}}};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = 1;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-    mc_mail m = mail_to("one@example.test");
-    m.message_id_local = "notice.42.1700000000";
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    m.message_id_local = NULL;
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    mc_smtp_session_close(ss);
-    tsrv_stop(&s);
-    ck_assert_int_eq(count_of(s.log, "Message-ID: <notice.42.1700000000@court.test>\n"), 2);
-    ck_assert_int_eq(count_of(s.log, "Message-ID: <"), 4);
-    const char *a = strstr(s.log, "Message-ID: <notice.42.1700000000@court.test>\n");
-    a = strstr(a + 1, "Message-ID: <notice.42.1700000000@court.test>\n");
+
+    smtp_run(&sc, &s);
+    const char *a = strstr(s.log, NOTICE_ID);
+    a = strstr(a + 1, NOTICE_ID);
     const char *r1 = strstr(a + 1, "Message-ID: <"), *r2 = strstr(r1 + 1, "Message-ID: <");
     ck_assert_ptr_nonnull(r2);
     ck_assert_int_ne(strncmp(r1, r2, (size_t)(strchr(r1, '\n') - r1)), 0);
-    apr_pool_destroy(p);
-    apr_terminate();
+#undef NOTICE_ID
 }
 END_TEST
 
@@ -495,32 +526,20 @@ END_TEST
  * List-Unsubscribe-Post; one without carries neither. */
 START_TEST(session_list_unsubscribe)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+    static const smtp_script sc = {
+        .server = {.pipelining = 1},
+        .sends = {{"one@example.test", .list_unsubscribe = "https://court.test/casenet/stop/7/abc"},
+                  {"one@example.test"},
+                  {"one@example.test", .list_unsubscribe = ""}},
+        .connections = ANY,
+        .messages = 3,
+        .log = {{"List-Unsubscribe: <https://court.test/casenet/stop/7/abc>\n", 1},
+                {"List-Unsubscribe-Post: List-Unsubscribe=One-Click\n", 1},
+                {"List-Unsubscribe:", 1}, /* the other two: none */
+                {"List-Unsubscribe-Post:", 1}}};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = 1;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", (unsigned)s.port, 5);
-    mc_mail m = mail_to("one@example.test");
-    m.list_unsubscribe = "https://court.test/casenet/stop/7/abc";
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    m.list_unsubscribe = NULL;
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    m.list_unsubscribe = "";
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_SUCCESS);
-    mc_smtp_session_close(ss);
-    tsrv_stop(&s);
-    ck_assert_int_eq(s.messages, 3);
-    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe: <https://court.test/casenet/stop/7/abc>\n"),
-                     1);
-    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"), 1);
-    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe:"), 1); /* the other two: none */
-    ck_assert_int_eq(count_of(s.log, "List-Unsubscribe-Post:"), 1);
-    apr_pool_destroy(p);
-    apr_terminate();
+
+    smtp_run(&sc, &s);
 }
 END_TEST
 
@@ -528,25 +547,15 @@ END_TEST
  * ends the send long before the per-step timeout (30 s here). */
 START_TEST(session_deadline)
 {
-    apr_pool_t *p;
     const char *err = NULL;
-    struct sockaddr_in a;
-    socklen_t al = sizeof(a);
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int lfd = socket(AF_INET, SOCK_STREAM, 0); /* listens, never accepts: no greeting */
-    ck_assert_int_ge(lfd, 0);
-    ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-    ck_assert_int_eq(listen(lfd, 8), 0);
-    ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &al), 0);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_smtp_session *ss = mc_smtp_session_create(p, "127.0.0.1", ntohs(a.sin_port), 30);
+    int port;
+    int lfd = listen_loopback(&port); /* listens, never accepts: no greeting */
+    mc_smtp_session *ss = mc_smtp_session_create(mc_test_pool, "127.0.0.1", (unsigned)port, 30);
     mc_mail m = mail_to("one@example.test");
     apr_time_t t0 = apr_time_now();
+
     mc_smtp_session_set_deadline(ss, t0 + apr_time_from_msec(300));
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+    ck_assert_int_eq(mc_smtp_session_send(ss, mc_test_pool, &m, &err), APR_EAGAIN);
     apr_interval_time_t took = apr_time_now() - t0;
     ck_assert_msg(took >= apr_time_from_msec(250) && took < apr_time_from_sec(3),
                   "the send took %" APR_TIME_T_FMT " us", took);
@@ -554,49 +563,41 @@ START_TEST(session_deadline)
     /* Past the deadline: no wait at all. */
     mc_smtp_session_close(ss);
     t0 = apr_time_now();
-    ck_assert_int_eq(mc_smtp_session_send(ss, p, &m, &err), APR_EAGAIN);
+    ck_assert_int_eq(mc_smtp_session_send(ss, mc_test_pool, &m, &err), APR_EAGAIN);
     ck_assert(apr_time_now() - t0 < apr_time_from_msec(200));
     mc_smtp_session_close(ss);
     close(lfd);
-    apr_pool_destroy(p);
-    apr_terminate();
 }
 END_TEST
 
 /* mc_smtp_send: one connection per message, ended with QUIT. */
 START_TEST(send_one_message)
 {
-    apr_pool_t *p;
-    const char *err = NULL;
+    static const smtp_script sc = {
+        .server = {.pipelining = 1, .reject_rcpt = "gone@example.test"},
+        .one_shot = 1,
+        .sends = {{"one@example.test", .cc = "copy@example.test, gone@example.test"},
+                  {"one@example.test", .cc = "copy@example.test, gone@example.test"}},
+        .connections = 2,
+        .messages = 2,
+        .log = {{"QUIT", 2}, {"RCPT TO:<copy@example.test>", 2}}};
     tsrv s;
-    memset(&s, 0, sizeof(s));
-    s.pipelining = 1;
-    tsrv_start(&s);
-    apr_initialize();
-    apr_pool_create(&p, NULL);
-    mc_mail m = mail_to("one@example.test");
-    m.cc = "copy@example.test, gone@example.test";
-    s.reject_rcpt = "gone@example.test";
-    ck_assert_int_eq(mc_smtp_send(p, "127.0.0.1", (unsigned)s.port, 5, &m, &err), APR_SUCCESS);
-    ck_assert_int_eq(mc_smtp_send(p, "127.0.0.1", (unsigned)s.port, 5, &m, &err), APR_SUCCESS);
-    tsrv_stop(&s);
-    ck_assert_int_eq(s.connections, 2);
-    ck_assert_int_eq(s.messages, 2);
-    ck_assert_int_eq(count_of(s.log, "QUIT"), 2);
-    ck_assert_int_eq(count_of(s.log, "RCPT TO:<copy@example.test>"), 2);
-    apr_pool_destroy(p);
-    apr_terminate();
+
+    smtp_run(&sc, &s);
 }
 END_TEST
 
 Suite *suite_smtp(void)
 {
     Suite *s = suite_create("smtp");
-    MC_TEST_TCASE(s, "smtp", NULL, NULL, 0, email_ok, email_list_ok, header_injection_refused);
-    MC_TEST_TCASE(s, "session", NULL, NULL, 30, session_keeps_connection_pipelined,
-                  session_keeps_connection_step_by_step, session_rset_after_refused_recipient,
-                  session_temporary_failure_then_more, session_reconnects_after_server_closed,
-                  session_server_down, send_one_message, session_message_id,
-                  session_list_unsubscribe, session_deadline);
+    MC_TEST_TCASE(s, "smtp", mc_test_pool_setup, mc_test_pool_teardown, 0, email_ok, email_list_ok,
+                  header_injection_refused);
+    TCase *ts =
+        MC_TEST_TCASE(s, "session", mc_test_pool_setup, mc_test_pool_teardown, 30,
+                      session_keeps_connection_pipelined, session_keeps_connection_step_by_step,
+                      session_temporary_failure_then_more, session_reconnects_after_server_closed,
+                      session_server_down, send_one_message, session_message_id,
+                      session_list_unsubscribe, session_deadline);
+    tcase_add_loop_test(ts, session_rset_after_refused_recipient, 0, 2);
     return s;
 }
