@@ -302,15 +302,14 @@ MC_API apr_status_t mc_lockout_clear(mc_req *mr, mc_db *db, long long account_id
  * that account's, the session ends (as a logon would now be refused); the
  * lock is audited ("lockout") when this call made it. */
 typedef enum {
-    MC_LOCKOUT_RIGHT,       /* checked: right (its place given back) */
-    MC_LOCKOUT_WRONG,       /* checked: wrong, counted */
-    MC_LOCKOUT_LOCKED_NOW,  /* checked: wrong, counted, and the account is now locked */
-    MC_LOCKOUT_LOCKED,      /* not checked: the account is locked */
-    MC_LOCKOUT_BUSY         /* not checked: places or hashing slots stayed taken (answer 503) */
+    MC_LOCKOUT_RIGHT,      /* checked: right (its place given back) */
+    MC_LOCKOUT_WRONG,      /* checked: wrong, counted */
+    MC_LOCKOUT_LOCKED_NOW, /* checked: wrong, counted, and the account is now locked */
+    MC_LOCKOUT_LOCKED,     /* not checked: the account is locked */
+    MC_LOCKOUT_BUSY        /* not checked: places or hashing slots stayed taken (answer 503) */
 } mc_lockout_verdict;
-MC_API apr_status_t mc_lockout_verify(mc_req *mr, mc_db *db, long long account_id,
-                                      const char *hash, const char *secret,
-                                      mc_lockout_verdict *out);
+MC_API apr_status_t mc_lockout_verify(mc_req *mr, mc_db *db, long long account_id, const char *hash,
+                                      const char *secret, mc_lockout_verdict *out);
 /* ABI 1.1: the lock-out's duration in words ("30 minutes"), and the path of
  * the Logon page wherever the core's logon is mounted ("/account/logon"). */
 MC_API const char *mc_lockout_time(const mc_req *mr);

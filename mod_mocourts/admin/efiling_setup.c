@@ -44,7 +44,7 @@ typedef struct {
 
 typedef struct {
     const char *code;
-    int participates, text_only;
+    int participates, text_only, flag_active;
     apr_int64_t max_bytes;
     long line;
     apr_array_header_t *types; /* efs_type */
@@ -287,8 +287,8 @@ static void efs_read_code(efs *e, efs_court *c, xmlNodePtr n, apr_hash_t *seen)
 
 static void efs_read_court(efs *e, efs_court *c, xmlNodePtr n)
 {
-    static const char *const names[] = {"code", "participates", "max-document-size",
-                                        "text-searchable", NULL};
+    static const char *const names[] = {
+        "code", "participates", "max-document-size", "text-searchable", "active-content", NULL};
     apr_hash_t *types = apr_hash_make(e->p), *codes = apr_hash_make(e->p);
     int ok = 1, initiating = 0;
     c->line = efs_line(n);
@@ -306,6 +306,10 @@ static void efs_read_court(efs *e, efs_court *c, xmlNodePtr n)
     if (*size && (why = mc_efsetup_size(size, &c->max_bytes)) != NULL)
         efs_err(e, c, c->line, "<court>: max-document-size '%s' is refused: %s", size, why);
     c->text_only = efs_yesno(e, c, n, "text-searchable", 0);
+    const char *act = efs_attr(e, c, n, "active-content", 0, 0, &ok);
+    if (*act && strcmp(act, "refuse") && strcmp(act, "flag"))
+        efs_err(e, c, c->line, "<court>: active-content must be refuse or flag, not '%s'", act);
+    c->flag_active = !strcmp(act, "flag");
     for (xmlNodePtr k = n->children; k; k = k->next) {
         if (efs_is(k, "initiate"))
             efs_read_initiate(e, c, k, types);
@@ -464,22 +468,25 @@ static apr_status_t efs_apply(efs *e, efs_court *c, int efiling, long long *chan
     if (rv == APR_SUCCESS)
         rv = mc_db_query(
             e->db, e->p, &res,
-            "SELECT max_doc_bytes, text_pdf_only FROM mc_ef_court WHERE court_code = ? FOR UPDATE",
+            "SELECT max_doc_bytes, text_pdf_only, active_content = 'flag' FROM mc_ef_court"
+            " WHERE court_code = ? FOR UPDATE",
             "s", c->code);
     if (rv != APR_SUCCESS)
         return rv;
+    const char *act = c->flag_active ? "flag" : "refuse";
     if (res->nrows == 0) {
         rv = mc_db_exec(e->db, &n, NULL,
                         "INSERT INTO mc_ef_court (court_code, max_doc_bytes, text_pdf_only,"
-                        " updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP())",
-                        "sii", c->code, (long long)c->max_bytes, (long long)c->text_only);
+                        " active_content, updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())",
+                        "siis", c->code, (long long)c->max_bytes, (long long)c->text_only, act);
         *changed += n;
     }
-    else if (mc_dbres_int(res, 0, 0) != c->max_bytes || mc_dbres_int(res, 0, 1) != c->text_only) {
+    else if (mc_dbres_int(res, 0, 0) != c->max_bytes || mc_dbres_int(res, 0, 1) != c->text_only ||
+             mc_dbres_int(res, 0, 2) != c->flag_active) {
         rv = mc_db_exec(e->db, &n, NULL,
-                        "UPDATE mc_ef_court SET max_doc_bytes = ?, text_pdf_only = ?"
-                        " WHERE court_code = ?",
-                        "iis", (long long)c->max_bytes, (long long)c->text_only, c->code);
+                        "UPDATE mc_ef_court SET max_doc_bytes = ?, text_pdf_only = ?,"
+                        " active_content = ? WHERE court_code = ?",
+                        "iiss", (long long)c->max_bytes, (long long)c->text_only, act, c->code);
         *changed += n;
     }
     if (rv == APR_SUCCESS)

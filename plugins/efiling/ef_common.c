@@ -295,8 +295,9 @@ apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *
     mc_dbres *res;
     apr_status_t rv = mc_db_query(db, p, &res,
                                   "SELECT co.code, co.name, co.case_prefix, s.max_doc_bytes, "
-                                  "s.text_pdf_only FROM mc_court co JOIN mc_ef_court s ON "
-                                  "s.court_code = co.code WHERE co.code = ? AND co.efiling = 1",
+                                  "s.text_pdf_only, s.active_content = 'flag' FROM mc_court co "
+                                  "JOIN mc_ef_court s ON s.court_code = co.code WHERE co.code = "
+                                  "? AND co.efiling = 1",
                                   "s", code);
     memset(c, 0, sizeof(*c));
     *found = 0;
@@ -308,6 +309,7 @@ apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *
     c->case_prefix = mc_dbres_get(res, 0, 2);
     c->max_doc_bytes = mc_dbres_int(res, 0, 3);
     c->text_pdf_only = mc_dbres_int(res, 0, 4) != 0;
+    c->flag_active = mc_dbres_int(res, 0, 5) != 0;
     return APR_SUCCESS;
 }
 

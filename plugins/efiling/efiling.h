@@ -139,6 +139,7 @@ typedef struct ef_court {
     const char *case_prefix;
     long long max_doc_bytes;
     int text_pdf_only;
+    int flag_active; /* accept PDFs with active content and warn the clerk, not refuse them */
 } ef_court;
 apr_status_t ef_court_get(mc_db *db, apr_pool_t *p, const char *code, ef_court *c, int *found);
 

@@ -20,6 +20,7 @@
 #include "efiling.h"
 
 #include "apr_lib.h"
+#include "mc_pdf.h"
 
 #define TEXT_MAX 2000
 #define ENTRY_TYPE_MAX 100 /* mc_docket.entry_type */
@@ -251,7 +252,7 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
                     const char *notice)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *done = mc_query(mr, "done"), *sel = mc_field(mr, "reason");
+    const char *done = mc_query(mr, "done"), *sel = mc_field(mr, "reason"), *warning;
     mc_dbres *res;
     apr_status_t rv;
     long long fees = 0;
@@ -327,7 +328,8 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
     /* Documents. */
     rv = mc_db_query(db, p, &res,
                      "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, "
-                     "f.fee_cents, d.sha256, COALESCE(d.docket_id, 0) FROM mc_ef_document d "
+                     "f.fee_cents, d.sha256, COALESCE(d.docket_id, 0), d.active_found FROM "
+                     "mc_ef_document d "
                      "JOIN mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = "
                      "? ORDER BY d.is_lead DESC, d.id",
                      "i", e->id);
@@ -345,6 +347,14 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
         mc_vars_set(row, "size", ef_size_text(p, bytes));
         mc_vars_set(row, "fee", ef_money(p, mc_dbres_int(res, i, 6)));
         mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);
+        /* Accepted by a court that flags active content: warn the clerk. */
+        if ((warning = mc_pdf_found_warning(p, (unsigned)mc_dbres_int(res, i, 9)))) {
+            mc_vars *w = mc_vars_row(mr->vars, "active_documents");
+            mc_vars_set(row, "active", warning);
+            mc_vars_set(w, "name", mc_dbres_get(res, i, 2));
+            mc_vars_set(w, "client_name", mc_dbres_get(res, i, 4));
+            mc_vars_set(w, "warning", warning);
+        }
         fees += mc_dbres_int(res, i, 6);
     }
     mc_vars_set(mr->vars, "fee_schedule", ef_money(p, fees));

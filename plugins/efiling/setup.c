@@ -1,8 +1,10 @@
 /* setup.c: the Security unit's court set-up pages (see efiling.h): every
  * Case.net court with its eFiling set-up, and one page per court to edit it:
  * whether it participates (mc_court.efiling), the maximum document size,
- * whether documents must be text-searchable, the case types that may be
- * initiated and the filing codes (name, fee, initiating, active; add one).
+ * whether documents must be text-searchable, whether PDFs with active
+ * content are refused or accepted and flagged for the clerk, the case types
+ * that may be initiated and the filing codes (name, fee, initiating,
+ * active; add one).
  *
  * Values are checked by mc_efsetup.h, the rules `mocourts-admin
  * efiling-setup` applies to its file (docs/efiling-setup.md), and refused
@@ -128,7 +130,7 @@ typedef struct su_code {
 
 typedef struct su_court {
     const char *code, *name;
-    int participates, text_only, has_setup;
+    int participates, text_only, flag_active, has_setup;
     long long max_bytes;
     const char *size_in;
     apr_array_header_t *types;     /* of const char *: chosen case types */
@@ -166,9 +168,9 @@ static int load_court(mc_req *mr, mc_db *db, su_court *c, apr_status_t *rv)
             return 0;
     *rv = mc_db_query(db, p, &res,
                       "SELECT co.code, co.name, co.efiling, s.court_code IS NOT NULL, "
-                      "COALESCE(s.max_doc_bytes, 26214400), COALESCE(s.text_pdf_only, 0) FROM "
-                      "mc_court co LEFT JOIN mc_ef_court s ON s.court_code = co.code WHERE "
-                      "co.code = ?",
+                      "COALESCE(s.max_doc_bytes, 26214400), COALESCE(s.text_pdf_only, 0), "
+                      "COALESCE(s.active_content = 'flag', 0) FROM mc_court co LEFT JOIN "
+                      "mc_ef_court s ON s.court_code = co.code WHERE co.code = ?",
                       "s", code);
     if (*rv != APR_SUCCESS || !res->nrows)
         return 0;
@@ -178,6 +180,7 @@ static int load_court(mc_req *mr, mc_db *db, su_court *c, apr_status_t *rv)
     c->has_setup = mc_dbres_int(res, 0, 3) != 0;
     c->max_bytes = mc_dbres_int(res, 0, 4);
     c->text_only = mc_dbres_int(res, 0, 5) != 0;
+    c->flag_active = mc_dbres_int(res, 0, 6) != 0;
     c->size_in = size_text(p, c->max_bytes);
     c->types = apr_array_make(p, 8, sizeof(const char *));
     c->all_types = apr_array_make(p, 8, sizeof(const char *const *));
@@ -270,11 +273,16 @@ static void read_form(mc_req *mr, su_court *c, apr_array_header_t *errors)
 {
     apr_pool_t *p = mr->r->pool;
     apr_int64_t bytes = 0;
-    const char *why;
+    const char *why, *act = mc_field(mr, "active_content");
     int i, initiating = 0, active = 0;
 
     c->participates = mc_field(mr, "participates") != NULL;
     c->text_only = mc_field(mr, "text_only") != NULL;
+    if (act && (!strcmp(act, "refuse") || !strcmp(act, "flag")))
+        c->flag_active = !strcmp(act, "flag");
+    else if (act) /* (not on the form at all: left as it is) */
+        err(errors, "PDFs with active content: choose whether they are refused or accepted and "
+                    "flagged for the clerk.");
     c->size_in = mc_text_trim(p, mc_field(mr, "max_size"));
     if (!*c->size_in)
         err(errors, "Maximum document size: enter a size from 1 MB to 1 GB, for example 25MB.");
@@ -374,6 +382,7 @@ static int court_page(mc_req *mr, const su_court *c, int status, apr_array_heade
     mc_vars_set(mr->vars, "list_url", mc_url(mr, "/security/courts"));
     mc_vars_set(mr->vars, "participates", c->participates ? "1" : "0");
     mc_vars_set(mr->vars, "text_only", c->text_only ? "1" : "0");
+    mc_vars_set(mr->vars, "active_content", c->flag_active ? "flag" : "refuse");
     mc_vars_set(mr->vars, "max_size", c->size_in);
     for (i = 0; i < c->all_types->nelts; i++) {
         const char **t = APR_ARRAY_IDX(c->all_types, i, const char **);
@@ -457,23 +466,27 @@ static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
     if (rv == APR_SUCCESS)
         rv = mc_db_query(
             db, p, &res,
-            "SELECT max_doc_bytes, text_pdf_only FROM mc_ef_court WHERE court_code = ? FOR UPDATE",
+            "SELECT max_doc_bytes, text_pdf_only, active_content = 'flag' FROM mc_ef_court "
+            "WHERE court_code = ? FOR UPDATE",
             "s", c->code);
     if (rv != APR_SUCCESS)
         return rv;
     if (!res->nrows) {
         rv = mc_db_exec(db, &n, NULL,
                         "INSERT INTO mc_ef_court (court_code, max_doc_bytes, text_pdf_only, "
-                        "updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP())",
-                        "sii", c->code, c->max_bytes, (long long)c->text_only);
+                        "active_content, updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())",
+                        "siis", c->code, c->max_bytes, (long long)c->text_only,
+                        c->flag_active ? "flag" : "refuse");
         b->changed += n;
     }
     else if (mc_dbres_int(res, 0, 0) != c->max_bytes ||
-             (mc_dbres_int(res, 0, 1) != 0) != c->text_only) {
+             (mc_dbres_int(res, 0, 1) != 0) != c->text_only ||
+             (mc_dbres_int(res, 0, 2) != 0) != c->flag_active) {
         rv = mc_db_exec(db, &n, NULL,
-                        "UPDATE mc_ef_court SET max_doc_bytes = ?, text_pdf_only = ? WHERE "
-                        "court_code = ?",
-                        "iis", c->max_bytes, (long long)c->text_only, c->code);
+                        "UPDATE mc_ef_court SET max_doc_bytes = ?, text_pdf_only = ?, "
+                        "active_content = ? WHERE court_code = ?",
+                        "iiss", c->max_bytes, (long long)c->text_only,
+                        c->flag_active ? "flag" : "refuse", c->code);
         b->changed += n;
     }
     if (rv != APR_SUCCESS)
@@ -539,9 +552,11 @@ static apr_status_t save_tx(mc_req *mr, mc_db *db, void *baton)
         mr, db, "efiling-setup", 0,
         apr_psprintf(p,
                      "court %s: %" APR_INT64_T_FMT " change(s) by the Security unit "
-                     "(participates %s, max %s, text-searchable %s, %d case type(s)%s)",
+                     "(participates %s, max %s, text-searchable %s, active content %s, %d case "
+                     "type(s)%s)",
                      c->code, (apr_int64_t)b->changed, c->participates ? "yes" : "no",
-                     size_text(p, c->max_bytes), c->text_only ? "yes" : "no", c->types->nelts,
+                     size_text(p, c->max_bytes), c->text_only ? "yes" : "no",
+                     c->flag_active ? "flag" : "refuse", c->types->nelts,
                      c->add.posted ? apr_pstrcat(p, ", code ", c->add.code, " added", NULL) : ""));
 }
 

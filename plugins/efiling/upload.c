@@ -14,7 +14,10 @@
  * (Sec-Fetch-Site, Origin, then the token). Only when the body is complete,
  * the form valid and the document an acceptable PDF is the file committed
  * (renamed to its final name) and its row inserted; if that transaction
- * fails the committed file is removed.
+ * fails the committed file is removed. A PDF with active content (or parts
+ * that cannot be checked for it) is refused, unless the court's set-up
+ * flags it instead: then it is kept with what was found (active_found), and
+ * the clerk is warned on review.
  *
  * Removal and making a document the lead are in documents.c, download in
  * download.c; this file holds the routes of all three. */
@@ -328,6 +331,7 @@ typedef struct up_tx {
     long long code_id;
     const char *stored, *sha;
     apr_off_t bytes;
+    unsigned active;   /* MC_PDF_FOUND_* bits of a flagged document, or 0 */
     const char *why;   /* the envelope changed meanwhile */
     long long demoted; /* the lead document this one replaced (now an attachment), or 0 */
 } up_tx;
@@ -378,11 +382,11 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
     }
     if ((rv = mc_db_exec(db, NULL, NULL,
                          "INSERT INTO mc_ef_document (envelope_id, is_lead, filing_code_id, "
-                         "client_name, bytes, sha256, stored_name, created_at) VALUES (?, ?, ?, "
-                         "?, ?, ?, ?, UTC_TIMESTAMP())",
-                         "iiisiss", t->e->id, (long long)(t->st->lead != 0), t->code_id,
+                         "client_name, bytes, sha256, active_found, stored_name, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())",
+                         "iiisisis", t->e->id, (long long)(t->st->lead != 0), t->code_id,
                          t->st->filename ? t->st->filename : "", (long long)t->bytes, t->sha,
-                         t->stored)) != APR_SUCCESS ||
+                         (long long)t->active, t->stored)) != APR_SUCCESS ||
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          t->e->id)) != APR_SUCCESS)
@@ -448,6 +452,8 @@ static int upload(mc_req *mr)
     mc_dbres *res;
     apr_status_t rv, read_rv;
     apr_off_t bytes;
+    mc_pdf_verdict verdict;
+    unsigned active = 0;
     int rc, text = MC_PDF_TEXT_UNKNOWN;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS) {
@@ -564,7 +570,10 @@ static int upload(mc_req *mr)
                       st.w ? "The file is empty. Choose the PDF document to file."
                            : "Choose the PDF document to file.");
     }
-    if (mc_pdf_end(st.pdf, &text, &why) != MC_PDF_OK) {
+    verdict = mc_pdf_end(st.pdf, &text, &why);
+    if (c.flag_active && (verdict == MC_PDF_ACTIVE || verdict == MC_PDF_UNCHECKED))
+        active = mc_pdf_found(st.pdf);
+    else if (verdict != MC_PDF_OK) {
         mc_docstore_abort(st.w);
         return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, why);
     }
@@ -613,6 +622,7 @@ static int upload(mc_req *mr)
     t.e = &e;
     t.st = &st;
     t.code_id = mc_dbres_int(res, 0, 0);
+    t.active = active;
     if ((rv = mc_docstore_commit(st.w, &stored, &sha, &bytes)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MCLOGNO(2609) "committing a document for envelope %" APR_INT64_T_FMT
@@ -636,8 +646,9 @@ static int upload(mc_req *mr)
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
-                                " bytes) added to envelope %" APR_INT64_T_FMT,
-                  stored, bytes, (apr_int64_t)e.id);
+                                " bytes) added to envelope %" APR_INT64_T_FMT "%s",
+                  stored, bytes, (apr_int64_t)e.id,
+                  active ? ", flagged for its active content" : "");
     return mc_redirect(mr, done_url(mr, &t));
 }
 

@@ -33,10 +33,10 @@
 typedef struct job {
     mc_db *db;
     apr_pool_t *p;
-    const char *ident;      /* as typed */
-    const char *client_ip;  /* of the request */
-    const char *link_base;  /* the links' address up to the token, of the request */
-    const char *logon_url;  /* the Logon page's, of the request */
+    const char *ident;     /* as typed */
+    const char *client_ip; /* of the request */
+    const char *link_base; /* the links' address up to the token, of the request */
+    const char *logon_url; /* the Logon page's, of the request */
 } job;
 
 static apr_status_t audit(job *j, const char *event, long long account_id, const char *detail)
@@ -203,9 +203,8 @@ static apr_status_t send_verify(job *j)
                         "purpose = 'verify-email' AND used_at IS NULL",
                         "i", id);
         if (rv == APR_SUCCESS)
-            rv = mc_reg_verify_mail(j->db, p, id, mc_dbres_get(acc, i, 1),
-                                    mc_dbres_get(acc, i, 2), mc_dbres_get(acc, i, 3),
-                                    mc_token_new(p), j->link_base);
+            rv = mc_reg_verify_mail(j->db, p, id, mc_dbres_get(acc, i, 1), mc_dbres_get(acc, i, 2),
+                                    mc_dbres_get(acc, i, 3), mc_token_new(p), j->link_base);
         if (rv == APR_SUCCESS)
             rv = audit(j, "verify-email-resent", id, "");
     }
@@ -286,15 +285,14 @@ apr_status_t mc_reg_recovery_periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
 apr_status_t mc_reg_recovery_queue(mc_req *mr, mc_db *db, const char *kind, const char *ident)
 {
     mc_dbres *res;
-    apr_status_t rv =
-        mc_db_exec(db, NULL, NULL,
-                   "INSERT INTO mc_reg_recovery (kind, ident, client_ip, link_base, "
-                   "logon_url, requested_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())",
-                   "sssss", kind, ident, mr->r->useragent_ip,
-                   mc_public_url(mr, apr_pstrcat(mr->r->pool, mr->mount,
-                                                 strcmp(kind, "verify") ? "/reset/" : "/verify/",
-                                                 NULL)),
-                   mc_public_url(mr, mc_logon_path(mr)));
+    apr_status_t rv = mc_db_exec(
+        db, NULL, NULL,
+        "INSERT INTO mc_reg_recovery (kind, ident, client_ip, link_base, "
+        "logon_url, requested_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())",
+        "sssss", kind, ident, mr->r->useragent_ip,
+        mc_public_url(mr, apr_pstrcat(mr->r->pool, mr->mount,
+                                      strcmp(kind, "verify") ? "/reset/" : "/verify/", NULL)),
+        mc_public_url(mr, mc_logon_path(mr)));
     if (rv == APR_SUCCESS)
         rv = mc_db_query(db, mr->r->pool, &res,
                          "SELECT COUNT(*) FROM mc_reg_worker WHERE name = 'recovery' AND seen_at "

@@ -30,13 +30,15 @@ def _q(v):
 
 
 def ef_court(mariadb, max_bytes=5 * 1024 * 1024, text_only=False, case_types=("CC", "AC"),
-             efiling=True):
-    """A Case.net court that participates in eFiling, with its set-up."""
+             efiling=True, active_content="refuse"):
+    """A Case.net court that participates in eFiling, with its set-up
+    (active_content: "refuse" or "flag" PDFs with active content)."""
     court = seed_court(mariadb, efiling=efiling)
     code = court["code"]
     mariadb.sql(
-        "INSERT INTO mc_ef_court (court_code, max_doc_bytes, text_pdf_only, updated_at) VALUES "
-        f"({_q(code)}, {int(max_bytes)}, {1 if text_only else 0}, UTC_TIMESTAMP())")
+        "INSERT INTO mc_ef_court (court_code, max_doc_bytes, text_pdf_only, active_content, "
+        f"updated_at) VALUES ({_q(code)}, {int(max_bytes)}, {1 if text_only else 0}, "
+        f"{_q(active_content)}, UTC_TIMESTAMP())")
     for t in case_types:
         mariadb.sql(f"INSERT INTO mc_ef_case_type (court_code, case_type) VALUES ({_q(code)}, {_q(t)})")
     court["codes"] = {}

@@ -15,6 +15,7 @@ import re
 import secrets
 import socket
 import time
+import zlib
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -40,6 +41,9 @@ MSG_LAUNCH = ("This PDF contains a Launch action (it can start a program or open
               "reader's computer). " + MSG_ACTIVE_TAIL)
 MSG_EMBEDDED = ("This PDF contains embedded files (other files attached inside the PDF). "
                 + MSG_ACTIVE_TAIL + " Upload an attached file as a document of its own.")
+MSG_UNCHECKED = ("Part of this PDF is compressed in a way that cannot be checked for active "
+                 "content (scripts or embedded files). Save the document again (for example "
+                 "with Print to PDF) and upload it again.")
 MSG_DOC_NOT_FOUND = "Document not found"
 MSG_MISMATCH = "The stored document does not match its record; the court has been told."
 
@@ -303,7 +307,8 @@ def test_make_lead_only_for_the_filers_draft(filing, mariadb, apache, smtp, new_
     ("encrypted", make_pdf("secret", encrypt=True), MSG_ENCRYPTED),
     ("truncated", make_pdf("cut short", pad=4000)[:-40], MSG_DAMAGED),
     ("truncated early", make_pdf("cut short")[:200], MSG_DAMAGED),
-    # Active content (issue 11 §11): refused whatever the court.
+    # Active content (issue 11 §11): refused at a court that refuses it (the
+    # default; test_active_content_refused_or_flagged_as_the_court_chooses).
     ("JavaScript on opening",
      make_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> "),
      MSG_JAVASCRIPT),
@@ -352,6 +357,75 @@ def test_open_action_script_refused_but_going_to_a_page_taken(filing, mariadb, a
     assert_added(upload(s, apache, env_id, pdf, filename="goto-objstm.pdf"), env_id)
     assert [d["client_name"] for d in documents(mariadb, env_id)] == ["goto.pdf",
                                                                        "goto-objstm.pdf"]
+
+
+def _unreadable_object_stream_pdf():
+    """A PDF whose compressed object stream cannot be inflated."""
+    body = b"<< /S /GoTo /D [3 0 R /Fit] >>"
+    pdf = make_pdf(catalog=b"/OpenAction 7 0 R ", objstm=body)
+    packed = zlib.compress(b"7 0 " + body)
+    assert pdf.count(packed) == 1
+    return pdf.replace(packed, b"\xff" * len(packed))
+
+
+def test_active_content_refused_or_flagged_as_the_court_chooses(mariadb, apache, smtp, http,
+                                                                 new_account):
+    """Issue 11 §11: the court's set-up says what becomes of a PDF with
+    active content. Flag: it is accepted and marked with what was found
+    (JavaScript, a Launch action, embedded files, or an object stream that
+    cannot be checked), and the clerk reviewing the envelope is warned for
+    each such document, never for a clean one. Refuse (the default): the
+    same documents are refused with their sentence and nothing is stored."""
+    court = ef_court(mariadb, active_content="flag")
+    acct = filer(mariadb, new_account)
+    env_id = new_draft(mariadb, acct, court)
+    session_of(http, apache, smtp, acct)
+    script = make_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> ")
+    everything = make_pdf(
+        catalog=b"/OpenAction << /S /Launch /F (calc.exe) >> /AA << /WC << /S /JavaScript /JS "
+                b"(this.print\\(\\)) >> >> /Names << /EmbeddedFiles << /Names [(a.txt) << "
+                b"/Type /Filespec /F (a.txt) /EF << /F 4 0 R >> >>] >> >> ")
+    unreadable = _unreadable_object_stream_pdf()
+    files = [("script.pdf", script, "1"), ("everything.pdf", everything, "7"),
+             ("unreadable.pdf", unreadable, "8"), ("clean.pdf", make_pdf(), "0")]
+    for name, data, _ in files:
+        assert_added(upload(http, apache, env_id, data, filename=name), env_id)
+    assert mariadb.sql("SELECT client_name, active_found FROM mc_ef_document WHERE "
+                       f"envelope_id = {env_id} ORDER BY id") == [(n, f) for n, _, f in files]
+
+    # The clerk's review.
+    mariadb.sql(f"UPDATE mc_ef_envelope SET status = 'submitted', number = "
+                f"'EF2026-8{secrets.randbelow(10 ** 6):06d}', submitted_at = UTC_TIMESTAMP() "
+                f"WHERE id = {env_id}")
+    clerk = new_browser_for(apache, smtp, clerk_of(new_account, court))
+    r = clerk.get(apache.url(f"{ECF}/clerk/envelopes/{env_id}"), timeout=30)
+    assert r.status_code == 200, r.text[:1500]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", r.text))
+    assert ("script.pdf): This document contains active content (JavaScript)." in text), text
+    assert ("everything.pdf): This document contains active content "
+            "(JavaScript/Launch/embedded file).") in text
+    assert ("unreadable.pdf): This document may contain active content (parts that could not "
+            "be checked).") in text
+    assert text.count("active content (") == 3 and "clean.pdf)" not in text
+
+    # The court refuses again: each is refused, and nothing is stored.
+    mariadb.sql(f"UPDATE mc_ef_court SET active_content = 'refuse' WHERE court_code = "
+                f"{sql_quote(court['code'])}")
+    env2 = new_draft(mariadb, acct, court)
+    before = store_files(apache)
+    for name, data, why in (("script.pdf", script, MSG_JAVASCRIPT),
+                            ("unreadable.pdf", unreadable, MSG_UNCHECKED)):
+        r = upload(http, apache, env2, data, filename=name)
+        assert r.status_code == 400 and alert(r) == why, (name, r.status_code, alert(r))
+    r = upload(http, apache, env2, everything, filename="everything.pdf")
+    assert r.status_code == 400 and alert(r).startswith("This PDF contains JavaScript"), alert(r)
+    assert_nothing_stored(mariadb, apache, env2, before)
+
+
+def new_browser_for(apache, smtp, account):
+    s = web.new_session()
+    logon_full(s, apache, account, smtp)
+    return s
 
 
 def test_empty_file_input_is_refused(filing, mariadb, apache):

@@ -32,9 +32,11 @@ def write(tmp_path, body, name=None):
 
 
 def court_xml(code, participates="yes", size="10MB", text="no", types=("CC", "AC"),
-              codes=(("PET", "Petition", "95.00", "yes"), ("MOT", "Motion", "0", "no"))):
+              codes=(("PET", "Petition", "95.00", "yes"), ("MOT", "Motion", "0", "no")),
+              active=None):
     lines = [f'<court code="{code}" participates="{participates}" max-document-size="{size}" '
-             f'text-searchable="{text}">']
+             f'text-searchable="{text}"' +
+             (f' active-content="{active}"' if active is not None else "") + ">"]
     lines += [f'  <initiate case-type="{t}"/>' for t in types]
     lines += [f'  <filing-code code="{c}" name="{n}" fee="{f}" initiating="{i}"/>'
               for c, n, f, i in codes]
@@ -188,6 +190,38 @@ def test_example_file_loads(admin, mariadb, tmp_path):
     assert {"MOT", "ANS", "NOT", "EXH", "PO"} <= set(codes)
 
 
+def test_active_content_choice(admin, mariadb, tmp_path):
+    """Issue 11 §11: active-content="flag" makes the court accept PDFs with
+    active content and flag them for the clerk; "refuse", or no attribute
+    (the default), refuses them. Loading the same choice again changes
+    nothing."""
+    court = seed_court(mariadb, efiling=False)
+    code = court["code"]
+
+    def choice():
+        return mariadb.value(f"SELECT active_content FROM mc_ef_court WHERE court_code = {q(code)}")
+
+    load(admin, write(tmp_path, court_xml(code)))
+    assert choice() == "refuse"
+    path = write(tmp_path, court_xml(code, active="flag"))
+    r = load(admin, path)
+    assert r.stdout.strip() == "set up 1 court(s) (1 changed, 0 unchanged), refused 0"
+    assert choice() == "flag"
+    assert load(admin, path).stdout.strip() == \
+        "set up 1 court(s) (0 changed, 1 unchanged), refused 0"
+    load(admin, write(tmp_path, court_xml(code, active="refuse")))
+    assert choice() == "refuse"
+    load(admin, write(tmp_path, court_xml(code, active="flag")))
+    load(admin, write(tmp_path, court_xml(code)))
+    assert choice() == "refuse"
+    # The schema knows the attribute and its two values.
+    for value, ok in (("flag", True), ("refuse", True), ("allow", False)):
+        r = subprocess.run(["xmllint", "--noout", "--schema", str(XSD),
+                            str(write(tmp_path, court_xml(code, active=value)))],
+                           capture_output=True, text=True)
+        assert (r.returncode == 0) == ok, (value, r.stderr)
+
+
 # ---- bad input -----------------------------------------------------------------
 
 def _bad_cases(code):
@@ -230,6 +264,8 @@ def _bad_cases(code):
          3, "initiating=\"yes\""),
         ("unknown element", head + ok_codes + "  <fee-waiver/>\n</court>\n",
          5, "unexpected element <fee-waiver>"),
+        ("bad active-content", head.replace('10MB"', '10MB" active-content="allow"') + ok_codes +
+         "</court>\n", 3, "active-content must be refuse or flag, not 'allow'"),
     ]
 
 
@@ -338,7 +374,7 @@ def test_migration_order_and_schema(admin, mariadb):
     assert comps.index("casetrack") < comps.index("efiling")
     assert comps.index("groups") < comps.index("efiling")
     assert mariadb.value("SELECT MAX(version) FROM mc_schema WHERE component = 'efiling'") \
-        == "1"
+        == "2"
     tables = {t for (t,) in mariadb.sql(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
         "AND table_name LIKE 'mc\\_ef\\_%'")}

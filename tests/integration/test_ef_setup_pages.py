@@ -1,8 +1,8 @@
 """eFiling: the Security unit's court set-up pages (issue 6, "Court set-up":
 editable by the Security unit). The list of Case.net courts with their
 set-up; one court's page edits whether it participates, the maximum
-document size, text-searchable only, the case types that may be initiated
-and the filing codes (name, fee, initiating, active; add one). Values are
+document size, text-searchable only, whether PDFs with active content are
+refused or flagged, the case types that may be initiated and the filing codes (name, fee, initiating, active; add one). Values are
 refused with the sentences of mc_efsetup.h (the file loader's), status 400,
 what was typed kept and nothing saved; each save is audited and renews
 mc_ef_court.updated_at."""
@@ -164,6 +164,41 @@ def test_edit_every_field(apache, new_account, smtp, mariadb):
     save(s, ap, code, {"participates": "1", field(mariadb, code, "EXH", "active"): "1"})
     st = state(mariadb, code)
     assert st["efiling"] == "1" and ["EXH", "Exhibit", "500", "0", "1"] in st["codes"]
+
+
+def test_active_content_choice(apache, new_account, smtp, mariadb):
+    """Issue 11 §11: the court's page chooses what becomes of PDFs with
+    active content: refused (the default) or accepted and flagged for the
+    clerk. The choice is saved, shown, audited, and a made-up value is
+    refused with nothing saved."""
+    ap = apache
+    court = ef_court(mariadb)
+    code = court["code"]
+
+    def choice():
+        return mariadb.value(f"SELECT active_content FROM mc_ef_court WHERE court_code = "
+                             f"{_q(code)}")
+
+    def checked(html):
+        return [v for v in ("refuse", "flag")
+                if re.search(r'<input[^>]*value="%s"[^>]*checked' % v, html)]
+
+    s, sec = security_session(ap, new_account, smtp)
+    r = court_page(s, ap, code)
+    assert "PDFs with active content (JavaScript, Launch actions, embedded files)" in plain(r.text)
+    assert checked(r.text) == ["refuse"]
+    r = save(s, ap, code, {"active_content": "flag"})
+    assert "The court's set-up was saved." in plain(r.text)
+    assert choice() == "flag" and checked(court_page(s, ap, code).text) == ["flag"]
+    audit = mariadb.value("SELECT detail FROM mc_audit WHERE event = 'efiling-setup' AND "
+                          f"detail LIKE 'court {code}:%' ORDER BY id DESC LIMIT 1")
+    assert "active content flag" in audit, audit
+    r = save(s, ap, code, {"active_content": "allow"}, expect=400)
+    assert ("PDFs with active content: choose whether they are refused or accepted and flagged "
+            "for the clerk.") in plain(r.text)
+    assert choice() == "flag"
+    save(s, ap, code, {"active_content": "refuse"})
+    assert choice() == "refuse" and checked(court_page(s, ap, code).text) == ["refuse"]
 
 
 def test_court_without_setup_gets_one(apache, new_account, smtp, mariadb):

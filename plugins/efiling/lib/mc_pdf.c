@@ -495,6 +495,28 @@ static const char *active_why(apr_pool_t *p, unsigned found)
         NULL);
 }
 
+const char *mc_pdf_found_warning(apr_pool_t *p, unsigned found)
+{
+    static const struct {
+        unsigned bit;
+        const char *word;
+    } kinds[] = {{MC_PDF_FOUND_JAVASCRIPT, "JavaScript"},
+                 {MC_PDF_FOUND_LAUNCH, "Launch"},
+                 {MC_PDF_FOUND_EMBEDDED, "embedded file"},
+                 {MC_PDF_FOUND_UNCHECKED, "parts that could not be checked"}};
+    const char *list = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (found & kinds[i].bit)
+            list = list ? apr_pstrcat(p, list, "/", kinds[i].word, NULL) : kinds[i].word;
+    if (!list)
+        return NULL;
+    return apr_pstrcat(p, "This document ",
+                       found & ~MC_PDF_FOUND_UNCHECKED ? "contains" : "may contain",
+                       " active content (", list, ").", NULL);
+}
+
 unsigned mc_pdf_found(const mc_pdf_check *c)
 {
     return c->found;

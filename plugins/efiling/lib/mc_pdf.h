@@ -68,8 +68,13 @@ void mc_pdf_feed(mc_pdf_check *c, const char *data, apr_size_t len);
  * MC_PDF_ACTIVE in the checker's pool, naming what was found. */
 mc_pdf_verdict mc_pdf_end(mc_pdf_check *c, int *text_searchable, const char **why);
 /* After mc_pdf_end: the MC_PDF_FOUND_* bits, whatever the verdict (a court
- * that accepts active content and flags it for the clerk would read them). */
+ * that accepts active content and flags it for the clerk reads them). */
 unsigned mc_pdf_found(const mc_pdf_check *c);
 /* The sentence for a verdict (NULL for MC_PDF_OK); static. */
 const char *mc_pdf_why(mc_pdf_verdict v);
+/* The clerk's warning for a document accepted with these MC_PDF_FOUND_* bits
+ * (a court that flags active content instead of refusing it), in p: "This
+ * document contains active content (JavaScript/Launch/embedded file)."
+ * naming what was found; NULL when found is 0. */
+const char *mc_pdf_found_warning(apr_pool_t *p, unsigned found);
 #endif
