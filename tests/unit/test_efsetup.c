@@ -5,83 +5,89 @@
 #include "mc_efsetup.h"
 #include "unit_fixture.h"
 
-#define SIZE_OK(s, want)                                                                           \
-    do {                                                                                           \
-        apr_int64_t b_ = -1;                                                                       \
-        const char *w_ = mc_efsetup_size((s), &b_);                                                \
-        ck_assert_msg(w_ == NULL, "'%s' was refused: %s", (s), w_ ? w_ : "");                      \
-        ck_assert_msg(b_ == (apr_int64_t)(want), "'%s' gave %ld", (s), (long)b_);                  \
-    } while (0)
-#define SIZE_BAD(s, what)                                                                          \
-    do {                                                                                           \
-        apr_int64_t b_ = -1;                                                                       \
-        const char *w_ = mc_efsetup_size((s), &b_);                                                \
-        ck_assert_msg(w_ != NULL, "'%s' was accepted", (s));                                       \
-        ck_assert_msg(strstr(w_, (what)) != NULL, "'%s': '%s' lacks '%s'", (s), w_, (what));       \
-        ck_assert_int_eq(b_, -1);                                                                  \
-    } while (0)
-#define FEE_OK(s, want)                                                                            \
-    do {                                                                                           \
-        apr_int64_t c_ = -1;                                                                       \
-        const char *w_ = mc_efsetup_fee((s), &c_);                                                 \
-        ck_assert_msg(w_ == NULL, "'%s' was refused: %s", (s), w_ ? w_ : "");                      \
-        ck_assert_msg(c_ == (apr_int64_t)(want), "'%s' gave %ld", (s), (long)c_);                  \
-    } while (0)
-#define FEE_BAD(s, what)                                                                           \
-    do {                                                                                           \
-        apr_int64_t c_ = -1;                                                                       \
-        const char *w_ = mc_efsetup_fee((s), &c_);                                                 \
-        ck_assert_msg(w_ != NULL, "'%s' was accepted", (s));                                       \
-        ck_assert_msg(strstr(w_, (what)) != NULL, "'%s': '%s' lacks '%s'", (s), w_, (what));       \
-        ck_assert_int_eq(c_, -1);                                                                  \
-    } while (0)
+/* A value and what reading it gives: the number, or (why set) a refusal
+ * whose sentence holds why. */
+typedef struct value_case {
+    const char *s;
+    apr_int64_t want;
+    const char *why;
+} value_case;
+
+/* Asserts each case of c[0..n) read by parse: the number and no sentence,
+ * or a sentence holding why and the number left alone. */
+static void ck_values(const char *(*parse)(const char *, apr_int64_t *), const value_case *c,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        apr_int64_t got = -1;
+        const char *w = parse(c[i].s, &got);
+        if (c[i].why == NULL) {
+            ck_assert_msg(w == NULL, "'%s' was refused: %s", c[i].s, w ? w : "");
+            ck_assert_msg(got == c[i].want, "'%s' gave %ld", c[i].s, (long)got);
+            continue;
+        }
+        ck_assert_msg(w != NULL, "'%s' was accepted", c[i].s);
+        ck_assert_msg(strstr(w, c[i].why) != NULL, "'%s': '%s' lacks '%s'", c[i].s, w, c[i].why);
+        ck_assert_int_eq(got, -1);
+    }
+}
+
+#define MB (1024 * 1024)
 
 START_TEST(test_size)
 {
-    SIZE_OK("25MB", 25 * 1024 * 1024);
-    SIZE_OK("25 mb", 25 * 1024 * 1024);
-    SIZE_OK("1MB", 1024 * 1024);
-    SIZE_OK("1048576", 1048576);
-    SIZE_OK("1048576B", 1048576);
-    SIZE_OK("2048KB", 2 * 1024 * 1024);
-    SIZE_OK("1GB", 1024 * 1024 * 1024);
-    SIZE_OK("1024MB", 1024 * 1024 * 1024);
-    SIZE_BAD("1048575", "at least 1 MB");
-    SIZE_BAD("0", "at least 1 MB");
-    SIZE_BAD("1023KB", "at least 1 MB");
-    SIZE_BAD("1025MB", "at most 1 GB");
-    SIZE_BAD("2GB", "at most 1 GB");
-    SIZE_BAD("99999999999999999999999GB", "at most 1 GB");
-    SIZE_BAD("25TB", "whole number");
-    SIZE_BAD("2.5MB", "whole number");
-    SIZE_BAD("-5MB", "whole number");
-    SIZE_BAD("MB", "whole number");
-    SIZE_BAD("", "whole number");
-    SIZE_BAD("25MB ", "whole number");
-    SIZE_BAD("25  MB", "whole number");
-    SIZE_BAD("1048576 ", "whole number");
+    static const value_case cases[] = {
+        {"25MB", 25 * MB},
+        {"25 mb", 25 * MB},
+        {"1MB", MB},
+        {"1048576", 1048576},
+        {"1048576B", 1048576},
+        {"2048KB", 2 * MB},
+        {"1GB", 1024 * MB},
+        {"1024MB", 1024 * MB},
+        {"1048575", 0, "at least 1 MB"},
+        {"0", 0, "at least 1 MB"},
+        {"1023KB", 0, "at least 1 MB"},
+        {"1025MB", 0, "at most 1 GB"},
+        {"2GB", 0, "at most 1 GB"},
+        {"99999999999999999999999GB", 0, "at most 1 GB"},
+        {"25TB", 0, "whole number"},
+        {"2.5MB", 0, "whole number"},
+        {"-5MB", 0, "whole number"},
+        {"MB", 0, "whole number"},
+        {"", 0, "whole number"},
+        {"25MB ", 0, "whole number"},
+        {"25  MB", 0, "whole number"},
+        {"1048576 ", 0, "whole number"},
+    };
+
+    ck_values(mc_efsetup_size, cases, MC_TEST_COUNT(cases));
 }
 END_TEST
 
 START_TEST(test_fee)
 {
-    FEE_OK("95.00", 9500);
-    FEE_OK("95", 9500);
-    FEE_OK("95.5", 9550);
-    FEE_OK("0.00", 0);
-    FEE_OK("0", 0);
-    FEE_OK("0.07", 7);
-    FEE_OK("100000.00", 10000000);
-    FEE_BAD("100000.01", "at most 100000.00");
-    FEE_BAD("99999999999999999999999", "at most");
-    FEE_BAD("-1.00", "negative");
-    FEE_BAD("1.234", "two decimals");
-    FEE_BAD("1.", "two decimals");
-    FEE_BAD(".50", "two decimals");
-    FEE_BAD("$95.00", "two decimals");
-    FEE_BAD("95,00", "two decimals");
-    FEE_BAD("", "two decimals");
-    FEE_BAD("1e3", "two decimals");
+    static const value_case cases[] = {
+        {"95.00", 9500},
+        {"95", 9500},
+        {"95.5", 9550},
+        {"0.00", 0},
+        {"0", 0},
+        {"0.07", 7},
+        {"100000.00", 10000000},
+        {"100000.01", 0, "at most 100000.00"},
+        {"99999999999999999999999", 0, "at most"},
+        {"-1.00", 0, "negative"},
+        {"1.234", 0, "two decimals"},
+        {"1.", 0, "two decimals"},
+        {".50", 0, "two decimals"},
+        {"$95.00", 0, "two decimals"},
+        {"95,00", 0, "two decimals"},
+        {"", 0, "two decimals"},
+        {"1e3", 0, "two decimals"},
+    };
+
+    ck_values(mc_efsetup_fee, cases, MC_TEST_COUNT(cases));
 }
 END_TEST
 

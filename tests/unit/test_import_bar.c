@@ -10,18 +10,27 @@
 
 #define FIELD(a, i) APR_ARRAY_IDX((a), (i), const char *)
 
+/* The record at *s (csv_record), in a new array; *s moves past it. */
+static apr_array_header_t *next_record(const char **s, const char **why, int *lines)
+{
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
+
+    csv_record(mc_test_pool, s, f, why, lines);
+    return f;
+}
+
 START_TEST(test_plain_and_quoted)
 {
     const char *s = "123,Smith,John,active\n\"45\",\"O'Brien, Jr\",\"Pat \"\"PJ\"\"\",x\r\nnext";
-    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *why;
     int lines;
-    csv_record(mc_test_pool, &s, f, &why, &lines);
+    apr_array_header_t *f = next_record(&s, &why, &lines);
+
     ck_assert_ptr_null(why);
     ck_assert_int_eq(f->nelts, 4);
     ck_assert_str_eq(FIELD(f, 1), "Smith");
     ck_assert_str_eq(FIELD(f, 3), "active");
-    csv_record(mc_test_pool, &s, f, &why, &lines);
+    f = next_record(&s, &why, &lines);
     ck_assert_ptr_null(why);
     ck_assert_int_eq(f->nelts, 4);
     ck_assert_str_eq(FIELD(f, 0), "45");
@@ -34,10 +43,10 @@ END_TEST
 START_TEST(test_line_break_in_quotes)
 {
     const char *s = "1,\"two\nlines\",x,y\n2,a,b,c\n";
-    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
     const char *why;
     int lines;
-    csv_record(mc_test_pool, &s, f, &why, &lines);
+    apr_array_header_t *f = next_record(&s, &why, &lines);
+
     ck_assert_ptr_null(why);
     ck_assert_int_eq(lines, 2);
     ck_assert_str_eq(FIELD(f, 1), "two\nlines");
@@ -47,17 +56,23 @@ END_TEST
 
 START_TEST(test_malformed)
 {
-    const char *s = "1,\"open,x,y\n", *t = "1,a\"b,c,d\n2,a,b,c", *u = "1,\"a\"b,c,d\n";
-    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
-    const char *why;
-    int lines;
-    csv_record(mc_test_pool, &s, f, &why, &lines);
-    ck_assert_str_eq(why, "a quoted field is not closed");
-    csv_record(mc_test_pool, &t, f, &why, &lines);
-    ck_assert_str_eq(why, "a quote inside an unquoted field");
-    ck_assert_str_eq(t, "2,a,b,c"); /* the rest of the bad line skipped */
-    csv_record(mc_test_pool, &u, f, &why, &lines);
-    ck_assert_str_eq(why, "text after a closing quote");
+    static const struct {
+        const char *line, *why, *rest; /* rest: NULL when not asserted */
+    } cases[] = {
+        {"1,\"open,x,y\n", "a quoted field is not closed"},
+        /* the rest of the bad line skipped */
+        {"1,a\"b,c,d\n2,a,b,c", "a quote inside an unquoted field", "2,a,b,c"},
+        {"1,\"a\"b,c,d\n", "text after a closing quote"},
+    };
+
+    for (size_t i = 0; i < MC_TEST_COUNT(cases); i++) {
+        const char *s = cases[i].line, *why;
+        int lines;
+        next_record(&s, &why, &lines);
+        ck_assert_str_eq(why, cases[i].why);
+        if (cases[i].rest)
+            ck_assert_str_eq(s, cases[i].rest);
+    }
 }
 END_TEST
 
