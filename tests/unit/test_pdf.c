@@ -278,6 +278,25 @@ START_TEST(why_sentences)
 }
 END_TEST
 
+/* The clerk's warning for a document a flagging court accepted. */
+START_TEST(found_warning_names_each_kind)
+{
+    apr_pool_t *p = mc_test_pool;
+    ck_assert_ptr_null(mc_pdf_found_warning(p, 0));
+    ck_assert_str_eq(mc_pdf_found_warning(p, MC_PDF_FOUND_JAVASCRIPT),
+                     "This document contains active content (JavaScript).");
+    ck_assert_str_eq(mc_pdf_found_warning(p, MC_PDF_FOUND_JAVASCRIPT | MC_PDF_FOUND_LAUNCH |
+                                                 MC_PDF_FOUND_EMBEDDED),
+                     "This document contains active content (JavaScript/Launch/embedded file).");
+    ck_assert_str_eq(mc_pdf_found_warning(p, MC_PDF_FOUND_EMBEDDED | MC_PDF_FOUND_UNCHECKED),
+                     "This document contains active content (embedded file/parts that could "
+                     "not be checked).");
+    ck_assert_str_eq(mc_pdf_found_warning(p, MC_PDF_FOUND_UNCHECKED),
+                     "This document may contain active content (parts that could not be "
+                     "checked).");
+}
+END_TEST
+
 Suite *suite_pdf(void)
 {
     Suite *s = suite_create("pdf");
@@ -285,6 +304,6 @@ Suite *suite_pdf(void)
                   valid_without_font, object_stream_is_unknown, encrypted_trailer, xref_stream,
                   truncated_or_bad_offsets_are_damaged, encrypt_fallback_in_tail, not_a_pdf,
                   header_after_junk, every_chunk_boundary, large_file_wraps_the_tail,
-                  incremental_and_early_sections, why_sentences);
+                  incremental_and_early_sections, why_sentences, found_warning_names_each_kind);
     return s;
 }
