@@ -3,7 +3,8 @@
 #   tests/fuzz/build-libfuzzer.sh [OUTDIR]     (default: build/fuzz)
 # then run one, e.g.:
 #   build/fuzz/fuzz_multipart -max_total_time=60 tests/fuzz/corpus/multipart
-# The library sources a target needs are compiled into it, instrumented.
+# The library sources a target needs are compiled into it, instrumented
+# (a module's files by its prefix, so that a split file is not left out).
 # Without clang there is nothing to do: say so and succeed.
 set -eu
 
@@ -28,10 +29,10 @@ for src in tests/fuzz/fuzz_*.c; do
         fuzz_form|fuzz_cookie) deps="$LIB/mc_form.c" ;;
         fuzz_multipart) deps="$LIB/mc_multipart.c" ;;
         fuzz_route) deps="$LIB/mc_route.c" ;;
-        fuzz_tmpl_vars) deps="$LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
-        fuzz_feed) deps="plugins/casetrack/lib/mc_feed.c" ;;
-        fuzz_pdf) deps="plugins/efiling/lib/mc_pdf.c plugins/efiling/lib/mc_pdf_active.c" ;;
-        *) deps="$LIB/mc_form.c $LIB/mc_multipart.c $LIB/mc_tmpl.c $LIB/mc_tmpl_vars.c $LIB/mc_log.c" ;;
+        fuzz_tmpl_vars) deps="$(echo $LIB/mc_tmpl*.c) $LIB/mc_log.c" ;;
+        fuzz_feed) deps="$(echo plugins/casetrack/lib/mc_feed*.c)" ;;
+        fuzz_pdf) deps="$(echo plugins/efiling/lib/mc_pdf*.c)" ;;
+        *) deps="$LIB/mc_form.c $LIB/mc_multipart.c $(echo $LIB/mc_tmpl*.c) $LIB/mc_log.c" ;;
     esac
     echo "clang -> $OUT/$name"
     # shellcheck disable=SC2086
