@@ -12,13 +12,7 @@
 
 const char *mc_reg_account_field(mc_req *mr, const char *name)
 {
-    return mc_reg_trim(mr->r->pool, mc_field(mr, name));
-}
-
-int mc_reg_account_busy(mc_req *mr)
-{
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                      "The system is busy. Please try again in a moment.");
+    return mc_text_trim(mr->r->pool, mc_field(mr, name));
 }
 
 /* Load the logged-on account's profile; the request's connection in *db. */
@@ -78,7 +72,7 @@ int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char
 int mc_reg_account_unchecked(mc_req *mr, int why)
 {
     if (why == MC_REG_PW_BUSY)
-        return mc_reg_account_busy(mr);
+        return mc_busy(mr);
     return mc_message(mr, HTTP_OK, "Account Locked",
                       apr_pstrcat(mr->r->pool,
                                   "This account is locked because of too many failed attempts, "
@@ -87,15 +81,41 @@ int mc_reg_account_unchecked(mc_req *mr, int why)
                                   " and try again, or contact the court's Help Desk.", NULL));
 }
 
-int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done)
+int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
+                        void *baton, const char *done)
 {
-    if (rv == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    if (rv != APR_SUCCESS) {
-        mc_db_rollback(db);
+    apr_status_t rv = mc_req_tx(mr, fn, baton);
+    if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    }
     return mc_redirect(mr, mc_url(mr, apr_pstrcat(mr->r->pool, "/myaccount?updated=", done, NULL)));
+}
+
+/* The profile saved (and, for a name, the account's names), audited with
+ * what changed. */
+typedef struct profile_baton {
+    mc_reg_profile *pr;
+    const char *first, *last; /* the new names, or NULL */
+    const char *what;
+} profile_baton;
+
+static apr_status_t profile_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    profile_baton *b = baton;
+    apr_status_t rv = APR_SUCCESS;
+    if (b->first)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_account SET first_name = ?, last_name = ? WHERE id = ?", "ssi",
+                        b->first, b->last, b->pr->account_id);
+    if (rv == APR_SUCCESS && (rv = mc_reg_profile_save(db, b->pr)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "profile-updated", b->pr->account_id, b->what);
+    return rv;
+}
+
+static int profile_save(mc_req *mr, mc_reg_profile *pr, const char *first, const char *last,
+                        const char *what, const char *done)
+{
+    profile_baton b = {pr, first, last, what};
+    return mc_reg_account_save(mr, profile_tx, &b, done);
 }
 
 static const char *address_text(apr_pool_t *p, const char *l1, const char *l2, const char *city,
@@ -311,12 +331,24 @@ static int password_get(mc_req *mr)
                      PW_F, NULL, NULL, "/myaccount/password", mc_password_rules(mr));
 }
 
+static apr_status_t password_tx(mc_req *mr, mc_db *db, void *hash)
+{
+    mc_vars *v = mc_vars_make(mr->r->pool, NULL);
+    apr_status_t rv;
+    mc_vars_set(v, "username", mr->account->username);
+    if ((rv = mc_account_set_password(db, mr->account->id, hash)) == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, mr->account->email, "password-changed",
+                                    "Your password was changed", "account-password-changed.txt",
+                                    v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account");
+    return rv;
+}
+
 static int password_post(mc_req *mr)
 {
     const char *cur = mc_field(mr, "current_password"), *pw = mc_field(mr, "new_password");
     const char *again = mc_field(mr, "verify_password"), *why = NULL, *hash;
     mc_db *db;
-    mc_vars *v;
     apr_status_t rv;
     int ok;
     if (!cur || !*cur)
@@ -346,22 +378,10 @@ static int password_post(mc_req *mr)
                          "New Password: it must be different from your current password.",
                          "/myaccount/password", mc_password_rules(mr));
     if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? mc_reg_account_busy(mr) : mc_fail(mr, rv);
-    v = mc_vars_make(mr->r->pool, NULL);
-    mc_vars_set(v, "username", mr->account->username);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
-                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
-                         "si", hash, mr->account->id)) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, mr->account->email, "password-changed",
-                                    "Your password was changed", "account-password-changed.txt",
-                                    v)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account")) == APR_SUCCESS &&
-        (rv = mc_db_commit(db)) == APR_SUCCESS && (rv = mc_session_rotate(mr)) == APR_SUCCESS)
+        return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
+    if ((rv = mc_req_tx(mr, password_tx, (void *)hash)) == APR_SUCCESS &&
+        (rv = mc_session_rotate(mr)) == APR_SUCCESS)
         rv = mc_session_end_others(mr, db); /* the other browsers must log on again */
-    else
-        mc_db_rollback(db);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, "/myaccount?updated=password"));
@@ -407,13 +427,7 @@ static int name_post(mc_req *mr)
         return mc_fail(mr, rv);
     pr.middle_name = vals[1];
     pr.suffix = vals[3];
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET first_name = ?, last_name = ? WHERE id = ?", "ssi",
-                         vals[0], vals[2], pr.account_id)) == APR_SUCCESS &&
-        (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "name");
-    return mc_reg_account_finish(mr, db, rv, "name");
+    return profile_save(mr, &pr, vals[0], vals[2], "name", "name");
 }
 
 /* Firm */
@@ -444,9 +458,7 @@ static int firm_post(mc_req *mr)
     if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.firm = firm;
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "firm");
-    return mc_reg_account_finish(mr, db, rv, "firm");
+    return profile_save(mr, &pr, NULL, NULL, "firm", "firm");
 }
 
 /* Phones */
@@ -483,9 +495,7 @@ static int phones_post(mc_req *mr)
         return mc_fail(mr, rv);
     pr.business_phone = vals[0];
     pr.cell_phone = vals[1];
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "phones");
-    return mc_reg_account_finish(mr, db, rv, "phones");
+    return profile_save(mr, &pr, NULL, NULL, "phones", "phones");
 }
 
 /* E-mail */
@@ -504,16 +514,57 @@ static int email_get(mc_req *mr)
     return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, NULL, NULL, "/myaccount/email", NULL);
 }
 
+typedef struct email_baton {
+    const mc_reg_profile *pr;
+    const char *new_email, *tok;
+} email_baton;
+
+/* The link to the new address (older ones void), and a word to the old. */
+static apr_status_t email_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    email_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    const char *path = apr_pstrcat(p, "/myaccount/email/confirm/", b->tok, NULL);
+    long long code_id = 0;
+    mc_vars *v = mc_vars_make(p, NULL);
+    apr_status_t rv;
+    mc_vars_set(v, "username", b->pr->username);
+    mc_vars_set(v, "new_email", b->new_email);
+    mc_vars_set(v, "link", mc_public_url(mr, mc_url(mr, path)));
+    mc_vars_setf(v, "hours", "%d", EMAIL_CHANGE_HOURS);
+    if ((rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                         "purpose = 'email-change' AND used_at IS NULL",
+                         "i", b->pr->account_id)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, &code_id,
+                         "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                         "expires_at) VALUES (?, 'email-change', ?, UTC_TIMESTAMP(), "
+                         "UTC_TIMESTAMP() + INTERVAL 24 HOUR)",
+                         "is", b->pr->account_id, mc_sha256_hex(p, b->tok, strlen(b->tok)))) ==
+            APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
+                         "VALUES (?, ?, ?)",
+                         "iis", code_id, b->pr->account_id, b->new_email)) == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, b->new_email, "email-change",
+                                    "Confirm your new e-mail address", "account-email-confirm.txt",
+                                    v)) == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, b->pr->email, "email-change-requested",
+                                    "A change of your e-mail address was requested",
+                                    "account-email-requested.txt", v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "email-change-requested", b->pr->account_id, "");
+    return rv;
+}
+
 static int email_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     const char *vals[3] = {mc_reg_account_field(mr, "new_email"),
                            mc_reg_account_field(mr, "verify_email"), NULL};
-    const char *cur = mc_field(mr, "current_password"), *why, *tok, *link;
-    long long code_id = 0;
+    const char *cur = mc_field(mr, "current_password"), *why;
+    email_baton b;
     mc_reg_profile pr;
     mc_db *db;
-    mc_vars *v;
     apr_status_t rv;
     int ok;
     if (!(why = mc_reg_check_email(p, "New E-mail Address", vals[0])) && strcmp(vals[0], vals[1]))
@@ -538,35 +589,10 @@ static int email_post(mc_req *mr)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "Current Password: the password you entered is incorrect.",
                          "/myaccount/email", NULL);
-    tok = mc_token_new(p);
-    link = mc_public_url(mr, mc_url(mr, apr_pstrcat(p, "/myaccount/email/confirm/", tok, NULL)));
-    v = mc_vars_make(p, NULL);
-    mc_vars_set(v, "username", pr.username);
-    mc_vars_set(v, "new_email", vals[0]);
-    mc_vars_set(v, "link", link);
-    mc_vars_setf(v, "hours", "%d", EMAIL_CHANGE_HOURS);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
-                         "purpose = 'email-change' AND used_at IS NULL",
-                         "i", pr.account_id)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, &code_id,
-                         "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
-                         "expires_at) VALUES (?, 'email-change', ?, UTC_TIMESTAMP(), "
-                         "UTC_TIMESTAMP() + INTERVAL 24 HOUR)",
-                         "is", pr.account_id, mc_sha256_hex(p, tok, strlen(tok)))) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
-                         "VALUES (?, ?, ?)",
-                         "iis", code_id, pr.account_id, vals[0])) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, vals[0], "email-change",
-                                    "Confirm your new e-mail address", "account-email-confirm.txt",
-                                    v)) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, pr.email, "email-change-requested",
-                                    "A change of your e-mail address was requested",
-                                    "account-email-requested.txt", v)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "email-change-requested", pr.account_id, "");
-    return mc_reg_account_finish(mr, db, rv, "email-sent");
+    b.pr = &pr;
+    b.new_email = vals[0];
+    b.tok = mc_token_new(p);
+    return mc_reg_account_save(mr, email_tx, &b, "email-sent");
 }
 
 /* ---- addresses ------------------------------------------------------------------ */
@@ -634,9 +660,7 @@ static int address_post(mc_req *mr)
     pr.mail_state = mail[3], pr.mail_zip = mail[4], pr.mail_country = mail[5];
     pr.bill_line1 = bill[0], pr.bill_line2 = bill[1], pr.bill_city = bill[2];
     pr.bill_state = bill[3], pr.bill_zip = bill[4], pr.bill_country = bill[5];
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS && (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "profile-updated", pr.account_id, "addresses");
-    return mc_reg_account_finish(mr, db, rv, "address");
+    return profile_save(mr, &pr, NULL, NULL, "addresses", "address");
 }
 
 /* ---- MOBAR number --------------------------------------------------------------- */
@@ -658,9 +682,34 @@ static int mobar_get(mc_req *mr)
                      "/myaccount/mobar", NULL);
 }
 
+typedef struct mobar_baton {
+    mc_reg_profile *pr;
+    const char *num;
+} mobar_baton;
+
+/* The verified number on the profile, and the attorney's role. */
+static apr_status_t mobar_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    mobar_baton *b = baton;
+    long long id = b->pr->account_id;
+    apr_status_t rv;
+    if ((rv = mc_reg_profile_save(db, b->pr)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_reg_profile SET mobar_number = ?, mobar_verified_at = "
+                         "UTC_TIMESTAMP() WHERE account_id = ?",
+                         "si", b->num, id)) == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT IGNORE INTO mc_account_role (account_id, role, scope) VALUES "
+                         "(?, 'attorney', '')",
+                         "i", id)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "mobar-verified", id, b->num);
+    return rv;
+}
+
 static int mobar_post(mc_req *mr)
 {
     const char *num = mc_reg_account_field(mr, "mobar_number"), *why;
+    mobar_baton b;
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
@@ -678,21 +727,10 @@ static int mobar_post(mc_req *mr)
         return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &num, why, "/myaccount/mobar",
                          NULL);
     }
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_reg_profile_save(db, &pr)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_reg_profile SET mobar_number = ?, mobar_verified_at = "
-                         "UTC_TIMESTAMP() WHERE account_id = ?",
-                         "si", num, pr.account_id)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_account_role (account_id, role, scope) VALUES "
-                         "(?, 'attorney', '')",
-                         "i", pr.account_id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "mobar-verified", pr.account_id, num)) == APR_SUCCESS &&
-        (rv = mc_db_commit(db)) == APR_SUCCESS)
-        rv = mc_session_rotate(mr);
-    else
-        mc_db_rollback(db);
+    b.pr = &pr;
+    b.num = num;
+    if ((rv = mc_req_tx(mr, mobar_tx, &b)) == APR_SUCCESS)
+        rv = mc_session_rotate(mr); /* a new role */
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, "/myaccount?updated=mobar"));

@@ -58,13 +58,41 @@ int mc_reg_account_questions_get(mc_req *mr)
     return questions_page(mr, q, NULL, NULL, NULL);
 }
 
+typedef struct questions_baton {
+    int q[3];
+    const char *h[3]; /* the answers' hashes */
+} questions_baton;
+
+/* The three questions and answers replace the account's. */
+static apr_status_t questions_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    questions_baton *b = baton;
+    mc_vars *v = mc_vars_make(mr->r->pool, NULL);
+    apr_status_t rv;
+    int i;
+    mc_vars_set(v, "username", mr->account->username);
+    rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_answer WHERE account_id = ?", "i",
+                    mr->account->id);
+    for (i = 0; i < 3 && rv == APR_SUCCESS; i++)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) "
+                        "VALUES (?, ?, ?, ?)",
+                        "iiis", mr->account->id, (long long)(i + 1), (long long)b->q[i], b->h[i]);
+    if (rv == APR_SUCCESS &&
+        (rv = mc_reg_account_notify(mr, db, mr->account->email, "questions-changed",
+                                    "Your security questions were changed",
+                                    "account-questions-changed.txt", v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
+    return rv;
+}
+
 int mc_reg_account_questions_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    int q[3], i, ok;
-    const char *a[3], *va[3], *why = NULL, *cur = mc_field(mr, "current_password"), *h[3];
+    questions_baton b;
+    int *q = b.q, i, ok;
+    const char *a[3], *va[3], *why = NULL, *cur = mc_field(mr, "current_password"), **h = b.h;
     mc_db *db;
-    mc_vars *v;
     apr_status_t rv;
     for (i = 0; i < 3; i++) {
         const char *qs = mc_field(mr, apr_psprintf(p, "question%d", i + 1));
@@ -99,22 +127,6 @@ int mc_reg_account_questions_post(mc_req *mr)
                               "Current Password: the password you entered is incorrect.");
     for (i = 0; i < 3; i++)
         if ((rv = mc_password_make(mr, mc_reg_normalise_answer(p, a[i]), &h[i])) != APR_SUCCESS)
-            return rv == APR_EAGAIN ? mc_reg_account_busy(mr) : mc_fail(mr, rv);
-    v = mc_vars_make(p, NULL);
-    mc_vars_set(v, "username", mr->account->username);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_reg_answer WHERE account_id = ?", "i",
-                         mr->account->id)) == APR_SUCCESS) {
-        for (i = 0; i < 3 && rv == APR_SUCCESS; i++)
-            rv = mc_db_exec(db, NULL, NULL,
-                            "INSERT INTO mc_reg_answer (account_id, slot, question, answer_hash) "
-                            "VALUES (?, ?, ?, ?)",
-                            "iiis", mr->account->id, (long long)(i + 1), (long long)q[i], h[i]);
-    }
-    if (rv == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, mr->account->email, "questions-changed",
-                                    "Your security questions were changed",
-                                    "account-questions-changed.txt", v)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
-    return mc_reg_account_finish(mr, db, rv, "questions");
+            return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
+    return mc_reg_account_save(mr, questions_tx, &b, "questions");
 }

@@ -36,6 +36,18 @@ static int steps_page(mc_req *mr)
     return mc_render(mr, HTTP_OK, "account-steps.html", "Additional steps required");
 }
 
+/* The account subscribed to application ("efiling" or "publications"). */
+static apr_status_t subscribe_tx(mc_req *mr, mc_db *db, void *application)
+{
+    apr_status_t rv = mc_db_exec(db, NULL, NULL,
+                                 "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
+                                 "subscribed_at) VALUES (?, ?, UTC_TIMESTAMP())",
+                                 "is", mr->account->id, (const char *)application);
+    if (rv == APR_SUCCESS)
+        rv = mc_audit(mr, db, "subscribed", mr->account->id, application);
+    return rv;
+}
+
 static int subscribe_efiling(mc_req *mr)
 {
     mc_db *db;
@@ -53,28 +65,12 @@ static int subscribe_efiling(mc_req *mr)
         return mc_fail(mr, rv);
     if (!ok)
         return mc_redirect(mr, mc_url(mr, "/agreement"));
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
-    return mc_reg_account_finish(mr, db, rv, "efiling");
+    return mc_reg_account_save(mr, subscribe_tx, (void *)"efiling", "efiling");
 }
 
 static int subscribe_publications(mc_req *mr)
 {
-    mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'publications', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "publications");
-    return mc_reg_account_finish(mr, db, rv, "publications");
+    return mc_reg_account_save(mr, subscribe_tx, (void *)"publications", "publications");
 }
 
 static int agreement_page(mc_req *mr, const char *error)
@@ -105,6 +101,23 @@ static int agreement_get(mc_req *mr)
     return att ? agreement_page(mr, NULL) : steps_page(mr);
 }
 
+/* The agreement accepted (again: its time and address renewed), which
+ * subscribes to eFiling. */
+static apr_status_t agreement_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    apr_status_t rv;
+    if ((rv = mc_db_exec(db, NULL, NULL,
+                         "INSERT INTO mc_reg_agreement (account_id, version, accepted_at, "
+                         "client_ip) VALUES (?, ?, UTC_TIMESTAMP(), ?) ON DUPLICATE KEY UPDATE "
+                         "accepted_at = VALUES(accepted_at), client_ip = VALUES(client_ip)",
+                         "iss", mr->account->id, MC_REG_AGREEMENT_VERSION,
+                         mr->r->useragent_ip ? mr->r->useragent_ip : "")) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
+            APR_SUCCESS)
+        rv = subscribe_tx(mr, db, (void *)"efiling");
+    return rv;
+}
+
 static int agreement_post(mc_req *mr)
 {
     const char *ack = mc_field(mr, "acknowledge"), *next;
@@ -121,26 +134,8 @@ static int agreement_post(mc_req *mr)
     if (!ack || strcmp(ack, "1"))
         return agreement_page(mr, "Check \"I acknowledge\" to accept the User Agreement, then "
                                   "click Continue.");
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT INTO mc_reg_agreement (account_id, version, accepted_at, "
-                         "client_ip) VALUES (?, ?, UTC_TIMESTAMP(), ?) ON DUPLICATE KEY UPDATE "
-                         "accepted_at = VALUES(accepted_at), client_ip = VALUES(client_ip)",
-                         "iss", mr->account->id, MC_REG_AGREEMENT_VERSION,
-                         mr->r->useragent_ip ? mr->r->useragent_ip : "")) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "INSERT IGNORE INTO mc_reg_subscription (account_id, application, "
-                         "subscribed_at) VALUES (?, 'efiling', UTC_TIMESTAMP())",
-                         "i", mr->account->id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
-            APR_SUCCESS)
-        rv = mc_audit(mr, db, "subscribed", mr->account->id, "efiling");
-    if (rv == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    if (rv != APR_SUCCESS) {
-        mc_db_rollback(db);
+    if ((rv = mc_req_tx(mr, agreement_tx, NULL)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    }
     /* Seed 000 step 15: registration is complete. On to the page the
      * account asked for, else where a logon now sends it (a group
      * administrator: the Group Administrator Menu), else My Account. */

@@ -228,47 +228,62 @@ static int email_confirm_get(mc_req *mr)
     return mc_render(mr, HTTP_OK, "link-confirm.html", "Confirm Your New E-mail Address");
 }
 
+typedef struct email_change {
+    long long id, account_id; /* the link's code, its account */
+    const char *email;        /* the new address */
+    int taken, used;          /* why nothing changed */
+} email_change;
+
+/* The account's address becomes the new one, unless another account has
+ * it verified (taken) or the link was used meanwhile (used): then
+ * APR_EGENERAL, and nothing changes. */
+static apr_status_t email_change_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    email_change *c = baton;
+    long long affected = 0;
+    apr_status_t rv;
+    c->taken = c->used = 0;
+    if ((c->taken = address_taken(mr, db, c->account_id, c->email, &rv)) || rv != APR_SUCCESS)
+        return rv != APR_SUCCESS ? rv : APR_EGENERAL;
+    rv = mc_db_exec(db, &affected, NULL,
+                    "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at IS NULL",
+                    "i", c->id);
+    if (rv == APR_SUCCESS && affected != 1) {
+        c->used = 1;
+        return APR_EGENERAL;
+    }
+    if (rv == APR_SUCCESS &&
+        (rv = mc_db_exec(db, NULL, NULL,
+                         "UPDATE mc_account SET email = ?, email_verified = 1 WHERE id = ?", "si",
+                         c->email, c->account_id)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "email-changed", c->account_id, "");
+    return rv;
+}
+
 static int email_confirm_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *tok = apr_table_get(mr->params, "token"), *email;
-    long long id, account_id, affected = 0;
+    const char *tok = apr_table_get(mr->params, "token");
+    email_change c = {0};
     mc_db *db;
     apr_status_t rv;
-    int taken = 0;
     if (!tok || !mc_token_syntax_ok(tok))
         return email_not_valid(mr);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (!email_change_of(mr, db, tok, &id, &account_id, &email, &rv))
+    if (!email_change_of(mr, db, tok, &c.id, &c.account_id, &c.email, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
-    if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
-        !(taken = address_taken(mr, db, account_id, email, &rv)) && rv == APR_SUCCESS &&
-        (rv = mc_db_exec(db, &affected, NULL,
-                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
-                         "IS NULL",
-                         "i", id)) == APR_SUCCESS &&
-        affected == 1 &&
-        (rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET email = ?, email_verified = 1 WHERE id = ?", "si",
-                         email, account_id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "email-changed", account_id, "")) == APR_SUCCESS)
-        rv = mc_db_commit(db);
-    else if (rv == APR_SUCCESS || rv == MC_DB_EDUP) { /* used, or the address taken, meanwhile */
-        mc_db_rollback(db);
-        if (taken || rv == MC_DB_EDUP)
-            return mc_message(
-                mr, HTTP_CONFLICT, "E-mail address not changed",
-                apr_pstrcat(p, ADDRESS_TAKEN, " Your e-mail address was not changed.", NULL));
+    rv = mc_req_tx(mr, email_change_tx, &c);
+    if (c.taken || rv == MC_DB_EDUP) /* the address taken meanwhile */
+        return mc_message(
+            mr, HTTP_CONFLICT, "E-mail address not changed",
+            apr_pstrcat(p, ADDRESS_TAKEN, " Your e-mail address was not changed.", NULL));
+    if (c.used) /* the link used meanwhile */
         return email_gone(mr);
-    }
-    if (rv != APR_SUCCESS) {
-        if (!mc_db_broken(db))
-            mc_db_rollback(db);
+    if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    }
     return mc_message(mr, HTTP_OK, "E-mail address changed",
-                      apr_pstrcat(p, "Your e-mail address is now ", email, ".", NULL));
+                      apr_pstrcat(p, "Your e-mail address is now ", c.email, ".", NULL));
 }
 
 /* After the other parts' routes (see mod_mocourts_registration.c): the

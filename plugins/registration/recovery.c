@@ -58,13 +58,6 @@ apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char
     return mc_outbox_add(db, &n, NULL);
 }
 
-static int busy(mc_req *mr)
-{
-    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                      "The system is busy. Please try again in a moment.");
-}
-
 /* A page with a message and links to start again and to the Logon page. */
 static int notice_page(mc_req *mr, const char *title, const char *message, int again)
 {
@@ -92,7 +85,7 @@ static int forgot_password_get(mc_req *mr)
 
 static int forgot_password_post(mc_req *mr)
 {
-    const char *ident = mc_reg_trim(mr->r->pool, mc_field(mr, "ident"));
+    const char *ident = mc_text_trim(mr->r->pool, mc_field(mr, "ident"));
     mc_db *db;
     apr_status_t rv;
     if (!*ident)
@@ -336,7 +329,7 @@ static int question_get(mc_req *mr)
 
 static int question_post(mc_req *mr)
 {
-    const char *answer = mc_reg_trim(mr->r->pool, mc_field(mr, "answer"));
+    const char *answer = mc_text_trim(mr->r->pool, mc_field(mr, "answer"));
     reset_state st;
     mc_lockout_verdict verdict;
     mc_db *db;
@@ -358,7 +351,7 @@ static int question_post(mc_req *mr)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (verdict == MC_LOCKOUT_BUSY)
-        return busy(mr);
+        return mc_busy(mr);
     locked = verdict == MC_LOCKOUT_LOCKED || verdict == MC_LOCKOUT_LOCKED_NOW;
     wrong = st.wrong + (verdict != MC_LOCKOUT_RIGHT);
     if (st.step + 1 < st.nq || wrong == 0) {
@@ -448,10 +441,7 @@ static apr_status_t do_reset(mc_req *mr, mc_db *db, void *baton)
         return rv != APR_SUCCESS ? rv : APR_EGENERAL;
     b->used = 1;
     mc_vars_set(v, "username", b->st->username);
-    if ((rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_account SET password_hash = ?, must_change_password = 0, "
-                         "password_changed_at = UTC_TIMESTAMP() WHERE id = ?",
-                         "si", b->hash, b->st->account_id)) == APR_SUCCESS &&
+    if ((rv = mc_account_set_password(db, b->st->account_id, b->hash)) == APR_SUCCESS &&
         (rv = mc_session_end_all(mr, db, b->st->account_id)) == APR_SUCCESS &&
         (rv = mc_lockout_clear(mr, db, b->st->account_id)) == APR_SUCCESS &&
         (rv = mc_reg_mail(mr, db, b->st->account_id, b->st->email, "password-reset",
@@ -486,7 +476,7 @@ static int reset_password_post(mc_req *mr)
     if ((why = mc_password_check(mr, pw, st.username)))
         return password_form(mr, why);
     if ((rv = mc_password_make(mr, pw, &b.hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+        return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
     rv = mc_req_tx(mr, do_reset, &b);
     if (rv != APR_SUCCESS)
         return b.used ? mc_fail(mr, rv) : state_gone(mr);
@@ -512,7 +502,7 @@ static int forgot_username_get(mc_req *mr)
 
 static int forgot_username_post(mc_req *mr)
 {
-    const char *why, *email = mc_reg_trim(mr->r->pool, mc_field(mr, "email"));
+    const char *why, *email = mc_text_trim(mr->r->pool, mc_field(mr, "email"));
     mc_db *db;
     apr_status_t rv;
     if ((why = mc_reg_check_email(mr->r->pool, "E-mail Address", email)))

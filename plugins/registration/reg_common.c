@@ -20,19 +20,6 @@ const char *const mc_reg_questions[] = {
 };
 const int mc_reg_question_count = sizeof(mc_reg_questions) / sizeof(mc_reg_questions[0]);
 
-const char *mc_reg_trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    if (!s)
-        return "";
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
-
 /* Not well-formed UTF-8, or a control character: what the database would
  * refuse with an error, or store to no one's benefit. */
 static int has_control(const char *s)
@@ -184,7 +171,7 @@ const char *mc_reg_normalise_answer(apr_pool_t *p, const char *a)
 {
     char *out = apr_palloc(p, strlen(a ? a : "") + 1), *o = out;
     int space = 0;
-    for (a = mc_reg_trim(p, a); *a; a++) {
+    for (a = mc_text_trim(p, a); *a; a++) {
         if (apr_isspace(*a)) {
             space = 1;
             continue;

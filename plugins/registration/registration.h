@@ -91,9 +91,11 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
 /* Verification e-mails sent per account and hour, on request. */
 #define MC_REG_VERIFY_PER_HOUR 5
 
-/* account.c: after an update on My Account: commit and go back to it
- * (?updated=done), or roll back and fail. */
-int mc_reg_account_finish(mc_req *mr, mc_db *db, apr_status_t rv, const char *done);
+/* account.c: an update on My Account: fn in a transaction (mc_req_tx:
+ * retried on deadlock, rolled back on failure), then back to My Account
+ * (?updated=done), or the failure's answer (mc_fail). */
+int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
+                        void *baton, const char *done);
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
@@ -142,8 +144,6 @@ const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char
                                  int n);
 /* trim, lower case, runs of blanks to one space. */
 const char *mc_reg_normalise_answer(apr_pool_t *p, const char *answer);
-/* Trimmed copy (NULL -> ""). */
-const char *mc_reg_trim(apr_pool_t *p, const char *s);
 
 /* The profile (mc_reg_profile plus the core's names and e-mail). */
 typedef struct mc_reg_profile {
@@ -181,8 +181,6 @@ const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, con
 /* account.c: what its update pages share (account_questions.c too). */
 /* The form field name, trimmed. */
 const char *mc_reg_account_field(mc_req *mr, const char *name);
-/* 503 "Please try again". */
-int mc_reg_account_busy(mc_req *mr);
 /* Load the logged-on account's profile; the request's connection in *db. */
 apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr);
 /* Queue an e-mail rendered from one of this plugin's text templates. */

@@ -10,20 +10,6 @@
 #define PAGE_SIZE 25
 #define VERIFY_TTL (24 * 3600) /* seconds; SECURITY.md: verification link 24 h */
 
-/* A LIKE prefix pattern of s (its %, _ and \ escaped). */
-static const char *like_prefix(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, 2 * strlen(s) + 2), *o = out;
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 static const char *status_of(const char *s)
 {
     if (s && (!strcmp(s, "active") || !strcmp(s, "pending") || !strcmp(s, "disabled")))
@@ -38,12 +24,12 @@ static const char SQL_WHERE[] =
 int mc_reg_security_search(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *user = mc_reg_trim(p, mc_query(mr, "username"));
-    const char *email = mc_reg_trim(p, mc_query(mr, "email"));
-    const char *last = mc_reg_trim(p, mc_query(mr, "last_name"));
+    const char *user = mc_text_trim(p, mc_query(mr, "username"));
+    const char *email = mc_text_trim(p, mc_query(mr, "email"));
+    const char *last = mc_text_trim(p, mc_query(mr, "last_name"));
     const char *status = status_of(mc_query(mr, "status"));
-    const char *pg = mc_query(mr, "page"), *base;
-    long long page = pg ? apr_atoi64(pg) : 1, total, pages;
+    const char *pg = mc_query(mr, "page"), *like_user, *like_email, *like_last;
+    mc_page page;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
@@ -62,57 +48,45 @@ int mc_reg_security_search(mc_req *mr)
     }
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
+    like_user = mc_sql_like(p, user, 0);
+    like_email = mc_sql_like(p, email, 0);
+    like_last = mc_sql_like(p, last, 0);
     rv = mc_db_query(db, p, &res, apr_pstrcat(p, "SELECT COUNT(*)", SQL_WHERE, NULL), "ssssssss",
-                     user, like_prefix(p, user), email, like_prefix(p, email), last,
-                     like_prefix(p, last), status, status);
+                     user, like_user, email, like_email, last, like_last, status, status);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-    if (page < 1)
-        page = 1;
-    if (page > pages)
-        page = pages;
+    mc_page_begin(&page, mc_dbres_int(res, 0, 0), PAGE_SIZE, pg ? apr_atoi64(pg) : 1);
     rv = mc_db_query(db, p, &res,
                      apr_pstrcat(p,
                                  "SELECT id, username, first_name, last_name, email, status, "
                                  "email_verified",
                                  SQL_WHERE, " ORDER BY username LIMIT ? OFFSET ?", NULL),
-                     "ssssssssii", user, like_prefix(p, user), email, like_prefix(p, email), last,
-                     like_prefix(p, last), status, status, (long long)PAGE_SIZE,
-                     (page - 1) * PAGE_SIZE);
+                     "ssssssssii", user, like_user, email, like_email, last, like_last, status,
+                     status, page.per_page, page.offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
+        static const char *const keys[] = {"", "username", "", "", "email", "status", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "accounts");
         long long id = mc_dbres_int(res, i, 0);
         int locked;
         if ((rv = mc_lockout_check(mr, db, id, &locked)) != APR_SUCCESS)
             return mc_fail(mr, rv);
-        mc_vars_set(row, "username", mc_dbres_get(res, i, 1));
+        mc_vars_from(row, res, i, keys);
         mc_vars_set(
             row, "href",
             mc_url(mr, apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT, (apr_int64_t)id)));
         mc_vars_set(row, "name",
                     apr_pstrcat(p, mc_dbres_get(res, i, 2), " ", mc_dbres_get(res, i, 3), NULL));
-        mc_vars_set(row, "email", mc_dbres_get(res, i, 4));
-        mc_vars_set(row, "status", mc_dbres_get(res, i, 5));
         mc_vars_set(row, "locked", locked ? "Yes" : "No");
         mc_vars_set(row, "verified", mc_dbres_int(res, i, 6) ? "Yes" : "No");
     }
     mc_vars_set(mr->vars, "searched", "1");
-    mc_vars_setf(mr->vars, "total", "%" APR_INT64_T_FMT, (apr_int64_t)total);
-    mc_vars_setf(mr->vars, "page", "%" APR_INT64_T_FMT, (apr_int64_t)page);
-    mc_vars_setf(mr->vars, "pages", "%" APR_INT64_T_FMT, (apr_int64_t)pages);
-    base = apr_pstrcat(p, mc_url(mr, "/security"), "?search=1&username=", mc_form_encode(p, user),
-                       "&email=", mc_form_encode(p, email), "&last_name=", mc_form_encode(p, last),
-                       "&status=", status, "&page=", NULL);
-    if (page > 1)
-        mc_vars_set(mr->vars, "prev_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page - 1)));
-    if (page < pages)
-        mc_vars_set(mr->vars, "next_url",
-                    apr_psprintf(p, "%s%" APR_INT64_T_FMT, base, (apr_int64_t)(page + 1)));
+    mc_page_vars(
+        mr->vars, &page,
+        apr_pstrcat(p, mc_url(mr, "/security"), "?search=1&username=", mc_form_encode(p, user),
+                    "&email=", mc_form_encode(p, email), "&last_name=", mc_form_encode(p, last),
+                    "&status=", status, "&page=", NULL));
     return mc_render(mr, HTTP_OK, "security-search.html", "Security Unit");
 }
 

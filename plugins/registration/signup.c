@@ -31,7 +31,7 @@ static const char ANSWER_RULES[] =
 
 static const char *in(mc_req *mr, const char *name)
 {
-    return mc_reg_trim(mr->r->pool, mc_field(mr, name));
+    return mc_text_trim(mr->r->pool, mc_field(mr, name));
 }
 
 static const char *saved(const mc_reg_pend *pd, const char *name)
@@ -51,13 +51,6 @@ static void show_errors(mc_req *mr, const apr_array_header_t *errs)
     int i;
     for (i = 0; errs && i < errs->nelts; i++)
         mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", APR_ARRAY_IDX(errs, i, const char *));
-}
-
-static int busy(mc_req *mr)
-{
-    apr_table_setn(mr->r->err_headers_out, "Retry-After", "10");
-    return mc_message(mr, HTTP_SERVICE_UNAVAILABLE, "Please try again",
-                      "The system is busy. Please try again in a moment.");
 }
 
 /* Where someone asking for step goes instead when an earlier step is not
@@ -313,7 +306,7 @@ static int credentials_post(mc_req *mr)
     if (keep)
         hash = saved(pd, "password_hash");
     else if ((rv = mc_password_make(mr, pw, &hash)) != APR_SUCCESS)
-        return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+        return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
     values[0] = username;
     values[1] = hash;
     if ((rv = mc_reg_pending_save(mr, pd, STEP_CREDENTIALS, names, values, 2)) != APR_SUCCESS)
@@ -521,6 +514,7 @@ static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
     create_baton *b = baton;
     mc_reg_pend *pd = b->pd;
     long long n = 0;
+    mc_account_new acct = {0};
     mc_reg_profile pr;
     apr_status_t rv;
     int i, attorney = !strcmp(saved(pd, "mobar_verified"), "1");
@@ -534,12 +528,13 @@ static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
         b->gone = 1;
         return APR_SUCCESS;
     }
-    rv = mc_db_exec(db, NULL, &b->account_id,
-                    "INSERT INTO mc_account (username, email, password_hash, status, "
-                    "email_verified, first_name, last_name, created_at) VALUES (?, ?, ?, "
-                    "'pending', 0, ?, ?, UTC_TIMESTAMP())",
-                    "sssss", saved(pd, "username"), saved(pd, "email"), saved(pd, "password_hash"),
-                    saved(pd, "first_name"), saved(pd, "last_name"));
+    acct.username = saved(pd, "username");
+    acct.email = saved(pd, "email");
+    acct.password_hash = saved(pd, "password_hash");
+    acct.status = "pending";
+    acct.first_name = saved(pd, "first_name");
+    acct.last_name = saved(pd, "last_name");
+    rv = mc_account_create(db, &acct, &b->account_id);
     if (rv == MC_DB_EDUP)
         b->dup = "username";
     if (rv != APR_SUCCESS)
@@ -674,7 +669,7 @@ static int create_account(mc_req *mr, mc_db *db, mc_reg_pend *pd, const int *q,
     for (i = 0; i < 3; i++)
         if ((rv = mc_password_make(mr, mc_reg_normalise_answer(p, a[i]), &b.answer_hash[i])) !=
             APR_SUCCESS)
-            return rv == APR_EAGAIN ? busy(mr) : mc_fail(mr, rv);
+            return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
     b.token = mc_token_new(p);
     rv = mc_req_tx(mr, create_tx, &b);
     if (rv == MC_DB_EDUP && b.dup && !strcmp(b.dup, "username")) {

@@ -235,8 +235,8 @@ const char *mc_reg_captcha_check(mc_req *mr, mc_db *db, long long pending_id, in
                                  int *drop, apr_status_t *rv)
 {
     apr_pool_t *p = mr->r->pool;
-    char *phrase = apr_pstrdup(p, mc_reg_trim(p, mc_field(mr, "captcha")));
-    const char *answer = text_ok ? mc_reg_trim(p, mc_field(mr, "captcha_answer")) : "";
+    char *phrase = apr_pstrdup(p, mc_text_trim(p, mc_field(mr, "captcha")));
+    const char *answer = text_ok ? mc_text_trim(p, mc_field(mr, "captcha_answer")) : "";
     long long ok = 0, tries;
     mc_dbres *res;
     int expired = 0, given;

@@ -75,7 +75,7 @@ static int resend_get(mc_req *mr)
 
 static int resend_post(mc_req *mr)
 {
-    const char *ident = mc_reg_trim(mr->r->pool, mc_field(mr, "ident"));
+    const char *ident = mc_text_trim(mr->r->pool, mc_field(mr, "ident"));
     mc_db *db;
     apr_status_t rv;
     if (!*ident)
