@@ -1,6 +1,6 @@
 /* mc_list: what every list page does the same way (ABI 1.11): its page of
  * rows (the page number clamped, the OFFSET, the Previous/Next links), its
- * sortable columns, its rows copied into page variables, and the LIMIT-safe
+ * sortable columns, its rows copied into page variables, and the escaped
  * LIKE patterns of its search fields. Arithmetic and text only: the caller
  * runs the COUNT(*) and the page's SELECT ... LIMIT ? OFFSET ?.
  *
