@@ -106,10 +106,5 @@ START_TEST(test_wav_from_threads)
 }
 END_TEST
 
-Suite *suite_captcha_audio(void)
-{
-    Suite *s = suite_create("captcha_audio");
-    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 120, test_wav_of_a_phrase,
-                  test_wav_refusals, test_wav_from_threads);
-    return s;
-}
+MC_TEST_SUITE(captcha_audio, mc_test_pool_setup, mc_test_pool_teardown, 120, test_wav_of_a_phrase,
+              test_wav_refusals, test_wav_from_threads)

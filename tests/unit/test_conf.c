@@ -203,10 +203,5 @@ START_TEST(durations)
 }
 END_TEST
 
-Suite *suite_conf(void)
-{
-    Suite *s = suite_create("conf");
-    MC_TEST_TCASE(s, "read", setup, teardown, 0, quotes_and_comments, continuation_and_last_wins,
-                  include_glob, include_errors, dbconf, durations);
-    return s;
-}
+MC_TEST_SUITE(conf, setup, teardown, 0, quotes_and_comments, continuation_and_last_wins,
+              include_glob, include_errors, dbconf, durations)

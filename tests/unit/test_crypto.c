@@ -367,13 +367,8 @@ START_TEST(test_dummy_verify_costs_like_verify)
 }
 END_TEST
 
-Suite *suite_crypto(void)
-{
-    Suite *s = suite_create("crypto");
-    MC_TEST_TCASE(s, "core", setup, teardown, 120, test_token_syntax_and_uniqueness,
-                  test_token_syntax_refusals, test_b64url_vectors, test_sha256_vectors,
-                  test_keyed_hash, test_ct_streq, test_random_digits, test_pwcost_parse,
-                  test_password_hash_verify, test_password_length_limits,
-                  test_password_needs_rehash, test_dummy_verify_costs_like_verify);
-    return s;
-}
+MC_TEST_SUITE(crypto, setup, teardown, 120, test_token_syntax_and_uniqueness,
+              test_token_syntax_refusals, test_b64url_vectors, test_sha256_vectors, test_keyed_hash,
+              test_ct_streq, test_random_digits, test_pwcost_parse, test_password_hash_verify,
+              test_password_length_limits, test_password_needs_rehash,
+              test_dummy_verify_costs_like_verify)

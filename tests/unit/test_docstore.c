@@ -415,13 +415,8 @@ START_TEST(hundred_megabytes_flat_memory)
 }
 END_TEST
 
-Suite *suite_docstore(void)
-{
-    Suite *s = suite_create("docstore");
-    MC_TEST_TCASE(
-        s, "core", setup, teardown, 120, write_commit_read, same_content_twice_is_two_files,
-        empty_document, over_the_limit, abort_removes_the_temporary, pool_cleanup_without_commit,
-        tampered_file_detected, wrong_hash_or_partial_read, bad_names_refused, symlink_not_followed,
-        sweep_removes_old_temporaries, create_fails_cleanly, hundred_megabytes_flat_memory);
-    return s;
-}
+MC_TEST_SUITE(docstore, setup, teardown, 120, write_commit_read, same_content_twice_is_two_files,
+              empty_document, over_the_limit, abort_removes_the_temporary,
+              pool_cleanup_without_commit, tampered_file_detected, wrong_hash_or_partial_read,
+              bad_names_refused, symlink_not_followed, sweep_removes_old_temporaries,
+              create_fails_cleanly, hundred_megabytes_flat_memory)

@@ -106,9 +106,4 @@ START_TEST(test_code)
 }
 END_TEST
 
-Suite *suite_efsetup(void)
-{
-    Suite *s = suite_create("efsetup");
-    MC_TEST_TCASE(s, "values", NULL, NULL, 0, test_size, test_fee, test_code);
-    return s;
-}
+MC_TEST_SUITE(efsetup, NULL, NULL, 0, test_size, test_fee, test_code)

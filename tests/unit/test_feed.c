@@ -279,11 +279,6 @@ START_TEST(test_big_lines)
 }
 END_TEST
 
-Suite *suite_feed(void)
-{
-    Suite *s = suite_create("feed");
-    MC_TEST_TCASE(s, "feed", mc_test_pool_setup, mc_test_pool_teardown, 0, test_records,
-                  test_bad_records_go_on, test_dtd_refused, test_not_a_feed, test_checks,
-                  test_big_lines);
-    return s;
-}
+MC_TEST_SUITE(feed, mc_test_pool_setup, mc_test_pool_teardown, 0, test_records,
+              test_bad_records_go_on, test_dtd_refused, test_not_a_feed, test_checks,
+              test_big_lines)

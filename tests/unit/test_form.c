@@ -173,12 +173,7 @@ START_TEST(test_text_helpers)
 }
 END_TEST
 
-Suite *suite_form(void)
-{
-    Suite *s = suite_create("form");
-    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_basic_decoding,
-                  test_length_is_respected, test_repeated_names, test_bad_escapes_refused,
-                  test_nul_refused, test_field_limit, test_decode_plus, test_encode,
-                  test_cookie_get, test_text_helpers);
-    return s;
-}
+MC_TEST_SUITE(form, mc_test_pool_setup, mc_test_pool_teardown, 0, test_basic_decoding,
+              test_length_is_respected, test_repeated_names, test_bad_escapes_refused,
+              test_nul_refused, test_field_limit, test_decode_plus, test_encode, test_cookie_get,
+              test_text_helpers)

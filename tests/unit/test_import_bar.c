@@ -19,38 +19,50 @@ static apr_array_header_t *next_record(const char **s, const char **why, int *li
     return f;
 }
 
+/* What one good record must hold: its number of fields and its lines
+ * (-1: not asserted), and fields (NULL: not asserted). */
+typedef struct csv_want {
+    int nelts, lines;
+    const char *fields[4];
+} csv_want;
+
+/* Reads n records from in, asserting each is good and holds want[i], then
+ * that what is left is rest. */
+static void ck_records(const char *in, const csv_want *want, size_t n, const char *rest)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *why;
+        int lines;
+        apr_array_header_t *f = next_record(&in, &why, &lines);
+        ck_assert_ptr_null(why);
+        if (want[i].nelts >= 0)
+            ck_assert_int_eq(f->nelts, want[i].nelts);
+        if (want[i].lines >= 0)
+            ck_assert_int_eq(lines, want[i].lines);
+        for (int k = 0; k < 4; k++)
+            if (want[i].fields[k])
+                ck_assert_str_eq(FIELD(f, k), want[i].fields[k]);
+    }
+    ck_assert_str_eq(in, rest);
+}
+
 START_TEST(test_plain_and_quoted)
 {
-    const char *s = "123,Smith,John,active\n\"45\",\"O'Brien, Jr\",\"Pat \"\"PJ\"\"\",x\r\nnext";
-    const char *why;
-    int lines;
-    apr_array_header_t *f = next_record(&s, &why, &lines);
+    static const csv_want want[] = {
+        {4, -1, {NULL, "Smith", NULL, "active"}},
+        {4, -1, {"45", "O'Brien, Jr", "Pat \"PJ\""}},
+    };
 
-    ck_assert_ptr_null(why);
-    ck_assert_int_eq(f->nelts, 4);
-    ck_assert_str_eq(FIELD(f, 1), "Smith");
-    ck_assert_str_eq(FIELD(f, 3), "active");
-    f = next_record(&s, &why, &lines);
-    ck_assert_ptr_null(why);
-    ck_assert_int_eq(f->nelts, 4);
-    ck_assert_str_eq(FIELD(f, 0), "45");
-    ck_assert_str_eq(FIELD(f, 1), "O'Brien, Jr");
-    ck_assert_str_eq(FIELD(f, 2), "Pat \"PJ\"");
-    ck_assert_str_eq(s, "next");
+    ck_records("123,Smith,John,active\n\"45\",\"O'Brien, Jr\",\"Pat \"\"PJ\"\"\",x\r\nnext", want,
+               MC_TEST_COUNT(want), "next");
 }
 END_TEST
 
 START_TEST(test_line_break_in_quotes)
 {
-    const char *s = "1,\"two\nlines\",x,y\n2,a,b,c\n";
-    const char *why;
-    int lines;
-    apr_array_header_t *f = next_record(&s, &why, &lines);
+    static const csv_want want[] = {{-1, 2, {NULL, "two\nlines"}}};
 
-    ck_assert_ptr_null(why);
-    ck_assert_int_eq(lines, 2);
-    ck_assert_str_eq(FIELD(f, 1), "two\nlines");
-    ck_assert_str_eq(s, "2,a,b,c\n");
+    ck_records("1,\"two\nlines\",x,y\n2,a,b,c\n", want, MC_TEST_COUNT(want), "2,a,b,c\n");
 }
 END_TEST
 
@@ -101,10 +113,5 @@ START_TEST(test_checks)
 }
 END_TEST
 
-Suite *suite_import_bar(void)
-{
-    Suite *s = suite_create("import_bar");
-    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_plain_and_quoted,
-                  test_line_break_in_quotes, test_malformed, test_checks);
-    return s;
-}
+MC_TEST_SUITE(import_bar, mc_test_pool_setup, mc_test_pool_teardown, 0, test_plain_and_quoted,
+              test_line_break_in_quotes, test_malformed, test_checks)

@@ -10,20 +10,7 @@
 #include <unistd.h>
 
 #include "mc_list.h"
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    apr_terminate();
-}
+#include "unit_fixture.h"
 
 START_TEST(test_page_arithmetic)
 {
@@ -66,7 +53,7 @@ END_TEST
 
 START_TEST(test_page_vars)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     mc_page pg;
     mc_page_begin(&pg, 60, 25, 2);
     mc_page_vars(v, &pg, "/m/history?case=&page=");
@@ -76,13 +63,13 @@ START_TEST(test_page_vars)
     ck_assert_str_eq(mc_vars_get(v, "prev_url"), "/m/history?case=&page=1");
     ck_assert_str_eq(mc_vars_get(v, "next_url"), "/m/history?case=&page=3");
 
-    v = mc_vars_make(pool, NULL); /* the first page: no Previous */
+    v = mc_vars_make(mc_test_pool, NULL); /* the first page: no Previous */
     mc_page_begin(&pg, 60, 25, 1);
     mc_page_vars(v, &pg, "x?page=");
     ck_assert_ptr_null(mc_vars_get(v, "prev_url"));
     ck_assert_str_eq(mc_vars_get(v, "next_url"), "x?page=2");
 
-    v = mc_vars_make(pool, NULL); /* the only page: neither */
+    v = mc_vars_make(mc_test_pool, NULL); /* the only page: neither */
     mc_page_begin(&pg, 0, 25, 9);
     mc_page_vars(v, &pg, "x?page=");
     ck_assert_str_eq(mc_vars_get(v, "total"), "0");
@@ -118,7 +105,7 @@ END_TEST
 
 START_TEST(test_sort_vars)
 {
-    mc_vars *v = mc_vars_make(pool, NULL);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
     mc_sort_vars(v, COLS, &COLS[1], 0, "/m/s?q=a");
     ck_assert_str_eq(mc_vars_get(v, "sort_date_url"), "/m/s?q=a&sort=date&dir=asc");
     ck_assert_str_eq(mc_vars_get(v, "sort_name_url"), "/m/s?q=a&sort=name&dir=desc");
@@ -139,8 +126,8 @@ START_TEST(test_vars_rows)
     char *r0[] = {"1", "skip", "x"}, *r1[] = {"2", "skip", NULL};
     char **rows[] = {r0, r1};
     mc_dbres res = {2, 3, rows, NULL};
-    mc_vars *v = mc_vars_make(pool, NULL);
-    mc_vars *one = mc_vars_make(pool, v);
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
+    mc_vars *one = mc_vars_make(mc_test_pool, v);
 
     mc_vars_rows(v, "list", &res, keys);
     mc_vars_from(one, &res, 1, keys);
@@ -151,26 +138,26 @@ START_TEST(test_vars_rows)
     /* The list has two rows (rendered through a template below). */
     {
         const char *dirs[] = {NULL, NULL};
-        const char *dir = apr_pstrcat(pool, P_tmpdir, "/mc_list_XXXXXX", NULL);
-        char *d = apr_pstrdup(pool, dir), *out;
+        const char *dir = apr_pstrcat(mc_test_pool, P_tmpdir, "/mc_list_XXXXXX", NULL);
+        char *d = apr_pstrdup(mc_test_pool, dir), *out;
         const char *err;
         apr_size_t len;
         FILE *f;
         ck_assert_ptr_nonnull(mkdtemp(d));
         dirs[0] = d;
-        f = fopen(apr_pstrcat(pool, d, "/l.html", NULL), "w");
+        f = fopen(apr_pstrcat(mc_test_pool, d, "/l.html", NULL), "w");
         ck_assert_ptr_nonnull(f);
         fputs("<html><body><p data-each=\"list\"><b data-text=\"a\"></b>"
               "<i data-text=\"c\"></i></p></body></html>",
               f);
         fclose(f);
-        ck_assert_int_eq(mc_tmpl_render(mc_tmpl_cache_create(pool, dirs), pool, NULL, "l.html", v,
-                                        &out, &len, &err),
+        ck_assert_int_eq(mc_tmpl_render(mc_tmpl_cache_create(mc_test_pool, dirs), mc_test_pool,
+                                        NULL, "l.html", v, &out, &len, &err),
                          APR_SUCCESS);
         ck_assert_ptr_nonnull(strstr(out, "<b>1</b><i>x</i>"));
         ck_assert_ptr_nonnull(strstr(out, "<b>2</b><i></i>"));
         ck_assert_ptr_null(strstr(out, "skip"));
-        remove(apr_pstrcat(pool, d, "/l.html", NULL));
+        remove(apr_pstrcat(mc_test_pool, d, "/l.html", NULL));
         rmdir(d);
     }
 }
@@ -178,29 +165,16 @@ END_TEST
 
 START_TEST(test_sql_like)
 {
-    ck_assert_str_eq(mc_sql_like(pool, "abc", 0), "abc%");
-    ck_assert_str_eq(mc_sql_like(pool, "abc", 1), "%abc%");
-    ck_assert_str_eq(mc_sql_like(pool, "", 0), "%");
-    ck_assert_str_eq(mc_sql_like(pool, "", 1), "%%");
-    ck_assert_str_eq(mc_sql_like(pool, NULL, 0), "%");
-    ck_assert_str_eq(mc_sql_like(pool, "50%_off\\", 0), "50\\%\\_off\\\\%");
-    ck_assert_str_eq(mc_sql_like(pool, "%%", 1), "%\\%\\%%");
-    ck_assert_str_eq(mc_sql_like(pool, "O'Brien", 0), "O'Brien%"); /* bound, not quoted */
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "abc", 0), "abc%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "abc", 1), "%abc%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "", 0), "%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "", 1), "%%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, NULL, 0), "%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "50%_off\\", 0), "50\\%\\_off\\\\%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "%%", 1), "%\\%\\%%");
+    ck_assert_str_eq(mc_sql_like(mc_test_pool, "O'Brien", 0), "O'Brien%"); /* bound, not quoted */
 }
 END_TEST
 
-Suite *suite_list(void)
-{
-    Suite *s = suite_create("list");
-    TCase *tc = tcase_create("core");
-
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_page_arithmetic);
-    tcase_add_test(tc, test_page_vars);
-    tcase_add_test(tc, test_sort_pick);
-    tcase_add_test(tc, test_sort_vars);
-    tcase_add_test(tc, test_vars_rows);
-    tcase_add_test(tc, test_sql_like);
-    suite_add_tcase(s, tc);
-    return s;
-}
+MC_TEST_SUITE(list, mc_test_pool_setup, mc_test_pool_teardown, 0, test_page_arithmetic,
+              test_page_vars, test_sort_pick, test_sort_vars, test_vars_rows, test_sql_like)

@@ -84,10 +84,4 @@ START_TEST(test_unknown_and_cycle)
 }
 END_TEST
 
-Suite *suite_migrate(void)
-{
-    Suite *s = suite_create("migrate");
-    MC_TEST_TCASE(s, "components", setup, teardown, 0, test_name_order, test_requires,
-                  test_unknown_and_cycle);
-    return s;
-}
+MC_TEST_SUITE(migrate, setup, teardown, 0, test_name_order, test_requires, test_unknown_and_cycle)

@@ -298,12 +298,7 @@ START_TEST(test_callback_error_propagates)
 }
 END_TEST
 
-Suite *suite_multipart(void)
-{
-    Suite *s = suite_create("multipart");
-    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 0, test_whole_body,
-                  test_every_chunk_size, test_binary_content, test_missing_closing_boundary,
-                  test_malformed, test_disposition_params, test_content_type_header,
-                  test_callback_error_propagates);
-    return s;
-}
+MC_TEST_SUITE(multipart, mc_test_pool_setup, mc_test_pool_teardown, 0, test_whole_body,
+              test_every_chunk_size, test_binary_content, test_missing_closing_boundary,
+              test_malformed, test_disposition_params, test_content_type_header,
+              test_callback_error_propagates)

@@ -101,10 +101,5 @@ START_TEST(test_altered_and_malformed_refused)
 }
 END_TEST
 
-Suite *suite_once(void)
-{
-    Suite *s = suite_create("once");
-    MC_TEST_TCASE(s, "core", setup, teardown, 0, test_made_tokens_verify_once_per_key,
-                  test_expired_and_future_refused, test_altered_and_malformed_refused);
-    return s;
-}
+MC_TEST_SUITE(once, setup, teardown, 0, test_made_tokens_verify_once_per_key,
+              test_expired_and_future_refused, test_altered_and_malformed_refused)

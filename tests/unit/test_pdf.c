@@ -297,13 +297,8 @@ START_TEST(found_warning_names_each_kind)
 }
 END_TEST
 
-Suite *suite_pdf(void)
-{
-    Suite *s = suite_create("pdf");
-    MC_TEST_TCASE(s, "core", mc_test_pool_setup, mc_test_pool_teardown, 60, valid_with_font,
-                  valid_without_font, object_stream_is_unknown, encrypted_trailer, xref_stream,
-                  truncated_or_bad_offsets_are_damaged, encrypt_fallback_in_tail, not_a_pdf,
-                  header_after_junk, every_chunk_boundary, large_file_wraps_the_tail,
-                  incremental_and_early_sections, why_sentences, found_warning_names_each_kind);
-    return s;
-}
+MC_TEST_SUITE(pdf, mc_test_pool_setup, mc_test_pool_teardown, 60, valid_with_font,
+              valid_without_font, object_stream_is_unknown, encrypted_trailer, xref_stream,
+              truncated_or_bad_offsets_are_damaged, encrypt_fallback_in_tail, not_a_pdf,
+              header_after_junk, every_chunk_boundary, large_file_wraps_the_tail,
+              incremental_and_early_sections, why_sentences, found_warning_names_each_kind)

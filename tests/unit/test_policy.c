@@ -119,10 +119,5 @@ START_TEST(test_common_list)
 }
 END_TEST
 
-Suite *suite_policy(void)
-{
-    Suite *s = suite_create("policy");
-    MC_TEST_TCASE(s, "core", NULL, NULL, 0, test_parse, test_court_rules, test_strict_rules,
-                  test_long_passwords, test_username, test_common_list);
-    return s;
-}
+MC_TEST_SUITE(policy, NULL, NULL, 0, test_parse, test_court_rules, test_strict_rules,
+              test_long_passwords, test_username, test_common_list)

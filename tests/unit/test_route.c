@@ -103,10 +103,5 @@ START_TEST(test_parameter_holds_no_slash)
 }
 END_TEST
 
-Suite *suite_route(void)
-{
-    Suite *s = suite_create("route");
-    MC_TEST_TCASE(s, "core", setup, teardown, 0, test_literal, test_root_and_trailing_slash,
-                  test_parameters, test_empty_parameter_refused, test_parameter_holds_no_slash);
-    return s;
-}
+MC_TEST_SUITE(route, setup, teardown, 0, test_literal, test_root_and_trailing_slash,
+              test_parameters, test_empty_parameter_refused, test_parameter_holds_no_slash)

@@ -92,24 +92,15 @@ END_TEST
 
 START_TEST(test_each_nesting)
 {
-    mc_vars *v = mc_vars_make(mc_test_pool, NULL), *r, *pr;
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL), *r;
 
     tmpl_ck(NULL, "each.html", v,
             &(tmpl_case){.has = {"No cases."}, .lacks = {"<li", "Some cases."}});
-    r = mc_vars_row(v, "cases");
-    mc_vars_set(r, "number", "C-1");
-    mc_vars_set(r, "visible", "1");
-    pr = mc_vars_row(r, "parties");
-    mc_vars_set(pr, "pname", "Alice <A>");
-    pr = mc_vars_row(r, "parties");
-    mc_vars_set(pr, "pname", "Bob");
-    mc_vars_set(pr, "number", "own");
-    r = mc_vars_row(v, "cases");
-    mc_vars_set(r, "number", "C-2");
-    mc_vars_set(r, "visible", "0");
-    r = mc_vars_row(v, "cases");
-    mc_vars_set(r, "number", "C-3");
-    mc_vars_set(r, "visible", "yes");
+    r = tmpl_row(v, "cases", KV("number", "C-1", "visible", "1"));
+    tmpl_row(r, "parties", KV("pname", "Alice <A>"));
+    tmpl_row(r, "parties", KV("pname", "Bob", "number", "own"));
+    tmpl_row(v, "cases", KV("number", "C-2", "visible", "0"));
+    tmpl_row(v, "cases", KV("number", "C-3", "visible", "yes"));
     /* Rows in order; data-if per row; inner rows see the outer row and root. */
     tmpl_ck(NULL, "each.html", v,
             &(tmpl_case){.vars = {"court", "22nd Circuit"},
@@ -164,7 +155,7 @@ END_TEST
 
 START_TEST(test_selected_checked)
 {
-    mc_vars *v = mc_vars_make(mc_test_pool, NULL), *r;
+    mc_vars *v = mc_vars_make(mc_test_pool, NULL);
 
     /* Unset keys keep the template's defaults. */
     tmpl_ck(NULL, "form.html", v,
@@ -172,12 +163,8 @@ START_TEST(test_selected_checked)
                                  "<input id=\"cb2\" type=\"checkbox\" name=\"other\" checked>",
                                  "<input id=\"r2\" type=\"radio\" name=\"kind\" value=\"criminal\" "
                                  "checked>"}});
-    r = mc_vars_row(v, "opts");
-    mc_vars_set(r, "id", "a");
-    mc_vars_set(r, "label", "A");
-    r = mc_vars_row(v, "opts");
-    mc_vars_set(r, "id", "b");
-    mc_vars_set(r, "label", "B");
+    tmpl_row(v, "opts", KV("id", "a", "label", "A"));
+    tmpl_row(v, "opts", KV("id", "b", "label", "B"));
     tmpl_ck(NULL, "form.html", v,
             &(tmpl_case){
                 .vars = {"court", "22", "agree", "yes", "other", "x", "other_val", "no", "kind",
@@ -379,13 +366,7 @@ START_TEST(test_threads_share_cache)
 }
 END_TEST
 
-Suite *suite_tmpl(void)
-{
-    Suite *s = suite_create("tmpl");
-    MC_TEST_TCASE(s, "core", tmpl_setup, mc_test_pool_teardown, 60, test_vars, test_escaping,
-                  test_if_unless, test_each_nesting, test_csrf_insertion, test_once_insertion,
-                  test_selected_checked, test_url_attributes, test_layout_slot, test_errors,
-                  test_not_well_formed, test_override_order, test_text_template,
-                  test_threads_share_cache);
-    return s;
-}
+MC_TEST_SUITE(tmpl, tmpl_setup, mc_test_pool_teardown, 60, test_vars, test_escaping, test_if_unless,
+              test_each_nesting, test_csrf_insertion, test_once_insertion, test_selected_checked,
+              test_url_attributes, test_layout_slot, test_errors, test_not_well_formed,
+              test_override_order, test_text_template, test_threads_share_cache)

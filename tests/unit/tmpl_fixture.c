@@ -61,6 +61,15 @@ const char *tmpl_ck_fails(const char *layout, const char *page, apr_status_t wan
     return err;
 }
 
+mc_vars *tmpl_row(mc_vars *v, const char *name, const char *const *kv)
+{
+    mc_vars *r = mc_vars_row(v, name);
+
+    for (; kv[0]; kv += 2)
+        mc_vars_set(r, kv[0], kv[1]);
+    return r;
+}
+
 const char *tmpl_ck(const char *layout, const char *page, mc_vars *v, const tmpl_case *c)
 {
     const char *out;

@@ -38,6 +38,12 @@ const char *tmpl_ck_fails(const char *layout, const char *page, apr_status_t wan
 #define HAS(out, s) ck_assert_msg(strstr((out), (s)) != NULL, "missing %s in:\n%s", (s), (out))
 #define LACKS(out, s) ck_assert_msg(strstr((out), (s)) == NULL, "unexpected %s in:\n%s", (s), (out))
 
+/* Adds a row to v's list name (mc_vars_row) holding the keys and values
+ * kv (pairs, to a NULL key); returns it. */
+mc_vars *tmpl_row(mc_vars *v, const char *name, const char *const *kv);
+/* The key, value pairs for tmpl_row, in place. */
+#define KV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 /* A render and what its output must hold and must not. */
 typedef struct tmpl_case {
     const char *vars[12]; /* key, value pairs set before (a NULL value unsets), to a NULL key */

@@ -28,6 +28,18 @@ TCase *mc_test_tcase(Suite *s, const char *name, SFun setup, SFun teardown, doub
                   (const TTest *const[]){__VA_ARGS__},                                             \
                   sizeof((const TTest *const[]){__VA_ARGS__}) / sizeof(const TTest *))
 
+/* Defines Suite *suite_NAME(void) (declared for every test_NAME.c by the
+ * Makefile): the suite NAME of one test case, also called NAME, made by
+ * MC_TEST_TCASE from the rest:
+ * MC_TEST_SUITE(route, setup, teardown, 0, test_literal, test_parameters) */
+#define MC_TEST_SUITE(name, setup, teardown, timeout, ...)                                         \
+    Suite *suite_##name(void)                                                                      \
+    {                                                                                              \
+        Suite *s = suite_create(#name);                                                            \
+        MC_TEST_TCASE(s, #name, setup, teardown, timeout, __VA_ARGS__);                            \
+        return s;                                                                                  \
+    }
+
 /* Elements in the array a. */
 #define MC_TEST_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
