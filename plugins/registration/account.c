@@ -52,8 +52,7 @@ int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char
         return 0;
     /* A stolen session may not try passwords unbounded: each one counts
      * toward the lock-out, as at logon. */
-    if ((*rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict)) !=
-        APR_SUCCESS)
+    if ((*rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict)) != APR_SUCCESS)
         return 0;
     if (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW)
         *rv = mc_audit(mr, db, "current-password-wrong", id, what);

@@ -35,8 +35,8 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
     mc_vars_set(v, "link", apr_pstrcat(p, link_base, token, NULL));
     mc_vars_setf(v, "hours", "%d", VERIFY_TTL / 3600);
     mc_vars_set(v, "resend_link", apr_pstrcat(p, link_base, "resend", NULL));
-    rv = mc_tmpl_text(mc_site_templates(), p, MC_REG_TEMPLATES "/signup-verify.txt", v, &body,
-                      &err);
+    rv =
+        mc_tmpl_text(mc_site_templates(), p, MC_REG_TEMPLATES "/signup-verify.txt", v, &body, &err);
     if (rv != APR_SUCCESS)
         return rv;
     note.account_id = account_id;
