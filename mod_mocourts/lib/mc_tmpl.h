@@ -26,7 +26,8 @@
  * the part that owns them (core/ for shared ones). Pick an include element
  * the HTML parser takes where it stands (a <div> between blocks, a <span>
  * inside a <p>); it is not output, nor are its other attributes, the blank
- * text at either end of the partial, or the partial's slot element.
+ * text and comments at either end of the partial (its notes), or the
+ * partial's slot element.
  * Every <form method="post"> gets <input type="hidden" name="mc_csrf"> with
  * the value of the "_csrf" key when that key is set; one that also carries
  * data-once gets <input type="hidden" name="mc_once"> with the value of

@@ -257,20 +257,27 @@ static int is_space_text(xmlNodePtr n)
     return 1;
 }
 
+/* Blank text or a comment: what a partial may have at either end and an
+ * include element may hold without a slot for it. */
+static int is_idle(xmlNodePtr n)
+{
+    return n->type == XML_COMMENT_NODE || is_space_text(n);
+}
+
 /* 1 when el has a child that is neither blank text nor a comment. */
 static int has_content(xmlNodePtr el)
 {
     xmlNodePtr n;
 
     for (n = el->children; n; n = n->next)
-        if (!is_space_text(n) && n->type != XML_COMMENT_NODE)
+        if (!is_idle(n))
             return 1;
     return 0;
 }
 
 /* Fills el (which carries data-include, in doc, read from path) with the
- * <body> children of the partial it names, without the blank text at
- * either end; el's own children take the place of the partial's
+ * <body> children of the partial it names, without the blank text and
+ * comments at either end (its notes); el's own children take the place of the partial's
  * data-slot="content" element. el keeps data-include: rendering puts el's
  * children in its place (mc_tmpl.c). *height: how many partials deep the
  * include goes (1 and the partial's own). *err "path:line:
@@ -312,10 +319,9 @@ static apr_status_t include_one(mc_tmpl_cache *c, apr_pool_t *p, xmlDocPtr doc, 
         return APR_EINVAL;
     }
     body = mc_tmpl_find_body(xmlDocGetRootElement(part->doc));
-    for (first = body ? body->children : NULL; first && is_space_text(first); first = first->next)
+    for (first = body ? body->children : NULL; first && is_idle(first); first = first->next)
         ;
-    for (last = body ? body->last : NULL; last && last != first && is_space_text(last);
-         last = last->prev)
+    for (last = body ? body->last : NULL; last && last != first && is_idle(last); last = last->prev)
         ;
     own = xmlNewDocNode(doc, NULL, BAD_CAST "div", NULL);
     if (own == NULL) {

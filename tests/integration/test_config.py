@@ -264,6 +264,57 @@ def test_well_formed_override_passes_configtest(make_apache, tmp_root):
     assert rc == 0, out
 
 
+# ---- partials (data-include): resolved at configtest, overridable -------------
+
+def test_missing_partial_fails_configtest(make_apache, tmp_root):
+    over = _override_dir(tmp_root, {
+        "core/home.html": '<main>\n<h2>Welcome</h2>\n<div data-include="core/_banner.html">'
+                          '</div>\n</main>\n'})
+    page = over / "core" / "home.html"
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplatesOverride'",
+                      f'{page}:3: data-include="core/_banner.html"',
+                      "core/_banner.html was not found")
+
+
+def test_malformed_partial_fails_configtest(make_apache, tmp_root):
+    """A shipped page includes core/_errors.html: a broken override of it
+    is refused, naming the partial's file and line."""
+    over = _override_dir(tmp_root, {"core/_errors.html": MALFORMED[0][0]})
+    partial = over / "core" / "_errors.html"
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplatesOverride'",
+                      f"{partial}:4: Unexpected end tag : span")
+
+
+def test_partial_including_itself_fails_configtest(make_apache, tmp_root):
+    over = _override_dir(tmp_root, {
+        "core/_a.html": '<div data-include="core/_b.html"></div>\n',
+        "core/_b.html": '<p>B</p>\n<div data-include="core/_a.html"></div>\n'})
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplatesOverride'",
+                      "the partial includes itself", "core/_a.html -> core/_b.html")
+
+
+def test_override_partial_serves_every_page(make_apache, tmp_root):
+    """A site's copy of a partial is used wherever the shipped pages include
+    it: one file changes the Court field of every Case.net search."""
+    over = _override_dir(tmp_root, {
+        "casetrack/_court-field.html":
+            '<p><label for="court">Our Courts</label>\n<select id="court" name="court" '
+            'data-selected="q_court"><option value="" data-text="any_court">Any</option>'
+            '<option data-each="courts" data-attr-value="code" data-text="name">Court</option>'
+            '</select></p>\n'})
+    ap = make_apache(overrides={"MoCourtsTemplatesOverride": f'"{over}"'})
+    for what, any_court in (("number", "Any court"), ("name", "All courts"),
+                            ("date", "Choose a court")):
+        r = requests.get(ap.url(f"/casenet/search/{what}"), timeout=15)
+        assert r.status_code == 200, r.text
+        assert '<label for="court">Our Courts</label>' in r.text, r.text
+        assert re.search(f'<option value=""[^>]*>{any_court}</option>', r.text), r.text
+        assert "data-include" not in r.text and "data-let" not in r.text
+
+
 def _apache_with_empty_override(make_apache, tmp_root):
     over = tmp_root / f"override-{secrets.token_hex(4)}"
     (over / "core").mkdir(parents=True)
