@@ -80,8 +80,9 @@ MC_API mc_tmpl_cache *mc_tmpl_cache_create(apr_pool_t *p, const char *const *dir
  * *out is allocated in p. APR_ENOENT when a file is missing, APR_EINVAL on
  * a template that is not well-formed (see mc_tmpl_check_file), the error of
  * the file system when one cannot be read; *err says which and why. */
-MC_API apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
-                            const mc_vars *v, char **out, apr_size_t *outlen, const char **err);
+MC_API apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
+                                   const char *page, const mc_vars *v, char **out,
+                                   apr_size_t *outlen, const char **err);
 /* Check the template file at path as rendering would read it: a regular
  * file of at most 4 MiB that can be read and, when its name ends in .html,
  * is well-formed HTML: every error libxml2's HTML parser reports counts
@@ -92,6 +93,6 @@ MC_API apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *
 MC_API apr_status_t mc_tmpl_check_file(apr_pool_t *p, const char *path, const char **err);
 /* Render a plain-text template (for e-mail bodies): {{key}} replaced by the
  * value (no escaping: the output is text/plain); unknown keys become "". */
-MC_API apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file, const mc_vars *v,
-                          char **out, const char **err);
+MC_API apr_status_t mc_tmpl_text(mc_tmpl_cache *c, apr_pool_t *p, const char *file,
+                                 const mc_vars *v, char **out, const char **err);
 #endif

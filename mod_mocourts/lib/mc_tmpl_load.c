@@ -451,8 +451,7 @@ static apr_status_t load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char 
         load_chain link = {name, outer, outer ? outer->depth + 1 : 0};
         if ((rv = parse_html(p, path, buf, len, &doc, err)) != APR_SUCCESS)
             return rv;
-        if ((rv = expand(c, p, doc, path, &link, (xmlNodePtr)doc, &height, err)) !=
-            APR_SUCCESS) {
+        if ((rv = expand(c, p, doc, path, &link, (xmlNodePtr)doc, &height, err)) != APR_SUCCESS) {
             xmlFreeDoc(doc);
             return rv;
         }
