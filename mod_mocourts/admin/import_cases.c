@@ -22,7 +22,8 @@
  * (the part of the file read so far).
  *
  * This file reads the feed and batches the cases; import_write.c writes a
- * batch, import_json.c builds the JSON (import_cases.h). */
+ * batch, import_json.c builds the JSON, import_report.c reports what went
+ * wrong (import_cases.h). */
 #include "admin.h"
 #include "import_cases.h"
 #include "mc_case.h"
@@ -50,21 +51,6 @@ static void import_log(void *baton, int level, const char *file, int line, const
     fprintf(stderr, "%s: ", (const char *)baton);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
-}
-
-void mc_import_bad(void *baton, long line, const char *why)
-{
-    imp *im = baton;
-    im->bad++;
-    mc_progress_clear();
-    fprintf(stderr, "%s:%ld: %s\n", im->path, line, why);
-}
-
-apr_status_t mc_import_db_fatal(imp *im, const char *what)
-{
-    if (!im->fatal)
-        im->fatal = apr_psprintf(im->p, "%s: %s", what, mc_db_error(im->db));
-    return MC_DB_EFAIL;
 }
 
 static apr_status_t load_known(imp *im)

@@ -1,7 +1,8 @@
 /* import_cases.h: what the files of `mocourts-admin import` share
  * (import_cases.c reads the feed and batches the cases, import_write.c
- * writes a batch, import_json.c builds the JSON the statements bind).
- * Private to those three files. */
+ * writes a batch, import_json.c builds the JSON the statements bind,
+ * import_report.c reports bad records and the fatal error). Private to
+ * those four files. */
 #ifndef MC_IMPORT_CASES_H
 #define MC_IMPORT_CASES_H
 
@@ -85,7 +86,7 @@ void mc_import_jb_str(jbuf *b, const char *key, const char *v);
 /* ,"key":v, or the bare number when key is NULL; null when null is set */
 void mc_import_jb_int(jbuf *b, const char *key, long long v, int null);
 
-/* import_cases.c */
+/* import_report.c */
 /* "FILE:LINE: why" on stderr; counts a bad record. baton: the imp. */
 void mc_import_bad(void *baton, long line, const char *why);
 /* Records the database's error as the import's fatal one (the first

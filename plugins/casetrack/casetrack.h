@@ -7,13 +7,15 @@
  *   clerk.c    clerk pages (role clerk, scoped by court code): add a docket
  *              entry, schedule a hearing, enter a judgment, mark a case
  *              confidential
- *   track.c    Track This Case (method, frequency, phone verification), the
- *              e-mailed Stop Tracking link, Manage My Case (the folder, notes)
- *              and the notification history
+ *   track.c, phones.c, mycases.c, history.c (track.h)  Track This Case
+ *              (method, frequency, phone verification), the e-mailed Stop
+ *              Tracking link, Manage My Case (the folder, notes) and the
+ *              notification history
  *   ct_common.c checks and look-ups all parts use
  * Court data changes that notify trackers go through the library's
  * mc_case.h, which the eFiling plugin and `mocourts-admin import` share.
- * Each part exports its routes; mod_mocourts_casetrack.c joins them. */
+ * search.c and clerk.c export their routes; the account holder's parts
+ * share one table, mod_mocourts_casetrack.c's, which joins them all. */
 #ifndef MC_CASETRACK_H
 #define MC_CASETRACK_H
 
@@ -30,7 +32,6 @@ APLOG_USE_MODULE(mocourts_casetrack);
 
 extern const mc_route ct_search_routes[];
 extern const mc_route ct_clerk_routes[];
-extern const mc_route ct_track_routes[];
 
 /* Directives (mod_mocourts_casetrack.c). */
 typedef struct ct_conf {

@@ -1,5 +1,7 @@
 /* mod_mocourts_casetrack.c: the Case.net plugin's module record, descriptor
- * and directives; its parts' routes are joined here (see casetrack.h).
+ * and directives; its parts' routes are joined here (see casetrack.h), the
+ * account holder's parts' table being this file's (it names the handlers
+ * of track.c, phones.c, mycases.c and history.c).
  *
  *   LoadModule mocourts_casetrack_module modules/mod_mocourts_casetrack.so
  *   <Location /casenet>
@@ -9,9 +11,9 @@
  *   MoCourtsCaseNetDigestTime 22:00         # daily digests, UTC
  */
 #include "casetrack.h"
+#include "track.h"
 
 #include "apr_lib.h"
-
 
 ct_conf ct_config;
 
@@ -162,9 +164,31 @@ static const command_rec cmds[] = {
                   "When the daily digests of Track This Case go out, HH:MM UTC (default 22:00)"),
     {NULL}};
 
+/* The account holder's parts (track.h). */
+static const mc_route track_routes[] = {
+    {"GET", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_form, 0},
+    {"POST", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_post, 0},
+    {"GET", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_page, 0},
+    {"POST", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_link, MC_ROUTE_ONE_CLICK},
+    {"GET", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phones_page, 0},
+    {"POST", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phone_add, 0},
+    {"POST", "/phones/:id/verify", MC_ACCESS_ACCOUNT, NULL, ct_phone_verify, 0},
+    {"POST", "/phones/:id/resend", MC_ACCESS_ACCOUNT, NULL, ct_phone_resend, 0},
+    {"POST", "/phones/:id/remove", MC_ACCESS_ACCOUNT, NULL, ct_phone_remove, 0},
+    {"GET", "/mycases", MC_ACCESS_ACCOUNT, NULL, ct_mycases_page, 0},
+    /* Anonymous: sent to logon, then to the folder with the number filled in. */
+    {"POST", "/mycases/add", MC_ACCESS_ANON, NULL, ct_mycases_add, 0},
+    {"POST", "/mycases/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycases_remove_unavailable, 0},
+    {"GET", "/mycases/:number", MC_ACCESS_ACCOUNT, NULL, ct_mycase_page, 0},
+    {"POST", "/mycases/:number/note", MC_ACCESS_ACCOUNT, NULL, ct_mycase_note, 0},
+    {"POST", "/mycases/:number/stop", MC_ACCESS_ACCOUNT, NULL, ct_mycase_stop, 0},
+    {"POST", "/mycases/:number/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycase_remove, 0},
+    {"GET", "/history", MC_ACCESS_ACCOUNT, NULL, ct_history_page, 0},
+    {NULL}};
+
 static void register_hooks(apr_pool_t *p)
 {
-    static const mc_route *const parts[] = {ct_search_routes, ct_clerk_routes, ct_track_routes,
+    static const mc_route *const parts[] = {ct_search_routes, ct_clerk_routes, track_routes,
                                             NULL};
     casetrack.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &casetrack);

@@ -1,5 +1,5 @@
-/* track.c: Track This Case and the e-mailed Stop Tracking link (seed 002),
- * and the route table of the account holder's parts (see track.h).
+/* track.c: Track This Case and the e-mailed Stop Tracking link (seed 002;
+ * see track.h).
  *
  * A tracking (mc_track) is one per account and case: the method (e-mail to
  * the account's address, or a text or call to one of its verified phone
@@ -7,78 +7,6 @@
  * e-mail carries a Stop Tracking link of its own (mc_track_stop). Tracking
  * a case puts it in the account's folder (Manage My Case). */
 #include "track.h"
-
-/* ---- shared helpers --------------------------------------------------------- */
-
-int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv)
-{
-    const char *number;
-    int found = 0;
-    *rv = APR_SUCCESS;
-    memset(c, 0, sizeof(*c));
-    if (!ct_case_number_ok(mr->r->pool, apr_table_get(mr->params, "number"), &number))
-        return 0;
-    *rv = ct_case_find(mr, db, number, 0, 1, c, &found);
-    return *rv == APR_SUCCESS && found;
-}
-
-apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id)
-{
-    return mc_db_exec(db, NULL, NULL,
-                      "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES "
-                      "(?, ?, '', UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE account_id = account_id",
-                      "ii", account_id, case_id);
-}
-
-apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, const char *why,
-                           int *stopped)
-{
-    long long n = 0;
-    apr_status_t rv = mc_db_exec(db, &n, NULL,
-                                 "UPDATE mc_track SET active = 0, stopped_at = UTC_TIMESTAMP(), "
-                                 "stopped_why = ? WHERE account_id = ? AND case_id = ? AND "
-                                 "active = 1",
-                                 "sii", why, account_id, case_id);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "DELETE d FROM mc_track_digest d JOIN mc_track t ON t.id = d.track_id "
-                        "WHERE t.account_id = ? AND t.case_id = ? AND t.active = 0",
-                        "ii", account_id, case_id);
-    if (stopped)
-        *stopped = n > 0;
-    return rv;
-}
-
-const char *ct_phone_display(apr_pool_t *p, const char *e164)
-{
-    if (!e164 || strlen(e164) != 12 || strncmp(e164, "+1", 2))
-        return e164 ? e164 : "";
-    return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
-}
-
-const char *ct_channel_label(const char *channel)
-{
-    if (channel && !strcmp(channel, "sms"))
-        return "Text/SMS";
-    if (channel && !strcmp(channel, "voice"))
-        return "Phone call";
-    return "E-mail";
-}
-
-const char *ct_status_label(const char *status)
-{
-    if (status && !strcmp(status, "closed"))
-        return "Closed";
-    if (status && !strcmp(status, "disposed"))
-        return "Disposed";
-    return "Open";
-}
-
-const char *ct_frequency_label(const char *frequency)
-{
-    return frequency && !strcmp(frequency, "daily") ? "Daily digest"
-                                                    : "Each entry as it is docketed";
-}
 
 /* ---- Track This Case -------------------------------------------------------- */
 
@@ -420,26 +348,3 @@ int ct_stop_link(mc_req *mr)
         return mc_fail(mr, rv);
     return stopped_page(mr, &l);
 }
-
-/* ---- routes ----------------------------------------------------------------- */
-
-const mc_route ct_track_routes[] = {
-    {"GET", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_form, 0},
-    {"POST", "/track/:number", MC_ACCESS_ACCOUNT, NULL, ct_track_post, 0},
-    {"GET", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_page, 0},
-    {"POST", "/stop/:id/:token", MC_ACCESS_ANON, NULL, ct_stop_link, MC_ROUTE_ONE_CLICK},
-    {"GET", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phones_page, 0},
-    {"POST", "/phones", MC_ACCESS_ACCOUNT, NULL, ct_phone_add, 0},
-    {"POST", "/phones/:id/verify", MC_ACCESS_ACCOUNT, NULL, ct_phone_verify, 0},
-    {"POST", "/phones/:id/resend", MC_ACCESS_ACCOUNT, NULL, ct_phone_resend, 0},
-    {"POST", "/phones/:id/remove", MC_ACCESS_ACCOUNT, NULL, ct_phone_remove, 0},
-    {"GET", "/mycases", MC_ACCESS_ACCOUNT, NULL, ct_mycases_page, 0},
-    /* Anonymous: sent to logon, then to the folder with the number filled in. */
-    {"POST", "/mycases/add", MC_ACCESS_ANON, NULL, ct_mycases_add, 0},
-    {"POST", "/mycases/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycases_remove_unavailable, 0},
-    {"GET", "/mycases/:number", MC_ACCESS_ACCOUNT, NULL, ct_mycase_page, 0},
-    {"POST", "/mycases/:number/note", MC_ACCESS_ACCOUNT, NULL, ct_mycase_note, 0},
-    {"POST", "/mycases/:number/stop", MC_ACCESS_ACCOUNT, NULL, ct_mycase_stop, 0},
-    {"POST", "/mycases/:number/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycase_remove, 0},
-    {"GET", "/history", MC_ACCESS_ACCOUNT, NULL, ct_history_page, 0},
-    {NULL}};

@@ -1,10 +1,12 @@
 /* track.h: what the account holder's parts of Case.net share (seed 002):
  *   track.c    Track This Case (/track/:number) and the e-mailed Stop
  *              Tracking link (/stop/:id/:token: a page whose button POSTs,
- *              and RFC 8058's one-click POST); the route table
+ *              and RFC 8058's one-click POST)
  *   phones.c   the account's phone numbers and their verification codes
  *   mycases.c  Manage My Case: the case folder, notes, Stop Tracking
  *   history.c  the notification history
+ *   track_common.c  the helpers below, which those pages share
+ * Their one route table is mod_mocourts_casetrack.c's.
  * Log tags MC2300-MC2399. */
 #ifndef CT_TRACK_H
 #define CT_TRACK_H
@@ -37,7 +39,7 @@ int ct_mycase_remove(mc_req *mr);
 
 int ct_history_page(mc_req *mr);
 
-/* ---- shared helpers (track.c) --------------------------------------------- */
+/* ---- shared helpers (track_common.c) -------------------------------------- */
 
 /* The case named by the route parameter :number as the public may see it.
  * 1 when found; 0 when malformed, unknown or confidential (*rv APR_SUCCESS)

@@ -1,9 +1,47 @@
 /* documents.c: a draft's documents once uploaded: remove one (POST
- * /envelopes/:id/documents/:doc/remove), make one the lead (.../lead);
- * routes in upload.c; see efiling.h and docs/efiling-documents.md. */
+ * /envelopes/:id/documents/:doc/remove), make one the lead (.../lead); and
+ * the check these and the upload (upload.c) make first, whose draft it is
+ * (ef_doc_draft_of_filer). Routes in mod_mocourts_efiling.c; see efiling.h
+ * and docs/efiling-documents.md. */
 #include "efiling.h"
 
 #include "mc_docstore.h"
+
+int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
+                          ef_court *c)
+{
+    ef_who w;
+    int found;
+    apr_status_t rv;
+    if (!id)
+        return ef_env_not_found(mr);
+    if ((rv = ef_env_load(mr, db, id, 0, e, &found)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found || !(ef_env_relation(mr, e) & EF_FILER))
+        return ef_env_not_found(mr);
+    if ((rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!w.ok)
+        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    if (strcmp(e->status, "draft"))
+        return mc_message(mr, HTTP_FORBIDDEN, "Documents",
+                          apr_pstrcat(mr->r->pool, "This envelope is ", ef_status_label(e->status),
+                                      "; only a draft's documents can be changed.", NULL));
+    if (!need_court)
+        return -1; /* removing: whatever became of the court */
+    if (*e->court_code) {
+        if ((rv = ef_court_get(db, mr->r->pool, e->court_code, c, &found)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (found)
+            return -1;
+        return mc_message(mr, HTTP_CONFLICT, "Documents",
+                          apr_pstrcat(mr->r->pool, e->court_name,
+                                      " does not accept electronic filings now.", NULL));
+    }
+    memset(c, 0, sizeof(*c));
+    return mc_message(mr, HTTP_CONFLICT, "Documents",
+                      "Choose the court and the case before adding documents.");
+}
 
 typedef struct rm_tx {
     long long env_id, doc_id;

@@ -1,8 +1,8 @@
-/* download.c: GET /documents/:doc (route in upload.c): to the filer, the
- * filer's group administrator and the court's clerks (once the envelope is
- * submitted); anyone else gets "Document not found". The stored file is
- * re-hashed before a byte is sent and re-checked while streaming. See
- * efiling.h and docs/efiling-documents.md. */
+/* download.c: GET /documents/:doc (route in mod_mocourts_efiling.c): to
+ * the filer, the filer's group administrator and the court's clerks (once
+ * the envelope is submitted); anyone else gets "Document not found". The
+ * stored file is re-hashed before a byte is sent and re-checked while
+ * streaming. See efiling.h and docs/efiling-documents.md. */
 #include "efiling.h"
 
 #include "apr_lib.h"

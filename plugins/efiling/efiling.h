@@ -21,7 +21,9 @@
  *   setup.c     the Security unit's court set-up pages
  *   ef_common.c who may file, envelope look-ups and access, history, status
  *               changes and their notices, fees
- * Each part exports its routes; mod_mocourts_efiling.c joins them.
+ * Each part exports its routes but the documents' (upload.c, documents.c,
+ * download.c), whose table is mod_mocourts_efiling.c's; that file joins
+ * them.
  *
  * Envelope statuses: draft, submitted, review (a clerk opened it: "Under
  * Review"), accepted, rejected, cancelled. */
@@ -41,7 +43,6 @@ APLOG_USE_MODULE(mocourts_efiling);
 
 extern const mc_route ef_menu_routes[];
 extern const mc_route ef_envelope_routes[];
-extern const mc_route ef_upload_routes[];
 extern const mc_route ef_review_routes[];
 extern const mc_route ef_setup_routes[];
 
@@ -157,7 +158,9 @@ apr_status_t ef_sequence_take(mc_db *db, apr_pool_t *p, const char *name, long l
  * handler's answer. */
 int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
                           ef_court *c);
-/* The handlers of documents.c and download.c (routes in ef_upload_routes). */
+/* The handlers of upload.c, documents.c and download.c (routes in
+ * mod_mocourts_efiling.c). */
+int ef_doc_upload(mc_req *mr);
 int ef_doc_remove(mc_req *mr);
 int ef_doc_make_lead(mc_req *mr);
 int ef_doc_download(mc_req *mr);

@@ -1,5 +1,6 @@
 /* mod_mocourts_efiling.c: the eFiling plugin's module record, descriptor and
- * directives; its parts' routes are joined here (see efiling.h).
+ * directives; its parts' routes are joined here (see efiling.h), with the
+ * documents' table, which names the handlers of three files.
  *
  *   LoadModule mocourts_efiling_module modules/mod_mocourts_efiling.so
  *   MoCourtsEFilingStore /var/lib/mocourts/documents
@@ -98,9 +99,17 @@ static const command_rec cmds[] = {
                   "The directory of the filed documents (writable by Apache's user only)"),
     {NULL}};
 
+/* A draft's documents: upload.c, documents.c, download.c. */
+static const mc_route document_routes[] = {
+    {"POST", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, ef_doc_upload, MC_ROUTE_RAW_BODY},
+    {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, ef_doc_remove, 0},
+    {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, ef_doc_make_lead, 0},
+    {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, ef_doc_download, 0},
+    {NULL}};
+
 static void register_hooks(apr_pool_t *p)
 {
-    static const mc_route *const parts[] = {ef_menu_routes,   ef_envelope_routes, ef_upload_routes,
+    static const mc_route *const parts[] = {ef_menu_routes,   ef_envelope_routes, document_routes,
                                             ef_review_routes, ef_setup_routes,    NULL};
     efiling.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &efiling);

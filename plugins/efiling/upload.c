@@ -20,7 +20,7 @@
  * the clerk is warned on review.
  *
  * Removal and making a document the lead are in documents.c, download in
- * download.c; this file holds the routes of all three. */
+ * download.c; the routes of all three are mod_mocourts_efiling.c's. */
 #include "efiling.h"
 
 #include "http_request.h"
@@ -285,44 +285,6 @@ static int form_expired(mc_req *mr)
     return mc_message(mr, HTTP_FORBIDDEN, "This form has expired", FORM_EXPIRED);
 }
 
-/* The envelope of the request, its filer's right to change it now, and its
- * court. Returns -1 when the request may go on, else the handler's answer. */
-int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, ef_env *e,
-                          ef_court *c)
-{
-    ef_who w;
-    int found;
-    apr_status_t rv;
-    if (!id)
-        return ef_env_not_found(mr);
-    if ((rv = ef_env_load(mr, db, id, 0, e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found || !(ef_env_relation(mr, e) & EF_FILER))
-        return ef_env_not_found(mr);
-    if ((rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!w.ok)
-        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
-    if (strcmp(e->status, "draft"))
-        return mc_message(mr, HTTP_FORBIDDEN, "Documents",
-                          apr_pstrcat(mr->r->pool, "This envelope is ", ef_status_label(e->status),
-                                      "; only a draft's documents can be changed.", NULL));
-    if (!need_court)
-        return -1; /* removing: whatever became of the court */
-    if (*e->court_code) {
-        if ((rv = ef_court_get(db, mr->r->pool, e->court_code, c, &found)) != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (found)
-            return -1;
-        return mc_message(mr, HTTP_CONFLICT, "Documents",
-                          apr_pstrcat(mr->r->pool, e->court_name,
-                                      " does not accept electronic filings now.", NULL));
-    }
-    memset(c, 0, sizeof(*c));
-    return mc_message(mr, HTTP_CONFLICT, "Documents",
-                      "Choose the court and the case before adding documents.");
-}
-
 /* ---- upload ------------------------------------------------------------------------ */
 
 typedef struct up_tx {
@@ -434,7 +396,7 @@ static apr_status_t read_body(request_rec *r, mc_mp *mp, apr_status_t *read_rv)
     return mc_mp_finish(mp);
 }
 
-static int upload(mc_req *mr)
+int ef_doc_upload(mc_req *mr)
 {
     request_rec *r = mr->r;
     apr_pool_t *p = r->pool;
@@ -651,10 +613,3 @@ static int upload(mc_req *mr)
                   active ? ", flagged for its active content" : "");
     return mc_redirect(mr, done_url(mr, &t));
 }
-
-const mc_route ef_upload_routes[] = {
-    {"POST", "/envelopes/:id/documents", MC_ACCESS_ACCOUNT, NULL, upload, MC_ROUTE_RAW_BODY},
-    {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, ef_doc_remove, 0},
-    {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, ef_doc_make_lead, 0},
-    {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, ef_doc_download, 0},
-    {NULL}};

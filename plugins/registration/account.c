@@ -1,93 +1,12 @@
 /* account.c: see registration.h.
  *
  * Missing Information, My Account and its update pages (the e-mail change's
- * link is links.c's; the security questions' page is account_questions.c's)
- * and MOBAR verification (seed 000 steps 10-14). My
+ * link is links.c's; the security questions' page is account_questions.c's;
+ * what they share is account_common.c's) and MOBAR verification (seed 000 steps 10-14). My
  * Applications and the User Agreement are applications.c's. */
 #include "registration.h"
 
 #define EMAIL_CHANGE_HOURS 24
-
-/* ---- helpers ------------------------------------------------------------------ */
-
-const char *mc_reg_account_field(mc_req *mr, const char *name)
-{
-    return mc_text_trim(mr->r->pool, mc_field(mr, name));
-}
-
-/* Load the logged-on account's profile; the request's connection in *db. */
-apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
-{
-    apr_status_t rv = mc_req_db(mr, db);
-    if (rv == APR_SUCCESS)
-        rv = mc_reg_profile_load(*db, mr->r->pool, mr->account->id, pr);
-    return rv;
-}
-
-/* Queue an e-mail rendered from one of this plugin's text templates. */
-apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
-                                   const char *subject, const char *file, mc_vars *v)
-{
-    mc_notice n = {0};
-    mc_vars_set(v, "court_name", mc_court_name(mr));
-    n.account_id = mr->account ? mr->account->id : 0;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = email;
-    n.subject = subject;
-    n.kind = kind;
-    if (!(n.body = mc_text(mr, file, v)))
-        return APR_EGENERAL;
-    return mc_outbox_add(db, &n, NULL);
-}
-
-int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
-                               apr_status_t *rv)
-{
-    long long id = mr->account->id;
-    mc_lockout_verdict verdict;
-    mc_dbres *res;
-    *rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
-                      "i", id);
-    if (*rv != APR_SUCCESS || res->nrows != 1 || !pw || !*pw)
-        return 0;
-    /* A stolen session may not try passwords unbounded: each one counts
-     * toward the lock-out, as at logon. */
-    if ((*rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict)) != APR_SUCCESS)
-        return 0;
-    if (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW)
-        *rv = mc_audit(mr, db, "current-password-wrong", id, what);
-    switch (verdict) {
-    case MC_LOCKOUT_RIGHT:
-        return 1;
-    case MC_LOCKOUT_WRONG:
-        return 0;
-    case MC_LOCKOUT_BUSY:
-        return MC_REG_PW_BUSY;
-    default:
-        return MC_REG_PW_LOCKED;
-    }
-}
-
-int mc_reg_account_unchecked(mc_req *mr, int why)
-{
-    if (why == MC_REG_PW_BUSY)
-        return mc_busy(mr);
-    return mc_message(mr, HTTP_OK, "Account Locked",
-                      apr_pstrcat(mr->r->pool,
-                                  "This account is locked because of too many failed attempts, "
-                                  "and you have been logged off. Wait ",
-                                  mc_lockout_time(mr),
-                                  " and try again, or contact the court's Help Desk.", NULL));
-}
-
-int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
-                        void *baton, const char *done)
-{
-    apr_status_t rv = mc_req_tx(mr, fn, baton);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, mc_url(mr, apr_pstrcat(mr->r->pool, "/myaccount?updated=", done, NULL)));
-}
 
 /* The profile saved (and, for a name, the account's names), audited with
  * what changed. */

@@ -1,7 +1,7 @@
 /* mod_mocourts_registration.c: the registration plugin's module record and
- * descriptor. Its parts (signup.c, account.c, recovery.c, links.c) each
- * export their routes; they are joined here into the one table the core
- * dispatches (links.c's last).
+ * descriptor. Its parts (signup.c, account.c, recovery.c, security.c,
+ * links.c...) each export their routes; they are joined here into the one
+ * table the core dispatches (links.c's last).
  *
  *   LoadModule mocourts_registration_module modules/mod_mocourts_registration.so
  *   <Location /registration>
@@ -110,13 +110,10 @@ static const command_rec cmds[] = {
 
 static void register_hooks(apr_pool_t *p)
 {
-    static const mc_route *const parts[] = {mc_reg_signup_routes,
-                                            mc_reg_verify_routes,
-                                            mc_reg_account_routes,
-                                            mc_reg_applications_routes,
-                                            mc_reg_recovery_routes,
-                                            mc_reg_link_routes,
-                                            NULL};
+    static const mc_route *const parts[] = {mc_reg_signup_routes,   mc_reg_verify_routes,
+                                            mc_reg_account_routes,  mc_reg_applications_routes,
+                                            mc_reg_recovery_routes, mc_reg_security_routes,
+                                            mc_reg_link_routes,     NULL};
     registration.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &registration);
     /* The User Agreement's version, for eFiling's "accepted the current

@@ -1,5 +1,4 @@
-/* recovery.c: Forgot Password and Forgot Username (seed 002), and the route
- * table of this part (the Security unit's handlers are in security.c).
+/* recovery.c: Forgot Password and Forgot Username (seed 002).
  *
  * Forgot Password: the e-mail link first (mc_code purpose 'reset', stored
  * hashed, 1 hour, single use, older ones voided; made and mailed by the
@@ -18,10 +17,7 @@
  * window, however many are posted at once. While the account is locked an
  * answer is not checked and counts as wrong in the round; the lock is told
  * at the round's start and end only, so it says nothing of which answer was
- * wrong either. The link is voided after RESET_TRIES failed rounds.
- *
- * The Security unit's routes (/security...) are in this table too; their
- * handlers are in security.c. */
+ * wrong either. The link is voided after RESET_TRIES failed rounds. */
 #include "recovery.h"
 
 #include "apr_lib.h"
@@ -525,8 +521,4 @@ const mc_route mc_reg_recovery_routes[] = {
     {"POST", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_post, 0},
     {"GET", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_get, 0},
     {"POST", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_post, 0},
-    {"GET", "/security", MC_ACCESS_ROLE, "security", mc_reg_security_search, 0},
-    {"GET", "/security/account/:id", MC_ACCESS_ROLE, "security", mc_reg_security_account, 0},
-    {"POST", "/security/account/:id/:action", MC_ACCESS_ROLE, "security", mc_reg_security_action,
-     0},
     {NULL}};

@@ -1,7 +1,6 @@
 /* recovery.h: what recovery.c (Forgot Password, Forgot Username),
- * security.c (the Security unit's tools) and signup_verify.c (Resend
- * verification, queued as they are) share. The first two's routes are all
- * in mc_reg_recovery_routes (recovery.c). */
+ * security.c (the Security unit's tools) and signup_resend.c (Resend
+ * verification, queued as they are) share. */
 #ifndef MC_REG_RECOVERY_H
 #define MC_REG_RECOVERY_H
 
@@ -21,10 +20,5 @@ apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char
  * request; the delivery worker's round does the rest, or this call when no
  * worker runs. The same work whatever ident names. */
 apr_status_t mc_reg_recovery_queue(mc_req *mr, mc_db *db, const char *kind, const char *ident);
-
-/* security.c: the Security unit (role security). */
-int mc_reg_security_search(mc_req *mr);
-int mc_reg_security_account(mc_req *mr);
-int mc_reg_security_action(mc_req *mr);
 
 #endif

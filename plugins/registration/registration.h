@@ -1,15 +1,18 @@
 /* registration.h: what the registration plugin's files share.
  *
  * The plugin (mounted e.g. at /registration) is in parts, one file each:
- *   signup.c    Create an account (seed 001 steps 2-15), the verification
- *               e-mail
+ *   signup.c    Create an account (seed 001 steps 2-15); signup_verify.c
+ *               the verification e-mail, signup_resend.c its page to send
+ *               it again
  *   signup_captcha.c its CAPTCHA (picture, spoken phrase, a question under
  *               the limit) and the limit on attempts per client address
  *   signup_claim.c its last step's claim: a double submit hashes once
  *   account.c   My Account, Missing Information, MOBAR (seed 000 steps
- *               10-14); account_questions.c its security questions page
- *   recovery.c  Forgot Password / Forgot Username (seed 002), Security unit
- *               tools
+ *               10-14); account_questions.c its security questions page;
+ *               account_common.c what their update pages share
+ *   recovery.c  Forgot Password / Forgot Username (seed 002); recovery_mail.c
+ *               their mails, made by the delivery worker
+ *   security.c  the Security unit's tools
  *   links.c     the e-mailed links (e-mail verification, e-mail change
  *               confirmation): a page whose one button POSTs
  *   reg_common.c the rules all parts apply (names, phones, addresses,
@@ -29,11 +32,12 @@
 
 /* Routes of each part, each terminated by {NULL}. */
 extern const mc_route mc_reg_signup_routes[];
-extern const mc_route mc_reg_verify_routes[]; /* signup_verify.c */
+extern const mc_route mc_reg_verify_routes[]; /* signup_resend.c */
 extern const mc_route mc_reg_account_routes[];
 extern const mc_route mc_reg_applications_routes[]; /* applications.c */
 extern const mc_route mc_reg_recovery_routes[];
-extern const mc_route mc_reg_link_routes[]; /* joined last: see links.c */
+extern const mc_route mc_reg_security_routes[]; /* security.c */
+extern const mc_route mc_reg_link_routes[];     /* joined last: see links.c */
 /* MoCourtsSignupLimit ATTEMPTS [WINDOW [TEXT]] (default 10 1h 3): sign-up
  * attempts (credentials submitted) per client address and window, and how
  * many of them may answer the CAPTCHA's text question. */
@@ -91,9 +95,9 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
 /* Verification e-mails sent per account and hour, on request. */
 #define MC_REG_VERIFY_PER_HOUR 5
 
-/* account.c: an update on My Account: fn in a transaction (mc_req_tx:
- * retried on deadlock, rolled back on failure), then back to My Account
- * (?updated=done), or the failure's answer (mc_fail). */
+/* account_common.c: an update on My Account: fn in a transaction
+ * (mc_req_tx: retried on deadlock, rolled back on failure), then back to
+ * My Account (?updated=done), or the failure's answer (mc_fail). */
 int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
                         void *baton, const char *done);
 /* account.c: where an account lacking required information goes after
@@ -178,7 +182,8 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
 const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
                                long long account_id, apr_status_t *rv);
 
-/* account.c: what its update pages share (account_questions.c too). */
+/* account_common.c: what My Account's update pages share (account.c,
+ * account_questions.c). */
 /* The form field name, trimmed. */
 const char *mc_reg_account_field(mc_req *mr, const char *name);
 /* Load the logged-on account's profile; the request's connection in *db. */

@@ -1,8 +1,7 @@
 /* security.c: the Security unit's tools (role security): find accounts by
  * username, e-mail or last name (prefix, not case-sensitive) and status;
  * per account Unlock, Disable, Enable and Resend verification, each
- * confirmed with "I confirm" and audited with the Security user as actor.
- * Routes are in recovery.c's table. */
+ * confirmed with "I confirm" and audited with the Security user as actor. */
 #include "recovery.h"
 
 #include "apr_lib.h"
@@ -21,7 +20,7 @@ static const char SQL_WHERE[] =
     " FROM mc_account WHERE (? = '' OR username LIKE ?) AND (? = '' OR email LIKE ?) AND "
     "(? = '' OR last_name LIKE ?) AND (? = '' OR status = ?)";
 
-int mc_reg_security_search(mc_req *mr)
+static int mc_reg_security_search(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     const char *user = mc_text_trim(p, mc_query(mr, "username"));
@@ -158,7 +157,7 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
                      apr_pstrcat(p, "Account ", a->username, NULL));
 }
 
-int mc_reg_security_account(mc_req *mr)
+static int mc_reg_security_account(mc_req *mr)
 {
     sec_account a;
     mc_db *db;
@@ -254,7 +253,7 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
     }
 }
 
-int mc_reg_security_action(mc_req *mr)
+static int mc_reg_security_action(mc_req *mr)
 {
     const char *action = apr_table_get(mr->params, "action");
     const char *confirm = mc_field(mr, "confirm");
@@ -289,3 +288,10 @@ int mc_reg_security_action(mc_req *mr)
         mr, mc_url(mr, apr_psprintf(mr->r->pool, "/security/account/%" APR_INT64_T_FMT "?done=%s",
                                     (apr_int64_t)a.id, action)));
 }
+
+const mc_route mc_reg_security_routes[] = {
+    {"GET", "/security", MC_ACCESS_ROLE, "security", mc_reg_security_search, 0},
+    {"GET", "/security/account/:id", MC_ACCESS_ROLE, "security", mc_reg_security_account, 0},
+    {"POST", "/security/account/:id/:action", MC_ACCESS_ROLE, "security", mc_reg_security_action,
+     0},
+    {NULL}};

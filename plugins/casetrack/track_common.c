@@ -1,0 +1,76 @@
+/* track_common.c: what the account holder's pages share (track.h): the
+ * case a page names, the folder, stopping a tracking, and the labels of a
+ * tracking's method, frequency and phone number and of a case's status.
+ * Used by Track This Case (track.c), Manage My Case (mycases.c), the phone
+ * numbers (phones.c) and the notification history (history.c). */
+#include "track.h"
+
+int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv)
+{
+    const char *number;
+    int found = 0;
+    *rv = APR_SUCCESS;
+    memset(c, 0, sizeof(*c));
+    if (!ct_case_number_ok(mr->r->pool, apr_table_get(mr->params, "number"), &number))
+        return 0;
+    *rv = ct_case_find(mr, db, number, 0, 1, c, &found);
+    return *rv == APR_SUCCESS && found;
+}
+
+apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id)
+{
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES "
+                      "(?, ?, '', UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE account_id = account_id",
+                      "ii", account_id, case_id);
+}
+
+apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, const char *why,
+                           int *stopped)
+{
+    long long n = 0;
+    apr_status_t rv = mc_db_exec(db, &n, NULL,
+                                 "UPDATE mc_track SET active = 0, stopped_at = UTC_TIMESTAMP(), "
+                                 "stopped_why = ? WHERE account_id = ? AND case_id = ? AND "
+                                 "active = 1",
+                                 "sii", why, account_id, case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "DELETE d FROM mc_track_digest d JOIN mc_track t ON t.id = d.track_id "
+                        "WHERE t.account_id = ? AND t.case_id = ? AND t.active = 0",
+                        "ii", account_id, case_id);
+    if (stopped)
+        *stopped = n > 0;
+    return rv;
+}
+
+const char *ct_phone_display(apr_pool_t *p, const char *e164)
+{
+    if (!e164 || strlen(e164) != 12 || strncmp(e164, "+1", 2))
+        return e164 ? e164 : "";
+    return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
+}
+
+const char *ct_channel_label(const char *channel)
+{
+    if (channel && !strcmp(channel, "sms"))
+        return "Text/SMS";
+    if (channel && !strcmp(channel, "voice"))
+        return "Phone call";
+    return "E-mail";
+}
+
+const char *ct_status_label(const char *status)
+{
+    if (status && !strcmp(status, "closed"))
+        return "Closed";
+    if (status && !strcmp(status, "disposed"))
+        return "Disposed";
+    return "Open";
+}
+
+const char *ct_frequency_label(const char *frequency)
+{
+    return frequency && !strcmp(frequency, "daily") ? "Daily digest"
+                                                    : "Each entry as it is docketed";
+}
