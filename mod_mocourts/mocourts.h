@@ -87,6 +87,11 @@
  *        toward the logon lock-out (a security answer, the current password
  *        on an update page) checked only once it holds a place in the
  *        lock-out, as the core's logon checks a password.
+ *   1.13 what plugins repeated, once in the core: mc_email_queue (an
+ *        e-mail from one of the plugin's text templates, queued in the
+ *        outbox); a CAPTCHA's picture or sound answered (mc_captcha_send)
+ *        and the phrase typed made ready to compare (mc_captcha_typed,
+ *        mc_captcha.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -110,7 +115,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 12
+#define MC_ABI_MINOR 13
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -270,6 +275,21 @@ MC_API apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long
                       const char *detail);
 /* Render the text template <plugin templates>/<file> with v for an e-mail body. */
 MC_API const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
+/* ABI 1.13: answer a CAPTCHA's GET route with phrase drawn (image/bmp),
+ * or spoken (audio/wav) when spoken is set; never cached, nosniff. OK;
+ * 500 when the phrase cannot be drawn (a character outside
+ * MC_CAPTCHA_ALPHABET), 503 when it cannot be spoken (logged). */
+MC_API int mc_captcha_send(mc_req *mr, const char *phrase, int spoken);
+/* ABI 1.13: queue an e-mail to one address (mc_outbox_add, in db's open
+ * transaction if there is one): its body the text template
+ * <plugin templates>/<file> rendered with v, to which court_name
+ * (mc_court_name) is added; account_id whose it is (0: nobody's; the
+ * outbox's carbon-copy rule applies to an account's), kind the outbox's
+ * tag. APR_EGENERAL when the template does not render (logged), APR_EINVAL
+ * when the address cannot be used. */
+MC_API apr_status_t mc_email_queue(mc_req *mr, mc_db *db, long long account_id, const char *to,
+                                   const char *kind, const char *subject, const char *file,
+                                   mc_vars *v);
 
 /* Passwords under the site's policy and cost. mc_password_check: NULL when
  * acceptable, else a sentence for the user. mc_password_make: hash with the

@@ -1,6 +1,7 @@
 /* mod_mocourts_api.c: the helpers the core offers plugins through mocourts.h
  * (URLs, redirects, the request's fields, safe return paths, the site, audit,
- * passwords). The router that calls the handlers is mod_mocourts_router.c. */
+ * passwords, e-mail). The router that calls the handlers is
+ * mod_mocourts_router.c. */
 #include "mod_mocourts_private.h"
 
 #include "apr_lib.h"
@@ -205,4 +206,19 @@ int mc_busy_message(mc_req *mr, const char *message)
 int mc_busy(mc_req *mr)
 {
     return mc_busy_message(mr, "The system is busy. Please try again in a moment.");
+}
+
+apr_status_t mc_email_queue(mc_req *mr, mc_db *db, long long account_id, const char *to,
+                            const char *kind, const char *subject, const char *file, mc_vars *v)
+{
+    mc_notice n = {0};
+    mc_vars_set(v, "court_name", mc_court_name(mr));
+    n.account_id = account_id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = to;
+    n.subject = subject;
+    n.kind = kind;
+    if (!(n.body = mc_text(mr, file, v)))
+        return APR_EGENERAL;
+    return mc_outbox_add(db, &n, NULL);
 }

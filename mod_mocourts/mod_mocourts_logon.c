@@ -107,22 +107,6 @@ static const char *home_url(mc_req *mr)
     return mc_url(mr, "/");
 }
 
-/* Queue an e-mail to the account, rendered from a core text template. */
-static apr_status_t notify(mc_req *mr, mc_db *db, long long account_id, const char *email,
-                           const char *kind, const char *subject, const char *file, mc_vars *v)
-{
-    mc_notice n = {0};
-    mc_vars_set(v, "court_name", mc_court_name(mr));
-    n.account_id = account_id;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = email;
-    n.subject = subject;
-    n.kind = kind;
-    if (!(n.body = mc_text(mr, file, v)))
-        return APR_EGENERAL;
-    return mc_outbox_add(db, &n, NULL);
-}
-
 /* ---- plugins' part in logon (ABI 1.1; never read from a 1.0 descriptor,
  * which is shorter) -------------------------------------------------------- */
 
@@ -380,8 +364,8 @@ static apr_status_t send_device_code(mc_req *mr, mc_db *db, mc_session *s, const
     mc_vars_set(v, "code", code);
     mc_vars_setf(v, "minutes", "%d", DEVICE_CODE_TTL / 60);
     mc_vars_set(v, "username", s->account.username);
-    return notify(mr, db, s->account.id, email, "device-code", "Your verification code",
-                  "device-code.txt", v);
+    return mc_email_queue(mr, db, s->account.id, email, "device-code", "Your verification code",
+                          "device-code.txt", v);
 }
 
 static int logon_post(mc_req *mr)
@@ -539,8 +523,9 @@ static int password_post(mc_req *mr)
     mc_vars_set(v, "username", s->account.username);
     if ((rv = mc_db_begin(db)) == APR_SUCCESS &&
         (rv = mc_account_set_password(db, s->account.id, hash)) == APR_SUCCESS &&
-        (rv = notify(mr, db, s->account.id, s->account.email, "password-changed",
-                     "Your password was changed", "password-changed.txt", v)) == APR_SUCCESS &&
+        (rv = mc_email_queue(mr, db, s->account.id, s->account.email, "password-changed",
+                             "Your password was changed", "password-changed.txt", v)) ==
+            APR_SUCCESS &&
         (rv = mc_audit(mr, db, "password-changed", s->account.id, "forced change")) ==
             APR_SUCCESS &&
         (rv = mc_session_end_all(mr, db, s->account.id)) == APR_SUCCESS)

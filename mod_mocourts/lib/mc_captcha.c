@@ -2,6 +2,7 @@
 #include "mc_captcha.h"
 
 #include "apr_general.h"
+#include "apr_lib.h"
 #include "apr_strings.h"
 
 #include <string.h>
@@ -95,6 +96,16 @@ const char *mc_captcha_phrase(apr_pool_t *p)
         s[i] = alphabet[rnd(sizeof(alphabet) - 1)];
     s[n] = '\0';
     return s;
+}
+
+const char *mc_captcha_typed(apr_pool_t *p, const char *typed)
+{
+    char *out = apr_palloc(p, typed ? strlen(typed) + 1 : 1), *o = out;
+    for (; typed && *typed; typed++)
+        if (!apr_isspace(*typed))
+            *o++ = (char)apr_toupper(*typed);
+    *o = '\0';
+    return out;
 }
 
 static const unsigned char *glyph(char c)

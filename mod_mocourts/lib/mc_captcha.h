@@ -30,6 +30,9 @@ MC_API apr_status_t mc_captcha_bmp(apr_pool_t *p, const char *phrase, unsigned c
  * logged once), APR_EGENERAL when the synthesis fails. */
 MC_API apr_status_t mc_captcha_wav(apr_pool_t *p, const char *phrase, unsigned char **out,
                             apr_size_t *len);
+/* ABI 1.13: a phrase as typed into a form, ready to compare: without
+ * white space, letters in capitals ("" for NULL); in p. */
+MC_API const char *mc_captcha_typed(apr_pool_t *p, const char *typed);
 /* A simple arithmetic question in words ("What is seven plus four?") and
  * its answer in digits ("11"). */
 MC_API void mc_captcha_question(apr_pool_t *p, const char **question, const char **answer);

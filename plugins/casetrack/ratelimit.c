@@ -207,8 +207,6 @@ int ct_captcha_image(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     const char *tok = cookie_token(mr), *phrase;
-    unsigned char *bmp;
-    apr_size_t len;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
@@ -225,8 +223,6 @@ int ct_captcha_image(mc_req *mr)
     if (res->nrows != 1)
         return HTTP_NOT_FOUND;
     phrase = mc_captcha_phrase(p);
-    if (mc_captcha_bmp(p, phrase, &bmp, &len) != APR_SUCCESS)
-        return HTTP_INTERNAL_SERVER_ERROR;
     rv = mc_db_exec(db, NULL, NULL,
                     "REPLACE INTO mc_search_pass (token_hash, client_ip, answer_hash, solved, "
                     "uses_left, expires_at) VALUES (?, ?, ?, 0, 0, UTC_TIMESTAMP() + INTERVAL ? "
@@ -235,13 +231,7 @@ int ct_captcha_image(mc_req *mr)
                     sha(p, phrase), (long long)CHALLENGE_TTL);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    apr_table_setn(mr->r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(mr->r->headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_type(mr->r, "image/bmp");
-    ap_set_content_length(mr->r, len);
-    if (!mr->r->header_only)
-        ap_rwrite(bmp, (int)len, mr->r);
-    return OK;
+    return mc_captcha_send(mr, phrase, 0);
 }
 
 /* Check the answer and, when right, make the challenge a pass. */
@@ -290,14 +280,12 @@ int ct_captcha_post(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     const char *tok = cookie_token(mr), *ret = return_path(mr, mc_field(mr, "return"));
     const char *answer = mc_field(mr, "captcha_answer"), *why;
-    char *phrase = apr_pstrdup(p, mc_field(mr, "captcha") ? mc_field(mr, "captcha") : "");
+    const char *phrase = mc_captcha_typed(p, mc_field(mr, "captcha"));
     int solved = 0;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
     void *baton[4];
-    apr_collapse_spaces(phrase, phrase);
-    ap_str_toupper(phrase);
     if (answer) {
         char *a = apr_pstrdup(p, answer);
         apr_collapse_spaces(a, a); /* returns the end, not the start */
@@ -309,7 +297,7 @@ int ct_captcha_post(mc_req *mr)
         return mc_fail(mr, rv);
     if (tok && (*phrase || *answer) && strlen(phrase) <= 10 && strlen(answer) <= 10) {
         baton[0] = (void *)tok;
-        baton[1] = phrase;
+        baton[1] = (void *)phrase;
         baton[2] = (void *)answer;
         baton[3] = &solved;
         if ((rv = mc_req_tx(mr, solve_tx, baton)) != APR_SUCCESS)

@@ -67,32 +67,16 @@ static apr_status_t new_phrase(mc_req *mr, mc_db *db, const char **phrase)
                       *phrase, (long long)CAPTCHA_TTL);
 }
 
-static int send_bytes(mc_req *mr, const char *type, const unsigned char *b, apr_size_t len)
-{
-    /* err_headers_out: where the core puts its security headers (once). */
-    apr_table_setn(mr->r->err_headers_out, "Cache-Control", "no-store");
-    apr_table_setn(mr->r->err_headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_type(mr->r, type);
-    ap_set_content_length(mr->r, len);
-    if (!mr->r->header_only)
-        ap_rwrite(b, (int)len, mr->r);
-    return OK;
-}
-
 /* GET /captcha/image: a new phrase each time. */
 int mc_grp_captcha_image(mc_req *mr)
 {
     const char *phrase;
-    unsigned char *bmp;
-    apr_size_t len;
     mc_db *db;
     apr_status_t rv;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
         (rv = new_phrase(mr, db, &phrase)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (mc_captcha_bmp(mr->r->pool, phrase, &bmp, &len) != APR_SUCCESS)
-        return HTTP_INTERNAL_SERVER_ERROR;
-    return send_bytes(mr, "image/bmp", bmp, len);
+    return mc_captcha_send(mr, phrase, 0);
 }
 
 /* GET /captcha/audio: the phrase the picture shows, spoken (a new phrase
@@ -100,8 +84,6 @@ int mc_grp_captcha_image(mc_req *mr)
 int mc_grp_captcha_audio(mc_req *mr)
 {
     const char *phrase = NULL;
-    unsigned char *wav;
-    apr_size_t len;
     long long n = 0;
     mc_dbres *res;
     mc_db *db;
@@ -122,24 +104,16 @@ int mc_grp_captcha_audio(mc_req *mr)
         rv = new_phrase(mr, db, &phrase);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if ((rv = mc_captcha_wav(mr->r->pool, phrase, &wav, &len)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, mr->r,
-                      MCLOGNO(1801) "Group User Authentication: the spoken CAPTCHA could not be "
-                                    "made");
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    return send_bytes(mr, "audio/wav", wav, len);
+    return mc_captcha_send(mr, phrase, 1);
 }
 
 /* Check the posted phrase against the account's, and void it. */
 static apr_status_t captcha_passed(mc_req *mr, mc_db *db, int *ok)
 {
     apr_pool_t *p = mr->r->pool;
-    char *phrase = apr_pstrdup(p, mc_field(mr, "captcha") ? mc_field(mr, "captcha") : "");
+    const char *phrase = mc_captcha_typed(p, mc_field(mr, "captcha"));
     long long n = 0;
     apr_status_t rv;
-    apr_collapse_spaces(phrase, phrase);
-    ap_str_toupper(phrase);
     *ok = 0;
     if (*phrase && strlen(phrase) <= 10) {
         rv = mc_db_exec(db, &n, NULL,

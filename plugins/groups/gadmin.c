@@ -175,7 +175,6 @@ static apr_status_t notify_add_tx(mc_req *mr, mc_db *db, void *baton)
     const char *tok = mc_token_new(p);
     mc_dbres *res;
     mc_vars *v = mc_vars_make(p, NULL);
-    mc_notice n = {0};
     apr_status_t rv;
     /* The form's one-time token first: the same Add sent twice adds the
      * address and mails its link once; the copy is not told it is listed. */
@@ -202,12 +201,9 @@ static apr_status_t notify_add_tx(mc_req *mr, mc_db *db, void *baton)
     mc_vars_set(v, "court", mc_court_name(mr));
     mc_vars_set(v, "link",
                 mc_public_url(mr, apr_pstrcat(p, mr->mount, "/notify/confirm/", tok, NULL)));
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = b->email;
-    n.subject = "Confirm your Notification E-mail address";
-    n.body = mc_text(mr, "admin-notify-verify.txt", v);
-    n.kind = "group-notify-verify";
-    if ((rv = mc_outbox_add(db, &n, NULL)) != APR_SUCCESS) {
+    if ((rv = mc_email_queue(mr, db, 0, b->email, "group-notify-verify",
+                             "Confirm your Notification E-mail address", "admin-notify-verify.txt",
+                             v)) != APR_SUCCESS) {
         if (rv == APR_EINVAL)
             b->refusal = "That e-mail address cannot be used.";
         return rv;
@@ -562,18 +558,13 @@ static apr_status_t member_tx(mc_req *mr, mc_db *db, void *baton)
      * the carbon-copy rule copies the administrators. */
     {
         mc_vars *v = mc_vars_make(p, NULL);
-        mc_notice n = {0};
         mc_vars_set(v, "username", b->username);
         mc_vars_set(v, "group_name", b->ga->m.group_name);
         mc_vars_set(v, "court", mc_court_name(mr));
-        n.account_id = b->id;
-        n.channel = MC_CHANNEL_EMAIL;
-        n.recipient = b->email;
-        n.subject =
-            apr_pstrcat(p, "You have been removed from the group ", b->ga->m.group_name, NULL);
-        n.body = mc_text(mr, "admin-removed.txt", v);
-        n.kind = "group-removed";
-        if ((rv = mc_outbox_add(db, &n, NULL)) != APR_SUCCESS)
+        if ((rv = mc_email_queue(
+                 mr, db, b->id, b->email, "group-removed",
+                 apr_pstrcat(p, "You have been removed from the group ", b->ga->m.group_name, NULL),
+                 "admin-removed.txt", v)) != APR_SUCCESS)
             return rv;
     }
     if ((rv = mc_db_exec(db, NULL, NULL,

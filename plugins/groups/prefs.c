@@ -127,21 +127,14 @@ static apr_status_t remove_tx(mc_req *mr, mc_db *db, void *baton)
                      "i", b->m->group_id);
     for (i = 0; rv == APR_SUCCESS && i < res->nrows; i++) {
         mc_vars *v = mc_vars_make(p, NULL);
-        mc_notice n2;
         mc_vars_set(v, "first_name", mc_dbres_get(res, i, 2));
         mc_vars_set(v, "user",
                     apr_pstrcat(p, a->first_name, " ", a->last_name, " (", a->username, ")", NULL));
         mc_vars_set(v, "group_name", b->m->group_name);
-        memset(&n2, 0, sizeof(n2));
-        n2.account_id = mc_dbres_int(res, i, 0);
-        n2.channel = MC_CHANNEL_EMAIL;
-        n2.recipient = mc_dbres_get(res, i, 1);
-        n2.subject = apr_pstrcat(p, a->username, " removed their association to your group", NULL);
-        n2.body = mc_text(mr, "prefs-removed.txt", v);
-        n2.kind = "group-user-left";
-        if (!n2.body)
-            return APR_EGENERAL;
-        rv = mc_outbox_add(db, &n2, NULL);
+        rv = mc_email_queue(
+            mr, db, mc_dbres_int(res, i, 0), mc_dbres_get(res, i, 1), "group-user-left",
+            apr_pstrcat(p, a->username, " removed their association to your group", NULL),
+            "prefs-removed.txt", v);
     }
     return rv;
 }

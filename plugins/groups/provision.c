@@ -121,7 +121,6 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
     mc_account_new acct = {0};
     mc_dbres *res;
     mc_vars *v;
-    mc_notice n;
     apr_status_t rv;
     b->refusal = NULL;
     /* The form's one-time token first: the same Create sent twice makes one
@@ -200,16 +199,8 @@ static apr_status_t new_tx(mc_req *mr, mc_db *db, void *baton)
                 mc_public_url(mr, apr_pstrcat(p, mr->mount, "/join/", b->assoc_key, NULL)));
     mc_vars_set(v, "procedure_url",
                 mc_public_url(mr, apr_pstrcat(p, mr->mount, "/procedure", NULL)));
-    memset(&n, 0, sizeof(n));
-    n.account_id = b->account_id;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = b->f[9];
-    n.subject = "Your group administrator account";
-    n.body = mc_text(mr, "provision-admin.txt", v);
-    n.kind = "group-admin-created";
-    if (!n.body)
-        return APR_EGENERAL;
-    return mc_outbox_add(db, &n, NULL);
+    return mc_email_queue(mr, db, b->account_id, b->f[9], "group-admin-created",
+                          "Your group administrator account", "provision-admin.txt", v);
 }
 
 int mc_grp_security_new_post(mc_req *mr)

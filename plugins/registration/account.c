@@ -255,9 +255,9 @@ static apr_status_t password_tx(mc_req *mr, mc_db *db, void *hash)
     apr_status_t rv;
     mc_vars_set(v, "username", mr->account->username);
     if ((rv = mc_account_set_password(db, mr->account->id, hash)) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, mr->account->email, "password-changed",
-                                    "Your password was changed", "account-password-changed.txt",
-                                    v)) == APR_SUCCESS)
+        (rv = mc_email_queue(mr, db, mr->account->id, mr->account->email, "password-changed",
+                             "Your password was changed", "account-password-changed.txt", v)) ==
+            APR_SUCCESS)
         rv = mc_audit(mr, db, "password-changed", mr->account->id, "My Account");
     return rv;
 }
@@ -464,12 +464,12 @@ static apr_status_t email_tx(mc_req *mr, mc_db *db, void *baton)
                          "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
                          "VALUES (?, ?, ?)",
                          "iis", code_id, b->pr->account_id, b->new_email)) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, b->new_email, "email-change",
-                                    "Confirm your new e-mail address", "account-email-confirm.txt",
-                                    v)) == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, b->pr->email, "email-change-requested",
-                                    "A change of your e-mail address was requested",
-                                    "account-email-requested.txt", v)) == APR_SUCCESS)
+        (rv = mc_email_queue(mr, db, mr->account->id, b->new_email, "email-change",
+                             "Confirm your new e-mail address", "account-email-confirm.txt", v)) ==
+            APR_SUCCESS &&
+        (rv = mc_email_queue(mr, db, mr->account->id, b->pr->email, "email-change-requested",
+                             "A change of your e-mail address was requested",
+                             "account-email-requested.txt", v)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "email-change-requested", b->pr->account_id, "");
     return rv;
 }

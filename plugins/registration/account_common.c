@@ -19,22 +19,6 @@ apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
     return rv;
 }
 
-/* Queue an e-mail rendered from one of this plugin's text templates. */
-apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
-                                   const char *subject, const char *file, mc_vars *v)
-{
-    mc_notice n = {0};
-    mc_vars_set(v, "court_name", mc_court_name(mr));
-    n.account_id = mr->account ? mr->account->id : 0;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = email;
-    n.subject = subject;
-    n.kind = kind;
-    if (!(n.body = mc_text(mr, file, v)))
-        return APR_EGENERAL;
-    return mc_outbox_add(db, &n, NULL);
-}
-
 int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
                                apr_status_t *rv)
 {

@@ -79,9 +79,9 @@ static apr_status_t questions_tx(mc_req *mr, mc_db *db, void *baton)
                         "VALUES (?, ?, ?, ?)",
                         "iiis", mr->account->id, (long long)(i + 1), (long long)b->q[i], b->h[i]);
     if (rv == APR_SUCCESS &&
-        (rv = mc_reg_account_notify(mr, db, mr->account->email, "questions-changed",
-                                    "Your security questions were changed",
-                                    "account-questions-changed.txt", v)) == APR_SUCCESS)
+        (rv = mc_email_queue(mr, db, mr->account->id, mr->account->email, "questions-changed",
+                             "Your security questions were changed",
+                             "account-questions-changed.txt", v)) == APR_SUCCESS)
         rv = mc_audit(mr, db, "security-questions-changed", mr->account->id, "");
     return rv;
 }

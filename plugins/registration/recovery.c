@@ -39,21 +39,6 @@ static const char *msg_locked(mc_req *mr)
 }
 static const char MSG_WRONG[] = "The answers you gave do not match our records.";
 
-apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char *to,
-                         const char *kind, const char *subject, const char *file, mc_vars *v)
-{
-    mc_notice n = {0};
-    mc_vars_set(v, "court_name", mc_court_name(mr));
-    n.account_id = account_id;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = to;
-    n.subject = subject;
-    n.kind = kind;
-    if (!(n.body = mc_text(mr, file, v)))
-        return APR_EGENERAL;
-    return mc_outbox_add(db, &n, NULL);
-}
-
 /* A page with a message and links to start again and to the Logon page. */
 static int notice_page(mc_req *mr, const char *title, const char *message, int again)
 {
@@ -440,8 +425,8 @@ static apr_status_t do_reset(mc_req *mr, mc_db *db, void *baton)
     if ((rv = mc_account_set_password(db, b->st->account_id, b->hash)) == APR_SUCCESS &&
         (rv = mc_session_end_all(mr, db, b->st->account_id)) == APR_SUCCESS &&
         (rv = mc_lockout_clear(mr, db, b->st->account_id)) == APR_SUCCESS &&
-        (rv = mc_reg_mail(mr, db, b->st->account_id, b->st->email, "password-reset",
-                          "Your password was reset", "recovery-password-reset.txt", v)) ==
+        (rv = mc_email_queue(mr, db, b->st->account_id, b->st->email, "password-reset",
+                             "Your password was reset", "recovery-password-reset.txt", v)) ==
             APR_SUCCESS)
         rv = mc_audit(mr, db, "password-reset", b->st->account_id,
                       "password reset by e-mail link and security questions");

@@ -6,11 +6,6 @@
 
 #include "registration.h"
 
-/* Queue an e-mail to one recipient, its body rendered from the text
- * template <registration>/<file> with v (court_name is added). */
-apr_status_t mc_reg_mail(mc_req *mr, mc_db *db, long long account_id, const char *to,
-                         const char *kind, const char *subject, const char *file, mc_vars *v);
-
 /* Reset links are valid this long (seconds; SECURITY.md: reset 1 h). */
 #define MC_REG_RESET_TTL 3600
 

@@ -188,9 +188,6 @@ const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, con
 const char *mc_reg_account_field(mc_req *mr, const char *name);
 /* Load the logged-on account's profile; the request's connection in *db. */
 apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr);
-/* Queue an e-mail rendered from one of this plugin's text templates. */
-apr_status_t mc_reg_account_notify(mc_req *mr, mc_db *db, const char *email, const char *kind,
-                                   const char *subject, const char *file, mc_vars *v);
 /* The current password typed on an update page (what: its name, for the
  * audit), checked under the account's lock-out (mc_lockout_verify): 1
  * right; 0 wrong (counted toward the lock-out, audited); or, not checked

@@ -244,8 +244,8 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
             return rv;
         mc_vars_set(v, "username", b->a->username);
         mc_vars_set(v, "link", mc_public_url(mr, apr_pstrcat(p, mr->mount, "/verify/", tok, NULL)));
-        rv = mc_reg_mail(mr, db, b->a->id, b->a->email, "verify-email",
-                         "Verify your e-mail address", "security-verify.txt", v);
+        rv = mc_email_queue(mr, db, b->a->id, b->a->email, "verify-email",
+                            "Verify your e-mail address", "security-verify.txt", v);
         if (rv == APR_SUCCESS)
             rv = mc_audit(mr, db, "security-resend-verify", b->a->id,
                           "verification e-mail resent by the Security unit");

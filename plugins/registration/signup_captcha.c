@@ -171,36 +171,18 @@ static apr_status_t new_phrase(mc_req *mr, mc_db *db, long long pending_id, cons
                       pending_id);
 }
 
-static int send_bytes(mc_req *mr, const char *type, const unsigned char *b, apr_size_t len)
-{
-    /* err_headers_out: where the core puts its security headers (once). */
-    apr_table_setn(mr->r->err_headers_out, "Cache-Control", "no-store");
-    apr_table_setn(mr->r->err_headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_type(mr->r, type);
-    ap_set_content_length(mr->r, len);
-    if (!mr->r->header_only)
-        ap_rwrite(b, (int)len, mr->r);
-    return OK;
-}
-
 int mc_reg_captcha_image(mc_req *mr, mc_db *db, long long pending_id)
 {
     const char *phrase;
-    unsigned char *bmp;
-    apr_size_t len;
     apr_status_t rv = new_phrase(mr, db, pending_id, &phrase);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (mc_captcha_bmp(mr->r->pool, phrase, &bmp, &len) != APR_SUCCESS)
-        return HTTP_INTERNAL_SERVER_ERROR;
-    return send_bytes(mr, "image/bmp", bmp, len);
+    return mc_captcha_send(mr, phrase, 0);
 }
 
 int mc_reg_captcha_audio(mc_req *mr, mc_db *db, long long pending_id)
 {
     const char *phrase = NULL;
-    unsigned char *wav;
-    apr_size_t len;
     long long hits, left;
     mc_dbres *res;
     apr_status_t rv = count(mr, db, "audio", &hits, &left);
@@ -222,27 +204,19 @@ int mc_reg_captcha_audio(mc_req *mr, mc_db *db, long long pending_id)
         rv = new_phrase(mr, db, pending_id, &phrase);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    rv = mc_captcha_wav(mr->r->pool, phrase, &wav, &len);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, mr->r,
-                      MCLOGNO(1702) "Create an account: the spoken CAPTCHA could not be made");
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    return send_bytes(mr, "audio/wav", wav, len);
+    return mc_captcha_send(mr, phrase, 1);
 }
 
 const char *mc_reg_captcha_check(mc_req *mr, mc_db *db, long long pending_id, int text_ok,
                                  int *drop, apr_status_t *rv)
 {
     apr_pool_t *p = mr->r->pool;
-    char *phrase = apr_pstrdup(p, mc_text_trim(p, mc_field(mr, "captcha")));
+    const char *phrase = mc_captcha_typed(p, mc_field(mr, "captcha"));
     const char *answer = text_ok ? mc_text_trim(p, mc_field(mr, "captcha_answer")) : "";
     long long ok = 0, tries;
     mc_dbres *res;
     int expired = 0, given;
     *drop = 0;
-    apr_collapse_spaces(phrase, phrase);
-    ap_str_toupper(phrase);
     given = *phrase || *answer;
     *rv = mc_db_query(db, p, &res,
                       "SELECT captcha_tries, captcha_hash IS NOT NULL AND captcha_expires <= "
