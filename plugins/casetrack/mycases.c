@@ -247,19 +247,11 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
         return mc_fail(mr, rv);
     if (res->nrows == 0)
         return not_found(mr);
-    mc_vars_set(mr->vars, "case_number", c->number);
-    mc_vars_set(mr->vars, "caption", c->caption);
-    mc_vars_set(mr->vars, "court", c->court_name);
-    mc_vars_set(mr->vars, "case_type", c->case_type_name);
-    mc_vars_set(mr->vars, "filed_on", c->filed_on);
-    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
-    mc_vars_set(mr->vars, "judge", c->judge);
+    ct_case_vars(mr, c);
     mc_vars_set(mr->vars, "last_activity", apr_pstrcat(p, c->last_activity, " UTC", NULL));
-    mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
     mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", c->number, NULL)));
     mc_vars_set(mr->vars, "history_url",
                 apr_pstrcat(p, mc_url(mr, "/history"), "?case=", c->number, NULL));
-    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
     mc_vars_set(mr->vars, "note_action", apr_pstrcat(p, base, "/note", NULL));
     mc_vars_set(mr->vars, "remove_action", apr_pstrcat(p, base, "/remove", NULL));
     mc_vars_set(mr->vars, "note", note ? note : mc_dbres_get(res, 0, 0));
@@ -283,11 +275,9 @@ int ct_mycase_page(mc_req *mr)
 {
     ct_case c;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    int rc;
+    if (!ct_track_case(mr, &db, &c, not_found, &rc))
+        return rc;
     return case_page(mr, db, HTTP_OK, &c, NULL, NULL);
 }
 
@@ -298,12 +288,11 @@ int ct_mycase_note(mc_req *mr)
     ct_case c;
     mc_db *db;
     apr_status_t rv;
+    int rc;
     long n;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    if (!ct_track_case(mr, &db, &c, not_found, &rc))
+        return rc;
     if (!note)
         note = "";
     n = utf8_chars(note);
@@ -347,10 +336,9 @@ int ct_mycase_stop(mc_req *mr)
     ct_case c;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    int rc;
+    if (!ct_track_case(mr, &db, &c, not_found, &rc))
+        return rc;
     b.c = &c;
     if ((rv = mc_req_tx(mr, stop_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -363,10 +351,9 @@ int ct_mycase_remove(mc_req *mr)
     ct_case c;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    int rc;
+    if (!ct_track_case(mr, &db, &c, not_found, &rc))
+        return rc;
     b.case_id = c.id;
     b.number = c.number;
     if ((rv = mc_req_tx(mr, remove_tx, &b)) != APR_SUCCESS)

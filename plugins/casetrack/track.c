@@ -43,21 +43,6 @@ static const char *method_words(apr_pool_t *p, const char *channel, const char *
         ct_phone_display(p, recipient), NULL);
 }
 
-static void case_vars(mc_req *mr, const ct_case *c)
-{
-    apr_pool_t *p = mr->r->pool;
-    mc_vars_set(mr->vars, "case_number", c->number);
-    mc_vars_set(mr->vars, "caption", c->caption);
-    mc_vars_set(mr->vars, "court", c->court_name);
-    mc_vars_set(mr->vars, "case_type", c->case_type_name);
-    mc_vars_set(mr->vars, "filed_on", c->filed_on);
-    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
-    mc_vars_set(mr->vars, "judge", c->judge);
-    mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
-    mc_vars_set(mr->vars, "mycase_url", mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL)));
-    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
-}
-
 /* The form, with the choices given (NULL: the tracking's, or the defaults). */
 static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const char *method,
                       const char *phone, const char *freq, const char *error)
@@ -88,7 +73,7 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
         mc_vars_set(row, "value", mc_dbres_get(res, i, 0));
         mc_vars_set(row, "label", ct_phone_display(p, mc_dbres_get(res, i, 0)));
     }
-    case_vars(mr, c);
+    ct_case_vars(mr, c);
     if (t.active) {
         mc_vars_set(mr->vars, "tracking_active", "1");
         mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
@@ -122,19 +107,18 @@ int ct_track_form(mc_req *mr)
     ct_case c;
     mc_db *db;
     apr_status_t rv;
+    int rc;
     track_state t;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : case_not_found(mr);
+    if (!ct_track_case(mr, &db, &c, case_not_found, &rc))
+        return rc;
     if (!mc_query(mr, "done"))
         return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
     if ((rv = load_tracking(mr, db, c.id, &t)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!t.active)
         return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
-    case_vars(mr, &c);
+    ct_case_vars(mr, &c);
     mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
     mc_vars_set(mr->vars, "tracking_frequency", ct_frequency_label(t.frequency));
     mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
@@ -185,11 +169,10 @@ int ct_track_post(mc_req *mr)
     ct_case c;
     mc_db *db;
     apr_status_t rv;
+    int rc;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!ct_track_case(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : case_not_found(mr);
+    if (!ct_track_case(mr, &db, &c, case_not_found, &rc))
+        return rc;
     if (!method || (strcmp(method, "email") && strcmp(method, "sms") && strcmp(method, "voice")))
         return track_page(mr, db, HTTP_BAD_REQUEST, &c, "", phone, freq,
                           "Choose how to be notified: e-mail, automated phone call or text/SMS "
@@ -257,36 +240,37 @@ typedef struct stop_link {
     int confidential, active;
 } stop_link;
 
-/* The tracking the link names: 1 with *l when the token is one of its
- * notices', else 0 (database errors in *rv). */
-static int stop_link_of(mc_req *mr, mc_db *db, stop_link *l, apr_status_t *rv)
+/* The tracking the link names, and the request's connection in *db: 1
+ * with *l when the token is one of its notices'; else 0 with the answer in
+ * *rc (the link is not valid, or the database error's page). */
+static int stop_link_of(mc_req *mr, mc_db **db, stop_link *l, int *rc)
 {
     apr_pool_t *p = mr->r->pool;
     const char *token = apr_table_get(mr->params, "token");
     mc_dbres *res;
+    apr_status_t rv = mc_req_db(mr, db);
     memset(l, 0, sizeof(*l));
-    *rv = APR_SUCCESS;
     l->id = mc_param_id(mr, "id");
-    if (!l->id || !token || !mc_token_syntax_ok(token))
-        return 0;
-    *rv = mc_db_query(db, p, &res,
-                      "SELECT t.account_id, t.case_id, c.number, c.confidential, t.active FROM "
-                      "mc_track_stop s JOIN mc_track t ON t.id = s.track_id JOIN mc_case c ON "
-                      "c.id = t.case_id WHERE s.track_id = ? AND s.token_hash = ?",
-                      "is", l->id, mc_sha256_hex(p, token, strlen(token)));
-    if (*rv != APR_SUCCESS)
-        return 0;
-    if (res->nrows != 1) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
-                      MCLOGNO(2300) "Case.net: a Stop Tracking link was refused");
-        return 0;
+    if (rv == APR_SUCCESS && l->id && token && mc_token_syntax_ok(token)) {
+        rv = mc_db_query(*db, p, &res,
+                         "SELECT t.account_id, t.case_id, c.number, c.confidential, t.active "
+                         "FROM mc_track_stop s JOIN mc_track t ON t.id = s.track_id JOIN mc_case "
+                         "c ON c.id = t.case_id WHERE s.track_id = ? AND s.token_hash = ?",
+                         "is", l->id, mc_sha256_hex(p, token, strlen(token)));
+        if (rv == APR_SUCCESS && res->nrows == 1) {
+            l->account_id = mc_dbres_int(res, 0, 0);
+            l->case_id = mc_dbres_int(res, 0, 1);
+            l->number = mc_dbres_get(res, 0, 2);
+            l->confidential = mc_dbres_int(res, 0, 3) != 0;
+            l->active = mc_dbres_int(res, 0, 4) != 0;
+            return 1;
+        }
+        if (rv == APR_SUCCESS)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                          MCLOGNO(2300) "Case.net: a Stop Tracking link was refused");
     }
-    l->account_id = mc_dbres_int(res, 0, 0);
-    l->case_id = mc_dbres_int(res, 0, 1);
-    l->number = mc_dbres_get(res, 0, 2);
-    l->confidential = mc_dbres_int(res, 0, 3) != 0;
-    l->active = mc_dbres_int(res, 0, 4) != 0;
-    return 1;
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : link_not_valid(mr);
+    return 0;
 }
 
 /* "Tracking stopped for case ...", with a way back for a public case. */
@@ -306,11 +290,9 @@ int ct_stop_page(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     stop_link l;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!stop_link_of(mr, db, &l, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : link_not_valid(mr);
+    int rc;
+    if (!stop_link_of(mr, &db, &l, &rc))
+        return rc;
     if (!l.active)
         return stopped_page(mr, &l);
     mc_vars_set(mr->vars, "case_number", l.number);
@@ -340,10 +322,9 @@ int ct_stop_link(mc_req *mr)
     stop_link l;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!stop_link_of(mr, db, &l, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : link_not_valid(mr);
+    int rc;
+    if (!stop_link_of(mr, &db, &l, &rc))
+        return rc;
     if ((rv = mc_req_tx(mr, stop_tx, &l)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return stopped_page(mr, &l);

@@ -41,10 +41,14 @@ int ct_history_page(mc_req *mr);
 
 /* ---- shared helpers (track_common.c) -------------------------------------- */
 
-/* The case named by the route parameter :number as the public may see it.
- * 1 when found; 0 when malformed, unknown or confidential (*rv APR_SUCCESS)
- * or on a database error (*rv set). */
-int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv);
+/* The case named by the route parameter :number as the public may see it,
+ * and the request's connection in *db. 1 when found; else 0 with the
+ * answer in *rc: not_found(mr) when the number is malformed, unknown or
+ * confidential, the database error's page (mc_fail) otherwise. */
+int ct_track_case(mc_req *mr, mc_db **db, ct_case *c, int (*not_found)(mc_req *mr), int *rc);
+/* The case header's page variables (case_number, caption, court, ...,
+ * case_url, mycase_url, mycases_url). */
+void ct_case_vars(mc_req *mr, const ct_case *c);
 
 /* Put case_id in the account's folder (nothing when it is there already). */
 apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id);

@@ -5,16 +5,34 @@
  * numbers (phones.c) and the notification history (history.c). */
 #include "track.h"
 
-int ct_track_case(mc_req *mr, mc_db *db, ct_case *c, apr_status_t *rv)
+int ct_track_case(mc_req *mr, mc_db **db, ct_case *c, int (*not_found)(mc_req *mr), int *rc)
 {
     const char *number;
     int found = 0;
-    *rv = APR_SUCCESS;
+    apr_status_t rv = mc_req_db(mr, db);
     memset(c, 0, sizeof(*c));
-    if (!ct_case_number_ok(mr->r->pool, apr_table_get(mr->params, "number"), &number))
-        return 0;
-    *rv = ct_case_find(mr, db, number, 0, 1, c, &found);
-    return *rv == APR_SUCCESS && found;
+    if (rv == APR_SUCCESS &&
+        ct_case_number_ok(mr->r->pool, apr_table_get(mr->params, "number"), &number))
+        rv = ct_case_find(mr, *db, number, 0, 1, c, &found);
+    if (rv == APR_SUCCESS && found)
+        return 1;
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : not_found(mr);
+    return 0;
+}
+
+void ct_case_vars(mc_req *mr, const ct_case *c)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars_set(mr->vars, "case_number", c->number);
+    mc_vars_set(mr->vars, "caption", c->caption);
+    mc_vars_set(mr->vars, "court", c->court_name);
+    mc_vars_set(mr->vars, "case_type", c->case_type_name);
+    mc_vars_set(mr->vars, "filed_on", c->filed_on);
+    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
+    mc_vars_set(mr->vars, "judge", c->judge);
+    mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
+    mc_vars_set(mr->vars, "mycase_url", mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL)));
+    mc_vars_set(mr->vars, "mycases_url", mc_url(mr, "/mycases"));
 }
 
 apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id)
