@@ -43,23 +43,67 @@ int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, e
                       "Choose the court and the case before adding documents.");
 }
 
-typedef struct rm_tx {
-    long long env_id, doc_id;
-    const char *stored;
-    int found;
-} rm_tx;
+/* ---- removing a document, making one the lead -------------------------------------- */
 
-static apr_status_t delete_document(mc_req *mr, mc_db *db, void *baton)
+/* A change of the route's document (:doc) of the route's draft (:id). */
+typedef struct doc_change {
+    long long env_id, doc_id;
+    /* the change itself, with the draft's row locked: sets found when the
+     * document is the draft's, changed when it changed something */
+    apr_status_t (*fn)(mc_req *mr, mc_db *db, struct doc_change *t);
+    int found, changed;
+    const char *stored; /* removed: the document's file in the store */
+    long long was;      /* made the lead: the lead before, now an attachment; 0: none */
+} doc_change;
+
+static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
 {
-    rm_tx *t = baton;
-    mc_dbres *res;
+    doc_change *t = baton;
     ef_env e;
     int found;
     apr_status_t rv;
-    t->found = 0;
+    t->found = t->changed = 0;
     if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
         strcmp(e.status, "draft"))
         return rv;
+    if ((rv = t->fn(mr, db, t)) != APR_SUCCESS || !t->changed)
+        return rv;
+    return mc_db_exec(db, NULL, NULL,
+                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
+                      t->env_id);
+}
+
+/* Make the change fn in a transaction, for the draft's filer: -1 when it
+ * is made, else the handler's answer (ef_doc_draft_of_filer's, a database
+ * error's, or "Document not found"). */
+static int change(mc_req *mr, doc_change *t,
+                  apr_status_t (*fn)(mc_req *mr, mc_db *db, doc_change *t))
+{
+    ef_env e;
+    ef_court c;
+    mc_db *db;
+    apr_status_t rv;
+    int rc;
+    memset(t, 0, sizeof(*t));
+    t->env_id = mc_param_id(mr, "id");
+    t->doc_id = mc_param_id(mr, "doc");
+    t->fn = fn;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if ((rc = ef_doc_draft_of_filer(mr, db, t->env_id, 0, &e, &c)) != -1)
+        return rc;
+    if (t->doc_id && (rv = mc_req_tx(mr, change_tx, t)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!t->found)
+        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
+                          "There is no such document in this envelope.");
+    return -1;
+}
+
+static apr_status_t delete_document(mc_req *mr, mc_db *db, doc_change *t)
+{
+    mc_dbres *res;
+    apr_status_t rv;
     if ((rv = mc_db_query(db, mr->r->pool, &res,
                           "SELECT stored_name FROM mc_ef_document WHERE id = ? AND envelope_id "
                           "= ? FOR UPDATE",
@@ -70,35 +114,17 @@ static apr_status_t delete_document(mc_req *mr, mc_db *db, void *baton)
     if ((rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_ef_document WHERE id = ?", "i",
                          t->doc_id)) != APR_SUCCESS)
         return rv;
-    t->found = 1;
-    return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                      t->env_id);
+    t->found = t->changed = 1;
+    return APR_SUCCESS;
 }
 
 int ef_doc_remove(mc_req *mr)
 {
-    rm_tx t;
-    ef_env e;
-    ef_court c;
-    mc_db *db;
+    doc_change t;
     apr_status_t rv;
     int rc;
-    memset(&t, 0, sizeof(t));
-    t.env_id = mc_param_id(mr, "id");
-    t.doc_id = mc_param_id(mr, "doc");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rc = ef_doc_draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
+    if ((rc = change(mr, &t, delete_document)) != -1)
         return rc;
-    if (!t.doc_id)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
-    if ((rv = mc_req_tx(mr, delete_document, &t)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!t.found)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
     if ((rv = mc_docstore_remove(mr->r->pool, ef_config.store, t.stored)) != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, mr->r,
                       MCLOGNO(2612) "document %s: its row is gone but the file could not be "
@@ -107,25 +133,10 @@ int ef_doc_remove(mc_req *mr)
     return mc_redirect(mr, ef_env_url(mr, t.env_id, "/documents"));
 }
 
-/* ---- make a document the lead -------------------------------------------------------- */
-
-typedef struct lead_tx {
-    long long env_id, doc_id;
-    long long was; /* the lead document before, now an attachment; 0: none */
-    int found;
-} lead_tx;
-
-static apr_status_t set_lead(mc_req *mr, mc_db *db, void *baton)
+static apr_status_t set_lead(mc_req *mr, mc_db *db, doc_change *t)
 {
-    lead_tx *t = baton;
     mc_dbres *res;
-    ef_env e;
-    int found;
     apr_status_t rv;
-    t->found = 0;
-    if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
-        strcmp(e.status, "draft"))
-        return rv;
     if ((rv = mc_db_query(db, mr->r->pool, &res,
                           "SELECT id, is_lead FROM mc_ef_document WHERE envelope_id = ? AND "
                           "(id = ? OR is_lead = 1) ORDER BY id = ? DESC, id DESC",
@@ -136,37 +147,20 @@ static apr_status_t set_lead(mc_req *mr, mc_db *db, void *baton)
     if (mc_dbres_int(res, 0, 1))
         return APR_SUCCESS; /* already the lead */
     t->was = res->nrows > 1 ? mc_dbres_int(res, 1, 0) : 0;
-    if ((rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?", "ii",
-                         t->doc_id, t->env_id)) != APR_SUCCESS)
-        return rv;
+    t->changed = 1;
     return mc_db_exec(db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                      t->env_id);
+                      "UPDATE mc_ef_document SET is_lead = (id = ?) WHERE envelope_id = ?", "ii",
+                      t->doc_id, t->env_id);
 }
 
 /* POST .../documents/:doc/lead: the document becomes the lead; the lead
  * before it stays, as an attachment (the documents page says which). */
 int ef_doc_make_lead(mc_req *mr)
 {
-    lead_tx t;
-    ef_env e;
-    ef_court c;
-    mc_db *db;
-    apr_status_t rv;
+    doc_change t;
     int rc;
-    memset(&t, 0, sizeof(t));
-    t.env_id = mc_param_id(mr, "id");
-    t.doc_id = mc_param_id(mr, "doc");
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rc = ef_doc_draft_of_filer(mr, db, t.env_id, 0, &e, &c)) != -1)
+    if ((rc = change(mr, &t, set_lead)) != -1)
         return rc;
-    if (t.doc_id && (rv = mc_req_tx(mr, set_lead, &t)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!t.found)
-        return mc_message(mr, HTTP_NOT_FOUND, "Document not found",
-                          "There is no such document in this envelope.");
     return mc_redirect(
         mr, ef_env_url(mr, t.env_id,
                        t.was ? apr_psprintf(mr->r->pool, "/documents?lead_was=%" APR_INT64_T_FMT,

@@ -639,9 +639,13 @@ static apr_status_t decide_tx(mc_req *mr, mc_db *db, void *baton)
         apr_psprintf(p, "envelope %s (court %s): %s", e->number, e->court_code, detail));
 }
 
-/* Run the decision; answer. */
-static int decide(mc_req *mr, decide_baton *b, int bad_status, const char *bad)
+/* Take the decision action ("open", "accept", "reject" with its reason
+ * and text) on the route's envelope, or show the envelope with bad (a
+ * sentence on the form, 400) instead; answer. */
+static int decide(mc_req *mr, const char *action, const char *reason, const char *text,
+                  const char *bad)
 {
+    decide_baton b;
     mc_db *db;
     ef_env e;
     apr_status_t rv;
@@ -649,46 +653,44 @@ static int decide(mc_req *mr, decide_baton *b, int bad_status, const char *bad)
     if (!load_env(mr, &db, &e, &rc))
         return rc;
     if (bad)
-        return env_page(mr, db, &e, bad_status, bad, NULL);
-    b->id = e.id;
-    if ((rv = mc_req_tx(mr, decide_tx, b)) != APR_SUCCESS) {
+        return env_page(mr, db, &e, HTTP_BAD_REQUEST, bad, NULL);
+    memset(&b, 0, sizeof(b));
+    b.action = action;
+    b.reason = reason;
+    b.text = text;
+    b.id = e.id;
+    if ((rv = mc_req_tx(mr, decide_tx, &b)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
-                      MCLOGNO(2501) "eFiling review: %s of envelope %s by %s failed: %s", b->action,
+                      MCLOGNO(2501) "eFiling review: %s of envelope %s by %s failed: %s", b.action,
                       e.number, mr->account->username, mc_db_strerror(rv));
         return mc_fail(mr, rv);
     }
-    if (b->gone)
+    if (b.gone)
         return not_found(mr);
-    if (b->refused) {
+    if (b.refused) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
                       MCLOGNO(2502) "eFiling review: %s of envelope %s by %s refused (status %s)",
-                      b->action, e.number, mr->account->username, b->e.status);
-        return env_page(mr, db, &b->e, HTTP_CONFLICT, b->refused, NULL);
+                      b.action, e.number, mr->account->username, b.e.status);
+        return env_page(mr, db, &b.e, HTTP_CONFLICT, b.refused, NULL);
     }
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, mr->r,
                   MCLOGNO(2503) "eFiling review: envelope %s %s by %s%s%s; %" APR_INT64_T_FMT
                                 " docket entr(ies), %" APR_INT64_T_FMT " tracker notice(s)",
-                  e.number, b->e.status, mr->account->username, b->new_case ? ", new case " : "",
-                  b->new_case ? b->new_case : "", (apr_int64_t)b->docketed, (apr_int64_t)b->queued);
+                  e.number, b.e.status, mr->account->username, b.new_case ? ", new case " : "",
+                  b.new_case ? b.new_case : "", (apr_int64_t)b.docketed, (apr_int64_t)b.queued);
     return mc_redirect(mr, apr_psprintf(mr->r->pool, "clerk/envelopes/%" APR_INT64_T_FMT "?done=%s",
                                         (apr_int64_t)e.id,
-                                        !strcmp(b->action, "open") ? "opened" : b->e.status));
+                                        !strcmp(b.action, "open") ? "opened" : b.e.status));
 }
 
 static int clerk_open(mc_req *mr)
 {
-    decide_baton b;
-    memset(&b, 0, sizeof(b));
-    b.action = "open";
-    return decide(mr, &b, 0, NULL);
+    return decide(mr, "open", NULL, NULL, NULL);
 }
 
 static int clerk_accept(mc_req *mr)
 {
-    decide_baton b;
-    memset(&b, 0, sizeof(b));
-    b.action = "accept";
-    return decide(mr, &b, 0, NULL);
+    return decide(mr, "accept", NULL, NULL, NULL);
 }
 
 static int clerk_reject(mc_req *mr)
@@ -697,7 +699,6 @@ static int clerk_reject(mc_req *mr)
     const char *reason = mc_text_trim(p, mc_field(mr, "reason")),
                *text = mc_text_trim(p, mc_field(mr, "text"));
     const char *err = NULL;
-    decide_baton b;
     int k, known = 0;
     for (k = 0; REASONS[k]; k++)
         known |= !strcmp(reason, REASONS[k]);
@@ -713,11 +714,7 @@ static int clerk_reject(mc_req *mr)
     else if (!strcmp(reason, REASON_OTHER) && !*text)
         err = "Explanation: say why the envelope is rejected (required when the reason is "
               "Other).";
-    memset(&b, 0, sizeof(b));
-    b.action = "reject";
-    b.reason = reason;
-    b.text = text;
-    return decide(mr, &b, HTTP_BAD_REQUEST, err);
+    return decide(mr, "reject", reason, text, err);
 }
 
 const mc_route ef_review_routes[] = {

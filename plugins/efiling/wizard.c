@@ -158,21 +158,23 @@ apr_status_t ef_wiz_incomplete(mc_req *mr, ef_wiz *z, const char **step, const c
     return APR_SUCCESS;
 }
 
-/* OK to show step; else the answer (a redirect to the first incomplete
- * step) in *rc. */
-static int guard(mc_req *mr, ef_wiz *z, const char *step, int *rc)
+/* Open the draft (ef_wiz_open) at step: -1 when z is ready, else the
+ * handler's answer, the first incomplete step's address when step is past
+ * it (and the documents' for an existing case's parties). */
+static int open_step(mc_req *mr, ef_wiz *z, const char *step)
 {
     const char *first;
-    apr_status_t rv = ef_wiz_incomplete(mr, z, &first, NULL);
-    if (rv != APR_SUCCESS) {
-        *rc = mc_fail(mr, rv);
-        return 0;
-    }
-    if (step_index(first) < step_index(step)) {
-        *rc = mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", first, NULL)));
-        return 0;
-    }
-    return 1;
+    apr_status_t rv;
+    int rc = ef_wiz_open(mr, z);
+    if (rc >= 0)
+        return rc;
+    if (!strcmp(step, "parties") && strcmp(z->e.kind, "new"))
+        return mc_redirect(mr, ef_env_url(mr, z->e.id, "/documents"));
+    if ((rv = ef_wiz_incomplete(mr, z, &first, NULL)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (step_index(first) < step_index(step))
+        return mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", first, NULL)));
+    return -1;
 }
 
 /* Record that the draft may resume at next (never moving it back). */
@@ -409,12 +411,8 @@ static int parties_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 int ef_wiz_parties_get(mc_req *mr)
 {
     ef_wiz z;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "parties");
     if (rc >= 0)
-        return rc;
-    if (strcmp(z.e.kind, "new"))
-        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
-    if (!guard(mr, &z, "parties", &rc))
         return rc;
     return parties_page(mr, &z, HTTP_OK, NULL);
 }
@@ -465,12 +463,8 @@ int ef_wiz_parties_post(mc_req *mr)
     ef_wiz z;
     apr_status_t rv;
     const char *action = mc_field(mr, "action"), *why, *first;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "parties");
     if (rc >= 0)
-        return rc;
-    if (strcmp(z.e.kind, "new"))
-        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
-    if (!guard(mr, &z, "parties", &rc))
         return rc;
     if (!action)
         action = "add";
@@ -636,10 +630,8 @@ static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 int ef_wiz_documents_get(mc_req *mr)
 {
     ef_wiz z;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "documents");
     if (rc >= 0)
-        return rc;
-    if (!guard(mr, &z, "documents", &rc))
         return rc;
     return documents_page(mr, &z, HTTP_OK, NULL);
 }
@@ -649,10 +641,8 @@ int ef_wiz_documents_next(mc_req *mr)
     ef_wiz z;
     apr_status_t rv;
     const char *first, *why;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "documents");
     if (rc >= 0)
-        return rc;
-    if (!guard(mr, &z, "documents", &rc))
         return rc;
     if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -692,10 +682,8 @@ static int payment_page(mc_req *mr, ef_wiz *z, int status, const char *error, co
 int ef_wiz_payment_get(mc_req *mr)
 {
     ef_wiz z;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "payment");
     if (rc >= 0)
-        return rc;
-    if (!guard(mr, &z, "payment", &rc))
         return rc;
     return payment_page(mr, &z, HTTP_OK, NULL, z.e.payment, z.e.waiver_reason);
 }
@@ -707,10 +695,8 @@ int ef_wiz_payment_post(mc_req *mr)
     long long fees;
     const ef_payment_provider *pp;
     const char *choice = mc_field(mr, "payment"), *reason = "", *err;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "payment");
     if (rc >= 0)
-        return rc;
-    if (!guard(mr, &z, "payment", &rc))
         return rc;
     if ((rv = ef_fees(z.db, mr->r->pool, z.e.id, &fees)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -742,10 +728,8 @@ int ef_wiz_review_get(mc_req *mr)
 {
     ef_wiz z;
     apr_status_t rv;
-    int rc = ef_wiz_open(mr, &z);
+    int rc = open_step(mr, &z, "review");
     if (rc >= 0)
-        return rc;
-    if (!guard(mr, &z, "review", &rc))
         return rc;
     wiz_vars(mr, &z, "review");
     if ((rv = ef_env_show(mr, z.db, &z.e)) != APR_SUCCESS)
