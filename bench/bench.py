@@ -178,7 +178,7 @@ class Servers:
         srv = Servers(tmp, args); srv.start(); srv.import_casenet(); ...; srv.stop()
     """
 
-    def __init__(self, tmp, args, apache_overrides=None):
+    def __init__(self, tmp, args, apache_overrides=None, extra_conf=""):
         self.args = args
         self.cache = None
         self._lock = None
@@ -213,7 +213,8 @@ class Servers:
         overrides.update(apache_overrides or {})
         self.apache = Apache(tmp / "apache", util.free_port(), db=self.db, smtp=self.smtp,
                              gateway=self.gateway, overrides=overrides,
-                             extra_conf=PROTECTED_CONF + BENCH_CONF, log_level="warn")
+                             extra_conf=PROTECTED_CONF + BENCH_CONF + extra_conf,
+                             log_level="warn")
         self.admin = None
         self.imported = None
 
