@@ -9,6 +9,7 @@
  * and the good ones are kept; the exit status is then 1, as import's. */
 #include "admin.h"
 #include "mc_db.h"
+#include "mc_form.h"
 #include "progress.h"
 
 #include <apr_lib.h>
@@ -78,15 +79,15 @@ static void csv_record(apr_pool_t *p, const char **s, apr_array_header_t *out, c
     *s = c;
 }
 
-static const char *trim(apr_pool_t *p, const char *s)
+/* The record at *s (csv_record), each field without the white space
+ * around it. */
+static void read_record(apr_pool_t *p, const char **s, apr_array_header_t *f, const char **why,
+                        int *lines)
 {
-    const char *e;
-    while (apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
+    int i;
+    csv_record(p, s, f, why, lines);
+    for (i = 0; i < f->nelts; i++)
+        APR_ARRAY_IDX(f, i, const char *) = mc_text_trim(p, APR_ARRAY_IDX(f, i, const char *));
 }
 
 static const char *check(apr_array_header_t *f)
@@ -122,7 +123,7 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
     const char *c, *why;
     apr_array_header_t *f = apr_array_make(p, 8, sizeof(const char *));
     long long imported = 0, updated = 0, refused = 0;
-    int line = 1, lines, first = 1, i;
+    int line = 1, lines, first = 1;
     apr_status_t rv;
 
     if (!fp) {
@@ -169,10 +170,8 @@ int mc_import_bar(mc_db *db, apr_pool_t *p, const char *prog, const char *path)
     while (*c) {
         int at = line;
         mc_progress_update(imported + updated + refused, (double)(c - text) / (double)len);
-        csv_record(p, &c, f, &why, &lines);
+        read_record(p, &c, f, &why, &lines);
         line += lines;
-        for (i = 0; i < f->nelts; i++)
-            APR_ARRAY_IDX(f, i, const char *) = trim(p, APR_ARRAY_IDX(f, i, const char *));
         if (!why && f->nelts == 1 && !*APR_ARRAY_IDX(f, 0, const char *))
             continue; /* a blank line */
         if (first && !why && !strcasecmp(APR_ARRAY_IDX(f, 0, const char *), "bar_number")) {

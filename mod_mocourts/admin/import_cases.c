@@ -80,22 +80,33 @@ static apr_status_t load_known(imp *im)
 
 /* ---- the records ------------------------------------------------------------ */
 
+/* After a reference record's upsert (rv, aff: how it went): counted in *n
+ * and, when new, in *n_new; a database error is fatal (what: the work). */
+static apr_status_t ref_written(imp *im, apr_status_t rv, long long aff, const char *what,
+                                long long *n, long long *n_new)
+{
+    if (rv != APR_SUCCESS)
+        return mc_import_db_fatal(im, what);
+    (*n)++;
+    *n_new += aff == 1;
+    return APR_SUCCESS;
+}
+
 static apr_status_t on_case_type(void *baton, apr_pool_t *p, const mc_feed_case_type *t,
                                  const char **why)
 {
     imp *im = baton;
     long long aff = 0;
+    apr_status_t rv;
     if (mc_import_flush(im) != APR_SUCCESS)
         return MC_DB_EFAIL;
-    if (mc_db_exec(im->db, &aff, NULL,
-                   "INSERT INTO mc_case_type (code, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
-                   "name = VALUES(name)",
-                   "ss", t->code, t->name) != APR_SUCCESS)
-        return mc_import_db_fatal(im, "writing a case type");
-    apr_hash_set(im->types, apr_pstrdup(im->p, t->code), APR_HASH_KEY_STRING, "");
-    im->n.types++;
-    im->n.types_new += aff == 1;
-    return APR_SUCCESS;
+    rv = mc_db_exec(im->db, &aff, NULL,
+                    "INSERT INTO mc_case_type (code, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+                    "name = VALUES(name)",
+                    "ss", t->code, t->name);
+    if (rv == APR_SUCCESS)
+        apr_hash_set(im->types, apr_pstrdup(im->p, t->code), APR_HASH_KEY_STRING, "");
+    return ref_written(im, rv, aff, "writing a case type", &im->n.types, &im->n.types_new);
 }
 
 /* A court's efiling flag is taken from the feed only when the court is
@@ -105,6 +116,7 @@ static apr_status_t on_court(void *baton, apr_pool_t *p, const mc_feed_court *c,
     imp *im = baton;
     long long aff = 0;
     mc_dbres *res;
+    apr_status_t rv;
     if (mc_import_flush(im) != APR_SUCCESS)
         return MC_DB_EFAIL;
     if (mc_db_query(im->db, p, &res,
@@ -116,19 +128,17 @@ static apr_status_t on_court(void *baton, apr_pool_t *p, const mc_feed_court *c,
                             res->rows[0][0]);
         return MC_FEED_EBAD;
     }
-    if (mc_db_exec(im->db, &aff, NULL,
-                   "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) "
-                   "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE circuit = VALUES(circuit), "
-                   "county = VALUES(county), name = VALUES(name), case_prefix = "
-                   "VALUES(case_prefix)",
-                   "sisssi", c->code, (long long)c->circuit, c->county, c->name, c->prefix,
-                   (long long)c->efiling) != APR_SUCCESS)
-        return mc_import_db_fatal(im, "writing a court");
-    apr_hash_set(im->courts, apr_pstrdup(im->p, c->code), APR_HASH_KEY_STRING,
-                 apr_pstrdup(im->p, c->prefix));
-    im->n.courts++;
-    im->n.courts_new += aff == 1;
-    return APR_SUCCESS;
+    rv = mc_db_exec(im->db, &aff, NULL,
+                    "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE circuit = "
+                    "VALUES(circuit), county = VALUES(county), name = VALUES(name), case_prefix "
+                    "= VALUES(case_prefix)",
+                    "sisssi", c->code, (long long)c->circuit, c->county, c->name, c->prefix,
+                    (long long)c->efiling);
+    if (rv == APR_SUCCESS)
+        apr_hash_set(im->courts, apr_pstrdup(im->p, c->code), APR_HASH_KEY_STRING,
+                     apr_pstrdup(im->p, c->prefix));
+    return ref_written(im, rv, aff, "writing a court", &im->n.courts, &im->n.courts_new);
 }
 
 static apr_status_t on_judge(void *baton, apr_pool_t *p, const mc_feed_judge *j, const char **why)
@@ -136,27 +146,29 @@ static apr_status_t on_judge(void *baton, apr_pool_t *p, const mc_feed_judge *j,
     imp *im = baton;
     long long aff = 0;
     mc_dbres *res;
+    apr_status_t rv;
     if (!apr_hash_get(im->courts, j->court, APR_HASH_KEY_STRING)) {
         *why = apr_psprintf(p, "unknown court '%s'", j->court);
         return MC_FEED_EBAD;
     }
     if (mc_import_flush(im) != APR_SUCCESS)
         return MC_DB_EFAIL;
-    if (mc_db_exec(im->db, &aff, NULL,
-                   "INSERT INTO mc_judge (ref, court_code, name) VALUES (?, ?, ?) ON DUPLICATE "
-                   "KEY UPDATE court_code = VALUES(court_code), name = VALUES(name)",
-                   "sss", j->ref, j->court, j->name) != APR_SUCCESS ||
-        mc_db_query(im->db, p, &res, "SELECT id FROM mc_judge WHERE ref = ?", "s", j->ref) !=
-            APR_SUCCESS ||
+    if ((rv = mc_db_exec(im->db, &aff, NULL,
+                         "INSERT INTO mc_judge (ref, court_code, name) VALUES (?, ?, ?) ON "
+                         "DUPLICATE KEY UPDATE court_code = VALUES(court_code), name = "
+                         "VALUES(name)",
+                         "sss", j->ref, j->court, j->name)) == APR_SUCCESS &&
+        (rv = mc_db_query(im->db, p, &res, "SELECT id FROM mc_judge WHERE ref = ?", "s", j->ref)) ==
+            APR_SUCCESS &&
         res->nrows != 1)
-        return mc_import_db_fatal(im, "writing a judge");
-    judge_info *ji = apr_palloc(im->p, sizeof(*ji));
-    ji->id = mc_dbres_int(res, 0, 0);
-    ji->court = apr_pstrdup(im->p, j->court);
-    apr_hash_set(im->judges, apr_pstrdup(im->p, j->ref), APR_HASH_KEY_STRING, ji);
-    im->n.judges++;
-    im->n.judges_new += aff == 1;
-    return APR_SUCCESS;
+        rv = MC_DB_EFAIL;
+    if (rv == APR_SUCCESS) {
+        judge_info *ji = apr_palloc(im->p, sizeof(*ji));
+        ji->id = mc_dbres_int(res, 0, 0);
+        ji->court = apr_pstrdup(im->p, j->court);
+        apr_hash_set(im->judges, apr_pstrdup(im->p, j->ref), APR_HASH_KEY_STRING, ji);
+    }
+    return ref_written(im, rv, aff, "writing a judge", &im->n.judges, &im->n.judges_new);
 }
 
 /* A judge of the case's court, or NULL with *why. */
@@ -194,6 +206,15 @@ static const char *jb_take(imp *im)
     mc_import_jb_raw(&im->jb, "}");
     im->bytes += im->jb.len;
     return apr_pstrmemdup(im->bp, im->jb.s, im->jb.len);
+}
+
+/* A child row's JSON (built since jb_start) taken into r, with its ref and
+ * the cmp string of its columns, all copied into the batch. */
+static void row_take(imp *im, brow *r, const char *ref, const char *cmp)
+{
+    r->json = jb_take(im);
+    r->ref = apr_pstrdup(im->bp, ref);
+    r->cmp = apr_pstrdup(im->bp, cmp);
 }
 
 static void jb_start(imp *im, const char *number, const char *ref)
@@ -283,10 +304,8 @@ static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, c
         mc_import_jb_str(b, "m", x->middle);
         mc_import_jb_int(b, "y", x->birth_year, !x->birth_year);
         mc_import_jb_str(b, "ci", x->city);
-        r->json = jb_take(im);
-        r->ref = apr_pstrdup(bp, x->ref);
-        r->cmp = apr_pstrdup(
-            bp, cmp_of(p, 7, x->kind, x->role, x->last, x->first, x->middle, by, x->city));
+        row_take(im, r, x->ref,
+                 cmp_of(p, 7, x->kind, x->role, x->last, x->first, x->middle, by, x->city));
     }
     for (i = 0; i < c->attorneys->nelts; i++) {
         const mc_feed_attorney *x = &APR_ARRAY_IDX(c->attorneys, i, mc_feed_attorney);
@@ -296,9 +315,7 @@ static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, c
         mc_import_jb_str(b, "na", x->name);
         mc_import_jb_str(b, "b", x->bar);
         mc_import_jb_str(b, "fi", x->firm);
-        r->json = jb_take(im);
-        r->ref = apr_pstrdup(bp, x->ref);
-        r->cmp = apr_pstrdup(bp, cmp_of(p, 4, x->party, x->name, x->bar, x->firm));
+        row_take(im, r, x->ref, cmp_of(p, 4, x->party, x->name, x->bar, x->firm));
     }
     for (i = 0; i < c->hearings->nelts; i++) {
         const mc_feed_hearing *x = &APR_ARRAY_IDX(c->hearings, i, mc_feed_hearing);
@@ -310,10 +327,9 @@ static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, c
         mc_import_jb_str(b, "t", x->type);
         mc_import_jb_str(b, "l", x->location);
         mc_import_jb_int(b, "j", hj ? hj->id : 0, !hj);
-        r->json = jb_take(im);
-        r->ref = apr_pstrdup(bp, x->ref);
-        r->cmp = apr_pstrdup(bp, cmp_of(p, 4, x->at, x->type, x->location,
-                                        num_or_empty(p, hj ? hj->id : 0, hj != NULL)));
+        row_take(im, r, x->ref,
+                 cmp_of(p, 4, x->at, x->type, x->location,
+                        num_or_empty(p, hj ? hj->id : 0, hj != NULL)));
     }
     for (i = 0; i < c->judgments->nelts; i++) {
         const mc_feed_judgment *x = &APR_ARRAY_IDX(c->judgments, i, mc_feed_judgment);
@@ -324,10 +340,9 @@ static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, c
         mc_import_jb_str(b, "a", x->amount);
         mc_import_jb_str(b, "e", x->entered);
         mc_import_jb_int(b, "s", x->satisfied, 0);
-        r->json = jb_take(im);
-        r->ref = apr_pstrdup(bp, x->ref);
-        r->cmp = apr_pstrdup(bp, cmp_of(p, 5, x->debtor, x->creditor, x->amount, x->entered,
-                                        x->satisfied ? "1" : "0"));
+        row_take(
+            im, r, x->ref,
+            cmp_of(p, 5, x->debtor, x->creditor, x->amount, x->entered, x->satisfied ? "1" : "0"));
     }
     bc->dk = apr_palloc(bp, sizeof(mc_feed_docket) * (size_t)(c->dockets->nelts + 1));
     for (i = 0; i < c->dockets->nelts; i++) {
@@ -339,9 +354,8 @@ static apr_status_t on_case(void *baton, apr_pool_t *p, const mc_feed_case *c, c
         mc_import_jb_str(b, "t", x->type);
         mc_import_jb_str(b, "x", x->text);
         mc_import_jb_str(b, "f", x->filed_by);
-        r->json = jb_take(im);
-        r->ref = y->ref = apr_pstrdup(bp, x->ref);
-        r->cmp = apr_pstrdup(bp, cmp_of(p, 4, x->date, x->type, x->text, x->filed_by));
+        row_take(im, r, x->ref, cmp_of(p, 4, x->date, x->type, x->text, x->filed_by));
+        y->ref = r->ref;
         y->date = apr_pstrdup(bp, x->date);
         y->type = apr_pstrdup(bp, x->type);
         y->text = apr_pstrdup(bp, x->text);

@@ -115,6 +115,34 @@ static apr_status_t mc_case_text(apr_pool_t *p, const mc_case_env *env, const ch
     return rv;
 }
 
+/* The texts of a notice from v (the case's and the event's variables, to
+ * which case_url, stop_url and mycases_url are added): the e-mail from
+ * file, split around its Stop Tracking link (*pre ends with the link's
+ * ".../stop/", *post follows its token); and notice-short.txt with
+ * summary, for a text message (with the case's link) and for a call
+ * (without). */
+static apr_status_t mc_case_texts(apr_pool_t *p, const mc_case_env *env, mc_vars *v,
+                                  const char *file, const char *case_url, const char *summary,
+                                  const char **pre, const char **post, char **sms, char **voice)
+{
+    const char *marker = mc_case_marker(p);
+    char *body;
+    apr_status_t rv;
+    mc_vars_set(v, "case_url", case_url);
+    mc_vars_set(v, "stop_url", marker);
+    mc_vars_set(v, "mycases_url", apr_pstrcat(p, env->casenet_url, "/mycases", NULL));
+    if ((rv = mc_case_text(p, env, file, v, &body)) != APR_SUCCESS)
+        return rv;
+    mc_case_split(p, env, body, marker, pre, post);
+    *pre = apr_pstrcat(p, *pre, env->casenet_url, "/stop/", NULL);
+    mc_vars_set(v, "summary", summary);
+    mc_vars_set(v, "link", apr_pstrcat(p, " ", case_url, NULL));
+    if ((rv = mc_case_text(p, env, "notice-short.txt", v, sms)) != APR_SUCCESS)
+        return rv;
+    mc_vars_set(v, "link", ""); /* a call reads no links */
+    return mc_case_text(p, env, "notice-short.txt", v, voice);
+}
+
 /* At most n characters (UTF-8 aware) of s, with "..." when cut; line
  * breaks become spaces (an SMS is one line). */
 static const char *mc_case_clip(apr_pool_t *p, const char *s, int n)
@@ -240,10 +268,9 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
     if (rv != APR_SUCCESS || res->nrows == 0)
         return rv;
 
-    const char *marker = mc_case_marker(p);
     const char *case_url = apr_pstrcat(p, env->casenet_url, "/case/", number, NULL);
     mc_vars *v = mc_vars_make(p, NULL);
-    char *body, *sms, *voice;
+    char *sms, *voice;
     const char *pre, *post;
     mc_vars_set(v, "court", env->court_name ? env->court_name : "");
     mc_vars_set(v, "court_of_case", court_of_case);
@@ -256,23 +283,12 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
     mc_vars_set(v, "filed_by_note",
                 e->filed_by && *e->filed_by ? apr_pstrcat(p, " - filed by ", e->filed_by, NULL)
                                             : "");
-    mc_vars_set(v, "case_url", case_url);
-    mc_vars_set(v, "stop_url", marker);
-    mc_vars_set(v, "mycases_url", apr_pstrcat(p, env->casenet_url, "/mycases", NULL));
-    if ((rv = mc_case_text(p, env, "notice-entry.txt", v, &body)) != APR_SUCCESS)
-        return rv;
-    mc_case_split(p, env, body, marker, &pre, &post);
-    pre = apr_pstrcat(p, pre, env->casenet_url, "/stop/", NULL);
-
-    mc_vars_set(v, "summary",
-                apr_psprintf(p, "new docket entry %s %s: %s", e->entry_date,
-                             mc_case_clip(p, e->entry_type, 60),
-                             mc_case_clip(p, e->text, MC_CASE_SHORT_TEXT)));
-    mc_vars_set(v, "link", apr_pstrcat(p, " ", case_url, NULL));
-    if ((rv = mc_case_text(p, env, "notice-short.txt", v, &sms)) != APR_SUCCESS)
-        return rv;
-    mc_vars_set(v, "link", ""); /* a call reads no links */
-    if ((rv = mc_case_text(p, env, "notice-short.txt", v, &voice)) != APR_SUCCESS)
+    rv = mc_case_texts(p, env, v, "notice-entry.txt", case_url,
+                       apr_psprintf(p, "new docket entry %s %s: %s", e->entry_date,
+                                    mc_case_clip(p, e->entry_type, 60),
+                                    mc_case_clip(p, e->text, MC_CASE_SHORT_TEXT)),
+                       &pre, &post, &sms, &voice);
+    if (rv != APR_SUCCESS)
         return rv;
 
     const char *subject = apr_pstrcat(p, "Case ", number, ": new docket entry", NULL);
@@ -387,10 +403,9 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
     const char *judge = mc_dbres_get(res, 0, 5), *number = mc_dbres_get(res, 0, 6);
     long long away = mc_dbres_int(res, 0, 10);
     const char *when = mc_case_days_text(p, away);
-    const char *marker = mc_case_marker(p);
     const char *case_url = apr_pstrcat(p, env->casenet_url, "/case/", number, NULL);
     mc_vars *v = mc_vars_make(p, NULL);
-    char *body, *sms, *voice;
+    char *sms, *voice;
     const char *pre, *post;
 
     mc_vars_set(v, "court", env->court_name ? env->court_name : "");
@@ -404,23 +419,14 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
     mc_vars_set(v, "judge", *judge ? judge : "(not given)");
     mc_vars_setf(v, "days", "%" APR_INT64_T_FMT, (apr_int64_t)(away < 0 ? 0 : away));
     mc_vars_set(v, "when", when);
-    mc_vars_set(v, "case_url", case_url);
-    mc_vars_set(v, "stop_url", marker);
-    mc_vars_set(v, "mycases_url", apr_pstrcat(p, env->casenet_url, "/mycases", NULL));
-    if ((rv = mc_case_text(p, env, "notice-reminder.txt", v, &body)) != APR_SUCCESS)
-        return rv;
-    mc_case_split(p, env, body, marker, &pre, &post);
-    pre = apr_pstrcat(p, pre, env->casenet_url, "/stop/", NULL);
     /* The hearing type names the hearing ("Trial Setting", "Short Notice
      * Hearing"): no "hearing" after it. */
-    mc_vars_set(v, "summary",
-                apr_psprintf(p, "reminder: %s %s (%s at %s%s%s)", mc_case_clip(p, type, 60), when,
-                             date, time, *location ? ", " : "", mc_case_clip(p, location, 60)));
-    mc_vars_set(v, "link", apr_pstrcat(p, " ", case_url, NULL));
-    if ((rv = mc_case_text(p, env, "notice-short.txt", v, &sms)) != APR_SUCCESS)
-        return rv;
-    mc_vars_set(v, "link", "");
-    if ((rv = mc_case_text(p, env, "notice-short.txt", v, &voice)) != APR_SUCCESS)
+    rv = mc_case_texts(p, env, v, "notice-reminder.txt", case_url,
+                       apr_psprintf(p, "reminder: %s %s (%s at %s%s%s)", mc_case_clip(p, type, 60),
+                                    when, date, time, *location ? ", " : "",
+                                    mc_case_clip(p, location, 60)),
+                       &pre, &post, &sms, &voice);
+    if (rv != APR_SUCCESS)
         return rv;
     const char *subject =
         apr_pstrcat(p, "Case ", number, ": hearing reminder, ", date, " ", time, NULL);

@@ -109,9 +109,25 @@ START_TEST(test_checks)
     ck_assert_str_eq(check_of("1", "Smith", "", "", 4), "status is empty");
     ck_assert_str_eq(check_of("1", "Smith", "J", "", 3),
                      "expected 4 fields: bar_number,last_name,first_name,status");
-    ck_assert_str_eq(trim(mc_test_pool, "  a b \t"), "a b");
+}
+END_TEST
+
+/* The import reads each field without the white space around it. */
+START_TEST(test_fields_trimmed)
+{
+    static const char *const want[] = {"12", "Smith", "a b", "active"};
+    const char *s = "  12 , Smith ,\ta b ,active \r\nnext", *why;
+    apr_array_header_t *f = apr_array_make(mc_test_pool, 4, sizeof(const char *));
+    int lines;
+
+    read_record(mc_test_pool, &s, f, &why, &lines);
+    ck_assert_ptr_null(why);
+    ck_assert_int_eq(f->nelts, 4);
+    for (int k = 0; k < 4; k++)
+        ck_assert_str_eq(FIELD(f, k), want[k]);
+    ck_assert_str_eq(s, "next");
 }
 END_TEST
 
 MC_TEST_SUITE(import_bar, mc_test_pool_setup, mc_test_pool_teardown, 0, test_plain_and_quoted,
-              test_line_break_in_quotes, test_malformed, test_checks)
+              test_line_break_in_quotes, test_malformed, test_checks, test_fields_trimmed)
