@@ -2,11 +2,15 @@
  * leaving the group (routes in provision.c); see provision.h. */
 #include "provision.h"
 
-/* The member page's common part; 403 message when not a plain member. */
-static int prefs_member(mc_req *mr, mc_db *db, mc_grp_member *m, int *status)
+/* The member pages' common part: 1 with the account's membership in *m
+ * and the request's connection in *db; else 0 with *status the answer (a
+ * 403 page when the account is not a plain member, or a database error's). */
+static int prefs_member(mc_req *mr, mc_db **db, mc_grp_member *m, int *status)
 {
-    int found;
-    apr_status_t rv = mc_grp_membership(db, mr->r->pool, mr->account->id, m, &found);
+    int found = 0;
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_membership(*db, mr->r->pool, mr->account->id, m, &found);
     if (rv != APR_SUCCESS) {
         *status = mc_fail(mr, rv);
         return 0;
@@ -52,11 +56,8 @@ int mc_grp_prefs_get(mc_req *mr)
 {
     mc_grp_member m;
     mc_db *db;
-    apr_status_t rv;
     int st;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!prefs_member(mr, db, &m, &st))
+    if (!prefs_member(mr, &db, &m, &st))
         return st;
     return prefs_page(mr, db, &m, NULL, 0);
 }
@@ -70,9 +71,7 @@ int mc_grp_prefs_post(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
     int st;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!prefs_member(mr, db, &m, &st))
+    if (!prefs_member(mr, &db, &m, &st))
         return st;
     mc_vars_set(mr->vars, "f_court", court);
     mc_vars_set(mr->vars, "f_email", email);
@@ -147,9 +146,7 @@ int mc_grp_prefs_remove(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
     int st;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!prefs_member(mr, db, &m, &st))
+    if (!prefs_member(mr, &db, &m, &st))
         return st;
     if (!confirm || strcmp(confirm, "1"))
         return prefs_page(

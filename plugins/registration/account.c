@@ -305,115 +305,104 @@ static int password_post(mc_req *mr)
     return mc_redirect(mr, mc_url(mr, "/myaccount?updated=password"));
 }
 
-/* Name */
+/* The profile's simple forms: name, firm, phones. Each field is shown as
+ * its fdef says, kept at off in mc_reg_profile, and checked as a name of
+ * at most fdef.max characters or as a phone number, label naming it in the
+ * sentence. */
+typedef struct pfield {
+    const char *label;
+    apr_size_t off;
+    int required, phone;
+} pfield;
+#define PF(field) APR_OFFSETOF(mc_reg_profile, field)
+
 static const fdef NAME_F[] = {
     {"first_name", "First Name *", "text", "given-name", 1, MC_REG_NAME_MAX},
     {"middle_name", "Middle Name/Initial", "text", "additional-name", 1, MC_REG_NAME_MAX},
     {"last_name", "Last Name *", "text", "family-name", 1, MC_REG_NAME_MAX},
     {"suffix", "Suffix", "text", "honorific-suffix", 1, MC_REG_SUFFIX_MAX},
     {NULL}};
-#define NAME_TITLE "Update Account - Name"
-
-static int name_get(mc_req *mr)
-{
-    mc_reg_profile pr;
-    mc_db *db;
-    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
-    const char *vals[4];
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    vals[0] = pr.first_name, vals[1] = pr.middle_name, vals[2] = pr.last_name, vals[3] = pr.suffix;
-    return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, NULL, "/myaccount/name", NULL);
-}
-
-static int name_post(mc_req *mr)
-{
-    apr_pool_t *p = mr->r->pool;
-    const char *vals[4] = {
-        mc_reg_account_field(mr, "first_name"), mc_reg_account_field(mr, "middle_name"),
-        mc_reg_account_field(mr, "last_name"), mc_reg_account_field(mr, "suffix")};
-    const char *why;
-    mc_reg_profile pr;
-    mc_db *db;
-    apr_status_t rv;
-    if ((why = mc_reg_check_name(p, "First Name", vals[0], 1, MC_REG_NAME_MAX)) ||
-        (why = mc_reg_check_name(p, "Middle Name/Initial", vals[1], 0, MC_REG_NAME_MAX)) ||
-        (why = mc_reg_check_name(p, "Last Name", vals[2], 1, MC_REG_NAME_MAX)) ||
-        (why = mc_reg_check_name(p, "Suffix", vals[3], 0, MC_REG_SUFFIX_MAX)))
-        return form_page(mr, NAME_TITLE, NULL, NAME_F, vals, why, "/myaccount/name", NULL);
-    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    pr.middle_name = vals[1];
-    pr.suffix = vals[3];
-    return profile_save(mr, &pr, vals[0], vals[2], "name", "name");
-}
-
-/* Firm */
+static const pfield NAME_P[] = {{"First Name", PF(first_name), 1, 0},
+                                {"Middle Name/Initial", PF(middle_name), 0, 0},
+                                {"Last Name", PF(last_name), 1, 0},
+                                {"Suffix", PF(suffix), 0, 0}};
 static const fdef FIRM_F[] = {
     {"firm", "Firm/Organization Name", "text", "organization", 1, MC_REG_FIRM_MAX}, {NULL}};
-#define FIRM_TITLE "Update Account - Firm/Organization Name"
-
-static int firm_get(mc_req *mr)
-{
-    mc_reg_profile pr;
-    mc_db *db;
-    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &pr.firm, NULL, "/myaccount/firm", NULL);
-}
-
-static int firm_post(mc_req *mr)
-{
-    const char *firm = mc_reg_account_field(mr, "firm");
-    const char *why =
-        mc_reg_check_name(mr->r->pool, "Firm/Organization Name", firm, 0, MC_REG_FIRM_MAX);
-    mc_reg_profile pr;
-    mc_db *db;
-    apr_status_t rv;
-    if (why)
-        return form_page(mr, FIRM_TITLE, NULL, FIRM_F, &firm, why, "/myaccount/firm", NULL);
-    if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    pr.firm = firm;
-    return profile_save(mr, &pr, NULL, NULL, "firm", "firm");
-}
-
-/* Phones */
+static const pfield FIRM_P[] = {{"Firm/Organization Name", PF(firm), 0, 0}};
 static const fdef PHONE_F[] = {
     {"business_phone", "Business Phone *", "tel", "tel", 1, MC_REG_PHONE_MAX},
     {"cell_phone", "Cell Phone", "tel", "tel", 1, MC_REG_PHONE_MAX},
     {NULL}};
-#define PHONE_TITLE "Update Account - Phone Numbers"
+static const pfield PHONE_P[] = {{"Business Phone", PF(business_phone), 1, 1},
+                                 {"Cell Phone", PF(cell_phone), 0, 1}};
 
-static int phones_get(mc_req *mr)
+/* Each form: its path (the route's pattern), title, what changed (for the
+ * audit and ?updated=), fields; names: the account's names change too. */
+static const struct {
+    const char *path, *title, *what;
+    const fdef *f;
+    const pfield *pf;
+    int names;
+} PFORMS[] = {
+    {"/myaccount/name", "Update Account - Name", "name", NAME_F, NAME_P, 1},
+    {"/myaccount/firm", "Update Account - Firm/Organization Name", "firm", FIRM_F, FIRM_P, 0},
+    {"/myaccount/phones", "Update Account - Phone Numbers", "phones", PHONE_F, PHONE_P, 0},
+};
+#define PFIELDS_MAX 4
+
+static const char **pfield_at(mc_reg_profile *pr, const pfield *pf)
 {
+    return (const char **)((char *)pr + pf->off);
+}
+
+/* The form of the route (GET or POST). */
+static size_t pform_of(const mc_req *mr)
+{
+    size_t k = 0;
+    while (k + 1 < sizeof(PFORMS) / sizeof(PFORMS[0]) && strcmp(PFORMS[k].path, mr->route->pattern))
+        k++;
+    return k;
+}
+
+static int profile_get(mc_req *mr)
+{
+    size_t k = pform_of(mr);
+    const char *vals[PFIELDS_MAX];
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
-    const char *vals[2];
+    int i;
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    vals[0] = pr.business_phone, vals[1] = pr.cell_phone;
-    return form_page(mr, PHONE_TITLE, NULL, PHONE_F, vals, NULL, "/myaccount/phones", NULL);
+    for (i = 0; PFORMS[k].f[i].name; i++)
+        vals[i] = *pfield_at(&pr, &PFORMS[k].pf[i]);
+    return form_page(mr, PFORMS[k].title, NULL, PFORMS[k].f, vals, NULL, PFORMS[k].path, NULL);
 }
 
-static int phones_post(mc_req *mr)
+static int profile_post(mc_req *mr)
 {
-    const char *vals[2] = {mc_reg_account_field(mr, "business_phone"),
-                           mc_reg_account_field(mr, "cell_phone")},
-               *why;
+    apr_pool_t *p = mr->r->pool;
+    size_t k = pform_of(mr);
+    const fdef *f = PFORMS[k].f;
+    const pfield *pf = PFORMS[k].pf;
+    const char *vals[PFIELDS_MAX], *why = NULL;
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv;
-    if ((why = mc_reg_check_phone(mr->r->pool, "Business Phone", vals[0], 1)) ||
-        (why = mc_reg_check_phone(mr->r->pool, "Cell Phone", vals[1], 0)))
-        return form_page(mr, PHONE_TITLE, NULL, PHONE_F, vals, why, "/myaccount/phones", NULL);
+    int i;
+    for (i = 0; f[i].name; i++)
+        vals[i] = mc_reg_account_field(mr, f[i].name);
+    for (i = 0; !why && f[i].name; i++)
+        why = pf[i].phone ? mc_reg_check_phone(p, pf[i].label, vals[i], pf[i].required)
+                          : mc_reg_check_name(p, pf[i].label, vals[i], pf[i].required, f[i].max);
+    if (why)
+        return form_page(mr, PFORMS[k].title, NULL, f, vals, why, PFORMS[k].path, NULL);
     if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    pr.business_phone = vals[0];
-    pr.cell_phone = vals[1];
-    return profile_save(mr, &pr, NULL, NULL, "phones", "phones");
+    for (i = 0; f[i].name; i++)
+        *pfield_at(&pr, &pf[i]) = vals[i];
+    return profile_save(mr, &pr, PFORMS[k].names ? pr.first_name : NULL,
+                        PFORMS[k].names ? pr.last_name : NULL, PFORMS[k].what, PFORMS[k].what);
 }
 
 /* E-mail */
@@ -660,16 +649,16 @@ const mc_route mc_reg_account_routes[] = {
     {"GET", "/myaccount", A, NULL, myaccount_get, 0},
     {"GET", "/myaccount/password", A, NULL, password_get, 0},
     {"POST", "/myaccount/password", A, NULL, password_post, 0},
-    {"GET", "/myaccount/name", A, NULL, name_get, 0},
-    {"POST", "/myaccount/name", A, NULL, name_post, 0},
-    {"GET", "/myaccount/firm", A, NULL, firm_get, 0},
-    {"POST", "/myaccount/firm", A, NULL, firm_post, 0},
+    {"GET", "/myaccount/name", A, NULL, profile_get, 0},
+    {"POST", "/myaccount/name", A, NULL, profile_post, 0},
+    {"GET", "/myaccount/firm", A, NULL, profile_get, 0},
+    {"POST", "/myaccount/firm", A, NULL, profile_post, 0},
     {"GET", "/myaccount/email", A, NULL, email_get, 0},
     {"POST", "/myaccount/email", A, NULL, email_post, 0},
     {"GET", "/myaccount/address", A, NULL, address_get, 0},
     {"POST", "/myaccount/address", A, NULL, address_post, 0},
-    {"GET", "/myaccount/phones", A, NULL, phones_get, 0},
-    {"POST", "/myaccount/phones", A, NULL, phones_post, 0},
+    {"GET", "/myaccount/phones", A, NULL, profile_get, 0},
+    {"POST", "/myaccount/phones", A, NULL, profile_post, 0},
     {"GET", "/myaccount/questions", A, NULL, mc_reg_account_questions_get, 0},
     {"POST", "/myaccount/questions", A, NULL, mc_reg_account_questions_post, 0},
     {"GET", "/myaccount/mobar", A, NULL, mobar_get, 0},

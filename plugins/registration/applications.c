@@ -3,21 +3,6 @@
  * first (seed 001 steps 23-24). See registration.h. */
 #include "registration.h"
 
-/* Who may subscribe to Electronic Case Filing: an attorney with a verified
- * MOBAR number, or a member of a group (the groups plugin keeps the roles
- * group_admin / group_user in step with its memberships). */
-static int is_attorney(mc_req *mr, mc_db *db, apr_status_t *rv)
-{
-    mc_dbres *res;
-    *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT 1 FROM mc_account_role r LEFT JOIN mc_reg_profile p ON "
-                      "p.account_id = r.account_id WHERE r.account_id = ? AND ((r.role = "
-                      "'attorney' AND p.mobar_verified_at IS NOT NULL) OR r.role IN "
-                      "('group_admin', 'group_user'))",
-                      "i", mr->account->id);
-    return *rv == APR_SUCCESS && res->nrows > 0;
-}
-
 static int agreed(mc_req *mr, mc_db *db, apr_status_t *rv)
 {
     mc_dbres *res;
@@ -36,6 +21,28 @@ static int steps_page(mc_req *mr)
     return mc_render(mr, HTTP_OK, "account-steps.html", "Additional steps required");
 }
 
+/* Who may subscribe to Electronic Case Filing: an attorney with a verified
+ * MOBAR number, or a member of a group (the groups plugin keeps the roles
+ * group_admin / group_user in step with its memberships). 1 when the
+ * account may, with the request's connection in *db; else 0 with *rc the
+ * answer: the steps still required, or a database error's page. */
+static int may_file(mc_req *mr, mc_db **db, int *rc)
+{
+    mc_dbres *res;
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_query(*db, mr->r->pool, &res,
+                         "SELECT 1 FROM mc_account_role r LEFT JOIN mc_reg_profile p ON "
+                         "p.account_id = r.account_id WHERE r.account_id = ? AND ((r.role = "
+                         "'attorney' AND p.mobar_verified_at IS NOT NULL) OR r.role IN "
+                         "('group_admin', 'group_user'))",
+                         "i", mr->account->id);
+    if (rv == APR_SUCCESS && res->nrows > 0)
+        return 1;
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : steps_page(mr);
+    return 0;
+}
+
 /* The account subscribed to application ("efiling" or "publications"). */
 static apr_status_t subscribe_tx(mc_req *mr, mc_db *db, void *application)
 {
@@ -51,15 +58,10 @@ static apr_status_t subscribe_tx(mc_req *mr, mc_db *db, void *application)
 static int subscribe_efiling(mc_req *mr)
 {
     mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att, ok;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!att)
-        return steps_page(mr);
+    apr_status_t rv;
+    int ok, rc;
+    if (!may_file(mr, &db, &rc))
+        return rc;
     ok = agreed(mr, db, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -91,14 +93,10 @@ static int agreement_page(mc_req *mr, const char *error)
 static int agreement_get(mc_req *mr)
 {
     mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return att ? agreement_page(mr, NULL) : steps_page(mr);
+    int rc;
+    if (!may_file(mr, &db, &rc))
+        return rc;
+    return agreement_page(mr, NULL);
 }
 
 /* The agreement accepted (again: its time and address renewed), which
@@ -122,15 +120,10 @@ static int agreement_post(mc_req *mr)
 {
     const char *ack = mc_field(mr, "acknowledge"), *next;
     mc_db *db;
-    apr_status_t rv = mc_req_db(mr, &db);
-    int att;
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    att = is_attorney(mr, db, &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!att)
-        return steps_page(mr);
+    apr_status_t rv;
+    int rc;
+    if (!may_file(mr, &db, &rc))
+        return rc;
     if (!ack || strcmp(ack, "1"))
         return agreement_page(mr, "Check \"I acknowledge\" to accept the User Agreement, then "
                                   "click Continue.");

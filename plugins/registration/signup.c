@@ -105,28 +105,66 @@ static int root_get(mc_req *mr)
     return mc_redirect(mr, mc_logon_path(mr));
 }
 
-/* ---- step a: the MOBAR choice ------------------------------------------------ */
+/* A page of the wizard with a sentence and one link (signup-message.html). */
+static int message_page(mc_req *mr, const char *message, const char *link_url,
+                        const char *link_label)
+{
+    mc_vars_set(mr->vars, "message", message);
+    mc_vars_set(mr->vars, "link_url", link_url);
+    mc_vars_set(mr->vars, "link_label", link_label);
+    return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+}
+
+/* ---- the steps made of fields kept as typed: a, c, d -------------------------- */
 
 static const char *const mobar_fields[] = {"mobar", "no_mobar", NULL};
+static const char *const name_fields[] = {"first_name", "middle_name", "last_name", "suffix",
+                                          "email",      "email2",      NULL};
+static const char *const address_fields[] = {
+    "mail_line1",   "mail_line2",     "mail_city",  "mail_state", "mail_zip",   "mail_country",
+    "bill_same",    "bill_line1",     "bill_line2", "bill_city",  "bill_state", "bill_zip",
+    "bill_country", "business_phone", "cell_phone", NULL};
+#define ADDRESS_N 15
 
-static int mobar_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
+/* Each such step's fields and page (by step number). */
+static const struct {
+    const char *const *fields;
+    const char *page;
+} FIELD_STEPS[] = {[STEP_MOBAR] = {mobar_fields, "signup-mobar.html"},
+                   [STEP_NAME] = {name_fields, "signup-name.html"},
+                   [STEP_ADDRESS] = {address_fields, "signup-address.html"}};
+
+/* The form of step (STEP_MOBAR, STEP_NAME or STEP_ADDRESS): refused (errs)
+ * with what was typed, else with what the registration holds. */
+static int fields_form(mc_req *mr, int step, const mc_reg_pend *pd, const apr_array_header_t *errs)
 {
-    common_vars(mr, STEP_MOBAR);
-    fill(mr, pd, mobar_fields, errs != NULL);
+    static const char *const countries[] = {"mail_country", "bill_country", NULL};
+    const char *const *c;
+    common_vars(mr, step);
+    fill(mr, pd, FIELD_STEPS[step].fields, errs != NULL);
+    if (step == STEP_NAME && *saved(pd, "mobar"))
+        mc_vars_set(mr->vars, "mobar_given", "1");
+    for (c = countries; step == STEP_ADDRESS && *c; c++)
+        if (!mc_vars_get(mr->vars, *c) || !*mc_vars_get(mr->vars, *c))
+            mc_vars_set(mr->vars, *c, "United States");
     show_errors(mr, errs);
-    return mc_render(mr, HTTP_OK, "signup-mobar.html", "Create an account");
+    return mc_render(mr, HTTP_OK, FIELD_STEPS[step].page, "Create an account");
 }
 
-static int mobar_get(mc_req *mr)
+/* GET of such a step: the one whose path the route is. */
+static int fields_get(mc_req *mr)
 {
+    int rc, step = STEP_MOBAR;
     mc_reg_pend *pd;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mobar_form(mr, pd, NULL);
+    while (step < STEP_ADDRESS && strcmp(step_paths[step], mr->route->pattern))
+        step++;
+    if (!step_open(mr, step, &db, &pd, &rc))
+        return rc;
+    return fields_form(mr, step, pd, NULL);
 }
+
+/* ---- step a: the MOBAR choice ------------------------------------------------ */
 
 static int mobar_post(mc_req *mr)
 {
@@ -137,10 +175,9 @@ static int mobar_post(mc_req *mr)
     mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
-    int changed;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    int changed, rc;
+    if (!step_open(mr, STEP_MOBAR, &db, &pd, &rc))
+        return rc;
     if (!*mobar && !*none)
         add_error(errs, "MOBAR Number: enter your MOBAR number, or check \"I do not have a "
                         "MOBAR number\".");
@@ -156,7 +193,7 @@ static int mobar_post(mc_req *mr)
             add_error(errs, "MOBAR Number: at most 10 digits.");
     }
     if (errs->nelts)
-        return mobar_form(mr, pd, errs);
+        return fields_form(mr, STEP_MOBAR, pd, errs);
     if (!pd && (rv = mc_reg_pending_create(mr, db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     /* Another MOBAR number must be verified again (with the last name, in
@@ -224,12 +261,10 @@ static int too_many_tries(mc_req *mr, mc_db *db, mc_reg_pend *pd)
     apr_status_t rv = mc_reg_pending_drop(mr, db, pd);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    mc_vars_set(mr->vars, "message",
-                "Too many wrong answers were given to the CAPTCHA. For your security, this "
-                "registration was discarded. Please start again.");
-    mc_vars_set(mr->vars, "link_url", mc_url(mr, "/create"));
-    mc_vars_set(mr->vars, "link_label", "Create an account");
-    return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+    return message_page(mr,
+                        "Too many wrong answers were given to the CAPTCHA. For your security, "
+                        "this registration was discarded. Please start again.",
+                        mc_url(mr, "/create"), "Create an account");
 }
 
 static apr_status_t username_taken(mc_req *mr, mc_db *db, const char *username, int *taken)
@@ -316,29 +351,6 @@ static int credentials_post(mc_req *mr)
 
 /* ---- step c: names and e-mail ------------------------------------------------ */
 
-static const char *const name_fields[] = {"first_name", "middle_name", "last_name", "suffix",
-                                          "email",      "email2",      NULL};
-
-static int name_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
-{
-    common_vars(mr, STEP_NAME);
-    fill(mr, pd, name_fields, errs != NULL);
-    if (*saved(pd, "mobar"))
-        mc_vars_set(mr->vars, "mobar_given", "1");
-    show_errors(mr, errs);
-    return mc_render(mr, HTTP_OK, "signup-name.html", "Create an account");
-}
-
-static int name_get(mc_req *mr)
-{
-    int rc;
-    mc_reg_pend *pd;
-    mc_db *db;
-    if (!step_open(mr, STEP_NAME, &db, &pd, &rc))
-        return rc;
-    return name_form(mr, pd, NULL);
-}
-
 static int name_post(mc_req *mr)
 {
     int rc;
@@ -375,41 +387,13 @@ static int name_post(mc_req *mr)
             values[6] = "1";
     }
     if (errs->nelts)
-        return name_form(mr, pd, errs);
+        return fields_form(mr, STEP_NAME, pd, errs);
     if ((rv = mc_reg_pending_save(mr, pd, STEP_NAME, names, values, 7)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, step_paths[STEP_ADDRESS]));
 }
 
 /* ---- step d: addresses and phones -------------------------------------------- */
-
-static const char *const address_fields[] = {
-    "mail_line1",   "mail_line2",     "mail_city",  "mail_state", "mail_zip",   "mail_country",
-    "bill_same",    "bill_line1",     "bill_line2", "bill_city",  "bill_state", "bill_zip",
-    "bill_country", "business_phone", "cell_phone", NULL};
-#define ADDRESS_N 15
-
-static int address_form(mc_req *mr, const mc_reg_pend *pd, const apr_array_header_t *errs)
-{
-    common_vars(mr, STEP_ADDRESS);
-    fill(mr, pd, address_fields, errs != NULL);
-    if (!mc_vars_get(mr->vars, "mail_country") || !*mc_vars_get(mr->vars, "mail_country"))
-        mc_vars_set(mr->vars, "mail_country", "United States");
-    if (!mc_vars_get(mr->vars, "bill_country") || !*mc_vars_get(mr->vars, "bill_country"))
-        mc_vars_set(mr->vars, "bill_country", "United States");
-    show_errors(mr, errs);
-    return mc_render(mr, HTTP_OK, "signup-address.html", "Create an account");
-}
-
-static int address_get(mc_req *mr)
-{
-    int rc;
-    mc_reg_pend *pd;
-    mc_db *db;
-    if (!step_open(mr, STEP_ADDRESS, &db, &pd, &rc))
-        return rc;
-    return address_form(mr, pd, NULL);
-}
 
 static int address_post(mc_req *mr)
 {
@@ -442,7 +426,7 @@ static int address_post(mc_req *mr)
     add_error(errs, mc_reg_check_phone(p, "Business Phone", v[13], 1));
     add_error(errs, mc_reg_check_phone(p, "Cell Phone", v[14], 0));
     if (errs->nelts)
-        return address_form(mr, pd, errs);
+        return fields_form(mr, STEP_ADDRESS, pd, errs);
     if ((rv = mc_reg_pending_save(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N)) !=
         APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -607,12 +591,11 @@ static int finished(mc_req *mr, mc_db *db, const mc_reg_pend *pd)
         mc_reg_pending_cookie(mr, "", 0);
         return mc_redirect(mr, mc_url(mr, "/create/done"));
     }
-    mc_vars_set(mr->vars, "message",
-                "This registration is no longer in progress: either it was completed (look "
-                "for the e-mail with the verification link) or it expired after 24 hours.");
-    mc_vars_set(mr->vars, "link_url", mc_logon_path(mr));
-    mc_vars_set(mr->vars, "link_label", "Logon");
-    return mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+    return message_page(mr,
+                        "This registration is no longer in progress: either it was completed "
+                        "(look for the e-mail with the verification link) or it expired after 24 "
+                        "hours.",
+                        mc_logon_path(mr), "Logon");
 }
 
 /* Claim *pd before hashing (signup_claim.c): 1 when this request holds the
@@ -632,13 +615,12 @@ static int claim(mc_req *mr, mc_db *db, mc_reg_pend **pd, int *rc)
         return 0;
     }
     if (outcome == MC_REG_BUSY) {
-        mc_vars_set(mr->vars, "message",
-                    "This page was sent more than once, and your account is being made from the "
-                    "first time it was sent. Look for the e-mail with the verification link; if "
-                    "none comes within a few minutes, open Create an account again to finish.");
-        mc_vars_set(mr->vars, "link_url", mc_url(mr, "/create"));
-        mc_vars_set(mr->vars, "link_label", "Create an account");
-        *rc = mc_render(mr, HTTP_OK, "signup-message.html", "Create an account");
+        *rc = message_page(mr,
+                           "This page was sent more than once, and your account is being made "
+                           "from the first time it was sent. Look for the e-mail with the "
+                           "verification link; if none comes within a few minutes, open Create "
+                           "an account again to finish.",
+                           mc_url(mr, "/create"), "Create an account");
         return 0;
     }
     if ((rv = mc_reg_pending_load(mr, db, pd)) != APR_SUCCESS || !*pd || (*pd)->id != id) {
@@ -690,7 +672,7 @@ static int create_account(mc_req *mr, mc_db *db, mc_reg_pend *pd, const int *q,
         pd->step = STEP_CREDENTIALS;
         add_error(errs, "MOBAR Number: this number is already used by another account. Contact "
                         "the court's Help Desk.");
-        return name_form(mr, pd, errs);
+        return fields_form(mr, STEP_NAME, pd, errs);
     }
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -751,15 +733,15 @@ static int done_get(mc_req *mr)
 
 const mc_route mc_reg_signup_routes[] = {
     {"GET", "/", MC_ACCESS_ANON, NULL, root_get, 0},
-    {"GET", "/create", MC_ACCESS_ANON, NULL, mobar_get, 0},
+    {"GET", "/create", MC_ACCESS_ANON, NULL, fields_get, 0},
     {"POST", "/create", MC_ACCESS_ANON, NULL, mobar_post, 0},
     {"GET", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_get, 0},
     {"POST", "/create/credentials", MC_ACCESS_ANON, NULL, credentials_post, 0},
     {"GET", "/create/captcha", MC_ACCESS_ANON, NULL, captcha_get, 0},
     {"GET", "/create/captcha/audio", MC_ACCESS_ANON, NULL, captcha_get, 0},
-    {"GET", "/create/name", MC_ACCESS_ANON, NULL, name_get, 0},
+    {"GET", "/create/name", MC_ACCESS_ANON, NULL, fields_get, 0},
     {"POST", "/create/name", MC_ACCESS_ANON, NULL, name_post, 0},
-    {"GET", "/create/address", MC_ACCESS_ANON, NULL, address_get, 0},
+    {"GET", "/create/address", MC_ACCESS_ANON, NULL, fields_get, 0},
     {"POST", "/create/address", MC_ACCESS_ANON, NULL, address_post, 0},
     {"GET", "/create/questions", MC_ACCESS_ANON, NULL, questions_get, 0},
     {"POST", "/create/questions", MC_ACCESS_ANON, NULL, questions_post, 0},
