@@ -23,8 +23,14 @@ the page like `make bench`, then either
     bench/profile.sh history --perf --duration 10s
     bench/profile.sh --list                        # the pages
 
-The callgrind file is kept (its path is printed) for callgrind_annotate or
-kcachegrind; MC_KEEP_TMP=1 keeps everything.
+Both first run the page N times (at most 200) one request after the other
+with MariaDB's slow query log on (long_query_time 0) and print its
+statements: how many a request, their time, the rows they examine
+(--no-statements leaves this out).
+
+The callgrind files (one a thread) and perf.data are kept in
+var/profile/PAGE for callgrind_annotate, kcachegrind or perf report;
+MC_KEEP_TMP=1 keeps the rest.
 """
 import argparse
 import os
@@ -106,11 +112,61 @@ def run_requests(apache, page, cookie, n, timeout=300):
     return time.monotonic() - t0
 
 
+def _normalise(sql):
+    """A statement with its literals as ? (one line for the same statement
+    with other values)."""
+    sql = re.sub(r"'(?:[^'\\]|\\.|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
+    return re.sub(r"\s+", " ", sql).strip()
+
+
+def statements(srv, page, cookie, n, top):
+    """MariaDB's side: every statement of n requests of the page, one after
+    the other, from the slow query log (long_query_time 0, into the table
+    mysql.slow_log): statements a request, their time and rows examined.
+    Apache is restarted so that its connections log (the setting is read as
+    a connection opens), and again after with the log off."""
+    db, apache = srv.db, srv.apache
+    db.sql("SET GLOBAL log_output = 'TABLE'; SET GLOBAL long_query_time = 0;"
+           " SET GLOBAL slow_query_log = 1", database="")
+    try:
+        apache.stop()
+        apache.start()
+        run_requests(apache, page, cookie, len(page.paths))   # connections, templates
+        db.sql("TRUNCATE TABLE mysql.slow_log", database="")
+        secs = run_requests(apache, page, cookie, n)
+        rows = db.sql("SELECT sql_text, TIME_TO_SEC(query_time), rows_examined, rows_sent"
+                      " FROM mysql.slow_log WHERE user_host LIKE 'mocourts%'", database="")
+    finally:
+        db.sql("SET GLOBAL slow_query_log = 0; SET GLOBAL long_query_time = 10",
+               database="")
+        apache.stop()
+        apache.start()
+    agg = {}
+    for text, t, examined, sent in rows:
+        a = agg.setdefault(_normalise(text or ""), [0, 0.0, 0, 0])
+        a[0] += 1
+        a[1] += float(t or 0)
+        a[2] += int(examined or 0)
+        a[3] += int(sent or 0)
+    total = sum(a[1] for a in agg.values())
+    count = sum(a[0] for a in agg.values())
+    print(f"\nMariaDB's side ({n} requests one after the other, {secs:.1f} s, from the slow "
+          f"query log): {count / n:.1f} statements and {1000 * total / n:.3f} ms of statement "
+          "time a request")
+    print(f"  {'a request':>9}  {'ms each':>8}  {'rows examined':>13}  {'sent':>5}  statement")
+    for key, (c, t, ex, se) in sorted(agg.items(), key=lambda kv: -kv[1][1])[:top]:
+        print(f"  {c / n:>9.2f}  {1000 * t / c:>8.3f}  {ex / c:>13.0f}  {se / c:>5.0f}  "
+              f"{key[:300]}")
+
+
 def callgrind(srv, page, cookie, args, out_dir):
     apache = srv.apache
     apache.stop()
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / "callgrind.out"
+    conf = apache.root / "httpd-callgrind.conf"
+    conf.write_text(apache.conf_path.read_text() + ONE_THREAD_CONF)
     log = out_dir / "valgrind.log"
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
            "--toggle-collect=ap_run_process_connection",
@@ -121,7 +177,7 @@ def callgrind(srv, page, cookie, args, out_dir):
            # Counted from the one error page of the run (zero()), not what
            # the warm-up (MariaDB connections, templates read) cost.
            f"--zero-before={ZERO_AT}",
-           f"--log-file={log}", HTTPD, "-X", "-d", str(apache.root), "-f", str(apache.conf_path)]
+           f"--log-file={log}", HTTPD, "-X", "-d", str(apache.root), "-f", str(conf)]
     if util.is_root():
         # As root, apache2 -X would switch to its User after valgrind opened
         # its files as root (the profile is then lost): the whole run as
@@ -328,12 +384,17 @@ def perf(srv, page, cookie, args, out_dir):
                             "--sort", "dso,symbol", "--percent-limit", "0.5"]
                            + ([] if args.callgraph else ["--no-children"]),
                            capture_output=True, text=True, timeout=900)
-        lines = [ln for ln in r.stdout.splitlines() if ln.strip() and not ln.startswith("#")
+        lines = [re.sub(r"(\s+-)+\s*$", "", ln).strip() for ln in r.stdout.splitlines()
+                 if ln.strip() and not ln.startswith("#")
                  and not ln.lstrip().startswith(("|", "-", "---"))]
-        print(f"\nperf: top symbols of {comm} (share of all samples)")
+        print(f"\nperf: top symbols of {comm} (share of all samples; mariadbd without its "
+              "debug symbols shows addresses)")
         for ln in lines[:args.top]:
-            print("  " + ln.strip())
-    print(f"\nperf data: {data} (perf report -i {data})")
+            print("  " + ln)
+    kept = bench.REPO / "var" / "profile" / page.key
+    kept.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data, kept / "perf.data")
+    print(f"\nperf data: {kept / 'perf.data'} (perf report -i {kept / 'perf.data'})")
 
 
 def main():
@@ -344,6 +405,8 @@ def main():
     ap.add_argument("--requests", type=int, default=200,
                     help="callgrind: requests counted (default 200)")
     ap.add_argument("--top", type=int, default=30, help="functions shown (default 30)")
+    ap.add_argument("--no-statements", action="store_true",
+                    help="leave out MariaDB's statements (the slow query log pass)")
     ap.add_argument("--perf", action="store_true",
                     help="perf record Apache and MariaDB under wrk instead of callgrind")
     ap.add_argument("--callgraph", action="store_true",
@@ -368,7 +431,7 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="mocourts-profile-", dir="/tmp"))
     util.make_reachable(tmp)
     keep = os.environ.get("MC_KEEP_TMP") == "1"
-    srv = bench.Servers(tmp, args, extra_conf="" if args.perf else ONE_THREAD_CONF)
+    srv = bench.Servers(tmp, args)
     try:
         srv.start()
         srv.import_casenet(tmp)
@@ -381,6 +444,8 @@ def main():
         pages.check(s, srv.apache, page, cookie)
         print(f"profile: {page.label} ({page.key}), {len(page.paths)} URL(s), "
               f"{args.cases} cases", flush=True)
+        if not args.no_statements:
+            statements(srv, page, cookie, min(args.requests, 200), args.top)
         if args.perf:
             perf(srv, page, cookie, args, tmp / "perf")
         else:
