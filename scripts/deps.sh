@@ -14,6 +14,7 @@ PACKAGES=(
     python3-pytest python3-requests python3-selenium python3-aiosmtpd python3-pymysql
     chromium chromium-driver wrk sqlmap time libxml2-utils
     libapache2-mod-qos
+    valgrind linux-perf
 )
 
 # One dpkg-query for all: "name status" per known package (unknown ones are
