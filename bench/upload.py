@@ -137,10 +137,14 @@ class Conn:
     def close(self):
         self.sock.close()
 
-    def send_upload(self, path, csrf, file_path, filename):
+    def send_upload(self, path, csrf, file_path, filename, once):
+        """once: the upload form's one-time token (ABI 1.8: a form that
+        creates something acts once), from once_of()."""
         boundary = "----mcBench" + os.urandom(8).hex()
         pre = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"mc_csrf\"\r\n\r\n"
                f"{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+               f"name=\"mc_once\"\r\n\r\n{once}\r\n--{boundary}\r\nContent-Disposition: "
+               "form-data; "
                f"name=\"filing_code\"\r\n\r\nEXH\r\n--{boundary}\r\nContent-Disposition: "
                f"form-data; name=\"file\"; filename=\"{filename}\"\r\n"
                "Content-Type: application/pdf\r\n\r\n").encode()
@@ -303,6 +307,16 @@ def csrf_of(s, apache):
     return m.group(1)
 
 
+def once_of(s, apache, path):
+    """The one-time token of the envelope's upload form (its documents
+    page, path), one per upload."""
+    r = s.get(apache.url(path), timeout=30)
+    for f in web.forms(r.text):
+        if path in f["action"] and "mc_once" in f["fields"]:
+            return f["fields"]["mc_once"]
+    raise BenchError(f"no upload form with a one-time token on {path} ({r.status_code})")
+
+
 def run(tmp, args):
     size = (20 if args.quick else args.size_mb) * MB
     db = MariaDB(tmp / "db", util.free_port())
@@ -349,15 +363,16 @@ def run(tmp, args):
         try:
             master = apache._pid()
             # Warm-up on the same connection (keep-alive).
-            conn.send_upload(path, csrf, warm, "warm-up.pdf")
+            conn.send_upload(path, csrf, warm, "warm-up.pdf", once_of(s, apache, path))
             status, headers, body = conn.read_response()
             if status != 303:
                 raise BenchError(f"the warm-up upload answered {status}: {body[-2000:]!r}")
             child = serving_child(master, apache.port, conn.sock.getsockname()[1])
 
+            once = once_of(s, apache, path)
             watch = RssWatch(child)
             t0 = time.monotonic()
-            sent = conn.send_upload(path, csrf, pdf, "bench-exhibit.pdf")
+            sent = conn.send_upload(path, csrf, pdf, "bench-exhibit.pdf", once)
             status, headers, body = conn.read_response()
             up_secs = time.monotonic() - t0
             up_growth, up_sampled, how = watch.finish()
