@@ -89,9 +89,10 @@
  *        lock-out, as the core's logon checks a password.
  *   1.13 what plugins repeated, once in the core: mc_email_queue (an
  *        e-mail from one of the plugin's text templates, queued in the
- *        outbox); a CAPTCHA's picture or sound answered (mc_captcha_send)
- *        and the phrase typed made ready to compare (mc_captcha_typed,
- *        mc_captcha.h).
+ *        outbox); a CAPTCHA's form variables (mc_captcha_vars), its
+ *        picture or sound answered (mc_captcha_send), its field's label
+ *        and the phrase typed made ready to compare (MC_CAPTCHA_LABEL,
+ *        mc_captcha_typed, mc_captcha.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -275,6 +276,13 @@ MC_API apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long
                       const char *detail);
 /* Render the text template <plugin templates>/<file> with v for an e-mail body. */
 MC_API const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
+/* ABI 1.13: the variables of the CAPTCHA in a form (core/_captcha.html):
+ * captcha_label (MC_CAPTCHA_LABEL), captcha_url (the mount-relative image
+ * route, with a query that makes each address new), captcha_audio_url
+ * (the same for the audio route; none when audio is NULL) and captcha_alt
+ * (the picture's text alternative, pointing to the sound, or, without
+ * one, to the text question). */
+MC_API void mc_captcha_vars(mc_req *mr, const char *image, const char *audio);
 /* ABI 1.13: answer a CAPTCHA's GET route with phrase drawn (image/bmp),
  * or spoken (audio/wav) when spoken is set; never cached, nosniff. OK;
  * 500 when the phrase cannot be drawn (a character outside

@@ -338,29 +338,6 @@ const char *mc_text(mc_req *mr, const char *file, const mc_vars *v)
     return out;
 }
 
-int mc_captcha_send(mc_req *mr, const char *phrase, int spoken)
-{
-    request_rec *r = mr->r;
-    unsigned char *b;
-    apr_size_t len;
-    apr_status_t rv;
-    if (!spoken && mc_captcha_bmp(r->pool, phrase, &b, &len) != APR_SUCCESS)
-        return HTTP_INTERNAL_SERVER_ERROR;
-    if (spoken && (rv = mc_captcha_wav(r->pool, phrase, &b, &len)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MCLOGNO(0504) "%s: the spoken CAPTCHA could not be made", mr->plugin->name);
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    /* err_headers_out: where the core puts its security headers (once). */
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
-    ap_set_content_type(r, spoken ? "audio/wav" : "image/bmp");
-    ap_set_content_length(r, len);
-    if (!r->header_only)
-        ap_rwrite(b, (int)len, r);
-    return OK;
-}
-
 void mc_security_headers(request_rec *r)
 {
     apr_table_t *h = r->err_headers_out;

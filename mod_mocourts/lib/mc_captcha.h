@@ -14,6 +14,9 @@
 /* The unambiguous alphabet phrases are drawn from (no 0/O, 1/I/L, Q, 7). */
 #define MC_CAPTCHA_ALPHABET "ABCDEFGHJKMNPRSTUVWXYZ2345689"
 
+/* ABI 1.13: the label of the field where the phrase is typed. */
+#define MC_CAPTCHA_LABEL "Enter the phrase that shows in the box"
+
 /* A new random phrase of 5 or 6 characters of the alphabet. */
 MC_API const char *mc_captcha_phrase(apr_pool_t *p);
 /* The phrase drawn as a 24-bit BMP (each glyph scaled, shifted and warped

@@ -19,8 +19,6 @@
 #define IMAGE_SUFFIX ".image"
 #define CHALLENGE_TTL 600 /* seconds a phrase or question lasts */
 
-static const char CAPTCHA_LABEL[] = "Enter the phrase that shows in the box";
-
 static const char *sha(apr_pool_t *p, const char *s)
 {
     return mc_sha256_hex(p, s, strlen(s));
@@ -133,8 +131,7 @@ static apr_status_t new_challenge(mc_req *mr, mc_db *db)
     mc_vars_set(mr->vars, "captcha_question", q);
     /* The image is asked for with this token, which the browser only gets
      * with this response. */
-    mc_vars_set(mr->vars, "captcha_url",
-                apr_pstrcat(p, mc_url(mr, "/captcha/image"), "?r=", mc_random_digits(p, 8), NULL));
+    mc_captcha_vars(mr, "/captcha/image", NULL);
     return APR_SUCCESS;
 }
 
@@ -147,10 +144,6 @@ static int captcha_page(mc_req *mr, mc_db *db, int status, const char *ret, cons
     mc_vars_set(mr->vars, "action", mc_url(mr, "/captcha"));
     mc_vars_set(mr->vars, "return", ret);
     mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "captcha_label", CAPTCHA_LABEL);
-    mc_vars_set(mr->vars, "captcha_alt",
-                "A picture of a phrase of letters and digits to type into the field below. If "
-                "you cannot see it, use \"Can't see the image?\".");
     mc_vars_set(mr->vars, "limited", status == HTTP_TOO_MANY_REQUESTS ? "1" : NULL);
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/"));
     apr_table_setn(mr->r->headers_out, "X-Robots-Tag", "noindex");
@@ -317,12 +310,12 @@ int ct_captcha_post(mc_req *mr)
         return mc_redirect(mr, ret);
     }
     if (!*phrase && !*answer)
-        why = apr_pstrcat(p, CAPTCHA_LABEL,
+        why = apr_pstrcat(p, MC_CAPTCHA_LABEL,
                           ": enter the phrase, or answer the question under \"Can't see the "
                           "image?\".",
                           NULL);
     else
-        why = apr_pstrcat(p, CAPTCHA_LABEL,
+        why = apr_pstrcat(p, MC_CAPTCHA_LABEL,
                           ": the phrase (or the answer) is not correct, has expired or was "
                           "already used. Enter the new one.",
                           NULL);

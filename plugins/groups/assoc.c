@@ -33,7 +33,6 @@
     "authentication is locked for 30 minutes for you; try again later or ask your group "          \
     "administrator."
 #define WRONG_MSG "The Group Name or the PIN is not correct."
-#define CAPTCHA_LABEL "Enter the phrase that shows in the box"
 #define CAPTCHA_NEEDED                                                                             \
     "Many wrong PINs were entered for this group recently. To protect it, enter the phrase "       \
     "that shows in the box (or that you hear) as well as the PIN."
@@ -185,16 +184,8 @@ static int join_page(mc_req *mr, const char *key, const char *error, int captcha
         mc_vars_rows(mr->vars, "groups", res, id_name);
     }
     if (captcha) {
-        const char *r = mc_random_digits(p, 8);
         mc_vars_set(mr->vars, "captcha", "1");
-        mc_vars_set(mr->vars, "captcha_label", CAPTCHA_LABEL);
-        mc_vars_set(mr->vars, "captcha_url",
-                    apr_pstrcat(p, mc_url(mr, "/captcha/image"), "?r=", r, NULL));
-        mc_vars_set(mr->vars, "captcha_audio_url",
-                    apr_pstrcat(p, mc_url(mr, "/captcha/audio"), "?r=", r, NULL));
-        mc_vars_set(mr->vars, "captcha_alt",
-                    "A picture of a phrase of letters and digits to type into the field below. "
-                    "If you cannot see it, listen to the same phrase with the player below it.");
+        mc_captcha_vars(mr, "/captcha/image", "/captcha/audio");
     }
     return mc_render(mr, HTTP_OK, "assoc-auth.html", "Group User Authentication");
 }
@@ -390,8 +381,8 @@ int mc_grp_join_post(mc_req *mr)
             return mc_fail(mr, rv);
         if (!ok)
             return join_page(mr, key,
-                             given ? CAPTCHA_LABEL ": the phrase is not correct or has expired. "
-                                                   "Enter the new one, and the PIN again."
+                             given ? MC_CAPTCHA_LABEL ": the phrase is not correct or has expired. "
+                                                      "Enter the new one, and the PIN again."
                                    : CAPTCHA_NEEDED,
                              1);
     }

@@ -27,7 +27,6 @@
 #define CAPTCHA_TRIES 5 /* wrong answers before the registration is dropped */
 #define AUDIO_PER_ATTEMPT 5
 
-static const char CAPTCHA_LABEL[] = "Enter the phrase that shows in the box";
 /* Each check voids the phrase and the question, right or wrong. */
 static const char SQL_PHRASE_OK[] =
     "UPDATE mc_reg_pending SET captcha_hash = NULL, captcha_phrase = NULL, question_hash = NULL, "
@@ -134,17 +133,10 @@ static apr_status_t text_offered(mc_req *mr, mc_db *db, int *offered)
 apr_status_t mc_reg_captcha_vars(mc_req *mr, mc_db *db, long long pending_id)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *q, *a, *r = mc_random_digits(p, 8);
+    const char *q, *a;
     int offered;
     apr_status_t rv;
-    mc_vars_set(mr->vars, "captcha_label", CAPTCHA_LABEL);
-    mc_vars_set(mr->vars, "captcha_url",
-                apr_pstrcat(p, mc_url(mr, "/create/captcha"), "?r=", r, NULL));
-    mc_vars_set(mr->vars, "captcha_audio_url",
-                apr_pstrcat(p, mc_url(mr, "/create/captcha/audio"), "?r=", r, NULL));
-    mc_vars_set(mr->vars, "captcha_alt",
-                "A picture of a phrase of letters and digits to type into the field below. If "
-                "you cannot see it, listen to the same phrase with the player below it.");
+    mc_captcha_vars(mr, "/create/captcha", "/create/captcha/audio");
     if ((rv = text_offered(mr, db, &offered)) != APR_SUCCESS)
         return rv;
     if (!offered) /* any question given before is void */
@@ -244,13 +236,13 @@ const char *mc_reg_captcha_check(mc_req *mr, mc_db *db, long long pending_id, in
     if (*rv == APR_SUCCESS && given && tries + 1 >= CAPTCHA_TRIES)
         *drop = 1;
     if (!given)
-        return apr_pstrcat(p, CAPTCHA_LABEL,
+        return apr_pstrcat(p, MC_CAPTCHA_LABEL,
                            ": enter the phrase you see in the picture or hear from the player.",
                            NULL);
     if (expired)
-        return apr_pstrcat(p, CAPTCHA_LABEL,
+        return apr_pstrcat(p, MC_CAPTCHA_LABEL,
                            ": the phrase (or question) has expired. Enter the new one.", NULL);
-    return apr_pstrcat(p, CAPTCHA_LABEL,
+    return apr_pstrcat(p, MC_CAPTCHA_LABEL,
                        ": the phrase (or the answer) is not correct or was already used. Enter "
                        "the new one.",
                        NULL);
