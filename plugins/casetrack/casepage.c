@@ -12,55 +12,48 @@ static int not_found(mc_req *mr)
                       "example 22SL-CC01234, or search by litigant name.");
 }
 
+/* The page's lists of the case: each from one statement (binding the
+ * case's id), its columns read under keys. */
+static const struct section {
+    const char *list, *sql;
+    const char *const keys[6];
+} SECTIONS[] = {
+    {"parties",
+     "SELECT CONCAT(last_name, IF(first_name = '', '', CONCAT(', ', first_name)), IF(middle_name "
+     "= '', '', CONCAT(' ', middle_name))), CONCAT(UPPER(LEFT(role, 1)), SUBSTRING(role, 2)), "
+     "city, COALESCE(birth_year, '') FROM mc_party WHERE case_id = ? ORDER BY FIELD(role, "
+     "'plaintiff', 'petitioner', 'defendant', 'respondent', 'other'), last_name, first_name, id",
+     {"name", "role", "city", "birth_year", NULL}},
+    {"attorneys",
+     "SELECT a.name, a.bar_number, a.firm, COALESCE(CONCAT(p.last_name, IF(p.first_name = '', "
+     "'', CONCAT(', ', p.first_name))), '') FROM mc_case_attorney a LEFT JOIN mc_party p ON p.id "
+     "= a.party_id WHERE a.case_id = ? ORDER BY a.name, a.id",
+     {"name", "bar_number", "firm", "for", NULL}},
+    {"docket",
+     "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE case_id = ? ORDER BY "
+     "entry_date DESC, id DESC",
+     {"date", "entry_type", "text", "filed_by", NULL}},
+    {"hearings",
+     "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, h.location, "
+     "COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge j ON j.id = h.judge_id WHERE "
+     "h.case_id = ? ORDER BY h.hearing_at, h.id",
+     {"when", "hearing_type", "location", "judge", NULL}},
+    {"judgments",
+     "SELECT debtor, creditor, CONCAT('$', amount), entered_on, IF(satisfied, 'Yes', 'No') FROM "
+     "mc_judgment WHERE case_id = ? ORDER BY entered_on DESC, id DESC",
+     {"debtor", "creditor", "amount", "entered_on", "satisfied", NULL}},
+};
+
 static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
 {
-    static const char *const party_keys[] = {"name", "role", "city", "birth_year", NULL};
-    static const char *const attorney_keys[] = {"name", "bar_number", "firm", "for", NULL};
-    static const char *const docket_keys[] = {"date", "entry_type", "text", "filed_by", NULL};
-    static const char *const hearing_keys[] = {"when", "hearing_type", "location", "judge", NULL};
-    static const char *const judgment_keys[] = {"debtor",     "creditor",  "amount",
-                                                "entered_on", "satisfied", NULL};
-    apr_pool_t *p = mr->r->pool;
+    const struct section *s;
     mc_dbres *res;
     apr_status_t rv;
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT CONCAT(last_name, IF(first_name = '', '', CONCAT(', ', "
-                          "first_name)), IF(middle_name = '', '', CONCAT(' ', middle_name))), "
-                          "CONCAT(UPPER(LEFT(role, 1)), SUBSTRING(role, 2)), city, "
-                          "COALESCE(birth_year, '') FROM mc_party WHERE case_id = ? ORDER BY "
-                          "FIELD(role, 'plaintiff', 'petitioner', 'defendant', 'respondent', "
-                          "'other'), last_name, first_name, id",
-                          "i", id)) != APR_SUCCESS)
-        return rv;
-    mc_vars_rows(mr->vars, "parties", res, party_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT a.name, a.bar_number, a.firm, COALESCE(CONCAT(p.last_name, "
-                          "IF(p.first_name = '', '', CONCAT(', ', p.first_name))), '') FROM "
-                          "mc_case_attorney a LEFT JOIN mc_party p ON p.id = a.party_id WHERE "
-                          "a.case_id = ? ORDER BY a.name, a.id",
-                          "i", id)) != APR_SUCCESS)
-        return rv;
-    mc_vars_rows(mr->vars, "attorneys", res, attorney_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE "
-                          "case_id = ? ORDER BY entry_date DESC, id DESC",
-                          "i", id)) != APR_SUCCESS)
-        return rv;
-    mc_vars_rows(mr->vars, "docket", res, docket_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, "
-                          "h.location, COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge "
-                          "j ON j.id = h.judge_id WHERE h.case_id = ? ORDER BY h.hearing_at, h.id",
-                          "i", id)) != APR_SUCCESS)
-        return rv;
-    mc_vars_rows(mr->vars, "hearings", res, hearing_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT debtor, creditor, CONCAT('$', amount), entered_on, IF(satisfied, "
-                          "'Yes', 'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on "
-                          "DESC, id DESC",
-                          "i", id)) != APR_SUCCESS)
-        return rv;
-    mc_vars_rows(mr->vars, "judgments", res, judgment_keys);
+    for (s = SECTIONS; s < SECTIONS + sizeof(SECTIONS) / sizeof(SECTIONS[0]); s++) {
+        if ((rv = mc_db_query(db, mr->r->pool, &res, s->sql, "i", id)) != APR_SUCCESS)
+            return rv;
+        mc_vars_rows(mr->vars, s->list, res, s->keys);
+    }
     return APR_SUCCESS;
 }
 

@@ -171,6 +171,12 @@ int ef_doc_download(mc_req *mr);
 int ef_who_refuse(mc_req *mr, const ef_who *w, int status);
 /* 404 "Envelope not found". */
 int ef_env_not_found(mc_req *mr);
+/* The route's envelope (:id) as the request's account may see it: its
+ * relation to the account (EF_*), with the envelope in *e and the
+ * request's connection in *db; else 0 with *rc the answer (404 "Envelope
+ * not found" when there is no such envelope or it is not the account's to
+ * see, or a database error's page). */
+int ef_env_of_route(mc_req *mr, mc_db **db, ef_env *e, int *rc);
 /* mount + "/envelopes/<id>" + tail. */
 const char *ef_env_url(mc_req *mr, long long id, const char *tail);
 /* Page variables of envelope e: header, parties, documents (with their

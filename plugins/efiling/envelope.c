@@ -177,19 +177,12 @@ static int submit(mc_req *mr)
 
 static int receipt(mc_req *mr)
 {
-    long long id = mc_param_id(mr, "id");
     mc_db *db;
     ef_env e;
     apr_status_t rv;
-    int found, rel;
-    if (!id)
-        return ef_env_not_found(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = ef_env_load(mr, db, id, 0, &e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found)
-        return ef_env_not_found(mr);
-    rel = ef_env_relation(mr, &e);
+    int rel, rc;
+    if (!(rel = ef_env_of_route(mr, &db, &e, &rc)))
+        return rc;
     if (!(rel & (EF_FILER | EF_GROUP_ADMIN)) || !*e.number)
         return ef_env_not_found(mr);
     if ((rv = ef_env_show(mr, db, &e)) != APR_SUCCESS)

@@ -1,5 +1,6 @@
 /* envpage.c: the pieces every envelope page shares (efiling.h): its URL,
- * "not found", the "what is missing" page, and the envelope's own variables.
+ * "not found", the envelope the route names, the "what is missing" page,
+ * and the envelope's own variables.
  * The menu (menu.c), the wizard (wizard.c), the envelope's actions
  * (envelope.c) and its documents (upload.c) use them. */
 #include "efiling.h"
@@ -15,6 +16,23 @@ int ef_env_not_found(mc_req *mr)
 {
     return mc_message(mr, HTTP_NOT_FOUND, "Envelope not found",
                       "There is no such envelope, or it is not yours to see.");
+}
+
+int ef_env_of_route(mc_req *mr, mc_db **db, ef_env *e, int *rc)
+{
+    long long id = mc_param_id(mr, "id");
+    apr_status_t rv;
+    int found = 0, rel;
+    if (id && ((rv = mc_req_db(mr, db)) != APR_SUCCESS ||
+               (rv = ef_env_load(mr, *db, id, 0, e, &found)) != APR_SUCCESS)) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
+    if (!found || !(rel = ef_env_relation(mr, e))) {
+        *rc = ef_env_not_found(mr);
+        return 0;
+    }
+    return rel;
 }
 
 int ef_who_refuse(mc_req *mr, const ef_who *w, int status)

@@ -153,22 +153,15 @@ static int filings_page(mc_req *mr)
 static int envelope_page(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    long long id = mc_param_id(mr, "id");
     mc_db *db;
     ef_env e;
     apr_status_t rv;
-    int found, rel, filer;
+    int rel, filer, rc;
 
-    if (!id)
-        return ef_env_not_found(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = ef_env_load(mr, db, id, 0, &e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found)
-        return ef_env_not_found(mr);
-    rel = ef_env_relation(mr, &e);
+    if (!(rel = ef_env_of_route(mr, &db, &e, &rc)))
+        return rc;
     filer = (rel & EF_FILER) != 0;
-    if (!rel || (!filer && !strcmp(e.status, "draft")))
+    if (!filer && !strcmp(e.status, "draft"))
         return ef_env_not_found(mr);
     if ((rv = ef_env_show(mr, db, &e)) != APR_SUCCESS)
         return mc_fail(mr, rv);

@@ -150,7 +150,7 @@ static int type_chosen(const su_court *c, const char *t)
 
 /* The court of the route's :code with its set-up as stored; 0 when there is
  * no such court (or *rv is an error). */
-static int load_court(mc_req *mr, mc_db *db, su_court *c, apr_status_t *rv)
+static int court_load(mc_req *mr, mc_db *db, su_court *c, apr_status_t *rv)
 {
     apr_pool_t *p = mr->r->pool;
     const char *code = apr_table_get(mr->params, "code");
@@ -219,6 +219,19 @@ static int load_court(mc_req *mr, mc_db *db, su_court *c, apr_status_t *rv)
     }
     c->add.code = c->add.name = c->add.fee_in = "";
     return 1;
+}
+
+/* The route's court (court_load) on the request's connection (*db): 1, or
+ * 0 with *rc the answer (404 "Court not found", or a database error's). */
+static int court_of_route(mc_req *mr, mc_db **db, su_court *c, int *rc)
+{
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS && court_load(mr, *db, c, &rv))
+        return 1;
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv)
+                            : mc_message(mr, HTTP_NOT_FOUND, "Court not found",
+                                         "There is no Case.net court with this code.");
+    return 0;
 }
 
 static const char *fc_field(mc_req *mr, const su_code *fc, const char *what)
@@ -420,13 +433,9 @@ static int court_get(mc_req *mr)
 {
     mc_db *db;
     su_court c;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_court(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv)
-                                 : mc_message(mr, HTTP_NOT_FOUND, "Court not found",
-                                              "There is no Case.net court with this code.");
+    int rc;
+    if (!court_of_route(mr, &db, &c, &rc))
+        return rc;
     return court_page(mr, &c, HTTP_OK, NULL);
 }
 
@@ -568,12 +577,9 @@ static int court_post(mc_req *mr)
     su_court c;
     save_baton b;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_court(mr, db, &c, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv)
-                                 : mc_message(mr, HTTP_NOT_FOUND, "Court not found",
-                                              "There is no Case.net court with this code.");
+    int rc;
+    if (!court_of_route(mr, &db, &c, &rc))
+        return rc;
     /* A copy of a save that added a filing code: sent where the first went,
      * not told that the code it added exists. */
     if ((rv = mc_once_seen(mr, db, NULL)) != APR_SUCCESS)

@@ -271,20 +271,21 @@ typedef struct sec_group {
 } sec_group;
 
 /* 1 found, 0 not; database errors in *rv. */
-static int load_group(mc_req *mr, mc_db *db, sec_group *g, apr_status_t *rv)
+static int load_group(mc_req *mr, mc_db **db, sec_group *g, int *rc)
 {
-    mc_dbres *res;
-    *rv = APR_SUCCESS;
-    if (!(g->id = mc_param_id(mr, "id")))
-        return 0;
-    *rv = mc_db_query(db, mr->r->pool, &res, "SELECT name, kind, status FROM mc_group WHERE id = ?",
-                      "i", g->id);
-    if (*rv != APR_SUCCESS || res->nrows != 1)
-        return 0;
-    g->name = mc_dbres_get(res, 0, 0);
-    g->kind = mc_dbres_get(res, 0, 1);
-    g->status = mc_dbres_get(res, 0, 2);
-    return 1;
+    mc_dbres *res = NULL;
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS && (g->id = mc_param_id(mr, "id")))
+        rv = mc_db_query(*db, mr->r->pool, &res,
+                         "SELECT name, kind, status FROM mc_group WHERE id = ?", "i", g->id);
+    if (rv == APR_SUCCESS && res && res->nrows == 1) {
+        g->name = mc_dbres_get(res, 0, 0);
+        g->kind = mc_dbres_get(res, 0, 1);
+        g->status = mc_dbres_get(res, 0, 2);
+        return 1;
+    }
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    return 0;
 }
 
 static const char *const GROUP_DONE[][2] = {
@@ -348,11 +349,9 @@ int mc_grp_security_group(mc_req *mr)
 {
     sec_group g;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_group(mr, db, &g, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    int rc;
+    if (!load_group(mr, &db, &g, &rc))
+        return rc;
     return group_page(mr, db, &g, NULL);
 }
 
@@ -482,13 +481,12 @@ int mc_grp_security_action(mc_req *mr)
     sec_group g;
     mc_db *db;
     apr_status_t rv;
+    int rc;
     if (!action ||
         (strcmp(action, "admin") && strcmp(action, "deactivate") && strcmp(action, "reactivate")))
         return HTTP_NOT_FOUND;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_group(mr, db, &g, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    if (!load_group(mr, &db, &g, &rc))
+        return rc;
     memset(&b, 0, sizeof(b));
     b.action = action;
     b.g = &g;
@@ -504,8 +502,8 @@ int mc_grp_security_action(mc_req *mr)
     if (rv != APR_SUCCESS) {
         if (!b.refusal)
             return mc_fail(mr, rv);
-        if (!load_group(mr, db, &g, &rv))
-            return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+        if (!load_group(mr, &db, &g, &rc))
+            return rc;
         return group_page(mr, db, &g, b.refusal);
     }
     return mc_redirect(

@@ -184,24 +184,41 @@ static int email_gone(mc_req *mr)
                       "changed; you may ask again under My Account.");
 }
 
-/* The pending change the link's token names: 1 (with *code_id, *account_id
- * and *email) while it is unused and unexpired, else 0. */
-static int email_change_of(mc_req *mr, mc_db *db, const char *tok, long long *code_id,
-                           long long *account_id, const char **email, apr_status_t *rv)
+typedef struct email_change {
+    long long id, account_id; /* the link's code, its account */
+    const char *email;        /* the new address */
+    int taken, used;          /* why nothing changed */
+} email_change;
+
+/* The pending change the route's token names, while it is unused and
+ * unexpired: 1 with c's id, account and new address, and the request's
+ * connection in *db; else 0 with *rc the answer (the link is not valid,
+ * expired or used, or a database error's page). */
+static int email_change_of(mc_req *mr, mc_db **db, email_change *c, int *rc)
 {
     apr_pool_t *p = mr->r->pool;
+    const char *tok = apr_table_get(mr->params, "token");
     mc_dbres *res;
-    *rv = mc_db_query(db, p, &res,
-                      "SELECT c.id, c.account_id, e.new_email FROM mc_code c JOIN "
-                      "mc_reg_email_change e ON e.code_id = c.id WHERE c.code_hash = ? AND "
-                      "c.purpose = 'email-change' AND c.used_at IS NULL AND c.expires_at > "
-                      "UTC_TIMESTAMP()",
-                      "s", mc_sha256_hex(p, tok, strlen(tok)));
-    if (*rv != APR_SUCCESS || res->nrows != 1)
+    apr_status_t rv;
+    memset(c, 0, sizeof(*c));
+    if (!tok || !mc_token_syntax_ok(tok)) {
+        *rc = email_not_valid(mr);
         return 0;
-    *code_id = mc_dbres_int(res, 0, 0);
-    *account_id = mc_dbres_int(res, 0, 1);
-    *email = mc_dbres_get(res, 0, 2);
+    }
+    if ((rv = mc_req_db(mr, db)) == APR_SUCCESS)
+        rv = mc_db_query(*db, p, &res,
+                         "SELECT c.id, c.account_id, e.new_email FROM mc_code c JOIN "
+                         "mc_reg_email_change e ON e.code_id = c.id WHERE c.code_hash = ? AND "
+                         "c.purpose = 'email-change' AND c.used_at IS NULL AND c.expires_at > "
+                         "UTC_TIMESTAMP()",
+                         "s", mc_sha256_hex(p, tok, strlen(tok)));
+    if (rv != APR_SUCCESS || res->nrows != 1) {
+        *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
+        return 0;
+    }
+    c->id = mc_dbres_int(res, 0, 0);
+    c->account_id = mc_dbres_int(res, 0, 1);
+    c->email = mc_dbres_get(res, 0, 2);
     return 1;
 }
 
@@ -209,30 +226,20 @@ static int email_change_of(mc_req *mr, mc_db *db, const char *tok, long long *co
 static int email_confirm_get(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *tok = apr_table_get(mr->params, "token"), *email;
-    long long id, account_id;
+    email_change c;
     mc_db *db;
-    apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return email_not_valid(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!email_change_of(mr, db, tok, &id, &account_id, &email, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
+    int rc;
+    if (!email_change_of(mr, &db, &c, &rc))
+        return rc;
     mc_vars_set(mr->vars, "message",
-                apr_pstrcat(p, "Select Change E-mail Address to make ", email,
+                apr_pstrcat(p, "Select Change E-mail Address to make ", c.email,
                             " the e-mail address of your Missouri Judiciary Account.", NULL));
     mc_vars_set(mr->vars, "button", "Change E-mail Address");
     mc_vars_set(mr->vars, "action",
-                mc_url(mr, apr_pstrcat(p, "/myaccount/email/confirm/", tok, NULL)));
+                mc_url(mr, apr_pstrcat(p, "/myaccount/email/confirm/",
+                                       apr_table_get(mr->params, "token"), NULL)));
     return mc_render(mr, HTTP_OK, "link-confirm.html", "Confirm Your New E-mail Address");
 }
-
-typedef struct email_change {
-    long long id, account_id; /* the link's code, its account */
-    const char *email;        /* the new address */
-    int taken, used;          /* why nothing changed */
-} email_change;
 
 /* The account's address becomes the new one, unless another account has
  * it verified (taken) or the link was used meanwhile (used): then
@@ -263,16 +270,12 @@ static apr_status_t email_change_tx(mc_req *mr, mc_db *db, void *baton)
 static int email_confirm_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *tok = apr_table_get(mr->params, "token");
-    email_change c = {0};
+    email_change c;
     mc_db *db;
     apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return email_not_valid(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!email_change_of(mr, db, tok, &c.id, &c.account_id, &c.email, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : email_gone(mr);
+    int rc;
+    if (!email_change_of(mr, &db, &c, &rc))
+        return rc;
     rv = mc_req_tx(mr, email_change_tx, &c);
     if (c.taken || rv == MC_DB_EDUP) /* the address taken meanwhile */
         return mc_message(

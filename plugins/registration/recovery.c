@@ -49,36 +49,58 @@ static int notice_page(mc_req *mr, const char *title, const char *message, int a
     return mc_render(mr, HTTP_OK, "recovery-notice.html", title);
 }
 
-/* ---- Forgot Password ---------------------------------------------------------- */
+/* ---- Forgot Password, Forgot Username ------------------------------------------- */
 
-static int forgot_password_form(mc_req *mr, const char *error)
+/* Forgot Password and Forgot Username: a form of one field, whose value is
+ * queued (recovery_mail.c) whether or not an account matches. */
+static const struct forgot {
+    const char *path, *page, *title;
+    const char *field, *kind, *sent;
+} FORGOT[] = {
+    {"/forgot-password", "recovery-forgot-password.html", "Forgot Password", "ident", "password",
+     MSG_SENT},
+    {"/forgot-username", "recovery-forgot-username.html", "Forgot Username", "email", "username",
+     MSG_USERNAME_SENT},
+};
+
+/* The form of the route. */
+static const struct forgot *forgot_of(const mc_req *mr)
 {
+    return &FORGOT[strcmp(mr->route->pattern, FORGOT[0].path) != 0];
+}
+
+static int forgot_form(mc_req *mr, const char *error)
+{
+    const struct forgot *f = forgot_of(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "action", mc_url(mr, "/forgot-password"));
-    return mc_render(mr, HTTP_OK, "recovery-forgot-password.html", "Forgot Password");
+    mc_vars_set(mr->vars, "action", mc_url(mr, f->path));
+    return mc_render(mr, HTTP_OK, f->page, f->title);
 }
 
-static int forgot_password_get(mc_req *mr)
+static int forgot_get(mc_req *mr)
 {
-    return forgot_password_form(mr, NULL);
+    return forgot_form(mr, NULL);
 }
 
-static int forgot_password_post(mc_req *mr)
+static int forgot_post(mc_req *mr)
 {
-    const char *ident = mc_text_trim(mr->r->pool, mc_field(mr, "ident"));
+    const struct forgot *f = forgot_of(mr);
+    const char *v = mc_text_trim(mr->r->pool, mc_field(mr, f->field)), *why;
     mc_db *db;
     apr_status_t rv;
-    if (!*ident)
-        return forgot_password_form(
-            mr, "Enter the e-mail address or username registered with your account.");
-    if (strlen(ident) > 254)
-        return forgot_password_form(mr, "The e-mail address or username is too long.");
-    /* The same work whether or not an account matches (recovery_mail.c). */
+    if (strcmp(f->kind, "password"))
+        why = mc_reg_check_email(mr->r->pool, "E-mail Address", v);
+    else if (!*v)
+        why = "Enter the e-mail address or username registered with your account.";
+    else
+        why = strlen(v) > 254 ? "The e-mail address or username is too long." : NULL;
+    if (why)
+        return forgot_form(mr, why);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_recovery_queue(mr, db, "password", ident)) != APR_SUCCESS)
+        (rv = mc_reg_recovery_queue(mr, db, f->kind, v)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    return notice_page(mr, "Forgot Password", MSG_SENT, 0);
+    return notice_page(mr, f->title, f->sent, 0);
 }
 
 /* ---- the link and the browser-bound state ---------------------------------------- */
@@ -275,6 +297,27 @@ static int reset_link_post(mc_req *mr)
 
 /* ---- the questions, one at a time ----------------------------------------------- */
 
+/* The browser's reset state, on the request's connection (*db): at the
+ * questions (answered 0: some are still to answer) or past them (answered
+ * 1: every answer right). 1 when so; else 0 with *rc the answer (the state
+ * is gone, the page the state is at instead, or a database error's). */
+static int state_at(mc_req *mr, mc_db **db, reset_state *st, int answered, int *rc)
+{
+    apr_status_t rv = mc_req_db(mr, db);
+    int ok = rv == APR_SUCCESS && load_state(mr, *db, st, &rv);
+    if (rv != APR_SUCCESS)
+        *rc = mc_fail(mr, rv);
+    else if (!answered && !ok)
+        *rc = state_gone(mr);
+    else if (!answered && st->step >= st->nq)
+        *rc = mc_redirect(mr, mc_url(mr, "/reset/password"));
+    else if (answered && !(ok && st->step == st->nq && st->wrong == 0))
+        *rc = mc_redirect(mr, mc_url(mr, "/reset/question"));
+    else
+        return 1;
+    return 0;
+}
+
 static int question_form(mc_req *mr, reset_state *st, const char *error)
 {
     int q = st->question[st->step];
@@ -293,13 +336,9 @@ static int question_get(mc_req *mr)
     reset_state st;
     mc_db *db;
     apr_status_t rv;
-    int locked;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_state(mr, db, &st, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-    if (st.step >= st.nq)
-        return mc_redirect(mr, mc_url(mr, "/reset/password"));
+    int locked, rc;
+    if (!state_at(mr, &db, &st, 0, &rc))
+        return rc;
     /* The lock is told at a round's start, not within it (see above). */
     if (st.step == 0 && (rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -315,13 +354,9 @@ static int question_post(mc_req *mr)
     mc_lockout_verdict verdict;
     mc_db *db;
     apr_status_t rv;
-    int locked, wrong;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_state(mr, db, &st, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
-    if (st.step >= st.nq)
-        return mc_redirect(mr, mc_url(mr, "/reset/password"));
+    int locked, wrong, rc;
+    if (!state_at(mr, &db, &st, 0, &rc))
+        return rc;
     if (!*answer)
         return question_form(mr, &st, "Enter your answer.");
     /* An over-long answer is a wrong one (checked against a dummy hash). */
@@ -383,21 +418,13 @@ static int password_form(mc_req *mr, const char *error)
     return mc_render(mr, HTTP_OK, "recovery-password.html", "Reset Password");
 }
 
-/* The state after every answer was right, else 0 (the caller redirects). */
-static int answered(mc_req *mr, mc_db *db, reset_state *st, apr_status_t *rv)
-{
-    return load_state(mr, db, st, rv) && st->step == st->nq && st->wrong == 0;
-}
-
 static int reset_password_get(mc_req *mr)
 {
     reset_state st;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!answered(mr, db, &st, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : mc_redirect(mr, mc_url(mr, "/reset/question"));
+    int rc;
+    if (!state_at(mr, &db, &st, 1, &rc))
+        return rc;
     return password_form(mr, NULL);
 }
 
@@ -441,11 +468,9 @@ static int reset_password_post(mc_req *mr)
     reset_baton b = {&st, NULL, 0};
     mc_db *db;
     apr_status_t rv;
-    int locked;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!answered(mr, db, &st, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : mc_redirect(mr, mc_url(mr, "/reset/question"));
+    int locked, rc;
+    if (!state_at(mr, &db, &st, 1, &rc))
+        return rc;
     if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (locked)
@@ -466,44 +491,15 @@ static int reset_password_post(mc_req *mr)
     return mc_render(mr, HTTP_OK, "recovery-done.html", "Password Reset");
 }
 
-/* ---- Forgot Username -------------------------------------------------------------- */
-
-static int forgot_username_form(mc_req *mr, const char *error)
-{
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "action", mc_url(mr, "/forgot-username"));
-    return mc_render(mr, HTTP_OK, "recovery-forgot-username.html", "Forgot Username");
-}
-
-static int forgot_username_get(mc_req *mr)
-{
-    return forgot_username_form(mr, NULL);
-}
-
-static int forgot_username_post(mc_req *mr)
-{
-    const char *why, *email = mc_text_trim(mr->r->pool, mc_field(mr, "email"));
-    mc_db *db;
-    apr_status_t rv;
-    if ((why = mc_reg_check_email(mr->r->pool, "E-mail Address", email)))
-        return forgot_username_form(mr, why);
-    /* The same work whether or not an account matches (recovery_mail.c). */
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_recovery_queue(mr, db, "username", email)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return notice_page(mr, "Forgot Username", MSG_USERNAME_SENT, 0);
-}
-
 const mc_route mc_reg_recovery_routes[] = {
-    {"GET", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_password_get, 0},
-    {"POST", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_password_post, 0},
+    {"GET", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_get, 0},
+    {"POST", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_post, 0},
     {"GET", "/reset/question", MC_ACCESS_ANON, NULL, question_get, 0},
     {"POST", "/reset/question", MC_ACCESS_ANON, NULL, question_post, 0},
     {"GET", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_get, 0},
     {"POST", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_post, 0},
     {"GET", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_get, 0},
     {"POST", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_post, 0},
-    {"GET", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_get, 0},
-    {"POST", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_username_post, 0},
+    {"GET", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_get, 0},
+    {"POST", "/forgot-username", MC_ACCESS_ANON, NULL, forgot_post, 0},
     {NULL}};

@@ -98,26 +98,27 @@ typedef struct sec_account {
 } sec_account;
 
 /* 1 found, 0 not; database errors in *rv. */
-static int load_account(mc_req *mr, mc_db *db, sec_account *a, apr_status_t *rv)
+static int load_account(mc_req *mr, mc_db **db, sec_account *a, int *rc)
 {
-    mc_dbres *res;
-    *rv = APR_SUCCESS;
-    if (!(a->id = mc_param_id(mr, "id")))
-        return 0;
-    *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT username, email, first_name, last_name, status, email_verified "
-                      "FROM mc_account WHERE id = ?",
-                      "i", a->id);
-    if (*rv != APR_SUCCESS || res->nrows != 1)
-        return 0;
-    a->username = mc_dbres_get(res, 0, 0);
-    a->email = mc_dbres_get(res, 0, 1);
-    a->first = mc_dbres_get(res, 0, 2);
-    a->last = mc_dbres_get(res, 0, 3);
-    a->status = mc_dbres_get(res, 0, 4);
-    a->verified = (int)mc_dbres_int(res, 0, 5);
-    *rv = mc_lockout_check(mr, db, a->id, &a->locked);
-    return *rv == APR_SUCCESS;
+    mc_dbres *res = NULL;
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS && (a->id = mc_param_id(mr, "id")))
+        rv = mc_db_query(*db, mr->r->pool, &res,
+                         "SELECT username, email, first_name, last_name, status, email_verified "
+                         "FROM mc_account WHERE id = ?",
+                         "i", a->id);
+    if (rv == APR_SUCCESS && res && res->nrows == 1) {
+        a->username = mc_dbres_get(res, 0, 0);
+        a->email = mc_dbres_get(res, 0, 1);
+        a->first = mc_dbres_get(res, 0, 2);
+        a->last = mc_dbres_get(res, 0, 3);
+        a->status = mc_dbres_get(res, 0, 4);
+        a->verified = (int)mc_dbres_int(res, 0, 5);
+        if ((rv = mc_lockout_check(mr, *db, a->id, &a->locked)) == APR_SUCCESS)
+            return 1;
+    }
+    *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    return 0;
 }
 
 static const char *const DONE_MESSAGES[][2] = {
@@ -161,11 +162,9 @@ static int mc_reg_security_account(mc_req *mr)
 {
     sec_account a;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_account(mr, db, &a, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    int rc;
+    if (!load_account(mr, &db, &a, &rc))
+        return rc;
     return account_page(mr, HTTP_OK, &a, NULL);
 }
 
@@ -261,13 +260,12 @@ static int mc_reg_security_action(mc_req *mr)
     sec_account a;
     mc_db *db;
     apr_status_t rv;
+    int rc;
     if (!action || (strcmp(action, "unlock") && strcmp(action, "disable") &&
                     strcmp(action, "enable") && strcmp(action, "resend")))
         return HTTP_NOT_FOUND;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!load_account(mr, db, &a, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+    if (!load_account(mr, &db, &a, &rc))
+        return rc;
     if (!confirm || strcmp(confirm, "1"))
         return account_page(mr, HTTP_OK, &a,
                             "Check \"I confirm\" beside the action to carry it out.");
@@ -280,8 +278,8 @@ static int mc_reg_security_action(mc_req *mr)
     if (rv != APR_SUCCESS) {
         if (!b.refusal)
             return mc_fail(mr, rv);
-        if (!load_account(mr, db, &a, &rv))
-            return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
+        if (!load_account(mr, &db, &a, &rc))
+            return rc;
         return account_page(mr, HTTP_OK, &a, b.refusal);
     }
     return mc_redirect(

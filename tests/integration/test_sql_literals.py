@@ -21,6 +21,10 @@ ALLOWED = {
         "`static const char *const [K_N]` table whose entries are literals and JT()/NUMCOL/"
         "REFCOL literal macros (one INSERT per child kind); the rows go in as one bound JSON "
         "parameter",
+    ("sections", "s->sql"):
+        "plugins/casetrack/casepage.c: s runs over SECTIONS, a `static const` table whose sql "
+        "members are string literals (one SELECT per list of the case page); the case's id is "
+        "bound with ?",
     ("mc_apply_locked", "sql"):
         "migrations: mc_db_exec_script runs a migration file shipped with the module "
         "(SQL text read from the install's migration folder, listed by mc_migrate), never "
@@ -176,44 +180,42 @@ def _defines(text):
         yield m.group(1), params, m.group(3).replace("\\\n", " ")
 
 
-def _args(text, i):
-    """The arguments of the call whose '(' is at text[i]: [(start, end)], end of call."""
-    depth, start, args, j = 0, i + 1, [], i
+def _scan(text, start=0):
+    """The characters of text from start on, string and character literals
+    skipped: yields (index, character, bracket depth before it)."""
+    depth, j = 0, start
     while j < len(text):
         c = text[j]
         if c in "\"'":
             j = _TOKEN.match(text, j).end()
             continue
+        yield j, c, depth
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
-            if depth == 0:
-                args.append((start, j))
-                return args, j + 1
-        elif c == "," and depth == 1:
-            args.append((start, j))
-            start = j + 1
         j += 1
+
+
+def _args(text, i):
+    """The arguments of the call whose '(' is at text[i]: [(start, end)], end of call."""
+    start, args = i + 1, []
+    for j, c, depth in _scan(text, i):
+        if depth == 1 and c in ",)]}":
+            args.append((start, j))
+            if c != ",":
+                return args, j + 1
+            start = j + 1
     raise AssertionError("unbalanced call")
 
 
 def _split_top(expr, sep):
     """expr split at its top-level occurrences of the character sep."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(expr):
-        c = expr[i]
-        if c in "\"'":
-            i = _TOKEN.match(expr, i).end()
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == sep and depth == 0:
+    parts, start = [], 0
+    for i, c, depth in _scan(expr):
+        if c == sep and depth == 0:
             parts.append(expr[start:i])
             start = i + 1
-        i += 1
     return parts + [expr[start:]]
 
 
