@@ -100,6 +100,17 @@ static int step_open(mc_req *mr, int step, mc_db **db, mc_reg_pend **pd, int *rc
     return 1;
 }
 
+/* Step saved with its fields (names, values: n of each): on to the next
+ * step's page. */
+static int step_saved(mc_req *mr, mc_reg_pend *pd, int step, const char *const *names,
+                      const char *const *values, int n)
+{
+    apr_status_t rv = mc_reg_pending_save(mr, pd, step, names, values, n);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, mc_url(mr, step_paths[step + 1]));
+}
+
 static int root_get(mc_req *mr)
 {
     return mc_redirect(mr, mc_logon_path(mr));
@@ -344,9 +355,7 @@ static int credentials_post(mc_req *mr)
         return rv == APR_EAGAIN ? mc_busy(mr) : mc_fail(mr, rv);
     values[0] = username;
     values[1] = hash;
-    if ((rv = mc_reg_pending_save(mr, pd, STEP_CREDENTIALS, names, values, 2)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, mc_url(mr, step_paths[STEP_NAME]));
+    return step_saved(mr, pd, STEP_CREDENTIALS, names, values, 2);
 }
 
 /* ---- step c: names and e-mail ------------------------------------------------ */
@@ -388,9 +397,7 @@ static int name_post(mc_req *mr)
     }
     if (errs->nelts)
         return fields_form(mr, STEP_NAME, pd, errs);
-    if ((rv = mc_reg_pending_save(mr, pd, STEP_NAME, names, values, 7)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, mc_url(mr, step_paths[STEP_ADDRESS]));
+    return step_saved(mr, pd, STEP_NAME, names, values, 7);
 }
 
 /* ---- step d: addresses and phones -------------------------------------------- */
@@ -403,7 +410,6 @@ static int address_post(mc_req *mr)
     const char *v[ADDRESS_N];
     mc_reg_pend *pd;
     mc_db *db;
-    apr_status_t rv;
     int i;
 
     if (!step_open(mr, STEP_ADDRESS, &db, &pd, &rc))
@@ -427,10 +433,7 @@ static int address_post(mc_req *mr)
     add_error(errs, mc_reg_check_phone(p, "Cell Phone", v[14], 0));
     if (errs->nelts)
         return fields_form(mr, STEP_ADDRESS, pd, errs);
-    if ((rv = mc_reg_pending_save(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N)) !=
-        APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, mc_url(mr, step_paths[STEP_QUESTIONS]));
+    return step_saved(mr, pd, STEP_ADDRESS, address_fields, v, ADDRESS_N);
 }
 
 /* ---- step e: security questions, and the account ----------------------------- */
