@@ -56,6 +56,10 @@ SOUNDS = ["SMITH", "JOHNSON", "WILLIAMS", "BROWN", "MILLER", "DAVIS", "WILSON", 
 DEBTORS = ["SMI", "JOHNS", "WILLIAM", "BRO", "MILL", "DAVI", "WILS", "MOOR", "TAYL", "ANDERS",
            "THOM", "WHIT", "HARR", "MART", "CLAR", "LEWI", "MIDLAND", "PORTFOLIO", "ACME", "OZARK"]
 
+# The pages' keys, in the order they run (pages() below).
+KEYS = ["name-common", "name-rare", "name-sounds", "number", "date", "hearings", "judgments",
+        "case", "myaccount", "mycases", "history", "members", "filings", "clerk-queue"]
+
 ACCOUNTS = {   # key -> (username, roles, scope)
     "user": ("bench.user", (), None),
     "gadmin": ("bench.gadmin", (), None),
@@ -325,6 +329,8 @@ def pages(db, names):
                       " status IN ('submitted', 'review') ORDER BY submitted_at, id LIMIT 1")
     out.append(Page("clerk-queue", f"clerk's queue, {ENVELOPES:,} envelopes", "clerk",
                     ["/ecf/clerk"], [f">{oldest}<"]))
+    if [p.key for p in out] != KEYS:
+        raise PagesError("bench/pages.py: KEYS and pages() disagree")
     for p in out:
         if not p.paths:
             raise PagesError(f"{p.key}: the database gives no URL to measure (no data?)")
