@@ -6,9 +6,11 @@
 #   make stop       stop what `make run` started
 #   make test       unit (Check), fuzz-corpus replay, integration (pytest)
 #                   and browser (Selenium) tests
-#   make bench      wrk on loopback (protected page and Case.net name search,
-#                   each vs a static file), import of 1,000,000 generated cases,
-#                   a docket entry with 100,000 trackers and its delivery
+#   make bench      wrk on loopback (protected page and every dynamic page,
+#                   each vs a static file, with CPU ms/req), import of 1,000,000
+#                   generated cases, a docket entry with 100,000 trackers and
+#                   its delivery, a 100 MB upload (BUILD=dir: that build);
+#                   bench/profile.sh PAGE: where one page's time goes
 #   make install    install into the system Apache (DESTDIR=, see INSTALL)
 #   make uninstall  remove what install put (PURGE=1: also settings, data)
 
