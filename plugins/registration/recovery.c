@@ -377,9 +377,17 @@ static int question_post(mc_req *mr)
                            mc_url(mr, st.step + 1 < st.nq ? "/reset/question" : "/reset/password"));
     }
     /* The last question, and some answer was wrong (or not checked): a
-     * failed round. */
-    if (!save_state(mr, db, &st, 0, 0, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+     * failed round. Of answers sent at once, one ends the round; the
+     * others find the state moved on, and are told the lock if there is
+     * one (the round's end for them too). */
+    if (!save_state(mr, db, &st, 0, 0, &rv)) {
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (!locked)
+            return state_gone(mr);
+        set_state_cookie(mr, "", 0);
+        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    }
     rv = mc_db_exec(db, NULL, NULL,
                     "UPDATE mc_code SET attempts = attempts + 1, used_at = IF(attempts >= ?, "
                     "UTC_TIMESTAMP(), used_at) WHERE id = ?",
