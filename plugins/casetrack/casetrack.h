@@ -52,11 +52,19 @@ int ct_date_ok(const char *s);
 /* What composing notices needs, for this request. */
 void ct_case_env(mc_req *mr, mc_case_env *env);
 
+/* The courts and the case types (codes.c): a per-process copy, reloaded
+ * after a minute or when a code is not in it. */
+typedef enum { CT_CODES_COURTS, CT_CODES_CASE_TYPES } ct_code_kind;
+/* Once per child process: the copies' lock and pool (without it, every
+ * call asks the database). */
+apr_status_t ct_codes_child_init(apr_pool_t *pchild);
 /* Fill list (rows with code, name, and "selected" when code equals
- * selected) with the courts, by name. */
-apr_status_t ct_courts(mc_req *mr, mc_db *db, const char *list, const char *selected);
-/* Fill list (rows with code, name) with the case types, by name. */
-apr_status_t ct_case_types(mc_req *mr, mc_db *db, const char *list, const char *selected);
+ * selected) with which's codes, by name. */
+apr_status_t ct_code_list(mc_req *mr, mc_db *db, ct_code_kind which, const char *list,
+                          const char *selected);
+/* *known: 1 when code is one of which's codes. */
+apr_status_t ct_code_known(mc_req *mr, mc_db *db, ct_code_kind which, const char *code,
+                           int *known);
 
 /* A case as the pages show its header. */
 typedef struct ct_case {

@@ -22,34 +22,6 @@ void ct_case_env(mc_req *mr, mc_case_env *env)
     env->court_name = mc_court_name(mr);
 }
 
-static apr_status_t code_list(mc_req *mr, mc_db *db, const char *sql, const char *list,
-                              const char *selected)
-{
-    mc_dbres *res;
-    int i;
-    apr_status_t rv = mc_db_query(db, mr->r->pool, &res, sql, "");
-    if (rv != APR_SUCCESS)
-        return rv;
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, list);
-        const char *code = mc_dbres_get(res, i, 0);
-        mc_vars_set(row, "code", code);
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 1));
-        mc_vars_set(row, "selected", selected && !strcmp(selected, code) ? "1" : NULL);
-    }
-    return APR_SUCCESS;
-}
-
-apr_status_t ct_courts(mc_req *mr, mc_db *db, const char *list, const char *selected)
-{
-    return code_list(mr, db, "SELECT code, name FROM mc_court ORDER BY name", list, selected);
-}
-
-apr_status_t ct_case_types(mc_req *mr, mc_db *db, const char *list, const char *selected)
-{
-    return code_list(mr, db, "SELECT code, name FROM mc_case_type ORDER BY name", list, selected);
-}
-
 apr_status_t ct_case_find(mc_req *mr, mc_db *db, const char *number, long long id, int public,
                           ct_case *c, int *found)
 {

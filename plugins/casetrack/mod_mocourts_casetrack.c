@@ -25,6 +25,11 @@ static const mc_nav nav[] = {{"Case.net Search", "/", MC_ACCESS_ANON, NULL},
 
 static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
+static apr_status_t child_init(apr_pool_t *pchild, server_rec *s)
+{
+    return ct_codes_child_init(pchild);
+}
+
 static mc_plugin casetrack = {
     .abi_major = MC_ABI_MAJOR,
     .abi_minor = MC_ABI_MINOR,
@@ -35,6 +40,7 @@ static mc_plugin casetrack = {
     .schema_version = 2, /* sql/casetrack/0002_stop_hash.sql */
     .templates = CT_TEMPLATES,
     .nav = nav,
+    .child_init = child_init,
     .periodic = periodic,
 };
 

@@ -132,9 +132,10 @@ static const char *case_href(srch *s, const char *number)
 static int show(srch *s, mc_db *db, const char *page, const char *title)
 {
     apr_status_t rv;
-    if ((rv = ct_courts(s->mr, db, "courts", mc_vars_get(s->mr->vars, "q_court"))) != APR_SUCCESS ||
-        (rv = ct_case_types(s->mr, db, "case_types", mc_vars_get(s->mr->vars, "q_case_type"))) !=
-            APR_SUCCESS)
+    if ((rv = ct_code_list(s->mr, db, CT_CODES_COURTS, "courts",
+                           mc_vars_get(s->mr->vars, "q_court"))) != APR_SUCCESS ||
+        (rv = ct_code_list(s->mr, db, CT_CODES_CASE_TYPES, "case_types",
+                           mc_vars_get(s->mr->vars, "q_case_type"))) != APR_SUCCESS)
         return mc_fail(s->mr, rv);
     return mc_render(s->mr, s->bad ? HTTP_BAD_REQUEST : HTTP_OK, page,
                      apr_pstrcat(s->p, SEARCH_TITLE, ": ", title, NULL));

@@ -93,20 +93,21 @@ const char *ct_search_year_field(srch *s, const char *name, const char *label)
     return v;
 }
 
-/* A code from a table (court, case type): "" when empty; checked. */
+/* A code of which (court, case type): "" when empty; checked against the
+ * process's copy of the codes (codes.c). */
 static const char *code_field(srch *s, mc_db *db, const char *name, const char *label,
-                              const char *sql, int required, apr_status_t *rv)
+                              ct_code_kind which, int required, apr_status_t *rv)
 {
     const char *v = ct_search_field(s, name, label);
-    mc_dbres *res;
+    int known = 0;
     if (!*v) {
         if (required)
             ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
         return "";
     }
-    if ((*rv = mc_db_query(db, s->p, &res, sql, "s", v)) != APR_SUCCESS)
+    if ((*rv = ct_code_known(s->mr, db, which, v, &known)) != APR_SUCCESS)
         return "";
-    if (res->nrows == 0) {
+    if (!known) {
         ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
         return "";
     }
@@ -115,12 +116,10 @@ static const char *code_field(srch *s, mc_db *db, const char *name, const char *
 
 const char *ct_search_court_field(srch *s, mc_db *db, int required, apr_status_t *rv)
 {
-    return code_field(s, db, "court", "Court", "SELECT 1 FROM mc_court WHERE code = ?", required,
-                      rv);
+    return code_field(s, db, "court", "Court", CT_CODES_COURTS, required, rv);
 }
 
 const char *ct_search_type_field(srch *s, mc_db *db, apr_status_t *rv)
 {
-    return code_field(s, db, "case_type", "Case Type", "SELECT 1 FROM mc_case_type WHERE code = ?",
-                      0, rv);
+    return code_field(s, db, "case_type", "Case Type", CT_CODES_CASE_TYPES, 0, rv);
 }
