@@ -99,6 +99,27 @@ static const char *count_sql(apr_pool_t *p, const char *from_where)
                         COUNT_CAP + 1);
 }
 
+/* Page 1 (not counted first: counted is 0) is asked for with one row more
+ * than a page: when that row does not come, the rows are the whole result
+ * and no count is needed (issue 13 §4). The LIMIT of the page statement. */
+static long long page_limit(const srch *s, int counted)
+{
+    return counted ? CT_PAGE_SIZE : CT_PAGE_SIZE + 1;
+}
+
+/* After page 1's rows (res, asked for with page_limit): 1 when they are the
+ * whole result (paging done, total counted from them); else 0, the extra
+ * row dropped, and the count is to be asked for. */
+static int page_one_whole(srch *s, mc_dbres *res, const char *noun)
+{
+    if (res->nrows > CT_PAGE_SIZE) {
+        res->nrows = CT_PAGE_SIZE;
+        return 0;
+    }
+    paging(s, res->nrows, noun);
+    return 1;
+}
+
 static const char *page_sql(apr_pool_t *p, const char *select, const char *from_where,
                             const char *order)
 {
@@ -217,6 +238,39 @@ static const mc_sort_col name_sort[] = {
     {"filed", "c.filed_on, c.number, p.id", "c.filed_on DESC, c.number DESC, p.id DESC"},
     {NULL}};
 
+/* The name search's count (at most COUNT_CAP + 1) into *total. */
+static apr_status_t name_count(srch *s, mc_db *db, int sounds, const char *last, const char *first,
+                               const char *middle, const char *yfrom, const char *yto,
+                               const char *type, const char *ffrom, const char *fto,
+                               const char *court, const char *fw, long long *total)
+{
+    mc_dbres *res;
+    apr_status_t rv;
+    if (!*type && !ffrom && !fto && !*court && !yfrom && !yto)
+        rv = mc_db_query(
+            db, s->p, &res,
+            count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
+                                       NAME_PARTY_REST_NO_YEAR, NULL)),
+            "sssss", sounds ? last : mc_sql_like(s->p, last, 0), first, mc_sql_like(s->p, first, 0),
+            middle, mc_sql_like(s->p, middle, 0));
+    else if (!*type && !ffrom && !fto && !*court)
+        rv = mc_db_query(
+            db, s->p, &res,
+            count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
+                                       NAME_PARTY_REST, NULL)),
+            "sssssssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
+            mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom, yfrom, yto,
+            yto);
+    else
+        rv = mc_db_query(db, s->p, &res, count_sql(s->p, fw), "sssssssssssssssss",
+                         sounds ? last : mc_sql_like(s->p, last, 0), first,
+                         mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom,
+                         yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
+    if (rv == APR_SUCCESS)
+        *total = mc_dbres_int(res, 0, 0);
+    return rv;
+}
+
 static int search_name(mc_req *mr)
 {
     /* last, first, middle, kind and role are put together below */
@@ -227,8 +281,8 @@ static int search_name(mc_req *mr)
     mc_dbres *res;
     apr_status_t rv = APR_SUCCESS;
     const char *last, *first, *middle, *yfrom, *yto, *type, *ffrom, *fto, *court, *fw;
-    int sounds, rc, i;
-    long long total, offset;
+    int sounds, rc, i, counted;
+    long long total, offset = 0;
     start(&s, mr, "/search/name");
     if (!open_search(&s, &db, &rc))
         return rc;
@@ -268,30 +322,13 @@ static int search_name(mc_req *mr)
     if (s.bad)
         return show(&s, db, "search-name.html", "Litigant Name Search");
     fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
-    if (!*type && !ffrom && !fto && !*court && !yfrom && !yto)
-        rv = mc_db_query(
-            db, s.p, &res,
-            count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                       NAME_PARTY_REST_NO_YEAR, NULL)),
-            "sssss", sounds ? last : mc_sql_like(s.p, last, 0), first, mc_sql_like(s.p, first, 0),
-            middle, mc_sql_like(s.p, middle, 0));
-    else if (!*type && !ffrom && !fto && !*court)
-        rv = mc_db_query(
-            db, s.p, &res,
-            count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                       NAME_PARTY_REST, NULL)),
-            "sssssssss", sounds ? last : mc_sql_like(s.p, last, 0), first,
-            mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom, yto,
-            yto);
-    else
-        rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssssssssssss",
-                         sounds ? last : mc_sql_like(s.p, last, 0), first,
-                         mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom,
-                         yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    offset = paging(&s, total, "case(s)");
+    counted = s.page > 1;
+    if (counted) {
+        if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
+                             court, fw, &total)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        offset = paging(&s, total, "case(s)");
+    }
     rv = mc_db_query(db, s.p, &res,
                      name_page_sql(&s,
                                    "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
@@ -308,9 +345,15 @@ static int search_name(mc_req *mr)
                      "sssssssssssssssssii", sounds ? last : mc_sql_like(s.p, last, 0), first,
                      mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom,
                      yto, yto, type, type, ffrom, ffrom, fto, fto, court, court,
-                     (long long)CT_PAGE_SIZE, offset);
+                     page_limit(&s, counted), offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
+    if (!counted && !page_one_whole(&s, res, "case(s)")) {
+        if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
+                             court, fw, &total)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        paging(&s, total, "case(s)");
+    }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         const char *f = mc_dbres_get(res, i, 1), *m = mc_dbres_get(res, i, 2);
@@ -408,11 +451,11 @@ static int search_date(mc_req *mr)
         "c.confidential = 0";
     srch s;
     mc_db *db;
-    mc_dbres *res;
+    mc_dbres *res = NULL, *cres;
     apr_status_t rv = APR_SUCCESS;
     const char *court, *date, *type, *fw;
-    int rc;
-    long long total, offset;
+    int rc, counted;
+    long long offset = 0;
     start(&s, mr, "/search/date");
     if (!open_search(&s, &db, &rc))
         return rc;
@@ -426,15 +469,25 @@ static int search_date(mc_req *mr)
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-date.html", "Filing Date Search");
     fw = apr_pstrcat(s.p, CASE_JOIN, where, NULL);
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "ssss", court, date, type, type);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    offset = paging(&s, total, "case(s)");
-    rv = mc_db_query(db, s.p, &res, page_sql(s.p, CASE_SELECT, fw, s.order), "ssssii", court, date,
-                     type, type, (long long)CT_PAGE_SIZE, offset);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    /* Page 1: its rows first (one more than a page), then the count only
+     * when they are not the whole result. A later page: the count first
+     * (it clamps the page), then the rows. */
+    for (counted = s.page > 1; counted < 2; counted++) {
+        if (counted) {
+            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "ssss", court, date, type, type);
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            offset = paging(&s, mc_dbres_int(cres, 0, 0), "case(s)");
+            if (res) /* page 1's rows, fetched already */
+                break;
+        }
+        rv = mc_db_query(db, s.p, &res, page_sql(s.p, CASE_SELECT, fw, s.order), "ssssii", court,
+                         date, type, type, page_limit(&s, counted), offset);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (counted || page_one_whole(&s, res, "case(s)"))
+            break;
+    }
     case_rows(&s, res);
     return show(&s, db, "search-date.html", "Filing Date Search");
 }
@@ -462,11 +515,11 @@ static int search_hearings(mc_req *mr)
                                                "location", "judge",  NULL};
     srch s;
     mc_db *db;
-    mc_dbres *res;
+    mc_dbres *res, *cres;
     apr_status_t rv = APR_SUCCESS;
     const char *court, *from, *to, *judge, *loc;
-    int rc, i;
-    long long total, offset;
+    int rc, i, counted;
+    long long offset = 0;
     start(&s, mr, "/search/hearings");
     if (!open_search(&s, &db, &rc))
         return rc;
@@ -501,21 +554,30 @@ static int search_hearings(mc_req *mr)
     pick_sort(&s, hearing_sort);
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, HEARING_FROM), "sssssss", from, to, court, judge,
-                     mc_sql_like(s.p, judge, 1), loc, mc_sql_like(s.p, loc, 0));
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    offset = paging(&s, total, "hearing(s)");
-    rv = mc_db_query(db, s.p, &res,
-                     page_sql(s.p,
-                              "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
-                              "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
-                              HEARING_FROM, s.order),
-                     "sssssssii", from, to, court, judge, mc_sql_like(s.p, judge, 1), loc,
-                     mc_sql_like(s.p, loc, 0), (long long)CT_PAGE_SIZE, offset);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    res = NULL; /* the loop: see search_date */
+    for (counted = s.page > 1; counted < 2; counted++) {
+        if (counted) {
+            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", from, to,
+                             court, judge, mc_sql_like(s.p, judge, 1), loc,
+                             mc_sql_like(s.p, loc, 0));
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            offset = paging(&s, mc_dbres_int(cres, 0, 0), "hearing(s)");
+            if (res)
+                break;
+        }
+        rv = mc_db_query(db, s.p, &res,
+                         page_sql(s.p,
+                                  "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
+                                  "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
+                                  HEARING_FROM, s.order),
+                         "sssssssii", from, to, court, judge, mc_sql_like(s.p, judge, 1), loc,
+                         mc_sql_like(s.p, loc, 0), page_limit(&s, counted), offset);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (counted || page_one_whole(&s, res, "hearing(s)"))
+            break;
+    }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, hearing_keys);
@@ -551,12 +613,12 @@ static int search_judgments(mc_req *mr)
                                                 "",       "number",   "caption", NULL};
     srch s;
     mc_db *db;
-    mc_dbres *res;
+    mc_dbres *res = NULL, *cres;
     apr_status_t rv = APR_SUCCESS;
     const char *name, *party, *from, *to, *court, *sat, *fw;
     mc_sort_col cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
-    long long satisfied = -1, total, offset;
-    int creditor, rc, i;
+    long long satisfied = -1, offset = 0;
+    int creditor, rc, i, counted;
     start(&s, mr, "/search/judgments");
     if (!open_search(&s, &db, &rc))
         return rc;
@@ -593,24 +655,32 @@ static int search_judgments(mc_req *mr)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, fw), "sssssssii", mc_sql_like(s.p, name, 0),
-                     from, from, to, to, court, court, satisfied, satisfied);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    total = mc_dbres_int(res, 0, 0);
-    offset = paging(&s, total, "judgment(s)");
-    rv = mc_db_query(db, s.p, &res,
-                     name_page_sql(&s,
-                                   "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
-                                   "g.satisfied, c.number, c.caption",
-                                   "g.id", fw,
-                                   " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c ON c.id "
-                                   "= g.case_id",
-                                   fw),
-                     "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
-                     satisfied, satisfied, (long long)CT_PAGE_SIZE, offset);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    for (counted = s.page > 1; counted < 2; counted++) { /* see search_date */
+        if (counted) {
+            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "sssssssii",
+                             mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
+                             satisfied, satisfied);
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            offset = paging(&s, mc_dbres_int(cres, 0, 0), "judgment(s)");
+            if (res)
+                break;
+        }
+        rv = mc_db_query(db, s.p, &res,
+                         name_page_sql(&s,
+                                       "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
+                                       "g.satisfied, c.number, c.caption",
+                                       "g.id", fw,
+                                       " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
+                                       "ON c.id = g.case_id",
+                                       fw),
+                         "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court,
+                         court, satisfied, satisfied, page_limit(&s, counted), offset);
+        if (rv != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (counted || page_one_whole(&s, res, "judgment(s)"))
+            break;
+    }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, judgment_keys);

@@ -89,14 +89,14 @@ ALLOWED = {
      'apr_pstrcat(p, "SELECT id, username, first_name, last_name, email, status, " "email_verified", SQL_WHERE, " ORDER BY username LIMIT ? OFFSET ?", NULL)'):
         "plugins/registration/security.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
         "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('search_name',
-     'count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_PARTY_REST_NO_YEAR, NULL))'):
+    ('name_count',
+     'count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_PARTY_REST_NO_YEAR, NULL))'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
-    ('search_name',
-     'count_sql(s.p, apr_pstrcat(s.p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_PARTY_REST, NULL))'):
+    ('name_count',
+     'count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_PARTY_REST, NULL))'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
-    ('search_name',
-     'count_sql(s.p, fw)'):
+    ('name_count',
+     'count_sql(s->p, fw)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
     ('search_name',
      'name_page_sql(&s, "SELECT p.last_name, p.first_name, p.middle_name, p.kind, " "p.role, COALESCE(p.birth_year, \'\'), c.number, c.caption, " "co.name, c.filed_on", "p.id", fw, " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = " "p.case_id JOIN mc_court co ON co.code = c.court_code", apr_pstrcat(s.p, " FROM mc_party p JOIN mc_case c ON c.id = " "p.case_id JOIN mc_court co ON co.code = " "c.court_code WHERE ", sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL))'):
@@ -123,7 +123,7 @@ ALLOWED = {
      'count_sql(s.p, fw)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
     ('search_judgments',
-     'name_page_sql(&s, "SELECT g.debtor, g.creditor, g.amount, g.entered_on, " "g.satisfied, c.number, c.caption", "g.id", fw, " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c ON c.id " "= g.case_id", fw)'):
+     'name_page_sql(&s, "SELECT g.debtor, g.creditor, g.amount, g.entered_on, " "g.satisfied, c.number, c.caption", "g.id", fw, " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c " "ON c.id = g.case_id", fw)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
     ('queue_court',
      'apr_pstrcat(p, "SELECT e.id, e.number, CONCAT(a.first_name, \' \', a.last_name, " "\' (\', a.username, \')\'), e.kind, COALESCE(c.number, \'\'), " "COALESCE(t.name, e.case_type, \'\'), (SELECT COUNT(*) FROM " "mc_ef_document d WHERE d.envelope_id = e.id), e.fee_cents, " "COALESCE(e.submitted_at, \'\'), e.status, e.caption", QUEUE_FROM, FILTERS[f].order, " LIMIT ? OFFSET ?", NULL)'):
