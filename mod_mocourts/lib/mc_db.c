@@ -21,6 +21,7 @@ struct mc_db {
     MYSQL *mysql;      /* NULL once closed */
     apr_hash_t *stmts; /* sql text -> MYSQL_STMT * */
     int broken;
+    int txn; /* mc_db_begin ran and no COMMIT or ROLLBACK since */
     unsigned lasterrno;
     char errbuf[512];
 };
@@ -543,17 +544,42 @@ apr_status_t mc_db_exec_script(mc_db *db, const char *sql)
 
 apr_status_t mc_db_begin(mc_db *db)
 {
+    db->txn = 1; /* even when it fails: the ROLLBACK then still goes out */
     return mc_db_simple(db, "START TRANSACTION");
 }
 
 apr_status_t mc_db_commit(mc_db *db)
 {
-    return mc_db_simple(db, "COMMIT");
+    apr_status_t rv = mc_db_simple(db, "COMMIT");
+    if (rv == APR_SUCCESS)
+        db->txn = 0;
+    return rv;
 }
 
+/* 1 unless the connection is surely outside a transaction: mc_db_begin's
+ * own mark, or the server's "in transaction" flag of its last answer (a
+ * transaction opened some other way). */
+static int in_transaction(mc_db *db)
+{
+    unsigned int status = SERVER_STATUS_IN_TRANS;
+    if (db->txn)
+        return 1;
+    if (mariadb_get_infov(db->mysql, MARIADB_CONNECTION_SERVER_STATUS, &status) != 0)
+        return 1;
+    return (status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+/* No statement when there is nothing to undo: the pool calls this for every
+ * connection it takes back (issue 13: a ROLLBACK after every request). */
 apr_status_t mc_db_rollback(mc_db *db)
 {
-    return mc_db_simple(db, "ROLLBACK");
+    apr_status_t rv;
+    if (!mc_db_broken(db) && !in_transaction(db))
+        return APR_SUCCESS;
+    rv = mc_db_simple(db, "ROLLBACK");
+    if (rv == APR_SUCCESS)
+        db->txn = 0;
+    return rv;
 }
 
 /* ---- results ------------------------------------------------------------- */
