@@ -71,12 +71,13 @@ static const char *const sql_upsert[K_N] = {
     "ON DUPLICATE KEY UPDATE party_id = VALUES(party_id), name = VALUES(name), "
     "bar_number = VALUES(bar_number), firm = VALUES(firm)",
 
-    "INSERT INTO mc_hearing (case_id, ref, hearing_at, hearing_type, location, judge_id) "
-    "SELECT c.id, j.r, j.a, j.t, j.l, j.j "
+    "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, location, "
+    "judge_id) SELECT c.id, c.court_code, j.r, j.a, j.t, j.l, j.j "
     "FROM " JT(NUMCOL ", " REFCOL ", a DATETIME PATH '$.a', t VARCHAR(100) PATH '$.t', "
                "l VARCHAR(200) PATH '$.l', j BIGINT PATH '$.j'") " j "
-    "JOIN mc_case c ON c.number = j.n ON DUPLICATE KEY UPDATE hearing_at = VALUES(hearing_at), "
-    "hearing_type = VALUES(hearing_type), location = VALUES(location), "
+    "JOIN mc_case c ON c.number = j.n ON DUPLICATE KEY UPDATE court_code = VALUES(court_code), "
+    "hearing_at = VALUES(hearing_at), hearing_type = VALUES(hearing_type), "
+    "location = VALUES(location), "
     "judge_id = VALUES(judge_id)",
 
     "INSERT INTO mc_judgment (case_id, ref, debtor, creditor, amount, entered_on, satisfied) "

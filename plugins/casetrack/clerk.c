@@ -391,10 +391,10 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
         return rv;
     if (b->hearing_at) {
         rv = mc_db_exec(db, NULL, NULL,
-                        "INSERT INTO mc_hearing (case_id, ref, hearing_at, hearing_type, "
-                        "location, judge_id) VALUES (?, ?, ?, ?, ?, NULLIF(?, 0))",
-                        "issssi", b->c->id, b->e.ref, b->hearing_at, b->h_type, b->h_location,
-                        b->judge_id);
+                        "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, "
+                        "hearing_type, location, judge_id) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
+                        "isssssi", b->c->id, b->c->court_code, b->e.ref, b->hearing_at, b->h_type,
+                        b->h_location, b->judge_id);
         if (rv != APR_SUCCESS)
             return rv;
     }

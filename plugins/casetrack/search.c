@@ -496,8 +496,9 @@ static int search_date(mc_req *mr)
 
 static const char HEARING_FROM[] =
     " FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id LEFT JOIN mc_judge j ON j.id = "
-    "COALESCE(h.judge_id, c.judge_id) WHERE h.hearing_at >= ? AND h.hearing_at < DATE_ADD(?, "
-    "INTERVAL 1 DAY) AND c.court_code = ? AND c.confidential = 0 AND (? = '' OR j.name LIKE ?) "
+    "COALESCE(h.judge_id, c.judge_id) WHERE h.court_code = ? AND h.hearing_at >= ? AND "
+    "h.hearing_at < DATE_ADD(?, INTERVAL 1 DAY) AND c.court_code = h.court_code AND "
+    "c.confidential = 0 AND (? = '' OR j.name LIKE ?) "
     "AND (? = '' OR h.location LIKE ?)";
 
 static const mc_sort_col hearing_sort[] = {
@@ -557,8 +558,8 @@ static int search_hearings(mc_req *mr)
     res = NULL; /* the loop: see search_date */
     for (counted = s.page > 1; counted < 2; counted++) {
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", from, to,
-                             court, judge, mc_sql_like(s.p, judge, 1), loc,
+            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", court, from,
+                             to, judge, mc_sql_like(s.p, judge, 1), loc,
                              mc_sql_like(s.p, loc, 0));
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
@@ -571,7 +572,7 @@ static int search_hearings(mc_req *mr)
                                   "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, "
                                   "c.caption, h.hearing_type, h.location, COALESCE(j.name, '')",
                                   HEARING_FROM, s.order),
-                         "sssssssii", from, to, court, judge, mc_sql_like(s.p, judge, 1), loc,
+                         "sssssssii", court, from, to, judge, mc_sql_like(s.p, judge, 1), loc,
                          mc_sql_like(s.p, loc, 0), page_limit(&s, counted), offset);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);

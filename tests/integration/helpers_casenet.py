@@ -126,9 +126,9 @@ def seed_hearing(mariadb, case_id, hearing_at, hearing_type="Case Review", locat
     """hearing_at: 'YYYY-MM-DD HH:MM:SS'. Returns the id."""
     ref = "H-" + unique_tag(8)
     mariadb.sql(
-        "INSERT INTO mc_hearing (case_id, ref, hearing_at, hearing_type, location, judge_id) "
-        f"VALUES ({int(case_id)}, {_q(ref)}, {_q(hearing_at)}, {_q(hearing_type)}, "
-        f"{_q(location)}, {_q(judge_id)})")
+        "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, location, "
+        f"judge_id) SELECT id, court_code, {_q(ref)}, {_q(hearing_at)}, {_q(hearing_type)}, "
+        f"{_q(location)}, {_q(judge_id)} FROM mc_case WHERE id = {int(case_id)}")
     return int(mariadb.value(f"SELECT id FROM mc_hearing WHERE ref = {_q(ref)}"))
 
 

@@ -116,6 +116,9 @@ def test_import_known_rows_then_idempotent(admin, mariadb, tmp_path):
         ("45", "Test County", f"45th Judicial Circuit \u2013 {code}", prefix, "1")]
     assert mariadb.sql(f"SELECT court_code, name FROM mc_judge WHERE ref = {q(judge)}") == [
         (code, "Hon. Jane Roe")]
+    # Each hearing carries its case's court (the hearings search's index).
+    assert mariadb.sql("SELECT h.court_code FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id "
+                       f"WHERE c.court_code = {q(code)}") == [(code,)]
     assert mariadb.sql(
         "SELECT c.number, c.court_code, c.case_type, c.caption, c.filed_on, c.status, j.ref, "
         "c.confidential, c.last_activity FROM mc_case c LEFT JOIN mc_judge j ON j.id = c.judge_id "
