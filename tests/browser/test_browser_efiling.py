@@ -42,6 +42,12 @@ MAIL_WAIT = 30
 ENVELOPE_NUMBER = re.compile(r"^EF\d{4}-\d{7}$")
 
 
+def site_court_tag(make_apache, mariadb):
+    """A site without the new-device step, an eFiling court and a tag for
+    the test's names."""
+    return make_apache(overrides={"MoCourtsNewDeviceCode": "Off"}), ef_court(mariadb), unique_tag()
+
+
 # ---- what a person does ----------------------------------------------------------------
 
 def logon(make_browser, ap, acct):
@@ -198,9 +204,7 @@ def cookies_of(driver):
 
 def test_group_user_files_into_existing_case_clerk_accepts(make_browser, make_apache, mariadb,
                                                            new_account, smtp, tmp_path):
-    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
-    court = ef_court(mariadb)
-    tag = unique_tag()
+    ap, court, tag = site_court_tag(make_apache, mariadb)
     caption = f"{tag} V ACME"
     case_id, case_number = seed_case(mariadb, court, caption=caption)
     seed_party(mariadb, case_id, last=f"{tag}", first="JOHN")
@@ -278,9 +282,7 @@ def test_group_user_files_into_existing_case_clerk_accepts(make_browser, make_ap
 
 def test_new_case_accepted_gets_its_number(make_browser, make_apache, mariadb, new_account, smtp,
                                            tmp_path):
-    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
-    court = ef_court(mariadb)
-    tag = unique_tag()
+    ap, court, tag = site_court_tag(make_apache, mariadb)
     caption = f"{tag}SMITH V {tag}JONES"
     acct = filer(mariadb, new_account)
     clerk = clerk_of(new_account, court)
@@ -375,9 +377,7 @@ def test_new_case_accepted_gets_its_number(make_browser, make_apache, mariadb, n
 
 def test_rejection_with_reason_then_copy(make_browser, make_apache, mariadb, new_account, smtp,
                                          tmp_path):
-    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
-    court = ef_court(mariadb)
-    tag = unique_tag()
+    ap, court, tag = site_court_tag(make_apache, mariadb)
     caption = f"{tag} V STATE"
     case_id, case_number = seed_case(mariadb, court, caption=caption)
     acct, gid = group_filer(mariadb, new_account)
@@ -444,8 +444,7 @@ def test_rejection_with_reason_then_copy(make_browser, make_apache, mariadb, new
 # ---- 4. a disabled group user is refused -------------------------------------------------
 
 def test_disabled_group_user_is_refused(make_browser, make_apache, mariadb, new_account):
-    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
-    ef_court(mariadb)
+    ap, _, _ = site_court_tag(make_apache, mariadb)
     acct, gid = group_filer(mariadb, new_account, status="disabled")
     name = mariadb.value(f"SELECT name FROM mc_group WHERE id = {gid}")
 

@@ -197,13 +197,7 @@ class Apache:
         dst = self.root / "share" / name
         if dst.exists():
             shutil.rmtree(dst)
-        shutil.copytree(src, dst)
-        for d, dirs, files in os.walk(dst):
-            os.chmod(d, 0o755)
-            for f in files:
-                os.chmod(os.path.join(d, f), 0o644)
-        util.make_reachable(dst.parent)
-        return dst
+        return util.copy_readable(src, dst)
 
     def directives(self):
         """The global MoCourts* directives, defaults then overrides, in order."""
@@ -436,17 +430,7 @@ LoadModule mocourts_module "{self.module_path}"
         self.proc = None
 
     def _wait_exit(self, pid, timeout):
-        if self.proc is not None:
-            try:
-                self.proc.wait(timeout)
-                return True
-            except subprocess.TimeoutExpired:
-                return False
-        try:
-            util.wait_until(lambda: not util.pid_alive(pid), timeout, what="httpd to exit")
-            return True
-        except TimeoutError:
-            return False
+        return util.wait_exit(pid, timeout, self.proc, what="httpd to exit")
 
     def restart(self, timeout=30):
         """Full stop and start (loads a rebuilt module for sure)."""

@@ -10,7 +10,6 @@ MoCourtsGateway) that records every call as one JSON line.
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 from . import util
@@ -80,13 +79,7 @@ class Gateway:
     def wait_for(self, predicate=None, timeout=10, recipient=None, channel=None, count=1):
         """Poll until count calls match; returns the first (count=1) or the
         list. AssertionError on timeout, listing the calls recorded."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.find(predicate, recipient, channel)
-            if len(found) >= count:
-                return found[0] if count == 1 else found
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"no matching gateway call within {timeout}s (recipient={recipient!r}, "
-                    f"channel={channel!r}); recorded: {self.calls()!r}")
-            time.sleep(0.05)
+        return util.wait_found(
+            lambda: self.find(predicate, recipient, channel), timeout, count,
+            lambda: f"gateway calls (recipient={recipient!r}, channel={channel!r}); "
+                    f"recorded: {self.calls()!r}")

@@ -223,18 +223,7 @@ class MariaDB:
         return util.read_pidfile(self.pidfile)
 
     def _wait_gone(self, pid, timeout):
-        if self.proc is not None and self.proc.pid == pid:
-            try:
-                self.proc.wait(timeout)
-                return True
-            except subprocess.TimeoutExpired:
-                return False
-        try:
-            util.wait_until(lambda: not util.pid_alive(pid), timeout,
-                            what="mariadbd to exit")
-            return True
-        except TimeoutError:
-            return False
+        return util.wait_exit(pid, timeout, self.proc, what="mariadbd to exit")
 
     def stop(self, timeout=60):
         """A clean shutdown (SIGTERM), SIGKILL if it takes too long."""

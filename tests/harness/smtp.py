@@ -20,6 +20,7 @@ import email.policy
 import threading
 import time
 
+from . import util
 
 
 class Mail:
@@ -338,20 +339,13 @@ class SmtpSink:
         """Poll until at least count messages match (see find); returns the
         first match (count=1) or the list of matches. AssertionError on
         timeout, listing what did arrive."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.find(predicate, to=to, subject=subject)
-            if len(found) >= count:
-                return found[0] if count == 1 else found
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"no{'' if count == 1 else f' {count}'} matching e-mail within {timeout}s "
-                    f"(to={to!r}, subject={subject!r}); received: {self.messages()!r}")
-            time.sleep(0.05)
+        return util.wait_found(
+            lambda: self.find(predicate, to=to, subject=subject), timeout, count,
+            lambda: f"e-mail (to={to!r}, subject={subject!r}); received: {self.messages()!r}")
 
-    def assert_none(self, predicate=None, to=None, subject=None, wait=0.0):
-        """Fail if a matching message arrives (waiting `wait` seconds first)."""
-        if wait:
-            time.sleep(wait)
+    def assert_none(self, predicate=None, to=None, subject=None):
+        """Fail if a matching message has arrived. (To know that none is
+        still on its way, wait for the outbox first: delivery_settled in
+        tests/integration/helpers_core.py.)"""
         found = self.find(predicate, to=to, subject=subject)
         assert not found, f"unexpected e-mail: {found!r}"

@@ -2,7 +2,9 @@
 import grp
 import os
 import pwd
+import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -48,6 +50,35 @@ def wait_until(predicate, timeout, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+def wait_found(find, timeout, count=1, nothing=lambda: "nothing matched"):
+    """Poll find() (returning a list) until it holds count items; returns
+    the first (count=1) or the list. AssertionError on timeout, with
+    nothing() saying what was there instead."""
+    try:
+        found = wait_until(lambda: (lambda f: f if len(f) >= count else None)(find()),
+                           timeout, interval=0.05)
+    except TimeoutError:
+        raise AssertionError(f"{'no' if count == 1 else f'fewer than {count}'} match within "
+                             f"{timeout}s: {nothing()}") from None
+    return found[0] if count == 1 else found
+
+
+def wait_exit(pid, timeout, proc=None, what="the process to exit"):
+    """Whether process pid ended within timeout seconds (reaped when it is
+    proc, a child of ours)."""
+    if proc is not None and proc.pid == pid:
+        try:
+            proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    try:
+        wait_until(lambda: not pid_alive(pid), timeout, what=what)
+        return True
+    except TimeoutError:
+        return False
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -83,6 +114,18 @@ def chown_apache(path, mode):
     if is_root():
         os.chown(path, 0, grp.getgrnam(APACHE_GROUP).gr_gid)
     os.chmod(path, mode)
+
+
+def copy_readable(src, dst):
+    """A copy of the tree src at dst that everyone may read (folders 0755,
+    files 0644), its parent folder reachable: for Apache's children."""
+    shutil.copytree(src, dst)
+    for d, _dirs, files in os.walk(dst):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    make_reachable(dst.parent)
+    return dst
 
 
 def readable_by_others(path):

@@ -2,6 +2,7 @@
 
     ap = site(make_apache, {"MoCourtsNewDeviceCode": "Off"})   # started, complete
     with running_site(tmp_root, mariadb, smtp, gateway, {...}) as ap: ...  # module scope
+    ap = module_site("csrf", NO_DEVICE)         # that module fixture, in a test module
     r = logon_full(http, ap, account, smtp)     # through the device step if asked
 
 A "complete" site is one with what the core tests need, whether or not the
@@ -24,6 +25,7 @@ import pytest
 from harness import util, web
 from harness.admin import Admin
 from harness.apache import Apache
+from harness.mariadb import sql_quote
 
 COOKIE = web.COOKIE                       # mocourts_session
 CSRF_COOKIE = COOKIE + "-csrf"            # the pre-session anti-CSRF cookie
@@ -126,10 +128,27 @@ def running_site(tmp_root, mariadb, smtp, gateway, overrides=None, extra_conf=""
         ap.stop()
 
 
+def module_site(name, overrides=None, doc=None, fixture="ap", **kw):
+    """A module fixture (named `fixture`) giving a running_site: in a test
+    module, `ap = module_site("csrf", NO_DEVICE)`."""
+    @pytest.fixture(scope="module", name=fixture)
+    def site_fixture(tmp_root, mariadb, smtp, gateway):
+        with running_site(tmp_root, mariadb, smtp, gateway, overrides, name=name, **kw) as ap:
+            yield ap
+
+    site_fixture.__doc__ = doc
+    return site_fixture
+
+
 # ---- pages and cookies ----------------------------------------------------------------
 
 def new_browser():
     return web.new_session()
+
+
+def plain(html):
+    """A page's text: the tags as spaces, each run of white space one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def csrf_of(html):
@@ -150,6 +169,29 @@ def once_of(html, action_contains=None):
             return f["fields"][ONCE_FIELD]
     raise AssertionError(f"no {ONCE_FIELD} field (action~{action_contains!r}) in page:\n"
                          + html[:2000])
+
+
+def at_once(*calls, timeout=180):
+    """Call every one of calls (functions of no argument) at the same moment,
+    each in a thread of its own lined up on a barrier: [(its result, when it
+    began, when it ended)] in the calls' order (time.monotonic()).
+    AssertionError when one did not return."""
+    out = [None] * len(calls)
+    go = threading.Barrier(len(calls))
+
+    def run(i):
+        go.wait()
+        began = time.monotonic()
+        value = calls[i]()
+        out[i] = (value, began, time.monotonic())
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert all(out), "a call did not return"
+    return out
 
 
 def send_copies(s, url, data=None, n=10, files=None, timeout=30):
@@ -195,6 +237,19 @@ def cookie_attrs(line):
             attrs[k.strip().lower()] = v.strip()
         elif p:
             attrs[p.lower()] = True
+    return value, attrs
+
+
+def cookie_flags(line, secure):
+    """The value and attributes of a session-like cookie's Set-Cookie line,
+    asserting its flags: HttpOnly, SameSite=Lax, Path=/, no Domain, and
+    Secure exactly when secure."""
+    value, attrs = cookie_attrs(line)
+    assert attrs.get("httponly") is True, line
+    assert str(attrs.get("samesite", "")).lower() == "lax", line
+    assert attrs.get("path") == "/", line
+    assert ("secure" in attrs) == secure, line
+    assert "domain" not in attrs, line
     return value, attrs
 
 
@@ -252,6 +307,15 @@ def wait_code(smtp, email, seen, timeout=15):
     return m.group(1)
 
 
+def device_step(s, ap, account, smtp):
+    """Log on with the password as far as the device step: (that page,
+    /account/device, and how many code mails the account had before)."""
+    seen = len(code_mails(smtp, account.email))
+    page = logon(s, ap, account.username, account.password)
+    assert path_of(page.url) == "/account/device", page.url
+    return page, seen
+
+
 def submit_code(s, page, code):
     """Submit the device form of page (the /account/device page) with code."""
     return web.submit(s, page, {"code": code}, with_field="code", timeout=30)
@@ -272,6 +336,15 @@ def logon_full(s, ap, account, smtp=None, password=None):
     return r
 
 
+def account_browser(ap, new_account, smtp, roles=(), scope=None, prefix="user"):
+    """A new account (with roles, for scope: a court's code or a group's
+    id) and a browser logged on with it: (browser, account)."""
+    acct = new_account(roles=roles, scope=scope, prefix=prefix)
+    s = new_browser()
+    logon_full(s, ap, acct, smtp)
+    return s, acct
+
+
 def is_logged_on(s, ap):
     """GET /probe/mine: 200 only with a full session."""
     r = s.get(ap.url("/probe/mine"), allow_redirects=False, timeout=30)
@@ -287,20 +360,76 @@ def logged_on_csrf(s, ap):
 
 # ---- the database -----------------------------------------------------------------------
 
+def count_rows(mariadb, table, where):
+    """How many rows of table match where (SQL)."""
+    return int(mariadb.value(f"SELECT COUNT(*) FROM {table} WHERE {where}"))
+
+
+def audited(mariadb, event, **who):
+    """How many mc_audit rows of event there are (with account_id=...,
+    actor_id=... as given)."""
+    return count_rows(mariadb, "mc_audit", " AND ".join(
+        [f"event = {sql_quote(event)}"] + [f"{k} = {int(v)}" for k, v in who.items()]))
+
+
 def wait_db(mariadb, query, predicate=bool, timeout=15):
     return mariadb.wait_for(query, predicate, timeout=timeout)
 
 
+def queue_notice(mariadb, recipient, subject="", body="", channel="email", kind="test"):
+    """A notice queued by hand, due now (as the module queues one)."""
+    mariadb.sql("INSERT INTO mc_outbox (channel, recipient, subject, body, kind, status, "
+                f"attempts, queued_at, next_attempt_at) VALUES ({sql_quote(channel)}, "
+                f"{sql_quote(recipient)}, {sql_quote(subject)}, {sql_quote(body)}, "
+                f"{sql_quote(kind)}, 'queued', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP())")
+
+
+def delivery_settled(mariadb, smtp, *recipients, timeout=30):
+    """Wait for the fact a test needs before it says what did *not* arrive:
+    the outbox is done with what was queued until now. A marker notice
+    queued now has reached the SMTP sink (so a delivery round claimed it,
+    and a round claims the due rows oldest first: every row due before it
+    was claimed by then), and no row to any of `recipients` is still due or
+    being sent. Instead of sleeping through "two delivery rounds"."""
+    tag = secrets.token_hex(6)
+    marker = f"settled-{tag}@example.test"
+    queue_notice(mariadb, marker, f"Delivery marker {tag}", "marker", kind="test-marker")
+    smtp.wait_for(to=marker, timeout=timeout)
+    if recipients:
+        quoted = ", ".join(sql_quote(r) for r in recipients)
+        wait_db(mariadb, f"SELECT COUNT(*) FROM mc_outbox WHERE recipient IN ({quoted}) AND "
+                "(status = 'sending' OR (status IN ('queued', 'retrying') AND "
+                "next_attempt_at <= UTC_TIMESTAMP()))",
+                lambda rows: rows == [("0",)], timeout=timeout)
+
+
+@contextlib.contextmanager
+def loopback_counters_cleared(mariadb, table):
+    """Every test client is 127.0.0.1 and a per-address counter lives in the
+    shared database: table's counters of the loopback addresses cleared
+    before the block and after it."""
+    clear = f"DELETE FROM {table} WHERE client_ip IN ('127.0.0.1', '::1')"
+    mariadb.sql(clear)
+    try:
+        yield
+    finally:
+        mariadb.sql(clear)
+
+
+def next_db_second(mariadb):
+    """Wait until the database's clock is in a later second than now (a
+    DATETIME written now then differs from one written after)."""
+    now = mariadb.value("SELECT UTC_TIMESTAMP()")
+    wait_db(mariadb, f"SELECT UTC_TIMESTAMP() > '{now}'", lambda rows: rows == [("1",)],
+            timeout=5)
+
+
 def poll(predicate, timeout, interval=0.2, what="condition"):
     """Poll predicate until true (returned) or AssertionError after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = predicate()
-        if v:
-            return v
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+    try:
+        return util.wait_until(predicate, timeout, interval, what)
+    except TimeoutError as e:
+        raise AssertionError(str(e)) from None
 
 
 def drain_stale_connections(apaches, rounds=40):

@@ -67,23 +67,35 @@ def filer(mariadb, new_account, **kw):
     return acct
 
 
-def make_group(mariadb, name=None):
+def new_group(mariadb, name=None):
+    """A group (a firm, no PIN): (its id, name, association key)."""
     name = name or f"Firm {unique_tag(8)}"
     key = secrets.token_urlsafe(16)[:22]
     mariadb.sql("INSERT INTO mc_group (name, kind, pin_hash, pin_changed_at, assoc_key, "
                 f"created_at) VALUES ({_q(name)}, 'firm', '!', UTC_TIMESTAMP(), {_q(key)}, "
                 "UTC_TIMESTAMP())")
-    return int(mariadb.value(f"SELECT id FROM mc_group WHERE name = {_q(name)}"))
+    return int(mariadb.value(f"SELECT id FROM mc_group WHERE name = {_q(name)}")), name, key
 
 
-def add_member(mariadb, gid, account, admin=False, status="active"):
+def make_group(mariadb, name=None):
+    """A group: its id."""
+    return new_group(mariadb, name)[0]
+
+
+def add_member(mariadb, gid, account, admin=False, status="active", date="UTC_TIMESTAMP()",
+               first=None, last=None):
+    """account a member (or the administrator) of group gid, with the role;
+    date: the status date (SQL); first, last: new names of the account."""
     mariadb.sql(
         "INSERT INTO mc_group_member (account_id, group_id, is_admin, status, status_date, "
         f"joined_at) VALUES ({account.id}, {gid}, {1 if admin else 0}, {_q(status)}, "
-        "UTC_TIMESTAMP(), UTC_TIMESTAMP());"
+        f"{date}, UTC_TIMESTAMP());"
         "INSERT IGNORE INTO mc_account_role (account_id, role, scope, granted_at) VALUES "
         f"({account.id}, {_q('group_admin' if admin else 'group_user')}, {_q(gid)}, "
         "UTC_TIMESTAMP())")
+    if first or last:
+        mariadb.sql(f"UPDATE mc_account SET first_name = {_q(first or 'F')}, "
+                    f"last_name = {_q(last or 'L')} WHERE id = {account.id}")
 
 
 def notify_address(mariadb, gid, email, verified=True):

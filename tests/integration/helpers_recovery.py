@@ -21,6 +21,7 @@ import re
 
 from harness.mariadb import sql_quote
 from harness.sodium import pwhash
+from helpers_core import delivery_settled
 
 ANSWERS = ["Jimi Hendrix", "Meryl Streep", "Ada Lovelace"]
 
@@ -47,6 +48,16 @@ def wait_for_worker(mariadb):
     its work themselves)."""
     mariadb.wait_for("SELECT COUNT(*) FROM mc_reg_worker WHERE seen_at > UTC_TIMESTAMP() - "
                      "INTERVAL 30 SECOND", lambda rows: rows and rows[0][0] == "1", timeout=15)
+
+
+def recovery_settled(mariadb, smtp, ident, email):
+    """Until the requests queued for ident (a username or e-mail address)
+    are worked (the worker deletes each as it queues its mail, in one
+    transaction) and what they queued to email is delivered: then a test
+    can count the mails that did arrive, none being still on its way."""
+    mariadb.wait_for(f"SELECT COUNT(*) FROM mc_reg_recovery WHERE ident = {sql_quote(ident)}",
+                     lambda rows: rows == [("0",)], timeout=15)
+    delivery_settled(mariadb, smtp, email)
 
 
 @contextlib.contextmanager

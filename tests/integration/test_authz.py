@@ -8,15 +8,12 @@ import pytest
 from harness import web
 
 from helpers_core import (AUTH_REFUSAL_LINES, COOKIE, MSG_LOCKED, NO_DEVICE, STATIC_MARK,
-                          is_logged_on, location, logon_full, logon_post, new_browser, path_of,
-                          running_site)
+                          is_logged_on, location, logon_full, logon_post, module_site, new_browser,
+                          path_of)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    """The default lock-out (5 failures, 30 minutes); no device codes."""
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="authz") as a:
-        yield a
+ap = module_site("authz", NO_DEVICE,
+                 doc="The default lock-out (5 failures, 30 minutes); no device codes.")
 
 
 def test_protected_anonymous_goes_to_logon(ap, http):

@@ -4,7 +4,6 @@ what needs the database is left to the start."""
 import os
 import re
 import secrets
-import shutil
 
 import pytest
 import requests
@@ -34,16 +33,25 @@ BAD_VALUES = [
 ]
 
 
+def _configtest_fails(ap, *needles):
+    """configtest refuses ap's configuration, saying each of needles."""
+    rc, out = ap.configtest()
+    assert rc != 0, out
+    assert "Syntax OK" not in out, out
+    for needle in needles:
+        assert needle in out, out
+    return out
+
+
+def _extra_conf_fails(make_apache, extra_conf, *needles):
+    return _configtest_fails(make_apache(start=False, extra_conf=extra_conf), *needles)
+
+
 @pytest.mark.parametrize("directive,value,reason", BAD_VALUES,
                          ids=[f"{d}={v}" for d, v, _ in BAD_VALUES])
 def test_bad_value_fails_configtest(make_apache, directive, value, reason):
     ap = make_apache(overrides={directive: value}, start=False)
-    rc, out = ap.configtest()
-    assert rc != 0, out
-    assert f"Invalid value for directive '{directive}'" in out, out
-    if reason:
-        assert reason in out, out
-    assert "Syntax OK" not in out
+    _configtest_fails(ap, f"Invalid value for directive '{directive}'", *filter(None, [reason]))
 
 
 def test_good_config_passes(make_apache):
@@ -59,53 +67,34 @@ def _probe_load():
 
 
 def test_unknown_plugin(make_apache):
-    ap = make_apache(start=False, extra_conf="<Location /x>\n    MoCourtsMount nosuch\n"
-                                             "</Location>\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "there is no plugin named 'nosuch'" in out, out
+    _extra_conf_fails(make_apache, "<Location /x>\n    MoCourtsMount nosuch\n</Location>\n",
+                      "there is no plugin named 'nosuch'")
 
 
 def test_two_mounts_on_one_path(make_apache):
-    ap = make_apache(start=False, extra_conf=_probe_load()
-                     + "<Location /account/>\n    MoCourtsMount probe\n</Location>\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "already has plugin" in out, out
-    assert "'/account'" in out, out
+    _extra_conf_fails(make_apache, _probe_load()
+                      + "<Location /account/>\n    MoCourtsMount probe\n</Location>\n",
+                      "already has plugin", "'/account'")
 
 
 def test_same_plugin_mounted_twice(make_apache):
-    ap = make_apache(start=False, extra_conf="<Location /again>\n    MoCourtsMount logon\n"
-                                             "</Location>\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "plugin 'logon' is already mounted at '/account'" in out, out
+    _extra_conf_fails(make_apache, "<Location /again>\n    MoCourtsMount logon\n</Location>\n",
+                      "plugin 'logon' is already mounted at '/account'")
 
 
 def test_mount_outside_location(make_apache, tmp_root):
-    ap = make_apache(start=False, extra_conf=_probe_load()
-                     + f'<Directory "{tmp_root}">\n    MoCourtsMount probe\n</Directory>\n')
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "MoCourtsMount must be placed inside a <Location /path> section." in out, out
-    ap = make_apache(start=False, extra_conf=_probe_load() + "MoCourtsMount probe\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "MoCourtsMount" in out, out
-    ap = make_apache(start=False, extra_conf=_probe_load()
-                     + "<LocationMatch ^/re>\n    MoCourtsMount probe\n</LocationMatch>\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "MoCourtsMount" in out, out
+    _extra_conf_fails(make_apache, _probe_load()
+                      + f'<Directory "{tmp_root}">\n    MoCourtsMount probe\n</Directory>\n',
+                      "MoCourtsMount must be placed inside a <Location /path> section.")
+    _extra_conf_fails(make_apache, _probe_load() + "MoCourtsMount probe\n", "MoCourtsMount")
+    _extra_conf_fails(make_apache, _probe_load()
+                      + "<LocationMatch ^/re>\n    MoCourtsMount probe\n</LocationMatch>\n",
+                      "MoCourtsMount")
 
 
 def test_directive_outside_server_config(make_apache):
-    ap = make_apache(start=False, extra_conf="<Location /y>\n    MoCourtsSessionIdle 5m\n"
-                                             "</Location>\n")
-    rc, out = ap.configtest()
-    assert rc != 0
-    assert "MoCourtsSessionIdle" in out, out
+    _extra_conf_fails(make_apache, "<Location /y>\n    MoCourtsSessionIdle 5m\n</Location>\n",
+                      "MoCourtsSessionIdle")
 
 
 def _start_fails(ap):
@@ -119,14 +108,6 @@ def _start_fails(ap):
 # httpd -t runs the check_config hooks, not post_config: every check that the
 # configuration alone decides must be there, or `apachectl graceful` after a
 # "Syntax OK" takes the site down (AH00020).
-
-def _configtest_fails(ap, *needles):
-    rc, out = ap.configtest()
-    assert rc != 0, out
-    assert "Syntax OK" not in out, out
-    for needle in needles:
-        assert needle in out, out
-    return out
 
 
 def test_host_cookie_without_secure_fails_configtest(make_apache):
@@ -173,13 +154,7 @@ def _plugins():
 
 def _copy_templates(dst):
     """A copy of the shipped templates at dst, readable by everyone."""
-    shutil.copytree(util.REPO / "templates", dst)
-    for d, _dirs, files in os.walk(dst):
-        os.chmod(d, 0o755)
-        for f in files:
-            os.chmod(os.path.join(d, f), 0o644)
-    util.make_reachable(dst.parent)
-    return dst
+    return util.copy_readable(util.REPO / "templates", dst)
 
 
 def _override_dir(tmp_root, files):
@@ -200,28 +175,29 @@ needs_root = pytest.mark.skipif(not util.is_root(),
                                 reason="Apache's children run as another user only as root")
 
 
+def _unreadable_template_fails(make_apache, tmp_root, inside, mode, kind):
+    """Templates in which `inside` (a path in them; "" the folder itself)
+    is root's with mode: configtest refuses them, naming the path, Apache's
+    user and the mode."""
+    tpl = _copy_templates(tmp_root / f"tpl-{secrets.token_hex(4)}")
+    path = tpl / inside if inside else tpl
+    os.chown(path, 0, 0)
+    os.chmod(path, mode)
+    ap = make_apache(overrides={"MoCourtsTemplates": f'"{tpl}"'}, start=False)
+    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplates'",
+                      f"the {kind} '{path}' cannot be read by user {util.APACHE_USER}",
+                      f"mode {mode:04o}")
+
+
 @needs_root
 def test_unreadable_templates_dir_fails_configtest(make_apache, tmp_root):
     """Installed under umask 027: every page would answer 500."""
-    tpl = _copy_templates(tmp_root / f"tpl-{secrets.token_hex(4)}")
-    os.chown(tpl, 0, 0)
-    os.chmod(tpl, 0o700)
-    ap = make_apache(overrides={"MoCourtsTemplates": f'"{tpl}"'}, start=False)
-    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplates'",
-                      f"the directory '{tpl}' cannot be read by user {util.APACHE_USER}",
-                      "mode 0700")
+    _unreadable_template_fails(make_apache, tmp_root, "", 0o700, "directory")
 
 
 @needs_root
 def test_unreadable_template_file_fails_configtest(make_apache, tmp_root):
-    tpl = _copy_templates(tmp_root / f"tpl-{secrets.token_hex(4)}")
-    page = tpl / "core" / "logon.html"
-    os.chown(page, 0, 0)
-    os.chmod(page, 0o640)
-    ap = make_apache(overrides={"MoCourtsTemplates": f'"{tpl}"'}, start=False)
-    _configtest_fails(ap, "Invalid value for directive 'MoCourtsTemplates'",
-                      f"the template file '{page}' cannot be read by user {util.APACHE_USER}",
-                      "mode 0640")
+    _unreadable_template_fails(make_apache, tmp_root, "core/logon.html", 0o640, "template file")
 
 
 @needs_root

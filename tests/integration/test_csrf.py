@@ -1,17 +1,11 @@
 """Anti-CSRF: every POST needs the form's token (the pre-session cookie's
 value when anonymous, the session's when logged on) and must not come from
 another site (Origin, Sec-Fetch-Site); a GET never changes state."""
-import pytest
-
-from helpers_core import (COOKIE, CSRF_COOKIE, MSG_FORM_EXPIRED, NO_DEVICE, csrf_of,
-                          is_logged_on, logged_on_csrf, logon_full, new_browser, post_form,
-                          running_site)
+from helpers_core import (COOKIE, CSRF_COOKIE, MSG_FORM_EXPIRED, NO_DEVICE, csrf_of, is_logged_on,
+                          logged_on_csrf, logon_full, module_site, new_browser, post_form)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="csrf") as a:
-        yield a
+ap = module_site("csrf", NO_DEVICE)
 
 
 def _anon(ap):

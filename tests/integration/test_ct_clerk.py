@@ -11,7 +11,8 @@ import secrets
 from harness import web
 from helpers_casenet import (CASENET, seed_case, seed_court, seed_judge, seed_party, set_confidential,
                              unique_tag)
-from helpers_core import MSG_FORM_EXPIRED, csrf_of, logon_full, new_browser, send_copies
+from helpers_core import (MSG_FORM_EXPIRED, account_browser, csrf_of, logon_full, new_browser,
+                          send_copies)
 
 PAST = "2026-01-15"
 
@@ -26,10 +27,7 @@ def q(s):
 
 def clerk_session(ap, new_account, smtp, court):
     """A logged-on browser of a new clerk of court."""
-    clerk = new_account(roles=["clerk"], scope=court["code"], prefix="clerk")
-    s = new_browser()
-    logon_full(s, ap, clerk, smtp)
-    return s, clerk
+    return account_browser(ap, new_account, smtp, ["clerk"], court["code"], prefix="clerk")
 
 
 def add_tracker(mariadb, account, case_id, channel="email", recipient=None, frequency="each",
@@ -60,6 +58,20 @@ def case_page(s, ap, number):
     r = s.get(ap.url(f"{CASENET}/clerk/case/{number}"), timeout=30)
     assert r.status_code == 200, (r.status_code, r.text[:1500])
     return r
+
+
+def refusals(s, page, good, cases, action):
+    """Submit page's form (the one whose action holds `action`) once for
+    each case, (a change to the good fields, the message it must get): each
+    refused, 400 with its message. Yields (change, the fields sent, the
+    answer, the fields of the answer's form)."""
+    for change, message in cases:
+        fields = dict(good, **change)
+        r = web.submit(s, page, fields, action_contains=action, timeout=30)
+        assert r.status_code == 400, (change, r.status_code)
+        t = plain(r.text)
+        assert message in t, (change, t[:800])
+        yield change, fields, r, web.find_form(r.text, action_contains=action)["fields"]
 
 
 def docket_count(mariadb, case_id):
@@ -194,14 +206,8 @@ def test_docket_bad_input(apache, new_account, smtp, mariadb):
         ({"d_text": b"bad \xff utf-8"}, "Text: remove the control characters or characters "
                                          "that are not valid text."),
     ]
-    for change, message in cases:
-        fields = dict(good, **change)
-        r = web.submit(s, page, fields, action_contains="/docket", timeout=30)
-        assert r.status_code == 400, (change, r.status_code)
-        t = plain(r.text)
-        assert message in t, (change, t[:800])
+    for change, fields, r, form in refusals(s, page, good, cases, "/docket"):
         # What was typed is still there.
-        form = web.find_form(r.text, action_contains="/docket")["fields"]
         for k in ("d_date", "d_filed_by"):
             if len(fields[k]) <= 200 and "\n" not in fields[k]:
                 assert form.get(k) == fields[k], (k, form.get(k))
@@ -278,12 +284,7 @@ def test_hearing(apache, new_account, smtp, mariadb):
         ({"h_judge": str(foreign)}, "Judge: choose one of this court's judges, or none."),
         ({"h_judge": "abc"}, "Judge: choose one of this court's judges, or none."),
     ]
-    for change, message in cases:
-        fields = dict(good, **change)
-        r = web.submit(s, page, fields, action_contains="/hearing", timeout=30)
-        assert r.status_code == 400, (change, r.status_code)
-        assert message in plain(r.text), (change, plain(r.text)[:800])
-        form = web.find_form(r.text, action_contains="/hearing")["fields"]
+    for change, fields, r, form in refusals(s, page, good, cases, "/hearing"):
         for k in ("h_date", "h_time", "h_location"):
             if len(fields[k]) <= 200:
                 assert form.get(k) == fields[k], (change, k, form.get(k))
@@ -345,12 +346,7 @@ def test_judgment(apache, new_account, smtp, mariadb):
         ({"j_date": "2199-01-01"}, "Date Entered: a judgment cannot be entered in the future."),
         ({"j_satisfied": "yes"}, "Satisfied: tick the box or leave it empty."),
     ]
-    for change, message in cases:
-        fields = dict(good, **change)
-        r = web.submit(s, page, fields, action_contains="/judgment", timeout=30)
-        assert r.status_code == 400, (change, r.status_code)
-        assert message in plain(r.text), (change, plain(r.text)[:800])
-        form = web.find_form(r.text, action_contains="/judgment")["fields"]
+    for change, fields, r, form in refusals(s, page, good, cases, "/judgment"):
         assert form.get("j_amount") == fields["j_amount"]
         assert form.get("j_date") == fields["j_date"]
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_judgment WHERE case_id = {case_id}") == "0"

@@ -8,8 +8,8 @@ from urllib.parse import quote, urljoin
 
 from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
-from helpers_core import (LOGON, location, logon_full, new_browser, path_of, submit_code,
-                          wait_code)
+from helpers_core import (LOGON, account_browser, location, logon_full, new_browser, path_of,
+                          submit_code, wait_code)
 
 MYCASES = CASENET + "/mycases"
 
@@ -23,10 +23,7 @@ def q(s):
 
 
 def holder(ap, new_account, smtp):
-    acct = new_account(prefix="myc")
-    s = new_browser()
-    logon_full(s, ap, acct, smtp)
-    return s, acct
+    return account_browser(ap, new_account, smtp, prefix="myc")
 
 
 def csrf(s, ap):

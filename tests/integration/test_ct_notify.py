@@ -12,10 +12,10 @@ import concurrent.futures
 import datetime
 import re
 import secrets
-import time
 
 from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, seed_hearing, unique_tag
+from helpers_core import delivery_settled
 from test_ct_clerk import PAST, add_tracker, case_page, clerk_session, plain
 
 TASKS_RE = re.compile(r"case-tasks: (\d+) hearing reminder\(s\) and (\d+) daily digest\(s\) "
@@ -110,7 +110,9 @@ def test_entry_notices(apache, admin, new_account, smtp, gateway, mariadb):
         [(mail1.id, "email", "track-entry", None), (mail2.id, "email", "track-entry", None),
          (texter.id, "sms", "track-entry", None), (caller.id, "voice", "track-entry", None)])
     # Exactly one each; nothing for the stopped, the daily or the other case's trackers.
-    smtp.assert_none(to=stopped.email, wait=2)
+    delivery_settled(mariadb, smtp, stopped.email, mail1.email, mail2.email, daily_mail.email,
+                     elsewhere.email, sms_no, voice_no, daily_no)
+    smtp.assert_none(to=stopped.email)
     for who in (mail1, mail2):
         assert len(smtp.find(to=who.email, subject=subject)) == 1
     for who in (daily_mail, elsewhere):
@@ -138,8 +140,9 @@ def test_entry_notices(apache, admin, new_account, smtp, gateway, mariadb):
                          f"t.id = g.track_id WHERE t.case_id = {case_id}") == "0"
     # Again the same day: nothing more.
     assert tasks(admin, f"{day} 23:00:00")[1] == 0
+    delivery_settled(mariadb, smtp, daily_mail.email, daily_no)
     smtp.assert_none(to=daily_mail.email, subject="daily digest",
-                     predicate=lambda x: x is not m, wait=2)
+                     predicate=lambda x: x is not m)
     assert len(gateway.find(recipient=daily_no)) == 1
     # A new entry goes in the next day's digest, alone.
     text3 = f"Third entry {tag}"
@@ -204,7 +207,8 @@ def test_confidential_case_notifies_nobody(apache, admin, new_account, smtp, gat
     assert "Docket entry added. 0 notice(s) queued." in plain(r.text)
     day = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=40)).date()
     tasks(admin, f"{day} 23:00:00")
-    smtp.assert_none(to=mailer.email, wait=3)
+    delivery_settled(mariadb, smtp, mailer.email, daily.email, sms_no)
+    smtp.assert_none(to=mailer.email)
     smtp.assert_none(to=daily.email)
     assert gateway.find(recipient=sms_no) == []
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_outbox WHERE case_ref = '{number}'") == "1"
@@ -255,7 +259,8 @@ def test_hearing_reminders(apache, admin, new_account, smtp, gateway, mariadb):
     # Each e-mail has a Stop Tracking link of its own; both work.
     assert stop_link(mariadb, ap, mails[0], tm) != stop_link(mariadb, ap, mails[1], tm)
     gateway.wait_for(recipient=sms_no, channel="sms", count=2, timeout=20)
-    smtp.assert_none(to=stopped.email, wait=2)
+    delivery_settled(mariadb, smtp, stopped.email, mailer.email, sms_no)
+    smtp.assert_none(to=stopped.email)
     assert len(smtp.find(to=mailer.email, subject=subject)) == 2
     assert len(gateway.find(recipient=sms_no)) == 2
     assert sorted(mariadb.sql(f"SELECT days_before FROM mc_track_reminder WHERE hearing_id = "
@@ -374,7 +379,8 @@ def test_two_workers_at_once(apache, admin, new_account, smtp, mariadb):
         smtp.wait_for(to=a.email, subject="hearing reminder", timeout=20)
     for a in daily:
         smtp.wait_for(to=a.email, subject="daily digest", timeout=20)
-    time.sleep(2)   # a second copy would have arrived by now
+    # A second copy would have been sent by now.
+    delivery_settled(mariadb, smtp, *(a.email for a in each + daily))
     for a in each + daily:
         assert len(smtp.find(to=a.email, subject="hearing reminder")) == 1, a.email
     for a in daily:
@@ -396,5 +402,6 @@ def test_no_header_injection_from_a_bad_recipient(apache, new_account, smtp, mar
     r = add_entry(s, ap, number, "Order on the injection")
     assert "Docket entry added. 1 notice(s) queued." in plain(r.text)
     smtp.wait_for(to=good.email, subject=f"Case {number}", timeout=20)
-    smtp.assert_none(to="evil@example.test", wait=2)
+    delivery_settled(mariadb, smtp, good.email, "evil@example.test")
+    smtp.assert_none(to="evil@example.test")
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_outbox WHERE account_id = {bad.id}") == "0"

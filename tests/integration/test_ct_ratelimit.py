@@ -15,7 +15,7 @@ import pytest
 
 from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, seed_party, unique_tag
-from helpers_core import NO_DEVICE, logon_full, site
+from helpers_core import NO_DEVICE, logon_full, loopback_counters_cleared, site
 
 PASS_COOKIE = "mc_casenet_pass"
 WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine".split())}
@@ -23,16 +23,11 @@ QUESTION_RE = re.compile(r"What is (\w+) (plus|minus) (\w+)\?")
 LIMIT = {"MoCourtsCaseNetSearchLimit": "5 1m 3", **NO_DEVICE}
 
 
-def _clear(mariadb):
-    mariadb.sql("DELETE FROM mc_search_rate WHERE client_ip IN ('127.0.0.1', '::1')")
-
-
 @pytest.fixture
 def fresh(apache, mariadb):
     """(apache: the session's migrations have made the tables.)"""
-    _clear(mariadb)
-    yield
-    _clear(mariadb)
+    with loopback_counters_cleared(mariadb, "mc_search_rate"):
+        yield
 
 
 @pytest.fixture

@@ -13,18 +13,14 @@ import pytest
 from harness import web
 from helpers_casenet import (CASENET, seed_attorney, seed_case, seed_court, seed_docket,
                              seed_hearing, seed_judge, seed_judgment, seed_party, unique_tag)
-from helpers_core import logon_full, running_site
+from helpers_core import logon_full, module_site
 
 MSG_NUMBER = ("Enter the case number as it appears on court papers, for example "
               "22SL-CC01234.")
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway,
-                      {"MoCourtsCaseNetSearchLimit": "Off", "MoCourtsNewDeviceCode": "Off"},
-                      name="ctsearch") as a:
-        yield a
+ap = module_site("ctsearch", {"MoCourtsCaseNetSearchLimit": "Off",
+                             "MoCourtsNewDeviceCode": "Off"})
 
 
 def text(fragment):

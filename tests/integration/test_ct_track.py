@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 from harness import util, web
 from helpers_casenet import CASENET, seed_case, seed_court, set_confidential
-from helpers_core import (LOGON, MSG_FORM_EXPIRED, location, logon_full, new_browser, path_of,
-                          sha256_hex, submit_code, wait_code, code_mails)
+from helpers_core import (LOGON, MSG_FORM_EXPIRED, account_browser, code_mails, location,
+                          logon_full, new_browser, path_of, sha256_hex, submit_code, wait_code)
 from helpers_links import main_of, open_link, post_without_token, press
 
 CODE_RE = re.compile(r"verification code is (\d{6})")
@@ -36,10 +36,7 @@ def new_case(mariadb, **kw):
 
 
 def holder(apache, new_account, smtp):
-    acct = new_account(prefix="trk")
-    s = new_browser()
-    logon_full(s, apache, acct, smtp)
-    return s, acct
+    return account_browser(apache, new_account, smtp, prefix="trk")
 
 
 def track_row(mariadb, account, case_id):
@@ -60,6 +57,17 @@ def mailed_token(mariadb, track_id):
     mariadb.sql("INSERT INTO mc_track_stop (track_id, token_hash, created_at) VALUES "
                 f"({track_id}, '{sha256_hex(token)}', UTC_TIMESTAMP())")
     return token
+
+
+def tracked_case(ap, mariadb, new_account, smtp):
+    """A new case that a new account, logged on, tracks by e-mail (each
+    entry), and a Stop Tracking token mailed for it: (case id, case number,
+    browser, account, tracking row, token)."""
+    _, case_id, number = new_case(mariadb)
+    s, acct = holder(ap, new_account, smtp)
+    assert track(s, ap, number, method="email", frequency="each").status_code == 303
+    row = track_row(mariadb, acct, case_id)
+    return case_id, number, s, acct, row, mailed_token(mariadb, row["id"])
 
 
 def track_state(mariadb, *track_ids):
@@ -575,11 +583,7 @@ def test_stop_link_one_click(apache, new_account, smtp, mariadb):
     origin) stops the tracking; the core lets exactly that body through,
     on that route only."""
     ap = apache
-    _, case_id, number = new_case(mariadb)
-    s, acct = holder(ap, new_account, smtp)
-    assert track(s, ap, number, method="email", frequency="each").status_code == 303
-    row = track_row(mariadb, acct, case_id)
-    tok = mailed_token(mariadb, row["id"])
+    case_id, number, s, acct, row, tok = tracked_case(ap, mariadb, new_account, smtp)
     url = ap.url(f"{CASENET}/stop/{row['id']}/{tok}")
 
     def state():
@@ -627,11 +631,7 @@ def test_stop_link_one_click(apache, new_account, smtp, mariadb):
 
 def test_stop_link_of_a_confidential_case(apache, new_account, smtp, mariadb):
     ap = apache
-    _, case_id, number = new_case(mariadb)
-    s, acct = holder(ap, new_account, smtp)
-    assert track(s, ap, number, method="email", frequency="each").status_code == 303
-    row = track_row(mariadb, acct, case_id)
-    tok = mailed_token(mariadb, row["id"])
+    case_id, number, s, acct, row, tok = tracked_case(ap, mariadb, new_account, smtp)
     set_confidential(mariadb, case_id)
     anon = new_browser()
     page = open_link(anon, ap.url(f"{CASENET}/stop/{row['id']}/{tok}"),
@@ -715,11 +715,7 @@ def test_old_stop_links_are_forgotten(apache, make_apache, new_account, smtp, ma
     valid"; Manage My Case still stops tracking), so the table does not grow
     with every notice ever sent."""
     ap = apache
-    _, case_id, number = new_case(mariadb)
-    s, acct = holder(ap, new_account, smtp)
-    assert track(s, ap, number, method="email", frequency="each").status_code == 303
-    row = track_row(mariadb, acct, case_id)
-    tok = mailed_token(mariadb, row["id"])
+    case_id, number, s, acct, row, tok = tracked_case(ap, mariadb, new_account, smtp)
     old, recent = secrets.token_hex(32), secrets.token_hex(32)
     mariadb.sql("INSERT INTO mc_track_stop (track_id, token_hash, created_at) VALUES "
                 f"({row['id']}, {q(old)}, UTC_TIMESTAMP() - INTERVAL 91 DAY), "

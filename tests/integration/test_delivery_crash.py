@@ -12,6 +12,7 @@ of their own (a second database on the session's MariaDB, so the session
 Apache's watchdog does not take part), with MoCourtsDeliveryLease 4s, and
 slow the SMTP sink down so that a worker is always in the middle of a batch
 when it is killed."""
+import contextlib
 import os
 import random
 import re
@@ -67,6 +68,13 @@ def _tagged(tag):
     return "subject LIKE " + sql_quote(f"Crash {tag} #%")
 
 
+def _wait_rows(mariadb, tag, where, predicate=lambda rows: rows == [("0",)], timeout=60):
+    """Until the count of tag's rows that match where satisfies predicate
+    (by default: until there is none)."""
+    return mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)} AND ({where})",
+                            predicate, timeout=timeout, database=DB)
+
+
 class Workers:
     """`mocourts-admin deliver --loop 1` processes, started and killed."""
 
@@ -101,6 +109,22 @@ class Workers:
         return "".join(f.read_text(errors="replace") for f in sorted(self.logs.iterdir()))
 
 
+@contextlib.contextmanager
+def _slow_delivery(admin, mariadb, smtp, tmp_root, n, delay=0.05, batch=100):
+    """n notices queued under a new tag, the SMTP sink answering each delay
+    seconds late, and a pool of workers (none started yet): yields (tag,
+    workers); afterwards the sink is quick again and every worker stopped."""
+    tag = secrets.token_hex(4)
+    _queue(mariadb, n, tag)
+    smtp.slow_down(delay)
+    workers = Workers(admin, tmp_root, batch=batch)
+    try:
+        yield tag, workers
+    finally:
+        smtp.slow_down(0)
+        workers.stop_all()
+
+
 def _claimed_by(pid):
     """The claims of worker process pid (claimed_by is admin:HOST:PID#ROUND)."""
     return "claimed_by LIKE " + sql_quote(f"admin:%:{pid}#%") + " AND status = 'sending'"
@@ -125,13 +149,9 @@ def _expected_ids(mariadb, tag):
 
 def test_killed_workers_repeat_at_most_the_message_in_flight(outbox, mariadb, smtp, tmp_root):
     admin, _ = outbox
-    tag = secrets.token_hex(4)
     n = 3000
-    _queue(mariadb, n, tag)
-    smtp.slow_down(0.004)
-    workers = Workers(admin, tmp_root, batch=100)
     kills = mid_batch = 0
-    try:
+    with _slow_delivery(admin, mariadb, smtp, tmp_root, n, delay=0.004) as (tag, workers):
         running = [workers.start() for _ in range(3)]
         rng = random.Random(tag)
         while kills < 12:
@@ -149,12 +169,7 @@ def test_killed_workers_repeat_at_most_the_message_in_flight(outbox, mariadb, sm
                         + _claimed_by(victim.pid))[0][0]):
                 mid_batch += 1
             running.append(workers.start())
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND status <> 'sent'", lambda rows: rows == [("0",)], timeout=120,
-                         database=DB)
-    finally:
-        smtp.slow_down(0)
-        workers.stop_all()
+        _wait_rows(mariadb, tag, "status <> 'sent'", timeout=120)
 
     assert kills >= 6 and mid_batch >= 4, (kills, mid_batch)
     mails = _mails(smtp, tag)
@@ -169,16 +184,10 @@ def test_killed_workers_repeat_at_most_the_message_in_flight(outbox, mariadb, sm
 
 def test_dead_workers_claims_return_within_the_lease(outbox, mariadb, smtp, tmp_root):
     admin, _ = outbox
-    tag = secrets.token_hex(4)
-    _queue(mariadb, 150, tag)
-    smtp.slow_down(0.05)
-    workers = Workers(admin, tmp_root, batch=100)
-    try:
+    with _slow_delivery(admin, mariadb, smtp, tmp_root, 150) as (tag, workers):
         w = workers.start()
         # Mid-batch: some of its rows sent, most still claimed.
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND status = 'sent'", lambda rows: int(rows[0][0]) >= 5,
-                         timeout=30, database=DB)
+        _wait_rows(mariadb, tag, "status = 'sent'", lambda rows: int(rows[0][0]) >= 5, 30)
         w.kill()
         w.wait(timeout=10)
         killed_at = time.monotonic()
@@ -186,16 +195,9 @@ def test_dead_workers_claims_return_within_the_lease(outbox, mariadb, smtp, tmp_
                         + _claimed_by(w.pid))[0][0])
         assert held >= 50, held
         workers.start()
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)} AND "
-                         + _claimed_by(w.pid), lambda rows: rows == [("0",)],
-                         timeout=30, database=DB)
+        _wait_rows(mariadb, tag, _claimed_by(w.pid), timeout=30)
         back_after = time.monotonic() - killed_at
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND status <> 'sent'", lambda rows: rows == [("0",)], timeout=60,
-                         database=DB)
-    finally:
-        smtp.slow_down(0)
-        workers.stop_all()
+        _wait_rows(mariadb, tag, "status <> 'sent'")
     assert back_after <= LEASE + 4
     mails = _mails(smtp, tag)
     assert len(mails) == 150
@@ -206,23 +208,14 @@ def test_default_lease_is_30_seconds(outbox, mariadb, smtp, tmp_root):
     """What a claim holds for without the directive: a dead worker's rows
     are back within 30 s."""
     _, admin = outbox
-    tag = secrets.token_hex(4)
-    _queue(mariadb, 60, tag)
-    smtp.slow_down(0.05)
-    workers = Workers(admin, tmp_root, batch=100)
-    try:
+    with _slow_delivery(admin, mariadb, smtp, tmp_root, 60) as (tag, workers):
         w = workers.start()
         rows = mariadb.wait_for(
             "SELECT MAX(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), claimed_until)) FROM mc_outbox"
             f" WHERE {_tagged(tag)} AND " + _claimed_by(w.pid),
             lambda rows: rows[0][0] is not None, timeout=30, database=DB)
         assert 15 <= int(rows[0][0]) <= 30, rows
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND status <> 'sent'", lambda rows: rows == [("0",)], timeout=60,
-                         database=DB)
-    finally:
-        smtp.slow_down(0)
-        workers.stop_all()
+        _wait_rows(mariadb, tag, "status <> 'sent'")
 
 
 def test_living_worker_keeps_its_claims_past_the_lease(outbox, mariadb, smtp, tmp_root):
@@ -231,22 +224,12 @@ def test_living_worker_keeps_its_claims_past_the_lease(outbox, mariadb, smtp, tm
     while the second is still sending; the second renews its lease, so
     nothing of it is taken and every notice goes once."""
     admin, _ = outbox
-    tag = secrets.token_hex(4)
-    _queue(mariadb, 240, tag)
-    smtp.slow_down(0.05)   # 120 rows a batch: over 6 s, beyond the 4 s lease
-    workers = Workers(admin, tmp_root, batch=120)
-    try:
+    # 120 rows a batch, each answered 0.05 s late: over 6 s, beyond the 4 s lease.
+    with _slow_delivery(admin, mariadb, smtp, tmp_root, 240, batch=120) as (tag, workers):
         workers.start()
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND status = 'sent'", lambda rows: int(rows[0][0]) >= 50,
-                         timeout=30, database=DB)
+        _wait_rows(mariadb, tag, "status = 'sent'", lambda rows: int(rows[0][0]) >= 50, 30)
         workers.start()
-        mariadb.wait_for(f"SELECT COUNT(*) FROM mc_outbox WHERE {_tagged(tag)}"
-                         " AND (status <> 'sent' OR attempts <> 1)",
-                         lambda rows: rows == [("0",)], timeout=60, database=DB)
-    finally:
-        smtp.slow_down(0)
-        workers.stop_all()
+        _wait_rows(mariadb, tag, "status <> 'sent' OR attempts <> 1")
     mails = _mails(smtp, tag)
     assert len(mails) == 240
     assert all(len(ids) == 1 for ids in mails.values()), "a notice was sent twice"

@@ -5,16 +5,13 @@ codes per account per hour, and wrong codes counted toward the account's
 lock-out across codes and at once (issue 11 §2)."""
 import hashlib
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
 
-import pytest
-
-from helpers_core import (CODE_SUBJECT, COOKIE, DEVICE_COOKIE, MSG_BAD, code_mails,
-                          is_logged_on, location, logged_on_csrf, logon, logon_post, new_browser,
-                          path_of, post_form, running_site, sha256_hex, site, submit_code,
-                          wait_code)
+from helpers_core import (CODE_SUBJECT, COOKIE, DEVICE_COOKIE, MSG_BAD, audited, code_mails,
+                          delivery_settled, device_step, is_logged_on, location, logged_on_csrf,
+                          logon_post, module_site, new_browser, next_db_second, path_of, post_form,
+                          sha256_hex, site, submit_code, wait_code)
 from harness import util, web
 
 MSG_WRONG = "The code you entered is not correct."
@@ -37,17 +34,12 @@ def code_hash(key, account_id, code):
                            key=key).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, name="device") as a:
-        yield a
+ap = module_site("device")
 
 
 def _start(s, ap, acct, smtp):
     """Log on to the device step; returns (device page, the mailed code)."""
-    seen = len(code_mails(smtp, acct.email))
-    page = logon(s, ap, acct.username, acct.password)
-    assert path_of(page.url) == "/account/device", page.url
+    page, seen = device_step(s, ap, acct, smtp)
     assert "Verify This Device" in page.text
     return page, wait_code(smtp, acct.email, seen)
 
@@ -64,9 +56,7 @@ def _logoff(s, ap):
 def test_new_device_flow(ap, new_account, smtp, mariadb):
     acct = new_account()
     s = new_browser()
-    seen = len(code_mails(smtp, acct.email))
-    page = logon(s, ap, acct.username, acct.password)
-    assert path_of(page.url) == "/account/device"
+    page, seen = device_step(s, ap, acct, smtp)
     assert not is_logged_on(s, ap)
     # Queued in the outbox, delivered by the watchdog.
     mail = smtp.wait_for(to=acct.email, subject=CODE_SUBJECT, count=seen + 1, timeout=15)
@@ -175,7 +165,7 @@ def test_brute_force_voids_code(ap, new_account, smtp, mariadb):
     s.close()
 
 
-def test_device_cookie_skips_code(ap, new_account, smtp):
+def test_device_cookie_skips_code(ap, new_account, smtp, mariadb):
     acct = new_account()
     s = new_browser()
     page, code = _start(s, ap, acct, smtp)
@@ -183,11 +173,13 @@ def test_device_cookie_skips_code(ap, new_account, smtp):
     _logoff(s, ap)
     assert s.cookies.get(DEVICE_COOKIE)
     before = len(code_mails(smtp, acct.email))
-    time.sleep(1.1)  # (see test_device_cookie_recognised_in_quick_succession)
+    # In a later second than the confirmation (the same second is
+    # test_device_cookie_recognised_in_quick_succession).
+    next_db_second(mariadb)
     r = logon_post(s, ap, acct.username, acct.password)
     assert r.status_code == 303 and location(r) == "/account/"
     assert is_logged_on(s, ap)
-    time.sleep(2.5)   # two delivery rounds: no new code mail
+    delivery_settled(mariadb, smtp, acct.email)   # no new code mail
     assert len(code_mails(smtp, acct.email)) == before
 
     # Another account's device cookie does not skip this account's code.
@@ -276,11 +268,6 @@ def test_device_cookie_recognised_in_quick_succession(ap, new_account, smtp):
 
 # ---- issue 11 §2: codes per account, wrong codes toward the lock-out ------------------
 
-def _audited(mariadb, event, account_id):
-    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
-                             f"AND account_id = {account_id}"))
-
-
 def test_codes_per_account_per_hour(ap, new_account, smtp, mariadb):
     """Each logon with the right password mails a code; five an hour at
     most, whichever browsers ask (8 logons no longer mean 40 guesses)."""
@@ -294,8 +281,8 @@ def test_codes_per_account_per_hour(ap, new_account, smtp, mariadb):
     assert not b.cookies.get(COOKIE)
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_code WHERE account_id = {acct.id} "
                          "AND purpose = 'device'") == "5"
-    assert _audited(mariadb, "device-code-limit", acct.id) == 1
-    time.sleep(2.5)   # two delivery rounds: no sixth mail
+    assert audited(mariadb, "device-code-limit", account_id=acct.id) == 1
+    delivery_settled(mariadb, smtp, acct.email)   # no sixth mail
     assert len(code_mails(smtp, acct.email)) == 5
 
 
@@ -319,8 +306,8 @@ def test_wrong_codes_count_toward_lockout_across_codes(ap, new_account, smtp, ma
     r = submit_code(s2, r, second)
     assert MSG_ACCOUNT_LOCKED in r.text and not is_logged_on(s2, ap)
     assert MSG_BAD in logon_post(new_browser(), ap, acct.username, acct.password).text
-    assert _audited(mariadb, "device-code-wrong", acct.id) == 4
-    assert _audited(mariadb, "logon-failed", acct.id) == 1
+    assert audited(mariadb, "device-code-wrong", account_id=acct.id) == 4
+    assert audited(mariadb, "logon-failed", account_id=acct.id) == 1
     for b in (s, s2):
         b.close()
 
@@ -349,7 +336,7 @@ def test_parallel_code_guesses_checked_at_most_the_limit(ap, new_account, smtp, 
     with ThreadPoolExecutor(n) as pool:
         statuses = list(pool.map(guess, guesses))
     assert set(statuses) <= {200, 503}, statuses
-    compared = _audited(mariadb, "device-code-wrong", acct.id)
+    compared = audited(mariadb, "device-code-wrong", account_id=acct.id)
     assert 1 <= compared <= 5, compared
     assert int(mariadb.value(f"SELECT MAX(attempts) FROM mc_code WHERE account_id = {acct.id}")) \
         <= 5

@@ -659,16 +659,22 @@ def test_chunked_upload_over_the_limit_is_cut_off(filing, mariadb, apache):
 
 # ---- the client's file name ----------------------------------------------------------------
 
-@pytest.mark.parametrize("sent", [b"../../etc/passwd.pdf", b"..\\..\\x.pdf", b"..",
-                                  b"/tmp/../../root/.ssh/id.pdf", b"docs/../brief.pdf"])
-def test_traversal_style_file_name_is_refused(filing, mariadb, apache, sent):
-    """The issue: a traversal-style file name is refused with nothing stored."""
+def _name_refused(filing, mariadb, apache, sent, why):
+    """A PDF sent with the file name `sent` is refused (400, the message
+    beginning with why) and nothing is stored."""
     s, acct, court, env_id = filing
     before = store_files(apache)
     r = upload(s, apache, env_id, make_pdf(), filename=sent)
     assert r.status_code == 400, alert(r)
-    assert alert(r).startswith('The file name contains ".." as a folder')
+    assert alert(r).startswith(why)
     assert_nothing_stored(mariadb, apache, env_id, before)
+
+
+@pytest.mark.parametrize("sent", [b"../../etc/passwd.pdf", b"..\\..\\x.pdf", b"..",
+                                  b"/tmp/../../root/.ssh/id.pdf", b"docs/../brief.pdf"])
+def test_traversal_style_file_name_is_refused(filing, mariadb, apache, sent):
+    """The issue: a traversal-style file name is refused with nothing stored."""
+    _name_refused(filing, mariadb, apache, sent, 'The file name contains ".." as a folder')
     assert not os.path.exists("/etc/passwd.pdf") and not os.path.exists("/x.pdf")
 
 
@@ -698,12 +704,7 @@ def test_client_file_name_is_metadata_only(filing, mariadb, apache, sent, kept):
 def test_file_name_with_raw_control_characters_is_refused(filing, mariadb, apache, sent):
     """Control characters other than tab cannot appear in a part's header:
     the form is refused as malformed, nothing stored."""
-    s, acct, court, env_id = filing
-    before = store_files(apache)
-    r = upload(s, apache, env_id, make_pdf(), filename=sent)
-    assert r.status_code == 400, alert(r)
-    assert alert(r).startswith("The form could not be read")
-    assert_nothing_stored(mariadb, apache, env_id, before)
+    _name_refused(filing, mariadb, apache, sent, "The form could not be read")
 
 
 # ---- the anti-CSRF token -------------------------------------------------------------------

@@ -10,7 +10,7 @@ import re
 
 from harness import web
 from helpers_casenet import seed_court
-from helpers_core import logged_on_csrf, logon_full, new_browser
+from helpers_core import account_browser, logged_on_csrf, logon_full, new_browser
 from helpers_efiling import ECF, ef_court, _q
 
 
@@ -20,10 +20,7 @@ def plain(html):
 
 
 def security_session(ap, new_account, smtp):
-    sec = new_account(roles=["security"], prefix="efsec")
-    s = new_browser()
-    logon_full(s, ap, sec, smtp)
-    return s, sec
+    return account_browser(ap, new_account, smtp, ["security"], prefix="efsec")
 
 
 def state(mariadb, code):

@@ -9,16 +9,11 @@ import re
 import secrets
 import time
 
-import pytest
-
-from helpers_core import (CSRF_FIELD, MSG_FORM_EXPIRED, NO_DEVICE, ONCE_FIELD, csrf_of,
-                          logon_full, new_browser, post_form, running_site, send_copies)
+from helpers_core import (CSRF_FIELD, MSG_FORM_EXPIRED, NO_DEVICE, ONCE_FIELD, csrf_of, logon_full,
+                          module_site, new_browser, post_form, send_copies)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="once") as a:
-        yield a
+ap = module_site("once", NO_DEVICE)
 
 
 def _page(s, ap):

@@ -9,8 +9,9 @@ import secrets
 import pytest
 
 from harness import web
-from helpers_core import (location, logon_full, new_browser, path_of, sha256_hex, submit_code,
-                          wait_code)
+from helpers_core import (account_browser, audited, count_rows, location, logon_full, new_browser,
+                          path_of, plain, sha256_hex, submit_code, wait_code)
+from helpers_efiling import subscribe
 
 G = "/groups"
 WRONG = "The Group Name or the PIN is not correct."
@@ -18,15 +19,9 @@ LOCKED = "Too many wrong PINs"
 CAPTCHA = "Many wrong PINs were entered for this group recently."
 
 
-def plain(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def make_group(ap, new_account, smtp, mariadb):
     """A group created by the Security unit; returns (id, name, key, pin, admin email)."""
-    sec = new_account(roles=["security"], prefix="asec")
-    s = new_browser()
-    logon_full(s, ap, sec, smtp)
+    s, _ = account_browser(ap, new_account, smtp, ["security"], prefix="asec")
     tag = secrets.token_hex(3)
     f = {"name": f"Agency {tag}", "kind": "agency", "username": f"aadm.{tag}",
          "email": f"aadm{tag}@example.test", "first_name": "Ann", "last_name": "Admin",
@@ -56,6 +51,16 @@ def logged_on(ap, account, smtp):
     s = new_browser()
     logon_full(s, ap, account, smtp)
     return s
+
+
+def group_and_subscriber(ap, new_account, smtp, mariadb, prefix):
+    """A new group (make_group's tuple), and a new account subscribed to
+    eFiling (the User Agreement not yet accepted), logged on: (group,
+    account, browser)."""
+    group = make_group(ap, new_account, smtp, mariadb)
+    user = new_account(prefix=prefix)
+    subscribe(mariadb, user, agreement=False)
+    return group, user, logged_on(ap, user, smtp)
 
 
 def test_join_by_url_agreement_and_efiling_menu(apache, new_account, smtp, mariadb):
@@ -117,11 +122,8 @@ def test_join_by_url_agreement_and_efiling_menu(apache, new_account, smtp, maria
 
 def test_join_without_key_drop_down_and_subscribed(apache, new_account, smtp, mariadb):
     ap = apache
-    gid, name, key, pin, _ = make_group(ap, new_account, smtp, mariadb)
-    user = new_account(prefix="adrop")
-    mariadb.sql(f"INSERT INTO mc_reg_subscription (account_id, application, subscribed_at) "
-                f"VALUES ({user.id}, 'efiling', UTC_TIMESTAMP())", database="mocourts")
-    s = logged_on(ap, user, smtp)
+    (gid, name, key, pin, _), user, s = group_and_subscriber(ap, new_account, smtp, mariadb,
+                                                             "adrop")
     page = s.get(ap.url(G + "/join"), timeout=30)
     assert page.status_code == 200 and f">{name}</option>" in page.text
     r = web.submit(s, page, {"group_id": str(gid), "pin": pin, "user_info": ""},
@@ -285,11 +287,8 @@ def test_deactivated_group_refuses(apache, new_account, smtp, mariadb):
 
 def test_preferences_and_remove_association(apache, new_account, smtp, mariadb):
     ap = apache
-    gid, name, key, pin, admin_email = make_group(ap, new_account, smtp, mariadb)
-    user = new_account(prefix="aprefs")
-    mariadb.sql(f"INSERT INTO mc_reg_subscription (account_id, application, subscribed_at) "
-                f"VALUES ({user.id}, 'efiling', UTC_TIMESTAMP())", database="mocourts")
-    s = logged_on(ap, user, smtp)
+    (gid, name, key, pin, admin_email), user, s = group_and_subscriber(
+        ap, new_account, smtp, mariadb, "aprefs")
     # Not in a group yet: no preferences.
     assert s.get(ap.url(G + "/preferences"), timeout=30).status_code == 403
     assert join(s, ap, key, pin).status_code == 303
@@ -323,12 +322,10 @@ def test_preferences_and_remove_association(apache, new_account, smtp, mariadb):
     r = web.submit(s, page, {"confirm": "1"}, action_contains="/preferences/remove", timeout=30)
     assert r.status_code == 200 and "Association removed" in r.text
     assert dict(s.cookies) != old_cookie  # the session was rotated
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_group_member WHERE account_id = {user.id}") \
-        == "0"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_account_role WHERE account_id = {user.id} "
-                         f"AND role = 'group_user'") == "0"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = 'group-left' AND "
-                         f"account_id = {user.id}") == "1"
+    assert count_rows(mariadb, "mc_group_member", f"account_id = {user.id}") == 0
+    assert count_rows(mariadb, "mc_account_role",
+                      f"account_id = {user.id} AND role = 'group_user'") == 0
+    assert audited(mariadb, "group-left", account_id=user.id) == 1
     mail = smtp.wait_for(to=admin_email, subject="removed their association", timeout=20)
     assert user.username in mail.body and name in mail.body
     assert s.get(ap.url(G + "/efiling"), timeout=30).status_code == 403

@@ -6,20 +6,14 @@ import re
 import secrets
 
 from harness import web
-from helpers_core import location, logon, logon_full, new_browser, path_of
+from helpers_core import (account_browser, audited, count_rows, location, logon, logon_full,
+                          new_browser, path_of, plain)
 
 G = "/groups"
 
 
-def plain(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def security_browser(ap, new_account, smtp):
-    sec = new_account(roles=["security"], prefix="grpsec")
-    s = new_browser()
-    logon_full(s, ap, sec, smtp)
-    return s, sec
+    return account_browser(ap, new_account, smtp, ["security"], prefix="grpsec")
 
 
 def group_fields(**over):
@@ -59,10 +53,9 @@ def test_create_group_mail_and_first_logon(apache, new_account, smtp, mariadb):
     assert row == "active11"
     assert mariadb.value(f"SELECT is_admin FROM mc_group_member WHERE account_id = {aid} "
                          f"AND group_id = {gid}") == "1"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_account_role WHERE account_id = {aid} AND "
-                         f"role = 'group_admin' AND scope = '{gid}'") == "1"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = 'group-created' AND "
-                         f"account_id = {aid} AND actor_id = {sec.id}") == "1"
+    assert count_rows(mariadb, "mc_account_role",
+                      f"account_id = {aid} AND role = 'group_admin' AND scope = '{gid}'") == 1
+    assert audited(mariadb, "group-created", account_id=aid, actor_id=sec.id) == 1
     mail = smtp.wait_for(to=f["email"], subject="group administrator", timeout=20)
     body = mail.body
     for part in (f["username"], f["password"], f["pin"], f"/groups/join/{key}",
@@ -221,8 +214,7 @@ def test_group_page_deactivate_and_admins(apache, new_account, smtp, mariadb):
                              f"account_id = {old} AND scope = '{gid}'") == "group_user"
     assert mariadb.value(f"SELECT GROUP_CONCAT(role) FROM mc_account_role WHERE account_id = "
                          f"{third.id} AND scope = '{gid}'") == "group_admin"
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = 'group-admin-added' AND "
-                         f"actor_id = {sec.id}") == "2"
+    assert audited(mariadb, "group-admin-added", actor_id=sec.id) == 2
     # Non-security accounts cannot.
     o = new_browser()
     logon_full(o, ap, new_account(prefix="gnosec2"), smtp)

@@ -9,6 +9,7 @@ The wait for a slot is first come, first served (issue 11 item 8): a hash
 that waits is never overtaken, neither by a newcomer nor by a request that
 hashes several things in a row, so every waiter is served within the hashes
 ahead of it."""
+import functools
 import re
 import subprocess
 import threading
@@ -16,10 +17,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
 
+import pytest
 import requests
 
 from harness import web
-from helpers_core import LOGON, MSG_BAD, NO_DEVICE, location, logon
+from helpers_core import LOGON, MSG_BAD, NO_DEVICE, at_once, location, logon
+
+# Hashing's memory and order, timed (tests/conftest.py: the CPUs to itself).
+pytestmark = pytest.mark.timing
 
 BURST = 50
 CAP = 2
@@ -113,22 +118,9 @@ def _ready_post(s, page, fields, with_field):
 
 def _burst(posts):
     """Send every (session, url, data) at once: [(response, finished at)]."""
-    out = [None] * len(posts)
-    go = threading.Barrier(len(posts))
-
-    def send(i):
-        s, url, data = posts[i]
-        go.wait()
-        r = s.post(url, data=data, allow_redirects=False, timeout=120)
-        out[i] = (r, time.monotonic())
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(posts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    assert all(out), "a request got no answer"
-    return out
+    return [(r, end) for r, _, end in at_once(*(
+        functools.partial(s.post, url, data=data, allow_redirects=False, timeout=120)
+        for s, url, data in posts))]
 
 
 def test_hash_waiters_are_served_in_arrival_order(make_apache, new_account):

@@ -9,8 +9,7 @@ import re
 import pytest
 
 from harness import util, web
-from helpers_core import (NO_DEVICE, cookie_attrs, running_site, set_cookie_named,
-                          set_cookies, site)
+from helpers_core import NO_DEVICE, cookie_flags, module_site, set_cookie_named, set_cookies, site
 
 MOUNTS = ["/account", "/registration", "/groups", "/casenet", "/ecf", "/probe"]
 # A path of each mount that a GET route answers (for the wrong-method check).
@@ -30,11 +29,7 @@ def _closed_conf():
     return "".join(out)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, extra_conf=_closed_conf(),
-                      name="hdr") as a:
-        yield a
+ap = module_site("hdr", NO_DEVICE, extra_conf=_closed_conf())
 
 
 def _secured(r):
@@ -128,21 +123,11 @@ def test_outside_mounts_untouched(ap, http):
 
 # ---- cookies ----------------------------------------------------------------------------
 
-def _flags(line, secure):
-    value, attrs = cookie_attrs(line)
-    assert attrs.get("httponly") is True, line
-    assert str(attrs.get("samesite", "")).lower() == "lax", line
-    assert attrs.get("path") == "/", line
-    assert ("secure" in attrs) == secure, line
-    assert "domain" not in attrs, line
-    return value, attrs
-
-
 def test_plugin_cookie_helper_plain(ap, http):
     r = http.get(ap.url("/probe/cookie"), timeout=30)
     line = set_cookie_named(r, "probe")
     assert line, set_cookies(r)
-    value, attrs = _flags(line, secure=False)
+    value, attrs = cookie_flags(line, secure=False)
     assert value == "v1" and attrs.get("max-age") == "60"
     assert "Had: v1" in http.get(ap.url("/probe/cookie?value=v2"), timeout=30).text
 
@@ -158,28 +143,28 @@ def test_every_cookie_secure_and_host_prefixed(make_apache, mariadb):
         s = web.new_session()
         r = s.get(a.url("/probe/cookie"), timeout=30)
         assert not set_cookie_named(r, "probe"), set_cookies(r)
-        value, _ = _flags(set_cookie_named(r, "__Host-probe"), secure=True)
+        value, _ = cookie_flags(set_cookie_named(r, "__Host-probe"), secure=True)
         r = s.get(a.url("/probe/cookie"), headers={"Cookie": f"__Host-probe={value}"},
                   timeout=30)
         assert f"Had: {value}" in r.text
 
         # Registration: the first step of "Create an account".
         page = s.get(a.url("/registration/create"), timeout=30)
-        csrf = _flags(set_cookie_named(page, "__Host-mocourts-csrf"), secure=True)[0]
+        csrf = cookie_flags(set_cookie_named(page, "__Host-mocourts-csrf"), secure=True)[0]
         form = web.find_form(page.text, with_field="mobar")
         data = {**form["fields"], "no_mobar": "1"}
         r = s.post(a.url(form["action"]), data=data, allow_redirects=False, timeout=30,
                    headers={"Cookie": f"__Host-mocourts-csrf={csrf}"})
         assert r.status_code == 303, (r.status_code, r.text[:1500])
         assert not set_cookie_named(r, "mc_reg_pending"), set_cookies(r)
-        value, attrs = _flags(set_cookie_named(r, "__Host-mc_reg_pending"), secure=True)
+        value, attrs = cookie_flags(set_cookie_named(r, "__Host-mc_reg_pending"), secure=True)
         assert re.fullmatch(r"[A-Za-z0-9_-]{43}", value) and attrs["max-age"] == "86400"
 
         # Registration: a password reset whose state is gone clears its cookie.
         r = s.get(a.url("/registration/reset/question"), timeout=30)
         assert r.status_code == 200 and "no longer valid" in r.text
         assert not set_cookie_named(r, "mocourts-reset"), set_cookies(r)
-        value, attrs = _flags(set_cookie_named(r, "__Host-mocourts-reset"), secure=True)
+        value, attrs = cookie_flags(set_cookie_named(r, "__Host-mocourts-reset"), secure=True)
         assert value == "" and attrs["max-age"] == "0"
 
         # Case.net: past the search limit, the CAPTCHA's pass cookie.
@@ -188,7 +173,7 @@ def test_every_cookie_secure_and_host_prefixed(make_apache, mariadb):
         r = s.get(search, timeout=30)
         assert r.status_code == 429, r.status_code
         assert not set_cookie_named(r, "mc_casenet_pass"), set_cookies(r)
-        _flags(set_cookie_named(r, "__Host-mc_casenet_pass"), secure=True)
+        cookie_flags(set_cookie_named(r, "__Host-mc_casenet_pass"), secure=True)
     finally:
         mariadb.sql("DELETE FROM mc_search_rate WHERE client_ip IN ('127.0.0.1', '::1')")
 

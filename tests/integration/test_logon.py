@@ -10,19 +10,15 @@ from urllib.parse import urljoin
 
 import pytest
 
-from helpers_core import (COOKIE, MSG_BAD, MSG_DISABLED, MSG_LOCKED, MSG_RESET, NO_DEVICE,
-                          is_logged_on, location, logged_on_csrf, logon, logon_full, logon_post, new_browser,
-                          path_of, poll, running_site, site)
+from helpers_core import (COOKIE, MSG_BAD, MSG_DISABLED, MSG_LOCKED, MSG_RESET, NO_DEVICE, audited,
+                          is_logged_on, location, logged_on_csrf, logon, logon_full, logon_post,
+                          module_site, new_browser, path_of, poll, site)
 from harness import web
 
 LOCKOUT = {"MoCourtsNewDeviceCode": "Off", "MoCourtsLockout": "3 3s"}
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    """No device codes; lock-out after 3 failures for 3 s."""
-    with running_site(tmp_root, mariadb, smtp, gateway, LOCKOUT, name="logon") as a:
-        yield a
+ap = module_site("logon", LOCKOUT, doc="No device codes; lock-out after 3 failures for 3 s.")
 
 
 def _error_of(html):
@@ -429,6 +425,7 @@ def test_simultaneous_logons_of_one_account(ap, new_account):
         b.close()
 
 
+@pytest.mark.timing
 def test_unknown_and_known_take_similar_time(make_apache, new_account):
     """A dummy hash for unknown names: a failed logon takes about as long
     whether or not the account exists (6.3.8)."""
@@ -472,11 +469,6 @@ def _prepared_logon(ap, username, password):
     return b, urljoin(page.url, form["action"]), data
 
 
-def _audited(mariadb, event, account_id):
-    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
-                             f"AND account_id = {account_id}"))
-
-
 def test_parallel_guesses_check_at_most_the_limit(make_apache, new_account, mariadb):
     """30 logons at once on a fresh account, 29 wrong and the right one,
     spread over two nodes of one database, three times: at most 5 (the
@@ -505,13 +497,13 @@ def test_parallel_guesses_check_at_most_the_limit(make_apache, new_account, mari
             answers = list(pool.map(go, prepared))
         statuses = [a[0] for a in answers]
         assert set(statuses) <= {200, 303}, statuses
-        checked = _audited(mariadb, "logon-failed", acct.id)
+        checked = audited(mariadb, "logon-failed", account_id=acct.id)
         assert checked == 5, (round_, checked)
         assert all(MSG_BAD in text for code, text in answers if code == 200)
         accepted = statuses.count(303)
         assert accepted <= 1 and statuses[right] in (200, 303)
         # Every attempt was either checked or refused unchecked (locked).
-        assert checked + accepted + _audited(mariadb, "logon-locked", acct.id) == n
+        assert checked + accepted + audited(mariadb, "logon-locked", account_id=acct.id) == n
         assert _locked(mariadb, acct)
         assert mariadb.value("SELECT failures FROM mc_logon_throttle WHERE subject = "
                              f"SHA2('account:{acct.id}', 256)") == "5"

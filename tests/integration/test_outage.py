@@ -38,19 +38,25 @@ def db_back(mariadb):
     drain_stale_connections(list(Apache.instances))
 
 
-@pytest.mark.allow_errors(*DB_DOWN)
-def test_outage_503_and_recovery(make_apache, new_account, db_back):
-    mariadb = db_back
+def _two_browsers(make_apache, new_account):
+    """A site, an account logged on in one browser (with its pages' form
+    token) and another browser, anonymous, with the logon page's token:
+    (site, account, user, user's token, anonymous, its token)."""
     ap = site(make_apache, NO_DEVICE)
     acct = new_account()
     user = new_browser()
     logon_full(user, ap, acct)
+    anon = new_browser()
+    anon_csrf = csrf_of(anon.get(ap.url("/account/logon"), timeout=10).text)
+    return ap, acct, user, logged_on_csrf(user, ap), anon, anon_csrf
+
+
+@pytest.mark.allow_errors(*DB_DOWN)
+def test_outage_503_and_recovery(make_apache, new_account, db_back):
+    mariadb = db_back
+    ap, acct, user, user_csrf, anon, anon_csrf = _two_browsers(make_apache, new_account)
     token = user.cookies.get(COOKIE)
     assert user.get(ap.url("/protected/static.html"), timeout=10).status_code == 200
-    user_csrf = logged_on_csrf(user, ap)
-    anon = new_browser()
-    logon_page = anon.get(ap.url("/account/logon"), timeout=10)
-    anon_csrf = csrf_of(logon_page.text)
     assert anon.get(ap.url("/probe/dbtime"), timeout=10).status_code == 200
 
     mariadb.kill()
@@ -124,9 +130,12 @@ def test_idle_server_recovers_without_a_503(make_apache, new_account, db_back):
     # Every child pools a few connections.
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(one, ["/probe/dbtime"] * 32)) == {200}
+    last = time.monotonic()
     mariadb.kill()
     mariadb.start()
-    time.sleep(1.5)
+    # Idle: no request for 1.5 s, longer than the pool's IDLE_CHECK (1 s),
+    # the restart's time included.
+    time.sleep(max(0.0, last + 1.5 - time.monotonic()))
     statuses = [one(p) for p in ["/probe/dbtime", "/protected/static.html"] * 8]
     assert statuses == [200] * len(statuses), statuses
     user.close()
@@ -159,13 +168,7 @@ def test_outage_page_in_site_layout_and_honest(make_apache, new_account, db_back
     it; after a POST it says what was sent may not have been saved."""
     from html.parser import HTMLParser
     mariadb = db_back
-    ap = site(make_apache, NO_DEVICE)
-    acct = new_account()
-    user = new_browser()
-    logon_full(user, ap, acct)
-    user_csrf = logged_on_csrf(user, ap)
-    anon = new_browser()
-    anon_csrf = csrf_of(anon.get(ap.url("/account/logon"), timeout=10).text)
+    ap, acct, user, user_csrf, anon, anon_csrf = _two_browsers(make_apache, new_account)
 
     def page_of(r, what):
         _assert_503(r, what)

@@ -2,19 +2,15 @@
 the SMTP relay or the SMS/voice gateway, retried while the relay is down,
 and no CR/LF reaches a mail header."""
 import secrets
-import time
 
 import pytest
 
 from harness.mariadb import sql_quote
-from helpers_core import (NO_DEVICE, logged_on_csrf, logon_full, new_browser, post_form,
-                          running_site)
+from helpers_core import (NO_DEVICE, delivery_settled, logged_on_csrf, logon_full, module_site,
+                          new_browser, post_form, queue_notice)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="outbox") as a:
-        yield a
+ap = module_site("outbox", NO_DEVICE)
 
 
 def _notify(s, ap, subject=None):
@@ -24,16 +20,32 @@ def _notify(s, ap, subject=None):
     return post_form(s, ap, "/probe/notify", fields)
 
 
-def _rows(mariadb, account_id, subject):
-    return mariadb.sql("SELECT id, status, attempts, sent_at IS NOT NULL, last_error, channel "
-                       f"FROM mc_outbox WHERE account_id = {account_id} AND subject = "
-                       + sql_quote(subject))
+def _mine(acct, subject):
+    """The SQL condition for acct's notice with subject."""
+    return f"account_id = {acct.id} AND subject = {sql_quote(subject)}"
 
 
-def test_mail_delivered(ap, new_account, smtp, mariadb):
+def _row_when(mariadb, where, status, columns="", timeout=15):
+    """Until the notice where says has status: its rows (status, columns...)."""
+    return mariadb.wait_for(f"SELECT status{columns and ', ' + columns} FROM mc_outbox "
+                            f"WHERE {where}", lambda rows: rows and rows[0][0] == status,
+                            timeout=timeout)
+
+
+def _logged_on(ap, new_account):
     acct = new_account()
     s = new_browser()
     logon_full(s, ap, acct)
+    return acct, s
+
+
+def _due_now(mariadb, where):
+    """The rows where says sent again at once, as if their backoff was over."""
+    mariadb.sql(f"UPDATE mc_outbox SET next_attempt_at = UTC_TIMESTAMP() WHERE {where}")
+
+
+def test_mail_delivered(ap, new_account, smtp, mariadb):
+    acct, s = _logged_on(ap, new_account)
     subject = f"Probe notice {secrets.token_hex(4)}"
     r = _notify(s, ap, subject)
     assert r.status_code == 200 and "Notice queued." in r.text
@@ -42,29 +54,23 @@ def test_mail_delivered(ap, new_account, smtp, mariadb):
     assert "This is a probe notice." in mail.body
     assert mail.mail_from == "noreply@court.test"
     assert "noreply@court.test" in str(mail.message["From"])
-    rows = mariadb.wait_for(
-        f"SELECT status, attempts, sent_at IS NOT NULL, last_error FROM mc_outbox WHERE "
-        f"account_id = {acct.id} AND subject = {sql_quote(subject)}",
-        lambda rows: rows and rows[0][0] == "sent", timeout=10)
+    rows = _row_when(mariadb, _mine(acct, subject), "sent",
+                     "attempts, sent_at IS NOT NULL, last_error", timeout=10)
     assert rows == [("sent", "1", "1", None)], rows
     # Sent once only.
-    time.sleep(2.2)
+    delivery_settled(mariadb, smtp, acct.email)
     assert len(smtp.find(to=acct.email, subject=subject)) == 1
     s.close()
 
 
 def test_retry_after_smtp_outage(ap, new_account, smtp, mariadb):
-    acct = new_account()
-    s = new_browser()
-    logon_full(s, ap, acct)
+    acct, s = _logged_on(ap, new_account)
     subject = f"Retry notice {secrets.token_hex(4)}"
     smtp.stop()
     try:
         assert _notify(s, ap, subject).status_code == 200
-        rows = mariadb.wait_for(
-            f"SELECT status, attempts, last_error, next_attempt_at > UTC_TIMESTAMP() "
-            f"FROM mc_outbox WHERE account_id = {acct.id} AND subject = {sql_quote(subject)}",
-            lambda rows: rows and rows[0][0] == "retrying", timeout=15)
+        rows = _row_when(mariadb, _mine(acct, subject), "retrying",
+                         "attempts, last_error, next_attempt_at > UTC_TIMESTAMP()")
         status, attempts, last_error, later = rows[0]
         assert int(attempts) >= 1
         assert last_error, rows
@@ -73,34 +79,25 @@ def test_retry_after_smtp_outage(ap, new_account, smtp, mariadb):
     finally:
         smtp.start()
     assert not smtp.find(to=acct.email, subject=subject)
-    mariadb.sql("UPDATE mc_outbox SET next_attempt_at = UTC_TIMESTAMP() WHERE account_id = "
-                f"{acct.id} AND subject = {sql_quote(subject)}")
+    _due_now(mariadb, _mine(acct, subject))
     smtp.wait_for(to=acct.email, subject=subject, timeout=15)
-    rows = mariadb.wait_for(
-        f"SELECT status, sent_at IS NOT NULL, last_error FROM mc_outbox WHERE "
-        f"account_id = {acct.id} AND subject = {sql_quote(subject)}",
-        lambda rows: rows and rows[0][0] == "sent", timeout=10)
+    rows = _row_when(mariadb, _mine(acct, subject), "sent", "sent_at IS NOT NULL, last_error",
+                     timeout=10)
     assert rows == [("sent", "1", None)]
     s.close()
 
 
 def test_temporary_smtp_refusal_is_retried(ap, new_account, smtp, mariadb):
-    acct = new_account()
-    s = new_browser()
-    logon_full(s, ap, acct)
+    acct, s = _logged_on(ap, new_account)
     subject = f"451 notice {secrets.token_hex(4)}"
     smtp.reject_with("451 4.3.0 Try again later")
     try:
         assert _notify(s, ap, subject).status_code == 200
-        rows = mariadb.wait_for(
-            f"SELECT status, last_error FROM mc_outbox WHERE account_id = {acct.id} AND "
-            f"subject = {sql_quote(subject)}",
-            lambda rows: rows and rows[0][0] == "retrying", timeout=15)
+        rows = _row_when(mariadb, _mine(acct, subject), "retrying", "last_error")
         assert "451" in (rows[0][1] or ""), rows
     finally:
         smtp.reject_with(None)
-    mariadb.sql("UPDATE mc_outbox SET next_attempt_at = UTC_TIMESTAMP() WHERE account_id = "
-                f"{acct.id} AND subject = {sql_quote(subject)}")
+    _due_now(mariadb, _mine(acct, subject))
     smtp.wait_for(to=acct.email, subject=subject, timeout=15)
     s.close()
 
@@ -108,15 +105,13 @@ def test_temporary_smtp_refusal_is_retried(ap, new_account, smtp, mariadb):
 @pytest.mark.parametrize("subject", ["x\r\nBcc: evil@example.test", "x\nBcc: evil@example.test",
                                      "x\rBcc: evil@example.test"])
 def test_crlf_subject_refused(ap, new_account, smtp, mariadb, subject):
-    acct = new_account()
-    s = new_browser()
-    logon_full(s, ap, acct)
+    acct, s = _logged_on(ap, new_account)
     before = mariadb.value(f"SELECT COUNT(*) FROM mc_outbox WHERE account_id = {acct.id}")
     r = _notify(s, ap, subject)
     assert r.status_code == 400, r.status_code
     assert "That notice was refused." in r.text
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_outbox WHERE account_id = {acct.id}") == before
-    time.sleep(1.5)
+    delivery_settled(mariadb, smtp, acct.email, "evil@example.test")
     assert not smtp.find(to="evil@example.test")
     assert not smtp.find(lambda m: any("evil@" in r for r in m.rcpt_tos))
     s.close()
@@ -125,15 +120,11 @@ def test_crlf_subject_refused(ap, new_account, smtp, mariadb, subject):
 def test_sms_via_gateway(ap, gateway, mariadb):
     number = "+1573555" + f"{secrets.randbelow(10000):04d}"
     body = f"Case 22CV-{secrets.token_hex(3)}: new docket entry\n\"quoted\" & more"
-    mariadb.sql("INSERT INTO mc_outbox (channel, recipient, subject, body, kind, status, "
-                "attempts, queued_at, next_attempt_at) VALUES ('sms', "
-                f"{sql_quote(number)}, '', {sql_quote(body)}, 'test', 'queued', 0, "
-                "UTC_TIMESTAMP(), UTC_TIMESTAMP())")
+    queue_notice(mariadb, number, body=body, channel="sms")
     call = gateway.wait_for(recipient=number, channel="sms", timeout=15)
     assert call["body"] == body
-    rows = mariadb.wait_for(
-        f"SELECT status, attempts, sent_at IS NOT NULL FROM mc_outbox WHERE recipient = "
-        f"{sql_quote(number)}", lambda rows: rows and rows[0][0] == "sent", timeout=10)
+    rows = _row_when(mariadb, f"recipient = {sql_quote(number)}", "sent",
+                     "attempts, sent_at IS NOT NULL", timeout=10)
     assert rows == [("sent", "1", "1")]
     assert len(gateway.find(recipient=number)) == 1
 
@@ -142,30 +133,17 @@ def test_gateway_outage_retried(ap, gateway, mariadb):
     number = "+1573556" + f"{secrets.randbelow(10000):04d}"
     gateway.fail()
     try:
-        mariadb.sql("INSERT INTO mc_outbox (channel, recipient, subject, body, kind, status, "
-                    "attempts, queued_at, next_attempt_at) VALUES ('voice', "
-                    f"{sql_quote(number)}, '', 'Your hearing moved', 'test', 'queued', 0, "
-                    "UTC_TIMESTAMP(), UTC_TIMESTAMP())")
-        rows = mariadb.wait_for(
-            f"SELECT status, last_error FROM mc_outbox WHERE recipient = {sql_quote(number)}",
-            lambda rows: rows and rows[0][0] == "retrying", timeout=15)
+        queue_notice(mariadb, number, body="Your hearing moved", channel="voice")
+        rows = _row_when(mariadb, f"recipient = {sql_quote(number)}", "retrying", "last_error")
         assert "status 3" in rows[0][1], rows
     finally:
         gateway.fail(False)
-    mariadb.sql("UPDATE mc_outbox SET next_attempt_at = UTC_TIMESTAMP() WHERE recipient = "
-                + sql_quote(number))
+    _due_now(mariadb, f"recipient = {sql_quote(number)}")
     call = gateway.wait_for(recipient=number, channel="voice", timeout=15)
     assert call["body"] == "Your hearing moved"
     mariadb.wait_for(f"SELECT status FROM mc_outbox WHERE recipient = {sql_quote(number)}",
                      lambda rows: rows == [("sent",)], timeout=10)
 
-
-
-def _queue_mail(mariadb, to, subject, body):
-    mariadb.sql("INSERT INTO mc_outbox (channel, recipient, subject, body, kind, status, "
-                f"attempts, queued_at, next_attempt_at) VALUES ('email', {sql_quote(to)}, "
-                f"{sql_quote(subject)}, {sql_quote(body)}, 'test', 'queued', 0, "
-                "UTC_TIMESTAMP(), UTC_TIMESTAMP())")
 
 
 def test_mail_body_transparency(ap, smtp, mariadb):
@@ -176,7 +154,7 @@ def test_mail_body_transparency(ap, smtp, mariadb):
     subject = f"Transparency Jürgen {secrets.token_hex(3)}"
     body = ("first line\n.\n..two dots\n.hidden\nMAIL FROM:<evil@example.test>\n"
             "Grüße aus Jefferson City – § 1\nlast line\n")
-    _queue_mail(mariadb, to, subject, body)
+    queue_notice(mariadb, to, subject, body)
     mail = smtp.wait_for(to=to, timeout=15)
     assert mail.subject == subject
     assert mail.body.replace("\r\n", "\n") == body
@@ -194,7 +172,7 @@ def test_mail_long_line_not_broken(ap, smtp, mariadb):
     paragraph = ("The court entered the following docket text. " * 30) + link + " end."
     assert len(paragraph) > 1200
     body = "Header line\n" + paragraph + "\nFooter line\n"
-    _queue_mail(mariadb, to, f"Long line {secrets.token_hex(3)}", body)
+    queue_notice(mariadb, to, f"Long line {secrets.token_hex(3)}", body)
     mail = smtp.wait_for(to=to, timeout=15)
     got = mail.body.replace("\r\n", "\n")
     assert got == body, [len(line) for line in got.split("\n")]

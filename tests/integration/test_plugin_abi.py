@@ -4,17 +4,12 @@ configtest; the probe plugin's routes get parameters (escaped on output),
 shown only to those who may follow them."""
 import re
 
-import pytest
-
 from harness import util
-from helpers_core import (COOKIE, NO_DEVICE, location, logon_full, new_browser, path_of,
-                          running_site)
+from helpers_core import (COOKIE, NO_DEVICE, location, logon_full, module_site, new_browser,
+                          path_of)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="abi") as a:
-        yield a
+ap = module_site("abi", NO_DEVICE)
 
 
 def test_abi_mismatch_refused_at_configtest(make_apache):

@@ -6,11 +6,9 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from harness import web
-from integration.helpers_core import (COOKIE, NO_DEVICE, location, logon, new_browser, path_of,
-                                      running_site)
+from integration.helpers_core import (COOKIE, NO_DEVICE, audited, location, logon, module_site,
+                                      new_browser, path_of)
 from integration.helpers_links import main_of, open_link, post_without_token, press
 
 SEED_Q_TEXT = ("You may change one or more of your security questions and answers below. "
@@ -25,10 +23,7 @@ ADDRESS = {"mail_line1": "2112 Industrial Drive", "mail_city": "Jefferson City",
            "mail_state": "MO", "mail_zip": "65101", "mail_country": "United States"}
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="regacct") as site:
-        yield site
+ap = module_site("regacct", NO_DEVICE)
 
 
 def url(ap, path):
@@ -264,11 +259,6 @@ def _guess_fields(acct, path, password):
     return dict(answers(), current_password=password)
 
 
-def _audited(event, acct, mariadb):
-    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' AND "
-                             f"account_id = {acct.id}"))
-
-
 def _logged_off(s, ap):
     r = s.get(url(ap, "/myaccount"), allow_redirects=False, timeout=30)
     return r.status_code in (302, 303) and "/account/logon" in r.headers["Location"]
@@ -321,7 +311,7 @@ def test_parallel_current_password_guesses_check_at_most_the_limit(make_apache, 
         with ThreadPoolExecutor(n) as pool:
             outcomes = list(pool.map(go, prepared))
         assert {a[0] for a in outcomes} <= {200, 302, 303}, [a[0] for a in outcomes]
-        assert _audited("current-password-wrong", acct, mariadb) == 5, round_
+        assert audited(mariadb, "current-password-wrong", account_id=acct.id) == 5, round_
         assert mariadb.value("SELECT failures FROM mc_logon_throttle WHERE subject = "
                              f"SHA2('account:{acct.id}', 256) AND locked_until > "
                              "UTC_TIMESTAMP()") == "5"
@@ -338,7 +328,7 @@ def test_parallel_current_password_guesses_check_at_most_the_limit(make_apache, 
                        with_field="current_password", allow_redirects=False, timeout=60)
         assert r.status_code == 200 and MSG_ACCOUNT_LOCKED in r.text, r.text[:2000]
         assert _logged_off(other, nodes[1])
-        assert _audited("current-password-wrong", acct, mariadb) == 5
+        assert audited(mariadb, "current-password-wrong", account_id=acct.id) == 5
         assert not _logs_on(nodes[0], acct)
         s.close()
 

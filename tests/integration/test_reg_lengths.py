@@ -8,10 +8,8 @@ counting bytes would refuse the maximum."""
 import html as htmllib
 import re
 
-import pytest
-
 from harness import web
-from helpers_core import NO_DEVICE, location, logon, path_of, running_site
+from helpers_core import NO_DEVICE, location, logon, module_site, path_of
 from test_reg_signup import (_account, _address, _credentials, _name, _name_step, _person,
                              _questions, _start, _url)
 
@@ -188,10 +186,7 @@ def test_signup_form_maxlength_attributes(apache, http):
 
 # ---- My Account --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, NO_DEVICE, name="reglen") as site:
-        yield site
+ap = module_site("reglen", NO_DEVICE)
 
 
 def submit(s, ap, path, fields, with_field):

@@ -13,11 +13,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from harness import web
-from helpers_core import (LOGON, MSG_BAD, MSG_LOCKED, is_logged_on, logon, logon_full,
+from helpers_core import (LOGON, MSG_BAD, MSG_LOCKED, audited, is_logged_on, logon, logon_full,
                           new_browser, path_of, sha256_hex)
-from helpers_recovery import (ANSWERS, general_log, queued_statements, set_answers,
-                              wait_for_worker)
+from helpers_recovery import (ANSWERS, general_log, queued_statements, recovery_settled,
+                              set_answers, wait_for_worker)
 
 REG = "/registration"
 QUESTIONS = [
@@ -228,11 +230,7 @@ def _at_the_last_question(ap, smtp, acct):
     return b, dict(web.find_form(page.text, with_field="answer")["fields"])
 
 
-def _audited(mariadb, event, account_id):
-    return int(mariadb.value(f"SELECT COUNT(*) FROM mc_audit WHERE event = '{event}' "
-                             f"AND account_id = {account_id}"))
-
-
+@pytest.mark.timing
 def test_parallel_answers_check_at_most_the_limit(make_apache, new_account, smtp, mariadb):
     """Issue 11 §1: 30 answers to the last question posted at once with the
     same reset, spread over two nodes of one database, three times (the
@@ -266,7 +264,7 @@ def test_parallel_answers_check_at_most_the_limit(make_apache, new_account, smtp
         with ThreadPoolExecutor(n) as pool:
             answers = list(pool.map(go, range(n)))
         assert {a[0] for a in answers} <= {200, 303}, [a[0] for a in answers]
-        checked = _audited(mariadb, "password-reset-answer-wrong", acct.id)
+        checked = audited(mariadb, "password-reset-answer-wrong", account_id=acct.id)
         assert checked <= 5, (round_, checked)
         through = right is not None and answers[right][0] == 303 and \
             answers[right][1].endswith(REG + "/reset/password")
@@ -300,13 +298,13 @@ def test_link_void_after_five_failed_rounds(make_apache, new_account, smtp, mari
     assert MSG_LINK_BAD in b.get(reset_links(smtp, acct.email)[-1], timeout=30).text
 
 
-def test_reset_links_limited_per_hour(apache, new_account, smtp):
+def test_reset_links_limited_per_hour(apache, new_account, smtp, mariadb):
     ap, acct = apache, new_account()
     s = new_browser()
     for _ in range(7):
         assert MSG_SENT in ask_reset(s, ap, acct.username).text
     reset_links(smtp, acct.email, 5)
-    time.sleep(2.5)
+    recovery_settled(mariadb, smtp, acct.username, acct.email)
     assert len(smtp.find(to=acct.email, subject=RESET_SUBJECT)) == 5
 
 
@@ -335,7 +333,7 @@ def ask_username(s, ap, email):
     return web.submit(s, page, {"email": email}, with_field="email", timeout=30)
 
 
-def test_forgot_username(apache, new_account, smtp):
+def test_forgot_username(apache, new_account, smtp, mariadb):
     ap = apache
     email = f"shared{secrets.token_hex(4)}@example.test"
     a1, a2 = new_account(email=email), new_account(email=email)
@@ -352,7 +350,7 @@ def test_forgot_username(apache, new_account, smtp):
     for _ in range(3):
         assert MSG_USERNAME_SENT in ask_username(s, ap, email).text
     smtp.wait_for(to=email, subject="Your username", count=3, timeout=15)
-    time.sleep(2.5)
+    recovery_settled(mariadb, smtp, email, email)
     assert len(smtp.find(to=email, subject="Your username")) == 3
 
 
@@ -398,6 +396,7 @@ def test_forgot_pages_run_the_same_statements(apache, new_account, smtp, mariadb
                          f"'%{tag}%'") == "0"
 
 
+@pytest.mark.timing
 def test_forgot_password_times_alike(apache, new_account):
     """A coarse check of the clock as well (the statements above are the
     real test): medians of 30 answers each, taken in turns, for an account

@@ -6,22 +6,15 @@ import secrets
 from datetime import datetime, timedelta
 
 from harness import web
-from helpers_core import (MSG_BAD, MSG_DISABLED, MSG_LOCKED, is_logged_on, logon,
-                          logon_full, new_browser, sha256_hex)
+from helpers_core import (MSG_BAD, MSG_DISABLED, MSG_LOCKED, account_browser, is_logged_on, logon,
+                          logon_full, new_browser, plain, sha256_hex)
 
 REG = "/registration"
 CONFIRM_ERROR = "Check \"I confirm\" beside the action"
 
 
-def plain(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def security_browser(ap, new_account, smtp):
-    sec = new_account(roles=["security"], prefix="secunit")
-    s = new_browser()
-    logon_full(s, ap, sec, smtp)
-    return s, sec
+    return account_browser(ap, new_account, smtp, ["security"], prefix="secunit")
 
 
 def found(page, account):

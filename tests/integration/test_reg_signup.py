@@ -3,14 +3,15 @@ e-mail verification of new accounts: the wizard over HTTP, every rule
 refused with its sentence and the typed values kept, the CAPTCHA (image,
 expiry, single use, the accessible alternative), MOBAR verification, and
 exactly one account under double submits and concurrent registrations."""
+import functools
 import re
 import secrets
-import threading
 import types
 from urllib.parse import urljoin
 
 from harness import web
-from helpers_core import (COOKIE, location, logon, logon_full, path_of, sha256_hex)
+from helpers_core import (COOKIE, at_once, count_rows, location, logon, logon_full, path_of,
+                          sha256_hex)
 from helpers_links import main_of, open_link, post_without_token, press
 from helpers_recovery import general_log, queued_statements, wait_for_worker
 
@@ -129,6 +130,16 @@ def _account(mariadb, username):
     rows = mariadb.sql("SELECT id, status, email_verified, password_hash FROM mc_account "
                        f"WHERE username = '{username}'")
     return rows[0] if rows else None
+
+
+def _one_account_made(mariadb, username):
+    """Exactly one account has username, with its three security answers
+    and one e-mail verification code: its id."""
+    assert count_rows(mariadb, "mc_account", f"username = '{username}'") == 1
+    aid = _account(mariadb, username)[0]
+    assert count_rows(mariadb, "mc_reg_answer", f"account_id = {aid}") == 3
+    assert count_rows(mariadb, "mc_code", f"purpose = 'verify-email' AND account_id = {aid}") == 1
+    return aid
 
 
 def _pending_hash(s):
@@ -569,18 +580,7 @@ def test_double_submit_makes_one_account(apache, http, mariadb):
     p = _person()
     page = _to_questions(http, apache, p)
     fields = _question_fields(p)
-    results = []
-    go = threading.Barrier(2)
-
-    def post():
-        go.wait()
-        results.append(_post_raw(http, page, fields))
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = [r for r, _, _ in at_once(*[lambda: _post_raw(http, page, fields)] * 2)]
     # One made the account; the other either saw the registration consumed
     # inside its transaction (-> done) or found it gone (-> a message).
     done = [r for r in results if r.status_code == 303 and
@@ -589,12 +589,7 @@ def test_double_submit_makes_one_account(apache, http, mariadb):
     for r in results:
         if r not in done:
             assert r.status_code == 200 and "no longer in progress" in r.text, r.text[:2000]
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_account WHERE username = '{p.username}'") \
-        == "1"
-    aid = _account(mariadb, p.username)[0]
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_reg_answer WHERE account_id = {aid}") == "3"
-    assert mariadb.value("SELECT COUNT(*) FROM mc_code WHERE purpose = 'verify-email' AND "
-                         f"account_id = {aid}") == "1"
+    _one_account_made(mariadb, p.username)
 
 
 def test_concurrent_same_username(apache, mariadb):
@@ -602,18 +597,9 @@ def test_concurrent_same_username(apache, mariadb):
     people = [_person(username=name, email=f"{name}-{i}@example.test") for i in range(2)]
     browsers = [web.new_session() for _ in range(2)]
     pages = [_to_questions(b, apache, p) for b, p in zip(browsers, people)]
-    results = [None, None]
-    go = threading.Barrier(2)
-
-    def post(i):
-        go.wait()
-        results[i] = _post_raw(browsers[i], pages[i], _question_fields(people[i]))
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = [r for r, _, _ in at_once(*(
+        functools.partial(_post_raw, b, page, _question_fields(p))
+        for b, page, p in zip(browsers, pages, people)))]
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_account WHERE username = '{name}'") == "1"
     won = [r for r in results if r.status_code == 303]
     lost = [r for r in results if r.status_code == 200]

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from harness import web
-from helpers_core import path_of, sha256_hex
+from helpers_core import loopback_counters_cleared, path_of, sha256_hex
 from test_reg_signup import (PENDING_COOKIE, TAKEN, _credentials, _person, _solve, _start,
                              _url)
 
@@ -21,16 +21,11 @@ LIMITED = "Too many attempts to create an account were made from your network ad
 QUESTION = "Can't see or hear it?"
 
 
-def _clear(mariadb):
-    mariadb.sql("DELETE FROM mc_reg_rate WHERE client_ip IN ('127.0.0.1', '::1')")
-
-
 @pytest.fixture
 def fresh(apache, mariadb):
     """(apache: the session's migrations have made the tables.)"""
-    _clear(mariadb)
-    yield
-    _clear(mariadb)
+    with loopback_counters_cleared(mariadb, "mc_reg_rate"):
+        yield
 
 
 def _pending(mariadb, s):

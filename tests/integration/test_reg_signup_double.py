@@ -5,14 +5,16 @@ The step hashes three security answers. The first copy claims the pending
 registration before hashing; the others hash nothing, wait briefly for the
 first's outcome and answer with it. SECURITY.md: exactly one account, and no
 request waits past 2 s for a duplicate; never "The system is busy" (503)."""
-import threading
 import time
 
 import pytest
 
-from helpers_core import location, path_of, running_site, sha256_hex
-from test_reg_signup import (PENDING_COOKIE, _account, _person, _post_raw, _question_fields,
-                             _to_questions)
+from helpers_core import at_once, location, module_site, path_of, sha256_hex
+from test_reg_signup import (PENDING_COOKIE, _account, _one_account_made, _person, _post_raw,
+                             _question_fields, _to_questions)
+
+# The first copy's hashing, timed (tests/conftest.py: the machine to itself).
+pytestmark = pytest.mark.alone
 
 COPIES = 10
 DONE = "/registration/create/done"
@@ -26,11 +28,7 @@ ONE_CHILD = ("ServerLimit 1\nStartServers 1\nThreadsPerChild 25\nMaxRequestWorke
              "MinSpareThreads 5\nMaxSpareThreads 25\n")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_root, mariadb, smtp, gateway):
-    with running_site(tmp_root, mariadb, smtp, gateway, PRESSURE, ONE_CHILD,
-                      name="double") as ap:
-        yield ap
+site = module_site("double", PRESSURE, extra_conf=ONE_CHILD, fixture="site")
 
 
 def _pending_id(mariadb, s):
@@ -40,22 +38,8 @@ def _pending_id(mariadb, s):
 
 def _copies(s, page, fields, n):
     """n copies of the last step's POST at once: [(response, seconds)]."""
-    results = [None] * n
-    go = threading.Barrier(n)
-
-    def post(i):
-        go.wait()
-        t0 = time.monotonic()
-        r = _post_raw(s, page, fields)
-        results[i] = (r, time.monotonic() - t0)
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert all(results), "a copy got no answer"
-    return results
+    return [(r, end - began) for r, began, end in
+            at_once(*[lambda: _post_raw(s, page, fields)] * n, timeout=120)]
 
 
 def _summary(results):
@@ -75,12 +59,7 @@ def test_ten_copies_make_one_account_and_hash_once(site, http, mariadb):
         _summary(results)
     assert max(dt for _, dt in results) < 3, _summary(results)
     # One account, with its three answers, one verification code, one e-mail.
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_account WHERE username = '{p.username}'") \
-        == "1"
-    aid = _account(mariadb, p.username)[0]
-    assert mariadb.value(f"SELECT COUNT(*) FROM mc_reg_answer WHERE account_id = {aid}") == "3"
-    assert mariadb.value("SELECT COUNT(*) FROM mc_code WHERE purpose = 'verify-email' AND "
-                         f"account_id = {aid}") == "1"
+    aid = _one_account_made(mariadb, p.username)
     assert mariadb.value("SELECT COUNT(*) FROM mc_outbox WHERE kind = 'verify-email' AND "
                          f"account_id = {aid}") == "1"
     # Only the first hashed: each other copy waited for it instead.

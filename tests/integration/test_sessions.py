@@ -3,29 +3,13 @@ token at logon and at the device step (the old one dead), idle and absolute
 timeouts, logoff ends the session."""
 import time
 
-import pytest
-
-from helpers_core import (COOKIE, CSRF_COOKIE, DEVICE_COOKIE, NO_DEVICE, code_mails,
-                          cookie_attrs, is_logged_on, location, logged_on_csrf, logon,
-                          logon_full, logon_post, new_browser, path_of, poll, post_form,
-                          running_site, set_cookie_named, sha256_hex, site, submit_code, wait_code)
+from helpers_core import (COOKIE, CSRF_COOKIE, DEVICE_COOKIE, NO_DEVICE, cookie_attrs, cookie_flags,
+                          device_step, is_logged_on, location, logged_on_csrf, logon_full,
+                          logon_post, module_site, new_browser, path_of, poll, post_form,
+                          set_cookie_named, sha256_hex, site, submit_code, wait_code)
 
 
-@pytest.fixture(scope="module")
-def ap(tmp_root, mariadb, smtp, gateway):
-    """Device codes on (the default): logon goes through /account/device."""
-    with running_site(tmp_root, mariadb, smtp, gateway, name="sess") as a:
-        yield a
-
-
-def _check_flags(line, secure):
-    value, attrs = cookie_attrs(line)
-    assert attrs.get("httponly") is True, line
-    assert str(attrs.get("samesite", "")).lower() == "lax", line
-    assert attrs.get("path") == "/", line
-    assert ("secure" in attrs) == secure, line
-    assert "domain" not in attrs, line
-    return value, attrs
+ap = module_site("sess", doc="Device codes on (the default): logon goes through /account/device.")
 
 
 def test_cookie_flags(ap, new_account):
@@ -34,13 +18,13 @@ def test_cookie_flags(ap, new_account):
     page = s.get(ap.url("/account/logon"), timeout=10)
     csrf_line = set_cookie_named(page, CSRF_COOKIE)
     assert csrf_line, page.headers
-    _check_flags(csrf_line, secure=False)
+    cookie_flags(csrf_line, secure=False)
 
     r = logon_post(s, ap, acct.username, acct.password)
     assert r.status_code == 303, r.status_code
     line = set_cookie_named(r, COOKIE)
     assert line, r.headers
-    value, attrs = _check_flags(line, secure=False)
+    value, attrs = cookie_flags(line, secure=False)
     assert len(value) == 43, value
     assert all(c.isalnum() or c in "-_" for c in value), value
     # A session cookie: no Max-Age/Expires, the browser forgets it at exit.
@@ -59,7 +43,7 @@ def test_host_cookie_is_secure(make_apache, new_account):
     page = s.get(ap.url("/account/logon"), timeout=10)
     line = set_cookie_named(page, "__Host-mocourts-csrf")
     assert line, page.headers
-    _check_flags(line, secure=True)
+    cookie_flags(line, secure=True)
     form_csrf = page.text.split('name="mc_csrf" value="', 1)[1].split('"', 1)[0]
     r = s.post(ap.url("/account/logon"), data={"username": acct.username,
                                                "password": acct.password,
@@ -69,7 +53,7 @@ def test_host_cookie_is_secure(make_apache, new_account):
     assert r.status_code == 303, (r.status_code, r.text[:1000])
     line = set_cookie_named(r, "__Host-mocourts")
     assert line, r.headers
-    value, _ = _check_flags(line, secure=True)
+    value, _ = cookie_flags(line, secure=True)
     assert len(value) == 43
     s.close()
 
@@ -103,9 +87,7 @@ def test_db_holds_only_token_hashes(ap, new_account, smtp, mariadb):
 def test_new_token_at_device_step_old_one_dead(ap, new_account, smtp, mariadb):
     acct = new_account()
     s = new_browser()
-    seen = len(code_mails(smtp, acct.email))
-    page = logon(s, ap, acct.username, acct.password)
-    assert path_of(page.url) == "/account/device"
+    page, seen = device_step(s, ap, acct, smtp)
     t_device = s.cookies.get(COOKIE)
     assert t_device
     assert mariadb.value("SELECT stage FROM mc_session WHERE token_hash = "
@@ -162,12 +144,18 @@ def test_unknown_or_malformed_token_is_anonymous(ap, http):
         assert path_of(location(r)) == "/account/logon"
 
 
-def test_idle_timeout(make_apache, new_account):
-    ap = site(make_apache, {"MoCourtsNewDeviceCode": "Off", "MoCourtsSessionIdle": "3s",
-                            "MoCourtsSessionMax": "1h"})
-    acct = new_account()
+def _short_sessions(make_apache, new_account, session_max):
+    """A site whose sessions end after 3 s idle, or session_max after the
+    logon, and a browser logged on there: (site, browser)."""
+    ap = site(make_apache, {**NO_DEVICE, "MoCourtsSessionIdle": "3s",
+                            "MoCourtsSessionMax": session_max})
     s = new_browser()
-    logon_full(s, ap, acct)
+    logon_full(s, ap, new_account())
+    return ap, s
+
+
+def test_idle_timeout(make_apache, new_account):
+    ap, s = _short_sessions(make_apache, new_account, "1h")
     # Activity keeps it alive past the idle time ...
     end = time.monotonic() + 4.5
     while time.monotonic() < end:
@@ -182,11 +170,7 @@ def test_idle_timeout(make_apache, new_account):
 
 
 def test_absolute_timeout(make_apache, new_account):
-    ap = site(make_apache, {"MoCourtsNewDeviceCode": "Off", "MoCourtsSessionIdle": "3s",
-                            "MoCourtsSessionMax": "5s"})
-    acct = new_account()
-    s = new_browser()
-    logon_full(s, ap, acct)
+    ap, s = _short_sessions(make_apache, new_account, "5s")
     start = time.monotonic()
     # In use all the time, it still ends after about 5 s.
     ended = poll(lambda: not is_logged_on(s, ap), timeout=9, interval=0.5,
