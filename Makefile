@@ -168,17 +168,30 @@ fuzz-replay: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/replay_%,$(FUZZ_SRC))
 fuzz:
 	tests/fuzz/build-libfuzzer.sh build/fuzz
 
+# The integration and browser tests run on TEST_JOBS workers (pytest-xdist,
+# Debian's python3-pytest-xdist, which `make deps` installs; without it, or
+# with TEST_JOBS=1, in one process). Three a CPU, twelve at most: most tests
+# wait on servers and mail more than they compute. tests/conftest.py says
+# how they share the machine.
+NPROC      = $(shell nproc 2>/dev/null || echo 1)
+TEST_JOBS ?= $(shell n=$$(( $(NPROC) * 3 )); echo $$(( n < 12 ? n : 12 )))
+XDIST      = $(if $(filter-out 0 1,$(TEST_JOBS)),$(if $(wildcard \
+             /usr/lib/python3/dist-packages/xdist/__init__.py),-n $(TEST_JOBS) --dist loadgroup))
+PYTEST     = $(PYTHON) -m pytest -q -p no:cacheprovider $(XDIST)
+
 integration: all
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+	$(PYTEST) tests/integration
 
 browser: all
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+	$(PYTEST) tests/browser
 
 # run, test and bench install what is missing first, then go on in a
-# sub-make that looks the tools up afresh.
+# sub-make that looks the tools up afresh. test builds on every CPU unless
+# a -j was given.
 test: deps
-	@$(MAKE) --no-print-directory all unit fuzz-replay
-	$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration tests/browser
+	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS))$(findstring \
+	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all unit fuzz-replay
+	$(PYTEST) tests/integration tests/browser
 
 deps:
 	@$(DEPS)

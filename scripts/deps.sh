@@ -11,7 +11,8 @@ PACKAGES=(
     mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
     libsodium-dev libxml2-dev zlib1g-dev libespeak-ng-dev espeak-ng-data
     check pkg-config make gcc
-    python3-pytest python3-requests python3-selenium python3-aiosmtpd python3-pymysql
+    python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
+    python3-pymysql
     chromium chromium-driver wrk sqlmap time libxml2-utils
     libapache2-mod-qos
     valgrind linux-perf

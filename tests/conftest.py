@@ -21,6 +21,7 @@ error log of any Apache the harness started fails it, unless the test
 allows it: @pytest.mark.allow_errors(r"regex", ...).
 """
 import atexit
+import fcntl
 import itertools
 import os
 import re
@@ -76,6 +77,131 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "allow_errors(*patterns): regexes of Apache error-log lines "
         "(error level or worse) this test expects")
+    config.addinivalue_line(
+        "markers", "cpu_heavy: keeps the CPUs busy (a build, sqlmap, a browser): never "
+        "runs beside a timing test")
+    config.addinivalue_line(
+        "markers", "timing: measures times or races: runs beside no cpu_heavy test and no "
+        "other timing test")
+    config.addinivalue_line(
+        "markers", "alone: a timing test that needs the machine to itself: runs beside no "
+        "other test")
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        # pytest-xdist's controller: a folder for the workers' lock files
+        # (_share_the_machine), named in the environment they inherit.
+        path = tempfile.mkdtemp(prefix="mocourts-xdist-")
+        os.environ[LOCK_ENV] = path
+        config.stash[_LOCK_DIR] = path
+
+
+def pytest_unconfigure(config):
+    path = config.stash.get(_LOCK_DIR, None)
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+# ---- several workers (pytest-xdist) ---------------------------------------------
+#
+# `make test` runs the suite on several workers (pytest -n N --dist loadgroup,
+# Debian's python3-pytest-xdist). Each worker is a session of its own: its
+# own tmp_root, MariaDB, SMTP sink, gateway and Apaches, on ports the kernel
+# hands out (util.free_port), so workers share nothing but the machine.
+#
+# Tests are handed out one at a time, except that a module with a fixture
+# wider than a test (its own server, a build) keeps its tests together, in
+# order, on one worker. First the CPU-heavy ones (every browser test too),
+# the longest first, so that no worker is left with one of them at the end;
+# then the timing tests, all on one worker, one after the other; then the
+# rest, which mostly wait (for a server, a mail, a delivery round).
+#
+# What a timing test measures must not be another worker's build or
+# browser: two lock files shared by the workers keep them apart. A timing
+# test holds "cpu" exclusively, a CPU-heavy test shares it; so a timing test
+# waits for the CPU-heavy tests running to end, and none starts while it
+# runs. An `alone` test holds "all" exclusively, every other test shares it
+# (with a turnstile, so that the tests starting one after the other on the
+# other workers cannot keep it waiting for ever): nothing runs beside it.
+LONG_FIRST = ("test_makefile", "test_ct_sqlmap", "test_browser_check_labels",
+              "test_browser_efiling", "test_browser_account", "test_install",
+              "test_sessions", "test_delivery_crash", "test_ct_notify", "test_outage")
+TIMING_GROUP = "timing"
+LOCK_ENV = "MC_XDIST_LOCKS"
+_LOCK_DIR = pytest.StashKey[str]()
+
+
+def _wider_than_a_test(item):
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs and defs[-1].scope in ("class", "module", "package")
+        for defs in info.name2fixturedefs.values())
+
+
+def _cpu_heavy(item):
+    return (item.get_closest_marker("cpu_heavy") is not None
+            or TESTS / "browser" in item.path.parents)    # each drives a Chromium
+
+
+def _timing(item):
+    return any(item.get_closest_marker(m) for m in ("timing", "alone"))
+
+
+@pytest.hookimpl(tryfirst=True)   # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    grouped = {item.path for item in items if _wider_than_a_test(item)}
+    for item in items:
+        if _timing(item):
+            item.add_marker(pytest.mark.xdist_group(TIMING_GROUP))
+        elif item.path in grouped:
+            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(TESTS))))
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+
+    def order(item):
+        kind = 0 if _cpu_heavy(item) else 1 if _timing(item) else 2
+        return kind, rank.get(item.path.stem, len(rank))
+
+    items.sort(key=order)
+
+
+@pytest.fixture(scope="session")
+def _locks(request):
+    """The workers' lock files, open: {name: fd} (None without workers)."""
+    path = os.environ.get(LOCK_ENV)
+    if not hasattr(request.config, "workerinput") or not path:
+        yield None
+        return
+    fds = {name: os.open(Path(path) / name, os.O_RDWR | os.O_CREAT, 0o600)
+           for name in ("turnstile", "all", "cpu")}
+    try:
+        yield fds
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+
+
+@pytest.fixture(autouse=True)
+def _share_the_machine(request, _locks):
+    """Take this test's locks (see above) for its set-up, call and tear-down."""
+    if _locks is None:
+        yield
+        return
+    item = request.node
+    alone = item.get_closest_marker("alone") is not None
+    fcntl.flock(_locks["turnstile"], fcntl.LOCK_EX)
+    try:
+        fcntl.flock(_locks["all"], fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+    finally:
+        fcntl.flock(_locks["turnstile"], fcntl.LOCK_UN)
+    cpu = (None if alone else fcntl.LOCK_EX if _timing(item)
+           else fcntl.LOCK_SH if _cpu_heavy(item) else None)
+    if cpu is not None:
+        fcntl.flock(_locks["cpu"], cpu)
+    try:
+        yield
+    finally:
+        fcntl.flock(_locks["cpu"], fcntl.LOCK_UN)
+        fcntl.flock(_locks["all"], fcntl.LOCK_UN)
 
 
 # ---- the servers --------------------------------------------------------------

@@ -26,6 +26,9 @@ from helpers_casenet import (CASENET, seed_case, seed_court, seed_hearing, seed_
 from harness import web
 from helpers_core import COOKIE, CSRF_FIELD, LOGON, MSG_BAD, running_site
 
+# sqlmap keeps a CPU busy (tests/conftest.py: never beside a timing test).
+pytestmark = pytest.mark.cpu_heavy
+
 SQLMAP = "/usr/bin/sqlmap"
 CRASH = re.compile(r"AH00052: child pid \d+ exit signal|Segmentation fault|AH00060")
 # Lock-out after 1000 failures for 1 s: sqlmap's false answers never lock

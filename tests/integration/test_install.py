@@ -44,6 +44,9 @@ from harness.apache import HTTPD, READY_LINE, Apache, hardening_conf_text
 from harness.admin import Account
 from helpers_core import logon_full, path_of
 
+# Builds and installs (tests/conftest.py: never beside a timing test).
+pytestmark = pytest.mark.cpu_heavy
+
 INSTALL = util.REPO / "INSTALL"
 STEPS = ["build", "install", "database", "schema", "enable", "hardening", "courts",
          "efiling-setup", "uninstall"]

@@ -16,6 +16,9 @@ import pytest
 
 from harness import util
 
+# Builds the whole tree (tests/conftest.py: never beside a timing test).
+pytestmark = pytest.mark.cpu_heavy
+
 REPO = util.REPO
 
 

@@ -16,6 +16,9 @@ import pytest
 from harness.slowclients import SlowClients, loopback_addresses, percentile, probe
 from helpers_core import site
 
+# A visitor's latency under attack (tests/conftest.py: the CPUs to itself).
+pytestmark = pytest.mark.timing
+
 SLOW = 300
 ADDRESSES = loopback_addresses(2, 50)
 # Longer than the header timeout (10 s, 20 s at most): slow clients are
