@@ -6,12 +6,16 @@
 #include "http_core.h"
 
 #include "mc_conf.h"
+#include "mc_conf_table.h"
 #include "mc_smtp.h"
 
 #include <ctype.h>
 #include <sodium.h>
 
 static mc_srv_conf *the_conf;
+static const command_rec *cmd_of(const char *name);
+static void *slot_of(mc_srv_conf *c, const void *info);
+static void slot_clear(const mc_conf_entry *e, void *at);
 
 mc_srv_conf *mc_conf_get(void)
 {
@@ -21,20 +25,15 @@ mc_srv_conf *mc_conf_get(void)
 void *mc_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
     mc_srv_conf *c = apr_pcalloc(p, sizeof(*c));
-    c->pool_min = -1;
-    c->pool_max = -1;
-    c->session_idle = -1;
-    c->session_max = -1;
-    c->cookie_secure = -1;
-    c->cache_ttl = -1;
+    const mc_conf_entry *e;
+    for (e = mc_conf_table; e->name; e++) {
+        const command_rec *r = cmd_of(e->name);
+        if (r && e->def)
+            slot_clear(e, slot_of(c, r->cmd_data));
+    }
     c->policy = -1;
-    c->hash_concurrency = -1;
     c->lockout_failures = -1;
     c->lockout_time = -1;
-    c->device_code = -1;
-    c->delivery = -1;
-    c->delivery_interval = -1;
-    c->delivery_lease = -1;
     c->mounts = apr_array_make(p, 8, sizeof(mc_mount));
     /* MoCourts* directives are global: every server shares the main one. */
     if (!s->is_virtual || the_conf == NULL)
@@ -91,102 +90,167 @@ static const char *parse_dur(cmd_parms *cmd, const char *arg, apr_interval_time_
     return NULL;
 }
 
-/* Simple string slots, checked for emptiness and control characters. */
-static const char *set_str(cmd_parms *cmd, void *dc, const char *arg)
+/* ---- the simple directives: mc_conf_table, one setter per type ---------- */
+
+/* The command_rec of name: its cmd_data is the offset of the directive's
+ * slot in mc_srv_conf. */
+static const command_rec *cmd_of(const char *name)
 {
-    const char *e = global_only(cmd);
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *name = cmd->directive->directive, *s;
-    if (e)
-        return e;
-    if (!*arg)
-        return bad(cmd, "it is empty");
-    for (s = arg; *s; s++)
-        if (iscntrl((unsigned char)*s))
-            return bad(cmd, "it holds a control character");
-    if (!strcasecmp(name, "MoCourtsDBHost"))
-        c->db.host = arg;
-    else if (!strcasecmp(name, "MoCourtsDBUser"))
-        c->db.user = arg;
-    else if (!strcasecmp(name, "MoCourtsDBPassword"))
-        c->db.password = arg;
-    else if (!strcasecmp(name, "MoCourtsDBName"))
-        c->db.name = arg;
-    else if (!strcasecmp(name, "MoCourtsCourtName"))
-        c->court_name = arg;
-    else if (!strcasecmp(name, "MoCourtsMailFrom")) {
-        if (!mc_email_ok(arg))
-            return bad(cmd, "not an e-mail address");
-        c->mail_from = arg;
-    }
-    else if (!strcasecmp(name, "MoCourtsSessionCookie")) {
-        for (s = arg; *s; s++)
-            if (!(isalnum((unsigned char)*s) || *s == '-' || *s == '_'))
-                return bad(cmd, "a cookie name may hold only letters, digits, '-' and '_'");
-        c->cookie = arg;
-    }
+    const command_rec *r;
+    for (r = mc_cmds; r->name; r++)
+        if (!strcasecmp(r->name, name))
+            return r;
     return NULL;
 }
 
-/* Paths that must exist now: a directory or a readable file. */
-static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
+static void *slot_of(mc_srv_conf *c, const void *info)
 {
-    const char *e = global_only(cmd);
+    return (char *)c + (apr_size_t)info;
+}
+
+/* Every slot is of the type its entry says: const char * (string, path),
+ * int (number, flag; db.port is an unsigned of the same size), unsigned
+ * seconds (mc_dbconf's timeouts) or apr_interval_time_t. */
+static void slot_store(const mc_conf_entry *e, void *at, const mc_conf_val *v)
+{
+    switch (e->type) {
+    case MC_CONF_STRING:
+    case MC_CONF_PATH:
+        *(const char **)at = v->str;
+        break;
+    case MC_CONF_NUMBER:
+        *(int *)at = (int)v->num;
+        break;
+    case MC_CONF_FLAG:
+        *(int *)at = v->on;
+        break;
+    case MC_CONF_DURATION:
+        if (e->seconds)
+            *(unsigned *)at = (unsigned)apr_time_sec(v->dur);
+        else
+            *(apr_interval_time_t *)at = v->dur;
+        break;
+    }
+}
+
+/* Unset: NULL, -1, or 0 seconds (a timeout is at least 1 s). */
+static void slot_clear(const mc_conf_entry *e, void *at)
+{
+    mc_conf_val v = {NULL, -1, -1, -1};
+    if (e->type == MC_CONF_DURATION && e->seconds)
+        v.dur = 0;
+    slot_store(e, at, &v);
+}
+
+static int slot_unset(const mc_conf_entry *e, const void *at)
+{
+    switch (e->type) {
+    case MC_CONF_STRING:
+    case MC_CONF_PATH:
+        return *(const char *const *)at == NULL;
+    case MC_CONF_DURATION:
+        return e->seconds ? *(const unsigned *)at == 0 : *(const apr_interval_time_t *)at < 0;
+    default:
+        return *(const int *)at == -1;
+    }
+}
+
+/* The table's entry of this directive, if it is of type t. */
+static const char *entry_for(cmd_parms *cmd, mc_conf_type t, const mc_conf_entry **e)
+{
+    const char *err = global_only(cmd);
+    if (err)
+        return err;
+    *e = mc_conf_entry_of(cmd->directive->directive);
+    if (!*e || (*e)->type != t)
+        return apr_psprintf(cmd->pool, "%s is not a MoCourts directive of this kind",
+                            cmd->directive->directive);
+    return NULL;
+}
+
+static const char *set_typed(cmd_parms *cmd, mc_conf_type t, const char *arg)
+{
     mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *name = cmd->directive->directive;
-    const char *path = ap_server_root_relative(cmd->pool, arg);
-    apr_finfo_t fi;
-    if (e)
-        return e;
-    if (!path || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' does not exist", arg));
-    if (!strcasecmp(name, "MoCourtsGateway") || !strcasecmp(name, "MoCourtsDBPasswordFile") ||
-        !strcasecmp(name, "MoCourtsSecretFile")) {
-        if (fi.filetype != APR_REG)
-            return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a file", arg));
-        if (!strcasecmp(name, "MoCourtsGateway")) {
-            if (access(path, X_OK) != 0)
-                return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not executable", arg));
-            c->gateway = path;
-        }
-        else {
-            char buf[512];
-            apr_file_t *f;
-            apr_size_t n = sizeof(buf) - 1;
-            if (apr_file_open(&f, path, APR_READ, 0, cmd->temp_pool) != APR_SUCCESS)
-                return bad(cmd, apr_psprintf(cmd->pool, "'%s' cannot be read", arg));
-            if (apr_file_read(f, buf, &n) != APR_SUCCESS)
-                n = 0;
-            apr_file_close(f);
-            buf[n] = '\0';
-            buf[strcspn(buf, "\r\n")] = '\0';
-            if (!*buf)
-                return bad(cmd, apr_psprintf(cmd->pool, "'%s' is empty", arg));
-            if (!strcasecmp(name, "MoCourtsSecretFile")) {
-                /* The key of e-mailed codes (mod_mocourts_codes.c). */
-                if (strlen(buf) < 32)
-                    return bad(cmd, apr_psprintf(cmd->pool,
-                                                 "the first line of '%s' must hold at least 32 "
-                                                 "characters (e.g. openssl rand -base64 32)",
-                                                 arg));
-                crypto_generichash(c->code_key, sizeof(c->code_key), (const unsigned char *)buf,
-                                   strlen(buf), NULL, 0);
-                c->code_key_set = 1;
-                sodium_memzero(buf, sizeof(buf));
-                return NULL;
-            }
-            c->db.password = apr_pstrdup(cmd->pool, buf);
-        }
+    const mc_conf_entry *e;
+    const char *why = entry_for(cmd, t, &e);
+    mc_conf_val v;
+    if (why)
+        return why;
+    if ((why = mc_conf_value(cmd->pool, e, arg, &v)))
+        return bad(cmd, why);
+    slot_store(e, slot_of(c, cmd->info), &v);
+    return NULL;
+}
+
+static const char *set_str(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_STRING, arg);
+}
+
+static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_NUMBER, arg);
+}
+
+static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_DURATION, arg);
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dc, int on)
+{
+    return set_typed(cmd, MC_CONF_FLAG, on ? "On" : "Off");
+}
+
+/* The first line of a secret file: the DB password or the codes' key. */
+static const char *read_secret(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *path)
+{
+    char buf[512];
+    apr_file_t *f;
+    apr_size_t n = sizeof(buf) - 1;
+    if (apr_file_open(&f, path, APR_READ, 0, cmd->temp_pool) != APR_SUCCESS)
+        return bad(cmd, apr_psprintf(cmd->pool, "'%s' cannot be read", arg));
+    if (apr_file_read(f, buf, &n) != APR_SUCCESS)
+        n = 0;
+    apr_file_close(f);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (!*buf)
+        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is empty", arg));
+    if (!strcasecmp(cmd->directive->directive, "MoCourtsSecretFile")) {
+        /* The key of e-mailed codes (mod_mocourts_codes.c). */
+        if (strlen(buf) < 32)
+            return bad(cmd, apr_psprintf(cmd->pool,
+                                         "the first line of '%s' must hold at least 32 "
+                                         "characters (e.g. openssl rand -base64 32)",
+                                         arg));
+        crypto_generichash(c->code_key, sizeof(c->code_key), (const unsigned char *)buf,
+                           strlen(buf), NULL, 0);
+        c->code_key_set = 1;
+        sodium_memzero(buf, sizeof(buf));
         return NULL;
     }
-    if (fi.filetype != APR_DIR)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a directory", arg));
-    if (!strcasecmp(name, "MoCourtsTemplates"))
-        c->templates = path;
-    else if (!strcasecmp(name, "MoCourtsTemplatesOverride"))
-        c->templates_override = path;
-    else
-        c->sqldir = path;
+    c->db.password = apr_pstrdup(cmd->pool, buf);
+    sodium_memzero(buf, sizeof(buf));
+    return NULL;
+}
+
+/* Paths that must exist now (relative ones from ServerRoot). */
+static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
+{
+    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
+    const mc_conf_entry *e;
+    const char *why = entry_for(cmd, MC_CONF_PATH, &e);
+    mc_conf_val v;
+    if (why)
+        return why;
+    why = mc_conf_path_value(cmd->pool, e, arg, ap_server_root_relative(cmd->pool, arg), &v);
+    if (why)
+        return bad(cmd, why);
+    if (!strcasecmp(e->name, "MoCourtsDBPasswordFile") ||
+        !strcasecmp(e->name, "MoCourtsSecretFile"))
+        return read_secret(cmd, c, arg, v.str);
+    slot_store(e, slot_of(c, cmd->info), &v);
     return NULL;
 }
 
@@ -202,81 +266,22 @@ static const char *set_db_socket(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
+/* The table's defaults for every slot still unset. */
+static const char *apply_defaults(apr_pool_t *p, mc_srv_conf *c)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *name = cmd->directive->directive, *e = global_only(cmd);
-    long v;
-    if (e)
-        return e;
-    if (!strcasecmp(name, "MoCourtsDBPort")) {
-        if ((e = parse_int(cmd, arg, 1, 65535, &v)))
-            return e;
-        c->db.port = (unsigned)v;
+    const mc_conf_entry *e;
+    for (e = mc_conf_table; e->name; e++) {
+        const command_rec *r = cmd_of(e->name);
+        mc_conf_val v;
+        const char *why;
+        if (!e->def || !r || !slot_unset(e, slot_of(c, r->cmd_data)))
+            continue;
+        if (e->type == MC_CONF_PATH)
+            v.str = e->def; /* installed later than configtest may run */
+        else if ((why = mc_conf_value(p, e, e->def, &v)))
+            return mc_conf_invalid(p, e->name, why);
+        slot_store(e, slot_of(c, r->cmd_data), &v);
     }
-    else if (!strcasecmp(name, "MoCourtsDBPoolMin")) {
-        if ((e = parse_int(cmd, arg, 0, 1000, &v)))
-            return e;
-        c->pool_min = (int)v;
-    }
-    else if (!strcasecmp(name, "MoCourtsDBPoolMax")) {
-        if ((e = parse_int(cmd, arg, 1, 1000, &v)))
-            return e;
-        c->pool_max = (int)v;
-    }
-    else if (!strcasecmp(name, "MoCourtsHashConcurrency")) {
-        if ((e = parse_int(cmd, arg, 1, 256, &v)))
-            return e;
-        c->hash_concurrency = (int)v;
-    }
-    return NULL;
-}
-
-static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
-{
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *name = cmd->directive->directive, *e = global_only(cmd);
-    if (e)
-        return e;
-    if (!strcasecmp(name, "MoCourtsSessionIdle"))
-        return parse_dur(cmd, arg, apr_time_from_sec(1), &c->session_idle);
-    if (!strcasecmp(name, "MoCourtsSessionMax"))
-        return parse_dur(cmd, arg, apr_time_from_sec(1), &c->session_max);
-    if (!strcasecmp(name, "MoCourtsSessionCacheTTL"))
-        return parse_dur(cmd, arg, 0, &c->cache_ttl);
-    if (!strcasecmp(name, "MoCourtsDBConnectTimeout") || !strcasecmp(name, "MoCourtsDBTimeout")) {
-        apr_interval_time_t t;
-        if ((e = parse_dur(cmd, arg, apr_time_from_sec(1), &t)))
-            return e;
-        if (t > apr_time_from_sec(3600))
-            return bad(cmd, "it is longer than 1h");
-        if (!strcasecmp(name, "MoCourtsDBTimeout"))
-            c->db.rw_timeout = (unsigned)apr_time_sec(t);
-        else
-            c->db.connect_timeout = (unsigned)apr_time_sec(t);
-        return NULL;
-    }
-    if (!strcasecmp(name, "MoCourtsDeliveryLease")) {
-        if ((e = parse_dur(cmd, arg, apr_time_from_sec(3), &c->delivery_lease)))
-            return e;
-        return c->delivery_lease > apr_time_from_sec(3600) ? bad(cmd, "it is longer than 1h")
-                                                           : NULL;
-    }
-    return parse_dur(cmd, arg, apr_time_from_sec(1), &c->delivery_interval);
-}
-
-static const char *set_flag(cmd_parms *cmd, void *dc, int on)
-{
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *name = cmd->directive->directive, *e = global_only(cmd);
-    if (e)
-        return e;
-    if (!strcasecmp(name, "MoCourtsSessionSecure"))
-        c->cookie_secure = on;
-    else if (!strcasecmp(name, "MoCourtsNewDeviceCode"))
-        c->device_code = on;
-    else
-        c->delivery = on;
     return NULL;
 }
 
@@ -455,54 +460,33 @@ const mc_mount *mc_mount_of(const char *plugin_name)
 
 const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
 {
-    if (!c->db.host)
-        c->db.host = "localhost";
-    if (!c->db.name)
-        c->db.name = "mocourts";
-    if (!c->db.connect_timeout)
-        c->db.connect_timeout = 3;
-    if (!c->db.rw_timeout)
-        c->db.rw_timeout = 10;
+    const char *why = apply_defaults(p, c);
+    if (why)
+        return why;
     if (!c->db.user)
         return "MoCourtsDBUser is required: the MariaDB user mod_mocourts connects as.";
     if (!c->base_url)
         return "MoCourtsBaseURL is required: the site's public address, used in e-mailed links.";
-    UNSET_INT(pool_min, 0);
-    UNSET_INT(pool_max, 16);
     if (c->pool_min > c->pool_max)
         return apr_psprintf(p,
                             "Invalid value for directive 'MoCourtsDBPoolMin': %d is more "
                             "than MoCourtsDBPoolMax (%d)",
                             c->pool_min, c->pool_max);
-    if (!c->cookie)
-        c->cookie = "__Host-mocourts";
-    UNSET_INT(cookie_secure, 1);
     if (!strncmp(c->cookie, "__Host-", 7) && !c->cookie_secure)
         return "Invalid value for directive 'MoCourtsSessionSecure': a __Host- cookie must be "
                "Secure; choose another MoCourtsSessionCookie for a plain-HTTP test site.";
-    UNSET_INT(session_idle, apr_time_from_sec(30 * 60));
-    UNSET_INT(session_max, apr_time_from_sec(12 * 3600));
     if (c->session_idle > c->session_max)
         return "Invalid value for directive 'MoCourtsSessionIdle': it is longer than "
                "MoCourtsSessionMax.";
     if (!c->cache_spec)
         c->cache_spec = "none";
-    UNSET_INT(cache_ttl, apr_time_from_sec(2));
-    if (!c->court_name)
-        c->court_name = "Missouri Courts";
-    if (!c->templates)
-        c->templates = "/usr/share/mocourts/templates";
-    if (!c->sqldir)
-        c->sqldir = "/usr/share/mocourts/sql";
     UNSET_INT(policy, MC_POLICY_COURT);
     if (!c->cost_spec) {
         mc_pwcost_parse("interactive", &c->cost);
         c->cost_spec = "interactive";
     }
-    UNSET_INT(hash_concurrency, 4);
     UNSET_INT(lockout_failures, 5);
     UNSET_INT(lockout_time, apr_time_from_sec(30 * 60));
-    UNSET_INT(device_code, 1);
     if (!c->smtp_host) {
         c->smtp_host = "localhost";
         c->smtp_port = 25;
@@ -512,60 +496,65 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
         apr_uri_parse(p, c->base_url, &u);
         c->mail_from = apr_psprintf(p, "noreply@%s", u.hostname);
     }
-    UNSET_INT(delivery, 1);
-    UNSET_INT(delivery_interval, apr_time_from_sec(5));
-    UNSET_INT(delivery_lease, apr_time_from_sec(30));
     return NULL;
 }
 
-#define STR(n, h) AP_INIT_TAKE1(n, set_str, NULL, RSRC_CONF, h)
-#define NUM(n, h) AP_INIT_TAKE1(n, set_number, NULL, RSRC_CONF, h)
-#define DUR(n, h) AP_INIT_TAKE1(n, set_duration, NULL, RSRC_CONF, h)
-#define FLAG(n, h) AP_INIT_FLAG(n, set_flag, NULL, RSRC_CONF, h)
-#define PATH(n, h) AP_INIT_TAKE1(n, set_path, NULL, RSRC_CONF, h)
+/* The simple directives: their rules are in mc_conf_table; f is the slot. */
+#define AT(f) (void *)APR_OFFSETOF(mc_srv_conf, f)
+#define STR(n, f, h) AP_INIT_TAKE1(n, set_str, AT(f), RSRC_CONF, h)
+#define NUM(n, f, h) AP_INIT_TAKE1(n, set_number, AT(f), RSRC_CONF, h)
+#define DUR(n, f, h) AP_INIT_TAKE1(n, set_duration, AT(f), RSRC_CONF, h)
+#define FLAG(n, f, h) AP_INIT_FLAG(n, set_flag, AT(f), RSRC_CONF, h)
+#define PATH(n, f, h) AP_INIT_TAKE1(n, set_path, AT(f), RSRC_CONF, h)
 
 const command_rec mc_cmds[] = {
-    STR("MoCourtsDBHost", "MariaDB host name (default localhost)"),
+    STR("MoCourtsDBHost", db.host, "MariaDB host name (default localhost)"),
     AP_INIT_TAKE1("MoCourtsDBSocket", set_db_socket, NULL, RSRC_CONF, "MariaDB unix socket path"),
-    NUM("MoCourtsDBPort", "MariaDB TCP port (default 3306)"),
-    STR("MoCourtsDBUser", "MariaDB user"),
-    STR("MoCourtsDBPassword", "MariaDB password (prefer MoCourtsDBPasswordFile)"),
-    PATH("MoCourtsDBPasswordFile", "A file whose first line is the MariaDB password"),
-    PATH("MoCourtsSecretFile",
+    NUM("MoCourtsDBPort", db.port, "MariaDB TCP port (default 3306)"),
+    STR("MoCourtsDBUser", db.user, "MariaDB user"),
+    STR("MoCourtsDBPassword", db.password, "MariaDB password (prefer MoCourtsDBPasswordFile)"),
+    PATH("MoCourtsDBPasswordFile", db.password, "A file whose first line is the MariaDB password"),
+    PATH("MoCourtsSecretFile", code_key,
          "A file whose first line keys the hashes of e-mailed codes (the same on every node)"),
-    STR("MoCourtsDBName", "MariaDB database (default mocourts)"),
-    NUM("MoCourtsDBPoolMin", "Connections opened per process at start (default 0)"),
-    NUM("MoCourtsDBPoolMax", "Most connections per process (default 16)"),
-    DUR("MoCourtsDBConnectTimeout", "How long to wait for a connection (default 3s)"),
-    DUR("MoCourtsDBTimeout", "How long to wait for a read or write (default 10s)"),
-    STR("MoCourtsSessionCookie", "Session cookie name (default __Host-mocourts)"),
-    DUR("MoCourtsSessionIdle", "Idle timeout of a session (default 30m)"),
-    DUR("MoCourtsSessionMax", "Absolute timeout of a session (default 12h)"),
-    FLAG("MoCourtsSessionSecure", "Secure cookie flag (default On)"),
+    STR("MoCourtsDBName", db.name, "MariaDB database (default mocourts)"),
+    NUM("MoCourtsDBPoolMin", pool_min, "Connections opened per process at start (default 0)"),
+    NUM("MoCourtsDBPoolMax", pool_max, "Most connections per process (default 16)"),
+    DUR("MoCourtsDBConnectTimeout", db.connect_timeout,
+        "How long to wait for a connection (default 3s)"),
+    DUR("MoCourtsDBTimeout", db.rw_timeout, "How long to wait for a read or write (default 10s)"),
+    STR("MoCourtsSessionCookie", cookie, "Session cookie name (default __Host-mocourts)"),
+    DUR("MoCourtsSessionIdle", session_idle, "Idle timeout of a session (default 30m)"),
+    DUR("MoCourtsSessionMax", session_max, "Absolute timeout of a session (default 12h)"),
+    FLAG("MoCourtsSessionSecure", cookie_secure, "Secure cookie flag (default On)"),
     AP_INIT_TAKE1("MoCourtsSessionCache", set_cache, NULL, RSRC_CONF,
                   "Shared-memory session cache: none or a socache spec such as shmcb"),
-    DUR("MoCourtsSessionCacheTTL", "How long a node trusts a cached session (default 2s)"),
+    DUR("MoCourtsSessionCacheTTL", cache_ttl,
+        "How long a node trusts a cached session (default 2s)"),
     AP_INIT_TAKE1("MoCourtsBaseURL", set_base_url, NULL, RSRC_CONF,
                   "The site's public base URL, used in e-mailed links"),
-    STR("MoCourtsCourtName", "The court's display name"),
-    PATH("MoCourtsTemplates", "Templates directory"),
-    PATH("MoCourtsTemplatesOverride", "The site's template overrides, searched first"),
-    PATH("MoCourtsSQLDir", "Directory of SQL migrations"),
+    STR("MoCourtsCourtName", court_name, "The court's display name"),
+    PATH("MoCourtsTemplates", templates, "Templates directory"),
+    PATH("MoCourtsTemplatesOverride", templates_override,
+         "The site's template overrides, searched first"),
+    PATH("MoCourtsSQLDir", sqldir, "Directory of SQL migrations"),
     AP_INIT_TAKE1("MoCourtsPasswordPolicy", set_policy, NULL, RSRC_CONF,
                   "Password policy preset: court or strict"),
     AP_INIT_TAKE1("MoCourtsPasswordCost", set_cost, NULL, RSRC_CONF,
                   "Argon2id cost: interactive, moderate, sensitive or ops=N,mem=SIZE"),
-    NUM("MoCourtsHashConcurrency", "Password hashes run at once per process (default 4)"),
+    NUM("MoCourtsHashConcurrency", hash_concurrency,
+        "Password hashes run at once per process (default 4)"),
     AP_INIT_TAKE2("MoCourtsLockout", set_lockout, NULL, RSRC_CONF,
                   "Failures before lock-out and its duration (default 5 30m)"),
-    FLAG("MoCourtsNewDeviceCode", "E-mail a code at logon from a new device (default On)"),
+    FLAG("MoCourtsNewDeviceCode", device_code,
+         "E-mail a code at logon from a new device (default On)"),
     AP_INIT_TAKE12("MoCourtsSMTP", set_smtp, NULL, RSRC_CONF,
                    "SMTP relay host and port (default localhost 25)"),
-    STR("MoCourtsMailFrom", "Sender address of the court's e-mail"),
-    PATH("MoCourtsGateway", "SMS/voice gateway command"),
-    FLAG("MoCourtsDelivery", "Deliver the outbox from this server (default On)"),
-    DUR("MoCourtsDeliveryInterval", "How often the outbox is delivered (default 5s)"),
-    DUR("MoCourtsDeliveryLease",
+    STR("MoCourtsMailFrom", mail_from, "Sender address of the court's e-mail"),
+    PATH("MoCourtsGateway", gateway, "SMS/voice gateway command"),
+    FLAG("MoCourtsDelivery", delivery, "Deliver the outbox from this server (default On)"),
+    DUR("MoCourtsDeliveryInterval", delivery_interval,
+        "How often the outbox is delivered (default 5s)"),
+    DUR("MoCourtsDeliveryLease", delivery_lease,
         "How long a delivery worker's claim on notices lasts unless renewed; a dead "
         "worker's notices go to another after it (default 30s)"),
     AP_INIT_TAKE1("MoCourtsMount", set_mount, NULL, ACCESS_CONF,

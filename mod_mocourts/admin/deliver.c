@@ -8,6 +8,7 @@
  * progress line on a terminal (progress.h); W workers, which share it, do
  * not. */
 #include "admin.h"
+#include "mc_conf_table.h"
 #include "mc_outbox.h"
 #include "mc_smtp.h"
 #include "progress.h"
@@ -131,14 +132,11 @@ static int mc_deliver_conf(mc_admin *a, mc_delivery_conf *dc)
         dc->gateway =
             mc_conf_resolve(a->p, a->conf, gw->file, APR_ARRAY_IDX(gw->args, 0, const char *));
     dc->max_attempts = 8;
-    const char *lease = mc_conf_str(a->conf, "MoCourtsDeliveryLease", "30s");
-    apr_interval_time_t t;
-    const char *why = mc_conf_parse_duration(lease, &t);
-    if (!why && (t < apr_time_from_sec(3) || t > apr_time_from_sec(3600)))
-        why = "it must be 3s to 1h";
-    if (why)
-        return mc_admin_fail("Invalid value for directive 'MoCourtsDeliveryLease': %s", why);
-    dc->lease = (int)apr_time_sec(t);
+    mc_conf_val v;
+    const char *why = NULL;
+    if (mc_conf_setting(a->p, a->conf, "MoCourtsDeliveryLease", &v, &why) != APR_SUCCESS)
+        return mc_admin_fail("%s", why ? why : "MoCourtsDeliveryLease has no value");
+    dc->lease = (int)apr_time_sec(v.dur);
     return EXIT_SUCCESS;
 }
 

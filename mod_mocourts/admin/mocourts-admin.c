@@ -7,6 +7,7 @@
  * failure, 2 usage. Never prints a password. */
 #include "admin.h"
 #include "mc_conf.h"
+#include "mc_conf_table.h"
 #include "mc_crypto.h"
 #include "mc_db.h"
 #include "mc_log.h"
@@ -157,7 +158,7 @@ int mc_admin_case_env(mc_admin *a, const char *casenet, mc_case_env *env)
         dirs[n++] =
             mc_conf_resolve(a->p, a->conf, d->file, APR_ARRAY_IDX(d->args, 0, const char *));
     else
-        dirs[n++] = "/usr/share/mocourts/templates";
+        dirs[n++] = mc_conf_entry_of("MoCourtsTemplates")->def;
     if (!base)
         return mc_admin_fail("%s: MoCourtsBaseURL is not set (needed for the links in notices)",
                              a->conf_path);
@@ -165,7 +166,11 @@ int mc_admin_case_env(mc_admin *a, const char *casenet, mc_case_env *env)
         base = apr_pstrndup(a->p, base, strlen(base) - 1);
     env->tmpl = mc_tmpl_cache_create(a->p, dirs);
     env->casenet_url = apr_pstrcat(a->p, base, casenet, NULL);
-    env->court_name = mc_conf_str(a->conf, "MoCourtsCourtName", "Missouri Courts");
+    mc_conf_val v;
+    const char *why = NULL;
+    if (mc_conf_setting(a->p, a->conf, "MoCourtsCourtName", &v, &why) != APR_SUCCESS)
+        return mc_admin_fail("%s", why ? why : "MoCourtsCourtName has no value");
+    env->court_name = v.str;
     return env->tmpl ? EXIT_SUCCESS : mc_admin_fail("cannot set up the template cache");
 }
 

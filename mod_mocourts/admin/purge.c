@@ -2,6 +2,7 @@
  * and form tokens (mc_purge.h). */
 #include "admin.h"
 #include "mc_conf.h"
+#include "mc_conf_table.h"
 #include "mc_db.h"
 #include "mc_purge.h"
 
@@ -14,10 +15,11 @@ int mc_cmd_purge(mc_admin *a, const mc_args *args)
     int rc = mc_admin_load(a);
     if (rc != EXIT_SUCCESS)
         return rc;
-    const char *why =
-        mc_conf_parse_duration(mc_conf_str(a->conf, "MoCourtsSessionIdle", "30m"), &idle);
-    if (why)
-        return mc_admin_fail("Invalid value for directive 'MoCourtsSessionIdle': %s", why);
+    mc_conf_val v;
+    const char *why = NULL;
+    if (mc_conf_setting(a->p, a->conf, "MoCourtsSessionIdle", &v, &why) != APR_SUCCESS)
+        return mc_admin_fail("%s", why ? why : "MoCourtsSessionIdle has no value");
+    idle = v.dur;
     rc = mc_admin_connect(a);
     if (rc != EXIT_SUCCESS)
         return rc;

@@ -1,6 +1,7 @@
 /* mc_conf: the MoCourts* directives of Apache configuration files, read
  * outside httpd. See mc_conf.h. */
 #include "mc_conf.h"
+#include "mc_conf_table.h"
 
 #include <apr_file_info.h>
 #include <apr_file_io.h>
@@ -381,19 +382,17 @@ const char *mc_conf_parse_duration(const char *s, apr_interval_time_t *out)
 
 /* ---- database settings ------------------------------------------------------ */
 
-static const char *mc_conf_secs(apr_pool_t *p, const mc_conf *conf, const char *name,
-                                const char *def, unsigned *out)
+/* A simple directive's value through mc_conf_table (as httpd checks it). */
+static const char *mc_conf_take(apr_pool_t *p, const mc_conf *conf, const char *name,
+                                mc_conf_val *v)
 {
-    apr_interval_time_t t;
-    const char *v = mc_conf_str(conf, name, def);
-    const char *why = mc_conf_parse_duration(v, &t);
-    if (why)
-        return apr_psprintf(p, "Invalid value for directive '%s': %s", name, why);
-    if (apr_time_sec(t) < 1 || apr_time_sec(t) > 3600)
-        return apr_psprintf(p, "Invalid value for directive '%s': between 1 second and 1 hour",
-                            name);
-    *out = (unsigned)apr_time_sec(t);
-    return NULL;
+    const char *err = NULL;
+    apr_status_t rv = mc_conf_setting(p, conf, name, v, &err);
+    if (rv == APR_ENOENT) {
+        v->str = NULL;
+        return NULL;
+    }
+    return rv == APR_SUCCESS ? NULL : err;
 }
 
 /* The first line of the file that MoCourtsDBPasswordFile names. */
@@ -422,24 +421,26 @@ static const char *mc_conf_password_file(apr_pool_t *p, const mc_conf *conf,
 
 apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, const char **err)
 {
+    mc_conf_val v;
     memset(out, 0, sizeof(*out));
-    out->host = mc_conf_str(conf, "MoCourtsDBHost", "localhost");
     out->socket = mc_conf_str(conf, "MoCourtsDBSocket", NULL);
-    out->user = mc_conf_str(conf, "MoCourtsDBUser", NULL);
-    out->name = mc_conf_str(conf, "MoCourtsDBName", "mocourts");
-    const char *port = mc_conf_str(conf, "MoCourtsDBPort", "3306");
-    char *end;
-    long n = strtol(port, &end, 10);
-    if (!apr_isdigit(*port) || *end || n < 1 || n > 65535) {
-        *err = "Invalid value for directive 'MoCourtsDBPort': a TCP port from 1 to 65535";
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBHost", &v)))
         return APR_EINVAL;
-    }
-    out->port = (unsigned)n;
-    if (!out->user || !*out->user) {
+    out->host = v.str;
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBName", &v)))
+        return APR_EINVAL;
+    out->name = v.str;
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBPort", &v)))
+        return APR_EINVAL;
+    out->port = (unsigned)v.num;
+    if (!mc_conf_str(conf, "MoCourtsDBUser", NULL)) {
         *err = apr_psprintf(p, "MoCourtsDBUser is not set in %s (or the files it includes)",
                             conf->path);
         return APR_EINVAL;
     }
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBUser", &v)))
+        return APR_EINVAL;
+    out->user = v.str;
     const mc_conf_directive *pf = mc_conf_find(conf, "MoCourtsDBPasswordFile");
     const mc_conf_directive *pd = mc_conf_find(conf, "MoCourtsDBPassword");
     const char *pw = NULL;
@@ -455,8 +456,11 @@ apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, 
         pw = pd->args->nelts > 0 ? APR_ARRAY_IDX(pd->args, 0, const char *) : "";
     }
     out->password = pw;
-    if ((*err = mc_conf_secs(p, conf, "MoCourtsDBConnectTimeout", "3", &out->connect_timeout)) ||
-        (*err = mc_conf_secs(p, conf, "MoCourtsDBTimeout", "10", &out->rw_timeout)))
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBConnectTimeout", &v)))
         return APR_EINVAL;
+    out->connect_timeout = (unsigned)apr_time_sec(v.dur);
+    if ((*err = mc_conf_take(p, conf, "MoCourtsDBTimeout", &v)))
+        return APR_EINVAL;
+    out->rw_timeout = (unsigned)apr_time_sec(v.dur);
     return APR_SUCCESS;
 }

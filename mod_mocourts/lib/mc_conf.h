@@ -49,9 +49,9 @@ const char *mc_conf_path(const mc_conf *conf);
  * MoCourtsDBPort (3306), MoCourtsDBUser (required), MoCourtsDBPassword or
  * MoCourtsDBPasswordFile (its first line; the later of the two wins, as in
  * httpd), MoCourtsDBName ("mocourts"),
- * MoCourtsDBConnectTimeout (3s) and MoCourtsDBTimeout (10s). Strings live
- * in p. *err (in p) names the directive at fault and never holds a
- * password. */
+ * MoCourtsDBConnectTimeout (3s) and MoCourtsDBTimeout (10s), each checked
+ * and defaulted by mc_conf_table as httpd does. Strings live in p. *err
+ * (in p) names the directive at fault and never holds a password. */
 apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, const char **err);
 
 /* "45" (seconds), "45s", "30m", "12h" or "7d" into *out. NULL on success,
