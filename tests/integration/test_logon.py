@@ -425,7 +425,7 @@ def test_simultaneous_logons_of_one_account(ap, new_account):
         b.close()
 
 
-@pytest.mark.timing
+@pytest.mark.alone
 def test_unknown_and_known_take_similar_time(make_apache, new_account):
     """A dummy hash for unknown names: a failed logon takes about as long
     whether or not the account exists (6.3.8)."""

@@ -110,7 +110,7 @@ def _answer(ap, ident, password):
     return (r.status_code, body, cookies), took
 
 
-@pytest.mark.timing
+@pytest.mark.alone
 def test_locked_account_answers_like_unknown_names(ap, new_account, mariadb):
     """After a lock-out reached by username, the account's address (wrong or
     right password), its username, an unknown address and an unknown name
