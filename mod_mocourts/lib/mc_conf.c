@@ -333,53 +333,6 @@ const char *mc_conf_path(const mc_conf *conf)
     return conf->path;
 }
 
-const char *mc_conf_parse_duration(const char *s, apr_interval_time_t *out)
-{
-    static const char *const what =
-        "a duration is a whole number of seconds, or a number followed by s, m, h or d "
-        "(45, 45s, 30m, 12h, 7d)";
-    apr_int64_t n = 0, mult = 1;
-    const char *c = s;
-    if (!s || !apr_isdigit(*s))
-        return what;
-    for (; apr_isdigit(*c); c++) {
-        n = n * 10 + (*c - '0');
-        if (n > 10LL * 366 * 86400)
-            return "a duration may not exceed ten years";
-    }
-    switch (*c) {
-    case '\0':
-        break;
-    case 's':
-    case 'S':
-        c++;
-        break;
-    case 'm':
-    case 'M':
-        mult = 60;
-        c++;
-        break;
-    case 'h':
-    case 'H':
-        mult = 3600;
-        c++;
-        break;
-    case 'd':
-    case 'D':
-        mult = 86400;
-        c++;
-        break;
-    default:
-        return what;
-    }
-    if (*c)
-        return what;
-    if (n * mult > 10LL * 366 * 86400)
-        return "a duration may not exceed ten years";
-    *out = apr_time_from_sec(n * mult);
-    return NULL;
-}
-
 /* ---- database settings ------------------------------------------------------ */
 
 /* A simple directive's value through mc_conf_table (as httpd checks it). */
@@ -462,5 +415,24 @@ apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, 
     if ((*err = mc_conf_take(p, conf, "MoCourtsDBTimeout", &v)))
         return APR_EINVAL;
     out->rw_timeout = (unsigned)apr_time_sec(v.dur);
+    return APR_SUCCESS;
+}
+
+apr_status_t mc_conf_setting(apr_pool_t *p, const mc_conf *conf, const char *name, mc_conf_val *out,
+                             const char **err)
+{
+    const mc_conf_entry *e = mc_conf_entry_of(name);
+    const char *text, *why;
+    if (!e) {
+        *err = apr_psprintf(p, "%s is not a simple MoCourts directive", name);
+        return APR_NOTFOUND;
+    }
+    text = mc_conf_str(conf, e->name, e->def);
+    if (!text)
+        return APR_ENOENT;
+    if ((why = mc_conf_value(p, e, text, out))) {
+        *err = mc_conf_invalid(p, e->name, why);
+        return APR_EINVAL;
+    }
     return APR_SUCCESS;
 }
