@@ -292,6 +292,7 @@ def make_form(apache, mariadb, new_account, smtp):
     return make
 
 
+@pytest.mark.timing   # no copy waits 2 s: tests/conftest.py keeps CPU-heavy tests away
 @pytest.mark.parametrize("name", list(FORMS))
 def test_ten_copies_at_once_make_one_record(make_form, name):
     form = make_form(name)
