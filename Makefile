@@ -187,16 +187,11 @@ browser: all
 
 # run, test and bench install what is missing first, then go on in a
 # sub-make that looks the tools up afresh. test builds on every CPU unless
-# a -j was given; the unit tests, which mostly wait (a process each), run
-# beside pytest and their report follows its.
+# a -j was given.
 test: deps
 	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS))$(findstring \
-	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(BUILD)/unit_tests fuzz-replay
-	@$(BUILD)/unit_tests > $(BUILD)/unit_tests.log 2>&1 & unit=$$!; \
-	 echo "$(PYTEST) tests/integration tests/browser"; \
-	 $(PYTEST) tests/integration tests/browser; rc=$$?; \
-	 wait $$unit; urc=$$?; echo "$(BUILD)/unit_tests"; cat $(BUILD)/unit_tests.log; \
-	 test $$rc -eq 0 && test $$urc -eq 0
+	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all unit fuzz-replay
+	$(PYTEST) tests/integration tests/browser
 
 deps:
 	@$(DEPS)
