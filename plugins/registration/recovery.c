@@ -16,8 +16,9 @@
  * so at most MoCourtsLockout's count of wrong answers is ever checked in a
  * window, however many are posted at once. While the account is locked an
  * answer is not checked and counts as wrong in the round; the lock is told
- * at the round's start and end only, so it says nothing of which answer was
- * wrong either. The link is voided after RESET_TRIES failed rounds. */
+ * at the round's start and end only (and to an answer that finds the round
+ * already ended by another), so it says nothing of which answer was wrong
+ * either. The link is voided after RESET_TRIES failed rounds. */
 #include "recovery.h"
 
 #include "apr_lib.h"
@@ -318,6 +319,13 @@ static int state_at(mc_req *mr, mc_db **db, reset_state *st, int answered, int *
     return 0;
 }
 
+/* The reset ends at the lock: the browser's state is dropped. */
+static int locked_page(mc_req *mr)
+{
+    set_state_cookie(mr, "", 0);
+    return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+}
+
 static int question_form(mc_req *mr, reset_state *st, const char *error)
 {
     int q = st->question[st->step];
@@ -369,10 +377,15 @@ static int question_post(mc_req *mr)
     if (verdict == MC_LOCKOUT_BUSY)
         return mc_busy(mr);
     locked = verdict == MC_LOCKOUT_LOCKED || verdict == MC_LOCKOUT_LOCKED_NOW;
+    /* Locked before this answer came, at a round's start: the round's
+     * start tells the lock (as the question's page does), which says
+     * nothing of any answer. */
+    if (verdict == MC_LOCKOUT_LOCKED && st.step == 0)
+        return locked_page(mr);
     wrong = st.wrong + (verdict != MC_LOCKOUT_RIGHT);
     if (st.step + 1 < st.nq || wrong == 0) {
         if (!save_state(mr, db, &st, st.step + 1, wrong, &rv))
-            return rv != APR_SUCCESS ? mc_fail(mr, rv) : state_gone(mr);
+            return rv != APR_SUCCESS ? mc_fail(mr, rv) : locked ? locked_page(mr) : state_gone(mr);
         return mc_redirect(mr,
                            mc_url(mr, st.step + 1 < st.nq ? "/reset/question" : "/reset/password"));
     }
@@ -383,10 +396,7 @@ static int question_post(mc_req *mr)
     if (!save_state(mr, db, &st, 0, 0, &rv)) {
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (!locked)
-            return state_gone(mr);
-        set_state_cookie(mr, "", 0);
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+        return locked ? locked_page(mr) : state_gone(mr);
     }
     rv = mc_db_exec(db, NULL, NULL,
                     "UPDATE mc_code SET attempts = attempts + 1, used_at = IF(attempts >= ?, "
@@ -397,10 +407,8 @@ static int question_post(mc_req *mr)
                       "security answers did not match");
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (locked) {
-        set_state_cookie(mr, "", 0);
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
-    }
+    if (locked)
+        return locked_page(mr);
     if (st.attempts + 1 >= RESET_TRIES) {
         set_state_cookie(mr, "", 0);
         return notice_page(mr, "Reset Password",

@@ -221,6 +221,30 @@ def test_wrong_answers_never_named_and_lock_the_account(apache, new_account, smt
                          f"AND account_id = {acct.id}") == "3"
 
 
+def test_answer_at_a_rounds_start_tells_a_lock_that_came_meanwhile(apache, new_account, smtp,
+                                                                    mariadb):
+    """An answer to the first question, posted after the account was locked
+    elsewhere (here by wrong passwords at logon), is told the lock at once:
+    the round's start says it (as the question's page would), and the reset
+    ends there. Answers sent at once that find the round already ended by
+    another land here too, so a burst that locks the account always tells
+    someone why."""
+    ap, acct = apache, new_account()
+    set_answers(mariadb, acct)
+    b = new_browser()
+    page = open_link(b, new_link(b, ap, smtp, acct))
+    assert "Question 1 of 3" in plain(page.text)
+    for i in range(5):
+        r = logon(new_browser(), ap, acct.username, f"not-the-password-{i}A")
+    assert MSG_LOCKED in r.text
+    r = answer(b, page, ANSWERS[0])
+    assert MSG_RESET_LOCKED in r.text, r.text[:2000]
+    assert "Question 2 of 3" not in plain(r.text) and "Answer" not in r.text
+    # Nothing was checked while locked, and the browser's reset is over.
+    assert audited(mariadb, "password-reset-answer-wrong", account_id=acct.id) == 0
+    assert MSG_STATE_GONE in b.get(ap.url(REG + "/reset/question"), timeout=30).text
+
+
 def _at_the_last_question(ap, smtp, acct):
     """A browser whose reset of acct is at its last question (the first two
     answered right): (browser, the form's fields)."""
