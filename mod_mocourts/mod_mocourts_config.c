@@ -64,32 +64,6 @@ static const char *global_only(cmd_parms *cmd)
     return ap_check_cmd_context(cmd, GLOBAL_ONLY);
 }
 
-static const char *parse_int(cmd_parms *cmd, const char *arg, long min, long max, long *out)
-{
-    char *end;
-    long v;
-    errno = 0;
-    v = strtol(arg, &end, 10);
-    if (errno || end == arg || *end)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a whole number", arg));
-    if (v < min || v > max)
-        return bad(cmd, apr_psprintf(cmd->pool, "%ld is outside %ld..%ld", v, min, max));
-    *out = v;
-    return NULL;
-}
-
-static const char *parse_dur(cmd_parms *cmd, const char *arg, apr_interval_time_t min,
-                             apr_interval_time_t *out)
-{
-    const char *why = mc_conf_parse_duration(arg, out);
-    if (why)
-        return bad(cmd, why);
-    if (*out < min)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is shorter than %" APR_TIME_T_FMT " s", arg,
-                                     apr_time_sec(min)));
-    return NULL;
-}
-
 /* ---- the simple directives: mc_conf_table, one setter per type ---------- */
 
 /* The command_rec of name: its cmd_data is the offset of the directive's
@@ -336,27 +310,23 @@ static const char *set_lockout(cmd_parms *cmd, void *dc, const char *n, const ch
 {
     mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
     const char *e = global_only(cmd);
-    long v;
-    if (e || (e = parse_int(cmd, n, 1, 1000, &v)))
+    if (e)
         return e;
-    c->lockout_failures = (int)v;
-    return parse_dur(cmd, t, apr_time_from_sec(1), &c->lockout_time);
+    e = mc_conf_lockout(cmd->pool, n, t, &c->lockout_failures, &c->lockout_time);
+    return e ? bad(cmd, e) : NULL;
 }
 
 static const char *set_smtp(cmd_parms *cmd, void *dc, const char *host, const char *port)
 {
     mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd), *s;
-    long v = 25;
+    const char *e = global_only(cmd);
+    unsigned v;
     if (e)
         return e;
-    for (s = host; *s; s++)
-        if (!(isalnum((unsigned char)*s) || *s == '.' || *s == '-' || *s == ':'))
-            return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a host name", host));
-    if (port && (e = parse_int(cmd, port, 1, 65535, &v)))
-        return e;
+    if ((e = mc_conf_smtp(cmd->pool, host, port, &v)))
+        return bad(cmd, e);
     c->smtp_host = host;
-    c->smtp_port = (unsigned)v;
+    c->smtp_port = v;
     return NULL;
 }
 

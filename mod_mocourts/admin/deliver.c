@@ -106,15 +106,13 @@ static int mc_deliver_conf(mc_admin *a, mc_delivery_conf *dc)
 {
     memset(dc, 0, sizeof(*dc));
     const apr_array_header_t *smtp = mc_conf_args(a->conf, "MoCourtsSMTP");
+    const char *bad;
     dc->smtp_host = smtp && smtp->nelts > 0 ? APR_ARRAY_IDX(smtp, 0, const char *) : "localhost";
-    dc->smtp_port = 25;
-    if (smtp && smtp->nelts > 1) {
-        long port = strtol(APR_ARRAY_IDX(smtp, 1, const char *), NULL, 10);
-        if (port < 1 || port > 65535)
-            return mc_admin_fail(
-                "Invalid value for directive 'MoCourtsSMTP': the port must be 1 to 65535");
-        dc->smtp_port = (unsigned)port;
-    }
+    bad = mc_conf_smtp(a->p, dc->smtp_host,
+                       smtp && smtp->nelts > 1 ? APR_ARRAY_IDX(smtp, 1, const char *) : NULL,
+                       &dc->smtp_port);
+    if (bad)
+        return mc_admin_fail("%s", mc_conf_invalid(a->p, "MoCourtsSMTP", bad));
     dc->smtp_timeout = 30;
     dc->mail_from = mc_conf_str(a->conf, "MoCourtsMailFrom", NULL);
     if (!dc->mail_from) {

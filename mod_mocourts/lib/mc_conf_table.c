@@ -69,6 +69,38 @@ const mc_conf_entry *mc_conf_entry_of(const char *name)
     return NULL;
 }
 
+const char *mc_conf_lockout(apr_pool_t *p, const char *count, const char *duration, int *failures,
+                            apr_interval_time_t *time)
+{
+    static const mc_conf_entry n = NUM("MoCourtsLockout", 1, 1000, "5"),
+                               t = DUR("MoCourtsLockout", 1, 0, 0, "30m");
+    mc_conf_val v;
+    const char *why = mc_conf_value(p, &n, count, &v);
+    if (why)
+        return why;
+    *failures = (int)v.num;
+    if ((why = mc_conf_value(p, &t, duration, &v)))
+        return why;
+    *time = v.dur;
+    return NULL;
+}
+
+const char *mc_conf_smtp(apr_pool_t *p, const char *host, const char *port, unsigned *port_out)
+{
+    static const mc_conf_entry n = NUM("MoCourtsSMTP", 1, 65535, "25");
+    mc_conf_val v;
+    const char *s, *why;
+    for (s = host; *s; s++)
+        if (!(apr_isalnum(*s) || *s == '.' || *s == '-' || *s == ':'))
+            return apr_psprintf(p, "'%s' is not a host name", host);
+    *port_out = 25;
+    if (port && (why = mc_conf_value(p, &n, port, &v)))
+        return why;
+    if (port)
+        *port_out = (unsigned)v.num;
+    return NULL;
+}
+
 const char *mc_conf_invalid(apr_pool_t *p, const char *name, const char *why)
 {
     return apr_psprintf(p, "Invalid value for directive '%s': %s", name, why);

@@ -5,7 +5,8 @@
  * bounds, the defaults and the error sentences. Nothing here depends on
  * httpd. Directives with rules of their own (MoCourtsBaseURL, Lockout, SMTP,
  * SessionCache, PasswordPolicy, PasswordCost, Mount, DBSocket) are not in
- * the table. */
+ * the table; the two that both readers need (Lockout, SMTP) have their
+ * check here too. */
 #ifndef MC_CONF_TABLE_H
 #define MC_CONF_TABLE_H
 #include "mc_conf.h"
@@ -64,6 +65,14 @@ const char *mc_conf_value(apr_pool_t *p, const mc_conf_entry *e, const char *tex
  * quote text. out->str is resolved. */
 const char *mc_conf_path_value(apr_pool_t *p, const mc_conf_entry *e, const char *text,
                                const char *resolved, mc_conf_val *out);
+
+/* MoCourtsLockout COUNT DURATION: COUNT failures (1..1000) lock for
+ * DURATION (at least 1 s). NULL on success, else why (as mc_conf_value). */
+const char *mc_conf_lockout(apr_pool_t *p, const char *count, const char *duration, int *failures,
+                            apr_interval_time_t *time);
+/* MoCourtsSMTP HOST [PORT]: a host name (letters, digits, '.', '-', ':')
+ * and a port 1..65535, 25 when port is NULL. NULL on success, else why. */
+const char *mc_conf_smtp(apr_pool_t *p, const char *host, const char *port, unsigned *port_out);
 
 /* "Invalid value for directive 'name': why", in p. */
 const char *mc_conf_invalid(apr_pool_t *p, const char *name, const char *why);
