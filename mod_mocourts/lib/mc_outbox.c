@@ -1,6 +1,7 @@
 /* mc_outbox: queue notifications, deliver them with claims that several
  * workers can share. See mc_outbox.h. */
 #include "mc_outbox.h"
+#include "mc_form.h"
 #include "mc_log.h"
 #include "mc_smtp.h"
 
@@ -14,16 +15,6 @@
 #define MC_GATEWAY_LIMIT_SEC 30
 
 static const char *const mc_channel_names[] = {"email", "sms", "voice"};
-
-/* Characters (not bytes) of a UTF-8 string. */
-static apr_size_t mc_utf8_len(const char *s)
-{
-    apr_size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 /* '+' then 7..16 digits, or 7..16 digits. */
 static int mc_phone_ok(const char *s)
@@ -58,13 +49,13 @@ apr_status_t mc_outbox_add(mc_db *db, const mc_notice *n, long long *id)
         if (!mc_email_ok(n->recipient) || !mc_email_list_ok(n->cc) ||
             (n->cc && strlen(n->cc) > 60000))
             return APR_EINVAL;
-        if (n->subject && (strpbrk(n->subject, "\r\n") || mc_utf8_len(n->subject) > 255))
+        if (n->subject && (strpbrk(n->subject, "\r\n") || mc_text_chars(n->subject) > 255))
             return APR_EINVAL;
     }
     else if (!mc_phone_ok(n->recipient)) {
         return APR_EINVAL;
     }
-    if ((n->kind && strlen(n->kind) > 40) || (n->case_ref && mc_utf8_len(n->case_ref) > 40))
+    if ((n->kind && strlen(n->kind) > 40) || (n->case_ref && mc_text_chars(n->case_ref) > 40))
         return APR_EINVAL;
     int email = n->channel == MC_CHANNEL_EMAIL;
     const char *cc = email && n->cc && *n->cc ? n->cc : NULL;

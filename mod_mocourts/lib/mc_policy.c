@@ -3,6 +3,7 @@
  * the upper bound counts bytes, as MC_PASSWORD_MAX_BYTES does. */
 #include "mc_policy.h"
 #include "mc_crypto.h"
+#include "mc_form.h"
 
 #include <string.h>
 #include <strings.h>
@@ -371,18 +372,6 @@ const char *mc_policy_describe(mc_policy_preset preset)
            "letter, a lower-case letter and a digit. It must not be your username.";
 }
 
-/* Characters (UTF-8 code points) in s: every byte that does not continue a
- * sequence starts one. */
-static size_t count_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* NULL when pw meets the preset, else a static sentence for the user. The
  * byte limit is checked first, so nothing longer is ever examined further. */
 const char *mc_policy_check(mc_policy_preset preset, const char *pw, const char *username)
@@ -395,7 +384,7 @@ const char *mc_policy_check(mc_policy_preset preset, const char *pw, const char 
         return "Please enter a password.";
     if (strnlen(pw, MC_PASSWORD_MAX_BYTES + 1) > MC_PASSWORD_MAX_BYTES)
         return "Your password must not be longer than 1024 characters.";
-    chars = count_chars(pw);
+    chars = mc_text_chars(pw);
     if (preset == MC_POLICY_STRICT) {
         if (chars < STRICT_MIN_CHARS)
             return "Your password must be at least 12 characters long.";
