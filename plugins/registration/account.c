@@ -268,7 +268,7 @@ static int password_post(mc_req *mr)
     const char *again = mc_field(mr, "verify_password"), *why = NULL, *hash;
     mc_db *db;
     apr_status_t rv;
-    int ok;
+    int ok, rc;
     if (!cur || !*cur)
         why = "Current Password: enter your current password.";
     else if (!pw || !*pw || !again || !*again)
@@ -282,11 +282,8 @@ static int password_post(mc_req *mr)
                          mc_password_rules(mr));
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    ok = mc_reg_account_password_ok(mr, db, cur, "password change", &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (ok < 0)
-        return mc_reg_account_unchecked(mr, ok);
+    if ((ok = mc_reg_account_password_ok(mr, db, cur, "password change", &rc)) < 0)
+        return rc;
     if (!ok)
         return form_page(mr, PW_TITLE, NULL, PW_F, NULL,
                          "Current Password: the password you entered is incorrect.",
@@ -439,16 +436,8 @@ static apr_status_t email_tx(mc_req *mr, mc_db *db, void *baton)
     mc_vars_set(v, "new_email", b->new_email);
     mc_vars_set(v, "link", mc_public_url(mr, mc_url(mr, path)));
     mc_vars_setf(v, "hours", "%d", EMAIL_CHANGE_HOURS);
-    if ((rv = mc_db_exec(db, NULL, NULL,
-                         "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
-                         "purpose = 'email-change' AND used_at IS NULL",
-                         "i", b->pr->account_id)) == APR_SUCCESS &&
-        (rv = mc_db_exec(db, NULL, &code_id,
-                         "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
-                         "expires_at) VALUES (?, 'email-change', ?, UTC_TIMESTAMP(), "
-                         "UTC_TIMESTAMP() + INTERVAL 24 HOUR)",
-                         "is", b->pr->account_id, mc_sha256_hex(p, b->tok, strlen(b->tok)))) ==
-            APR_SUCCESS &&
+    if ((rv = mc_reg_code_new(db, p, b->pr->account_id, "email-change", b->tok,
+                              EMAIL_CHANGE_HOURS * 3600, 1, &code_id)) == APR_SUCCESS &&
         (rv = mc_db_exec(db, NULL, NULL,
                          "INSERT INTO mc_reg_email_change (code_id, account_id, new_email) "
                          "VALUES (?, ?, ?)",
@@ -473,7 +462,7 @@ static int email_post(mc_req *mr)
     mc_reg_profile pr;
     mc_db *db;
     apr_status_t rv;
-    int ok;
+    int ok, rc;
     if (!(why = mc_reg_check_email(p, "New E-mail Address", vals[0])) && strcmp(vals[0], vals[1]))
         why = "Verify New E-mail Address: it does not match the new e-mail address.";
     if (!why && (!cur || !*cur))
@@ -487,11 +476,8 @@ static int email_post(mc_req *mr)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "New E-mail Address: this is already your e-mail address.",
                          "/myaccount/email", NULL);
-    ok = mc_reg_account_password_ok(mr, db, cur, "e-mail change", &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (ok < 0)
-        return mc_reg_account_unchecked(mr, ok);
+    if ((ok = mc_reg_account_password_ok(mr, db, cur, "e-mail change", &rc)) < 0)
+        return rc;
     if (!ok)
         return form_page(mr, EMAIL_TITLE, EMAIL_INTRO, EMAIL_F, vals,
                          "Current Password: the password you entered is incorrect.",

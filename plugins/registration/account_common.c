@@ -19,37 +19,11 @@ apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr)
     return rv;
 }
 
-int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
-                               apr_status_t *rv)
+/* The page for a password not checked: busy (503), or the account locked
+ * and the visitor logged off. */
+static int unchecked(mc_req *mr, mc_lockout_verdict verdict)
 {
-    long long id = mr->account->id;
-    mc_lockout_verdict verdict;
-    mc_dbres *res;
-    *rv = mc_db_query(db, mr->r->pool, &res, "SELECT password_hash FROM mc_account WHERE id = ?",
-                      "i", id);
-    if (*rv != APR_SUCCESS || res->nrows != 1 || !pw || !*pw)
-        return 0;
-    /* A stolen session may not try passwords unbounded: each one counts
-     * toward the lock-out, as at logon. */
-    if ((*rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict)) != APR_SUCCESS)
-        return 0;
-    if (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW)
-        *rv = mc_audit(mr, db, "current-password-wrong", id, what);
-    switch (verdict) {
-    case MC_LOCKOUT_RIGHT:
-        return 1;
-    case MC_LOCKOUT_WRONG:
-        return 0;
-    case MC_LOCKOUT_BUSY:
-        return MC_REG_PW_BUSY;
-    default:
-        return MC_REG_PW_LOCKED;
-    }
-}
-
-int mc_reg_account_unchecked(mc_req *mr, int why)
-{
-    if (why == MC_REG_PW_BUSY)
+    if (verdict == MC_LOCKOUT_BUSY)
         return mc_busy(mr);
     return mc_message(mr, HTTP_OK, "Account Locked",
                       apr_pstrcat(mr->r->pool,
@@ -57,6 +31,32 @@ int mc_reg_account_unchecked(mc_req *mr, int why)
                                   "and you have been logged off. Wait ",
                                   mc_lockout_time(mr),
                                   " and try again, or contact the court's Help Desk.", NULL));
+}
+
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what, int *rc)
+{
+    long long id = mr->account->id;
+    mc_lockout_verdict verdict = MC_LOCKOUT_WRONG;
+    mc_dbres *res;
+    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
+                                  "SELECT password_hash FROM mc_account WHERE id = ?", "i", id);
+    if (rv == APR_SUCCESS && res->nrows == 1 && pw && *pw) {
+        /* A stolen session may not try passwords unbounded: each one counts
+         * toward the lock-out, as at logon. */
+        rv = mc_lockout_verify(mr, db, id, mc_dbres_get(res, 0, 0), pw, &verdict);
+        if (rv == APR_SUCCESS && (verdict == MC_LOCKOUT_WRONG || verdict == MC_LOCKOUT_LOCKED_NOW))
+            rv = mc_audit(mr, db, "current-password-wrong", id, what);
+    }
+    if (rv != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return -1;
+    }
+    if (verdict == MC_LOCKOUT_RIGHT)
+        return 1;
+    if (verdict == MC_LOCKOUT_WRONG)
+        return 0;
+    *rc = unchecked(mr, verdict);
+    return -1;
 }
 
 int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),

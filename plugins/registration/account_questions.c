@@ -9,28 +9,8 @@
 static int questions_page(mc_req *mr, const int *q, const char *const *a, const char *const *va,
                           const char *error)
 {
-    int i, j;
-    for (i = 0; i < 3; i++) {
-        mc_vars *s = mc_vars_row(mr->vars, "slots");
-        mc_vars_setf(s, "n", "%d", i + 1);
-        mc_vars_setf(s, "qid", "question%d", i + 1);
-        mc_vars_setf(s, "aid", "answer%d", i + 1);
-        mc_vars_setf(s, "vid", "verify%d", i + 1);
-        mc_vars_setf(s, "qlabel", "Question %d *", i + 1);
-        mc_vars_setf(s, "alabel", "Answer %d *", i + 1);
-        mc_vars_setf(s, "vlabel", "Verify Answer %d *", i + 1);
-        if (q[i] >= 0)
-            mc_vars_setf(s, "qsel", "%d", q[i]);
-        if (a && a[i])
-            mc_vars_set(s, "answer", a[i]);
-        if (va && va[i])
-            mc_vars_set(s, "verify", va[i]);
-        for (j = 0; j < mc_reg_question_count; j++) {
-            mc_vars *o = mc_vars_row(s, "options");
-            mc_vars_setf(o, "idx", "%d", j);
-            mc_vars_set(o, "text", mc_reg_questions[j]);
-        }
-    }
+    static const char *const fields[] = {"question", "answer", "verify"};
+    mc_reg_question_slots(mr->vars, fields, " *", q, a, va);
     if (error)
         mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/questions"));
@@ -90,7 +70,7 @@ int mc_reg_account_questions_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     questions_baton b;
-    int *q = b.q, i, ok;
+    int *q = b.q, i, ok, rc;
     const char *a[3], *va[3], *why = NULL, *cur = mc_field(mr, "current_password"), **h = b.h;
     mc_db *db;
     apr_status_t rv;
@@ -117,11 +97,8 @@ int mc_reg_account_questions_post(mc_req *mr)
         return questions_page(mr, q, a, va, why);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    ok = mc_reg_account_password_ok(mr, db, cur, "security questions", &rv);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (ok < 0)
-        return mc_reg_account_unchecked(mr, ok);
+    if ((ok = mc_reg_account_password_ok(mr, db, cur, "security questions", &rc)) < 0)
+        return rc;
     if (!ok)
         return questions_page(mr, q, a, va,
                               "Current Password: the password you entered is incorrect.");

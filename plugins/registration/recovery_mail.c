@@ -107,17 +107,7 @@ static apr_status_t send_links(job *j)
             continue;
         }
         tok = mc_token_new(p);
-        rv = mc_db_exec(j->db, NULL, NULL,
-                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
-                        "purpose = 'reset' AND used_at IS NULL",
-                        "i", id);
-        if (rv == APR_SUCCESS)
-            rv = mc_db_exec(j->db, NULL, NULL,
-                            "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
-                            "expires_at) VALUES (?, 'reset', ?, UTC_TIMESTAMP(), "
-                            "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-                            "isi", id, mc_sha256_hex(p, tok, strlen(tok)),
-                            (long long)MC_REG_RESET_TTL);
+        rv = mc_reg_code_new(j->db, p, id, "reset", tok, MC_REG_RESET_TTL, 1, NULL);
         if (rv != APR_SUCCESS)
             break;
         v = mc_vars_make(p, NULL);

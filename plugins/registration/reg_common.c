@@ -20,6 +20,33 @@ const char *const mc_reg_questions[] = {
 };
 const int mc_reg_question_count = sizeof(mc_reg_questions) / sizeof(mc_reg_questions[0]);
 
+void mc_reg_question_slots(mc_vars *vars, const char *const *fields, const char *mark, const int *q,
+                           const char *const *a, const char *const *v)
+{
+    int i, k;
+    for (i = 0; i < 3; i++) {
+        mc_vars *s = mc_vars_row(vars, "slots");
+        mc_vars_setf(s, "n", "%d", i + 1);
+        mc_vars_setf(s, "qid", "%s%d", fields[0], i + 1);
+        mc_vars_setf(s, "aid", "%s%d", fields[1], i + 1);
+        mc_vars_setf(s, "vid", "%s%d", fields[2], i + 1);
+        mc_vars_setf(s, "qlabel", "Question %d%s", i + 1, mark);
+        mc_vars_setf(s, "alabel", "Answer %d%s", i + 1, mark);
+        mc_vars_setf(s, "vlabel", "Verify Answer %d%s", i + 1, mark);
+        if (q[i] >= 0)
+            mc_vars_setf(s, "qsel", "%d", q[i]);
+        mc_vars_set(s, "answer", a ? a[i] : NULL);
+        mc_vars_set(s, "verify", v ? v[i] : NULL);
+        for (k = 0; k < mc_reg_question_count; k++) {
+            mc_vars *o = mc_vars_row(s, "options");
+            mc_vars_setf(o, "idx", "%d", k);
+            mc_vars_set(o, "text", mc_reg_questions[k]);
+            if (k == q[i])
+                mc_vars_set(o, "selected", "1");
+        }
+    }
+}
+
 /* Not well-formed UTF-8, or a control character: what the database would
  * refuse with an error, or store to no one's benefit. */
 static int has_control(const char *s)
@@ -351,4 +378,22 @@ const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, con
         return "MOBAR Number: this number is already used by another account. Contact the "
                "court's Help Desk.";
     return NULL;
+}
+
+apr_status_t mc_reg_code_new(mc_db *db, apr_pool_t *p, long long account_id, const char *purpose,
+                             const char *token, long long ttl, int void_earlier, long long *code_id)
+{
+    apr_status_t rv = APR_SUCCESS;
+    if (void_earlier)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
+                        "purpose = ? AND used_at IS NULL",
+                        "is", account_id, purpose);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, code_id,
+                        "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
+                        "expires_at) VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + "
+                        "INTERVAL ? SECOND)",
+                        "issi", account_id, purpose, mc_sha256_hex(p, token, strlen(token)), ttl);
+    return rv;
 }

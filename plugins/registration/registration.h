@@ -113,6 +113,16 @@ apr_status_t mc_reg_recovery_periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 extern const char *const mc_reg_questions[];
 extern const int mc_reg_question_count;
 
+/* A security-questions form's three slots (list "slots" of vars): per slot
+ * n; the fields' names (qid, aid, vid: fields[0..2], the question's, the
+ * answer's and the verify's, followed by the slot's number); their labels
+ * (qlabel "Question N", alabel, vlabel, each followed by mark); the
+ * question chosen (qsel, when q[i] >= 0) and the answers typed (answer,
+ * verify: unset when a or v is NULL); the questions (rows "options": idx,
+ * text, selected "1" on q[i]'s). */
+void mc_reg_question_slots(mc_vars *vars, const char *const *fields, const char *mark, const int *q,
+                           const char *const *a, const char *const *v);
+
 /* The longest value of each field, in characters (UTF-8), as its column
  * holds it (sql/core, sql/registration); the forms' maxlength say the same. */
 #define MC_REG_NAME_MAX 100 /* first, middle and last name */
@@ -174,6 +184,14 @@ apr_status_t mc_reg_profile_save(mc_db *db, const mc_reg_profile *pr);
  * "Security Questions". An empty array when complete. */
 apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *pr);
 
+/* A code for a link that carries token: its hash stored in mc_code for
+ * account_id and purpose, valid ttl seconds (the row's id in *code_id when
+ * not NULL); the account's earlier unused codes of that purpose are void
+ * first when void_earlier. In the caller's transaction. */
+apr_status_t mc_reg_code_new(mc_db *db, apr_pool_t *p, long long account_id, const char *purpose,
+                             const char *token, long long ttl, int void_earlier,
+                             long long *code_id);
+
 /* MOBAR verification against the roster (mc_bar_roster, loaded by
  * `mocourts-admin import-bar`): number (digits) and last name must match an
  * active entry, and no other account may hold the number (account_id: the
@@ -190,16 +208,10 @@ const char *mc_reg_account_field(mc_req *mr, const char *name);
 apr_status_t mc_reg_account_load(mc_req *mr, mc_db **db, mc_reg_profile *pr);
 /* The current password typed on an update page (what: its name, for the
  * audit), checked under the account's lock-out (mc_lockout_verify): 1
- * right; 0 wrong (counted toward the lock-out, audited); or, not checked
- * (or wrong and the account now locked), MC_REG_PW_BUSY or MC_REG_PW_LOCKED,
- * to answer with mc_reg_account_unchecked. *rv a database error. */
-int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what,
-                               apr_status_t *rv);
-#define MC_REG_PW_BUSY (-1)
-#define MC_REG_PW_LOCKED (-2) /* the request's session has ended */
-/* The page for MC_REG_PW_BUSY (503) or MC_REG_PW_LOCKED (the account is
- * locked and the visitor logged off). */
-int mc_reg_account_unchecked(mc_req *mr, int why);
+ * right; 0 wrong (counted toward the lock-out, audited); -1 not checked
+ * (a database error, busy, or wrong and the account now locked, the
+ * visitor logged off), *rc then the answer to return (its page sent). */
+int mc_reg_account_password_ok(mc_req *mr, mc_db *db, const char *pw, const char *what, int *rc);
 /* account_questions.c: GET/POST /myaccount/questions. */
 int mc_reg_account_questions_get(mc_req *mr);
 int mc_reg_account_questions_post(mc_req *mr);

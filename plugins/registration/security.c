@@ -228,17 +228,7 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
     {
         const char *tok = mc_token_new(p);
         mc_vars *v = mc_vars_make(p, NULL);
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE account_id = ? AND "
-                        "purpose = 'verify-email' AND used_at IS NULL",
-                        "i", b->a->id);
-        if (rv == APR_SUCCESS)
-            rv = mc_db_exec(db, NULL, NULL,
-                            "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, "
-                            "expires_at) VALUES (?, 'verify-email', ?, UTC_TIMESTAMP(), "
-                            "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-                            "isi", b->a->id, mc_sha256_hex(p, tok, strlen(tok)),
-                            (long long)VERIFY_TTL);
+        rv = mc_reg_code_new(db, p, b->a->id, "verify-email", tok, VERIFY_TTL, 1, NULL);
         if (rv != APR_SUCCESS)
             return rv;
         mc_vars_set(v, "username", b->a->username);

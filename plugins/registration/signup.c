@@ -81,6 +81,16 @@ static void common_vars(mc_req *mr, int step)
 
 /* ---- GET / ------------------------------------------------------------------ */
 
+/* The request's connection in *db, and the registration its cookie names
+ * in *pd (NULL when none). */
+static apr_status_t pending_open(mc_req *mr, mc_db **db, mc_reg_pend **pd)
+{
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS)
+        rv = mc_reg_pending_load(mr, *db, pd);
+    return rv;
+}
+
 /* Open a gated step: the pending registration is loaded and the step may be
  * shown. Returns 1 with *db and *pd set; else 0 with *rc the response to
  * give (a failure page, or a redirect to the first unfinished step). */
@@ -88,8 +98,7 @@ static int step_open(mc_req *mr, int step, mc_db **db, mc_reg_pend **pd, int *rc
 {
     const char *to;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, db)) != APR_SUCCESS ||
-        (rv = mc_reg_pending_load(mr, *db, pd)) != APR_SUCCESS) {
+    if ((rv = pending_open(mr, db, pd)) != APR_SUCCESS) {
         *rc = mc_fail(mr, rv);
         return 0;
     }
@@ -259,8 +268,7 @@ static int captcha_get(mc_req *mr)
     mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = pending_open(mr, &db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!pd)
         return HTTP_NOT_FOUND;
@@ -438,38 +446,12 @@ static int address_post(mc_req *mr)
 
 /* ---- step e: security questions, and the account ----------------------------- */
 
-static void question_vars(mc_req *mr, const int *q, const char *const *a, const char *const *v)
-{
-    int i, k;
-    for (i = 0; i < 3; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "slots");
-        mc_vars_setf(row, "n", "%d", i + 1);
-        mc_vars_setf(row, "q_name", "q%d", i + 1);
-        mc_vars_setf(row, "a_name", "a%d", i + 1);
-        mc_vars_setf(row, "v_name", "v%d", i + 1);
-        mc_vars_setf(row, "q_id", "q%d", i + 1);
-        mc_vars_setf(row, "a_id", "a%d", i + 1);
-        mc_vars_setf(row, "v_id", "v%d", i + 1);
-        mc_vars_setf(row, "q_label", "Question %d", i + 1);
-        mc_vars_setf(row, "a_label", "Answer %d", i + 1);
-        mc_vars_setf(row, "v_label", "Verify Answer %d", i + 1);
-        mc_vars_set(row, "answer", a ? a[i] : "");
-        mc_vars_set(row, "verify", v ? v[i] : "");
-        for (k = 0; k < mc_reg_question_count; k++) {
-            mc_vars *o = mc_vars_row(row, "options");
-            mc_vars_setf(o, "value", "%d", k);
-            mc_vars_set(o, "label", mc_reg_questions[k]);
-            if (k == q[i])
-                mc_vars_set(o, "selected", "1");
-        }
-    }
-}
-
 static int questions_form(mc_req *mr, const int *q, const char *const *a, const char *const *v,
                           const apr_array_header_t *errs)
 {
     common_vars(mr, STEP_QUESTIONS);
-    question_vars(mr, q, a, v);
+    static const char *const fields[] = {"q", "a", "v"}, *const none[] = {"", "", ""};
+    mc_reg_question_slots(mr->vars, fields, "", q, a ? a : none, v ? v : none);
     mc_vars_set(mr->vars, "answer_rules", ANSWER_RULES);
     show_errors(mr, errs);
     return mc_render(mr, HTTP_OK, "signup-questions.html", "Create an account");
@@ -693,8 +675,7 @@ static int questions_post(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_reg_pending_load(mr, db, &pd)) != APR_SUCCESS)
+    if ((rv = pending_open(mr, &db, &pd)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!pd) /* e.g. a copy of a double submit, after the first made the account */
         return finished(mr, db, NULL);

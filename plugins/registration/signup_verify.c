@@ -16,12 +16,7 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
     mc_vars *v;
     apr_status_t rv;
 
-    rv = mc_db_exec(db, NULL, NULL,
-                    "INSERT INTO mc_code (account_id, purpose, code_hash, created_at, expires_at) "
-                    "VALUES (?, 'verify-email', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? "
-                    "SECOND)",
-                    "isi", account_id, mc_sha256_hex(p, token, strlen(token)),
-                    (long long)VERIFY_TTL);
+    rv = mc_reg_code_new(db, p, account_id, "verify-email", token, VERIFY_TTL, 0, NULL);
     if (rv != APR_SUCCESS)
         return rv;
     v = mc_vars_make(p, NULL);
