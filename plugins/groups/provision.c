@@ -361,6 +361,21 @@ typedef struct group_baton {
     const char *refusal;
 } group_baton;
 
+/* The account becomes the group's administrator (admin) or a plain group
+ * user: its roles switched, and its sessions ended so that the next logon
+ * sees them. */
+static apr_status_t role_switch(mc_req *mr, mc_db *db, long long account_id, long long group_id,
+                                int admin)
+{
+    apr_status_t rv =
+        mc_grp_role_set(db, account_id, admin ? "group_user" : "group_admin", group_id, 0);
+    if (rv == APR_SUCCESS)
+        rv = mc_grp_role_set(db, account_id, admin ? "group_admin" : "group_user", group_id, 1);
+    if (rv == APR_SUCCESS)
+        rv = mc_session_end_all(mr, db, account_id);
+    return rv;
+}
+
 static apr_status_t group_admin_tx(mc_req *mr, mc_db *db, group_baton *b)
 {
     apr_pool_t *p = mr->r->pool;
@@ -405,11 +420,7 @@ static apr_status_t group_admin_tx(mc_req *mr, mc_db *db, group_baton *b)
             rv = mc_db_exec(db, NULL, NULL,
                             "UPDATE mc_group_member SET is_admin = 0 WHERE account_id = ?", "i", o);
             if (rv == APR_SUCCESS)
-                rv = mc_grp_role_set(db, o, "group_admin", b->g->id, 0);
-            if (rv == APR_SUCCESS)
-                rv = mc_grp_role_set(db, o, "group_user", b->g->id, 1);
-            if (rv == APR_SUCCESS)
-                rv = mc_session_end_all(mr, db, o);
+                rv = role_switch(mr, db, o, b->g->id, 0);
             if (rv == APR_SUCCESS)
                 rv = mc_audit(mr, db, "group-admin-replaced", o,
                               apr_psprintf(p,
@@ -427,11 +438,7 @@ static apr_status_t group_admin_tx(mc_req *mr, mc_db *db, group_baton *b)
                     "status = 'active', status_date = UTC_TIMESTAMP()",
                     "ii", id, b->g->id);
     if (rv == APR_SUCCESS)
-        rv = mc_grp_role_set(db, id, "group_user", b->g->id, 0);
-    if (rv == APR_SUCCESS)
-        rv = mc_grp_role_set(db, id, "group_admin", b->g->id, 1);
-    if (rv == APR_SUCCESS)
-        rv = mc_session_end_all(mr, db, id);
+        rv = role_switch(mr, db, id, b->g->id, 1);
     if (rv == APR_SUCCESS)
         rv = mc_audit(
             mr, db, "group-admin-added", id,
