@@ -469,16 +469,26 @@ static int logoff_post(mc_req *mr)
 
 /* ---- forced password change (seed 000 steps 5-7) ---------------------------- */
 
-static int password_form(mc_req *mr, int status, const char *error)
+/* What the pages of the steps a logon may stop at (Change Password, Verify
+ * This Device) share: the sentences (either may be NULL), the path asked
+ * for, and Cancel (log off). */
+static void step_vars(mc_req *mr, const char *error, const char *notice)
 {
     const char *ret = mc_logon_return(mr);
     if (error)
         mc_vars_set(mr->vars, "error", error);
+    if (notice)
+        mc_vars_set(mr->vars, "notice", notice);
     if (ret)
         mc_vars_set(mr->vars, "return", ret);
+    mc_vars_set(mr->vars, "cancel_action", mc_url(mr, "/logoff"));
+}
+
+static int password_form(mc_req *mr, int status, const char *error)
+{
+    step_vars(mr, error, NULL);
     mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/password"));
-    mc_vars_set(mr->vars, "cancel_action", mc_url(mr, "/logoff"));
     return mc_render(mr, status, "password.html", "Change Password");
 }
 
@@ -546,17 +556,10 @@ static int password_post(mc_req *mr)
 
 static int device_form(mc_req *mr, int status, const char *error, const char *notice)
 {
-    const char *ret = mc_logon_return(mr);
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
-    if (notice)
-        mc_vars_set(mr->vars, "notice", notice);
-    if (ret)
-        mc_vars_set(mr->vars, "return", ret);
+    step_vars(mr, error, notice);
     mc_vars_setf(mr->vars, "minutes", "%d", DEVICE_CODE_TTL / 60);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/device"));
     mc_vars_set(mr->vars, "resend_action", mc_url(mr, "/device/resend"));
-    mc_vars_set(mr->vars, "cancel_action", mc_url(mr, "/logoff"));
     return mc_render(mr, status, "device.html", "Verify This Device");
 }
 
