@@ -47,17 +47,16 @@ static apr_status_t audit(job *j, const char *event, long long account_id, const
                       "siss", event, account_id, j->client_ip, detail);
 }
 
-/* Queue a mail rendered from <registration>/<file> with v. */
-static apr_status_t mail(job *j, long long account_id, const char *to, const char *kind,
-                         const char *subject, const char *file, mc_vars *v)
+apr_status_t mc_reg_mail(mc_db *db, apr_pool_t *p, long long account_id, const char *to,
+                         const char *kind, const char *subject, const char *file, mc_vars *v)
 {
     mc_notice n = {0};
     const char *err;
     char *body;
     apr_status_t rv;
     mc_vars_set(v, "court_name", mc_site_court_name());
-    rv = mc_tmpl_text(mc_site_templates(), j->p,
-                      apr_pstrcat(j->p, MC_REG_TEMPLATES, "/", file, NULL), v, &body, &err);
+    rv = mc_tmpl_text(mc_site_templates(), p, apr_pstrcat(p, MC_REG_TEMPLATES, "/", file, NULL), v,
+                      &body, &err);
     if (rv != APR_SUCCESS)
         return rv;
     n.account_id = account_id;
@@ -66,7 +65,7 @@ static apr_status_t mail(job *j, long long account_id, const char *to, const cha
     n.subject = subject;
     n.kind = kind;
     n.body = body;
-    return mc_outbox_add(j->db, &n, NULL);
+    return mc_outbox_add(db, &n, NULL);
 }
 
 /* Forgot Password: a reset link to each active account the identifier names
@@ -113,8 +112,8 @@ static apr_status_t send_links(job *j)
         v = mc_vars_make(p, NULL);
         mc_vars_set(v, "username", mc_dbres_get(acc, i, 2));
         mc_vars_set(v, "link", apr_pstrcat(p, j->link_base, tok, NULL));
-        rv = mail(j, id, mc_dbres_get(acc, i, 1), "password-reset-link", "Reset your password",
-                  "recovery-reset-link.txt", v);
+        rv = mc_reg_mail(j->db, p, id, mc_dbres_get(acc, i, 1), "password-reset-link",
+                         "Reset your password", "recovery-reset-link.txt", v);
         if (rv == APR_SUCCESS)
             rv = audit(j, "password-reset-requested", id, "reset link sent");
     }
@@ -153,8 +152,8 @@ static apr_status_t send_usernames(job *j)
     v = mc_vars_make(p, NULL);
     mc_vars_set(v, "usernames", list);
     mc_vars_set(v, "logon_link", j->logon_url);
-    rv = mail(j, acc->nrows == 1 ? mc_dbres_int(acc, 0, 0) : 0, to, "username-reminder",
-              "Your username", "recovery-username.txt", v);
+    rv = mc_reg_mail(j->db, p, acc->nrows == 1 ? mc_dbres_int(acc, 0, 0) : 0, to,
+                     "username-reminder", "Your username", "recovery-username.txt", v);
     for (i = 0; i < acc->nrows && rv == APR_SUCCESS; i++)
         rv = audit(j, "username-reminder", mc_dbres_int(acc, i, 0), "username sent by e-mail");
     return rv;

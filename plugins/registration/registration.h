@@ -103,6 +103,11 @@ int mc_reg_account_save(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, vo
 /* account.c: where an account lacking required information goes after
  * logon ("missing"), or NULL. */
 const char *mc_reg_after_logon(mc_req *mr, mc_db *db);
+/* recovery_mail.c: queue (mc_outbox_add) an e-mail to to, its body
+ * rendered from the plugin's text template file with v (court_name added);
+ * works outside a request (the delivery worker's round). */
+apr_status_t mc_reg_mail(mc_db *db, apr_pool_t *p, long long account_id, const char *to,
+                         const char *kind, const char *subject, const char *file, mc_vars *v);
 /* recovery_mail.c: the delivery worker's part (mc_plugin.periodic): the
  * queued Forgot Password / Forgot Username / Resend verification requests. */
 apr_status_t mc_reg_recovery_periodic(mc_db *db, apr_pool_t *p, apr_time_t now);

@@ -10,9 +10,6 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
                                 const char *username, const char *first_name, const char *token,
                                 const char *link_base)
 {
-    mc_notice note = {0};
-    const char *err;
-    char *body;
     mc_vars *v;
     apr_status_t rv;
 
@@ -20,23 +17,13 @@ apr_status_t mc_reg_verify_mail(mc_db *db, apr_pool_t *p, long long account_id, 
     if (rv != APR_SUCCESS)
         return rv;
     v = mc_vars_make(p, NULL);
-    mc_vars_set(v, "court_name", mc_site_court_name());
     mc_vars_set(v, "first_name", first_name);
     mc_vars_set(v, "username", username);
     mc_vars_set(v, "link", apr_pstrcat(p, link_base, token, NULL));
     mc_vars_setf(v, "hours", "%d", VERIFY_TTL / 3600);
     mc_vars_set(v, "resend_link", apr_pstrcat(p, link_base, "resend", NULL));
-    rv =
-        mc_tmpl_text(mc_site_templates(), p, MC_REG_TEMPLATES "/signup-verify.txt", v, &body, &err);
-    if (rv != APR_SUCCESS)
-        return rv;
-    note.account_id = account_id;
-    note.channel = MC_CHANNEL_EMAIL;
-    note.recipient = email;
-    note.subject = "Verify your e-mail address";
-    note.kind = "verify-email";
-    note.body = body;
-    return mc_outbox_add(db, &note, NULL);
+    return mc_reg_mail(db, p, account_id, email, "verify-email", "Verify your e-mail address",
+                       "signup-verify.txt", v);
 }
 
 apr_status_t mc_reg_verify_send(mc_req *mr, mc_db *db, long long account_id, const char *email,
