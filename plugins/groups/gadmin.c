@@ -110,8 +110,9 @@ static int prefs_page(mc_req *mr, grp_admin *ga, int status, const char *pin_err
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (r = 0; r < res->nrows; r++) {
+        static const char *const keys[] = {"", "email", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "notify");
-        mc_vars_set(row, "email", mc_dbres_get(res, r, 1));
+        mc_vars_from(row, res, r, keys);
         mc_vars_set(row, "state",
                     mc_dbres_int(res, r, 2) ? "verified" : "waiting for confirmation");
         mc_vars_set(row, "remove_url",

@@ -319,11 +319,11 @@ static int group_page(mc_req *mr, mc_db *db, const sec_group *g, const char *err
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (j = 0; j < res->nrows; j++) {
+        static const char *const keys[] = {"username", "", "", "email", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "admins");
-        mc_vars_set(row, "username", mc_dbres_get(res, j, 0));
+        mc_vars_from(row, res, j, keys);
         mc_vars_set(row, "name",
                     apr_pstrcat(p, mc_dbres_get(res, j, 1), " ", mc_dbres_get(res, j, 2), NULL));
-        mc_vars_set(row, "email", mc_dbres_get(res, j, 3));
     }
     rv = mc_db_query(db, p, &res,
                      "SELECT COUNT(*) FROM mc_group_member WHERE group_id = ? AND is_admin = 0",
