@@ -374,7 +374,7 @@ def test_migration_order_and_schema(admin, mariadb):
     assert comps.index("casetrack") < comps.index("efiling")
     assert comps.index("groups") < comps.index("efiling")
     assert mariadb.value("SELECT MAX(version) FROM mc_schema WHERE component = 'efiling'") \
-        == "2"
+        == "3"
     tables = {t for (t,) in mariadb.sql(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
         "AND table_name LIKE 'mc\\_ef\\_%'")}

@@ -37,26 +37,6 @@ ALLOWED = {
      'apr_pstrcat(p, cols, "verified_email = ?", NULL)'):
         "mod_mocourts/mod_mocourts_logon.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
         "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('ct_history_page',
-     'apr_pstrcat(p, "SELECT COUNT(*)", sql_where, NULL)'):
-        "plugins/casetrack/history.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
-        "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('ct_history_page',
-     'apr_pstrcat(p, "SELECT channel, kind, case_ref, subject, queued_at, sent_at, " "status, last_error", sql_where, " ORDER BY queued_at DESC, id DESC LIMIT ? OFFSET ?", NULL)'):
-        "plugins/casetrack/history.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
-        "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('folder_page',
-     'apr_pstrcat(p, "SELECT COUNT(*)", SQL_FOLDER, NULL)'):
-        "plugins/casetrack/mycases.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
-        "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('folder_page',
-     'apr_pstrcat(p, "SELECT c.id, c.number, c.caption, co.name, c.last_activity, " "c.confidential, t.active, t.channel, t.frequency, " "COALESCE(m.note, \'\')", SQL_FOLDER, " ORDER BY c.confidential, c.last_activity DESC, c.number " "LIMIT ? OFFSET ?", NULL)'):
-        "plugins/casetrack/mycases.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
-        "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
-    ('queue_court',
-     'apr_pstrcat(p, "SELECT COUNT(*)", QUEUE_FROM, NULL)'):
-        "plugins/efiling/review.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
-        "`cond ? literal : literal` only (checked by _is_literal); values are bound with ?",
     ('courts_list',
      'apr_pstrcat(p, "SELECT COUNT(*)", LIST_WHERE, NULL)'):
         "plugins/efiling/setup.c: apr_pstrcat of string literals, #defines/const arrays of literals and "
@@ -125,9 +105,6 @@ ALLOWED = {
     ('search_judgments',
      'name_page_sql(&s, "SELECT g.debtor, g.creditor, g.amount, g.entered_on, " "g.satisfied, c.number, c.caption", "g.id", fw, " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c " "ON c.id = g.case_id", fw)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
-    ('queue_court',
-     'apr_pstrcat(p, "SELECT e.id, e.number, CONCAT(a.first_name, \' \', a.last_name, " "\' (\', a.username, \')\'), e.kind, COALESCE(c.number, \'\'), " "COALESCE(t.name, e.case_type, \'\'), (SELECT COUNT(*) FROM " "mc_ef_document d WHERE d.envelope_id = e.id), e.fee_cents, " "COALESCE(e.submitted_at, \'\'), e.status, e.caption", QUEUE_FROM, FILTERS[f].order, " LIMIT ? OFFSET ?", NULL)'):
-        'plugins/efiling/review.c: the ORDER BY is FILTERS[f].order, f an index checked against N_FILTERS into a `static const` table of literal clauses; values bound with ?',
     ('admin_members',
      'apr_pstrcat(p, "SELECT a.id, DATE_FORMAT(m.status_date, \'%m/%d/%Y %h:%i:%s %p\'), a.username, " "a.first_name, a.last_name, a.email, m.status", SQL_WHERE, " ORDER BY ", desc ? by->desc : by->asc, " LIMIT ? OFFSET ?", NULL)'):
         'plugins/groups/gadmin.c: by is an entry of SORTS, a `static const mc_sort_col[]` table of literal ORDER BY clauses, chosen by mc_sort_pick from the sort key (the key only selects an entry); the direction picks its asc or desc literal; values bound with ?',
