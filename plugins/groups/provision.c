@@ -304,27 +304,21 @@ static int group_page(mc_req *mr, mc_db *db, const sec_group *g, const char *err
     const char *done = mc_query(mr, "done");
     mc_dbres *res;
     apr_status_t rv;
+    static const char *const admin_keys[] = {"username", "name", "email", NULL};
     size_t i;
-    int j;
     if (error)
         mc_vars_set(mr->vars, "error", error);
     for (i = 0; done && !error && i < sizeof(GROUP_DONE) / sizeof(GROUP_DONE[0]); i++)
         if (!strcmp(done, GROUP_DONE[i][0]))
             mc_vars_set(mr->vars, "notice", GROUP_DONE[i][1]);
     rv = mc_db_query(db, p, &res,
-                     "SELECT a.username, a.first_name, a.last_name, a.email FROM mc_group_member m "
-                     "JOIN mc_account a ON a.id = m.account_id WHERE m.group_id = ? AND "
-                     "m.is_admin = 1 ORDER BY a.username",
+                     "SELECT a.username, CONCAT(a.first_name, ' ', a.last_name), a.email FROM "
+                     "mc_group_member m JOIN mc_account a ON a.id = m.account_id WHERE "
+                     "m.group_id = ? AND m.is_admin = 1 ORDER BY a.username",
                      "i", g->id);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (j = 0; j < res->nrows; j++) {
-        static const char *const keys[] = {"username", "", "", "email", NULL};
-        mc_vars *row = mc_vars_row(mr->vars, "admins");
-        mc_vars_from(row, res, j, keys);
-        mc_vars_set(row, "name",
-                    apr_pstrcat(p, mc_dbres_get(res, j, 1), " ", mc_dbres_get(res, j, 2), NULL));
-    }
+    mc_vars_rows(mr->vars, "admins", res, admin_keys);
     rv = mc_db_query(db, p, &res,
                      "SELECT COUNT(*) FROM mc_group_member WHERE group_id = ? AND is_admin = 0",
                      "i", g->id);
