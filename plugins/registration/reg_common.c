@@ -1,5 +1,6 @@
 /* reg_common.c: the rules every part of the registration plugin applies,
- * and the profile's storage. See registration.h. */
+ * the security-questions form's slots, the e-mailed links' codes, and the
+ * profile's storage. See registration.h. */
 #include "registration.h"
 
 #include "apr_lib.h"

@@ -11,12 +11,15 @@
  *               10-14); account_questions.c its security questions page;
  *               account_common.c what their update pages share
  *   recovery.c  Forgot Password / Forgot Username (seed 002); recovery_mail.c
- *               their mails, made by the delivery worker
+ *               their mails, made by the delivery worker (mc_reg_mail: the
+ *               plugin's mails queued outside a request)
  *   security.c  the Security unit's tools
  *   links.c     the e-mailed links (e-mail verification, e-mail change
  *               confirmation): a page whose one button POSTs
  *   reg_common.c the rules all parts apply (names, phones, addresses,
- *               usernames, security questions) and the profile's storage
+ *               usernames, security questions), the security-questions
+ *               form's slots, the e-mailed links' codes, and the profile's
+ *               storage
  * Each part exports its routes; mod_mocourts_registration.c joins them. */
 #ifndef MC_REGISTRATION_H
 #define MC_REGISTRATION_H
