@@ -3,8 +3,9 @@
  * is not well-formed) and expanding its data-include (partials).
  *
  * The HTML parser does not give its documents a dictionary
- * (htmlCtxtUseOptions clears dictNames), so the cached trees share nothing
- * with the copies renders make and may be read by several threads at once.
+ * (htmlCtxtUseOptions clears dictNames): the cached trees may be read by
+ * several threads at once. Each is compiled for rendering (mc_tmpl_prog.c)
+ * before it is cached.
  * A partial is copied into every template that includes it when that one
  * is loaded: rendering never looks a partial up. */
 #include "mc_tmpl_load.h"
@@ -64,6 +65,10 @@ static apr_status_t cache_cleanup(void *data)
         if (e->doc)
             xmlFreeDoc(e->doc);
         e->doc = NULL;
+        if (e->prog_pool)
+            apr_pool_destroy(e->prog_pool);
+        e->prog_pool = NULL;
+        e->prog = NULL;
     }
     return APR_SUCCESS;
 }
@@ -436,6 +441,8 @@ static apr_status_t load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char 
     apr_size_t len;
     apr_status_t rv;
     xmlDocPtr doc = NULL;
+    apr_pool_t *pp = NULL;
+    const mc_tmpl_prog *prog = NULL;
     int height = 0;
 
     cache_lock(c);
@@ -455,20 +462,35 @@ static apr_status_t load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char 
             xmlFreeDoc(doc);
             return rv;
         }
+        /* Compiled whole before the entry is published; in a pool of its
+         * own (with its own allocator: no other thread touches it). */
+        if (apr_pool_create_unmanaged_ex(&pp, NULL, NULL) != APR_SUCCESS ||
+            mc_tmpl_compile(pp, doc, &prog) != APR_SUCCESS) {
+            if (pp)
+                apr_pool_destroy(pp);
+            xmlFreeDoc(doc);
+            *err = apr_psprintf(p, "out of memory compiling template %s", path);
+            return APR_ENOMEM;
+        }
     }
     cache_lock(c);
     e2 = apr_hash_get(c->entries, key, APR_HASH_KEY_STRING);
     if (e2 == NULL) {
         e2 = apr_pcalloc(c->pool, sizeof(*e2));
         e2->doc = doc;
+        e2->prog = prog;
+        e2->prog_pool = pp;
         e2->height = height;
         e2->text = kind == 't' ? apr_pstrmemdup(c->pool, buf, len) : NULL;
         apr_hash_set(c->entries, apr_pstrdup(c->pool, key), APR_HASH_KEY_STRING, e2);
         doc = NULL;
+        pp = NULL;
     }
     cache_unlock(c);
     if (doc)
         xmlFreeDoc(doc); /* another thread cached it first */
+    if (pp)
+        apr_pool_destroy(pp);
     *out = e2;
     return APR_SUCCESS;
 }

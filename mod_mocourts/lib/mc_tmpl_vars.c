@@ -4,6 +4,7 @@
 
 #include <apr_strings.h>
 #include <string.h>
+#include <strings.h>
 
 /* New empty variables in p; lookups fall back to parent (may be NULL). */
 mc_vars *mc_vars_make(apr_pool_t *p, mc_vars *parent)
@@ -199,4 +200,26 @@ int mc_tmpl_script_url(const char *v)
     scheme[n] = '\0';
     return strcmp(scheme, "javascript") == 0 || strcmp(scheme, "vbscript") == 0 ||
            strcmp(scheme, "data") == 0;
+}
+
+/* See the header. */
+int mc_tmpl_url_attr(const char *name)
+{
+    static const char *const urls[] = {
+        "href",       "src",      "action", "formaction", "poster", "cite",
+        "background", "data",     "ping",   "srcset",     "icon",   "manifest",
+        "codebase",   "longdesc", "usemap", "xlink:href", NULL};
+    int i;
+
+    for (i = 0; urls[i]; i++)
+        if (strcasecmp(name, urls[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* See the header. */
+int mc_tmpl_refused_attr(const char *name)
+{
+    return strncasecmp(name, "on", 2) == 0 || strcasecmp(name, "style") == 0 ||
+           strcasecmp(name, "srcdoc") == 0;
 }

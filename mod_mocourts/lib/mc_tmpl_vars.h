@@ -36,4 +36,8 @@ const char *mc_tmpl_clean_text(apr_pool_t *p, const char *s);
  * browser would (leading blanks and controls skipped, tabs and newlines
  * inside ignored, case ignored). */
 int mc_tmpl_script_url(const char *v);
+/* 1 for an attribute whose value is a URL (href, src, action...). */
+int mc_tmpl_url_attr(const char *name);
+/* 1 for an attribute no value may go into: on*, style, srcdoc. */
+int mc_tmpl_refused_attr(const char *name);
 #endif
