@@ -326,3 +326,73 @@ def test_group_members_page_in_index_order(mariadb, data, status, key):
     sql = bind(MEMBERS_SELECT + where + MEMBERS_ORDER, data["members_group"], "", "1900-01-01",
                "", "1900-01-01", "", "%", "", "%", status, status, 25, 0)
     assert_indexed(explain(mariadb, sql), "m", key)
+
+
+# ---- Scheduled Hearings (plugins/casetrack/search.c, search_hearings) ------------------
+
+SEARCH = "plugins/casetrack/search.c"
+# hearing_sort of search.c: "when" ascending (the default) and "case".
+HEARING_ORDERS = ["h.hearing_at, c.number, h.id", "c.number, h.hearing_at, h.id"]
+HEARINGS = 1500        # per court, over four weeks
+
+
+@pytest.fixture(scope="module")
+def hearings(apache, mariadb):
+    """Two courts, 3,000 cases each (every tenth confidential), 1,500
+    hearings each from 2031-03-03 on (about 270 a week, far fewer than the
+    court's cases, as in a real court): returns the first court's code."""
+    courts = [seed_court(mariadb) for _ in range(2)]
+    for court in courts:
+        code, prefix = sql_quote(court["code"]), court["prefix"]
+        mariadb.sql(
+            "INSERT INTO mc_case (number, court_code, case_type, caption, filed_on, status, "
+            f"confidential, last_activity) SELECT CONCAT('{prefix}-PH', LPAD(seq, 5, '0')), "
+            f"{code}, 'CC', CONCAT('PERF V HEARING ', seq), '2030-01-06', 'open', seq % 10 = 0, "
+            "UTC_TIMESTAMP() FROM seq_1_to_3000", timeout=120)
+        mariadb.sql(
+            "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, "
+            "location) SELECT c.id, c.court_code, CONCAT('PH', s.seq), '2031-03-03 08:00:00' "
+            "+ INTERVAL (s.seq * 37) MINUTE, 'Case Review', CONCAT('Division ', s.seq % 4) "
+            f"FROM seq_1_to_{HEARINGS} s JOIN mc_case c ON c.number = "
+            f"CONCAT('{prefix}-PH', LPAD(s.seq % 3000 + 1, 5, '0'))", timeout=120)
+    mariadb.sql("ANALYZE TABLE mc_hearing, mc_case", timeout=120)
+    yield courts[0]["code"]
+    for court in courts:
+        mariadb.sql(f"DELETE FROM mc_case WHERE court_code = {sql_quote(court['code'])}",
+                    timeout=120)
+
+
+@pytest.mark.parametrize("order", HEARING_ORDERS)
+def test_hearings_page_ids_from_the_covering_index(mariadb, hearings, order):
+    """The page's ids from (court_code, hearing_at, case_id, judge_id,
+    location) alone; the rows read in full for the page only; the same rows
+    in the same order as the one statement it replaced."""
+    defs = _constants(SEARCH)
+    frm = _expand(defs, "HEARING_FROM")
+    binds = (hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
+    for limit, offset in ((26, 0), (25, 50)):
+        sql = bind(_expand(defs, "HEARING_SELECT") + _expand(defs, "HEARING_PAGE_IDS") + frm
+                   + " ORDER BY " + order + _expand(defs, "HEARING_PAGE_ROWS") + order,
+                   *binds, limit, offset)
+        plan = explain(mariadb, sql)
+        inner = [node["table"] for path, node in _walk(plan)
+                 if "materialized" in path and isinstance(node.get("table"), dict)
+                 and node["table"].get("table_name") == "h"]
+        assert inner, json.dumps(plan, indent=1)
+        assert inner[0]["key"] == "mc_hearing_court_cover", json.dumps(plan, indent=1)
+        assert inner[0].get("using_index") is True, json.dumps(plan, indent=1)
+        for name, t in tables(plan).items():
+            assert t["access_type"] != "ALL" or name.startswith("<"), json.dumps(plan, indent=1)
+        old = bind("SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, c.caption, "
+                   "h.hearing_type, h.location, COALESCE(j.name, '')" + frm + " ORDER BY "
+                   + order + " LIMIT ? OFFSET ?", *binds, limit, offset)
+        got = mariadb.sql(sql)
+        assert len(got) == limit and got == mariadb.sql(old)
+
+
+def test_hearings_count_from_the_covering_index(mariadb, hearings):
+    frm = sql_of(SEARCH, "HEARING_FROM")
+    sql = bind("SELECT COUNT(*) FROM (SELECT 1" + frm + " LIMIT 501) t",   # count_sql
+               hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
+    h = tables(explain(mariadb, sql))["h"]
+    assert h["key"] == "mc_hearing_court_cover" and h.get("using_index") is True, h

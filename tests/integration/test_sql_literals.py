@@ -97,7 +97,7 @@ ALLOWED = {
      'count_sql(s.p, HEARING_FROM)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
     ('search_hearings',
-     'page_sql(s.p, "SELECT DATE_FORMAT(h.hearing_at, \'%Y-%m-%d %H:%i\'), c.number, " "c.caption, h.hearing_type, h.location, COALESCE(j.name, \'\')", HEARING_FROM, s.order)'):
+     'apr_pstrcat(s.p, HEARING_SELECT, HEARING_PAGE_IDS, HEARING_FROM, " ORDER BY ", s.order, HEARING_PAGE_ROWS, s.order, NULL)'):
         "plugins/casetrack/search.c: count_sql/page_sql/name_page_sql compose literal fragments only: the FROM/WHERE #defines and `static const char where[]`, `sounds ? NAME_SOUNDS : NAME_LIKE`, the constant COUNT_CAP (%d), and the ORDER BY taken by pick_sort from a `static const mc_sort_col[]` table of literals (the query's sort key only selects an entry); every value is bound with ?",
     ('search_judgments',
      'count_sql(s.p, fw)'):
