@@ -58,19 +58,25 @@ static const char *const FOLDER_DONE[][2] = {
 
 /* The folder's statements (tests/integration/test_perf_plans.py reads
  * these macros): its cases (in the folder or tracked) from the two
- * accounts' keys (mc_mycase's primary key, mc_track (account_id, case_id)),
- * each joined by its key. The count needs the union alone: every case_id
- * has its case and every case its court (foreign keys). */
+ * accounts' keys (mc_mycase's primary key, mc_track (account_id, case_id)).
+ * The page: the page's case ids first, in order (the sort needs only the
+ * cases' rows), then only those joined to their court, note and tracking:
+ * the same rows in the same order (number is unique). The count needs the
+ * union alone: every case_id has its case and every case its court
+ * (foreign keys). */
 #define FOLDER_CASES                                                                               \
     "(SELECT case_id FROM mc_mycase WHERE account_id = ? UNION SELECT case_id FROM mc_track "      \
     "WHERE account_id = ? AND active = 1) f"
+#define FOLDER_ORDER " ORDER BY c.confidential, c.last_activity DESC, c.number"
 #define FOLDER_COUNT "SELECT COUNT(*) FROM " FOLDER_CASES
+/* binds: account, account, count, offset, account, account */
 #define FOLDER_PAGE                                                                                \
     "SELECT c.id, c.number, c.caption, co.name, c.last_activity, c.confidential, t.active, "       \
-    "t.channel, t.frequency, COALESCE(m.note, '') FROM " FOLDER_CASES " JOIN mc_case c ON "        \
-    "c.id = f.case_id JOIN mc_court co ON co.code = c.court_code LEFT JOIN mc_mycase m ON "        \
+    "t.channel, t.frequency, COALESCE(m.note, '') FROM (SELECT c.id FROM " FOLDER_CASES            \
+    " JOIN mc_case c ON c.id = f.case_id" FOLDER_ORDER " LIMIT ? OFFSET ?) p JOIN mc_case c ON "   \
+    "c.id = p.id JOIN mc_court co ON co.code = c.court_code LEFT JOIN mc_mycase m ON "             \
     "m.account_id = ? AND m.case_id = c.id LEFT JOIN mc_track t ON t.account_id = ? AND "          \
-    "t.case_id = c.id ORDER BY c.confidential, c.last_activity DESC, c.number LIMIT ? OFFSET ?"
+    "t.case_id = c.id" FOLDER_ORDER
 
 static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, const char *typed)
 {
@@ -94,8 +100,9 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
             if (res)
                 break;
         }
-        rv = mc_db_query(db, p, &res, FOLDER_PAGE, "iiiiii", me, me, me, me,
-                         counted ? page.per_page : CT_PAGE_SIZE + 1, counted ? page.offset : 0);
+        rv = mc_db_query(db, p, &res, FOLDER_PAGE, "iiiiii", me, me,
+                         counted ? page.per_page : CT_PAGE_SIZE + 1, counted ? page.offset : 0, me,
+                         me);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         if (counted)

@@ -396,3 +396,41 @@ def test_hearings_count_from_the_covering_index(mariadb, hearings):
                hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
     h = tables(explain(mariadb, sql))["h"]
     assert h["key"] == "mc_hearing_court_cover" and h.get("using_index") is True, h
+
+
+# The statement FOLDER_PAGE replaced (plugins/casetrack/mycases.c before
+# issue 13's deferred join): the same rows in the same order.
+FOLDER_PAGE_BEFORE = (
+    "SELECT c.id, c.number, c.caption, co.name, c.last_activity, c.confidential, t.active, "
+    "t.channel, t.frequency, COALESCE(m.note, '') FROM (SELECT case_id FROM mc_mycase WHERE "
+    "account_id = ? UNION SELECT case_id FROM mc_track WHERE account_id = ? AND active = 1) f "
+    "JOIN mc_case c ON c.id = f.case_id JOIN mc_court co ON co.code = c.court_code LEFT JOIN "
+    "mc_mycase m ON m.account_id = ? AND m.case_id = c.id LEFT JOIN mc_track t ON "
+    "t.account_id = ? AND t.case_id = c.id ORDER BY c.confidential, c.last_activity DESC, "
+    "c.number LIMIT ? OFFSET ?")
+
+
+def test_my_cases_page_joins_the_page_rows_only(mariadb, data, hearings):
+    """The page's case ids are sorted from the folder's keys and the cases'
+    rows; only those rows are joined to court, note and tracking."""
+    acct = data["filer"]
+    mariadb.sql("INSERT INTO mc_mycase (account_id, case_id, note, added_at) SELECT "
+                f"{acct}, id, IF(id % 3 = 0, 'a note', ''), UTC_TIMESTAMP() FROM mc_case "
+                f"WHERE court_code = {sql_quote(hearings)} ORDER BY id LIMIT 80")
+    try:
+        page = sql_of("plugins/casetrack/mycases.c", "FOLDER_PAGE")
+        for limit, offset in ((26, 0), (25, 25), (25, 75)):
+            sql = bind(page, acct, acct, limit, offset, acct, acct)
+            got = mariadb.sql(sql)
+            assert got and got == mariadb.sql(
+                bind(FOLDER_PAGE_BEFORE, acct, acct, acct, acct, limit, offset))
+            plan = explain(mariadb, sql)
+            # (co, mc_court: the courts, a small table a join buffer may read whole)
+            for name, t in tables(plan).items():
+                assert t["access_type"] != "ALL" or name.startswith("<") or name == "co", \
+                    json.dumps(plan, indent=1)
+            outer = [n["table"] for p, n in _walk(plan) if "materialized" not in p
+                     and isinstance(n.get("table"), dict) and n["table"].get("table_name") == "m"]
+            assert outer and outer[0]["access_type"] == "eq_ref", json.dumps(plan, indent=1)
+    finally:
+        mariadb.sql(f"DELETE FROM mc_mycase WHERE account_id = {acct}")
