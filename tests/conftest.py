@@ -40,7 +40,7 @@ if str(TESTS) not in sys.path:
 
 from harness import util, web  # noqa: E402
 from harness.admin import Admin, create_user  # noqa: E402
-from harness.apache import Apache, test_site_conf  # noqa: E402
+from harness.apache import TEST_START_SERVERS, Apache, test_site_conf  # noqa: E402
 from harness.gateway import Gateway  # noqa: E402
 from harness.mariadb import MariaDB  # noqa: E402
 from harness.smtp import SmtpSink  # noqa: E402
@@ -267,7 +267,7 @@ def _start_apache(ap, migrate):
 @pytest.fixture(scope="session")
 def apache(tmp_root, mariadb, smtp, gateway):
     ap = Apache(tmp_root / "apache", util.free_port(), db=mariadb, smtp=smtp, gateway=gateway,
-                extra_conf=test_site_conf())
+                extra_conf=test_site_conf(), start_servers=TEST_START_SERVERS)
     try:
         _start_apache(ap, migrate=True)
         yield ap
@@ -289,7 +289,10 @@ def make_apache(tmp_root, mariadb, smtp, gateway):
 
     def make(overrides=None, extra_conf="", start=True, migrate=True, site=True, **kw):
         """site: include the test site (probe plugin at /probe, /protected,
-        /clerk-files, /basic) as the session's Apache does."""
+        /clerk-files, /basic) as the session's Apache does. The fixtures'
+        Apaches start TEST_START_SERVERS children unless start_servers says
+        otherwise (None: the shipped hardening's)."""
+        kw.setdefault("start_servers", TEST_START_SERVERS)
         if site:
             extra_conf = test_site_conf() + extra_conf
         n = next(_apache_numbers)

@@ -81,6 +81,15 @@ def test_site_conf(build_dir=None):
 """
 
 
+# The children the test fixtures' Apaches start with (the shipped hardening
+# starts 10, 25 threads each): starting and stopping each child costs CPU
+# (about 1 s of CPU an Apache for the 8 more), and 2 children's 50 threads
+# are already more than the hardening's MinSpareThreads, so Apache neither
+# spawns nor kills any while idle; a burst makes it spawn more, up to the
+# shipped MaxRequestWorkers. Tests about capacity under load (slow clients,
+# graceful restarts under load) keep the shipped number (start_servers=None).
+TEST_START_SERVERS = 2
+
 # How long a graceful stop may wait for requests in flight.
 GRACEFUL_STOP_SECONDS = 3
 
@@ -125,7 +134,7 @@ class Apache:
     def __init__(self, root, port, repo=util.REPO, db=None, smtp=None, gateway=None,
                  extra_conf="", overrides=None, log_dir=None,
                  log_level="info mocourts:debug", build_dir=None, plugins=None,
-                 password_cost="ops=1,mem=8M", hardening=True):
+                 password_cost="ops=1,mem=8M", hardening=True, start_servers=None):
         """root: the ServerRoot folder (created); port: on 127.0.0.1.
         db: a harness MariaDB (for MoCourtsDB*), smtp: an SmtpSink (for
         MoCourtsSMTP), gateway: a Gateway (MoCourtsGateway); any may be None.
@@ -135,7 +144,9 @@ class Apache:
         (default: every build/mod_mocourts_<name>.so). hardening=False
         leaves out conf/mocourts-hardening.conf and runs the earlier test
         configuration (50 workers, lax read timeouts, no mod_qos): only to
-        show by hand what the hardening changes."""
+        show by hand what the hardening changes. start_servers: the
+        children started with the hardening (None: the shipped file's 10;
+        the test fixtures start 2, see TEST_START_SERVERS)."""
         self.root = Path(root)
         self.port = port
         self.repo = Path(repo)
@@ -150,6 +161,7 @@ class Apache:
         self.plugins = plugins
         self.password_cost = password_cost
         self.hardening = hardening
+        self.start_servers = start_servers
         self.hardening_conf = self.root / "mocourts-hardening.conf"
         self.conf_path = self.root / "httpd.conf"
         self.mocourts_conf = self.root / "mocourts.conf"
@@ -268,6 +280,8 @@ GracefulShutdownTimeout {GRACEFUL_STOP_SECONDS}
         if self.hardening:
             # Workers, read timeouts and mod_qos: the shipped file.
             out.append(f'\nInclude "{self.hardening_conf}"\n')
+            if self.start_servers is not None:
+                out.append(f"StartServers {self.start_servers}\n")
         else:
             out.append("""
 StartServers 2

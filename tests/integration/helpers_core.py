@@ -24,7 +24,7 @@ import pytest
 
 from harness import util, web
 from harness.admin import Admin
-from harness.apache import Apache
+from harness.apache import TEST_START_SERVERS, Apache
 from harness.mariadb import sql_quote
 
 COOKIE = web.COOKIE                       # mocourts_session
@@ -118,6 +118,7 @@ def site(make_apache, overrides=None, extra_conf="", **kw):
 def running_site(tmp_root, mariadb, smtp, gateway, overrides=None, extra_conf="", name="site",
                  **kw):
     """A complete Apache for a whole module (use from a module fixture)."""
+    kw.setdefault("start_servers", TEST_START_SERVERS)
     ap = Apache(tmp_root / f"core-{name}-{secrets.token_hex(3)}", util.free_port(), db=mariadb,
                 smtp=smtp, gateway=gateway, overrides=overrides, extra_conf=extra_conf, **kw)
     try:

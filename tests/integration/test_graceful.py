@@ -39,7 +39,8 @@ def _more_requests(results, n, timeout=30):
 
 def test_three_graceful_restarts_under_load(make_apache, new_account):
     ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off",
-                                "MoCourtsSessionCache": "shmcb"})
+                                "MoCourtsSessionCache": "shmcb"},
+                     start_servers=None)   # the shipped hardening's children
     acct = new_account()
     s = web.new_session()
     r = web.logon(s, ap.url(""), acct.username, acct.password)
