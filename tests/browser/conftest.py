@@ -6,13 +6,20 @@
     def test_y(make_browser):               # more than one, or JavaScript off
         b = make_browser(javascript=False)
 
-Every browser gets its own empty profile (a temporary --user-data-dir), so
-it is a "new device" for the module, and is quit (profile removed) after
-the test, whatever happened. Uses Debian's chromium and chromium-driver
-only: no Selenium Manager, no network but loopback.
+Every browser a test gets is as good as new: its own profile (a temporary
+--user-data-dir) with no cookies, no cache, no stored data and one tab with
+no history, so it is a "new device" for the module. Starting Chromium
+costs about 4 s of CPU, so a browser that ended a test cleanly is emptied
+(_reset: every cookie, the cache and every site's stored data cleared
+through the DevTools protocol, a fresh tab, the window's first size) and
+kept for the worker's next test; one that failed to empty is quit (profile
+removed). A test's browsers are never shared while it runs. Uses Debian's
+chromium and chromium-driver only: no Selenium Manager, no network but
+loopback.
 """
 import shutil
 import tempfile
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -20,6 +27,10 @@ from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+
+WINDOW = (1280, 900)
+# Browsers kept between tests, per worker and per JavaScript setting.
+POOL_SIZE = 2
 
 CHROMIUM_ARGS = (
     "--headless=new",
@@ -34,7 +45,7 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--disable-features=Translate,MediaRouter,OptimizationHints",
     "--password-store=basic",
-    "--window-size=1280,900",
+    f"--window-size={WINDOW[0]},{WINDOW[1]}",
     "--lang=en-US",
 )
 
@@ -73,28 +84,121 @@ def _quit(driver):
         shutil.rmtree(driver.mc_profile, ignore_errors=True)
 
 
+def _reset(driver):
+    """Make driver as good as new (see the module's notes); raises when it
+    cannot (an alert open, a crashed tab...), and the caller quits it."""
+    handles = driver.window_handles
+    driver.switch_to.window(handles[0])
+    driver.switch_to.new_window("tab")
+    fresh = driver.current_window_handle
+    for h in handles:
+        driver.switch_to.window(h)
+        driver.close()
+    driver.switch_to.window(fresh)
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    origins = set(driver.mc_origins)
+    try:
+        # Origins reached by links and redirects too (the whole history).
+        for entry in driver.execute_cdp_cmd("Page.getNavigationHistory", {})["entries"]:
+            origins.add(entry.get("url", ""))
+    except Exception:  # noqa: BLE001 - the fresh tab's history is empty anyway
+        pass
+    for url in origins:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin", {
+                "origin": f"{parts.scheme}://{parts.netloc}", "storageTypes": "all"})
+    driver.mc_origins.clear()
+    assert driver.get_cookies() == []
+    driver.set_window_size(*WINDOW)
+
+
+class _Pool:
+    """The worker's idle browsers: {javascript: [driver, ...]}."""
+
+    def __init__(self):
+        self.idle = {True: [], False: []}
+
+    def take(self, javascript):
+        if self.idle[javascript]:
+            return self.idle[javascript].pop()
+        driver = _new_driver(javascript)
+        driver.mc_origins = set()
+        get = driver.get
+
+        def get_logged(url):
+            driver.mc_origins.add(url)
+            return get(url)
+
+        driver.get = get_logged
+        return driver
+
+    def give_back(self, driver, clean):
+        """Keep driver for another test when clean and it empties;
+        otherwise quit it."""
+        kept = self.idle[driver.mc_javascript]
+        if clean and len(kept) < POOL_SIZE:
+            try:
+                _reset(driver)
+            except Exception:  # noqa: BLE001 - not reusable: quit it below
+                pass
+            else:
+                kept.append(driver)
+                return
+        _quit(driver)
+
+    def close(self):
+        for drivers in self.idle.values():
+            while drivers:
+                try:
+                    _quit(drivers.pop())
+                except Exception:  # noqa: BLE001 - quit the others anyway
+                    pass
+
+
+@pytest.fixture(scope="session")
+def _browser_pool():
+    pool = _Pool()
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 @pytest.fixture
-def make_browser():
-    """Factory: make_browser(javascript=True) -> a new WebDriver (Chromium,
-    fresh profile); all of them are quit after the test."""
+def make_browser(request, _browser_pool):
+    """Factory: make_browser(javascript=True) -> a WebDriver (Chromium, as
+    good as a new profile) for this test alone; after the test each goes
+    back to the worker's pool, emptied, or is quit."""
     made = []
 
     def make(javascript=True):
-        driver = _new_driver(javascript)
+        driver = _browser_pool.take(javascript)
         made.append(driver)
         return driver
 
     try:
         yield make
     finally:
+        report = getattr(request.node, "mc_call_report", None)
+        clean = report is not None and report.passed
         errors = []
         for driver in made:
             try:
-                _quit(driver)
-            except Exception as e:  # noqa: BLE001 - quit the others anyway
+                _browser_pool.give_back(driver, clean)
+            except Exception as e:  # noqa: BLE001 - hand back the others anyway
                 errors.append(e)
         if errors:
             raise errors[0]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.mc_call_report = report
 
 
 @pytest.fixture
