@@ -78,8 +78,12 @@ def _assert_healthy(ap, since):
     assert ap.is_running()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def target(tmp_root, mariadb, smtp, gateway, apache):
+    """A site and its seeded rows of its own for each sqlmap run: the runs
+    (tens of seconds each) go to different workers instead of one after
+    the other on one (a module fixture keeps a module's tests together,
+    tests/conftest.py)."""
     t = unique_tag()
     court = seed_court(mariadb)
     cid, number = seed_case(mariadb, court, caption=f"{t} V STATE", filed_on="2026-01-05")
