@@ -143,12 +143,16 @@ def test_hash_waiters_are_served_in_arrival_order(make_apache, new_account):
         r = logon(s, ap, acct.username, acct.password)
         assert s.cookies.get(web.COOKIE), r.text[:1500]
         changers.append((s, acct))
-    # One logon alone: how long a request with one hash takes here.
-    s = web.new_session()
-    t0 = time.monotonic()
-    r = web.logon(s, ap.base_url, "nobody-alone", "Not-The-Password-1")
-    alone = time.monotonic() - t0
-    assert MSG_BAD in r.text, r.text[:1500]
+    def one_alone(name):
+        """How long a logon with one hash takes here, alone, right now."""
+        s = web.new_session()
+        t0 = time.monotonic()
+        r = web.logon(s, ap.base_url, name, "Not-The-Password-1")
+        took = time.monotonic() - t0
+        assert MSG_BAD in r.text, r.text[:1500]
+        return took
+
+    alone = one_alone("nobody-alone")
 
     for _round in range(2):
         posts = []
@@ -180,5 +184,9 @@ def test_hash_waiters_are_served_in_arrival_order(make_apache, new_account):
         last_logon, first_change = max(t for _, t in logons), min(t for _, t in changed)
         assert last_logon < first_change, summary
         # And the last one waited about for the hashes ahead of it, no more.
+        # A hash's time is measured again right after the burst too, and
+        # the slower of the two taken: the machine (shared with other work)
+        # may have been quiet for the one and busy for the burst.
         hashes = LOGONS + 4 * CHANGERS
+        alone = max(alone, one_alone(f"nobody-alone-{_round}"))
         assert max(t for _, t in out) - start < 2 * hashes * alone + 2, (alone, summary)
