@@ -434,3 +434,20 @@ def test_my_cases_page_joins_the_page_rows_only(mariadb, data, hearings):
             assert outer and outer[0]["access_type"] == "eq_ref", json.dumps(plan, indent=1)
     finally:
         mariadb.sql(f"DELETE FROM mc_mycase WHERE account_id = {acct}")
+
+
+@pytest.mark.parametrize("status", ["", "disabled"])
+def test_group_members_count_without_names_reads_the_members_alone(mariadb, data, status):
+    """No name asked: the count (SQL_COUNT_MEMBERS) reads mc_group_member
+    alone (no account row per member), and counts what the count over
+    SQL_WHERE counts. (Whether it reads the group's key or, in this small
+    table of four groups, the whole table is the optimizer's choice.)"""
+    gadmin = "plugins/groups/gadmin.c"
+    g = data["members_group"]
+    sql = bind(sql_of(gadmin, "SQL_COUNT_MEMBERS"), g, "", "1900-01-01", "", "1900-01-01",
+               status, status)
+    t = tables(explain(mariadb, sql))
+    assert set(t) == {"m"}, t
+    joined = bind("SELECT COUNT(*)" + sql_of(gadmin, "SQL_WHERE"), g, "", "1900-01-01", "",
+                  "1900-01-01", "", "%", "", "%", status, status)
+    assert mariadb.value(sql) == mariadb.value(joined) and int(mariadb.value(sql)) > 0
