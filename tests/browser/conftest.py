@@ -110,7 +110,8 @@ def _reset(driver):
             driver.execute_cdp_cmd("Storage.clearDataForOrigin", {
                 "origin": f"{parts.scheme}://{parts.netloc}", "storageTypes": "all"})
     driver.mc_origins.clear()
-    assert driver.get_cookies() == []
+    left = driver.execute_cdp_cmd("Storage.getCookies", {})["cookies"]
+    assert left == [], f"cookies left after clearing: {left}"
     driver.set_window_size(*WINDOW)
 
 
