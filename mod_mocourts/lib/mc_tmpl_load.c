@@ -500,36 +500,3 @@ apr_status_t mc_tmpl_load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char
 {
     return load(c, p, kind, name, NULL, out, err);
 }
-
-/* ---- finding elements ----------------------------------------------------- */
-
-xmlNodePtr mc_tmpl_find_body(xmlNodePtr n)
-{
-    for (; n; n = n->next) {
-        xmlNodePtr found;
-        if (n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, BAD_CAST "body") == 0)
-            return n;
-        if (n->type == XML_ELEMENT_NODE && (found = mc_tmpl_find_body(n->children)) != NULL)
-            return found;
-    }
-    return NULL;
-}
-
-xmlNodePtr mc_tmpl_find_slot(xmlNodePtr n)
-{
-    for (; n; n = n->next) {
-        xmlChar *v;
-        xmlNodePtr found;
-        int yes;
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        v = xmlGetProp(n, BAD_CAST "data-slot");
-        yes = v && strcmp((const char *)v, "content") == 0;
-        xmlFree(v);
-        if (yes)
-            return n;
-        if ((found = mc_tmpl_find_slot(n->children)) != NULL)
-            return found;
-    }
-    return NULL;
-}

@@ -92,7 +92,8 @@ typedef struct mc_tmpl_entry {
 apr_status_t mc_tmpl_load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char *name,
                           const mc_tmpl_entry **out, const char **err);
 
-/* The first <body> at or under n (or among n's siblings), NULL if none. */
+/* Finding elements (mc_tmpl_prog.c, which the loader calls already).
+ * The first <body> at or under n (or among n's siblings), NULL if none. */
 xmlNodePtr mc_tmpl_find_body(xmlNodePtr n);
 /* The first element at or under n (or among n's siblings) carrying
  * data-slot="content", NULL if none. */

@@ -7,7 +7,8 @@
  * construction), each text node its escaped and its raw form, each
  * element with markup the data-* it carries (no attribute name is looked
  * at while rendering) and its kept attributes as serialised. The document
- * is only read. */
+ * is only read. The finders of <body> and of the slot are here too: the
+ * loader (expanding includes) and the compiler both use them. */
 #include "mc_tmpl_load.h"
 #include "mc_tmpl_vars.h"
 
@@ -283,4 +284,37 @@ apr_status_t mc_tmpl_compile(apr_pool_t *p, xmlDocPtr doc, const mc_tmpl_prog **
     prog->size = c.size;
     *out = prog;
     return c.nomem ? APR_ENOMEM : APR_SUCCESS;
+}
+
+/* ---- finding elements ----------------------------------------------------- */
+
+xmlNodePtr mc_tmpl_find_body(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        xmlNodePtr found;
+        if (n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, BAD_CAST "body") == 0)
+            return n;
+        if (n->type == XML_ELEMENT_NODE && (found = mc_tmpl_find_body(n->children)) != NULL)
+            return found;
+    }
+    return NULL;
+}
+
+xmlNodePtr mc_tmpl_find_slot(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        xmlChar *v;
+        xmlNodePtr found;
+        int yes;
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        v = xmlGetProp(n, BAD_CAST "data-slot");
+        yes = v && strcmp((const char *)v, "content") == 0;
+        xmlFree(v);
+        if (yes)
+            return n;
+        if ((found = mc_tmpl_find_slot(n->children)) != NULL)
+            return found;
+    }
+    return NULL;
 }

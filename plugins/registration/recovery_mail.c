@@ -47,27 +47,6 @@ static apr_status_t audit(job *j, const char *event, long long account_id, const
                       "siss", event, account_id, j->client_ip, detail);
 }
 
-apr_status_t mc_reg_mail(mc_db *db, apr_pool_t *p, long long account_id, const char *to,
-                         const char *kind, const char *subject, const char *file, mc_vars *v)
-{
-    mc_notice n = {0};
-    const char *err;
-    char *body;
-    apr_status_t rv;
-    mc_vars_set(v, "court_name", mc_site_court_name());
-    rv = mc_tmpl_text(mc_site_templates(), p, apr_pstrcat(p, MC_REG_TEMPLATES, "/", file, NULL), v,
-                      &body, &err);
-    if (rv != APR_SUCCESS)
-        return rv;
-    n.account_id = account_id;
-    n.channel = MC_CHANNEL_EMAIL;
-    n.recipient = to;
-    n.subject = subject;
-    n.kind = kind;
-    n.body = body;
-    return mc_outbox_add(db, &n, NULL);
-}
-
 /* Forgot Password: a reset link to each active account the identifier names
  * (its username, or the accounts using that e-mail address). */
 static apr_status_t send_links(job *j)

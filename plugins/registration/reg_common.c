@@ -398,3 +398,24 @@ apr_status_t mc_reg_code_new(mc_db *db, apr_pool_t *p, long long account_id, con
                         "issi", account_id, purpose, mc_sha256_hex(p, token, strlen(token)), ttl);
     return rv;
 }
+
+apr_status_t mc_reg_mail(mc_db *db, apr_pool_t *p, long long account_id, const char *to,
+                         const char *kind, const char *subject, const char *file, mc_vars *v)
+{
+    mc_notice n = {0};
+    const char *err;
+    char *body;
+    apr_status_t rv;
+    mc_vars_set(v, "court_name", mc_site_court_name());
+    rv = mc_tmpl_text(mc_site_templates(), p, apr_pstrcat(p, MC_REG_TEMPLATES, "/", file, NULL), v,
+                      &body, &err);
+    if (rv != APR_SUCCESS)
+        return rv;
+    n.account_id = account_id;
+    n.channel = MC_CHANNEL_EMAIL;
+    n.recipient = to;
+    n.subject = subject;
+    n.kind = kind;
+    n.body = body;
+    return mc_outbox_add(db, &n, NULL);
+}

@@ -11,8 +11,7 @@
  *               10-14); account_questions.c its security questions page;
  *               account_common.c what their update pages share
  *   recovery.c  Forgot Password / Forgot Username (seed 002); recovery_mail.c
- *               their mails, made by the delivery worker (mc_reg_mail: the
- *               plugin's mails queued outside a request)
+ *               their mails, made by the delivery worker
  *   security.c  the Security unit's tools
  *   links.c     the e-mailed links (e-mail verification, e-mail change
  *               confirmation): a page whose one button POSTs

@@ -29,9 +29,14 @@ PATHS = ["/account/logon", "/static.html", "/probe/dbtime", "/casenet/"]
 # closing one below the minimum data rate (034), both at error level.
 QOS_REFUSALS = (r"mod_qos\(031\): access denied.* QS_SrvMaxConnPerIP rule",
                 r"mod_qos\(034\): access denied.* QS_SrvMinDataRate rule")
+# The event MPM saying, at error level, that the attack brought it within
+# MinSpareThreads of MaxRequestWorkers (196 held of 250, plus the dropped
+# ones reconnecting): the state this test makes on purpose, and what the
+# visitor's latency below is measured in.
+NEAR_CAPACITY = r"AH10159: server is within MinSpareThreads of MaxRequestWorkers"
 
 
-@pytest.mark.allow_errors(*QOS_REFUSALS)
+@pytest.mark.allow_errors(*QOS_REFUSALS, NEAR_CAPACITY)
 def test_slow_clients_do_not_stall_other_visitors(make_apache):
     ap = site(make_apache, start_servers=None)   # the shipped hardening's children
     calm = probe(ap.port, PATHS, seconds=1)
