@@ -93,6 +93,8 @@
  *        picture or sound answered (mc_captcha_send), its field's label
  *        and the phrase typed made ready to compare (MC_CAPTCHA_LABEL,
  *        mc_captcha_typed, mc_captcha.h).
+ *   1.14 mc_page_first: a list's first page asked for with one row more,
+ *        the count run only when that row comes (mc_list.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -116,7 +118,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 13
+#define MC_ABI_MINOR 14
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */

@@ -16,6 +16,16 @@ long long mc_page_begin(mc_page *pg, long long total, long long per_page, long l
     return pg->offset;
 }
 
+int mc_page_first(mc_page *pg, mc_dbres *res, long long per_page)
+{
+    if (res->nrows <= per_page) {
+        mc_page_begin(pg, res->nrows, per_page, 1);
+        return 1;
+    }
+    res->nrows = (int)per_page;
+    return 0;
+}
+
 void mc_page_vars(mc_vars *v, const mc_page *pg, const char *base)
 {
     mc_vars_setf(v, "total", "%" APR_INT64_T_FMT, (apr_int64_t)pg->total);

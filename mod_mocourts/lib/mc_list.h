@@ -32,6 +32,11 @@ typedef struct mc_page {
  * rows a page (less than 1 counts as 1), the page asked for clamped into
  * 1..pages. Returns pg->offset. */
 MC_API long long mc_page_begin(mc_page *pg, long long total, long long per_page, long long page);
+/* ABI 1.14: page 1 asked for with per_page + 1 rows, so that the count is
+ * run only when the list is longer than a page. 1 when res holds the whole
+ * list (pg filled for it, no count needed); 0 when that extra row came: res
+ * is cut to per_page rows and the caller counts, then mc_page_begin. */
+MC_API int mc_page_first(mc_page *pg, mc_dbres *res, long long per_page);
 /* Set the variables a list page's template shows: total, page and pages
  * (decimal), and prev_url / next_url = base followed by the page number
  * (set only when that page exists; base ends in "page=", e.g.

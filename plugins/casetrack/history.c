@@ -104,13 +104,8 @@ int ct_history_page(mc_req *mr)
                              counted ? page.offset : 0);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (counted)
+        if (counted || mc_page_first(&page, res, CT_PAGE_SIZE))
             break;
-        if (res->nrows <= CT_PAGE_SIZE) {
-            mc_page_begin(&page, res->nrows, CT_PAGE_SIZE, 1);
-            break;
-        }
-        res->nrows = CT_PAGE_SIZE;
     }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "notices");

@@ -144,13 +144,8 @@ static int filings_page(mc_req *mr)
                          counted ? page.per_page : EF_PAGE_SIZE + 1, counted ? page.offset : 0);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (counted)
+        if (counted || mc_page_first(&page, res, EF_PAGE_SIZE))
             break;
-        if (res->nrows <= EF_PAGE_SIZE) {
-            mc_page_begin(&page, res->nrows, EF_PAGE_SIZE, 1);
-            break;
-        }
-        res->nrows = EF_PAGE_SIZE;
     }
     for (i = 0; i < res->nrows; i++) {
         static const char *const keys[] = {

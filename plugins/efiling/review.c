@@ -164,13 +164,8 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
                              FILTERS[f].s2, n, offset);
         if (rv != APR_SUCCESS)
             return rv;
-        if (counted)
+        if (counted || mc_page_first(&pg, res, EF_PAGE_SIZE))
             break;
-        if (res->nrows <= EF_PAGE_SIZE) {
-            mc_page_begin(&pg, res->nrows, EF_PAGE_SIZE, 1);
-            break;
-        }
-        res->nrows = EF_PAGE_SIZE;
     }
     for (i = 0; i < res->nrows; i++) {
         static const char *const keys[] = {"",          "number", "filer",     "", "",        "",

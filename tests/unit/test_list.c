@@ -51,6 +51,29 @@ START_TEST(test_page_arithmetic)
 }
 END_TEST
 
+START_TEST(test_page_first)
+{
+    mc_dbres res = {0};
+    mc_page pg;
+    /* Fewer rows than a page, or exactly a page: the whole list, no count. */
+    res.nrows = 0;
+    ck_assert_int_eq(mc_page_first(&pg, &res, 25), 1);
+    ck_assert_int_eq(pg.total, 0);
+    ck_assert_int_eq(pg.pages, 1);
+    res.nrows = 25;
+    ck_assert_int_eq(mc_page_first(&pg, &res, 25), 1);
+    ck_assert_int_eq(pg.total, 25);
+    ck_assert_int_eq(pg.pages, 1);
+    ck_assert_int_eq(res.nrows, 25);
+    /* The extra row came: cut to a page, and the caller must count. */
+    res.nrows = 26;
+    pg.total = -1;
+    ck_assert_int_eq(mc_page_first(&pg, &res, 25), 0);
+    ck_assert_int_eq(res.nrows, 25);
+    ck_assert_int_eq(pg.total, -1);
+}
+END_TEST
+
 START_TEST(test_page_vars)
 {
     mc_vars *v = mc_vars_make(mc_test_pool, NULL);
@@ -177,4 +200,4 @@ START_TEST(test_sql_like)
 END_TEST
 
 MC_TEST_SUITE(list, mc_test_pool_setup, mc_test_pool_teardown, 0, test_page_arithmetic,
-              test_page_vars, test_sort_pick, test_sort_vars, test_vars_rows, test_sql_like)
+              test_page_first, test_page_vars, test_sort_pick, test_sort_vars, test_vars_rows, test_sql_like)
