@@ -333,18 +333,28 @@ static const fdef PHONE_F[] = {
 static const pfield PHONE_P[] = {{"Business Phone", PF(business_phone), 1, 1},
                                  {"Cell Phone", PF(cell_phone), 0, 1}};
 
-/* Each form: its path (the route's pattern), title, what changed (for the
- * audit and ?updated=), fields; names: the account's names change too. */
+static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1, 10}, {NULL}};
+static const pfield MOBAR_P[] = {{"MOBAR Number", PF(mobar_number), 1, 0}};
+
+/* Each form: its path (the route's pattern), title, intro (or NULL), what
+ * changed (for the audit and ?updated=), fields; names: the account's
+ * names change too. The MOBAR number's form is posted to mobar_post. */
 static const struct {
-    const char *path, *title, *what;
+    const char *path, *title, *intro, *what;
     const fdef *f;
     const pfield *pf;
     int names;
 } PFORMS[] = {
-    {"/myaccount/name", "Update Account - Name", "name", NAME_F, NAME_P, 1},
-    {"/myaccount/firm", "Update Account - Firm/Organization Name", "firm", FIRM_F, FIRM_P, 0},
-    {"/myaccount/phones", "Update Account - Phone Numbers", "phones", PHONE_F, PHONE_P, 0},
+    {"/myaccount/name", "Update Account - Name", NULL, "name", NAME_F, NAME_P, 1},
+    {"/myaccount/firm", "Update Account - Firm/Organization Name", NULL, "firm", FIRM_F, FIRM_P,
+     0},
+    {"/myaccount/phones", "Update Account - Phone Numbers", NULL, "phones", PHONE_F, PHONE_P, 0},
+    {"/myaccount/mobar", "Update Account - MOBAR Number",
+     "Enter your Missouri Bar number. It is checked against the Missouri Bar roster with the "
+     "last name of your account; when it matches, your account is an attorney's account.",
+     "mobar", MOBAR_F, MOBAR_P, 0},
 };
+#define PFORM_MOBAR 3
 #define PFIELDS_MAX 4
 
 static const char **pfield_at(mc_reg_profile *pr, const pfield *pf)
@@ -373,7 +383,8 @@ static int profile_get(mc_req *mr)
         return mc_fail(mr, rv);
     for (i = 0; PFORMS[k].f[i].name; i++)
         vals[i] = *pfield_at(&pr, &PFORMS[k].pf[i]);
-    return form_page(mr, PFORMS[k].title, NULL, PFORMS[k].f, vals, NULL, PFORMS[k].path, NULL);
+    return form_page(mr, PFORMS[k].title, PFORMS[k].intro, PFORMS[k].f, vals, NULL, PFORMS[k].path,
+                     NULL);
 }
 
 static int profile_post(mc_req *mr)
@@ -556,24 +567,7 @@ static int address_post(mc_req *mr)
     return profile_save(mr, &pr, NULL, NULL, "addresses", "address");
 }
 
-/* ---- MOBAR number --------------------------------------------------------------- */
-
-static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1, 10}, {NULL}};
-#define MOBAR_TITLE "Update Account - MOBAR Number"
-#define MOBAR_INTRO                                                                                \
-    "Enter your Missouri Bar number. It is checked against the Missouri Bar roster with the "      \
-    "last name of your account; when it matches, your account is an attorney's account."
-
-static int mobar_get(mc_req *mr)
-{
-    mc_reg_profile pr;
-    mc_db *db;
-    apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &pr.mobar_number, NULL,
-                     "/myaccount/mobar", NULL);
-}
+/* ---- MOBAR number (its form is PFORMS[PFORM_MOBAR]) -------------------------------- */
 
 typedef struct mobar_baton {
     mc_reg_profile *pr;
@@ -617,8 +611,8 @@ static int mobar_post(mc_req *mr)
         return mc_fail(mr, rv);
     if (why) {
         mc_audit(mr, db, "mobar-refused", pr.account_id, why);
-        return form_page(mr, MOBAR_TITLE, MOBAR_INTRO, MOBAR_F, &num, why, "/myaccount/mobar",
-                         NULL);
+        return form_page(mr, PFORMS[PFORM_MOBAR].title, PFORMS[PFORM_MOBAR].intro, MOBAR_F, &num,
+                         why, PFORMS[PFORM_MOBAR].path, NULL);
     }
     b.pr = &pr;
     b.num = num;
@@ -647,7 +641,7 @@ const mc_route mc_reg_account_routes[] = {
     {"POST", "/myaccount/phones", A, NULL, profile_post, 0},
     {"GET", "/myaccount/questions", A, NULL, mc_reg_account_questions_get, 0},
     {"POST", "/myaccount/questions", A, NULL, mc_reg_account_questions_post, 0},
-    {"GET", "/myaccount/mobar", A, NULL, mobar_get, 0},
+    {"GET", "/myaccount/mobar", A, NULL, profile_get, 0},
     {"POST", "/myaccount/mobar", A, NULL, mobar_post, 0},
     {NULL}};
 #undef A

@@ -50,6 +50,19 @@ static int notice_page(mc_req *mr, const char *title, const char *message, int a
     return mc_render(mr, HTTP_OK, "recovery-notice.html", title);
 }
 
+/* The lock told (the page in *rc, or a database error's) when the account is
+ * locked: 1 when so, 0 when it is not. */
+static int lock_told(mc_req *mr, mc_db *db, long long account_id, int *rc)
+{
+    int locked = 0;
+    apr_status_t rv = mc_lockout_check(mr, db, account_id, &locked);
+    if (rv != APR_SUCCESS)
+        *rc = mc_fail(mr, rv);
+    else if (locked)
+        *rc = notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    return rv != APR_SUCCESS || locked;
+}
+
 /* ---- Forgot Password, Forgot Username ------------------------------------------- */
 
 /* Forgot Password and Forgot Username: a form of one field, whose value is
@@ -264,15 +277,13 @@ static int reset_link_post(mc_req *mr)
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    int locked;
+    int rc;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!link_valid(mr, db, &id, &account, &why, &rv))
         return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
-    if ((rv = mc_lockout_check(mr, db, account, &locked)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (locked)
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    if (lock_told(mr, db, account, &rc))
+        return rc;
     rv = mc_db_query(db, mr->r->pool, &res,
                      "SELECT COUNT(*) FROM mc_reg_answer WHERE account_id = ?", "i", account);
     if (rv != APR_SUCCESS)
@@ -339,19 +350,28 @@ static int question_form(mc_req *mr, reset_state *st, const char *error)
     return mc_render(mr, HTTP_OK, "recovery-question.html", "Security Questions");
 }
 
-static int question_get(mc_req *mr)
+static int password_form(mc_req *mr, const char *error)
 {
+    if (error)
+        mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
+    mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/password"));
+    return mc_render(mr, HTTP_OK, "recovery-password.html", "Reset Password");
+}
+
+/* GET /reset/question and /reset/password: the page of the browser's state. */
+static int state_get(mc_req *mr)
+{
+    int answered = !strcmp(mr->route->pattern, "/reset/password"), rc;
     reset_state st;
     mc_db *db;
-    apr_status_t rv;
-    int locked, rc;
-    if (!state_at(mr, &db, &st, 0, &rc))
+    if (!state_at(mr, &db, &st, answered, &rc))
         return rc;
+    if (answered)
+        return password_form(mr, NULL);
     /* The lock is told at a round's start, not within it (see above). */
-    if (st.step == 0 && (rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (st.step == 0 && locked)
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
+    if (st.step == 0 && lock_told(mr, db, st.account_id, &rc))
+        return rc;
     return question_form(mr, &st, NULL);
 }
 
@@ -425,25 +445,6 @@ static int question_post(mc_req *mr)
 
 /* ---- the new password --------------------------------------------------------------- */
 
-static int password_form(mc_req *mr, const char *error)
-{
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
-    mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
-    mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/password"));
-    return mc_render(mr, HTTP_OK, "recovery-password.html", "Reset Password");
-}
-
-static int reset_password_get(mc_req *mr)
-{
-    reset_state st;
-    mc_db *db;
-    int rc;
-    if (!state_at(mr, &db, &st, 1, &rc))
-        return rc;
-    return password_form(mr, NULL);
-}
-
 typedef struct reset_baton {
     reset_state *st;
     const char *hash;
@@ -484,13 +485,9 @@ static int reset_password_post(mc_req *mr)
     reset_baton b = {&st, NULL, 0};
     mc_db *db;
     apr_status_t rv;
-    int locked, rc;
-    if (!state_at(mr, &db, &st, 1, &rc))
+    int rc;
+    if (!state_at(mr, &db, &st, 1, &rc) || lock_told(mr, db, st.account_id, &rc))
         return rc;
-    if ((rv = mc_lockout_check(mr, db, st.account_id, &locked)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (locked)
-        return notice_page(mr, "Reset Password", msg_locked(mr), 0);
     if (!pw || !*pw || !again || !*again)
         return password_form(mr, "Enter your new password twice.");
     if (strcmp(pw, again))
@@ -510,9 +507,9 @@ static int reset_password_post(mc_req *mr)
 const mc_route mc_reg_recovery_routes[] = {
     {"GET", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_get, 0},
     {"POST", "/forgot-password", MC_ACCESS_ANON, NULL, forgot_post, 0},
-    {"GET", "/reset/question", MC_ACCESS_ANON, NULL, question_get, 0},
+    {"GET", "/reset/question", MC_ACCESS_ANON, NULL, state_get, 0},
     {"POST", "/reset/question", MC_ACCESS_ANON, NULL, question_post, 0},
-    {"GET", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_get, 0},
+    {"GET", "/reset/password", MC_ACCESS_ANON, NULL, state_get, 0},
     {"POST", "/reset/password", MC_ACCESS_ANON, NULL, reset_password_post, 0},
     {"GET", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_get, 0},
     {"POST", "/reset/:token", MC_ACCESS_ANON, NULL, reset_link_post, 0},
