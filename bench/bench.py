@@ -28,10 +28,8 @@ import argparse
 import fcntl
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +48,7 @@ from harness.smtp import SmtpSink  # noqa: E402
 import casenet  # noqa: E402  (bench/casenet.py)
 import pages  # noqa: E402  (bench/pages.py)
 from cputime import CpuMeter  # noqa: E402  (bench/cputime.py)
+from scratch import run_in_scratch  # noqa: E402  (bench/scratch.py)
 
 USERNAME = pages.ACCOUNTS["user"][0]
 PASSWORD = pages.PASSWORD
@@ -554,22 +553,10 @@ def main():
     args.trackers = args.trackers or (2000 if args.quick else 100000)
     args.page_keys = [k for k in args.page_keys.split(",") if k]
 
-    tmp = Path(tempfile.mkdtemp(prefix="mocourts-bench-", dir="/tmp"))
-    util.make_reachable(tmp)
-    try:
-        bench(tmp, args)
-    except (BenchError, ApacheError, AdminError, TimeoutError, casenet.CasenetBenchError,
-            pages.PagesError, requests.RequestException) as e:
-        print(f"bench: FAILED: {e}", file=sys.stderr)
-        if os.environ.get("MC_KEEP_TMP") != "1":
-            print("bench: set MC_KEEP_TMP=1 to keep the logs", file=sys.stderr)
-        return 1
-    finally:
-        if os.environ.get("MC_KEEP_TMP") == "1":
-            print(f"bench: files kept in {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_in_scratch("bench", "mocourts-bench-", lambda tmp: bench(tmp, args),
+                          (BenchError, ApacheError, AdminError, TimeoutError,
+                           casenet.CasenetBenchError, pages.PagesError,
+                           requests.RequestException))
 
 
 if __name__ == "__main__":

@@ -39,13 +39,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import bench  # noqa: E402  (bench/bench.py: REPO on sys.path, the harness)
 import casenet  # noqa: E402
 import pages  # noqa: E402
+from scratch import run_in_scratch  # noqa: E402  (bench/scratch.py)
 from harness import util, web  # noqa: E402
 from harness.apache import HTTPD  # noqa: E402
 
@@ -397,6 +396,37 @@ def perf(srv, page, cookie, args, out_dir):
     print(f"\nperf data: {kept / 'perf.data'} (perf report -i {kept / 'perf.data'})")
 
 
+def profile_page(tmp, args):
+    """The servers started in tmp, the page checked, then profiled."""
+    srv = bench.Servers(tmp, args)
+    try:
+        srv.start()
+        srv.import_casenet(tmp)
+        pages.seed(srv.admin, srv.db)
+        page = page_of(srv.db, args.page)
+        cookie = bench.logon_cookie(srv.apache, pages.ACCOUNTS[page.account][0]) \
+            if page.account else None
+        s = web.new_session()
+        casenet.warm_up(s, srv.apache, casenet.SEARCHES[:5])
+        pages.check(s, srv.apache, page, cookie)
+        print(f"profile: {page.label} ({page.key}), {len(page.paths)} URL(s), "
+              f"{args.cases} cases", flush=True)
+        if not args.no_statements:
+            statements(srv, page, cookie, min(args.requests, 200), args.top)
+        if args.perf:
+            perf(srv, page, cookie, args, tmp / "perf")
+        else:
+            files = callgrind(srv, page, cookie, args, tmp / "callgrind")
+            kept = bench.REPO / "var" / "profile" / page.key
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir(parents=True)
+            for f in files:
+                shutil.copyfile(f, kept / f.name)
+            report_callgrind(sorted(kept.iterdir()), args.requests, args.top, kept)
+    finally:
+        srv.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("page", nargs="?", help="a page key (--list)")
@@ -428,46 +458,10 @@ def main():
         print(f"profile: {tool} is not installed (run scripts/deps.sh)", file=sys.stderr)
         return 1
 
-    tmp = Path(tempfile.mkdtemp(prefix="mocourts-profile-", dir="/tmp"))
-    util.make_reachable(tmp)
-    keep = os.environ.get("MC_KEEP_TMP") == "1"
-    srv = bench.Servers(tmp, args)
-    try:
-        srv.start()
-        srv.import_casenet(tmp)
-        pages.seed(srv.admin, srv.db)
-        page = page_of(srv.db, args.page)
-        cookie = bench.logon_cookie(srv.apache, pages.ACCOUNTS[page.account][0]) \
-            if page.account else None
-        s = web.new_session()
-        casenet.warm_up(s, srv.apache, casenet.SEARCHES[:5])
-        pages.check(s, srv.apache, page, cookie)
-        print(f"profile: {page.label} ({page.key}), {len(page.paths)} URL(s), "
-              f"{args.cases} cases", flush=True)
-        if not args.no_statements:
-            statements(srv, page, cookie, min(args.requests, 200), args.top)
-        if args.perf:
-            perf(srv, page, cookie, args, tmp / "perf")
-        else:
-            files = callgrind(srv, page, cookie, args, tmp / "callgrind")
-            kept = bench.REPO / "var" / "profile" / page.key
-            shutil.rmtree(kept, ignore_errors=True)
-            kept.mkdir(parents=True)
-            for f in files:
-                shutil.copyfile(f, kept / f.name)
-            report_callgrind(sorted(kept.iterdir()), args.requests, args.top, kept)
-    except (bench.BenchError, ProfileError, pages.PagesError, casenet.CasenetBenchError,
-            TimeoutError) as e:
-        print(f"profile: FAILED: {e}", file=sys.stderr)
-        keep = True
-        return 1
-    finally:
-        srv.stop()
-        if keep:
-            print(f"profile: files kept in {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_in_scratch("profile", "mocourts-profile-", lambda tmp: profile_page(tmp, args),
+                          (bench.BenchError, ProfileError, pages.PagesError,
+                           casenet.CasenetBenchError, TimeoutError),
+                          keep_on_failure=True)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,8 @@ import argparse
 import hashlib
 import os
 import re
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -40,6 +38,7 @@ from harness.apache import Apache, ApacheError, test_site_conf  # noqa: E402
 from harness.gateway import Gateway  # noqa: E402
 from harness.mariadb import MariaDB, sql_quote  # noqa: E402
 from harness.smtp import SmtpSink  # noqa: E402
+from scratch import run_in_scratch  # noqa: E402  (bench/scratch.py)
 from helpers_casenet import seed_case  # noqa: E402
 from helpers_efiling import ECF, ef_court, subscribe  # noqa: E402
 
@@ -423,30 +422,21 @@ def run(tmp, args):
         db.stop()
 
 
+def show_apache_errors():
+    for a in Apache.instances:
+        bad = a.check_error_log()
+        if bad:
+            print("bench: Apache's error log:\n  " + "\n  ".join(bad[-20:]), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="a 20 MB document instead")
     ap.add_argument("--size-mb", type=int, default=100)
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="mocourts-bench-upload-", dir="/tmp"))
-    util.make_reachable(tmp)
-    try:
-        run(tmp, args)
-    except (BenchError, ApacheError, AdminError, TimeoutError, OSError) as e:
-        for a in Apache.instances:
-            bad = a.check_error_log()
-            if bad:
-                print("bench: Apache's error log:\n  " + "\n  ".join(bad[-20:]), file=sys.stderr)
-        print(f"bench: FAILED: {e}", file=sys.stderr)
-        if os.environ.get("MC_KEEP_TMP") != "1":
-            print("bench: set MC_KEEP_TMP=1 to keep the logs", file=sys.stderr)
-        return 1
-    finally:
-        if os.environ.get("MC_KEEP_TMP") == "1":
-            print(f"bench: files kept in {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_in_scratch("bench", "mocourts-bench-upload-", lambda tmp: run(tmp, args),
+                          (BenchError, ApacheError, AdminError, TimeoutError, OSError),
+                          on_failure=show_apache_errors)
 
 
 if __name__ == "__main__":

@@ -51,37 +51,45 @@ static apr_status_t cache_destroy(void *data)
     return APR_SUCCESS;
 }
 
-const char *mc_session_check_config(apr_pool_t *ptemp)
+/* The MoCourtsSessionCache provider and its instance in pool, made from
+ * the directive (create() only reads its argument; init() in post_config
+ * takes resources). NULL when made, or when the cache is off (*prov NULL);
+ * else the sentence naming the directive. */
+static const char *cache_make(apr_pool_t *ptemp, apr_pool_t *pool, ap_socache_provider_t **prov,
+                              ap_socache_instance_t **inst)
 {
     mc_srv_conf *c = mc_conf_get();
-    const ap_socache_provider_t *prov;
-    ap_socache_instance_t *inst = NULL;
     const char *err;
     char *name, *arg;
 
+    *prov = NULL;
     if (!strcasecmp(c->cache_spec, "none") || c->cache_ttl == 0)
         return NULL;
     name = apr_pstrdup(ptemp, c->cache_spec);
     if ((arg = strchr(name, ':')))
         *arg++ = '\0';
-    prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (!prov)
+    *prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (!*prov)
         return apr_psprintf(ptemp,
                             "Invalid value for directive 'MoCourtsSessionCache': no "
                             "socache provider '%s' is loaded",
                             name);
-    /* create() only reads the argument; init() in post_config takes resources. */
-    if ((err = prov->create(&inst, arg, ptemp, ptemp)))
+    if ((err = (*prov)->create(inst, arg, ptemp, pool)))
         return apr_psprintf(ptemp, "Invalid value for directive 'MoCourtsSessionCache': %s", err);
     return NULL;
 }
 
+const char *mc_session_check_config(apr_pool_t *ptemp)
+{
+    ap_socache_provider_t *prov;
+    ap_socache_instance_t *inst = NULL;
+    return cache_make(ptemp, ptemp, &prov, &inst);
+}
+
 apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
-    mc_srv_conf *c = mc_conf_get();
     struct ap_socache_hints hints = {64, 1024, 60};
-    const char *err, *arg = NULL;
-    char *name;
+    const char *err;
     apr_status_t rv;
 
     /* A graceful restart may turn the cache off: forget the last
@@ -91,19 +99,12 @@ apr_status_t mc_session_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server
     cache_mutex = NULL;
     gen_shm = NULL;
     generation = NULL;
-    if (!strcasecmp(c->cache_spec, "none") || c->cache_ttl == 0)
-        return APR_SUCCESS;
-    name = apr_pstrdup(ptemp, c->cache_spec);
-    if ((arg = strchr(name, ':')))
-        *(char *)arg++ = '\0';
-    cache_prov = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (!cache_prov)
-        return APR_EGENERAL;
-    if ((err = cache_prov->create(&cache_inst, arg, ptemp, pconf))) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     MCLOGNO(0301) "Invalid value for directive 'MoCourtsSessionCache': %s", err);
+    if ((err = cache_make(ptemp, pconf, &cache_prov, &cache_inst))) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCLOGNO(0301) "%s", err);
         return APR_EGENERAL;
     }
+    if (!cache_prov)
+        return APR_SUCCESS;
     if (cache_prov->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
         rv = ap_global_mutex_create(&cache_mutex, NULL, MC_MUTEX_TYPE, NULL, s, pconf, 0);
         if (rv != APR_SUCCESS)

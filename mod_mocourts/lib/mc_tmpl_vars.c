@@ -60,51 +60,46 @@ mc_vars *mc_vars_row(mc_vars *v, const char *list)
     return row;
 }
 
-/* key's value in v or its parents; NULL when unset. */
-const char *mc_vars_get(const mc_vars *v, const char *key)
+/* key in v's own values (lists: its lists) or its parents'; NULL when unset. */
+static void *vars_find(const mc_vars *v, int lists, const char *key)
 {
     for (; v; v = v->parent) {
-        const char *val = apr_hash_get(v->vals, key, APR_HASH_KEY_STRING);
-        if (val)
-            return val;
+        void *hit = apr_hash_get(lists ? v->lists : v->vals, key, APR_HASH_KEY_STRING);
+        if (hit)
+            return hit;
     }
     return NULL;
 }
 
-static const apr_array_header_t *vars_list(const mc_vars *v, const char *key)
+/* key's value in v or its parents; NULL when unset. */
+const char *mc_vars_get(const mc_vars *v, const char *key)
 {
-    for (; v; v = v->parent) {
-        const apr_array_header_t *l = apr_hash_get(v->lists, key, APR_HASH_KEY_STRING);
-        if (l)
-            return l;
+    return vars_find(v, 0, key);
+}
+
+/* A row's scope holds its own keys only; the outermost one, its parents' too. */
+static void *scope_find(const mc_scope *s, int lists, const char *key)
+{
+    const mc_scope *f;
+
+    for (f = s; f && f->v; f = f->outer) {
+        void *hit = f->outer
+                        ? apr_hash_get(lists ? f->v->lists : f->v->vals, key, APR_HASH_KEY_STRING)
+                        : vars_find(f->v, lists, key);
+        if (hit)
+            return hit;
     }
-    return NULL;
+    return s->v ? vars_find(s->v, lists, key) : NULL;
 }
 
 const char *mc_scope_get(const mc_scope *s, const char *key)
 {
-    const mc_scope *f;
-
-    for (f = s; f && f->v; f = f->outer) {
-        const char *val =
-            f->outer ? apr_hash_get(f->v->vals, key, APR_HASH_KEY_STRING) : mc_vars_get(f->v, key);
-        if (val)
-            return val;
-    }
-    return s->v ? mc_vars_get(s->v, key) : NULL;
+    return scope_find(s, 0, key);
 }
 
 const apr_array_header_t *mc_scope_list(const mc_scope *s, const char *key)
 {
-    const mc_scope *f;
-
-    for (f = s; f && f->v; f = f->outer) {
-        const apr_array_header_t *l =
-            f->outer ? apr_hash_get(f->v->lists, key, APR_HASH_KEY_STRING) : vars_list(f->v, key);
-        if (l)
-            return l;
-    }
-    return s->v ? vars_list(s->v, key) : NULL;
+    return scope_find(s, 1, key);
 }
 
 /* Set and not "" or "0"; a list counts as set when it has a row. */
