@@ -169,6 +169,10 @@ int ef_doc_download(mc_req *mr);
 
 /* The "what is missing" page (titled "eFiling Menu") with status. */
 int ef_who_refuse(mc_req *mr, const ef_who *w, int status);
+/* The request's connection in *db and who its account is in *w: -1 when
+ * the account may file, else the answer (ef_who_refuse with status, or a
+ * database error's page). */
+int ef_who_may_file(mc_req *mr, mc_db **db, ef_who *w, int status);
 /* 404 "Envelope not found". */
 int ef_env_not_found(mc_req *mr);
 /* The route's envelope (:id) as the request's account may see it: its

@@ -48,10 +48,9 @@ static int new_draft(mc_req *mr)
     ef_who w;
     draft_baton b;
     apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!w.ok)
-        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    int rc;
+    if ((rc = ef_who_may_file(mr, &db, &w, HTTP_FORBIDDEN)) != -1)
+        return rc;
     if (!kind || (strcmp(kind, "new") && strcmp(kind, "existing")))
         return mc_message(mr, HTTP_BAD_REQUEST, "eFiling Menu",
                           "Choose New case or File into an existing case.");
@@ -147,18 +146,11 @@ static int submit(mc_req *mr)
     ef_wiz z;
     submit_baton b;
     apr_status_t rv;
-    int found;
+    int rc = ef_wiz_load(mr, &z, 1); /* a submitted envelope: its receipt */
+    if (rc >= 0)
+        return rc;
     memset(&b, 0, sizeof(b));
-    if (!(b.id = mc_param_id(mr, "id")))
-        return ef_env_not_found(mr);
-    if ((rv = mc_req_db(mr, &z.db)) != APR_SUCCESS ||
-        (rv = ef_who_get(mr, z.db, &z.who)) != APR_SUCCESS ||
-        (rv = ef_env_load(mr, z.db, b.id, 0, &z.e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found || z.e.account_id != mr->account->id)
-        return ef_env_not_found(mr);
-    if (!z.who.ok && !strcmp(z.e.status, "draft"))
-        return ef_who_refuse(mr, &z.who, HTTP_FORBIDDEN);
+    b.id = z.e.id;
     b.who = &z.who;
     if ((rv = mc_req_tx(mr, submit_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -300,23 +292,15 @@ static apr_status_t act_tx(mc_req *mr, mc_db *db, void *baton)
 static int act(mc_req *mr, const char *action)
 {
     act_baton b;
-    mc_db *db;
-    ef_who w;
-    ef_env e;
+    ef_wiz z;
     apr_status_t rv;
-    int found;
+    int rc = ef_wiz_load(mr, &z, 0);
+    if (rc >= 0)
+        return rc;
     memset(&b, 0, sizeof(b));
     b.action = action;
-    b.who = &w;
-    if (!(b.id = mc_param_id(mr, "id")))
-        return ef_env_not_found(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS ||
-        (rv = ef_env_load(mr, db, b.id, 0, &e, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found || e.account_id != mr->account->id)
-        return ef_env_not_found(mr);
-    if (!w.ok)
-        return ef_who_refuse(mr, &w, HTTP_FORBIDDEN);
+    b.who = &z.who;
+    b.id = z.e.id;
     if ((rv = mc_req_tx(mr, act_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (b.status == HTTP_NOT_FOUND)

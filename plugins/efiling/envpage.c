@@ -48,6 +48,16 @@ int ef_who_refuse(mc_req *mr, const ef_who *w, int status)
     return mc_render(mr, status, "who.html", "eFiling Menu");
 }
 
+int ef_who_may_file(mc_req *mr, mc_db **db, ef_who *w, int status)
+{
+    apr_status_t rv;
+    if ((rv = mc_req_db(mr, db)) != APR_SUCCESS || (rv = ef_who_get(mr, *db, w)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!w->ok)
+        return ef_who_refuse(mr, w, status);
+    return -1;
+}
+
 static const char *role_label(const char *role)
 {
     static const char *const roles[][2] = {{"plaintiff", "Plaintiff"},

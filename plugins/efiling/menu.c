@@ -26,12 +26,10 @@ static int menu_page(mc_req *mr)
     apr_status_t rv;
     const char *done = mc_query(mr, "done");
     size_t k;
-    int i;
+    int i, rc;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!w.ok)
-        return ef_who_refuse(mr, &w, HTTP_OK);
+    if ((rc = ef_who_may_file(mr, &db, &w, HTTP_OK)) != -1)
+        return rc;
     for (k = 0; done && k < sizeof(MENU_DONE) / sizeof(MENU_DONE[0]); k++)
         if (!strcmp(done, MENU_DONE[k][0]))
             mc_vars_set(mr->vars, "notice", MENU_DONE[k][1]);

@@ -34,7 +34,7 @@ long long ef_wiz_group(const ef_who *w)
     return w->group_id && w->group_active && w->member_active ? w->group_id : 0;
 }
 
-int ef_wiz_open(mc_req *mr, ef_wiz *z)
+int ef_wiz_load(mc_req *mr, ef_wiz *z, int drafts_only)
 {
     long long id = mc_param_id(mr, "id");
     apr_status_t rv;
@@ -42,16 +42,23 @@ int ef_wiz_open(mc_req *mr, ef_wiz *z)
     if (!id)
         return ef_env_not_found(mr);
     if ((rv = mc_req_db(mr, &z->db)) != APR_SUCCESS ||
-        (rv = ef_who_get(mr, z->db, &z->who)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if ((rv = ef_env_load(mr, z->db, id, 0, &z->e, &found)) != APR_SUCCESS)
+        (rv = ef_who_get(mr, z->db, &z->who)) != APR_SUCCESS ||
+        (rv = ef_env_load(mr, z->db, id, 0, &z->e, &found)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!found || z->e.account_id != mr->account->id)
         return ef_env_not_found(mr);
-    if (!z->who.ok)
+    if (!z->who.ok && (!drafts_only || !strcmp(z->e.status, "draft")))
         return ef_who_refuse(mr, &z->who, HTTP_FORBIDDEN);
+    return -1;
+}
+
+int ef_wiz_open(mc_req *mr, ef_wiz *z)
+{
+    int rc = ef_wiz_load(mr, z, 0);
+    if (rc >= 0)
+        return rc;
     if (strcmp(z->e.status, "draft"))
-        return mc_redirect(mr, ef_env_url(mr, id, NULL));
+        return mc_redirect(mr, ef_env_url(mr, z->e.id, NULL));
     return -1;
 }
 
@@ -185,6 +192,42 @@ static apr_status_t advance(ef_wiz *z, const char *next)
                       "UPDATE mc_ef_envelope SET step = ?, updated_at = UTC_TIMESTAMP() WHERE id "
                       "= ? AND status = 'draft'",
                       "si", to, z->e.id);
+}
+
+/* A step's page: its form again, with error (NULL: none). */
+typedef int (*step_page_fn)(mc_req *mr, ef_wiz *z, int status, const char *error);
+
+/* GET of step: its page, once the draft may be at it. */
+static int step_get(mc_req *mr, const char *step, step_page_fn page)
+{
+    ef_wiz z;
+    int rc = open_step(mr, &z, step);
+    return rc >= 0 ? rc : page(mr, &z, HTTP_OK, NULL);
+}
+
+/* After the step saved the draft (rv): it may resume at next, and the
+ * filer is sent there. */
+static int step_saved(mc_req *mr, ef_wiz *z, apr_status_t rv, const char *next)
+{
+    if (rv == APR_SUCCESS)
+        rv = advance(z, next);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", next, NULL)));
+}
+
+/* Continue from step (whose rows are saved as they are added): its page
+ * again, 400 with what is missing, while the draft is incomplete up to it;
+ * else on to the next step. */
+static int step_next(mc_req *mr, ef_wiz *z, const char *step, step_page_fn page)
+{
+    const char *first, *why;
+    apr_status_t rv;
+    if ((rv = ef_wiz_incomplete(mr, z, &first, &why)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (step_index(first) <= step_index(step))
+        return page(mr, z, HTTP_BAD_REQUEST, why);
+    return step_saved(mr, z, APR_SUCCESS, STEPS[step_index(step) + 1]);
 }
 
 static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
@@ -356,11 +399,7 @@ int ef_wiz_case_post(mc_req *mr)
                         "UPDATE mc_ef_envelope SET court_code = ?, case_type = ?, caption = ?, "
                         "updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
                         "sssi", court, ct, caption, z.e.id);
-        if (rv == APR_SUCCESS)
-            rv = advance(&z, "parties");
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
+        return step_saved(mr, &z, rv, "parties");
     }
     if (!*number)
         REFUSE("Enter the case number.");
@@ -382,11 +421,7 @@ int ef_wiz_case_post(mc_req *mr)
                    "'draft'",
                    "sissi", court, mc_dbres_int(res, 0, 0), mc_dbres_get(res, 0, 2),
                    mc_dbres_get(res, 0, 1), z.e.id);
-    if (rv == APR_SUCCESS)
-        rv = advance(&z, "documents");
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
+    return step_saved(mr, &z, rv, "documents");
 }
 
 /* ---- parties (a new case) -------------------------------------------------------- */
@@ -410,11 +445,7 @@ static int parties_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 
 int ef_wiz_parties_get(mc_req *mr)
 {
-    ef_wiz z;
-    int rc = open_step(mr, &z, "parties");
-    if (rc >= 0)
-        return rc;
-    return parties_page(mr, &z, HTTP_OK, NULL);
+    return step_get(mr, "parties", parties_page);
 }
 
 static int valid_role(const char *r)
@@ -462,7 +493,7 @@ int ef_wiz_parties_post(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     ef_wiz z;
     apr_status_t rv;
-    const char *action = mc_field(mr, "action"), *why, *first;
+    const char *action = mc_field(mr, "action");
     int rc = open_step(mr, &z, "parties");
     if (rc >= 0)
         return rc;
@@ -479,15 +510,8 @@ int ef_wiz_parties_post(mc_req *mr)
             return mc_fail(mr, rv);
         return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
     }
-    if (!strcmp(action, "continue")) {
-        if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (step_index(first) <= step_index("parties"))
-            return parties_page(mr, &z, HTTP_BAD_REQUEST, why);
-        if ((rv = advance(&z, "documents")) != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/documents"));
-    }
+    if (!strcmp(action, "continue"))
+        return step_next(mr, &z, "parties", parties_page);
     {
         const char *kind = mc_field(mr, "kind"), *role = mc_field(mr, "role");
         const char *last, *fname = "", *middle = "";
@@ -629,35 +653,23 @@ static int documents_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 
 int ef_wiz_documents_get(mc_req *mr)
 {
-    ef_wiz z;
-    int rc = open_step(mr, &z, "documents");
-    if (rc >= 0)
-        return rc;
-    return documents_page(mr, &z, HTTP_OK, NULL);
+    return step_get(mr, "documents", documents_page);
 }
 
 int ef_wiz_documents_next(mc_req *mr)
 {
     ef_wiz z;
-    apr_status_t rv;
-    const char *first, *why;
     int rc = open_step(mr, &z, "documents");
-    if (rc >= 0)
-        return rc;
-    if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (step_index(first) <= step_index("documents"))
-        return documents_page(mr, &z, HTTP_BAD_REQUEST, why);
-    if ((rv = advance(&z, "payment")) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/payment"));
+    return rc >= 0 ? rc : step_next(mr, &z, "documents", documents_page);
 }
 
 /* ---- fees and payment --------------------------------------------------------------- */
 
-static int payment_page(mc_req *mr, ef_wiz *z, int status, const char *error, const char *choice,
-                        const char *reason)
+/* The choice shown: what was sent with an error, else the draft's. */
+static int payment_page(mc_req *mr, ef_wiz *z, int status, const char *error)
 {
+    const char *choice = error ? mc_field(mr, "payment") : z->e.payment;
+    const char *reason = error ? mc_field(mr, "waiver_reason") : z->e.waiver_reason;
     apr_status_t rv;
     int i;
     wiz_vars(mr, z, "payment");
@@ -681,11 +693,7 @@ static int payment_page(mc_req *mr, ef_wiz *z, int status, const char *error, co
 
 int ef_wiz_payment_get(mc_req *mr)
 {
-    ef_wiz z;
-    int rc = open_step(mr, &z, "payment");
-    if (rc >= 0)
-        return rc;
-    return payment_page(mr, &z, HTTP_OK, NULL, z.e.payment, z.e.waiver_reason);
+    return step_get(mr, "payment", payment_page);
 }
 
 int ef_wiz_payment_post(mc_req *mr)
@@ -705,21 +713,15 @@ int ef_wiz_payment_post(mc_req *mr)
     }
     else {
         if (!(pp = ef_payment_find(choice)))
-            return payment_page(mr, &z, HTTP_BAD_REQUEST, "Choose how the fees will be paid.",
-                                choice, mc_field(mr, "waiver_reason"));
+            return payment_page(mr, &z, HTTP_BAD_REQUEST, "Choose how the fees will be paid.");
         if ((err = pp->check(mr, &reason)) != NULL)
-            return payment_page(mr, &z, HTTP_BAD_REQUEST, err, choice,
-                                mc_field(mr, "waiver_reason"));
+            return payment_page(mr, &z, HTTP_BAD_REQUEST, err);
     }
     rv = mc_db_exec(z.db, NULL, NULL,
                     "UPDATE mc_ef_envelope SET payment = ?, waiver_reason = ?, updated_at = "
                     "UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
                     "ssi", choice, reason, z.e.id);
-    if (rv == APR_SUCCESS)
-        rv = advance(&z, "review");
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, ef_env_url(mr, z.e.id, "/review"));
+    return step_saved(mr, &z, rv, "review");
 }
 
 /* ---- review ---------------------------------------------------------------------------- */

@@ -26,6 +26,12 @@ typedef struct ef_wiz {
     ef_env e;
 } ef_wiz;
 
+/* The envelope :id of the request's account, whose account must still be
+ * allowed to file (when drafts_only, only if the envelope is a draft):
+ * -1 when z is ready, else the handler's answer (403 page with what is
+ * missing, 404, or a database error's page). */
+int ef_wiz_load(mc_req *mr, ef_wiz *z, int drafts_only);
+
 /* Open the draft :id for its filer, who must still be allowed to file.
  * Returns -1 when z is ready, else the handler's answer (403 page with
  * what is missing, 404, or a redirect to the envelope page when it is no
