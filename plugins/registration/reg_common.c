@@ -344,12 +344,9 @@ apr_array_header_t *mc_reg_profile_missing(apr_pool_t *p, const mc_reg_profile *
     return m;
 }
 
-const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
-                               long long account_id, apr_status_t *rv)
+const char *mc_reg_mobar_syntax(const char *number)
 {
-    mc_dbres *res;
     const char *s;
-    *rv = APR_SUCCESS;
     if (!*number)
         return "MOBAR Number: enter your Missouri Bar number.";
     for (s = number; *s; s++)
@@ -357,6 +354,17 @@ const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, con
             return "MOBAR Number: use digits only.";
     if (strlen(number) > 10)
         return "MOBAR Number: at most 10 digits.";
+    return NULL;
+}
+
+const char *mc_reg_mobar_check(mc_db *db, apr_pool_t *p, const char *number, const char *last_name,
+                               long long account_id, apr_status_t *rv)
+{
+    mc_dbres *res;
+    const char *why = mc_reg_mobar_syntax(number);
+    *rv = APR_SUCCESS;
+    if (why)
+        return why;
     *rv = mc_db_query(db, p, &res,
                       "SELECT status FROM mc_bar_roster WHERE bar_number = ? AND last_name = ?",
                       "ss", number, last_name);

@@ -199,6 +199,9 @@ apr_status_t mc_reg_code_new(mc_db *db, apr_pool_t *p, long long account_id, con
                              const char *token, long long ttl, int void_earlier,
                              long long *code_id);
 
+/* The form of a MOBAR number: NULL when it is 1 to 10 digits, else the
+ * sentence (sign-up's first step checks only this). */
+const char *mc_reg_mobar_syntax(const char *number);
 /* MOBAR verification against the roster (mc_bar_roster, loaded by
  * `mocourts-admin import-bar`): number (digits) and last name must match an
  * active entry, and no other account may hold the number (account_id: the

@@ -178,7 +178,6 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
 {
     action_baton *b = baton;
     apr_pool_t *p = mr->r->pool;
-    long long n = 0;
     mc_dbres *res;
     apr_status_t rv;
     b->refusal = NULL;
@@ -201,8 +200,9 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
             b->refusal = "The account is already disabled.";
             return APR_EGENERAL;
         }
-        if ((rv = mc_db_exec(db, &n, NULL, "UPDATE mc_account SET status = 'disabled' WHERE id = ?",
-                             "i", b->a->id)) == APR_SUCCESS &&
+        if ((rv = mc_db_exec(db, NULL, NULL,
+                             "UPDATE mc_account SET status = 'disabled' WHERE id = ?", "i",
+                             b->a->id)) == APR_SUCCESS &&
             (rv = mc_session_end_all(mr, db, b->a->id)) == APR_SUCCESS)
             rv = mc_audit(
                 mr, db, "security-disable", b->a->id,
@@ -214,7 +214,7 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
             b->refusal = "Only a disabled account can be enabled.";
             return APR_EGENERAL;
         }
-        if ((rv = mc_db_exec(db, &n, NULL, "UPDATE mc_account SET status = 'active' WHERE id = ?",
+        if ((rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_account SET status = 'active' WHERE id = ?",
                              "i", b->a->id)) == APR_SUCCESS)
             rv = mc_audit(mr, db, "security-enable", b->a->id, "enabled by the Security unit");
         return rv;

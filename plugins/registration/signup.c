@@ -13,10 +13,6 @@
 #include "registration.h"
 #include "signup.h"
 
-#include "apr_lib.h"
-
-/* The core's Logon page (the logon plugin's usual mount). */
-
 enum { STEP_MOBAR = 1, STEP_CREDENTIALS, STEP_NAME, STEP_ADDRESS, STEP_QUESTIONS };
 static const char *const step_paths[] = {NULL,           "/create",         "/create/credentials",
                                          "/create/name", "/create/address", "/create/questions"};
@@ -191,7 +187,6 @@ static int mobar_post(mc_req *mr)
     apr_array_header_t *errs = apr_array_make(mr->r->pool, 4, sizeof(const char *));
     const char *mobar = in(mr, "mobar"), *none = *in(mr, "no_mobar") ? "1" : "";
     const char *values[2];
-    const char *s;
     mc_reg_pend *pd;
     mc_db *db;
     apr_status_t rv;
@@ -204,14 +199,8 @@ static int mobar_post(mc_req *mr)
     else if (*mobar && *none)
         add_error(errs, "MOBAR Number: enter a MOBAR number or check \"I do not have a MOBAR "
                         "number\", not both.");
-    else if (*mobar) {
-        for (s = mobar; *s && apr_isdigit(*s); s++)
-            ;
-        if (*s)
-            add_error(errs, "MOBAR Number: use digits only.");
-        else if (strlen(mobar) > 10)
-            add_error(errs, "MOBAR Number: at most 10 digits.");
-    }
+    else if (*mobar)
+        add_error(errs, mc_reg_mobar_syntax(mobar));
     if (errs->nelts)
         return fields_form(mr, STEP_MOBAR, pd, errs);
     if (!pd && (rv = mc_reg_pending_create(mr, db, &pd)) != APR_SUCCESS)
