@@ -489,7 +489,7 @@ static const mc_tmpl_node no_body;
 apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout, const char *page,
                             const mc_vars *v, char **out, apr_size_t *outlen, const char **err)
 {
-    const mc_tmpl_entry *pe, *le = NULL;
+    const mc_tmpl_entry *pe, *le;
     const mc_tmpl_prog *prog;
     render rc;
     mc_scope top = {v, NULL};
@@ -499,10 +499,7 @@ apr_status_t mc_tmpl_render(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
 
     if (err == NULL)
         err = &dummy;
-    *err = NULL;
-    if ((rv = mc_tmpl_load(c, p, 'h', page, &pe, err)) != APR_SUCCESS)
-        return rv;
-    if (layout && (rv = mc_tmpl_load(c, p, 'h', layout, &le, err)) != APR_SUCCESS)
+    if ((rv = mc_tmpl_load_page(c, p, layout, page, &pe, &le, err)) != APR_SUCCESS)
         return rv;
     memset(&rc, 0, sizeof(rc));
     rc.o.p = rc.esc.p = rc.url.p = p;

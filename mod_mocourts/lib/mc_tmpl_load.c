@@ -500,3 +500,17 @@ apr_status_t mc_tmpl_load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char
 {
     return load(c, p, kind, name, NULL, out, err);
 }
+
+apr_status_t mc_tmpl_load_page(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
+                               const char *page, const mc_tmpl_entry **pe, const mc_tmpl_entry **le,
+                               const char **err)
+{
+    apr_status_t rv;
+
+    *err = NULL;
+    *le = NULL;
+    rv = mc_tmpl_load(c, p, 'h', page, pe, err);
+    if (rv == APR_SUCCESS && layout)
+        rv = mc_tmpl_load(c, p, 'h', layout, le, err);
+    return rv;
+}

@@ -91,6 +91,12 @@ typedef struct mc_tmpl_entry {
  * the errors. The entry lives as long as the cache. */
 apr_status_t mc_tmpl_load(mc_tmpl_cache *c, apr_pool_t *p, char kind, const char *name,
                           const mc_tmpl_entry **out, const char **err);
+/* A page (an HTML template) and, when layout is not NULL, its layout (else
+ * *le NULL), loaded as mc_tmpl_load does; *err (err not NULL) is cleared
+ * first. */
+apr_status_t mc_tmpl_load_page(mc_tmpl_cache *c, apr_pool_t *p, const char *layout,
+                               const char *page, const mc_tmpl_entry **pe, const mc_tmpl_entry **le,
+                               const char **err);
 
 /* Finding elements (mc_tmpl_prog.c, which the loader calls already).
  * The first <body> at or under n (or among n's siblings), NULL if none. */

@@ -305,19 +305,13 @@ apr_status_t tmpl_oracle_render(mc_tmpl_cache *c, apr_pool_t *p, const char *lay
                                 const char *page, const mc_vars *v, char **out, apr_size_t *outlen,
                                 const char **err)
 {
-    const mc_tmpl_entry *pe, *le = NULL;
+    const mc_tmpl_entry *pe, *le;
     render_ctx rc = {p, NULL};
     mc_scope top = {v, NULL};
-    const char *dummy;
     apr_status_t rv;
     xmlNodePtr root;
 
-    if (err == NULL)
-        err = &dummy;
-    *err = NULL;
-    if ((rv = mc_tmpl_load(c, p, 'h', page, &pe, err)) != APR_SUCCESS)
-        return rv;
-    if (layout && (rv = mc_tmpl_load(c, p, 'h', layout, &le, err)) != APR_SUCCESS)
+    if ((rv = mc_tmpl_load_page(c, p, layout, page, &pe, &le, err)) != APR_SUCCESS)
         return rv;
     rc.doc = xmlCopyDoc(le ? le->doc : pe->doc, 1);
     if (rc.doc == NULL) {
