@@ -346,8 +346,7 @@ static const struct {
     int names;
 } PFORMS[] = {
     {"/myaccount/name", "Update Account - Name", NULL, "name", NAME_F, NAME_P, 1},
-    {"/myaccount/firm", "Update Account - Firm/Organization Name", NULL, "firm", FIRM_F, FIRM_P,
-     0},
+    {"/myaccount/firm", "Update Account - Firm/Organization Name", NULL, "firm", FIRM_F, FIRM_P, 0},
     {"/myaccount/phones", "Update Account - Phone Numbers", NULL, "phones", PHONE_F, PHONE_P, 0},
     {"/myaccount/mobar", "Update Account - MOBAR Number",
      "Enter your Missouri Bar number. It is checked against the Missouri Bar roster with the "

@@ -224,46 +224,47 @@ static int state_gone(mc_req *mr)
                        1);
 }
 
-/* The link's code row: 1 valid (*id, *account set), 0 not, with the reason. */
-static int link_valid(mc_req *mr, mc_db *db, long long *id, long long *account, const char **why,
-                      apr_status_t *rv)
+static const char LINK_NOT_VALID[] = "This link is not valid or has already been used.";
+
+/* The link's code row, on the request's connection (*db): 1 when valid,
+ * with *id and *account set; else 0 with *rc the answer (why the link is
+ * not valid, or a database error's page). */
+static int link_open(mc_req *mr, mc_db **db, long long *id, long long *account, int *rc)
 {
-    const char *tok = apr_table_get(mr->params, "token");
-    mc_dbres *res;
-    *why = "This link is not valid or has already been used.";
-    *rv = APR_SUCCESS;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return 0;
-    *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT c.id, c.account_id, c.expires_at > UTC_TIMESTAMP(), c.used_at IS "
-                      "NULL, c.attempts, a.status FROM mc_code c JOIN mc_account a ON a.id = "
-                      "c.account_id WHERE c.code_hash = ? AND c.purpose = 'reset' ORDER BY c.id "
-                      "DESC LIMIT 1",
-                      "s", mc_sha256_hex(mr->r->pool, tok, strlen(tok)));
-    if (*rv != APR_SUCCESS || res->nrows == 0)
-        return 0;
-    if (!mc_dbres_int(res, 0, 3) || mc_dbres_int(res, 0, 4) >= RESET_TRIES ||
-        strcmp(mc_dbres_get(res, 0, 5), "active"))
-        return 0;
-    if (!mc_dbres_int(res, 0, 2)) {
-        *why = "This link has expired. Links are valid for 1 hour.";
+    const char *tok = apr_table_get(mr->params, "token"), *why = LINK_NOT_VALID;
+    mc_dbres *res = NULL;
+    apr_status_t rv = mc_req_db(mr, db);
+    if (rv == APR_SUCCESS && tok && mc_token_syntax_ok(tok))
+        rv = mc_db_query(*db, mr->r->pool, &res,
+                         "SELECT c.id, c.account_id, c.expires_at > UTC_TIMESTAMP(), c.used_at IS "
+                         "NULL, c.attempts, a.status FROM mc_code c JOIN mc_account a ON a.id = "
+                         "c.account_id WHERE c.code_hash = ? AND c.purpose = 'reset' ORDER BY "
+                         "c.id DESC LIMIT 1",
+                         "s", mc_sha256_hex(mr->r->pool, tok, strlen(tok)));
+    if (rv != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
         return 0;
     }
-    *id = mc_dbres_int(res, 0, 0);
-    *account = mc_dbres_int(res, 0, 1);
-    return 1;
+    if (res && res->nrows == 1 && mc_dbres_int(res, 0, 3) &&
+        mc_dbres_int(res, 0, 4) < RESET_TRIES && !strcmp(mc_dbres_get(res, 0, 5), "active")) {
+        if (mc_dbres_int(res, 0, 2)) {
+            *id = mc_dbres_int(res, 0, 0);
+            *account = mc_dbres_int(res, 0, 1);
+            return 1;
+        }
+        why = "This link has expired. Links are valid for 1 hour.";
+    }
+    *rc = notice_page(mr, "Reset Password", why, 1);
+    return 0;
 }
 
 static int reset_link_get(mc_req *mr)
 {
     long long id, account;
-    const char *why;
     mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!link_valid(mr, db, &id, &account, &why, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
+    int rc;
+    if (!link_open(mr, &db, &id, &account, &rc))
+        return rc;
     mc_vars_set(
         mr->vars, "action",
         mc_url(mr, apr_pstrcat(mr->r->pool, "/reset/", apr_table_get(mr->params, "token"), NULL)));
@@ -273,16 +274,12 @@ static int reset_link_get(mc_req *mr)
 static int reset_link_post(mc_req *mr)
 {
     long long id, account, n = 0;
-    const char *why, *secret;
+    const char *secret;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
     int rc;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!link_valid(mr, db, &id, &account, &why, &rv))
-        return rv != APR_SUCCESS ? mc_fail(mr, rv) : notice_page(mr, "Reset Password", why, 1);
-    if (lock_told(mr, db, account, &rc))
+    if (!link_open(mr, &db, &id, &account, &rc) || lock_told(mr, db, account, &rc))
         return rc;
     rv = mc_db_query(db, mr->r->pool, &res,
                      "SELECT COUNT(*) FROM mc_reg_answer WHERE account_id = ?", "i", account);
@@ -300,7 +297,7 @@ static int reset_link_post(mc_req *mr)
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (n != 1)
-        return notice_page(mr, "Reset Password", why, 1);
+        return notice_page(mr, "Reset Password", LINK_NOT_VALID, 1);
     set_state_cookie(mr,
                      apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT ".%s", (apr_int64_t)id, secret),
                      STATE_TTL);
