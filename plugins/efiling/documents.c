@@ -48,9 +48,11 @@ int ef_doc_draft_of_filer(mc_req *mr, mc_db *db, long long id, int need_court, e
 /* A change of the route's document (:doc) of the route's draft (:id). */
 typedef struct doc_change {
     long long env_id, doc_id;
-    /* the change itself, with the draft's row locked: sets found when the
-     * document is the draft's, changed when it changed something */
-    apr_status_t (*fn)(mc_req *mr, mc_db *db, struct doc_change *t);
+    /* the change itself, with the draft's row locked, when the document is
+     * the draft's: row 0 of res is the document (id, is_lead, stored_name),
+     * row 1 the lead when that is another; sets changed when it changed
+     * something */
+    apr_status_t (*fn)(mc_db *db, const mc_dbres *res, struct doc_change *t);
     int found, changed;
     const char *stored; /* removed: the document's file in the store */
     long long was;      /* made the lead: the lead before, now an attachment; 0: none */
@@ -62,11 +64,19 @@ static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
     ef_env e;
     int found;
     apr_status_t rv;
+    mc_dbres *res;
     t->found = t->changed = 0;
     if ((rv = ef_env_load(mr, db, t->env_id, 1, &e, &found)) != APR_SUCCESS || !found ||
         strcmp(e.status, "draft"))
         return rv;
-    if ((rv = t->fn(mr, db, t)) != APR_SUCCESS || !t->changed)
+    if ((rv = mc_db_query(db, mr->r->pool, &res,
+                          "SELECT id, is_lead, stored_name FROM mc_ef_document WHERE envelope_id = "
+                          "? AND (id = ? OR is_lead = 1) ORDER BY id = ? DESC, id DESC FOR UPDATE",
+                          "iii", t->env_id, t->doc_id, t->doc_id)) != APR_SUCCESS ||
+        !res->nrows || mc_dbres_int(res, 0, 0) != t->doc_id)
+        return rv;
+    t->found = 1;
+    if ((rv = t->fn(db, res, t)) != APR_SUCCESS || !t->changed)
         return rv;
     return mc_db_exec(db, NULL, NULL,
                       "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
@@ -77,7 +87,7 @@ static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
  * is made, else the handler's answer (ef_doc_draft_of_filer's, a database
  * error's, or "Document not found"). */
 static int change(mc_req *mr, doc_change *t,
-                  apr_status_t (*fn)(mc_req *mr, mc_db *db, doc_change *t))
+                  apr_status_t (*fn)(mc_db *db, const mc_dbres *res, doc_change *t))
 {
     ef_env e;
     ef_court c;
@@ -100,22 +110,11 @@ static int change(mc_req *mr, doc_change *t,
     return -1;
 }
 
-static apr_status_t delete_document(mc_req *mr, mc_db *db, doc_change *t)
+static apr_status_t delete_document(mc_db *db, const mc_dbres *res, doc_change *t)
 {
-    mc_dbres *res;
-    apr_status_t rv;
-    if ((rv = mc_db_query(db, mr->r->pool, &res,
-                          "SELECT stored_name FROM mc_ef_document WHERE id = ? AND envelope_id "
-                          "= ? FOR UPDATE",
-                          "ii", t->doc_id, t->env_id)) != APR_SUCCESS ||
-        !res->nrows)
-        return rv;
-    t->stored = mc_dbres_get(res, 0, 0);
-    if ((rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_ef_document WHERE id = ?", "i",
-                         t->doc_id)) != APR_SUCCESS)
-        return rv;
-    t->found = t->changed = 1;
-    return APR_SUCCESS;
+    t->stored = mc_dbres_get(res, 0, 2);
+    t->changed = 1;
+    return mc_db_exec(db, NULL, NULL, "DELETE FROM mc_ef_document WHERE id = ?", "i", t->doc_id);
 }
 
 int ef_doc_remove(mc_req *mr)
@@ -133,17 +132,8 @@ int ef_doc_remove(mc_req *mr)
     return mc_redirect(mr, ef_env_url(mr, t.env_id, "/documents"));
 }
 
-static apr_status_t set_lead(mc_req *mr, mc_db *db, doc_change *t)
+static apr_status_t set_lead(mc_db *db, const mc_dbres *res, doc_change *t)
 {
-    mc_dbres *res;
-    apr_status_t rv;
-    if ((rv = mc_db_query(db, mr->r->pool, &res,
-                          "SELECT id, is_lead FROM mc_ef_document WHERE envelope_id = ? AND "
-                          "(id = ? OR is_lead = 1) ORDER BY id = ? DESC, id DESC",
-                          "iii", t->env_id, t->doc_id, t->doc_id)) != APR_SUCCESS ||
-        !res->nrows || mc_dbres_int(res, 0, 0) != t->doc_id)
-        return rv;
-    t->found = 1;
     if (mc_dbres_int(res, 0, 1))
         return APR_SUCCESS; /* already the lead */
     t->was = res->nrows > 1 ? mc_dbres_int(res, 1, 0) : 0;
