@@ -78,16 +78,20 @@ static const char *const FOLDER_DONE[][2] = {
     "m.account_id = ? AND m.case_id = c.id LEFT JOIN mc_track t ON t.account_id = ? AND "          \
     "t.case_id = c.id" FOLDER_ORDER
 
-static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, const char *typed)
+static int folder_page(mc_req *mr, int status, const char *error, const char *typed)
 {
     apr_pool_t *p = mr->r->pool;
     const char *pg = mc_query(mr, "page"), *done = mc_query(mr, "done");
     long long me = mr->account->id, want = pg ? apr_atoi64(pg) : 1;
     mc_page page = {0, 0, 0, 0, 0};
     mc_dbres *res = NULL, *cres;
+    mc_db *db;
     apr_status_t rv;
     size_t k;
     int i, counted;
+
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
 
     /* Page 1 is asked for with one row more than a page: the count runs
      * only when that row comes (a later page needs it first, to clamp). */
@@ -146,11 +150,7 @@ static int folder_page(mc_req *mr, mc_db *db, int status, const char *error, con
 
 int ct_mycases_page(mc_req *mr)
 {
-    mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return folder_page(mr, db, HTTP_OK, NULL, NULL);
+    return folder_page(mr, HTTP_OK, NULL, NULL);
 }
 
 int ct_mycases_add(mc_req *mr)
@@ -176,11 +176,11 @@ int ct_mycases_add(mc_req *mr)
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!ct_case_number_ok(p, typed, &number))
-        return folder_page(mr, db, HTTP_BAD_REQUEST, MSG_NUMBER, typed);
+        return folder_page(mr, HTTP_BAD_REQUEST, MSG_NUMBER, typed);
     if ((rv = ct_case_find(mr, db, number, 0, 1, &c, &found)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!found)
-        return folder_page(mr, db, HTTP_NOT_FOUND,
+        return folder_page(mr, HTTP_NOT_FOUND,
                            apr_pstrcat(p, "Case not found: there is no case numbered ", number,
                                        " that you can see. Check the number and try again.", NULL),
                            typed);
@@ -189,40 +189,50 @@ int ct_mycases_add(mc_req *mr)
     return mc_redirect(mr, ret ? ret : "mycases?done=added");
 }
 
-/* Take case_id out of the folder and stop its tracking (in a transaction). */
-typedef struct remove_baton {
+/* Stop the tracking of case_id and, to remove it, take it out of the
+ * folder (in a transaction); audited when that changed anything. */
+typedef struct change_baton {
     long long case_id;
     const char *number; /* for the audit; NULL when not shown */
+    int remove;         /* 0: stop the tracking only */
     long long removed;
     int stopped;
-} remove_baton;
+} change_baton;
 
-static apr_status_t remove_tx(mc_req *mr, mc_db *db, void *baton)
+static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
 {
-    remove_baton *b = baton;
-    apr_status_t rv = mc_db_exec(db, &b->removed, NULL,
-                                 "DELETE FROM mc_mycase WHERE account_id = ? AND case_id = ?", "ii",
-                                 mr->account->id, b->case_id);
+    change_baton *b = baton;
+    apr_pool_t *p = mr->r->pool;
+    apr_status_t rv = APR_SUCCESS;
+    if (b->remove)
+        rv = mc_db_exec(db, &b->removed, NULL,
+                        "DELETE FROM mc_mycase WHERE account_id = ? AND case_id = ?", "ii",
+                        mr->account->id, b->case_id);
     if (rv == APR_SUCCESS)
         rv = ct_track_stop(db, mr->account->id, b->case_id, "account", &b->stopped);
-    if (rv == APR_SUCCESS && (b->removed || b->stopped))
-        rv = mc_audit(mr, db, "mycase-remove", mr->account->id,
-                      apr_pstrcat(mr->r->pool, "case ", b->number ? b->number : "(unavailable)",
-                                  " removed from My Cases", b->stopped ? "; tracking stopped" : "",
-                                  NULL));
-    return rv;
+    if (rv != APR_SUCCESS || (!b->removed && !b->stopped))
+        return rv;
+    if (!b->remove)
+        return mc_audit(
+            mr, db, "case-track-stop", mr->account->id,
+            apr_pstrcat(p, "case ", b->number, ": tracking stopped under Manage My Case", NULL));
+    return mc_audit(mr, db, "mycase-remove", mr->account->id,
+                    apr_pstrcat(p, "case ", b->number ? b->number : "(unavailable)",
+                                " removed from My Cases", b->stopped ? "; tracking stopped" : "",
+                                NULL));
 }
 
 int ct_mycases_remove_unavailable(mc_req *mr)
 {
     const char *id = mc_field(mr, "case_id");
-    remove_baton b = {0};
+    change_baton b = {0};
     apr_status_t rv;
     char *end;
     if (!id || !apr_isdigit(*id) || strlen(id) > 19 ||
         (b.case_id = apr_strtoi64(id, &end, 10)) <= 0 || *end)
         return HTTP_BAD_REQUEST;
-    if ((rv = mc_req_tx(mr, remove_tx, &b)) != APR_SUCCESS)
+    b.remove = 1;
+    if ((rv = mc_req_tx(mr, change_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!b.removed && !b.stopped)
         return mc_message(mr, HTTP_NOT_FOUND, "Manage My Case",
@@ -332,40 +342,10 @@ int ct_mycase_note(mc_req *mr)
     return mc_redirect(mr, apr_pstrcat(p, "mycases/", c.number, "?done=note", NULL));
 }
 
-typedef struct stop_baton {
-    const ct_case *c;
-    int stopped;
-} stop_baton;
-
-static apr_status_t stop_tx(mc_req *mr, mc_db *db, void *baton)
+/* Stop the tracking of the folder's case :number, or remove the case. */
+static int case_change(mc_req *mr, int remove)
 {
-    stop_baton *b = baton;
-    apr_status_t rv = ct_track_stop(db, mr->account->id, b->c->id, "account", &b->stopped);
-    if (rv == APR_SUCCESS && b->stopped)
-        rv = mc_audit(mr, db, "case-track-stop", mr->account->id,
-                      apr_pstrcat(mr->r->pool, "case ", b->c->number,
-                                  ": tracking stopped under Manage My Case", NULL));
-    return rv;
-}
-
-int ct_mycase_stop(mc_req *mr)
-{
-    stop_baton b;
-    ct_case c;
-    mc_db *db;
-    apr_status_t rv;
-    int rc;
-    if (!ct_track_case(mr, &db, &c, not_found, &rc))
-        return rc;
-    b.c = &c;
-    if ((rv = mc_req_tx(mr, stop_tx, &b)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return mc_redirect(mr, apr_pstrcat(mr->r->pool, "mycases/", c.number, "?done=stopped", NULL));
-}
-
-int ct_mycase_remove(mc_req *mr)
-{
-    remove_baton b = {0};
+    change_baton b = {0};
     ct_case c;
     mc_db *db;
     apr_status_t rv;
@@ -374,9 +354,23 @@ int ct_mycase_remove(mc_req *mr)
         return rc;
     b.case_id = c.id;
     b.number = c.number;
-    if ((rv = mc_req_tx(mr, remove_tx, &b)) != APR_SUCCESS)
+    b.remove = remove;
+    if ((rv = mc_req_tx(mr, change_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
+    if (!remove)
+        return mc_redirect(mr,
+                           apr_pstrcat(mr->r->pool, "mycases/", c.number, "?done=stopped", NULL));
     if (!b.removed && !b.stopped)
         return not_found(mr);
     return mc_redirect(mr, "mycases?done=removed");
+}
+
+int ct_mycase_stop(mc_req *mr)
+{
+    return case_change(mr, 0);
+}
+
+int ct_mycase_remove(mc_req *mr)
+{
+    return case_change(mr, 1);
 }

@@ -97,16 +97,19 @@ static const char *const PHONE_DONE[][2] = {
 
 /* The page: the numbers, a code form for each unverified one, the add form
  * (number: what was typed, kept on an error). */
-static int phones_page(mc_req *mr, mc_db *db, int status, const char *error, const char *number,
+static int phones_page(mc_req *mr, int status, const char *error, const char *number,
                        long long code_for, const char *code)
 {
     apr_pool_t *p = mr->r->pool;
     const char *ret = return_of(mr), *done = mc_query(mr, "done");
     mc_dbres *res;
+    mc_db *db;
     apr_status_t rv;
     size_t k;
     int i;
 
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
     rv = mc_db_query(db, p, &res,
                      "SELECT id, number, verified_at IS NOT NULL, code_hash IS NOT NULL AND "
                      "code_expires >= UTC_TIMESTAMP() AND code_attempts < ? FROM "
@@ -150,14 +153,34 @@ static int phones_page(mc_req *mr, mc_db *db, int status, const char *error, con
 
 int ct_phones_page(mc_req *mr)
 {
-    mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    return phones_page(mr, db, HTTP_OK, NULL, NULL, 0, NULL);
+    return phones_page(mr, HTTP_OK, NULL, NULL, 0, NULL);
 }
 
-/* After a change: back to the page, the return path kept. */
+/* The answer to a transaction that failed: what refused it on the page
+ * ("": the number is not the account's), else the failure. */
+static int refused(mc_req *mr, apr_status_t rv, const char *refusal, long long code_for)
+{
+    if (!refusal)
+        return mc_fail(mr, rv);
+    if (!*refusal)
+        return HTTP_NOT_FOUND;
+    return phones_page(mr, HTTP_BAD_REQUEST, refusal, NULL, code_for, NULL);
+}
+
+/* The account's phone :id locked in the transaction; when it is not the
+ * account's, APR_EGENERAL with *refusal "". */
+static apr_status_t lock_phone(mc_req *mr, mc_db *db, phone_row *ph, const char **refusal)
+{
+    apr_status_t rv;
+    if (load_phone(mr, db, ph, 1, &rv))
+        return APR_SUCCESS;
+    if (rv == APR_SUCCESS) {
+        *refusal = "";
+        return APR_EGENERAL;
+    }
+    return rv;
+}
+
 /* The Phone Numbers page saying what was done, keeping the page to return to. */
 static const char *back_path(mc_req *mr, const char *done)
 {
@@ -308,20 +331,16 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
 int ct_phone_add(mc_req *mr)
 {
     const char *typed = mc_text_trim(mr->r->pool, mc_field(mr, "number"));
-    add_baton b;
-    mc_db *db;
+    add_baton b = {NULL, NULL};
     apr_status_t rv;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
     if (!*typed)
-        return phones_page(mr, db, HTTP_BAD_REQUEST, "Enter a phone number.", typed, 0, NULL);
+        return phones_page(mr, HTTP_BAD_REQUEST, "Enter a phone number.", typed, 0, NULL);
     if (strlen(typed) > 40 || !(b.number = us_number(mr->r->pool, typed)))
-        return phones_page(mr, db, HTTP_BAD_REQUEST, MSG_NOT_US, typed, 0, NULL);
-    b.refusal = NULL;
+        return phones_page(mr, HTTP_BAD_REQUEST, MSG_NOT_US, typed, 0, NULL);
     rv = mc_req_tx(mr, add_tx, &b);
     if (rv != APR_SUCCESS)
-        return b.refusal ? phones_page(mr, db, HTTP_BAD_REQUEST, b.refusal, typed, 0, NULL)
+        return b.refusal ? phones_page(mr, HTTP_BAD_REQUEST, b.refusal, typed, 0, NULL)
                          : mc_once_answer(mr, rv);
     return back(mr, "sent");
 }
@@ -344,13 +363,8 @@ static apr_status_t verify_tx(mc_req *mr, mc_db *db, void *baton)
 
     b->refusal = NULL;
     b->verified = 0;
-    if (!load_phone(mr, db, &b->ph, 1, &rv)) {
-        if (rv == APR_SUCCESS) {
-            b->refusal = "";
-            return APR_EGENERAL;
-        }
+    if ((rv = lock_phone(mr, db, &b->ph, &b->refusal)) != APR_SUCCESS)
         return rv;
-    }
     if (b->ph.verified) {
         b->verified = 1;
         return APR_SUCCESS;
@@ -411,21 +425,16 @@ int ct_phone_verify(mc_req *mr)
     if (i != CODE_DIGITS || code[i]) {
         if (!load_phone(mr, db, &b.ph, 0, &rv))
             return rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
-        return phones_page(mr, db, HTTP_BAD_REQUEST,
+        return phones_page(mr, HTTP_BAD_REQUEST,
                            "Enter the 6-digit code from the text message we sent.", NULL, b.ph.id,
                            code);
     }
     b.code = code;
     rv = mc_req_tx(mr, verify_tx, &b);
-    if (rv != APR_SUCCESS) {
-        if (!b.refusal)
-            return mc_fail(mr, rv);
-        if (!*b.refusal)
-            return HTTP_NOT_FOUND;
-        return phones_page(mr, db, HTTP_BAD_REQUEST, b.refusal, NULL, b.ph.id, NULL);
-    }
+    if (rv != APR_SUCCESS)
+        return refused(mr, rv, b.refusal, b.ph.id);
     if (!b.verified)
-        return phones_page(mr, db, HTTP_BAD_REQUEST, b.refusal, NULL, b.ph.id, NULL);
+        return phones_page(mr, HTTP_BAD_REQUEST, b.refusal, NULL, b.ph.id, NULL);
     if (return_of(mr))
         return mc_redirect(mr, return_of(mr));
     return back(mr, "verified");
@@ -441,13 +450,8 @@ static apr_status_t resend_tx(mc_req *mr, mc_db *db, void *baton)
     phone_row ph;
     apr_status_t rv;
     b->refusal = NULL;
-    if (!load_phone(mr, db, &ph, 1, &rv)) {
-        if (rv == APR_SUCCESS) {
-            b->refusal = "";
-            return APR_EGENERAL;
-        }
+    if ((rv = lock_phone(mr, db, &ph, &b->refusal)) != APR_SUCCESS)
         return rv;
-    }
     if (ph.verified) {
         b->refusal = "That phone number is verified already.";
         return APR_EGENERAL;
@@ -463,19 +467,10 @@ static apr_status_t resend_tx(mc_req *mr, mc_db *db, void *baton)
 
 int ct_phone_resend(mc_req *mr)
 {
-    resend_baton b;
-    mc_db *db;
-    apr_status_t rv;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rv = mc_req_tx(mr, resend_tx, &b);
-    if (rv != APR_SUCCESS) {
-        if (!b.refusal)
-            return mc_fail(mr, rv);
-        if (!*b.refusal)
-            return HTTP_NOT_FOUND;
-        return phones_page(mr, db, HTTP_BAD_REQUEST, b.refusal, NULL, 0, NULL);
-    }
+    resend_baton b = {NULL};
+    apr_status_t rv = mc_req_tx(mr, resend_tx, &b);
+    if (rv != APR_SUCCESS)
+        return refused(mr, rv, b.refusal, 0);
     return back(mr, "sent");
 }
 

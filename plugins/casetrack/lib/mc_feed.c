@@ -94,7 +94,6 @@ static apr_status_t feed_case(feed *f, rec *r)
     mc_feed_case c;
     int depth = xmlTextReaderDepth(f->reader), nchild = 0, ret = 1, next = 0;
     mc_feed_read_case_head(r, &c);
-    c.line = r->line;
     if (!xmlTextReaderIsEmptyElement(f->reader)) {
         for (;;) {
             ret = next ? xmlTextReaderNext(f->reader) : xmlTextReaderRead(f->reader);
@@ -164,6 +163,11 @@ static apr_status_t feed_record(feed *f, int *skip)
     const char *name = (const char *)xmlTextReaderConstLocalName(f->reader);
     const char *ns = (const char *)xmlTextReaderConstNamespaceUri(f->reader);
     rec r;
+    union {
+        mc_feed_court court;
+        mc_feed_judge judge;
+        mc_feed_case_type type;
+    } x;
     apr_status_t rv;
     const char *why = NULL;
     memset(&r, 0, sizeof(r));
@@ -181,51 +185,30 @@ static apr_status_t feed_record(feed *f, int *skip)
                                      : !ns                        ? " (no namespace)"
                                                                   : ""));
     }
-    if (!strcmp(name, "case")) {
-        r.n = xmlTextReaderCurrentNode(f->reader);
-        if (!r.n)
-            return MC_FEED_EFORMAT;
-        r.line = node_line(f, r.n);
-        f->ws_line = 0;
-        *skip = 0;
-        return feed_case(f, &r);
-    }
     r.n = xmlTextReaderCurrentNode(f->reader);
     if (!r.n)
         return MC_FEED_EFORMAT;
     r.line = node_line(f, r.n);
     f->ws_line = 0;
     *skip = 0; /* the record reads its content (mc_feed_rec_text) */
-    if (!strcmp(name, "court")) {
-        mc_feed_court c;
-        mc_feed_read_court(&r, &c);
-        if (r.consumed < 0)
-            return MC_FEED_EFORMAT;
-        c.line = r.line;
-        if (r.why)
-            return feed_bad(f, r.line, r.why);
-        rv = f->h->court ? f->h->court(f->h->baton, r.p, &c, &why) : APR_SUCCESS;
-    }
-    else if (!strcmp(name, "judge")) {
-        mc_feed_judge j;
-        mc_feed_read_judge(&r, &j);
-        if (r.consumed < 0)
-            return MC_FEED_EFORMAT;
-        j.line = r.line;
-        if (r.why)
-            return feed_bad(f, r.line, r.why);
-        rv = f->h->judge ? f->h->judge(f->h->baton, r.p, &j, &why) : APR_SUCCESS;
-    }
-    else {
-        mc_feed_case_type t;
-        mc_feed_read_case_type(&r, &t);
-        if (r.consumed < 0)
-            return MC_FEED_EFORMAT;
-        t.line = r.line;
-        if (r.why)
-            return feed_bad(f, r.line, r.why);
-        rv = f->h->case_type ? f->h->case_type(f->h->baton, r.p, &t, &why) : APR_SUCCESS;
-    }
+    if (!strcmp(name, "case"))
+        return feed_case(f, &r);
+    if (!strcmp(name, "court"))
+        mc_feed_read_court(&r, &x.court);
+    else if (!strcmp(name, "judge"))
+        mc_feed_read_judge(&r, &x.judge);
+    else
+        mc_feed_read_case_type(&r, &x.type);
+    if (r.consumed < 0)
+        return MC_FEED_EFORMAT;
+    if (r.why)
+        return feed_bad(f, r.line, r.why);
+    if (!strcmp(name, "court"))
+        rv = f->h->court ? f->h->court(f->h->baton, r.p, &x.court, &why) : APR_SUCCESS;
+    else if (!strcmp(name, "judge"))
+        rv = f->h->judge ? f->h->judge(f->h->baton, r.p, &x.judge, &why) : APR_SUCCESS;
+    else
+        rv = f->h->case_type ? f->h->case_type(f->h->baton, r.p, &x.type, &why) : APR_SUCCESS;
     return feed_after(f, &r, rv, why);
 }
 

@@ -65,7 +65,8 @@ void mc_feed_rec_bad(rec *r, const char *fmt, ...) __attribute__((format(printf,
  * huge subtree is never held in memory; a child element is refused. Leaves
  * the reader on the element's end tag. */
 const char *mc_feed_rec_text(rec *r, size_t max, int allowed);
-/* The records: each fills its structure from r, noting problems. */
+/* The records: each fills its structure from r (its line: r->line),
+ * noting problems. */
 void mc_feed_read_case_type(rec *r, mc_feed_case_type *t);
 void mc_feed_read_court(rec *r, mc_feed_court *c);
 void mc_feed_read_judge(rec *r, mc_feed_judge *j);

@@ -280,6 +280,7 @@ const char *mc_feed_rec_text(rec *r, size_t max, int allowed)
 void mc_feed_read_case_type(rec *r, mc_feed_case_type *t)
 {
     static const char *const names[] = {"code", "name", NULL};
+    t->line = r->line;
     t->code = rec_attr(r, "code", 1, 0);
     r->what = apr_psprintf(r->p, "case-type %s", t->code);
     if (*t->code && (strlen(t->code) != 2 || !apr_isupper(t->code[0]) || !apr_isupper(t->code[1])))
@@ -294,6 +295,7 @@ void mc_feed_read_court(rec *r, mc_feed_court *c)
     static const char *const names[] = {"code",    "circuit",     "county", "name",
                                         "efiling", "case-prefix", NULL};
     const char *v;
+    c->line = r->line;
     c->code = rec_attr(r, "code", 1, 0);
     r->what = apr_psprintf(r->p, "court %s", c->code);
     if (*c->code && !word_ok(c->code, 10))
@@ -323,6 +325,7 @@ void mc_feed_read_court(rec *r, mc_feed_court *c)
 void mc_feed_read_judge(rec *r, mc_feed_judge *j)
 {
     static const char *const names[] = {"id", "court", "name", NULL};
+    j->line = r->line;
     j->ref = rec_ref(r, "id", 1);
     r->what = apr_psprintf(r->p, "judge %s", j->ref);
     j->court = rec_attr(r, "court", 1, 10);
@@ -334,13 +337,12 @@ void mc_feed_read_judge(rec *r, mc_feed_judge *j)
 static const char *const case_roles[] = {"plaintiff",  "petitioner", "defendant",
                                          "respondent", "other",      NULL};
 
-static void read_party(rec *r, mc_feed_party *x)
+static void read_party(rec *r, void *v)
 {
     static const char *const names[] = {"id",     "role", "kind", "last",       "first",
                                         "middle", "name", "city", "birth-year", NULL};
     static const char *const kinds[] = {"person", "business", NULL};
-    x->ref = rec_ref(r, "id", 1);
-    r->what = apr_psprintf(r->p, "%s: party %s", r->what, x->ref);
+    mc_feed_party *x = v;
     x->role = rec_oneof(r, "role", NULL, case_roles);
     x->kind = rec_oneof(r, "kind", "person", kinds);
     if (!strcmp(x->kind, "business")) {
@@ -369,11 +371,10 @@ static void read_party(rec *r, mc_feed_party *x)
     mc_feed_rec_text(r, 0, 0);
 }
 
-static void read_attorney(rec *r, mc_feed_attorney *x)
+static void read_attorney(rec *r, void *v)
 {
     static const char *const names[] = {"id", "party", "name", "bar", "firm", NULL};
-    x->ref = rec_ref(r, "id", 1);
-    r->what = apr_psprintf(r->p, "%s: attorney %s", r->what, x->ref);
+    mc_feed_attorney *x = v;
     x->party = rec_ref(r, "party", 0);
     x->name = rec_attr(r, "name", 1, 200);
     x->bar = rec_attr(r, "bar", 0, 20);
@@ -382,11 +383,10 @@ static void read_attorney(rec *r, mc_feed_attorney *x)
     mc_feed_rec_text(r, 0, 0);
 }
 
-static void read_docket(rec *r, mc_feed_docket *x)
+static void read_docket(rec *r, void *v)
 {
     static const char *const names[] = {"id", "date", "type", "filed-by", NULL};
-    x->ref = rec_ref(r, "id", 1);
-    r->what = apr_psprintf(r->p, "%s: docket %s", r->what, x->ref);
+    mc_feed_docket *x = v;
     x->date = rec_date(r, "date");
     x->type = rec_attr(r, "type", 1, 100);
     x->filed_by = rec_attr(r, "filed-by", 0, 200);
@@ -394,11 +394,10 @@ static void read_docket(rec *r, mc_feed_docket *x)
     x->text = mc_feed_rec_text(r, 65535, 1);
 }
 
-static void read_hearing(rec *r, mc_feed_hearing *x)
+static void read_hearing(rec *r, void *v)
 {
     static const char *const names[] = {"id", "at", "type", "location", "judge", NULL};
-    x->ref = rec_ref(r, "id", 1);
-    r->what = apr_psprintf(r->p, "%s: hearing %s", r->what, x->ref);
+    mc_feed_hearing *x = v;
     const char *at = rec_attr(r, "at", 1, 0);
     x->at = *at ? datetime_ok(r->p, at) : "";
     if (!x->at) {
@@ -412,12 +411,11 @@ static void read_hearing(rec *r, mc_feed_hearing *x)
     mc_feed_rec_text(r, 0, 0);
 }
 
-static void read_judgment(rec *r, mc_feed_judgment *x)
+static void read_judgment(rec *r, void *v)
 {
     static const char *const names[] = {"id",      "debtor",    "creditor", "amount",
                                         "entered", "satisfied", NULL};
-    x->ref = rec_ref(r, "id", 1);
-    r->what = apr_psprintf(r->p, "%s: judgment %s", r->what, x->ref);
+    mc_feed_judgment *x = v;
     x->debtor = rec_attr(r, "debtor", 1, 200);
     x->creditor = rec_attr(r, "creditor", 1, 200);
     const char *a = rec_attr(r, "amount", 1, 0);
@@ -439,6 +437,7 @@ void mc_feed_read_case_head(rec *r, mc_feed_case *c)
                                         "status", "judge", "confidential", NULL};
     static const char *const statuses[] = {"open", "closed", "disposed", NULL};
     const char *num = rec_attr(r, "number", 1, 0);
+    c->line = r->line;
     r->what = apr_psprintf(r->p, "case %s", num);
     c->number = num;
     if (*num && !mc_feed_case_number_ok(r->p, num, &c->number))
@@ -471,11 +470,41 @@ static int has_ref(const apr_array_header_t *arr, int n, size_t off, const char 
     return 0;
 }
 
+/* The children of <case> that are records: each read into a new element
+ * of its array in mc_feed_case, its ref unique there. */
+static const struct child {
+    const char *name;
+    const char *label; /* "a second <label> with id ..." */
+    size_t list;       /* the array's offset in mc_feed_case */
+    size_t line;       /* the line's offset in the struct */
+    /* The rest of the struct, after its ref and line. */
+    void (*read)(rec *r, void *x);
+} CHILDREN[] = {
+    {"party", "party", offsetof(mc_feed_case, parties), offsetof(mc_feed_party, line), read_party},
+    {"attorney", "attorney", offsetof(mc_feed_case, attorneys), offsetof(mc_feed_attorney, line),
+     read_attorney},
+    {"docket", "docket entry", offsetof(mc_feed_case, dockets), offsetof(mc_feed_docket, line),
+     read_docket},
+    {"hearing", "hearing", offsetof(mc_feed_case, hearings), offsetof(mc_feed_hearing, line),
+     read_hearing},
+    {"judgment", "judgment", offsetof(mc_feed_case, judgments), offsetof(mc_feed_judgment, line),
+     read_judgment},
+};
+
+static const struct child *child_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof(CHILDREN) / sizeof(CHILDREN[0]); i++)
+        if (!strcmp(name, CHILDREN[i].name))
+            return &CHILDREN[i];
+    return NULL;
+}
+
 /* One child of <case> (the expanded node in r->n); base: "case N". */
 void mc_feed_read_case_child(rec *r, mc_feed_case *c)
 {
     const char *name = (const char *)r->n->name;
     const char *base = r->what;
+    const struct child *ch;
     if (!r->n->ns || strcmp((const char *)r->n->ns->href, MC_FEED_NS) != 0) {
         mc_feed_rec_bad(r, "unknown element <%s>", name);
         return;
@@ -491,42 +520,19 @@ void mc_feed_read_case_child(rec *r, mc_feed_case *c)
         else if (chars(c->caption) > 500)
             mc_feed_rec_bad(r, "the caption is longer than 500 characters");
     }
-    else if (!strcmp(name, "party")) {
-        mc_feed_party *x = &APR_ARRAY_PUSH(c->parties, mc_feed_party);
-        x->line = r->line;
-        read_party(r, x);
-        if (!r->why && has_ref(c->parties, c->parties->nelts - 1, 0, x->ref))
-            mc_feed_rec_bad(r, "a second party with id %s", x->ref);
-    }
-    else if (!strcmp(name, "attorney")) {
-        mc_feed_attorney *x = &APR_ARRAY_PUSH(c->attorneys, mc_feed_attorney);
-        x->line = r->line;
-        read_attorney(r, x);
-        if (!r->why && has_ref(c->attorneys, c->attorneys->nelts - 1, 0, x->ref))
-            mc_feed_rec_bad(r, "a second attorney with id %s", x->ref);
-    }
-    else if (!strcmp(name, "docket")) {
-        mc_feed_docket *x = &APR_ARRAY_PUSH(c->dockets, mc_feed_docket);
-        x->line = r->line;
-        read_docket(r, x);
-        if (!r->why && has_ref(c->dockets, c->dockets->nelts - 1, 0, x->ref))
-            mc_feed_rec_bad(r, "a second docket entry with id %s", x->ref);
-        if (!r->why && strcmp(x->date, c->newest) > 0)
-            c->newest = x->date;
-    }
-    else if (!strcmp(name, "hearing")) {
-        mc_feed_hearing *x = &APR_ARRAY_PUSH(c->hearings, mc_feed_hearing);
-        x->line = r->line;
-        read_hearing(r, x);
-        if (!r->why && has_ref(c->hearings, c->hearings->nelts - 1, 0, x->ref))
-            mc_feed_rec_bad(r, "a second hearing with id %s", x->ref);
-    }
-    else if (!strcmp(name, "judgment")) {
-        mc_feed_judgment *x = &APR_ARRAY_PUSH(c->judgments, mc_feed_judgment);
-        x->line = r->line;
-        read_judgment(r, x);
-        if (!r->why && has_ref(c->judgments, c->judgments->nelts - 1, 0, x->ref))
-            mc_feed_rec_bad(r, "a second judgment with id %s", x->ref);
+    else if ((ch = child_of(name)) != NULL) {
+        apr_array_header_t *arr = *(apr_array_header_t **)((char *)c + ch->list);
+        char *x = apr_array_push(arr);
+        const char *ref;
+        *(long *)(x + ch->line) = r->line;
+        ref = rec_ref(r, "id", 1);
+        *(const char **)x = ref; /* every child struct starts with its ref */
+        r->what = apr_psprintf(r->p, "%s: %s %s", r->what, ch->name, ref);
+        ch->read(r, x);
+        if (!r->why && has_ref(arr, arr->nelts - 1, 0, ref))
+            mc_feed_rec_bad(r, "a second %s with id %s", ch->label, ref);
+        if (!r->why && arr == c->dockets && strcmp(((mc_feed_docket *)x)->date, c->newest) > 0)
+            c->newest = ((mc_feed_docket *)x)->date;
     }
     else {
         mc_feed_rec_bad(r, "unknown element <%s>", name);
