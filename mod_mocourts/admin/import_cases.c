@@ -205,7 +205,7 @@ static const char *jb_take(imp *im)
 {
     mc_import_jb_raw(&im->jb, "}");
     im->bytes += im->jb.len;
-    return apr_pstrmemdup(im->bp, im->jb.s, im->jb.len);
+    return apr_pstrmemdup(im->bp, im->jb.d, im->jb.len);
 }
 
 /* A child row's JSON (built since jb_start) taken into r, with its ref and
@@ -407,7 +407,7 @@ int mc_import_cases(mc_db *db, apr_pool_t *p, const char *prog, const mc_case_en
                 rv = frv;
         }
     }
-    free(im.jb.s);
+    free(im.jb.d);
     mc_log_set(NULL, NULL);
     import_progress(&im);
     mc_progress_end();

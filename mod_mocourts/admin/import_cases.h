@@ -7,6 +7,7 @@
 #define MC_IMPORT_CASES_H
 
 #include "admin.h"
+#include "mc_buf.h"
 #include "mc_case.h"
 #include "mc_feed.h"
 
@@ -18,11 +19,9 @@
 #define BATCH_CASES 500
 #define BATCH_BYTES (4 * 1024 * 1024)
 
-/* JSON text, growing with realloc (out of memory ends the process). */
-typedef struct jbuf {
-    char *s;
-    size_t len, cap;
-} jbuf;
+/* JSON text, on the heap (an mc_buf with p NULL; out of memory ends the
+ * process). */
+typedef mc_buf jbuf;
 
 typedef struct counts {
     long long courts, courts_new, types, types_new, judges, judges_new;

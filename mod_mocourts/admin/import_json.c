@@ -8,21 +8,10 @@
 
 static void jb_put(jbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *t = realloc(b->s, cap);
-        if (!t) {
-            fputs("mocourts-admin: import: out of memory\n", stderr);
-            exit(1);
-        }
-        b->s = t;
-        b->cap = cap;
+    if (mc_buf_add(b, s, n) != APR_SUCCESS) {
+        fputs("mocourts-admin: import: out of memory\n", stderr);
+        exit(1);
     }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
 }
 
 void mc_import_jb_raw(jbuf *b, const char *s)
@@ -35,7 +24,7 @@ void mc_import_jb_str(jbuf *b, const char *key, const char *v)
 {
     static const char hex[] = "0123456789abcdef";
     const char *run;
-    if (b->len && b->s[b->len - 1] != '{')
+    if (b->len && b->d[b->len - 1] != '{')
         mc_import_jb_raw(b, ",");
     mc_import_jb_raw(b, "\"");
     mc_import_jb_raw(b, key);
@@ -60,7 +49,7 @@ void mc_import_jb_str(jbuf *b, const char *key, const char *v)
 void mc_import_jb_int(jbuf *b, const char *key, long long v, int null)
 {
     char num[32];
-    if (b->len && b->s[b->len - 1] != '{' && b->s[b->len - 1] != '[')
+    if (b->len && b->d[b->len - 1] != '{' && b->d[b->len - 1] != '[')
         mc_import_jb_raw(b, ",");
     snprintf(num, sizeof(num), "%lld", v);
     if (key) {

@@ -147,7 +147,7 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
         set[i]->existed = 0;
     }
     mc_import_jb_raw(b, "]");
-    if ((rv = mc_db_query(im->db, p, &res, sql_cases_found, "s", b->s)) != APR_SUCCESS)
+    if ((rv = mc_db_query(im->db, p, &res, sql_cases_found, "s", b->d)) != APR_SUCCESS)
         return rv;
     for (i = 0; i < res->nrows; i++) {
         bcase *c = apr_hash_get(byn, res->rows[i][1], APR_HASH_KEY_STRING);
@@ -168,7 +168,7 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
                 mc_import_jb_int(b, NULL, set[i]->id, 0);
         mc_import_jb_raw(b, "]");
         rv =
-            mc_db_query(im->db, p, &res, sql_children_found, "sssss", b->s, b->s, b->s, b->s, b->s);
+            mc_db_query(im->db, p, &res, sql_children_found, "sssss", b->d, b->d, b->d, b->d, b->d);
         if (rv != APR_SUCCESS)
             return rv;
         for (i = 0; i < res->nrows; i++)

@@ -82,28 +82,6 @@ int mc_has_crlf(const char *s)
 
 /* ---- message ------------------------------------------------------------ */
 
-static void mc_buf_add(mc_buf *b, const char *s, apr_size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        apr_size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = apr_palloc(b->p, cap);
-        if (b->len)
-            memcpy(d, b->d, b->len);
-        b->d = d;
-        b->cap = cap;
-    }
-    memcpy(b->d + b->len, s, n);
-    b->len += n;
-    b->d[b->len] = '\0';
-}
-
-void mc_buf_str(mc_buf *b, const char *s)
-{
-    mc_buf_add(b, s, strlen(s));
-}
-
 static int mc_is_ascii(const char *s)
 {
     for (; *s; s++)

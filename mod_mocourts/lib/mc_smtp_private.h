@@ -4,6 +4,7 @@
 #ifndef MC_SMTP_PRIVATE_H
 #define MC_SMTP_PRIVATE_H
 
+#include "mc_buf.h"
 #include "mc_smtp.h"
 
 #include <apr_pools.h>
@@ -11,15 +12,6 @@
 
 #define MC_SMTP_MAX_CC 50
 
-/* A growing buffer in p. */
-typedef struct {
-    apr_pool_t *p;
-    char *d;
-    apr_size_t len, cap;
-} mc_buf;
-
-/* Append s. */
-void mc_buf_str(mc_buf *b, const char *s);
 /* The next address of a comma-separated list after s: *b its first byte,
  * *n its length; returns where to go on, or NULL at the end. */
 const char *mc_list_next(const char *s, const char **b, size_t *n);

@@ -9,16 +9,8 @@
 
 void pdf_put(pdf_buf *b, const void *d, apr_size_t n)
 {
-    if (b->len + n > b->cap) {
-        apr_size_t cap = (b->len + n) * 2 + 256;
-        char *nd = apr_palloc(mc_test_pool, cap);
-        if (b->len)
-            memcpy(nd, b->d, b->len);
-        b->d = nd;
-        b->cap = cap;
-    }
-    memcpy(b->d + b->len, d, n);
-    b->len += n;
+    b->p = mc_test_pool;
+    mc_buf_add(b, d, n);
 }
 
 void pdf_puts(pdf_buf *b, const char *s)

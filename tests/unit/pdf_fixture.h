@@ -6,14 +6,11 @@
 
 #include <apr_pools.h>
 
+#include "mc_buf.h"
 #include "mc_pdf.h"
 
-/* A growable byte buffer in mc_test_pool. A copy shares the bytes: what
- * one appends past the other's end, the other may overwrite later. */
-typedef struct pdf_buf {
-    char *d;
-    apr_size_t len, cap;
-} pdf_buf;
+/* A growable byte buffer (mc_buf.h) that grows in mc_test_pool. */
+typedef mc_buf pdf_buf;
 
 void pdf_put(pdf_buf *b, const void *d, apr_size_t n);
 void pdf_puts(pdf_buf *b, const char *s);
