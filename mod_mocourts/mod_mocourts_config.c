@@ -142,40 +142,6 @@ static const char *entry_for(cmd_parms *cmd, mc_conf_type t, const mc_conf_entry
     return NULL;
 }
 
-static const char *set_typed(cmd_parms *cmd, mc_conf_type t, const char *arg)
-{
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const mc_conf_entry *e;
-    const char *why = entry_for(cmd, t, &e);
-    mc_conf_val v;
-    if (why)
-        return why;
-    if ((why = mc_conf_value(cmd->pool, e, arg, &v)))
-        return bad(cmd, why);
-    slot_store(e, slot_of(c, cmd->info), &v);
-    return NULL;
-}
-
-static const char *set_str(cmd_parms *cmd, void *dc, const char *arg)
-{
-    return set_typed(cmd, MC_CONF_STRING, arg);
-}
-
-static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
-{
-    return set_typed(cmd, MC_CONF_NUMBER, arg);
-}
-
-static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
-{
-    return set_typed(cmd, MC_CONF_DURATION, arg);
-}
-
-static const char *set_flag(cmd_parms *cmd, void *dc, int on)
-{
-    return set_typed(cmd, MC_CONF_FLAG, on ? "On" : "Off");
-}
-
 /* The first line of a secret file: the DB password or the codes' key. */
 static const char *read_secret(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *path)
 {
@@ -209,35 +175,52 @@ static const char *read_secret(cmd_parms *cmd, mc_srv_conf *c, const char *arg, 
     return NULL;
 }
 
-/* Paths that must exist now (relative ones from ServerRoot). */
-static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
+/* A path is taken from ServerRoot and must exist; a secret file's first
+ * line is read. */
+static const char *set_typed(cmd_parms *cmd, mc_conf_type t, const char *arg)
 {
     mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
     const mc_conf_entry *e;
-    const char *why = entry_for(cmd, MC_CONF_PATH, &e);
+    const char *why = entry_for(cmd, t, &e);
     mc_conf_val v;
     if (why)
         return why;
-    why = mc_conf_path_value(cmd->pool, e, arg, ap_server_root_relative(cmd->pool, arg), &v);
+    why = t == MC_CONF_PATH
+              ? mc_conf_path_value(cmd->pool, e, arg, ap_server_root_relative(cmd->pool, arg), &v)
+              : mc_conf_value(cmd->pool, e, arg, &v);
     if (why)
         return bad(cmd, why);
-    if (!strcasecmp(e->name, "MoCourtsDBPasswordFile") ||
-        !strcasecmp(e->name, "MoCourtsSecretFile"))
+    if (t == MC_CONF_PATH && (!strcasecmp(e->name, "MoCourtsDBPasswordFile") ||
+                              !strcasecmp(e->name, "MoCourtsSecretFile")))
         return read_secret(cmd, c, arg, v.str);
     slot_store(e, slot_of(c, cmd->info), &v);
     return NULL;
 }
 
-static const char *set_db_socket(cmd_parms *cmd, void *dc, const char *arg)
+static const char *set_str(cmd_parms *cmd, void *dc, const char *arg)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
-    if (e)
-        return e;
-    if (*arg != '/')
-        return bad(cmd, "the socket must be an absolute path");
-    c->db.socket = arg;
-    return NULL;
+    return set_typed(cmd, MC_CONF_STRING, arg);
+}
+
+static const char *set_number(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_NUMBER, arg);
+}
+
+static const char *set_duration(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_DURATION, arg);
+}
+
+static const char *set_flag(cmd_parms *cmd, void *dc, int on)
+{
+    return set_typed(cmd, MC_CONF_FLAG, on ? "On" : "Off");
+}
+
+/* Paths that must exist now (relative ones from ServerRoot). */
+static const char *set_path(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_typed(cmd, MC_CONF_PATH, arg);
 }
 
 /* The table's defaults for every slot still unset. */
@@ -259,20 +242,53 @@ static const char *apply_defaults(apr_pool_t *p, mc_srv_conf *c)
     return NULL;
 }
 
-static const char *set_base_url(cmd_parms *cmd, void *dc, const char *arg)
+/* ---- the directives with rules of their own ---------------------------- */
+
+/* NULL when a (and b: a second argument, or NULL) is taken into c, else
+ * why not. */
+typedef struct own_rule {
+    const char *(*take)(cmd_parms *cmd, mc_srv_conf *c, const char *a, const char *b);
+} own_rule;
+
+/* Their one setter: a global directive whose rule is cmd->info. */
+static const char *set_own(cmd_parms *cmd, const char *a, const char *b)
 {
     mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
+    const char *why = global_only(cmd);
+    if (why)
+        return why;
+    why = ((const own_rule *)cmd->info)->take(cmd, c, a, b);
+    return why ? bad(cmd, why) : NULL;
+}
+
+static const char *set_own1(cmd_parms *cmd, void *dc, const char *a)
+{
+    return set_own(cmd, a, NULL);
+}
+
+static const char *set_own2(cmd_parms *cmd, void *dc, const char *a, const char *b)
+{
+    return set_own(cmd, a, b);
+}
+
+static const char *take_db_socket(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *b)
+{
+    if (*arg != '/')
+        return "the socket must be an absolute path";
+    c->db.socket = arg;
+    return NULL;
+}
+
+static const char *take_base_url(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *b)
+{
     apr_uri_t u;
     size_t n;
-    if (e)
-        return e;
     if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || !u.scheme || !u.hostname)
-        return bad(cmd, "it must be an absolute URL such as https://courts.example.gov");
+        return "it must be an absolute URL such as https://courts.example.gov";
     if (strcasecmp(u.scheme, "https") && strcasecmp(u.scheme, "http"))
-        return bad(cmd, "the scheme must be https (or http for a test site)");
+        return "the scheme must be https (or http for a test site)";
     if (u.query || u.fragment || u.user || u.password)
-        return bad(cmd, "it may not hold a query, fragment or credentials");
+        return "it may not hold a query, fragment or credentials";
     n = strlen(arg);
     while (n > 0 && arg[n - 1] == '/')
         n--;
@@ -283,60 +299,40 @@ static const char *set_base_url(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_policy(cmd_parms *cmd, void *dc, const char *arg)
+static const char *take_policy(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *b)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
-    if (e)
-        return e;
     if ((c->policy = mc_policy_parse(arg)) < 0)
-        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a preset: use court or strict", arg));
+        return apr_psprintf(cmd->pool, "'%s' is not a preset: use court or strict", arg);
     return NULL;
 }
 
-static const char *set_cost(cmd_parms *cmd, void *dc, const char *arg)
+static const char *take_cost(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *b)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
-    if (e)
-        return e;
-    if ((e = mc_pwcost_parse(arg, &c->cost)))
-        return bad(cmd, e);
-    c->cost_spec = arg;
-    return NULL;
+    const char *why = mc_pwcost_parse(arg, &c->cost);
+    if (!why)
+        c->cost_spec = arg;
+    return why;
 }
 
-static const char *set_lockout(cmd_parms *cmd, void *dc, const char *n, const char *t)
+static const char *take_lockout(cmd_parms *cmd, mc_srv_conf *c, const char *n, const char *t)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
-    if (e)
-        return e;
-    e = mc_conf_lockout(cmd->pool, n, t, &c->lockout_failures, &c->lockout_time);
-    return e ? bad(cmd, e) : NULL;
+    return mc_conf_lockout(cmd->pool, n, t, &c->lockout_failures, &c->lockout_time);
 }
 
-static const char *set_smtp(cmd_parms *cmd, void *dc, const char *host, const char *port)
+static const char *take_smtp(cmd_parms *cmd, mc_srv_conf *c, const char *host, const char *port)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd);
     unsigned v;
-    if (e)
-        return e;
-    if ((e = mc_conf_smtp(cmd->pool, host, port, &v)))
-        return bad(cmd, e);
+    const char *why = mc_conf_smtp(cmd->pool, host, port, &v);
+    if (why)
+        return why;
     c->smtp_host = host;
     c->smtp_port = v;
     return NULL;
 }
 
-static const char *set_cache(cmd_parms *cmd, void *dc, const char *arg)
+static const char *take_cache(cmd_parms *cmd, mc_srv_conf *c, const char *arg, const char *b)
 {
-    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
-    const char *e = global_only(cmd), *name;
-    char *sep;
-    if (e)
-        return e;
+    char *name, *sep;
     if (!strcasecmp(arg, "none")) {
         c->cache_spec = "none";
         return NULL;
@@ -345,13 +341,17 @@ static const char *set_cache(cmd_parms *cmd, void *dc, const char *arg)
     if ((sep = strchr(name, ':')))
         *sep = '\0';
     if (!ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION))
-        return bad(cmd, apr_psprintf(cmd->pool,
-                                     "no socache provider '%s' is loaded (LoadModule "
-                                     "socache_%s_module first, or say none)",
-                                     name, name));
+        return apr_psprintf(cmd->pool,
+                            "no socache provider '%s' is loaded (LoadModule "
+                            "socache_%s_module first, or say none)",
+                            name, name);
     c->cache_spec = arg;
     return NULL;
 }
+
+static const own_rule db_socket = {take_db_socket}, base_url = {take_base_url},
+                      policy = {take_policy}, cost = {take_cost}, lockout = {take_lockout},
+                      smtp = {take_smtp}, cache = {take_cache};
 
 /* MoCourtsMount PLUGIN, inside <Location /path>. */
 static const char *set_mount(cmd_parms *cmd, void *dcv, const char *name)
@@ -476,10 +476,13 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
 #define DUR(n, f, h) AP_INIT_TAKE1(n, set_duration, AT(f), RSRC_CONF, h)
 #define FLAG(n, f, h) AP_INIT_FLAG(n, set_flag, AT(f), RSRC_CONF, h)
 #define PATH(n, f, h) AP_INIT_TAKE1(n, set_path, AT(f), RSRC_CONF, h)
+/* The others, r their own_rule; OWN2: k is TAKE2 or TAKE12. */
+#define OWN1(n, r, h) AP_INIT_TAKE1(n, set_own1, (void *)&r, RSRC_CONF, h)
+#define OWN2(k, n, r, h) AP_INIT_##k(n, set_own2, (void *)&r, RSRC_CONF, h)
 
 const command_rec mc_cmds[] = {
     STR("MoCourtsDBHost", db.host, "MariaDB host name (default localhost)"),
-    AP_INIT_TAKE1("MoCourtsDBSocket", set_db_socket, NULL, RSRC_CONF, "MariaDB unix socket path"),
+    OWN1("MoCourtsDBSocket", db_socket, "MariaDB unix socket path"),
     NUM("MoCourtsDBPort", db.port, "MariaDB TCP port (default 3306)"),
     STR("MoCourtsDBUser", db.user, "MariaDB user"),
     STR("MoCourtsDBPassword", db.password, "MariaDB password (prefer MoCourtsDBPasswordFile)"),
@@ -496,29 +499,26 @@ const command_rec mc_cmds[] = {
     DUR("MoCourtsSessionIdle", session_idle, "Idle timeout of a session (default 30m)"),
     DUR("MoCourtsSessionMax", session_max, "Absolute timeout of a session (default 12h)"),
     FLAG("MoCourtsSessionSecure", cookie_secure, "Secure cookie flag (default On)"),
-    AP_INIT_TAKE1("MoCourtsSessionCache", set_cache, NULL, RSRC_CONF,
-                  "Shared-memory session cache: none or a socache spec such as shmcb"),
+    OWN1("MoCourtsSessionCache", cache,
+         "Shared-memory session cache: none or a socache spec such as shmcb"),
     DUR("MoCourtsSessionCacheTTL", cache_ttl,
         "How long a node trusts a cached session (default 2s)"),
-    AP_INIT_TAKE1("MoCourtsBaseURL", set_base_url, NULL, RSRC_CONF,
-                  "The site's public base URL, used in e-mailed links"),
+    OWN1("MoCourtsBaseURL", base_url, "The site's public base URL, used in e-mailed links"),
     STR("MoCourtsCourtName", court_name, "The court's display name"),
     PATH("MoCourtsTemplates", templates, "Templates directory"),
     PATH("MoCourtsTemplatesOverride", templates_override,
          "The site's template overrides, searched first"),
     PATH("MoCourtsSQLDir", sqldir, "Directory of SQL migrations"),
-    AP_INIT_TAKE1("MoCourtsPasswordPolicy", set_policy, NULL, RSRC_CONF,
-                  "Password policy preset: court or strict"),
-    AP_INIT_TAKE1("MoCourtsPasswordCost", set_cost, NULL, RSRC_CONF,
-                  "Argon2id cost: interactive, moderate, sensitive or ops=N,mem=SIZE"),
+    OWN1("MoCourtsPasswordPolicy", policy, "Password policy preset: court or strict"),
+    OWN1("MoCourtsPasswordCost", cost,
+         "Argon2id cost: interactive, moderate, sensitive or ops=N,mem=SIZE"),
     NUM("MoCourtsHashConcurrency", hash_concurrency,
         "Password hashes run at once per process (default 4)"),
-    AP_INIT_TAKE2("MoCourtsLockout", set_lockout, NULL, RSRC_CONF,
-                  "Failures before lock-out and its duration (default 5 30m)"),
+    OWN2(TAKE2, "MoCourtsLockout", lockout,
+         "Failures before lock-out and its duration (default 5 30m)"),
     FLAG("MoCourtsNewDeviceCode", device_code,
          "E-mail a code at logon from a new device (default On)"),
-    AP_INIT_TAKE12("MoCourtsSMTP", set_smtp, NULL, RSRC_CONF,
-                   "SMTP relay host and port (default localhost 25)"),
+    OWN2(TAKE12, "MoCourtsSMTP", smtp, "SMTP relay host and port (default localhost 25)"),
     STR("MoCourtsMailFrom", mail_from, "Sender address of the court's e-mail"),
     PATH("MoCourtsGateway", gateway, "SMS/voice gateway command"),
     FLAG("MoCourtsDelivery", delivery, "Deliver the outbox from this server (default On)"),
