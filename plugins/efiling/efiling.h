@@ -190,6 +190,20 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e);
  * note, and the actor's name under who_key ("who" for the filer's page,
  * "actor" for the clerk's). */
 apr_status_t ef_env_history(mc_req *mr, mc_db *db, long long id, const char *who_key);
+/* The list "parties" of envelope env_id, in the order added: party_id,
+ * name ("LAST, First Middle" for a person), kind ("Person", "Business"),
+ * role ("Plaintiff", ...). */
+apr_status_t ef_env_parties(mc_req *mr, mc_db *db, long long env_id);
+/* The list "documents" of envelope env_id, lead first: code, client_name,
+ * sha256, lead ("Lead document", "Attachment"), size and fee in words; then
+ * each adds the page's own variables to the row from res's row i (columns:
+ * id, filing code, filing code's name, is_lead, client_name, bytes, sha256,
+ * fee_cents, docket_id or 0, active_found). *fees: the sum of the
+ * documents' filing-code fees. */
+typedef void (*ef_doc_row_fn)(mc_req *mr, mc_vars *row, const mc_dbres *res, int i,
+                              const void *baton);
+apr_status_t ef_env_documents(mc_req *mr, mc_db *db, long long env_id, ef_doc_row_fn each,
+                              const void *baton, long long *fees);
 /* (wizard.c) The wizard step a draft resumes at: "case", "parties",
  * "documents", "payment" or "review". */
 const char *ef_env_resume_step(const ef_env *e);

@@ -72,14 +72,83 @@ static const char *role_label(const char *role)
     return role;
 }
 
+apr_status_t ef_env_parties(mc_req *mr, mc_db *db, long long env_id)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    rv = mc_db_query(db, p, &res,
+                     "SELECT id, kind, role, last_name, first_name, middle_name FROM mc_ef_party "
+                     "WHERE envelope_id = ? ORDER BY id",
+                     "i", env_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "parties");
+        const char *first = mc_dbres_get(res, i, 4), *middle = mc_dbres_get(res, i, 5);
+        const char *name = mc_dbres_get(res, i, 3);
+        if (!strcmp(mc_dbres_get(res, i, 1), "person"))
+            name = apr_pstrcat(p, name, ", ", first, *middle ? " " : "", middle, NULL);
+        mc_vars_set(row, "party_id", mc_dbres_get(res, i, 0));
+        mc_vars_set(row, "name", name);
+        mc_vars_set(row, "kind",
+                    !strcmp(mc_dbres_get(res, i, 1), "person") ? "Person" : "Business");
+        mc_vars_set(row, "role", role_label(mc_dbres_get(res, i, 2)));
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t ef_env_documents(mc_req *mr, mc_db *db, long long env_id, ef_doc_row_fn each,
+                              const void *baton, long long *fees)
+{
+    static const char *const keys[] = {"", "code", "", "", "client_name", "", "sha256", NULL};
+    apr_pool_t *p = mr->r->pool;
+    mc_dbres *res;
+    apr_status_t rv;
+    int i;
+    *fees = 0;
+    rv = mc_db_query(db, p, &res,
+                     "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, d.sha256, "
+                     "f.fee_cents, COALESCE(d.docket_id, 0), d.active_found FROM mc_ef_document "
+                     "d JOIN mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id "
+                     "= ? ORDER BY d.is_lead DESC, d.id",
+                     "i", env_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    for (i = 0; i < res->nrows; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "documents");
+        long long fee = mc_dbres_int(res, i, 7);
+        *fees += fee;
+        mc_vars_from(row, res, i, keys);
+        mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
+        mc_vars_set(row, "size", ef_size_text(p, mc_dbres_int(res, i, 5)));
+        mc_vars_set(row, "fee", ef_money(p, fee));
+        each(mr, row, res, i, baton);
+    }
+    return APR_SUCCESS;
+}
+
+/* A document's row on the filer's pages. */
+static void filer_document(mc_req *mr, mc_vars *row, const mc_dbres *res, int i, const void *baton)
+{
+    apr_pool_t *p = mr->r->pool;
+    const ef_env *e = baton;
+    const char *id = mc_dbres_get(res, i, 0);
+    mc_vars_set(row, "doc_id", id);
+    mc_vars_set(row, "code_name", mc_dbres_get(res, i, 2));
+    mc_vars_set(row, "doc_url", mc_url(mr, apr_pstrcat(p, "/documents/", id, NULL)));
+    mc_vars_set(row, "remove_url",
+                ef_env_url(mr, e->id, apr_pstrcat(p, "/documents/", id, "/remove", NULL)));
+}
+
 apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
 {
     apr_pool_t *p = mr->r->pool;
     mc_vars *v = mr->vars;
     mc_dbres *res;
     apr_status_t rv;
-    long long fees = 0;
-    int i;
+    long long fees;
 
     mc_vars_set(v, "env_id", ef_id_str(p, e->id));
     mc_vars_set(v, "number", *e->number ? e->number : NULL);
@@ -119,51 +188,9 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
         mc_vars_set(v, "copied_from_url", ef_env_url(mr, e->copied_from, NULL));
     }
 
-    /* Parties (a new case). */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT id, kind, role, last_name, first_name, middle_name FROM mc_ef_party "
-                     "WHERE envelope_id = ? ORDER BY id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
+    if ((rv = ef_env_parties(mr, db, e->id)) != APR_SUCCESS ||
+        (rv = ef_env_documents(mr, db, e->id, filer_document, e, &fees)) != APR_SUCCESS)
         return rv;
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(v, "parties");
-        const char *first = mc_dbres_get(res, i, 4), *middle = mc_dbres_get(res, i, 5);
-        const char *name = mc_dbres_get(res, i, 3);
-        if (!strcmp(mc_dbres_get(res, i, 1), "person"))
-            name = apr_pstrcat(p, name, ", ", first, *middle ? " " : "", middle, NULL);
-        mc_vars_set(row, "party_id", mc_dbres_get(res, i, 0));
-        mc_vars_set(row, "name", name);
-        mc_vars_set(row, "kind",
-                    !strcmp(mc_dbres_get(res, i, 1), "person") ? "Person" : "Business");
-        mc_vars_set(row, "role", role_label(mc_dbres_get(res, i, 2)));
-    }
-
-    /* Documents with their filing codes' fees. */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, d.sha256, "
-                     "f.fee_cents FROM mc_ef_document d JOIN mc_ef_filing_code f ON f.id = "
-                     "d.filing_code_id WHERE d.envelope_id = ? ORDER BY d.is_lead DESC, d.id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    for (i = 0; i < res->nrows; i++) {
-        static const char *const keys[] = {"doc_id",      "code", "code_name", "",
-                                           "client_name", "",     "sha256",    NULL};
-        mc_vars *row = mc_vars_row(v, "documents");
-        long long fee = mc_dbres_int(res, i, 7);
-        fees += fee;
-        mc_vars_from(row, res, i, keys);
-        mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
-        mc_vars_set(row, "size", ef_size_text(p, mc_dbres_int(res, i, 5)));
-        mc_vars_set(row, "fee", ef_money(p, fee));
-        mc_vars_set(row, "doc_url",
-                    mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(
-            row, "remove_url",
-            ef_env_url(mr, e->id,
-                       apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), "/remove", NULL)));
-    }
     /* A submitted envelope keeps the fees it was charged. */
     if (strcmp(e->status, "draft"))
         fees = e->fee_cents;

@@ -19,7 +19,6 @@
  * entry. */
 #include "efiling.h"
 
-#include "apr_lib.h"
 #include "mc_pdf.h"
 
 #define TEXT_MAX 2000
@@ -290,18 +289,36 @@ static const char *const DONE_NOTES[][2] = {
     {"rejected", "The envelope was rejected and the filer was notified."},
 };
 
+/* A document's row on the clerk's page, and its warning when it has active
+ * content (accepted by a court that flags it). */
+static void clerk_document(mc_req *mr, mc_vars *row, const mc_dbres *res, int i, const void *baton)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *warning = mc_pdf_found_warning(p, (unsigned)mc_dbres_int(res, i, 9));
+    mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
+    mc_vars_set(row, "href",
+                mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
+    mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);
+    if (warning) {
+        mc_vars *w = mc_vars_row(mr->vars, "active_documents");
+        mc_vars_set(row, "active", warning);
+        mc_vars_set(w, "name", mc_dbres_get(res, i, 2));
+        mc_vars_set(w, "client_name", mc_dbres_get(res, i, 4));
+        mc_vars_set(w, "warning", warning);
+    }
+}
+
 /* The envelope page: header, parties, documents, fees and payment, history
  * and the actions its status allows. */
 static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const char *error,
                     const char *notice)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *done = mc_query(mr, "done"), *sel = mc_field(mr, "reason"), *warning;
+    const char *done = mc_query(mr, "done"), *sel = mc_field(mr, "reason");
     mc_dbres *res;
     apr_status_t rv;
-    long long fees = 0;
+    long long fees;
     size_t k;
-    int i;
 
     if (error)
         mc_vars_set(mr->vars, "error", error);
@@ -350,57 +367,9 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
         mc_vars_set(mr->vars, "reject_text", *e->reject_text ? e->reject_text : NULL);
     }
 
-    /* Parties (a new case). */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT role, kind, TRIM(CONCAT(last_name, IF(first_name = '', '', "
-                     "CONCAT(', ', first_name)), IF(middle_name = '', '', CONCAT(' ', "
-                     "middle_name)))) FROM mc_ef_party WHERE envelope_id = ? ORDER BY id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
+    if ((rv = ef_env_parties(mr, db, e->id)) != APR_SUCCESS ||
+        (rv = ef_env_documents(mr, db, e->id, clerk_document, NULL, &fees)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        mc_vars *row = mc_vars_row(mr->vars, "parties");
-        const char *role = mc_dbres_get(res, i, 0);
-        char *label = apr_pstrdup(p, role);
-        *label = (char)apr_toupper(*label);
-        mc_vars_set(row, "role", label);
-        mc_vars_set(row, "kind",
-                    !strcmp(mc_dbres_get(res, i, 1), "business") ? "Business" : "Person");
-        mc_vars_set(row, "name", mc_dbres_get(res, i, 2));
-    }
-
-    /* Documents. */
-    rv = mc_db_query(db, p, &res,
-                     "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, "
-                     "f.fee_cents, d.sha256, COALESCE(d.docket_id, 0), d.active_found FROM "
-                     "mc_ef_document d "
-                     "JOIN mc_ef_filing_code f ON f.id = d.filing_code_id WHERE d.envelope_id = "
-                     "? ORDER BY d.is_lead DESC, d.id",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    for (i = 0; i < res->nrows; i++) {
-        static const char *const keys[] = {"", "code", "name",   "",  "client_name",
-                                           "", "",     "sha256", NULL};
-        mc_vars *row = mc_vars_row(mr->vars, "documents");
-        long long bytes = mc_dbres_int(res, i, 5);
-        mc_vars_from(row, res, i, keys);
-        mc_vars_set(row, "href",
-                    mc_url(mr, apr_pstrcat(p, "/documents/", mc_dbres_get(res, i, 0), NULL)));
-        mc_vars_set(row, "lead", mc_dbres_int(res, i, 3) ? "Lead document" : "Attachment");
-        mc_vars_set(row, "size", ef_size_text(p, bytes));
-        mc_vars_set(row, "fee", ef_money(p, mc_dbres_int(res, i, 6)));
-        mc_vars_set(row, "docketed", mc_dbres_int(res, i, 8) ? "Docketed" : NULL);
-        /* Accepted by a court that flags active content: warn the clerk. */
-        if ((warning = mc_pdf_found_warning(p, (unsigned)mc_dbres_int(res, i, 9)))) {
-            mc_vars *w = mc_vars_row(mr->vars, "active_documents");
-            mc_vars_set(row, "active", warning);
-            mc_vars_set(w, "name", mc_dbres_get(res, i, 2));
-            mc_vars_set(w, "client_name", mc_dbres_get(res, i, 4));
-            mc_vars_set(w, "warning", warning);
-        }
-        fees += mc_dbres_int(res, i, 6);
-    }
     mc_vars_set(mr->vars, "fee_schedule", ef_money(p, fees));
     mc_vars_set(mr->vars, "fee", ef_money(p, e->fee_cents));
     mc_vars_set(mr->vars, "payment",
@@ -430,16 +399,6 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
     }
     return mc_render(mr, status, "clerk-envelope.html",
                      apr_pstrcat(p, "Envelope ", e->number, NULL));
-}
-
-static int clerk_envelope(mc_req *mr)
-{
-    mc_db *db;
-    ef_env e;
-    int rc;
-    if (!load_env(mr, &db, &e, &rc))
-        return rc;
-    return env_page(mr, db, &e, HTTP_OK, NULL, NULL);
 }
 
 /* ---- the decisions ------------------------------------------------------------------ */
@@ -683,9 +642,9 @@ static apr_status_t decide_tx(mc_req *mr, mc_db *db, void *baton)
         apr_psprintf(p, "envelope %s (court %s): %s", e->number, e->court_code, detail));
 }
 
-/* Take the decision action ("open", "accept", "reject" with its reason
- * and text) on the route's envelope, or show the envelope with bad (a
- * sentence on the form, 400) instead; answer. */
+/* Show the route's envelope (action NULL), or take the decision action
+ * ("open", "accept", "reject" with its reason and text) on it, or show it
+ * with bad (a sentence on the form, 400) instead; answer. */
 static int decide(mc_req *mr, const char *action, const char *reason, const char *text,
                   const char *bad)
 {
@@ -696,8 +655,8 @@ static int decide(mc_req *mr, const char *action, const char *reason, const char
     int rc;
     if (!load_env(mr, &db, &e, &rc))
         return rc;
-    if (bad)
-        return env_page(mr, db, &e, HTTP_BAD_REQUEST, bad, NULL);
+    if (!action || bad)
+        return env_page(mr, db, &e, bad ? HTTP_BAD_REQUEST : HTTP_OK, bad, NULL);
     memset(&b, 0, sizeof(b));
     b.action = action;
     b.reason = reason;
@@ -725,6 +684,11 @@ static int decide(mc_req *mr, const char *action, const char *reason, const char
     return mc_redirect(mr, apr_psprintf(mr->r->pool, "clerk/envelopes/%" APR_INT64_T_FMT "?done=%s",
                                         (apr_int64_t)e.id,
                                         !strcmp(b.action, "open") ? "opened" : b.e.status));
+}
+
+static int clerk_envelope(mc_req *mr)
+{
+    return decide(mr, NULL, NULL, NULL, NULL);
 }
 
 static int clerk_open(mc_req *mr)

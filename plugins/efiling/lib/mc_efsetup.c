@@ -4,6 +4,19 @@
 #include <apr_lib.h>
 #include <string.h>
 
+/* The decimal digits at s + *i into *n, *i past them: 0 as soon as the
+ * number passes max. */
+static int digits(const char *s, size_t *i, apr_int64_t max, apr_int64_t *n)
+{
+    *n = 0;
+    while (apr_isdigit(s[*i])) {
+        if (*n > max)
+            return 0;
+        *n = *n * 10 + (s[(*i)++] - '0');
+    }
+    return 1;
+}
+
 const char *mc_efsetup_size(const char *s, apr_int64_t *bytes)
 {
     static const struct {
@@ -14,15 +27,12 @@ const char *mc_efsetup_size(const char *s, apr_int64_t *bytes)
                  {"KB", 1024},
                  {"MB", (apr_int64_t)1024 * 1024},
                  {"GB", (apr_int64_t)1024 * 1024 * 1024}};
-    apr_int64_t n = 0;
+    apr_int64_t n;
     size_t i = 0;
     if (!s)
         return "no size given";
-    while (apr_isdigit(s[i])) {
-        if (n > MC_EF_DOC_MAX_BYTES)
-            return "a size is at most 1 GB";
-        n = n * 10 + (s[i++] - '0');
-    }
+    if (!digits(s, &i, MC_EF_DOC_MAX_BYTES, &n))
+        return "a size is at most 1 GB";
     if (i == 0)
         return "a size is a whole number of bytes, KB, MB or GB (e.g. 25MB)";
     if (s[i] == ' ')
@@ -46,17 +56,14 @@ const char *mc_efsetup_size(const char *s, apr_int64_t *bytes)
 const char *mc_efsetup_fee(const char *s, apr_int64_t *cents)
 {
     static const char shape[] = "a fee is dollars and cents with at most two decimals (e.g. 95.00)";
-    apr_int64_t dollars = 0, c = 0;
+    apr_int64_t dollars, c = 0;
     size_t i = 0, d = 0;
     if (!s)
         return shape;
     if (*s == '-')
         return "a fee may not be negative";
-    while (apr_isdigit(s[i])) {
-        if (dollars > MC_EF_FEE_MAX_CENTS)
-            return "a fee is at most 100000.00";
-        dollars = dollars * 10 + (s[i++] - '0');
-    }
+    if (!digits(s, &i, MC_EF_FEE_MAX_CENTS, &dollars))
+        return "a fee is at most 100000.00";
     if (i == 0)
         return shape;
     if (s[i] == '.') {
