@@ -12,12 +12,8 @@ static int not_found(mc_req *mr)
                       "example 22SL-CC01234, or search by litigant name.");
 }
 
-/* The page's lists of the case: each from one statement (binding the
- * case's id), its columns read under keys. */
-static const struct section {
-    const char *list, *sql;
-    const char *const keys[6];
-} SECTIONS[] = {
+/* The page's lists of the case. */
+static const ct_section SECTIONS[] = {
     {"parties",
      "SELECT CONCAT(last_name, IF(first_name = '', '', CONCAT(', ', first_name)), IF(middle_name "
      "= '', '', CONCAT(' ', middle_name))), CONCAT(UPPER(LEFT(role, 1)), SUBSTRING(role, 2)), "
@@ -33,29 +29,12 @@ static const struct section {
      "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE case_id = ? ORDER BY "
      "entry_date DESC, id DESC",
      {"date", "entry_type", "text", "filed_by", NULL}},
-    {"hearings",
-     "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, h.location, "
-     "COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge j ON j.id = h.judge_id WHERE "
-     "h.case_id = ? ORDER BY h.hearing_at, h.id",
-     {"when", "hearing_type", "location", "judge", NULL}},
+    {"hearings", CT_HEARINGS_SQL, {"when", "hearing_type", "location", "judge", NULL}},
     {"judgments",
      "SELECT debtor, creditor, CONCAT('$', amount), entered_on, IF(satisfied, 'Yes', 'No') FROM "
      "mc_judgment WHERE case_id = ? ORDER BY entered_on DESC, id DESC",
      {"debtor", "creditor", "amount", "entered_on", "satisfied", NULL}},
 };
-
-static apr_status_t sections(mc_req *mr, mc_db *db, long long id)
-{
-    const struct section *s;
-    mc_dbres *res;
-    apr_status_t rv;
-    for (s = SECTIONS; s < SECTIONS + sizeof(SECTIONS) / sizeof(SECTIONS[0]); s++) {
-        if ((rv = mc_db_query(db, mr->r->pool, &res, s->sql, "i", id)) != APR_SUCCESS)
-            return rv;
-        mc_vars_rows(mr->vars, s->list, res, s->keys);
-    }
-    return APR_SUCCESS;
-}
 
 int ct_case_page(mc_req *mr)
 {
@@ -65,9 +44,6 @@ int ct_case_page(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
     int found, rc;
-    static const char *const status_names[][2] = {
-        {"open", "Open"}, {"closed", "Closed"}, {"disposed", "Disposed"}, {NULL, NULL}};
-    int i;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!ct_rate_allow(mr, db, &rc))
@@ -78,17 +54,15 @@ int ct_case_page(mc_req *mr)
         return mc_fail(mr, rv);
     if (!found)
         return not_found(mr);
-    if ((rv = sections(mr, db, c.id)) != APR_SUCCESS)
+    if ((rv = ct_sections(mr, db, c.id, SECTIONS, sizeof(SECTIONS) / sizeof(SECTIONS[0]))) !=
+        APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "number", c.number);
     mc_vars_set(mr->vars, "caption", c.caption);
     mc_vars_set(mr->vars, "court", c.court_name);
     mc_vars_set(mr->vars, "case_type", c.case_type_name);
     mc_vars_set(mr->vars, "filed_on", c.filed_on);
-    mc_vars_set(mr->vars, "status", c.status);
-    for (i = 0; status_names[i][0]; i++)
-        if (!strcmp(status_names[i][0], c.status))
-            mc_vars_set(mr->vars, "status", status_names[i][1]);
+    mc_vars_set(mr->vars, "status", ct_label(&ct_case_statuses, c.status));
     mc_vars_set(mr->vars, "judge", *c.judge ? c.judge : "Not assigned");
     mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", c.number, NULL)));
     mc_vars_set(mr->vars, "mycase_action", mc_url(mr, "/mycases/add"));

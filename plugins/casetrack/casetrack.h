@@ -49,6 +49,16 @@ extern ct_conf ct_config;
 int ct_case_number_ok(apr_pool_t *p, const char *s, const char **out);
 /* A date "YYYY-MM-DD" that exists in the calendar (1900-2199). 1 when so. */
 int ct_date_ok(const char *s);
+/* Words and their labels: a word's label is its pair's (the pairs end at
+ * the first {NULL}), else dflt. */
+typedef struct ct_labels {
+    const char *dflt;
+    const char *pairs[6][2];
+} ct_labels;
+/* The label of word (may be NULL) in l. */
+const char *ct_label(const ct_labels *l, const char *word);
+/* "Open", "Closed", "Disposed" for a case's status. */
+extern const ct_labels ct_case_statuses;
 /* What composing notices needs, for this request. */
 void ct_case_env(mc_req *mr, mc_case_env *env);
 
@@ -82,6 +92,30 @@ typedef struct ct_case {
     int court_efiling;
     const char *last_activity;
 } ct_case;
+
+/* A list's statements: the count (count set; limit and offset 0), or a
+ * page of rows (limit, offset), of what baton says. */
+typedef apr_status_t ct_list_query_fn(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                      long long limit, long long offset, mc_dbres **res);
+/* Page want (1 and up, clamped) of CT_PAGE_SIZE rows into *res and *page.
+ * Page 1 is asked for with one row more than a page: the count runs only
+ * when that row comes (a later page needs it first, to clamp). */
+apr_status_t ct_list_page(mc_db *db, apr_pool_t *p, long long want, ct_list_query_fn *query,
+                          const void *baton, mc_page *page, mc_dbres **res);
+
+/* A list on a case's page: the rows of one statement that binds the
+ * case's id, each row's columns under keys (mc_vars_rows). */
+typedef struct ct_section {
+    const char *list, *sql;
+    const char *const keys[6];
+} ct_section;
+/* The case's hearings, as the public and the clerk's case pages list them. */
+#define CT_HEARINGS_SQL                                                                            \
+    "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, h.location, "             \
+    "COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge j ON j.id = h.judge_id WHERE "      \
+    "h.case_id = ? ORDER BY h.hearing_at, h.id"
+/* Each of the n sections of case case_id into mr->vars. */
+apr_status_t ct_sections(mc_req *mr, mc_db *db, long long case_id, const ct_section *s, size_t n);
 
 /* Look a case up by number (or by id when number is NULL). *found is 0
  * when there is no such case, and also when public is set and the case is

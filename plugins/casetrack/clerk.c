@@ -40,6 +40,26 @@ static const char *field_err(apr_pool_t *p, const char *label, const char *v, si
     return NULL;
 }
 
+/* A text field that must be filled: NULL when it is right, else the
+ * message (empty: the one for an empty field). */
+static const char *required(apr_pool_t *p, const char *label, const char *v, const char *empty,
+                            size_t max, int multiline)
+{
+    return *v ? field_err(p, label, v, max, multiline) : empty;
+}
+
+/* A date field (YYYY-MM-DD): NULL when it is one, else the message (empty:
+ * the one for an empty field). */
+static const char *date_err(apr_pool_t *p, const char *label, const char *v, const char *empty)
+{
+    if (!*v)
+        return empty;
+    if (!ct_date_ok(v))
+        return apr_pstrcat(p, label, ": enter a real date as YYYY-MM-DD, for example 2026-03-15.",
+                           NULL);
+    return NULL;
+}
+
 /* Today's date (UTC) moved by days, "YYYY-MM-DD". */
 static const char *utc_date(apr_pool_t *p, int days)
 {
@@ -146,14 +166,27 @@ static void keep_fields(mc_req *mr)
     }
 }
 
-static const char *const DONE_NOTES[][2] = {
-    {"docket", "Docket entry added."},
-    {"hearing", "Hearing scheduled; a \"Hearing Scheduled\" docket entry was added."},
-    {"judgment", "Judgment entered; a \"Judgment Entered\" docket entry was added."},
-    {"confidential-on", "The case is now confidential: it no longer appears in any public "
-                        "search or page, and its trackings were stopped."},
-    {"confidential-off", "The case is no longer confidential. Trackings stopped when it was "
-                         "made confidential stay stopped; trackers may track it again."},
+static const ct_labels DONE_NOTES = {
+    NULL,
+    {{"docket", "Docket entry added."},
+     {"hearing", "Hearing scheduled; a \"Hearing Scheduled\" docket entry was added."},
+     {"judgment", "Judgment entered; a \"Judgment Entered\" docket entry was added."},
+     {"confidential-on", "The case is now confidential: it no longer appears in any public "
+                         "search or page, and its trackings were stopped."},
+     {"confidential-off", "The case is no longer confidential. Trackings stopped when it was "
+                          "made confidential stay stopped; trackers may track it again."}}};
+
+/* The case page's lists: the recent docket, hearings, judgments. */
+static const ct_section SECTIONS[] = {
+    {"docket",
+     "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE case_id = ? ORDER BY "
+     "entry_date DESC, id DESC LIMIT 20",
+     {"date", "entry_type", "text", "filed_by", NULL}},
+    {"hearings", CT_HEARINGS_SQL, {"when", "hearing_type", "location", "judge", NULL}},
+    {"judgments",
+     "SELECT debtor, creditor, amount, entered_on, IF(satisfied, 'Yes', 'No') FROM mc_judgment "
+     "WHERE case_id = ? ORDER BY entered_on, id",
+     {"debtor", "creditor", "amount", "entered_on", "satisfied", NULL}},
 };
 
 /* The case page: header, recent docket, hearings, judgments and the four
@@ -162,10 +195,6 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
                      const char *error, const char *notice)
 {
     static const char *const judge_keys[] = {"id", "name", NULL};
-    static const char *const docket_keys[] = {"date", "entry_type", "text", "filed_by", NULL};
-    static const char *const hearing_keys[] = {"when", "hearing_type", "location", "judge", NULL};
-    static const char *const judgment_keys[] = {"debtor",     "creditor",  "amount",
-                                                "entered_on", "satisfied", NULL};
     apr_pool_t *p = mr->r->pool;
     const char *sel_judge = mc_field(mr, "h_judge");
     const char *done = mc_query(mr, "done"), *queued = mc_query(mr, "queued");
@@ -177,14 +206,9 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
 
     if (error && which)
         mc_vars_set(mr->vars, apr_pstrcat(p, which, "_error", NULL), error);
-    for (k = 0; !error && !notice && done && k < sizeof(DONE_NOTES) / sizeof(DONE_NOTES[0]); k++) {
-        if (strcmp(done, DONE_NOTES[k][0]))
-            continue;
-        notice = DONE_NOTES[k][1];
-        if (queued && *queued && strlen(queued) <= 9 &&
-            strspn(queued, "0123456789") == strlen(queued))
-            notice = apr_psprintf(p, "%s %s notice(s) queued.", notice, queued);
-    }
+    if (!error && !notice && (notice = ct_label(&DONE_NOTES, done)) && queued && *queued &&
+        strlen(queued) <= 9 && strspn(queued, "0123456789") == strlen(queued))
+        notice = apr_psprintf(p, "%s %s notice(s) queued.", notice, queued);
     if (notice)
         mc_vars_set(mr->vars, "notice", notice);
     mc_vars_set(mr->vars, "number", c->number);
@@ -225,25 +249,9 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
         mc_vars_set(row, "selected",
                     sel_judge && !strcmp(sel_judge, mc_dbres_get(res, i, 0)) ? "selected" : NULL);
     }
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT entry_date, entry_type, text, filed_by FROM mc_docket WHERE "
-                          "case_id = ? ORDER BY entry_date DESC, id DESC LIMIT 20",
-                          "i", c->id)) != APR_SUCCESS)
+    if ((rv = ct_sections(mr, db, c->id, SECTIONS, sizeof(SECTIONS) / sizeof(SECTIONS[0]))) !=
+        APR_SUCCESS)
         return mc_fail(mr, rv);
-    mc_vars_rows(mr->vars, "docket", res, docket_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), h.hearing_type, "
-                          "h.location, COALESCE(j.name, '') FROM mc_hearing h LEFT JOIN mc_judge "
-                          "j ON j.id = h.judge_id WHERE h.case_id = ? ORDER BY h.hearing_at, h.id",
-                          "i", c->id)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    mc_vars_rows(mr->vars, "hearings", res, hearing_keys);
-    if ((rv = mc_db_query(db, p, &res,
-                          "SELECT debtor, creditor, amount, entered_on, IF(satisfied, 'Yes', "
-                          "'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on, id",
-                          "i", c->id)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    mc_vars_rows(mr->vars, "judgments", res, judgment_keys);
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT COUNT(*) FROM mc_track WHERE case_id = ? AND active = 1", "i",
                           c->id)) != APR_SUCCESS)
@@ -363,9 +371,24 @@ static int clerk_case(mc_req *mr)
     return case_page(mr, db, &c, HTTP_OK, NULL, NULL, NULL);
 }
 
-/* ---- POST .../docket ------------------------------------------------------------------- */
+/* ---- POST .../docket, .../hearing, .../judgment ------------------------------------------ */
 
-typedef struct entry_baton {
+typedef struct entry_baton entry_baton;
+
+/* One of the three forms that add a docket entry (and a hearing or a
+ * judgment with it). */
+typedef struct entry_form {
+    const char *which;    /* "d", "h", "j": the form (its fields' prefix) and the rows' ref */
+    const char *what;     /* "docket entry", "hearing", "judgment" */
+    const char *done_key; /* the page's ?done= after it */
+    const char *audit_event;
+    /* The form's fields into b: NULL when they are right, else what is
+     * wrong; a database error in *rv. */
+    const char *(*check)(mc_req *mr, mc_db *db, entry_baton *b, apr_status_t *rv);
+} entry_form;
+
+struct entry_baton {
+    const entry_form *form;
     const ct_case *c;
     mc_docket_entry e;
     long long queued;
@@ -375,9 +398,8 @@ typedef struct entry_baton {
     /* judgment */
     const char *debtor, *creditor, *amount, *j_date;
     int satisfied;
-    const char *audit_event, *audit_detail;
-    const char *done_key; /* the page's ?done= after it */
-} entry_baton;
+    const char *audit_detail;
+};
 
 static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
 {
@@ -408,38 +430,15 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
             return rv;
     }
     if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS ||
-        (rv = mc_once_done(mr, db, done_path(mr, b->c, b->done_key, b->queued))) != APR_SUCCESS)
+        (rv = mc_once_done(mr, db, done_path(mr, b->c, b->form->done_key, b->queued))) !=
+            APR_SUCCESS)
         return rv;
-    return mc_audit(mr, db, b->audit_event, 0,
+    return mc_audit(mr, db, b->form->audit_event, 0,
                     apr_psprintf(mr->r->pool,
                                  "case %s: %s; docket entry %" APR_INT64_T_FMT
                                  " (%s); %" APR_INT64_T_FMT " notice(s) queued",
                                  b->c->number, b->audit_detail, (apr_int64_t)id, b->e.entry_type,
                                  (apr_int64_t)b->queued));
-}
-
-/* Run the transaction; answer. what: "docket entry", "hearing", "judgment". */
-static int entry_commit(mc_req *mr, mc_db *db, const ct_case *c, entry_baton *b, const char *what,
-                        const char *done_key)
-{
-    apr_status_t rv;
-    b->done_key = done_key;
-    rv = mc_req_tx(mr, entry_tx, b);
-    if (rv == MC_ONCE_REPEAT || rv == MC_ONCE_REFUSED)
-        return mc_once_answer(mr, rv);
-    if (rv == MC_DB_EDUP)
-        return twice(mr, db, c, what);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
-                      MCLOGNO(2211) "Case.net clerk: adding a %s to case %s failed: %s", what,
-                      c->number, mc_db_strerror(rv));
-        return mc_fail(mr, rv);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
-                  MCLOGNO(2212) "Case.net clerk: %s added to case %s by %s; %" APR_INT64_T_FMT
-                                " notice(s) queued",
-                  what, c->number, mr->account->username, (apr_int64_t)b->queued);
-    return done(mr, c, done_key, b->queued);
 }
 
 /* The rows' ref: "clerk-<form>-<32 random characters>" (40 characters at
@@ -449,177 +448,185 @@ static const char *entry_ref(apr_pool_t *p, const char *form)
     return apr_pstrcat(p, "clerk-", form, "-", apr_pstrndup(p, mc_token_new(p), NONCE_CHARS), NULL);
 }
 
-static int clerk_docket(mc_req *mr)
+/* The form checked, then the transaction run; the answer. */
+static int entry_post(mc_req *mr, const entry_form *f)
 {
-    apr_pool_t *p = mr->r->pool;
+    const char *what = f->what, *err;
+    apr_status_t rv = APR_SUCCESS;
+    entry_baton b;
     mc_db *db;
     ct_case c;
-    entry_baton b;
-    const char *err = NULL;
-    const char *date = mc_text_trim(p, mc_field(mr, "d_date")),
-               *type = mc_text_trim(p, mc_field(mr, "d_type"));
-    const char *text = mc_text_trim(p, mc_field(mr, "d_text"));
-    const char *by = mc_text_trim(p, mc_field(mr, "d_filed_by"));
-    int rc = load_case(mr, &db, &c), k, known = 0;
-    if (rc != OK)
-        return rc;
-    memset(&b, 0, sizeof(b));
-    for (k = 0; ENTRY_TYPES[k]; k++)
-        known |= !strcmp(type, ENTRY_TYPES[k]);
-    if (!*date)
-        err = "Date: enter the entry's date (YYYY-MM-DD).";
-    else if (!ct_date_ok(date))
-        err = "Date: enter a real date as YYYY-MM-DD, for example 2026-03-15.";
-    else if (strcmp(date, utc_date(p, 1)) > 0)
-        err = "Date: a docket entry cannot be dated in the future.";
-    else if (!known)
-        err = "Entry Type: choose one of the listed types.";
-    else if (!*text)
-        err = "Text: enter the text of the docket entry.";
-    else if ((err = field_err(p, "Text", text, TEXT_MAX, 1)) == NULL)
-        err = field_err(p, "Filed By", by, 200, 0);
-    if (err)
-        return bad(mr, db, &c, "d", err);
-    b.c = &c;
-    b.e.ref = entry_ref(p, "d");
-    b.e.case_id = c.id;
-    b.e.entry_date = date;
-    b.e.entry_type = type;
-    b.e.text = text;
-    b.e.filed_by = by;
-    b.audit_event = "casenet-docket-added";
-    b.audit_detail = "docket entry added by a clerk";
-    return entry_commit(mr, db, &c, &b, "docket entry", "docket");
-}
-
-/* ---- POST .../hearing ---------------------------------------------------------------- */
-
-static int clerk_hearing(mc_req *mr)
-{
-    apr_pool_t *p = mr->r->pool;
-    mc_db *db;
-    ct_case c;
-    entry_baton b;
-    const char *err = NULL, *judge_name = "";
-    const char *date = mc_text_trim(p, mc_field(mr, "h_date")),
-               *tm = mc_text_trim(p, mc_field(mr, "h_time"));
-    const char *type = mc_text_trim(p, mc_field(mr, "h_type"));
-    const char *loc = mc_text_trim(p, mc_field(mr, "h_location"));
-    const char *judge = mc_text_trim(p, mc_field(mr, "h_judge"));
-    long long judge_id = 0;
-    apr_status_t rv;
     int rc = load_case(mr, &db, &c);
     if (rc != OK)
         return rc;
     memset(&b, 0, sizeof(b));
+    b.form = f;
+    b.c = &c;
+    b.e.case_id = c.id;
+    b.e.filed_by = "";
+    err = f->check(mr, db, &b, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (err)
+        return bad(mr, db, &c, f->which, err);
+    b.e.ref = entry_ref(mr->r->pool, f->which);
+    rv = mc_req_tx(mr, entry_tx, &b);
+    if (rv == MC_ONCE_REPEAT || rv == MC_ONCE_REFUSED)
+        return mc_once_answer(mr, rv);
+    if (rv == MC_DB_EDUP)
+        return twice(mr, db, &c, what);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
+                      MCLOGNO(2211) "Case.net clerk: adding a %s to case %s failed: %s", what,
+                      c.number, mc_db_strerror(rv));
+        return mc_fail(mr, rv);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
+                  MCLOGNO(2212) "Case.net clerk: %s added to case %s by %s; %" APR_INT64_T_FMT
+                                " notice(s) queued",
+                  what, c.number, mr->account->username, (apr_int64_t)b.queued);
+    return done(mr, &c, f->done_key, b.queued);
+}
+
+static const char *docket_check(mc_req *mr, mc_db *db, entry_baton *b, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *date = mc_text_trim(p, mc_field(mr, "d_date"));
+    const char *type = mc_text_trim(p, mc_field(mr, "d_type"));
+    const char *text = mc_text_trim(p, mc_field(mr, "d_text"));
+    const char *by = mc_text_trim(p, mc_field(mr, "d_filed_by"));
+    const char *err;
+    int k, known = 0;
+    for (k = 0; ENTRY_TYPES[k]; k++)
+        known |= !strcmp(type, ENTRY_TYPES[k]);
+    if ((err = date_err(p, "Date", date, "Date: enter the entry's date (YYYY-MM-DD).")) != NULL)
+        return err;
+    if (strcmp(date, utc_date(p, 1)) > 0)
+        return "Date: a docket entry cannot be dated in the future.";
+    if (!known)
+        return "Entry Type: choose one of the listed types.";
+    if ((err = required(p, "Text", text, "Text: enter the text of the docket entry.", TEXT_MAX,
+                        1)) != NULL ||
+        (err = field_err(p, "Filed By", by, 200, 0)) != NULL)
+        return err;
+    b->e.entry_date = date;
+    b->e.entry_type = type;
+    b->e.text = text;
+    b->e.filed_by = by;
+    b->audit_detail = "docket entry added by a clerk";
+    return NULL;
+}
+
+static const char *hearing_check(mc_req *mr, mc_db *db, entry_baton *b, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *date = mc_text_trim(p, mc_field(mr, "h_date"));
+    const char *tm = mc_text_trim(p, mc_field(mr, "h_time"));
+    const char *type = mc_text_trim(p, mc_field(mr, "h_type"));
+    const char *loc = mc_text_trim(p, mc_field(mr, "h_location"));
+    const char *judge = mc_text_trim(p, mc_field(mr, "h_judge"));
+    const char *judge_name = "", *err;
+    long long judge_id = 0;
     if (*judge) {
         mc_dbres *res;
         judge_id = strspn(judge, "0123456789") == strlen(judge) && strlen(judge) <= 18
                        ? apr_atoi64(judge)
                        : -1;
-        if ((rv = mc_db_query(db, p, &res,
-                              "SELECT name FROM mc_judge WHERE id = ? AND court_code = ?", "is",
-                              judge_id, c.court_code)) != APR_SUCCESS)
-            return mc_fail(mr, rv);
+        if ((*rv = mc_db_query(db, p, &res,
+                               "SELECT name FROM mc_judge WHERE id = ? AND court_code = ?", "is",
+                               judge_id, b->c->court_code)) != APR_SUCCESS)
+            return NULL;
         if (res->nrows == 1)
             judge_name = mc_dbres_get(res, 0, 0);
         else
             judge_id = -1;
     }
-    if (!*date)
-        err = "Date: enter the hearing's date (YYYY-MM-DD).";
-    else if (!ct_date_ok(date))
-        err = "Date: enter a real date as YYYY-MM-DD, for example 2026-03-15.";
-    else if (strcmp(date, utc_date(p, -1)) < 0)
-        err = "Date: the hearing date is in the past.";
-    else if (!time_ok(tm))
-        err = "Time: enter the time as HH:MM on the 24-hour clock, for example 09:30 or 13:00.";
-    else if (!*type)
-        err = "Hearing Type: enter the kind of hearing, for example Case Review.";
-    else if ((err = field_err(p, "Hearing Type", type, 100, 0)) != NULL)
-        ;
-    else if (!*loc)
-        err = "Location: enter where the hearing is held, for example Division 3.";
-    else if ((err = field_err(p, "Location", loc, 200, 0)) != NULL)
-        ;
-    else if (judge_id < 0)
-        err = "Judge: choose one of this court's judges, or none.";
-    if (err)
-        return bad(mr, db, &c, "h", err);
-    b.c = &c;
-    b.e.ref = entry_ref(p, "h");
-    b.hearing_at = apr_pstrcat(p, date, " ", tm, ":00", NULL);
-    b.h_type = type;
-    b.h_location = loc;
-    b.judge_id = judge_id;
-    b.e.case_id = c.id;
-    b.e.entry_date = utc_date(p, 0);
-    b.e.entry_type = "Hearing Scheduled";
-    b.e.text = apr_pstrcat(p, type, " scheduled for ", date, " at ", tm, ", ", loc,
-                           *judge_name ? ", Judge " : "", judge_name, ".", NULL);
-    b.e.filed_by = "";
-    b.audit_event = "casenet-hearing-scheduled";
-    b.audit_detail = apr_pstrcat(p, "hearing scheduled for ", date, " ", tm, NULL);
-    return entry_commit(mr, db, &c, &b, "hearing", "hearing");
+    if ((err = date_err(p, "Date", date, "Date: enter the hearing's date (YYYY-MM-DD).")) != NULL)
+        return err;
+    if (strcmp(date, utc_date(p, -1)) < 0)
+        return "Date: the hearing date is in the past.";
+    if (!time_ok(tm))
+        return "Time: enter the time as HH:MM on the 24-hour clock, for example 09:30 or 13:00.";
+    if ((err = required(p, "Hearing Type", type,
+                        "Hearing Type: enter the kind of hearing, for example Case Review.", 100,
+                        0)) != NULL ||
+        (err = required(p, "Location", loc,
+                        "Location: enter where the hearing is held, for example Division 3.", 200,
+                        0)) != NULL)
+        return err;
+    if (judge_id < 0)
+        return "Judge: choose one of this court's judges, or none.";
+    b->hearing_at = apr_pstrcat(p, date, " ", tm, ":00", NULL);
+    b->h_type = type;
+    b->h_location = loc;
+    b->judge_id = judge_id;
+    b->e.entry_date = utc_date(p, 0);
+    b->e.entry_type = "Hearing Scheduled";
+    b->e.text = apr_pstrcat(p, type, " scheduled for ", date, " at ", tm, ", ", loc,
+                            *judge_name ? ", Judge " : "", judge_name, ".", NULL);
+    b->audit_detail = apr_pstrcat(p, "hearing scheduled for ", date, " ", tm, NULL);
+    return NULL;
 }
 
-/* ---- POST .../judgment --------------------------------------------------------------- */
+static const char *judgment_check(mc_req *mr, mc_db *db, entry_baton *b, apr_status_t *rv)
+{
+    apr_pool_t *p = mr->r->pool;
+    const char *debtor = mc_text_trim(p, mc_field(mr, "j_debtor"));
+    const char *creditor = mc_text_trim(p, mc_field(mr, "j_creditor"));
+    const char *amount_in = mc_text_trim(p, mc_field(mr, "j_amount")), *amount;
+    const char *date = mc_text_trim(p, mc_field(mr, "j_date"));
+    const char *sat = mc_field(mr, "j_satisfied");
+    const char *err;
+    if ((err = required(p, "Debtor", debtor, "Debtor: enter the debtor's name.", 200, 0)) != NULL ||
+        (err = required(p, "Creditor", creditor, "Creditor: enter the creditor's name.", 200, 0)) !=
+            NULL)
+        return err;
+    if (!*amount_in)
+        return "Amount: enter the amount of the judgment in dollars and cents.";
+    if (!(amount = amount_of(p, amount_in)))
+        return "Amount: enter dollars and cents greater than zero, for example 1250.00 or "
+               "1,250.00.";
+    if ((err = date_err(p, "Date Entered", date,
+                        "Date Entered: enter the date the judgment was entered (YYYY-MM-DD).")) !=
+        NULL)
+        return err;
+    if (strcmp(date, utc_date(p, 1)) > 0)
+        return "Date Entered: a judgment cannot be entered in the future.";
+    if (sat && strcmp(sat, "1"))
+        return "Satisfied: tick the box or leave it empty.";
+    b->debtor = debtor;
+    b->creditor = creditor;
+    b->amount = amount;
+    b->j_date = date;
+    b->satisfied = sat != NULL;
+    b->e.entry_date = date;
+    b->e.entry_type = "Judgment Entered";
+    b->e.text =
+        apr_pstrcat(p, "Judgment for ", creditor, " against ", debtor, " in the amount of $",
+                    amount, b->satisfied ? " (satisfied)." : ".", NULL);
+    b->audit_detail = apr_pstrcat(p, "judgment of $", amount, " entered", NULL);
+    return NULL;
+}
+
+static const entry_form FORMS[] = {
+    {"d", "docket entry", "docket", "casenet-docket-added", docket_check},
+    {"h", "hearing", "hearing", "casenet-hearing-scheduled", hearing_check},
+    {"j", "judgment", "judgment", "casenet-judgment-entered", judgment_check},
+};
+
+static int clerk_docket(mc_req *mr)
+{
+    return entry_post(mr, &FORMS[0]);
+}
+
+static int clerk_hearing(mc_req *mr)
+{
+    return entry_post(mr, &FORMS[1]);
+}
 
 static int clerk_judgment(mc_req *mr)
 {
-    apr_pool_t *p = mr->r->pool;
-    mc_db *db;
-    ct_case c;
-    entry_baton b;
-    const char *err = NULL;
-    const char *debtor = mc_text_trim(p, mc_field(mr, "j_debtor"));
-    const char *creditor = mc_text_trim(p, mc_field(mr, "j_creditor"));
-    const char *amount_in = mc_text_trim(p, mc_field(mr, "j_amount")), *amount = NULL;
-    const char *date = mc_text_trim(p, mc_field(mr, "j_date"));
-    const char *sat = mc_field(mr, "j_satisfied");
-    int rc = load_case(mr, &db, &c);
-    if (rc != OK)
-        return rc;
-    memset(&b, 0, sizeof(b));
-    if (!*debtor)
-        err = "Debtor: enter the debtor's name.";
-    else if ((err = field_err(p, "Debtor", debtor, 200, 0)) != NULL)
-        ;
-    else if (!*creditor)
-        err = "Creditor: enter the creditor's name.";
-    else if ((err = field_err(p, "Creditor", creditor, 200, 0)) != NULL)
-        ;
-    else if (!*amount_in)
-        err = "Amount: enter the amount of the judgment in dollars and cents.";
-    else if (!(amount = amount_of(p, amount_in)))
-        err = "Amount: enter dollars and cents greater than zero, for example 1250.00 or "
-              "1,250.00.";
-    else if (!*date)
-        err = "Date Entered: enter the date the judgment was entered (YYYY-MM-DD).";
-    else if (!ct_date_ok(date))
-        err = "Date Entered: enter a real date as YYYY-MM-DD, for example 2026-03-15.";
-    else if (strcmp(date, utc_date(p, 1)) > 0)
-        err = "Date Entered: a judgment cannot be entered in the future.";
-    else if (sat && strcmp(sat, "1"))
-        err = "Satisfied: tick the box or leave it empty.";
-    if (err)
-        return bad(mr, db, &c, "j", err);
-    b.c = &c;
-    b.e.ref = entry_ref(p, "j");
-    b.debtor = debtor;
-    b.creditor = creditor;
-    b.amount = amount;
-    b.j_date = date;
-    b.satisfied = sat != NULL;
-    b.e.case_id = c.id;
-    b.e.entry_date = date;
-    b.e.entry_type = "Judgment Entered";
-    b.e.text = apr_pstrcat(p, "Judgment for ", creditor, " against ", debtor, " in the amount of $",
-                           amount, b.satisfied ? " (satisfied)." : ".", NULL);
-    b.e.filed_by = "";
-    b.audit_event = "casenet-judgment-entered";
-    b.audit_detail = apr_pstrcat(p, "judgment of $", amount, " entered", NULL);
-    return entry_commit(mr, db, &c, &b, "judgment", "judgment");
+    return entry_post(mr, &FORMS[2]);
 }
 
 /* ---- POST .../confidential ----------------------------------------------------------- */

@@ -15,11 +15,59 @@ int ct_date_ok(const char *s)
     return mc_feed_date_ok(s);
 }
 
+const ct_labels ct_case_statuses = {"Open", {{"closed", "Closed"}, {"disposed", "Disposed"}}};
+
+const char *ct_label(const ct_labels *l, const char *word)
+{
+    int i;
+    for (i = 0; word && l->pairs[i][0]; i++)
+        if (!strcmp(word, l->pairs[i][0]))
+            return l->pairs[i][1];
+    return l->dflt;
+}
+
 void ct_case_env(mc_req *mr, mc_case_env *env)
 {
     env->tmpl = mc_site_templates();
     env->casenet_url = mc_public_url(mr, mr->mount);
     env->court_name = mc_court_name(mr);
+}
+
+apr_status_t ct_list_page(mc_db *db, apr_pool_t *p, long long want, ct_list_query_fn *query,
+                          const void *baton, mc_page *page, mc_dbres **res)
+{
+    mc_dbres *cres;
+    apr_status_t rv;
+    int counted;
+    *res = NULL;
+    for (counted = want > 1; counted < 2; counted++) {
+        if (counted) {
+            if ((rv = query(db, p, baton, 1, 0, 0, &cres)) != APR_SUCCESS)
+                return rv;
+            mc_page_begin(page, mc_dbres_int(cres, 0, 0), CT_PAGE_SIZE, want);
+            if (*res)
+                break;
+        }
+        rv = query(db, p, baton, 0, counted ? page->per_page : CT_PAGE_SIZE + 1,
+                   counted ? page->offset : 0, res);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (counted || mc_page_first(page, *res, CT_PAGE_SIZE))
+            break;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t ct_sections(mc_req *mr, mc_db *db, long long case_id, const ct_section *s, size_t n)
+{
+    mc_dbres *res;
+    apr_status_t rv;
+    for (; n > 0; s++, n--) {
+        if ((rv = mc_db_query(db, mr->r->pool, &res, s->sql, "i", case_id)) != APR_SUCCESS)
+            return rv;
+        mc_vars_rows(mr->vars, s->list, res, s->keys);
+    }
+    return APR_SUCCESS;
 }
 
 apr_status_t ct_case_find(mc_req *mr, mc_db *db, const char *number, long long id, int public,

@@ -7,33 +7,23 @@
 
 #include "apr_lib.h"
 
-static const char *status_label(const char *s)
-{
-    if (!strcmp(s, "sent"))
-        return "Sent";
-    if (!strcmp(s, "retrying"))
-        return "Retrying";
-    if (!strcmp(s, "failed"))
-        return "Failed";
-    if (!strcmp(s, "sending"))
-        return "Sending";
-    return "Queued";
-}
+static const ct_labels STATUSES = {
+    "Queued",
+    {{"sent", "Sent"}, {"retrying", "Retrying"}, {"failed", "Failed"}, {"sending", "Sending"}}};
 
 /* What the notice was about, for a row without a subject. */
 static const char *kind_label(apr_pool_t *p, const char *kind)
 {
-    static const char *const known[][2] = {
-        {"track-entry", "New docket entry"},
-        {"track-digest", "Daily digest"},
-        {"track-reminder", "Hearing reminder"},
-        {"phone-code", "Phone verification code"},
-    };
+    static const ct_labels known = {NULL,
+                                    {{"track-entry", "New docket entry"},
+                                     {"track-digest", "Daily digest"},
+                                     {"track-reminder", "Hearing reminder"},
+                                     {"phone-code", "Phone verification code"}}};
+    const char *label = ct_label(&known, kind);
     size_t i;
     char *s;
-    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (!strcmp(kind, known[i][0]))
-            return known[i][1];
+    if (label)
+        return label;
     if (!*kind)
         return "Notice";
     s = apr_pstrdup(p, kind);
@@ -61,6 +51,26 @@ static const char *utc(apr_pool_t *p, const char *t)
 #define HISTORY_CASE " WHERE account_id = ? AND case_ref = ?"
 #define HISTORY_ORDER " ORDER BY queued_at DESC, id DESC LIMIT ? OFFSET ?"
 
+typedef struct history_list {
+    long long account_id;
+    const char *number; /* "": every case's */
+} history_list;
+
+static apr_status_t history_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                  long long limit, long long offset, mc_dbres **res)
+{
+    const history_list *h = baton;
+    if (count)
+        return mc_db_query(db, p, res,
+                           *h->number ? HISTORY_COUNT HISTORY_CASE : HISTORY_COUNT HISTORY_ALL,
+                           *h->number ? "is" : "i", h->account_id, h->number);
+    if (*h->number)
+        return mc_db_query(db, p, res, HISTORY_SELECT HISTORY_CASE HISTORY_ORDER, "isii",
+                           h->account_id, h->number, limit, offset);
+    return mc_db_query(db, p, res, HISTORY_SELECT HISTORY_ALL HISTORY_ORDER, "iii", h->account_id,
+                       limit, offset);
+}
+
 int ct_history_page(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
@@ -68,10 +78,11 @@ int ct_history_page(mc_req *mr)
     const char *number = "";
     long long page_no = pg ? apr_atoi64(pg) : 1;
     mc_page page = {0, 0, 0, 0, 0};
-    mc_dbres *res = NULL, *cres;
+    history_list h;
+    mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    int i, counted;
+    int i;
 
     if (*want && !ct_case_number_ok(p, want, &number)) {
         mc_vars_set(mr->vars, "error",
@@ -79,34 +90,11 @@ int ct_history_page(mc_req *mr)
                     "notice.");
         number = "";
     }
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+    h.account_id = mr->account->id;
+    h.number = number;
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = ct_list_page(db, p, page_no, history_query, &h, &page, &res)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    /* Page 1 is asked for with one row more than a page: the count runs
-     * only when that row comes (a later page needs it first, to clamp). */
-    for (counted = page_no > 1; counted < 2; counted++) {
-        if (counted) {
-            rv = mc_db_query(db, p, &cres,
-                             *number ? HISTORY_COUNT HISTORY_CASE : HISTORY_COUNT HISTORY_ALL,
-                             *number ? "is" : "i", mr->account->id, number);
-            if (rv != APR_SUCCESS)
-                return mc_fail(mr, rv);
-            mc_page_begin(&page, mc_dbres_int(cres, 0, 0), CT_PAGE_SIZE, page_no);
-            if (res)
-                break;
-        }
-        if (*number)
-            rv = mc_db_query(db, p, &res, HISTORY_SELECT HISTORY_CASE HISTORY_ORDER, "isii",
-                             mr->account->id, number, counted ? page.per_page : CT_PAGE_SIZE + 1,
-                             counted ? page.offset : 0);
-        else
-            rv = mc_db_query(db, p, &res, HISTORY_SELECT HISTORY_ALL HISTORY_ORDER, "iii",
-                             mr->account->id, counted ? page.per_page : CT_PAGE_SIZE + 1,
-                             counted ? page.offset : 0);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (counted || mc_page_first(&page, res, CT_PAGE_SIZE))
-            break;
-    }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "notices");
         const char *ref = mc_dbres_get(res, i, 2), *subject = mc_dbres_get(res, i, 3);
@@ -117,10 +105,10 @@ int ct_history_page(mc_req *mr)
         }
         mc_vars_set(row, "what",
                     subject && *subject ? subject : kind_label(p, mc_dbres_get(res, i, 1)));
-        mc_vars_set(row, "channel", ct_channel_label(mc_dbres_get(res, i, 0)));
+        mc_vars_set(row, "channel", ct_label(&ct_channels, mc_dbres_get(res, i, 0)));
         mc_vars_set(row, "queued_at", utc(p, mc_dbres_get(res, i, 4)));
         mc_vars_set(row, "sent_at", utc(p, mc_dbres_get(res, i, 5)));
-        mc_vars_set(row, "status", status_label(status));
+        mc_vars_set(row, "status", ct_label(&STATUSES, status));
         if (!strcmp(status, "failed") || !strcmp(status, "retrying"))
             mc_vars_set(row, "reason", mc_dbres_get(res, i, 7));
     }

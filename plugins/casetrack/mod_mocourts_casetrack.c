@@ -94,12 +94,25 @@ static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
     return rv;
 }
 
+/* A number of searches (1 to 1000000) into *out; else why not (after the
+ * range, the message says also: more). */
+static const char *searches(cmd_parms *cmd, const char *s, const char *more, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 1 || v > 1000000)
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsCaseNetSearchLimit': '%s' is "
+                            "not a number of searches from 1 to 1000000%s",
+                            s, more);
+    *out = (int)v;
+    return NULL;
+}
+
 static const char *set_limit(cmd_parms *cmd, void *dc, const char *n, const char *window,
                              const char *uses)
 {
     const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    char *end;
-    long v;
     if (e)
         return e;
     if (!strcasecmp(n, "off")) {
@@ -109,13 +122,8 @@ static const char *set_limit(cmd_parms *cmd, void *dc, const char *n, const char
         ct_config.search_limit = 0;
         return NULL;
     }
-    v = strtol(n, &end, 10);
-    if (*end || v < 1 || v > 1000000)
-        return apr_psprintf(cmd->pool,
-                            "Invalid value for directive 'MoCourtsCaseNetSearchLimit': '%s' is "
-                            "not a number of searches from 1 to 1000000, or Off",
-                            n);
-    ct_config.search_limit = (int)v;
+    if ((e = searches(cmd, n, ", or Off", &ct_config.search_limit)) != NULL)
+        return e;
     if (window) {
         const char *why = mc_conf_parse_duration(window, &ct_config.search_window);
         if (why || ct_config.search_window < apr_time_from_sec(1))
@@ -124,15 +132,8 @@ static const char *set_limit(cmd_parms *cmd, void *dc, const char *n, const char
                                 "'%s': %s",
                                 window, why ? why : "the window must be at least 1s");
     }
-    if (uses) {
-        v = strtol(uses, &end, 10);
-        if (*end || v < 1 || v > 1000000)
-            return apr_psprintf(cmd->pool,
-                                "Invalid value for directive 'MoCourtsCaseNetSearchLimit': '%s' "
-                                "is not a number of searches from 1 to 1000000",
-                                uses);
-        ct_config.pass_uses = (int)v;
-    }
+    if (uses)
+        return searches(cmd, uses, "", &ct_config.pass_uses);
     return NULL;
 }
 

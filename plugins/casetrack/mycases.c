@@ -45,16 +45,17 @@ static const char *tracking_words(apr_pool_t *p, const char *active, const char 
 {
     if (!active || strcmp(active, "1"))
         return "Not tracked";
-    return apr_pstrcat(p, ct_channel_label(channel), ", ", ct_frequency_label(frequency), NULL);
+    return apr_pstrcat(p, ct_label(&ct_channels, channel), ", ",
+                       ct_label(&ct_frequencies, frequency), NULL);
 }
 
 /* ---- the folder ------------------------------------------------------------- */
 
-static const char *const FOLDER_DONE[][2] = {
-    {"added", "The case was added to My Cases."},
-    {"removed",
-     "The case was removed from My Cases. Its notices, if it was tracked, have stopped."},
-};
+static const ct_labels FOLDER_DONE = {
+    NULL,
+    {{"added", "The case was added to My Cases."},
+     {"removed",
+      "The case was removed from My Cases. Its notices, if it was tracked, have stopped."}}};
 
 /* The folder's statements (tests/integration/test_perf_plans.py reads
  * these macros): its cases (in the folder or tracked) from the two
@@ -78,40 +79,30 @@ static const char *const FOLDER_DONE[][2] = {
     "m.account_id = ? AND m.case_id = c.id LEFT JOIN mc_track t ON t.account_id = ? AND "          \
     "t.case_id = c.id" FOLDER_ORDER
 
+static apr_status_t folder_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                 long long limit, long long offset, mc_dbres **res)
+{
+    long long me = *(const long long *)baton;
+    if (count)
+        return mc_db_query(db, p, res, FOLDER_COUNT, "ii", me, me);
+    return mc_db_query(db, p, res, FOLDER_PAGE, "iiiiii", me, me, limit, offset, me, me);
+}
+
 static int folder_page(mc_req *mr, int status, const char *error, const char *typed)
 {
     apr_pool_t *p = mr->r->pool;
     const char *pg = mc_query(mr, "page"), *done = mc_query(mr, "done");
     long long me = mr->account->id, want = pg ? apr_atoi64(pg) : 1;
     mc_page page = {0, 0, 0, 0, 0};
-    mc_dbres *res = NULL, *cres;
+    mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    size_t k;
-    int i, counted;
+    const char *notice;
+    int i;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = ct_list_page(db, p, want, folder_query, &me, &page, &res)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-
-    /* Page 1 is asked for with one row more than a page: the count runs
-     * only when that row comes (a later page needs it first, to clamp). */
-    for (counted = want > 1; counted < 2; counted++) {
-        if (counted) {
-            rv = mc_db_query(db, p, &cres, FOLDER_COUNT, "ii", me, me);
-            if (rv != APR_SUCCESS)
-                return mc_fail(mr, rv);
-            mc_page_begin(&page, mc_dbres_int(cres, 0, 0), CT_PAGE_SIZE, want);
-            if (res)
-                break;
-        }
-        rv = mc_db_query(db, p, &res, FOLDER_PAGE, "iiiiii", me, me,
-                         counted ? page.per_page : CT_PAGE_SIZE + 1, counted ? page.offset : 0, me,
-                         me);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (counted || mc_page_first(&page, res, CT_PAGE_SIZE))
-            break;
-    }
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "cases");
         const char *number = mc_dbres_get(res, i, 1);
@@ -130,9 +121,8 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
                                    mc_dbres_get(res, i, 8)));
         mc_vars_set(row, "note", mc_dbres_get(res, i, 9));
     }
-    for (k = 0; done && !error && k < sizeof(FOLDER_DONE) / sizeof(FOLDER_DONE[0]); k++)
-        if (!strcmp(done, FOLDER_DONE[k][0]))
-            mc_vars_set(mr->vars, "notice", FOLDER_DONE[k][1]);
+    if (!error && (notice = ct_label(&FOLDER_DONE, done)))
+        mc_vars_set(mr->vars, "notice", notice);
     mc_vars_set(mr->vars, "error", error);
     if (!typed && *(typed = mc_text_trim(p, mc_query(mr, "case"))) && !error)
         mc_vars_set(mr->vars, "hint",
@@ -242,10 +232,10 @@ int ct_mycases_remove_unavailable(mc_req *mr)
 
 /* ---- one case of the folder --------------------------------------------------- */
 
-static const char *const CASE_DONE[][2] = {
-    {"note", "Your note was saved."},
-    {"stopped", "Tracking stopped. You will receive no more notices about this case."},
-};
+static const ct_labels CASE_DONE = {
+    NULL,
+    {{"note", "Your note was saved."},
+     {"stopped", "Tracking stopped. You will receive no more notices about this case."}}};
 
 static int not_found(mc_req *mr)
 {
@@ -263,7 +253,7 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
     const char *base = mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL));
     mc_dbres *res;
     apr_status_t rv;
-    size_t k;
+    const char *notice;
 
     rv = mc_db_query(db, p, &res,
                      "SELECT m.note, t.active, t.channel, t.recipient, t.frequency FROM mc_case c "
@@ -287,14 +277,13 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
         const char *ch = mc_dbres_get(res, 0, 2), *to = mc_dbres_get(res, 0, 3);
         mc_vars_set(mr->vars, "tracking_active", "1");
         mc_vars_set(mr->vars, "tracking",
-                    apr_pstrcat(p, ct_channel_label(ch), " to ",
+                    apr_pstrcat(p, ct_label(&ct_channels, ch), " to ",
                                 strcmp(ch, "email") ? ct_phone_display(p, to) : to, ", ",
-                                ct_frequency_label(mc_dbres_get(res, 0, 4)), NULL));
+                                ct_label(&ct_frequencies, mc_dbres_get(res, 0, 4)), NULL));
         mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
     }
-    for (k = 0; done && !error && k < sizeof(CASE_DONE) / sizeof(CASE_DONE[0]); k++)
-        if (!strcmp(done, CASE_DONE[k][0]))
-            mc_vars_set(mr->vars, "notice", CASE_DONE[k][1]);
+    if (!error && (notice = ct_label(&CASE_DONE, done)))
+        mc_vars_set(mr->vars, "notice", notice);
     mc_vars_set(mr->vars, "error", error);
     return mc_render(mr, status, "mycases-case.html", "Manage My Case");
 }

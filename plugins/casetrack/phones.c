@@ -86,14 +86,14 @@ static const char *return_of(mc_req *mr)
     return mc_safe_return(mr->r->pool, ret);
 }
 
-static const char *const PHONE_DONE[][2] = {
-    {"sent", "We sent a 6-digit code by text message. Enter it below within 15 minutes."},
-    {"verified", "The phone number was verified. You can now choose it for calls and texts."},
-    {"removed", "The phone number was removed."},
-    {"removed-stopped", "The phone number was removed. The trackings that used it were stopped: "
-                        "choose another method on their Track This Case pages to track them "
-                        "again."},
-};
+static const ct_labels PHONE_DONE = {
+    NULL,
+    {{"sent", "We sent a 6-digit code by text message. Enter it below within 15 minutes."},
+     {"verified", "The phone number was verified. You can now choose it for calls and texts."},
+     {"removed", "The phone number was removed."},
+     {"removed-stopped", "The phone number was removed. The trackings that used it were stopped: "
+                         "choose another method on their Track This Case pages to track them "
+                         "again."}}};
 
 /* The page: the numbers, a code form for each unverified one, the add form
  * (number: what was typed, kept on an error). */
@@ -105,17 +105,15 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    size_t k;
+    const char *notice;
     int i;
 
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    rv = mc_db_query(db, p, &res,
-                     "SELECT id, number, verified_at IS NOT NULL, code_hash IS NOT NULL AND "
-                     "code_expires >= UTC_TIMESTAMP() AND code_attempts < ? FROM "
-                     "mc_track_phone WHERE account_id = ? ORDER BY number",
-                     "ii", (long long)CODE_ATTEMPTS, mr->account->id);
-    if (rv != APR_SUCCESS)
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
+        (rv = mc_db_query(db, p, &res,
+                          "SELECT id, number, verified_at IS NOT NULL, code_hash IS NOT NULL AND "
+                          "code_expires >= UTC_TIMESTAMP() AND code_attempts < ? FROM "
+                          "mc_track_phone WHERE account_id = ? ORDER BY number",
+                          "ii", (long long)CODE_ATTEMPTS, mr->account->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "phones");
@@ -139,9 +137,8 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
         else
             mc_vars_set(row, "state", "Not verified: send a new code");
     }
-    for (k = 0; done && !error && k < sizeof(PHONE_DONE) / sizeof(PHONE_DONE[0]); k++)
-        if (!strcmp(done, PHONE_DONE[k][0]))
-            mc_vars_set(mr->vars, "notice", PHONE_DONE[k][1]);
+    if (!error && (notice = ct_label(&PHONE_DONE, done)))
+        mc_vars_set(mr->vars, "notice", notice);
     mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "new_number", number);
     mc_vars_set(mr->vars, "add_action", mc_url(mr, "/phones"));

@@ -77,7 +77,7 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
     if (t.active) {
         mc_vars_set(mr->vars, "tracking_active", "1");
         mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
-        mc_vars_set(mr->vars, "tracking_frequency", ct_frequency_label(t.frequency));
+        mc_vars_set(mr->vars, "tracking_frequency", ct_label(&ct_frequencies, t.frequency));
         mc_vars_set(mr->vars, "stop_action",
                     mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, "/stop", NULL)));
     }
@@ -120,7 +120,7 @@ int ct_track_form(mc_req *mr)
         return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
     ct_case_vars(mr, &c);
     mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
-    mc_vars_set(mr->vars, "tracking_frequency", ct_frequency_label(t.frequency));
+    mc_vars_set(mr->vars, "tracking_frequency", ct_label(&ct_frequencies, t.frequency));
     mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
     return mc_render(mr, HTTP_OK, "track-done.html", "Track This Case");
 }

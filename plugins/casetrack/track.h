@@ -62,10 +62,8 @@ apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, c
 /* "(573) 555-0100" for "+15735550100" (other values unchanged). */
 const char *ct_phone_display(apr_pool_t *p, const char *e164);
 /* "E-mail", "Text/SMS", "Phone call" for a channel name. */
-const char *ct_channel_label(const char *channel);
+extern const ct_labels ct_channels;
 /* "Each entry as it is docketed" / "Daily digest" for a frequency. */
-const char *ct_frequency_label(const char *frequency);
-/* "Open", "Closed", "Disposed" for a case status. */
-const char *ct_status_label(const char *status);
+extern const ct_labels ct_frequencies;
 
 #endif

@@ -28,7 +28,7 @@ void ct_case_vars(mc_req *mr, const ct_case *c)
     mc_vars_set(mr->vars, "court", c->court_name);
     mc_vars_set(mr->vars, "case_type", c->case_type_name);
     mc_vars_set(mr->vars, "filed_on", c->filed_on);
-    mc_vars_set(mr->vars, "case_status", ct_status_label(c->status));
+    mc_vars_set(mr->vars, "case_status", ct_label(&ct_case_statuses, c->status));
     mc_vars_set(mr->vars, "judge", c->judge);
     mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
     mc_vars_set(mr->vars, "mycase_url", mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL)));
@@ -69,26 +69,6 @@ const char *ct_phone_display(apr_pool_t *p, const char *e164)
     return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
 }
 
-const char *ct_channel_label(const char *channel)
-{
-    if (channel && !strcmp(channel, "sms"))
-        return "Text/SMS";
-    if (channel && !strcmp(channel, "voice"))
-        return "Phone call";
-    return "E-mail";
-}
+const ct_labels ct_channels = {"E-mail", {{"sms", "Text/SMS"}, {"voice", "Phone call"}}};
 
-const char *ct_status_label(const char *status)
-{
-    if (status && !strcmp(status, "closed"))
-        return "Closed";
-    if (status && !strcmp(status, "disposed"))
-        return "Disposed";
-    return "Open";
-}
-
-const char *ct_frequency_label(const char *frequency)
-{
-    return frequency && !strcmp(frequency, "daily") ? "Daily digest"
-                                                    : "Each entry as it is docketed";
-}
+const ct_labels ct_frequencies = {"Each entry as it is docketed", {{"daily", "Daily digest"}}};
