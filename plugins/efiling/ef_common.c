@@ -186,6 +186,19 @@ const char *ef_money(apr_pool_t *p, long long cents)
     return apr_pstrdup(p, out);
 }
 
+long long ef_page_asked(mc_req *mr, int *status)
+{
+    const char *pg = mc_query(mr, "page");
+    if (!pg || !*pg)
+        return 1;
+    if (strlen(pg) > 9 || strspn(pg, "0123456789") != strlen(pg)) {
+        mc_vars_set(mr->vars, "error", "Page: a page number is a whole number.");
+        *status = HTTP_BAD_REQUEST;
+        return 1;
+    }
+    return apr_atoi64(pg);
+}
+
 const char *ef_size_text(apr_pool_t *p, long long bytes)
 {
     if (bytes < 1024)

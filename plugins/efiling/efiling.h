@@ -115,6 +115,9 @@ const char *ef_status_label(const char *status);
 const char *ef_money(apr_pool_t *p, long long cents);
 /* id in decimal, in p. */
 const char *ef_id_str(apr_pool_t *p, long long id);
+/* The list page the query asks for (?page=, 1 when none); a value that is
+ * not a whole number is 1, with the page's "error" said and *status 400. */
+long long ef_page_asked(mc_req *mr, int *status);
 /* A document's size for a list: "607 bytes", "12 KB", "3.4 MB". */
 const char *ef_size_text(apr_pool_t *p, long long bytes);
 

@@ -189,9 +189,8 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
 static int clerk_queue(mc_req *mr)
 {
     const char *status = mc_query(mr, "status"), *court = mc_query(mr, "court");
-    const char *pg = mc_query(mr, "page");
     apr_array_header_t *courts = clerk_courts(mr);
-    long long page = 1;
+    long long page;
     size_t f = 0;
     mc_db *db;
     apr_status_t rv;
@@ -207,15 +206,7 @@ static int clerk_queue(mc_req *mr)
             f = 0;
         }
     }
-    if (pg && *pg) {
-        if (strlen(pg) > 9 || strspn(pg, "0123456789") != strlen(pg)) {
-            mc_vars_set(mr->vars, "error", "Page: a page number is a whole number.");
-            code = HTTP_BAD_REQUEST;
-        }
-        else {
-            page = apr_atoi64(pg);
-        }
-    }
+    page = ef_page_asked(mr, &code);
     if (court && *court) {
         for (i = 0; i < courts->nelts && strcasecmp(court, APR_ARRAY_IDX(courts, i, const char *));
              i++)

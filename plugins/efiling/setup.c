@@ -58,8 +58,8 @@ static int courts_list(mc_req *mr)
     apr_pool_t *p = mr->r->pool;
     static const char *const keys[] = {"code",       "name",         "",  "", "", "",
                                        "case_types", "filing_codes", NULL};
-    const char *q = mc_text_trim(p, mc_query(mr, "q")), *pg = mc_query(mr, "page"), *like;
-    long long want = 1;
+    const char *q = mc_text_trim(p, mc_query(mr, "q")), *like;
+    long long want;
     mc_page page;
     mc_dbres *res;
     mc_db *db;
@@ -73,15 +73,7 @@ static int courts_list(mc_req *mr)
         q = "";
         code = HTTP_BAD_REQUEST;
     }
-    if (pg && *pg) {
-        if (strlen(pg) > 9 || strspn(pg, "0123456789") != strlen(pg)) {
-            mc_vars_set(mr->vars, "error", "Page: a page number is a whole number.");
-            code = HTTP_BAD_REQUEST;
-        }
-        else {
-            want = apr_atoi64(pg);
-        }
-    }
+    want = ef_page_asked(mr, &code);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     like = mc_sql_like(p, q, 1);
