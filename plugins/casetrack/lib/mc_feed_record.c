@@ -2,6 +2,7 @@
  * attributes and text into the structures of mc_feed.h, its values
  * checked (mc_feed_private.h; see mc_feed.h). */
 #include "mc_feed_private.h"
+#include "mc_form.h" /* mc_text_chars */
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -77,16 +78,6 @@ static const char *datetime_ok(apr_pool_t *p, const char *s)
     return apr_psprintf(p, "%s %.5s:%s", d, s + 11, n == 19 ? s + 17 : "00");
 }
 
-/* UTF-8 characters in s. */
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static int word_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -101,7 +92,7 @@ static int word_ok(const char *s, size_t max)
 /* An id: 1-40 characters, no spaces or control characters. */
 static int ref_ok(const char *s)
 {
-    if (!*s || chars(s) > 40)
+    if (!*s || mc_text_chars(s) > 40)
         return 0;
     for (; *s; s++)
         if ((unsigned char)*s <= ' ' || *s == 0x7f)
@@ -182,7 +173,7 @@ static const char *rec_attr(rec *r, const char *name, int required, size_t max)
         xmlFree(v);
     if (required && !*s)
         mc_feed_rec_bad(r, v ? "attribute '%s' is empty" : "attribute '%s' is missing", name);
-    else if (max && chars(s) > max)
+    else if (max && mc_text_chars(s) > max)
         mc_feed_rec_bad(r, "attribute '%s' is longer than %d characters", name, (int)max);
     for (const char *c = s; *c && !r->why; c++)
         if ((unsigned char)*c < 0x20)
@@ -517,7 +508,7 @@ void mc_feed_read_case_child(rec *r, mc_feed_case *c)
         c->caption = mc_feed_rec_text(r, 2000, 1);
         if (!*c->caption)
             mc_feed_rec_bad(r, "the caption is empty");
-        else if (chars(c->caption) > 500)
+        else if (mc_text_chars(c->caption) > 500)
             mc_feed_rec_bad(r, "the caption is longer than 500 characters");
     }
     else if ((ch = child_of(name)) != NULL) {
