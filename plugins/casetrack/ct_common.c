@@ -26,6 +26,13 @@ const char *ct_label(const ct_labels *l, const char *word)
     return l->dflt;
 }
 
+void ct_done_notice(mc_req *mr, const ct_labels *notes, const char *error)
+{
+    const char *notice;
+    if (!error && (notice = ct_label(notes, mc_query(mr, "done"))))
+        mc_vars_set(mr->vars, "notice", notice);
+}
+
 void ct_case_env(mc_req *mr, mc_case_env *env)
 {
     env->tmpl = mc_site_templates();

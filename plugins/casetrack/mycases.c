@@ -91,13 +91,12 @@ static apr_status_t folder_query(mc_db *db, apr_pool_t *p, const void *baton, in
 static int folder_page(mc_req *mr, int status, const char *error, const char *typed)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *pg = mc_query(mr, "page"), *done = mc_query(mr, "done");
+    const char *pg = mc_query(mr, "page");
     long long me = mr->account->id, want = pg ? apr_atoi64(pg) : 1;
     mc_page page = {0, 0, 0, 0, 0};
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    const char *notice;
     int i;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
@@ -121,8 +120,7 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
                                    mc_dbres_get(res, i, 8)));
         mc_vars_set(row, "note", mc_dbres_get(res, i, 9));
     }
-    if (!error && (notice = ct_label(&FOLDER_DONE, done)))
-        mc_vars_set(mr->vars, "notice", notice);
+    ct_done_notice(mr, &FOLDER_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     if (!typed && *(typed = mc_text_trim(p, mc_query(mr, "case"))) && !error)
         mc_vars_set(mr->vars, "hint",
@@ -249,11 +247,9 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
                      const char *error)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *done = mc_query(mr, "done");
     const char *base = mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL));
     mc_dbres *res;
     apr_status_t rv;
-    const char *notice;
 
     rv = mc_db_query(db, p, &res,
                      "SELECT m.note, t.active, t.channel, t.recipient, t.frequency FROM mc_case c "
@@ -282,8 +278,7 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
                                 ct_label(&ct_frequencies, mc_dbres_get(res, 0, 4)), NULL));
         mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
     }
-    if (!error && (notice = ct_label(&CASE_DONE, done)))
-        mc_vars_set(mr->vars, "notice", notice);
+    ct_done_notice(mr, &CASE_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     return mc_render(mr, status, "mycases-case.html", "Manage My Case");
 }

@@ -101,11 +101,10 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
                        long long code_for, const char *code)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *ret = return_of(mr), *done = mc_query(mr, "done");
+    const char *ret = return_of(mr);
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    const char *notice;
     int i;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
@@ -137,8 +136,7 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
         else
             mc_vars_set(row, "state", "Not verified: send a new code");
     }
-    if (!error && (notice = ct_label(&PHONE_DONE, done)))
-        mc_vars_set(mr->vars, "notice", notice);
+    ct_done_notice(mr, &PHONE_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "new_number", number);
     mc_vars_set(mr->vars, "add_action", mc_url(mr, "/phones"));

@@ -6,6 +6,29 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Skip to the end of a comment or processing instruction. */
+static void skip_until(feed_input *in, const char *end)
+{
+    in->state = PRO_SKIP;
+    in->until = end;
+    in->matched = 0;
+}
+
+/* One more character c while skipping. Each end is a run of one character
+ * then another ("-->", "?>"): a mismatch that is the run's character keeps
+ * what still matches ("--->" ends a comment). */
+static void skip_char(feed_input *in, unsigned char c)
+{
+    const char *u = in->until;
+    if (c == (unsigned char)u[in->matched])
+        in->matched++;
+    else if (!(in->matched > 0 && c == (unsigned char)u[0] &&
+               c == (unsigned char)u[in->matched - 1]))
+        in->matched = c == (unsigned char)u[0];
+    if (!u[in->matched])
+        in->state = PRO_TEXT;
+}
+
 static void prolog_scan(feed_input *in, const char *s, int n)
 {
     for (int i = 0; i < n && in->state != PRO_DONE && !in->refused; i++) {
@@ -35,7 +58,10 @@ static void prolog_scan(feed_input *in, const char *s, int n)
                 in->state = PRO_LT;
             break;
         case PRO_LT:
-            in->state = c == '?' ? PRO_PI : c == '!' ? PRO_BANG : PRO_DONE;
+            if (c == '?')
+                skip_until(in, "?>");
+            else
+                in->state = c == '!' ? PRO_BANG : PRO_DONE;
             break;
         case PRO_BANG:
             if (c == '-')
@@ -44,24 +70,13 @@ static void prolog_scan(feed_input *in, const char *s, int n)
                 in->refused = "the feed has a DOCTYPE: DTDs and entity declarations are refused";
             break;
         case PRO_BANG_DASH:
-            in->state = c == '-' ? PRO_COMMENT : PRO_DONE;
-            break;
-        case PRO_COMMENT:
             if (c == '-')
-                in->state = PRO_COMMENT_D1;
+                skip_until(in, "-->");
+            else
+                in->state = PRO_DONE;
             break;
-        case PRO_COMMENT_D1:
-            in->state = c == '-' ? PRO_COMMENT_D2 : PRO_COMMENT;
-            break;
-        case PRO_COMMENT_D2:
-            in->state = c == '>' ? PRO_TEXT : c == '-' ? PRO_COMMENT_D2 : PRO_COMMENT;
-            break;
-        case PRO_PI:
-            if (c == '?')
-                in->state = PRO_PI_Q;
-            break;
-        case PRO_PI_Q:
-            in->state = c == '>' ? PRO_TEXT : c == '?' ? PRO_PI_Q : PRO_PI;
+        case PRO_SKIP:
+            skip_char(in, c);
             break;
         }
         if (in->refused)

@@ -20,12 +20,8 @@ enum {
     PRO_LT,    /* after '<' */
     PRO_BANG,  /* after "<!" */
     PRO_BANG_DASH,
-    PRO_COMMENT,
-    PRO_COMMENT_D1,
-    PRO_COMMENT_D2,
-    PRO_PI,
-    PRO_PI_Q,
-    PRO_DONE /* the root element has started: no DOCTYPE can follow */
+    PRO_SKIP, /* in a comment or processing instruction, until its end */
+    PRO_DONE  /* the root element has started: no DOCTYPE can follow */
 };
 
 typedef struct feed_input {
@@ -33,7 +29,9 @@ typedef struct feed_input {
     const char *buf;
     apr_size_t len, off;
     int state;
-    int bom; /* bytes of a UTF-8 byte-order mark seen so far */
+    int bom;           /* bytes of a UTF-8 byte-order mark seen so far */
+    const char *until; /* PRO_SKIP's end: "-->" or "?>" */
+    int matched;       /* ... its characters seen last */
     long line;
     const char *refused; /* why the input was cut off */
     long refused_line;
