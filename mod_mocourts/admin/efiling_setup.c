@@ -15,6 +15,7 @@
 #include "admin.h"
 #include "mc_db.h"
 #include "mc_efsetup.h"
+#include "mc_form.h"
 
 #include <apr_hash.h>
 #include <apr_lib.h>
@@ -133,15 +134,6 @@ static long efs_line(xmlNodePtr n)
     return xmlGetLineNo(n);
 }
 
-static size_t efs_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* Refuses un-namespaced attributes not in names, child elements and text. */
 static void efs_only(efs *e, efs_court *c, xmlNodePtr n, const char *const *names, int children)
 {
@@ -194,7 +186,7 @@ static const char *efs_attr(efs *e, efs_court *c, xmlNodePtr n, const char *name
         *ok = 0;
         return s;
     }
-    if (max && efs_chars(s) > max) {
+    if (max && mc_text_chars(s) > max) {
         efs_err(e, c, efs_line(n), "<%s>: attribute '%s' is longer than %d characters",
                 (const char *)n->name, name, (int)max);
         *ok = 0;
