@@ -13,6 +13,7 @@
 #include "mod_watchdog.h"
 
 #include "mc_purge.h"
+#include "mc_apr.h"
 
 #define WATCHDOG_NAME "mocourts-outbox"
 #define PURGE_EVERY apr_time_from_sec(300)
@@ -98,12 +99,9 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         return APR_SUCCESS;
     }
     if (state == AP_WATCHDOG_STATE_STOPPING) {
-        if (w->db)
-            mc_db_close(w->db);
+        mc_db_close(w->db);
         w->db = NULL;
-        if (w->pool)
-            apr_pool_destroy(w->pool);
-        w->pool = NULL;
+        mc_pool_clear(&w->pool);
         return APR_SUCCESS;
     }
     if (!w->db) {

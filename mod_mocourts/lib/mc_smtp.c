@@ -2,6 +2,7 @@
  * server (the message it sends is built by mc_smtp_message.c). See
  * mc_smtp.h. */
 #include "mc_smtp.h"
+#include "mc_apr.h"
 #include "mc_log.h"
 #include "mc_smtp_private.h"
 
@@ -52,9 +53,7 @@ static void mc_smtp_drop(mc_smtp *c)
     if (c->s)
         apr_socket_close(c->s);
     c->s = NULL;
-    if (c->cp)
-        apr_pool_destroy(c->cp);
-    c->cp = NULL;
+    mc_pool_clear(&c->cp);
     c->pipelining = 0;
     c->dirty = 0;
 }

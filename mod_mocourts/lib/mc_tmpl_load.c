@@ -10,6 +10,8 @@
  * is loaded: rendering never looks a partial up. */
 #include "mc_tmpl_load.h"
 
+#include "mc_apr.h"
+
 #include <apr_file_io.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
@@ -65,9 +67,7 @@ static apr_status_t cache_cleanup(void *data)
         if (e->doc)
             xmlFreeDoc(e->doc);
         e->doc = NULL;
-        if (e->prog_pool)
-            apr_pool_destroy(e->prog_pool);
-        e->prog_pool = NULL;
+        mc_pool_clear(&e->prog_pool);
         e->prog = NULL;
     }
     return APR_SUCCESS;
