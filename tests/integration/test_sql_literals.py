@@ -21,10 +21,10 @@ ALLOWED = {
         "`static const char *const [K_N]` table whose entries are literals and JT()/NUMCOL/"
         "REFCOL literal macros (one INSERT per child kind); the rows go in as one bound JSON "
         "parameter",
-    ("sections", "s->sql"):
-        "plugins/casetrack/casepage.c: s runs over SECTIONS, a `static const` table whose sql "
-        "members are string literals (one SELECT per list of the case page); the case's id is "
-        "bound with ?",
+    ("ct_sections", "s->sql"):
+        "plugins/casetrack/ct_common.c: s runs over the SECTIONS of casepage.c (the public case "
+        "page) or clerk.c (the clerk's case page), `static const` tables whose sql members are "
+        "string literals (one SELECT per list of the page); the case's id is bound with ?",
     ("mc_apply_locked", "sql"):
         "migrations: mc_db_exec_script runs a migration file shipped with the module "
         "(SQL text read from the install's migration folder, listed by mc_migrate), never "
