@@ -46,7 +46,9 @@ WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter \
              -Wno-missing-field-initializers
 CFLAGS    ?= -O2 -g
 # -MMD -MP: each object's header dependencies in a .d file beside it.
-ALL_CFLAGS = $(CFLAGS) $(WARN) -MMD -MP -fPIC -std=gnu11 $(AP_CFLAGS) -I$(AP_INC) \
+# CFLAGS after apxs's (-g -O2), so that one given on the command line wins
+# (CFLAGS=-O0: tests/integration/test_makefile.py's quicker builds).
+ALL_CFLAGS = $(WARN) -MMD -MP -fPIC -std=gnu11 $(AP_CFLAGS) $(CFLAGS) -I$(AP_INC) \
              $(PKG_CFLAGS) $(AUDIO_CFLAGS) -Imod_mocourts -Imod_mocourts/lib \
              -DMC_VERSION='"$(VERSION)"' $(VIS) $(EXTRA_INC)
 
