@@ -95,6 +95,9 @@
  *        mc_captcha_typed, mc_captcha.h).
  *   1.14 mc_page_first: a list's first page asked for with one row more,
  *        the count run only when that row comes (mc_list.h).
+ *   1.15 what plugins repeated, once in the core: mc_client_ip;
+ *        mc_done_notice with its word-to-text table (mc_label, mc_label_of);
+ *        mc_hex_value and mc_utf8_len, one UTF-8 character (mc_form.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -118,7 +121,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 14
+#define MC_ABI_MINOR 15
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -262,6 +265,11 @@ MC_API const char *mc_field(const mc_req *mr, const char *name);
 MC_API long long mc_param_id(const mc_req *mr, const char *name);
 /* A query parameter or NULL. */
 MC_API const char *mc_query(const mc_req *mr, const char *name);
+/* ABI 1.15: the page's "notice": the text in notes (mc_label_of) of the
+ * query's done=, unless error (the page shows an error instead). */
+MC_API void mc_done_notice(mc_req *mr, const mc_label *notes, const char *error);
+/* ABI 1.15: the client's address, "" when httpd has none. */
+MC_API const char *mc_client_ip(const mc_req *mr);
 /* A safe in-site return path from user input ("/..." but not "//", no
  * scheme, no backslash, no control character, none of these percent-encoded
  * either), or NULL. */

@@ -66,6 +66,18 @@ const char *mc_query(const mc_req *mr, const char *name)
     return apr_table_get(mr->query, name);
 }
 
+void mc_done_notice(mc_req *mr, const mc_label *notes, const char *error)
+{
+    const char *notice;
+    if (!error && (notice = mc_label_of(notes, mc_query(mr, "done"))))
+        mc_vars_set(mr->vars, "notice", notice);
+}
+
+const char *mc_client_ip(const mc_req *mr)
+{
+    return mr->r->useragent_ip ? mr->r->useragent_ip : "";
+}
+
 /* 1 when t is a path within the site as it stands: "/" then not a second
  * "/" or a backslash (which browsers read as "//", another host), and no
  * backslash or control character anywhere (a browser drops tab and newline,

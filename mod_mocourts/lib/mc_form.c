@@ -7,8 +7,7 @@
 #include <apr_strings.h>
 #include <string.h>
 
-/* The value of hex digit c, or -1. */
-static int hexval(unsigned char c)
+int mc_hex_value(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -32,8 +31,8 @@ char *mc_form_decode(apr_pool_t *p, const char *s, apr_size_t len, int plus_spac
             int hi, lo;
             if (len - i < 3)
                 return NULL;
-            hi = hexval((unsigned char)s[i + 1]);
-            lo = hexval((unsigned char)s[i + 2]);
+            hi = mc_hex_value((unsigned char)s[i + 1]);
+            lo = mc_hex_value((unsigned char)s[i + 2]);
             if (hi < 0 || lo < 0)
                 return NULL;
             c = (unsigned char)(hi * 16 + lo);
@@ -182,35 +181,52 @@ apr_size_t mc_text_chars(const char *s)
     return n;
 }
 
+int mc_utf8_len(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int n, i;
+    if (*s < 0x80)
+        return 1;
+    if (*s >= 0xC2 && *s <= 0xDF)
+        n = 2;
+    else if (*s >= 0xE0 && *s <= 0xEF)
+        n = 3;
+    else if (*s >= 0xF0 && *s <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    for (i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong 3/4-byte forms, surrogates and code points over U+10FFFF */
+    if ((*s == 0xE0 && s[1] < 0xA0) || (*s == 0xED && s[1] > 0x9F) ||
+        (*s == 0xF0 && s[1] < 0x90) || (*s == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
 int mc_text_printable(const char *str, int multiline)
 {
     const unsigned char *s = (const unsigned char *)str;
     while (*s) {
-        unsigned c = *s;
-        int n, i;
-        if (c < 0x80) {
-            if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
-                return 0;
-            s++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, c &= 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, c &= 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, c &= 0x07;
-        else
+        int n = mc_utf8_len((const char *)s);
+        if (!n)
             return 0;
-        for (i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i] & 0x3F);
-        }
-        if ((n == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-            (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0x80 && c < 0xA0))
+        if (n == 1 && ((*s < 0x20 && !(multiline && (*s == '\n' || *s == '\r' || *s == '\t'))) ||
+                       *s == 0x7f))
             return 0;
-        s += n + 1;
+        /* C1 controls (U+0080..U+009F) */
+        if (n == 2 && *s == 0xC2 && s[1] < 0xA0)
+            return 0;
+        s += n;
     }
     return 1;
+}
+
+const char *mc_label_of(const mc_label *labels, const char *word)
+{
+    for (; word && labels->word; labels++)
+        if (!strcmp(word, labels->word))
+            return labels->text;
+    return NULL;
 }

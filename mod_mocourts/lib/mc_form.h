@@ -28,4 +28,17 @@ MC_API const char *mc_cookie_get(apr_pool_t *p, const char *header, const char *
 MC_API const char *mc_text_trim(apr_pool_t *p, const char *s);
 MC_API apr_size_t mc_text_chars(const char *s);
 MC_API int mc_text_printable(const char *s, int multiline);
+/* ABI 1.15: the value of hex digit c (either case), or -1. */
+MC_API int mc_hex_value(int c);
+/* ABI 1.15: the bytes (1 to 4) of the well-formed UTF-8 character that s
+ * starts with; 0 when it starts none (a stray or missing continuation
+ * byte, an overlong form, a surrogate, past U+10FFFF). A byte below 0x80
+ * (control characters and the NUL too) is 1: the caller stops at the NUL. */
+MC_API int mc_utf8_len(const char *s);
+/* ABI 1.15: a word and its text; a table of them ends with {NULL}. */
+typedef struct mc_label {
+    const char *word, *text;
+} mc_label;
+/* ABI 1.15: the text of word (may be NULL) in labels, or NULL. */
+MC_API const char *mc_label_of(const mc_label *labels, const char *word);
 #endif

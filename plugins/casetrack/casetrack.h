@@ -53,13 +53,10 @@ int ct_date_ok(const char *s);
  * the first {NULL}), else dflt. */
 typedef struct ct_labels {
     const char *dflt;
-    const char *pairs[6][2];
+    mc_label pairs[6];
 } ct_labels;
 /* The label of word (may be NULL) in l. */
 const char *ct_label(const ct_labels *l, const char *word);
-/* The page's notice: the label in notes of the query's done=, unless the
- * page shows an error. */
-void ct_done_notice(mc_req *mr, const ct_labels *notes, const char *error);
 /* "Open", "Closed", "Disposed" for a case's status. */
 extern const ct_labels ct_case_statuses;
 /* What composing notices needs, for this request. */

@@ -19,18 +19,8 @@ const ct_labels ct_case_statuses = {"Open", {{"closed", "Closed"}, {"disposed", 
 
 const char *ct_label(const ct_labels *l, const char *word)
 {
-    int i;
-    for (i = 0; word && l->pairs[i][0]; i++)
-        if (!strcmp(word, l->pairs[i][0]))
-            return l->pairs[i][1];
-    return l->dflt;
-}
-
-void ct_done_notice(mc_req *mr, const ct_labels *notes, const char *error)
-{
-    const char *notice;
-    if (!error && (notice = ct_label(notes, mc_query(mr, "done"))))
-        mc_vars_set(mr->vars, "notice", notice);
+    const char *text = mc_label_of(l->pairs, word);
+    return text ? text : l->dflt;
 }
 
 void ct_case_env(mc_req *mr, mc_case_env *env)

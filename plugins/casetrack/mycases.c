@@ -13,29 +13,11 @@ static const char MSG_NUMBER[] = "Enter a case number such as 22SL-CC01234.";
 /* Characters in s when it is valid UTF-8, else -1. */
 static long utf8_chars(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
     long n = 0;
-    while (*u) {
-        int more, i;
-        if (*u < 0x80)
-            more = 0;
-        else if (*u >= 0xc2 && *u <= 0xdf)
-            more = 1;
-        else if (*u >= 0xe0 && *u <= 0xef)
-            more = 2;
-        else if (*u >= 0xf0 && *u <= 0xf4)
-            more = 3;
-        else
+    int len;
+    for (; *s; s += len, n++)
+        if (!(len = mc_utf8_len(s)))
             return -1;
-        for (i = 1; i <= more; i++)
-            if ((u[i] & 0xc0) != 0x80)
-                return -1;
-        if ((*u == 0xe0 && u[1] < 0xa0) || (*u == 0xed && u[1] > 0x9f) ||
-            (*u == 0xf0 && u[1] < 0x90) || (*u == 0xf4 && u[1] > 0x8f))
-            return -1;
-        u += more + 1;
-        n++;
-    }
     return n;
 }
 
@@ -51,11 +33,10 @@ static const char *tracking_words(apr_pool_t *p, const char *active, const char 
 
 /* ---- the folder ------------------------------------------------------------- */
 
-static const ct_labels FOLDER_DONE = {
-    NULL,
-    {{"added", "The case was added to My Cases."},
-     {"removed",
-      "The case was removed from My Cases. Its notices, if it was tracked, have stopped."}}};
+static const mc_label FOLDER_DONE[] = {
+    {"added", "The case was added to My Cases."},
+    {"removed", "The case was removed from My Cases. Its notices, if it was tracked, have stopped."},
+    {NULL}};
 
 /* The folder's statements (tests/integration/test_perf_plans.py reads
  * these macros): its cases (in the folder or tracked) from the two
@@ -120,7 +101,7 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
                                    mc_dbres_get(res, i, 8)));
         mc_vars_set(row, "note", mc_dbres_get(res, i, 9));
     }
-    ct_done_notice(mr, &FOLDER_DONE, error);
+    mc_done_notice(mr, FOLDER_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     if (!typed && *(typed = mc_text_trim(p, mc_query(mr, "case"))) && !error)
         mc_vars_set(mr->vars, "hint",
@@ -230,10 +211,10 @@ int ct_mycases_remove_unavailable(mc_req *mr)
 
 /* ---- one case of the folder --------------------------------------------------- */
 
-static const ct_labels CASE_DONE = {
-    NULL,
-    {{"note", "Your note was saved."},
-     {"stopped", "Tracking stopped. You will receive no more notices about this case."}}};
+static const mc_label CASE_DONE[] = {
+    {"note", "Your note was saved."},
+    {"stopped", "Tracking stopped. You will receive no more notices about this case."},
+    {NULL}};
 
 static int not_found(mc_req *mr)
 {
@@ -278,7 +259,7 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
                                 ct_label(&ct_frequencies, mc_dbres_get(res, 0, 4)), NULL));
         mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
     }
-    ct_done_notice(mr, &CASE_DONE, error);
+    mc_done_notice(mr, CASE_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     return mc_render(mr, status, "mycases-case.html", "Manage My Case");
 }

@@ -86,14 +86,14 @@ static const char *return_of(mc_req *mr)
     return mc_safe_return(mr->r->pool, ret);
 }
 
-static const ct_labels PHONE_DONE = {
-    NULL,
-    {{"sent", "We sent a 6-digit code by text message. Enter it below within 15 minutes."},
-     {"verified", "The phone number was verified. You can now choose it for calls and texts."},
-     {"removed", "The phone number was removed."},
-     {"removed-stopped", "The phone number was removed. The trackings that used it were stopped: "
-                         "choose another method on their Track This Case pages to track them "
-                         "again."}}};
+static const mc_label PHONE_DONE[] = {
+    {"sent", "We sent a 6-digit code by text message. Enter it below within 15 minutes."},
+    {"verified", "The phone number was verified. You can now choose it for calls and texts."},
+    {"removed", "The phone number was removed."},
+    {"removed-stopped", "The phone number was removed. The trackings that used it were stopped: "
+                        "choose another method on their Track This Case pages to track them "
+                        "again."},
+    {NULL}};
 
 /* The page: the numbers, a code form for each unverified one, the add form
  * (number: what was typed, kept on an error). */
@@ -136,7 +136,7 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
         else
             mc_vars_set(row, "state", "Not verified: send a new code");
     }
-    ct_done_notice(mr, &PHONE_DONE, error);
+    mc_done_notice(mr, PHONE_DONE, error);
     mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "new_number", number);
     mc_vars_set(mr->vars, "add_action", mc_url(mr, "/phones"));

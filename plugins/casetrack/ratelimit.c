@@ -24,11 +24,6 @@ static const char *sha(apr_pool_t *p, const char *s)
     return mc_sha256_hex(p, s, strlen(s));
 }
 
-static const char *client_ip(const mc_req *mr)
-{
-    return mr->r->useragent_ip ? mr->r->useragent_ip : "";
-}
-
 static const char *cookie_token(mc_req *mr)
 {
     const char *tok = mc_cookie_value(mr, PASS_COOKIE);
@@ -61,13 +56,13 @@ static apr_status_t count_hit(mc_req *mr, mc_db *db, int *over, long long *left)
                     "UTC_TIMESTAMP() - INTERVAL ? SECOND, 1, hits + 1), window_start = "
                     "IF(window_start <= UTC_TIMESTAMP() - INTERVAL ? SECOND, UTC_TIMESTAMP(), "
                     "window_start)",
-                    "sii", client_ip(mr), w, w);
+                    "sii", mc_client_ip(mr), w, w);
     if (rv != APR_SUCCESS)
         return rv;
     rv = mc_db_query(db, mr->r->pool, &res,
                      "SELECT hits, GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), window_start + "
                      "INTERVAL ? SECOND), 1) FROM mc_search_rate WHERE client_ip = ?",
-                     "is", w, client_ip(mr));
+                     "is", w, mc_client_ip(mr));
     *left = w;
     if (rv == APR_SUCCESS && res->nrows == 1) {
         *over = mc_dbres_int(res, 0, 0) > ct_config.search_limit;
@@ -96,7 +91,7 @@ static apr_status_t use_pass(mc_req *mr, mc_db *db, int *ok)
                     "UPDATE mc_search_pass SET uses_left = uses_left - 1 WHERE token_hash = ? AND "
                     "solved = 1 AND uses_left > 0 AND client_ip = ? AND expires_at > "
                     "UTC_TIMESTAMP()",
-                    "ss", sha(mr->r->pool, tok), client_ip(mr));
+                    "ss", sha(mr->r->pool, tok), mc_client_ip(mr));
     *ok = rv == APR_SUCCESS && n == 1;
     return rv;
 }
@@ -124,7 +119,7 @@ static apr_status_t new_challenge(mc_req *mr, mc_db *db)
                     "INSERT INTO mc_search_pass (token_hash, client_ip, answer_hash, solved, "
                     "uses_left, expires_at) VALUES (?, ?, ?, 0, 0, UTC_TIMESTAMP() + INTERVAL ? "
                     "SECOND)",
-                    "sssi", sha(p, tok), client_ip(mr), sha(p, a), (long long)CHALLENGE_TTL);
+                    "sssi", sha(p, tok), mc_client_ip(mr), sha(p, a), (long long)CHALLENGE_TTL);
     if (rv != APR_SUCCESS)
         return rv;
     set_cookie(mr, tok, CHALLENGE_TTL);
@@ -177,7 +172,7 @@ int ct_rate_allow(mc_req *mr, mc_db *db, int *rc)
         return 1;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
                   MCLOGNO(2100) "Case.net: search limit reached for %s; CAPTCHA asked",
-                  client_ip(mr));
+                  mc_client_ip(mr));
     apr_table_setn(mr->r->err_headers_out, "Retry-After",
                    apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)left));
     *rc = captcha_page(mr, db, HTTP_TOO_MANY_REQUESTS, return_path(mr, mr->r->unparsed_uri),
@@ -220,7 +215,7 @@ int ct_captcha_image(mc_req *mr)
                     "REPLACE INTO mc_search_pass (token_hash, client_ip, answer_hash, solved, "
                     "uses_left, expires_at) VALUES (?, ?, ?, 0, 0, UTC_TIMESTAMP() + INTERVAL ? "
                     "SECOND)",
-                    "sssi", sha(p, apr_pstrcat(p, tok, IMAGE_SUFFIX, NULL)), client_ip(mr),
+                    "sssi", sha(p, apr_pstrcat(p, tok, IMAGE_SUFFIX, NULL)), mc_client_ip(mr),
                     sha(p, phrase), (long long)CHALLENGE_TTL);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -241,13 +236,13 @@ static apr_status_t solve(mc_req *mr, mc_db *db, const char *tok, const char *ph
         rv = mc_db_exec(db, &n, NULL,
                         "DELETE FROM mc_search_pass WHERE token_hash = ? AND answer_hash = ? AND "
                         "solved = 0 AND client_ip = ? AND expires_at > UTC_TIMESTAMP()",
-                        "sss", img_hash, sha(p, phrase), client_ip(mr));
+                        "sss", img_hash, sha(p, phrase), mc_client_ip(mr));
     else
         rv = mc_db_exec(db, &n, NULL,
                         "UPDATE mc_search_pass SET answer_hash = NULL WHERE token_hash = ? AND "
                         "answer_hash = ? AND solved = 0 AND client_ip = ? AND expires_at > "
                         "UTC_TIMESTAMP()",
-                        "sss", main_hash, sha(p, answer), client_ip(mr));
+                        "sss", main_hash, sha(p, answer), mc_client_ip(mr));
     if (rv != APR_SUCCESS || n != 1)
         return rv;
     /* The pass lasts as long as the address's current window. */
@@ -257,7 +252,7 @@ static apr_status_t solve(mc_req *mr, mc_db *db, const char *tok, const char *ph
                     "mc_search_rate WHERE client_ip = ? AND window_start > UTC_TIMESTAMP() - "
                     "INTERVAL ? SECOND), UTC_TIMESTAMP() + INTERVAL ? SECOND) WHERE token_hash = "
                     "? AND solved = 0",
-                    "iisiis", (long long)ct_config.pass_uses, w, client_ip(mr), w, w, main_hash);
+                    "iisiis", (long long)ct_config.pass_uses, w, mc_client_ip(mr), w, w, main_hash);
     *solved = rv == APR_SUCCESS && n == 1;
     return rv;
 }
@@ -306,7 +301,7 @@ int ct_captcha_post(mc_req *mr)
         set_cookie(mr, tok, res->nrows ? mc_dbres_int(res, 0, 0) : window_secs());
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
                       MCLOGNO(2101) "Case.net: CAPTCHA solved by %s; search pass given",
-                      client_ip(mr));
+                      mc_client_ip(mr));
         return mc_redirect(mr, ret);
     }
     if (!*phrase && !*answer)

@@ -96,28 +96,9 @@ static const char *clean_name(apr_pool_t *p, const char *name)
             base = (const char *)s + 1;
     o = out = apr_palloc(p, strlen(base) + 1);
     for (s = (const unsigned char *)base; *s;) {
-        int n = 0, i;
-        if (*s < 0x20 || *s == 0x7f) {
-            s++;
-            continue;
-        }
-        if (*s < 0x80)
-            n = 1;
-        else if (*s >= 0xc2 && *s <= 0xdf)
-            n = 2;
-        else if (*s >= 0xe0 && *s <= 0xef)
-            n = 3;
-        else if (*s >= 0xf0 && *s <= 0xf4)
-            n = 4;
-        for (i = 1; i < n; i++)
-            if ((s[i] & 0xc0) != 0x80)
-                n = 0;
-        /* overlong 3/4-byte forms, surrogates and code points over U+10FFFF */
-        if ((n == 3 && ((*s == 0xe0 && s[1] < 0xa0) || (*s == 0xed && s[1] >= 0xa0))) ||
-            (n == 4 && ((*s == 0xf0 && s[1] < 0x90) || (*s == 0xf4 && s[1] >= 0x90))))
-            n = 0;
-        /* C1 controls (U+0080..U+009F) */
-        if (n == 2 && *s == 0xc2 && s[1] < 0xa0)
+        int n = mc_utf8_len((const char *)s);
+        /* control characters: C0, DEL and C1 (U+0080..U+009F) */
+        if (*s < 0x20 || *s == 0x7f || (n == 2 && *s == 0xc2 && s[1] < 0xa0))
             n = 0;
         if (!n) {
             s++;

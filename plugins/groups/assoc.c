@@ -48,11 +48,6 @@ static const char *id_text(apr_pool_t *p, long long id)
     return apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)id);
 }
 
-static const char *client_ip(const mc_req *mr)
-{
-    return mr->r->useragent_ip ? mr->r->useragent_ip : "";
-}
-
 /* ---- the CAPTCHA ------------------------------------------------------------------- */
 
 /* A new phrase for the account (the previous one is void). */
@@ -339,7 +334,7 @@ int mc_grp_join_post(mc_req *mr)
         return join_page(mr, key, "PIN: enter the Group PIN your group administrator gave you.", 0);
     memset(&fb, 0, sizeof(fb));
     fb.account = subject_of(p, "account", id_text(p, mr->account->id));
-    fb.address = subject_of(p, "ip", client_ip(mr));
+    fb.address = subject_of(p, "ip", mc_client_ip(mr));
     fb.account_id = mr->account->id;
     if ((rv = requester_locked(mr, db, &fb, &locked)) != APR_SUCCESS)
         return mc_fail(mr, rv);

@@ -79,26 +79,21 @@ static int admin_menu(mc_req *mr)
 
 /* ---- My Preferences ---------------------------------------------------------------- */
 
-static const char *const PREF_DONE[][2] = {
+static const mc_label PREF_DONE[] = {
     {"pin", "The Group PIN was changed. Give the new PIN to users who still need to join."},
     {"notify-added", "A verification link was sent to the address. It receives notifications "
                      "once the link has been followed."},
     {"notify-removed", "The Notification E-mail address was removed."},
-};
+    {NULL}};
 
 static int prefs_page(mc_req *mr, grp_admin *ga, int status, const char *pin_error,
                       const char *notify_error)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *done = mc_query(mr, "done");
     mc_dbres *res;
     apr_status_t rv;
-    size_t i;
     int r;
-    for (i = 0; done && !pin_error && !notify_error && i < sizeof(PREF_DONE) / sizeof(PREF_DONE[0]);
-         i++)
-        if (!strcmp(done, PREF_DONE[i][0]))
-            mc_vars_set(mr->vars, "notice", PREF_DONE[i][1]);
+    mc_done_notice(mr, PREF_DONE, pin_error ? pin_error : notify_error);
     if (pin_error)
         mc_vars_set(mr->vars, "pin_error", pin_error);
     if (notify_error)
@@ -400,13 +395,13 @@ static const char SQL_COUNT_MEMBERS[] =
     "OR m.status_date >= ?) AND (? = '' OR m.status_date < ? + INTERVAL 1 DAY) AND (? = '' OR "
     "m.status = ?)";
 
-static const char *const ACTION_WORDS[][3] = {
-    {"disable", "disable",
-     "The user was disabled. They stay in the group but cannot file until "
-     "you activate them."},
-    {"activate", "activate", "The user was activated."},
-    {"remove", "remove", "The user was removed from the group and notified by e-mail."},
-};
+/* A member's actions (the route's :action) and their notices. */
+static const mc_label ACTION_WORDS[] = {
+    {"disable", "The user was disabled. They stay in the group but cannot file until "
+                "you activate them."},
+    {"activate", "The user was activated."},
+    {"remove", "The user was removed from the group and notified by e-mail."},
+    {NULL}};
 
 static int admin_members(mc_req *mr)
 {
@@ -423,7 +418,6 @@ static int admin_members(mc_req *mr)
     const mc_sort_col *by;
     mc_page page;
     int desc, i;
-    size_t k;
     mc_dbres *res;
     apr_status_t rv;
     int st = require_admin(mr, &ga);
@@ -433,9 +427,8 @@ static int admin_members(mc_req *mr)
         status = "";
     by = mc_sort_pick(SORTS, mc_query(mr, "sort"), mc_query(mr, "dir"), 1, &desc);
 
-    for (k = 0; pg == NULL && mc_query(mr, "done") && k < 3; k++)
-        if (!strcmp(mc_query(mr, "done"), ACTION_WORDS[k][0]))
-            mc_vars_set(mr->vars, "notice", ACTION_WORDS[k][2]);
+    if (!pg)
+        mc_done_notice(mr, ACTION_WORDS, NULL);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/admin/members"));
     mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/admin"));
     mc_vars_set(mr->vars, "q_from", from);
@@ -597,12 +590,8 @@ static int admin_member_action(mc_req *mr)
     grp_admin ga;
     member_baton b;
     apr_status_t rv;
-    size_t k;
     int st;
-    for (k = 0; k < sizeof(ACTION_WORDS) / sizeof(ACTION_WORDS[0]); k++)
-        if (action && !strcmp(action, ACTION_WORDS[k][0]))
-            break;
-    if (k == sizeof(ACTION_WORDS) / sizeof(ACTION_WORDS[0]))
+    if (!mc_label_of(ACTION_WORDS, action))
         return HTTP_NOT_FOUND;
     if ((st = require_admin(mr, &ga)) != OK)
         return st;
@@ -614,7 +603,7 @@ static int admin_member_action(mc_req *mr)
     if (mr->r->method_number != M_POST)
         return confirm_page(
             mr,
-            apr_pstrcat(p, "Are you sure you want to ", ACTION_WORDS[k][1], " the user ",
+            apr_pstrcat(p, "Are you sure you want to ", action, " the user ",
                         b.username,
                         !strcmp(action, "remove") ? " from the group " : " in the group ",
                         ga.m.group_name, "?", NULL),

@@ -288,29 +288,25 @@ static int load_group(mc_req *mr, mc_db **db, sec_group *g, int *rc)
     return 0;
 }
 
-static const char *const GROUP_DONE[][2] = {
+static const mc_label GROUP_DONE[] = {
     {"created", "The group was created, and its administrator was e-mailed how to log on."},
     {"add", "The account was made a group administrator of this group."},
     {"replace", "The group administrator was replaced; the previous administrators are now "
                 "plain group users."},
     {"deactivate", "The group was deactivated. Its users cannot file; nothing was deleted."},
     {"reactivate", "The group was reactivated."},
-};
+    {NULL}};
 
 static int group_page(mc_req *mr, mc_db *db, const sec_group *g, const char *error)
 {
     apr_pool_t *p = mr->r->pool;
     const char *base = apr_psprintf(p, "/security/%" APR_INT64_T_FMT, (apr_int64_t)g->id);
-    const char *done = mc_query(mr, "done");
     mc_dbres *res;
     apr_status_t rv;
     static const char *const admin_keys[] = {"username", "name", "email", NULL};
-    size_t i;
     if (error)
         mc_vars_set(mr->vars, "error", error);
-    for (i = 0; done && !error && i < sizeof(GROUP_DONE) / sizeof(GROUP_DONE[0]); i++)
-        if (!strcmp(done, GROUP_DONE[i][0]))
-            mc_vars_set(mr->vars, "notice", GROUP_DONE[i][1]);
+    mc_done_notice(mr, GROUP_DONE, error);
     rv = mc_db_query(db, p, &res,
                      "SELECT a.username, CONCAT(a.first_name, ' ', a.last_name), a.email FROM "
                      "mc_group_member m JOIN mc_account a ON a.id = m.account_id WHERE "

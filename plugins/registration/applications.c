@@ -109,7 +109,7 @@ static apr_status_t agreement_tx(mc_req *mr, mc_db *db, void *baton)
                          "client_ip) VALUES (?, ?, UTC_TIMESTAMP(), ?) ON DUPLICATE KEY UPDATE "
                          "accepted_at = VALUES(accepted_at), client_ip = VALUES(client_ip)",
                          "iss", mr->account->id, MC_REG_AGREEMENT_VERSION,
-                         mr->r->useragent_ip ? mr->r->useragent_ip : "")) == APR_SUCCESS &&
+                         mc_client_ip(mr))) == APR_SUCCESS &&
         (rv = mc_audit(mr, db, "agreement-accepted", mr->account->id, MC_REG_AGREEMENT_VERSION)) ==
             APR_SUCCESS)
         rv = subscribe_tx(mr, db, (void *)"efiling");

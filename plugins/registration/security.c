@@ -121,24 +121,30 @@ static int load_account(mc_req *mr, mc_db **db, sec_account *a, int *rc)
     return 0;
 }
 
-static const char *const DONE_MESSAGES[][2] = {
+static const mc_label DONE_MESSAGES[] = {
     {"unlock", "The account was unlocked."},
     {"disable", "The account was disabled and its sessions ended."},
     {"enable", "The account was enabled."},
     {"resend", "A new verification e-mail was queued."},
-};
+    {NULL}};
+
+/* One of the page's action forms: POST base/action, its button's text. */
+static void action_form(mc_req *mr, const char *base, const char *action, const char *button)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars *row = mc_vars_row(mr->vars, "actions");
+    mc_vars_set(row, "action", mc_url(mr, apr_pstrcat(p, base, "/", action, NULL)));
+    mc_vars_set(row, "confirm_id", apr_pstrcat(p, "confirm_", action, NULL));
+    mc_vars_set(row, "confirm_button", button);
+}
 
 static int account_page(mc_req *mr, int status, const sec_account *a, const char *error)
 {
     apr_pool_t *p = mr->r->pool;
     const char *base = apr_psprintf(p, "/security/account/%" APR_INT64_T_FMT, (apr_int64_t)a->id);
-    const char *done = mc_query(mr, "done");
-    size_t i;
     if (error)
         mc_vars_set(mr->vars, "error", error);
-    for (i = 0; done && !error && i < sizeof(DONE_MESSAGES) / sizeof(DONE_MESSAGES[0]); i++)
-        if (!strcmp(done, DONE_MESSAGES[i][0]))
-            mc_vars_set(mr->vars, "notice", DONE_MESSAGES[i][1]);
+    mc_done_notice(mr, DONE_MESSAGES, error);
     mc_vars_set(mr->vars, "username", a->username);
     mc_vars_set(mr->vars, "name", apr_pstrcat(p, a->first, " ", a->last, NULL));
     mc_vars_set(mr->vars, "email", a->email);
@@ -147,13 +153,13 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
     mc_vars_set(mr->vars, "verified", a->verified ? "Yes" : "No");
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/security"));
     if (a->locked)
-        mc_vars_set(mr->vars, "unlock_action", mc_url(mr, apr_pstrcat(p, base, "/unlock", NULL)));
+        action_form(mr, base, "unlock", "Unlock");
     if (strcmp(a->status, "disabled") && (!mr->account || mr->account->id != a->id))
-        mc_vars_set(mr->vars, "disable_action", mc_url(mr, apr_pstrcat(p, base, "/disable", NULL)));
+        action_form(mr, base, "disable", "Disable");
     if (!strcmp(a->status, "disabled"))
-        mc_vars_set(mr->vars, "enable_action", mc_url(mr, apr_pstrcat(p, base, "/enable", NULL)));
+        action_form(mr, base, "enable", "Enable");
     if (!strcmp(a->status, "pending"))
-        mc_vars_set(mr->vars, "resend_action", mc_url(mr, apr_pstrcat(p, base, "/resend", NULL)));
+        action_form(mr, base, "resend", "Resend verification");
     return mc_render(mr, status, "security-account.html",
                      apr_pstrcat(p, "Account ", a->username, NULL));
 }

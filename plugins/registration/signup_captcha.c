@@ -45,11 +45,6 @@ static const char *sha(apr_pool_t *p, const char *s)
     return mc_sha256_hex(p, s, strlen(s));
 }
 
-static const char *client_ip(const mc_req *mr)
-{
-    return mr->r->useragent_ip ? mr->r->useragent_ip : "";
-}
-
 static long long window_secs(void)
 {
     long long w = (long long)apr_time_sec(mc_reg_config.window);
@@ -72,13 +67,13 @@ static apr_status_t count(mc_req *mr, mc_db *db, const char *kind, long long *hi
                     "UTC_TIMESTAMP() - INTERVAL ? SECOND, 1, hits + 1), window_start = "
                     "IF(window_start <= UTC_TIMESTAMP() - INTERVAL ? SECOND, UTC_TIMESTAMP(), "
                     "window_start)",
-                    "ssii", client_ip(mr), kind, w, w);
+                    "ssii", mc_client_ip(mr), kind, w, w);
     if (rv == APR_SUCCESS)
         rv = mc_db_query(db, mr->r->pool, &res,
                          "SELECT hits, GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), "
                          "window_start + INTERVAL ? SECOND), 1) FROM mc_reg_rate WHERE "
                          "client_ip = ? AND kind = ?",
-                         "iss", w, client_ip(mr), kind);
+                         "iss", w, mc_client_ip(mr), kind);
     if (rv == APR_SUCCESS && res->nrows == 1) {
         *hits = mc_dbres_int(res, 0, 0);
         *left = mc_dbres_int(res, 0, 1);
@@ -101,7 +96,7 @@ apr_status_t mc_reg_attempt(mc_req *mr, mc_db *db, int *over, int *text_ok, long
     if (*over)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, mr->r,
                       MCLOGNO(1701) "Create an account: attempt limit reached for %s",
-                      client_ip(mr));
+                      mc_client_ip(mr));
     return rv;
 }
 
@@ -124,7 +119,7 @@ static apr_status_t text_offered(mc_req *mr, mc_db *db, int *offered)
                                   "SELECT hits FROM mc_reg_rate WHERE client_ip = ? AND kind = "
                                   "'signup' AND window_start > UTC_TIMESTAMP() - INTERVAL ? "
                                   "SECOND",
-                                  "si", client_ip(mr), window_secs());
+                                  "si", mc_client_ip(mr), window_secs());
     *offered =
         rv == APR_SUCCESS && (res->nrows == 0 ? 0 : mc_dbres_int(res, 0, 0)) < mc_reg_config.text;
     return rv;

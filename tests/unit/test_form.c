@@ -173,7 +173,52 @@ START_TEST(test_text_helpers)
 }
 END_TEST
 
+START_TEST(test_hex_value)
+{
+    ck_assert_int_eq(mc_hex_value('0'), 0);
+    ck_assert_int_eq(mc_hex_value('9'), 9);
+    ck_assert_int_eq(mc_hex_value('a'), 10);
+    ck_assert_int_eq(mc_hex_value('F'), 15);
+    ck_assert_int_eq(mc_hex_value('g'), -1);
+    ck_assert_int_eq(mc_hex_value('/'), -1);
+    ck_assert_int_eq(mc_hex_value(0xc3), -1);
+}
+END_TEST
+
+START_TEST(test_utf8_len)
+{
+    ck_assert_int_eq(mc_utf8_len("a"), 1);
+    ck_assert_int_eq(mc_utf8_len("\x07"), 1);             /* a control is one character */
+    ck_assert_int_eq(mc_utf8_len(""), 1);                 /* the NUL: the caller stops */
+    ck_assert_int_eq(mc_utf8_len("\xc2\x85"), 2);         /* C1: well-formed */
+    ck_assert_int_eq(mc_utf8_len("\xc3\xa9x"), 2);
+    ck_assert_int_eq(mc_utf8_len("\xe2\x80\x93"), 3);
+    ck_assert_int_eq(mc_utf8_len("\xf0\x9f\x98\x80"), 4);
+    ck_assert_int_eq(mc_utf8_len("\xf4\x8f\xbf\xbf"), 4); /* U+10FFFF */
+    ck_assert_int_eq(mc_utf8_len("\x80"), 0);             /* a stray continuation */
+    ck_assert_int_eq(mc_utf8_len("\xc0\xaf"), 0);         /* overlong */
+    ck_assert_int_eq(mc_utf8_len("\xe0\x9f\xbf"), 0);     /* overlong */
+    ck_assert_int_eq(mc_utf8_len("\xf0\x8f\xbf\xbf"), 0); /* overlong */
+    ck_assert_int_eq(mc_utf8_len("\xed\xa0\x80"), 0);     /* a surrogate */
+    ck_assert_int_eq(mc_utf8_len("\xf4\x90\x80\x80"), 0); /* past U+10FFFF */
+    ck_assert_int_eq(mc_utf8_len("\xf5\x80\x80\x80"), 0);
+    ck_assert_int_eq(mc_utf8_len("\xe2\x80"), 0);         /* cut by the NUL */
+    ck_assert_int_eq(mc_utf8_len("\xe2\x80x"), 0);
+}
+END_TEST
+
+START_TEST(test_label_of)
+{
+    static const mc_label notes[] = {{"added", "Added."}, {"removed", "Removed."}, {NULL}};
+    ck_assert_str_eq(mc_label_of(notes, "added"), "Added.");
+    ck_assert_str_eq(mc_label_of(notes, "removed"), "Removed.");
+    ck_assert_ptr_null(mc_label_of(notes, "Added"));
+    ck_assert_ptr_null(mc_label_of(notes, ""));
+    ck_assert_ptr_null(mc_label_of(notes, NULL));
+}
+END_TEST
+
 MC_TEST_SUITE(form, mc_test_pool_setup, mc_test_pool_teardown, 0, test_basic_decoding,
               test_length_is_respected, test_repeated_names, test_bad_escapes_refused,
               test_nul_refused, test_field_limit, test_decode_plus, test_encode, test_cookie_get,
-              test_text_helpers)
+              test_text_helpers, test_hex_value, test_utf8_len, test_label_of)

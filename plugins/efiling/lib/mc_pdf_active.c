@@ -20,6 +20,7 @@
  * (another filter, a predictor, a deflate error, the cap) sets
  * MC_PDF_FOUND_UNCHECKED: what it holds is unknown, so it is not accepted. */
 #include "mc_pdf_active.h"
+#include "mc_form.h"
 #include "mc_pdf.h"
 
 #include <string.h>
@@ -92,17 +93,6 @@ struct mc_pdf_active {
     apr_uint64_t inflated; /* in the whole document */
 };
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void pname_put(pname *n, char ch)
 {
     if (n->len < NAME_KEEP)
@@ -121,7 +111,7 @@ static void pname_add(pname *n, unsigned char ch)
 {
     if (n->hex == 1) {
         n->hex = 0;
-        if (hexval(ch) >= 0) {
+        if (mc_hex_value(ch) >= 0) {
             n->digit = (char)ch;
             n->hex = 2;
             return;
@@ -132,8 +122,8 @@ static void pname_add(pname *n, unsigned char ch)
     }
     if (n->hex == 2) {
         n->hex = 0;
-        if (hexval(ch) >= 0) {
-            pname_put(n, (char)(hexval((unsigned char)n->digit) * 16 + hexval(ch)));
+        if (mc_hex_value(ch) >= 0) {
+            pname_put(n, (char)(mc_hex_value((unsigned char)n->digit) * 16 + mc_hex_value(ch)));
             return;
         }
         pname_put(n, '#');
