@@ -121,8 +121,11 @@ def pytest_unconfigure(config):
 # runs. An `alone` test holds "all" exclusively, every other test shares it
 # (with a turnstile, so that the tests starting one after the other on the
 # other workers cannot keep it waiting for ever): nothing runs beside it.
-LONG_FIRST = ("test_makefile", "test_ct_sqlmap", "test_browser_check_labels",
-              "test_browser_efiling", "test_browser_account", "test_install",
+# The browser tests come one after the other (test_install before them, not
+# among them), so that a worker's browsers, quit after its last browser test
+# in a row (tests/browser/conftest.py), are not started again for the next.
+LONG_FIRST = ("test_makefile", "test_ct_sqlmap", "test_install", "test_browser_check_labels",
+              "test_browser_efiling", "test_browser_account",
               "test_sessions", "test_delivery_crash", "test_ct_notify", "test_outage")
 TIMING_GROUP = "timing"
 LOCK_ENV = "MC_XDIST_LOCKS"
