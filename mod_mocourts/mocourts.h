@@ -97,7 +97,8 @@
  *        the count run only when that row comes (mc_list.h).
  *   1.15 what plugins repeated, once in the core: mc_client_ip;
  *        mc_done_notice with its word-to-text table (mc_label, mc_label_of);
- *        mc_hex_value and mc_utf8_len, one UTF-8 character (mc_form.h).
+ *        mc_hex_value; mc_utf8_len, one UTF-8 character; mc_date_ok, a
+ *        day of the calendar (mc_form.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H

@@ -7,6 +7,7 @@
  * Prints what it queued. */
 #include "admin.h"
 #include "mc_case.h"
+#include "mc_form.h"
 
 #include <apr_lib.h>
 #include <apr_time.h>
@@ -18,7 +19,6 @@
 /* "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DDTHH:MM:SS"), UTC, to *t. 1 when valid. */
 static int parse_at(const char *s, apr_time_t *t)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     static const char shape[] = "9999-99-99 99:99:99";
     apr_time_exp_t x;
     size_t i;
@@ -35,11 +35,9 @@ static int parse_at(const char *s, apr_time_t *t)
     x.tm_hour = atoi(s + 11);
     x.tm_min = atoi(s + 14);
     x.tm_sec = atoi(s + 17);
-    if (x.tm_year < 0 || x.tm_year > 299 || x.tm_mon < 0 || x.tm_mon > 11 || x.tm_mday < 1 ||
-        x.tm_mday > mdays[x.tm_mon] || x.tm_hour > 23 || x.tm_min > 59 || x.tm_sec > 59)
-        return 0;
-    int y = x.tm_year + 1900;
-    if (x.tm_mon == 1 && x.tm_mday == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    if (x.tm_year < 0 || x.tm_year > 299 ||
+        !mc_date_ok(x.tm_year + 1900, x.tm_mon + 1, x.tm_mday) || x.tm_hour > 23 ||
+        x.tm_min > 59 || x.tm_sec > 59)
         return 0;
     return apr_time_exp_gmt_get(t, &x) == APR_SUCCESS;
 }

@@ -223,6 +223,14 @@ int mc_text_printable(const char *str, int multiline)
     return 1;
 }
 
+int mc_date_ok(int y, int m, int d)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    return m != 2 || d != 29 || (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 const char *mc_label_of(const mc_label *labels, const char *word)
 {
     for (; word && labels->word; labels++)

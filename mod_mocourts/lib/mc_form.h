@@ -35,6 +35,9 @@ MC_API int mc_hex_value(int c);
  * byte, an overlong form, a surrogate, past U+10FFFF). A byte below 0x80
  * (control characters and the NUL too) is 1: the caller stops at the NUL. */
 MC_API int mc_utf8_len(const char *s);
+/* ABI 1.15: 1 when day d of month m (1 to 12) of year y is in the
+ * calendar (29 February in leap years only); the caller bounds the year. */
+MC_API int mc_date_ok(int y, int m, int d);
 /* ABI 1.15: a word and its text; a table of them ends with {NULL}. */
 typedef struct mc_label {
     const char *word, *text;

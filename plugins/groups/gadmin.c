@@ -298,17 +298,31 @@ static int notify_link_not_valid(mc_req *mr)
                       "This confirmation link is not valid, has expired or was already used.");
 }
 
+/* The link's :token and the request's connection; NULL with *rc the
+ * answer when the token is malformed or the database fails. */
+static const char *notify_token(mc_req *mr, mc_db **db, int *rc)
+{
+    const char *tok = apr_table_get(mr->params, "token");
+    apr_status_t rv;
+    if (!tok || !mc_token_syntax_ok(tok))
+        *rc = notify_link_not_valid(mr);
+    else if ((rv = mc_req_db(mr, db)) != APR_SUCCESS)
+        *rc = mc_fail(mr, rv);
+    else
+        return tok;
+    return NULL;
+}
+
 static int notify_confirm_get(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *tok = apr_table_get(mr->params, "token");
+    const char *tok;
     mc_dbres *res;
     mc_db *db;
     apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return notify_link_not_valid(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    int rc;
+    if (!(tok = notify_token(mr, &db, &rc)))
+        return rc;
     rv = mc_db_query(db, p, &res,
                      "SELECT n.email, g.name FROM mc_group_notify n JOIN mc_group g ON g.id = "
                      "n.group_id WHERE n.code_hash = ? AND n.code_expires > UTC_TIMESTAMP() AND "
@@ -328,14 +342,13 @@ static int notify_confirm_get(mc_req *mr)
 
 static int notify_confirm_post(mc_req *mr)
 {
-    const char *tok = apr_table_get(mr->params, "token");
+    const char *tok;
     long long n = 0;
     mc_db *db;
     apr_status_t rv;
-    if (!tok || !mc_token_syntax_ok(tok))
-        return notify_link_not_valid(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    int rc;
+    if (!(tok = notify_token(mr, &db, &rc)))
+        return rc;
     rv = mc_db_exec(db, &n, NULL,
                     "UPDATE mc_group_notify SET verified_at = UTC_TIMESTAMP(), code_hash = NULL, "
                     "code_expires = NULL WHERE code_hash = ? AND code_expires > UTC_TIMESTAMP() "
@@ -355,7 +368,6 @@ static int notify_confirm_post(mc_req *mr)
 static const char *parse_date(apr_pool_t *p, const char *s)
 {
     int m, d, y, i;
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (strlen(s) != 10 || s[2] != '/' || s[5] != '/')
         return NULL;
     for (i = 0; i < 10; i++)
@@ -364,9 +376,7 @@ static const char *parse_date(apr_pool_t *p, const char *s)
     m = atoi(s);
     d = atoi(s + 3);
     y = atoi(s + 6);
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return NULL;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    if (y < 1900 || !mc_date_ok(y, m, d))
         return NULL;
     return apr_psprintf(p, "%04d-%02d-%02d", y, m, d);
 }

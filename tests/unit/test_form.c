@@ -207,6 +207,23 @@ START_TEST(test_utf8_len)
 }
 END_TEST
 
+START_TEST(test_date_ok)
+{
+    ck_assert_int_eq(mc_date_ok(2024, 1, 31), 1);
+    ck_assert_int_eq(mc_date_ok(2024, 12, 31), 1);
+    ck_assert_int_eq(mc_date_ok(2024, 4, 31), 0);
+    ck_assert_int_eq(mc_date_ok(2024, 0, 1), 0);
+    ck_assert_int_eq(mc_date_ok(2024, 13, 1), 0);
+    ck_assert_int_eq(mc_date_ok(2024, 6, 0), 0);
+    ck_assert_int_eq(mc_date_ok(2024, 2, 29), 1); /* leap year */
+    ck_assert_int_eq(mc_date_ok(2023, 2, 29), 0);
+    ck_assert_int_eq(mc_date_ok(1900, 2, 29), 0); /* a century */
+    ck_assert_int_eq(mc_date_ok(2000, 2, 29), 1); /* every 400 years */
+    ck_assert_int_eq(mc_date_ok(2023, 2, 28), 1);
+    ck_assert_int_eq(mc_date_ok(2023, 2, 30), 0);
+}
+END_TEST
+
 START_TEST(test_label_of)
 {
     static const mc_label notes[] = {{"added", "Added."}, {"removed", "Removed."}, {NULL}};
@@ -221,4 +238,5 @@ END_TEST
 MC_TEST_SUITE(form, mc_test_pool_setup, mc_test_pool_teardown, 0, test_basic_decoding,
               test_length_is_respected, test_repeated_names, test_bad_escapes_refused,
               test_nul_refused, test_field_limit, test_decode_plus, test_encode, test_cookie_get,
-              test_text_helpers, test_hex_value, test_utf8_len, test_label_of)
+              test_text_helpers, test_hex_value, test_utf8_len, test_date_ok,
+              test_label_of)

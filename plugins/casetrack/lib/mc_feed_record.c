@@ -2,7 +2,7 @@
  * attributes and text into the structures of mc_feed.h, its values
  * checked (mc_feed_private.h; see mc_feed.h). */
 #include "mc_feed_private.h"
-#include "mc_form.h" /* mc_text_chars */
+#include "mc_form.h" /* mc_text_chars, mc_date_ok */
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -43,21 +43,14 @@ int mc_feed_case_number_ok(apr_pool_t *p, const char *s, const char **out)
 
 int mc_feed_date_ok(const char *s)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, i;
+    int y, i;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return 0;
     for (i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !apr_isdigit(s[i]))
             return 0;
     y = atoi(s);
-    m = atoi(s + 5);
-    d = atoi(s + 8);
-    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 0;
-    return 1;
+    return y >= 1900 && y <= 2199 && mc_date_ok(y, atoi(s + 5), atoi(s + 8));
 }
 
 /* YYYY-MM-DDTHH:MM[:SS] -> "YYYY-MM-DD HH:MM:SS", or NULL. */
