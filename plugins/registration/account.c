@@ -113,6 +113,12 @@ static int has_missing(apr_array_header_t *m, const char *label)
     return 0;
 }
 
+/* My Applications on My Account: each one's name (its subscription's) and
+ * label, one row of list "apps" each. */
+static const struct {
+    const char *name, *label;
+} APPS[] = {{"efiling", "Electronic Case Filing"}, {"publications", "Supreme Court Publications"}};
+
 static int myaccount_get(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
@@ -121,7 +127,7 @@ static int myaccount_get(mc_req *mr)
     mc_dbres *res;
     apr_array_header_t *m;
     const char *q[3] = {NULL, NULL, NULL}, *done = mc_query(mr, "updated"), *pending = "";
-    int i, efiling = 0, publications = 0;
+    int i, subscribed[2] = {0, 0}; /* by APPS */
     apr_status_t rv = mc_reg_account_load(mr, &db, &pr);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -143,9 +149,9 @@ static int myaccount_get(mc_req *mr)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         if (!strcmp(mc_dbres_get(res, i, 0), "efiling"))
-            efiling = mc_dbres_int(res, i, 1) > 0;
+            subscribed[0] = mc_dbres_int(res, i, 1) > 0; /* and its agreement accepted */
         else if (!strcmp(mc_dbres_get(res, i, 0), "publications"))
-            publications = 1;
+            subscribed[1] = 1;
     }
     if ((rv = mc_db_query(db, p, &res,
                           "SELECT e.new_email FROM mc_reg_email_change e JOIN mc_code c ON c.id = "
@@ -192,10 +198,14 @@ static int myaccount_get(mc_req *mr)
         row(mr, apr_psprintf(p, "Security Question %d", i + 1), q[i] ? q[i] : "", !q[i],
             "/myaccount/questions", "update");
 
-    mc_vars_set(mr->vars, "efiling_subscribed", efiling ? "1" : "0");
-    mc_vars_set(mr->vars, "publications_subscribed", publications ? "1" : "0");
-    mc_vars_set(mr->vars, "efiling_action", mc_url(mr, "/myaccount/subscribe/efiling"));
-    mc_vars_set(mr->vars, "publications_action", mc_url(mr, "/myaccount/subscribe/publications"));
+    for (i = 0; i < 2; i++) {
+        mc_vars *app = mc_vars_row(mr->vars, "apps");
+        mc_vars_set(app, "label", APPS[i].label);
+        mc_vars_set(app, "subscribed", subscribed[i] ? "1" : "0");
+        mc_vars_set(app, "action",
+                    mc_url(mr, apr_pstrcat(p, "/myaccount/subscribe/", APPS[i].name, NULL)));
+        mc_vars_set(app, "aria", apr_pstrcat(p, "Subscribe to ", APPS[i].label, NULL));
+    }
     return mc_render(mr, HTTP_OK, "account-myaccount.html", "My Account");
 }
 

@@ -150,19 +150,42 @@ static const struct {
                    [STEP_NAME] = {name_fields, "signup-name.html"},
                    [STEP_ADDRESS] = {address_fields, "signup-address.html"}};
 
+/* signup-address.html's two fieldsets, one row of list "addresses" each:
+ * its legend and, per part KEY of the address, the field's name (KEY_name:
+ * mail_KEY or bill_KEY) and value (KEY; an empty country: United States).
+ * The billing row carries the "same as mailing" box (same_box). */
+static void address_rows(mc_req *mr)
+{
+    static const char *const legends[] = {"Mailing Address", "Billing Address"};
+    static const char *const prefixes[] = {"mail_", "bill_"};
+    static const char *const keys[] = {"line1", "line2", "city", "state", "zip", "country"};
+    apr_pool_t *p = mr->r->pool;
+    int a, k;
+    for (a = 0; a < 2; a++) {
+        mc_vars *row = mc_vars_row(mr->vars, "addresses");
+        mc_vars_set(row, "legend", legends[a]);
+        mc_vars_set(row, "same_box", a ? "1" : NULL);
+        for (k = 0; k < 6; k++) {
+            const char *name = apr_pstrcat(p, prefixes[a], keys[k], NULL);
+            const char *value = mc_vars_get(mr->vars, name);
+            if (k == 5 && (!value || !*value))
+                value = "United States";
+            mc_vars_set(row, apr_pstrcat(p, keys[k], "_name", NULL), name);
+            mc_vars_set(row, keys[k], value);
+        }
+    }
+}
+
 /* The form of step (STEP_MOBAR, STEP_NAME or STEP_ADDRESS): refused (errs)
  * with what was typed, else with what the registration holds. */
 static int fields_form(mc_req *mr, int step, const mc_reg_pend *pd, const apr_array_header_t *errs)
 {
-    static const char *const countries[] = {"mail_country", "bill_country", NULL};
-    const char *const *c;
     common_vars(mr, step);
     fill(mr, pd, FIELD_STEPS[step].fields, errs != NULL);
     if (step == STEP_NAME && *saved(pd, "mobar"))
         mc_vars_set(mr->vars, "mobar_given", "1");
-    for (c = countries; step == STEP_ADDRESS && *c; c++)
-        if (!mc_vars_get(mr->vars, *c) || !*mc_vars_get(mr->vars, *c))
-            mc_vars_set(mr->vars, *c, "United States");
+    if (step == STEP_ADDRESS)
+        address_rows(mr);
     show_errors(mr, errs);
     return mc_render(mr, HTTP_OK, FIELD_STEPS[step].page, "Create an account");
 }

@@ -444,23 +444,6 @@ START_TEST(session_rset_after_refused_recipient)
 }
 END_TEST
 
-/* A 4xx at the end of DATA is retryable; the connection goes on. */
-START_TEST(session_temporary_failure_then_more)
-{
-    static const smtp_script sc = {
-        .server = {.pipelining = 1, .tempfail_msg = 2},
-        .sends = {{"one@example.test"},
-                  {"one@example.test", .want = APR_EAGAIN, .reason = {"451"}},
-                  {"one@example.test"}},
-        .connections = 1,
-        .messages = 3,
-        .log = {{"RSET", 0}}};
-    tsrv s;
-
-    smtp_run(&sc, &s);
-}
-END_TEST
-
 /* A server that closes a kept connection: the next message goes over a
  * fresh one, and none is lost. */
 START_TEST(session_reconnects_after_server_closed)
@@ -522,27 +505,6 @@ START_TEST(session_message_id)
 }
 END_TEST
 
-/* RFC 8058: a message given a one-click URL carries List-Unsubscribe and
- * List-Unsubscribe-Post; one without carries neither. */
-START_TEST(session_list_unsubscribe)
-{
-    static const smtp_script sc = {
-        .server = {.pipelining = 1},
-        .sends = {{"one@example.test", .list_unsubscribe = "https://court.test/casenet/stop/7/abc"},
-                  {"one@example.test"},
-                  {"one@example.test", .list_unsubscribe = ""}},
-        .connections = ANY,
-        .messages = 3,
-        .log = {{"List-Unsubscribe: <https://court.test/casenet/stop/7/abc>\n", 1},
-                {"List-Unsubscribe-Post: List-Unsubscribe=One-Click\n", 1},
-                {"List-Unsubscribe:", 1}, /* the other two: none */
-                {"List-Unsubscribe-Post:", 1}}};
-    tsrv s;
-
-    smtp_run(&sc, &s);
-}
-END_TEST
-
 /* A server that accepts the connection and never answers: the deadline
  * ends the send long before the per-step timeout (30 s here). */
 START_TEST(session_deadline)
@@ -570,20 +532,44 @@ START_TEST(session_deadline)
 }
 END_TEST
 
-/* mc_smtp_send: one connection per message, ended with QUIT. */
-START_TEST(send_one_message)
+/* Conversations whose counts and log lines say all (one loop iteration of
+ * script_played each):
+ * [0] a 4xx at the end of DATA is retryable; the connection goes on;
+ * [1] RFC 8058: a message given a one-click URL carries List-Unsubscribe
+ *     and List-Unsubscribe-Post; one without carries neither;
+ * [2] mc_smtp_send: one connection per message, ended with QUIT. */
+static const smtp_script scripts[] = {
+    {.server = {.pipelining = 1, .tempfail_msg = 2},
+     .sends = {{"one@example.test"},
+               {"one@example.test", .want = APR_EAGAIN, .reason = {"451"}},
+               {"one@example.test"}},
+     .connections = 1,
+     .messages = 3,
+     .log = {{"RSET", 0}}},
+    {.server = {.pipelining = 1},
+     .sends = {{"one@example.test", .list_unsubscribe = "https://court.test/casenet/stop/7/abc"},
+               {"one@example.test"},
+               {"one@example.test", .list_unsubscribe = ""}},
+     .connections = ANY,
+     .messages = 3,
+     .log = {{"List-Unsubscribe: <https://court.test/casenet/stop/7/abc>\n", 1},
+             {"List-Unsubscribe-Post: List-Unsubscribe=One-Click\n", 1},
+             {"List-Unsubscribe:", 1}, /* the other two: none */
+             {"List-Unsubscribe-Post:", 1}}},
+    {.server = {.pipelining = 1, .reject_rcpt = "gone@example.test"},
+     .one_shot = 1,
+     .sends = {{"one@example.test", .cc = "copy@example.test, gone@example.test"},
+               {"one@example.test", .cc = "copy@example.test, gone@example.test"}},
+     .connections = 2,
+     .messages = 2,
+     .log = {{"QUIT", 2}, {"RCPT TO:<copy@example.test>", 2}}},
+};
+
+START_TEST(script_played)
 {
-    static const smtp_script sc = {
-        .server = {.pipelining = 1, .reject_rcpt = "gone@example.test"},
-        .one_shot = 1,
-        .sends = {{"one@example.test", .cc = "copy@example.test, gone@example.test"},
-                  {"one@example.test", .cc = "copy@example.test, gone@example.test"}},
-        .connections = 2,
-        .messages = 2,
-        .log = {{"QUIT", 2}, {"RCPT TO:<copy@example.test>", 2}}};
     tsrv s;
 
-    smtp_run(&sc, &s);
+    smtp_run(&scripts[_i], &s);
 }
 END_TEST
 
@@ -595,9 +581,9 @@ Suite *suite_smtp(void)
     TCase *ts =
         MC_TEST_TCASE(s, "session", mc_test_pool_setup, mc_test_pool_teardown, 30,
                       session_keeps_connection_pipelined, session_keeps_connection_step_by_step,
-                      session_temporary_failure_then_more, session_reconnects_after_server_closed,
-                      session_server_down, send_one_message, session_message_id,
-                      session_list_unsubscribe, session_deadline);
+                      session_reconnects_after_server_closed, session_server_down,
+                      session_message_id, session_deadline);
     tcase_add_loop_test(ts, session_rset_after_refused_recipient, 0, 2);
+    tcase_add_loop_test(ts, script_played, 0, (int)MC_TEST_COUNT(scripts));
     return s;
 }
