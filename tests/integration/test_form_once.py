@@ -145,11 +145,19 @@ def test_claims_store_no_token_and_are_purged(ap, mariadb, admin):
         == r.headers["Location"]
     assert mariadb.value("SELECT COUNT(*) FROM mc_form_once WHERE token_hash LIKE "
                          f"'%{once.split('.')[2]}%'") == "0"
-    old = "0" * 63 + "1"
-    mariadb.sql("INSERT INTO mc_form_once (token_hash, created_at, result_url) VALUES "
-                f"('{old}', UTC_TIMESTAMP() - INTERVAL 3 DAY, '/x')")
-    out = admin.purge().stdout
-    m = re.search(r"(\d+) form token\(s\)", out)
-    assert m and int(m.group(1)) >= 1, out
+    # Every Apache on this database purges in the background too, so one of
+    # them may take the old row first; then the admin's purge is asked again
+    # with a new one, and it must be the one that purges it at least once.
+    outs = []
+    for n in range(3):
+        old = f"{n:064x}"
+        mariadb.sql("INSERT INTO mc_form_once (token_hash, created_at, result_url) VALUES "
+                    f"('{old}', UTC_TIMESTAMP() - INTERVAL 3 DAY, '/x')")
+        outs.append(admin.purge().stdout)
+        m = re.search(r"(\d+) form token\(s\)", outs[-1])
+        assert m, outs[-1]
+        if int(m.group(1)) >= 1:
+            break
+    assert int(m.group(1)) >= 1, outs
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_form_once WHERE token_hash = '{old}'") == "0"
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_form_once WHERE token_hash = '{key}'") == "1"
