@@ -177,8 +177,17 @@ static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now)
 }
 
 static const mc_plugin plugin = {
-    MC_ABI_MAJOR, MC_ABI_MINOR, "probe", "0.0.1",     routes,      NULL, 0,
-    "core",       NULL,         nav,     after_logon, logon_links, NULL, periodic};
+    .abi_major = MC_ABI_MAJOR,
+    .abi_minor = MC_ABI_MINOR,
+    .name = "probe",
+    .version = "0.0.1",
+    .routes = routes,
+    .templates = "core",
+    .nav = nav,
+    .after_logon = after_logon,
+    .logon_links = logon_links,
+    .periodic = periodic,
+};
 
 static void register_hooks(apr_pool_t *p)
 {
