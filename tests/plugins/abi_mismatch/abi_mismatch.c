@@ -1,10 +1,16 @@
 /* A test plugin that claims another ABI major: mounting it must fail
- * configtest with a sentence (tests/integration/test_config.py). */
+ * configtest with a sentence (tests/integration/test_plugin_abi.py). */
 #include "mocourts.h"
 
-static const mc_route routes[] = {{NULL}};
+static const mc_route routes[] = {{.method = NULL}};
 static const mc_plugin plugin = {
-    MC_ABI_MAJOR + 1, 0, "abi_mismatch", "0.0.1", routes, NULL, 0, "core", NULL, NULL};
+    .abi_major = MC_ABI_MAJOR + 1,
+    .abi_minor = 0,
+    .name = "abi_mismatch",
+    .version = "0.0.1",
+    .routes = routes,
+    .templates = "core",
+};
 
 static void register_hooks(apr_pool_t *p)
 {
