@@ -177,9 +177,11 @@ def seed(admin, db):
            " record.'), IF(seq % 3 = 0, 'CLERK', 'JANE COUNSEL'), UTC_TIMESTAMP()"
            f" FROM seq_1_to_{DOCKET_ENTRIES}")
     db.sql("INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, location,"
-           f" judge_id) SELECT {case1}, court_code, 'H1', '2026-11-20 09:30:00', 'Case Review',"
-           f" 'Division 1', {judge} FROM mc_case WHERE id = {case1} UNION ALL SELECT {case1},"
-           " court_code, 'H2', '2026-12-18 13:00:00', 'Trial Setting', 'Division 1', NULL"
+           " judge_id, case_number, case_confidential, case_judge_id) SELECT"
+           f" {case1}, court_code, 'H1', '2026-11-20 09:30:00', 'Case Review', 'Division 1',"
+           f" {judge}, number, confidential, judge_id FROM mc_case WHERE id = {case1} UNION ALL"
+           f" SELECT {case1}, court_code, 'H2', '2026-12-18 13:00:00', 'Trial Setting',"
+           " 'Division 1', NULL, number, confidential, judge_id"
            f" FROM mc_case WHERE id = {case1}")
     db.sql("INSERT INTO mc_judgment (case_id, ref, debtor, creditor, amount, entered_on,"
            f" satisfied) VALUES ({case1}, 'G1', 'DELACROIX, PIOTR', 'QUIMBLEY, ANNA',"

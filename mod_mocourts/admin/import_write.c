@@ -71,14 +71,16 @@ static const char *const sql_upsert[K_N] = {
     "ON DUPLICATE KEY UPDATE party_id = VALUES(party_id), name = VALUES(name), "
     "bar_number = VALUES(bar_number), firm = VALUES(firm)",
 
-    "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, location, "
-    "judge_id) SELECT c.id, c.court_code, j.r, j.a, j.t, j.l, j.j "
+    "INSERT INTO mc_hearing (case_id, court_code, case_number, case_confidential, ref, "
+    "hearing_at, hearing_type, location, judge_id, case_judge_id) SELECT c.id, c.court_code, "
+    "c.number, c.confidential, j.r, j.a, j.t, j.l, j.j, c.judge_id "
     "FROM " JT(NUMCOL ", " REFCOL ", a DATETIME PATH '$.a', t VARCHAR(100) PATH '$.t', "
                "l VARCHAR(200) PATH '$.l', j BIGINT PATH '$.j'") " j "
     "JOIN mc_case c ON c.number = j.n ON DUPLICATE KEY UPDATE court_code = VALUES(court_code), "
     "hearing_at = VALUES(hearing_at), hearing_type = VALUES(hearing_type), "
     "location = VALUES(location), "
-    "judge_id = VALUES(judge_id)",
+    "judge_id = VALUES(judge_id), case_number = VALUES(case_number), "
+    "case_confidential = VALUES(case_confidential), case_judge_id = VALUES(case_judge_id)",
 
     "INSERT INTO mc_judgment (case_id, ref, debtor, creditor, amount, entered_on, satisfied) "
     "SELECT c.id, j.r, j.d, j.c, j.a, j.e, j.s "
@@ -95,6 +97,14 @@ static const char *const sql_upsert[K_N] = {
     "JOIN mc_case c ON c.number = j.n ON DUPLICATE KEY UPDATE entry_date = VALUES(entry_date), "
     "entry_type = VALUES(entry_type), text = VALUES(text), filed_by = VALUES(filed_by)",
 };
+/* The hearings' copies of their case (sql/casetrack/0005_hearing_case_copies.sql)
+ * after the batch changed existing cases' court, judge or confidentiality. */
+static const char sql_hearing_copies[] =
+    "UPDATE " IDS " JOIN mc_hearing h ON h.case_id = t.id JOIN mc_case c ON c.id = t.id "
+    "SET h.court_code = c.court_code, h.case_number = c.number, "
+    "h.case_confidential = c.confidential, h.case_judge_id = c.judge_id "
+    "WHERE NOT (h.court_code <=> c.court_code AND h.case_number <=> c.number AND "
+    "h.case_confidential <=> c.confidential AND h.case_judge_id <=> c.judge_id)";
 /* clang-format on */
 
 static const char *key(apr_pool_t *p, int kind, long long id, const char *ref)
@@ -134,6 +144,7 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
     long long *nw[K_N] = {&o->n.parties_new, &o->n.attorneys_new, &o->n.hearings_new,
                           &o->n.judgments_new, &o->n.dockets_new};
     int i, k, any_existing = 0;
+    const char *existing = NULL; /* the ids of the existing cases, as JSON */
     jbuf *b = &im->jb;
 
     /* which cases exist already, and as what */
@@ -167,6 +178,7 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
             if (set[i]->existed)
                 mc_import_jb_int(b, NULL, set[i]->id, 0);
         mc_import_jb_raw(b, "]");
+        existing = apr_pstrdup(p, b->d);
         rv =
             mc_db_query(im->db, p, &res, sql_children_found, "sssss", b->d, b->d, b->d, b->d, b->d);
         if (rv != APR_SUCCESS)
@@ -235,6 +247,12 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
             }
             o->n.dockets_new++;
         }
+    }
+    if (existing &&
+        (rv = mc_db_exec(im->db, NULL, NULL, sql_hearing_copies, "s", existing)) != APR_SUCCESS) {
+        o->why = apr_psprintf(p, "cannot update the hearings' copies of their cases: %s",
+                              db_why(im, p, rv));
+        return rv;
     }
     return APR_SUCCESS;
 }

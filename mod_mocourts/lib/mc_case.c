@@ -325,10 +325,15 @@ apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on)
                         "UPDATE mc_case SET confidential = ?, last_activity = UTC_TIMESTAMP() "
                         "WHERE id = ?",
                         "ii", (long long)(on ? 1 : 0), case_id);
-    /* The parties' copy, which the name searches count from. */
+    /* The parties' copy, which the name searches count from, and the
+     * hearings' (sql/casetrack/0005), which Scheduled Hearings reads. */
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_party SET case_confidential = ? WHERE case_id = ?", "ii",
+                        (long long)(on ? 1 : 0), case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL,
+                        "UPDATE mc_hearing SET case_confidential = ? WHERE case_id = ?", "ii",
                         (long long)(on ? 1 : 0), case_id);
     /* Making a case public again does not restart the stopped trackings:
      * the trackers were told nothing and choose again. */

@@ -59,7 +59,8 @@ MC_API apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_e
  * trackings (stopped_why 'confidential'), drops their pending digest items
  * and fails its queued, unsent Track This Case notices (kinds track-entry,
  * track-reminder, track-digest; last_error "The case was made
- * confidential."). Making it public again restarts nothing. APR_EINVAL
+ * confidential."). Making it public again restarts nothing. The case's
+ * parties and hearings carry a copy of the flag, set here too. APR_EINVAL
  * when the case does not exist. */
 MC_API apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
 

@@ -412,11 +412,15 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
     if ((rv = mc_once_claim(mr, db, NULL)) != APR_SUCCESS)
         return rv;
     if (b->hearing_at) {
+        /* With the case's copies (sql/casetrack/0005_hearing_case_copies.sql),
+         * read under a shared lock: a change of the case waits for us. */
         rv = mc_db_exec(db, NULL, NULL,
-                        "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, "
-                        "hearing_type, location, judge_id) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
-                        "isssssi", b->c->id, b->c->court_code, b->e.ref, b->hearing_at, b->h_type,
-                        b->h_location, b->judge_id);
+                        "INSERT INTO mc_hearing (case_id, court_code, case_number, "
+                        "case_confidential, ref, hearing_at, hearing_type, location, judge_id, "
+                        "case_judge_id) SELECT id, court_code, number, confidential, ?, ?, ?, ?, "
+                        "NULLIF(?, 0), judge_id FROM mc_case WHERE id = ?",
+                        "ssssii", b->e.ref, b->hearing_at, b->h_type, b->h_location, b->judge_id,
+                        b->c->id);
         if (rv != APR_SUCCESS)
             return rv;
     }

@@ -495,28 +495,30 @@ static int search_date(mc_req *mr)
 /* ---- 4. scheduled hearings ------------------------------------------------------------ */
 
 static const char HEARING_FROM[] =
-    " FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id LEFT JOIN mc_judge j ON j.id = "
-    "COALESCE(h.judge_id, c.judge_id) WHERE h.court_code = ? AND h.hearing_at >= ? AND "
-    "h.hearing_at < DATE_ADD(?, INTERVAL 1 DAY) AND c.court_code = h.court_code AND "
-    "c.confidential = 0 AND (? = '' OR j.name LIKE ?) "
+    " FROM mc_hearing h LEFT JOIN mc_judge j ON j.id = COALESCE(h.judge_id, h.case_judge_id) "
+    "WHERE h.court_code = ? AND h.case_confidential = 0 AND h.hearing_at >= ? AND "
+    "h.hearing_at < DATE_ADD(?, INTERVAL 1 DAY) AND (? = '' OR j.name LIKE ?) "
     "AND (? = '' OR h.location LIKE ?)";
 
 /* The page of hearings: the page's ids first, from the index (court_code,
- * hearing_at, case_id, judge_id, location) and the cases' keys alone
- * (sql/casetrack/0004_hearing_cover.sql), then only those rows read in
- * full. The same rows in the same order as one statement (every order
- * ends in h.id). tests/integration/test_perf_plans.py reads these. */
+ * case_confidential, hearing_at, case_number, judge_id, case_judge_id,
+ * location) alone, the hearing's copies of its case's court, number, flag
+ * and judge (sql/casetrack/0005_hearing_case_copies.sql); then only those
+ * rows read in full, with their cases. The same rows in the same order
+ * as one statement (every order ends in h.id). tests/integration/test_perf_plans.py reads these. */
 static const char HEARING_PAGE_IDS[] = "SELECT h.id";
 static const char HEARING_PAGE_ROWS[] =
     " LIMIT ? OFFSET ?) p JOIN mc_hearing h ON h.id = p.id JOIN mc_case c ON c.id = h.case_id "
-    "LEFT JOIN mc_judge j ON j.id = COALESCE(h.judge_id, c.judge_id) ORDER BY ";
+    "LEFT JOIN mc_judge j ON j.id = COALESCE(h.judge_id, h.case_judge_id) ORDER BY ";
 static const char HEARING_SELECT[] =
     "SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, c.caption, h.hearing_type, "
     "h.location, COALESCE(j.name, '') FROM (";
 
 static const mc_sort_col hearing_sort[] = {
-    {"when", "h.hearing_at, c.number, h.id", "h.hearing_at DESC, c.number DESC, h.id DESC"},
-    {"case", "c.number, h.hearing_at, h.id", "c.number DESC, h.hearing_at DESC, h.id DESC"},
+    {"when", "h.hearing_at, h.case_number, h.id",
+     "h.hearing_at DESC, h.case_number DESC, h.id DESC"},
+    {"case", "h.case_number, h.hearing_at, h.id",
+     "h.case_number DESC, h.hearing_at DESC, h.id DESC"},
     {"type", "h.hearing_type, h.hearing_at, h.id",
      "h.hearing_type DESC, h.hearing_at DESC, h.id DESC"},
     {"location", "h.location, h.hearing_at, h.id", "h.location DESC, h.hearing_at DESC, h.id DESC"},

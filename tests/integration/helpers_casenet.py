@@ -98,10 +98,13 @@ def seed_party(mariadb, case_id, last, first="", middle="", role="plaintiff", ki
 
 
 def set_confidential(mariadb, case_id, on=True):
-    """What mc_case_set_confidential does to the data (without its effect on
-    trackings): the case's flag and its parties' copy of it."""
+    """What mc_case_set_confidential and the clerk's toggle do to the data
+    (without the effect on trackings): the case's flag and its parties' and
+    hearings' copies of it."""
     mariadb.sql(f"UPDATE mc_case SET confidential = {1 if on else 0} WHERE id = {int(case_id)};"
                 f"UPDATE mc_party SET case_confidential = {1 if on else 0} "
+                f"WHERE case_id = {int(case_id)};"
+                f"UPDATE mc_hearing SET case_confidential = {1 if on else 0} "
                 f"WHERE case_id = {int(case_id)}")
 
 
@@ -126,9 +129,11 @@ def seed_hearing(mariadb, case_id, hearing_at, hearing_type="Case Review", locat
     """hearing_at: 'YYYY-MM-DD HH:MM:SS'. Returns the id."""
     ref = "H-" + unique_tag(8)
     mariadb.sql(
-        "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, location, "
-        f"judge_id) SELECT id, court_code, {_q(ref)}, {_q(hearing_at)}, {_q(hearing_type)}, "
-        f"{_q(location)}, {_q(judge_id)} FROM mc_case WHERE id = {int(case_id)}")
+        "INSERT INTO mc_hearing (case_id, court_code, case_number, case_confidential, "
+        "case_judge_id, ref, hearing_at, hearing_type, location, judge_id) SELECT id, "
+        f"court_code, number, confidential, judge_id, {_q(ref)}, {_q(hearing_at)}, "
+        f"{_q(hearing_type)}, {_q(location)}, {_q(judge_id)} FROM mc_case "
+        f"WHERE id = {int(case_id)}")
     return int(mariadb.value(f"SELECT id FROM mc_hearing WHERE ref = {_q(ref)}"))
 
 

@@ -331,9 +331,20 @@ def test_group_members_page_in_index_order(mariadb, data, status, key):
 # ---- Scheduled Hearings (plugins/casetrack/search.c, search_hearings) ------------------
 
 SEARCH = "plugins/casetrack/search.c"
-# hearing_sort of search.c: "when" ascending (the default) and "case".
-HEARING_ORDERS = ["h.hearing_at, c.number, h.id", "c.number, h.hearing_at, h.id"]
+# hearing_sort of search.c: "when" ascending (the default) and "case"; each
+# beside the same order on the case's own number (the statement before
+# sql/casetrack/0005_hearing_case_copies.sql).
+HEARING_ORDERS = [("h.hearing_at, h.case_number, h.id", "h.hearing_at, c.number, h.id"),
+                  ("h.case_number, h.hearing_at, h.id", "c.number, h.hearing_at, h.id")]
 HEARINGS = 1500        # per court, over four weeks
+HEARING_INDEX = "mc_hearing_public_cover"
+# The hearings' FROM before 0005: every hearing of the week joined to its
+# case for its court, confidential flag, number and judge.
+HEARING_FROM_JOINED = (
+    " FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id LEFT JOIN mc_judge j ON j.id = "
+    "COALESCE(h.judge_id, c.judge_id) WHERE h.court_code = ? AND h.hearing_at >= ? AND "
+    "h.hearing_at < DATE_ADD(?, INTERVAL 1 DAY) AND c.court_code = h.court_code AND "
+    "c.confidential = 0 AND (? = '' OR j.name LIKE ?) AND (? = '' OR h.location LIKE ?)")
 
 
 @pytest.fixture(scope="module")
@@ -350,8 +361,9 @@ def hearings(apache, mariadb):
             f"{code}, 'CC', CONCAT('PERF V HEARING ', seq), '2030-01-06', 'open', seq % 10 = 0, "
             "UTC_TIMESTAMP() FROM seq_1_to_3000", timeout=120)
         mariadb.sql(
-            "INSERT INTO mc_hearing (case_id, court_code, ref, hearing_at, hearing_type, "
-            "location) SELECT c.id, c.court_code, CONCAT('PH', s.seq), '2031-03-03 08:00:00' "
+            "INSERT INTO mc_hearing (case_id, court_code, case_number, case_confidential, "
+            "case_judge_id, ref, hearing_at, hearing_type, location) SELECT c.id, c.court_code, "
+            "c.number, c.confidential, c.judge_id, CONCAT('PH', s.seq), '2031-03-03 08:00:00' "
             "+ INTERVAL (s.seq * 37) MINUTE, 'Case Review', CONCAT('Division ', s.seq % 4) "
             f"FROM seq_1_to_{HEARINGS} s JOIN mc_case c ON c.number = "
             f"CONCAT('{prefix}-PH', LPAD(s.seq % 3000 + 1, 5, '0'))", timeout=120)
@@ -362,40 +374,55 @@ def hearings(apache, mariadb):
                     timeout=120)
 
 
-@pytest.mark.parametrize("order", HEARING_ORDERS)
-def test_hearings_page_ids_from_the_covering_index(mariadb, hearings, order):
-    """The page's ids from (court_code, hearing_at, case_id, judge_id,
-    location) alone; the rows read in full for the page only; the same rows
-    in the same order as the one statement it replaced."""
+@pytest.mark.parametrize("order,joined_order", HEARING_ORDERS)
+def test_hearings_page_ids_from_the_covering_index(mariadb, hearings, order, joined_order):
+    """The page's ids from (court_code, case_confidential, hearing_at,
+    case_number, judge_id, case_judge_id, location) alone, without mc_case;
+    mc_case read for the page's rows only; the same rows in the same order
+    as the statement that joined every hearing to its case."""
     defs = _constants(SEARCH)
     frm = _expand(defs, "HEARING_FROM")
+    assert "mc_case" not in frm and "c." not in frm, frm
     binds = (hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
     for limit, offset in ((26, 0), (25, 50)):
         sql = bind(_expand(defs, "HEARING_SELECT") + _expand(defs, "HEARING_PAGE_IDS") + frm
                    + " ORDER BY " + order + _expand(defs, "HEARING_PAGE_ROWS") + order,
                    *binds, limit, offset)
         plan = explain(mariadb, sql)
-        inner = [node["table"] for path, node in _walk(plan)
-                 if "materialized" in path and isinstance(node.get("table"), dict)
-                 and node["table"].get("table_name") == "h"]
-        assert inner, json.dumps(plan, indent=1)
-        assert inner[0]["key"] == "mc_hearing_court_cover", json.dumps(plan, indent=1)
-        assert inner[0].get("using_index") is True, json.dumps(plan, indent=1)
+        inner = [(path, node["table"]) for path, node in _walk(plan)
+                 if "materialized" in path and isinstance(node.get("table"), dict)]
+        assert [t["table_name"] for _, t in inner if t["table_name"] in ("h", "c")] == ["h"], \
+            json.dumps(plan, indent=1)
+        h = [t for _, t in inner if t["table_name"] == "h"][0]
+        assert h["key"] == HEARING_INDEX, json.dumps(plan, indent=1)
+        assert h.get("using_index") is True, json.dumps(plan, indent=1)
         for name, t in tables(plan).items():
             assert t["access_type"] != "ALL" or name.startswith("<"), json.dumps(plan, indent=1)
+        # mc_case: once, by its key, for the page's rows
+        outer_c = [node["table"] for path, node in _walk(plan)
+                   if "materialized" not in path and isinstance(node.get("table"), dict)
+                   and node["table"].get("table_name") == "c"]
+        assert len(outer_c) == 1 and outer_c[0]["access_type"] == "eq_ref", \
+            json.dumps(plan, indent=1)
         old = bind("SELECT DATE_FORMAT(h.hearing_at, '%Y-%m-%d %H:%i'), c.number, c.caption, "
-                   "h.hearing_type, h.location, COALESCE(j.name, '')" + frm + " ORDER BY "
-                   + order + " LIMIT ? OFFSET ?", *binds, limit, offset)
+                   "h.hearing_type, h.location, COALESCE(j.name, '')" + HEARING_FROM_JOINED
+                   + " ORDER BY " + joined_order + " LIMIT ? OFFSET ?", *binds, limit, offset)
         got = mariadb.sql(sql)
         assert len(got) == limit and got == mariadb.sql(old)
 
 
 def test_hearings_count_from_the_covering_index(mariadb, hearings):
+    """The count reads the index alone: no mc_case, and the same number as
+    the statement that joined every hearing to its case."""
     frm = sql_of(SEARCH, "HEARING_FROM")
-    sql = bind("SELECT COUNT(*) FROM (SELECT 1" + frm + " LIMIT 501) t",   # count_sql
-               hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
-    h = tables(explain(mariadb, sql))["h"]
-    assert h["key"] == "mc_hearing_court_cover" and h.get("using_index") is True, h
+    binds = (hearings, "2031-03-03", "2031-03-09", "", "%%", "", "%")
+    sql = bind("SELECT COUNT(*) FROM (SELECT 1" + frm + " LIMIT 501) t", *binds)  # count_sql
+    t = tables(explain(mariadb, sql))
+    assert "c" not in t, t
+    h = t["h"]
+    assert h["key"] == HEARING_INDEX and h.get("using_index") is True, h
+    old = bind("SELECT COUNT(*) FROM (SELECT 1" + HEARING_FROM_JOINED + " LIMIT 501) t", *binds)
+    assert mariadb.value(sql) == mariadb.value(old)
 
 
 # The statement FOLDER_PAGE replaced (plugins/casetrack/mycases.c before
