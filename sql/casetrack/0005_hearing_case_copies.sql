@@ -16,10 +16,15 @@
 -- judge). A case's number never changes (the import finds a case by it).
 -- A hearing written without them is hidden (case_confidential defaults to
 -- 1), never shown for a confidential case.
+--
+-- Every statement may run again: MariaDB's DDL is not transactional, so a
+-- run cut short (MoCourtsDBTimeout on a large table, see INSTALL) leaves
+-- part of the file applied and unrecorded, and `migrate` runs the file again
+-- from its start.
 ALTER TABLE mc_hearing
-  ADD COLUMN case_number VARCHAR(20) NULL AFTER court_code,
-  ADD COLUMN case_confidential TINYINT(1) NOT NULL DEFAULT 1 AFTER case_number,
-  ADD COLUMN case_judge_id BIGINT UNSIGNED NULL AFTER judge_id;
+  ADD COLUMN IF NOT EXISTS case_number VARCHAR(20) NULL AFTER court_code,
+  ADD COLUMN IF NOT EXISTS case_confidential TINYINT(1) NOT NULL DEFAULT 1 AFTER case_number,
+  ADD COLUMN IF NOT EXISTS case_judge_id BIGINT UNSIGNED NULL AFTER judge_id;
 
 UPDATE mc_hearing h JOIN mc_case c ON c.id = h.case_id
    SET h.court_code = c.court_code, h.case_number = c.number,
@@ -28,6 +33,6 @@ UPDATE mc_hearing h JOIN mc_case c ON c.id = h.case_id
 -- A public court's week, in the order of either sort, with everything the
 -- count, the judge and location filters and the page's ids need.
 ALTER TABLE mc_hearing
-  DROP KEY mc_hearing_court_cover,
-  ADD KEY mc_hearing_public_cover (court_code, case_confidential, hearing_at, case_number,
+  DROP KEY IF EXISTS mc_hearing_court_cover,
+  ADD KEY IF NOT EXISTS mc_hearing_public_cover (court_code, case_confidential, hearing_at, case_number,
                                    judge_id, case_judge_id, location);

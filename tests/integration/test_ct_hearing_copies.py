@@ -11,6 +11,7 @@ import secrets
 from urllib.parse import urlencode
 
 from harness import web
+from harness.util import REPO
 from helpers_casenet import CASENET, seed_case, seed_court, seed_judge, unique_tag
 from helpers_core import account_browser, module_site
 
@@ -132,3 +133,22 @@ def test_import_that_makes_a_case_confidential_hides_its_hearings(ap, admin, mar
     assert hearings_found(http, ap, *week) == (0, [])
     admin.run("import", write_feed(feed, head + case("no", f"{code}-J2")))
     assert hearings_found(http, ap, *week) == (1, [number])
+
+
+def test_the_migration_runs_again_after_a_run_cut_short(ap, mariadb):
+    """MariaDB's DDL is not transactional: a 0005 cut short (a statement over
+    MoCourtsDBTimeout on a large table) is left partly applied and not
+    recorded, and migrate runs the file again from its start. Every
+    statement of it must then succeed and change nothing."""
+    sql = (REPO / "sql/casetrack/0005_hearing_case_copies.sql").read_text()
+    shape = ("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, IFNULL(COLUMN_DEFAULT, '') FROM "
+             "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+             "TABLE_NAME = 'mc_hearing' ORDER BY ORDINAL_POSITION; "
+             "SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS "
+             "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mc_hearing' "
+             "ORDER BY INDEX_NAME, SEQ_IN_INDEX")
+    before = mariadb.sql(shape)
+    assert ("mc_hearing_public_cover", "1", "court_code") in before
+    assert not any(row[0] == "mc_hearing_court_cover" for row in before)
+    mariadb.sql(sql)
+    assert mariadb.sql(shape) == before
