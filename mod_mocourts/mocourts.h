@@ -98,7 +98,8 @@
  *   1.15 what plugins repeated, once in the core: mc_client_ip;
  *        mc_done_notice with its word-to-text table (mc_label, mc_label_of);
  *        mc_hex_value; mc_utf8_len, one UTF-8 character; mc_date_ok, a
- *        day of the calendar (mc_form.h).
+ *        day of the calendar (mc_form.h); mc_page_query, a list's page
+ *        through its count and page statements (mc_list.h).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H

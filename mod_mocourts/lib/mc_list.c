@@ -26,6 +26,26 @@ int mc_page_first(mc_page *pg, mc_dbres *res, long long per_page)
     return 0;
 }
 
+apr_status_t mc_page_query(mc_db *db, apr_pool_t *p, long long want, long long per_page,
+                           mc_page_query_fn *query, const void *baton, mc_page *pg, mc_dbres **res)
+{
+    mc_dbres *cres;
+    apr_status_t rv;
+    *res = NULL;
+    if (want <= 1) {
+        if ((rv = query(db, p, baton, 0, per_page + 1, 0, res)) != APR_SUCCESS)
+            return rv;
+        if (mc_page_first(pg, *res, per_page))
+            return APR_SUCCESS;
+    }
+    if ((rv = query(db, p, baton, 1, 0, 0, &cres)) != APR_SUCCESS)
+        return rv;
+    mc_page_begin(pg, mc_dbres_int(cres, 0, 0), per_page, want);
+    if (*res) /* page 1's rows, already read */
+        return APR_SUCCESS;
+    return query(db, p, baton, 0, pg->per_page, pg->offset, res);
+}
+
 void mc_page_vars(mc_vars *v, const mc_page *pg, const char *base)
 {
     mc_vars_setf(v, "total", "%" APR_INT64_T_FMT, (apr_int64_t)pg->total);

@@ -37,6 +37,18 @@ MC_API long long mc_page_begin(mc_page *pg, long long total, long long per_page,
  * list (pg filled for it, no count needed); 0 when that extra row came: res
  * is cut to per_page rows and the caller counts, then mc_page_begin. */
 MC_API int mc_page_first(mc_page *pg, mc_dbres *res, long long per_page);
+/* ABI 1.15: a list's statements, of what baton says: its count when count
+ * is set (limit and offset 0), else a page of rows (LIMIT limit OFFSET
+ * offset). */
+typedef apr_status_t mc_page_query_fn(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                      long long limit, long long offset, mc_dbres **res);
+/* ABI 1.15: page want (1 and up, clamped to the last) of per_page rows
+ * into *res and *pg, through query. Page 1 goes as mc_page_first says (the
+ * count only when the extra row comes); a later page needs the count first,
+ * to clamp. */
+MC_API apr_status_t mc_page_query(mc_db *db, apr_pool_t *p, long long want, long long per_page,
+                                  mc_page_query_fn *query, const void *baton, mc_page *pg,
+                                  mc_dbres **res);
 /* Set the variables a list page's template shows: total, page and pages
  * (decimal), and prev_url / next_url = base followed by the page number
  * (set only when that page exists; base ends in "page=", e.g.

@@ -93,16 +93,6 @@ typedef struct ct_case {
     const char *last_activity;
 } ct_case;
 
-/* A list's statements: the count (count set; limit and offset 0), or a
- * page of rows (limit, offset), of what baton says. */
-typedef apr_status_t ct_list_query_fn(mc_db *db, apr_pool_t *p, const void *baton, int count,
-                                      long long limit, long long offset, mc_dbres **res);
-/* Page want (1 and up, clamped) of CT_PAGE_SIZE rows into *res and *page.
- * Page 1 is asked for with one row more than a page: the count runs only
- * when that row comes (a later page needs it first, to clamp). */
-apr_status_t ct_list_page(mc_db *db, apr_pool_t *p, long long want, ct_list_query_fn *query,
-                          const void *baton, mc_page *page, mc_dbres **res);
-
 /* A list on a case's page: the rows of one statement that binds the
  * case's id, each row's columns under keys (mc_vars_rows). */
 typedef struct ct_section {

@@ -30,31 +30,6 @@ void ct_case_env(mc_req *mr, mc_case_env *env)
     env->court_name = mc_court_name(mr);
 }
 
-apr_status_t ct_list_page(mc_db *db, apr_pool_t *p, long long want, ct_list_query_fn *query,
-                          const void *baton, mc_page *page, mc_dbres **res)
-{
-    mc_dbres *cres;
-    apr_status_t rv;
-    int counted;
-    *res = NULL;
-    for (counted = want > 1; counted < 2; counted++) {
-        if (counted) {
-            if ((rv = query(db, p, baton, 1, 0, 0, &cres)) != APR_SUCCESS)
-                return rv;
-            mc_page_begin(page, mc_dbres_int(cres, 0, 0), CT_PAGE_SIZE, want);
-            if (*res)
-                break;
-        }
-        rv = query(db, p, baton, 0, counted ? page->per_page : CT_PAGE_SIZE + 1,
-                   counted ? page->offset : 0, res);
-        if (rv != APR_SUCCESS)
-            return rv;
-        if (counted || mc_page_first(page, *res, CT_PAGE_SIZE))
-            break;
-    }
-    return APR_SUCCESS;
-}
-
 apr_status_t ct_sections(mc_req *mr, mc_db *db, long long case_id, const ct_section *s, size_t n)
 {
     mc_dbres *res;

@@ -93,7 +93,7 @@ int ct_history_page(mc_req *mr)
     h.account_id = mr->account->id;
     h.number = number;
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = ct_list_page(db, p, page_no, history_query, &h, &page, &res)) != APR_SUCCESS)
+        (rv = mc_page_query(db, p, page_no, CT_PAGE_SIZE, history_query, &h, &page, &res)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "notices");

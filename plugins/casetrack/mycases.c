@@ -81,7 +81,7 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
     int i;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = ct_list_page(db, p, want, folder_query, &me, &page, &res)) != APR_SUCCESS)
+        (rv = mc_page_query(db, p, want, CT_PAGE_SIZE, folder_query, &me, &page, &res)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "cases");

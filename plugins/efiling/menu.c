@@ -87,18 +87,39 @@ static const char *const STATUSES[] = {"draft",    "submitted", "review",
     "e.status = ?)"
 #define FILINGS_ORDER " ORDER BY e.updated_at DESC, e.id DESC LIMIT ? OFFSET ?"
 
+/* Whose filings, in which status ("" for any). */
+typedef struct filings_of {
+    long long account_id, group_id;
+    const char *status;
+} filings_of;
+
+static apr_status_t filings_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                  long long limit, long long offset, mc_dbres **res)
+{
+    const filings_of *f = baton;
+    if (count)
+        return mc_db_query(db, p, res,
+                           f->group_id ? FILINGS_COUNT FILINGS_GROUP : FILINGS_COUNT FILINGS_OWN,
+                           "iiss", f->account_id, f->group_id, f->status, f->status);
+    return mc_db_query(db, p, res,
+                       f->group_id ? FILINGS_SELECT FILINGS_GROUP FILINGS_ORDER
+                                   : FILINGS_SELECT FILINGS_OWN FILINGS_ORDER,
+                       "iissii", f->account_id, f->group_id, f->status, f->status, limit, offset);
+}
+
 static int filings_page(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     mc_db *db;
-    mc_dbres *res = NULL, *cres;
+    mc_dbres *res;
     ef_who w;
     apr_status_t rv;
     const char *status = mc_query(mr, "status"), *pg = mc_query(mr, "page");
-    long long gid = 0, want = 1;
+    long long want = 1;
+    filings_of of;
     mc_page page = {0, 0, 0, 0, 0};
     size_t k;
-    int i, known = 0, counted;
+    int i, known = 0;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS || (rv = ef_who_get(mr, db, &w)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -120,31 +141,12 @@ static int filings_page(mc_req *mr)
     }
     /* A group administrator also sees the group's members' filings (not
      * their drafts). */
-    if (w.group_admin && w.member_active)
-        gid = w.group_id;
-    /* Page 1 is asked for with one row more than a page: the count runs
-     * only when that row comes (a later page needs it first, to clamp). */
-    for (counted = want > 1; counted < 2; counted++) {
-        if (counted) {
-            rv = mc_db_query(db, p, &cres,
-                             gid ? FILINGS_COUNT FILINGS_GROUP : FILINGS_COUNT FILINGS_OWN, "iiss",
-                             mr->account->id, gid, status, status);
-            if (rv != APR_SUCCESS)
-                return mc_fail(mr, rv);
-            mc_page_begin(&page, mc_dbres_int(cres, 0, 0), EF_PAGE_SIZE, want);
-            if (res)
-                break;
-        }
-        rv = mc_db_query(db, p, &res,
-                         gid ? FILINGS_SELECT FILINGS_GROUP FILINGS_ORDER
-                             : FILINGS_SELECT FILINGS_OWN FILINGS_ORDER,
-                         "iissii", mr->account->id, gid, status, status,
-                         counted ? page.per_page : EF_PAGE_SIZE + 1, counted ? page.offset : 0);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (counted || mc_page_first(&page, res, EF_PAGE_SIZE))
-            break;
-    }
+    of.account_id = mr->account->id;
+    of.group_id = w.group_admin && w.member_active ? w.group_id : 0;
+    of.status = status;
+    if ((rv = mc_page_query(db, p, want, EF_PAGE_SIZE, filings_query, &of, &page, &res)) !=
+        APR_SUCCESS)
+        return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         static const char *const keys[] = {
             "", "", "", "", "caption", "", "created_at", "submitted_at", "updated_at", NULL};
@@ -163,7 +165,7 @@ static int filings_page(mc_req *mr)
     mc_vars_set(mr->vars, "q_status", status);
     mc_page_vars(mr->vars, &page,
                  mc_url(mr, apr_pstrcat(p, "/filings?status=", status, "&page=", NULL)));
-    mc_vars_set(mr->vars, "group_admin", gid ? "1" : NULL);
+    mc_vars_set(mr->vars, "group_admin", of.group_id ? "1" : NULL);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/filings"));
     mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
     return mc_render(mr, HTTP_OK, "filings.html", "My Filings");

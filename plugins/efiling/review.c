@@ -122,50 +122,49 @@ static apr_array_header_t *clerk_courts(mc_req *mr)
     return out;
 }
 
+/* A court's queue under one filter. */
+typedef struct queue_of {
+    const char *code;
+    size_t f;
+} queue_of;
+
+static apr_status_t queue_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                                long long n, long long offset, mc_dbres **res)
+{
+    const queue_of *q = baton;
+    const char *code = q->code;
+    size_t f = q->f;
+    if (count)
+        return mc_db_query(db, p, res, QUEUE_COUNT, "sss", code, FILTERS[f].s1, FILTERS[f].s2);
+    if (strcmp(FILTERS[f].s1, FILTERS[f].s2))
+        return mc_db_query(db, p, res, QUEUE_PAGE_TWO, "ssissiii", code, FILTERS[f].s1,
+                           offset + n, code, FILTERS[f].s2, offset + n, n, offset);
+    if (FILTERS[f].decided)
+        return mc_db_query(db, p, res, QUEUE_PAGE_DECIDED, "sssii", code, FILTERS[f].s1,
+                           FILTERS[f].s2, n, offset);
+    return mc_db_query(db, p, res, QUEUE_PAGE_SUBMITTED, "sssii", code, FILTERS[f].s1,
+                       FILTERS[f].s2, n, offset);
+}
+
 /* One court's section of the queue: a page of its envelopes. */
 static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t f, long long page)
 {
     apr_pool_t *p = mr->r->pool;
     mc_vars *sec = mc_vars_row(mr->vars, "courts");
-    mc_dbres *res, *cres;
+    mc_dbres *res;
     mc_page pg = {0, 0, 0, 0, 0};
+    queue_of q = {code, f};
     apr_status_t rv;
-    int i, counted;
+    int i;
 
     rv = mc_db_query(db, p, &res, "SELECT name FROM mc_court WHERE code = ?", "s", code);
     if (rv != APR_SUCCESS)
         return rv;
     mc_vars_set(sec, "code", code);
     mc_vars_set(sec, "name", res->nrows ? mc_dbres_get(res, 0, 0) : "(no court with this code)");
-    /* Page 1 is asked for with one row more than a page: the count runs
-     * only when that row comes (a later page needs it first, to clamp). */
-    res = NULL;
-    for (counted = page > 1; counted < 2; counted++) {
-        long long n = EF_PAGE_SIZE + 1, offset = 0;
-        if (counted) {
-            rv = mc_db_query(db, p, &cres, QUEUE_COUNT, "sss", code, FILTERS[f].s1, FILTERS[f].s2);
-            if (rv != APR_SUCCESS)
-                return rv;
-            mc_page_begin(&pg, mc_dbres_int(cres, 0, 0), EF_PAGE_SIZE, page);
-            if (res)
-                break;
-            n = pg.per_page;
-            offset = pg.offset;
-        }
-        if (strcmp(FILTERS[f].s1, FILTERS[f].s2))
-            rv = mc_db_query(db, p, &res, QUEUE_PAGE_TWO, "ssissiii", code, FILTERS[f].s1,
-                             offset + n, code, FILTERS[f].s2, offset + n, n, offset);
-        else if (FILTERS[f].decided)
-            rv = mc_db_query(db, p, &res, QUEUE_PAGE_DECIDED, "sssii", code, FILTERS[f].s1,
-                             FILTERS[f].s2, n, offset);
-        else
-            rv = mc_db_query(db, p, &res, QUEUE_PAGE_SUBMITTED, "sssii", code, FILTERS[f].s1,
-                             FILTERS[f].s2, n, offset);
-        if (rv != APR_SUCCESS)
-            return rv;
-        if (counted || mc_page_first(&pg, res, EF_PAGE_SIZE))
-            break;
-    }
+    if ((rv = mc_page_query(db, p, page, EF_PAGE_SIZE, queue_query, &q, &pg, &res)) !=
+        APR_SUCCESS)
+        return rv;
     for (i = 0; i < res->nrows; i++) {
         static const char *const keys[] = {"",          "number", "filer",     "", "",        "",
                                            "documents", "",       "submitted", "", "caption", NULL};

@@ -74,6 +74,69 @@ START_TEST(test_page_first)
 }
 END_TEST
 
+/* A list of `total` rows behind mc_page_query: what each statement asked. */
+typedef struct fake_list {
+    long long total;
+    int counts, pages;
+    long long limit, offset; /* of the last page statement */
+} fake_list;
+
+static apr_status_t fake_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
+                               long long limit, long long offset, mc_dbres **res)
+{
+    fake_list *l = (fake_list *)baton;
+    mc_dbres *r = apr_pcalloc(p, sizeof(*r));
+    (void)db;
+    if (count) {
+        l->counts++;
+        r->nrows = r->ncols = 1;
+        r->rows = apr_pcalloc(p, sizeof(char **));
+        r->rows[0] = apr_pcalloc(p, sizeof(char *));
+        r->rows[0][0] = apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)l->total);
+    } else {
+        l->pages++;
+        l->limit = limit;
+        l->offset = offset;
+        r->nrows = (int)(offset >= l->total ? 0 : l->total - offset < limit ? l->total - offset
+                                                                             : limit);
+    }
+    *res = r;
+    return APR_SUCCESS;
+}
+
+START_TEST(test_page_query)
+{
+    static const struct {
+        long long total, want;
+        int counts, pages, rows;
+        long long page, limit, offset;
+    } cases[] = {
+        {0, 1, 0, 1, 0, 1, 26, 0},      /* empty: one statement */
+        {25, 1, 0, 1, 25, 1, 26, 0},    /* exactly a page: no count */
+        {26, 1, 1, 1, 25, 1, 26, 0},    /* the extra row: counted, rows kept */
+        {60, 2, 1, 1, 25, 2, 25, 25},   /* a later page: count first */
+        {60, 9, 1, 1, 10, 3, 25, 50},   /* past the end: the last page */
+        {0, 5, 1, 1, 0, 1, 25, 0},      /* past the end of nothing */
+    };
+    size_t i;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fake_list l = {cases[i].total, 0, 0, -1, -1};
+        mc_page pg;
+        mc_dbres *res = NULL;
+        ck_assert_int_eq(mc_page_query(NULL, mc_test_pool, cases[i].want, 25, fake_query, &l, &pg,
+                                       &res),
+                         APR_SUCCESS);
+        ck_assert_msg(l.counts == cases[i].counts && l.pages == cases[i].pages,
+                      "case %zu: %d counts, %d pages", i, l.counts, l.pages);
+        ck_assert_int_eq(res->nrows, cases[i].rows);
+        ck_assert_int_eq(pg.page, cases[i].page);
+        ck_assert_int_eq(pg.total, cases[i].total);
+        ck_assert_int_eq(l.limit, cases[i].limit);
+        ck_assert_int_eq(l.offset, cases[i].offset);
+    }
+}
+END_TEST
+
 START_TEST(test_page_vars)
 {
     mc_vars *v = mc_vars_make(mc_test_pool, NULL);
@@ -200,4 +263,4 @@ START_TEST(test_sql_like)
 END_TEST
 
 MC_TEST_SUITE(list, mc_test_pool_setup, mc_test_pool_teardown, 0, test_page_arithmetic,
-              test_page_first, test_page_vars, test_sort_pick, test_sort_vars, test_vars_rows, test_sql_like)
+              test_page_first, test_page_query, test_page_vars, test_sort_pick, test_sort_vars, test_vars_rows, test_sql_like)
