@@ -25,12 +25,11 @@ Screenshots (tests/artifacts/efiling-*.png) of the key pages.
 import re
 import sys
 
-import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 import mc_pages as ui
-from harness import util
+from harness import util, web
 
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
 from helpers_casenet import CASENET, seed_case, seed_party, unique_tag  # noqa: E402
@@ -194,7 +193,7 @@ def clerk_opens(driver, ap, number, env_id, shots=False):
 
 
 def cookies_of(driver):
-    s = requests.Session()
+    s = web.new_session()
     for c in driver.get_cookies():
         s.cookies.set(c["name"], c["value"], path=c.get("path", "/"))
     return s

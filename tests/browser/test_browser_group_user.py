@@ -9,9 +9,8 @@ import re
 import secrets
 from urllib.parse import urljoin
 
-import requests
-
 import mc_pages as ui
+from harness import web
 
 G = "/groups"
 
@@ -33,7 +32,7 @@ def _submit(s, resp, with_field, fields):
 
 
 def create_group(ap, sec):
-    s = requests.Session()
+    s = web.new_session()
     r = s.get(ap.url(ui.LOGON), timeout=30)
     r = _submit(s, r, "password", {"username": sec.username, "password": sec.password})
     assert "/account/logon" not in r.url, r.url

@@ -4,6 +4,7 @@
     r = logon(s, apache.base_url, "jdoe", "Secret-Pass1")
     s.cookies.get(COOKIE)
 """
+import time
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -84,7 +85,31 @@ def logon(session, base_url, username, password, path="/account/logon", **kw):
                   with_field="password", timeout=30, **kw)
 
 
+class Session(requests.Session):
+    """A requests session that, like a browser, never sends a request on a
+    kept-alive connection the server may be closing: a connection idle for
+    IDLE seconds is dropped first. Debian's apache2.conf closes idle ones
+    after KeepAliveTimeout 5; a test waiting that long for an e-mail and
+    then posting on the old connection would meet the server's close
+    ("Remote end closed connection without response"), which requests,
+    unlike a browser, does not retry for a POST."""
+
+    IDLE = 2.0
+
+    def __init__(self):
+        super().__init__()
+        self.headers["User-Agent"] = "mocourts-tests"
+        self._last = time.monotonic()
+
+    def request(self, *args, **kw):
+        if time.monotonic() - self._last > self.IDLE:
+            for adapter in self.adapters.values():
+                adapter.close()     # the pools empty; the next request opens afresh
+        try:
+            return super().request(*args, **kw)
+        finally:
+            self._last = time.monotonic()
+
+
 def new_session():
-    s = requests.Session()
-    s.headers["User-Agent"] = "mocourts-tests"
-    return s
+    return Session()
