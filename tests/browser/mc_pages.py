@@ -5,11 +5,11 @@ the next page; read the heading, the messages, the e-mailed code.
 All waits are explicit (WebDriverWait), none longer than WAIT seconds.
 """
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
-                                        WebDriverException)
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -32,79 +32,124 @@ CODE_SUBJECT = "Your verification code"
 CODE_RE = re.compile(r"Your verification code is: (\d{6})")
 
 
-def _xpath_literal(s):
-    """s as an XPath 1.0 string literal (which has no escapes)."""
-    if "'" not in s:
-        return f"'{s}'"
-    if '"' not in s:
-        return f'"{s}"'
-    return "concat(" + ", \"'\", ".join(f"'{p}'" for p in s.split("'")) + ")"
-
-
 def wait(driver, timeout=WAIT):
     return WebDriverWait(driver, timeout, poll_frequency=0.1,
                          ignored_exceptions=(StaleElementReferenceException,))
+
+
+# Each helper below asks the browser once (one script) where a lookup by
+# WebDriver commands would take five or six: every command costs Chromium
+# about 20 ms of CPU, and the suite's browsers are its biggest CPU cost.
+# The scripts keep the checks' meaning: XPath normalize-space (XML white
+# space only), Selenium's "displayed" (a box on the page, not hidden, not
+# transparent) and "enabled" (not :disabled, fieldsets included).
+_JS_HELPERS = """
+var ws = /[ \\t\\r\\n]+/g;
+function norm(s) { return s.replace(ws, ' ').replace(/^ | $/g, ''); }
+function shown(el) {
+    var st = getComputedStyle(el);
+    return el.getClientRects().length > 0 && st.visibility !== 'hidden' && st.opacity !== '0';
+}
+"""
+
+_FIELD_JS = _JS_HELPERS + """
+var text = arguments[0];
+var labels = Array.prototype.filter.call(document.getElementsByTagName('label'),
+    function (l) { return norm(l.textContent) === text; });
+if (labels.length !== 1) return {labels: labels.length};
+var id = labels[0].getAttribute('for');
+var el = id ? document.getElementById(id) : null;
+if (!el) return {labels: 1, for: id};
+return {labels: 1, for: id, el: el, tag: el.tagName.toLowerCase(), shown: shown(el),
+        enabled: !el.matches(':disabled'), empty: !('value' in el) || el.value === ''};
+"""
+
+
+def _field(driver, label_text):
+    f = driver.execute_script(_FIELD_JS, label_text)
+    assert f["labels"] == 1, (f"expected one <label> {label_text!r}, found {f['labels']} on "
+                              f"{driver.current_url}:\n{page_text(driver)}")
+    assert f["for"], f"<label> {label_text!r} has no `for` attribute"
+    assert "el" in f, (f"<label> {label_text!r} points at id {f['for']!r}, "
+                       "which is not on the page")
+    assert f["tag"] in ("input", "select", "textarea"), \
+        f"<label> {label_text!r} points at a <{f['tag']}>"
+    assert f["shown"] and f["enabled"], \
+        f"the field labelled {label_text!r} is hidden or disabled"
+    return f
 
 
 def field(driver, label_text):
     """The form control a person finds by its label: the one <label> whose
     text is label_text, then the element its `for` names. Asserts the label
     is unique, has a `for`, and points at a visible, enabled control."""
-    labels = driver.find_elements(
-        By.XPATH, f"//label[normalize-space(.)={_xpath_literal(label_text)}]")
-    assert len(labels) == 1, (f"expected one <label> {label_text!r}, found {len(labels)} on "
-                              f"{driver.current_url}:\n{page_text(driver)}")
-    for_id = labels[0].get_attribute("for")
-    assert for_id, f"<label> {label_text!r} has no `for` attribute"
-    try:
-        control = driver.find_element(By.ID, for_id)
-    except NoSuchElementException:
-        raise AssertionError(f"<label> {label_text!r} points at id {for_id!r}, "
-                             "which is not on the page") from None
-    assert control.tag_name in ("input", "select", "textarea"), \
-        f"<label> {label_text!r} points at a <{control.tag_name}>"
-    assert control.is_displayed() and control.is_enabled(), \
-        f"the field labelled {label_text!r} is hidden or disabled"
-    return control
+    return _field(driver, label_text)["el"]
+
+
+_BUTTONS_JS = _JS_HELPERS + """
+var text = arguments[0];
+return Array.prototype.filter.call(document.getElementsByTagName('button'),
+    function (b) { return norm(b.textContent) === text && shown(b); });
+"""
 
 
 def button(driver, text):
     """The one visible <button> whose text is `text`."""
-    found = [b for b in driver.find_elements(
-        By.XPATH, f"//button[normalize-space(.)={_xpath_literal(text)}]") if b.is_displayed()]
+    found = driver.execute_script(_BUTTONS_JS, text)
     assert len(found) == 1, (f"expected one visible button {text!r}, found {len(found)} on "
                              f"{driver.current_url}")
     return found[0]
 
 
 def type_into(driver, label_text, text):
-    el = field(driver, label_text)
-    el.clear()
+    f = _field(driver, label_text)
+    el = f["el"]
+    if not f["empty"]:
+        el.clear()
     el.send_keys(text)
     return el
 
 
+# The page's <html> element is marked (a script property, not an attribute)
+# before the action; the next page's, a new document's or one a script put
+# in place, has no mark.
+_MARK_JS = "document.documentElement.mcLeaving = true;"
+# Waits in the page (no WebDriver command per try: polling by commands cost
+# more CPU than the pages themselves) until it is the next one, or until
+# arguments[0] ms have passed; an unload on the way ends the script with an
+# error, and the caller asks the next document.
+_ARRIVED_JS = """
+var done = arguments[arguments.length - 1], until = Date.now() + arguments[0];
+function arrived() {
+    return !document.documentElement.mcLeaving && document.readyState !== 'loading'
+        && !!document.querySelector('main h1') && !!document.querySelector('footer.site');
+}
+(function check() {
+    if (arrived()) done(true);
+    else if (Date.now() >= until) done(false);
+    else setTimeout(check, 25);
+})();
+"""
+
+
 def leaves_page(driver, action):
     """Do action() (a click, a key press) and wait until the browser has
-    loaded the next page: a new document (its <html> is another element
-    than before) with its <h1> and footer there. While the browser is
+    loaded the next page: a new <html> element (the mark set on the old
+    one is gone) with its <h1> and footer there. While the browser is
     between documents, ChromeDriver may answer with transient errors
-    (stale element, "unhandled inspector error: Cannot find context"):
-    those mean "not yet"."""
-    old_id = driver.find_element(By.TAG_NAME, "html").id
+    (stale element, "unhandled inspector error: Cannot find context",
+    "document unloaded while waiting for result"): those mean "not yet"."""
+    driver.execute_script(_MARK_JS)
     action()
-
-    def next_page(d):
+    end = time.monotonic() + WAIT
+    while True:
+        left = end - time.monotonic()
+        assert left > 0, f"no new page within {WAIT}s after leaving {driver.current_url}"
         try:
-            if d.find_element(By.TAG_NAME, "html").id == old_id:
-                return False
-            d.find_element(By.CSS_SELECTOR, "main h1")
-            return d.find_element(By.CSS_SELECTOR, "footer.site")
+            if driver.execute_async_script(_ARRIVED_JS, int(left * 1000)):
+                return
         except WebDriverException:
-            return False
-
-    wait(driver).until(next_page, f"no new page within {WAIT}s after leaving "
-                                  f"{driver.current_url}")
+            time.sleep(0.05)       # between documents: ask the next one
 
 
 def click(driver, button_text):
@@ -139,8 +184,19 @@ def open_page(driver, url):
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
 
 
+_ON_JS = """
+var h = document.querySelector('main h1');
+return [location.href, h ? h.innerText.trim() : null, document.title];
+"""
+
+
 def assert_on(driver, path_, title):
-    """The browser shows page path_ with heading (and <title>) title."""
+    """The browser shows page path_ with heading (and <title>) title: asked
+    in one script, and only when that differs, command by command for the
+    message."""
+    url, h1, doc_title = driver.execute_script(_ON_JS)
+    if urlparse(url).path == path_ and h1 == title and doc_title == title:
+        return
     assert path(driver) == path_, (f"expected {path_}, the browser is on {driver.current_url} "
                                    f"({heading(driver)!r}):\n{page_text(driver)}")
     assert heading(driver) == title, f"heading {heading(driver)!r}, expected {title!r}"

@@ -134,7 +134,7 @@ class Apache:
     def __init__(self, root, port, repo=util.REPO, db=None, smtp=None, gateway=None,
                  extra_conf="", overrides=None, log_dir=None,
                  log_level="info mocourts:debug", build_dir=None, plugins=None,
-                 password_cost="ops=1,mem=8M", hardening=True, start_servers=None):
+                 password_cost="ops=1,mem=8K", hardening=True, start_servers=None):
         """root: the ServerRoot folder (created); port: on 127.0.0.1.
         db: a harness MariaDB (for MoCourtsDB*), smtp: an SmtpSink (for
         MoCourtsSMTP), gateway: a Gateway (MoCourtsGateway); any may be None.
@@ -146,7 +146,10 @@ class Apache:
         configuration (50 workers, lax read timeouts, no mod_qos): only to
         show by hand what the hardening changes. start_servers: the
         children started with the hardening (None: the shipped file's 10;
-        the test fixtures start 2, see TEST_START_SERVERS)."""
+        the test fixtures start 2, see TEST_START_SERVERS). password_cost:
+        Argon2id's least (8 KiB, one pass), the cost harness/sodium.py
+        stores test accounts at, so a logon does not rehash them; the
+        tests of cost itself (rehash, the hash cap, timing) set their own."""
         self.root = Path(root)
         self.port = port
         self.repo = Path(repo)
