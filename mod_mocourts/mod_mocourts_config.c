@@ -516,6 +516,8 @@ const command_rec mc_cmds[] = {
         "Password hashes run at once per process (default 4)"),
     OWN2(TAKE2, "MoCourtsLockout", lockout,
          "Failures before lock-out and its duration (default 5 30m)"),
+    FLAG("MoCourtsHomePage", home_page,
+         "Answer the site root / with the public home page (default On)"),
     FLAG("MoCourtsNewDeviceCode", device_code,
          "E-mail a code at logon from a new device (default On)"),
     OWN2(TAKE12, "MoCourtsSMTP", smtp, "SMTP relay host and port (default localhost 25)"),

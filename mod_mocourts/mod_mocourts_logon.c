@@ -750,6 +750,10 @@ static int asset_get(mc_req *mr)
 static const mc_route routes[] = {
     {"GET", "/assets/:file", MC_ACCESS_ANON, NULL, asset_get, MC_ROUTE_NO_SESSION},
     {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
+    {"GET", "/help", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
+    {"GET", "/contact", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
+    {"GET", "/privacy", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
+    {"GET", "/accessibility", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
     {"GET", "/logon", MC_ACCESS_ANON, NULL, logon_get, 0},
     {"POST", "/logon", MC_ACCESS_ANON, NULL, logon_post, 0},
     {"POST", "/logoff", MC_ACCESS_ANON, NULL, logoff_post, 0},

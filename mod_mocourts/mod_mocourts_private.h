@@ -55,6 +55,7 @@ typedef struct mc_srv_conf {
     unsigned char code_key[32];
     int code_key_set;
     int device_code; /* -1 unset */
+    int home_page;   /* MoCourtsHomePage: the public home page at "/"; -1 unset */
     const char *smtp_host;
     unsigned smtp_port;
     const char *mail_from;
@@ -209,6 +210,13 @@ int mc_error_page(mc_req *mr, int status);
 /* register_hooks: the security headers on every response under a mount, and
  * httpd's own error responses there as the site's pages. */
 void mc_errors_register(apr_pool_t *p);
+
+/* mod_mocourts_home.c */
+/* register_hooks: the public home page at the site root (MoCourtsHomePage). */
+void mc_home_register(apr_pool_t *p);
+/* The footer's pages (Help, Contact, Privacy, Accessibility), routes of the
+ * core's: core/<name>.html, which a court overrides. */
+int mc_footer_page(mc_req *mr);
 
 /* mod_mocourts_delivery.c */
 /* check_config: NULL, or why MoCourtsDelivery On cannot work. */

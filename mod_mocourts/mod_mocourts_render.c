@@ -224,6 +224,18 @@ const char *mc_render_check_config(apr_pool_t *ptemp)
     return NULL;
 }
 
+/* How closely a navigation link's path matches uri: 0 not at all, else
+ * longer for a nearer match (the path itself beats a folder above it). */
+static apr_size_t nav_match(const char *uri, const char *href)
+{
+    apr_size_t n = strlen(href);
+    if (!strcmp(uri, href))
+        return n + 1;
+    if (n && strncmp(uri, href, n) == 0 && (href[n - 1] == '/' || uri[n] == '/'))
+        return n;
+    return 0;
+}
+
 mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *current)
 {
     mc_srv_conf *c = mc_conf_get();
@@ -231,6 +243,9 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     const mc_account *a = sess && !strcmp(sess->stage, "full") ? &sess->account : NULL;
     const mc_mount *logon = mc_mount_of("logon");
     const char *lbase = logon ? logon->path : "/account";
+    mc_vars *best = NULL;
+    const char *href;
+    apr_size_t len, best_len = 0;
     int i;
 
     mc_vars_set(v, "court_name", c->court_name);
@@ -246,7 +261,19 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     else
         mc_vars_set(v, "version", "mod_mocourts " MC_VERSION);
     mc_vars_set(v, "_csrf", mc_csrf_value(r, sess));
-    mc_vars_set(v, "home_url", apr_pstrcat(r->pool, lbase, "/", NULL));
+    /* The public home page at the site root when it is on (mod_mocourts_home.c). */
+    if (c->home_page == 1) {
+        mc_vars_set(v, "home_url", "/");
+        mc_vars_set(v, "home_nav", "/");
+        if (!strcmp(r->uri, "/"))
+            mc_vars_set(v, "home_current", "page");
+    }
+    else
+        mc_vars_set(v, "home_url", apr_pstrcat(r->pool, lbase, "/", NULL));
+    mc_vars_set(v, "help_url", apr_pstrcat(r->pool, lbase, "/help", NULL));
+    mc_vars_set(v, "contact_url", apr_pstrcat(r->pool, lbase, "/contact", NULL));
+    mc_vars_set(v, "privacy_url", apr_pstrcat(r->pool, lbase, "/privacy", NULL));
+    mc_vars_set(v, "accessibility_url", apr_pstrcat(r->pool, lbase, "/accessibility", NULL));
     mc_vars_set(v, "css_url", apr_pstrcat(r->pool, lbase, "/assets/site.css", NULL));
     mc_vars_set(v, "js_url", apr_pstrcat(r->pool, lbase, "/assets/site.js", NULL));
     if (a) {
@@ -259,6 +286,8 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     }
     else {
         mc_vars_set(v, "logon_url", apr_pstrcat(r->pool, lbase, "/logon", NULL));
+        if (!strcmp(r->uri, mc_vars_get(v, "logon_url")))
+            mc_vars_set(v, "logon_current", "page");
     }
     for (i = 0; i < c->mounts->nelts; i++) {
         const mc_mount *m = &APR_ARRAY_IDX(c->mounts, i, mc_mount);
@@ -269,11 +298,18 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
                 continue;
             row = mc_vars_row(v, "nav");
             mc_vars_set(row, "label", n->label);
-            mc_vars_set(row, "href", apr_pstrcat(r->pool, m->path, n->path, NULL));
-            if (m->plugin == current)
-                mc_vars_set(row, "current", "1");
+            mc_vars_set(row, "href", href = apr_pstrcat(r->pool, m->path, n->path, NULL));
+            if ((len = nav_match(r->uri, href)) > best_len) {
+                best = row;
+                best_len = len;
+            }
         }
     }
+    /* One item is the current page (aria-current): the one nearest the
+     * request's path, e.g. Manage My Case under /casenet/mycases/..., Case.net
+     * Search elsewhere under /casenet/. */
+    if (best)
+        mc_vars_set(best, "current", "page");
     return v;
 }
 

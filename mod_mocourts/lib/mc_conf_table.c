@@ -54,6 +54,7 @@ const mc_conf_entry mc_conf_table[] = {
     PATH("MoCourtsSQLDir", MC_CONF_DIR, "/usr/share/mocourts/sql"),
     NUM("MoCourtsHashConcurrency", 1, 256, "4"),
     FLAG("MoCourtsNewDeviceCode", "On"),
+    FLAG("MoCourtsHomePage", "On"),
     STR("MoCourtsMailFrom", MC_CONF_EMAIL, NULL),
     PATH("MoCourtsGateway", MC_CONF_EXEC, NULL),
     FLAG("MoCourtsDelivery", "On"),

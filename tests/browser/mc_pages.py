@@ -205,13 +205,16 @@ def assert_on(driver, path_, title):
 
 def assert_layout(driver, username=None):
     """The common layout: header with the court's name, footer with the
+    links to Help, Contact, Privacy and Accessibility and the
     version (seed 000's "Registration Version x.y.z" on the registration
     pages, "mod_mocourts x.y.z" elsewhere); 'Logged on as' and a Logoff
     button once logged on."""
     header = driver.find_element(By.CSS_SELECTOR, "header.site")
     assert header.is_displayed()
     assert "Test Circuit Court" in header.text, header.text
-    footer = driver.find_element(By.CSS_SELECTOR, "footer.site").text.strip()
+    links = [a.text.strip() for a in driver.find_elements(By.CSS_SELECTOR, "footer.site nav a")]
+    assert links == ["Help", "Contact", "Privacy", "Accessibility"], links
+    footer = driver.find_element(By.CSS_SELECTOR, "footer.site .version").text.strip()
     if path(driver).startswith("/registration/"):
         assert re.fullmatch(r"Registration Version \d+(\.\d+)+", footer), footer
     else:

@@ -64,7 +64,7 @@ def _site(var, db_port, http_port, smtp_port):
                     log_dir=var / "log", password_cost="interactive",
                     overrides={"MoCourtsCourtName": '"Missouri Courts (demo)"',
                                "MoCourtsMailFrom": "noreply@courts.demo.test"},
-                    extra_conf=PROTECTED_CONF + "RedirectMatch 302 ^/$ /account/\n")
+                    extra_conf=PROTECTED_CONF)
     return db, apache
 
 

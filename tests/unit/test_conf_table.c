@@ -142,6 +142,7 @@ START_TEST(defaults)
                 {"MoCourtsSQLDir", "/usr/share/mocourts/sql"},
                 {"MoCourtsHashConcurrency", "4"},
                 {"MoCourtsNewDeviceCode", "On"},
+                {"MoCourtsHomePage", "On"},
                 {"MoCourtsDelivery", "On"},
                 {"MoCourtsDeliveryInterval", "5s"},
                 {"MoCourtsDeliveryLease", "30s"},
