@@ -81,10 +81,15 @@ static apr_status_t load_known(imp *im)
 /* ---- the records ------------------------------------------------------------ */
 
 /* After a reference record's upsert (rv, aff: how it went): counted in *n
- * and, when new, in *n_new; a database error is fatal (what: the work). */
+ * and, when new, in *n_new; a database error is fatal (what: the work).
+ * A court's, case type's or judge's name shows in search results: when the
+ * upsert changed a row (autocommit), the search generation is bumped after
+ * it (MC_CASE_SEARCH_CHANGED). */
 static apr_status_t ref_written(imp *im, apr_status_t rv, long long aff, const char *what,
                                 long long *n, long long *n_new)
 {
+    if (rv == APR_SUCCESS && aff > 0)
+        rv = mc_db_exec(im->db, NULL, NULL, MC_CASE_SEARCH_CHANGED, "");
     if (rv != APR_SUCCESS)
         return mc_import_db_fatal(im, what);
     (*n)++;

@@ -1,7 +1,8 @@
 /* import_write.c: `mocourts-admin import` writing a batch of cases
  * (import_cases.h): which exist already and as what, then one multi-row
- * statement per table for what is new or changed, in one transaction,
- * retried case by case when the database refuses the batch. */
+ * statement per table for what is new or changed, in one transaction
+ * that also bumps the search generation (MC_CASE_SEARCH_CHANGED), retried
+ * case by case when the database refuses the batch. */
 #include "import_cases.h"
 #include "mc_db.h"
 
@@ -277,6 +278,8 @@ static apr_status_t write_tx(imp *im, bcase **set, int n, flush_out *o)
         rv = mc_db_begin(im->db);
         if (rv == APR_SUCCESS)
             rv = write_set(im, p, set, n, o);
+        if (rv == APR_SUCCESS) /* last: the row stays locked until the commit */
+            rv = mc_db_exec(im->db, NULL, NULL, MC_CASE_SEARCH_CHANGED, "");
         if (rv == APR_SUCCESS)
             rv = mc_db_commit(im->db);
         if (rv == APR_SUCCESS) {

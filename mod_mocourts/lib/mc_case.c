@@ -335,6 +335,8 @@ apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_hearing SET case_confidential = ? WHERE case_id = ?", "ii",
                         (long long)(on ? 1 : 0), case_id);
+    if (rv == APR_SUCCESS)
+        rv = mc_db_exec(db, NULL, NULL, MC_CASE_SEARCH_CHANGED, "");
     /* Making a case public again does not restart the stopped trackings:
      * the trackers were told nothing and choose again. */
     if (rv == APR_SUCCESS && on) {

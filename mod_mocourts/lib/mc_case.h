@@ -60,9 +60,17 @@ MC_API apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_e
  * and fails its queued, unsent Track This Case notices (kinds track-entry,
  * track-reminder, track-digest; last_error "The case was made
  * confidential."). Making it public again restarts nothing. The case's
- * parties and hearings carry a copy of the flag, set here too. APR_EINVAL
- * when the case does not exist. */
+ * parties and hearings carry a copy of the flag, set here too, and the
+ * search generation is bumped (MC_CASE_SEARCH_CHANGED). APR_EINVAL when the
+ * case does not exist. */
 MC_API apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
+
+/* The statement every writer of what Case.net's public searches find
+ * (mc_case, mc_party, mc_hearing, mc_judgment, the courts, case types and
+ * judges they show) runs in the same transaction, after its writes: it
+ * makes every Apache process's cached search results stale
+ * (sql/casetrack/0006_search_generation.sql). */
+#define MC_CASE_SEARCH_CHANGED "UPDATE mc_ct_generation SET gen = gen + 1 WHERE id = 1"
 
 typedef struct mc_case_task_counts {
     long long reminders; /* hearing reminders queued */

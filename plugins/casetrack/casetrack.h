@@ -39,6 +39,7 @@ typedef struct ct_conf {
     apr_interval_time_t search_window; /* the window */
     int pass_uses;                     /* searches a solved CAPTCHA allows */
     int digest_minute;                 /* daily digest time, minutes after 00:00 UTC */
+    apr_interval_time_t cache_ttl;     /* search results kept at most (search_cache.c); 0: off */
 } ct_conf;
 extern ct_conf ct_config;
 

@@ -433,9 +433,16 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
         if (rv != APR_SUCCESS)
             return rv;
     }
-    if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS ||
-        (rv = mc_once_done(mr, db, done_path(mr, b->c, b->form->done_key, b->queued))) !=
-            APR_SUCCESS)
+    if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS)
+        return rv;
+    /* A hearing or a judgment is in a search's results (a docket entry only
+     * on the case page, never cached): after the case row's lock, as
+     * mc_case_set_confidential and the import take them. */
+    if ((b->hearing_at || b->debtor) &&
+        (rv = mc_db_exec(db, NULL, NULL, MC_CASE_SEARCH_CHANGED, "")) != APR_SUCCESS)
+        return rv;
+    if ((rv = mc_once_done(mr, db, done_path(mr, b->c, b->form->done_key, b->queued))) !=
+        APR_SUCCESS)
         return rv;
     return mc_audit(mr, db, b->form->audit_event, 0,
                     apr_psprintf(mr->r->pool,

@@ -17,6 +17,8 @@ typedef struct srch {
     int default_order;       /* the default column, ascending */
     long long page;
     int bad;
+    long long total; /* what paging was given: the count, or page one's rows */
+    long long gen;   /* the search generation (search_cache.c); 0: not read, -1: none */
 } srch;
 
 /* search_input.c. Each mistake is shown as an error and marks s bad. */

@@ -9,8 +9,10 @@
  *   </Location>
  *   MoCourtsCaseNetSearchLimit 120 10m 50   # per address; then the CAPTCHA
  *   MoCourtsCaseNetDigestTime 22:00         # daily digests, UTC
+ *   MoCourtsCaseNetCacheTTL 30s             # search results per process; 0: off
  */
 #include "casetrack.h"
+#include "search_cache.h"
 #include "track.h"
 
 #include "apr_lib.h"
@@ -27,7 +29,8 @@ static apr_status_t periodic(mc_db *db, apr_pool_t *p, apr_time_t now);
 
 static apr_status_t child_init(apr_pool_t *pchild, server_rec *s)
 {
-    return ct_codes_child_init(pchild);
+    apr_status_t rv = ct_codes_child_init(pchild);
+    return rv == APR_SUCCESS ? ct_cache_child_init(pchild) : rv;
 }
 
 static mc_plugin casetrack = {
@@ -37,7 +40,7 @@ static mc_plugin casetrack = {
     .version = "1.0.0",
     .routes = NULL, /* joined in register_hooks */
     .component = "casetrack",
-    .schema_version = 5, /* sql/casetrack/0005_hearing_case_copies.sql */
+    .schema_version = 6, /* sql/casetrack/0006_search_generation.sql */
     .templates = CT_TEMPLATES,
     .nav = nav,
     .child_init = child_init,
@@ -152,6 +155,24 @@ static const char *set_digest(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_cache_ttl(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_interval_time_t t;
+    if (e)
+        return e;
+    if (!strcmp(arg, "0")) {
+        ct_config.cache_ttl = 0;
+        return NULL;
+    }
+    if ((e = mc_conf_parse_duration(arg, &t)) != NULL || t > apr_time_from_sec(3600))
+        return apr_psprintf(cmd->pool,
+                            "Invalid value for directive 'MoCourtsCaseNetCacheTTL': '%s': %s", arg,
+                            e ? e : "at most 1h");
+    ct_config.cache_ttl = t;
+    return NULL;
+}
+
 /* Reset to the defaults before each read of the configuration. */
 static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
@@ -159,6 +180,7 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     ct_config.search_window = apr_time_from_sec(600);
     ct_config.pass_uses = 50;
     ct_config.digest_minute = 22 * 60;
+    ct_config.cache_ttl = apr_time_from_sec(30);
     return OK;
 }
 
@@ -169,6 +191,9 @@ static const command_rec cmds[] = {
                     "Off. Default 120 10m 50"),
     AP_INIT_TAKE1("MoCourtsCaseNetDigestTime", set_digest, NULL, RSRC_CONF,
                   "When the daily digests of Track This Case go out, HH:MM UTC (default 22:00)"),
+    AP_INIT_TAKE1("MoCourtsCaseNetCacheTTL", set_cache_ttl, NULL, RSRC_CONF,
+                  "How long each process keeps a public search's results, checked against "
+                  "every write (default 30s, at most 1h); 0 turns the cache off"),
     {NULL}};
 
 /* The account holder's parts (track.h). */

@@ -13,9 +13,11 @@
  * page says so, and the name searches sort, by another column, only the
  * first COUNT_CAP rows in name order (what the pages can reach anyway; for
  * "sounds like", in the sound index's first-name order), so no sort reads
- * more rows than the count did. */
+ * more rows than the count did. A submitted search's rows and count may
+ * come from the cache of search_cache.c instead (never its page). */
 #include "casetrack.h"
 #include "ct_search.h"
+#include "search_cache.h"
 
 #include "apr_lib.h"
 
@@ -73,6 +75,7 @@ static void pick_sort(srch *s, const mc_sort_col *cols)
 static long long paging(srch *s, long long total, const char *noun)
 {
     mc_page pg; /* past COUNT_CAP: the whole pages it holds */
+    s->total = total;
     mc_page_begin(&pg, total > COUNT_CAP ? COUNT_CAP / CT_PAGE_SIZE * CT_PAGE_SIZE : total,
                   CT_PAGE_SIZE, s->page);
     s->page = pg.page;
@@ -146,6 +149,16 @@ static const char *name_page_sql(srch *s, const char *select, const char *id_col
 static const char *case_href(srch *s, const char *number)
 {
     return mc_url(s->mr, apr_pstrcat(s->p, "/case/", number, NULL));
+}
+
+/* A cached result (key: ct_cache_key) into *res, paging done: 1; else 0. */
+static int from_cache(srch *s, mc_db *db, const char *key, mc_dbres **res, const char *noun)
+{
+    long long total;
+    if (!ct_cache_get(s, db, key, res, &total))
+        return 0;
+    paging(s, total, noun);
+    return 1;
 }
 
 /* The form page: 400 when the input was bad, else 200. Court and case-type
@@ -280,8 +293,8 @@ static int search_name(mc_req *mr)
     mc_db *db;
     mc_dbres *res;
     apr_status_t rv = APR_SUCCESS;
-    const char *last, *first, *middle, *yfrom, *yto, *type, *ffrom, *fto, *court, *fw;
-    int sounds, rc, i, counted;
+    const char *last, *first, *middle, *yfrom, *yto, *type, *ffrom, *fto, *court, *fw, *key;
+    int sounds, rc, i, counted, cached;
     long long total, offset = 0;
     start(&s, mr, "/search/name");
     if (!open_search(&s, &db, &rc))
@@ -321,39 +334,48 @@ static int search_name(mc_req *mr)
                       : "Enter a last name or business name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-name.html", "Litigant Name Search");
+    {
+        const char *const kv[] = {sounds ? "1" : "0", last,  first, middle, yfrom,
+                                  yto,                type,  ffrom, fto,    court};
+        key = ct_cache_key(&s, "rows", 10, kv);
+    }
+    cached = from_cache(&s, db, key, &res, "case(s)");
     fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
     counted = s.page > 1;
-    if (counted) {
+    if (!cached && counted) {
         if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
                              court, fw, &total)) != APR_SUCCESS)
             return mc_fail(mr, rv);
         offset = paging(&s, total, "case(s)");
     }
-    rv = mc_db_query(db, s.p, &res,
-                     name_page_sql(&s,
-                                   "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
-                                   "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
-                                   "co.name, c.filed_on",
-                                   "p.id", fw,
-                                   " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
-                                   "p.case_id JOIN mc_court co ON co.code = c.court_code",
-                                   apr_pstrcat(s.p,
-                                               " FROM mc_party p JOIN mc_case c ON c.id = "
-                                               "p.case_id JOIN mc_court co ON co.code = "
-                                               "c.court_code WHERE ",
-                                               sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
-                     "sssssssssssssssssii", sounds ? last : mc_sql_like(s.p, last, 0), first,
-                     mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom,
-                     yto, yto, type, type, ffrom, ffrom, fto, fto, court, court,
-                     page_limit(&s, counted), offset);
+    if (!cached)
+        rv = mc_db_query(
+            db, s.p, &res,
+            name_page_sql(&s,
+                          "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
+                          "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
+                          "co.name, c.filed_on",
+                          "p.id", fw,
+                          " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
+                          "p.case_id JOIN mc_court co ON co.code = c.court_code",
+                          apr_pstrcat(s.p,
+                                      " FROM mc_party p JOIN mc_case c ON c.id = "
+                                      "p.case_id JOIN mc_court co ON co.code = "
+                                      "c.court_code WHERE ",
+                                      sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
+            "sssssssssssssssssii", sounds ? last : mc_sql_like(s.p, last, 0), first,
+            mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom, yto, yto,
+            type, type, ffrom, ffrom, fto, fto, court, court, page_limit(&s, counted), offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (!counted && !page_one_whole(&s, res, "case(s)")) {
+    if (!cached && !counted && !page_one_whole(&s, res, "case(s)")) {
         if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
                              court, fw, &total)) != APR_SUCCESS)
             return mc_fail(mr, rv);
         paging(&s, total, "case(s)");
     }
+    if (!cached)
+        ct_cache_put(&s, key, res, s.total);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         const char *f = mc_dbres_get(res, i, 1), *m = mc_dbres_get(res, i, 2);
@@ -400,7 +422,7 @@ static int search_number(mc_req *mr)
     mc_db *db;
     mc_dbres *res;
     apr_status_t rv = APR_SUCCESS;
-    const char *typed, *number = NULL, *court;
+    const char *typed, *number = NULL, *court, *key;
     int rc;
     long long total, offset;
     start(&s, mr, "/search/number");
@@ -420,6 +442,14 @@ static int search_number(mc_req *mr)
                             "22SL-CC01234.");
     if (s.bad)
         return show(&s, db, "search-number.html", "Case Number Search");
+    {
+        const char *const kv[] = {number, court};
+        key = ct_cache_key(&s, "rows", 2, kv);
+    }
+    if (from_cache(&s, db, key, &res, "case(s)")) {
+        case_rows(&s, res);
+        return show(&s, db, "search-number.html", "Case Number Search");
+    }
     rv = mc_db_query(db, s.p, &res, count_sql(s.p, apr_pstrcat(s.p, CASE_JOIN, where, NULL)), "sss",
                      number, court, court);
     if (rv != APR_SUCCESS)
@@ -431,6 +461,7 @@ static int search_number(mc_req *mr)
                      "sssii", number, court, court, (long long)CT_PAGE_SIZE, offset);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
+    ct_cache_put(&s, key, res, s.total);
     case_rows(&s, res);
     return show(&s, db, "search-number.html", "Case Number Search");
 }
@@ -453,8 +484,8 @@ static int search_date(mc_req *mr)
     mc_db *db;
     mc_dbres *res = NULL, *cres;
     apr_status_t rv = APR_SUCCESS;
-    const char *court, *date, *type, *fw;
-    int rc, counted;
+    const char *court, *date, *type, *fw, *key;
+    int rc, counted, cached;
     long long offset = 0;
     start(&s, mr, "/search/date");
     if (!open_search(&s, &db, &rc))
@@ -469,10 +500,15 @@ static int search_date(mc_req *mr)
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-date.html", "Filing Date Search");
     fw = apr_pstrcat(s.p, CASE_JOIN, where, NULL);
+    {
+        const char *const kv[] = {court, date, type};
+        key = ct_cache_key(&s, "rows", 3, kv);
+    }
+    cached = from_cache(&s, db, key, &res, "case(s)");
     /* Page 1: its rows first (one more than a page), then the count only
      * when they are not the whole result. A later page: the count first
      * (it clamps the page), then the rows. */
-    for (counted = s.page > 1; counted < 2; counted++) {
+    for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
             rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "ssss", court, date, type, type);
             if (rv != APR_SUCCESS)
@@ -488,6 +524,8 @@ static int search_date(mc_req *mr)
         if (counted || page_one_whole(&s, res, "case(s)"))
             break;
     }
+    if (!cached)
+        ct_cache_put(&s, key, res, s.total);
     case_rows(&s, res);
     return show(&s, db, "search-date.html", "Filing Date Search");
 }
@@ -548,8 +586,8 @@ static int search_hearings(mc_req *mr)
     mc_db *db;
     mc_dbres *res, *cres;
     apr_status_t rv = APR_SUCCESS;
-    const char *court, *from, *to, *judge, *loc;
-    int rc, i, counted;
+    const char *court, *from, *to, *judge, *loc, *key;
+    int rc, i, counted, cached;
     long long offset = 0;
     start(&s, mr, "/search/hearings");
     if (!open_search(&s, &db, &rc))
@@ -570,20 +608,30 @@ static int search_hearings(mc_req *mr)
     }
     judge = ct_search_field(&s, "judge", "Judge");
     loc = ct_search_field(&s, "location", "Location");
+    pick_sort(&s, hearing_sort);
     if (*court) { /* the court's judges, offered as the Judge field's choices */
-        rv = mc_db_query(db, s.p, &res,
-                         "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500",
-                         "s", court);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
+        long long n;
+        key = ct_cache_key(&s, "judges", 1, &court);
+        if (!ct_cache_get(&s, db, key, &res, &n)) {
+            rv = mc_db_query(db, s.p, &res,
+                             "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500",
+                             "s", court);
+            if (rv != APR_SUCCESS)
+                return mc_fail(mr, rv);
+            ct_cache_put(&s, key, res, 0);
+        }
         for (i = 0; i < res->nrows; i++)
             mc_vars_set(mc_vars_row(mr->vars, "judges"), "name", mc_dbres_get(res, i, 0));
     }
-    pick_sort(&s, hearing_sort);
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
+    {
+        const char *const kv[] = {court, from, to, judge, loc};
+        key = ct_cache_key(&s, "rows", 5, kv);
+    }
     res = NULL; /* the loop: see search_date */
-    for (counted = s.page > 1; counted < 2; counted++) {
+    cached = from_cache(&s, db, key, &res, "hearing(s)");
+    for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
             rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", court, from,
                              to, judge, mc_sql_like(s.p, judge, 1), loc,
@@ -604,6 +652,8 @@ static int search_hearings(mc_req *mr)
         if (counted || page_one_whole(&s, res, "hearing(s)"))
             break;
     }
+    if (!cached)
+        ct_cache_put(&s, key, res, s.total);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, hearing_keys);
@@ -641,10 +691,10 @@ static int search_judgments(mc_req *mr)
     mc_db *db;
     mc_dbres *res = NULL, *cres;
     apr_status_t rv = APR_SUCCESS;
-    const char *name, *party, *from, *to, *court, *sat, *fw;
+    const char *name, *party, *from, *to, *court, *sat, *fw, *key;
     mc_sort_col cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
     long long satisfied = -1, offset = 0;
-    int creditor, rc, i, counted;
+    int creditor, rc, i, counted, cached;
     start(&s, mr, "/search/judgments");
     if (!open_search(&s, &db, &rc))
         return rc;
@@ -681,7 +731,13 @@ static int search_judgments(mc_req *mr)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
-    for (counted = s.page > 1; counted < 2; counted++) { /* see search_date */
+    {
+        const char *const kv[] = {creditor ? "creditor" : "debtor", name, from, to, court,
+                                  satisfied < 0 ? "any" : satisfied ? "yes" : "no"};
+        key = ct_cache_key(&s, "rows", 6, kv);
+    }
+    cached = from_cache(&s, db, key, &res, "judgment(s)");
+    for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) { /* see search_date */
         if (counted) {
             rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "sssssssii",
                              mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
@@ -707,6 +763,8 @@ static int search_judgments(mc_req *mr)
         if (counted || page_one_whole(&s, res, "judgment(s)"))
             break;
     }
+    if (!cached)
+        ct_cache_put(&s, key, res, s.total);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, judgment_keys);

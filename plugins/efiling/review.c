@@ -467,6 +467,8 @@ static apr_status_t make_case(mc_req *mr, mc_db *db, decide_baton *b)
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_ef_envelope SET case_id = ? WHERE id = ?", "ii",
                         case_id, e->id);
+    if (rv == APR_SUCCESS) /* a new case and parties: Case.net's searches find them */
+        rv = mc_db_exec(db, NULL, NULL, MC_CASE_SEARCH_CHANGED, "");
     if (rv != APR_SUCCESS)
         return rv;
     e->case_id = case_id;

@@ -30,6 +30,17 @@ def _q(v):
     return "NULL" if v is None else sql_quote(str(v))
 
 
+# What every writer of searchable court data runs after its writes (the
+# import, the clerk pages, mc_case_set_confidential: MC_CASE_SEARCH_CHANGED in
+# mod_mocourts/lib/mc_case.h): the processes' cached search results become
+# stale (plugins/casetrack/search_cache.c).
+SEARCH_CHANGED = "UPDATE mc_ct_generation SET gen = gen + 1 WHERE id = 1"
+
+
+def search_changed(mariadb):
+    mariadb.sql(SEARCH_CHANGED)
+
+
 def ensure_case_types(mariadb):
     mariadb.sql(
         "INSERT IGNORE INTO mc_case_type (code, name) VALUES "
@@ -54,7 +65,7 @@ def seed_court(mariadb, code=None, prefix=None, name=None, efiling=True, circuit
             mariadb.sql(
                 "INSERT INTO mc_court (code, circuit, county, name, case_prefix, efiling) VALUES "
                 f"({_q(c)}, {int(circuit or n % 46 + 1)}, 'Test County', {_q(nm)}, {_q(prefix)}, "
-                f"{1 if efiling else 0})")
+                f"{1 if efiling else 0});" + SEARCH_CHANGED)
         except SQLError as e:
             if chosen or "Duplicate entry" not in str(e):
                 raise
@@ -66,7 +77,7 @@ def seed_court(mariadb, code=None, prefix=None, name=None, efiling=True, circuit
 def seed_judge(mariadb, court, name):
     ref = "J-" + unique_tag(8)
     mariadb.sql(f"INSERT INTO mc_judge (ref, court_code, name) VALUES "
-                f"({_q(ref)}, {_q(court['code'])}, {_q(name)})")
+                f"({_q(ref)}, {_q(court['code'])}, {_q(name)});" + SEARCH_CHANGED)
     return int(mariadb.value(f"SELECT id FROM mc_judge WHERE ref = {_q(ref)}"))
 
 
@@ -81,7 +92,8 @@ def seed_case(mariadb, court, caption="STATE V DOE", case_type="CC", filed_on="2
         "INSERT INTO mc_case (number, court_code, case_type, caption, filed_on, status, "
         "judge_id, confidential, last_activity) VALUES "
         f"({_q(number)}, {_q(court['code'])}, {_q(case_type)}, {_q(caption)}, {_q(filed_on)}, "
-        f"{_q(status)}, {_q(judge_id)}, {1 if confidential else 0}, UTC_TIMESTAMP())")
+        f"{_q(status)}, {_q(judge_id)}, {1 if confidential else 0}, UTC_TIMESTAMP());"
+        + SEARCH_CHANGED)
     return int(mariadb.value(f"SELECT id FROM mc_case WHERE number = {_q(number)}")), number
 
 
@@ -92,7 +104,7 @@ def seed_party(mariadb, case_id, last, first="", middle="", role="plaintiff", ki
         "INSERT INTO mc_party (case_id, ref, kind, role, last_name, first_name, middle_name, "
         f"birth_year, city, case_confidential) SELECT {int(case_id)}, {_q(ref)}, {_q(kind)}, "
         f"{_q(role)}, {_q(last)}, {_q(first)}, {_q(middle)}, {_q(birth_year)}, {_q(city)}, "
-        f"confidential FROM mc_case WHERE id = {int(case_id)}")
+        f"confidential FROM mc_case WHERE id = {int(case_id)};" + SEARCH_CHANGED)
     return int(mariadb.value(f"SELECT id FROM mc_party WHERE case_id = {int(case_id)} "
                              f"AND ref = {_q(ref)}"))
 
@@ -105,7 +117,7 @@ def set_confidential(mariadb, case_id, on=True):
                 f"UPDATE mc_party SET case_confidential = {1 if on else 0} "
                 f"WHERE case_id = {int(case_id)};"
                 f"UPDATE mc_hearing SET case_confidential = {1 if on else 0} "
-                f"WHERE case_id = {int(case_id)}")
+                f"WHERE case_id = {int(case_id)};" + SEARCH_CHANGED)
 
 
 def seed_attorney(mariadb, case_id, name, party_id=None, bar_number="", firm=""):
@@ -133,7 +145,7 @@ def seed_hearing(mariadb, case_id, hearing_at, hearing_type="Case Review", locat
         "case_judge_id, ref, hearing_at, hearing_type, location, judge_id) SELECT id, "
         f"court_code, number, confidential, judge_id, {_q(ref)}, {_q(hearing_at)}, "
         f"{_q(hearing_type)}, {_q(location)}, {_q(judge_id)} FROM mc_case "
-        f"WHERE id = {int(case_id)}")
+        f"WHERE id = {int(case_id)};" + SEARCH_CHANGED)
     return int(mariadb.value(f"SELECT id FROM mc_hearing WHERE ref = {_q(ref)}"))
 
 
@@ -143,4 +155,4 @@ def seed_judgment(mariadb, case_id, debtor, creditor, amount="1000.00", entered_
     mariadb.sql(
         "INSERT INTO mc_judgment (case_id, ref, debtor, creditor, amount, entered_on, satisfied) "
         f"VALUES ({int(case_id)}, {_q(ref)}, {_q(debtor)}, {_q(creditor)}, {_q(amount)}, "
-        f"{_q(entered_on)}, {1 if satisfied else 0})")
+        f"{_q(entered_on)}, {1 if satisfied else 0});" + SEARCH_CHANGED)
