@@ -62,7 +62,7 @@ def test_home_page_is_public_with_searches_logon_and_efiling(apache, http, maria
     create_at = page.index('<a href="/registration/create">Create an account</a>')
     # 3. eFiling's address, last.
     efiling = ap.base_url.rstrip("/") + "/ecf/"
-    assert f'<a href="{efiling}">{efiling}</a>' in page
+    assert f'<a class="address" href="{efiling}">{efiling}</a>' in page
     assert create_at < page.index(efiling)
     assert "Logged on as" not in r.text
 
