@@ -424,6 +424,11 @@ def test_configtest_and_pages(stage):
     for path in ("/account/logon", "/casenet"):
         r = requests.get(ap.url(path), timeout=30)
         assert r.status_code == 200, (path, r.status_code, r.text[:500])
+    # The site root is the public home page (MoCourtsHomePage, on by
+    # default), not Debian's placeholder index.html of the existing site.
+    r = requests.get(ap.url("/"), allow_redirects=False, timeout=30)
+    assert r.status_code == 200 and '<a href="/casenet/search/name">Litigant Name</a>' in r.text, \
+        r.text[:500]
     assert "mocourts_module" in subprocess.run(
         stage.apache._base_args() + ["-M"], capture_output=True, text=True).stdout
 
@@ -514,6 +519,7 @@ def test_uninstall(stage):
     assert db_value(stage.mariadb, "SELECT COUNT(*) FROM mc_account") != "0"
     assert "kept" in stage.results["uninstall"].stdout
     assert requests.get(ap.url("/account/logon"), timeout=30).status_code == 404
-    assert requests.get(ap.url("/"), timeout=30).status_code == 200
+    r = requests.get(ap.url("/"), timeout=30)
+    assert r.status_code == 200 and "Litigant Name" not in r.text   # the site's own page again
     rc, out = ap.configtest()
     assert rc == 0, out
