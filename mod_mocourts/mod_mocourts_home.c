@@ -16,8 +16,8 @@
 /* Case.net's public searches (seed 002: no login, no account), as the
  * casetrack plugin's search home names them; paths under its mount. */
 static const char *const searches[][2] = {
-    {"/search/name", "Litigant Name"},         {"/search/number", "Case Number"},
-    {"/search/date", "Filing Date"},           {"/search/hearings", "Scheduled Hearings"},
+    {"/search/name", "Litigant Name"},       {"/search/number", "Case Number"},
+    {"/search/date", "Filing Date"},         {"/search/hearings", "Scheduled Hearings"},
     {"/search/judgments", "Judgment Index"},
 };
 
