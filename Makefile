@@ -136,6 +136,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 # What the suites share (fixtures, builders): every other .c but main.c.
 UNIT_LIB  := $(filter-out $(UNIT_SRC) tests/unit/main.c,$(sort $(wildcard tests/unit/*.c)))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS   := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/replay_%,$(FUZZ_SRC))
 
 # unit_suites.h: each suite's prototype (also included into every test file,
 # so -Wmissing-prototypes holds there too) and the table main.c runs.
@@ -162,7 +163,7 @@ $(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libmc.a
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
-fuzz-replay: $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/replay_%,$(FUZZ_SRC))
+fuzz-replay: $(REPLAYS)
 	@for t in $^; do n=$${t#$(BUILD)/replay_}; \
 	  $$t tests/fuzz/corpus/$$n || exit 1; done
 
@@ -189,11 +190,18 @@ browser: all
 
 # run, test and bench install what is missing first, then go on in a
 # sub-make that looks the tools up afresh. test builds on every CPU unless
-# a -j was given.
+# a -j was given, then runs the unit tests and the corpus replay (about 15 s,
+# mostly waiting) beside the integration and browser tests, their output
+# after; it fails when either fails.
 test: deps
 	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS))$(findstring \
-	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all unit fuzz-replay
-	$(PYTEST) tests/integration tests/browser
+	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(BUILD)/unit_tests $(REPLAYS)
+	@$(MAKE) --no-print-directory unit fuzz-replay > $(BUILD)/unit-tests.log 2>&1 & u=$$!; \
+	echo "$(PYTEST) tests/integration tests/browser"; \
+	$(PYTEST) tests/integration tests/browser; rc=$$?; \
+	wait $$u; urc=$$?; cat $(BUILD)/unit-tests.log; \
+	[ $$urc -eq 0 ] || echo "make: the unit tests or the corpus replay failed" >&2; \
+	[ $$rc -eq 0 ] && [ $$urc -eq 0 ]
 
 deps:
 	@$(DEPS)
