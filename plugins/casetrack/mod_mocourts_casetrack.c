@@ -65,10 +65,11 @@ static apr_status_t purge_stop_links(mc_db *db, apr_time_t now)
     apr_status_t rv;
     if (now < next)
         return APR_SUCCESS;
-    rv = mc_db_exec(db, &gone, NULL,
-                    "DELETE FROM mc_track_stop WHERE created_at < UTC_TIMESTAMP() - INTERVAL " CT_STR(
-                        CT_STOP_LINK_DAYS) " DAY LIMIT " CT_STR(CT_STOP_PURGE_ROWS),
-                    "");
+    rv = mc_db_exec(
+        db, &gone, NULL,
+        "DELETE FROM mc_track_stop WHERE created_at < UTC_TIMESTAMP() - INTERVAL " CT_STR(
+            CT_STOP_LINK_DAYS) " DAY LIMIT " CT_STR(CT_STOP_PURGE_ROWS),
+        "");
     if (rv == APR_SUCCESS && gone < CT_STOP_PURGE_ROWS)
         next = now + apr_time_from_sec(3600);
     return rv;

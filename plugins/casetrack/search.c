@@ -334,11 +334,9 @@ static int search_name(mc_req *mr)
                       : "Enter a last name or business name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-name.html", "Litigant Name Search");
-    {
-        const char *const kv[] = {sounds ? "1" : "0", last,  first, middle, yfrom,
-                                  yto,                type,  ffrom, fto,    court};
-        key = ct_cache_key(&s, "rows", 10, kv);
-    }
+    key = ct_cache_key(&s, "rows", 10,
+                       (const char *const[]){sounds ? "1" : "0", last, first, middle, yfrom, yto,
+                                             type, ffrom, fto, court});
     cached = from_cache(&s, db, key, &res, "case(s)");
     fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
     counted = s.page > 1;
@@ -442,10 +440,7 @@ static int search_number(mc_req *mr)
                             "22SL-CC01234.");
     if (s.bad)
         return show(&s, db, "search-number.html", "Case Number Search");
-    {
-        const char *const kv[] = {number, court};
-        key = ct_cache_key(&s, "rows", 2, kv);
-    }
+    key = ct_cache_key(&s, "rows", 2, (const char *const[]){number, court});
     if (from_cache(&s, db, key, &res, "case(s)")) {
         case_rows(&s, res);
         return show(&s, db, "search-number.html", "Case Number Search");
@@ -500,10 +495,7 @@ static int search_date(mc_req *mr)
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-date.html", "Filing Date Search");
     fw = apr_pstrcat(s.p, CASE_JOIN, where, NULL);
-    {
-        const char *const kv[] = {court, date, type};
-        key = ct_cache_key(&s, "rows", 3, kv);
-    }
+    key = ct_cache_key(&s, "rows", 3, (const char *const[]){court, date, type});
     cached = from_cache(&s, db, key, &res, "case(s)");
     /* Page 1: its rows first (one more than a page), then the count only
      * when they are not the whole result. A later page: the count first
@@ -613,9 +605,10 @@ static int search_hearings(mc_req *mr)
         long long n;
         key = ct_cache_key(&s, "judges", 1, &court);
         if (!ct_cache_get(&s, db, key, &res, &n)) {
-            rv = mc_db_query(db, s.p, &res,
-                             "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500",
-                             "s", court);
+            rv = mc_db_query(
+                db, s.p, &res,
+                "SELECT name FROM mc_judge WHERE court_code = ? ORDER BY name LIMIT 500", "s",
+                court);
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
             ct_cache_put(&s, key, res, 0);
@@ -625,17 +618,13 @@ static int search_hearings(mc_req *mr)
     }
     if (!submitted(mr) || s.bad)
         return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
-    {
-        const char *const kv[] = {court, from, to, judge, loc};
-        key = ct_cache_key(&s, "rows", 5, kv);
-    }
+    key = ct_cache_key(&s, "rows", 5, (const char *const[]){court, from, to, judge, loc});
     res = NULL; /* the loop: see search_date */
     cached = from_cache(&s, db, key, &res, "hearing(s)");
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
             rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", court, from,
-                             to, judge, mc_sql_like(s.p, judge, 1), loc,
-                             mc_sql_like(s.p, loc, 0));
+                             to, judge, mc_sql_like(s.p, judge, 1), loc, mc_sql_like(s.p, loc, 0));
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
             offset = paging(&s, mc_dbres_int(cres, 0, 0), "hearing(s)");
@@ -731,17 +720,14 @@ static int search_judgments(mc_req *mr)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
-    {
-        const char *const kv[] = {creditor ? "creditor" : "debtor", name, from, to, court,
-                                  satisfied < 0 ? "any" : satisfied ? "yes" : "no"};
-        key = ct_cache_key(&s, "rows", 6, kv);
-    }
+    key = ct_cache_key(&s, "rows", 6,
+                       (const char *const[]){creditor ? "c" : "d", name, from, to, court, sat});
     cached = from_cache(&s, db, key, &res, "judgment(s)");
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) { /* see search_date */
         if (counted) {
             rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "sssssssii",
-                             mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
-                             satisfied, satisfied);
+                             mc_sql_like(s.p, name, 0), from, from, to, to, court, court, satisfied,
+                             satisfied);
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
             offset = paging(&s, mc_dbres_int(cres, 0, 0), "judgment(s)");
@@ -756,8 +742,8 @@ static int search_judgments(mc_req *mr)
                                        " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
                                        "ON c.id = g.case_id",
                                        fw),
-                         "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court,
-                         court, satisfied, satisfied, page_limit(&s, counted), offset);
+                         "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
+                         satisfied, satisfied, page_limit(&s, counted), offset);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         if (counted || page_one_whole(&s, res, "judgment(s)"))
