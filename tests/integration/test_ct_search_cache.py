@@ -269,3 +269,15 @@ def test_the_cache_stays_within_its_bounds(ap, http, mariadb):
     since = ap.error_log_offset()
     get(http, ap, "name", last=f"{tag}00")  # the first, evicted
     assert events(ap, since) == ["miss", "stored"]
+
+
+def test_the_ttl_directive_is_checked_when_read(make_apache):
+    for value in ("30s", "0", "1h"):
+        rc, out = make_apache(overrides={"MoCourtsCaseNetCacheTTL": value},
+                              start=False).configtest()
+        assert rc == 0 and "Syntax OK" in out, (value, out)
+    for value, why in (("soon", "'soon'"), ("2h", "at most 1h"), ("-5", "'-5'")):
+        rc, out = make_apache(overrides={"MoCourtsCaseNetCacheTTL": value},
+                              start=False).configtest()
+        assert rc != 0 and "Invalid value for directive 'MoCourtsCaseNetCacheTTL'" in out, out
+        assert why in out, (value, out)
