@@ -216,7 +216,7 @@ def test_envelope_page(apache, mariadb, new_account, smtp):
     for (doc,) in docs:
         assert f'href="{ECF}/documents/{doc}"' in r.text
     hist = re.search(r'<table id="history">.*?<tbody>(.*?)</tbody>', r.text, re.S).group(1)
-    cells = [[plain(c).strip() for c in re.findall(r"<td>(.*?)</td>", tr, re.S)]
+    cells = [[plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
              for tr in re.findall(r"<tr>(.*?)</tr>", hist, re.S)]
     assert [c[1] for c in cells] == ["Draft", "Submitted"]
     assert all(c[2] for c in cells)                     # who
