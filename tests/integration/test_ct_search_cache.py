@@ -281,3 +281,20 @@ def test_the_ttl_directive_is_checked_when_read(make_apache):
                               start=False).configtest()
         assert rc != 0 and "Invalid value for directive 'MoCourtsCaseNetCacheTTL'" in out, out
         assert why in out, (value, out)
+
+
+def test_a_new_case_from_efiling_shows_at_once(ap, http, mariadb, new_account, smtp):
+    from helpers_efiling import ef_court, filer
+    from test_ef_review import act, clerk_session, make_envelope
+    court, tag = ef_court(mariadb), unique_tag()
+    for _ in range(2):
+        assert answer(get(http, ap, "name", last=f"{tag}SMITH"))[0] == "0 case(s) found."
+    env_id, _ = make_envelope(mariadb, court, filer(mariadb, new_account), kind="new",
+                              case_type="CC", caption=f"{tag}SMITH V STATE",
+                              docs=(("PET", True),),
+                              parties=(("petitioner", "person", f"{tag}SMITH", "JANE"),))
+    s, _ = clerk_session(ap, new_account, smtp, court)
+    act(s, ap, env_id, "open")
+    act(s, ap, env_id, "accept")
+    r = get(http, ap, "name", last=f"{tag}SMITH")
+    assert answer(r)[0] == "1 case(s) found." and f"{tag}SMITH V STATE" in answer(r)[1]
