@@ -9,6 +9,7 @@ address, submitted envelopes with documents (SHA-256) and cases to find by
 name, all written straight into the database. Screenshots at 390 px:
 tests/artifacts/narrow-*.png.
 """
+import re
 import sys
 
 import mc_pages as ui
@@ -35,6 +36,24 @@ document.querySelectorAll('main *').forEach(function (el) {
 return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
         header: h.height, wide: wide, path: location.pathname,
         h1: (document.querySelector('main h1') || {}).textContent};
+"""
+
+# My Account's links: [visible text, accessible name, row label] of each one
+# whose name (aria-label, else its text) does not contain both its visible
+# text (its text outside .visually-hidden) and its row's label.
+_LABEL_IN_NAME_JS = """
+function norm(s) { return s.replace(/\\s+/g, ' ').trim().toLowerCase(); }
+var bad = [];
+document.querySelectorAll('main table.account tr').forEach(function (tr) {
+    var th = tr.querySelector('th'), row = th ? norm(th.textContent) : '';
+    tr.querySelectorAll('a').forEach(function (a) {
+        var shown = norm(Array.prototype.map.call(a.childNodes, function (n) {
+            return n.classList && n.classList.contains('visually-hidden') ? '' : n.textContent;
+        }).join('')), name = norm(a.getAttribute('aria-label') || a.textContent);
+        if (name.indexOf(shown) < 0 || name.indexOf(row) < 0) bad.push([shown, name, row]);
+    });
+});
+return bad;
 """
 
 
@@ -115,6 +134,10 @@ def test_pages_fit_a_phone(make_browser, make_apache, mariadb, new_account):
     assert ui.path(driver) != ui.LOGON, ui.page_text(driver)
 
     visit(driver, ap.url("/registration/myaccount"), "My Account")
+    # WCAG 2.5.3 (label in name): each [update] link's accessible name holds
+    # its visible text, and says what it updates (the row's label).
+    bad = driver.execute_script(_LABEL_IN_NAME_JS)
+    assert bad == [], f"links whose name lacks their text or their row's label: {bad}"
     shot(driver, "narrow-myaccount.png")
     visit(driver, ap.url("/groups/admin"), "Group Administrator Menu")
     visit(driver, ap.url("/groups/admin/preferences"), "My Preferences")
@@ -125,6 +148,11 @@ def test_pages_fit_a_phone(make_browser, make_apache, mariadb, new_account):
     visit(driver, ap.url(f"{ECF}/filings"), "My Filings")
     visit(driver, ap.url(f"{ECF}/clerk"), "eFiling Review")
     visit(driver, ap.url(f"{CASENET}/search/name?last={tag}SMITHERSON"), "Case.net: Litigant Name Search")
+
+    dates = driver.execute_script(
+        "return [document.querySelectorAll('main input[type=date]').length,"
+        " document.querySelectorAll('main input[type=date][placeholder]').length];")
+    assert dates[0] >= 2 and dates[1] == 0, f"date inputs, of which with a placeholder: {dates}"
 
     # The stacked cards name each cell's column.
     label = driver.execute_script(
@@ -140,3 +168,13 @@ def test_pages_fit_a_phone(make_browser, make_apache, mariadb, new_account):
         " function (a) { return [a.textContent, a.getClientRects().length]; });")
     assert len(lines) == len(cases), lines
     assert all(n == 1 for _, n in lines), f"case numbers wrapped at 1280 px: {lines}"
+
+
+def test_no_placeholder_on_date_inputs():
+    """The Nu HTML checker's error: a placeholder on <input type=date>
+    (the browser's date picker shows none): in no template."""
+    bad = [f"{p.relative_to(util.REPO)}: {tag}"
+           for p in sorted((util.REPO / "templates").rglob("*.html"))
+           for tag in re.findall(r"<input\b[^>]*>", p.read_text())
+           if 'type="date"' in tag and "placeholder" in tag]
+    assert bad == [], "\n".join(bad)

@@ -309,7 +309,7 @@ CODE_SUBJECT = "Your verification code"     # the logon's device code, a notice 
 
 def history_cells(html):
     """The history table's rows as lists of cell texts."""
-    rows = re.findall(r"<tr>\s*<td>.*?</tr>", html, re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>.*?</tr>", html, re.S)
     return [[plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in rows]
 
