@@ -2,7 +2,7 @@
 the statements in casepage.c's SECTIONS is a DATE or DATETIME, which
 libmariadb would format with sprintf row by row (13% of the page's
 instructions in Apache at 200 docket entries, bench/profile.sh case);
-DATE_FORMAT gives the same YYYY-MM-DD. The statements are read from the C
+CAST(... AS CHAR) gives the same YYYY-MM-DD. The statements are read from the C
 file and run (LIMIT 0) against the test database; the column types are
 those of the result's metadata. The page's dates, as shown, are checked
 in test_ct_search.py (test_case_page)."""
