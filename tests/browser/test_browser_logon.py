@@ -198,11 +198,12 @@ def test_logon_without_javascript(make_browser, apache, smtp, new_account):
     assert all(not s.get_attribute("innerHTML").strip() for s in scripts)
 
 
-def test_back_after_logoff_shows_no_account_page(browser, apache, smtp, new_account):
+def test_back_after_logoff_shows_no_account_page(make_browser, apache, smtp, new_account):
     """Back after Logoff must not show the account's page from the
     back/forward cache (a shared courthouse computer): site.js asks the
-    server again, which sends the browser to Logon."""
-    driver = browser
+    server again, which sends the browser to Logon. A browser with the
+    cache on, as people's are (the suite's others have it off)."""
+    driver = make_browser(bfcache=True)
     account = new_account()
     ui.open_page(driver, apache.url(ui.LOGON))
     log_on(driver, account, account.password)
