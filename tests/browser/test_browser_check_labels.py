@@ -6,7 +6,8 @@ that has them, in a real browser with the site's style sheet, each box's
 in test_browser_signup.py, on the way.
 
 Court data, accounts, groups and draft envelopes are written by the SQL
-helpers; the pages are opened by their addresses."""
+helpers; the pages are opened by their addresses, in one browser that logs
+on as each role in turn."""
 import sys
 
 import mc_pages as ui
@@ -49,7 +50,7 @@ def test_labels_beside_their_boxes(make_browser, make_apache, new_account, maria
     # the eFiling steps (parties of a new case, documents, the upload's
     # refusal page, payment).
     attorney = filer(mariadb, new_account)
-    d = logon(make_browser, ap, attorney)
+    d = logon(make_browser, ap, attorney, driver=anon)
     check(d, ap, f"{CASENET}/track/{number}", "Track This Case")
     check(d, ap, f"{REG}/myaccount/address")
     new_case = new_draft(mariadb, attorney, court, kind="new")
@@ -79,18 +80,18 @@ def test_labels_beside_their_boxes(make_browser, make_apache, new_account, maria
 
     # A group user: the User Agreement, My Preferences (leave the group).
     member, _ = group_filer(mariadb, new_account)
-    g = logon(make_browser, ap, member)
+    g = logon(make_browser, ap, member, driver=d)
     check(g, ap, f"{REG}/agreement", "User Agreement")
     check(g, ap, f"{GROUPS}/preferences", "My Preferences")
 
     # The security unit: an account, a group, a court's eFiling set-up.
     _, gid = group_filer(mariadb, new_account)
     security = new_account(roles=["security"], prefix="sec")
-    s = logon(make_browser, ap, security)
+    s = logon(make_browser, ap, security, driver=g)
     check(s, ap, f"{REG}/security/account/{attorney.id}")
     check(s, ap, f"{GROUPS}/security/{gid}")
     check(s, ap, f"{ECF}/security/courts/{court['code']}")
 
     # A clerk of the court: the case's clerk page (judgment, confidential).
     clerk = clerk_of(new_account, court)
-    assert check(logon(make_browser, ap, clerk), ap, f"{CASENET}/clerk/case/{number}") == 4
+    assert check(logon(make_browser, ap, clerk, driver=s), ap, f"{CASENET}/clerk/case/{number}") == 4

@@ -49,10 +49,15 @@ def site_court_tag(make_apache, mariadb):
 
 # ---- what a person does ----------------------------------------------------------------
 
-def logon(make_browser, ap, acct):
-    """A new browser, logged on as acct (the device code check is off on
-    this Apache); returns it."""
-    driver = make_browser()
+def logon(make_browser, ap, acct, driver=None):
+    """A new browser, or driver with its cookies deleted (logged off: one
+    browser for several roles in turn spares starting another Chromium),
+    logged on as acct (the device code check is off on this Apache);
+    returns it."""
+    if driver is None:
+        driver = make_browser()
+    else:
+        driver.delete_all_cookies()
     ui.open_page(driver, ap.url(ui.LOGON))
     ui.type_into(driver, "Username or e-mail address", acct.username)
     ui.type_into(driver, "Password", acct.password)
