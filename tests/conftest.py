@@ -128,6 +128,21 @@ LONG_FIRST = ("test_makefile", "test_ct_sqlmap", "test_install", "test_browser_c
               "test_browser_efiling", "test_browser_account",
               "test_sessions", "test_delivery_crash", "test_ct_notify", "test_outage")
 TIMING_GROUP = "timing"
+# The browser tests on three workers, each file on one (about a minute of
+# work each when the machine is quiet): fewer Chromiums started (each start
+# costs about 3 s of CPU; a worker keeps its browsers between its browser
+# tests) and fewer of them competing for the CPUs than on every worker.
+BROWSER_GROUPS = (("test_browser_efiling",),
+                  ("test_browser_logon", "test_browser_account", "test_browser_signup"))
+
+
+def _browser_group(stem):
+    for i, files in enumerate(BROWSER_GROUPS):
+        if stem in files:
+            return f"browser-{i}"
+    return f"browser-{len(BROWSER_GROUPS)}"     # the others, the third
+
+
 LOCK_ENV = "MC_XDIST_LOCKS"
 _LOCK_DIR = pytest.StashKey[str]()
 
@@ -156,6 +171,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _timing(item):
             item.add_marker(pytest.mark.xdist_group(TIMING_GROUP))
+        elif TESTS / "browser" in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group(_browser_group(item.path.stem)))
         elif item.path in grouped:
             item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(TESTS))))
     rank = {name: i for i, name in enumerate(LONG_FIRST)}
