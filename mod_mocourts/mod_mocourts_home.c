@@ -68,7 +68,7 @@ static int home_handler(request_rec *r)
 {
     mc_session *sess = NULL;
     mc_vars *v;
-    apr_status_t rv;
+    int rc;
 
     if (!r->handler || strcmp(r->handler, HOME_HANDLER))
         return DECLINED;
@@ -78,13 +78,8 @@ static int home_handler(request_rec *r)
         ap_method_list_add(r->allowed_methods, "HEAD");
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if ((rv = mc_session_of(r, &sess)) != APR_SUCCESS) {
-        if (rv == MC_DB_ELOST)
-            return mc_unavailable(r);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCLOGNO(0404) "session lookup failed: %s",
-                      mc_db_strerror(rv));
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    if ((rc = mc_session_for_page(r, &sess)) != OK)
+        return rc;
     v = mc_layout_vars(r, sess, NULL);
     home_vars(r, v, mc_vars_get(v, "signed_in") != NULL);
     return mc_render_page(r, v, HTTP_OK, "core/index.html", mc_conf_get()->court_name);

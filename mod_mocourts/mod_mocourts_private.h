@@ -120,6 +120,9 @@ apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s);
 /* The request's session (cookie -> cache -> DB), looked up once per request.
  * *sess NULL when there is none. Errors are database errors. */
 apr_status_t mc_session_of(request_rec *r, mc_session **sess);
+/* mc_session_of for a page's handler: OK, or the status to answer (503 when
+ * the database is lost, else 500, logged). */
+int mc_session_for_page(request_rec *r, mc_session **sess);
 /* Create a session for account in stage; sets the cookie. */
 apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id, const char *stage,
                                mc_session **out);

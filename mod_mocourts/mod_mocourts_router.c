@@ -193,7 +193,6 @@ int mc_dispatch_handler(request_rec *r)
     const char *path, *why;
     mc_session *sess = NULL;
     mc_req *mr;
-    apr_status_t rv;
     int rc;
 
     if (!dc || !dc->mount || r->main || !mc_conf_get()->base_url)
@@ -243,13 +242,8 @@ int mc_dispatch_handler(request_rec *r)
         mr->vars = mc_vars_make(r->pool, NULL);
         return finish(mr, rt->handler(mr));
     }
-    if ((rv = mc_session_of(r, &sess)) != APR_SUCCESS) {
-        if (rv == MC_DB_ELOST)
-            return mc_unavailable(r);
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCLOGNO(0401) "session lookup failed: %s",
-                      mc_db_strerror(rv));
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    if ((rc = mc_session_for_page(r, &sess)) != OK)
+        return rc;
     if (sess && !strcmp(sess->stage, "full"))
         mr->account = &sess->account;
     mr->vars = mc_layout_vars(r, sess, mr->plugin);

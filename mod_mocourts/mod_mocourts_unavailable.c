@@ -108,3 +108,16 @@ int mc_fail(mc_req *mr, apr_status_t rv)
                   mc_db_strerror(rv), db ? mc_db_error(db) : "no connection");
     return HTTP_INTERNAL_SERVER_ERROR;
 }
+
+/* A page's session (mod_mocourts_private.h): here, beside the 503 it may answer. */
+int mc_session_for_page(request_rec *r, mc_session **sess)
+{
+    apr_status_t rv = mc_session_of(r, sess);
+    if (rv == APR_SUCCESS)
+        return OK;
+    if (rv == MC_DB_ELOST)
+        return mc_unavailable(r);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCLOGNO(0401) "session lookup failed: %s",
+                  mc_db_strerror(rv));
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
