@@ -26,6 +26,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+import page_checks
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
@@ -137,7 +139,8 @@ class _Pool:
 
         def get_logged(url):
             driver.mc_origins.add(url)
-            return get(url)
+            get(url)
+            page_checks.check(driver)
 
         driver.get = get_logged
         return driver

@@ -15,6 +15,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from harness import util
+import page_checks
 
 WAIT = 20                       # seconds for a page to come
 MAIL_WAIT = 30                  # seconds for the outbox to deliver a code
@@ -147,9 +148,10 @@ def leaves_page(driver, action):
         assert left > 0, f"no new page within {WAIT}s after leaving {driver.current_url}"
         try:
             if driver.execute_async_script(_ARRIVED_JS, int(left * 1000)):
-                return
+                break
         except WebDriverException:
             time.sleep(0.05)       # between documents: ask the next one
+    page_checks.check(driver)
 
 
 def click(driver, button_text):
@@ -182,6 +184,7 @@ def notices(driver):
 def open_page(driver, url):
     driver.get(url)
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+    page_checks.check(driver)
 
 
 _ON_JS = """

@@ -1,0 +1,94 @@
+"""Issue 14's checks on every page the browser tests visit: no horizontal
+scrolling at 390 px, no axe-core violation (WCAG 2.1 A and AA) and no
+error from the Nu HTML checker (vnu). Any failure fails the test that
+visited the page.
+
+mc_pages calls check(driver) whenever a test arrives at a page (open_page,
+leaves_page, click and the fixture's driver.get). A page is checked once per
+worker process: its key is the path and heading with numbers and long
+tokens folded, and whether it shows an error message, so "Case 21CR00017"
+and "Case 99BN-CC00001" are one page, the logon form and the logon form with
+its error two. CHECKED holds the keys checked so far.
+
+MC_PAGE_CHECKS=0 in the environment records the keys without checking:
+for working on a test while a page is being fixed; `make test` never sets it.
+"""
+import os
+import re
+from urllib.parse import urlparse
+
+from page_axe import axe_violations
+from page_vnu import vnu_errors
+
+PHONE = 390
+CHECKED = {}                     # key -> the URL it was checked on
+
+_STATE_JS = """
+var h = document.querySelector('main h1');
+return {url: location.href, h1: h ? h.textContent.replace(/\\s+/g, ' ').trim() : null,
+        error: !!document.querySelector('main .error, main .usa-alert--error, main .usa-error-message'),
+        ready: document.readyState, html: document.contentType === 'text/html'};
+"""
+
+_WIDTH_JS = """
+var wide = [], scroll = document.documentElement.scrollWidth;
+if (scroll > window.innerWidth) document.querySelectorAll('body *').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width && r.right > window.innerWidth + 0.5 && wide.length < 5)
+        wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                  (typeof el.className === 'string' && el.className ? '.' + el.className : '') +
+                  ' right ' + Math.round(r.right));
+});
+return {scroll: scroll, inner: window.innerWidth, wide: wide};
+"""
+
+_SOURCE_JS = """
+var d = document.doctype;
+return (d ? '<!DOCTYPE ' + d.name + '>\\n' : '') + document.documentElement.outerHTML;
+"""
+
+
+def _fold(s):
+    s = re.sub(r"[A-Za-z0-9_-]{20,}", "T", s)
+    return re.sub(r"\d+", "N", s)
+
+
+def page_key(state):
+    return (_fold(urlparse(state["url"]).path), _fold(state["h1"] or ""), state["error"])
+
+
+def fits_phone(driver):
+    """The page at PHONE px wide: its scrollWidth must not exceed the
+    viewport. Emulated through DevTools, so the window keeps its size."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": PHONE, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        return driver.execute_script(_WIDTH_JS)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def check(driver):
+    """Run the three checks on the page the browser shows, unless a page
+    with the same key was checked in this process; returns the key (None
+    for a document that is no HTML page of ours, e.g. a PDF)."""
+    state = driver.execute_script(_STATE_JS)
+    if not state["html"] or state["h1"] is None:
+        return None
+    key = page_key(state)
+    if key in CHECKED:
+        return key
+    if os.environ.get("MC_PAGE_CHECKS") == "0":
+        CHECKED[key] = state["url"]
+        return key
+    where = f"{state['url']} ({state['h1']})"
+    fit = fits_phone(driver)
+    assert fit["scroll"] <= fit["inner"], (
+        f"{where} scrolls sideways at {PHONE} px: {fit['scroll']} px wide; "
+        f"too wide: {fit['wide']}")
+    violations = axe_violations(driver)
+    assert not violations, f"axe-core on {where}:\n" + "\n".join(violations)
+    errors = vnu_errors(driver.execute_script(_SOURCE_JS))
+    assert not errors, f"Nu HTML checker on {where}:\n" + "\n".join(errors)
+    CHECKED[key] = state["url"]
+    return key
