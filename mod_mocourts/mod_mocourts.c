@@ -211,6 +211,7 @@ static void mc_register_hooks(apr_pool_t *p)
     mc_unavailable_register(p);
     mc_errors_register(p);
     mc_home_register(p);
+    mc_assets_register(p);
 }
 
 MC_API AP_DECLARE_MODULE(mocourts) = {STANDARD20_MODULE_STUFF,

@@ -707,48 +707,7 @@ static int home_get(mc_req *mr)
     return mc_render(mr, HTTP_OK, "home.html", "Welcome");
 }
 
-/* The site's assets (templates/core/site.css and site.js, overridable). */
-static int asset_get(mc_req *mr)
-{
-    const char *name = apr_table_get(mr->params, "file"), *type;
-    mc_srv_conf *c = mc_conf_get();
-    const char *dirs[] = {c->templates_override, c->templates};
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n;
-    char *buf;
-    size_t i;
-    if (!strcmp(name, "site.css"))
-        type = "text/css; charset=utf-8";
-    else if (!strcmp(name, "site.js"))
-        type = "text/javascript; charset=utf-8";
-    else
-        return HTTP_NOT_FOUND;
-    for (i = 0; i < 2; i++) {
-        const char *path;
-        if (!dirs[i])
-            continue;
-        path = apr_pstrcat(mr->r->pool, dirs[i], "/core/", name, NULL);
-        if (apr_file_open(&f, path, APR_READ, 0, mr->r->pool) != APR_SUCCESS)
-            continue;
-        if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 1 << 20)
-            return HTTP_INTERNAL_SERVER_ERROR;
-        n = (apr_size_t)fi.size;
-        buf = apr_palloc(mr->r->pool, n + 1);
-        if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS)
-            return HTTP_INTERNAL_SERVER_ERROR;
-        apr_table_setn(mr->r->err_headers_out, "Cache-Control", "public, max-age=3600");
-        ap_set_content_type(mr->r, type);
-        ap_set_content_length(mr->r, n);
-        if (!mr->r->header_only)
-            ap_rwrite(buf, (int)n, mr->r);
-        return OK;
-    }
-    return HTTP_NOT_FOUND;
-}
-
 static const mc_route routes[] = {
-    {"GET", "/assets/:file", MC_ACCESS_ANON, NULL, asset_get, MC_ROUTE_NO_SESSION},
     {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
     {"GET", "/help", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
     {"GET", "/contact", MC_ACCESS_ANON, NULL, mc_footer_page, 0},

@@ -214,6 +214,11 @@ int mc_error_page(mc_req *mr, int status);
  * httpd's own error responses there as the site's pages. */
 void mc_errors_register(apr_pool_t *p);
 
+/* mod_mocourts_assets.c */
+/* register_hooks: the site's static files under the logon mount's /assets/
+ * (site.css, site.js, favicon, seal, USWDS), served by httpd's own handler. */
+void mc_assets_register(apr_pool_t *p);
+
 /* mod_mocourts_home.c */
 /* register_hooks: the public home page at the site root (MoCourtsHomePage). */
 void mc_home_register(apr_pool_t *p);

@@ -276,6 +276,10 @@ mc_vars *mc_layout_vars(request_rec *r, mc_session *sess, const mc_plugin *curre
     mc_vars_set(v, "accessibility_url", apr_pstrcat(r->pool, lbase, "/accessibility", NULL));
     mc_vars_set(v, "css_url", apr_pstrcat(r->pool, lbase, "/assets/site.css", NULL));
     mc_vars_set(v, "js_url", apr_pstrcat(r->pool, lbase, "/assets/site.js", NULL));
+    mc_vars_set(v, "uswds_css_url",
+                apr_pstrcat(r->pool, lbase, "/assets/uswds/css/uswds.min.css", NULL));
+    mc_vars_set(v, "favicon_url", apr_pstrcat(r->pool, lbase, "/assets/favicon.svg", NULL));
+    mc_vars_set(v, "seal_url", apr_pstrcat(r->pool, lbase, "/assets/seal.svg", NULL));
     if (a) {
         mc_vars_set(v, "signed_in", "1");
         mc_vars_set(v, "username", a->username);
