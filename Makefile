@@ -81,7 +81,7 @@ $(BUILD)/mod_mocourts/%.o $(BUILD)/plugins/%.o: VIS := -fvisibility=hidden
 $(foreach p,$(PLUGINS),$(if $(wildcard plugins/$(p)/lib),$(eval $(BUILD)/plugins/$(p)/%.o: EXTRA_INC := -Iplugins/$(p)/lib)))
 $(BUILD)/mod_mocourts/admin/%.o $(BUILD)/bench/%.o: EXTRA_INC := $(PLUGLIB_INC)
 
-.PHONY: all run stop test unit fuzz fuzz-replay integration browser bench install \
+.PHONY: all run stop test unit fuzz fuzz-replay integration browser test-tools bench install \
         deps clean format lint tools
 all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
 
@@ -185,8 +185,19 @@ PYTEST     = $(PYTHON) -m pytest -q -p no:cacheprovider $(XDIST)
 integration: all
 	$(PYTEST) tests/integration
 
-browser: all
+browser: all test-tools
 	$(PYTEST) tests/browser
+
+# The browser tests' page checks (issue 14): axe-core and the Nu HTML checker
+# (vnu.jar), pinned in tests/npm/package-lock.json, installed from the npm
+# registry without their install scripts (vnu.jar runs on Debian's Java).
+# Test time only: the site never needs npm.
+TEST_TOOLS := tests/npm/node_modules/.package-lock.json
+$(TEST_TOOLS): tests/npm/package-lock.json tests/npm/package.json
+	cd tests/npm && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-tools: $(TEST_TOOLS)
 
 # run, test and bench install what is missing first, then go on in a
 # sub-make that looks the tools up afresh. test builds on every CPU unless
@@ -195,7 +206,7 @@ browser: all
 # after; it fails when either fails.
 test: deps
 	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS))$(findstring \
-	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(BUILD)/unit_tests $(REPLAYS)
+	    jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(BUILD)/unit_tests $(REPLAYS) test-tools
 	@$(MAKE) --no-print-directory unit fuzz-replay > $(BUILD)/unit-tests.log 2>&1 & u=$$!; \
 	echo "$(PYTEST) tests/integration tests/browser"; \
 	$(PYTEST) tests/integration tests/browser; rc=$$?; \

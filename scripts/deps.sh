@@ -17,6 +17,12 @@ PACKAGES=(
     libapache2-mod-qos
     valgrind linux-perf
 )
+# The browser tests' page checks (issue 14): axe-core and the Nu HTML checker
+# come from npm (tests/npm, `make test-tools`), vnu.jar runs on Java. A
+# machine that already has Node.js and npm or Java (from elsewhere) keeps
+# them: Debian's packages would conflict with another nodejs.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+command -v java >/dev/null 2>&1 || PACKAGES+=(default-jre-headless)
 
 # One dpkg-query for all: "name status" per known package (unknown ones are
 # simply absent from its output).
