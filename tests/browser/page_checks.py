@@ -16,16 +16,38 @@ runs the checks but appends what fails to FILE (one JSON line a page)
 instead of failing the test: one run lists every page to fix. `make test`
 sets neither.
 """
+import base64
 import json
 import os
 import re
 from urllib.parse import urlparse
 
+from harness import util
+
 from page_axe import axe_violations
 from page_vnu import vnu_errors
 
 PHONE = 390
+DESKTOP = 1280
 CHECKED = {}                     # key -> the URL it was checked on
+SHOTS = util.REPO / "tests" / "artifacts" / "pages"
+# The main pages, photographed at DESKTOP and PHONE px when first checked
+# (tests/artifacts/pages/<name>-1280.png, -390.png): a heading, or a test
+# on (path, heading).
+MAIN_PAGES = {
+    "home": lambda p, h: p == "/",
+    "logon": lambda p, h: h == "Logon",
+    "my-account": lambda p, h: h == "My Account",
+    "case": lambda p, h: p.startswith("/casenet/case/"),
+    "name-search-results": lambda p, h: p == "/casenet/search/name" and "Results" in h,
+    "manage-my-case": lambda p, h: h == "Manage My Case",
+    "notification-history": lambda p, h: h == "Notification History",
+    "efiling-menu": lambda p, h: h == "eFiling Menu",
+    "my-filings": lambda p, h: h == "My Filings",
+    "envelope": lambda p, h: h.startswith("Envelope "),
+    "clerk-queue": lambda p, h: p == "/ecf/clerk" or h == "eFiling Review",
+    "group-maintenance": lambda p, h: h == "Group Maintenance",
+}
 
 _STATE_JS = """
 var h = document.querySelector('main h1');
@@ -59,6 +81,29 @@ def _fold(s):
 
 def page_key(state):
     return (_fold(urlparse(state["url"]).path), _fold(state["h1"] or ""), state["error"])
+
+
+def _capture(driver, out):
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot",
+                                  {"format": "png", "captureBeyondViewport": True})
+    out.write_bytes(base64.b64decode(shot["data"]))
+
+
+def photograph(driver, state):
+    """Full-page screenshots of a main page at DESKTOP and PHONE px."""
+    path, h1 = urlparse(state["url"]).path, state["h1"]
+    for name, is_it in MAIN_PAGES.items():
+        if not is_it(path, h1):
+            continue
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (DESKTOP, PHONE):
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+            try:
+                _capture(driver, SHOTS / f"{name}-{width}.png")
+            finally:
+                driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        return
 
 
 def fits_phone(driver):
@@ -107,4 +152,6 @@ def check(driver):
     else:
         assert not problems, "\n".join(problems)
     CHECKED[key] = state["url"]
+    if not state["error"]:
+        photograph(driver, state)
     return key
