@@ -1,5 +1,6 @@
 /* mod_mocourts_config.c: the MoCourts* directives, validated when read. */
 #include "mod_mocourts_private.h"
+#include "mc_db_hosts.h"
 
 #include "apr_strings.h"
 #include "apr_uri.h"
@@ -435,6 +436,8 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
         return why;
     if (!c->db.user)
         return "MoCourtsDBUser is required: the MariaDB user mod_mocourts connects as.";
+    if ((why = mc_db_hosts_check(p, c->db.host)))
+        return why;
     if (!c->base_url)
         return "MoCourtsBaseURL is required: the site's public address, used in e-mailed links.";
     if (c->pool_min > c->pool_max)
@@ -481,7 +484,9 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
 #define OWN2(k, n, r, h) AP_INIT_##k(n, set_own2, (void *)&r, RSRC_CONF, h)
 
 const command_rec mc_cmds[] = {
-    STR("MoCourtsDBHost", db.host, "MariaDB host name (default localhost)"),
+    STR("MoCourtsDBHost", db.host,
+        "MariaDB server, or an ordered list \"h1[:port], h2[:port], ...\" to fail over "
+        "(default localhost)"),
     OWN1("MoCourtsDBSocket", db_socket, "MariaDB unix socket path"),
     NUM("MoCourtsDBPort", db.port, "MariaDB TCP port (default 3306)"),
     STR("MoCourtsDBUser", db.user, "MariaDB user"),

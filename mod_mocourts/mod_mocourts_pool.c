@@ -4,8 +4,16 @@
  * connection and gives it back by a pool cleanup (mod_dbd's pattern). A
  * connection that reports itself broken is invalidated, never reused; the
  * next borrow opens a new one. After a failed connect, borrowing fails fast
- * for a second so an outage does not pile up waiting threads. */
+ * for a second so an outage does not pile up waiting threads.
+ *
+ * With several servers in MoCourtsDBHost (issue 15), a connection lost on
+ * one marks that server failed for the process (mc_db_hosts.c): the pool's
+ * other connections to it are closed before they are lent, and new ones go
+ * to the next server. A connection to any server but the first is closed
+ * when given back after MC_DB_FAILBACK, so the process returns to its first
+ * server when that one is back. */
 #include "mod_mocourts_private.h"
+#include "mc_db_hosts.h"
 
 #include "apr_atomic.h"
 #include "apr_strings.h"
@@ -16,6 +24,7 @@ typedef struct pooled {
     apr_pool_t *pool; /* a root pool of the connection's own */
     mc_db *db;
     apr_time_t last_used;
+    apr_time_t opened;
 } pooled;
 
 /* A connection idle this long is pinged before it is lent: the server may
@@ -45,7 +54,7 @@ static apr_status_t conn_construct(void **res, void *params, apr_pool_t *unused)
         return rv;
     pc = apr_pcalloc(cp, sizeof(*pc));
     pc->pool = cp;
-    pc->last_used = apr_time_now();
+    pc->last_used = pc->opened = apr_time_now();
     rv = mc_db_open(cp, &c->db, &pc->db, &err);
     if (rv != APR_SUCCESS) {
         apr_atomic_set32(&last_failure, (apr_uint32_t)apr_time_sec(apr_time_now()));
@@ -102,6 +111,11 @@ static apr_status_t loan_return(void *data)
     if (!reslist)
         return APR_SUCCESS;
     if (mc_db_broken(l->conn->db)) {
+        mc_db_hosts_mark(mc_db_host_index(l->conn->db), 0);
+        apr_reslist_invalidate(reslist, l->conn);
+        return APR_SUCCESS;
+    }
+    if (mc_db_host_index(l->conn->db) > 0 && apr_time_now() - l->conn->opened > MC_DB_FAILBACK) {
         apr_reslist_invalidate(reslist, l->conn);
         return APR_SUCCESS;
     }
@@ -132,7 +146,8 @@ apr_status_t mc_pool_borrow(apr_pool_t *p, server_rec *s, mc_db **db)
             return (rv == APR_TIMEUP || rv == APR_EAGAIN || mc_rv_is_unreachable(rv)) ? MC_DB_ELOST
                                                                                       : rv;
         pc = res;
-        if (apr_time_now() - pc->last_used < IDLE_CHECK || mc_db_ping(pc->db) == APR_SUCCESS)
+        if (!mc_db_hosts_failed(mc_db_host_index(pc->db)) &&
+            (apr_time_now() - pc->last_used < IDLE_CHECK || mc_db_ping(pc->db) == APR_SUCCESS))
             break;
         /* Gone stale (the server restarted): drop it and take another, a
          * new one if need be; a failed connect ends the loop above. */

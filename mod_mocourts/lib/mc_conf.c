@@ -2,6 +2,7 @@
  * outside httpd. See mc_conf.h. */
 #include "mc_conf.h"
 #include "mc_conf_table.h"
+#include "mc_db_hosts.h"
 
 #include <apr_file_info.h>
 #include <apr_file_io.h>
@@ -380,6 +381,8 @@ apr_status_t mc_conf_dbconf(apr_pool_t *p, const mc_conf *conf, mc_dbconf *out, 
     if ((*err = mc_conf_take(p, conf, "MoCourtsDBHost", &v)))
         return APR_EINVAL;
     out->host = v.str;
+    if ((*err = mc_db_hosts_check(p, out->host)))
+        return APR_EINVAL;
     if ((*err = mc_conf_take(p, conf, "MoCourtsDBName", &v)))
         return APR_EINVAL;
     out->name = v.str;

@@ -1,6 +1,7 @@
 /* mc_db: one MariaDB connection through Connector/C, prepared statements
  * only. See mc_db.h for the contract. */
 #include "mc_db.h"
+#include "mc_db_hosts.h"
 #include "mc_log.h"
 
 #include <apr_hash.h>
@@ -22,6 +23,7 @@ struct mc_db {
     apr_hash_t *stmts; /* sql text -> MYSQL_STMT * */
     int broken;
     int txn; /* mc_db_begin ran and no COMMIT or ROLLBACK since */
+    int host;  /* its server's place in MoCourtsDBHost's list (0: the first); -1: one server */
     unsigned lasterrno;
     char errbuf[512];
 };
@@ -41,6 +43,8 @@ static apr_status_t mc_db_classify(unsigned e)
     case ER_LOCK_DEADLOCK:
     case ER_LOCK_WAIT_TIMEOUT:
         return MC_DB_EDEADLOCK;
+    case ER_UNKNOWN_COM_ERROR: /* 1047: a Galera member not ready ("WSREP has not yet
+                                * prepared node"): another server may be */
     case ER_SERVER_SHUTDOWN:   /* 1053 */
     case ER_CONNECTION_KILLED: /* 1927 */
     case 4031:                 /* ER_CLIENT_INTERACTION_TIMEOUT */
@@ -200,45 +204,119 @@ static apr_status_t mc_db_simple(mc_db *db, const char *sql)
     return APR_SUCCESS;
 }
 
+/* A new client handle with the connection's options, or NULL. */
+static MYSQL *mc_db_handle(const mc_dbconf *conf)
+{
+    MYSQL *m = mysql_init(NULL);
+    my_bool off = 0;
+    unsigned ct = conf->connect_timeout ? conf->connect_timeout : 3;
+    unsigned rw = conf->rw_timeout ? conf->rw_timeout : 10;
+    if (!m)
+        return NULL;
+    mysql_optionsv(m, MYSQL_OPT_RECONNECT, &off);
+    mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw);
+    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    return m;
+}
+
+/* 1 when the server takes work: not a Galera member (wsrep off), or one
+ * that is ready and synced with its cluster (a donor, a joiner or a member
+ * cut off from the primary component is not). */
+static int mc_db_synced(MYSQL *m)
+{
+    static const char q[] =
+        "SELECT @@GLOBAL.wsrep_on, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+        "WHERE VARIABLE_NAME = 'WSREP_READY'), (SELECT VARIABLE_VALUE FROM "
+        "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT')";
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    int ok;
+    if (mysql_real_query(m, q, sizeof(q) - 1) != 0)
+        return mysql_errno(m) == ER_UNKNOWN_SYSTEM_VARIABLE; /* a build without Galera */
+    if (!(res = mysql_store_result(m)))
+        return 0;
+    row = mysql_fetch_row(res);
+    ok = row && (!row[0] || !strcmp(row[0], "0") ||
+                 (row[1] && !strcmp(row[1], "ON") && row[2] && !strcmp(row[2], "Synced")));
+    mysql_free_result(res);
+    return ok;
+}
+
 apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **out, const char **err)
 {
     apr_pool_t *sub;
-    apr_status_t rv = apr_pool_create(&sub, p);
+    mc_dbhost hosts[MC_DB_HOSTS_MAX];
+    int order[MC_DB_HOSTS_MAX], n, k;
+    apr_status_t rv = apr_pool_create(&sub, p), last = MC_DB_ELOST;
+    const char *why = NULL;
+
     *out = NULL;
     if (rv != APR_SUCCESS) {
         *err = "out of memory";
         return rv;
     }
+    n = mc_db_hosts_parse(sub, conf->host, hosts, &why);
+    if (n < 0) {
+        *err = apr_psprintf(p, "MoCourtsDBHost: %s", why);
+        apr_pool_destroy(sub);
+        return MC_DB_EFAIL;
+    }
+    if (n == 0) {
+        hosts[0].name = "localhost";
+        hosts[0].port = 0;
+        n = 1;
+    }
     mc_db *db = apr_pcalloc(sub, sizeof(*db));
     db->pool = sub;
     db->stmts = apr_hash_make(sub);
-    db->mysql = mysql_init(NULL);
-    if (!db->mysql) {
-        apr_pool_destroy(sub);
-        *err = "mysql_init failed (out of memory)";
-        return APR_ENOMEM;
-    }
     apr_pool_cleanup_register(sub, db, mc_db_cleanup, apr_pool_cleanup_null);
 
-    my_bool off = 0;
-    unsigned ct = conf->connect_timeout ? conf->connect_timeout : 3;
-    unsigned rw = conf->rw_timeout ? conf->rw_timeout : 10;
-    mysql_optionsv(db->mysql, MYSQL_OPT_RECONNECT, &off);
-    mysql_optionsv(db->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-    mysql_optionsv(db->mysql, MYSQL_OPT_READ_TIMEOUT, &rw);
-    mysql_optionsv(db->mysql, MYSQL_OPT_WRITE_TIMEOUT, &rw);
-    mysql_optionsv(db->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-
-    const char *host = conf->host && *conf->host ? conf->host : "localhost";
-    if (!mysql_real_connect(db->mysql, host, conf->user, conf->password, conf->name,
-                            conf->port ? conf->port : 3306, conf->socket, 0)) {
-        /* The client library's messages name host and user, never the password. */
-        *err = apr_psprintf(p, "cannot connect to MariaDB at %s: %s (%u)",
-                            conf->socket && strcmp(host, "localhost") == 0 ? conf->socket : host,
-                            mysql_error(db->mysql), mysql_errno(db->mysql));
-        rv = mc_db_classify(mysql_errno(db->mysql));
+    /* The servers in order, those that failed lately last; the first that
+     * answers and takes work is this connection's. */
+    mc_db_hosts_order(n, order);
+    for (k = 0; k < n; k++) {
+        const mc_dbhost *h = &hosts[order[k]];
+        unsigned port = h->port ? h->port : conf->port ? conf->port : 3306;
+        if (!(db->mysql = mc_db_handle(conf))) {
+            apr_pool_destroy(sub);
+            *err = "mysql_init failed (out of memory)";
+            return APR_ENOMEM;
+        }
+        if (!mysql_real_connect(db->mysql, h->name, conf->user, conf->password, conf->name, port,
+                                conf->socket, 0)) {
+            /* The client library's messages name host and user, never the password. */
+            why = apr_psprintf(p, "cannot connect to MariaDB at %s: %s (%u)",
+                               conf->socket && strcmp(h->name, "localhost") == 0
+                                   ? conf->socket
+                                   : apr_psprintf(p, "%s:%u", h->name, port),
+                               mysql_error(db->mysql), mysql_errno(db->mysql));
+            last = mc_db_classify(mysql_errno(db->mysql));
+        }
+        else if (n > 1 && !mc_db_synced(db->mysql)) {
+            why = apr_psprintf(p, "MariaDB at %s:%u is a Galera member not ready and synced",
+                               h->name, port);
+            last = MC_DB_ELOST;
+        }
+        else {
+            db->host = n > 1 ? order[k] : -1;
+            if (n > 1)
+                mc_db_hosts_mark(order[k], 1);
+            break;
+        }
+        mysql_close(db->mysql);
+        db->mysql = NULL;
+        if (n > 1) {
+            mc_db_hosts_mark(order[k], 0);
+            mc_log(MC_LOG_WARNING, MC_LOG_MARK, MCLOGNO(2014) "mc_db: %s; trying the next server",
+                   why);
+        }
+    }
+    if (!db->mysql) {
+        *err = why;
         apr_pool_destroy(sub);
-        return rv == MC_DB_EFAIL ? MC_DB_ELOST : rv;
+        return last == MC_DB_EFAIL ? MC_DB_ELOST : last;
     }
     if ((rv = mc_db_simple(db, "SET time_zone = '+00:00'")) != APR_SUCCESS ||
         (rv = mc_db_simple(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")) !=
@@ -251,10 +329,17 @@ apr_status_t mc_db_open(apr_pool_t *p, const mc_dbconf *conf, mc_db **out, const
     return APR_SUCCESS;
 }
 
+int mc_db_host_index(const mc_db *db)
+{
+    return db->host;
+}
+
 const char *mc_db_where(apr_pool_t *p, const mc_dbconf *conf)
 {
     /* As the client library chooses: "localhost" means its Unix socket. */
     const char *host = conf->host && *conf->host ? conf->host : "localhost";
+    if (strpbrk(host, ", \t"))
+        return apr_psprintf(p, "servers %s (default port %u)", host, conf->port ? conf->port : 3306);
     if (strcmp(host, "localhost") == 0) {
         const char *sock = conf->socket && *conf->socket ? conf->socket : getenv("MYSQL_UNIX_PORT");
         return apr_psprintf(p, "socket %s", sock && *sock ? sock : MARIADB_UNIX_ADDR);
