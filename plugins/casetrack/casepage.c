@@ -66,6 +66,7 @@ int ct_case_page(mc_req *mr)
     mc_vars_set(mr->vars, "case_type", c.case_type_name);
     mc_vars_set(mr->vars, "filed_on", c.filed_on);
     mc_vars_set(mr->vars, "status", ct_label(&ct_case_statuses, c.status));
+    mc_vars_set(mr->vars, "status_class", ct_label(&ct_case_badges, c.status));
     mc_vars_set(mr->vars, "judge", *c.judge ? c.judge : "Not assigned");
     mc_vars_set(mr->vars, "track_url", mc_url(mr, apr_pstrcat(p, "/track/", c.number, NULL)));
     mc_vars_set(mr->vars, "mycase_action", mc_url(mr, "/mycases/add"));

@@ -60,6 +60,8 @@ typedef struct ct_labels {
 const char *ct_label(const ct_labels *l, const char *word);
 /* "Open", "Closed", "Disposed" for a case's status. */
 extern const ct_labels ct_case_statuses;
+/* The badge of a case's status (class "mc-status mc-status--active" ...). */
+extern const ct_labels ct_case_badges;
 /* What composing notices needs, for this request. */
 void ct_case_env(mc_req *mr, mc_case_env *env);
 

@@ -218,6 +218,7 @@ static int case_page(mc_req *mr, mc_db *db, const ct_case *c, int status, const 
     mc_vars_set(mr->vars, "case_type", c->case_type_name);
     mc_vars_set(mr->vars, "filed_on", c->filed_on);
     mc_vars_set(mr->vars, "status", c->status);
+    mc_vars_set(mr->vars, "status_class", ct_label(&ct_case_badges, c->status));
     mc_vars_set(mr->vars, "judge", *c->judge ? c->judge : "(none)");
     mc_vars_set(mr->vars, "last_activity", c->last_activity);
     mc_vars_set(mr->vars, "confidential", c->confidential ? "1" : NULL);

@@ -99,6 +99,7 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
         mc_vars_set(row, "tracking",
                     tracking_words(p, mc_dbres_get(res, i, 6), mc_dbres_get(res, i, 7),
                                    mc_dbres_get(res, i, 8)));
+        mc_vars_set(row, "tracked", mc_dbres_int(res, i, 6) ? "1" : NULL);
         mc_vars_set(row, "note", mc_dbres_get(res, i, 9));
     }
     mc_done_notice(mr, FOLDER_DONE, error);
@@ -251,12 +252,8 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
     mc_vars_set(mr->vars, "remove_action", apr_pstrcat(p, base, "/remove", NULL));
     mc_vars_set(mr->vars, "note", note ? note : mc_dbres_get(res, 0, 0));
     if (mc_dbres_int(res, 0, 1)) {
-        const char *ch = mc_dbres_get(res, 0, 2), *to = mc_dbres_get(res, 0, 3);
-        mc_vars_set(mr->vars, "tracking_active", "1");
-        mc_vars_set(mr->vars, "tracking",
-                    apr_pstrcat(p, ct_label(&ct_channels, ch), " to ",
-                                strcmp(ch, "email") ? ct_phone_display(p, to) : to, ", ",
-                                ct_label(&ct_frequencies, mc_dbres_get(res, 0, 4)), NULL));
+        ct_tracking_vars(mr, mc_dbres_get(res, 0, 2), mc_dbres_get(res, 0, 3),
+                         mc_dbres_get(res, 0, 4));
         mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
     }
     mc_done_notice(mr, CASE_DONE, error);

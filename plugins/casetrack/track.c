@@ -75,7 +75,7 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
     }
     ct_case_vars(mr, c);
     if (t.active) {
-        mc_vars_set(mr->vars, "tracking_active", "1");
+        ct_tracking_vars(mr, t.channel, t.recipient, t.frequency);
         mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
         mc_vars_set(mr->vars, "tracking_frequency", ct_label(&ct_frequencies, t.frequency));
         mc_vars_set(mr->vars, "stop_action",

@@ -59,6 +59,12 @@ apr_status_t ct_folder_add(mc_db *db, long long account_id, long long case_id);
 apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, const char *why,
                            int *stopped);
 
+/* An active tracking in the case header's Tracking row (_case-header.html):
+ * tracking_active, tracking_channel (the badge: "E-mail") and tracking_rest
+ * ("to a@b.example, Daily digest"). */
+void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient,
+                      const char *frequency);
+
 /* "(573) 555-0100" for "+15735550100" (other values unchanged). */
 const char *ct_phone_display(apr_pool_t *p, const char *e164);
 /* "E-mail", "Text/SMS", "Phone call" for a channel name. */

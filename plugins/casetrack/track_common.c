@@ -29,6 +29,7 @@ void ct_case_vars(mc_req *mr, const ct_case *c)
     mc_vars_set(mr->vars, "case_type", c->case_type_name);
     mc_vars_set(mr->vars, "filed_on", c->filed_on);
     mc_vars_set(mr->vars, "case_status", ct_label(&ct_case_statuses, c->status));
+    mc_vars_set(mr->vars, "case_status_class", ct_label(&ct_case_badges, c->status));
     mc_vars_set(mr->vars, "judge", c->judge);
     mc_vars_set(mr->vars, "case_url", mc_url(mr, apr_pstrcat(p, "/case/", c->number, NULL)));
     mc_vars_set(mr->vars, "mycase_url", mc_url(mr, apr_pstrcat(p, "/mycases/", c->number, NULL)));
@@ -67,6 +68,18 @@ const char *ct_phone_display(apr_pool_t *p, const char *e164)
     if (!e164 || strlen(e164) != 12 || strncmp(e164, "+1", 2))
         return e164 ? e164 : "";
     return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
+}
+
+void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient,
+                      const char *frequency)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars_set(mr->vars, "tracking_active", "1");
+    mc_vars_set(mr->vars, "tracking_channel", ct_label(&ct_channels, channel));
+    mc_vars_set(mr->vars, "tracking_rest",
+                apr_pstrcat(p, "to ",
+                            strcmp(channel, "email") ? ct_phone_display(p, recipient) : recipient,
+                            ", ", ct_label(&ct_frequencies, frequency), NULL));
 }
 
 const ct_labels ct_channels = {"E-mail", {{"sms", "Text/SMS"}, {"voice", "Phone call"}}};

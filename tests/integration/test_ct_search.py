@@ -403,8 +403,15 @@ def test_case_page(ap, http, mariadb):
     assert section("parties") == [[f"{t}DOE, JANE", "Petitioner", "Clayton", "1980"],
                                   [f"{t}DOE, JOHN", "Respondent", "Ladue", ""]]
     assert section("attorneys") == [[f"{t} Counsel", "12345", "Counsel LLC", f"{t}DOE, JANE"]]
-    assert section("docket") == [["2026-02-01", "Order", f"{t} order entered", "Court"],
-                                 ["2026-01-05", "Petition Filed", f"{t} petition", "Jane Doe"]]
+    # The docket: a timeline, newest first (tests/integration/test_ct_look.py):
+    # each entry's date, type, text and filer.
+    docket = re.search(r'<section[^>]*id="docket">(.*?)</section>', page, re.S).group(1)
+    parts = (r'<time[^>]*>(.*?)</time>|<strong class="entry-type">(.*?)</strong>|'
+             r'<div class="entry-text">(.*?)</div>|<div class="filed-by[^"]*">Filed By: (.*?)</div>')
+    entries = [[text(g) for m in re.findall(parts, li, re.S) for g in m if g]
+               for li in re.findall(r"<li>(.*?)</li>", docket, re.S)]
+    assert entries == [["2026-02-01", "Order", f"{t} order entered", "Court"],
+                       ["2026-01-05", "Petition Filed", f"{t} petition", "Jane Doe"]], entries
     assert section("hearings") == [["2026-06-01 09:30", "Case Review", "Division 3",
                                     f"Hon. {t} Rivera"]]
     assert section("judgments") == [[f"{t}DOE, JOHN", f"{t}DOE, JANE", "$700.00", "2026-03-01",
