@@ -487,6 +487,8 @@ static int admin_members(mc_req *mr)
         int active = !strcmp(mc_dbres_get(res, i, 6), "active");
         mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "status", active ? "ACTIVE" : "DISABLED");
+        mc_vars_set(row, "status_class", /* a labelled badge (site.css) */
+                    active ? "mc-status mc-status--active" : "mc-status mc-status--disabled");
         if (active)
             mc_vars_set(row, "disable_url",
                         mc_url(mr, apr_pstrcat(p, "/admin/members/", id, "/disable", NULL)));

@@ -213,22 +213,40 @@ static int myaccount_get(mc_req *mr)
 
 typedef struct fdef {
     const char *name, *label, *type, *ac;
-    int keep; /* put the typed value back on refusal */
-    int max;  /* the field's maxlength (its column's size); 0: none */
+    int keep;       /* put the typed value back on refusal */
+    int max;        /* the field's maxlength (its column's size); 0: none */
+    const char *im; /* its inputmode, or NULL */
 } fdef;
 
-/* values: one per field (NULL: none). */
+/* The name (and id) of the field of f the sentence error names ("Label:
+ * why"; f's labels may end in " *"), NULL when none. */
+static const char *error_field(const fdef *f, const char *error)
+{
+    const char *colon = error ? strstr(error, ": ") : NULL;
+    size_t n = colon ? (size_t)(colon - error) : 0;
+    int i;
+    for (i = 0; n && f[i].name; i++)
+        if (!strncmp(f[i].label, error, n) && (!f[i].label[n] || !strcmp(f[i].label + n, " *")))
+            return f[i].name;
+    return NULL;
+}
+
+/* values: one per field (NULL: none). The error is linked to its field. */
 static int form_page(mc_req *mr, const char *title, const char *intro, const fdef *f,
                      const char *const *values, const char *error, const char *path,
                      const char *rules)
 {
+    const char *field = error_field(f, error);
     int i;
     for (i = 0; f[i].name; i++) {
         mc_vars *v = mc_vars_row(mr->vars, "fields");
+        if (field && !strcmp(field, f[i].name))
+            mc_vars_set(v, "invalid", "true");
         mc_vars_set(v, "name", f[i].name);
         mc_vars_set(v, "label", f[i].label);
         mc_vars_set(v, "type", f[i].type);
         mc_vars_set(v, "ac", f[i].ac);
+        mc_vars_set(v, "im", f[i].im);
         if (f[i].max)
             mc_vars_setf(v, "max", "%d", f[i].max);
         if (f[i].keep && values && values[i])
@@ -237,7 +255,7 @@ static int form_page(mc_req *mr, const char *title, const char *intro, const fde
     if (intro)
         mc_vars_set(mr->vars, "intro", intro);
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, field);
     if (rules)
         mc_vars_set(mr->vars, "rules", rules);
     mc_vars_set(mr->vars, "action", mc_url(mr, path));
@@ -337,13 +355,14 @@ static const fdef FIRM_F[] = {
     {"firm", "Firm/Organization Name", "text", "organization", 1, MC_REG_FIRM_MAX}, {NULL}};
 static const pfield FIRM_P[] = {{"Firm/Organization Name", PF(firm), 0, 0}};
 static const fdef PHONE_F[] = {
-    {"business_phone", "Business Phone *", "tel", "tel", 1, MC_REG_PHONE_MAX},
-    {"cell_phone", "Cell Phone", "tel", "tel", 1, MC_REG_PHONE_MAX},
+    {"business_phone", "Business Phone *", "tel", "work tel", 1, MC_REG_PHONE_MAX},
+    {"cell_phone", "Cell Phone", "tel", "mobile tel", 1, MC_REG_PHONE_MAX},
     {NULL}};
 static const pfield PHONE_P[] = {{"Business Phone", PF(business_phone), 1, 1},
                                  {"Cell Phone", PF(cell_phone), 0, 1}};
 
-static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1, 10}, {NULL}};
+static const fdef MOBAR_F[] = {{"mobar_number", "MOBAR Number *", "text", "off", 1, 10, "numeric"},
+                               {NULL}};
 static const pfield MOBAR_P[] = {{"MOBAR Number", PF(mobar_number), 1, 0}};
 
 /* Each form: its path (the route's pattern), title, intro (or NULL), what
@@ -513,8 +532,9 @@ static int email_post(mc_req *mr)
 static const char *const ADDR_KEYS[] = {"line1", "line2", "city", "state", "zip", "country"};
 #define ADDR_TITLE "Update Account - Addresses"
 
+/* error: about the field whose id is field (or NULL). */
 static int address_page(mc_req *mr, const char *const *mail, const char *const *bill, int same,
-                        const char *error)
+                        const char *error, const char *field)
 {
     int i;
     for (i = 0; i < 6; i++) {
@@ -523,7 +543,7 @@ static int address_page(mc_req *mr, const char *const *mail, const char *const *
     }
     mc_vars_set(mr->vars, "same", same ? "1" : "0");
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, field);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/address"));
     mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
     return mc_render(mr, HTTP_OK, "account-address.html", ADDR_TITLE);
@@ -541,14 +561,14 @@ static int address_get(mc_req *mr)
                                pr.mail_state, pr.mail_zip,   pr.mail_country};
         const char *bill[6] = {pr.bill_line1, pr.bill_line2, pr.bill_city,
                                pr.bill_state, pr.bill_zip,   pr.bill_country};
-        return address_page(mr, mail, bill, 0, NULL);
+        return address_page(mr, mail, bill, 0, NULL, NULL);
     }
 }
 
 static int address_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *mail[6], *bill[6], *why;
+    const char *mail[6], *bill[6], *why, *part = NULL, *field = NULL;
     int i, same = mc_field(mr, "same") != NULL;
     mc_reg_profile pr;
     mc_db *db;
@@ -563,10 +583,13 @@ static int address_post(mc_req *mr)
     if (!*bill[5])
         bill[5] = "United States";
     if ((why = mc_reg_check_address(p, "Mailing Address", mail[0], mail[1], mail[2], mail[3],
-                                    mail[4], mail[5])) ||
-        (why = mc_reg_check_address(p, "Billing Address", bill[0], bill[1], bill[2], bill[3],
-                                    bill[4], bill[5])))
-        return address_page(mr, mail, bill, same, why);
+                                    mail[4], mail[5], &part)))
+        field = apr_pstrcat(p, "mail_", part, NULL);
+    else if ((why = mc_reg_check_address(p, "Billing Address", bill[0], bill[1], bill[2], bill[3],
+                                         bill[4], bill[5], &part)))
+        field = apr_pstrcat(p, same ? "mail_" : "bill_", part, NULL);
+    if (why)
+        return address_page(mr, mail, bill, same, why, part ? field : NULL);
     if ((rv = mc_reg_account_load(mr, &db, &pr)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     pr.mail_line1 = mail[0], pr.mail_line2 = mail[1], pr.mail_city = mail[2];

@@ -10,9 +10,12 @@ static int questions_page(mc_req *mr, const int *q, const char *const *a, const 
                           const char *error)
 {
     static const char *const fields[] = {"question", "answer", "verify"};
-    mc_reg_question_slots(mr->vars, fields, " *", q, a, va);
+    const char *field = mc_reg_slot_error_field(mr->r->pool, error, fields);
+    if (error && !field && !strncmp(error, "Current Password: ", 18))
+        field = "current_password";
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, field);
+    mc_reg_question_slots(mr->vars, fields, " *", q, a, va);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/myaccount/questions"));
     mc_vars_set(mr->vars, "back", mc_url(mr, "/myaccount"));
     return mc_render(mr, HTTP_OK, "account-questions.html", Q_TITLE);

@@ -83,9 +83,20 @@ static const struct forgot *forgot_of(const mc_req *mr)
     return &FORGOT[strcmp(mr->route->pattern, FORGOT[0].path) != 0];
 }
 
+/* The flow's breadcrumbs (registration/_crumbs.html): Logon, Forgot
+ * Password (on the reset's later pages: reset), then the page, page. */
+static void crumbs(mc_req *mr, const char *page, int reset)
+{
+    mc_vars_set(mr->vars, "crumb_logon_url", mc_logon_path(mr));
+    if (reset)
+        mc_vars_set(mr->vars, "crumb_forgot_url", mc_url(mr, FORGOT[0].path));
+    mc_vars_set(mr->vars, "crumb_page", page);
+}
+
 static int forgot_form(mc_req *mr, const char *error)
 {
     const struct forgot *f = forgot_of(mr);
+    crumbs(mr, f->title, 0);
     if (error)
         mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "action", mc_url(mr, f->path));
@@ -268,6 +279,7 @@ static int reset_link_get(mc_req *mr)
     mc_vars_set(
         mr->vars, "action",
         mc_url(mr, apr_pstrcat(mr->r->pool, "/reset/", apr_table_get(mr->params, "token"), NULL)));
+    crumbs(mr, "Reset Password", 1);
     return mc_render(mr, HTTP_OK, "recovery-reset-start.html", "Reset Password");
 }
 
@@ -344,6 +356,7 @@ static int question_form(mc_req *mr, reset_state *st, const char *error)
     mc_vars_set(mr->vars, "question",
                 q >= 0 && q < mc_reg_question_count ? mc_reg_questions[q] : "Security question");
     mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/question"));
+    crumbs(mr, "Security Questions", 1);
     return mc_render(mr, HTTP_OK, "recovery-question.html", "Security Questions");
 }
 
@@ -353,6 +366,7 @@ static int password_form(mc_req *mr, const char *error)
         mc_vars_set(mr->vars, "error", error);
     mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/password"));
+    crumbs(mr, "Reset Password", 1);
     return mc_render(mr, HTTP_OK, "recovery-password.html", "Reset Password");
 }
 

@@ -34,6 +34,12 @@ void mc_reg_question_slots(mc_vars *vars, const char *const *fields, const char 
         mc_vars_setf(s, "qlabel", "Question %d%s", i + 1, mark);
         mc_vars_setf(s, "alabel", "Answer %d%s", i + 1, mark);
         mc_vars_setf(s, "vlabel", "Verify Answer %d%s", i + 1, mark);
+        for (k = 0; k < 3; k++) { /* qinvalid, ainvalid, vinvalid: FIELD_invalid */
+            char key[64], inv[] = "?invalid";
+            snprintf(key, sizeof(key), "%s%d_invalid", fields[k], i + 1);
+            inv[0] = "qav"[k];
+            mc_vars_set(s, inv, mc_vars_get(vars, key));
+        }
         if (q[i] >= 0)
             mc_vars_setf(s, "qsel", "%d", q[i]);
         mc_vars_set(s, "answer", a ? a[i] : NULL);
@@ -154,33 +160,39 @@ static int us_state_ok(const char *s)
 
 const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *line1,
                                  const char *line2, const char *city, const char *state,
-                                 const char *zip, const char *country)
+                                 const char *zip, const char *country, const char **part)
 {
     int us = !*country || !strcasecmp(country, "United States") || !strcasecmp(country, "USA");
     /* The labels of the sign-up page; the columns' sizes (mc_reg_profile). */
     const struct {
-        const char *label, *v;
+        const char *label, *v, *part;
         apr_size_t max;
-    } f[] = {{"Line 1", line1, 200}, {"Line 2", line2, 200}, {"City", city, 100},
-             {"State", state, 50},   {"ZIP Code", zip, 20},  {"Country", country, 60}};
+    } f[] = {{"Line 1", line1, "line1", 200}, {"Line 2", line2, "line2", 200},
+             {"City", city, "city", 100},     {"State", state, "state", 50},
+             {"ZIP Code", zip, "zip", 20},    {"Country", country, "country", 60}};
     const char *why;
     size_t i;
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
         const char *label = apr_pstrcat(p, prefix, " ", f[i].label, NULL);
+        *part = f[i].part;
         if ((why = too_long(p, label, f[i].v, f[i].max)))
             return why;
         if (has_control(f[i].v))
             return apr_psprintf(p, "%s: it contains a character that is not allowed.", label);
     }
+    *part = "line1";
     if (!*line1)
         return apr_psprintf(p, "%s: enter the street address.", prefix);
+    *part = "city";
     if (!*city)
         return apr_psprintf(p, "%s: enter the city.", prefix);
+    *part = "state";
     if (!*state)
         return apr_psprintf(p, "%s: enter the state.", prefix);
     if (us && !us_state_ok(state))
         return apr_psprintf(p, "%s: '%s' is not a state; use the two-letter code, e.g. MO.", prefix,
                             state);
+    *part = "zip";
     if (!*zip)
         return apr_psprintf(p, "%s: enter the ZIP code.", prefix);
     if (us) {
@@ -192,7 +204,50 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
             return apr_psprintf(p, "%s: the ZIP code must be 5 digits, or 5+4 like 65101-1234.",
                                 prefix);
     }
+    *part = NULL;
     return NULL;
+}
+
+/* ---- errors linked to their fields ---------------------------------------- */
+
+/* The length of the label error starts with ("Label: why"), 0 if none. */
+static size_t label_len(const char *error)
+{
+    const char *colon = error ? strstr(error, ": ") : NULL;
+    return colon ? (size_t)(colon - error) : 0;
+}
+
+const char *mc_reg_error_field(const char *error, const char *const *map)
+{
+    size_t n = label_len(error);
+    for (; n && map && *map; map += 2)
+        if (strlen(*map) == n && !strncmp(error, *map, n))
+            return map[1];
+    return NULL;
+}
+
+const char *mc_reg_slot_error_field(apr_pool_t *p, const char *error, const char *const *fields)
+{
+    static const char *const labels[] = {"Question ", "Answer ", "Verify Answer "};
+    size_t n = label_len(error), k;
+    for (k = 0; k < 3; k++) {
+        size_t m = strlen(labels[k]);
+        if (n == m + 1 && !strncmp(error, labels[k], m) && error[m] >= '1' && error[m] <= '3')
+            return apr_psprintf(p, "%s%c", fields[k], error[m]);
+    }
+    return NULL;
+}
+
+void mc_reg_field_error(apr_pool_t *p, mc_vars *vars, const char *list, const char *text,
+                        const char *field)
+{
+    mc_vars *row = list ? mc_vars_row(vars, list) : vars;
+    mc_vars_set(row, list ? "text" : "error", text);
+    if (!field)
+        return;
+    mc_vars_set(row, list ? "field" : "error_field", field);
+    mc_vars_setf(row, list ? "href" : "error_href", "#%s", field);
+    mc_vars_set(vars, apr_pstrcat(p, field, "_invalid", NULL), "true");
 }
 
 const char *mc_reg_normalise_answer(apr_pool_t *p, const char *a)
@@ -426,4 +481,26 @@ apr_status_t mc_reg_mail(mc_db *db, apr_pool_t *p, long long account_id, const c
     n.kind = kind;
     n.body = body;
     return mc_outbox_add(db, &n, NULL);
+}
+
+void mc_reg_steps(mc_vars *vars, const char *const *labels, int current)
+{
+    static const char segment[] = "usa-step-indicator__segment";
+    int i;
+    for (i = 0; labels[i]; i++) {
+        mc_vars *row = mc_vars_row(vars, "steps");
+        mc_vars_set(row, "label", labels[i]);
+        if (i + 1 < current) {
+            mc_vars_setf(row, "class", "%s %s--complete", segment, segment);
+            mc_vars_set(row, "sr", "completed");
+        }
+        else if (i + 1 == current) {
+            mc_vars_setf(row, "class", "%s %s--current", segment, segment);
+            mc_vars_set(row, "current", "true");
+        }
+        else {
+            mc_vars_set(row, "class", segment);
+            mc_vars_set(row, "sr", "not completed");
+        }
+    }
 }

@@ -126,7 +126,8 @@ extern const int mc_reg_question_count;
  * (qlabel "Question N", alabel, vlabel, each followed by mark); the
  * question chosen (qsel, when q[i] >= 0) and the answers typed (answer,
  * verify: unset when a or v is NULL); the questions (rows "options": idx,
- * text, selected "1" on q[i]'s). */
+ * text, selected "1" on q[i]'s); qinvalid, ainvalid, vinvalid: the
+ * fields' FIELD_invalid of vars (mc_reg_field_error: call it first). */
 void mc_reg_question_slots(mc_vars *vars, const char *const *fields, const char *mark, const int *q,
                            const char *const *a, const char *const *v);
 
@@ -152,10 +153,12 @@ const char *mc_reg_check_phone(apr_pool_t *p, const char *label, const char *v, 
 /* An address: line1 (required), line2, city, state (two-letter US code or a
  * name), ZIP (5 or 5+4 digits for the United States), country; at most 200,
  * 200, 100, 50, 20 and 60 characters. prefix is the field label, e.g.
- * "Mailing Address" (a sentence names "Mailing Address City"). */
+ * "Mailing Address" (a sentence names "Mailing Address City"). *part: the
+ * part a refusal is about ("line1", "line2", "city", "state", "zip",
+ * "country"; the forms' ids are the prefix's, e.g. mail_city), NULL when none. */
 const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *line1,
                                  const char *line2, const char *city, const char *state,
-                                 const char *zip, const char *country);
+                                 const char *zip, const char *country, const char **part);
 /* Security answers, the seed's rules: at least 3 characters (at most
  * MC_REG_ANSWER_MAX), no part of the question (any word of 4+ letters of
  * it), the same answer not twice.
@@ -163,6 +166,23 @@ const char *mc_reg_check_address(apr_pool_t *p, const char *prefix, const char *
  * The three questions must differ too. */
 const char *mc_reg_check_answers(apr_pool_t *p, const int *questions, const char *const *answers,
                                  int n);
+/* Errors linked to their fields (core/_errors.html, issue 14): the id of
+ * the input a sentence "Label: why" is about, by map (label, id pairs, then
+ * NULL), or NULL; for the security-questions slots ("Question N", "Answer
+ * N", "Verify Answer N") the slot's field, fields[0..2] followed by N. */
+const char *mc_reg_error_field(const char *error, const char *const *map);
+const char *mc_reg_slot_error_field(apr_pool_t *p, const char *error, const char *const *fields);
+/* Show error text: a row of list (text; field, the input's id, and href
+ * "#field" when field is not NULL), or with list NULL the page's one error
+ * (error; error_field, error_href). FIELD_invalid is "true" in vars (the
+ * input's aria-invalid). */
+void mc_reg_field_error(apr_pool_t *p, mc_vars *vars, const char *list, const char *text,
+                        const char *field);
+/* A step indicator (registration/_steps.html): list "steps" of vars, a
+ * row per label (labels NULL-terminated) with its label, class (USWDS's
+ * segment, complete or current), current ("true" on step current, counted
+ * from 1) and sr (the screen readers' "completed" or "not completed"). */
+void mc_reg_steps(mc_vars *vars, const char *const *labels, int current);
 /* trim, lower case, runs of blanks to one space. */
 const char *mc_reg_normalise_answer(apr_pool_t *p, const char *answer);
 

@@ -16,6 +16,17 @@ static const char *status_of(const char *s)
     return "";
 }
 
+/* An account's status and lock as labelled badges (site.css's mc-status):
+ * into v, status_class and locked_class. */
+static void badges(mc_vars *v, const char *status, int locked)
+{
+    if (*status_of(status))
+        mc_vars_setf(v, "status_class", "mc-status mc-status--%s", status);
+    else
+        mc_vars_set(v, "status_class", "mc-status");
+    mc_vars_set(v, "locked_class", locked ? "mc-status mc-status--locked" : "mc-status mc-status--ok");
+}
+
 static const char SQL_WHERE[] =
     " FROM mc_account WHERE (? = '' OR username LIKE ?) AND (? = '' OR email LIKE ?) AND "
     "(? = '' OR last_name LIKE ?) AND (? = '' OR status = ?)";
@@ -79,6 +90,7 @@ static int mc_reg_security_search(mc_req *mr)
                     apr_pstrcat(p, mc_dbres_get(res, i, 2), " ", mc_dbres_get(res, i, 3), NULL));
         mc_vars_set(row, "locked", locked ? "Yes" : "No");
         mc_vars_set(row, "verified", mc_dbres_int(res, i, 6) ? "Yes" : "No");
+        badges(row, mc_dbres_get(res, i, 5), locked);
     }
     mc_vars_set(mr->vars, "searched", "1");
     mc_page_vars(
@@ -151,6 +163,7 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
     mc_vars_set(mr->vars, "status", a->status);
     mc_vars_set(mr->vars, "locked", a->locked ? "Yes" : "No");
     mc_vars_set(mr->vars, "verified", a->verified ? "Yes" : "No");
+    badges(mr->vars, a->status, a->locked);
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/security"));
     if (a->locked)
         action_form(mr, base, "unlock", "Unlock");

@@ -36,17 +36,51 @@ static const char *saved(const mc_reg_pend *pd, const char *name)
     return v ? v : "";
 }
 
-static void add_error(apr_array_header_t *errs, const char *why)
+/* A refusal's sentence, and the id of the input it is about (NULL: found
+ * by the sentence's label in STEP_INPUTS when shown). */
+typedef struct reg_err {
+    const char *text, *field;
+} reg_err;
+
+static void add_field_error(apr_array_header_t *errs, const char *why, const char *field)
 {
-    if (why)
-        APR_ARRAY_PUSH(errs, const char *) = why;
+    if (why) {
+        reg_err *e = apr_array_push(errs);
+        e->text = why;
+        e->field = field;
+    }
 }
 
-static void show_errors(mc_req *mr, const apr_array_header_t *errs)
+static void add_error(apr_array_header_t *errs, const char *why)
 {
+    add_field_error(errs, why, NULL);
+}
+
+/* Each step's inputs by the label its sentences name (mc_reg_error_field);
+ * the questions' slots are q, a and v followed by the slot's number. */
+static const char *const STEP_INPUTS[][16] = {
+    [STEP_MOBAR] = {"MOBAR Number", "mobar", NULL},
+    [STEP_CREDENTIALS] = {"Username", "username", "Password", "password", "Verify Password",
+                          "verify_password", MC_CAPTCHA_LABEL, "captcha", NULL},
+    [STEP_NAME] = {"First Name", "first_name", "Middle Name/Initial", "middle_name", "Last Name",
+                   "last_name", "Suffix", "suffix", "E-mail Address", "email",
+                   "Verify E-mail Address", "email2", "MOBAR Number", "last_name", NULL},
+    [STEP_ADDRESS] = {"Business Phone", "business_phone", "Cell Phone", "cell_phone", NULL},
+    [STEP_QUESTIONS] = {NULL}};
+
+/* The errors summarised above the form of step, each linked to its input
+ * (core/_errors.html). */
+static void show_errors(mc_req *mr, int step, const apr_array_header_t *errs)
+{
+    static const char *const slots[] = {"q", "a", "v"};
     int i;
-    for (i = 0; errs && i < errs->nelts; i++)
-        mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", APR_ARRAY_IDX(errs, i, const char *));
+    for (i = 0; errs && i < errs->nelts; i++) {
+        const reg_err *e = &APR_ARRAY_IDX(errs, i, reg_err);
+        const char *field = e->field ? e->field : mc_reg_error_field(e->text, STEP_INPUTS[step]);
+        if (!field && step == STEP_QUESTIONS)
+            field = mc_reg_slot_error_field(mr->r->pool, e->text, slots);
+        mc_reg_field_error(mr->r->pool, mr->vars, "errors", e->text, field);
+    }
 }
 
 /* Where someone asking for step goes instead when an earlier step is not
@@ -69,6 +103,10 @@ static void fill(mc_req *mr, const mc_reg_pend *pd, const char *const *names, in
 
 static void common_vars(mc_req *mr, int step)
 {
+    static const char *const labels[] = {"MOBAR Number",       "Username and Password",
+                                         "Name and E-mail",    "Addresses and Phones",
+                                         "Security Questions", NULL};
+    mc_reg_steps(mr->vars, labels, step);
     mc_vars_set(mr->vars, "action", mc_url(mr, step_paths[step]));
     if (step > STEP_MOBAR)
         mc_vars_set(mr->vars, "back_url", mc_url(mr, step_paths[step - 1]));
@@ -152,13 +190,17 @@ static const struct {
 
 /* signup-address.html's two fieldsets, one row of list "addresses" each:
  * its legend and, per part KEY of the address, the field's name (KEY_name:
- * mail_KEY or bill_KEY) and value (KEY; an empty country: United States).
+ * mail_KEY or bill_KEY), value (KEY; an empty country: United States),
+ * autocomplete (KEY_ac) and aria-invalid (KEY_invalid: the field's
+ * FIELD_invalid, show_errors first).
  * The billing row carries the "same as mailing" box (same_box). */
 static void address_rows(mc_req *mr)
 {
     static const char *const legends[] = {"Mailing Address", "Billing Address"};
     static const char *const prefixes[] = {"mail_", "bill_"};
     static const char *const keys[] = {"line1", "line2", "city", "state", "zip", "country"};
+    static const char *const tokens[] = {"address-line1",  "address-line2", "address-level2",
+                                         "address-level1", "postal-code",   "country-name"};
     apr_pool_t *p = mr->r->pool;
     int a, k;
     for (a = 0; a < 2; a++) {
@@ -172,6 +214,10 @@ static void address_rows(mc_req *mr)
                 value = "United States";
             mc_vars_set(row, apr_pstrcat(p, keys[k], "_name", NULL), name);
             mc_vars_set(row, keys[k], value);
+            mc_vars_set(row, apr_pstrcat(p, keys[k], "_ac", NULL),
+                        apr_pstrcat(p, a ? "billing " : "", tokens[k], NULL));
+            mc_vars_set(row, apr_pstrcat(p, keys[k], "_invalid", NULL),
+                        mc_vars_get(mr->vars, apr_pstrcat(p, name, "_invalid", NULL)));
         }
     }
 }
@@ -184,9 +230,9 @@ static int fields_form(mc_req *mr, int step, const mc_reg_pend *pd, const apr_ar
     fill(mr, pd, FIELD_STEPS[step].fields, errs != NULL);
     if (step == STEP_NAME && *saved(pd, "mobar"))
         mc_vars_set(mr->vars, "mobar_given", "1");
+    show_errors(mr, step, errs);
     if (step == STEP_ADDRESS)
         address_rows(mr);
-    show_errors(mr, errs);
     return mc_render(mr, HTTP_OK, FIELD_STEPS[step].page, "Create an account");
 }
 
@@ -207,7 +253,7 @@ static int fields_get(mc_req *mr)
 
 static int mobar_post(mc_req *mr)
 {
-    apr_array_header_t *errs = apr_array_make(mr->r->pool, 4, sizeof(const char *));
+    apr_array_header_t *errs = apr_array_make(mr->r->pool, 4, sizeof(reg_err));
     const char *mobar = in(mr, "mobar"), *none = *in(mr, "no_mobar") ? "1" : "";
     const char *values[2];
     mc_reg_pend *pd;
@@ -257,7 +303,7 @@ static int credentials_form(mc_req *mr, mc_db *db, mc_reg_pend *pd, int status,
         mc_vars_set(mr->vars, "password_saved", "1");
     mc_vars_set(mr->vars, "username_rules", mc_reg_username_rules());
     mc_vars_set(mr->vars, "password_rules", mc_password_rules(mr));
-    show_errors(mr, errs);
+    show_errors(mr, STEP_CREDENTIALS, errs);
     if ((rv = mc_reg_captcha_vars(mr, db, pd->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_render(mr, status, "signup-credentials.html", "Create an account");
@@ -319,7 +365,7 @@ static int credentials_post(mc_req *mr)
 {
     int rc;
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(reg_err));
     const char *username = in(mr, "username");
     const char *pw = mc_field(mr, "password"), *again = mc_field(mr, "verify_password");
     const char *why, *bad_name, *hash = NULL;
@@ -384,7 +430,7 @@ static int name_post(mc_req *mr)
 {
     int rc;
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(reg_err));
     const char *names[] = {"first_name", "middle_name", "last_name",     "suffix",
                            "email",      "email2",      "mobar_verified"};
     const char *values[7], *why;
@@ -426,8 +472,8 @@ static int address_post(mc_req *mr)
 {
     int rc;
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
-    const char *v[ADDRESS_N];
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(reg_err));
+    const char *v[ADDRESS_N], *why, *part;
     mc_reg_pend *pd;
     mc_db *db;
     int i;
@@ -445,10 +491,13 @@ static int address_post(mc_req *mr)
     }
     else if (!*v[12])
         v[12] = "United States";
-    add_error(errs, mc_reg_check_address(p, "Mailing Address", v[0], v[1], v[2], v[3], v[4], v[5]));
-    if (!*v[6])
-        add_error(errs, mc_reg_check_address(p, "Billing Address", v[7], v[8], v[9], v[10], v[11],
-                                             v[12]));
+    why = mc_reg_check_address(p, "Mailing Address", v[0], v[1], v[2], v[3], v[4], v[5], &part);
+    add_field_error(errs, why, part ? apr_pstrcat(p, "mail_", part, NULL) : NULL);
+    if (!*v[6]) {
+        why = mc_reg_check_address(p, "Billing Address", v[7], v[8], v[9], v[10], v[11], v[12],
+                                   &part);
+        add_field_error(errs, why, part ? apr_pstrcat(p, "bill_", part, NULL) : NULL);
+    }
     add_error(errs, mc_reg_check_phone(p, "Business Phone", v[13], 1));
     add_error(errs, mc_reg_check_phone(p, "Cell Phone", v[14], 0));
     if (errs->nelts)
@@ -463,9 +512,9 @@ static int questions_form(mc_req *mr, const int *q, const char *const *a, const 
 {
     common_vars(mr, STEP_QUESTIONS);
     static const char *const fields[] = {"q", "a", "v"}, *const none[] = {"", "", ""};
+    show_errors(mr, STEP_QUESTIONS, errs);
     mc_reg_question_slots(mr->vars, fields, "", q, a ? a : none, v ? v : none);
     mc_vars_set(mr->vars, "answer_rules", ANSWER_RULES);
-    show_errors(mr, errs);
     return mc_render(mr, HTTP_OK, "signup-questions.html", "Create an account");
 }
 
@@ -634,7 +683,7 @@ static int create_account(mc_req *mr, mc_db *db, mc_reg_pend *pd, const int *q,
                           const char *const *a)
 {
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 1, sizeof(const char *));
+    apr_array_header_t *errs = apr_array_make(p, 1, sizeof(reg_err));
     const char *to;
     create_baton b;
     apr_status_t rv;
@@ -680,7 +729,7 @@ static int create_account(mc_req *mr, mc_db *db, mc_reg_pend *pd, const int *q,
 static int questions_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(const char *));
+    apr_array_header_t *errs = apr_array_make(p, 4, sizeof(reg_err));
     int q[3], i, rc;
     const char *a[3], *v[3], *to;
     mc_reg_pend *pd;

@@ -194,7 +194,7 @@ def test_maintenance_search(apache, new_account, smtp, mariadb):
         assert f">{head}</a></th>" in r.text
     assert ">Actions</th>" in r.text
     assert "09/09/2014 11:17:59 AM" in r.text and "03/01/2015 03:00:00 PM" in r.text
-    assert ">ACTIVE</td>" in r.text and ">DISABLED</td>" in r.text
+    assert ">ACTIVE</span></td>" in r.text and ">DISABLED</span></td>" in r.text
     assert f"/admin/members/{a.id}/disable" in r.text
     assert f"/admin/members/{b.id}/activate" in r.text
     assert f"/admin/members/{b.id}/disable" not in r.text
@@ -288,7 +288,7 @@ def test_disable_activate(apache, new_account, smtp, mariadb):
     assert member_status(mariadb, user) == "disabled"
     assert mariadb.value(f"SELECT status_date > '2020-01-01' FROM mc_group_member WHERE "
                          f"account_id = {user.id}") == "1"
-    assert ">DISABLED</td>" in search(s, ap, status="disabled").text
+    assert ">DISABLED</span></td>" in search(s, ap, status="disabled").text
     # Still associated, still holding the role, and no e-mail.
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_account_role WHERE account_id = {user.id} "
                          f"AND role = 'group_user' AND scope = '{gid}'") == "1"

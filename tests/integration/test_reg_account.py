@@ -49,7 +49,7 @@ def saved(r, done):
 
 
 def error_of(html):
-    m = re.search(r'<p class="error" role="alert">([^<]*)</p>', html)
+    m = re.search(r'<p class="error" role="alert"[^>]*>(?:<(?:a|span)\b[^>]*>)?([^<]*)<', html)
     return m.group(1) if m else None
 
 

@@ -45,8 +45,8 @@ def _phrase(s, ap, mariadb):
 
 def _errors(html):
     box = re.search(r'<div class="error"[^>]*>(.*?)</div>', html, re.S)
-    return [htmllib.unescape(e) for e in re.findall(r"<li>([^<]*)</li>", box.group(1))] \
-        if box else []
+    return [htmllib.unescape(re.sub(r"<[^>]*>", "", e))
+            for e in re.findall(r"<li>(.*?)</li>", box.group(1))] if box else []
 
 
 def _submit(s, page, p, **extra):
