@@ -152,22 +152,33 @@ int ef_env_relation(const mc_req *mr, const ef_env *e)
     return rel;
 }
 
+/* Each status: its words and its badge's class (site.css: mc-status). */
+static const struct {
+    const char *status, *label, *badge;
+} STATUS_WORDS[] = {{"draft", "Draft", "mc-status mc-status--draft"},
+                    {"submitted", "Submitted", "mc-status mc-status--submitted"},
+                    {"review", "Under Review", "mc-status mc-status--review"},
+                    {"accepted", "Accepted", "mc-status mc-status--accepted"},
+                    {"rejected", "Rejected", "mc-status mc-status--rejected"},
+                    {"cancelled", "Cancelled", "mc-status mc-status--cancelled"},
+                    {NULL, NULL, NULL}};
+
 const char *ef_status_label(const char *status)
 {
-    static const struct {
-        const char *status, *label;
-    } labels[] = {{"draft", "Draft"},
-                  {"submitted", "Submitted"},
-                  {"review", "Under Review"},
-                  {"accepted", "Accepted"},
-                  {"rejected", "Rejected"},
-                  {"cancelled", "Cancelled"},
-                  {NULL, NULL}};
     int i;
-    for (i = 0; labels[i].status; i++)
-        if (!strcmp(labels[i].status, status))
-            return labels[i].label;
+    for (i = 0; STATUS_WORDS[i].status; i++)
+        if (!strcmp(STATUS_WORDS[i].status, status))
+            return STATUS_WORDS[i].label;
     return status;
+}
+
+const char *ef_status_badge(const char *status)
+{
+    int i;
+    for (i = 0; STATUS_WORDS[i].status; i++)
+        if (!strcmp(STATUS_WORDS[i].status, status))
+            return STATUS_WORDS[i].badge;
+    return "mc-status";
 }
 
 const char *ef_money(apr_pool_t *p, long long cents)

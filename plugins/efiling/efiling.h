@@ -111,6 +111,9 @@ int ef_env_relation(const mc_req *mr, const ef_env *e);
 
 /* "Draft", "Submitted", "Under Review", "Accepted", "Rejected", "Cancelled". */
 const char *ef_status_label(const char *status);
+/* The class of the status's badge: "mc-status mc-status--review" (the
+ * template: <span class="mc-status" data-attr-class="..._class">). */
+const char *ef_status_badge(const char *status);
 /* "$1,234.50" */
 const char *ef_money(apr_pool_t *p, long long cents);
 /* id in decimal, in p. */
@@ -210,5 +213,11 @@ apr_status_t ef_env_documents(mc_req *mr, mc_db *db, long long env_id, ef_doc_ro
 /* (wizard.c) The wizard step a draft resumes at: "case", "parties",
  * "documents", "payment" or "review". */
 const char *ef_env_resume_step(const ef_env *e);
+/* (wizard.c) The page variables of the wizard's step indicator with step
+ * ("case", ...) current: the list "steps" (label; segment, its class;
+ * current "true" on the current one; done, "completed" or "not completed",
+ * on the others; url of each other step the draft has reached), step_no,
+ * step_count and step_label. */
+void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step);
 
 #endif

@@ -153,6 +153,7 @@ apr_status_t ef_env_show(mc_req *mr, mc_db *db, const ef_env *e)
     mc_vars_set(v, "env_id", ef_id_str(p, e->id));
     mc_vars_set(v, "number", *e->number ? e->number : NULL);
     mc_vars_set(v, "status_label", ef_status_label(e->status));
+    mc_vars_set(v, "status_class", ef_status_badge(e->status));
     mc_vars_set(v, "is_draft", !strcmp(e->status, "draft") ? "1" : NULL);
     mc_vars_set(v, "is_new", !strcmp(e->kind, "new") ? "1" : NULL);
     mc_vars_set(v, "kind_label",
@@ -218,6 +219,7 @@ apr_status_t ef_env_history(mc_req *mr, mc_db *db, long long id, const char *who
         mc_vars *row = mc_vars_row(mr->vars, "history");
         mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 1)));
+        mc_vars_set(row, "status_class", ef_status_badge(mc_dbres_get(res, i, 1)));
     }
     return rv;
 }

@@ -178,6 +178,7 @@ static apr_status_t queue_court(mc_req *mr, mc_db *db, const char *code, size_t 
                         : mc_dbres_get(res, i, 4));
         mc_vars_set(row, "fees", ef_money(p, mc_dbres_int(res, i, 7)));
         mc_vars_set(row, "status", ef_status_label(mc_dbres_get(res, i, 9)));
+        mc_vars_set(row, "status_class", ef_status_badge(mc_dbres_get(res, i, 9)));
     }
     mc_page_vars(sec, &pg,
                  apr_pstrcat(p, mc_url(mr, "/clerk"), "?status=", FILTERS[f].key,
@@ -319,6 +320,7 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
         mc_vars_set(mr->vars, "notice", notice);
     mc_vars_set(mr->vars, "number", e->number);
     mc_vars_set(mr->vars, "status", ef_status_label(e->status));
+    mc_vars_set(mr->vars, "status_class", ef_status_badge(e->status));
     mc_vars_set(mr->vars, "court", apr_pstrcat(p, e->court_name, " (", e->court_code, ")", NULL));
     mc_vars_set(mr->vars, "filer", e->filer);
     mc_vars_set(mr->vars, "submitted", e->submitted_at);

@@ -238,6 +238,8 @@ static int refuse(mc_req *mr, mc_db *db, const ef_env *e, const ef_court *c, con
     mc_vars_set(mr->vars, "error", sentence);
     mc_vars_set(mr->vars, "action", ef_env_url(mr, e->id, "/documents"));
     mc_vars_set(mr->vars, "back_url", ef_env_url(mr, e->id, "/documents"));
+    mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
+    ef_wiz_steps(mr, e, "documents");
     mc_vars_set(mr->vars, "court", c->name);
     mc_vars_set(mr->vars, "max_size", size_words(p, c->max_doc_bytes));
     mc_vars_set(mr->vars, "max_bytes",

@@ -230,6 +230,44 @@ static int step_next(mc_req *mr, ef_wiz *z, const char *step, step_page_fn page)
     return step_saved(mr, z, APR_SUCCESS, STEPS[step_index(step) + 1]);
 }
 
+void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step)
+{
+    static const char *const labels[] = {"Court and case", "Parties", "Documents",
+                                         "Fees and payment", "Review"};
+    apr_pool_t *p = mr->r->pool;
+    int is_new = !strcmp(e->kind, "new");
+    int i, n = 0, at = 0, cur = step_index(step), reached = step_index(e->step);
+    for (i = 0; STEPS[i]; i++) {
+        mc_vars *row;
+        if (!is_new && !strcmp(STEPS[i], "parties"))
+            continue;
+        n++;
+        if (i == cur)
+            at = n;
+        row = mc_vars_row(mr->vars, "steps");
+        mc_vars_set(row, "label", labels[i]);
+        if (i == cur) {
+            mc_vars_set(row, "segment",
+                        "usa-step-indicator__segment usa-step-indicator__segment--current");
+            mc_vars_set(row, "current", "true");
+        } else if (i < reached) {
+            mc_vars_set(row, "segment",
+                        "usa-step-indicator__segment usa-step-indicator__segment--complete");
+            mc_vars_set(row, "done", "completed");
+        } else {
+            mc_vars_set(row, "segment", "usa-step-indicator__segment");
+            mc_vars_set(row, "done", "not completed");
+        }
+        /* A link to each step the draft has reached (a later one would
+         * send the filer back to the first incomplete one). */
+        if (i != cur && i <= reached)
+            mc_vars_set(row, "url", ef_env_url(mr, e->id, apr_pstrcat(p, "/", STEPS[i], NULL)));
+    }
+    mc_vars_setf(mr->vars, "step_no", "%d", at);
+    mc_vars_setf(mr->vars, "step_count", "%d", n);
+    mc_vars_set(mr->vars, "step_label", labels[cur]);
+}
+
 static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
 {
     apr_pool_t *p = mr->r->pool;
@@ -238,18 +276,7 @@ static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
     mc_vars_set(mr->vars, "is_new", is_new ? "1" : NULL);
     mc_vars_set(mr->vars, "kind_label", is_new ? "New case" : "File into an existing case");
     mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
-    for (i = 0; STEPS[i]; i++) {
-        mc_vars *row;
-        static const char *const labels[] = {"Court and case", "Parties", "Documents",
-                                             "Fees and payment", "Review"};
-        if (!is_new && !strcmp(STEPS[i], "parties"))
-            continue;
-        row = mc_vars_row(mr->vars, "steps");
-        mc_vars_set(row, "label", labels[i]);
-        mc_vars_set(row, "current", i == cur ? "1" : NULL);
-        mc_vars_set(row, "url",
-                    i == cur ? NULL : ef_env_url(mr, z->e.id, apr_pstrcat(p, "/", STEPS[i], NULL)));
-    }
+    ef_wiz_steps(mr, &z->e, step);
     /* Back: the step before this one. */
     for (i = cur - 1; i >= 0; i--) {
         if (!is_new && !strcmp(STEPS[i], "parties"))

@@ -120,7 +120,7 @@ def envelope(mariadb, acct, court, status, gid=None, caption="X V Y"):
 
 def listed(html):
     """(number, status) of every row of My Filings."""
-    m = re.search(r'<table id="filings">.*?<tbody>(.*?)</tbody>', html, re.S)
+    m = re.search(r'<table[^>]* id="filings">.*?<tbody>(.*?)</tbody>', html, re.S)
     if not m:
         return []
     out = []
@@ -215,7 +215,7 @@ def test_envelope_page(apache, mariadb, new_account, smtp):
     docs = rows(mariadb, f"SELECT id FROM mc_ef_document WHERE envelope_id = {env}")
     for (doc,) in docs:
         assert f'href="{ECF}/documents/{doc}"' in r.text
-    hist = re.search(r'<table id="history">.*?<tbody>(.*?)</tbody>', r.text, re.S).group(1)
+    hist = re.search(r'<table[^>]* id="history">.*?<tbody>(.*?)</tbody>', r.text, re.S).group(1)
     cells = [[plain(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
              for tr in re.findall(r"<tr>(.*?)</tr>", hist, re.S)]
     assert [c[1] for c in cells] == ["Draft", "Submitted"]
