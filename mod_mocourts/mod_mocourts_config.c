@@ -507,7 +507,8 @@ const command_rec mc_cmds[] = {
     OWN1("MoCourtsSessionCache", cache,
          "Shared-memory session cache: none or a socache spec such as shmcb"),
     DUR("MoCourtsSessionCacheTTL", cache_ttl,
-        "How long a node trusts a cached session (default 2s)"),
+        "How long a node trusts a cached session (default 1s: a logoff on another node is "
+        "refused here within it)"),
     OWN1("MoCourtsBaseURL", base_url, "The site's public base URL, used in e-mailed links"),
     STR("MoCourtsCourtName", court_name, "The court's display name"),
     PATH("MoCourtsTemplates", templates, "Templates directory"),

@@ -47,7 +47,7 @@ const mc_conf_entry mc_conf_table[] = {
     DUR("MoCourtsSessionIdle", 1, 0, 0, "30m"),
     DUR("MoCourtsSessionMax", 1, 0, 0, "12h"),
     FLAG("MoCourtsSessionSecure", "On"),
-    DUR("MoCourtsSessionCacheTTL", 0, 0, 0, "2s"),
+    DUR("MoCourtsSessionCacheTTL", 0, 0, 0, "1s"),
     STR("MoCourtsCourtName", MC_CONF_PLAIN, "Missouri Courts"),
     PATH("MoCourtsTemplates", MC_CONF_DIR, "/usr/share/mocourts/templates"),
     PATH("MoCourtsTemplatesOverride", MC_CONF_DIR, NULL),

@@ -222,7 +222,7 @@ def test_logoff_and_disable_with_session_cache(make_apache, new_account, mariadb
     at once on this node, and a disabled account's session ends within the
     cache's trust time."""
     ap = site(make_apache, {"MoCourtsNewDeviceCode": "Off", "MoCourtsSessionCache": "shmcb",
-                            "MoCourtsSessionCacheTTL": "2s"})
+                            "MoCourtsSessionCacheTTL": "1s"})
     acct = new_account()
     s = new_browser()
     logon_full(s, ap, acct)
