@@ -39,7 +39,7 @@ from harness import util
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
 from helpers_casenet import (CASENET, seed_case, seed_docket, seed_hearing,  # noqa: E402
                              seed_judgment, seed_party, unique_tag)
-from helpers_core import NO_DEVICE, complete_conf, module_site  # noqa: E402
+from helpers_core import NO_DEVICE, module_site  # noqa: E402
 from helpers_efiling import ECF, add_member, ef_court, filer, new_group  # noqa: E402
 from test_browser_signup import _solve  # noqa: E402
 from test_ef_review import make_envelope  # noqa: E402
@@ -279,10 +279,10 @@ def unavailable_page(w, make_apache, tmp_root):
     """The 503 page: an Apache whose database socket does not exist."""
     down = make_apache(overrides={"MoCourtsDBSocket": f'"{tmp_root}/no-such-{unique_tag()}.sock"'},
                        start=False, migrate=False)
-    complete_conf(down)
     down.start(timeout=20)
     ui.open_page(w.driver, down.url(f"{CASENET}/search/name?last=X"))
-    w.arrive("503", "Service temporarily unavailable")
+    w.arrive("503", "Service temporarily unavailable", f"{CASENET}/search/name")
+    assert "cannot be reached" in ui.page_text(w.driver), ui.page_text(w.driver)
 
 
 @pytest.mark.allow_errors(*DB_DOWN)
