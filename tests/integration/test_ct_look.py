@@ -13,9 +13,10 @@ from harness import web
 from helpers_casenet import CASENET, seed_case, seed_court, seed_docket
 from helpers_core import account_browser
 from test_ct_mycases import outbox
-from test_perf_plans import assert_indexed, bind, data, explain, sql_of  # noqa: F401 (data: fixture)
+import test_perf_plans as perf
 
 HISTORY = f"{CASENET}/history"
+data = perf.data            # test_perf_plans' seeded accounts, notices ... (module fixture)
 
 
 def plain(html):
@@ -255,13 +256,14 @@ def test_history_bad_filters_named_and_kept(apache, mariadb, new_account, smtp):
 
 def test_history_filter_statement_uses_the_account_index(mariadb, data):
     acct = data["filer"]
-    sql = bind(sql_of("plugins/casetrack/history.c", "HISTORY_SELECT", "HISTORY_FILTER",
-                      "HISTORY_ORDER"),
-               acct, "2026-01-01", "2026-12-31", "", "", "sms", "sms", "failed", "failed", 26, 0)
-    assert_indexed(explain(mariadb, sql), "mc_outbox", "mc_outbox_account")
-    sql = bind(sql_of("plugins/casetrack/history.c", "HISTORY_COUNT", "HISTORY_FILTER"),
-               acct, "1000-01-01", "9999-12-30", "22SL-CC00003", "22SL-CC00003", "", "", "", "")
-    assert_indexed(explain(mariadb, sql), "mc_outbox", "mc_outbox_account")
+    src = "plugins/casetrack/history.c"
+    sql = perf.bind(perf.sql_of(src, "HISTORY_SELECT", "HISTORY_FILTER", "HISTORY_ORDER"),
+                    acct, "2026-01-01", "2026-12-31", "", "", "sms", "sms", "failed", "failed",
+                    26, 0)
+    perf.assert_indexed(perf.explain(mariadb, sql), "mc_outbox", "mc_outbox_account")
+    sql = perf.bind(perf.sql_of(src, "HISTORY_COUNT", "HISTORY_FILTER"), acct, "1000-01-01",
+                    "9999-12-30", "22SL-CC00003", "22SL-CC00003", "", "", "", "")
+    perf.assert_indexed(perf.explain(mariadb, sql), "mc_outbox", "mc_outbox_account")
 
 
 # ---- autocomplete and input modes --------------------------------------------------------
