@@ -18,6 +18,7 @@ from harness import util
 
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
 from helpers_casenet import CASENET, seed_case, seed_court, seed_docket  # noqa: E402
+from helpers_core import account_browser  # noqa: E402
 from test_ct_clerk import add_tracker  # noqa: E402
 from test_ct_mycases import outbox, q  # noqa: E402
 
@@ -27,8 +28,8 @@ def fits(driver):
     assert fit["scroll"] <= fit["inner"], (driver.current_url, fit)
 
 
-def test_casenet_pages_look(make_browser, make_apache, new_account, mariadb):
-    ap = make_apache(overrides={"MoCourtsNewDeviceCode": "Off"})
+def test_casenet_pages_look(make_browser, apache, new_account, smtp, mariadb):
+    ap = apache
     court = seed_court(mariadb)
     case_id, number = seed_case(mariadb, court, caption="MILLER V PARKS AND SONS CONSTRUCTION "
                                 "COMPANY OF GREATER SAINT LOUIS")
@@ -37,7 +38,9 @@ def test_casenet_pages_look(make_browser, make_apache, new_account, mariadb):
                 "Petition for dissolution of marriage filed; exhibits A through F attached.",
                 "Attorney Jane Roe-Whitfield")
     seed_docket(mariadb, case_id, "2026-02-01", "Order", "Order entered.")
-    acct = new_account(roles=("clerk",), scope=court["code"], prefix="ctlk")
+    # Logged on over HTTP (the Logon pages are other tests'), the cookies handed
+    # to the browser.
+    session, acct = account_browser(ap, new_account, smtp, prefix="ctlk")
     add_tracker(mariadb, acct, case_id, channel="voice", recipient="+15735550100")
     add_tracker(mariadb, acct, other_id, active=False)
     for channel, status, reason, day in (
@@ -62,10 +65,8 @@ def test_casenet_pages_look(make_browser, make_apache, new_account, mariadb):
     assert driver.find_element(By.CSS_SELECTOR, "#case_status .mc-status--active").text == "Open"
     fits(driver)
 
-    ui.open_page(driver, ap.url(ui.LOGON))
-    ui.type_into(driver, "Username or e-mail address", acct.username)
-    ui.type_into(driver, "Password", acct.password)
-    ui.click(driver, "Logon")
+    for c in session.cookies:
+        driver.add_cookie({"name": c.name, "value": c.value, "path": c.path or "/"})
 
     # Manage My Case: the longest tracking badge, and "Not tracked".
     ui.open_page(driver, ap.url(f"{CASENET}/mycases"))
