@@ -142,7 +142,9 @@ static void filter_error(mc_req *mr, const char *id, const char *text)
 }
 
 /* The filters of the query into f (each as typed into q_*, kept for the
- * form): one that is not valid is said and not applied. 0 when all are. */
+ * form; a day that is not one is quoted in its sentence instead, as a
+ * date field cannot hold it): one that is not valid is said and not
+ * applied. 0 when all are. */
 static int filings_filters(mc_req *mr, filings_of *f)
 {
     apr_pool_t *p = mr->r->pool;
@@ -157,8 +159,8 @@ static int filings_filters(mc_req *mr, filings_of *f)
     to = to ? mc_text_trim(p, to) : "";
     mc_vars_set(mr->vars, "q_status", status);
     mc_vars_set(mr->vars, "q_case", cnum);
-    mc_vars_set(mr->vars, "q_from", from);
-    mc_vars_set(mr->vars, "q_to", to);
+    mc_vars_set(mr->vars, "q_from", day_ok(from) ? from : NULL);
+    mc_vars_set(mr->vars, "q_to", day_ok(to) ? to : NULL);
     f->status = f->case_number = f->from = f->to = "";
 
     for (k = 0; k < sizeof(STATUSES) / sizeof(STATUSES[0]); k++)
@@ -176,12 +178,14 @@ static int filings_filters(mc_req *mr, filings_of *f)
         f->case_number = cnum;
     if (*from && !day_ok(from))
         bad = 1, filter_error(mr, "from",
-                              "Enter the Created from date as a day of the calendar, year "
-                              "first: 2026-01-31.");
+                              apr_pstrcat(p, "Enter the Created from date as a day of the "
+                                             "calendar, year first: 2026-01-31 (not \"",
+                                          from, "\").", NULL));
     if (*to && !day_ok(to))
         bad = 1, filter_error(mr, "to",
-                              "Enter the Created to date as a day of the calendar, year "
-                              "first: 2026-01-31.");
+                              apr_pstrcat(p, "Enter the Created to date as a day of the "
+                                             "calendar, year first: 2026-01-31 (not \"",
+                                          to, "\").", NULL));
     if (*from && *to && day_ok(from) && day_ok(to) && strcmp(from, to) > 0) {
         bad = 1, filter_error(mr, "to", "The Created to date is before the Created from date.");
         return bad;
