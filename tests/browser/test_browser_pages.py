@@ -198,8 +198,10 @@ def searches(w, court, number, tag):
         label = {"name": "name", "number": "case number", "date": "filing date",
                  "hearings": "hearings", "judgments": "judgments"}[what]
         w.open(f"{label} search form", f"{CASENET}/search/{what}", title)
+        assert not w.driver.find_elements(By.ID, "results"), f"results on the {what} form"
         w.open(f"{label} search results", f"{CASENET}/search/{what}?{query}", title)
-        assert number in ui.page_text(w.driver), (what, ui.page_text(w.driver))
+        results = w.driver.find_element(By.ID, "results").text
+        assert number in results, (what, ui.page_text(w.driver))
     w.link("case page", number, f"Case {number}", f"{CASENET}/case/{number}")
 
 
