@@ -403,6 +403,7 @@ static void case_rows(srch *s, const mc_dbres *res)
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(s->mr->vars, "results");
         mc_vars_from(row, res, i, keys);
+        mc_vars_set(row, "status_class", ct_label(&ct_case_badges, mc_dbres_get(res, i, 5)));
         mc_vars_set(row, "href", case_href(s, mc_dbres_get(res, i, 0)));
     }
 }

@@ -93,6 +93,13 @@ def test_case_status_is_a_badge(apache, mariadb):
                      r'</dd>', page), page
     page = s.get(ap.url(f"{CASENET}/case/{closed_number}"), timeout=30).text
     assert badges(page) == [("inactive", "Disposed")]
+    # The searches' result rows too (the word as before).
+    for number, badge in ((open_number, ("active", "open")),
+                          (closed_number, ("inactive", "disposed"))):
+        r = s.get(ap.url(f"{CASENET}/search/number"), params={"number": number}, timeout=30)
+        row = re.search(r"<tr>\s*<td.*?</tr>", r.text, re.S).group(0)
+        assert badges(row) == [badge], row
+        assert re.search(r'<td data-label="Status"><span class="mc-status', row), row
 
 
 # ---- tracking as badges: Manage My Case, Track This Case ---------------------------------
