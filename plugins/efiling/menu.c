@@ -76,7 +76,7 @@ static const char *const STATUSES[] = {"draft",    "submitted", "review",
  * used: no group has id 0), so both take the same values. FILINGS_FILTER
  * follows either: the case number ("" for any) and the days of creation
  * (from, to: "YYYY-MM-DD", "" for no bound), which narrow the rows the index
- * gives (tests/integration/test_ef_filings_filter.py checks the plan). */
+ * gives (tests/integration/test_ef_filings_plan.py checks the plan). */
 #define FILINGS_SELECT                                                                             \
     "SELECT e.id, COALESCE(e.number, ''), COALESCE(co.name, ''), COALESCE(c.number, ''), "         \
     "e.caption, e.status, e.created_at, COALESCE(e.submitted_at, ''), e.updated_at, "              \
