@@ -125,16 +125,21 @@ static int phones_page(mc_req *mr, int status, const char *error, const char *nu
         if (mc_dbres_int(res, i, 2)) {
             mc_vars_set(row, "verified", "1");
             mc_vars_set(row, "state", "Verified");
+            mc_vars_set(row, "state_class", "mc-status mc-status--ok");
             continue;
         }
         mc_vars_set(row, "resend_action", apr_pstrcat(p, base, "/resend", NULL));
         if (mc_dbres_int(res, i, 3)) {
-            mc_vars_set(row, "state", "Not verified yet: enter the code we sent");
+            mc_vars_set(row, "state", "Not verified yet");
+            mc_vars_set(row, "state_more", ": enter the code we sent");
             mc_vars_set(row, "verify_action", apr_pstrcat(p, base, "/verify", NULL));
             mc_vars_set(row, "code", id == code_for ? code : NULL);
         }
-        else
-            mc_vars_set(row, "state", "Not verified: send a new code");
+        else {
+            mc_vars_set(row, "state", "Not verified");
+            mc_vars_set(row, "state_more", ": send a new code");
+        }
+        mc_vars_set(row, "state_class", "mc-status mc-status--pending");
     }
     mc_done_notice(mr, PHONE_DONE, error);
     mc_vars_set(mr->vars, "error", error);

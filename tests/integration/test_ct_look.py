@@ -291,3 +291,17 @@ def test_fields_autocomplete_and_input_modes(apache, new_account, smtp):
     phone = tag(s.get(ap.url(f"{CASENET}/phones"), timeout=30).text, "number")
     assert (attr(phone, "type"), attr(phone, "autocomplete"), attr(phone, "inputmode")) == \
         ("tel", "tel", "tel")
+
+
+def test_phone_states_are_badges(apache, mariadb, new_account, smtp, gateway):
+    ap = apache
+    s, acct = account_browser(ap, new_account, smtp, prefix="ctlook")
+    for number in ("(573) 555-0181", "(573) 555-0182"):
+        page = s.get(ap.url(f"{CASENET}/phones"), timeout=30)
+        r = web.submit(s, page, {"number": number}, with_field="number", timeout=30)
+        assert r.status_code == 200, plain(r.text)
+    mariadb.sql("UPDATE mc_track_phone SET verified_at = UTC_TIMESTAMP(), code_hash = NULL "
+                f"WHERE account_id = {acct.id} AND number = '+15735550182'")
+    page = s.get(ap.url(f"{CASENET}/phones"), timeout=30).text
+    assert badges(page) == [("pending", "Not verified yet"), ("ok", "Verified")]
+    assert "(573) 555-0181 Not verified yet: enter the code we sent" in plain(page)
