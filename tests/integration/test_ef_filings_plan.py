@@ -42,8 +42,11 @@ def test_filtered_pages_scan_no_large_table(mariadb, data):  # noqa: F811
             for name, node in tables(plan).items():
                 assert node["access_type"] != "ALL" or name.startswith("<"), \
                     f"full scan of {name} with {f}: {json.dumps(plan, indent=1)}"
-            e = tables(plan).get("e")      # none: the case matched no row (a constant)
+            # With a case number the case's few envelopes may come from the
+            # case_id key (its foreign key's), sorted; or none at all when
+            # the number is no case's (a constant).
+            e = tables(plan).get("e")
             assert e or f[0], json.dumps(plan, indent=1)
-            if not gid and e:
+            if not gid and not f[0]:
                 assert e["key"].startswith("mc_ef_envelope_acct"), plan
                 assert not filesorts(plan), json.dumps(plan, indent=1)
