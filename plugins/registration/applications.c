@@ -78,7 +78,7 @@ static int subscribe_publications(mc_req *mr)
 static int agreement_page(mc_req *mr, const char *error)
 {
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, "acknowledge");
     mc_vars_set(mr->vars, "agreement_version", MC_REG_AGREEMENT_VERSION);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/agreement"));
     {

@@ -98,7 +98,7 @@ static int forgot_form(mc_req *mr, const char *error)
     const struct forgot *f = forgot_of(mr);
     crumbs(mr, f->title, 0);
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, f->field);
     mc_vars_set(mr->vars, "action", mc_url(mr, f->path));
     return mc_render(mr, HTTP_OK, f->page, f->title);
 }
@@ -350,7 +350,7 @@ static int question_form(mc_req *mr, reset_state *st, const char *error)
 {
     int q = st->question[st->step];
     if (error)
-        mc_vars_set(mr->vars, "error", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error, "answer");
     mc_vars_setf(mr->vars, "number", "%d", st->step + 1);
     mc_vars_setf(mr->vars, "count", "%d", st->nq);
     mc_vars_set(mr->vars, "question",
@@ -362,8 +362,9 @@ static int question_form(mc_req *mr, reset_state *st, const char *error)
 
 static int password_form(mc_req *mr, const char *error)
 {
-    if (error)
-        mc_vars_set(mr->vars, "error", error);
+    if (error) /* about the new password, or (not matching) its verification */
+        mc_reg_field_error(mr->r->pool, mr->vars, NULL, error,
+                           strstr(error, "do not match") ? "verify_password" : "new_password");
     mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/reset/password"));
     crumbs(mr, "Reset Password", 1);

@@ -12,7 +12,7 @@ static int resend_form(mc_req *mr, const char *ident, const char *error, const c
     mc_vars_set(mr->vars, "action", mc_url(mr, "/verify/resend"));
     mc_vars_set(mr->vars, "ident", ident);
     if (error)
-        mc_vars_set(mc_vars_row(mr->vars, "errors"), "text", error);
+        mc_reg_field_error(mr->r->pool, mr->vars, "errors", error, "ident");
     mc_vars_set(mr->vars, "notice", notice);
     return mc_render(mr, HTTP_OK, "signup-resend.html", "Resend the Verification E-mail");
 }

@@ -10,6 +10,15 @@ import mc_pages as ui
 SUMMARY = "Please correct the following:"
 
 
+def _shots(driver, name):
+    """tests/artifacts/forms-NAME-1280.png and -390.png, to look at."""
+    size = driver.get_window_size()
+    for width in (1280, 390):
+        driver.set_window_size(width, 900)
+        ui.screenshot(driver, f"forms-{name}-{width}.png")
+    driver.set_window_size(size["width"], size["height"])
+
+
 def _follow_error(driver, field_id, starts):
     """The summary's link for field_id: its text starts so; following it
     puts the field in view (the address ends in #field_id)."""
@@ -41,6 +50,7 @@ def test_error_summary_steps_and_crumbs(make_browser, make_apache, new_account):
     assert "Step 1 of 5." in ui.page_text(driver)
     ui.click(driver, "Continue")
     assert ui.errors(driver)[0].startswith(SUMMARY), ui.errors(driver)
+    _shots(driver, "signup-error")
     _follow_error(driver, "mobar", "MOBAR Number:")
 
     # Forgot Password: Logon > Forgot Password.
@@ -48,6 +58,7 @@ def test_error_summary_steps_and_crumbs(make_browser, make_apache, new_account):
     crumbs = driver.find_element(By.CSS_SELECTOR, "nav.usa-breadcrumb")
     assert crumbs.find_element(By.CSS_SELECTOR, '[aria-current="page"]').text == \
         "Forgot Password"
+    _shots(driver, "forgot-password")
 
     # My Account's addresses: the one error linked to the city.
     acct = new_account()
@@ -59,4 +70,5 @@ def test_error_summary_steps_and_crumbs(make_browser, make_apache, new_account):
     ui.field(driver, "Mailing City *").clear()
     ui.click(driver, "Update")
     assert ui.errors(driver) == ["Mailing Address: enter the city."], ui.errors(driver)
+    _shots(driver, "address-error")
     _follow_error(driver, "mail_city", "Mailing Address:")

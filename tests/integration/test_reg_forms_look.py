@@ -11,6 +11,7 @@ from harness import web
 from helpers_core import logon, logon_full, new_browser, path_of
 from helpers_efiling import add_member
 from test_grp_admin import G, admin_of_new_group, seed_members
+from test_reg_account import make_attorney
 from test_reg_security import REG, account_page, search, security_browser
 from test_reg_signup import (_address, _credentials, _name_step, _person, _question_fields,
                              _start)
@@ -169,8 +170,9 @@ def _one_error(r, field, starts):
     assert invalid == [field], invalid
 
 
-def test_account_update_pages(apache, new_account, smtp):
+def test_account_update_pages(apache, new_account, smtp, mariadb):
     acct = new_account()
+    make_attorney(mariadb, acct, "7" + str(acct.id).zfill(6)[-6:])  # may take the User Agreement
     s = new_browser()
     logon_full(s, apache, acct, smtp)
 
@@ -216,6 +218,7 @@ def test_account_update_pages(apache, new_account, smtp):
                                       "question3": "2", "answer3": "abraham three",
                                       "verify3": "abraham three", "current_password": ""})
     _one_error(r, "current_password", "Current Password:")
+    _one_error(post("/agreement", {}), "acknowledge", "")
 
 
 def test_logon_and_recovery_pages(apache, http):
@@ -226,6 +229,14 @@ def test_logon_and_recovery_pages(apache, http):
     _fields(fp, {"ident": "username"})
     fu = http.get(apache.url(REG + "/forgot-username"), timeout=30)
     _fields(fu, {"email": "email"})
+    # Their errors linked to the field.
+    r = web.submit(http, fp, {"ident": ""}, with_field="ident", timeout=30)
+    _one_error(r, "ident", "Enter the e-mail address or username")
+    r = web.submit(http, fu, {"email": "nobody"}, with_field="email", timeout=30)
+    _one_error(r, "email", "E-mail Address:")
+    resend = http.get(apache.url(REG + "/verify/resend"), timeout=30)
+    _, links = _summary(web.submit(http, resend, {"ident": ""}, with_field="ident", timeout=30))
+    assert [f for f, _ in links] == ["ident"], links
     # Breadcrumbs: Logon, then the page (aria-current="page").
     for r, here in ((fp, "Forgot Password"), (fu, "Forgot Username")):
         crumbs = _Page(r.text).crumbs
@@ -242,6 +253,11 @@ def test_device_and_forced_password_pages(apache, new_account):
     r = logon(s, apache, acct.username, acct.password)
     assert path_of(r.url) == "/account/password", r.url
     _fields(r, {"new_password": "new-password", "verify_password": "new-password"})
+    bad = web.submit(s, r, {"new_password": "Brand-New-Pass-42",
+                            "verify_password": "Brand-New-Pass-43"}, with_field="new_password",
+                     timeout=30)
+    assert re.search(r'<p class="error" role="alert" tabindex="-1"><a href="#new_password">'
+                     r'The new password and its verification do not match.</a></p>', bad.text)
     acct2 = new_account()
     s2 = new_browser()
     r = logon(s2, apache, acct2.username, acct2.password)
