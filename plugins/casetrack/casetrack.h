@@ -76,8 +76,7 @@ apr_status_t ct_codes_child_init(apr_pool_t *pchild);
 apr_status_t ct_code_list(mc_req *mr, mc_db *db, ct_code_kind which, const char *list,
                           const char *selected);
 /* *known: 1 when code is one of which's codes. */
-apr_status_t ct_code_known(mc_req *mr, mc_db *db, ct_code_kind which, const char *code,
-                           int *known);
+apr_status_t ct_code_known(mc_req *mr, mc_db *db, ct_code_kind which, const char *code, int *known);
 
 /* A case as the pages show its header. */
 typedef struct ct_case {

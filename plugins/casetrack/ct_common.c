@@ -16,9 +16,9 @@ int ct_date_ok(const char *s)
 }
 
 const ct_labels ct_case_statuses = {"Open", {{"closed", "Closed"}, {"disposed", "Disposed"}}};
-const ct_labels ct_case_badges = {"mc-status mc-status--active",
-                                  {{"closed", "mc-status mc-status--inactive"},
-                                   {"disposed", "mc-status mc-status--inactive"}}};
+const ct_labels ct_case_badges = {
+    "mc-status mc-status--active",
+    {{"closed", "mc-status mc-status--inactive"}, {"disposed", "mc-status mc-status--inactive"}}};
 
 const char *ct_label(const ct_labels *l, const char *word)
 {

@@ -22,16 +22,18 @@ typedef struct srch {
 } srch;
 
 /* search_input.c. Each mistake is shown as an error and marks s bad. */
-/* Show why as an error; s is bad. */
-void ct_search_error(srch *s, const char *why);
+/* Show why as an error, in the summary at the top a link to the field
+ * whose id is field (NULL: none); s is bad. */
+void ct_search_error(srch *s, const char *field, const char *why);
 /* Keep name=value (when not empty) for the paging and sorting links. */
 void ct_search_keep(srch *s, const char *name, const char *value);
 /* A text field, trimmed, shown again as q_<name>; kept for the links. */
 const char *ct_search_field(srch *s, const char *name, const char *label);
 /* A date field (YYYY-MM-DD); NULL when empty or not a real date. */
 const char *ct_search_date_field(srch *s, const char *name, const char *label, int required);
-/* An error when both dates are given and to is before from. */
-void ct_search_range_check(srch *s, const char *from, const char *to, const char *label);
+/* An error (at field to_field) when both dates are given and to is before from. */
+void ct_search_range_check(srch *s, const char *from, const char *to, const char *to_field,
+                           const char *label);
 /* A year of birth; NULL when empty or bad. */
 const char *ct_search_year_field(srch *s, const char *name, const char *label);
 /* The court (a code of mc_court) or the case type (of mc_case_type): ""

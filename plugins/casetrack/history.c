@@ -23,8 +23,7 @@ static const ct_labels BADGES = {"mc-status mc-status--queued",
 
 /* The filters' choices (the values the lists offer, as mc_outbox stores them). */
 static const char *const CHANNELS[] = {"email", "sms", "voice", NULL};
-static const char *const STATUS_WORDS[] = {"queued", "sending", "sent", "retrying", "failed",
-                                           NULL};
+static const char *const STATUS_WORDS[] = {"queued", "sending", "sent", "retrying", "failed", NULL};
 
 /* What the notice was about, for a row without a subject. */
 static const char *kind_label(apr_pool_t *p, const char *kind)
@@ -70,7 +69,8 @@ static const char *utc(apr_pool_t *p, const char *t)
  * execution with its values, and a status alone would pick the delivery
  * queue's index (status, next_attempt_at) and sort every account's rows. */
 #define HISTORY_FILTER                                                                             \
-    " FORCE INDEX (mc_outbox_account) WHERE account_id = ? AND queued_at >= ? AND queued_at < DATE_ADD(?, INTERVAL 1 DAY) AND "    \
+    " FORCE INDEX (mc_outbox_account) WHERE account_id = ? AND queued_at >= ? AND queued_at < "    \
+    "DATE_ADD(?, INTERVAL 1 DAY) AND "                                                             \
     "(? = '' OR case_ref = ?) AND (? = '' OR channel = ?) AND (? = '' OR status = ?)"
 #define HISTORY_ORDER " ORDER BY queued_at DESC, id DESC LIMIT ? OFFSET ?"
 
@@ -208,7 +208,8 @@ int ct_history_page(mc_req *mr)
         h.from = h.to = "";
     }
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_page_query(db, p, page_no, CT_PAGE_SIZE, history_query, &h, &page, &res)) != APR_SUCCESS)
+        (rv = mc_page_query(db, p, page_no, CT_PAGE_SIZE, history_query, &h, &page, &res)) !=
+            APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "notices");

@@ -35,7 +35,8 @@ static const char *tracking_words(apr_pool_t *p, const char *active, const char 
 
 static const mc_label FOLDER_DONE[] = {
     {"added", "The case was added to My Cases."},
-    {"removed", "The case was removed from My Cases. Its notices, if it was tracked, have stopped."},
+    {"removed",
+     "The case was removed from My Cases. Its notices, if it was tracked, have stopped."},
     {NULL}};
 
 /* The folder's statements (tests/integration/test_perf_plans.py reads
@@ -81,7 +82,8 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
     int i;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_page_query(db, p, want, CT_PAGE_SIZE, folder_query, &me, &page, &res)) != APR_SUCCESS)
+        (rv = mc_page_query(db, p, want, CT_PAGE_SIZE, folder_query, &me, &page, &res)) !=
+            APR_SUCCESS)
         return mc_fail(mr, rv);
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "cases");

@@ -263,14 +263,14 @@ static apr_status_t name_count(srch *s, mc_db *db, int sounds, const char *last,
         rv = mc_db_query(
             db, s->p, &res,
             count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                       NAME_PARTY_REST_NO_YEAR, NULL)),
+                                        NAME_PARTY_REST_NO_YEAR, NULL)),
             "sssss", sounds ? last : mc_sql_like(s->p, last, 0), first, mc_sql_like(s->p, first, 0),
             middle, mc_sql_like(s->p, middle, 0));
     else if (!*type && !ffrom && !fto && !*court)
         rv = mc_db_query(
             db, s->p, &res,
             count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                       NAME_PARTY_REST, NULL)),
+                                        NAME_PARTY_REST, NULL)),
             "sssssssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
             mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom, yfrom, yto,
             yto);
@@ -310,12 +310,13 @@ static int search_name(mc_req *mr)
     yto = ct_search_year_field(&s, "birth_to", "Year of Birth to");
     if (yfrom && yto && atoi(yfrom) > atoi(yto))
         ct_search_error(
-            &s, "Year of Birth: the \"to\" year is before the \"from\" year. Enter the earlier "
-                "year first.");
+            &s, "birth_to",
+            "Year of Birth: the \"to\" year is before the \"from\" year. Enter the earlier "
+            "year first.");
     type = ct_search_type_field(&s, db, &rv);
     ffrom = ct_search_date_field(&s, "filed_from", "Filing Date from", 0);
     fto = ct_search_date_field(&s, "filed_to", "Filing Date to", 0);
-    ct_search_range_check(&s, ffrom, fto, "Filing Date");
+    ct_search_range_check(&s, ffrom, fto, "filed_to", "Filing Date");
     court = rv == APR_SUCCESS ? ct_search_court_field(&s, db, 0, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -329,9 +330,10 @@ static int search_name(mc_req *mr)
     if (!submitted(mr))
         return show(&s, db, "search-name.html", "Litigant Name Search");
     if (strlen(last) < 2)
-        ct_search_error(
-            &s, *last ? "Last Name or Business Name: enter at least 2 letters."
-                      : "Enter a last name or business name (at least 2 letters) to search.");
+        ct_search_error(&s, "last",
+                        *last
+                            ? "Last Name or Business Name: enter at least 2 letters."
+                            : "Enter a last name or business name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-name.html", "Litigant Name Search");
     key = ct_cache_key(&s, "rows", 10,
@@ -435,10 +437,11 @@ static int search_number(mc_req *mr)
     if (!submitted(mr))
         return show(&s, db, "search-number.html", "Case Number Search");
     if (!*typed)
-        ct_search_error(&s, "Enter a case number to search, for example 22SL-CC01234.");
+        ct_search_error(&s, "number", "Enter a case number to search, for example 22SL-CC01234.");
     else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
-        ct_search_error(&s, "Enter the case number as it appears on court papers, for example "
-                            "22SL-CC01234.");
+        ct_search_error(&s, "number",
+                        "Enter the case number as it appears on court papers, for example "
+                        "22SL-CC01234.");
     if (s.bad)
         return show(&s, db, "search-number.html", "Case Number Search");
     key = ct_cache_key(&s, "rows", 2, (const char *const[]){number, court});
@@ -590,10 +593,10 @@ static int search_hearings(mc_req *mr)
         return mc_fail(mr, rv);
     from = ct_search_date_field(&s, "from", "Hearing Date from", submitted(mr));
     to = ct_search_date_field(&s, "to", "Hearing Date to", submitted(mr));
-    ct_search_range_check(&s, from, to, "Hearing Date");
+    ct_search_range_check(&s, from, to, "to", "Hearing Date");
     if (from && to && strcmp(from, to) <= 0) {
         if (day_number(to) - day_number(from) >= HEARING_MAX_DAYS)
-            ct_search_error(&s,
+            ct_search_error(&s, "to",
                             apr_psprintf(s.p,
                                          "Hearing Date: the range can be at most %d days. Enter a "
                                          "shorter range.",
@@ -692,11 +695,11 @@ static int search_judgments(mc_req *mr)
     party = ct_search_field(&s, "party", "Search by");
     creditor = !strcmp(party, "creditor");
     if (*party && !creditor && strcmp(party, "debtor"))
-        ct_search_error(&s, "Search by: choose Debtor or Creditor.");
+        ct_search_error(&s, "party_debtor", "Search by: choose Debtor or Creditor.");
     mc_vars_set(mr->vars, "q_party", creditor ? "creditor" : "debtor");
     from = ct_search_date_field(&s, "from", "Date Entered from", 0);
     to = ct_search_date_field(&s, "to", "Date Entered to", 0);
-    ct_search_range_check(&s, from, to, "Date Entered");
+    ct_search_range_check(&s, from, to, "to", "Date Entered");
     court = ct_search_court_field(&s, db, 0, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -706,7 +709,7 @@ static int search_judgments(mc_req *mr)
     else if (!strcmp(sat, "no"))
         satisfied = 0;
     else if (*sat && strcmp(sat, "any"))
-        ct_search_error(&s, "Satisfied: choose Any, Yes or No.");
+        ct_search_error(&s, "satisfied", "Satisfied: choose Any, Yes or No.");
     memcpy(cols, judgment_sort, sizeof(cols));
     cols[0] = creditor ? judgment_sort[2] : judgment_sort[1];
     cols[0].key = "name";
@@ -715,8 +718,9 @@ static int search_judgments(mc_req *mr)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     if (strlen(name) < 2)
         ct_search_error(
-            &s, *name ? "Name: enter at least 2 letters."
-                      : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
+            &s, "name",
+            *name ? "Name: enter at least 2 letters."
+                  : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
     if (s.bad)
         return show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,

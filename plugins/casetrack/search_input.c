@@ -8,9 +8,12 @@
 
 #define NAME_MAX_CHARS 100 /* any text field */
 
-void ct_search_error(srch *s, const char *why)
+void ct_search_error(srch *s, const char *field, const char *why)
 {
-    mc_vars_set(mc_vars_row(s->mr->vars, "errors"), "text", why);
+    mc_vars *e = mc_vars_row(s->mr->vars, "errors");
+    mc_vars_set(e, "text", why);
+    if (field)
+        mc_vars_set(e, "href", apr_pstrcat(s->p, "#", field, NULL));
     s->bad = 1;
 }
 
@@ -36,7 +39,7 @@ const char *ct_search_field(srch *s, const char *name, const char *label)
     mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "q_", name, NULL), t);
     if (strlen(t) > NAME_MAX_CHARS) {
         ct_search_error(
-            s, apr_psprintf(s->p, "%s: enter at most %d characters.", label, NAME_MAX_CHARS));
+            s, name, apr_psprintf(s->p, "%s: enter at most %d characters.", label, NAME_MAX_CHARS));
         return "";
     }
     ct_search_keep(s, name, t);
@@ -49,12 +52,12 @@ const char *ct_search_date_field(srch *s, const char *name, const char *label, i
     const char *v = ct_search_field(s, name, label);
     if (!*v) {
         if (required)
-            ct_search_error(s,
+            ct_search_error(s, name,
                             apr_psprintf(s->p, "%s: enter a date, for example 2026-01-05.", label));
         return NULL;
     }
     if (!ct_date_ok(v)) {
-        ct_search_error(s,
+        ct_search_error(s, name,
                         apr_psprintf(s->p,
                                      "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for "
                                      "example 2026-01-05.",
@@ -64,14 +67,16 @@ const char *ct_search_date_field(srch *s, const char *name, const char *label, i
     return v;
 }
 
-void ct_search_range_check(srch *s, const char *from, const char *to, const char *label)
+void ct_search_range_check(srch *s, const char *from, const char *to, const char *to_field,
+                           const char *label)
 {
     if (from && to && strcmp(from, to) > 0)
         ct_search_error(
-            s, apr_psprintf(s->p,
-                            "%s: the \"to\" date (%s) is before the \"from\" date (%s). Enter "
-                            "the earlier date first.",
-                            label, to, from));
+            s, to_field,
+            apr_psprintf(s->p,
+                         "%s: the \"to\" date (%s) is before the \"from\" date (%s). Enter "
+                         "the earlier date first.",
+                         label, to, from));
 }
 
 /* A year of birth; NULL when empty or bad. */
@@ -86,8 +91,9 @@ const char *ct_search_year_field(srch *s, const char *name, const char *label)
             break;
     if (i != 4 || v[i] || atoi(v) < 1850 || atoi(v) > 2199) {
         ct_search_error(
-            s, apr_psprintf(s->p, "%s: \"%s\" is not a year. Enter four digits, for example 1970.",
-                            label, v));
+            s, name,
+            apr_psprintf(s->p, "%s: \"%s\" is not a year. Enter four digits, for example 1970.",
+                         label, v));
         return NULL;
     }
     return v;
@@ -102,13 +108,13 @@ static const char *code_field(srch *s, mc_db *db, const char *name, const char *
     int known = 0;
     if (!*v) {
         if (required)
-            ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+            ct_search_error(s, name, apr_psprintf(s->p, "%s: choose one from the list.", label));
         return "";
     }
     if ((*rv = ct_code_known(s->mr, db, which, v, &known)) != APR_SUCCESS)
         return "";
     if (!known) {
-        ct_search_error(s, apr_psprintf(s->p, "%s: choose one from the list.", label));
+        ct_search_error(s, name, apr_psprintf(s->p, "%s: choose one from the list.", label));
         return "";
     }
     return v;

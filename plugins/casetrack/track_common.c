@@ -70,8 +70,7 @@ const char *ct_phone_display(apr_pool_t *p, const char *e164)
     return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
 }
 
-void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient,
-                      const char *frequency)
+void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient, const char *frequency)
 {
     apr_pool_t *p = mr->r->pool;
     mc_vars_set(mr->vars, "tracking_active", "1");

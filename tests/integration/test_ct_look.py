@@ -305,3 +305,27 @@ def test_phone_states_are_badges(apache, mariadb, new_account, smtp, gateway):
     page = s.get(ap.url(f"{CASENET}/phones"), timeout=30).text
     assert badges(page) == [("pending", "Not verified yet"), ("ok", "Verified")]
     assert "(573) 555-0181 Not verified yet: enter the code we sent" in plain(page)
+
+
+# ---- the searches' errors: summarised at the top, each a link to its field ---------------
+
+def test_search_errors_link_to_their_fields(apache):
+    ap = apache
+    s = web.new_session()
+    for what, params, want in (
+            ("name", {"last": "X", "birth_from": "19x0", "filed_from": "2026-02-30",
+                      "filed_to": "2026-01-01"},
+             ["#birth_from", "#filed_from", "#last"]),
+            ("name", {"last": "Smith", "filed_from": "2026-02-01", "filed_to": "2026-01-01"},
+             ["#filed_to"]),
+            ("number", {"number": ""}, ["#number"]),
+            ("hearings", {"court": "nope", "from": "2026-01-02", "to": "2026-01-01"},
+             ["#court", "#to"]),
+            ("judgments", {"name": "Ab", "party": "x", "satisfied": "maybe"},
+             ["#party_debtor", "#satisfied"])):
+        r = s.get(ap.url(f"{CASENET}/search/{what}"), params=params, timeout=30)
+        assert r.status_code == 400, (what, params)
+        got = errors(r.text)
+        assert [h for h, _ in got] == want, (what, got)
+        for href, _ in got:
+            assert f'id="{href[1:]}"' in r.text, href
