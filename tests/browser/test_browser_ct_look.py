@@ -95,3 +95,10 @@ def test_casenet_pages_look(make_browser, apache, new_account, smtp, mariadb):
     assert ui.errors(driver) and "Enter the earlier date first." in ui.errors(driver)[0]
     link = driver.find_element(By.CSS_SELECTOR, "main .error a")
     assert link.get_attribute("hash") == "#to"
+
+    # A search's error summary: each error a link to its field.
+    ui.open_page(driver, ap.url(f"{CASENET}/search/name?last=X&birth_from=19x0"))
+    links = driver.find_elements(By.CSS_SELECTOR, "main .error li a")
+    assert [a.get_attribute("hash") for a in links] == ["#birth_from", "#last"]
+    links[1].click()
+    assert driver.switch_to.active_element.get_attribute("id") == "last"
