@@ -81,7 +81,7 @@ $(BUILD)/mod_mocourts/%.o $(BUILD)/plugins/%.o: VIS := -fvisibility=hidden
 $(foreach p,$(PLUGINS),$(if $(wildcard plugins/$(p)/lib),$(eval $(BUILD)/plugins/$(p)/%.o: EXTRA_INC := -Iplugins/$(p)/lib)))
 $(BUILD)/mod_mocourts/admin/%.o $(BUILD)/bench/%.o: EXTRA_INC := $(PLUGLIB_INC)
 
-.PHONY: all run stop test unit fuzz fuzz-replay integration browser test-tools bench install \
+.PHONY: all run stop test unit fuzz fuzz-replay integration browser test-tools test-cluster bench install \
         deps clean format lint tools
 all: $(BUILD)/libmc.a $(BUILD)/mod_mocourts.so $(PLUGIN_SO) $(BUILD)/mocourts-admin $(TESTPLUG_SO)
 
@@ -198,6 +198,13 @@ $(TEST_TOOLS): tests/npm/package-lock.json tests/npm/package.json
 	@touch $@
 
 test-tools: $(TEST_TOOLS)
+
+# Issue 15: two Apache nodes on a 3-node Galera cluster (Debian galera-4),
+# all on loopback under a temporary folder (tests/cluster/). In one process:
+# the cluster is the machine's biggest user while it runs.
+test-cluster: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/cluster
 
 # run, test and bench install what is missing first, then go on in a
 # sub-make that looks the tools up afresh. test builds on every CPU unless

@@ -16,6 +16,7 @@ PACKAGES=(
     chromium chromium-driver wrk sqlmap time libxml2-utils
     libapache2-mod-qos
     valgrind linux-perf
+    galera-4 rsync
 )
 # The browser tests' page checks (issue 14): axe-core and the Nu HTML checker
 # come from npm (tests/npm, `make test-tools`), vnu.jar runs on Java. A
