@@ -178,13 +178,15 @@ static int filings_filters(mc_req *mr, filings_of *f)
         f->case_number = cnum;
     if (*from && !day_ok(from))
         bad = 1, filter_error(mr, "from",
-                              apr_pstrcat(p, "Enter the Created from date as a day of the "
-                                             "calendar, year first: 2026-01-31 (not \"",
+                              apr_pstrcat(p,
+                                          "Enter the Created from date as a day of the "
+                                          "calendar, year first: 2026-01-31 (not \"",
                                           from, "\").", NULL));
     if (*to && !day_ok(to))
         bad = 1, filter_error(mr, "to",
-                              apr_pstrcat(p, "Enter the Created to date as a day of the "
-                                             "calendar, year first: 2026-01-31 (not \"",
+                              apr_pstrcat(p,
+                                          "Enter the Created to date as a day of the "
+                                          "calendar, year first: 2026-01-31 (not \"",
                                           to, "\").", NULL));
     if (*from && *to && day_ok(from) && day_ok(to) && strcmp(from, to) > 0) {
         bad = 1, filter_error(mr, "to", "The Created to date is before the Created from date.");

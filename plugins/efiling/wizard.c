@@ -250,11 +250,13 @@ void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step)
             mc_vars_set(row, "segment",
                         "usa-step-indicator__segment usa-step-indicator__segment--current");
             mc_vars_set(row, "current", "true");
-        } else if (i < reached) {
+        }
+        else if (i < reached) {
             mc_vars_set(row, "segment",
                         "usa-step-indicator__segment usa-step-indicator__segment--complete");
             mc_vars_set(row, "done", "completed");
-        } else {
+        }
+        else {
             mc_vars_set(row, "segment", "usa-step-indicator__segment");
             mc_vars_set(row, "done", "not completed");
         }
