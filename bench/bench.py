@@ -545,6 +545,8 @@ def main():
                          "name-common, case, history, ...)")
     ap.add_argument("--no-pages", dest="pages", action="store_false",
                     help="leave out the pages (import, docket entry and delivery only)")
+    ap.add_argument("--no-cluster", action="store_true",
+                    help="leave out bench/cluster.py (run by bench.sh after this)")
     ap.add_argument("--no-delivery", dest="delivery", action="store_false",
                     help="leave out the docket entry with its trackers and the delivery")
     args = ap.parse_args()
