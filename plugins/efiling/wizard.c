@@ -237,6 +237,9 @@ void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step)
     apr_pool_t *p = mr->r->pool;
     int is_new = !strcmp(e->kind, "new");
     int i, n = 0, at = 0, cur = step_index(step), reached = step_index(e->step);
+    /* A step is shown only once the ones before it are complete. */
+    if (reached < cur)
+        reached = cur;
     for (i = 0; STEPS[i]; i++) {
         mc_vars *row;
         if (!is_new && !strcmp(STEPS[i], "parties"))

@@ -186,6 +186,11 @@ def test_wizard_steps_and_breadcrumbs(apache, mariadb, new_account, smtp):
             "current" if i == n - 1 else "complete" if i < 3 else "" for i in range(4)]
         assert heading == f"Step {n} of 4 {[NC, D, FP, RV][n - 1]}"
         assert crumbs(r.text) == [menu, (title, None)]
+    # A draft whose recorded step lags (written before the step was): the
+    # steps before the one shown are complete all the same.
+    lag = draft(mariadb, court, acct, "case", case_id=case_id)
+    got, _ = steps(f.get(f"/envelopes/{lag}/documents").text)
+    assert [g[0] for g in got] == ["complete", "current", "", ""]
     # The upload's refusal page is the documents step too.
     r = upload(f.s, apache, env, b"Dear Clerk, not a PDF\n", filename="letter.pdf")
     assert r.status_code == 400
