@@ -560,14 +560,26 @@ apr_status_t mc_db_query(mc_db *db, apr_pool_t *p, mc_dbres **res, const char *s
     return APR_SUCCESS;
 }
 
+static int in_transaction(mc_db *db);
+
 apr_status_t mc_db_exec(mc_db *db, long long *affected, long long *insert_id, const char *sql,
                         const char *types, ...)
 {
     MYSQL_STMT *st = NULL;
-    va_list ap;
-    va_start(ap, types);
-    apr_status_t rv = mc_db_run(db, sql, types, ap, &st);
-    va_end(ap);
+    apr_status_t rv;
+    int tries = 0;
+    for (;;) {
+        va_list ap;
+        va_start(ap, types);
+        rv = mc_db_run(db, sql, types, ap, &st);
+        va_end(ap);
+        /* A statement of its own (autocommit) refused as a deadlock, or on
+         * Galera as a certification conflict (also 1213), did nothing: run
+         * it again, twice at most. Inside a transaction the whole
+         * transaction is what to retry (mc_req_tx does). */
+        if (rv != MC_DB_EDEADLOCK || ++tries > 2 || in_transaction(db))
+            break;
+    }
     if (rv != APR_SUCCESS)
         return rv;
     if (mysql_stmt_field_count(st) > 0) { /* a result nobody wants: drain it */
