@@ -91,6 +91,7 @@ def test_casenet_pages_look(make_browser, apache, new_account, smtp, mariadb):
         ["queued", "pending", "failed", "retry", "sent"]
     assert ui.field(driver, "Queued from").get_attribute("value") == "2026-03-01"
     fits(driver)
+    ui.screenshot(driver, "casenet-history-filtered.png")
     ui.open_page(driver, ap.url(f"{CASENET}/history?from=2026-03-31&to=2026-03-01"))
     assert ui.errors(driver) and "Enter the earlier date first." in ui.errors(driver)[0]
     link = driver.find_element(By.CSS_SELECTOR, "main .error a")
