@@ -497,6 +497,9 @@ const command_rec mc_cmds[] = {
     STR("MoCourtsDBName", db.name, "MariaDB database (default mocourts)"),
     NUM("MoCourtsDBPoolMin", pool_min, "Connections opened per process at start (default 0)"),
     NUM("MoCourtsDBPoolMax", pool_max, "Most connections per process (default 16)"),
+    DUR("MoCourtsDBFailback", db_failback,
+        "With several database servers: a connection to any but the first is closed after "
+        "this long (default 30s)"),
     DUR("MoCourtsDBConnectTimeout", db.connect_timeout,
         "How long to wait for a connection (default 3s)"),
     DUR("MoCourtsDBTimeout", db.rw_timeout, "How long to wait for a read or write (default 10s)"),

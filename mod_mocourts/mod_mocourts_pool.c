@@ -10,8 +10,8 @@
  * one marks that server failed for the process (mc_db_hosts.c): the pool's
  * other connections to it are closed before they are lent, and new ones go
  * to the next server. A connection to any server but the first is closed
- * when given back after MC_DB_FAILBACK, so the process returns to its first
- * server when that one is back. */
+ * when given back after MoCourtsDBFailback, so the process returns to its
+ * first server when that one is back. */
 #include "mod_mocourts_private.h"
 #include "mc_db_hosts.h"
 
@@ -115,7 +115,8 @@ static apr_status_t loan_return(void *data)
         apr_reslist_invalidate(reslist, l->conn);
         return APR_SUCCESS;
     }
-    if (mc_db_host_index(l->conn->db) > 0 && apr_time_now() - l->conn->opened > MC_DB_FAILBACK) {
+    if (mc_db_host_index(l->conn->db) > 0 &&
+        apr_time_now() - l->conn->opened > mc_conf_get()->db_failback) {
         apr_reslist_invalidate(reslist, l->conn);
         return APR_SUCCESS;
     }

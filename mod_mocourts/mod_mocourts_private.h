@@ -33,6 +33,7 @@ typedef struct mc_mount {
 typedef struct mc_srv_conf {
     mc_dbconf db;
     int pool_min, pool_max;
+    apr_interval_time_t db_failback; /* MoCourtsDBFailback */
     const char *cookie;
     apr_interval_time_t session_idle, session_max;
     int cookie_secure;      /* -1 unset */

@@ -42,6 +42,7 @@ const mc_conf_entry mc_conf_table[] = {
     NUM("MoCourtsDBPoolMin", 0, 1000, "0"),
     NUM("MoCourtsDBPoolMax", 1, 1000, "16"),
     DUR("MoCourtsDBConnectTimeout", 1, 3600, 1, "3s"),
+    DUR("MoCourtsDBFailback", 1, 86400, 0, "30s"),
     DUR("MoCourtsDBTimeout", 1, 3600, 1, "10s"),
     STR("MoCourtsSessionCookie", MC_CONF_TOKEN, "__Host-mocourts"),
     DUR("MoCourtsSessionIdle", 1, 0, 0, "30m"),

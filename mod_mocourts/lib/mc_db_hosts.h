@@ -10,10 +10,6 @@
 /* A server that failed (refused, or a Galera member not synced) is tried
  * last for this long. */
 #define MC_DB_HOST_RETRY apr_time_from_sec(5)
-/* A connection to any server but the first is closed when given back after
- * this long, so a node moves back to its first server once that one has
- * been up (and, for Galera, synced) again for a while. */
-#define MC_DB_FAILBACK apr_time_from_sec(30)
 
 typedef struct mc_dbhost {
     const char *name;   /* host name or address */

@@ -1,7 +1,8 @@
 """The cluster tests' fixtures (issue 15, `make test-cluster`): a 3-node
 Galera cluster (harness/galera.py) and two Apache nodes on it, A naming the
 database servers in the order 0, 1, 2 and B in the order 1, 2, 0 (so each
-works on a server of its own), sharing one eFiling document folder (what
+works on a server of its own; back on its first 2 s after that one returns:
+MoCourtsDBFailback), sharing one eFiling document folder (what
 INSTALL asks of several machines: shared storage). The SMTP sink and the
 gateway recorder are the suite's (tests/conftest.py)."""
 import grp
@@ -38,6 +39,7 @@ def node_conf(cluster, order, documents):
         "MoCourtsDBSocket": None,
         "MoCourtsDBPort": None,
         "MoCourtsDBConnectTimeout": "1s",
+        "MoCourtsDBFailback": "2s",
         "MoCourtsNewDeviceCode": "Off",
         "MoCourtsSessionCache": "shmcb",
         "MoCourtsEFilingStore": f'"{documents}"',

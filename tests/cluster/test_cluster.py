@@ -145,8 +145,8 @@ def test_a_killed_galera_node_is_left_within_2s_and_rejoins(nodes, cluster, clus
     FAILOVER_MAX: its pool moves to the next server. Writes wait until the
     cluster has evicted the dead member (evs.suspect_timeout; harness/
     galera.py), then go on; every write answered 2xx/3xx is in the database
-    (none lost, none answered that did not commit); node 0 rejoins (IST) and
-    is synced again."""
+    (none lost, none answered that did not commit); node 0 rejoins (IST), is
+    synced again, and node A goes back to it."""
     a = nodes["A"]
     stop = threading.Event()
     ok_tags, reads, writes = [], [], []
@@ -212,3 +212,15 @@ def test_a_killed_galera_node_is_left_within_2s_and_rejoins(nodes, cluster, clus
     cluster.nodes[0].start(timeout=180)
     cluster.nodes[0].wait_synced()
     assert cluster.size() == 3
+    # Back: node A's connections return to node 0, its first server, once
+    # node 0 is synced and MoCourtsDBFailback (2 s here) has passed.
+    c = web.new_session()
+    user = cluster.nodes[0].app_user
+
+    def on_node0():
+        for _ in range(10):
+            assert c.get(a.url("/probe/dbtime"), timeout=30).status_code == 200
+        return cluster.nodes[0].value("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                      f"WHERE USER = '{user}'") != "0"
+
+    util.wait_until(on_node0, 30, interval=0.2, what="node A to use node 0 again")
