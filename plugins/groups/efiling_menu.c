@@ -31,6 +31,8 @@ int mc_grp_efiling(mc_req *mr)
     else
         mc_vars_set(mr->vars, "member_ok", "1");
     mc_vars_set(mr->vars, "member_status", !m.active ? "Disabled" : "Active");
+    mc_vars_set(mr->vars, "member_status_class",
+                !m.active ? "mc-status mc-status--disabled" : "mc-status mc-status--active");
     mc_vars_set(mr->vars, "role", m.is_admin ? "Group administrator" : "Group user");
     mc_vars_set(mr->vars, "procedure_url", mc_url(mr, "/procedure"));
     if (!m.is_admin)

@@ -110,6 +110,9 @@ static int prefs_page(mc_req *mr, grp_admin *ga, int status, const char *pin_err
         mc_vars_from(row, res, r, keys);
         mc_vars_set(row, "state",
                     mc_dbres_int(res, r, 2) ? "verified" : "waiting for confirmation");
+        mc_vars_set(row, "state_class",
+                    mc_dbres_int(res, r, 2) ? "mc-status mc-status--ok"
+                                            : "mc-status mc-status--pending");
         mc_vars_set(row, "remove_url",
                     mc_url(mr, apr_psprintf(p, "/admin/preferences/notify/%s/remove",
                                             mc_dbres_get(res, r, 0))));
@@ -615,8 +618,7 @@ static int admin_member_action(mc_req *mr)
     if (mr->r->method_number != M_POST)
         return confirm_page(
             mr,
-            apr_pstrcat(p, "Are you sure you want to ", action, " the user ",
-                        b.username,
+            apr_pstrcat(p, "Are you sure you want to ", action, " the user ", b.username,
                         !strcmp(action, "remove") ? " from the group " : " in the group ",
                         ga.m.group_name, "?", NULL),
             mc_url(mr, apr_pstrcat(p, "/admin/members/", apr_table_get(mr->params, "account_id"),

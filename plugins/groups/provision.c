@@ -77,6 +77,9 @@ int mc_grp_security_list(mc_req *mr)
         static const char *const keys[] = {"", "name", "kind", "status", NULL};
         mc_vars *row = mc_vars_row(mr->vars, "groups");
         mc_vars_from(row, res, i, keys);
+        mc_vars_set(row, "status_class",
+                    strcmp(mc_dbres_get(res, i, 3), "active") ? "mc-status mc-status--inactive"
+                                                              : "mc-status mc-status--active");
         mc_vars_set(row, "href",
                     mc_url(mr, apr_pstrcat(p, "/security/", mc_dbres_get(res, i, 0), NULL)));
     }
@@ -324,6 +327,9 @@ static int group_page(mc_req *mr, mc_db *db, const sec_group *g, const char *err
     mc_vars_set(mr->vars, "name", g->name);
     mc_vars_set(mr->vars, "kind", g->kind);
     mc_vars_set(mr->vars, "status", strcmp(g->status, "active") ? "Deactivated" : "Active");
+    mc_vars_set(mr->vars, "status_class",
+                strcmp(g->status, "active") ? "mc-status mc-status--inactive"
+                                            : "mc-status mc-status--active");
     mc_vars_set(mr->vars, "admin_action", mc_url(mr, apr_pstrcat(p, base, "/admin", NULL)));
     if (!strcmp(g->status, "active"))
         mc_vars_set(mr->vars, "deactivate_action",

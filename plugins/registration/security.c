@@ -24,7 +24,8 @@ static void badges(mc_vars *v, const char *status, int locked)
         mc_vars_setf(v, "status_class", "mc-status mc-status--%s", status);
     else
         mc_vars_set(v, "status_class", "mc-status");
-    mc_vars_set(v, "locked_class", locked ? "mc-status mc-status--locked" : "mc-status mc-status--ok");
+    mc_vars_set(v, "locked_class",
+                locked ? "mc-status mc-status--locked" : "mc-status mc-status--ok");
 }
 
 static const char SQL_WHERE[] =

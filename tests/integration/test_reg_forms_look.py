@@ -270,6 +270,9 @@ def test_group_pages(apache, new_account, smtp, mariadb):
     seed_members(mariadb, new_account, gid)
     r = s.get(apache.url(G + "/admin/preferences"), timeout=30)
     _fields(r, {"pin": "new-password", "pin2": "new-password", "email": "email"})
+    r = web.submit(s, r, {"email": f"badge{gid}@example.test"}, action_contains="/notify",
+                   timeout=30)
+    assert ("mc-status mc-status--pending", "waiting for confirmation") in _Page(r.text).badges
     # Group Maintenance: each member's status a labelled badge, same words.
     r = s.get(apache.url(G + "/admin/members"), timeout=30)
     badges = _Page(r.text).badges
@@ -285,6 +288,14 @@ def test_group_pages(apache, new_account, smtp, mariadb):
     r = s2.get(apache.url(G + "/preferences"), timeout=30)
     assert r.status_code == 200, r.status_code
     _fields(r, {"default_email": "email"})
+    r = s2.get(apache.url(G + "/efiling"), timeout=30)
+    assert ("mc-status mc-status--active", "Active") in _Page(r.text).badges, r.text[-3000:]
+    # The Security unit's groups: Active / Deactivated.
+    sec, _ = security_browser(apache, new_account, smtp)
+    r = sec.get(apache.url(f"{G}/security/{gid}"), timeout=30)
+    assert ("mc-status mc-status--active", "Active") in _Page(r.text).badges, r.text[-3000:]
+    r = sec.get(apache.url(G + "/security"), timeout=30)
+    assert ("mc-status mc-status--active", "active") in _Page(r.text).badges, r.text[-3000:]
 
 
 def test_security_unit_badges(apache, new_account, smtp, mariadb):
