@@ -23,7 +23,8 @@ typedef struct srch {
 
 /* search_input.c. Each mistake is shown as an error and marks s bad. */
 /* Show why as an error, in the summary at the top a link to the field
- * whose id is field (NULL: none); s is bad. */
+ * whose id is field (NULL: none), and invalid_<field> "true" (the field's
+ * aria-invalid); s is bad. */
 void ct_search_error(srch *s, const char *field, const char *why);
 /* Keep name=value (when not empty) for the paging and sorting links. */
 void ct_search_keep(srch *s, const char *name, const char *value);

@@ -118,6 +118,7 @@ static void bad(mc_req *mr, const char *field, const char *why)
     mc_vars *e = mc_vars_row(mr->vars, "errors");
     mc_vars_set(e, "text", why);
     mc_vars_set(e, "href", apr_pstrcat(mr->r->pool, "#", field, NULL));
+    mc_vars_set(mr->vars, apr_pstrcat(mr->r->pool, "invalid_", field, NULL), "true");
     mc_vars_set(mr->vars, "bad_filter", "1");
 }
 
@@ -143,12 +144,15 @@ static const char *choice(mc_req *mr, const char *name, const char *label,
     return "";
 }
 
-/* A day (YYYY-MM-DD), else "" (and the mistake named when not empty). */
+/* A day (YYYY-MM-DD), else "" (and the mistake named when not empty: the
+ * text typed quoted in the sentence, not in the date field, which cannot
+ * hold it). */
 static const char *day(mc_req *mr, const char *name, const char *label)
 {
     const char *v = typed(mr, name);
     if (!*v || ct_date_ok(v))
         return v;
+    mc_vars_set(mr->vars, apr_pstrcat(mr->r->pool, "q_", name, NULL), NULL);
     bad(mr, name,
         apr_psprintf(mr->r->pool,
                      "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for example "

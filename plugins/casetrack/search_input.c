@@ -12,8 +12,10 @@ void ct_search_error(srch *s, const char *field, const char *why)
 {
     mc_vars *e = mc_vars_row(s->mr->vars, "errors");
     mc_vars_set(e, "text", why);
-    if (field)
+    if (field) {
         mc_vars_set(e, "href", apr_pstrcat(s->p, "#", field, NULL));
+        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "invalid_", field, NULL), "true");
+    }
     s->bad = 1;
 }
 
@@ -46,7 +48,9 @@ const char *ct_search_field(srch *s, const char *name, const char *label)
     return t;
 }
 
-/* A date field (YYYY-MM-DD); NULL when empty or not a real date. */
+/* A date field (YYYY-MM-DD); NULL when empty or not a real date. One that
+ * is not a real date is quoted in its sentence, not shown again in the
+ * field (a date field cannot hold it: the Nu checker refuses the page). */
 const char *ct_search_date_field(srch *s, const char *name, const char *label, int required)
 {
     const char *v = ct_search_field(s, name, label);
@@ -57,6 +61,7 @@ const char *ct_search_date_field(srch *s, const char *name, const char *label, i
         return NULL;
     }
     if (!ct_date_ok(v)) {
+        mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "q_", name, NULL), NULL);
         ct_search_error(s, name,
                         apr_psprintf(s->p,
                                      "%s: \"%s\" is not a real date. Enter it as YYYY-MM-DD, for "

@@ -245,8 +245,11 @@ def test_history_bad_filters_named_and_kept(apache, mariadb, new_account, smtp):
                   'example 2026-01-05.'),
         ("#to", 'Queued to: "March" is not a real date. Enter it as YYYY-MM-DD, for example '
                 '2026-01-05.')]
-    for field, typed in (("case", "nonsense"), ("from", "2026-02-30"), ("to", "March")):
-        assert attr(tag(r.text, field), "value") == typed
+    assert attr(tag(r.text, "case"), "value") == "nonsense"            # as typed
+    for field in ("from", "to"):     # quoted above: a date field cannot hold what is no day
+        assert attr(tag(r.text, field), "value") is None
+    for field in ("case", "channel", "status", "from", "to"):
+        assert attr(tag(r.text, field), "aria-invalid") == "true", field
     assert "Kept notice" in r.text                  # the good filters (none here) still apply
     r = s.get(ap.url(HISTORY), params={"from": "2026-03-02", "to": "2026-03-01"}, timeout=30)
     assert r.status_code == 400
@@ -254,6 +257,8 @@ def test_history_bad_filters_named_and_kept(apache, mariadb, new_account, smtp):
                                       '"from" date (2026-03-02). Enter the earlier date first.')]
     assert attr(tag(r.text, "from"), "value") == "2026-03-02"
     assert attr(tag(r.text, "to"), "value") == "2026-03-01"
+    assert attr(tag(r.text, "to"), "aria-invalid") == "true"
+    assert attr(tag(r.text, "from"), "aria-invalid") is None
     # The good ones still apply next to a bad one.
     outbox(mariadb, acct.id, channel="sms", subject="A text", queued="2026-03-01 11:00:00")
     r = s.get(ap.url(HISTORY), params={"channel": "sms", "from": "nope"}, timeout=30)
@@ -329,3 +334,7 @@ def test_search_errors_link_to_their_fields(apache):
         assert [h for h, _ in got] == want, (what, got)
         for href, _ in got:
             assert f'id="{href[1:]}"' in r.text, href
+            if href != "#party_debtor":                      # a radio button: its fieldset
+                assert attr(tag(r.text, href[1:]), "aria-invalid") == "true", href
+        assert r.text.count('aria-invalid="true"') == \
+            len([h for h, _ in got if h != "#party_debtor"]), what
