@@ -275,6 +275,7 @@ def test_group_pages(apache, new_account, smtp, mariadb):
     assert ("mc-status mc-status--pending", "waiting for confirmation") in _Page(r.text).badges
     # Group Maintenance: each member's status a labelled badge, same words.
     r = s.get(apache.url(G + "/admin/members"), timeout=30)
+    _fields(r, {"first_name": "off", "last_name": "off"})
     badges = _Page(r.text).badges
     assert ("mc-status mc-status--active", "ACTIVE") in badges, badges
     assert ("mc-status mc-status--disabled", "DISABLED") in badges, badges
@@ -303,6 +304,12 @@ def test_security_unit_badges(apache, new_account, smtp, mariadb):
     target = new_account(prefix="secbadge")
     mariadb.sql(f"UPDATE mc_account SET status = 'disabled' WHERE id = {target.id}")
     r = search(s, apache, username=target.username)
+    # Fields about other people: no browser's fill-in of the clerk's own.
+    _fields(r, {"username": "off", "email": "off", "last_name": "off"})
+    new = s.get(apache.url(G + "/security/new"), timeout=30)
+    _fields(new, {k: "off" for k in ("name", "address_line1", "address_line2", "city", "state",
+                                     "zip", "phone", "username", "email", "first_name",
+                                     "last_name")})
     assert ("mc-status mc-status--disabled", "disabled") in _Page(r.text).badges, r.text[:3000]
     assert ("mc-status mc-status--ok", "No") in _Page(r.text).badges
     r = account_page(s, apache, target.id)
