@@ -3,10 +3,12 @@ naming the database servers in its own order (conftest.py). What must hold
 across nodes: a session on both; a logoff on A refused on B within 1 s;
 failed logons counted toward one lock-out; ten copies of a form split over
 both nodes acting once; 3,000 notices delivered by both nodes' workers with
-no duplicate; a document uploaded on A downloaded on B; and a Galera node
+no duplicate; hearing reminders and daily digests made on both nodes at
+once, each sent once; a document uploaded on A downloaded on B; and a Galera node
 killed under load: the Apache node working on it answers again within 2 s,
 no write it did not commit is answered 2xx, and the node rejoins."""
 import concurrent.futures
+import datetime
 import re
 import secrets
 import sys
@@ -14,10 +16,13 @@ import threading
 import time
 
 from harness import util, web
+from harness.admin import Admin
 
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
-from helpers_core import (COOKIE, CSRF_FIELD, MSG_BAD, ONCE_FIELD, csrf_of, logon,  # noqa: E402
-                          logon_full, new_browser, post_form)
+from helpers_casenet import seed_case, seed_court, seed_docket, seed_hearing, unique_tag  # noqa: E402,E501
+from helpers_core import (COOKIE, CSRF_FIELD, MSG_BAD, ONCE_FIELD, csrf_of,  # noqa: E402
+                          delivery_settled, logon, logon_full, new_browser, post_form)
+from test_ct_clerk import add_tracker  # noqa: E402
 from helpers_efiling import ef_court, make_pdf, subscribe  # noqa: E402
 from test_ef_documents import new_draft, upload  # noqa: E402
 
@@ -224,3 +229,52 @@ def test_a_killed_galera_node_is_left_within_2s_and_rejoins(nodes, cluster, clus
                                       f"WHERE USER = '{user}'") != "0"
 
     util.wait_until(on_node0, 30, interval=0.2, what="node A to use node 0 again")
+
+
+def test_reminders_and_digests_go_once_from_two_nodes(nodes, cluster, cluster_account, smtp):
+    """`mocourts-admin case-tasks` (the periodic work each node's delivery
+    worker runs) at the same moment from both nodes' configurations, so on
+    two different Galera nodes, twice each: every hearing reminder and every
+    daily digest is queued and sent exactly once. The two nodes' claims of
+    one tracker meet at commit; the one refused queued nothing."""
+    db = cluster.nodes[0]
+    court = seed_court(db)
+    case_id, number = seed_case(db, court, caption=f"{unique_tag()} V TWICE")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
+    hearing = (now + datetime.timedelta(days=150)).replace(hour=9, minute=0, second=0)
+    seed_hearing(db, case_id, hearing.strftime("%Y-%m-%d %H:%M:%S"))
+    each = [cluster_account(prefix="ctw") for _ in range(3)]
+    daily = [cluster_account(prefix="ctw") for _ in range(3)]
+    for acct in each:
+        add_tracker(db, acct, case_id)
+    seed_docket(db, case_id, "2026-01-15", "Order", "Entry for the digest")
+    docket_id = db.value(f"SELECT MAX(id) FROM mc_docket WHERE case_id = {case_id}")
+    for acct in daily:
+        tid = add_tracker(db, acct, case_id, frequency="daily")
+        db.sql(f"INSERT INTO mc_track_digest (track_id, docket_id) VALUES ({tid}, {docket_id})")
+    db.sql("DELETE g FROM mc_track_digest g JOIN mc_track t ON t.id = g.track_id "
+           f"WHERE t.case_id <> {case_id}")
+    remind_at = hearing - datetime.timedelta(days=10)
+    runs = [(nodes[n], when) for when in (remind_at.strftime("%Y-%m-%d %H:%M:%S"),
+                                          f"{remind_at:%Y-%m-%d} 22:00:00") for n in "AB"]
+
+    def run(node_when):
+        node, when = node_when
+        return Admin(node.mocourts_conf).run("case-tasks", "--at", when, check=False)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, runs))
+    for r in results:
+        assert r.returncode == 0 or re.search(r"deadlock|1213|certification", r.stdout + r.stderr,
+                                              re.I), r.stdout + r.stderr
+    for acct in each + daily:
+        smtp.wait_for(to=acct.email, subject="hearing reminder", timeout=60)
+    for acct in daily:
+        smtp.wait_for(to=acct.email, subject="daily digest", timeout=60)
+    delivery_settled(db, smtp, *(a.email for a in each + daily), timeout=60)
+    for acct in each + daily:
+        assert len(smtp.find(to=acct.email, subject="hearing reminder")) == 1, acct.email
+    for acct in daily:
+        assert len(smtp.find(to=acct.email, subject="daily digest")) == 1, acct.email
+    assert db.value(f"SELECT COUNT(*) FROM mc_outbox WHERE case_ref = '{number}' AND "
+                    "kind = 'track-reminder'") == "6"
