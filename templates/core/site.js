@@ -153,3 +153,14 @@ window.addEventListener('pageshow', function (event) {
         bindUploads(document);
     }
 }());
+
+/* The error summary's links (<a href="#field">): following one puts the
+ * cursor in the field, not only the field on the screen. */
+document.addEventListener('click', function (event) {
+    var a = event.target.closest ? event.target.closest('.error a[href^="#"]') : null;
+    var field = a ? document.getElementById(a.getAttribute('href').slice(1)) : null;
+    if (field && typeof field.focus === 'function') {
+        /* After the browser has followed the link (address, scroll). */
+        window.setTimeout(function () { field.focus({preventScroll: true}); }, 0);
+    }
+});

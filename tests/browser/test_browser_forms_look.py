@@ -34,6 +34,9 @@ def _follow_error(driver, field_id, starts):
         "var r = arguments[0].getBoundingClientRect();"
         "return [r.top, r.bottom, window.innerHeight, window.scrollY]", field)
     assert where[0] > -1 and where[1] < where[2] + 1, (field_id, where)
+    # site.js puts the cursor there too.
+    ui.wait(driver).until(lambda d: d.execute_script(
+        "return document.activeElement && document.activeElement.id") == field_id)
 
 
 def test_error_summary_steps_and_crumbs(make_browser, make_apache, new_account):
