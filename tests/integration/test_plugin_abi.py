@@ -41,7 +41,7 @@ def test_route_parameter_is_escaped(ap, http):
     assert "<script>" not in r.text
     r = http.get(ap.url('/probe/hello/a"b&c\'d<img src=x onerror=alert(2)>'), timeout=10)
     assert r.status_code == 200
-    assert "<img" not in r.text
+    assert not re.search(r"<img[^>]*onerror", r.text), r.text
     assert "&lt;img src=x onerror=alert(2)&gt;" in r.text
     assert "a&quot;b&amp;c" in r.text or 'a"b&amp;c' in r.text
 

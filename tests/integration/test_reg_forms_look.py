@@ -67,8 +67,7 @@ def _summary(r):
     box = page.alerts[0]
     assert box.get("tabindex") == "-1", box
     links = [(f, t) for f, t in page.links if f in page.controls]
-    # The CAPTCHA's field is core/_captcha.html's (shared): linked, not marked.
-    marked = {f for f, _ in links} - {"captcha"}
+    marked = {f for f, _ in links}
     invalid = {i for i, c in page.controls.items() if c.get("aria-invalid") == "true"}
     assert invalid == marked, (invalid, links)
     return box, links
