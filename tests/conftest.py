@@ -128,19 +128,23 @@ LONG_FIRST = ("test_makefile", "test_ct_sqlmap", "test_install", "test_browser_c
               "test_browser_efiling", "test_browser_account",
               "test_sessions", "test_delivery_crash", "test_ct_notify", "test_outage")
 TIMING_GROUP = "timing"
-# The browser tests on three workers, each file on one (about a minute of
+# The browser tests on four workers, each file on one (about a minute of
 # work each when the machine is quiet): fewer Chromiums started (each start
 # costs about 3 s of CPU; a worker keeps its browsers between its browser
 # tests) and fewer of them competing for the CPUs than on every worker.
-BROWSER_GROUPS = (("test_browser_efiling",),
-                  ("test_browser_logon", "test_browser_account", "test_browser_signup"))
+BROWSER_GROUPS = (("test_browser_efiling", "test_browser_ef_look", "test_browser_ef_upload"),
+                  ("test_browser_logon", "test_browser_account", "test_browser_signup",
+                   "test_browser_forms_look"),
+                  # The walk of issue 14's pages: its last test counts what the
+                  # others in the same process checked.
+                  ("test_browser_pages",))
 
 
 def _browser_group(stem):
     for i, files in enumerate(BROWSER_GROUPS):
         if stem in files:
             return f"browser-{i}"
-    return f"browser-{len(BROWSER_GROUPS)}"     # the others, the third
+    return f"browser-{len(BROWSER_GROUPS)}"     # the others
 
 
 LOCK_ENV = "MC_XDIST_LOCKS"

@@ -5,7 +5,7 @@ visited the page.
 
 mc_pages calls check(driver) whenever a test arrives at a page (open_page,
 leaves_page, click and the fixture's driver.get). A page is checked once per
-worker process: its key is the path and heading with numbers and long
+test run, by the first worker to reach it: its key is the path and heading with numbers and long
 tokens folded, and whether it shows an error message, so "Case 21CR00017"
 and "Case 99BN-CC00001" are one page, the logon form and the logon form with
 its error two. CHECKED holds the keys checked so far.
@@ -17,6 +17,7 @@ instead of failing the test: one run lists every page to fix. `make test`
 sets neither.
 """
 import base64
+import hashlib
 import json
 import os
 import re
@@ -79,6 +80,26 @@ def _fold(s):
     return re.sub(r"\d+", "N", s)
 
 
+def _first_to_claim(key):
+    """True when this process is the first of the test run (all its xdist
+    workers) to check key: a file made with O_EXCL in the folder the xdist
+    controller shares with its workers and removes at the end
+    (tests/conftest.py, MC_XDIST_LOCKS). The same page is then checked once
+    per run, not once per worker. Without xdist every key is this
+    process's."""
+    shared = os.environ.get("MC_XDIST_LOCKS")
+    if not shared:
+        return True
+    folder = os.path.join(shared, "page-checks")
+    os.makedirs(folder, exist_ok=True)
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    try:
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
 def page_key(state):
     return (_fold(urlparse(state["url"]).path), _fold(state["h1"] or ""), state["error"])
 
@@ -129,6 +150,9 @@ def check(driver):
     # (the same page is checked with them on by the other tests).
     key = page_key(state) + (() if javascript else ("no JavaScript",))
     if key in CHECKED:
+        return key
+    if not _first_to_claim(key):
+        CHECKED[key] = state["url"] + " (checked by another worker)"
         return key
     if os.environ.get("MC_PAGE_CHECKS") == "0":
         CHECKED[key] = state["url"]
