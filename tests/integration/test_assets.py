@@ -9,7 +9,7 @@ import re
 import pytest
 
 from harness import util
-from helpers_core import NO_DEVICE, module_site
+from helpers_core import NO_DEVICE, module_site, site
 
 ap = module_site("assets", NO_DEVICE)
 USWDS = util.REPO / "templates" / "core" / "uswds"
@@ -82,3 +82,23 @@ def test_pages_link_the_uswds_css_favicon_and_seal(ap, http):
                  'src="/account/assets/seal.svg"'):
         assert href in r.text, href
     assert r.text.index("uswds.min.css") < r.text.index("site.css"), "site.css must come last"
+
+
+def test_a_courts_own_seal_colours_and_icon_come_first(make_apache, tmp_root, http):
+    """Branding (README): core/seal.svg, core/site.css and core/favicon.svg in
+    MoCourtsTemplatesOverride are served instead of the shipped ones; what
+    the court did not put there (the USWDS files) still comes from
+    MoCourtsTemplates."""
+    from test_home import _override_dir
+    from helpers_casenet import unique_tag
+    tag = unique_tag(8)
+    files = {"core/seal.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><title>{tag}</title></svg>',
+             "core/site.css": f":root {{ --court-primary: #123456; }} /* {tag} */",
+             "core/favicon.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><desc>{tag}</desc></svg>'}
+    over = _override_dir(tmp_root, files)
+    ap = site(make_apache, {**NO_DEVICE, "MoCourtsTemplatesOverride": f'"{over}"'})
+    for rel, text in files.items():
+        r = http.get(ap.url("/account/assets/" + rel[len("core/"):]), timeout=30)
+        assert r.status_code == 200 and r.text == text, (rel, r.status_code, r.text[:200])
+    r = http.get(ap.url("/account/assets/uswds/css/uswds.min.css"), timeout=30)
+    assert r.status_code == 200 and len(r.content) > 100_000
