@@ -1,5 +1,5 @@
 """Issue 14's checks on every page the browser tests visit: no horizontal
-scrolling at 390 px, no axe-core violation (WCAG 2.1 A and AA) and no
+scrolling at 390 px (and at 320, the narrowest the issue names), no axe-core violation (WCAG 2.1 A and AA) and no
 error from the Nu HTML checker (vnu). Any failure fails the test that
 visited the page.
 
@@ -29,6 +29,7 @@ from page_axe import axe_violations
 from page_vnu import vnu_errors
 
 PHONE = 390
+NARROWEST = 320                  # issue 14: every page from 320 px to 1920 px
 DESKTOP = 1280
 CHECKED = {}                     # key -> the URL it was checked on
 SHOTS = util.REPO / "tests" / "artifacts" / "pages"
@@ -127,11 +128,11 @@ def photograph(driver, state):
         return
 
 
-def fits_phone(driver):
-    """The page at PHONE px wide: its scrollWidth must not exceed the
-    viewport. Emulated through DevTools, so the window keeps its size."""
+def fits(driver, width):
+    """The page at width px: its scrollWidth must not exceed the viewport.
+    Emulated through DevTools, so the window keeps its size."""
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": PHONE, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+        "width": width, "height": 844, "deviceScaleFactor": 1, "mobile": False})
     try:
         return driver.execute_script(_WIDTH_JS)
     finally:
@@ -159,10 +160,11 @@ def check(driver):
         return key
     where = f"{state['url']} ({state['h1']})"
     problems = []
-    fit = fits_phone(driver)
-    if fit["scroll"] > fit["inner"]:
-        problems.append(f"{where} scrolls sideways at {PHONE} px: {fit['scroll']} px wide; "
-                        f"too wide: {fit['wide']}")
+    for width in (PHONE, NARROWEST):
+        fit = fits(driver, width)
+        if fit["scroll"] > fit["inner"]:
+            problems.append(f"{where} scrolls sideways at {width} px: {fit['scroll']} px wide; "
+                            f"too wide: {fit['wide']}")
     violations = axe_violations(driver) if javascript else []
     if violations:
         problems.append(f"axe-core on {where}:\n" + "\n".join(violations))

@@ -24,7 +24,7 @@ from test_ct_mycases import outbox, q  # noqa: E402
 
 
 def fits(driver):
-    fit = page_checks.fits_phone(driver)
+    fit = page_checks.fits(driver, page_checks.PHONE)
     assert fit["scroll"] <= fit["inner"], (driver.current_url, fit)
 
 
