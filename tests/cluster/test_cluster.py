@@ -26,7 +26,7 @@ from test_ct_clerk import add_tracker  # noqa: E402
 from helpers_efiling import ef_court, make_pdf, subscribe  # noqa: E402
 from test_ef_documents import new_draft, upload  # noqa: E402
 
-REVOKE_MAX = 1.0 + 0.25       # the promise, plus this test's own request time
+REVOKE_MAX = 1.0 + 0.05       # the promise (the cache's TTL), and the clock's grain
 FAILOVER_MAX = 2.0
 NOTICES = 3000
 
@@ -62,9 +62,13 @@ def test_logoff_on_a_is_refused_on_b_within_1s(nodes, cluster_account):
     ended = time.monotonic()
     old = new_browser()
     old.cookies.set(COOKIE, token)
-    while _mine(old, b) == 200:
-        assert time.monotonic() - ended < REVOKE_MAX, "B still honours the ended session"
-    assert time.monotonic() - ended < REVOKE_MAX
+    # Every request B receives more than REVOKE_MAX after the logoff must be
+    # refused: each request's start is when B may first see it.
+    while True:
+        sent = time.monotonic() - ended
+        if _mine(old, b) != 200:
+            break
+        assert sent <= REVOKE_MAX, f"B honoured the ended session {sent:.2f} s after the logoff"
 
 
 def test_lockout_is_counted_across_nodes(nodes, cluster_account):

@@ -13,11 +13,12 @@ import time
 import pytest
 
 from harness import util
-from harness.apache import TEST_START_SERVERS, Apache, test_site_conf
+from harness.apache import TEST_START_SERVERS, Apache
+from harness.apache import test_site_conf as site_conf  # not a test: no test_ name here
 from helpers_core import (COOKIE, CSRF_FIELD, MSG_BAD, NO_DEVICE, ONCE_FIELD, csrf_of, logon,
                           logon_full, new_browser, post_form, start_checked)
 
-REVOKE_MAX = 1.0 + 0.25     # the promise, plus this test's own request time
+REVOKE_MAX = 1.0 + 0.05     # the promise (the cache's TTL), and the clock's grain
 NODE = {**NO_DEVICE, "MoCourtsSessionCache": "shmcb"}
 
 
@@ -27,7 +28,7 @@ def nodes(tmp_root, mariadb, smtp, gateway):
     try:
         for name in ("node-a", "node-b"):
             ap = Apache(tmp_root / f"{name}-{util.free_port()}", util.free_port(), db=mariadb,
-                        smtp=smtp, gateway=gateway, extra_conf=test_site_conf(),
+                        smtp=smtp, gateway=gateway, extra_conf=site_conf(),
                         overrides=dict(NODE), start_servers=TEST_START_SERVERS)
             start_checked(ap, migrate=not made)
             made.append(ap)
@@ -63,10 +64,13 @@ def test_logoff_on_one_node_is_refused_on_the_other_within_1s(nodes, new_account
     ended = time.monotonic()
     old = new_browser()
     old.cookies.set(COOKIE, token)
-    while _mine(old, b) == 200:
-        assert time.monotonic() - ended < REVOKE_MAX, "B still honours the ended session"
-    took = time.monotonic() - ended
-    assert took < REVOKE_MAX, took
+    # Every request B receives more than REVOKE_MAX after the logoff must be
+    # refused: each request's start is when B may first see it.
+    while True:
+        sent = time.monotonic() - ended
+        if _mine(old, b) != 200:
+            break
+        assert sent <= REVOKE_MAX, f"B honoured the ended session {sent:.2f} s after the logoff"
     assert _mine(old, a) != 200
 
 
