@@ -20,19 +20,16 @@ from harness.admin import Admin
 
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
 from helpers_casenet import seed_case, seed_court, seed_docket, seed_hearing, unique_tag  # noqa: E402,E501
-from helpers_core import (COOKIE, CSRF_FIELD, MSG_BAD, ONCE_FIELD, csrf_of,  # noqa: E402
-                          delivery_settled, logon, logon_full, new_browser, post_form)
+from helpers_core import CSRF_FIELD, ONCE_FIELD, delivery_settled, logon_full, new_browser  # noqa: E402,E501
+from helpers_nodes import (ONCE_TOKEN, failed_logons_lock_on_both,  # noqa: E402
+                           logoff_refused_on_the_other_within_1s, once_rows,
+                           session_works_on_both, ten_copies_split)
 from test_ct_clerk import add_tracker  # noqa: E402
 from helpers_efiling import ef_court, make_pdf, subscribe  # noqa: E402
 from test_ef_documents import new_draft, upload  # noqa: E402
 
-REVOKE_MAX = 1.0 + 0.05       # the promise (the cache's TTL), and the clock's grain
 FAILOVER_MAX = 2.0
 NOTICES = 3000
-
-
-def _mine(s, ap):
-    return s.get(ap.url("/probe/mine"), allow_redirects=False, timeout=30).status_code
 
 
 def test_cluster_is_three_synced_nodes(cluster):
@@ -41,75 +38,21 @@ def test_cluster_is_three_synced_nodes(cluster):
 
 
 def test_a_session_works_alternately_on_both_nodes(nodes, cluster_account):
-    a, b = nodes["A"], nodes["B"]
-    acct = cluster_account()
-    s = new_browser()
-    logon_full(s, a, acct)
-    assert [_mine(s, n) for n in (a, b, a, b, b, a)] == [200] * 6
+    session_works_on_both(nodes["A"], nodes["B"], cluster_account())
 
 
 def test_logoff_on_a_is_refused_on_b_within_1s(nodes, cluster_account):
-    a, b = nodes["A"], nodes["B"]
-    acct = cluster_account()
-    s = new_browser()
-    logon_full(s, a, acct)
-    token = s.cookies.get(COOKIE)
-    for _ in range(5):
-        assert _mine(s, b) == 200
-    r = post_form(s, a, "/account/logoff",
-                  {CSRF_FIELD: csrf_of(s.get(a.url("/probe/mine"), timeout=30).text)})
-    assert r.status_code == 303
-    ended = time.monotonic()
-    old = new_browser()
-    old.cookies.set(COOKIE, token)
-    # Every request B receives more than REVOKE_MAX after the logoff must be
-    # refused: each request's start is when B may first see it.
-    while True:
-        sent = time.monotonic() - ended
-        if _mine(old, b) != 200:
-            break
-        assert sent <= REVOKE_MAX, f"B honoured the ended session {sent:.2f} s after the logoff"
+    logoff_refused_on_the_other_within_1s(nodes["A"], nodes["B"], cluster_account())
 
 
 def test_lockout_is_counted_across_nodes(nodes, cluster_account):
-    a, b = nodes["A"], nodes["B"]
-    acct = cluster_account()
-    for i in range(5):
-        assert MSG_BAD in logon(new_browser(), (a, b)[i % 2], acct.username, "Wrong-Pass-9x").text
-    for node in (a, b):
-        s = new_browser()
-        assert MSG_BAD in logon(s, node, acct.username, acct.password).text
-        assert not s.cookies.get(COOKIE)
+    failed_logons_lock_on_both(nodes["A"], nodes["B"], cluster_account())
 
 
 def test_ten_identical_writes_split_across_nodes_make_one_row(nodes, cluster):
-    a, b = nodes["A"], nodes["B"]
-    s = new_browser()
-    page = s.get(a.url("/probe/once"), timeout=30)
-    once = re.search(r"Token: ([0-9]+\.[A-Za-z0-9_-]{22}\.[0-9a-f]{32})<", page.text).group(1)
-    csrf = csrf_of(s.get(a.url("/account/logon"), timeout=30).text)
-    tag = secrets.token_hex(6)
-    data = {CSRF_FIELD: csrf, ONCE_FIELD: once, "tag": tag, "hold": "300"}
-    barrier = threading.Barrier(10)
-
-    def one(i):
-        c = new_browser()
-        c.cookies.update(s.cookies)
-        barrier.wait(timeout=30)
-        try:
-            return c.post((a, b)[i % 2].url("/probe/once"), data=data, allow_redirects=False,
-                          timeout=60)
-        finally:
-            c.close()
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
-        answers = list(pool.map(one, range(10)))
-    assert [r.status_code for r in answers] == [303] * 10, [(r.status_code, r.text[:300])
-                                                           for r in answers]
-    assert len({r.headers["Location"] for r in answers}) == 1
+    tag = ten_copies_split(nodes["A"], nodes["B"])
     for node in cluster.nodes:       # the row, once, on every database node
-        assert node.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'probe-once' AND "
-                          f"detail = '{tag}'") == "1"
+        assert once_rows(node, tag) == "1"
 
 
 def test_both_nodes_deliver_3000_notices_once(nodes, cluster, smtp):
@@ -172,7 +115,7 @@ def test_a_killed_galera_node_is_left_within_2s_and_rejoins(nodes, cluster, clus
         c = web.new_session()
         while not stop.is_set():
             page = c.get(a.url("/probe/once"), timeout=30)
-            m = re.search(r"Token: ([0-9]+\.[A-Za-z0-9_-]{22}\.[0-9a-f]{32})<", page.text)
+            m = ONCE_TOKEN.search(page.text)
             csrf = re.search(r'name="mc_csrf" value="([^"]+)"', page.text) or re.search(
                 r'name="mc_csrf" value="([^"]+)"', c.get(a.url("/account/logon"), timeout=30).text)
             if page.status_code != 200 or not m or not csrf:
@@ -215,8 +158,7 @@ def test_a_killed_galera_node_is_left_within_2s_and_rejoins(nodes, cluster, clus
     bad = sorted({code for _, code in reads + writes if code >= 400 and code not in (500, 503)})
     assert not bad, bad
     db = cluster.nodes[1]
-    missing = [t for t in ok_tags if db.value(
-        f"SELECT COUNT(*) FROM mc_audit WHERE event = 'probe-once' AND detail = '{t}'") != "1"]
+    missing = [t for t in ok_tags if once_rows(db, t) != "1"]
     assert not missing, f"{len(missing)} writes answered 2xx/3xx are not in the database"
     cluster.nodes[0].start(timeout=180)
     cluster.nodes[0].wait_synced()
