@@ -141,6 +141,19 @@ static void filter_error(mc_req *mr, const char *id, const char *text)
     mc_vars_set(mr->vars, apr_pstrcat(mr->r->pool, "bad_", id, NULL), "true");
 }
 
+/* 1 (and the error said) when day, the Created <which> filter, is given and
+ * is no day of the calendar; it is quoted, as a date field cannot hold it. */
+static int day_filter_error(mc_req *mr, const char *id, const char *which, const char *day)
+{
+    if (!*day || day_ok(day))
+        return 0;
+    filter_error(mr, id,
+                 apr_pstrcat(mr->r->pool, "Enter the Created ", which,
+                             " date as a day of the calendar, year first: 2026-01-31 (not \"",
+                             day, "\").", NULL));
+    return 1;
+}
+
 /* The filters of the query into f (each as typed into q_*, kept for the
  * form; a day that is not one is quoted in its sentence instead, as a
  * date field cannot hold it): one that is not valid is said and not
@@ -176,18 +189,8 @@ static int filings_filters(mc_req *mr, filings_of *f)
                               "22SL-CC01234.");
     else
         f->case_number = cnum;
-    if (*from && !day_ok(from))
-        bad = 1, filter_error(mr, "from",
-                              apr_pstrcat(p,
-                                          "Enter the Created from date as a day of the "
-                                          "calendar, year first: 2026-01-31 (not \"",
-                                          from, "\").", NULL));
-    if (*to && !day_ok(to))
-        bad = 1, filter_error(mr, "to",
-                              apr_pstrcat(p,
-                                          "Enter the Created to date as a day of the "
-                                          "calendar, year first: 2026-01-31 (not \"",
-                                          to, "\").", NULL));
+    bad |= day_filter_error(mr, "from", "from", from);
+    bad |= day_filter_error(mr, "to", "to", to);
     if (*from && *to && day_ok(from) && day_ok(to) && strcmp(from, to) > 0) {
         bad = 1, filter_error(mr, "to", "The Created to date is before the Created from date.");
         return bad;
