@@ -19,7 +19,7 @@ PKG_CONFIG?= pkg-config
 PYTHON    ?= /usr/bin/python3
 DEPS      ?= scripts/deps.sh
 RUN_SH    ?= scripts/run.sh
-PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib
+PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib jansson libcurl
 # eSpeak NG speaks the CAPTCHA (mc_captcha_audio.c): only the core module
 # and the unit tests link it.
 AUDIO_PKGS:= espeak-ng
@@ -39,6 +39,7 @@ $(call lazy,PKG_LIBS,$(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 $(call lazy,AUDIO_CFLAGS,$(PKG_CONFIG) --cflags $(AUDIO_PKGS) 2>/dev/null)
 $(call lazy,AUDIO_LIBS,$(PKG_CONFIG) --libs $(AUDIO_PKGS) 2>/dev/null)
 $(call lazy,CHECK_LIBS,$(PKG_CONFIG) --libs check 2>/dev/null)
+$(call lazy,JSON_LIBS,$(PKG_CONFIG) --libs jansson 2>/dev/null)
 CC         = $(or $(AP_CC),gcc)
 
 VERSION   := $(shell cat VERSION)
@@ -123,7 +124,7 @@ $(BUILD)/libmc_%.a: $$(foreach f,$$(wildcard plugins/$$*/lib/*.c),$(BUILD)/$$(ba
 $(BUILD)/mod_mocourts_%.so: $$(foreach f,$$(wildcard plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o) \
                             $$(if $$(wildcard plugins/$$*/lib/*.c),$(BUILD)/libmc_$$*.a)
 	$(CC) -shared -o $@ $(filter %.o,$^) $(if $(filter %.a,$^),$(filter %.a,$^) $(PKG_LIBS)) \
-	    -Wl,-z,relro
+	    $(JSON_LIBS) -Wl,-z,relro
 
 $(BUILD)/test_plugin_%.so: $$(foreach f,$$(wildcard tests/plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
 	$(CC) -shared -o $@ $^

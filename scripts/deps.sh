@@ -10,9 +10,10 @@ PACKAGES=(
     apache2 apache2-dev libapr1-dev libaprutil1-dev
     mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
     libsodium-dev libxml2-dev zlib1g-dev libespeak-ng-dev espeak-ng-data
+    libjansson-dev libcurl4-openssl-dev
     check pkg-config make gcc
     python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
-    python3-pymysql
+    python3-pymysql python3-jsonschema python3-icalendar
     chromium chromium-driver wrk sqlmap time libxml2-utils
     libapache2-mod-qos
     valgrind linux-perf
