@@ -1,7 +1,7 @@
 /* mod_mocourts_casetrack.c: the Case.net plugin's module record, descriptor
  * and directives; its parts' routes are joined here (see casetrack.h), the
  * account holder's parts' table being this file's (it names the handlers
- * of track.c, phones.c, mycases.c and history.c).
+ * of track.c, phones.c, mycases.c and history.c; calendar.c has its own).
  *
  *   LoadModule mocourts_casetrack_module modules/mod_mocourts_casetrack.so
  *   <Location /casenet>
@@ -12,6 +12,7 @@
  *   MoCourtsCaseNetCacheTTL 30s             # search results per process; 0: off
  */
 #include "casetrack.h"
+#include "calendar.h"
 #include "search_cache.h"
 #include "track.h"
 
@@ -222,7 +223,7 @@ static const mc_route track_routes[] = {
 static void register_hooks(apr_pool_t *p)
 {
     static const mc_route *const parts[] = {ct_search_routes, ct_clerk_routes, track_routes,
-                                            NULL};
+                                            ct_calendar_routes, NULL};
     casetrack.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &casetrack);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
