@@ -14,6 +14,7 @@
 
 #include "mc_purge.h"
 #include "mc_apr.h"
+#include "mc_webhook_send.h"
 
 #define WATCHDOG_NAME "mocourts-outbox"
 #define PURGE_EVERY apr_time_from_sec(300)
@@ -27,6 +28,7 @@ typedef struct worker {
     apr_pool_t *pool; /* the watchdog thread's own */
     mc_db *db;
     mc_delivery_conf dc;
+    mc_webhook_conf wc;
     apr_time_t next_purge;
 } worker;
 
@@ -76,6 +78,36 @@ static void periodic_tick(worker *w, apr_pool_t *pool)
     }
 }
 
+/* Webhooks (issue 16): full batches go on at once, for a while. */
+static void webhook_tick(worker *w, apr_pool_t *pool)
+{
+    apr_time_t until = apr_time_now() + ROUND_MAX;
+    apr_status_t rv;
+    int sent = 0, failed = 0;
+    for (;;) {
+        int s = 0, f = 0;
+        apr_pool_t *tp;
+        apr_pool_create(&tp, pool);
+        rv = mc_webhook_deliver(w->db, tp, &w->wc, &s, &f);
+        apr_pool_destroy(tp);
+        sent += s;
+        failed += f;
+        if (rv != APR_SUCCESS || s + f < w->wc.batch || apr_time_now() >= until)
+            break;
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
+                     MCLOGNO(0808) "webhooks: delivery round failed: %s", mc_db_error(w->db));
+        if (mc_db_broken(w->db)) {
+            mc_db_close(w->db);
+            w->db = NULL;
+        }
+    }
+    else if (sent || failed)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                     MCLOGNO(0809) "webhooks: delivered %d, failed %d", sent, failed);
+}
+
 static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
 {
     worker *w = data;
@@ -96,6 +128,11 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         w->dc.max_attempts = 8;
         w->dc.batch = 500;
         w->dc.lease = (int)apr_time_sec(c->delivery_lease);
+        w->wc.worker = w->dc.worker;
+        w->wc.lease = w->dc.lease;
+        w->wc.batch = 20;
+        w->wc.pages_url = mc_site_url(w->pool, "logon", "/webhooks");
+        w->wc.court_name = c->court_name;
         return APR_SUCCESS;
     }
     if (state == AP_WATCHDOG_STATE_STOPPING) {
@@ -139,6 +176,8 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
     else if (sent || failed)
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s, MCLOGNO(0803) "outbox: sent %d, failed %d",
                      sent, failed);
+    if (w->db)
+        webhook_tick(w, pool);
     return APR_SUCCESS;
 }
 
@@ -158,6 +197,8 @@ apr_status_t mc_delivery_post_config(apr_pool_t *pconf, server_rec *s)
     worker *w;
     apr_status_t rv;
 
+    if (mc_webhook_global_init() != APR_SUCCESS)
+        return APR_EGENERAL;
     if (!c->delivery)
         return APR_SUCCESS;
     wd_get = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);

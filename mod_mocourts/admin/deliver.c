@@ -11,6 +11,7 @@
 #include "mc_conf_table.h"
 #include "mc_outbox.h"
 #include "mc_smtp.h"
+#include "mc_webhook_send.h"
 #include "progress.h"
 
 #include <apr_network_io.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t mc_stop;
+/* Webhook deliveries (issue 16) go in the same rounds, after the outbox's. */
+static mc_webhook_conf mc_wc;
 
 static void mc_on_signal(int sig)
 {
@@ -47,7 +50,7 @@ static int mc_deliver_rounds(mc_admin *a, mc_delivery_conf *dc, long loop, int q
 {
     for (;;) {
         apr_pool_t *tp;
-        int sent = 0, failed = 0;
+        int sent = 0, failed = 0, wh_sent = 0, wh_failed = 0;
         apr_status_t rv = APR_SUCCESS;
         apr_pool_create(&tp, a->p);
         do { /* full batches: go on at once */
@@ -60,6 +63,16 @@ static int mc_deliver_rounds(mc_admin *a, mc_delivery_conf *dc, long loop, int q
             if (s + f < dc->batch)
                 break;
         } while (rv == APR_SUCCESS && !mc_stop);
+        while (rv == APR_SUCCESS && !mc_stop) { /* webhooks: full batches at once too */
+            int s = 0, f = 0;
+            apr_pool_clear(tp);
+            mc_wc.worker = dc->worker;
+            rv = mc_webhook_deliver(a->db, tp, &mc_wc, &s, &f);
+            wh_sent += s;
+            wh_failed += f;
+            if (s + f < mc_wc.batch)
+                break;
+        }
         apr_pool_destroy(tp);
         *total_sent += sent;
         *total_failed += failed;
@@ -73,6 +86,11 @@ static int mc_deliver_rounds(mc_admin *a, mc_delivery_conf *dc, long loop, int q
         if ((!loop && !quiet) || (loop && sent + failed > 0)) {
             mc_progress_clear();
             printf("sent %d, failed %d\n", sent, failed);
+            fflush(stdout);
+        }
+        if (wh_sent + wh_failed > 0) {
+            mc_progress_clear();
+            printf("webhooks: delivered %d, failed %d\n", wh_sent, wh_failed);
             fflush(stdout);
         }
         if (!loop)
@@ -135,6 +153,14 @@ static int mc_deliver_conf(mc_admin *a, mc_delivery_conf *dc)
     if (mc_conf_setting(a->p, a->conf, "MoCourtsDeliveryLease", &v, &why) != APR_SUCCESS)
         return mc_admin_fail("%s", why ? why : "MoCourtsDeliveryLease has no value");
     dc->lease = (int)apr_time_sec(v.dur);
+    mc_wc.lease = dc->lease;
+    mc_wc.batch = 20;
+    mc_wc.court_name = dc->mail_from_name;
+    const char *base = mc_conf_str(a->conf, "MoCourtsBaseURL", NULL);
+    if (base)
+        mc_wc.pages_url = apr_pstrcat(a->p, base, "/account/webhooks", NULL);
+    if (mc_webhook_global_init() != APR_SUCCESS)
+        return mc_admin_fail("cannot start the HTTP client (libcurl) for webhooks");
     return EXIT_SUCCESS;
 }
 
