@@ -21,6 +21,9 @@
  *   setup.c     the Security unit's court set-up pages
  *   ef_common.c who may file, envelope look-ups and access, history, status
  *               changes and their notices, fees
+ *   rules.c     the filing rules the pages and the JSON API share (rules.h):
+ *               a draft, its court and case, parties, filing codes, payment,
+ *               submit; decide.c the clerk's decisions (open, accept, reject)
  * Each part exports its routes but the documents' (upload.c, documents.c,
  * download.c), whose table is mod_mocourts_efiling.c's; that file joins
  * them.

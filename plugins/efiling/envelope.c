@@ -11,8 +11,7 @@
  * envelope into a new draft: court, case and parties; documents are not
  * copied, the filer uploads corrected ones; copying again while that draft
  * exists leads to it) and delete (a draft). */
-#include "wizard.h"
-#include "payment.h"
+#include "rules.h"
 
 /* ---- a new draft ---------------------------------------------------------------- */
 
@@ -29,13 +28,7 @@ static apr_status_t draft_tx(mc_req *mr, mc_db *db, void *baton)
     draft_baton *b = baton;
     apr_status_t rv = mc_once_claim(mr, db, NULL);
     if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, &b->id,
-                        "INSERT INTO mc_ef_envelope (account_id, group_id, kind, status, step, "
-                        "created_at, updated_at) VALUES (?, NULLIF(?, 0), ?, 'draft', 'case', "
-                        "UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                        "iis", mr->account->id, b->group_id, b->kind);
-    if (rv == APR_SUCCESS)
-        rv = ef_history_add(db, b->id, "draft", mr->account->id, "Draft started");
+        rv = ef_draft_create(mr, db, b->kind, b->group_id, &b->id);
     if (rv == APR_SUCCESS)
         rv = mc_once_done(mr, db, ef_env_url(mr, b->id, "/case"));
     return rv;
@@ -64,87 +57,15 @@ static int new_draft(mc_req *mr)
 
 /* ---- submit ----------------------------------------------------------------------- */
 
-typedef struct submit_baton {
-    ef_who *who;
-    long long id;
-    int not_found;
-    const char *incomplete; /* why the draft cannot be submitted */
-    const char *number;
-} submit_baton;
-
 static apr_status_t submit_tx(mc_req *mr, mc_db *db, void *baton)
 {
-    submit_baton *b = baton;
-    apr_pool_t *p = mr->r->pool;
-    ef_wiz z;
-    const ef_payment_provider *pp = NULL;
-    const char *first, *why, *ref = "";
-    apr_status_t rv;
-    apr_time_exp_t now;
-    long long fees, seq, gid;
-    int found;
-
-    b->not_found = 0;
-    b->incomplete = NULL;
-    if ((rv = ef_env_load(mr, db, b->id, 1, &z.e, &found)) != APR_SUCCESS)
-        return rv;
-    if (!found || z.e.account_id != mr->account->id) {
-        b->not_found = 1;
-        return APR_SUCCESS;
-    }
-    if (strcmp(z.e.status, "draft")) {
-        /* Submitted already (a double click, a retry): the same receipt. */
-        b->number = z.e.number;
-        return APR_SUCCESS;
-    }
-    z.db = db;
-    z.who = *b->who;
-    if ((rv = ef_wiz_incomplete(mr, &z, &first, &why)) != APR_SUCCESS)
-        return rv;
-    if (strcmp(first, "review")) {
-        b->incomplete = why;
-        return APR_SUCCESS;
-    }
-    if ((rv = ef_fees(db, p, z.e.id, &fees)) != APR_SUCCESS)
-        return rv;
-    if (fees > 0 && !(pp = ef_payment_find(z.e.payment))) {
-        b->incomplete = "Choose how the fees will be paid.";
-        return APR_SUCCESS;
-    }
-
-    apr_time_exp_gmt(&now, apr_time_now());
-    if ((rv = ef_sequence_take(db, p, apr_psprintf(p, "EF%d", now.tm_year + 1900), 1, &seq)) !=
-        APR_SUCCESS)
-        return rv;
-    z.e.number = apr_psprintf(p, "EF%d-%07" APR_INT64_T_FMT, now.tm_year + 1900, (apr_int64_t)seq);
-    if (pp && (rv = pp->charge(mr, db, &z.e, fees, &ref)) != APR_SUCCESS)
-        return rv;
-    gid = ef_wiz_group(b->who);
-    rv = mc_db_exec(db, NULL, NULL,
-                    "UPDATE mc_ef_envelope SET number = ?, fee_cents = ?, payment = ?, "
-                    "waiver_reason = ?, payment_ref = ?, group_id = NULLIF(?, 0) WHERE id = ?",
-                    "sisssii", z.e.number, fees, pp ? pp->name : "none",
-                    pp ? z.e.waiver_reason : "", ref, gid, z.e.id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    z.e.group_id = gid;
-    z.e.fee_cents = fees;
-    if ((rv = ef_status_set(mr, db, &z.e, "submitted",
-                            apr_pstrcat(p, "Submitted; fees ", ef_money(p, fees),
-                                        pp ? apr_pstrcat(p, " (", pp->label, ")", NULL) : "",
-                                        NULL))) != APR_SUCCESS)
-        return rv;
-    if ((rv = mc_audit(mr, db, "efiling-submitted", mr->account->id,
-                       apr_pstrcat(p, "Envelope ", z.e.number, " submitted", NULL))) != APR_SUCCESS)
-        return rv;
-    b->number = z.e.number;
-    return APR_SUCCESS;
+    return ef_submit(mr, db, baton);
 }
 
 static int submit(mc_req *mr)
 {
     ef_wiz z;
-    submit_baton b;
+    ef_submit_req b;
     apr_status_t rv;
     int rc = ef_wiz_load(mr, &z, 1); /* a submitted envelope: its receipt */
     if (rc >= 0)

@@ -5,9 +5,9 @@
 
 #define WAIVER_MAX 500
 
-static const char *waiver_check(mc_req *mr, const char **waiver_reason)
+static const char *waiver_check(apr_pool_t *p, const char *s, const char **waiver_reason)
 {
-    const char *s = mc_field(mr, "waiver_reason"), *e;
+    const char *e;
     if (!s)
         s = "";
     while (apr_isspace(*s))
@@ -19,7 +19,7 @@ static const char *waiver_check(mc_req *mr, const char **waiver_reason)
         return "State the reason for the fee waiver.";
     if (e - s > WAIVER_MAX)
         return "The reason for the fee waiver is too long (500 characters at most).";
-    *waiver_reason = apr_pstrmemdup(mr->r->pool, s, e - s);
+    *waiver_reason = apr_pstrmemdup(p, s, e - s);
     return NULL;
 }
 
@@ -33,9 +33,8 @@ static apr_status_t waiver_charge(mc_req *mr, mc_db *db, const ef_env *e, long l
     return APR_SUCCESS;
 }
 
-static const char *account_check(mc_req *mr, const char **waiver_reason)
+static const char *account_check(apr_pool_t *p, const char *reason, const char **waiver_reason)
 {
-    (void)mr;
     *waiver_reason = "";
     return NULL;
 }

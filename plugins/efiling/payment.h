@@ -14,10 +14,11 @@
 typedef struct ef_payment_provider {
     const char *name;  /* stored in mc_ef_envelope.payment */
     const char *label; /* shown to the filer */
-    /* The payment step's fields for this provider: NULL when acceptable
-     * (*waiver_reason then the text to keep, "" for none), else a sentence
-     * for the filer. */
-    const char *(*check)(mc_req *mr, const char **waiver_reason);
+    /* The payment step's fields for this provider (reason: the waiver's
+     * reason as sent, NULL for none): NULL when acceptable (*waiver_reason
+     * then the text to keep, in p; "" for none), else a sentence for the
+     * filer. */
+    const char *(*check)(apr_pool_t *p, const char *reason, const char **waiver_reason);
     /* Take cents for envelope e (caller's transaction; e->number is set).
      * *ref (in the request's pool): the payment reference. */
     apr_status_t (*charge)(mc_req *mr, mc_db *db, const ef_env *e, long long cents,

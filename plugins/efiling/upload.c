@@ -21,14 +21,12 @@
  *
  * Removal and making a document the lead are in documents.c, download in
  * download.c; the routes of all three are mod_mocourts_efiling.c's. */
-#include "efiling.h"
+#include "rules.h"
 
 #include "http_request.h"
 #include "util_filter.h"
 
-#include "mc_docstore.h"
 #include "mc_multipart.h"
-#include "mc_pdf.h"
 
 #define UP_FORM_ALLOWANCE (64 * 1024) /* form fields and multipart framing */
 #define UP_FIELD_MAX 200              /* longest value of an ordinary field */
@@ -47,29 +45,21 @@ static const char FORM_EXPIRED[] = "This form could not be accepted: it has expi
 
 typedef struct up_state {
     mc_req *mr;
-    const ef_court *court;
+    ef_doc_in *d;           /* the document: its form fields and its file */
     const char *origin_why; /* Sec-Fetch-Site / Origin refusal, or NULL */
     /* the part being read */
     enum { PART_SKIP, PART_FIELD, PART_FILE } part;
     const char *part_name;
     char field[UP_FIELD_MAX + 1];
     apr_size_t field_len;
-    /* what the form said */
-    const char *filing_code;
-    int lead;
-    const char *once; /* the one-time form token sent (mc_once) */
     int csrf_ok;
-    int file_seen;        /* a file part began */
-    const char *filename; /* the client's, sanitized (metadata only) */
-    mc_docstore_writer *w;
-    mc_pdf_check *pdf;
-    apr_off_t bytes;
+    int file_seen; /* a file part began */
 } up_state;
 
 /* 1 when a file name is traversal-style: a ".." component between either
  * kind of separator ("../../etc/passwd.pdf", "..\\x.pdf", ".."). Such a
  * name is refused (nothing is stored), though it is never used as a path. */
-static int traversal_name(const char *name)
+int ef_doc_traversal_name(const char *name)
 {
     const char *s = name, *start = name;
     for (;; s++) {
@@ -86,7 +76,7 @@ static int traversal_name(const char *name)
 /* The client's file name as metadata: the last component of either kind of
  * path, no control characters, valid UTF-8 only, at most UP_NAME_MAX bytes
  * (cut on a character boundary). Never used to build a path. */
-static const char *clean_name(apr_pool_t *p, const char *name)
+const char *ef_doc_clean_name(apr_pool_t *p, const char *name)
 {
     const unsigned char *s;
     char *out, *o;
@@ -128,6 +118,36 @@ static const char *size_words(apr_pool_t *p, long long bytes)
     return apr_psprintf(p, "%.1f MB", (double)bytes / (double)mb);
 }
 
+const char *ef_doc_too_big(apr_pool_t *p, const ef_court *c)
+{
+    return apr_psprintf(p, "The document is larger than %s's limit of %s.", c->name,
+                        size_words(p, c->max_doc_bytes));
+}
+
+apr_status_t ef_doc_begin(ef_doc_in *d)
+{
+    request_rec *r = d->mr->r;
+    apr_status_t rv = mc_docstore_create(r->pool, ef_config.store,
+                                         (apr_off_t)d->c->max_doc_bytes, &d->w);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MCLOGNO(2601) "cannot create a document in the store %s", ef_config.store);
+        return EF_DOC_ESTORE;
+    }
+    d->pdf = mc_pdf_begin(r->pool);
+    return APR_SUCCESS;
+}
+
+apr_status_t ef_doc_write(ef_doc_in *d, const char *data, apr_size_t len)
+{
+    apr_status_t rv = mc_docstore_write(d->w, data, len);
+    if (rv != APR_SUCCESS)
+        return rv;
+    mc_pdf_feed(d->pdf, data, len);
+    d->bytes += (apr_off_t)len;
+    return APR_SUCCESS;
+}
+
 static apr_status_t on_begin(void *baton, const char *name, const char *filename,
                              const char *content_type)
 {
@@ -147,19 +167,13 @@ static apr_status_t on_begin(void *baton, const char *name, const char *filename
          * that is not ours. */
         if (!st->csrf_ok)
             return UP_ECSRF;
-        if (traversal_name(filename))
+        if (ef_doc_traversal_name(filename))
             return UP_ENAME;
-        st->filename = clean_name(p, filename);
+        st->d->filename = ef_doc_clean_name(p, filename);
         if (!*filename)
             return APR_SUCCESS; /* the file input was left empty */
-        rv = mc_docstore_create(p, ef_config.store, (apr_off_t)st->court->max_doc_bytes, &st->w);
-        if (rv != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, st->mr->r,
-                          MCLOGNO(2601) "cannot create a document in the store %s",
-                          ef_config.store);
+        if ((rv = ef_doc_begin(st->d)) != APR_SUCCESS)
             return rv;
-        }
-        st->pdf = mc_pdf_begin(p);
         st->part = PART_FILE;
         return APR_SUCCESS;
     }
@@ -172,14 +186,9 @@ static apr_status_t on_begin(void *baton, const char *name, const char *filename
 static apr_status_t on_data(void *baton, const char *data, apr_size_t len)
 {
     up_state *st = baton;
-    apr_status_t rv;
     switch (st->part) {
     case PART_FILE:
-        if ((rv = mc_docstore_write(st->w, data, len)) != APR_SUCCESS)
-            return rv;
-        mc_pdf_feed(st->pdf, data, len);
-        st->bytes += (apr_off_t)len;
-        return APR_SUCCESS;
+        return ef_doc_write(st->d, data, len);
     case PART_FIELD:
         if (len > UP_FIELD_MAX - st->field_len)
             return UP_EFIELD;
@@ -202,12 +211,12 @@ static apr_status_t on_end(void *baton)
     if (!strcmp(st->part_name, "filing_code")) {
         char *code = apr_pstrdup(p, v);
         apr_collapse_spaces(code, v); /* returns the end, not the start */
-        st->filing_code = code;
+        st->d->filing_code = code;
     }
     else if (!strcmp(st->part_name, "lead"))
-        st->lead = !strcmp(v, "1");
+        st->d->lead = !strcmp(v, "1");
     else if (!strcmp(st->part_name, MC_ONCE_FIELD))
-        st->once = v;
+        st->d->once = v;
     else if (!strcmp(st->part_name, "mc_csrf")) {
         st->csrf_ok = !mc_csrf_refusal(st->mr, v);
         if (!st->csrf_ok)
@@ -245,8 +254,8 @@ static int refuse(mc_req *mr, mc_db *db, const ef_env *e, const ef_court *c, con
     mc_vars_set(mr->vars, "max_bytes",
                 apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)c->max_doc_bytes));
     if (st) {
-        mc_vars_set(mr->vars, "filing_code", st->filing_code);
-        mc_vars_set(mr->vars, "lead", st->lead ? "1" : NULL);
+        mc_vars_set(mr->vars, "filing_code", st->d->filing_code);
+        mc_vars_set(mr->vars, "lead", st->d->lead ? "1" : NULL);
     }
     if (db && mc_db_query(db, p, &res,
                           "SELECT code, name, fee_cents FROM mc_ef_filing_code WHERE "
@@ -270,78 +279,76 @@ static int form_expired(mc_req *mr)
 
 /* ---- upload ------------------------------------------------------------------------ */
 
+/* The row of document d, once its file is committed (a transaction). */
 typedef struct up_tx {
-    ef_env *e;
-    const up_state *st;
+    ef_doc_in *d;
     long long code_id;
-    const char *stored, *sha;
-    apr_off_t bytes;
-    unsigned active;   /* MC_PDF_FOUND_* bits of a flagged document, or 0 */
-    const char *why;   /* the envelope changed meanwhile */
-    long long demoted; /* the lead document this one replaced (now an attachment), or 0 */
+    const char *why; /* the envelope changed meanwhile */
 } up_tx;
 
 /* Where an upload sends the filer: the documents page, saying which lead
  * document it replaced. */
-static const char *done_url(mc_req *mr, const up_tx *t)
+static const char *done_url(mc_req *mr, const ef_doc_in *d)
 {
-    return ef_env_url(mr, t->e->id,
-                      t->demoted
+    return ef_env_url(mr, d->e->id,
+                      d->demoted
                           ? apr_psprintf(mr->r->pool, "/documents?lead_was=%" APR_INT64_T_FMT,
-                                         (apr_int64_t)t->demoted)
+                                         (apr_int64_t)d->demoted)
                           : "/documents");
 }
 
 static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
 {
     up_tx *t = baton;
+    ef_doc_in *d = t->d;
     ef_env now;
     int found;
     apr_status_t rv;
     /* The form's one-time token first: a copy of this upload sent at the
      * same time waits here, then is sent where the first one went. */
-    if ((rv = mc_once_claim(mr, db, t->st->once)) != APR_SUCCESS ||
-        (rv = ef_env_load(mr, db, t->e->id, 1, &now, &found)) != APR_SUCCESS)
+    if ((d->use_once && (rv = mc_once_claim(mr, db, d->once)) != APR_SUCCESS) ||
+        (rv = ef_env_load(mr, db, d->e->id, 1, &now, &found)) != APR_SUCCESS)
         return rv;
-    if (!found || now.account_id != t->e->account_id || strcmp(now.status, "draft") ||
-        strcmp(now.court_code, t->e->court_code)) {
+    if (!found || now.account_id != d->e->account_id || strcmp(now.status, "draft") ||
+        strcmp(now.court_code, d->e->court_code)) {
         t->why = "The envelope changed while the document was being sent; the document was "
                  "not added. Look at the envelope and try again.";
         return APR_EGENERAL;
     }
     /* A new lead document: the old one stays, as an attachment, and the
      * documents page says so (?lead_was=). */
-    if (t->st->lead) {
+    d->demoted = 0;
+    if (d->lead) {
         mc_dbres *res;
         if ((rv = mc_db_query(db, mr->r->pool, &res,
                               "SELECT id FROM mc_ef_document WHERE envelope_id = ? AND "
                               "is_lead = 1 ORDER BY id DESC",
-                              "i", t->e->id)) != APR_SUCCESS)
+                              "i", d->e->id)) != APR_SUCCESS)
             return rv;
-        t->demoted = res->nrows ? mc_dbres_int(res, 0, 0) : 0;
-        if (t->demoted && (rv = mc_db_exec(db, NULL, NULL,
+        d->demoted = res->nrows ? mc_dbres_int(res, 0, 0) : 0;
+        if (d->demoted && (rv = mc_db_exec(db, NULL, NULL,
                                            "UPDATE mc_ef_document SET is_lead = 0 WHERE "
                                            "envelope_id = ? AND is_lead = 1",
-                                           "i", t->e->id)) != APR_SUCCESS)
+                                           "i", d->e->id)) != APR_SUCCESS)
             return rv;
     }
-    if ((rv = mc_db_exec(db, NULL, NULL,
+    if ((rv = mc_db_exec(db, NULL, &d->doc_id,
                          "INSERT INTO mc_ef_document (envelope_id, is_lead, filing_code_id, "
                          "client_name, bytes, sha256, active_found, stored_name, created_at) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())",
-                         "iiisisis", t->e->id, (long long)(t->st->lead != 0), t->code_id,
-                         t->st->filename ? t->st->filename : "", (long long)t->bytes, t->sha,
-                         (long long)t->active, t->stored)) != APR_SUCCESS ||
+                         "iiisisis", d->e->id, (long long)(d->lead != 0), t->code_id,
+                         d->filename ? d->filename : "", (long long)d->bytes, d->sha,
+                         (long long)d->active, d->stored)) != APR_SUCCESS ||
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                         t->e->id)) != APR_SUCCESS)
+                         d->e->id)) != APR_SUCCESS)
         return rv;
-    return mc_once_done(mr, db, done_url(mr, t));
+    return d->use_once ? mc_once_done(mr, db, done_url(mr, d)) : APR_SUCCESS;
 }
 
-/* Feed the whole body (or until the parser's callbacks stop it) to mp.
- * *read_rv: an input error (client gone, timeout, LimitRequestBody). */
-static apr_status_t read_body(request_rec *r, mc_mp *mp, apr_status_t *read_rv)
+apr_status_t ef_doc_read_body(request_rec *r,
+                              apr_status_t (*feed)(void *baton, const char *data, apr_size_t len),
+                              void *baton, apr_status_t *read_rv)
 {
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     apr_status_t rv;
@@ -369,14 +376,100 @@ static apr_status_t read_body(request_rec *r, mc_mp *mp, apr_status_t *read_rv)
                 apr_brigade_cleanup(bb);
                 return rv;
             }
-            if (len && (rv = mc_mp_feed(mp, data, len)) != APR_SUCCESS) {
+            if (len && (rv = feed(baton, data, len)) != APR_SUCCESS) {
                 apr_brigade_cleanup(bb);
                 return rv;
             }
         }
         apr_brigade_cleanup(bb);
     }
-    return mc_mp_finish(mp);
+    return APR_SUCCESS;
+}
+
+apr_status_t ef_doc_finish(mc_db *db, ef_doc_in *d, int *status, const char **field,
+                           const char **refusal)
+{
+    mc_req *mr = d->mr;
+    request_rec *r = mr->r;
+    apr_pool_t *p = r->pool;
+    const ef_court *c = d->c;
+    const char *why, *stored, *sha;
+    mc_pdf_verdict verdict;
+    apr_off_t bytes;
+    apr_status_t rv;
+    up_tx t;
+    int text = MC_PDF_TEXT_UNKNOWN;
+
+    *status = HTTP_BAD_REQUEST;
+    *field = "file";
+    if (!d->w || !d->bytes) {
+        if (d->w)
+            mc_docstore_abort(d->w);
+        *refusal = d->w ? "The file is empty. Choose the PDF document to file."
+                        : "Choose the PDF document to file.";
+        return APR_SUCCESS;
+    }
+    verdict = mc_pdf_end(d->pdf, &text, &why);
+    d->active = 0;
+    if (c->flag_active && (verdict == MC_PDF_ACTIVE || verdict == MC_PDF_UNCHECKED))
+        d->active = mc_pdf_found(d->pdf);
+    else if (verdict != MC_PDF_OK) {
+        mc_docstore_abort(d->w);
+        *refusal = why;
+        return APR_SUCCESS;
+    }
+    if (c->text_pdf_only && text == MC_PDF_TEXT_NO) {
+        mc_docstore_abort(d->w);
+        *refusal = apr_pstrcat(p, c->name,
+                               " accepts only text-searchable PDF documents; this one appears "
+                               "to hold only images (a scan). Run text recognition (OCR) on "
+                               "it, or save it as PDF from the program that made it, and "
+                               "upload it again.",
+                               NULL);
+        return APR_SUCCESS;
+    }
+    memset(&t, 0, sizeof(t));
+    t.d = d;
+    rv = ef_code_check(db, p, c, d->e, d->filing_code, d->lead, &t.code_id, field, refusal);
+    if (rv != APR_SUCCESS || *refusal) {
+        mc_docstore_abort(d->w);
+        return rv;
+    }
+    if ((rv = mc_docstore_commit(d->w, &stored, &sha, &bytes)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MCLOGNO(2609) "committing a document for envelope %" APR_INT64_T_FMT
+                                    " to the store %s failed",
+                      (apr_int64_t)d->e->id, ef_config.store);
+        return EF_DOC_ESTORE;
+    }
+    d->stored = stored;
+    d->sha = sha;
+    d->bytes = bytes;
+    if ((rv = mc_req_tx(mr, insert_document, &t)) != APR_SUCCESS) {
+        apr_status_t rm = mc_docstore_remove(p, ef_config.store, stored);
+        if (rm != APR_SUCCESS)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rm, r,
+                          MCLOGNO(2610) "could not remove the unrecorded document %s", stored);
+        if (!t.why)
+            return rv;
+        *status = HTTP_CONFLICT;
+        *field = "envelope";
+        *refusal = t.why;
+        return APR_SUCCESS;
+    }
+    *status = 0;
+    *refusal = NULL;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
+                                " bytes) added to envelope %" APR_INT64_T_FMT "%s",
+                  stored, bytes, (apr_int64_t)d->e->id,
+                  d->active ? ", flagged for its active content" : "");
+    return APR_SUCCESS;
+}
+
+static apr_status_t mp_feed(void *baton, const char *data, apr_size_t len)
+{
+    return mc_mp_feed(baton, data, len);
 }
 
 int ef_doc_upload(mc_req *mr)
@@ -386,20 +479,16 @@ int ef_doc_upload(mc_req *mr)
     long long id = mc_param_id(mr, "id");
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
-    const char *err = NULL, *why, *stored, *sha;
+    const char *err = NULL, *field, *refusal;
     mc_mp_callbacks cb;
     up_state st;
-    up_tx t;
+    ef_doc_in d;
     ef_env e;
     ef_court c;
     mc_db *db;
     mc_mp *mp;
-    mc_dbres *res;
     apr_status_t rv, read_rv;
-    apr_off_t bytes;
-    mc_pdf_verdict verdict;
-    unsigned active = 0;
-    int rc, text = MC_PDF_TEXT_UNKNOWN;
+    int rc, status;
 
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS) {
         no_more_body(mr);
@@ -410,8 +499,12 @@ int ef_doc_upload(mc_req *mr)
         return rc;
     }
     memset(&st, 0, sizeof(st));
-    st.mr = mr;
-    st.court = &c;
+    memset(&d, 0, sizeof(d));
+    st.mr = d.mr = mr;
+    st.d = &d;
+    d.e = &e;
+    d.c = &c;
+    d.use_once = 1;
     if ((st.origin_why = mc_csrf_origin_refusal(mr))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2602) "upload refused: %s",
                       st.origin_why);
@@ -436,8 +529,7 @@ int ef_doc_upload(mc_req *mr)
                                         " over court %s's limit",
                           n, c.code);
             return refuse(mr, db, &e, &c, NULL, HTTP_REQUEST_ENTITY_TOO_LARGE,
-                          apr_psprintf(p, "The document is larger than %s's limit of %s.", c.name,
-                                       size_words(p, c.max_doc_bytes)));
+                          ef_doc_too_big(p, &c));
         }
     }
 
@@ -450,9 +542,11 @@ int ef_doc_upload(mc_req *mr)
                       "The document could not be received: send it with the form on this "
                       "page.");
 
-    rv = read_body(r, mp, &read_rv);
-    if (rv != APR_SUCCESS && st.w)
-        mc_docstore_abort(st.w); /* nothing of a failed upload stays */
+    rv = ef_doc_read_body(r, mp_feed, mp, &read_rv);
+    if (rv == APR_SUCCESS)
+        rv = mc_mp_finish(mp);
+    if (rv != APR_SUCCESS && d.w)
+        mc_docstore_abort(d.w); /* nothing of a failed upload stays */
     if (read_rv != APR_SUCCESS) {
         no_more_body(mr);
         if (r->connection->aborted || APR_STATUS_IS_ECONNABORTED(read_rv) ||
@@ -469,9 +563,7 @@ int ef_doc_upload(mc_req *mr)
     if (rv == MC_DOC_ETOOBIG) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MCLOGNO(2605) "upload refused: over court %s's limit", c.code);
-        return refuse(mr, db, &e, &c, &st, HTTP_REQUEST_ENTITY_TOO_LARGE,
-                      apr_psprintf(p, "The document is larger than %s's limit of %s.", c.name,
-                                   size_words(p, c.max_doc_bytes)));
+        return refuse(mr, db, &e, &c, &st, HTTP_REQUEST_ENTITY_TOO_LARGE, ef_doc_too_big(p, &c));
     }
     if (rv == UP_ECSRF) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2606) "upload refused: %s",
@@ -481,9 +573,7 @@ int ef_doc_upload(mc_req *mr)
     if (rv == UP_ENAME) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MCLOGNO(2616) "upload refused: a traversal-style file name");
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
-                      "The file name contains \"..\" as a folder: give the file a plain name, "
-                      "such as petition.pdf, and upload it again.");
+        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, EF_DOC_TRAVERSAL);
     }
     if (rv == UP_EFIELD || rv == APR_EINVAL) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCLOGNO(2607) "upload refused: %s",
@@ -493,106 +583,32 @@ int ef_doc_upload(mc_req *mr)
                       "form on this page.");
     }
     if (rv != APR_SUCCESS) {
-        /* The store (disk full, permissions): logged by on_begin or here. */
+        /* The store (disk full, permissions): logged by ef_doc_begin or here. */
         no_more_body(mr);
-        if (rv != APR_EGENERAL)
+        if (rv != EF_DOC_ESTORE)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                           MCLOGNO(2608) "storing a document for envelope %" APR_INT64_T_FMT
                                         " failed",
                           (apr_int64_t)e.id);
-        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents",
-                          "The document could not be stored. Try again later; if it keeps "
-                          "failing, call the eFiling Help Desk.");
+        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents", EF_DOC_STORE_FAILED);
     }
     if (!st.csrf_ok)
         return form_expired(mr);
 
     /* The whole body is here: check the form, then the document. */
-    if (!st.w || !st.bytes) {
-        if (st.w)
-            mc_docstore_abort(st.w);
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
-                      st.w ? "The file is empty. Choose the PDF document to file."
-                           : "Choose the PDF document to file.");
-    }
-    verdict = mc_pdf_end(st.pdf, &text, &why);
-    if (c.flag_active && (verdict == MC_PDF_ACTIVE || verdict == MC_PDF_UNCHECKED))
-        active = mc_pdf_found(st.pdf);
-    else if (verdict != MC_PDF_OK) {
-        mc_docstore_abort(st.w);
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, why);
-    }
-    if (c.text_pdf_only && text == MC_PDF_TEXT_NO) {
-        mc_docstore_abort(st.w);
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
-                      apr_pstrcat(p, c.name,
-                                  " accepts only text-searchable PDF documents; this one "
-                                  "appears to hold only images (a scan). Run text "
-                                  "recognition (OCR) on it, or save it as PDF from the "
-                                  "program that made it, and upload it again.",
-                                  NULL));
-    }
-    if (!st.filing_code || !*st.filing_code) {
-        mc_docstore_abort(st.w);
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST, "Choose the filing code.");
-    }
-    rv = mc_db_query(db, p, &res,
-                     "SELECT id, initiating, name FROM mc_ef_filing_code WHERE court_code = ? "
-                     "AND code = ? AND active = 1",
-                     "ss", c.code, st.filing_code);
+    rv = ef_doc_finish(db, &d, &status, &field, &refusal);
+    if (rv == EF_DOC_ESTORE)
+        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents", EF_DOC_STORE_FAILED);
+    if (rv == MC_ONCE_REPEAT || rv == MC_ONCE_REFUSED)
+        return mc_once_answer(mr, rv);
     if (rv != APR_SUCCESS) {
-        mc_docstore_abort(st.w);
         no_more_body(mr);
         return mc_fail(mr, rv);
     }
-    if (!res->nrows) {
-        mc_docstore_abort(st.w);
-        st.filing_code = NULL;
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
-                      apr_pstrcat(p, "Choose one of ", c.name, "'s filing codes.", NULL));
+    if (refusal) {
+        if (!strcmp(field, "filing_code"))
+            d.filing_code = NULL;
+        return refuse(mr, db, &e, &c, &st, status, refusal);
     }
-    if (!strcmp(e.kind, "new") && st.lead && !mc_dbres_int(res, 0, 1)) {
-        mc_docstore_abort(st.w);
-        return refuse(mr, db, &e, &c, &st, HTTP_BAD_REQUEST,
-                      apr_pstrcat(p,
-                                  "The lead document of a new case must be one that starts "
-                                  "a case (such as a petition); ",
-                                  mc_dbres_get(res, 0, 2),
-                                  " does not. Choose another filing code, or upload this "
-                                  "document as an attachment.",
-                                  NULL));
-    }
-
-    memset(&t, 0, sizeof(t));
-    t.e = &e;
-    t.st = &st;
-    t.code_id = mc_dbres_int(res, 0, 0);
-    t.active = active;
-    if ((rv = mc_docstore_commit(st.w, &stored, &sha, &bytes)) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MCLOGNO(2609) "committing a document for envelope %" APR_INT64_T_FMT
-                                    " to the store %s failed",
-                      (apr_int64_t)e.id, ef_config.store);
-        return mc_message(mr, HTTP_INTERNAL_SERVER_ERROR, "Documents",
-                          "The document could not be stored. Try again later; if it keeps "
-                          "failing, call the eFiling Help Desk.");
-    }
-    t.stored = stored;
-    t.sha = sha;
-    t.bytes = bytes;
-    if ((rv = mc_req_tx(mr, insert_document, &t)) != APR_SUCCESS) {
-        apr_status_t rm = mc_docstore_remove(p, ef_config.store, stored);
-        if (rm != APR_SUCCESS)
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rm, r,
-                          MCLOGNO(2610) "could not remove the unrecorded document %s", stored);
-        if (t.why)
-            return refuse(mr, db, &e, &c, &st, HTTP_CONFLICT, t.why);
-        return mc_once_answer(mr, rv);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  MCLOGNO(2611) "document %s (%" APR_OFF_T_FMT
-                                " bytes) added to envelope %" APR_INT64_T_FMT "%s",
-                  stored, bytes, (apr_int64_t)e.id,
-                  active ? ", flagged for its active content" : "");
-    return mc_redirect(mr, done_url(mr, &t));
+    return mc_redirect(mr, done_url(mr, &d));
 }

@@ -4,18 +4,12 @@
  * input answers 400 with the page again, what was typed kept. A step asked
  * for before the ones it needs are complete sends the filer to the first
  * incomplete one. mc_ef_envelope.step is where the draft resumes. */
-#include "wizard.h"
+#include "rules.h"
 #include "payment.h"
-
-#include "apr_lib.h"
-
-#define CAPTION_MAX 500
-#define PARTY_NAME_MAX 200
-#define PARTIES_MAX 50
 
 static const char *const STEPS[] = {"case", "parties", "documents", "payment", "review", NULL};
 
-static int step_index(const char *s)
+int ef_wiz_step_index(const char *s)
 {
     int i;
     for (i = 0; STEPS[i]; i++)
@@ -26,7 +20,7 @@ static int step_index(const char *s)
 
 const char *ef_env_resume_step(const ef_env *e)
 {
-    return STEPS[step_index(e->step)];
+    return STEPS[ef_wiz_step_index(e->step)];
 }
 
 long long ef_wiz_group(const ef_who *w)
@@ -179,19 +173,9 @@ static int open_step(mc_req *mr, ef_wiz *z, const char *step)
         return mc_redirect(mr, ef_env_url(mr, z->e.id, "/documents"));
     if ((rv = ef_wiz_incomplete(mr, z, &first, NULL)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (step_index(first) < step_index(step))
+    if (ef_wiz_step_index(first) < ef_wiz_step_index(step))
         return mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", first, NULL)));
     return -1;
-}
-
-/* Record that the draft may resume at next (never moving it back). */
-static apr_status_t advance(ef_wiz *z, const char *next)
-{
-    const char *to = step_index(next) > step_index(z->e.step) ? next : z->e.step;
-    return mc_db_exec(z->db, NULL, NULL,
-                      "UPDATE mc_ef_envelope SET step = ?, updated_at = UTC_TIMESTAMP() WHERE id "
-                      "= ? AND status = 'draft'",
-                      "si", to, z->e.id);
 }
 
 /* A step's page: its form again, with error (NULL: none). */
@@ -210,7 +194,7 @@ static int step_get(mc_req *mr, const char *step, step_page_fn page)
 static int step_saved(mc_req *mr, ef_wiz *z, apr_status_t rv, const char *next)
 {
     if (rv == APR_SUCCESS)
-        rv = advance(z, next);
+        rv = ef_wiz_advance(z->db, &z->e, next);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, ef_env_url(mr, z->e.id, apr_pstrcat(mr->r->pool, "/", next, NULL)));
@@ -225,9 +209,9 @@ static int step_next(mc_req *mr, ef_wiz *z, const char *step, step_page_fn page)
     apr_status_t rv;
     if ((rv = ef_wiz_incomplete(mr, z, &first, &why)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (step_index(first) <= step_index(step))
+    if (ef_wiz_step_index(first) <= ef_wiz_step_index(step))
         return page(mr, z, HTTP_BAD_REQUEST, why);
-    return step_saved(mr, z, APR_SUCCESS, STEPS[step_index(step) + 1]);
+    return step_saved(mr, z, APR_SUCCESS, STEPS[ef_wiz_step_index(step) + 1]);
 }
 
 void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step)
@@ -236,7 +220,7 @@ void ef_wiz_steps(mc_req *mr, const ef_env *e, const char *step)
                                          "Fees and payment", "Review"};
     apr_pool_t *p = mr->r->pool;
     int is_new = !strcmp(e->kind, "new");
-    int i, n = 0, at = 0, cur = step_index(step), reached = step_index(e->step);
+    int i, n = 0, at = 0, cur = ef_wiz_step_index(step), reached = ef_wiz_step_index(e->step);
     /* A step is shown only once the ones before it are complete. */
     if (reached < cur)
         reached = cur;
@@ -277,7 +261,7 @@ static void wiz_vars(mc_req *mr, ef_wiz *z, const char *step)
 {
     apr_pool_t *p = mr->r->pool;
     int is_new = !strcmp(z->e.kind, "new");
-    int i, cur = step_index(step);
+    int i, cur = ef_wiz_step_index(step);
     mc_vars_set(mr->vars, "is_new", is_new ? "1" : NULL);
     mc_vars_set(mr->vars, "kind_label", is_new ? "New case" : "File into an existing case");
     mc_vars_set(mr->vars, "menu_url", mc_url(mr, "/"));
@@ -340,120 +324,29 @@ int ef_wiz_case_get(mc_req *mr)
                      z.e.case_number);
 }
 
-/* 1 when s has the shape of a case number (99AA-AA99999); *out upper-cased. */
-static int case_number_ok(apr_pool_t *p, const char *s, const char **out)
-{
-    static const char shape[] = "99AA-AA99999";
-    char buf[sizeof(shape)];
-    size_t i;
-    if (strlen(s) != sizeof(shape) - 1)
-        return 0;
-    for (i = 0; i < sizeof(shape) - 1; i++) {
-        char c = s[i];
-        if ((shape[i] == '9' && !apr_isdigit(c)) || (shape[i] == 'A' && !apr_isalpha(c)) ||
-            (shape[i] == '-' && c != '-'))
-            return 0;
-        buf[i] = (char)apr_toupper(c);
-    }
-    buf[i] = '\0';
-    *out = apr_pstrdup(p, buf);
-    return 1;
-}
-
 int ef_wiz_case_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
     ef_wiz z;
-    ef_court c;
-    mc_dbres *res;
+    ef_case_in in;
     apr_status_t rv;
-    int found, rc = ef_wiz_open(mr, &z), is_new;
-    const char *court, *ct, *caption, *number, *num;
+    const char *field, *refusal;
+    int court_only, rc = ef_wiz_open(mr, &z);
     if (rc >= 0)
         return rc;
-    is_new = !strcmp(z.e.kind, "new");
-    court = mc_text_trim(p, mc_field(mr, "court"));
-    ct = mc_field(mr, "case_type");
-    caption = mc_text_trim(p, mc_field(mr, "caption"));
-    number = mc_text_trim(p, mc_field(mr, "case_number"));
-#define REFUSE(msg) return case_page(mr, &z, HTTP_BAD_REQUEST, (msg), court, ct, caption, number)
-    if (!*court)
-        REFUSE("Choose the court.");
-    if ((rv = ef_court_get(z.db, p, court, &c, &found)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!found) {
-        rv = mc_db_query(z.db, p, &res, "SELECT name FROM mc_court WHERE code = ?", "s", court);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (!res->nrows)
-            REFUSE("Choose the court from the list.");
-        REFUSE(
-            apr_pstrcat(p, mc_dbres_get(res, 0, 0), " does not accept electronic filings.", NULL));
-    }
-    if (strcmp(court, z.e.court_code)) {
-        rv = mc_db_query(z.db, p, &res, "SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = ?",
-                         "i", z.e.id);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (mc_dbres_int(res, 0, 0))
-            REFUSE("Remove the documents before you change the court: their filing codes are "
-                   "the court's.");
-    }
-    if (is_new) {
-        if (strlen(caption) > CAPTION_MAX)
-            REFUSE("The caption is too long (500 characters at most).");
-        if (!ct || (!*ct && strcmp(court, z.e.court_code))) {
-            /* The court was just chosen: keep it and offer its case types. */
-            rv = mc_db_exec(z.db, NULL, NULL,
-                            "UPDATE mc_ef_envelope SET court_code = ?, case_type = NULL, caption "
-                            "= ?, updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
-                            "ssi", court, caption, z.e.id);
-            if (rv != APR_SUCCESS)
-                return mc_fail(mr, rv);
-            return mc_redirect(mr, ef_env_url(mr, z.e.id, "/case"));
-        }
-        if (!*ct)
-            REFUSE("Choose the case type.");
-        rv = mc_db_query(z.db, p, &res,
-                         "SELECT t.name FROM mc_ef_case_type x JOIN mc_case_type t ON t.code = "
-                         "x.case_type WHERE x.court_code = ? AND x.case_type = ?",
-                         "ss", court, ct);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (!res->nrows)
-            REFUSE(apr_pstrcat(p, c.name,
-                               " does not accept new cases of that type "
-                               "electronically: choose a case type from the list.",
-                               NULL));
-        if (!*caption)
-            REFUSE("Enter the case caption (for example, SMITH V JONES).");
-        rv = mc_db_exec(z.db, NULL, NULL,
-                        "UPDATE mc_ef_envelope SET court_code = ?, case_type = ?, caption = ?, "
-                        "updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
-                        "sssi", court, ct, caption, z.e.id);
-        return step_saved(mr, &z, rv, "parties");
-    }
-    if (!*number)
-        REFUSE("Enter the case number.");
-    if (!case_number_ok(p, number, &num))
-        REFUSE("Enter the case number in the form 99AA-AA99999 (for example, 22SL-CC01234).");
-    rv = mc_db_query(z.db, p, &res,
-                     "SELECT id, caption, case_type FROM mc_case WHERE number = ? AND court_code "
-                     "= ? AND confidential = 0",
-                     "ss", num, court);
+    in.court = mc_text_trim(p, mc_field(mr, "court"));
+    in.case_type = mc_field(mr, "case_type");
+    in.caption = mc_text_trim(p, mc_field(mr, "caption"));
+    in.case_number = mc_text_trim(p, mc_field(mr, "case_number"));
+    rv = ef_case_set(mr, z.db, &z.e, &in, 1, &court_only, &field, &refusal);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (!res->nrows)
-        REFUSE(apr_pstrcat(p, "No case ", num, " was found in ", c.name, ".", NULL));
-#undef REFUSE
-    rv =
-        mc_db_exec(z.db, NULL, NULL,
-                   "UPDATE mc_ef_envelope SET court_code = ?, case_id = ?, case_type = ?, "
-                   "caption = LEFT(?, 500), updated_at = UTC_TIMESTAMP() WHERE id = ? AND status = "
-                   "'draft'",
-                   "sissi", court, mc_dbres_int(res, 0, 0), mc_dbres_get(res, 0, 2),
-                   mc_dbres_get(res, 0, 1), z.e.id);
-    return step_saved(mr, &z, rv, "documents");
+    if (refusal)
+        return case_page(mr, &z, HTTP_BAD_REQUEST, refusal, in.court, in.case_type, in.caption,
+                         in.case_number);
+    if (court_only)
+        return mc_redirect(mr, ef_env_url(mr, z.e.id, "/case"));
+    return step_saved(mr, &z, APR_SUCCESS, !strcmp(z.e.kind, "new") ? "parties" : "documents");
 }
 
 /* ---- parties (a new case) -------------------------------------------------------- */
@@ -480,16 +373,10 @@ int ef_wiz_parties_get(mc_req *mr)
     return step_get(mr, "parties", parties_page);
 }
 
-static int valid_role(const char *r)
-{
-    return r && (!strcmp(r, "plaintiff") || !strcmp(r, "petitioner") || !strcmp(r, "defendant") ||
-                 !strcmp(r, "respondent"));
-}
-
 typedef struct party_baton {
     const ef_wiz *z;
-    const char *kind, *role, *last, *fname, *middle;
-    int full; /* the envelope has PARTIES_MAX parties already */
+    const ef_party_in *in;
+    int full; /* the envelope has EF_PARTIES_MAX parties already */
 } party_baton;
 
 /* One party, once per one-time form token (the party form's): the same
@@ -497,24 +384,9 @@ typedef struct party_baton {
 static apr_status_t party_tx(mc_req *mr, mc_db *db, void *baton)
 {
     party_baton *b = baton;
-    mc_dbres *res;
     apr_status_t rv = mc_once_claim(mr, db, NULL);
     if (rv == APR_SUCCESS)
-        rv = mc_db_query(db, mr->r->pool, &res,
-                         "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?", "i", b->z->e.id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    if ((b->full = mc_dbres_int(res, 0, 0) >= PARTIES_MAX))
-        return APR_EGENERAL;
-    rv = mc_db_exec(db, NULL, NULL,
-                    "INSERT INTO mc_ef_party (envelope_id, kind, role, last_name, first_name, "
-                    "middle_name) SELECT id, ?, ?, ?, ?, ? FROM mc_ef_envelope WHERE id = ? AND "
-                    "status = 'draft'",
-                    "sssssi", b->kind, b->role, b->last, b->fname, b->middle, b->z->e.id);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, NULL, NULL,
-                        "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
-                        b->z->e.id);
+        rv = ef_party_add(mr, db, b->z->e.id, b->in, &b->full);
     if (rv == APR_SUCCESS)
         rv = mc_once_done(mr, db, ef_env_url(mr, b->z->e.id, "/parties"));
     return rv;
@@ -545,45 +417,22 @@ int ef_wiz_parties_post(mc_req *mr)
     if (!strcmp(action, "continue"))
         return step_next(mr, &z, "parties", parties_page);
     {
-        const char *kind = mc_field(mr, "kind"), *role = mc_field(mr, "role");
-        const char *last, *fname = "", *middle = "";
-        if (!kind || (strcmp(kind, "person") && strcmp(kind, "business")))
-            return parties_page(mr, &z, HTTP_BAD_REQUEST,
-                                "Choose whether the party is a person or a business.");
-        if (!valid_role(role))
-            return parties_page(mr, &z, HTTP_BAD_REQUEST,
-                                "Choose the party's role: plaintiff, petitioner, defendant or "
-                                "respondent.");
-        if (!strcmp(kind, "person")) {
-            last = mc_text_trim(p, mc_field(mr, "last_name"));
-            fname = mc_text_trim(p, mc_field(mr, "first_name"));
-            middle = mc_text_trim(p, mc_field(mr, "middle_name"));
-            if (!*last)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the party's last name.");
-            if (!*fname)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the party's first name.");
-            if (strlen(last) > PARTY_NAME_MAX || strlen(fname) > 100 || strlen(middle) > 100)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST,
-                                    "A name is too long (last name 200 characters, first and "
-                                    "middle name 100 characters at most).");
-        }
-        else {
-            last = mc_text_trim(p, mc_field(mr, "business_name"));
-            if (!*last)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST, "Enter the business name.");
-            if (strlen(last) > PARTY_NAME_MAX)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST,
-                                    "The business name is too long (200 characters at most).");
-        }
-        {
-            party_baton b = {&z, kind, role, last, fname, middle, 0};
-            rv = mc_req_tx(mr, party_tx, &b);
-            if (b.full)
-                return parties_page(mr, &z, HTTP_BAD_REQUEST,
-                                    "An envelope takes at most 50 parties.");
-            if (rv != APR_SUCCESS)
-                return mc_once_answer(mr, rv);
-        }
+        ef_party_in in;
+        party_baton b = {&z, &in, 0};
+        const char *field, *refusal;
+        in.kind = mc_field(mr, "kind");
+        in.role = mc_field(mr, "role");
+        in.last_name = mc_text_trim(p, mc_field(mr, "last_name"));
+        in.first_name = mc_text_trim(p, mc_field(mr, "first_name"));
+        in.middle_name = mc_text_trim(p, mc_field(mr, "middle_name"));
+        in.business_name = mc_text_trim(p, mc_field(mr, "business_name"));
+        if ((refusal = ef_party_check(&in, &field)) != NULL)
+            return parties_page(mr, &z, HTTP_BAD_REQUEST, refusal);
+        rv = mc_req_tx(mr, party_tx, &b);
+        if (b.full)
+            return parties_page(mr, &z, HTTP_BAD_REQUEST, "An envelope takes at most 50 parties.");
+        if (rv != APR_SUCCESS)
+            return mc_once_answer(mr, rv);
         return mc_redirect(mr, ef_env_url(mr, z.e.id, "/parties"));
     }
 }
@@ -732,27 +581,14 @@ int ef_wiz_payment_post(mc_req *mr)
 {
     ef_wiz z;
     apr_status_t rv;
-    long long fees;
-    const ef_payment_provider *pp;
-    const char *choice = mc_field(mr, "payment"), *reason = "", *err;
+    const char *field, *refusal;
     int rc = open_step(mr, &z, "payment");
     if (rc >= 0)
         return rc;
-    if ((rv = ef_fees(z.db, mr->r->pool, z.e.id, &fees)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (fees == 0) {
-        choice = "none";
-    }
-    else {
-        if (!(pp = ef_payment_find(choice)))
-            return payment_page(mr, &z, HTTP_BAD_REQUEST, "Choose how the fees will be paid.");
-        if ((err = pp->check(mr, &reason)) != NULL)
-            return payment_page(mr, &z, HTTP_BAD_REQUEST, err);
-    }
-    rv = mc_db_exec(z.db, NULL, NULL,
-                    "UPDATE mc_ef_envelope SET payment = ?, waiver_reason = ?, updated_at = "
-                    "UTC_TIMESTAMP() WHERE id = ? AND status = 'draft'",
-                    "ssi", choice, reason, z.e.id);
+    rv = ef_payment_choose(mr, z.db, &z.e, mc_field(mr, "payment"), mc_field(mr, "waiver_reason"),
+                           &field, &refusal);
+    if (rv == APR_SUCCESS && refusal)
+        return payment_page(mr, &z, HTTP_BAD_REQUEST, refusal);
     return step_saved(mr, &z, rv, "review");
 }
 

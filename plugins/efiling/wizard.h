@@ -43,6 +43,9 @@ int ef_wiz_open(mc_req *mr, ef_wiz *z);
  * NULL), a sentence saying what it lacks. */
 apr_status_t ef_wiz_incomplete(mc_req *mr, ef_wiz *z, const char **step, const char **why);
 
+/* The place of step ("case", ..., "review") in the wizard's order. */
+int ef_wiz_step_index(const char *step);
+
 /* The group the filer files as a member of (0: none). */
 long long ef_wiz_group(const ef_who *w);
 
