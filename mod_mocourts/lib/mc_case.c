@@ -54,6 +54,9 @@
  * one parameter, the fan-out's secret. */
 #define STOP_TOKEN "LEFT(SHA2(CONCAT(?, '/', t.id), 256), 43)"
 #define STOP_HASH_COLS "INSERT INTO mc_track_stop (track_id, token_hash, created_at) "
+/* Hearing reminders go to a tracking t whose alert filter has no kinds or
+ * has 'hearings' (sql/casetrack/0008_alert_filters.sql). */
+#define HEARING_ALERTS " AND (t.alert_types IS NULL OR FIND_IN_SET('hearings', t.alert_types) > 0)"
 
 /* "YYYY-MM-DD HH:MM:SS" (UTC) of t. */
 static const char *mc_case_sqltime(apr_pool_t *p, apr_time_t t)
@@ -169,13 +172,13 @@ static int mc_case_subject_ok(const char *s)
 }
 
 /* One 'track-entry' notice per active tracker of case_id with frequency
- * 'each': e-mail body pre + <id>/<token> + post (pre ends with the stop
- * route; the token of the fan-out's secret), sms and voice bodies as
- * given. *made += rows queued. */
+ * 'each' whose alert filter takes the entry's kind: e-mail body pre +
+ * <id>/<token> + post (pre ends with the stop route; the token of the
+ * fan-out's secret), sms and voice bodies as given. *made += rows queued. */
 static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case_env *env,
-                                         long long case_id, const char *number, const char *subject,
-                                         const char *pre, const char *post, const char *sms,
-                                         const char *voice, long long *made)
+                                         long long case_id, const char *kind, const char *number,
+                                         const char *subject, const char *pre, const char *post,
+                                         const char *sms, const char *voice, long long *made)
 {
     const char *stop = apr_pstrcat(p, env->casenet_url, "/stop/", NULL);
     /* The hashes' statement reads mc_track alone: its foreign key to
@@ -184,22 +187,22 @@ static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case
      * cost a lookup a tracker. */
 #define EACH_EMAIL                                                                                 \
     " WHERE t.case_id = ? AND t.active = 1 AND t.frequency = 'each' AND t.channel = "              \
-    "'email'" RECIPIENT_SANE
+    "'email' AND" MC_CASE_ALERTS_FOR RECIPIENT_SANE
     const char *secret = mc_token_new(p);
     long long a = 0, b = 0;
     apr_status_t rv =
         mc_db_exec(db, NULL, NULL,
                    STOP_HASH_COLS "SELECT t.id, SHA2(" STOP_TOKEN
                                   ", 256), UTC_TIMESTAMP() FROM mc_track t" EACH_EMAIL,
-                   "si", secret, case_id);
+                   "sis", secret, case_id, kind);
     if (rv == APR_SUCCESS)
-        rv = mc_db_exec(db, &a, NULL,
-                        OUTBOX_COLS
-                        "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, "
+        rv = mc_db_exec(
+            db, &a, NULL,
+            OUTBOX_COLS "SELECT t.account_id, 'email', a.email, NULL, ?, CONCAT(?, "
                         "t.id, '/', " STOP_TOKEN ", ?), 'track-entry', ?, 'queued', 0, "
                         "UTC_TIMESTAMP(), UTC_TIMESTAMP(), CONCAT(?, t.id, '/', " STOP_TOKEN
                         ") FROM mc_track t JOIN mc_account a ON a.id = t.account_id" EACH_EMAIL,
-                        "sssssssi", subject, pre, secret, post, number, stop, secret, case_id);
+            "sssssssis", subject, pre, secret, post, number, stop, secret, case_id, kind);
 #undef EACH_EMAIL
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(
@@ -208,8 +211,9 @@ static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case
             "SELECT t.account_id, t.channel, t.recipient, NULL, '', IF(t.channel = "
             "'voice', ?, ?), 'track-entry', ?, 'queued', 0, UTC_TIMESTAMP(), "
             "UTC_TIMESTAMP(), NULL FROM mc_track t WHERE t.case_id = ? AND t.active = 1 AND "
-            "t.frequency = 'each' AND t.channel IN ('sms', 'voice')" RECIPIENT_SANE,
-            "sssi", voice, sms, number, case_id);
+            "t.frequency = 'each' AND t.channel IN ('sms', 'voice') AND" MC_CASE_ALERTS_FOR
+                RECIPIENT_SANE,
+            "sssis", voice, sms, number, case_id, kind);
     *made += a + b;
     return rv;
 }
@@ -272,6 +276,14 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
                      "i", e->case_id);
     if (rv != APR_SUCCESS || res->nrows == 0)
         return rv;
+    /* The entry's kind, which each tracking's alert filter takes or not. */
+    rv = mc_db_query(db, p, &res, "SELECT " MC_CASE_ENTRY_KIND " FROM mc_docket WHERE id = ?", "i",
+                     id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (res->nrows != 1)
+        return APR_EGENERAL;
+    const char *kind = mc_dbres_get(res, 0, 0);
 
     const char *case_url = apr_pstrcat(p, env->casenet_url, "/case/", number, NULL);
     mc_vars *v = mc_vars_make(p, NULL);
@@ -299,14 +311,14 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
     const char *subject = apr_pstrcat(p, "Case ", number, ": new docket entry", NULL);
     if (!mc_case_subject_ok(subject))
         return APR_EINVAL;
-    rv =
-        mc_case_fanout_entry(db, p, env, e->case_id, number, subject, pre, post, sms, voice, &made);
+    rv = mc_case_fanout_entry(db, p, env, e->case_id, kind, number, subject, pre, post, sms, voice,
+                              &made);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, &digests, NULL,
                         "INSERT IGNORE INTO mc_track_digest (track_id, docket_id) SELECT t.id, ? "
                         "FROM mc_track t WHERE t.case_id = ? AND t.active = 1 AND "
-                        "t.frequency = 'daily'",
-                        "ii", id, e->case_id);
+                        "t.frequency = 'daily' AND" MC_CASE_ALERTS_FOR,
+                        "iis", id, e->case_id, kind);
     if (rv == APR_SUCCESS && queued)
         *queued = made + digests;
     return rv;
@@ -450,7 +462,7 @@ static apr_status_t mc_case_remind(mc_db *db, apr_pool_t *p, const mc_case_env *
 #define NOT_REMINDED                                                                               \
     " FROM mc_track t LEFT JOIN mc_track_reminder r ON r.track_id = t.id AND r.hearing_id = ? "    \
     "AND "                                                                                         \
-    "r.days_before = ? WHERE t.case_id = ? AND t.active = 1 AND r.track_id IS NULL"
+    "r.days_before = ? WHERE t.case_id = ? AND t.active = 1 AND r.track_id IS NULL" HEARING_ALERTS
     const char *secret = mc_token_new(p);
     rv = mc_db_exec(db, NULL, NULL,
                     STOP_HASH_COLS "SELECT t.id, SHA2(" STOP_TOKEN ", 256), "
@@ -512,7 +524,8 @@ static apr_status_t mc_case_reminders(mc_db *db, apr_pool_t *p, const mc_case_en
                 "c.confidential = 0 WHERE h.hearing_at > ? AND h.hearing_at <= ? AND EXISTS "
                 "(SELECT 1 FROM mc_track t LEFT JOIN mc_track_reminder r ON r.track_id = t.id "
                 "AND r.hearing_id = h.id AND r.days_before = ? WHERE t.case_id = h.case_id AND "
-                "t.active = 1 AND r.track_id IS NULL) ORDER BY h.hearing_at, h.id LIMIT ?",
+                "t.active = 1 AND r.track_id IS NULL" HEARING_ALERTS
+                ") ORDER BY h.hearing_at, h.id LIMIT ?",
                 "ssii", from, to, days, (long long)MC_CASE_PAIRS);
             if (rv != APR_SUCCESS)
                 return rv;

@@ -48,8 +48,9 @@ typedef struct mc_docket_entry {
 } mc_docket_entry;
 
 /* Add a docket entry, bump the case's last_activity, and queue its notices:
- * for each active tracker of the case (none when it is confidential), one
- * outbox row (frequency 'each') or one digest item ('daily'). *entry_id and
+ * for each active tracker of the case (none when it is confidential) whose
+ * alert filter takes the entry's kind (MC_CASE_ENTRY_KIND), one outbox row
+ * (frequency 'each') or one digest item ('daily'). *entry_id and
  * *queued (notices and digest items made) may be NULL. APR_EINVAL when the
  * entry is incomplete or the case does not exist. */
 MC_API apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
@@ -72,13 +73,29 @@ MC_API apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int o
  * (sql/casetrack/0006_search_generation.sql). */
 #define MC_CASE_SEARCH_CHANGED "UPDATE mc_ct_generation SET gen = gen + 1 WHERE id = 1"
 
+/* The kind of a docket entry for alert filters (sql/casetrack/
+ * 0008_alert_filters.sql): an SQL expression over the column entry_type of
+ * mc_docket, one of 'orders', 'hearings', 'filings', 'other' (the first
+ * that matches, in that order; entry_type's collation is case-insensitive,
+ * LOWER makes it so for any). Used by the fan-out here and by Case.net's
+ * API, so both name an entry's kind alike. */
+#define MC_CASE_ENTRY_KIND                                                                         \
+    "CASE WHEN LOWER(entry_type) REGEXP 'order|judgment|judgement|decree' THEN 'orders' "          \
+    "WHEN LOWER(entry_type) REGEXP 'hearing|trial|conference|continuance|setting|scheduled' "      \
+    "THEN 'hearings' WHEN LOWER(entry_type) REGEXP 'filed|petition|motion|answer|memorandum|"      \
+    "brief|summons|complaint|response|reply|affidavit|appearance' THEN 'filings' ELSE 'other' END"
+/* A tracking t (mc_track) alerts for an entry of kind ? (one parameter):
+ * no filter, or the kind chosen. */
+#define MC_CASE_ALERTS_FOR " (t.alert_types IS NULL OR FIND_IN_SET(?, t.alert_types) > 0)"
+
 typedef struct mc_case_task_counts {
     long long reminders; /* hearing reminders queued */
     long long digests;   /* daily digests queued */
 } mc_case_task_counts;
 
 /* Periodic work as of now: hearing reminders 10 and 2 days before each
- * scheduled hearing of a tracked, non-confidential case (each at most once),
+ * scheduled hearing of a tracked, non-confidential case (each at most once;
+ * to the trackers whose alert filter has no kinds or has 'hearings'),
  * and the daily digest of every 'daily' tracker with pending items, once a
  * day from digest_minute (minutes after midnight UTC) on. n may be NULL.
  * Runs its own transactions (so call it outside one); safe when several

@@ -236,7 +236,8 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
     apr_status_t rv;
 
     rv = mc_db_query(db, p, &res,
-                     "SELECT m.note, t.active, t.channel, t.recipient, t.frequency FROM mc_case c "
+                     "SELECT m.note, t.active, t.channel, t.recipient, t.frequency, t.alert_types "
+                     "FROM mc_case c "
                      "LEFT JOIN mc_mycase m ON m.case_id = c.id AND m.account_id = ? LEFT JOIN "
                      "mc_track t ON t.case_id = c.id AND t.account_id = ? WHERE c.id = ? AND "
                      "(m.account_id IS NOT NULL OR t.active = 1)",
@@ -255,7 +256,7 @@ static int case_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const 
     mc_vars_set(mr->vars, "note", note ? note : mc_dbres_get(res, 0, 0));
     if (mc_dbres_int(res, 0, 1)) {
         ct_tracking_vars(mr, mc_dbres_get(res, 0, 2), mc_dbres_get(res, 0, 3),
-                         mc_dbres_get(res, 0, 4));
+                         mc_dbres_get(res, 0, 4), mc_dbres_get(res, 0, 5));
         mc_vars_set(mr->vars, "stop_action", apr_pstrcat(p, base, "/stop", NULL));
     }
     mc_done_notice(mr, CASE_DONE, error);

@@ -12,15 +12,15 @@
 
 typedef struct track_state {
     int exists, active;
-    const char *channel, *recipient, *frequency;
+    const char *channel, *recipient, *frequency, *alert_types;
 } track_state;
 
 static apr_status_t load_tracking(mc_req *mr, mc_db *db, long long case_id, track_state *t)
 {
     mc_dbres *res;
     apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
-                                  "SELECT active, channel, recipient, frequency FROM mc_track "
-                                  "WHERE account_id = ? AND case_id = ?",
+                                  "SELECT active, channel, recipient, frequency, alert_types FROM "
+                                  "mc_track WHERE account_id = ? AND case_id = ?",
                                   "ii", mr->account->id, case_id);
     memset(t, 0, sizeof(*t));
     if (rv != APR_SUCCESS || res->nrows == 0)
@@ -30,6 +30,7 @@ static apr_status_t load_tracking(mc_req *mr, mc_db *db, long long case_id, trac
     t->channel = mc_dbres_get(res, 0, 1);
     t->recipient = mc_dbres_get(res, 0, 2);
     t->frequency = mc_dbres_get(res, 0, 3);
+    t->alert_types = mc_dbres_get(res, 0, 4);
     return APR_SUCCESS;
 }
 
@@ -43,9 +44,25 @@ static const char *method_words(apr_pool_t *p, const char *channel, const char *
         ct_phone_display(p, recipient), NULL);
 }
 
-/* The form, with the choices given (NULL: the tracking's, or the defaults). */
+/* The alert filter's checkboxes (alert_<kind>, checked when the filter
+ * takes the kind; none for "", none chosen). */
+static void alert_vars(mc_req *mr, const char *alert_types)
+{
+    int i;
+    for (i = 0; i < CT_ALERT_KINDS; i++) {
+        mc_vars *row = mc_vars_row(mr->vars, "alert_kinds");
+        mc_vars_set(row, "name", apr_pstrcat(mr->r->pool, "alert_", ct_alert_kinds[i].word, NULL));
+        mc_vars_set(row, "label", ct_alert_kinds[i].text);
+        mc_vars_set(row, "checked",
+                    (!alert_types || *alert_types) && ct_alert_takes(alert_types, i) ? "1" : "");
+    }
+}
+
+/* The form, with the choices given (NULL: the tracking's, or the defaults;
+ * alerts: the filter's kinds, NULL all). */
 static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const char *method,
-                      const char *phone, const char *freq, const char *error)
+                      const char *phone, const char *freq, const char *alerts, int alerts_given,
+                      const char *error)
 {
     apr_pool_t *p = mr->r->pool;
     const char *self = mc_url(mr, apr_pstrcat(p, "/track/", c->number, NULL));
@@ -66,6 +83,8 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
         method = t.exists ? t.channel : "email";
     if (!freq)
         freq = t.exists ? t.frequency : "each";
+    if (!alerts_given)
+        alerts = t.exists ? t.alert_types : NULL;
     if (!phone && t.exists && strcmp(t.channel, "email"))
         phone = t.recipient;
     for (i = 0; i < res->nrows; i++) {
@@ -75,7 +94,7 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
     }
     ct_case_vars(mr, c);
     if (t.active) {
-        ct_tracking_vars(mr, t.channel, t.recipient, t.frequency);
+        ct_tracking_vars(mr, t.channel, t.recipient, t.frequency, t.alert_types);
         mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
         mc_vars_set(mr->vars, "tracking_frequency", ct_label(&ct_frequencies, t.frequency));
         mc_vars_set(mr->vars, "stop_action",
@@ -89,6 +108,8 @@ static int track_page(mc_req *mr, mc_db *db, int status, const ct_case *c, const
     mc_vars_set(mr->vars, "method", method);
     mc_vars_set(mr->vars, "phone", phone);
     mc_vars_set(mr->vars, "frequency", freq);
+    alert_vars(mr, alerts);
+    mc_vars_set(mr->vars, "invalid_alerts", alerts_given && alerts && !*alerts ? "true" : NULL);
     mc_vars_set(mr->vars, "phones_url",
                 apr_pstrcat(p, mc_url(mr, "/phones"), "?return=", mc_form_encode(p, self), NULL));
     return mc_render(mr, status, "track.html", "Track This Case");
@@ -113,27 +134,29 @@ int ct_track_form(mc_req *mr)
     if (!ct_track_case(mr, &db, &c, case_not_found, &rc))
         return rc;
     if (!mc_query(mr, "done"))
-        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
+        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL, 0, NULL);
     if ((rv = load_tracking(mr, db, c.id, &t)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!t.active)
-        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL);
+        return track_page(mr, db, HTTP_OK, &c, NULL, NULL, NULL, NULL, 0, NULL);
     ct_case_vars(mr, &c);
     mc_vars_set(mr->vars, "tracking_method", method_words(p, t.channel, t.recipient));
     mc_vars_set(mr->vars, "tracking_frequency", ct_label(&ct_frequencies, t.frequency));
+    mc_vars_set(mr->vars, "tracking_alerts", ct_alert_words(p, t.alert_types));
     mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
     return mc_render(mr, HTTP_OK, "track-done.html", "Track This Case");
 }
 
 typedef struct track_baton {
     const ct_case *c;
-    const char *channel, *recipient, *frequency;
+    const ct_track_choice *ch;
     int gone; /* the case became confidential meanwhile */
 } track_baton;
 
 static apr_status_t track_tx(mc_req *mr, mc_db *db, void *baton)
 {
     track_baton *b = baton;
+    const ct_track_choice *ch = b->ch;
     mc_dbres *res;
     /* Read-locks the case, so a clerk marking it confidential (which stops
      * its trackings) waits for this, or this sees it. */
@@ -146,26 +169,81 @@ static apr_status_t track_tx(mc_req *mr, mc_db *db, void *baton)
         return APR_EGENERAL;
     rv = mc_db_exec(
         db, NULL, NULL,
-        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, active, "
-        "created_at) VALUES (?, ?, ?, ?, ?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY "
+        "INSERT INTO mc_track (account_id, case_id, channel, recipient, frequency, alert_types, "
+        "active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP()) ON DUPLICATE KEY "
         "UPDATE channel = VALUES(channel), recipient = VALUES(recipient), frequency = "
-        "VALUES(frequency), active = 1, stopped_at = NULL, stopped_why = NULL",
-        "iisss", mr->account->id, b->c->id, b->channel, b->recipient, b->frequency);
+        "VALUES(frequency), alert_types = VALUES(alert_types), active = 1, stopped_at = NULL, "
+        "stopped_why = NULL",
+        "iissss", mr->account->id, b->c->id, ch->method, ch->recipient, ch->frequency,
+        ch->alert_types);
     if (rv == APR_SUCCESS)
         rv = ct_folder_add(db, mr->account->id, b->c->id);
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, "case-track", mr->account->id,
-                      apr_pstrcat(mr->r->pool, "case ", b->c->number, ": ", b->channel, ", ",
-                                  b->frequency, NULL));
+                      apr_pstrcat(mr->r->pool, "case ", b->c->number, ": ", ch->method, ", ",
+                                  ch->frequency, ch->alert_types ? ", only " : "",
+                                  ch->alert_types ? ch->alert_types : "", NULL));
     return rv;
+}
+
+apr_status_t ct_track_save(mc_req *mr, const ct_case *c, const ct_track_choice *ch, int *gone)
+{
+    track_baton b = {c, ch, 0};
+    apr_status_t rv = mc_req_tx(mr, track_tx, &b);
+    *gone = b.gone;
+    return rv;
+}
+
+const char *ct_track_check(mc_req *mr, mc_db *db, ct_track_choice *ch, const char **field,
+                           apr_status_t *rv)
+{
+    const char *m = ch->method, *f = ch->frequency;
+    mc_dbres *res;
+    *rv = APR_SUCCESS;
+    ch->recipient = NULL;
+    *field = "method";
+    if (!m || (strcmp(m, "email") && strcmp(m, "sms") && strcmp(m, "voice")))
+        return "Choose how to be notified: e-mail, automated phone call or text/SMS message.";
+    *field = "frequency";
+    if (!f || (strcmp(f, "each") && strcmp(f, "daily")))
+        return "Choose how often to be notified: each entry as it is docketed, or a daily digest.";
+    *field = "alert_types";
+    if (ch->alert_types && !*ch->alert_types)
+        return "Choose at least one kind of docket entry to be notified of.";
+    if (!strcmp(m, "email")) {
+        *field = "method";
+        if (!mr->account->email || !*mr->account->email)
+            return "Your account has no e-mail address. Add one under My Account, or choose a "
+                   "phone number.";
+        ch->recipient = mr->account->email;
+        return NULL;
+    }
+    *field = "phone";
+    if (!ch->phone || !*ch->phone)
+        return "Choose one of your verified phone numbers for calls and texts, or add and verify "
+               "a number first.";
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT verified_at IS NOT NULL FROM mc_track_phone WHERE account_id = ? "
+                      "AND number = ?",
+                      "is", mr->account->id, ch->phone);
+    if (*rv != APR_SUCCESS)
+        return NULL;
+    if (res->nrows == 0)
+        return "That phone number is not one of yours. Choose one of your verified phone "
+               "numbers, or add and verify a number first.";
+    if (!mc_dbres_int(res, 0, 0))
+        return "That phone number has not been verified yet. Enter the code we sent to it on the "
+               "Phone Numbers page before using it.";
+    ch->recipient = ch->phone;
+    return NULL;
 }
 
 int ct_track_post(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *method = mc_field(mr, "method"), *freq = mc_field(mr, "frequency");
-    const char *phone = mc_text_trim(p, mc_field(mr, "phone"));
-    track_baton b;
+    ct_track_choice ch;
+    const char *why, *field;
+    int chosen[CT_ALERT_KINDS], i, gone;
     ct_case c;
     mc_db *db;
     apr_status_t rv;
@@ -173,49 +251,27 @@ int ct_track_post(mc_req *mr)
 
     if (!ct_track_case(mr, &db, &c, case_not_found, &rc))
         return rc;
-    if (!method || (strcmp(method, "email") && strcmp(method, "sms") && strcmp(method, "voice")))
-        return track_page(mr, db, HTTP_BAD_REQUEST, &c, "", phone, freq,
-                          "Choose how to be notified: e-mail, automated phone call or text/SMS "
-                          "message.");
-    if (!freq || (strcmp(freq, "each") && strcmp(freq, "daily")))
-        return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, "",
-                          "Choose how often to be notified: each entry as it is docketed, or a "
-                          "daily digest.");
-    b.c = &c;
-    b.channel = method;
-    b.frequency = freq;
-    if (!strcmp(method, "email")) {
-        if (!mr->account->email || !*mr->account->email)
-            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, freq,
-                              "Your account has no e-mail address. Add one under My Account, or "
-                              "choose a phone number.");
-        b.recipient = mr->account->email;
-    }
-    else {
-        mc_dbres *res;
-        if (!*phone)
-            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, phone, freq,
-                              "Choose one of your verified phone numbers for calls and texts, or "
-                              "add and verify a number first.");
-        rv = mc_db_query(db, p, &res,
-                         "SELECT verified_at IS NOT NULL FROM mc_track_phone WHERE account_id = ? "
-                         "AND number = ?",
-                         "is", mr->account->id, phone);
-        if (rv != APR_SUCCESS)
-            return mc_fail(mr, rv);
-        if (res->nrows == 0)
-            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, "", freq,
-                              "That phone number is not one of yours. Choose one of your verified "
-                              "phone numbers, or add and verify a number first.");
-        if (!mc_dbres_int(res, 0, 0))
-            return track_page(mr, db, HTTP_BAD_REQUEST, &c, method, "", freq,
-                              "That phone number has not been verified yet. Enter the code we "
-                              "sent to it on the Phone Numbers page before using it.");
-        b.recipient = phone;
-    }
-    b.gone = 0;
-    if ((rv = mc_req_tx(mr, track_tx, &b)) != APR_SUCCESS)
-        return b.gone ? case_not_found(mr) : mc_fail(mr, rv);
+    ch.method = mc_field(mr, "method");
+    ch.frequency = mc_field(mr, "frequency");
+    ch.phone = mc_text_trim(p, mc_field(mr, "phone"));
+    for (i = 0; i < CT_ALERT_KINDS; i++)
+        chosen[i] = mc_field(mr, apr_pstrcat(p, "alert_", ct_alert_kinds[i].word, NULL)) != NULL;
+    ch.alert_types = ct_alert_types(p, chosen);
+    why = ct_track_check(mr, db, &ch, &field, &rv);
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (why)
+        /* A choice that is not one is shown again empty, so is a phone
+         * number refused; the others as chosen. */
+        return track_page(mr, db, HTTP_BAD_REQUEST, &c,
+                          ch.method && strstr("|email|sms|voice|",
+                                              apr_pstrcat(p, "|", ch.method, "|", NULL))
+                              ? ch.method
+                              : "",
+                          strcmp(field, "phone") ? ch.phone : "",
+                          strcmp(field, "frequency") ? ch.frequency : "", ch.alert_types, 1, why);
+    if ((rv = ct_track_save(mr, &c, &ch, &gone)) != APR_SUCCESS)
+        return gone ? case_not_found(mr) : mc_fail(mr, rv);
     return mc_redirect(mr, apr_pstrcat(p, "track/", c.number, "?done=1", NULL));
 }
 

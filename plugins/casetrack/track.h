@@ -61,9 +61,46 @@ apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, c
 
 /* An active tracking in the case header's Tracking row (_case-header.html):
  * tracking_active, tracking_channel (the badge: "E-mail") and tracking_rest
- * ("to a@b.example, Daily digest"). */
+ * ("to a@b.example, Daily digest", then "; only Orders and judgments" when
+ * alert_types, its filter, is not NULL or ""). */
 void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient,
-                      const char *frequency);
+                      const char *frequency, const char *alert_types);
+
+/* ---- alert filters (sql/casetrack/0008_alert_filters.sql) ------------------ */
+
+/* The kinds of docket entry a tracking may alert for, in MC_CASE_ENTRY_KIND's
+ * words, with their labels; CT_ALERT_KINDS of them. */
+#define CT_ALERT_KINDS 4
+extern const mc_label ct_alert_kinds[CT_ALERT_KINDS + 1];
+/* The filter of the kinds whose chosen[i] is set: NULL when all are (no
+ * filter), "" when none is (refused by the callers), else the chosen words
+ * separated by ',' as mc_track.alert_types holds them. */
+const char *ct_alert_types(apr_pool_t *p, const int chosen[CT_ALERT_KINDS]);
+/* 1 when the filter alert_types (NULL or "": none) takes kind i. */
+int ct_alert_takes(const char *alert_types, int i);
+/* "Orders and judgments, Hearings" for a filter; "All docket entries" for NULL. */
+const char *ct_alert_words(apr_pool_t *p, const char *alert_types);
+
+/* ---- Track This Case, for the page and the API (track.c) ------------------- */
+
+/* A tracking as chosen: how, how often and for which entries. */
+typedef struct ct_track_choice {
+    const char *method;      /* "email", "sms", "voice" */
+    const char *phone;       /* for sms and voice: one of the account's numbers, or "" */
+    const char *frequency;   /* "each", "daily" */
+    const char *alert_types; /* ct_alert_types: NULL all, else the kinds */
+    const char *recipient;   /* set by ct_track_check */
+} ct_track_choice;
+/* Check a choice for the request's account; NULL when it may be saved
+ * (ch->recipient set), else the message and in *field the field it is
+ * about ("method", "frequency", "phone", "alert_types"); *rv a database
+ * error (then NULL is returned too). */
+const char *ct_track_check(mc_req *mr, mc_db *db, ct_track_choice *ch, const char **field,
+                           apr_status_t *rv);
+/* Track case c (or update its tracking) as ch says, in a transaction, put
+ * it in the folder, audited. *gone: the case became confidential meanwhile
+ * (then nothing changed and the status is not APR_SUCCESS). */
+apr_status_t ct_track_save(mc_req *mr, const ct_case *c, const ct_track_choice *ch, int *gone);
 
 /* "(573) 555-0100" for "+15735550100" (other values unchanged). */
 const char *ct_phone_display(apr_pool_t *p, const char *e164);

@@ -70,15 +70,64 @@ const char *ct_phone_display(apr_pool_t *p, const char *e164)
     return apr_psprintf(p, "(%.3s) %.3s-%.4s", e164 + 2, e164 + 5, e164 + 8);
 }
 
-void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient, const char *frequency)
+void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient, const char *frequency,
+                      const char *alert_types)
 {
     apr_pool_t *p = mr->r->pool;
+    int filtered = alert_types && *alert_types;
     mc_vars_set(mr->vars, "tracking_active", "1");
     mc_vars_set(mr->vars, "tracking_channel", ct_label(&ct_channels, channel));
     mc_vars_set(mr->vars, "tracking_rest",
                 apr_pstrcat(p, "to ",
                             strcmp(channel, "email") ? ct_phone_display(p, recipient) : recipient,
-                            ", ", ct_label(&ct_frequencies, frequency), NULL));
+                            ", ", ct_label(&ct_frequencies, frequency),
+                            filtered ? "; only " : "",
+                            filtered ? ct_alert_words(p, alert_types) : "", NULL));
+}
+
+const mc_label ct_alert_kinds[CT_ALERT_KINDS + 1] = {
+    {"orders", "Orders and judgments"},
+    {"hearings", "Hearings set or moved, and hearing reminders"},
+    {"filings", "Filings: petitions, motions, answers"},
+    {"other", "Other entries"},
+    {NULL}};
+
+const char *ct_alert_types(apr_pool_t *p, const int chosen[CT_ALERT_KINDS])
+{
+    const char *out = "";
+    int i, n = 0;
+    for (i = 0; i < CT_ALERT_KINDS; i++)
+        if (chosen[i]) {
+            out = apr_pstrcat(p, out, n++ ? "," : "", ct_alert_kinds[i].word, NULL);
+        }
+    return n == CT_ALERT_KINDS ? NULL : out;
+}
+
+int ct_alert_takes(const char *alert_types, int i)
+{
+    const char *w = ct_alert_kinds[i].word, *s = alert_types;
+    size_t n = strlen(w);
+    if (!s || !*s)
+        return 1;
+    while (s) {
+        if (!strncmp(s, w, n) && (s[n] == ',' || s[n] == '\0'))
+            return 1;
+        if ((s = strchr(s, ',')) != NULL)
+            s++;
+    }
+    return 0;
+}
+
+const char *ct_alert_words(apr_pool_t *p, const char *alert_types)
+{
+    const char *out = "";
+    int i, n = 0;
+    if (!alert_types || !*alert_types)
+        return "All docket entries";
+    for (i = 0; i < CT_ALERT_KINDS; i++)
+        if (ct_alert_takes(alert_types, i))
+            out = apr_pstrcat(p, out, n++ ? ", " : "", ct_alert_kinds[i].text, NULL);
+    return out;
 }
 
 const ct_labels ct_channels = {"E-mail", {{"sms", "Text/SMS"}, {"voice", "Phone call"}}};
