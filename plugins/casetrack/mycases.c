@@ -116,6 +116,7 @@ static int folder_page(mc_req *mr, int status, const char *error, const char *ty
     mc_vars_set(mr->vars, "remove_action", mc_url(mr, "/mycases/remove"));
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/"));
     mc_vars_set(mr->vars, "history_url", mc_url(mr, "/history"));
+    mc_vars_set(mr->vars, "calendar_url", mc_url(mr, "/calendar"));
     mc_vars_set(mr->vars, "phones_url", mc_url(mr, "/phones"));
     return mc_render(mr, status, "mycases.html", "Manage My Case");
 }

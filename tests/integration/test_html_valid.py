@@ -23,7 +23,8 @@ PUBLIC = [
 ]
 ACCOUNT = [
     "/registration/myaccount", "/registration/myaccount/questions", "/registration/agreement",
-    "/casenet/mycases", "/casenet/history", "/casenet/phones", "/ecf/", "/ecf/filings",
+    "/casenet/mycases", "/casenet/history", "/casenet/phones", "/casenet/calendar", "/ecf/",
+    "/ecf/filings",
     "/groups/admin", "/groups/efiling", "/account/password",
 ]
 CLERK = ["/ecf/clerk", "/casenet/clerk", "/ecf/filings?status=review"]
