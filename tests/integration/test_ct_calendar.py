@@ -89,6 +89,12 @@ def calendar_data(mariadb, acct, other):
     h2 = seed_hearing(mariadb, case_id, day(21, "23:30"), hearing_type="Case Review",
                       location="")
     old = seed_hearing(mariadb, case_id, day(-400, "10:00"), hearing_type="Old Review")
+    # A caption whose "É" (2 octets) falls on octets 75-76 of its
+    # DESCRIPTION line ("DESCRIPTION:Case number: 22XX-CC01234\nCaption: " is
+    # 48 octets): the fold comes before it, not inside it.
+    cut_id, cut_no = seed_case(mariadb, court, caption=f"{tag} {'A' * 19}É{'B' * 60}")
+    h3 = seed_hearing(mariadb, cut_id, day(25, "08:00"), hearing_type="Status Conference")
+    add_tracker(mariadb, acct, cut_id)
     secret_id, secret_no = seed_case(mariadb, court, caption=f"{tag} SEALED V SEALED")
     seed_hearing(mariadb, secret_id, day(22, "10:00"), hearing_type="Sealed Hearing")
     set_confidential(mariadb, secret_id)
@@ -101,7 +107,8 @@ def calendar_data(mariadb, acct, other):
     add_tracker(mariadb, acct, stopped_id, active=False)
     add_tracker(mariadb, other, others_id)
     return dict(tag=tag, court=court, case_id=case_id, number=number, caption=caption,
-                h1=h1, h2=h2, old=old, others=(secret_no, stopped_no, others_no),
+                h1=h1, h2=h2, h3=h3, cut_no=cut_no, old=old,
+                others=(secret_no, stopped_no, others_no),
                 judge=f"Hon. {tag} Élodie Brandt", case_judge=f"Hon. {tag} Case Judge")
 
 
@@ -155,6 +162,10 @@ def test_feed_fields_folding_and_escaping(apache, mariadb, new_account, smtp):
     assert any(x.startswith(b" ") for x in lines), "nothing was folded"
     for x in lines:
         x.decode("utf-8")
+    at = [i for i, x in enumerate(lines)
+          if x.startswith(f"DESCRIPTION:Case number: {d['cut_no']}\\nCaption: ".encode())]
+    assert len(at) == 1 and len(lines[at[0]]) == 74, lines[at[0]:at[0] + 2]
+    assert lines[at[0] + 1].startswith(" É".encode()), lines[at[0] + 1]
     # Escaping, as sent: commas, the semicolon and the backslash of the
     # caption and the location, the description's line breaks as \n.
     content = unfolded(raw)
@@ -174,7 +185,7 @@ def test_feed_fields_folding_and_escaping(apache, mariadb, new_account, smtp):
     assert {str(c["TZNAME"]) for c in tz[0].subcomponents} == {"CST", "CDT"}
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     host = urlparse(ap.url("/")).hostname
-    assert set(events) == {f"hearing-{d['h1']}@{host}", f"hearing-{d['h2']}@{host}"}, \
+    assert set(events) == {f"hearing-{d[h]}@{host}" for h in ("h1", "h2", "h3")}, \
         [str(e["SUMMARY"]) for e in events.values()]
 
     e1, e2 = events[f"hearing-{d['h1']}@{host}"], events[f"hearing-{d['h2']}@{host}"]
