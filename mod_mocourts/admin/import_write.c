@@ -140,6 +140,9 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
     apr_status_t rv;
     apr_hash_t *byn = apr_hash_make(p), *found = apr_hash_make(p);
     apr_array_header_t *cases = apr_array_make(p, n, sizeof(const char *)), *rows[K_N];
+    /* new hearings of existing cases (their trackers' webhooks): case, ref */
+    apr_array_header_t *new_hearings = apr_array_make(p, 4, sizeof(const brow *));
+    apr_array_header_t *new_hearing_cases = apr_array_make(p, 4, sizeof(long long));
     long long *tot[K_N] = {&o->n.parties, &o->n.attorneys, &o->n.hearings, &o->n.judgments,
                            &o->n.dockets};
     long long *nw[K_N] = {&o->n.parties_new, &o->n.attorneys_new, &o->n.hearings_new,
@@ -209,6 +212,10 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
                                : NULL;
                 if (!was && k == K_DOCKET && c->existed)
                     continue;
+                if (!was && k == K_HEAR && c->existed) {
+                    APR_ARRAY_PUSH(new_hearings, const brow *) = r;
+                    APR_ARRAY_PUSH(new_hearing_cases, long long) = c->id;
+                }
                 *nw[k] += !was;
                 if (!was || strcmp(was, r->cmp) != 0)
                     APR_ARRAY_PUSH(rows[k], const char *) = r->json;
@@ -254,6 +261,21 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
         o->why = apr_psprintf(p, "cannot update the hearings' copies of their cases: %s",
                               db_why(im, p, rv));
         return rv;
+    }
+    /* A hearing new to a case that existed: hearing.scheduled to its
+     * trackers' webhooks (mc_case.h). */
+    for (i = 0; i < new_hearings->nelts; i++) {
+        const brow *r = APR_ARRAY_IDX(new_hearings, i, const brow *);
+        long long case_id = APR_ARRAY_IDX(new_hearing_cases, i, long long);
+        if ((rv = mc_db_query(im->db, p, &res,
+                              "SELECT id FROM mc_hearing WHERE case_id = ? AND ref = ?", "is",
+                              case_id, r->ref)) != APR_SUCCESS ||
+            (res->nrows == 1 &&
+             (rv = mc_case_hearing_added(im->db, p, mc_dbres_int(res, 0, 0))) != APR_SUCCESS)) {
+            o->why = apr_psprintf(p, "cannot notify a new hearing's trackers: %s",
+                                  db_why(im, p, rv));
+            return rv;
+        }
     }
     return APR_SUCCESS;
 }

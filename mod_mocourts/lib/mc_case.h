@@ -56,14 +56,26 @@ typedef struct mc_docket_entry {
 MC_API apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
                                 const mc_docket_entry *e, long long *entry_id, long long *queued);
 
+/* Webhooks (mc_webhook.h): mc_case_docket_add also emits
+ * docket.entry.created ({"case_number", "caption", "court", "entry": {"id",
+ * "date", "type", "kind", "text", "filed_by"}}) to each account whose
+ * tracking's filter takes the entry; a hearing added to a case
+ * (mc_case_hearing_added, by `mocourts-admin import`) emits
+ * hearing.scheduled ({"case_number", "caption", "court", "hearing": {"id",
+ * "at", "type", "location", "judge"}}) to each account tracking it with a
+ * filter that has hearings; both nothing for a confidential case, in the
+ * caller's transaction. Not part of the plugin ABI. */
+apr_status_t mc_case_hearing_added(mc_db *db, apr_pool_t *p, long long hearing_id);
+
 /* Mark a case confidential (or not). Making it confidential stops its
  * trackings (stopped_why 'confidential'), drops their pending digest items
  * and fails its queued, unsent Track This Case notices (kinds track-entry,
  * track-reminder, track-digest; last_error "The case was made
- * confidential."). Making it public again restarts nothing. The case's
- * parties and hearings carry a copy of the flag, set here too, and the
- * search generation is bumped (MC_CASE_SEARCH_CHANGED). APR_EINVAL when the
- * case does not exist. */
+ * confidential.") and drops its undelivered webhooks
+ * (mc_webhook_drop_case). Making it public again restarts nothing. The
+ * case's parties and hearings carry a copy of the flag, set here too, and
+ * the search generation is bumped (MC_CASE_SEARCH_CHANGED). APR_EINVAL when
+ * the case does not exist. */
 MC_API apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on);
 
 /* The statement every writer of what Case.net's public searches find
