@@ -19,10 +19,10 @@
  * (the old address answers 404 at once), Remove deletes it. */
 #include "calendar.h"
 
-#define CT_CAL_MINUTES 60     /* an event's length */
-#define CT_CAL_PAST_DAYS 365  /* hearings older than this are left out */
-#define CT_CAL_MAX 5000       /* events in one feed */
-#define CT_CAL_FOLD 75        /* octets a line, CRLF excluded (RFC 5545 3.1) */
+#define CT_CAL_MINUTES 60    /* an event's length */
+#define CT_CAL_PAST_DAYS 365 /* hearings older than this are left out */
+#define CT_CAL_MAX 5000      /* events in one feed */
+#define CT_CAL_FOLD 75       /* octets a line, CRLF excluded (RFC 5545 3.1) */
 #define CT_CAL_TZID "America/Chicago"
 #define CT_STR(x) CT_STR_(x)
 #define CT_STR_(x) #x
@@ -85,6 +85,7 @@ static void ics_line(ics *x, const char *name, const char *value)
  * of March to the first Sunday of November). */
 static void ics_timezone(ics *x)
 {
+    /* clang-format off */
     static const char *const lines[][2] = {
         {"BEGIN", "VTIMEZONE"},
         {"TZID", CT_CAL_TZID},
@@ -103,6 +104,7 @@ static void ics_timezone(ics *x)
         {"RRULE", "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU"},
         {"END", "STANDARD"},
         {"END", "VTIMEZONE"}};
+    /* clang-format on */
     size_t i;
     for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
         ics_line(x, lines[i][0], lines[i][1]);
@@ -121,6 +123,7 @@ static const char *site_host(mc_req *mr)
 }
 
 /* The account's hearings: cases it actively tracks, not confidential. */
+/* clang-format off */
 #define CAL_HEARINGS                                                                               \
     "SELECT h.id, DATE_FORMAT(h.hearing_at, '%Y%m%dT%H%i%s'), DATE_FORMAT(h.hearing_at + "        \
     "INTERVAL " CT_STR(CT_CAL_MINUTES) " MINUTE, '%Y%m%dT%H%i%s'), DATE_FORMAT(c.last_activity, " \
@@ -131,6 +134,7 @@ static const char *site_host(mc_req *mr)
     "cj.id = c.judge_id WHERE t.account_id = ? AND t.active = 1 AND h.hearing_at >= "              \
     "UTC_DATE() - INTERVAL " CT_STR(CT_CAL_PAST_DAYS) " DAY ORDER BY h.hearing_at, h.id LIMIT " \
     CT_STR(CT_CAL_MAX)
+/* clang-format on */
 
 static apr_status_t ics_events(mc_req *mr, mc_db *db, long long account_id, ics *x)
 {
@@ -222,8 +226,8 @@ static int calendar_feed(mc_req *mr)
     ics_line(&x, "PRODID", "-//mod_mocourts//Case.net hearings " MC_VERSION "//EN");
     ics_line(&x, "CALSCALE", "GREGORIAN");
     ics_line(&x, "METHOD", "PUBLISH");
-    ics_line(&x, "X-WR-CALNAME", ics_text(p, apr_pstrcat(p, "Case.net hearings - ",
-                                                        mc_court_name(mr), NULL)));
+    ics_line(&x, "X-WR-CALNAME",
+             ics_text(p, apr_pstrcat(p, "Case.net hearings - ", mc_court_name(mr), NULL)));
     ics_line(&x, "X-WR-TIMEZONE", CT_CAL_TZID);
     ics_line(&x, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
     ics_line(&x, "X-PUBLISHED-TTL", "PT1H");
@@ -261,7 +265,7 @@ static const mc_label CAL_DONE[] = {
 
 /* The page; url: the feed's new address, shown once (NULL: none). */
 static int show_page(mc_req *mr, mc_db *db, int status, const char *url, const char *notice,
-                         const char *error)
+                     const char *error)
 {
     mc_dbres *res;
     apr_status_t rv;
@@ -312,8 +316,8 @@ static const char *new_secret(mc_req *mr, const char **hash)
 
 typedef struct cal_baton {
     const char *hash;
-    int exists;         /* create: the account had a feed already */
-    long long changed;  /* reset, remove: rows changed */
+    int exists;        /* create: the account had a feed already */
+    long long changed; /* reset, remove: rows changed */
 } cal_baton;
 
 static apr_status_t create_tx(mc_req *mr, mc_db *db, void *baton)
@@ -353,9 +357,9 @@ static int calendar_create(mc_req *mr)
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return show_page(mr, db, HTTP_OK, url,
-                         "Your calendar feed was created. Copy its address now: it is shown "
-                         "only this once.",
-                         NULL);
+                     "Your calendar feed was created. Copy its address now: it is shown "
+                     "only this once.",
+                     NULL);
 }
 
 static apr_status_t reset_tx(mc_req *mr, mc_db *db, void *baton)
@@ -384,19 +388,19 @@ static int calendar_reset(mc_req *mr)
         return mc_fail(mr, rv);
     if (!b.changed)
         return show_page(mr, db, HTTP_NOT_FOUND, NULL, NULL,
-                             "You have no calendar feed to reset. Create one below.");
+                         "You have no calendar feed to reset. Create one below.");
     return show_page(mr, db, HTTP_OK, url,
-                         "Your calendar feed has a new address; the old one no longer works. "
-                         "Copy the new address now: it is shown only this once.",
-                         NULL);
+                     "Your calendar feed has a new address; the old one no longer works. "
+                     "Copy the new address now: it is shown only this once.",
+                     NULL);
 }
 
 static apr_status_t remove_tx(mc_req *mr, mc_db *db, void *baton)
 {
     cal_baton *b = baton;
-    apr_status_t rv = mc_db_exec(db, &b->changed, NULL,
-                                 "DELETE FROM mc_ct_calendar WHERE account_id = ?", "i",
-                                 mr->account->id);
+    apr_status_t rv =
+        mc_db_exec(db, &b->changed, NULL, "DELETE FROM mc_ct_calendar WHERE account_id = ?", "i",
+                   mr->account->id);
     if (rv != APR_SUCCESS || !b->changed)
         return rv;
     return mc_audit(mr, db, "calendar-remove", mr->account->id, "calendar feed removed");
