@@ -21,175 +21,7 @@
 
 #include "apr_lib.h"
 
-#define COUNT_CAP 500           /* rows counted at most; also the last row reachable */
 #define HEARING_MAX_DAYS 31     /* the longest hearing date range */
-#define SEARCH_TITLE "Case.net" /* pages' title prefix */
-
-/* ---- paging and sorting --------------------------------------------------------- */
-
-static void start(srch *s, mc_req *mr, const char *path)
-{
-    memset(s, 0, sizeof(*s));
-    s->mr = mr;
-    s->p = mr->r->pool;
-    s->path = path;
-    s->qs = "";
-    mc_vars_set(mr->vars, "action", mc_url(mr, path));
-    mc_vars_set(mr->vars, "search_home", mc_url(mr, "/"));
-}
-
-/* 1 when the request carries a search (any query field), not just the form. */
-static int submitted(const mc_req *mr)
-{
-    return mr->query && !apr_is_empty_table(mr->query);
-}
-
-/* The sort from the query (whitelisted; cols[0] is the default) and the
- * page number; header links for each column. */
-static void pick_sort(srch *s, const mc_sort_col *cols)
-{
-    const char *pg = mc_query(s->mr, "page");
-    int desc;
-    const mc_sort_col *chosen =
-        mc_sort_pick(cols, mc_query(s->mr, "sort"), mc_query(s->mr, "dir"), 0, &desc);
-    long long page = 1;
-    s->order = desc ? chosen->desc : chosen->asc;
-    s->first_order = cols->asc;
-    s->default_order = chosen == cols && !desc;
-    s->sort_qs = apr_pstrcat(s->p, "&sort=", chosen->key, "&dir=", desc ? "desc" : "asc", NULL);
-    mc_vars_set(s->mr->vars, "q_sort", chosen->key);
-    mc_vars_set(s->mr->vars, "q_dir", desc ? "desc" : "asc");
-    mc_sort_vars(s->mr->vars, cols, chosen, desc,
-                 apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), NULL));
-    if (pg) {
-        const char *d = pg;
-        while (apr_isdigit(*d))
-            d++;
-        page = *pg && !*d && strlen(pg) < 7 ? apr_atoi64(pg) : 1;
-    }
-    s->page = page < 1 ? 1 : page;
-}
-
-/* After counting: clamp the page, set the count sentence and the links.
- * noun: "case(s)". Returns the OFFSET. */
-static long long paging(srch *s, long long total, const char *noun)
-{
-    mc_page pg; /* past COUNT_CAP: the whole pages it holds */
-    s->total = total;
-    mc_page_begin(&pg, total > COUNT_CAP ? COUNT_CAP / CT_PAGE_SIZE * CT_PAGE_SIZE : total,
-                  CT_PAGE_SIZE, s->page);
-    s->page = pg.page;
-    mc_vars_set(s->mr->vars, "searched", "1");
-    if (total > COUNT_CAP)
-        mc_vars_set(s->mr->vars, "total_text",
-                    apr_psprintf(s->p,
-                                 "More than %d %s found. Only the first %d are shown: add letters "
-                                 "or filters to narrow the search.",
-                                 COUNT_CAP, noun, COUNT_CAP));
-    else
-        mc_vars_set(s->mr->vars, "total_text",
-                    apr_psprintf(s->p, "%" APR_INT64_T_FMT " %s found.", (apr_int64_t)total, noun));
-    mc_page_vars(s->mr->vars, &pg,
-                 apr_pstrcat(s->p, mc_url(s->mr, s->path), "?", s->qs + (*s->qs == '&'), s->sort_qs,
-                             "&page=", NULL));
-    return pg.offset;
-}
-
-/* The count statement for a FROM ... WHERE: bounded by COUNT_CAP + 1. */
-static const char *count_sql(apr_pool_t *p, const char *from_where)
-{
-    return apr_psprintf(p, "SELECT COUNT(*) FROM (SELECT 1%s LIMIT %d) t", from_where,
-                        COUNT_CAP + 1);
-}
-
-/* Page 1 (not counted first: counted is 0) is asked for with one row more
- * than a page: when that row does not come, the rows are the whole result
- * and no count is needed (issue 13 §4). The LIMIT of the page statement. */
-static long long page_limit(const srch *s, int counted)
-{
-    return counted ? CT_PAGE_SIZE : CT_PAGE_SIZE + 1;
-}
-
-/* After page 1's rows (res, asked for with page_limit): 1 when they are the
- * whole result (paging done, total counted from them); else 0, the extra
- * row dropped, and the count is to be asked for. */
-static int page_one_whole(srch *s, mc_dbres *res, const char *noun)
-{
-    if (res->nrows > CT_PAGE_SIZE) {
-        res->nrows = CT_PAGE_SIZE;
-        return 0;
-    }
-    paging(s, res->nrows, noun);
-    return 1;
-}
-
-static const char *page_sql(apr_pool_t *p, const char *select, const char *from_where,
-                            const char *order)
-{
-    return apr_pstrcat(p, select, from_where, " ORDER BY ", order, " LIMIT ? OFFSET ?", NULL);
-}
-
-/* The page statement of a name search: in the default order straight from
- * the name index (it stops after the page); in another order, that order
- * over the first COUNT_CAP rows in name order, joined back by id (the
- * derived table's column cap_id) through rejoin. */
-static const char *name_page_sql(srch *s, const char *select, const char *id_col,
-                                 const char *inner_from_where, const char *rejoin,
-                                 const char *outer_from_where)
-{
-    if (s->default_order)
-        return page_sql(s->p, select, outer_from_where, s->order);
-    return apr_psprintf(s->p,
-                        "%s FROM (SELECT %s AS cap_id%s ORDER BY %s LIMIT %d) f%s ORDER BY "
-                        "%s LIMIT ? OFFSET ?",
-                        select, id_col, inner_from_where, s->first_order, COUNT_CAP, rejoin,
-                        s->order);
-}
-
-static const char *case_href(srch *s, const char *number)
-{
-    return mc_url(s->mr, apr_pstrcat(s->p, "/case/", number, NULL));
-}
-
-/* A cached result (key: ct_cache_key) into *res, paging done: 1; else 0. */
-static int from_cache(srch *s, mc_db *db, const char *key, mc_dbres **res, const char *noun)
-{
-    long long total;
-    if (!ct_cache_get(s, db, key, res, &total))
-        return 0;
-    paging(s, total, noun);
-    return 1;
-}
-
-/* The form page: 400 when the input was bad, else 200. Court and case-type
- * lists are filled here. */
-static int show(srch *s, mc_db *db, const char *page, const char *title)
-{
-    apr_status_t rv;
-    if ((rv = ct_code_list(s->mr, db, CT_CODES_COURTS, "courts",
-                           mc_vars_get(s->mr->vars, "q_court"))) != APR_SUCCESS ||
-        (rv = ct_code_list(s->mr, db, CT_CODES_CASE_TYPES, "case_types",
-                           mc_vars_get(s->mr->vars, "q_case_type"))) != APR_SUCCESS)
-        return mc_fail(s->mr, rv);
-    return mc_render(s->mr, s->bad ? HTTP_BAD_REQUEST : HTTP_OK, page,
-                     apr_pstrcat(s->p, SEARCH_TITLE, ": ", title, NULL));
-}
-
-/* The database and the rate limit, for a submitted search. 0: *rc answers. */
-static int open_search(srch *s, mc_db **db, int *rc)
-{
-    apr_status_t rv = mc_req_db(s->mr, db);
-    if (rv != APR_SUCCESS) {
-        *rc = mc_fail(s->mr, rv);
-        return 0;
-    }
-    return !submitted(s->mr) || ct_rate_allow(s->mr, *db, rc);
-}
-
-static const char *yes_no(const char *v)
-{
-    return v && !strcmp(v, "1") ? "Yes" : "No";
-}
 
 /* ---- the search home ------------------------------------------------------------ */
 
@@ -262,26 +94,51 @@ static apr_status_t name_count(srch *s, mc_db *db, int sounds, const char *last,
     if (!*type && !ffrom && !fto && !*court && !yfrom && !yto)
         rv = mc_db_query(
             db, s->p, &res,
-            count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
+            srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                         NAME_PARTY_REST_NO_YEAR, NULL)),
             "sssss", sounds ? last : mc_sql_like(s->p, last, 0), first, mc_sql_like(s->p, first, 0),
             middle, mc_sql_like(s->p, middle, 0));
     else if (!*type && !ffrom && !fto && !*court)
         rv = mc_db_query(
             db, s->p, &res,
-            count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
+            srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
                                         NAME_PARTY_REST, NULL)),
             "sssssssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
             mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom, yfrom, yto,
             yto);
     else
-        rv = mc_db_query(db, s->p, &res, count_sql(s->p, fw), "sssssssssssssssss",
+        rv = mc_db_query(db, s->p, &res, srch_count_sql(s->p, fw), "sssssssssssssssss",
                          sounds ? last : mc_sql_like(s->p, last, 0), first,
                          mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom,
                          yfrom, yto, yto, type, type, ffrom, ffrom, fto, fto, court, court);
     if (rv == APR_SUCCESS)
         *total = mc_dbres_int(res, 0, 0);
     return rv;
+}
+
+apr_status_t ct_search_name_rows(srch *s, mc_db *db, const ct_name_q *q, long long limit,
+                                 long long offset, mc_dbres **res)
+{
+    const char *fw =
+        apr_pstrcat(s->p, NAME_FROM, q->sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
+    return mc_db_query(
+        db, s->p, res,
+        srch_name_page_sql(s,
+                      "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
+                      "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
+                      "co.name, c.filed_on",
+                      "p.id", fw,
+                      " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
+                      "p.case_id JOIN mc_court co ON co.code = c.court_code",
+                      apr_pstrcat(s->p,
+                                  " FROM mc_party p JOIN mc_case c ON c.id = "
+                                  "p.case_id JOIN mc_court co ON co.code = "
+                                  "c.court_code WHERE ",
+                                  q->sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
+        "sssssssssssssssssii", q->sounds ? q->last : mc_sql_like(s->p, q->last, 0), q->first,
+        mc_sql_like(s->p, q->first, 0), q->middle, mc_sql_like(s->p, q->middle, 0), q->yfrom,
+        q->yfrom, q->yto, q->yto, q->type, q->type, q->ffrom, q->ffrom, q->fto, q->fto, q->court,
+        q->court, limit, offset);
 }
 
 static int search_name(mc_req *mr)
@@ -296,8 +153,8 @@ static int search_name(mc_req *mr)
     const char *last, *first, *middle, *yfrom, *yto, *type, *ffrom, *fto, *court, *fw, *key;
     int sounds, rc, i, counted, cached;
     long long total, offset = 0;
-    start(&s, mr, "/search/name");
-    if (!open_search(&s, &db, &rc))
+    srch_start(&s, mr, "/search/name");
+    if (!srch_open_search(&s, &db, &rc))
         return rc;
     last = ct_search_field(&s, "last", "Last Name or Business Name");
     first = ct_search_field(&s, "first", "First Name");
@@ -320,59 +177,45 @@ static int search_name(mc_req *mr)
     court = rv == APR_SUCCESS ? ct_search_court_field(&s, db, 0, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    pick_sort(&s, name_sort);
+    srch_pick_sort(&s, name_sort);
     if (sounds) {
         /* The sound-alike index is in first-name order within one sound:
          * the capped set is taken in that order, then sorted as asked. */
         s.first_order = "p.first_name, p.id";
         s.default_order = 0;
     }
-    if (!submitted(mr))
-        return show(&s, db, "search-name.html", "Litigant Name Search");
+    if (!srch_submitted(mr))
+        return srch_show(&s, db, "search-name.html", "Litigant Name Search");
     if (strlen(last) < 2)
         ct_search_error(&s, "last",
                         *last
                             ? "Last Name or Business Name: enter at least 2 letters."
                             : "Enter a last name or business name (at least 2 letters) to search.");
     if (s.bad)
-        return show(&s, db, "search-name.html", "Litigant Name Search");
+        return srch_show(&s, db, "search-name.html", "Litigant Name Search");
     key = ct_cache_key(&s, "rows", 10,
                        (const char *const[]){sounds ? "1" : "0", last, first, middle, yfrom, yto,
                                              type, ffrom, fto, court});
-    cached = from_cache(&s, db, key, &res, "case(s)");
+    cached = srch_from_cache(&s, db, key, &res, "case(s)");
     fw = apr_pstrcat(s.p, NAME_FROM, sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL);
     counted = s.page > 1;
     if (!cached && counted) {
         if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
                              court, fw, &total)) != APR_SUCCESS)
             return mc_fail(mr, rv);
-        offset = paging(&s, total, "case(s)");
+        offset = srch_paging(&s, total, "case(s)");
     }
-    if (!cached)
-        rv = mc_db_query(
-            db, s.p, &res,
-            name_page_sql(&s,
-                          "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
-                          "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
-                          "co.name, c.filed_on",
-                          "p.id", fw,
-                          " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
-                          "p.case_id JOIN mc_court co ON co.code = c.court_code",
-                          apr_pstrcat(s.p,
-                                      " FROM mc_party p JOIN mc_case c ON c.id = "
-                                      "p.case_id JOIN mc_court co ON co.code = "
-                                      "c.court_code WHERE ",
-                                      sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
-            "sssssssssssssssssii", sounds ? last : mc_sql_like(s.p, last, 0), first,
-            mc_sql_like(s.p, first, 0), middle, mc_sql_like(s.p, middle, 0), yfrom, yfrom, yto, yto,
-            type, type, ffrom, ffrom, fto, fto, court, court, page_limit(&s, counted), offset);
+    if (!cached) {
+        ct_name_q q = {sounds, last, first, middle, yfrom, yto, type, ffrom, fto, court};
+        rv = ct_search_name_rows(&s, db, &q, srch_page_limit(&s, counted), offset, &res);
+    }
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (!cached && !counted && !page_one_whole(&s, res, "case(s)")) {
+    if (!cached && !counted && !srch_page_one_whole(&s, res, "case(s)")) {
         if ((rv = name_count(&s, db, sounds, last, first, middle, yfrom, yto, type, ffrom, fto,
                              court, fw, &total)) != APR_SUCCESS)
             return mc_fail(mr, rv);
-        paging(&s, total, "case(s)");
+        srch_paging(&s, total, "case(s)");
     }
     if (!cached)
         ct_cache_put(&s, key, res, s.total);
@@ -387,9 +230,9 @@ static int search_name(mc_req *mr)
         role[0] = (char)apr_toupper(role[0]); /* "plaintiff" -> "Plaintiff" */
         mc_vars_set(row, "role", role);
         mc_vars_from(row, res, i, name_keys);
-        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 6)));
+        mc_vars_set(row, "href", srch_case_href(&s, mc_dbres_get(res, i, 6)));
     }
-    return show(&s, db, "search-name.html", "Litigant Name Search");
+    return srch_show(&s, db, "search-name.html", "Litigant Name Search");
 }
 
 /* ---- 2. case number --------------------------------------------------------------- */
@@ -406,7 +249,7 @@ static void case_rows(srch *s, const mc_dbres *res)
         mc_vars *row = mc_vars_row(s->mr->vars, "results");
         mc_vars_from(row, res, i, keys);
         mc_vars_set(row, "status_class", ct_label(&ct_case_badges, mc_dbres_get(res, i, 5)));
-        mc_vars_set(row, "href", case_href(s, mc_dbres_get(res, i, 0)));
+        mc_vars_set(row, "href", srch_case_href(s, mc_dbres_get(res, i, 0)));
     }
 }
 
@@ -415,10 +258,20 @@ static const char CASE_SELECT[] =
 static const char CASE_JOIN[] = " FROM mc_case c JOIN mc_court co ON co.code = c.court_code JOIN "
                                 "mc_case_type t ON t.code = c.case_type WHERE ";
 
+static const char NUMBER_WHERE[] =
+    "c.number = ? AND (? = '' OR c.court_code = ?) AND c.confidential = 0";
+
+apr_status_t ct_search_number_rows(srch *s, mc_db *db, const char *number, const char *court,
+                                   long long limit, long long offset, mc_dbres **res)
+{
+    return mc_db_query(
+        db, s->p, res,
+        srch_page_sql(s->p, CASE_SELECT, apr_pstrcat(s->p, CASE_JOIN, NUMBER_WHERE, NULL), s->order),
+        "sssii", number, court, court, limit, offset);
+}
+
 static int search_number(mc_req *mr)
 {
-    static const char where[] =
-        "c.number = ? AND (? = '' OR c.court_code = ?) AND c.confidential = 0";
     srch s;
     mc_db *db;
     mc_dbres *res;
@@ -426,16 +279,16 @@ static int search_number(mc_req *mr)
     const char *typed, *number = NULL, *court, *key;
     int rc;
     long long total, offset;
-    start(&s, mr, "/search/number");
-    if (!open_search(&s, &db, &rc))
+    srch_start(&s, mr, "/search/number");
+    if (!srch_open_search(&s, &db, &rc))
         return rc;
     typed = ct_search_field(&s, "number", "Case Number");
     court = ct_search_court_field(&s, db, 0, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    pick_sort(&s, number_sort);
-    if (!submitted(mr))
-        return show(&s, db, "search-number.html", "Case Number Search");
+    srch_pick_sort(&s, number_sort);
+    if (!srch_submitted(mr))
+        return srch_show(&s, db, "search-number.html", "Case Number Search");
     if (!*typed)
         ct_search_error(&s, "number", "Enter a case number to search, for example 22SL-CC01234.");
     else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
@@ -443,26 +296,25 @@ static int search_number(mc_req *mr)
                         "Enter the case number as it appears on court papers, for example "
                         "22SL-CC01234.");
     if (s.bad)
-        return show(&s, db, "search-number.html", "Case Number Search");
+        return srch_show(&s, db, "search-number.html", "Case Number Search");
     key = ct_cache_key(&s, "rows", 2, (const char *const[]){number, court});
-    if (from_cache(&s, db, key, &res, "case(s)")) {
+    if (srch_from_cache(&s, db, key, &res, "case(s)")) {
         case_rows(&s, res);
-        return show(&s, db, "search-number.html", "Case Number Search");
+        return srch_show(&s, db, "search-number.html", "Case Number Search");
     }
-    rv = mc_db_query(db, s.p, &res, count_sql(s.p, apr_pstrcat(s.p, CASE_JOIN, where, NULL)), "sss",
+    rv = mc_db_query(db, s.p, &res,
+                     srch_count_sql(s.p, apr_pstrcat(s.p, CASE_JOIN, NUMBER_WHERE, NULL)), "sss",
                      number, court, court);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     total = mc_dbres_int(res, 0, 0);
-    offset = paging(&s, total, "case(s)");
-    rv = mc_db_query(db, s.p, &res,
-                     page_sql(s.p, CASE_SELECT, apr_pstrcat(s.p, CASE_JOIN, where, NULL), s.order),
-                     "sssii", number, court, court, (long long)CT_PAGE_SIZE, offset);
+    offset = srch_paging(&s, total, "case(s)");
+    rv = ct_search_number_rows(&s, db, number, court, CT_PAGE_SIZE, offset, &res);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     ct_cache_put(&s, key, res, s.total);
     case_rows(&s, res);
-    return show(&s, db, "search-number.html", "Case Number Search");
+    return srch_show(&s, db, "search-number.html", "Case Number Search");
 }
 
 /* ---- 3. filing date ----------------------------------------------------------------- */
@@ -474,11 +326,21 @@ static const mc_sort_col date_sort[] = {
     {"status", "c.status, c.number", "c.status DESC, c.number DESC"},
     {NULL}};
 
+static const char DATE_WHERE[] =
+    "c.court_code = ? AND c.filed_on = ? AND (? = '' OR c.case_type = ?) AND c.confidential = 0";
+
+apr_status_t ct_search_date_rows(srch *s, mc_db *db, const char *court, const char *date,
+                                 const char *type, long long limit, long long offset,
+                                 mc_dbres **res)
+{
+    return mc_db_query(
+        db, s->p, res,
+        srch_page_sql(s->p, CASE_SELECT, apr_pstrcat(s->p, CASE_JOIN, DATE_WHERE, NULL), s->order),
+        "ssssii", court, date, type, type, limit, offset);
+}
+
 static int search_date(mc_req *mr)
 {
-    static const char where[] =
-        "c.court_code = ? AND c.filed_on = ? AND (? = '' OR c.case_type = ?) AND "
-        "c.confidential = 0";
     srch s;
     mc_db *db;
     mc_dbres *res = NULL, *cres;
@@ -486,44 +348,43 @@ static int search_date(mc_req *mr)
     const char *court, *date, *type, *fw, *key;
     int rc, counted, cached;
     long long offset = 0;
-    start(&s, mr, "/search/date");
-    if (!open_search(&s, &db, &rc))
+    srch_start(&s, mr, "/search/date");
+    if (!srch_open_search(&s, &db, &rc))
         return rc;
-    court = ct_search_court_field(&s, db, submitted(mr), &rv);
+    court = ct_search_court_field(&s, db, srch_submitted(mr), &rv);
     date =
-        rv == APR_SUCCESS ? ct_search_date_field(&s, "date", "Filing Date", submitted(mr)) : NULL;
+        rv == APR_SUCCESS ? ct_search_date_field(&s, "date", "Filing Date", srch_submitted(mr)) : NULL;
     type = rv == APR_SUCCESS ? ct_search_type_field(&s, db, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    pick_sort(&s, date_sort);
-    if (!submitted(mr) || s.bad)
-        return show(&s, db, "search-date.html", "Filing Date Search");
-    fw = apr_pstrcat(s.p, CASE_JOIN, where, NULL);
+    srch_pick_sort(&s, date_sort);
+    if (!srch_submitted(mr) || s.bad)
+        return srch_show(&s, db, "search-date.html", "Filing Date Search");
+    fw = apr_pstrcat(s.p, CASE_JOIN, DATE_WHERE, NULL);
     key = ct_cache_key(&s, "rows", 3, (const char *const[]){court, date, type});
-    cached = from_cache(&s, db, key, &res, "case(s)");
+    cached = srch_from_cache(&s, db, key, &res, "case(s)");
     /* Page 1: its rows first (one more than a page), then the count only
      * when they are not the whole result. A later page: the count first
      * (it clamps the page), then the rows. */
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "ssss", court, date, type, type);
+            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, fw), "ssss", court, date, type, type);
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
-            offset = paging(&s, mc_dbres_int(cres, 0, 0), "case(s)");
+            offset = srch_paging(&s, mc_dbres_int(cres, 0, 0), "case(s)");
             if (res) /* page 1's rows, fetched already */
                 break;
         }
-        rv = mc_db_query(db, s.p, &res, page_sql(s.p, CASE_SELECT, fw, s.order), "ssssii", court,
-                         date, type, type, page_limit(&s, counted), offset);
+        rv = ct_search_date_rows(&s, db, court, date, type, srch_page_limit(&s, counted), offset, &res);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (counted || page_one_whole(&s, res, "case(s)"))
+        if (counted || srch_page_one_whole(&s, res, "case(s)"))
             break;
     }
     if (!cached)
         ct_cache_put(&s, key, res, s.total);
     case_rows(&s, res);
-    return show(&s, db, "search-date.html", "Filing Date Search");
+    return srch_show(&s, db, "search-date.html", "Filing Date Search");
 }
 
 /* ---- 4. scheduled hearings ------------------------------------------------------------ */
@@ -574,6 +435,17 @@ static long long day_number(const char *date)
     return (long long)(apr_time_sec(at) / 86400);
 }
 
+apr_status_t ct_search_hearing_rows(srch *s, mc_db *db, const char *court, const char *from,
+                                    const char *to, const char *judge, const char *loc,
+                                    long long limit, long long offset, mc_dbres **res)
+{
+    return mc_db_query(db, s->p, res,
+                       apr_pstrcat(s->p, HEARING_SELECT, HEARING_PAGE_IDS, HEARING_FROM,
+                                   " ORDER BY ", s->order, HEARING_PAGE_ROWS, s->order, NULL),
+                       "sssssssii", court, from, to, judge, mc_sql_like(s->p, judge, 1), loc,
+                       mc_sql_like(s->p, loc, 0), limit, offset);
+}
+
 static int search_hearings(mc_req *mr)
 {
     static const char *const hearing_keys[] = {"when",     "number", "caption", "hearing_type",
@@ -585,14 +457,14 @@ static int search_hearings(mc_req *mr)
     const char *court, *from, *to, *judge, *loc, *key;
     int rc, i, counted, cached;
     long long offset = 0;
-    start(&s, mr, "/search/hearings");
-    if (!open_search(&s, &db, &rc))
+    srch_start(&s, mr, "/search/hearings");
+    if (!srch_open_search(&s, &db, &rc))
         return rc;
-    court = ct_search_court_field(&s, db, submitted(mr), &rv);
+    court = ct_search_court_field(&s, db, srch_submitted(mr), &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    from = ct_search_date_field(&s, "from", "Hearing Date from", submitted(mr));
-    to = ct_search_date_field(&s, "to", "Hearing Date to", submitted(mr));
+    from = ct_search_date_field(&s, "from", "Hearing Date from", srch_submitted(mr));
+    to = ct_search_date_field(&s, "to", "Hearing Date to", srch_submitted(mr));
     ct_search_range_check(&s, from, to, "to", "Hearing Date");
     if (from && to && strcmp(from, to) <= 0) {
         if (day_number(to) - day_number(from) >= HEARING_MAX_DAYS)
@@ -604,7 +476,7 @@ static int search_hearings(mc_req *mr)
     }
     judge = ct_search_field(&s, "judge", "Judge");
     loc = ct_search_field(&s, "location", "Location");
-    pick_sort(&s, hearing_sort);
+    srch_pick_sort(&s, hearing_sort);
     if (*court) { /* the court's judges, offered as the Judge field's choices */
         long long n;
         key = ct_cache_key(&s, "judges", 1, &court);
@@ -620,29 +492,26 @@ static int search_hearings(mc_req *mr)
         for (i = 0; i < res->nrows; i++)
             mc_vars_set(mc_vars_row(mr->vars, "judges"), "name", mc_dbres_get(res, i, 0));
     }
-    if (!submitted(mr) || s.bad)
-        return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
+    if (!srch_submitted(mr) || s.bad)
+        return srch_show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
     key = ct_cache_key(&s, "rows", 5, (const char *const[]){court, from, to, judge, loc});
     res = NULL; /* the loop: see search_date */
-    cached = from_cache(&s, db, key, &res, "hearing(s)");
+    cached = srch_from_cache(&s, db, key, &res, "hearing(s)");
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, HEARING_FROM), "sssssss", court, from,
+            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, HEARING_FROM), "sssssss", court, from,
                              to, judge, mc_sql_like(s.p, judge, 1), loc, mc_sql_like(s.p, loc, 0));
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
-            offset = paging(&s, mc_dbres_int(cres, 0, 0), "hearing(s)");
+            offset = srch_paging(&s, mc_dbres_int(cres, 0, 0), "hearing(s)");
             if (res)
                 break;
         }
-        rv = mc_db_query(db, s.p, &res,
-                         apr_pstrcat(s.p, HEARING_SELECT, HEARING_PAGE_IDS, HEARING_FROM,
-                                     " ORDER BY ", s.order, HEARING_PAGE_ROWS, s.order, NULL),
-                         "sssssssii", court, from, to, judge, mc_sql_like(s.p, judge, 1), loc,
-                         mc_sql_like(s.p, loc, 0), page_limit(&s, counted), offset);
+        rv = ct_search_hearing_rows(&s, db, court, from, to, judge, loc, srch_page_limit(&s, counted),
+                                    offset, &res);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (counted || page_one_whole(&s, res, "hearing(s)"))
+        if (counted || srch_page_one_whole(&s, res, "hearing(s)"))
             break;
     }
     if (!cached)
@@ -650,9 +519,9 @@ static int search_hearings(mc_req *mr)
     for (i = 0; i < res->nrows; i++) {
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, hearing_keys);
-        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 1)));
+        mc_vars_set(row, "href", srch_case_href(&s, mc_dbres_get(res, i, 1)));
     }
-    return show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
+    return srch_show(&s, db, "search-hearings.html", "Scheduled Hearings Search");
 }
 
 /* ---- 5. judgment index ----------------------------------------------------------------- */
@@ -675,6 +544,24 @@ static const mc_sort_col judgment_sort[] = {
     {"case", "c.number, g.id", "c.number DESC, g.id DESC"},
     {NULL}};
 
+apr_status_t ct_search_judgment_rows(srch *s, mc_db *db, const ct_judgment_q *q, long long limit,
+                                     long long offset, mc_dbres **res)
+{
+    const char *fw = apr_pstrcat(s->p, JUDGMENT_FROM,
+                                 q->creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR, JUDGMENT_REST,
+                                 NULL);
+    return mc_db_query(db, s->p, res,
+                       srch_name_page_sql(s,
+                                     "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
+                                     "g.satisfied, c.number, c.caption",
+                                     "g.id", fw,
+                                     " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
+                                     "ON c.id = g.case_id",
+                                     fw),
+                       "sssssssiiii", mc_sql_like(s->p, q->name, 0), q->from, q->from, q->to,
+                       q->to, q->court, q->court, q->satisfied, q->satisfied, limit, offset);
+}
+
 static int search_judgments(mc_req *mr)
 {
     /* amount and satisfied are shown in words below */
@@ -688,8 +575,8 @@ static int search_judgments(mc_req *mr)
     mc_sort_col cols[sizeof(judgment_sort) / sizeof(judgment_sort[0])];
     long long satisfied = -1, offset = 0;
     int creditor, rc, i, counted, cached;
-    start(&s, mr, "/search/judgments");
-    if (!open_search(&s, &db, &rc))
+    srch_start(&s, mr, "/search/judgments");
+    if (!srch_open_search(&s, &db, &rc))
         return rc;
     name = ct_search_field(&s, "name", "Name");
     party = ct_search_field(&s, "party", "Search by");
@@ -713,45 +600,37 @@ static int search_judgments(mc_req *mr)
     memcpy(cols, judgment_sort, sizeof(cols));
     cols[0] = creditor ? judgment_sort[2] : judgment_sort[1];
     cols[0].key = "name";
-    pick_sort(&s, cols);
-    if (!submitted(mr))
-        return show(&s, db, "search-judgments.html", "Judgment Index Search");
+    srch_pick_sort(&s, cols);
+    if (!srch_submitted(mr))
+        return srch_show(&s, db, "search-judgments.html", "Judgment Index Search");
     if (strlen(name) < 2)
         ct_search_error(
             &s, "name",
             *name ? "Name: enter at least 2 letters."
                   : "Enter a debtor's or creditor's name (at least 2 letters) to search.");
     if (s.bad)
-        return show(&s, db, "search-judgments.html", "Judgment Index Search");
+        return srch_show(&s, db, "search-judgments.html", "Judgment Index Search");
     fw = apr_pstrcat(s.p, JUDGMENT_FROM, creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
                      JUDGMENT_REST, NULL);
     key = ct_cache_key(&s, "rows", 6,
                        (const char *const[]){creditor ? "c" : "d", name, from, to, court, sat});
-    cached = from_cache(&s, db, key, &res, "judgment(s)");
+    cached = srch_from_cache(&s, db, key, &res, "judgment(s)");
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) { /* see search_date */
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, count_sql(s.p, fw), "sssssssii",
+            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, fw), "sssssssii",
                              mc_sql_like(s.p, name, 0), from, from, to, to, court, court, satisfied,
                              satisfied);
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
-            offset = paging(&s, mc_dbres_int(cres, 0, 0), "judgment(s)");
+            offset = srch_paging(&s, mc_dbres_int(cres, 0, 0), "judgment(s)");
             if (res)
                 break;
         }
-        rv = mc_db_query(db, s.p, &res,
-                         name_page_sql(&s,
-                                       "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
-                                       "g.satisfied, c.number, c.caption",
-                                       "g.id", fw,
-                                       " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
-                                       "ON c.id = g.case_id",
-                                       fw),
-                         "sssssssiiii", mc_sql_like(s.p, name, 0), from, from, to, to, court, court,
-                         satisfied, satisfied, page_limit(&s, counted), offset);
+        ct_judgment_q q = {creditor, name, from, to, court, satisfied};
+        rv = ct_search_judgment_rows(&s, db, &q, srch_page_limit(&s, counted), offset, &res);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
-        if (counted || page_one_whole(&s, res, "judgment(s)"))
+        if (counted || srch_page_one_whole(&s, res, "judgment(s)"))
             break;
     }
     if (!cached)
@@ -760,10 +639,35 @@ static int search_judgments(mc_req *mr)
         mc_vars *row = mc_vars_row(mr->vars, "results");
         mc_vars_from(row, res, i, judgment_keys);
         mc_vars_set(row, "amount", apr_pstrcat(s.p, "$", mc_dbres_get(res, i, 2), NULL));
-        mc_vars_set(row, "satisfied", yes_no(mc_dbres_get(res, i, 4)));
-        mc_vars_set(row, "href", case_href(&s, mc_dbres_get(res, i, 5)));
+        mc_vars_set(row, "satisfied", srch_yes_no(mc_dbres_get(res, i, 4)));
+        mc_vars_set(row, "href", srch_case_href(&s, mc_dbres_get(res, i, 5)));
     }
-    return show(&s, db, "search-judgments.html", "Judgment Index Search");
+    return srch_show(&s, db, "search-judgments.html", "Judgment Index Search");
+}
+
+/* ---- the API's order (api_search.c) ------------------------------------------------------- */
+
+void ct_search_api_begin(srch *s, mc_req *mr, const char *path, int variant)
+{
+    memset(s, 0, sizeof(*s));
+    s->mr = mr;
+    s->p = mr->r->pool;
+    s->path = path;
+    s->qs = "";
+    s->default_order = 1;
+    if (!strcmp(path, "/search/name")) {
+        s->order = s->first_order = name_sort[0].asc;
+        if (variant) { /* sounds like: see search_name */
+            s->first_order = "p.first_name, p.id";
+            s->default_order = 0;
+        }
+    }
+    else if (!strcmp(path, "/search/hearings"))
+        s->order = s->first_order = hearing_sort[0].asc;
+    else if (!strcmp(path, "/search/judgments"))
+        s->order = s->first_order = judgment_sort[variant ? 2 : 1].asc;
+    else
+        s->order = s->first_order = number_sort[0].asc;
 }
 
 /* ---- routes ------------------------------------------------------------------------------ */

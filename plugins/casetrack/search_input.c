@@ -16,6 +16,10 @@ void ct_search_error(srch *s, const char *field, const char *why)
         mc_vars_set(e, "href", apr_pstrcat(s->p, "#", field, NULL));
         mc_vars_set(s->mr->vars, apr_pstrcat(s->p, "invalid_", field, NULL), "true");
     }
+    if (!s->bad) {
+        s->err_field = field;
+        s->err_why = why;
+    }
     s->bad = 1;
 }
 
