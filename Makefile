@@ -127,7 +127,7 @@ $(BUILD)/mod_mocourts_%.so: $$(foreach f,$$(wildcard plugins/$$*/*.c),$(BUILD)/$
 	    $(JSON_LIBS) -Wl,-z,relro
 
 $(BUILD)/test_plugin_%.so: $$(foreach f,$$(wildcard tests/plugins/$$*/*.c),$(BUILD)/$$(basename $$f).o)
-	$(CC) -shared -o $@ $^
+	$(CC) -shared -o $@ $^ $(JSON_LIBS)
 
 $(BUILD)/mocourts-admin: $(ADMIN_OBJ) $(BUILD)/libmc.a
 	$(CC) -o $@ $(ADMIN_OBJ) $(BUILD)/libmc.a $(PKG_LIBS)

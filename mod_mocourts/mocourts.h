@@ -100,6 +100,12 @@
  *        mc_hex_value; mc_utf8_len, one UTF-8 character; mc_date_ok, a
  *        day of the calendar (mc_form.h); mc_page_query, a list's page
  *        through its count and page statements (mc_list.h).
+ *   1.16 the JSON API (issue 16): mc_plugin.api_routes, answered under the
+ *        core's "api" mount with Bearer tokens and scopes; mc_api_body,
+ *        mc_api_send, mc_api_problem, mc_api_problem_field,
+ *        mc_api_has_scope, mc_api_token_id, mc_api_page, mc_api_list,
+ *        mc_api_idem_claim, mc_api_idem_done (JSON values are Jansson's
+ *        json_t: a plugin that uses them links -ljansson).
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -107,6 +113,8 @@
 #include "httpd.h"
 #include "http_config.h"
 #include "ap_provider.h"
+
+#include <jansson.h>
 
 #include "mc_account.h"
 #include "mc_api.h"
@@ -123,7 +131,7 @@
 #include "mc_tmpl.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 15
+#define MC_ABI_MINOR 16
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -211,6 +219,18 @@ typedef struct mc_plugin {
      * before it sends, with its own connection and pool. now is the round's
      * time. An error is logged and the next round tries again. May be NULL. */
     apr_status_t (*periodic)(mc_db *db, apr_pool_t *p, apr_time_t now);
+    /* --- ABI 1.16 --- */
+    /* Routes of the JSON API, answered under the core's "api" mount
+     * (<Location /api/v1> MoCourtsMount api </Location>) with the pattern
+     * relative to it, e.g. "/cases/:id"; terminated by method NULL; may be
+     * NULL. Any method may be named ("GET" also answers HEAD). There,
+     * access MC_ACCESS_ACCOUNT means a valid Bearer token, and role is the
+     * scope the token must hold (NULL: any); the scope "clerk" also needs
+     * the account to hold the role "clerk". MC_ACCESS_ANON needs no token.
+     * No cookie, session or anti-CSRF token is ever read there: mr->form
+     * is empty and mr->vars holds nothing. mc_fail, mc_busy, mc_message and
+     * a handler's bare error status answer as RFC 9457 problem+json. */
+    const mc_route *api_routes;
 } mc_plugin;
 
 /* The logged-on account of a request. */
@@ -464,5 +484,44 @@ MC_API apr_status_t mc_once_done(mc_req *mr, mc_db *db, const char *path);
  * MC_ONCE_REPEAT a 303 to the first copy's result, MC_ONCE_REFUSED the
  * 403 page, anything else mc_fail. */
 MC_API int mc_once_answer(mc_req *mr, apr_status_t rv);
+
+/* ---- ABI 1.16: the JSON API (handlers of mc_plugin.api_routes) ---------- */
+
+/* The request's body as a JSON object (*out, json_decref it): OK, or an
+ * error status already answered as problem+json (415: not
+ * application/json; 413: over 1 MB; 400: not JSON, or not an object). */
+MC_API int mc_api_body(mc_req *mr, json_t **out);
+/* Answer body (the reference is stolen) as application/json with status.
+ * A GET's answer carries a strong ETag of its bytes, and a request whose
+ * If-None-Match names it gets 304 without a body. Returns OK. */
+MC_API int mc_api_send(mc_req *mr, int status, json_t *body);
+/* An RFC 9457 problem (application/problem+json): type is a slug
+ * ("not-found", "invalid-field") made into <site>/api/v1/problems/<slug>,
+ * the title the core's for known slugs (else the status's reason), detail
+ * a sentence for this case, instance the request's path. Returns OK.
+ * mc_api_problem_field adds "errors": [{"field": field, "detail": detail}]. */
+MC_API int mc_api_problem(mc_req *mr, int status, const char *type, const char *detail);
+MC_API int mc_api_problem_field(mc_req *mr, int status, const char *type, const char *field,
+                                const char *detail);
+/* 1 when the request's token holds scope. */
+MC_API int mc_api_has_scope(const mc_req *mr, const char *scope);
+/* The request's token's id; 0 outside the api mount. */
+MC_API long long mc_api_token_id(const mc_req *mr);
+/* A list's page by cursor: ?cursor= (opaque to clients: it carries the
+ * last row's positive sort key) into *after (0: the first page) and
+ * ?limit= (1 to 100, default 25) into *limit. OK, or 400 already answered.
+ * mc_api_list: {"items": items, "next_cursor": the cursor after
+ * next_after, or null when next_after is 0} (items stolen). */
+MC_API int mc_api_page(mc_req *mr, long long *after, int *limit);
+MC_API json_t *mc_api_list(mc_req *mr, json_t *items, long long next_after);
+/* The Idempotency-Key of a request that creates something, claimed in the
+ * creating transaction (as mc_once_claim claims a form's token): keyed by
+ * the token's account, the key and the request's path. APR_SUCCESS (the
+ * first), MC_ONCE_REPEAT (*prior: what the first stored with
+ * mc_api_idem_done, "" before it did), MC_ONCE_REFUSED (no key, or one
+ * over 255 characters: answer 428 "idempotency-key-required"), or a
+ * database error. A copy sent while the first runs waits for it. */
+MC_API apr_status_t mc_api_idem_claim(mc_req *mr, mc_db *db, const char **prior);
+MC_API apr_status_t mc_api_idem_done(mc_req *mr, mc_db *db, const char *result);
 
 #endif /* MOCOURTS_H */

@@ -147,6 +147,8 @@ static int mc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         return HTTP_INTERNAL_SERVER_ERROR;
     if ((rv = mc_delivery_post_config(pconf, s)) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
+    if ((rv = mc_rest_post_config(pconf, s)) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
     ap_add_version_component(pconf, "mod_mocourts/" MC_VERSION);
     return check_schema(ptemp, s, c);
 }
@@ -201,7 +203,8 @@ static void mc_child_init(apr_pool_t *pchild, server_rec *s)
 
 static void mc_register_hooks(apr_pool_t *p)
 {
-    MC_PLUGIN_REGISTER(p, &mc_logon_plugin);
+    mc_logon_register(p);
+    MC_PLUGIN_REGISTER(p, &mc_api_plugin);
     ap_hook_pre_config(mc_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(mc_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mc_post_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -35,6 +35,8 @@ void *mc_create_srv_conf(apr_pool_t *p, server_rec *s)
     c->policy = -1;
     c->lockout_failures = -1;
     c->lockout_time = -1;
+    c->api_limit = -1;
+    c->api_window = -1;
     c->mounts = apr_array_make(p, 8, sizeof(mc_mount));
     /* MoCourts* directives are global: every server shares the main one. */
     if (!s->is_virtual || the_conf == NULL)
@@ -320,6 +322,22 @@ static const char *take_lockout(cmd_parms *cmd, mc_srv_conf *c, const char *n, c
     return mc_conf_lockout(cmd->pool, n, t, &c->lockout_failures, &c->lockout_time);
 }
 
+/* MoCourtsAPILimit REQUESTS WINDOW: per token, shared by every node. */
+static const char *take_api_limit(cmd_parms *cmd, mc_srv_conf *c, const char *n, const char *t)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(n, &end, 10);
+    const char *why;
+    if (*end || v < 1 || v > 1000000)
+        return "MoCourtsAPILimit: the number of requests must be a whole number from 1 to 1000000";
+    if ((why = mc_conf_parse_duration(t, &c->api_window)))
+        return apr_pstrcat(cmd->pool, "MoCourtsAPILimit: ", why, NULL);
+    if (c->api_window < apr_time_from_sec(1))
+        return "MoCourtsAPILimit: the window must be at least one second";
+    c->api_limit = (int)v;
+    return NULL;
+}
+
 static const char *take_smtp(cmd_parms *cmd, mc_srv_conf *c, const char *host, const char *port)
 {
     unsigned v;
@@ -352,6 +370,7 @@ static const char *take_cache(cmd_parms *cmd, mc_srv_conf *c, const char *arg, c
 
 static const own_rule db_socket = {take_db_socket}, base_url = {take_base_url},
                       policy = {take_policy}, cost = {take_cost}, lockout = {take_lockout},
+                      api_limit = {take_api_limit},
                       smtp = {take_smtp}, cache = {take_cache};
 
 /* MoCourtsMount PLUGIN, inside <Location /path>. */
@@ -460,6 +479,8 @@ const char *mc_conf_finish(apr_pool_t *p, mc_srv_conf *c)
     }
     UNSET_INT(lockout_failures, 5);
     UNSET_INT(lockout_time, apr_time_from_sec(30 * 60));
+    UNSET_INT(api_limit, 600);
+    UNSET_INT(api_window, apr_time_from_sec(60));
     if (!c->smtp_host) {
         c->smtp_host = "localhost";
         c->smtp_port = 25;
@@ -529,6 +550,8 @@ const command_rec mc_cmds[] = {
          "Answer the site root / with the public home page (default On)"),
     FLAG("MoCourtsNewDeviceCode", device_code,
          "E-mail a code at logon from a new device (default On)"),
+    OWN2(TAKE2, "MoCourtsAPILimit", api_limit,
+         "JSON API requests per token and window, on all nodes together (default 600 1m)"),
     OWN2(TAKE12, "MoCourtsSMTP", smtp, "SMTP relay host and port (default localhost 25)"),
     STR("MoCourtsMailFrom", mail_from, "Sender address of the court's e-mail"),
     PATH("MoCourtsGateway", gateway, "SMS/voice gateway command"),

@@ -707,7 +707,7 @@ static int home_get(mc_req *mr)
     return mc_render(mr, HTTP_OK, "home.html", "Welcome");
 }
 
-static const mc_route routes[] = {
+static const mc_route logon_routes[] = {
     {"GET", "/", MC_ACCESS_ACCOUNT, NULL, home_get, 0},
     {"GET", "/help", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
     {"GET", "/contact", MC_ACCESS_ANON, NULL, mc_footer_page, 0},
@@ -723,5 +723,15 @@ static const mc_route routes[] = {
     {"POST", "/device/resend", MC_ACCESS_ANON, NULL, device_resend, 0},
     {NULL}};
 
-const mc_plugin mc_logon_plugin = {
-    MC_ABI_MAJOR, MC_ABI_MINOR, "logon", MC_VERSION, routes, "core", 0, "core", NULL, NULL};
+/* The core's pages under /account: logon and its steps, and My Account's
+ * API tokens (mod_mocourts_tokens.c). */
+static const mc_route *const route_parts[] = {logon_routes, mc_token_routes, NULL};
+
+mc_plugin mc_logon_plugin = {
+    MC_ABI_MAJOR, MC_ABI_MINOR, "logon", MC_VERSION, NULL, "core", 0, "core", NULL, NULL};
+
+void mc_logon_register(apr_pool_t *p)
+{
+    mc_logon_plugin.routes = mc_routes_join(p, route_parts);
+    MC_PLUGIN_REGISTER(p, &mc_logon_plugin);
+}

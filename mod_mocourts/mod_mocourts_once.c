@@ -130,3 +130,41 @@ int mc_once_answer(mc_req *mr, apr_status_t rv)
     return mc_message(mr, HTTP_OK, "Already received",
                       "This form was sent more than once; it was received and acted on once.");
 }
+
+/* ---- ABI 1.16: the API's Idempotency-Key, claimed the same way ------------- */
+
+#define IDEM_KEY_MAX 255
+
+apr_status_t mc_api_idem_claim(mc_req *mr, mc_db *db, const char **prior)
+{
+    request_rec *r = mr->r;
+    once_claim *c = claim_of(r);
+    const char *key = apr_table_get(r->headers_in, "Idempotency-Key"), *what;
+    apr_status_t rv;
+
+    *prior = NULL;
+    if (!key || !*key || strlen(key) > IDEM_KEY_MAX || !mr->account)
+        return MC_ONCE_REFUSED;
+    what = apr_psprintf(r->pool, "api\n%" APR_INT64_T_FMT "\n%s\n%s", (apr_int64_t)mr->account->id, key, r->uri);
+    c->hash = mc_sha256_hex(r->pool, what, strlen(what));
+    c->prior = NULL;
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_form_once (token_hash, account_id, created_at, result_url) "
+                    "VALUES (?, ?, UTC_TIMESTAMP(), '')",
+                    "si", c->hash, mr->account->id);
+    if (rv != MC_DB_EDUP)
+        return rv;
+    if (!prior_claim(r, db, c, &rv) && rv == APR_SUCCESS)
+        c->prior = "";
+    *prior = c->prior;
+    return rv == APR_SUCCESS ? MC_ONCE_REPEAT : rv;
+}
+
+apr_status_t mc_api_idem_done(mc_req *mr, mc_db *db, const char *result)
+{
+    once_claim *c = claim_of(mr->r);
+    if (!c->hash || c->prior || !result)
+        return APR_SUCCESS;
+    return mc_db_exec(db, NULL, NULL, "UPDATE mc_form_once SET result_url = ? WHERE token_hash = ?",
+                      "ss", result, c->hash);
+}

@@ -51,6 +51,8 @@ typedef struct mc_srv_conf {
     int hash_concurrency;
     int lockout_failures;
     apr_interval_time_t lockout_time;
+    int api_limit;                  /* MoCourtsAPILimit: requests per token ... */
+    apr_interval_time_t api_window; /* ... in this window */
     /* MoCourtsSecretFile: the key of e-mailed codes, derived from the
      * file's first line; code_key_set 0: the key is in mc_secret. */
     unsigned char code_key[32];
@@ -121,6 +123,8 @@ apr_status_t mc_session_child_init(apr_pool_t *pchild, server_rec *s);
 /* The request's session (cookie -> cache -> DB), looked up once per request.
  * *sess NULL when there is none. Errors are database errors. */
 apr_status_t mc_session_of(request_rec *r, mc_session **sess);
+/* "role,role:scope" as an array of const char * (the account's roles). */
+apr_array_header_t *mc_roles_split(apr_pool_t *p, const char *s);
 /* mc_session_of for a page's handler: OK, or the status to answer (503 when
  * the database is lost, else 500, logged). */
 int mc_session_for_page(request_rec *r, mc_session **sess);
@@ -142,6 +146,41 @@ const char *mc_csrf_value(request_rec *r, mc_session *sess);
 /* mod_mocourts_router.c */
 int mc_dispatch_handler(request_rec *r);
 
+/* mod_mocourts_rest.c: the JSON API mount (ABI 1.16). */
+extern const mc_plugin mc_api_plugin;
+/* After the mounts are read: the api mount's routes from every plugin. */
+apr_status_t mc_rest_post_config(apr_pool_t *pconf, server_rec *s);
+/* Answer a request under the api mount (path relative to it). */
+int mc_rest_dispatch(request_rec *r, const mc_mount *m, const char *path);
+/* mod_mocourts_problem.c: the api mount's errors. */
+#define MC_REST_NOTE "mc-api"              /* r->notes: answered by the api mount */
+#define MC_REST_ANSWERED "mc-api-answered" /* r->notes: a body was written */
+/* 1 when r is answered by the api mount (its errors are problem+json). */
+int mc_rest_request(const request_rec *r);
+/* mc_message there: a problem of that status with message as its detail;
+ * returns status (answered). */
+int mc_rest_message(mc_req *mr, int status, const char *message);
+/* body (stolen) as JSON of type with status; marks r answered. */
+int mc_rest_send_json(request_rec *r, int status, const char *type, json_t *body);
+/* The problem type of a bare status, and the known types' titles. */
+const char *mc_rest_slug(int status);
+extern const mc_label mc_problem_titles[];
+/* The api mount's own routes (mod_mocourts_tokens.c: looking tokens up). */
+typedef struct mc_api_token {
+    long long id;
+    const char *scopes; /* "a,b,c" */
+    mc_account account;
+} mc_api_token;
+/* The token in an Authorization header's Bearer value: *out NULL when it
+ * is unknown, revoked, expired or its account is not active. */
+apr_status_t mc_token_lookup(request_rec *r, mc_db *db, const char *token, mc_api_token **out);
+/* Count a request of the token; *retry_after > 0 (seconds) when over the limit. */
+apr_status_t mc_token_rate(request_rec *r, mc_db *db, const mc_api_token *t, long *retry_after);
+/* The token pages under My Account (the logon plugin's routes). */
+extern const mc_route mc_token_routes[];
+/* The webhook pages under My Account (mod_mocourts_webhooks.c). */
+extern const mc_route mc_webhook_routes[];
+
 /* mod_mocourts_api.c: the plugins' helpers (mocourts.h), and: */
 /* The logon page URL with a return path. */
 const char *mc_logon_url(apr_pool_t *p, const char *return_to);
@@ -159,7 +198,9 @@ int mc_access_allowed(const mc_account *a, mc_access access, const char *role);
 int mc_nav_allowed(const mc_account *a, const mc_nav *n);
 
 /* mod_mocourts_logon.c: the built-in "logon" plugin. */
-extern const mc_plugin mc_logon_plugin;
+extern mc_plugin mc_logon_plugin;
+/* Join its route table and register it (register_hooks). */
+void mc_logon_register(apr_pool_t *p);
 typedef struct mc_found {
     long long id; /* 0 when no account matched */
     const char *hash, *status, *email, *username;

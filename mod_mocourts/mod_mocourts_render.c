@@ -361,6 +361,8 @@ int mc_render(mc_req *mr, int status, const char *page, const char *title)
 
 int mc_message(mc_req *mr, int status, const char *title, const char *message)
 {
+    if (mc_rest_request(mr->r))
+        return mc_rest_message(mr, status, message);
     mc_vars_set(mr->vars, "message", message);
     return mc_render_page(mr->r, mr->vars, status, "core/message.html", title);
 }

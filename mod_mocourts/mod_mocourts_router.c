@@ -203,6 +203,8 @@ int mc_dispatch_handler(request_rec *r)
     path += strlen(dc->mount->path);
     if (*path && *path != '/')
         return DECLINED;
+    if (dc->mount->plugin == &mc_api_plugin)
+        return mc_rest_dispatch(r, dc->mount, path);
     params = apr_table_make(r->pool, 4);
     for (rt = dc->mount->plugin->routes; rt && rt->method; rt++) {
         apr_table_clear(params);

@@ -260,7 +260,7 @@ static const char *serialise(apr_pool_t *p, const mc_session *ss, apr_time_t las
                         SEP, f[1], SEP, f[2], SEP, f[3], SEP, f[4], SEP, f[5], SEP, f[6]);
 }
 
-static apr_array_header_t *split_roles(apr_pool_t *p, const char *s)
+apr_array_header_t *mc_roles_split(apr_pool_t *p, const char *s)
 {
     apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
     char *last, *tok, *copy = apr_pstrdup(p, s ? s : "");
@@ -292,7 +292,7 @@ static mc_session *deserialise(apr_pool_t *p, char *data, apr_time_t *last_seen)
     ss->account.email = f[6];
     ss->account.first_name = f[7];
     ss->account.last_name = f[8];
-    ss->account.roles = split_roles(p, f[9]);
+    ss->account.roles = mc_roles_split(p, f[9]);
     return ss;
 }
 
@@ -414,7 +414,7 @@ static apr_status_t lookup_db(request_rec *r, const char *hash, mc_session **out
     ss->account.email = mc_dbres_get(res, 0, 6);
     ss->account.first_name = mc_dbres_get(res, 0, 7);
     ss->account.last_name = mc_dbres_get(res, 0, 8);
-    ss->account.roles = split_roles(r->pool, mc_dbres_get(res, 0, 10));
+    ss->account.roles = mc_roles_split(r->pool, mc_dbres_get(res, 0, 10));
     if (ss->expires <= now || last_seen + c->session_idle <= now ||
         strcmp(mc_dbres_get(res, 0, 9), "active")) {
         mc_db_exec(db, NULL, NULL, "DELETE FROM mc_session WHERE token_hash = ?", "s", hash);
@@ -504,7 +504,7 @@ apr_status_t mc_session_create(request_rec *r, mc_db *db, long long account_id, 
     ss->account.email = mc_dbres_get(res, 0, 1);
     ss->account.first_name = mc_dbres_get(res, 0, 2);
     ss->account.last_name = mc_dbres_get(res, 0, 3);
-    ss->account.roles = split_roles(r->pool, mc_dbres_get(res, 0, 4));
+    ss->account.roles = mc_roles_split(r->pool, mc_dbres_get(res, 0, 4));
     mc_cookie_set(r, c->cookie, token, -1);
     st->session_looked = 1;
     st->session = ss;

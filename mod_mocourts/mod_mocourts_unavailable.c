@@ -102,6 +102,9 @@ int mc_fail(mc_req *mr, apr_status_t rv)
     if (rv == MC_DB_ELOST || (db && mc_db_broken(db))) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, mr->r,
                       MCLOGNO(0203) "database unreachable: answering 503");
+        if (mc_rest_request(mr->r))
+            return mc_rest_message(mr, HTTP_SERVICE_UNAVAILABLE,
+                                   "The database cannot be reached; try again shortly.");
         return mc_unavailable(mr->r);
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r, MCLOGNO(0204) "database error (%s): %s",

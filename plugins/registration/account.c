@@ -206,6 +206,8 @@ static int myaccount_get(mc_req *mr)
                     mc_url(mr, apr_pstrcat(p, "/myaccount/subscribe/", APPS[i].name, NULL)));
         mc_vars_set(app, "aria", apr_pstrcat(p, "Subscribe to ", APPS[i].label, NULL));
     }
+    mc_vars_set(mr->vars, "tokens_url", mc_site_url(p, "logon", "/api-tokens"));
+    mc_vars_set(mr->vars, "webhooks_url", mc_site_url(p, "logon", "/webhooks"));
     return mc_render(mr, HTTP_OK, "account-myaccount.html", "My Account");
 }
 

@@ -323,7 +323,8 @@ LoadModule mocourts_module "{self.module_path}"
         for p in plugins:
             out.append(f'LoadModule mocourts_{p}_module "{self.build_dir}/mod_mocourts_{p}.so"\n')
         out.append(f'Include "{self.mocourts_conf}"\n\n'
-                   "<Location /account>\n    MoCourtsMount logon\n</Location>\n")
+                   "<Location /account>\n    MoCourtsMount logon\n</Location>\n"
+                   "<Location /api/v1>\n    MoCourtsMount api\n</Location>\n")
         for p in plugins:
             out.append(f"<Location {MOUNTS.get(p, '/' + p)}>\n    MoCourtsMount {p}\n</Location>\n")
         if self.extra_conf:

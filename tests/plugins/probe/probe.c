@@ -3,6 +3,8 @@
  * the outbox, and the database lending. Loaded only by the test suite. */
 #include "mocourts.h"
 
+#include "probe.h"
+
 #include "apr_strings.h"
 #include "http_protocol.h"
 
@@ -187,6 +189,7 @@ static const mc_plugin plugin = {
     .after_logon = after_logon,
     .logon_links = logon_links,
     .periodic = periodic,
+    .api_routes = probe_api_routes,
 };
 
 static void register_hooks(apr_pool_t *p)
