@@ -105,7 +105,8 @@
  *        mc_api_send, mc_api_problem, mc_api_problem_field,
  *        mc_api_has_scope, mc_api_token_id, mc_api_page, mc_api_list,
  *        mc_api_idem_claim, mc_api_idem_done (JSON values are Jansson's
- *        json_t: a plugin that uses them links -ljansson).
+ *        json_t: a plugin that uses them links -ljansson); signed webhooks
+ *        (mc_webhook.h): mc_webhook_emit, mc_webhook_drop_case.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -129,6 +130,7 @@
 #include "mc_outbox.h"
 #include "mc_smtp.h"
 #include "mc_tmpl.h"
+#include "mc_webhook.h"
 
 #define MC_ABI_MAJOR 1
 #define MC_ABI_MINOR 16

@@ -725,7 +725,8 @@ static const mc_route logon_routes[] = {
 
 /* The core's pages under /account: logon and its steps, and My Account's
  * API tokens (mod_mocourts_tokens.c). */
-static const mc_route *const route_parts[] = {logon_routes, mc_token_routes, NULL};
+static const mc_route *const route_parts[] = {logon_routes, mc_token_routes, mc_webhook_routes,
+                                              NULL};
 
 mc_plugin mc_logon_plugin = {
     MC_ABI_MAJOR, MC_ABI_MINOR, "logon", MC_VERSION, NULL, "core", 0, "core", NULL, NULL};

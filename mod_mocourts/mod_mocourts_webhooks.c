@@ -84,8 +84,7 @@ static int webhooks_page(mc_req *mr, int status, const char *error, const char *
         mc_vars_set(row, "url", mc_dbres_get(res, i, 1));
         mc_vars_set(row, "events", events_text(p, mc_dbres_get(res, i, 2)));
         mc_vars_set(row, "created", mc_dbres_get(res, i, 6));
-        status_vars(row, mc_dbres_get(res, i, 3), mc_dbres_get(res, i, 4),
-                    mc_dbres_get(res, i, 5));
+        status_vars(row, mc_dbres_get(res, i, 3), mc_dbres_get(res, i, 4), mc_dbres_get(res, i, 5));
         mc_vars_set(row, "detail_url", base);
         mc_vars_set(row, "delete_action", apr_pstrcat(p, base, "/delete", NULL));
         mc_vars_set(row, "rotate_action", apr_pstrcat(p, base, "/rotate", NULL));
@@ -156,8 +155,8 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
         return rv;
     /* The account's endpoints locked, so two adds at once count right. */
     if ((rv = mc_db_query(db, mr->r->pool, &res,
-                          "SELECT id FROM mc_webhook_endpoint WHERE account_id = ? FOR UPDATE",
-                          "i", mr->account->id)) != APR_SUCCESS)
+                          "SELECT id FROM mc_webhook_endpoint WHERE account_id = ? FOR UPDATE", "i",
+                          mr->account->id)) != APR_SUCCESS)
         return rv;
     if (res->nrows >= ENDPOINTS_MAX) {
         b->refusal = "You have 10 endpoints already. Delete one before adding another.";
@@ -169,8 +168,8 @@ static apr_status_t add_tx(mc_req *mr, mc_db *db, void *baton)
                     "isss", mr->account->id, b->url, b->events, b->secret);
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, "webhook-added", mr->account->id,
-                      apr_psprintf(mr->r->pool, "webhook endpoint %lld events %s", b->id,
-                                   b->events));
+                      apr_psprintf(mr->r->pool, "webhook endpoint %" APR_INT64_T_FMT " events %s",
+                                   (apr_int64_t)b->id, b->events));
     if (rv == APR_SUCCESS)
         rv = mc_once_done(mr, db, "webhooks");
     return rv;
@@ -206,8 +205,7 @@ static int webhooks_post(mc_req *mr)
 
 /* The account's endpoint :id: 1 with its url in *url, 0 when it is not
  * the account's (or on a database error, in *rv). */
-static int own_endpoint(mc_req *mr, mc_db *db, int for_update, const char **url,
-                        apr_status_t *rv)
+static int own_endpoint(mc_req *mr, mc_db *db, int for_update, const char **url, apr_status_t *rv)
 {
     mc_dbres *res;
     long long id = mc_param_id(mr, "id");
@@ -245,14 +243,15 @@ static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
         /* Its deliveries and their attempts go with it (ON DELETE CASCADE). */
         rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_webhook_endpoint WHERE id = ?", "i", id);
         event = "webhook-deleted";
-        detail = apr_psprintf(p, "webhook endpoint %lld deleted", id);
+        detail = apr_psprintf(p, "webhook endpoint %" APR_INT64_T_FMT " deleted", (apr_int64_t)id);
     }
     else if (!strcmp(b->what, "rotate")) {
         b->secret = mc_webhook_secret_new(mr->r->pool);
         rv = mc_db_exec(db, NULL, NULL, "UPDATE mc_webhook_endpoint SET secret = ? WHERE id = ?",
                         "si", b->secret, id);
         event = "webhook-secret-rotated";
-        detail = apr_psprintf(p, "webhook endpoint %lld: new secret", id);
+        detail =
+            apr_psprintf(p, "webhook endpoint %" APR_INT64_T_FMT ": new secret", (apr_int64_t)id);
     }
     else {
         rv = mc_db_exec(db, NULL, NULL,
@@ -260,7 +259,8 @@ static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
                         "failing_since = NULL WHERE id = ?",
                         "i", id);
         event = "webhook-enabled";
-        detail = apr_psprintf(p, "webhook endpoint %lld enabled again", id);
+        detail =
+            apr_psprintf(p, "webhook endpoint %" APR_INT64_T_FMT " enabled again", (apr_int64_t)id);
     }
     if (rv == APR_SUCCESS)
         rv = mc_audit(mr, db, event, mr->account->id, detail);
@@ -277,8 +277,8 @@ static int change(mc_req *mr, const char *what)
         return HTTP_NOT_FOUND;
     if (!strcmp(what, "rotate"))
         return show_secret(mr, b.url, b.secret, 1);
-    return mc_redirect(mr, !strcmp(what, "delete") ? "webhooks?done=deleted"
-                                                   : "webhooks?done=enabled");
+    return mc_redirect(mr,
+                       !strcmp(what, "delete") ? "webhooks?done=deleted" : "webhooks?done=enabled");
 }
 
 static int delete_post(mc_req *mr)
@@ -296,12 +296,9 @@ static int enable_post(mc_req *mr)
     return change(mr, "enable");
 }
 
-static const mc_label delivery_words[] = {{"queued", "Queued"},
-                                          {"sending", "Sending"},
-                                          {"delivered", "Delivered"},
-                                          {"retrying", "Retrying"},
-                                          {"failed", "Failed"},
-                                          {NULL}};
+static const mc_label delivery_words[] = {{"queued", "Queued"},       {"sending", "Sending"},
+                                          {"delivered", "Delivered"}, {"retrying", "Retrying"},
+                                          {"failed", "Failed"},       {NULL}};
 
 /* One endpoint: its recent deliveries and their attempts. */
 static int endpoint_get(mc_req *mr)

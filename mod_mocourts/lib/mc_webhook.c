@@ -66,13 +66,14 @@ apr_status_t mc_webhook_emit(mc_db *db, long long account_id, const char *event,
     const char *body = apr_pstrcat(p, "{\"type\":\"", event, "\",\"timestamp\":\"", stamp,
                                    "\",\"data\":", data_json, "}", NULL);
     /* One row per endpoint that wants it, each with its own random id. */
-    rv = mc_db_exec(db, NULL, NULL,
-                    "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, case_ref, "
-                    "payload, status, attempts, created_at, next_attempt_at) "
-                    "SELECT CONCAT('msg_', LOWER(HEX(RANDOM_BYTES(13)))), id, ?, ?, ?, 'queued', 0, "
-                    "UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM mc_webhook_endpoint "
-                    "WHERE account_id = ? AND enabled = 1 AND FIND_IN_SET(?, events) > 0",
-                    "sssis", event, case_ref, body, account_id, event);
+    rv =
+        mc_db_exec(db, NULL, NULL,
+                   "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, case_ref, "
+                   "payload, status, attempts, created_at, next_attempt_at) "
+                   "SELECT CONCAT('msg_', LOWER(HEX(RANDOM_BYTES(13)))), id, ?, ?, ?, 'queued', 0, "
+                   "UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM mc_webhook_endpoint "
+                   "WHERE account_id = ? AND enabled = 1 AND FIND_IN_SET(?, events) > 0",
+                   "sssis", event, case_ref, body, account_id, event);
     apr_pool_destroy(p);
     return rv;
 }
@@ -103,7 +104,7 @@ const char *mc_webhook_secret_new(apr_pool_t *p)
 const char *mc_webhook_signature(apr_pool_t *p, const char *secret, const char *msg_id,
                                  long long timestamp, const char *body, apr_size_t body_len)
 {
-    unsigned char key[MC_WEBHOOK_SECRET_BYTES];
+    unsigned char key[64];
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
                                        sodium_base64_VARIANT_ORIGINAL)];
@@ -115,9 +116,9 @@ const char *mc_webhook_signature(apr_pool_t *p, const char *secret, const char *
     if (!secret || strncmp(secret, MC_WEBHOOK_SECRET_PREFIX, plen) != 0 ||
         sodium_base642bin(key, sizeof(key), secret + plen, strlen(secret + plen), NULL, &keylen,
                           NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        keylen != sizeof(key))
+        keylen < 24)
         return NULL;
-    apr_snprintf(ts, sizeof(ts), "%lld", timestamp);
+    apr_snprintf(ts, sizeof(ts), "%" APR_INT64_T_FMT, (apr_int64_t)timestamp);
     crypto_auth_hmacsha256_init(&st, key, keylen);
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg_id, strlen(msg_id));
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);

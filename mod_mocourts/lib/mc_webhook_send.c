@@ -129,7 +129,8 @@ static void mc_wh_post(apr_pool_t *p, const char *url, const char *secret, const
     }
     h = curl_slist_append(h, "Content-Type: application/json");
     h = curl_slist_append(h, apr_pstrcat(p, "webhook-id: ", msg_id, NULL));
-    h = curl_slist_append(h, apr_psprintf(p, "webhook-timestamp: %lld", ts));
+    h = curl_slist_append(h,
+                          apr_psprintf(p, "webhook-timestamp: %" APR_INT64_T_FMT, (apr_int64_t)ts));
     h = curl_slist_append(h, apr_pstrcat(p, "webhook-signature: ", sig, NULL));
     h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
     curl_easy_setopt(c, CURLOPT_URL, url);
@@ -164,8 +165,8 @@ static apr_status_t mc_wh_tell_owner(mc_db *db, apr_pool_t *p, const mc_webhook_
 {
     mc_dbres *res;
     mc_notice n;
-    apr_status_t rv = mc_db_query(db, p, &res, "SELECT email FROM mc_account WHERE id = ?", "i",
-                                  account_id);
+    apr_status_t rv =
+        mc_db_query(db, p, &res, "SELECT email FROM mc_account WHERE id = ?", "i", account_id);
     if (rv != APR_SUCCESS || res->nrows != 1 || !mc_dbres_get(res, 0, 0) ||
         !*mc_dbres_get(res, 0, 0))
         return rv;
@@ -218,8 +219,8 @@ static apr_status_t mc_wh_record_once(mc_db *db, apr_pool_t *p, const mc_webhook
             "attempts + 1, claimed_by = NULL, claimed_until = NULL, last_error = ? WHERE id = ? "
             "AND claimed_by = ?",
             "iiisis", (long long)MC_WEBHOOK_RETRY_HOURS,
-            (long long)mc_webhook_backoff(attempts + 1), (long long)MC_WEBHOOK_RETRY_HOURS, err, w->id,
-            name);
+            (long long)mc_webhook_backoff(attempts + 1), (long long)MC_WEBHOOK_RETRY_HOURS, err,
+            w->id, name);
     *mine = changed == 1;
     if (rv == APR_SUCCESS && *mine)
         rv = mc_db_exec(db, NULL, NULL,
@@ -253,9 +254,9 @@ static apr_status_t mc_wh_record_once(mc_db *db, apr_pool_t *p, const mc_webhook
                         "VALUES (UTC_TIMESTAMP(), 'webhook-disabled', ?, NULL, '', ?)",
                         "is", w->account_id,
                         apr_psprintf(p,
-                                     "webhook endpoint %lld disabled after %d hours of failed "
-                                     "deliveries",
-                                     w->endpoint_id, MC_WEBHOOK_RETRY_HOURS));
+                                     "webhook endpoint %" APR_INT64_T_FMT
+                                     " disabled after %d hours of failed deliveries",
+                                     (apr_int64_t)w->endpoint_id, MC_WEBHOOK_RETRY_HOURS));
     if (rv == APR_SUCCESS && disabled == 1)
         rv = mc_wh_tell_owner(db, p, conf, w->account_id, w->url);
     if (rv == APR_SUCCESS)
@@ -264,9 +265,9 @@ static apr_status_t mc_wh_record_once(mc_db *db, apr_pool_t *p, const mc_webhook
         mc_db_rollback(db);
     if (rv == APR_SUCCESS && disabled == 1)
         mc_log(MC_LOG_NOTICE, MC_LOG_MARK,
-               MCLOGNO(2061) "mc_webhook: endpoint %lld (account %lld) disabled after %d hours "
-                             "of failed deliveries",
-               w->endpoint_id, w->account_id, MC_WEBHOOK_RETRY_HOURS);
+               MCLOGNO(2061) "mc_webhook: endpoint %" APR_INT64_T_FMT " (account %" APR_INT64_T_FMT
+                             ") disabled after %d hours of failed deliveries",
+               (apr_int64_t)w->endpoint_id, (apr_int64_t)w->account_id, MC_WEBHOOK_RETRY_HOURS);
     return rv;
 }
 
@@ -291,25 +292,26 @@ static apr_status_t mc_wh_record(mc_db *db, apr_pool_t *p, const mc_webhook_conf
 }
 
 /* Renew the lease of row id and read it; 0 in *ours when it is no longer
- * this round's. */
+ * this round's. (The renewal's affected count cannot tell: a lease renewed
+ * in the second it was taken changes nothing; the read checks the claim.) */
 static apr_status_t mc_wh_take(mc_db *db, apr_pool_t *p, const char *name, int lease, long long id,
                                mc_wh_row *w, int *attempts, int *ours)
 {
-    long long changed = 0;
     mc_dbres *res;
     apr_status_t rv;
     *ours = 0;
-    MC_WH_EXEC(rv, db, &changed, NULL,
+    MC_WH_EXEC(rv, db, NULL, NULL,
                "UPDATE mc_webhook_delivery SET claimed_until = UTC_TIMESTAMP() + INTERVAL ? "
                "SECOND WHERE id = ? AND claimed_by = ? AND status = 'sending'",
                "iis", (long long)lease, id, name);
-    if (rv != APR_SUCCESS || changed != 1)
+    if (rv != APR_SUCCESS)
         return rv;
     rv = mc_db_query(db, p, &res,
                      "SELECT d.msg_id, d.payload, d.attempts, e.id, e.account_id, e.url, "
                      "e.secret, e.enabled FROM mc_webhook_delivery d JOIN mc_webhook_endpoint e "
-                     "ON e.id = d.endpoint_id WHERE d.id = ?",
-                     "i", id);
+                     "ON e.id = d.endpoint_id WHERE d.id = ? AND d.claimed_by = ? AND d.status = "
+                     "'sending' AND d.claimed_until > UTC_TIMESTAMP()",
+                     "is", id, name);
     if (rv != APR_SUCCESS || res->nrows != 1)
         return rv;
     w->id = id;
@@ -343,9 +345,9 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
     if (batch > MC_WEBHOOK_BATCH_MAX)
         batch = MC_WEBHOOK_BATCH_MAX;
     apr_generate_random_bytes(rnd, sizeof(rnd));
-    const char *name = apr_psprintf(p, "%.80s#%02x%02x%02x%02x",
-                                    conf->worker ? conf->worker : "worker", rnd[0], rnd[1], rnd[2],
-                                    rnd[3]);
+    const char *name =
+        apr_psprintf(p, "%.80s#%02x%02x%02x%02x", conf->worker ? conf->worker : "worker", rnd[0],
+                     rnd[1], rnd[2], rnd[3]);
     if ((rv = mc_wh_claim(db, p, name, lease, batch, ids)) != APR_SUCCESS || ids->nelts == 0)
         return rv;
     for (i = 0; i < ids->nelts && rv == APR_SUCCESS; i++) {
@@ -359,8 +361,8 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
             break;
         apr_pool_create(&tp, p);
         memset(&w, 0, sizeof(w));
-        rv = mc_wh_take(db, tp, name, lease, APR_ARRAY_IDX(ids, i, long long), &w, &attempts,
-                        &ours);
+        rv =
+            mc_wh_take(db, tp, name, lease, APR_ARRAY_IDX(ids, i, long long), &w, &attempts, &ours);
         if (rv == APR_SUCCESS && ours && !w.enabled) {
             /* Disabled since it was queued: not sent, not an attempt. */
             MC_WH_EXEC(rv, db, NULL, NULL,

@@ -9,7 +9,8 @@
 #define MC_WEBHOOK_SECRET_PREFIX "whsec_"
 #define MC_WEBHOOK_SECRET_BYTES 32
 #define MC_WEBHOOK_URL_MAX 2000
-#define MC_WEBHOOK_RETRY_HOURS 24 /* a delivery's retries; an endpoint's failing before it is disabled */
+#define MC_WEBHOOK_RETRY_HOURS                                                                     \
+    24 /* a delivery's retries; an endpoint's failing before it is disabled */
 #define MC_WEBHOOK_TIMEOUT_SEC 10 /* one POST, connection included */
 
 /* The events, NULL-terminated, and whether event is one of them. */
@@ -44,8 +45,8 @@ typedef struct mc_webhook_conf {
  * disabled (its waiting deliveries fail), audited, and its owner e-mailed
  * (mc_outbox). *sent / *failed: the attempts that succeeded / failed.
  * Database errors are returned. */
-apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf,
-                                int *sent, int *failed);
+apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf, int *sent,
+                                int *failed);
 /* curl_global_init: once, before threads. APR_EGENERAL when it fails. */
 apr_status_t mc_webhook_global_init(void);
 #endif

@@ -9,6 +9,7 @@ signature by recomputing the HMAC in Python, and answers as told.
     rx.fail("/a", times=2)          # the next 2 requests to /a get 500
     rx.fail("/a", status=503)       # every request to /a gets 503 (times=None)
     rx.succeed("/a")                # 200 again
+    rx.delay("/a", 0.05)            # answer each request to /a 50 ms late
     hits = rx.wait_for("/a", count=1, timeout=15)   # -> [Hit, ...]
     hits[0].valid, hits[0].json, hits[0].headers["webhook-id"]
     rx.stop()
@@ -77,6 +78,7 @@ class WebhookReceiver:
         self._hits = []
         self._secrets = {}
         self._rules = {}     # path -> [status, times left or None]
+        self._delays = {}    # path -> seconds
         self._server = None
         self._thread = None
 
@@ -120,6 +122,10 @@ class WebhookReceiver:
         with self._lock:
             self._rules[path] = [status, times]
 
+    def delay(self, path, seconds):
+        with self._lock:
+            self._delays[path] = seconds
+
     def succeed(self, path):
         with self._lock:
             self._rules.pop(path, None)
@@ -158,6 +164,9 @@ class WebhookReceiver:
                     if rule[1] <= 0:
                         del self._rules[path]
             secret = self._secrets.get(path)
+            delay = self._delays.get(path)
+        if delay:
+            time.sleep(delay)   # a slow endpoint (the server's side, not a test's wait)
         try:
             parsed = json.loads(body) if body else None
         except ValueError:

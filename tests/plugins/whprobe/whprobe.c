@@ -60,10 +60,9 @@ static int drop(mc_req *mr)
     return mc_message(mr, HTTP_OK, "Dropped", "The case's deliveries were dropped.");
 }
 
-static const mc_route routes[] = {
-    {"POST", "/emit", MC_ACCESS_ANON, NULL, emit, MC_ROUTE_NO_CSRF},
-    {"POST", "/drop", MC_ACCESS_ANON, NULL, drop, MC_ROUTE_NO_CSRF},
-    {NULL}};
+static const mc_route routes[] = {{"POST", "/emit", MC_ACCESS_ANON, NULL, emit, MC_ROUTE_NO_CSRF},
+                                  {"POST", "/drop", MC_ACCESS_ANON, NULL, drop, MC_ROUTE_NO_CSRF},
+                                  {NULL}};
 
 static const mc_plugin plugin = {
     .abi_major = MC_ABI_MAJOR,
