@@ -24,6 +24,7 @@ PUBLIC = [
 ACCOUNT = [
     "/registration/myaccount", "/registration/myaccount/questions", "/registration/agreement",
     "/casenet/mycases", "/casenet/history", "/casenet/phones", "/casenet/calendar", "/ecf/",
+    "/account/api-tokens",
     "/ecf/filings",
     "/groups/admin", "/groups/efiling", "/account/password",
 ]
