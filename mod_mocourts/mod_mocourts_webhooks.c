@@ -25,6 +25,13 @@ static const mc_label webhook_notes[] = {
     {"enabled", "The endpoint was enabled again. New events are sent to it."},
     {NULL}};
 
+/* My Account (registration's), else the core's welcome page. */
+static const char *account_page_url(mc_req *mr)
+{
+    const mc_mount *m = mc_mount_of("registration");
+    return m ? apr_pstrcat(mr->r->pool, m->path, "/myaccount", NULL) : mc_url(mr, "/");
+}
+
 /* "Active", "Failing since ..." or "Disabled on ..." and its class. */
 static void status_vars(mc_vars *row, const char *enabled, const char *failing,
                         const char *disabled)
@@ -61,8 +68,8 @@ static const char *events_text(apr_pool_t *p, const char *set)
 
 /* The list page: endpoints, the add form (url and events: what was typed,
  * kept on an error), and a new secret when one was just made. */
-static int webhooks_page(mc_req *mr, int status, const char *error, const char *url,
-                         const char *events)
+static int webhooks_page(mc_req *mr, int status, const char *error, const char *field,
+                         const char *url, const char *events)
 {
     apr_pool_t *p = mr->r->pool;
     mc_db *db;
@@ -108,17 +115,18 @@ static int webhooks_page(mc_req *mr, int status, const char *error, const char *
     if (error) {
         mc_vars *e = mc_vars_row(mr->vars, "errors");
         mc_vars_set(e, "text", error);
-        mc_vars_set(e, "href", url && *url ? "#event-0" : "#url");
-        mc_vars_set(mr->vars, "error", error);
-        mc_vars_set(mr->vars, "invalid_url", "true");
+        mc_vars_set(e, "href", apr_pstrcat(p, "#", field, NULL));
+        if (!strcmp(field, "url"))
+            mc_vars_set(mr->vars, "invalid_url", "true");
     }
+    mc_vars_set(mr->vars, "myaccount_url", account_page_url(mr));
     mc_done_notice(mr, webhook_notes, error);
     return mc_render(mr, status, "webhooks.html", "Webhooks");
 }
 
 static int webhooks_get(mc_req *mr)
 {
-    return webhooks_page(mr, HTTP_OK, NULL, NULL, NULL);
+    return webhooks_page(mr, HTTP_OK, NULL, NULL, NULL, NULL);
 }
 
 /* The events ticked, in the page's order ("a,b"), or NULL when one is not ours. */
@@ -181,7 +189,7 @@ static int show_secret(mc_req *mr, const char *url, const char *secret, int rota
     mc_vars_set(mr->vars, "secret", secret);
     mc_vars_set(mr->vars, "secret_url", url);
     mc_vars_set(mr->vars, "secret_rotated", rotated ? "1" : NULL);
-    return webhooks_page(mr, HTTP_OK, NULL, NULL, NULL);
+    return webhooks_page(mr, HTTP_OK, NULL, NULL, NULL, NULL);
 }
 
 static int webhooks_post(mc_req *mr)
@@ -192,13 +200,13 @@ static int webhooks_post(mc_req *mr)
     b.url = mc_text_trim(mr->r->pool, mc_field(mr, "url"));
     b.events = events_ticked(mr);
     if ((refusal = mc_webhook_url_refusal(mr->r->pool, b.url)))
-        return webhooks_page(mr, HTTP_BAD_REQUEST, refusal, b.url, b.events);
+        return webhooks_page(mr, HTTP_BAD_REQUEST, refusal, "url", b.url, b.events);
     if (!b.events || !*b.events)
-        return webhooks_page(mr, HTTP_BAD_REQUEST, "Choose at least one event to receive.", b.url,
-                             b.events);
+        return webhooks_page(mr, HTTP_BAD_REQUEST, "Choose at least one event to receive.",
+                             "event-0", b.url, b.events);
     b.secret = mc_webhook_secret_new(mr->r->pool);
     if ((rv = mc_req_tx(mr, add_tx, &b)) != APR_SUCCESS)
-        return b.refusal ? webhooks_page(mr, HTTP_BAD_REQUEST, b.refusal, b.url, b.events)
+        return b.refusal ? webhooks_page(mr, HTTP_BAD_REQUEST, b.refusal, "url", b.url, b.events)
                          : mc_once_answer(mr, rv);
     return show_secret(mr, b.url, b.secret, 0);
 }
@@ -366,6 +374,7 @@ static int endpoint_get(mc_req *mr)
         mc_vars_set(row, "duration", mc_dbres_get(res, i, 5));
     }
     mc_vars_set(mr->vars, "back_url", mc_url(mr, "/webhooks"));
+    mc_vars_set(mr->vars, "myaccount_url", account_page_url(mr));
     return mc_render(mr, HTTP_OK, "webhook.html", "Webhook Endpoint");
 }
 

@@ -16,7 +16,7 @@ from helpers_core import NO_DEVICE, csrf_of, once_of, post_form
 PAGE = "/account/webhooks"
 WHPROBE_CONF = load_test_plugin("whprobe", "/whprobe")
 SITE_OVERRIDES = dict(NO_DEVICE)
-SECRET_RE = re.compile(r'<code id="webhook-secret">(whsec_[A-Za-z0-9+/=]+)</code>')
+SECRET_RE = re.compile(r'<input[^>]*id="webhook-secret"[^>]*value="(whsec_[A-Za-z0-9+/=]+)"')
 EVENTS = ("docket.entry.created", "hearing.scheduled", "filing.status.changed")
 
 
