@@ -19,7 +19,7 @@ int mc_webhook_event_ok(const char *event);
 /* A new secret: "whsec_" and the base64 of MC_WEBHOOK_SECRET_BYTES random bytes. */
 const char *mc_webhook_secret_new(apr_pool_t *p);
 /* "v1,<base64 HMAC-SHA256(secret's bytes, msg_id.timestamp.body)>", or NULL
- * when secret is not one of mc_webhook_secret_new's. */
+ * when secret is not "whsec_" and the base64 of 24 to 64 bytes. */
 const char *mc_webhook_signature(apr_pool_t *p, const char *secret, const char *msg_id,
                                  long long timestamp, const char *body, apr_size_t body_len);
 /* NULL when url may be an endpoint (https, or http to 127.0.0.0/8 or ::1
