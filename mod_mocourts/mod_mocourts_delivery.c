@@ -133,6 +133,7 @@ static apr_status_t deliver_tick(int state, void *data, apr_pool_t *pool)
         w->wc.batch = 20;
         w->wc.pages_url = mc_site_url(w->pool, "logon", "/webhooks");
         w->wc.court_name = c->court_name;
+        w->wc.round_limit = (int)apr_time_sec(ROUND_MAX); /* the outbox waits meanwhile */
         return APR_SUCCESS;
     }
     if (state == AP_WATCHDOG_STATE_STOPPING) {

@@ -7,7 +7,9 @@
 #include <apr_strings.h>
 #include <apr_time.h>
 #include <apr_uri.h>
+#include <jansson.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -24,57 +26,42 @@ int mc_webhook_event_ok(const char *event)
     return 0;
 }
 
-/* Light check of a JSON object's text: '{' ... '}' around, no NUL or raw
- * control character outside white space (the callers build it with a JSON
- * library; this only keeps a broken caller from sending garbage). */
-static int mc_json_object_like(const char *s)
-{
-    size_t n;
-    if (!s)
-        return 0;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    if (n < 2 || s[0] != '{' || s[n - 1] != '}' || n > MC_WEBHOOK_DATA_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
-            s[i] != '\n')
-            return 0;
-    return 1;
-}
-
 apr_status_t mc_webhook_emit(mc_db *db, long long account_id, const char *event,
                              const char *case_ref, const char *data_json)
 {
     char stamp[32];
     apr_time_exp_t t;
     apr_size_t len;
-    apr_pool_t *p;
+    json_t *data, *msg;
+    char *body;
     apr_status_t rv;
 
-    if (account_id <= 0 || !mc_webhook_event_ok(event) || !mc_json_object_like(data_json) ||
+    if (account_id <= 0 || !mc_webhook_event_ok(event) || !data_json ||
+        strlen(data_json) > MC_WEBHOOK_DATA_MAX ||
         (case_ref && (!*case_ref || strlen(case_ref) > 40)))
         return APR_EINVAL;
+    data = json_loads(data_json, JSON_REJECT_DUPLICATES, NULL);
+    if (!data || !json_is_object(data)) {
+        json_decref(data);
+        return APR_EINVAL;
+    }
     apr_time_exp_gmt(&t, apr_time_now());
     apr_strftime(stamp, &len, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &t);
-    if ((rv = apr_pool_create(&p, NULL)) != APR_SUCCESS)
-        return rv;
-    /* The event name is one of ours (no escaping needed), the stamp digits. */
-    const char *body = apr_pstrcat(p, "{\"type\":\"", event, "\",\"timestamp\":\"", stamp,
-                                   "\",\"data\":", data_json, "}", NULL);
+    /* The body every attempt sends and signs: {"type","timestamp","data"}. */
+    msg = json_pack("{s:s, s:s, s:o}", "type", event, "timestamp", stamp, "data", data);
+    body = msg ? json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(msg);
+    if (!body)
+        return APR_ENOMEM;
     /* One row per endpoint that wants it, each with its own random id. */
-    rv =
-        mc_db_exec(db, NULL, NULL,
-                   "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, case_ref, "
-                   "payload, status, attempts, created_at, next_attempt_at) "
-                   "SELECT CONCAT('msg_', LOWER(HEX(RANDOM_BYTES(13)))), id, ?, ?, ?, 'queued', 0, "
-                   "UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM mc_webhook_endpoint "
-                   "WHERE account_id = ? AND enabled = 1 AND FIND_IN_SET(?, events) > 0",
-                   "sssis", event, case_ref, body, account_id, event);
-    apr_pool_destroy(p);
+    rv = mc_db_exec(db, NULL, NULL,
+                    "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, case_ref, "
+                    "payload, status, attempts, created_at, next_attempt_at) "
+                    "SELECT CONCAT('msg_', LOWER(HEX(RANDOM_BYTES(13)))), id, ?, ?, ?, 'queued', "
+                    "0, UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM mc_webhook_endpoint "
+                    "WHERE account_id = ? AND enabled = 1 AND FIND_IN_SET(?, events) > 0",
+                    "sssis", event, case_ref, body, account_id, event);
+    free(body);
     return rv;
 }
 

@@ -13,11 +13,16 @@
 #include "mc_log.h"
 #include "mc_outbox.h"
 
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 #include <apr_time.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #define MC_WEBHOOK_LEASE_MIN 15 /* > MC_WEBHOOK_TIMEOUT_SEC with room to record */
 #define MC_WEBHOOK_BATCH_MAX 100
@@ -99,6 +104,60 @@ static size_t mc_wh_discard(char *ptr, size_t size, size_t n, void *baton)
     return size * n;
 }
 
+/* Where a POST may go: an http URL only to a loopback address (a test
+ * site's receiver), an https URL only to a public one, never to this
+ * network's private, link-local, shared or reserved ranges (a webhook is
+ * not a way to reach the court's inside). Checked on the address curl is
+ * about to connect to, so a name that resolves elsewhere later (DNS
+ * rebinding) is caught too. */
+typedef struct {
+    int http;    /* the URL is http: (loopback only) */
+    int refused; /* an address was refused */
+} mc_wh_guard;
+
+static int mc_wh_v4_kind(uint32_t a) /* 1 loopback, 2 private or reserved, 0 public */
+{
+    if ((a >> 24) == 127)
+        return 1;
+    if ((a >> 24) == 0 || (a >> 24) == 10 || (a >> 20) == (172u << 4 | 1) ||
+        (a >> 16) == (192u << 8 | 168) || (a >> 16) == (169u << 8 | 254) ||
+        (a >> 22) == (100u << 2 | 1) || (a >> 28) >= 14)
+        return 2;
+    return 0;
+}
+
+static int mc_wh_addr_kind(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return mc_wh_v4_kind(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET6) {
+        const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        static const unsigned char loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        if (!memcmp(b, mapped, 12))
+            return mc_wh_v4_kind((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
+                                 (uint32_t)b[14] << 8 | b[15]);
+        if (!memcmp(b, loop, 16))
+            return 1;
+        if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff ||
+            !memcmp(b, loop, 15))
+            return 2; /* unique local, link-local, multicast, :: */
+        return 0;
+    }
+    return 2;
+}
+
+static curl_socket_t mc_wh_opensocket(void *baton, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    mc_wh_guard *g = baton;
+    int kind = mc_wh_addr_kind(&a->addr);
+    if (g->http ? kind != 1 : kind != 0) {
+        g->refused = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
 /* POST body to url, signed. *status: the HTTP status (0 when none came
  * back); *err: why it failed (NULL on 2xx). */
 static void mc_wh_post(apr_pool_t *p, const char *url, const char *secret, const char *msg_id,
@@ -110,6 +169,7 @@ static void mc_wh_post(apr_pool_t *p, const char *url, const char *secret, const
     const char *sig = mc_webhook_signature(p, secret, msg_id, ts, body, len);
     const char *refusal = mc_webhook_url_refusal(p, url);
     struct curl_slist *h = NULL;
+    mc_wh_guard guard = {!strncasecmp(url, "http:", 5), 0};
     CURL *c;
     CURLcode rc;
 
@@ -146,11 +206,17 @@ static void mc_wh_post(apr_pool_t *p, const char *url, const char *secret, const
     curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never a proxy from the environment */
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, mc_wh_discard);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, mc_wh_opensocket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
     rc = curl_easy_perform(c);
     if (rc == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
         if (*status < 200 || *status > 299)
             *err = apr_psprintf(p, "HTTP %ld", *status);
+    }
+    else if (guard.refused) {
+        *err = guard.http ? "an http endpoint must be a loopback address"
+                          : "the endpoint's address is not a public one";
     }
     else {
         *err = apr_psprintf(p, "%.250s", *errbuf ? errbuf : curl_easy_strerror(rc));
@@ -333,6 +399,9 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
     unsigned char rnd[4];
     apr_array_header_t *ids = apr_array_make(p, 32, sizeof(long long));
     apr_time_t started = apr_time_now();
+    apr_interval_time_t limit =
+        conf->round_limit > 0 ? apr_time_from_sec(conf->round_limit) : MC_WEBHOOK_ROUND_LIMIT;
+    apr_hash_t *dead = apr_hash_make(p); /* endpoints that gave no answer this round */
     int lease = conf->lease > MC_WEBHOOK_LEASE_MIN ? conf->lease : MC_WEBHOOK_LEASE_MIN;
     int batch = conf->batch > 0 ? conf->batch : 20;
     int i, nsent = 0, nfailed = 0;
@@ -357,7 +426,7 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
         long status = 0;
         const char *err = NULL;
 
-        if (apr_time_now() - started > MC_WEBHOOK_ROUND_LIMIT)
+        if (apr_time_now() - started > limit)
             break;
         apr_pool_create(&tp, p);
         memset(&w, 0, sizeof(w));
@@ -371,6 +440,14 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
                        "= ? AND claimed_by = ?",
                        "is", w.id, name);
         }
+        else if (rv == APR_SUCCESS && ours &&
+                 apr_hash_get(dead, &w.endpoint_id, sizeof(w.endpoint_id))) {
+            MC_WH_EXEC(rv, db, NULL, NULL,
+                       "UPDATE mc_webhook_delivery SET status = IF(attempts = 0, 'queued', "
+                       "'retrying'), next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND, "
+                       "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+                       "iis", (long long)mc_webhook_backoff(1), w.id, name);
+        }
         else if (rv == APR_SUCCESS && ours) {
             apr_time_t t0 = apr_time_now();
             mc_wh_post(tp, w.url, w.secret, w.msg_id, w.payload, &status, &err);
@@ -380,6 +457,10 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
             else
                 nsent++;
             rv = mc_wh_record(db, tp, conf, name, &w, attempts, status, err, ms);
+            if (err && !status) {
+                long long *key = apr_pmemdup(p, &w.endpoint_id, sizeof(w.endpoint_id));
+                apr_hash_set(dead, key, sizeof(*key), key);
+            }
         }
         apr_pool_destroy(tp);
     }

@@ -35,6 +35,7 @@ typedef struct mc_webhook_conf {
     int batch;              /* deliveries claimed at once (1..100; 0: 20) */
     const char *pages_url;  /* the Webhooks page, for the e-mail; may be NULL */
     const char *court_name; /* for the e-mail; may be NULL */
+    int round_limit;        /* seconds a round takes new deliveries (0: 60) */
 } mc_webhook_conf;
 
 /* One round: claim due deliveries (FOR UPDATE SKIP LOCKED, with a lease, as
@@ -43,7 +44,11 @@ typedef struct mc_webhook_conf {
  * else 'retrying' after mc_webhook_backoff, or 'failed' once it was queued
  * 24 hours ago. An endpoint failing for 24 hours without a success is
  * disabled (its waiting deliveries fail), audited, and its owner e-mailed
- * (mc_outbox). *sent / *failed: the attempts that succeeded / failed.
+ * (mc_outbox). An endpoint that gave no answer (unreachable, timed out)
+ * is not tried again in the same round: its other deliveries go back for
+ * 5 seconds, no attempt counted, so one dead endpoint cannot hold the
+ * round. After conf->round_limit the rest go back too.
+ * *sent / *failed: the attempts that succeeded / failed.
  * Database errors are returned. */
 apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf, int *sent,
                                 int *failed);

@@ -133,6 +133,24 @@ def test_unreachable_endpoint_is_an_attempt_too(ap, new_account, smtp, rx, http,
     s.close()
 
 
+def test_private_addresses_refused(ap, new_account, smtp, rx, http, mariadb):
+    """An https endpoint must be a public address (no way into the court's
+    network), an http one a loopback address: checked where curl connects."""
+    s, acct = account_browser(ap, new_account, smtp)
+    urls = ("https://10.255.255.1/hook", f"https://127.0.0.1:{rx.port}/tls",
+            "https://[fd00::1]/hook", "https://169.254.169.254/latest/meta-data")
+    for url in urls:
+        add_endpoint(s, ap, url, ("hearing.scheduled",))
+    emit(http, ap, acct, "hearing.scheduled")
+    rows = mariadb.wait_for(
+        f"SELECT e.url, a.http_status, a.error FROM mc_webhook_attempt a JOIN mc_webhook_delivery "
+        f"d ON d.id = a.delivery_id JOIN mc_webhook_endpoint e ON e.id = d.endpoint_id WHERE "
+        f"e.account_id = {acct.id} ORDER BY e.id", lambda r: len(r) == len(urls))
+    assert rows == [(url, None, "the endpoint's address is not a public one") for url in urls]
+    assert not rx.hits("/tls")
+    s.close()
+
+
 def test_gives_up_after_24_hours(ap, new_account, smtp, rx, http, mariadb):
     s, acct, path, ep, _ = _endpoint(ap, new_account, smtp, rx, mariadb)
     rx.fail(path, status=503)
