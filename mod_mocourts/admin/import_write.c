@@ -272,8 +272,8 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
                               case_id, r->ref)) != APR_SUCCESS ||
             (res->nrows == 1 &&
              (rv = mc_case_hearing_added(im->db, p, mc_dbres_int(res, 0, 0))) != APR_SUCCESS)) {
-            o->why = apr_psprintf(p, "cannot notify a new hearing's trackers: %s",
-                                  db_why(im, p, rv));
+            o->why =
+                apr_psprintf(p, "cannot notify a new hearing's trackers: %s", db_why(im, p, rv));
             return rv;
         }
     }

@@ -223,9 +223,8 @@ static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case
 /* Webhooks (mc_webhook.h): event, with data (stolen), to each account
  * that tracks case_id (active) with a filter that takes kind and has an
  * enabled endpoint subscribed to event; in the caller's transaction. */
-static apr_status_t mc_case_webhooks(mc_db *db, apr_pool_t *p, long long case_id,
-                                     const char *kind, const char *event, const char *number,
-                                     json_t *data)
+static apr_status_t mc_case_webhooks(mc_db *db, apr_pool_t *p, long long case_id, const char *kind,
+                                     const char *event, const char *number, json_t *data)
 {
     mc_dbres *res;
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
@@ -347,12 +346,12 @@ apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env
                         "t.frequency = 'daily' AND" MC_CASE_ALERTS_FOR,
                         "iis", id, e->case_id, kind);
     if (rv == APR_SUCCESS)
-        rv = mc_case_webhooks(
-            db, p, e->case_id, kind, MC_WEBHOOK_DOCKET_ENTRY, number,
-            json_pack("{s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s}}", "case_number", number,
-                      "caption", caption, "court", court_of_case, "entry", "id", (json_int_t)id,
-                      "date", e->entry_date, "type", e->entry_type, "kind", kind, "text", e->text,
-                      "filed_by", e->filed_by ? e->filed_by : ""));
+        rv = mc_case_webhooks(db, p, e->case_id, kind, MC_WEBHOOK_DOCKET_ENTRY, number,
+                              json_pack("{s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s}}",
+                                        "case_number", number, "caption", caption, "court",
+                                        court_of_case, "entry", "id", (json_int_t)id, "date",
+                                        e->entry_date, "type", e->entry_type, "kind", kind, "text",
+                                        e->text, "filed_by", e->filed_by ? e->filed_by : ""));
     if (rv == APR_SUCCESS && queued)
         *queued = made + digests;
     return rv;
@@ -432,13 +431,13 @@ apr_status_t mc_case_hearing_added(mc_db *db, apr_pool_t *p, long long hearing_i
     if (rv != APR_SUCCESS || res->nrows != 1 || mc_dbres_int(res, 0, 8))
         return rv; /* a confidential case tells nobody */
     const char *number = mc_dbres_get(res, 0, 1);
-    return mc_case_webhooks(
-        db, p, mc_dbres_int(res, 0, 0), "hearings", MC_WEBHOOK_HEARING, number,
-        json_pack("{s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s}}", "case_number", number, "caption",
-                  mc_dbres_get(res, 0, 2), "court", mc_dbres_get(res, 0, 3), "hearing", "id",
-                  (json_int_t)hearing_id, "at", mc_dbres_get(res, 0, 4), "type",
-                  mc_dbres_get(res, 0, 5), "location", mc_dbres_get(res, 0, 6), "judge",
-                  mc_dbres_get(res, 0, 7)));
+    return mc_case_webhooks(db, p, mc_dbres_int(res, 0, 0), "hearings", MC_WEBHOOK_HEARING, number,
+                            json_pack("{s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s}}", "case_number",
+                                      number, "caption", mc_dbres_get(res, 0, 2), "court",
+                                      mc_dbres_get(res, 0, 3), "hearing", "id",
+                                      (json_int_t)hearing_id, "at", mc_dbres_get(res, 0, 4), "type",
+                                      mc_dbres_get(res, 0, 5), "location", mc_dbres_get(res, 0, 6),
+                                      "judge", mc_dbres_get(res, 0, 7)));
 }
 
 /* ---- periodic work -------------------------------------------------------- */

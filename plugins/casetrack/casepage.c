@@ -29,8 +29,8 @@ static const ct_section SECTIONS[] = {
      "= a.party_id WHERE a.case_id = ? ORDER BY a.name, a.id",
      {"name", "bar_number", "firm", "for", NULL}},
     {"docket",
-     "SELECT CAST(entry_date AS CHAR), entry_type, text, filed_by FROM mc_docket WHERE case_id = "
-     "? ORDER BY entry_date DESC, id DESC",
+     "SELECT CAST(entry_date AS CHAR), entry_type, text, filed_by, id FROM mc_docket WHERE "
+     "case_id = ? ORDER BY entry_date DESC, id DESC",
      {"date", "entry_type", "text", "filed_by", NULL}},
     {"hearings", CT_HEARINGS_SQL, {"when", "hearing_type", "location", "judge", NULL}},
     {"judgments",
@@ -38,6 +38,8 @@ static const ct_section SECTIONS[] = {
      "'Yes', 'No') FROM mc_judgment WHERE case_id = ? ORDER BY entered_on DESC, id DESC",
      {"debtor", "creditor", "amount", "entered_on", "satisfied", NULL}},
 };
+
+const ct_section *const ct_case_sections = SECTIONS;
 
 int ct_case_page(mc_req *mr)
 {
@@ -57,8 +59,7 @@ int ct_case_page(mc_req *mr)
         return mc_fail(mr, rv);
     if (!found)
         return not_found(mr);
-    if ((rv = ct_sections(mr, db, c.id, SECTIONS, sizeof(SECTIONS) / sizeof(SECTIONS[0]))) !=
-        APR_SUCCESS)
+    if ((rv = ct_sections(mr, db, c.id, SECTIONS, CT_SECS)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "number", c.number);
     mc_vars_set(mr->vars, "caption", c.caption);

@@ -108,6 +108,21 @@ typedef struct ct_section {
     "h.case_id = ? ORDER BY h.hearing_at, h.id"
 /* Each of the n sections of case case_id into mr->vars. */
 apr_status_t ct_sections(mc_req *mr, mc_db *db, long long case_id, const ct_section *s, size_t n);
+/* The rows of one section of case case_id. */
+apr_status_t ct_section_rows(mc_db *db, apr_pool_t *p, long long case_id, const ct_section *s,
+                             mc_dbres **res);
+/* The public case page's sections (casepage.c), which the API's case reads
+ * too: parties, attorneys, docket (also each entry's id), hearings,
+ * judgments. */
+enum {
+    CT_SEC_PARTIES,
+    CT_SEC_ATTORNEYS,
+    CT_SEC_DOCKET,
+    CT_SEC_HEARINGS,
+    CT_SEC_JUDGMENTS,
+    CT_SECS
+};
+extern const ct_section *const ct_case_sections;
 
 /* Look a case up by number (or by id when number is NULL). *found is 0
  * when there is no such case, and also when public is set and the case is

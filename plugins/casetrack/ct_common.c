@@ -33,12 +33,18 @@ void ct_case_env(mc_req *mr, mc_case_env *env)
     env->court_name = mc_court_name(mr);
 }
 
+apr_status_t ct_section_rows(mc_db *db, apr_pool_t *p, long long case_id, const ct_section *s,
+                             mc_dbres **res)
+{
+    return mc_db_query(db, p, res, s->sql, "i", case_id);
+}
+
 apr_status_t ct_sections(mc_req *mr, mc_db *db, long long case_id, const ct_section *s, size_t n)
 {
     mc_dbres *res;
     apr_status_t rv;
     for (; n > 0; s++, n--) {
-        if ((rv = mc_db_query(db, mr->r->pool, &res, s->sql, "i", case_id)) != APR_SUCCESS)
+        if ((rv = ct_section_rows(db, mr->r->pool, case_id, s, &res)) != APR_SUCCESS)
             return rv;
         mc_vars_rows(mr->vars, s->list, res, s->keys);
     }

@@ -73,6 +73,10 @@ const char *ct_search_date_field(srch *s, const char *name, const char *label, i
 /* An error (at field to_field) when both dates are given and to is before from. */
 void ct_search_range_check(srch *s, const char *from, const char *to, const char *to_field,
                            const char *label);
+/* The Scheduled Hearings range: at most CT_HEARING_MAX_DAYS days from
+ * from to to (both checked dates, or NULL), else an error at field "to". */
+#define CT_HEARING_MAX_DAYS 31
+void ct_search_days_check(srch *s, const char *from, const char *to);
 /* A year of birth; NULL when empty or bad. */
 const char *ct_search_year_field(srch *s, const char *name, const char *label);
 /* The court (a code of mc_court) or the case type (of mc_case_type): ""

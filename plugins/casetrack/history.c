@@ -112,6 +112,13 @@ static apr_status_t history_query(mc_db *db, apr_pool_t *p, const void *baton, i
                        limit, offset);
 }
 
+apr_status_t ct_history_rows(mc_db *db, apr_pool_t *p, long long account_id, const char *number,
+                             long long limit, long long offset, mc_dbres **res)
+{
+    history_list h = {account_id, number ? number : "", "", "", "", ""};
+    return history_query(db, p, &h, 0, limit, offset, res);
+}
+
 /* A filter's mistake: the sentence at the top, a link to the field. */
 static void bad(mc_req *mr, const char *field, const char *why)
 {

@@ -21,6 +21,27 @@ static long utf8_chars(const char *s)
     return n;
 }
 
+const char *ct_note_error(apr_pool_t *p, const char *note)
+{
+    long n = utf8_chars(note);
+    if (n < 0)
+        return "The note holds characters that are not valid text. Type it again.";
+    if (n > CT_NOTE_MAX)
+        return apr_psprintf(p,
+                            "The note is too long: at most 2,000 characters (it has %ld). "
+                            "Shorten it and save again.",
+                            n);
+    return NULL;
+}
+
+apr_status_t ct_note_save(mc_db *db, long long account_id, long long case_id, const char *note)
+{
+    return mc_db_exec(db, NULL, NULL,
+                      "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES (?, ?, "
+                      "?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE note = VALUES(note)",
+                      "iis", account_id, case_id, note);
+}
+
 /* "E-mail, Each entry as it is docketed" or "Not tracked". */
 static const char *tracking_words(apr_pool_t *p, const char *active, const char *channel,
                                   const char *frequency)
@@ -278,31 +299,19 @@ int ct_mycase_page(mc_req *mr)
 int ct_mycase_note(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    const char *note = mc_field(mr, "note");
+    const char *note = mc_field(mr, "note"), *why;
     ct_case c;
     mc_db *db;
     apr_status_t rv;
     int rc;
-    long n;
 
     if (!ct_track_case(mr, &db, &c, not_found, &rc))
         return rc;
     if (!note)
         note = "";
-    n = utf8_chars(note);
-    if (n < 0)
-        return case_page(mr, db, HTTP_BAD_REQUEST, &c, "",
-                         "The note holds characters that are not valid text. Type it again.");
-    if (n > CT_NOTE_MAX)
-        return case_page(mr, db, HTTP_BAD_REQUEST, &c, note,
-                         apr_psprintf(p,
-                                      "The note is too long: at most 2,000 characters (it has "
-                                      "%ld). Shorten it and save again.",
-                                      n));
-    rv = mc_db_exec(db, NULL, NULL,
-                    "INSERT INTO mc_mycase (account_id, case_id, note, added_at) VALUES (?, ?, "
-                    "?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE note = VALUES(note)",
-                    "iis", mr->account->id, c.id, note);
+    if ((why = ct_note_error(p, note)) != NULL)
+        return case_page(mr, db, HTTP_BAD_REQUEST, &c, utf8_chars(note) < 0 ? "" : note, why);
+    rv = ct_note_save(db, mr->account->id, c.id, note);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, apr_pstrcat(p, "mycases/", c.number, "?done=note", NULL));

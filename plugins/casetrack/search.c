@@ -21,8 +21,6 @@
 
 #include "apr_lib.h"
 
-#define HEARING_MAX_DAYS 31     /* the longest hearing date range */
-
 /* ---- the search home ------------------------------------------------------------ */
 
 static int home(mc_req *mr)
@@ -92,20 +90,20 @@ static apr_status_t name_count(srch *s, mc_db *db, int sounds, const char *last,
     mc_dbres *res;
     apr_status_t rv;
     if (!*type && !ffrom && !fto && !*court && !yfrom && !yto)
-        rv = mc_db_query(
-            db, s->p, &res,
-            srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                        NAME_PARTY_REST_NO_YEAR, NULL)),
-            "sssss", sounds ? last : mc_sql_like(s->p, last, 0), first, mc_sql_like(s->p, first, 0),
-            middle, mc_sql_like(s->p, middle, 0));
+        rv = mc_db_query(db, s->p, &res,
+                         srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM,
+                                                          sounds ? NAME_SOUNDS : NAME_LIKE,
+                                                          NAME_PARTY_REST_NO_YEAR, NULL)),
+                         "sssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
+                         mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0));
     else if (!*type && !ffrom && !fto && !*court)
-        rv = mc_db_query(
-            db, s->p, &res,
-            srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM, sounds ? NAME_SOUNDS : NAME_LIKE,
-                                        NAME_PARTY_REST, NULL)),
-            "sssssssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
-            mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom, yfrom, yto,
-            yto);
+        rv = mc_db_query(db, s->p, &res,
+                         srch_count_sql(s->p, apr_pstrcat(s->p, NAME_PARTY_FROM,
+                                                          sounds ? NAME_SOUNDS : NAME_LIKE,
+                                                          NAME_PARTY_REST, NULL)),
+                         "sssssssss", sounds ? last : mc_sql_like(s->p, last, 0), first,
+                         mc_sql_like(s->p, first, 0), middle, mc_sql_like(s->p, middle, 0), yfrom,
+                         yfrom, yto, yto);
     else
         rv = mc_db_query(db, s->p, &res, srch_count_sql(s->p, fw), "sssssssssssssssss",
                          sounds ? last : mc_sql_like(s->p, last, 0), first,
@@ -124,17 +122,17 @@ apr_status_t ct_search_name_rows(srch *s, mc_db *db, const ct_name_q *q, long lo
     return mc_db_query(
         db, s->p, res,
         srch_name_page_sql(s,
-                      "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
-                      "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
-                      "co.name, c.filed_on",
-                      "p.id", fw,
-                      " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
-                      "p.case_id JOIN mc_court co ON co.code = c.court_code",
-                      apr_pstrcat(s->p,
-                                  " FROM mc_party p JOIN mc_case c ON c.id = "
-                                  "p.case_id JOIN mc_court co ON co.code = "
-                                  "c.court_code WHERE ",
-                                  q->sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
+                           "SELECT p.last_name, p.first_name, p.middle_name, p.kind, "
+                           "p.role, COALESCE(p.birth_year, ''), c.number, c.caption, "
+                           "co.name, c.filed_on",
+                           "p.id", fw,
+                           " JOIN mc_party p ON p.id = f.cap_id JOIN mc_case c ON c.id = "
+                           "p.case_id JOIN mc_court co ON co.code = c.court_code",
+                           apr_pstrcat(s->p,
+                                       " FROM mc_party p JOIN mc_case c ON c.id = "
+                                       "p.case_id JOIN mc_court co ON co.code = "
+                                       "c.court_code WHERE ",
+                                       q->sounds ? NAME_SOUNDS : NAME_LIKE, NAME_REST, NULL)),
         "sssssssssssssssssii", q->sounds ? q->last : mc_sql_like(s->p, q->last, 0), q->first,
         mc_sql_like(s->p, q->first, 0), q->middle, mc_sql_like(s->p, q->middle, 0), q->yfrom,
         q->yfrom, q->yto, q->yto, q->type, q->type, q->ffrom, q->ffrom, q->fto, q->fto, q->court,
@@ -264,10 +262,10 @@ static const char NUMBER_WHERE[] =
 apr_status_t ct_search_number_rows(srch *s, mc_db *db, const char *number, const char *court,
                                    long long limit, long long offset, mc_dbres **res)
 {
-    return mc_db_query(
-        db, s->p, res,
-        srch_page_sql(s->p, CASE_SELECT, apr_pstrcat(s->p, CASE_JOIN, NUMBER_WHERE, NULL), s->order),
-        "sssii", number, court, court, limit, offset);
+    return mc_db_query(db, s->p, res,
+                       srch_page_sql(s->p, CASE_SELECT,
+                                     apr_pstrcat(s->p, CASE_JOIN, NUMBER_WHERE, NULL), s->order),
+                       "sssii", number, court, court, limit, offset);
 }
 
 static int search_number(mc_req *mr)
@@ -352,8 +350,8 @@ static int search_date(mc_req *mr)
     if (!srch_open_search(&s, &db, &rc))
         return rc;
     court = ct_search_court_field(&s, db, srch_submitted(mr), &rv);
-    date =
-        rv == APR_SUCCESS ? ct_search_date_field(&s, "date", "Filing Date", srch_submitted(mr)) : NULL;
+    date = rv == APR_SUCCESS ? ct_search_date_field(&s, "date", "Filing Date", srch_submitted(mr))
+                             : NULL;
     type = rv == APR_SUCCESS ? ct_search_type_field(&s, db, &rv) : "";
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -368,14 +366,16 @@ static int search_date(mc_req *mr)
      * (it clamps the page), then the rows. */
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, fw), "ssss", court, date, type, type);
+            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, fw), "ssss", court, date, type,
+                             type);
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
             offset = srch_paging(&s, mc_dbres_int(cres, 0, 0), "case(s)");
             if (res) /* page 1's rows, fetched already */
                 break;
         }
-        rv = ct_search_date_rows(&s, db, court, date, type, srch_page_limit(&s, counted), offset, &res);
+        rv = ct_search_date_rows(&s, db, court, date, type, srch_page_limit(&s, counted), offset,
+                                 &res);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         if (counted || srch_page_one_whole(&s, res, "case(s)"))
@@ -420,21 +420,6 @@ static const mc_sort_col hearing_sort[] = {
     {"judge", "j.name, h.hearing_at, h.id", "j.name DESC, h.hearing_at DESC, h.id DESC"},
     {NULL}};
 
-/* The day of a checked date "YYYY-MM-DD" (ct_date_ok), counted from
- * 1970-01-01: the difference of two is the days between them. */
-static long long day_number(const char *date)
-{
-    apr_time_exp_t t;
-    apr_time_t at = 0;
-    memset(&t, 0, sizeof(t));
-    t.tm_year = atoi(date) - 1900;
-    t.tm_mon = atoi(date + 5) - 1;
-    t.tm_mday = atoi(date + 8);
-    t.tm_hour = 12;
-    apr_time_exp_gmt_get(&at, &t);
-    return (long long)(apr_time_sec(at) / 86400);
-}
-
 apr_status_t ct_search_hearing_rows(srch *s, mc_db *db, const char *court, const char *from,
                                     const char *to, const char *judge, const char *loc,
                                     long long limit, long long offset, mc_dbres **res)
@@ -466,14 +451,7 @@ static int search_hearings(mc_req *mr)
     from = ct_search_date_field(&s, "from", "Hearing Date from", srch_submitted(mr));
     to = ct_search_date_field(&s, "to", "Hearing Date to", srch_submitted(mr));
     ct_search_range_check(&s, from, to, "to", "Hearing Date");
-    if (from && to && strcmp(from, to) <= 0) {
-        if (day_number(to) - day_number(from) >= HEARING_MAX_DAYS)
-            ct_search_error(&s, "to",
-                            apr_psprintf(s.p,
-                                         "Hearing Date: the range can be at most %d days. Enter a "
-                                         "shorter range.",
-                                         HEARING_MAX_DAYS));
-    }
+    ct_search_days_check(&s, from, to);
     judge = ct_search_field(&s, "judge", "Judge");
     loc = ct_search_field(&s, "location", "Location");
     srch_pick_sort(&s, hearing_sort);
@@ -499,16 +477,17 @@ static int search_hearings(mc_req *mr)
     cached = srch_from_cache(&s, db, key, &res, "hearing(s)");
     for (counted = cached ? 2 : s.page > 1; counted < 2; counted++) {
         if (counted) {
-            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, HEARING_FROM), "sssssss", court, from,
-                             to, judge, mc_sql_like(s.p, judge, 1), loc, mc_sql_like(s.p, loc, 0));
+            rv = mc_db_query(db, s.p, &cres, srch_count_sql(s.p, HEARING_FROM), "sssssss", court,
+                             from, to, judge, mc_sql_like(s.p, judge, 1), loc,
+                             mc_sql_like(s.p, loc, 0));
             if (rv != APR_SUCCESS)
                 return mc_fail(mr, rv);
             offset = srch_paging(&s, mc_dbres_int(cres, 0, 0), "hearing(s)");
             if (res)
                 break;
         }
-        rv = ct_search_hearing_rows(&s, db, court, from, to, judge, loc, srch_page_limit(&s, counted),
-                                    offset, &res);
+        rv = ct_search_hearing_rows(&s, db, court, from, to, judge, loc,
+                                    srch_page_limit(&s, counted), offset, &res);
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         if (counted || srch_page_one_whole(&s, res, "hearing(s)"))
@@ -547,19 +526,19 @@ static const mc_sort_col judgment_sort[] = {
 apr_status_t ct_search_judgment_rows(srch *s, mc_db *db, const ct_judgment_q *q, long long limit,
                                      long long offset, mc_dbres **res)
 {
-    const char *fw = apr_pstrcat(s->p, JUDGMENT_FROM,
-                                 q->creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR, JUDGMENT_REST,
-                                 NULL);
+    const char *fw =
+        apr_pstrcat(s->p, JUDGMENT_FROM, q->creditor ? JUDGMENT_CREDITOR : JUDGMENT_DEBTOR,
+                    JUDGMENT_REST, NULL);
     return mc_db_query(db, s->p, res,
                        srch_name_page_sql(s,
-                                     "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
-                                     "g.satisfied, c.number, c.caption",
-                                     "g.id", fw,
-                                     " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
-                                     "ON c.id = g.case_id",
-                                     fw),
-                       "sssssssiiii", mc_sql_like(s->p, q->name, 0), q->from, q->from, q->to,
-                       q->to, q->court, q->court, q->satisfied, q->satisfied, limit, offset);
+                                          "SELECT g.debtor, g.creditor, g.amount, g.entered_on, "
+                                          "g.satisfied, c.number, c.caption",
+                                          "g.id", fw,
+                                          " JOIN mc_judgment g ON g.id = f.cap_id JOIN mc_case c "
+                                          "ON c.id = g.case_id",
+                                          fw),
+                       "sssssssiiii", mc_sql_like(s->p, q->name, 0), q->from, q->from, q->to, q->to,
+                       q->court, q->court, q->satisfied, q->satisfied, limit, offset);
 }
 
 static int search_judgments(mc_req *mr)

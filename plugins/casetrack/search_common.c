@@ -108,7 +108,7 @@ int srch_page_one_whole(srch *s, mc_dbres *res, const char *noun)
 }
 
 const char *srch_page_sql(apr_pool_t *p, const char *select, const char *from_where,
-                            const char *order)
+                          const char *order)
 {
     return apr_pstrcat(p, select, from_where, " ORDER BY ", order, " LIMIT ? OFFSET ?", NULL);
 }
@@ -118,8 +118,8 @@ const char *srch_page_sql(apr_pool_t *p, const char *select, const char *from_wh
  * over the first COUNT_CAP rows in name order, joined back by id (the
  * derived table's column cap_id) through rejoin. */
 const char *srch_name_page_sql(srch *s, const char *select, const char *id_col,
-                                 const char *inner_from_where, const char *rejoin,
-                                 const char *outer_from_where)
+                               const char *inner_from_where, const char *rejoin,
+                               const char *outer_from_where)
 {
     if (s->default_order)
         return srch_page_sql(s->p, select, outer_from_where, s->order);
@@ -174,4 +174,3 @@ const char *srch_yes_no(const char *v)
 {
     return v && !strcmp(v, "1") ? "Yes" : "No";
 }
-

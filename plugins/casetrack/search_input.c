@@ -138,3 +138,29 @@ const char *ct_search_type_field(srch *s, mc_db *db, apr_status_t *rv)
 {
     return code_field(s, db, "case_type", "Case Type", CT_CODES_CASE_TYPES, 0, rv);
 }
+
+/* The day of a checked date "YYYY-MM-DD" (ct_date_ok), counted from
+ * 1970-01-01: the difference of two is the days between them. */
+static long long day_number(const char *date)
+{
+    apr_time_exp_t t;
+    apr_time_t at = 0;
+    memset(&t, 0, sizeof(t));
+    t.tm_year = atoi(date) - 1900;
+    t.tm_mon = atoi(date + 5) - 1;
+    t.tm_mday = atoi(date + 8);
+    t.tm_hour = 12;
+    apr_time_exp_gmt_get(&at, &t);
+    return (long long)(apr_time_sec(at) / 86400);
+}
+
+void ct_search_days_check(srch *s, const char *from, const char *to)
+{
+    if (from && to && strcmp(from, to) <= 0 &&
+        day_number(to) - day_number(from) >= CT_HEARING_MAX_DAYS)
+        ct_search_error(s, "to",
+                        apr_psprintf(s->p,
+                                     "Hearing Date: the range can be at most %d days. Enter a "
+                                     "shorter range.",
+                                     CT_HEARING_MAX_DAYS));
+}

@@ -263,13 +263,13 @@ int ct_track_post(mc_req *mr)
     if (why)
         /* A choice that is not one is shown again empty, so is a phone
          * number refused; the others as chosen. */
-        return track_page(mr, db, HTTP_BAD_REQUEST, &c,
-                          ch.method && strstr("|email|sms|voice|",
-                                              apr_pstrcat(p, "|", ch.method, "|", NULL))
-                              ? ch.method
-                              : "",
-                          strcmp(field, "phone") ? ch.phone : "",
-                          strcmp(field, "frequency") ? ch.frequency : "", ch.alert_types, 1, why);
+        return track_page(
+            mr, db, HTTP_BAD_REQUEST, &c,
+            ch.method && strstr("|email|sms|voice|", apr_pstrcat(p, "|", ch.method, "|", NULL))
+                ? ch.method
+                : "",
+            strcmp(field, "phone") ? ch.phone : "", strcmp(field, "frequency") ? ch.frequency : "",
+            ch.alert_types, 1, why);
     if ((rv = ct_track_save(mr, &c, &ch, &gone)) != APR_SUCCESS)
         return gone ? case_not_found(mr) : mc_fail(mr, rv);
     return mc_redirect(mr, apr_pstrcat(p, "track/", c.number, "?done=1", NULL));

@@ -63,8 +63,8 @@ apr_status_t ct_track_stop(mc_db *db, long long account_id, long long case_id, c
  * tracking_active, tracking_channel (the badge: "E-mail") and tracking_rest
  * ("to a@b.example, Daily digest", then "; only Orders and judgments" when
  * alert_types, its filter, is not NULL or ""). */
-void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient,
-                      const char *frequency, const char *alert_types);
+void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient, const char *frequency,
+                      const char *alert_types);
 
 /* ---- alert filters (sql/casetrack/0008_alert_filters.sql) ------------------ */
 
@@ -80,6 +80,18 @@ const char *ct_alert_types(apr_pool_t *p, const int chosen[CT_ALERT_KINDS]);
 int ct_alert_takes(const char *alert_types, int i);
 /* "Orders and judgments, Hearings" for a filter; "All docket entries" for NULL. */
 const char *ct_alert_words(apr_pool_t *p, const char *alert_types);
+
+/* ---- Manage My Case's notes and the history, for the page and the API ------- */
+
+/* Why note cannot be saved (not valid UTF-8, over CT_NOTE_MAX characters),
+ * or NULL. */
+const char *ct_note_error(apr_pool_t *p, const char *note);
+/* Save the account's note of case_id, putting the case in its folder. */
+apr_status_t ct_note_save(mc_db *db, long long account_id, long long case_id, const char *note);
+/* The account's notices (of case number; NULL or "": all), newest first:
+ * channel, kind, case number, subject, queued at, sent at, status, error. */
+apr_status_t ct_history_rows(mc_db *db, apr_pool_t *p, long long account_id, const char *number,
+                             long long limit, long long offset, mc_dbres **res);
 
 /* ---- Track This Case, for the page and the API (track.c) ------------------- */
 

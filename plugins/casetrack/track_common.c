@@ -80,8 +80,7 @@ void ct_tracking_vars(mc_req *mr, const char *channel, const char *recipient, co
     mc_vars_set(mr->vars, "tracking_rest",
                 apr_pstrcat(p, "to ",
                             strcmp(channel, "email") ? ct_phone_display(p, recipient) : recipient,
-                            ", ", ct_label(&ct_frequencies, frequency),
-                            filtered ? "; only " : "",
+                            ", ", ct_label(&ct_frequencies, frequency), filtered ? "; only " : "",
                             filtered ? ct_alert_words(p, alert_types) : "", NULL));
 }
 

@@ -21,9 +21,9 @@ ALLOWED = {
         "`static const char *const [K_N]` table whose entries are literals and JT()/NUMCOL/"
         "REFCOL literal macros (one INSERT per child kind); the rows go in as one bound JSON "
         "parameter",
-    ("ct_sections", "s->sql"):
+    ("ct_section_rows", "s->sql"):
         "plugins/casetrack/ct_common.c: s runs over the SECTIONS of casepage.c (the public case "
-        "page) or clerk.c (the clerk's case page), `static const` tables whose sql members are "
+        "page; the API's case reads them as ct_case_sections) or clerk.c (the clerk's case page), `static const` tables whose sql members are "
         "string literals (one SELECT per list of the page); the case's id is bound with ?",
     ("mc_apply_locked", "sql"):
         "migrations: mc_db_exec_script runs a migration file shipped with the module "
