@@ -11,13 +11,13 @@
 /* The reasons a clerk may give for a rejection (stored as written in
  * mc_ef_envelope.reject_code). The last one needs an explanation. */
 const char *const ef_reject_reasons[] = {"Wrong court",
-                                      "Wrong case number",
-                                      "Missing signature",
-                                      "Document illegible",
-                                      "Wrong filing code",
-                                      "Fee not paid",
-                                      "Other",
-                                      NULL};
+                                         "Wrong case number",
+                                         "Missing signature",
+                                         "Document illegible",
+                                         "Wrong filing code",
+                                         "Fee not paid",
+                                         "Other",
+                                         NULL};
 #define REASON_OTHER "Other"
 
 /* At most max characters of s (UTF-8 safe). */
@@ -128,7 +128,8 @@ static apr_status_t make_case(mc_req *mr, mc_db *db, ef_decide_req *b)
 
 /* Every document of the envelope that is not yet on the docket becomes a
  * docket entry of e's case. */
-static apr_status_t docket_documents(mc_req *mr, mc_db *db, ef_decide_req *b, const mc_case_env *env)
+static apr_status_t docket_documents(mc_req *mr, mc_db *db, ef_decide_req *b,
+                                     const mc_case_env *env)
 {
     apr_pool_t *p = mr->r->pool;
     ef_env *e = &b->e;
@@ -282,4 +283,3 @@ apr_status_t ef_decide(mc_req *mr, mc_db *db, void *baton)
         mr, db, apr_pstrcat(p, "efiling-", b->action, NULL), e->account_id,
         apr_psprintf(p, "envelope %s (court %s): %s", e->number, e->court_code, detail));
 }
-

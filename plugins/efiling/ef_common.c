@@ -3,6 +3,8 @@
 
 #include "apr_lib.h"
 
+#include <stdlib.h>
+
 /* The version of the User Agreement an account must have accepted to file:
  * the one the registration plugin shows, which it registers as an httpd
  * provider (a plugin includes no other plugin's header). "" when the
@@ -228,13 +230,37 @@ apr_status_t ef_history_add(mc_db *db, long long env_id, const char *status, lon
                       "isis", env_id, status, actor_id, note ? note : "");
 }
 
+/* filing.status.changed to the filer's webhook endpoints that take it, in
+ * the change's transaction (mc_webhook_emit: nothing when there are none). */
+static apr_status_t status_webhook(mc_req *mr, mc_db *db, const ef_env *e, const char *status,
+                                   const char *note)
+{
+    apr_status_t rv;
+    char *text;
+    json_t *data = json_pack(
+        "{s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:s}", "envelope_id", (json_int_t)e->id, "number",
+        *e->number ? json_string(e->number) : json_null(), "status", status, "status_label",
+        ef_status_label(status), "previous_status", e->status, "court_code",
+        *e->court_code ? json_string(e->court_code) : json_null(), "case_number",
+        *e->case_number ? json_string(e->case_number) : json_null(), "note", note ? note : "");
+    if (!data || !(text = json_dumps(data, JSON_COMPACT))) {
+        json_decref(data);
+        return APR_ENOMEM;
+    }
+    json_decref(data);
+    rv = mc_webhook_emit(db, e->account_id, MC_WEBHOOK_FILING_STATUS,
+                         *e->case_number ? e->case_number : NULL, text);
+    free(text);
+    return rv;
+}
+
 apr_status_t ef_status_set(mc_req *mr, mc_db *db, ef_env *e, const char *status, const char *note)
 {
     apr_pool_t *p = mr->r->pool;
     mc_vars *v = mc_vars_make(p, NULL);
     mc_dbres *res;
     mc_notice n;
-    const char *body, *subject;
+    const char *body, *subject, *url;
     apr_status_t rv;
     int i;
 
@@ -246,6 +272,8 @@ apr_status_t ef_status_set(mc_req *mr, mc_db *db, ef_env *e, const char *status,
                     "sssi", status, status, status, e->id);
     if (rv == APR_SUCCESS)
         rv = ef_history_add(db, e->id, status, mr->account ? mr->account->id : 0, note);
+    if (rv == APR_SUCCESS && strcmp(status, "draft"))
+        rv = status_webhook(mr, db, e, status, note);
     if (rv != APR_SUCCESS)
         return rv;
     e->status = apr_pstrdup(p, status);
@@ -261,9 +289,10 @@ apr_status_t ef_status_set(mc_req *mr, mc_db *db, ef_env *e, const char *status,
     mc_vars_set(v, "caption", e->caption);
     mc_vars_set(v, "filer", e->filer);
     mc_vars_set(v, "note", note && *note ? note : "");
-    mc_vars_setf(v, "url", "%s",
-                 mc_public_url(mr, mc_url(mr, apr_psprintf(p, "/envelopes/%" APR_INT64_T_FMT,
-                                                           (apr_int64_t)e->id))));
+    /* The envelope's page (also when the change came through the API). */
+    url = mc_site_url(p, "efiling",
+                      apr_psprintf(p, "/envelopes/%" APR_INT64_T_FMT, (apr_int64_t)e->id));
+    mc_vars_set(v, "url", url ? url : "");
     if (!(body = mc_text(mr, "status.txt", v)))
         return APR_EGENERAL;
     subject = apr_pstrcat(p, "eFiling envelope ", *e->number ? e->number : "",

@@ -1,6 +1,7 @@
 /* mod_mocourts_efiling.c: the eFiling plugin's module record, descriptor and
  * directives; its parts' routes are joined here (see efiling.h), with the
- * documents' table, which names the handlers of three files.
+ * documents' table, which names the handlers of three files, and the JSON
+ * API's routes (api.h), answered under the core's "api" mount.
  *
  *   LoadModule mocourts_efiling_module modules/mod_mocourts_efiling.so
  *   MoCourtsEFilingStore /var/lib/mocourts/documents
@@ -8,9 +9,7 @@
  *       MoCourtsMount efiling
  *   </Location>
  */
-#include "efiling.h"
-
-#include "mc_docstore.h"
+#include "api.h"
 
 ef_conf ef_config;
 
@@ -32,6 +31,7 @@ static mc_plugin efiling = {
     .templates = EF_TEMPLATES,
     .nav = nav,
     .periodic = periodic,
+    .api_routes = NULL, /* joined in register_hooks */
 };
 
 /* In the delivery worker's rounds (one thread), at most every ten minutes:
@@ -111,7 +111,10 @@ static void register_hooks(apr_pool_t *p)
 {
     static const mc_route *const parts[] = {ef_menu_routes,   ef_envelope_routes, document_routes,
                                             ef_review_routes, ef_setup_routes,    NULL};
+    static const mc_route *const api_parts[] = {ef_api_envelope_routes, ef_api_filing_routes,
+                                                ef_api_upload_routes, ef_api_clerk_routes, NULL};
     efiling.routes = mc_routes_join(p, parts);
+    efiling.api_routes = mc_routes_join(p, api_parts);
     MC_PLUGIN_REGISTER(p, &efiling);
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -185,19 +185,17 @@ const char *ef_party_check(const ef_party_in *in, const char **field)
     if (!in->business_name || !*in->business_name)
         return *field = "business_name", "Enter the business name.";
     if (strlen(in->business_name) > PARTY_NAME_MAX)
-        return *field = "business_name",
-               "The business name is too long (200 characters at most).";
+        return *field = "business_name", "The business name is too long (200 characters at most).";
     return NULL;
 }
 
-apr_status_t ef_party_add(mc_req *mr, mc_db *db, long long env_id, const ef_party_in *in,
-                          int *full)
+apr_status_t ef_party_add(mc_req *mr, mc_db *db, long long env_id, const ef_party_in *in, int *full)
 {
     int person = !strcmp(in->kind, "person");
     mc_dbres *res;
-    apr_status_t rv = mc_db_query(db, mr->r->pool, &res,
-                                  "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?", "i",
-                                  env_id);
+    apr_status_t rv =
+        mc_db_query(db, mr->r->pool, &res, "SELECT COUNT(*) FROM mc_ef_party WHERE envelope_id = ?",
+                    "i", env_id);
     if (rv != APR_SUCCESS)
         return rv;
     if ((*full = mc_dbres_int(res, 0, 0) >= EF_PARTIES_MAX))
@@ -207,8 +205,8 @@ apr_status_t ef_party_add(mc_req *mr, mc_db *db, long long env_id, const ef_part
                     "middle_name) SELECT id, ?, ?, ?, ?, ? FROM mc_ef_envelope WHERE id = ? AND "
                     "status = 'draft'",
                     "sssssi", in->kind, in->role, person ? in->last_name : in->business_name,
-                    person ? in->first_name : "",
-                    person && in->middle_name ? in->middle_name : "", env_id);
+                    person ? in->first_name : "", person && in->middle_name ? in->middle_name : "",
+                    env_id);
     if (rv == APR_SUCCESS)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",

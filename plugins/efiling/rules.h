@@ -136,7 +136,7 @@ const char *ef_doc_too_big(apr_pool_t *p, const ef_court *c);
 /* 1 when a file name is traversal-style ("../x.pdf"); its sentence. */
 int ef_doc_traversal_name(const char *name);
 #define EF_DOC_TRAVERSAL                                                                           \
-    "The file name contains \"..\" as a folder: give the file a plain name, such as "            \
+    "The file name contains \"..\" as a folder: give the file a plain name, such as "              \
     "petition.pdf, and upload it again."
 /* The client's file name as metadata (never a path). */
 const char *ef_doc_clean_name(apr_pool_t *p, const char *name);

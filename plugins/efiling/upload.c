@@ -127,8 +127,8 @@ const char *ef_doc_too_big(apr_pool_t *p, const ef_court *c)
 apr_status_t ef_doc_begin(ef_doc_in *d)
 {
     request_rec *r = d->mr->r;
-    apr_status_t rv = mc_docstore_create(r->pool, ef_config.store,
-                                         (apr_off_t)d->c->max_doc_bytes, &d->w);
+    apr_status_t rv =
+        mc_docstore_create(r->pool, ef_config.store, (apr_off_t)d->c->max_doc_bytes, &d->w);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MCLOGNO(2601) "cannot create a document in the store %s", ef_config.store);
