@@ -1,10 +1,15 @@
 /* mc_policy.c: the court and strict password presets and the built-in list of
  * common/breached passwords. Lengths count characters (UTF-8 code points);
- * the upper bound counts bytes, as MC_PASSWORD_MAX_BYTES does. */
+ * the upper bound counts bytes, as MC_PASSWORD_MAX_BYTES does. The strict
+ * preset then asks libpwquality (Debian libpwquality-dev) for its
+ * dictionary (cracklib's) and pattern checks, its verdict put into our own
+ * sentences. */
 #include "mc_policy.h"
 #include "mc_crypto.h"
 #include "mc_form.h"
 
+#include <pthread.h>
+#include <pwquality.h>
 #include <string.h>
 #include <strings.h>
 
@@ -367,9 +372,110 @@ const char *mc_policy_describe(mc_policy_preset preset)
 {
     if (preset == MC_POLICY_STRICT)
         return "Your password must be at least 12 characters long and must not be a "
-               "commonly used password or your username. Long passphrases are welcome.";
+               "commonly used password, a dictionary word, a simple pattern or contain your "
+               "username. Long passphrases are welcome.";
     return "Your password must be at least 8 characters long and contain an upper-case "
            "letter, a lower-case letter and a digit. It must not be your username.";
+}
+
+/* libpwquality's settings for the strict preset: none of its composition
+ * rules (no credits, no classes; our length rule came first), its
+ * dictionary check (cracklib: words, mangled and reversed ones, too few
+ * different characters, too systematic), the username check, a palindrome,
+ * a character repeated more than PWQ_REPEAT times running, a run in order
+ * (abcdef, 654321) longer than PWQ_SEQUENCE. The system's
+ * /etc/security/pwquality.conf is not read: the site's policy is this. */
+#define PWQ_REPEAT 4
+#define PWQ_SEQUENCE 5
+
+/* pwquality_check's verdict for cracklib (its own words in aux) as our
+ * sentence. */
+static const struct {
+    const char *aux, *text;
+} CRACKLIB_TEXT[] = {
+    {"dictionary word",
+     "Your password is based on a dictionary word (even with letters changed to digits or "
+     "symbols, or written backwards). Please choose another, for example several unrelated "
+     "words together."},
+    {"DIFFERENT characters",
+     "Your password uses too few different characters. Please choose another."},
+    {"simplistic", "Your password follows a simple pattern. Please choose another."},
+    {"whitespace", "Your password must not be only spaces."},
+    {"username", "Your password must not contain your username, forwards or backwards."},
+    {"password entry", "Your password must not contain your username, forwards or backwards."},
+    {"Insurance number", "Your password looks like an identification number. Please choose "
+                         "another."},
+    {NULL, NULL}};
+
+static const char MSG_GUESSABLE[] = "Your password is too easy to guess. Please choose another.";
+
+/* One check at a time: cracklib's lookups are not documented as thread-safe
+ * (and the mutex costs nothing next to hashing a password). */
+static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int pwq_run(const char *pw, const char *username, int dict, const char **aux_out)
+{
+    pwquality_settings_t *pwq = pwquality_default_settings();
+    void *aux = NULL;
+    int rc;
+    static const int ints[][2] = {
+        {PWQ_SETTING_MIN_LENGTH, 6},     {PWQ_SETTING_DIG_CREDIT, 0},
+        {PWQ_SETTING_UP_CREDIT, 0},      {PWQ_SETTING_LOW_CREDIT, 0},
+        {PWQ_SETTING_OTH_CREDIT, 0},     {PWQ_SETTING_MIN_CLASS, 0},
+        {PWQ_SETTING_MAX_CLASS_REPEAT, 0}, {PWQ_SETTING_GECOS_CHECK, 0},
+        {PWQ_SETTING_USER_CHECK, 1},     {PWQ_SETTING_USER_SUBSTR, 0},
+        {PWQ_SETTING_MAX_REPEAT, PWQ_REPEAT}, {PWQ_SETTING_MAX_SEQUENCE, PWQ_SEQUENCE}};
+    size_t i;
+    *aux_out = NULL;
+    if (!pwq)
+        return PWQ_ERROR_MEM_ALLOC;
+    for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+        pwquality_set_int_value(pwq, ints[i][0], ints[i][1]);
+    pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, dict);
+    rc = pwquality_check(pwq, pw, NULL, username && *username ? username : NULL, &aux);
+    if (rc == PWQ_ERROR_CRACKLIB_CHECK)
+        *aux_out = aux; /* cracklib's static text */
+    pwquality_free_settings(pwq);
+    return rc;
+}
+
+const char *mc_policy_pwquality(const char *pw, const char *username)
+{
+    const char *aux;
+    int rc, i;
+    if (!pw[strspn(pw, " \t")]) /* (libpwquality would call it a palindrome) */
+        return "Your password must not be only spaces.";
+    pthread_mutex_lock(&pwq_lock);
+    rc = pwq_run(pw, username, 1, &aux);
+    /* No dictionary installed (cracklib-runtime's, built by update-cracklib;
+     * cracklib says so on standard error, which is httpd's error log): the
+     * pattern and username checks still apply. */
+    if (rc == PWQ_ERROR_CRACKLIB_CHECK && aux && strstr(aux, "loading dictionary"))
+        rc = pwq_run(pw, username, 0, &aux);
+    pthread_mutex_unlock(&pwq_lock);
+    if (rc >= 0)
+        return NULL;
+    switch (rc) {
+    case PWQ_ERROR_CRACKLIB_CHECK:
+        for (i = 0; aux && CRACKLIB_TEXT[i].aux; i++)
+            if (strstr(aux, CRACKLIB_TEXT[i].aux))
+                return CRACKLIB_TEXT[i].text;
+        return MSG_GUESSABLE;
+    case PWQ_ERROR_USER_CHECK:
+        return "Your password must not contain your username, forwards or backwards.";
+    case PWQ_ERROR_PALINDROME:
+        return "Your password must not read the same backwards as forwards.";
+    case PWQ_ERROR_MAX_CONSECUTIVE:
+        return "Your password must not repeat one character more than 4 times in a row.";
+    case PWQ_ERROR_MAX_SEQUENCE:
+        return "Your password must not contain more than 5 characters in sequence, such as "
+               "abcdef or 654321.";
+    case PWQ_ERROR_MEM_ALLOC:
+    case PWQ_ERROR_FATAL_FAILURE:
+        return "Your password could not be checked just now. Please try again.";
+    default:
+        return MSG_GUESSABLE;
+    }
 }
 
 /* NULL when pw meets the preset, else a static sentence for the user. The
@@ -397,7 +503,7 @@ const char *mc_policy_check(mc_policy_preset preset, const char *pw, const char 
     if (preset == MC_POLICY_STRICT) {
         if (mc_policy_is_common(pw))
             return "This password is too common and easy to guess. Please choose another.";
-        return NULL;
+        return mc_policy_pwquality(pw, username);
     }
     for (s = pw; *s; s++) {
         upper |= (*s >= 'A' && *s <= 'Z');
