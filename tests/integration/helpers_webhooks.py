@@ -57,13 +57,16 @@ def page_action(s, ap, path, expect=303):
 
 
 def emit(http, ap, account, event="docket.entry.created", case_ref=None, data=None,
-         rollback=False, expect=200):
-    """Raise an event for account through the whprobe plugin."""
+         rollback=False, expect=200, count=1):
+    """Raise an event for account through the whprobe plugin (count times
+    in one transaction)."""
     fields = {"account": str(account.id), "event": event,
               "data": json.dumps(data if data is not None else {"n": secrets.token_hex(4)}),
               "case_ref": case_ref or ""}
     if rollback:
         fields["rollback"] = "1"
+    if count != 1:
+        fields["count"] = str(count)
     r = http.post(ap.url("/whprobe/emit"), data=fields, timeout=30)
     assert r.status_code == expect, (r.status_code, r.text[:1000])
     return r

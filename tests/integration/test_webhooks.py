@@ -271,3 +271,25 @@ def test_body_is_json_of_the_event(ap, new_account, smtp, rx, http, mariadb):
     assert set(json.loads(hit.body)) == {"type", "timestamp", "data"}
     assert hit.json["data"] == {"a": [1, 2, {"b": None}]}
     s.close()
+
+
+def test_dead_endpoint_tried_once_a_round(ap, new_account, smtp, mariadb, http):
+    """Three deliveries to an endpoint that does not answer, due at the same
+    moment (one transaction), so one round takes all three, whichever
+    worker runs it: one attempt; the other two go back for 5 seconds
+    without an attempt counted (a dead endpoint cannot hold the round for
+    10 s a delivery)."""
+    from harness import util
+    s, acct = account_browser(ap, new_account, smtp)
+    url = f"http://127.0.0.1:{util.free_port()}/dead"
+    add_endpoint(s, ap, url)
+    ep = endpoint_id(mariadb, acct, url)
+    emit(http, ap, acct, count=3)
+    rows = mariadb.wait_for(
+        f"SELECT status, attempts, next_attempt_at > UTC_TIMESTAMP() FROM mc_webhook_delivery "
+        f"WHERE endpoint_id = {ep} ORDER BY attempts DESC, id",
+        lambda r: all(row[0] != "sending" for row in r) and any(row[1] == "1" for row in r))
+    assert rows == [("retrying", "1", "1"), ("queued", "0", "1"), ("queued", "0", "1")], rows
+    assert count_rows(mariadb, "mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
+                      "d.id = a.delivery_id", f"d.endpoint_id = {ep}") == 1
+    s.close()

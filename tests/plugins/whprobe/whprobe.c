@@ -17,7 +17,11 @@ typedef struct emit_baton {
 static apr_status_t emit_tx(mc_req *mr, mc_db *db, void *baton)
 {
     emit_baton *b = baton;
-    apr_status_t rv = mc_webhook_emit(db, b->account, b->event, b->case_ref, b->data);
+    const char *count = mc_field(mr, "count");
+    apr_status_t rv = APR_SUCCESS;
+    /* count=N: N events in the one transaction (due at the same moment). */
+    for (int i = 0, n = count ? atoi(count) : 1; i < n && i < 100 && rv == APR_SUCCESS; i++)
+        rv = mc_webhook_emit(db, b->account, b->event, b->case_ref, b->data);
     /* rollback=1: the event's transaction fails after queueing, as when a
      * docket entry's insert fails later: nothing may be delivered. */
     if (rv == APR_SUCCESS && mc_field(mr, "rollback"))
