@@ -36,6 +36,7 @@ typedef struct worker {
 static void purge_tick(worker *w)
 {
     mc_purge_counts n;
+    long long hooks = 0;
     apr_status_t rv;
     if (apr_time_now() < w->next_purge)
         return;
@@ -44,7 +45,16 @@ static void purge_tick(worker *w)
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s, MCLOGNO(0805) "housekeeping failed: %s",
                      mc_db_error(w->db));
-    else if (n.sessions || n.codes || n.throttle || n.once)
+    else if ((rv = mc_webhook_purge(w->db, &hooks)) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, w->s,
+                     MCLOGNO(0810) "housekeeping of webhook deliveries failed: %s",
+                     mc_db_error(w->db));
+    else if (hooks)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
+                     MCLOGNO(0811) "housekeeping: purged %" APR_INT64_T_FMT
+                                   " webhook delivery(ies) older than %d days",
+                     (apr_int64_t)hooks, MC_WEBHOOK_KEEP_DAYS);
+    if (rv == APR_SUCCESS && (n.sessions || n.codes || n.throttle || n.once))
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
                      MCLOGNO(0806) "housekeeping: purged %" APR_INT64_T_FMT
                                    " session(s), %" APR_INT64_T_FMT " code(s), %" APR_INT64_T_FMT

@@ -393,6 +393,16 @@ static apr_status_t mc_wh_take(mc_db *db, apr_pool_t *p, const char *name, int l
     return APR_SUCCESS;
 }
 
+apr_status_t mc_webhook_purge(mc_db *db, long long *n)
+{
+    /* Through the index on (status, next_attempt_at): a finished row's
+     * next_attempt_at is its last attempt's schedule. */
+    return mc_db_exec(db, n, NULL,
+                      "DELETE FROM mc_webhook_delivery WHERE status IN ('delivered', 'failed') "
+                      "AND next_attempt_at < UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT 5000",
+                      "i", (long long)MC_WEBHOOK_KEEP_DAYS);
+}
+
 apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf, int *sent,
                                 int *failed)
 {

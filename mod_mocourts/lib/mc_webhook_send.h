@@ -52,6 +52,11 @@ typedef struct mc_webhook_conf {
  * Database errors are returned. */
 apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf, int *sent,
                                 int *failed);
+/* Delete delivered and failed deliveries (with their attempts) last
+ * scheduled more than MC_WEBHOOK_KEEP_DAYS ago, at most 5,000 a call;
+ * *n: how many. The delivery worker's housekeeping calls it. */
+#define MC_WEBHOOK_KEEP_DAYS 30
+apr_status_t mc_webhook_purge(mc_db *db, long long *n);
 /* curl_global_init: once, before threads. APR_EGENERAL when it fails. */
 apr_status_t mc_webhook_global_init(void);
 #endif

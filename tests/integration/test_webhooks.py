@@ -293,3 +293,35 @@ def test_dead_endpoint_tried_once_a_round(ap, new_account, smtp, mariadb, http):
     assert count_rows(mariadb, "mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
                       "d.id = a.delivery_id", f"d.endpoint_id = {ep}") == 1
     s.close()
+
+
+def test_old_deliveries_purged(make_apache, new_account, mariadb):
+    """The delivery worker's housekeeping (on its first round, then every
+    five minutes) deletes delivered and failed deliveries last scheduled
+    over 30 days ago, with their attempts; newer ones and one still being
+    sent stay."""
+    acct = new_account()
+    mariadb.sql("INSERT INTO mc_webhook_endpoint (account_id, url, events, secret, created_at) "
+                f"VALUES ({acct.id}, 'https://example.com/old', 'hearing.scheduled', "
+                "'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', UTC_TIMESTAMP())")
+    ep = endpoint_id(mariadb, acct, "https://example.com/old")
+    rows = {"old-done": ("delivered", 31), "old-failed": ("failed", 40),
+            "new-done": ("delivered", 29), "old-waiting": ("sending", 31)}
+    for tag, (status, days) in rows.items():
+        mariadb.sql(
+            "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, payload, status, "
+            f"attempts, created_at, next_attempt_at) VALUES ('msg_{tag}_{ep}', {ep}, "
+            f"'hearing.scheduled', '{{}}', '{status}', 1, UTC_TIMESTAMP() - INTERVAL {days} DAY, "
+            f"UTC_TIMESTAMP() - INTERVAL {days} DAY)")
+        mariadb.sql("INSERT INTO mc_webhook_attempt (delivery_id, at, http_status) SELECT id, "
+                    f"created_at, 200 FROM mc_webhook_delivery WHERE msg_id = 'msg_{tag}_{ep}'")
+    # 'old-waiting' is being sent by a worker whose lease lasts an hour.
+    mariadb.sql("UPDATE mc_webhook_delivery SET claimed_by = 'test', claimed_until = "
+                f"UTC_TIMESTAMP() + INTERVAL 1 HOUR WHERE msg_id = 'msg_old-waiting_{ep}'")
+    site(make_apache, overrides=SITE_OVERRIDES)
+    left = mariadb.wait_for(
+        f"SELECT msg_id FROM mc_webhook_delivery WHERE endpoint_id = {ep} ORDER BY msg_id",
+        lambda r: len(r) <= 2, timeout=20)
+    assert [r[0] for r in left] == [f"msg_new-done_{ep}", f"msg_old-waiting_{ep}"]
+    assert count_rows(mariadb, "mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
+                      "d.id = a.delivery_id", f"d.endpoint_id = {ep}") == 2
