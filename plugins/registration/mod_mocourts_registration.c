@@ -1,5 +1,5 @@
 /* mod_mocourts_registration.c: the registration plugin's module record and
- * descriptor. Its parts (signup.c, account.c, recovery.c, security.c,
+ * descriptor. Its parts (signup.c, account.c, recovery.c, security.c, audit.c,
  * links.c...) each export their routes; they are joined here into the one
  * table the core dispatches (links.c's last).
  *
@@ -31,7 +31,7 @@ static mc_plugin registration = {
     .version = "1.0.0",
     .routes = NULL, /* joined in register_hooks */
     .component = "registration",
-    .schema_version = 6, /* sql/registration/0006_verify_queue.sql */
+    .schema_version = 7, /* sql/registration/0007_audit_indexes.sql */
     .templates = MC_REG_TEMPLATES,
     .nav = nav,
     .after_logon = mc_reg_after_logon,
@@ -113,7 +113,8 @@ static void register_hooks(apr_pool_t *p)
     static const mc_route *const parts[] = {mc_reg_signup_routes,   mc_reg_verify_routes,
                                             mc_reg_account_routes,  mc_reg_applications_routes,
                                             mc_reg_recovery_routes, mc_reg_security_routes,
-                                            mc_reg_link_routes,     NULL};
+                                            mc_reg_audit_routes,    mc_reg_link_routes,
+                                            NULL};
     registration.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &registration);
     /* The User Agreement's version, for eFiling's "accepted the current

@@ -12,7 +12,9 @@
  *               account_common.c what their update pages share
  *   recovery.c  Forgot Password / Forgot Username (seed 002); recovery_mail.c
  *               their mails, made by the delivery worker
- *   security.c  the Security unit's tools
+ *   security.c  the Security unit's tools; audit.c its audit log viewer
+ *               (lib/mc_audit_log.c: its statements and CSV, shared with
+ *               `mocourts-admin audit`)
  *   links.c     the e-mailed links (e-mail verification, e-mail change
  *               confirmation): a page whose one button POSTs
  *   reg_common.c the rules all parts apply (names, phones, addresses,
@@ -39,6 +41,7 @@ extern const mc_route mc_reg_account_routes[];
 extern const mc_route mc_reg_applications_routes[]; /* applications.c */
 extern const mc_route mc_reg_recovery_routes[];
 extern const mc_route mc_reg_security_routes[]; /* security.c */
+extern const mc_route mc_reg_audit_routes[];    /* audit.c */
 extern const mc_route mc_reg_link_routes[];     /* joined last: see links.c */
 /* MoCourtsSignupLimit ATTEMPTS [WINDOW [TEXT]] (default 10 1h 3): sign-up
  * attempts (credentials submitted) per client address and window, and how

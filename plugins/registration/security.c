@@ -47,6 +47,7 @@ static int mc_reg_security_search(mc_req *mr)
     int i;
 
     mc_vars_set(mr->vars, "action", mc_url(mr, "/security"));
+    mc_vars_set(mr->vars, "audit_url", mc_url(mr, "/security/audit"));
     mc_vars_set(mr->vars, "q_username", user);
     mc_vars_set(mr->vars, "q_email", email);
     mc_vars_set(mr->vars, "q_last_name", last);
