@@ -8,9 +8,13 @@ served OpenAPI document (api_client.py). Uploads: test_api_ef_upload.py;
 the clerk: test_api_ef_clerk.py."""
 import concurrent.futures
 import hashlib
+import re
 import secrets
+from pathlib import Path
 
-from api_client import ApiClient, assert_problem, make_token
+import jsonschema
+
+from api_client import ApiClient, assert_problem, make_token, openapi_doc
 from helpers_casenet import seed_case, unique_tag
 from helpers_efiling import ef_court, filer, make_pdf, subscribe
 from test_ef_review import make_envelope
@@ -336,3 +340,38 @@ def test_a_refused_submit_leaves_the_key_free(apache, mariadb, new_account):
     submit(api, env_id, key=key, expect=422)          # fees due, no payment chosen
     env = submit(api, env_id, key=key, payment="court_account").json()
     assert env["status"] == "submitted"
+
+
+def test_change_the_case_of_a_draft(apache, mariadb, new_account):
+    court = ef_court(mariadb)
+    _, first = seed_case(mariadb, court)
+    _, second = seed_case(mariadb, court)
+    api = api_of(apache, mariadb, filer(mariadb, new_account))
+    env = api.post("/envelopes", json={"kind": "existing", "court": court["code"],
+                                       "case_number": first}, expect=201).json()
+    r = api.put(f"/envelopes/{env['id']}/case", json={"court": court["code"],
+                                                      "case_number": "bad"}, expect=422)
+    assert field_error(r)[0] == "case_number"
+    got = api.put(f"/envelopes/{env['id']}/case", json={"court": court["code"],
+                                                        "case_number": second},
+                  expect=200).json()
+    assert (got["id"], got["case_number"], got["status"]) == (env["id"], second, "draft")
+    assert api.get(f"/envelopes/{env['id']}", expect=200).json()["case_number"] == second
+
+
+def test_openapi_documents_every_efiling_route(apache):
+    """Each route in plugins/efiling/api_*.c is an operation of the served
+    document, and each schema of eFiling's part is a valid JSON Schema."""
+    doc = openapi_doc(apache.base_url)
+    src = "".join(p.read_text() for p in
+                  (Path(__file__).resolve().parents[2] / "plugins" / "efiling").glob("api_*.c"))
+    routes = re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"', src)
+    assert len(routes) >= 15, routes
+    for method, pattern in routes:
+        template = re.sub(r":(\w+)", r"{\1}", pattern)
+        assert method.lower() in doc["paths"].get(template, {}), (method, template)
+        op = doc["paths"][template][method.lower()]
+        assert op["security"] and "default" in op["responses"], (method, template)
+    for name, schema in doc["components"]["schemas"].items():
+        if name.startswith("Ef"):
+            jsonschema.Draft202012Validator.check_schema(schema)
