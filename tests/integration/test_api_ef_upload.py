@@ -7,11 +7,13 @@ RSS growth over the request, after a warm-up on the same connection)."""
 import hashlib
 import importlib.util
 import os
+import socket
 import sys
 from pathlib import Path
 
 from api_client import API, ApiClient, assert_problem, make_token
 from helpers_casenet import seed_case
+from helpers_core import poll
 from helpers_efiling import ef_court, filer, make_pdf
 
 MB = 1024 * 1024
@@ -118,6 +120,25 @@ def test_upload_needs_a_draft_with_a_court(apache, mariadb, new_account):
             f"{court['name']} does not accept electronic filings now."
     finally:
         mariadb.sql(f"UPDATE mc_court SET efiling = 1 WHERE code = '{court['code']}'")
+
+
+def test_a_client_gone_mid_upload_leaves_nothing(apache, mariadb, new_account):
+    api, court, env_id = draft(apache, mariadb, new_account, max_bytes=4 * MB)
+    host = apache.base_url.split("://", 1)[1].rstrip("/")
+    since = apache.error_log_offset()
+    sock = socket.create_connection(("127.0.0.1", apache.port), timeout=30)
+    sock.sendall((f"POST {API}/envelopes/{env_id}/documents?filing_code=MOT HTTP/1.1\r\n"
+                  f"Host: {host}\r\nAuthorization: Bearer {api.token}\r\nContent-Type: "
+                  f"application/pdf\r\nContent-Length: {2 * MB}\r\n\r\n").encode()
+                 + make_pdf("half")[:1000] + b"%" + b"x" * (200 * 1024))
+    poll(lambda: any(f.startswith(".tmp-") for f in stored_files(apache)), timeout=30,
+         what="the upload's temporary file")
+    sock.close()
+    poll(lambda: not any(f.startswith(".tmp-") for f in stored_files(apache)), timeout=30,
+         what="the temporary file removed")
+    poll(lambda: any("MC2631" in x for x in apache.error_log_lines(since)), timeout=30,
+         what="the log line of the upload not completed")
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = {env_id}") == "0"
 
 
 def test_100_mb_upload_with_flat_memory(apache, mariadb, new_account, tmp_path):
