@@ -107,6 +107,22 @@ static const char *home_url(mc_req *mr)
     return mc_url(mr, "/");
 }
 
+/* A logon's audit detail (My Account's Recent activity reads it): what,
+ * then "; device=" new, known or unchecked (MoCourtsNewDeviceCode Off) when
+ * given, then "; ua=" the User-Agent, last (it holds ';'): at most 200
+ * bytes, control characters dropped, other bytes than ASCII as '?'. */
+static const char *logon_detail(request_rec *r, const char *what, const char *device)
+{
+    const char *ua = apr_table_get(r->headers_in, "User-Agent");
+    char *clean = apr_palloc(r->pool, 201), *o = clean;
+    for (; ua && *ua && o < clean + 200; ua++)
+        if ((unsigned char)*ua >= 0x20 && *ua != 0x7f)
+            *o++ = (unsigned char)*ua < 0x80 ? *ua : '?';
+    *o = '\0';
+    return apr_pstrcat(r->pool, what, device ? "; device=" : "", device ? device : "",
+                       "; ua=", clean, NULL);
+}
+
 /* ---- plugins' part in logon (ABI 1.1; never read from a 1.0 descriptor,
  * which is shorter) -------------------------------------------------------- */
 
@@ -265,7 +281,8 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
     if (!ok) {
         if ((rv = mc_attempt_failed(db, subject, &locked_now)) != APR_SUCCESS)
             return rv;
-        mc_audit_r(r, db, "logon-failed", f->id, 0, f->id ? "wrong password" : "unknown username");
+        mc_audit_r(r, db, "logon-failed", f->id, 0,
+                   logon_detail(r, f->id ? "wrong password" : "unknown username", NULL));
         if (locked_now)
             mc_audit_r(r, db, "lockout", f->id, 0, "too many failed logons");
         *result = locked_now ? MC_LOGON_LOCKED : MC_LOGON_BAD;
@@ -433,8 +450,12 @@ static int logon_post(mc_req *mr)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                         f.id);
-    if (rv == APR_SUCCESS)
-        rv = mc_audit(mr, db, !strcmp(stage, "full") ? "logon" : "logon-step", f.id, stage);
+    if (rv == APR_SUCCESS && strcmp(stage, "full"))
+        rv = mc_audit(mr, db, "logon-step", f.id, stage);
+    else if (rv == APR_SUCCESS)
+        rv = mc_audit(
+            mr, db, "logon", f.id,
+            logon_detail(mr->r, stage, mc_conf_get()->device_code ? "known" : "unchecked"));
     if (rv != APR_SUCCESS || (rv = mc_db_commit(db)) != APR_SUCCESS) {
         mc_db_rollback(db);
         mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
@@ -660,7 +681,8 @@ static int device_post(mc_req *mr)
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          s->account.id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "logon", s->account.id, "new device confirmed")) == APR_SUCCESS &&
+        (rv = mc_audit(mr, db, "logon", s->account.id,
+                       logon_detail(mr->r, "new device confirmed", "new"))) == APR_SUCCESS &&
         (rv = mc_session_promote(mr, "full")) == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS || attempts != 1) {

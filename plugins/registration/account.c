@@ -3,8 +3,9 @@
  * Missing Information, My Account and its update pages (the e-mail change's
  * link is links.c's; the security questions' page is account_questions.c's;
  * what they share is account_common.c's) and MOBAR verification (seed 000 steps 10-14). My
- * Applications and the User Agreement are applications.c's. */
-#include "registration.h"
+ * Applications and the User Agreement are applications.c's; Recent activity
+ * is activity.c's. */
+#include "activity.h"
 
 #define EMAIL_CHANGE_HOURS 24
 
@@ -208,6 +209,7 @@ static int myaccount_get(mc_req *mr)
     }
     mc_vars_set(mr->vars, "tokens_url", mc_site_url(p, "logon", "/api-tokens"));
     mc_vars_set(mr->vars, "webhooks_url", mc_site_url(p, "logon", "/webhooks"));
+    mc_vars_set(mr->vars, "activity_url", mc_url(mr, "/myaccount/activity"));
     return mc_render(mr, HTTP_OK, "account-myaccount.html", "My Account");
 }
 
@@ -677,6 +679,8 @@ const mc_route mc_reg_account_routes[] = {
     {"POST", "/myaccount/questions", A, NULL, mc_reg_account_questions_post, 0},
     {"GET", "/myaccount/mobar", A, NULL, profile_get, 0},
     {"POST", "/myaccount/mobar", A, NULL, mobar_post, 0},
+    {"GET", "/myaccount/activity", A, NULL, mc_reg_activity_get, 0},
+    {"POST", "/myaccount/activity/disown", A, NULL, mc_reg_activity_disown, 0},
     {NULL}};
 #undef A
 

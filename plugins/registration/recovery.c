@@ -105,6 +105,12 @@ static int forgot_form(mc_req *mr, const char *error)
 
 static int forgot_get(mc_req *mr)
 {
+    /* From Recent activity's "This wasn't me" (activity.c). */
+    if (forgot_of(mr) == FORGOT && mc_query(mr, "disowned"))
+        mc_vars_set(mr->vars, "notice",
+                    "Your account was logged off everywhere, on every device. If someone else "
+                    "may know your password, set a new one now: enter your e-mail address or "
+                    "username and we will send you a link.");
     return forgot_form(mr, NULL);
 }
 

@@ -16,6 +16,7 @@ PUBLIC = [
     "/", "/account/logon", "/account/help", "/account/contact", "/account/privacy",
     "/account/accessibility", "/account/no-such-page", "/registration/create",
     "/registration/forgot-username", "/registration/forgot-password",
+    "/registration/forgot-password?disowned=1",
     "/groups/procedure", "/casenet/", "/casenet/search/name", "/casenet/search/number",
     "/casenet/search/date", "/casenet/search/hearings", "/casenet/search/judgments",
     "/casenet/search/name?last_name=Smith", "/casenet/search/number?number=22SL-CC01234",
@@ -24,7 +25,7 @@ PUBLIC = [
 ACCOUNT = [
     "/registration/myaccount", "/registration/myaccount/questions", "/registration/agreement",
     "/casenet/mycases", "/casenet/history", "/casenet/phones", "/casenet/calendar", "/ecf/",
-    "/account/api-tokens",
+    "/account/api-tokens", "/registration/myaccount/activity",
     "/ecf/filings",
     "/groups/admin", "/groups/efiling", "/account/password",
 ]
