@@ -46,6 +46,10 @@ enum {
     MC_OPT_CASES,
     MC_OPT_COURTS,
     MC_OPT_PARTIES,
+    MC_OPT_SINCE,
+    MC_OPT_ACCOUNT,
+    MC_OPT_EVENT,
+    MC_OPT_FORMAT,
 };
 
 typedef struct mc_admin {
@@ -116,6 +120,7 @@ int mc_cmd_create_admin(mc_admin *a, const mc_args *args);  /* create_admin.c */
 int mc_cmd_deliver(mc_admin *a, const mc_args *args);       /* deliver.c */
 int mc_cmd_generate(mc_admin *a, const mc_args *args);      /* generate.c */
 int mc_cmd_case_tasks(mc_admin *a, const mc_args *args);    /* case_tasks.c */
+int mc_cmd_audit(mc_admin *a, const mc_args *args);         /* audit.c */
 
 /* The work behind import-bar, import and efiling-setup, in the files
  * named. Each returns an exit status and reports its own errors on

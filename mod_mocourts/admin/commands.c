@@ -44,6 +44,12 @@ static const struct option opts_case_tasks[] = {
     {"casenet", required_argument, NULL, MC_OPT_CASENET},
     {NULL, 0, NULL, 0}};
 
+static const struct option opts_audit[] = {{"since", required_argument, NULL, MC_OPT_SINCE},
+                                           {"account", required_argument, NULL, MC_OPT_ACCOUNT},
+                                           {"event", required_argument, NULL, MC_OPT_EVENT},
+                                           {"format", required_argument, NULL, MC_OPT_FORMAT},
+                                           {NULL, 0, NULL, 0}};
+
 const mc_admin_cmd mc_admin_commands[] = {
     {"migrate", "", 0, 0, "", "apply pending schema migrations",
      "Apply the pending schema migrations of every component in MoCourtsSQLDir:\n"
@@ -147,4 +153,23 @@ const mc_admin_cmd mc_admin_commands[] = {
      "  --casenet PATH       where Case.net is mounted, for the links in notices\n"
      "                       (default /casenet)\n",
      opts_case_tasks, mc_cmd_case_tasks},
+    {"audit", "", 0, 0,
+     "--since DATE|DURATION [--account NAME|ID] [--event TYPE] --format csv|jsonl",
+     "write the audit log's events to stdout (CSV or JSON lines)",
+     "Write the events of the audit log (what the Security unit's Audit log page\n"
+     "shows) from --since on, newest first, to stdout: CSV (RFC 4180, a header\n"
+     "line; a cell starting with = + - or @ is prefixed with ') or JSON lines\n"
+     "(one object per event: id, at, event, account_id, account, actor_id,\n"
+     "actor, ip, detail). The export is itself audited (audit-exported).\n"
+     "\n"
+     "Options:\n"
+     "  --since DATE|DURATION\n"
+     "                       from this day ('YYYY-MM-DD') or moment\n"
+     "                       ('YYYY-MM-DD HH:MM:SS'), UTC, or this long ago\n"
+     "                       (45s, 30m, 24h, 7d)\n"
+     "  --account NAME|ID    only the events about this account or done by it\n"
+     "                       (its username or number)\n"
+     "  --event TYPE         only the events of this type (e.g. logon-failed)\n"
+     "  --format csv|jsonl   the output's format\n",
+     opts_audit, mc_cmd_audit},
     {NULL}};

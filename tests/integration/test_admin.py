@@ -153,13 +153,15 @@ def test_purge_runs(admin, mariadb, new_account):
 # ---- a Unix tool (issue 10 §4) ---------------------------------------------------------
 
 COMMANDS = ["migrate", "check", "create-admin", "deliver", "purge", "import-bar", "import",
-            "efiling-setup", "generate", "case-tasks"]
+            "efiling-setup", "generate", "case-tasks", "audit"]
 OPTIONS = {"create-admin": ["--role ROLE", "--new-role ROLE", "--no-role", "--scope SCOPE",
                             "--must-change", "--first-name NAME", "--last-name NAME"],
            "deliver": ["--once", "--loop SECONDS", "--workers W", "--batch N"],
            "import": ["--casenet PATH"],
            "generate": ["--seed N", "--cases N", "--courts N", "--parties N"],
-           "case-tasks": ["--at 'YYYY-MM-DD HH:MM:SS'", "--digest-time HH:MM", "--casenet PATH"]}
+           "case-tasks": ["--at 'YYYY-MM-DD HH:MM:SS'", "--digest-time HH:MM", "--casenet PATH"],
+           "audit": ["--since DATE|DURATION", "--account NAME|ID", "--event TYPE",
+                     "--format csv|jsonl"]}
 
 
 def test_each_command_has_its_own_help(admin):
