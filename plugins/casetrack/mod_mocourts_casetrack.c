@@ -11,6 +11,7 @@
  *   MoCourtsCaseNetDigestTime 22:00         # daily digests, UTC
  *   MoCourtsCaseNetCacheTTL 30s             # search results per process; 0: off
  */
+#include "api.h"
 #include "casetrack.h"
 #include "calendar.h"
 #include "search_cache.h"
@@ -46,6 +47,7 @@ static mc_plugin casetrack = {
     .nav = nav,
     .child_init = child_init,
     .periodic = periodic,
+    .api_routes = ct_api_routes, /* api_track.c: /api/v1/casenet/..., /tracked-cases, ... */
 };
 
 /* Every notice e-mail stores its Stop Tracking token's hash (track.c); a
