@@ -15,6 +15,8 @@
 typedef struct grp_admin {
     mc_grp_member m;
     mc_db *db;
+    const char *hash;    /* admin_pin: the new PIN's */
+    long long notify_id; /* admin_notify_remove: the address's */
 } grp_admin;
 
 /* OK when the account may use the Group Administrator Menu, else the
@@ -130,6 +132,21 @@ static int admin_prefs(mc_req *mr)
     return st != OK ? st : prefs_page(mr, &ga, HTTP_OK, NULL, NULL);
 }
 
+/* The new PIN (ga->hash) and its audit, in one transaction. */
+static apr_status_t pin_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    grp_admin *ga = baton;
+    apr_status_t rv = mc_db_exec(db, NULL, NULL,
+                                 "UPDATE mc_group SET pin_hash = ?, pin_changed_at = "
+                                 "UTC_TIMESTAMP() WHERE id = ?",
+                                 "si", ga->hash, ga->m.group_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    return mc_audit(mr, db, "group-pin-changed", mr->account->id,
+                    apr_pstrcat(mr->r->pool, "Group PIN of group ",
+                                gid_str(mr->r->pool, ga->m.group_id), " changed", NULL));
+}
+
 static int admin_pin(mc_req *mr)
 {
     grp_admin ga;
@@ -149,14 +166,8 @@ static int admin_pin(mc_req *mr)
             return mc_busy(mr);
         return mc_fail(mr, rv);
     }
-    if ((rv = mc_db_exec(ga.db, NULL, NULL,
-                         "UPDATE mc_group SET pin_hash = ?, pin_changed_at = UTC_TIMESTAMP() "
-                         "WHERE id = ?",
-                         "si", hash, ga.m.group_id)) != APR_SUCCESS ||
-        (rv = mc_audit(mr, ga.db, "group-pin-changed", mr->account->id,
-                       apr_pstrcat(mr->r->pool, "Group PIN of group ",
-                                   gid_str(mr->r->pool, ga.m.group_id), " changed", NULL))) !=
-            APR_SUCCESS)
+    ga.hash = hash;
+    if ((rv = mc_req_tx(mr, pin_tx, &ga)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, "/admin/preferences?done=pin"));
 }
@@ -262,6 +273,20 @@ static int confirm_page(mc_req *mr, const char *question, const char *action, co
     return mc_render(mr, HTTP_OK, "admin-confirm.html", "Please Confirm");
 }
 
+/* The address ga->notify_id removed and its audit, in one transaction. */
+static apr_status_t notify_remove_tx(mc_req *mr, mc_db *db, void *baton)
+{
+    grp_admin *ga = baton;
+    apr_status_t rv = mc_db_exec(db, NULL, NULL,
+                                 "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
+                                 ga->notify_id, ga->m.group_id);
+    if (rv != APR_SUCCESS)
+        return rv;
+    return mc_audit(mr, db, "group-notify-removed", mr->account->id,
+                    apr_pstrcat(mr->r->pool, "Notification E-mail removed from group ",
+                                gid_str(mr->r->pool, ga->m.group_id), NULL));
+}
+
 static int admin_notify_remove(mc_req *mr)
 {
     grp_admin ga;
@@ -280,12 +305,8 @@ static int admin_notify_remove(mc_req *mr)
             mc_url(mr, apr_pstrcat(mr->r->pool, "/admin/preferences/notify/",
                                    apr_table_get(mr->params, "id"), "/remove", NULL)),
             mc_url(mr, "/admin/preferences"));
-    if ((rv = mc_db_exec(ga.db, NULL, NULL,
-                         "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
-                         mc_param_id(mr, "id"), ga.m.group_id)) != APR_SUCCESS ||
-        (rv = mc_audit(mr, ga.db, "group-notify-removed", mr->account->id,
-                       apr_pstrcat(mr->r->pool, "Notification E-mail removed from group ",
-                                   gid_str(mr->r->pool, ga.m.group_id), NULL))) != APR_SUCCESS)
+    ga.notify_id = mc_param_id(mr, "id");
+    if ((rv = mc_req_tx(mr, notify_remove_tx, &ga)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     return mc_redirect(mr, mc_url(mr, "/admin/preferences?done=notify-removed"));
 }
