@@ -14,6 +14,17 @@
  * open) is 409 with the pages' sentence; nothing is changed. */
 #include "api.h"
 
+/* A page of a court's queue, oldest first, above the cursor's id (0: the
+ * first page), from (court_code, status, id) (sql/efiling/0004_api_indexes.sql;
+ * tests/integration/test_api_ef_plans.py reads this macro): one status in
+ * index order; two (the open queue) their rows alone, sorted (left to itself
+ * the optimizer may walk the whole table in id order instead). binds:
+ * court, two statuses (the same one twice for one), the cursor, the page's
+ * size + 1. */
+#define API_QUEUE_PAGE                                                                             \
+    "SELECT e.id FROM mc_ef_envelope e FORCE INDEX (mc_ef_envelope_court_id) WHERE e.court_code "  \
+    "= ? AND e.number IS NOT NULL AND e.status IN (?, ?) AND e.id > ? ORDER BY e.id LIMIT ?"
+
 /* The queue's filters: the statuses each shows. */
 static const struct {
     const char *key, *s1, *s2;
@@ -61,10 +72,8 @@ static int queue(mc_req *mr)
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     /* Oldest first (the order envelopes arrived): the cursor is the last id. */
-    rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT e.id FROM mc_ef_envelope e WHERE e.court_code = ? AND e.number IS "
-                     "NOT NULL AND e.status IN (?, ?) AND e.id > ? ORDER BY e.id LIMIT ?",
-                     "sssii", court, FILTERS[f].s1, FILTERS[f].s2, after, (long long)limit + 1);
+    rv = mc_db_query(db, mr->r->pool, &res, API_QUEUE_PAGE, "sssii", court, FILTERS[f].s1,
+                     FILTERS[f].s2, after, (long long)limit + 1);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     items = json_array();

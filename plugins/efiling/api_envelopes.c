@@ -10,6 +10,17 @@
 #include "api.h"
 #include "payment.h"
 
+/* A page of the account's envelopes, newest first, below the cursor's id
+ * (0: the first page), in index order from (account_id, id)
+ * (sql/efiling/0004_api_indexes.sql; tests/integration/test_api_ef_plans.py
+ * reads this macro; left to itself the optimizer takes the foreign key's
+ * (account_id, status, updated_at) and sorts all the account's rows).
+ * binds: account, status ("" for any) twice, the cursor twice, the page's
+ * size + 1. */
+#define API_ENVELOPES_PAGE                                                                         \
+    "SELECT e.id FROM mc_ef_envelope e FORCE INDEX (mc_ef_envelope_acct_id) WHERE e.account_id "   \
+    "= ? AND (? = '' OR e.status = ?) AND (? = 0 OR e.id < ?) ORDER BY e.id DESC LIMIT ?"
+
 static const char *const STATUSES[] = {"draft",    "submitted", "review", "accepted",
                                        "rejected", "cancelled", NULL};
 
@@ -229,10 +240,8 @@ static int list_envelopes(mc_req *mr)
         return mc_fail(mr, rv);
     /* Newest first: the cursor is the last id given. One row more than the
      * page says whether there is a next one. */
-    rv = mc_db_query(db, mr->r->pool, &res,
-                     "SELECT e.id FROM mc_ef_envelope e WHERE e.account_id = ? AND (? = '' OR "
-                     "e.status = ?) AND (? = 0 OR e.id < ?) ORDER BY e.id DESC LIMIT ?",
-                     "issiii", mr->account->id, status, status, after, after, (long long)limit + 1);
+    rv = mc_db_query(db, mr->r->pool, &res, API_ENVELOPES_PAGE, "issiii", mr->account->id, status,
+                     status, after, after, (long long)limit + 1);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     items = json_array();
