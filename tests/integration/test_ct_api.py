@@ -6,9 +6,14 @@ it against the served OpenAPI document. Checked here: every endpoint,
 scope refusal (403), another account's token (404), bad input (422 with the
 field), cursor paging, 304 on If-None-Match, a confidential case never
 appearing, the alert filter stored as the page stores it."""
-from api_client import ApiClient, assert_problem, make_token
+import re
+from pathlib import Path
+
+import jsonschema
+
+from api_client import ApiClient, assert_problem, make_token, openapi_doc
 from helpers_casenet import (seed_attorney, seed_case, seed_court, seed_docket, seed_hearing,
-                             seed_judgment, seed_party, unique_tag)
+                             seed_judgment, seed_party, set_confidential, unique_tag)
 from test_ct_track import q
 
 READ, TRACK = ["casenet:read"], ["tracking"]
@@ -267,3 +272,45 @@ def test_notifications(apache, new_account, mariadb):
     theirs = ApiClient(apache, make_token(mariadb, stranger, TRACK))
     assert theirs.get("/notifications", expect=200).json()["items"] == []
     assert_problem(ApiClient(apache, make_token(mariadb, acct, READ)).get("/notifications"), 403)
+
+
+def test_a_case_made_confidential_disappears(apache, new_account, mariadb):
+    """Tracked, in My Cases with a note, then confidential: gone from every
+    read (the list, the one, the note, the search, the case), as if it never
+    was; nothing can be changed through it."""
+    court, tag, public, hidden = court_data(mariadb)
+    acct = new_account(prefix="apc")
+    api = ApiClient(apache, make_token(mariadb, acct, TRACK + READ))
+    cid, number = public[0]
+    api.post("/tracked-cases", json={"case_number": number, "method": "email"}, expect=201)
+    api.put(f"/my-cases/{number}/note", json={"note": "before"}, expect=200)
+    set_confidential(mariadb, cid)
+    assert api.get("/tracked-cases", expect=200).json()["items"] == []
+    assert api.get("/my-cases", expect=200).json()["items"] == []
+    for path in (f"/tracked-cases/{number}", f"/my-cases/{number}/note",
+                 f"/casenet/cases/{number}"):
+        assert_problem(api.get(path), 404, "not-found")
+    assert_problem(api.patch(f"/tracked-cases/{number}", json={"frequency": "daily"}), 404)
+    assert_problem(api.put(f"/my-cases/{number}/note", json={"note": "after"}), 404)
+    assert_problem(api.delete(f"/tracked-cases/{number}"), 404)
+    found = api.get(f"/casenet/search/name?last={tag}SM&limit=100", expect=200).json()["items"]
+    assert number not in {i["case_number"] for i in found}
+    assert mariadb.value(f"SELECT note FROM mc_mycase WHERE account_id = {acct.id} AND "
+                         f"case_id = {cid}") == "before"
+
+
+def test_openapi_documents_every_casenet_route(apache):
+    """Each route of plugins/casetrack/api_track.c's table is an operation
+    of the served document with its error answer; Case.net's schemas are
+    valid JSON Schema."""
+    doc = openapi_doc(apache.base_url)
+    src = (Path(__file__).resolve().parents[2] / "plugins/casetrack/api_track.c").read_text()
+    routes = re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)", "(/[^"]*)"', src)
+    assert len(routes) == 16, routes
+    for method, pattern in routes:
+        template = re.sub(r":(\w+)", r"{\1}", pattern)
+        op = doc["paths"].get(template, {}).get(method.lower())
+        assert op and "default" in op["responses"], (method, template)
+    for name in ("CaseNameHit", "CaseHit", "HearingHit", "JudgmentHit", "AlertTypes", "Case",
+                 "TrackedCase", "TrackingChoice", "MyCase", "Notification"):
+        jsonschema.Draft202012Validator.check_schema(doc["components"]["schemas"][name])
