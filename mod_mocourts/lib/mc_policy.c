@@ -419,11 +419,11 @@ static int pwq_run(const char *pw, const char *username, int dict, const char **
     void *aux = NULL;
     int rc;
     static const int ints[][2] = {
-        {PWQ_SETTING_MIN_LENGTH, 6},     {PWQ_SETTING_DIG_CREDIT, 0},
-        {PWQ_SETTING_UP_CREDIT, 0},      {PWQ_SETTING_LOW_CREDIT, 0},
-        {PWQ_SETTING_OTH_CREDIT, 0},     {PWQ_SETTING_MIN_CLASS, 0},
-        {PWQ_SETTING_MAX_CLASS_REPEAT, 0}, {PWQ_SETTING_GECOS_CHECK, 0},
-        {PWQ_SETTING_USER_CHECK, 1},     {PWQ_SETTING_USER_SUBSTR, 0},
+        {PWQ_SETTING_MIN_LENGTH, 6},          {PWQ_SETTING_DIG_CREDIT, 0},
+        {PWQ_SETTING_UP_CREDIT, 0},           {PWQ_SETTING_LOW_CREDIT, 0},
+        {PWQ_SETTING_OTH_CREDIT, 0},          {PWQ_SETTING_MIN_CLASS, 0},
+        {PWQ_SETTING_MAX_CLASS_REPEAT, 0},    {PWQ_SETTING_GECOS_CHECK, 0},
+        {PWQ_SETTING_USER_CHECK, 1},          {PWQ_SETTING_USER_SUBSTR, 0},
         {PWQ_SETTING_MAX_REPEAT, PWQ_REPEAT}, {PWQ_SETTING_MAX_SEQUENCE, PWQ_SEQUENCE}};
     size_t i;
     *aux_out = NULL;
