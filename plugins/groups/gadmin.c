@@ -277,9 +277,9 @@ static int confirm_page(mc_req *mr, const char *question, const char *action, co
 static apr_status_t notify_remove_tx(mc_req *mr, mc_db *db, void *baton)
 {
     grp_admin *ga = baton;
-    apr_status_t rv = mc_db_exec(db, NULL, NULL,
-                                 "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?", "ii",
-                                 ga->notify_id, ga->m.group_id);
+    apr_status_t rv =
+        mc_db_exec(db, NULL, NULL, "DELETE FROM mc_group_notify WHERE id = ? AND group_id = ?",
+                   "ii", ga->notify_id, ga->m.group_id);
     if (rv != APR_SUCCESS)
         return rv;
     return mc_audit(mr, db, "group-notify-removed", mr->account->id,

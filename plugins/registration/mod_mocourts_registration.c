@@ -110,11 +110,10 @@ static const command_rec cmds[] = {
 
 static void register_hooks(apr_pool_t *p)
 {
-    static const mc_route *const parts[] = {mc_reg_signup_routes,   mc_reg_verify_routes,
-                                            mc_reg_account_routes,  mc_reg_applications_routes,
-                                            mc_reg_recovery_routes, mc_reg_security_routes,
-                                            mc_reg_audit_routes,    mc_reg_link_routes,
-                                            NULL};
+    static const mc_route *const parts[] = {
+        mc_reg_signup_routes,       mc_reg_verify_routes,   mc_reg_account_routes,
+        mc_reg_applications_routes, mc_reg_recovery_routes, mc_reg_security_routes,
+        mc_reg_audit_routes,        mc_reg_link_routes,     NULL};
     registration.routes = mc_routes_join(p, parts);
     MC_PLUGIN_REGISTER(p, &registration);
     /* The User Agreement's version, for eFiling's "accepted the current

@@ -3,6 +3,7 @@
  * account did to others, (actor_id, at); the address (client_ip, at); a
  * range of days alone (at): sql/registration/0007_audit_indexes.sql. */
 #include "mc_audit_log.h"
+#include "mc_list.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -20,25 +21,11 @@
     "a.client_ip LIKE ?) AND (? = '' OR a.at < ? OR (a.at = ? AND a.id < ?))"
 #define AUDIT_ORDER " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?"
 
-/* A LIKE prefix of s, its wildcards escaped. */
-static const char *like_prefix(apr_pool_t *p, const char *s)
-{
-    char *out = apr_palloc(p, strlen(s) * 2 + 2), *o = out;
-    for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            *o++ = '\\';
-        *o++ = *s;
-    }
-    *o++ = '%';
-    *o = '\0';
-    return out;
-}
-
 apr_status_t mc_audit_log_query(mc_db *db, apr_pool_t *p, const void *baton, int count,
                                 long long limit, long long offset, mc_dbres **res)
 {
     const mc_audit_filter *f = baton;
-    const char *ip = *f->ip ? like_prefix(p, f->ip) : "";
+    const char *ip = *f->ip ? mc_sql_like(p, f->ip, 0) : "";
     if (count)
         return mc_db_query(db, p, res, AUDIT_COUNT AUDIT_WHERE, "iiisssssssssssi", f->account_id,
                            f->account_id, f->account_id, f->event, f->event, f->since, f->since,
