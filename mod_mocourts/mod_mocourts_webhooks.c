@@ -262,10 +262,13 @@ static apr_status_t change_tx(mc_req *mr, mc_db *db, void *baton)
             apr_psprintf(p, "webhook endpoint %" APR_INT64_T_FMT ": new secret", (apr_int64_t)id);
     }
     else {
-        rv = mc_db_exec(db, NULL, NULL,
+        long long n = 0;
+        rv = mc_db_exec(db, &n, NULL,
                         "UPDATE mc_webhook_endpoint SET enabled = 1, disabled_at = NULL, "
-                        "failing_since = NULL WHERE id = ?",
+                        "failing_since = NULL WHERE id = ? AND enabled = 0",
                         "i", id);
+        if (rv == APR_SUCCESS && n == 0)
+            return APR_SUCCESS; /* enabled already (a second click): nothing to audit */
         event = "webhook-enabled";
         detail =
             apr_psprintf(p, "webhook endpoint %" APR_INT64_T_FMT " enabled again", (apr_int64_t)id);
