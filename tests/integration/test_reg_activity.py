@@ -10,8 +10,8 @@ page shows libpwquality's verdicts in our sentences."""
 import re
 
 from harness import web
-from integration.helpers_core import (audited, csrf_of, location, logon_full, logon_post,
-                                      module_site, new_browser, path_of, plain)
+from integration.helpers_core import (NO_DEVICE, audited, csrf_of, location, logon_full,
+                                      logon_post, module_site, new_browser, path_of, plain, site)
 from integration.helpers_links import main_of
 
 ap = module_site("regactivity", {"MoCourtsPasswordPolicy": "strict"})
@@ -212,4 +212,34 @@ def test_activity_needs_logon(ap):
     s = new_browser()
     r = s.get(ap.url(ACTIVITY), allow_redirects=False, timeout=30)
     assert r.status_code in (302, 303) and "/account/logon" in location(r)
+    s.close()
+
+
+def test_fifty_rows_at_most_and_the_user_agent_escaped(ap, new_account, mariadb, smtp):
+    acct = new_account()
+    values = ", ".join(f"(UTC_TIMESTAMP() - INTERVAL {n + 1} MINUTE, 'password-changed', "
+                       f"{acct.id}, '127.0.0.1', 'My Account')" for n in range(60))
+    mariadb.sql(f"INSERT INTO mc_audit (at, event, account_id, client_ip, detail) VALUES {values}")
+    s = new_browser()
+    s.headers["User-Agent"] = '<script>alert(1)</script>" Firefox/126.0'
+    logon_full(s, ap, acct, smtp)
+    page = activity(s, ap)
+    rows = rows_of(page.text)
+    assert len(rows) == 50, len(rows)
+    assert rows[0][1:] == ("Logon", "127.0.0.1", "Firefox", "Yes"), rows[0]
+    assert {r[1] for r in rows[1:]} == {"Password changed"}
+    assert "<script>alert(1)" not in page.text
+    assert "title='&lt;script&gt;alert(1)&lt;/script&gt;\" Firefox/126.0'" in page.text
+    s.close()
+
+
+def test_without_device_codes_new_device_is_not_checked(make_apache, new_account, smtp):
+    """MoCourtsNewDeviceCode Off: no device is ever confirmed, so the page
+    says "Not checked" rather than guess."""
+    ap2 = site(make_apache, NO_DEVICE)
+    acct = new_account()
+    s = browser("Edge")
+    logon_full(s, ap2, acct, smtp)
+    assert [r[1:] for r in rows_of(activity(s, ap2).text)] == [
+        ("Logon", "127.0.0.1", "Edge", "Not checked")]
     s.close()
