@@ -45,6 +45,8 @@ apr_status_t ef_wiz_incomplete(mc_req *mr, ef_wiz *z, const char **step, const c
 
 /* The place of step ("case", ..., "review") in the wizard's order. */
 int ef_wiz_step_index(const char *step);
+/* steps.c: the steps in order, NULL-terminated. */
+extern const char *const ef_wiz_step_names[];
 
 /* The group the filer files as a member of (0: none). */
 long long ef_wiz_group(const ef_who *w);
