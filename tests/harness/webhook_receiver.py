@@ -8,6 +8,7 @@ signature by recomputing the HMAC in Python, and answers as told.
     rx.set_secret("/a", "whsec_...")
     rx.fail("/a", times=2)          # the next 2 requests to /a get 500
     rx.fail("/a", status=503)       # every request to /a gets 503 (times=None)
+    rx.fail("/a", status=307, location=rx.url("/b"))   # a redirect (never followed)
     rx.succeed("/a")                # 200 again
     rx.delay("/a", 0.05)            # answer each request to /a 50 ms late
     hits = rx.wait_for("/a", count=1, timeout=15)   # -> [Hit, ...]
@@ -117,10 +118,11 @@ class WebhookReceiver:
         with self._lock:
             self._secrets[path] = secret
 
-    def fail(self, path, times=None, status=500):
-        """Answer status to the next `times` requests to path (None: all)."""
+    def fail(self, path, times=None, status=500, location=None):
+        """Answer status to the next `times` requests to path (None: all),
+        with a Location header when given (a redirect)."""
         with self._lock:
-            self._rules[path] = [status, times]
+            self._rules[path] = [status, times, location]
 
     def delay(self, path, seconds):
         with self._lock:
@@ -156,8 +158,9 @@ class WebhookReceiver:
         headers = {k.lower(): v for k, v in req.headers.items()}
         with self._lock:
             rule = self._rules.get(path)
-            status = 200
+            status, location = 200, None
             if rule:
+                location = rule[2]
                 status = rule[0]
                 if rule[1] is not None:
                     rule[1] -= 1
@@ -179,6 +182,8 @@ class WebhookReceiver:
         answer = b"ok\n" if status < 300 else b"not now\n"
         req.send_response(status)
         req.send_header("Content-Type", "text/plain")
+        if location:
+            req.send_header("Location", location)
         req.send_header("Content-Length", str(len(answer)))
         req.end_headers()
         req.wfile.write(answer)

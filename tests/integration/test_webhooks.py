@@ -150,6 +150,36 @@ def test_private_addresses_refused(ap, new_account, smtp, rx, http, mariadb):
     s.close()
 
 
+def test_redirect_not_followed_and_10s_timeout(ap, new_account, smtp, rx, http, mariadb):
+    """A redirect is an answer that is not 2xx (its target gets nothing); an
+    endpoint that takes longer than 10 seconds is a failed attempt."""
+    s, acct, path, ep, _ = _endpoint(ap, new_account, smtp, rx, mariadb)
+    target = unique_path()
+    rx.fail(path, status=307, location=rx.url(target))
+    emit(http, ap, acct)
+    rows = mariadb.wait_for(
+        f"SELECT a.http_status, a.error FROM mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
+        f"d.id = a.delivery_id WHERE d.endpoint_id = {ep}", bool)
+    assert rows == [("307", "HTTP 307")]
+    assert not rx.hits(target)
+    slow = unique_path()
+    _, secret = add_endpoint(s, ap, rx.url(slow))
+    rx.delay(slow, 12)
+    slow_ep = endpoint_id(mariadb, acct, rx.url(slow))
+    emit(http, ap, acct)
+    rows = mariadb.wait_for(
+        f"SELECT a.http_status, a.error, a.duration_ms FROM mc_webhook_attempt a JOIN "
+        f"mc_webhook_delivery d ON d.id = a.delivery_id WHERE d.endpoint_id = {slow_ep}", bool,
+        timeout=30)
+    status, error, ms = rows[0]
+    assert status is None and "timed out" in error, rows
+    assert 9500 <= int(ms) <= 12000, ms
+    # No retry of it may hold the module's later tests' rounds for 10 s.
+    mariadb.sql(f"DELETE FROM mc_webhook_endpoint WHERE id = {slow_ep}")
+    rx.succeed(path)
+    s.close()
+
+
 def test_gives_up_after_24_hours(ap, new_account, smtp, rx, http, mariadb):
     s, acct, path, ep, _ = _endpoint(ap, new_account, smtp, rx, mariadb)
     rx.fail(path, status=503)
