@@ -19,7 +19,8 @@ PKG_CONFIG?= pkg-config
 PYTHON    ?= /usr/bin/python3
 DEPS      ?= scripts/deps.sh
 RUN_SH    ?= scripts/run.sh
-PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib jansson libcurl pwquality
+PKGS      := libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib jansson libcurl pwquality \
+             liboath libqrencode
 # eSpeak NG speaks the CAPTCHA (mc_captcha_audio.c): only the core module
 # and the unit tests link it.
 AUDIO_PKGS:= espeak-ng

@@ -368,6 +368,25 @@ static const char *take_cache(cmd_parms *cmd, mc_srv_conf *c, const char *arg, c
     return NULL;
 }
 
+/* MoCourtsTwoStepRequired ROLE...: each a role name (letters, digits, '_'
+ * and '-'), added to the list. */
+static const char *set_twostep(cmd_parms *cmd, void *dc, const char *role)
+{
+    mc_srv_conf *c = ap_get_module_config(cmd->server->module_config, &mocourts_module);
+    const char *why = global_only(cmd), *ch;
+    if (why)
+        return why;
+    for (ch = role; *ch; ch++)
+        if (!isalnum((unsigned char)*ch) && *ch != '_' && *ch != '-')
+            break;
+    if (!*role || *ch || strlen(role) > 64)
+        return bad(cmd, apr_psprintf(cmd->pool, "'%s' is not a role name", role));
+    if (!c->twostep_roles)
+        c->twostep_roles = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    APR_ARRAY_PUSH(c->twostep_roles, const char *) = role;
+    return NULL;
+}
+
 static const own_rule db_socket = {take_db_socket}, base_url = {take_base_url},
                       policy = {take_policy}, cost = {take_cost}, lockout = {take_lockout},
                       api_limit = {take_api_limit},
@@ -561,6 +580,9 @@ const command_rec mc_cmds[] = {
     DUR("MoCourtsDeliveryLease", delivery_lease,
         "How long a delivery worker's claim on notices lasts unless renewed; a dead "
         "worker's notices go to another after it (default 30s)"),
+    AP_INIT_ITERATE("MoCourtsTwoStepRequired", set_twostep, NULL, RSRC_CONF,
+                    "Roles whose accounts must use two-step verification (e.g. clerk "
+                    "security)"),
     AP_INIT_TAKE1("MoCourtsMount", set_mount, NULL, ACCESS_CONF,
                   "Mount a mod_mocourts plugin at this <Location>"),
     {NULL}};

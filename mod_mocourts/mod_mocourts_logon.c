@@ -2,9 +2,10 @@
  * forced password change of provisioned accounts (seed 000 steps 3-7), the
  * e-mailed code for a new device, and the account's home page.
  *
- * Sessions move through stages: "password" (must change the password) and
- * "device" (must enter the e-mailed code) allow only their own page; "full"
- * is a logged-on account. Each step up gets a new token. */
+ * Sessions move through stages: "password" (must change the password),
+ * "device" (must enter the e-mailed code), "totp" and "enrol" (two-step
+ * verification's code and set-up, mod_mocourts_totp.c) allow only their own
+ * page; "full" is a logged-on account. Each step up gets a new token. */
 #include "mod_mocourts_private.h"
 
 #include "apr_strings.h"
@@ -55,7 +56,7 @@ static const char *msg_refused(apr_pool_t *p)
 }
 
 /* The lock told to whoever has passed the password (the new-device step). */
-static const char *msg_locked(apr_pool_t *p)
+const char *mc_msg_locked(apr_pool_t *p)
 {
     return apr_pstrcat(p, "This account is locked because of too many failed attempts. Wait ",
                        lock_time(p), " and try again, or contact the court's Help Desk.", NULL);
@@ -111,7 +112,7 @@ static const char *home_url(mc_req *mr)
  * then "; device=" new, known or unchecked (MoCourtsNewDeviceCode Off) when
  * given, then "; ua=" the User-Agent, last (it holds ';'): at most 200
  * bytes, control characters dropped, other bytes than ASCII as '?'. */
-static const char *logon_detail(request_rec *r, const char *what, const char *device)
+const char *mc_logon_detail(request_rec *r, const char *what, const char *device)
 {
     const char *ua = apr_table_get(r->headers_in, "User-Agent");
     char *clean = apr_palloc(r->pool, 201), *o = clean;
@@ -154,7 +155,7 @@ const char *mc_after_logon(mc_req *mr, mc_db *db)
 /* Where a freshly logged-on account goes: the in-site path it asked for
  * (ret) over the plugins' landing pages; a detour a plugin still names
  * (see mc_plugin.after_logon) comes first and carries ret on. */
-static const char *next_after_logon(mc_req *mr, mc_db *db, const mc_account *a, const char *ret)
+const char *mc_next_after_logon(mc_req *mr, mc_db *db, const mc_account *a, const char *ret)
 {
     const char *to = after_logon_target(mr, db, a);
     if (!to)
@@ -282,7 +283,7 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
         if ((rv = mc_attempt_failed(db, subject, &locked_now)) != APR_SUCCESS)
             return rv;
         mc_audit_r(r, db, "logon-failed", f->id, 0,
-                   logon_detail(r, f->id ? "wrong password" : "unknown username", NULL));
+                   mc_logon_detail(r, f->id ? "wrong password" : "unknown username", NULL));
         if (locked_now)
             mc_audit_r(r, db, "lockout", f->id, 0, "too many failed logons");
         *result = locked_now ? MC_LOGON_LOCKED : MC_LOGON_BAD;
@@ -302,7 +303,7 @@ apr_status_t mc_logon_verify(request_rec *r, mc_db *db, const char *ident, const
     return rv;
 }
 
-static int known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv)
+int mc_known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv)
 {
     const char *tok = mc_cookie_read(mr->r, mc_cookie_name("device", mr->r->pool));
     const char *hash;
@@ -329,7 +330,7 @@ static int known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv)
 /* Begin a transaction that first locks the account's row, so two logons of
  * one account at once queue up instead of deadlocking (their session and
  * code rows take shared locks on the account through the foreign keys). */
-static apr_status_t begin_for_account(mc_req *mr, mc_db *db, long long id)
+apr_status_t mc_begin_for_account(mc_req *mr, mc_db *db, long long id)
 {
     mc_dbres *res;
     apr_status_t rv = mc_db_begin(db);
@@ -422,14 +423,16 @@ static int logon_post(mc_req *mr)
     }
     if (f.must_change)
         stage = "password";
-    else if (mc_conf_get()->device_code && !known_device(mr, db, f.id, &rv)) {
+    else if (mc_conf_get()->device_code && !mc_known_device(mr, db, f.id, &rv)) {
         if (rv != APR_SUCCESS)
             return mc_fail(mr, rv);
         stage = "device";
     }
+    if (strcmp(stage, "password") && !(stage = mc_totp_stage(mr, db, f.id, stage, &rv)))
+        return mc_fail(mr, rv);
     if (current(mr, NULL) && (rv = mc_session_end(mr->r, db)) != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if ((rv = begin_for_account(mr, db, f.id)) != APR_SUCCESS)
+    if ((rv = mc_begin_for_account(mr, db, f.id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!strcmp(stage, "device")) {
         int left;
@@ -455,16 +458,16 @@ static int logon_post(mc_req *mr)
     else if (rv == APR_SUCCESS)
         rv = mc_audit(
             mr, db, "logon", f.id,
-            logon_detail(mr->r, stage, mc_conf_get()->device_code ? "known" : "unchecked"));
+            mc_logon_detail(mr->r, stage, mc_conf_get()->device_code ? "known" : "unchecked"));
     if (rv != APR_SUCCESS || (rv = mc_db_commit(db)) != APR_SUCCESS) {
         mc_db_rollback(db);
         mc_cookie_set(mr->r, mc_conf_get()->cookie, "", 0);
         return mc_fail(mr, rv);
     }
     if (!strcmp(stage, "full"))
-        next = next_after_logon(mr, db, &s->account, ret);
+        next = mc_next_after_logon(mr, db, &s->account, ret);
     else {
-        next = mc_url(mr, !strcmp(stage, "password") ? "/password" : "/device");
+        next = mc_url(mr, mc_stage_path(stage));
         if (ret)
             next = with_return(mr->r->pool, next, ret);
     }
@@ -493,7 +496,7 @@ static int logoff_post(mc_req *mr)
 /* What the pages of the steps a logon may stop at (Change Password, Verify
  * This Device) share: the sentences (either may be NULL), the path asked
  * for, and Cancel (log off). */
-static void step_vars(mc_req *mr, const char *error, const char *notice)
+void mc_step_vars(mc_req *mr, const char *error, const char *notice)
 {
     const char *ret = mc_logon_return(mr);
     if (error)
@@ -507,7 +510,7 @@ static void step_vars(mc_req *mr, const char *error, const char *notice)
 
 static int password_form(mc_req *mr, int status, const char *error)
 {
-    step_vars(mr, error, NULL);
+    mc_step_vars(mr, error, NULL);
     mc_vars_set(mr->vars, "rules", mc_password_rules(mr));
     mc_vars_set(mr->vars, "action", mc_url(mr, "/password"));
     return mc_render(mr, status, "password.html", "Change Password");
@@ -577,7 +580,7 @@ static int password_post(mc_req *mr)
 
 static int device_form(mc_req *mr, int status, const char *error, const char *notice)
 {
-    step_vars(mr, error, notice);
+    mc_step_vars(mr, error, notice);
     mc_vars_setf(mr->vars, "minutes", "%d", DEVICE_CODE_TTL / 60);
     mc_vars_set(mr->vars, "action", mc_url(mr, "/device"));
     mc_vars_set(mr->vars, "resend_action", mc_url(mr, "/device/resend"));
@@ -602,7 +605,7 @@ static int device_post(mc_req *mr)
 {
     mc_session *s = current(mr, "device");
     const char *code = trimmed(mr->r->pool, mc_field(mr, "code")), *ret = mc_logon_return(mr);
-    const char *tok, *subject, *hash;
+    const char *tok, *subject, *hash, *to;
     mc_dbres *res;
     mc_db *db;
     mc_attempt at;
@@ -637,7 +640,7 @@ static int device_post(mc_req *mr)
     if (at == MC_ATTEMPT_BUSY)
         return mc_busy_message(mr, MSG_BUSY);
     if (at == MC_ATTEMPT_LOCKED)
-        return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
+        return device_form(mr, HTTP_OK, mc_msg_locked(mr->r->pool), NULL);
     rv = mc_db_exec(db, &n, NULL,
                     "UPDATE mc_code SET attempts = attempts + 1 WHERE id = ? AND attempts < ? AND "
                     "used_at IS NULL",
@@ -656,7 +659,7 @@ static int device_post(mc_req *mr)
         mc_audit(mr, db, "device-code-wrong", s->account.id, "");
         if (locked_now) {
             mc_audit(mr, db, "lockout", s->account.id, "too many wrong codes and passwords");
-            return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
+            return device_form(mr, HTTP_OK, mc_msg_locked(mr->r->pool), NULL);
         }
         return device_form(mr, HTTP_OK,
                            attempts + 1 >= DEVICE_CODE_TRIES
@@ -664,10 +667,11 @@ static int device_post(mc_req *mr)
                                : "The code you entered is not correct.",
                            NULL);
     }
-    if ((rv = mc_attempt_release(db, subject)) != APR_SUCCESS)
+    if ((rv = mc_attempt_release(db, subject)) != APR_SUCCESS ||
+        !(to = mc_totp_stage(mr, db, s->account.id, "full", &rv)))
         return mc_fail(mr, rv);
     tok = mc_token_new(mr->r->pool);
-    if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
+    if ((rv = mc_begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
         (rv = mc_db_exec(db, &attempts, NULL,
                          "UPDATE mc_code SET used_at = UTC_TIMESTAMP() WHERE id = ? AND used_at "
                          "IS NULL",
@@ -681,9 +685,11 @@ static int device_post(mc_req *mr)
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          s->account.id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "logon", s->account.id,
-                       logon_detail(mr->r, "new device confirmed", "new"))) == APR_SUCCESS &&
-        (rv = mc_session_promote(mr, "full")) == APR_SUCCESS)
+        (rv = strcmp(to, "full") ? mc_audit(mr, db, "logon-step", s->account.id, to)
+                                 : mc_audit(mr, db, "logon", s->account.id,
+                                            mc_logon_detail(mr->r, "new device confirmed", "new"))) ==
+            APR_SUCCESS &&
+        (rv = mc_session_promote(mr, to)) == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS || attempts != 1) {
         mc_db_rollback(db);
@@ -692,7 +698,10 @@ static int device_post(mc_req *mr)
         return mc_fail(mr, rv);
     }
     mc_cookie_set(mr->r, mc_cookie_name("device", mr->r->pool), tok, 400L * 24 * 3600);
-    return mc_redirect(mr, next_after_logon(mr, db, &s->account, ret));
+    if (strcmp(to, "full"))
+        return mc_redirect(mr, ret ? with_return(mr->r->pool, mc_url(mr, mc_stage_path(to)), ret)
+                                   : mc_url(mr, mc_stage_path(to)));
+    return mc_redirect(mr, mc_next_after_logon(mr, db, &s->account, ret));
 }
 
 static int device_resend(mc_req *mr)
@@ -708,8 +717,8 @@ static int device_resend(mc_req *mr)
     if ((rv = mc_lockout_check(mr, db, s->account.id, &locked)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (locked)
-        return device_form(mr, HTTP_OK, msg_locked(mr->r->pool), NULL);
-    if ((rv = begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
+        return device_form(mr, HTTP_OK, mc_msg_locked(mr->r->pool), NULL);
+    if ((rv = mc_begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
         (rv = codes_left(mr, db, s->account.id, &left)) == APR_SUCCESS && left &&
         (rv = send_device_code(mr, db, s, s->account.email)) == APR_SUCCESS)
         rv = mc_db_commit(db);
@@ -748,7 +757,7 @@ static const mc_route logon_routes[] = {
 /* The core's pages under /account: logon and its steps, and My Account's
  * API tokens (mod_mocourts_tokens.c). */
 static const mc_route *const route_parts[] = {logon_routes, mc_token_routes, mc_webhook_routes,
-                                              NULL};
+                                              mc_totp_routes, NULL};
 
 mc_plugin mc_logon_plugin = {
     MC_ABI_MAJOR, MC_ABI_MINOR, "logon", MC_VERSION, NULL, "core", 0, "core", NULL, NULL};

@@ -58,6 +58,7 @@ typedef struct mc_srv_conf {
     unsigned char code_key[32];
     int code_key_set;
     int device_code; /* -1 unset */
+    apr_array_header_t *twostep_roles; /* MoCourtsTwoStepRequired: const char * */
     int home_page;   /* MoCourtsHomePage: the public home page at "/"; -1 unset */
     const char *smtp_host;
     unsigned smtp_port;
@@ -217,6 +218,25 @@ apr_status_t mc_session_promote(mc_req *mr, const char *stage);
  * cannot be read (*rv holds why). */
 const char *mc_device_code_hash(mc_req *mr, mc_db *db, long long account_id, const char *code,
                                 apr_status_t *rv);
+/* What the logon's steps share with mod_mocourts_totp.c. */
+const char *mc_msg_locked(apr_pool_t *p);
+const char *mc_logon_detail(request_rec *r, const char *what, const char *device);
+const char *mc_next_after_logon(mc_req *mr, mc_db *db, const mc_account *a, const char *ret);
+void mc_step_vars(mc_req *mr, const char *error, const char *notice);
+int mc_known_device(mc_req *mr, mc_db *db, long long id, apr_status_t *rv);
+apr_status_t mc_begin_for_account(mc_req *mr, mc_db *db, long long id);
+
+/* mod_mocourts_totp.c: two-step verification (TOTP). The stage a logon
+ * goes to after the password instead of stage ("full" or "device"): "totp"
+ * when the account has it on, "enrol" (from "full") when
+ * MoCourtsTwoStepRequired names a role of the account and it has it not;
+ * NULL on a database error (*rv). */
+const char *mc_totp_stage(mc_req *mr, mc_db *db, long long id, const char *stage,
+                          apr_status_t *rv);
+/* The page of a limited stage, below the logon mount. */
+const char *mc_stage_path(const char *stage);
+/* Its pages: the logon step and My Account's set-up. */
+extern const mc_route mc_totp_routes[];
 
 /* mod_mocourts_lockout.c: places for attempts (see the file's comment). */
 typedef enum { MC_ATTEMPT_GO, MC_ATTEMPT_LOCKED, MC_ATTEMPT_BUSY } mc_attempt;

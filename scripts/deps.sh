@@ -12,6 +12,7 @@ PACKAGES=(
     libsodium-dev libxml2-dev zlib1g-dev libespeak-ng-dev espeak-ng-data
     libjansson-dev libcurl4-openssl-dev
     libpwquality-dev cracklib-runtime
+    liboath-dev libqrencode-dev
     check pkg-config make gcc
     python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
     python3-pymysql python3-jsonschema python3-icalendar

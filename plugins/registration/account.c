@@ -210,6 +210,7 @@ static int myaccount_get(mc_req *mr)
     mc_vars_set(mr->vars, "tokens_url", mc_site_url(p, "logon", "/api-tokens"));
     mc_vars_set(mr->vars, "webhooks_url", mc_site_url(p, "logon", "/webhooks"));
     mc_vars_set(mr->vars, "activity_url", mc_url(mr, "/myaccount/activity"));
+    mc_vars_set(mr->vars, "twostep_url", mc_site_url(p, "logon", "/two-step"));
     return mc_render(mr, HTTP_OK, "account-myaccount.html", "My Account");
 }
 
