@@ -23,15 +23,14 @@
  * moment as "YYYY-MM-DD HH:MM:SS" in p; NULL when it is none. */
 static const char *parse_moment(apr_pool_t *p, const char *s)
 {
-    static const char shape[] = "9999-99-99 99:99:99";
     size_t n = strlen(s), i;
-    if (n != 10 && n != sizeof(shape) - 1)
+    if ((n != 10 && n != 19) || !mc_audit_day_ok(apr_pstrndup(p, s, 10)))
         return NULL;
-    for (i = 0; i < n; i++)
-        if (shape[i] == '9' ? !apr_isdigit(s[i]) : (s[i] != shape[i] && !(i == 10 && s[i] == 'T')))
+    for (i = 10; i < n; i++)
+        if ((i == 13 || i == 16) ? s[i] != ':'
+            : i == 10            ? (s[i] != ' ' && s[i] != 'T')
+                                 : !apr_isdigit(s[i]))
             return NULL;
-    if (atoi(s) < 1000 || !mc_date_ok(atoi(s), atoi(s + 5), atoi(s + 8)))
-        return NULL;
     if (n == 10)
         return apr_pstrcat(p, s, " 00:00:00", NULL);
     if (atoi(s + 11) > 23 || atoi(s + 14) > 59 || atoi(s + 17) > 59)

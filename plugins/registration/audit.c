@@ -26,18 +26,6 @@ typedef struct audit_q {
     mc_audit_filter f;
 } audit_q;
 
-/* A day written YYYY-MM-DD (what <input type="date"> sends), 1000 to 9999. */
-static int day_ok(const char *s)
-{
-    int i;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !apr_isdigit(s[i]))
-            return 0;
-    return atoi(s) >= 1000 && mc_date_ok(atoi(s), atoi(s + 5), atoi(s + 8));
-}
-
 /* One of the filters' mistakes: its sentence, linked to field id. */
 static void filter_error(mc_req *mr, const char *id, const char *text)
 {
@@ -49,7 +37,7 @@ static void filter_error(mc_req *mr, const char *id, const char *text)
 
 static int day_filter_error(mc_req *mr, const char *id, const char *label, const char *day)
 {
-    if (!*day || day_ok(day))
+    if (!*day || mc_audit_day_ok(day))
         return 0;
     filter_error(mr, id,
                  apr_pstrcat(mr->r->pool, "Enter the ", label,
@@ -90,8 +78,8 @@ static int audit_filters(mc_req *mr, mc_db *db, audit_q *q, apr_status_t *rv)
     q->ip = query_trim(mr, "ip");
     mc_vars_set(mr->vars, "q_account", q->account);
     mc_vars_set(mr->vars, "q_event", q->event);
-    mc_vars_set(mr->vars, "q_from", day_ok(q->from) ? q->from : NULL);
-    mc_vars_set(mr->vars, "q_to", day_ok(q->to) ? q->to : NULL);
+    mc_vars_set(mr->vars, "q_from", mc_audit_day_ok(q->from) ? q->from : NULL);
+    mc_vars_set(mr->vars, "q_to", mc_audit_day_ok(q->to) ? q->to : NULL);
     mc_vars_set(mr->vars, "q_ip", q->ip);
 
     /* An id is digits; a username starts with a letter (reg_common.c). */
@@ -126,10 +114,11 @@ static int audit_filters(mc_req *mr, mc_db *db, audit_q *q, apr_status_t *rv)
         q->f.event = q->event;
     bad |= day_filter_error(mr, "from", "From", q->from);
     bad |= day_filter_error(mr, "to", "To", q->to);
-    if (*q->from && *q->to && day_ok(q->from) && day_ok(q->to) && strcmp(q->from, q->to) > 0)
+    if (*q->from && *q->to && mc_audit_day_ok(q->from) && mc_audit_day_ok(q->to) &&
+        strcmp(q->from, q->to) > 0)
         bad = 1, filter_error(mr, "to", "The To date is before the From date.");
-    q->f.since = day_ok(q->from) ? q->from : "";
-    q->f.to_day = day_ok(q->to) ? q->to : "";
+    q->f.since = mc_audit_day_ok(q->from) ? q->from : "";
+    q->f.to_day = mc_audit_day_ok(q->to) ? q->to : "";
     if (strlen(q->ip) > AUDIT_IP_MAX || !all_of(q->ip, ".:abcdefABCDEF", 1))
         bad = 1, filter_error(mr, "ip",
                               "Enter an IP address, or its beginning (192.0.2. or 2001:db8:), "

@@ -34,8 +34,8 @@ END_TEST
 START_TEST(test_csv_row)
 {
     apr_pool_t *p = mc_test_pool;
-    char *cells[] = {"7", "2026-01-02 03:04:05", "security-disable", "42", "jdoe", "0", "",
-                     "192.0.2.1", "=x, \"y\""};
+    char *cells[] = {"7", "2026-01-02 03:04:05", "security-disable", "42", "jdoe", "0",
+                     "",  "192.0.2.1",           "=x, \"y\""};
     char **rows[] = {cells};
     mc_dbres res = {0};
     res.nrows = 1;
@@ -50,5 +50,20 @@ START_TEST(test_csv_row)
 }
 END_TEST
 
-MC_TEST_SUITE(audit_log, mc_test_pool_setup, mc_test_pool_teardown, 0, test_csv_cell,
-              test_csv_row)
+START_TEST(test_day_ok)
+{
+    ck_assert_int_eq(mc_audit_day_ok("2026-01-31"), 1);
+    ck_assert_int_eq(mc_audit_day_ok("2024-02-29"), 1);
+    ck_assert_int_eq(mc_audit_day_ok("2025-02-29"), 0);
+    ck_assert_int_eq(mc_audit_day_ok("2025-13-01"), 0);
+    ck_assert_int_eq(mc_audit_day_ok("0999-01-01"), 0);
+    ck_assert_int_eq(mc_audit_day_ok("2025-1-01"), 0);
+    ck_assert_int_eq(mc_audit_day_ok("2025-01-01 "), 0);
+    ck_assert_int_eq(mc_audit_day_ok("2025/01/01"), 0);
+    ck_assert_int_eq(mc_audit_day_ok("+025-01-01"), 0);
+    ck_assert_int_eq(mc_audit_day_ok(""), 0);
+}
+END_TEST
+
+MC_TEST_SUITE(audit_log, mc_test_pool_setup, mc_test_pool_teardown, 0, test_csv_cell, test_csv_row,
+              test_day_ok)

@@ -3,9 +3,13 @@
  * account did to others, (actor_id, at); the address (client_ip, at); a
  * range of days alone (at): sql/registration/0007_audit_indexes.sql. */
 #include "mc_audit_log.h"
+#include "mc_form.h"
 #include "mc_list.h"
 
+#include <apr_lib.h>
+
 #include <apr_strings.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AUDIT_SELECT                                                                               \
@@ -45,6 +49,17 @@ apr_status_t mc_audit_log_get(mc_db *db, apr_pool_t *p, long long id, mc_dbres *
 apr_status_t mc_audit_log_events(mc_db *db, apr_pool_t *p, mc_dbres **res)
 {
     return mc_db_query(db, p, res, "SELECT DISTINCT event FROM mc_audit ORDER BY event", "");
+}
+
+int mc_audit_day_ok(const char *s)
+{
+    int i;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !apr_isdigit(s[i]))
+            return 0;
+    return atoi(s) >= 1000 && mc_date_ok(atoi(s), atoi(s + 5), atoi(s + 8));
 }
 
 /* ---- CSV -------------------------------------------------------------------------- */

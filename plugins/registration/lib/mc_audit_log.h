@@ -57,6 +57,10 @@ apr_status_t mc_audit_log_get(mc_db *db, apr_pool_t *p, long long id, mc_dbres *
 /* The event types present, one a row, in alphabetical order. */
 apr_status_t mc_audit_log_events(mc_db *db, apr_pool_t *p, mc_dbres **res);
 
+/* 1 when s is a day written YYYY-MM-DD (what <input type="date"> sends),
+ * of the calendar, years 1000 to 9999. */
+int mc_audit_day_ok(const char *s);
+
 /* CSV (RFC 4180): the header line and row i of res as a line, each ending
  * in CRLF. A cell holding a comma, a quote, CR or LF is quoted (its quotes
  * doubled); a cell that starts with = + - or @ is prefixed with a single
