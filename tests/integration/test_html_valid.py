@@ -25,7 +25,7 @@ PUBLIC = [
 ACCOUNT = [
     "/registration/myaccount", "/registration/myaccount/questions", "/registration/agreement",
     "/casenet/mycases", "/casenet/history", "/casenet/phones", "/casenet/calendar", "/ecf/",
-    "/account/api-tokens", "/registration/myaccount/activity",
+    "/account/api-tokens", "/registration/myaccount/activity", "/account/two-step",
     "/ecf/filings",
     "/groups/admin", "/groups/efiling", "/account/password",
 ]

@@ -9,16 +9,15 @@ The codes are computed with the standard library only (hmac, hashlib), as
 RFC 6238 section 4 and RFC 4226 section 5.3 say."""
 import base64
 import hashlib
-import hmac
 import re
-import struct
-import time
 import xml.etree.ElementTree as ET
 
 from harness import web
 from integration.helpers_core import (COOKIE, audited, code_mails, csrf_of, is_logged_on,
                                       location, logged_on_csrf, logon, logon_full, module_site,
-                                      new_browser, path_of, plain, post_form)
+                                      new_browser, path_of, plain, post_form, submit_code,
+                                      wait_code)
+from integration.helpers_totp import App, now_step, totp
 
 ap = module_site("totp", {"MoCourtsTwoStepRequired": "clerk security"})
 
@@ -30,13 +29,6 @@ MSG_LOCKED = "This account is locked because of too many failed attempts."
 RECOVERY_RE = re.compile(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>")
 
 
-def totp(key, step):
-    """RFC 6238 TOTP (HMAC-SHA1, 6 digits) of time step `step`."""
-    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    off = mac[-1] & 0x0F
-    return f"{(struct.unpack('>I', mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000:06d}"
-
-
 def test_rfc6238_vectors():
     """The helper itself, on RFC 6238 appendix B's SHA-1 vectors (their
     last 6 digits)."""
@@ -44,26 +36,6 @@ def test_rfc6238_vectors():
     for t, want in ((59, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"),
                     (20000000000, "65353130")):
         assert totp(key, t // 30) == want[-6:]
-
-
-def now_step():
-    return int(time.time()) // 30
-
-
-class App:
-    """An authenticator app holding one key: each code it hands out is of a
-    later step than the last (the site accepts a step only once), at most
-    one step ahead of the clock (the site's window)."""
-
-    def __init__(self, key):
-        self.key, self.last = key, 0
-
-    def code(self):
-        step = max(now_step(), self.last + 1)
-        while step > now_step() + 1:   # the clock must reach it: wait for that fact
-            time.sleep(0.2)
-        self.last = step
-        return totp(self.key, step)
 
 
 def key_of(html):
@@ -306,7 +278,6 @@ def test_required_role_is_held_at_setup(ap, new_account, smtp, mariadb):
     seen = len(code_mails(smtp, acct.email))
     r = logon(s, ap, acct.username, acct.password)
     if path_of(r.url) == "/account/device":
-        from integration.helpers_core import submit_code, wait_code
         r = submit_code(s, r, wait_code(smtp, acct.email, seen))
     assert path_of(r.url) == SETUP, r.url
     assert "Your role requires two-step verification" in r.text
