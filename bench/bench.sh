@@ -21,7 +21,7 @@ for tool in wrk /usr/bin/time; do
     fi
 done
 # The docket-entry timer links the library the module is built from.
-PKGS="libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib"
+PKGS="libmariadb libsodium libxml-2.0 apr-1 apr-util-1 zlib jansson libcurl"
 make -s BUILD="$B" "$B/libmc.a" "$B/bench/docket_bench.o"
 if [ ! "$B/docket_bench" -nt "$B/bench/docket_bench.o" ] || [ ! "$B/docket_bench" -nt "$B/libmc.a" ]; then
     # shellcheck disable=SC2046

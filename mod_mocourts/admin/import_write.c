@@ -120,7 +120,7 @@ typedef struct flush_out {
 } flush_out;
 
 /* "[...]" of JSON objects, or NULL when there are none. */
-static const char *json_array(apr_pool_t *p, apr_array_header_t *parts)
+static const char *rows_json(apr_pool_t *p, apr_array_header_t *parts)
 {
     return parts->nelts ? apr_pstrcat(p, "[", apr_array_pstrcat(p, parts, ','), "]", NULL) : NULL;
 }
@@ -222,11 +222,11 @@ static apr_status_t write_set(imp *im, apr_pool_t *p, bcase **set, int n, flush_
             }
         }
     }
-    const char *j = json_array(p, cases);
+    const char *j = rows_json(p, cases);
     if (j && (rv = mc_db_exec(im->db, NULL, NULL, sql_cases_upsert, "s", j)) != APR_SUCCESS)
         return rv;
     for (k = 0; k < K_N; k++)
-        if ((j = json_array(p, rows[k])) &&
+        if ((j = rows_json(p, rows[k])) &&
             (rv = mc_db_exec(im->db, NULL, NULL, sql_upsert[k], "s", j)) != APR_SUCCESS)
             return rv;
 

@@ -220,30 +220,6 @@ static apr_status_t mc_case_fanout_entry(mc_db *db, apr_pool_t *p, const mc_case
     return rv;
 }
 
-/* Webhooks (mc_webhook.h): event, with data (stolen), to each account
- * that tracks case_id (active) with a filter that takes kind and has an
- * enabled endpoint subscribed to event; in the caller's transaction. */
-static apr_status_t mc_case_webhooks(mc_db *db, apr_pool_t *p, long long case_id, const char *kind,
-                                     const char *event, const char *number, json_t *data)
-{
-    mc_dbres *res;
-    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-    apr_status_t rv = text ? APR_SUCCESS : APR_ENOMEM;
-    int i;
-    json_decref(data);
-    if (rv == APR_SUCCESS)
-        rv = mc_db_query(db, p, &res,
-                         "SELECT t.account_id FROM mc_track t WHERE t.case_id = ? AND t.active = 1 "
-                         "AND" MC_CASE_ALERTS_FOR " AND EXISTS (SELECT 1 FROM "
-                         "mc_webhook_endpoint w WHERE w.account_id = t.account_id AND "
-                         "w.enabled = 1 AND FIND_IN_SET(?, w.events) > 0)",
-                         "iss", case_id, kind, event);
-    for (i = 0; rv == APR_SUCCESS && i < res->nrows; i++)
-        rv = mc_webhook_emit(db, mc_dbres_int(res, i, 0), event, number, text);
-    free(text);
-    return rv;
-}
-
 apr_status_t mc_case_docket_add(mc_db *db, apr_pool_t *p, const mc_case_env *env,
                                 const mc_docket_entry *e, long long *entry_id, long long *queued)
 {
@@ -416,28 +392,6 @@ apr_status_t mc_case_set_confidential(mc_db *db, long long case_id, int on)
     }
     apr_pool_destroy(p);
     return rv;
-}
-
-apr_status_t mc_case_hearing_added(mc_db *db, apr_pool_t *p, long long hearing_id)
-{
-    mc_dbres *res;
-    apr_status_t rv = mc_db_query(
-        db, p, &res,
-        "SELECT h.case_id, c.number, c.caption, co.name, DATE_FORMAT(h.hearing_at, "
-        "'%Y-%m-%dT%H:%i'), h.hearing_type, h.location, COALESCE(j.name, ''), c.confidential "
-        "FROM mc_hearing h JOIN mc_case c ON c.id = h.case_id JOIN mc_court co ON co.code = "
-        "c.court_code LEFT JOIN mc_judge j ON j.id = h.judge_id WHERE h.id = ?",
-        "i", hearing_id);
-    if (rv != APR_SUCCESS || res->nrows != 1 || mc_dbres_int(res, 0, 8))
-        return rv; /* a confidential case tells nobody */
-    const char *number = mc_dbres_get(res, 0, 1);
-    return mc_case_webhooks(db, p, mc_dbres_int(res, 0, 0), "hearings", MC_WEBHOOK_HEARING, number,
-                            json_pack("{s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s}}", "case_number",
-                                      number, "caption", mc_dbres_get(res, 0, 2), "court",
-                                      mc_dbres_get(res, 0, 3), "hearing", "id",
-                                      (json_int_t)hearing_id, "at", mc_dbres_get(res, 0, 4), "type",
-                                      mc_dbres_get(res, 0, 5), "location", mc_dbres_get(res, 0, 6),
-                                      "judge", mc_dbres_get(res, 0, 7)));
 }
 
 /* ---- periodic work -------------------------------------------------------- */

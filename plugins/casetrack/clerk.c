@@ -406,7 +406,7 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
 {
     entry_baton *b = baton;
     mc_case_env env;
-    long long id = 0;
+    long long id = 0, hearing_id = 0;
     apr_status_t rv;
     ct_case_env(mr, &env);
     b->queued = 0;
@@ -415,7 +415,7 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
     if (b->hearing_at) {
         /* With the case's copies (sql/casetrack/0005_hearing_case_copies.sql),
          * read under a shared lock: a change of the case waits for us. */
-        rv = mc_db_exec(db, NULL, NULL,
+        rv = mc_db_exec(db, NULL, &hearing_id,
                         "INSERT INTO mc_hearing (case_id, court_code, case_number, "
                         "case_confidential, ref, hearing_at, hearing_type, location, judge_id, "
                         "case_judge_id) SELECT id, court_code, number, confidential, ?, ?, ?, ?, "
@@ -435,6 +435,9 @@ static apr_status_t entry_tx(mc_req *mr, mc_db *db, void *baton)
             return rv;
     }
     if ((rv = mc_case_docket_add(db, mr->r->pool, &env, &b->e, &id, &b->queued)) != APR_SUCCESS)
+        return rv;
+    /* hearing.scheduled to the trackers' webhooks (mc_case.h). */
+    if (hearing_id && (rv = mc_case_hearing_added(db, mr->r->pool, hearing_id)) != APR_SUCCESS)
         return rv;
     /* A hearing or a judgment is in a search's results (a docket entry only
      * on the case page, never cached): after the case row's lock, as

@@ -2,8 +2,8 @@
 tracked case queues docket.entry.created for each tracking account whose
 filter takes the entry's kind and that has an endpoint subscribed to it
 (mod_mocourts/lib/mc_case.c, in the entry's transaction); a hearing new to
-an existing tracked case in `mocourts-admin import` queues
-hearing.scheduled to the filters with hearings; making a case confidential
+an existing tracked case in `mocourts-admin import`, or one the clerk
+schedules, queues hearing.scheduled to the filters with hearings; making a case confidential
 drops its undelivered deliveries. (Signing, delivery and retries are the
 core's: the webhook tests of mc_webhook.)
 
@@ -131,3 +131,36 @@ def test_imported_hearing_webhooks(admin, mariadb, new_account, tmp_path):
     # The same feed again: nothing new.
     admin.run("import", write_feed(tmp / "c.xml", head + case([1, 2])))
     assert sum(len(v) for v in deliveries(mariadb, number, HEARING).values()) == 2
+
+
+def test_clerk_hearing_webhooks(apache, new_account, smtp, mariadb):
+    """The clerk's Schedule a Hearing: hearing.scheduled to the trackers
+    with hearings in their filter (or none), and its docket entry (Hearing
+    Scheduled, kind hearings) as docket.entry.created to the same."""
+    ap = apache
+    court = seed_court(mariadb)
+    case_id, number = seed_case(mariadb, court, caption=f"{unique_tag()} V CLERKHOOK")
+    s, _ = clerk_session(ap, new_account, smtp, court)
+    hear, orders, every = (new_account(prefix="cwc") for _ in range(3))
+    filtered(mariadb, add_tracker(mariadb, hear, case_id), ["hearings"])
+    filtered(mariadb, add_tracker(mariadb, orders, case_id), ["orders"])
+    add_tracker(mariadb, every, case_id)
+    for a in (hear, orders, every):
+        endpoint(mariadb, a)
+    page = s.get(ap.url(f"/casenet/clerk/case/{number}"), timeout=30)
+    r = web.submit(s, page, {"h_date": "2099-05-06", "h_time": "13:30", "h_type": "Trial Setting",
+                             "h_location": "Division 9", "h_judge": ""},
+                   action_contains="/hearing", timeout=30)
+    assert "Hearing scheduled" in plain(r.text), plain(r.text)[:1000]
+    hid = int(mariadb.value(f"SELECT id FROM mc_hearing WHERE case_id = {case_id}"))
+    got = deliveries(mariadb, number, HEARING)
+    assert sorted(got) == sorted([hear.id, every.id])
+    assert got[every.id] == [{"case_number": number, "caption": got[every.id][0]["caption"],
+                              "court": court["name"],
+                              "hearing": {"id": hid, "at": "2099-05-06T13:30",
+                                          "type": "Trial Setting", "location": "Division 9",
+                                          "judge": ""}}]
+    entries = deliveries(mariadb, number, DOCKET)
+    assert sorted(entries) == sorted([hear.id, every.id])
+    assert entries[hear.id][0]["entry"]["type"] == "Hearing Scheduled"
+    assert entries[hear.id][0]["entry"]["kind"] == "hearings"
