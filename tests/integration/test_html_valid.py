@@ -1,9 +1,11 @@
 """Issue 14: the markup as served (not as a browser re-serialises it) is
 valid HTML: the Nu HTML checker (npm vnu-jar, on Debian's Java; `make
 test-tools`) finds no error in the raw bytes of the public pages, an account
-holder's pages and a clerk's, read with GET exactly as a browser receives
+holder's pages, a clerk's and the Security unit's (its audit log viewer),
+read with GET exactly as a browser receives
 them (after redirects). One JVM checks all of them in one run."""
 import json
+import re
 import shutil
 import subprocess
 
@@ -30,6 +32,8 @@ ACCOUNT = [
     "/groups/admin", "/groups/efiling", "/account/password",
 ]
 CLERK = ["/ecf/clerk", "/casenet/clerk", "/ecf/filings?status=review"]
+SECURITY = ["/registration/security", "/registration/security/audit",
+            "/registration/security/audit?from=2025-02-30&ip=x"]
 
 
 def _validate(pages, tmp_path):
@@ -67,6 +71,10 @@ def test_served_markup_is_valid(apache, new_account, smtp, tmp_path):
     pages += _fetch(s, apache, ACCOUNT)
     s, _ = account_browser(apache, new_account, smtp, roles=("clerk",), prefix="clerk")
     pages += _fetch(s, apache, CLERK)
+    s, sec = account_browser(apache, new_account, smtp, roles=("security",), prefix="sec")
+    pages += _fetch(s, apache, SECURITY + [f"/registration/security/audit?account={sec.username}"])
+    event = re.search(r'href="(/registration/security/audit/\d+[^"]*)"', pages[-1][1].decode())
+    pages += _fetch(s, apache, [event.group(1).replace("&amp;", "&")])
     assert len(pages) >= 35, len(pages)
     errors = _validate(pages, tmp_path)
     assert not errors, "the Nu HTML checker:\n" + "\n".join(errors)
