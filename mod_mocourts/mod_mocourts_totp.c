@@ -457,9 +457,9 @@ static int setup_page(mc_req *mr, const mc_account *a, int enrolling, int status
                           "i", a->id)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_step_vars(mr, error, NULL);
-    if (enrolling)
+    if (enrolling && !codes)
         mc_vars_set(mr->vars, "enrolling", "1");
-    else
+    else if (!enrolling)
         mc_vars_set(mr->vars, "myaccount_url",
                     reg ? apr_pstrcat(mr->r->pool, reg->path, "/myaccount", NULL)
                         : mc_url(mr, "/"));

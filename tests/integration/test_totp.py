@@ -294,6 +294,9 @@ def test_required_role_is_held_at_setup(ap, new_account, smtp, mariadb):
     assert len(RECOVERY_RE.findall(r.text)) == 10
     cont = re.search(r'<a class="usa-button" href="([^"]+)">I have saved', r.text)
     assert cont, r.text[:3000]
+    assert "Set it up now to finish logging on." not in r.text
+    assert path_of(s.get(ap.url(cont.group(1).replace("&amp;", "&")), timeout=30).url) \
+        == "/account/"
     assert is_logged_on(s, ap)
     assert audited(mariadb, "totp-enabled", account_id=acct.id) == 1
     # It cannot be turned off.
