@@ -172,6 +172,7 @@ static authn_status basic_check(request_rec *r, const char *user, const char *pw
     mc_found f;
     mc_db *db;
     apr_status_t rv;
+    int refused = 0;
 
     if (!mc_conf_get() || !mc_conf_get()->base_url)
         return AUTH_GENERAL_ERROR;
@@ -182,6 +183,11 @@ static authn_status basic_check(request_rec *r, const char *user, const char *pw
         return AUTH_GENERAL_ERROR;
     }
     if (result != MC_LOGON_OK || strcmp(f.status, "active") || f.must_change)
+        return AUTH_DENIED;
+    /* Two-step verification: a password alone is not enough. */
+    if ((rv = mc_totp_basic_refused(r, db, f.id, &refused)) != APR_SUCCESS)
+        return AUTH_GENERAL_ERROR;
+    if (refused)
         return AUTH_DENIED;
     mc_rstate_of(r)->basic_user = apr_pstrdup(r->pool, user);
     mc_rstate_of(r)->basic_id = f.id;

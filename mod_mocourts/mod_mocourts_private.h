@@ -233,6 +233,9 @@ apr_status_t mc_begin_for_account(mc_req *mr, mc_db *db, long long id);
  * NULL on a database error (*rv). */
 const char *mc_totp_stage(mc_req *mr, mc_db *db, long long id, const char *stage,
                           apr_status_t *rv);
+/* *refused 1: the password alone (HTTP Basic) must not let account id in:
+ * it has two-step verification on, or a role that requires it. */
+apr_status_t mc_totp_basic_refused(request_rec *r, mc_db *db, long long id, int *refused);
 /* The page of a limited stage, below the logon mount. */
 const char *mc_stage_path(const char *stage);
 /* Its pages: the logon step and My Account's set-up. */

@@ -148,19 +148,32 @@ static int code_matches(const unsigned char *secret, const char *code, long long
 
 /* *on: two-step verification is on; *required: MoCourtsTwoStepRequired
  * names one of the account's roles. */
-static apr_status_t totp_state(mc_req *mr, mc_db *db, long long id, int *on, int *required)
+static apr_status_t totp_state_p(apr_pool_t *p, mc_db *db, long long id, int *on, int *required)
 {
     const apr_array_header_t *roles = mc_conf_get()->twostep_roles;
     mc_dbres *res;
     apr_status_t rv = mc_db_query(
-        db, mr->r->pool, &res,
+        db, p, &res,
         "SELECT (SELECT COUNT(*) FROM mc_totp WHERE account_id = ? AND enabled_at IS NOT NULL), "
         "(SELECT COUNT(*) FROM mc_account_role WHERE account_id = ? AND FIND_IN_SET(role, ?) > 0)",
-        "iis", id, id, roles ? apr_array_pstrcat(mr->r->pool, roles, ',') : "");
+        "iis", id, id, roles ? apr_array_pstrcat(p, roles, ',') : "");
     if (rv == APR_SUCCESS) {
         *on = mc_dbres_int(res, 0, 0) > 0;
         *required = mc_dbres_int(res, 0, 1) > 0;
     }
+    return rv;
+}
+
+static apr_status_t totp_state(mc_req *mr, mc_db *db, long long id, int *on, int *required)
+{
+    return totp_state_p(mr->r->pool, db, id, on, required);
+}
+
+apr_status_t mc_totp_basic_refused(request_rec *r, mc_db *db, long long id, int *refused)
+{
+    int on = 0, required = 0;
+    apr_status_t rv = totp_state_p(r->pool, db, id, &on, &required);
+    *refused = on || required;
     return rv;
 }
 

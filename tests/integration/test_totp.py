@@ -12,11 +12,13 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from harness import web
-from integration.helpers_core import (COOKIE, audited, code_mails, csrf_of, is_logged_on,
-                                      location, logged_on_csrf, logon, logon_full, module_site,
-                                      new_browser, path_of, plain, post_form, submit_code,
-                                      wait_code)
+from integration.helpers_core import (AUTH_REFUSAL_LINES, COOKIE, audited, code_mails, csrf_of,
+                                      is_logged_on, location, logged_on_csrf, logon, logon_full,
+                                      module_site, new_browser, path_of, plain, post_form,
+                                      submit_code, wait_code)
 from integration.helpers_totp import App, now_step, totp
 
 ap = module_site("totp", {"MoCourtsTwoStepRequired": "clerk security"})
@@ -318,3 +320,18 @@ def test_unrequired_role_not_held(ap, new_account, smtp):
     r = logon_full(s, ap, acct, smtp)
     assert path_of(r.url) != SETUP
     assert is_logged_on(s, ap)
+
+
+@pytest.mark.allow_errors(*AUTH_REFUSAL_LINES)
+def test_basic_auth_needs_more_than_the_password(ap, new_account, smtp, http):
+    """AuthBasicProvider mocourts cannot ask for a code: an account with
+    two-step verification on, or whose role requires it, is refused there."""
+    acct = new_account()
+    url = ap.url("/basic/static.html")
+    assert http.get(url, auth=(acct.username, acct.password), timeout=30).status_code == 200
+    s = new_browser()
+    logon_full(s, ap, acct, smtp)
+    enrol(ap, s)
+    assert http.get(url, auth=(acct.username, acct.password), timeout=30).status_code == 401
+    clerk = new_account(roles=("clerk",), scope="16")
+    assert http.get(url, auth=(clerk.username, clerk.password), timeout=30).status_code == 401
