@@ -335,3 +335,11 @@ def test_basic_auth_needs_more_than_the_password(ap, new_account, smtp, http):
     assert http.get(url, auth=(acct.username, acct.password), timeout=30).status_code == 401
     clerk = new_account(roles=("clerk",), scope="16")
     assert http.get(url, auth=(clerk.username, clerk.password), timeout=30).status_code == 401
+
+
+def test_bad_role_name_fails_configtest(make_apache):
+    ap = make_apache(overrides={"MoCourtsTwoStepRequired": "clerk se;curity"}, start=False)
+    rc, out = ap.configtest()
+    assert rc != 0 and "Syntax OK" not in out, out
+    assert "Invalid value for directive 'MoCourtsTwoStepRequired'" in out, out
+    assert "'se;curity' is not a role name" in out, out
