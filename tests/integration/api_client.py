@@ -28,6 +28,7 @@ import secrets
 import jsonschema
 import requests
 
+from harness import util
 from harness.mariadb import sql_quote
 
 API = "/api/v1"
@@ -187,4 +188,19 @@ def assert_problem(r, status, type_slug=None):
     body = r.json()
     if type_slug:
         assert body["type"].endswith("/problems/" + type_slug), body
+    return body
+
+
+def check_webhook(body):
+    """A webhook's body (parsed) matches the OpenAPI document's description
+    of its event (the "webhooks" section of templates/core/openapi.json,
+    which the site serves as it is: test_api_core checks); returns body."""
+    doc = json.loads((util.REPO / "templates" / "core" / "openapi.json").read_text())
+    event = body.get("type")
+    assert event in doc.get("webhooks", {}), f"webhook type {event!r} not in the OpenAPI document"
+    schema = doc["webhooks"][event]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    resolver = jsonschema.RefResolver.from_schema(doc)
+    errors = list(jsonschema.Draft202012Validator(
+        schema, resolver=resolver, format_checker=jsonschema.FormatChecker()).iter_errors(body))
+    assert not errors, f"webhook {event}: " + "; ".join(e.message for e in errors[:5])
     return body

@@ -16,7 +16,7 @@ import requests
 
 from api_client import API, ApiClient, assert_problem, make_token
 from helpers_core import NO_DEVICE, audited, count_rows, logon_full, module_site, new_browser, site
-from harness import web
+from harness import util, web
 
 ap = module_site("api", NO_DEVICE)
 
@@ -76,6 +76,11 @@ def test_openapi_document_served_with_etag(ap):
     assert api.get("/openapi.json", headers={"If-None-Match": '"other"'}).status_code == 200
     h = api.head("/openapi.json", expect=200)
     assert not h.content and h.headers["ETag"] == etag
+    # The webhooks' payloads (checked by api_client.check_webhook) are served as written.
+    core = json.loads((util.REPO / "templates" / "core" / "openapi.json").read_text())
+    assert doc["webhooks"] == core["webhooks"]
+    assert set(doc["webhooks"]) == {"docket.entry.created", "hearing.scheduled",
+                                    "filing.status.changed"}
     api.get("/problems/not-found", expect=200)
     api.get("/problems/no-such-type", expect=404)
 

@@ -6,7 +6,7 @@ delivery are the core's (test_webhooks); the endpoints here point at a
 closed loopback port, so the deliveries stay for the test to read."""
 import json
 
-from api_client import ApiClient, make_token
+from api_client import ApiClient, check_webhook, make_token
 from helpers_casenet import seed_case, unique_tag
 from helpers_core import logged_on_csrf, logon_full, new_browser
 from helpers_efiling import ECF, clerk_of, ef_court, filer, make_pdf
@@ -19,7 +19,7 @@ EVENT = "filing.status.changed"
 
 def hooks(mariadb, account):
     """[(case_ref, data), ...] of the filer's filing.status.changed deliveries."""
-    return [(ref, json.loads(payload)) for ref, payload in mariadb.sql(
+    return [(ref, check_webhook(json.loads(payload))) for ref, payload in mariadb.sql(
         "SELECT COALESCE(d.case_ref, ''), d.payload FROM mc_webhook_delivery d JOIN "
         f"mc_webhook_endpoint e ON e.id = d.endpoint_id WHERE e.account_id = {account.id} AND "
         f"d.event = {q(EVENT)} ORDER BY d.id")]

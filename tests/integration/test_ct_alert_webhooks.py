@@ -12,6 +12,7 @@ the deliveries stay undelivered (queued or retrying) for the test to read."""
 import json
 import secrets
 
+from api_client import check_webhook
 from harness import web
 from helpers_casenet import seed_case, seed_court, unique_tag
 from test_ct_alert_filters import filtered
@@ -39,7 +40,7 @@ def deliveries(mariadb, number, event):
             "SELECT e.account_id, d.payload FROM mc_webhook_delivery d JOIN mc_webhook_endpoint "
             f"e ON e.id = d.endpoint_id WHERE d.case_ref = {q(number)} AND d.event = {q(event)} "
             "ORDER BY d.id"):
-        body = json.loads(payload)
+        body = check_webhook(json.loads(payload))
         assert body["type"] == event
         out.setdefault(int(acct), []).append(body["data"])
     return out
