@@ -2,8 +2,8 @@
 Account -> "Two-step verification" -> Set Up (the QR code drawn, the key
 in a read-only field labelled Key) -> a wrong Authentication code refused
 -> the right one: ten recovery codes shown once -> Logoff -> Logon with the
-password -> the Authentication code page -> Welcome -> Turn Off with the
-Password. Each page goes through page_checks (axe-core, the Nu HTML
+password -> the Authentication code page -> Welcome -> Get New Recovery
+Codes and Turn Off, each with the Password. Each page goes through page_checks (axe-core, the Nu HTML
 checker, 390 px and 320 px)."""
 import base64
 import sys
@@ -60,6 +60,11 @@ def test_two_step_setup_and_logon(make_browser, apache, new_account, smtp, maria
     ui.assert_on(driver, "/account/", "Welcome")
 
     ui.open_page(driver, ap.url("/account/two-step"))
+    ui.type_into(driver, "Password", acct.password)
+    ui.click(driver, "Get New Recovery Codes")
+    assert "Your new recovery codes" in ui.page_text(driver)
+    fresh = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "ul.recovery-codes code")]
+    assert len(fresh) == 10 and not set(fresh) & set(codes), fresh
     ui.type_into(driver, "Password", acct.password)
     ui.click(driver, "Turn Off")
     assert "Two-step verification is off." in " ".join(ui.notices(driver))

@@ -104,6 +104,16 @@ def enrolled(ap, new_account, smtp, **kw):
     return acct, s, app, codes
 
 
+def turn_off(ap, s, page, password):
+    """The page's Turn Off button: its form (with the Password) sent to
+    the button's formaction."""
+    m = re.search(r'<button[^>]*formaction="([^"]+)"[^>]*>Turn Off</button>', page.text)
+    assert m, page.text[:3000]
+    form = web.find_form(page.text, with_field="password")
+    data = dict(form["fields"], password=password)
+    return s.post(ap.url(m.group(1)), data=data, timeout=30)
+
+
 def failures(mariadb, acct):
     """The account's lock-out failures (its subject: SHA-256 of account:<id>)."""
     subject = hashlib.sha256(f"account:{acct.id}".encode()).hexdigest()
@@ -247,11 +257,12 @@ def test_turn_off_with_password(ap, new_account, smtp, mariadb):
     enter(s, to_code_step(ap, s, acct, smtp), app.code())
     assert is_logged_on(s, ap)
     page = setup_page(ap, s)
-    r = web.submit(s, page, {"password": acct.password + "x"}, with_field="password", timeout=30)
+    r = turn_off(ap, s, page, acct.password + "x")
     assert "The password you entered is not correct." in r.text
     assert failures(mariadb, acct) == 1
     assert audited(mariadb, "totp-disabled", account_id=acct.id) == 0
-    r = web.submit(s, r, {"password": acct.password}, with_field="password", timeout=30)
+    assert audited(mariadb, "totp-disable-refused", account_id=acct.id) == 1
+    r = turn_off(ap, s, r, acct.password)
     assert path_of(r.url) == SETUP and "Two-step verification is off." in r.text
     assert audited(mariadb, "totp-disabled", account_id=acct.id) == 1
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_totp WHERE account_id = {acct.id}") == "0"
@@ -303,7 +314,7 @@ def test_required_role_is_held_at_setup(ap, new_account, smtp, mariadb):
     assert audited(mariadb, "totp-enabled", account_id=acct.id) == 1
     # It cannot be turned off.
     page = setup_page(ap, s)
-    assert "it cannot be turned off" in page.text and 'name="password"' not in page.text
+    assert "it cannot be turned off" in page.text and ">Turn Off<" not in page.text
     r = post_form(s, ap, "/account/two-step/disable", {"mc_csrf": csrf_of(page.text),
                                                        "password": acct.password})
     assert "cannot be turned off" in r.text
@@ -343,3 +354,28 @@ def test_bad_role_name_fails_configtest(make_apache):
     assert rc != 0 and "Syntax OK" not in out, out
     assert "Invalid value for directive 'MoCourtsTwoStepRequired'" in out, out
     assert "'se;curity' is not a role name" in out, out
+
+
+def test_new_recovery_codes(ap, new_account, smtp, mariadb):
+    acct, s, app, old = enrolled(ap, new_account, smtp)
+    enter(s, to_code_step(ap, s, acct, smtp), old[0])
+    assert is_logged_on(s, ap)
+    page = setup_page(ap, s)
+    assert "Unused recovery codes: 9" in plain(page.text)
+    r = web.submit(s, page, {"password": "Not-The-Password-1"}, with_field="password", timeout=30)
+    assert "The password you entered is not correct." in r.text
+    assert not RECOVERY_RE.search(r.text)
+    assert failures(mariadb, acct) == 1
+    assert audited(mariadb, "recovery-codes-refused", account_id=acct.id) == 1
+    r = web.submit(s, r, {"password": acct.password}, with_field="password", timeout=30)
+    assert "Your new recovery codes" in r.text
+    new = RECOVERY_RE.findall(r.text)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert audited(mariadb, "recovery-codes-renewed", account_id=acct.id) == 1
+    assert "Unused recovery codes: 10" in plain(setup_page(ap, s).text)
+    logoff(ap, s)
+    page = to_code_step(ap, s, acct, smtp)
+    r = enter(s, page, old[1])                 # the old ones are void
+    assert MSG_WRONG in r.text and not is_logged_on(s, ap)
+    r = enter(s, r, new[0])
+    assert is_logged_on(s, ap)
