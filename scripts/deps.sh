@@ -16,7 +16,7 @@ PACKAGES=(
     check pkg-config make gcc
     python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
     python3-pymysql python3-jsonschema python3-icalendar
-    chromium chromium-driver wrk sqlmap time libxml2-utils
+    chromium chromium-driver wrk sqlmap time libxml2-utils zbar-tools
     libapache2-mod-qos
     valgrind linux-perf
     galera-4 rsync

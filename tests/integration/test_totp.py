@@ -5,12 +5,14 @@ code not accepted twice, wrong codes counted toward the account's lock-out,
 ten single-use recovery codes, turning it off with the password, and
 MoCourtsTwoStepRequired holding a clerk at the set-up page until it is on.
 
-The codes are computed with the standard library only (hmac, hashlib), as
+The QR code is read back with ZBar. The codes are computed with the standard library only (hmac, hashlib), as
 RFC 6238 section 4 and RFC 4226 section 5.3 say."""
 import base64
 import hashlib
 import re
+import subprocess
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -121,7 +123,28 @@ def failures(mariadb, acct):
                              f"WHERE subject = '{subject}'"))
 
 
-def test_enrol_then_logon_with_code(ap, new_account, smtp, mariadb):
+def qr_text(svg_bytes, tmp_path):
+    """What the QR code in the SVG says, read by ZBar (Debian zbar-tools)
+    from a picture of its modules: one path of runs "Mx yhNv1h-Nz"."""
+    svg = ET.fromstring(svg_bytes)
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    size = int(svg.get("viewBox").split()[2])
+    grid = [[255] * size for _ in range(size)]
+    d = svg.find("{http://www.w3.org/2000/svg}path").get("d")
+    for x, y, run in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", d):
+        for k in range(int(run)):
+            grid[int(y)][int(x) + k] = 0
+    scale = 8
+    rows = b"".join(bytes(v for v in row for _ in range(scale)) * scale for row in grid)
+    pgm = tmp_path / "qr.pgm"
+    pgm.write_bytes(b"P5 %d %d 255\n" % (size * scale, size * scale) + rows)
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(pgm)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out
+    return out.stdout.strip()
+
+
+def test_enrol_then_logon_with_code(ap, new_account, smtp, mariadb, tmp_path):
     acct = new_account()
     s = new_browser()
     logon_full(s, ap, acct, smtp)
@@ -134,9 +157,13 @@ def test_enrol_then_logon_with_code(ap, new_account, smtp, mariadb):
     q = s.get(ap.url(img), timeout=30)
     assert q.status_code == 200 and q.headers["Content-Type"] == "image/svg+xml"
     assert q.headers["Cache-Control"] == "no-store"
-    svg = ET.fromstring(q.content)
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert len(svg.find("{http://www.w3.org/2000/svg}path").get("d")) > 500
+    uri = qr_text(q.content, tmp_path)
+    assert uri.startswith("otpauth://totp/"), uri
+    label, query = unquote(urlsplit(uri).path.lstrip("/")), parse_qs(urlsplit(uri).query)
+    assert label.endswith(":" + acct.username), label
+    assert base64.b32decode(query["secret"][0]) == key
+    assert query["issuer"][0] == label.rsplit(":", 1)[0]
+    assert (query["digits"], query["period"], query["algorithm"]) == (["6"], ["30"], ["SHA1"])
     # Not on until a code is entered; a wrong one is refused.
     assert audited(mariadb, "totp-enabled", account_id=acct.id) == 0
     wrong = f"{(int(totp(key, now_step())) + 500000) % 1000000:06d}"
