@@ -16,6 +16,10 @@ through, and the check that each answers 200 with what it should show.
   members       /groups/admin/members, Group Maintenance: 2,000 members
   filings       /ecf/filings, My Filings: 1,000 envelopes
   clerk-queue   /ecf/clerk, the clerk's eFiling queue: 1,000 envelopes
+  api-name      /api/v1/casenet/search/name, the JSON API's name search (common
+                names), with bench.user's API token (issue 16)
+  api-case      /api/v1/casenet/cases/99BN-CC00001, the JSON API's case (200
+                docket entries)
 
 The generated cases (bench/casenet.py's import) serve the searches; the rest
 is the bench's own court "99" (prefix 99BN), its cases, one group and three
@@ -58,7 +62,8 @@ DEBTORS = ["SMI", "JOHNS", "WILLIAM", "BRO", "MILL", "DAVI", "WILS", "MOOR", "TA
 
 # The pages' keys, in the order they run (pages() below).
 KEYS = ["name-common", "name-rare", "name-sounds", "number", "date", "hearings", "judgments",
-        "case", "myaccount", "mycases", "history", "members", "filings", "clerk-queue"]
+        "case", "myaccount", "mycases", "history", "members", "filings", "clerk-queue",
+        "api-name", "api-case"]
 
 ACCOUNTS = {   # key -> (username, roles, scope)
     "user": ("bench.user", (), None),
@@ -96,6 +101,8 @@ def cleanup(db):
     """Remove every row seed() writes (the accounts stay: their sessions and
     passwords are the bench's; their group and role rows go)."""
     user = db.value("SELECT id FROM mc_account WHERE username = 'bench.user'")
+    if user:
+        db.sql(f"DELETE FROM mc_api_token WHERE account_id = {int(user)}")
     gadmin = db.value("SELECT id FROM mc_account WHERE username = 'bench.gadmin'")
     stmts = [
         f"DELETE d FROM mc_ef_document d JOIN mc_ef_envelope e ON e.id = d.envelope_id"
@@ -332,6 +339,14 @@ def pages(db, names):
                       " status IN ('submitted', 'review') ORDER BY submitted_at, id LIMIT 1")
     out.append(Page("clerk-queue", f"clerk's queue, {ENVELOPES:,} envelopes", "clerk",
                     ["/ecf/clerk"], [f">{oldest}<"]))
+    api = "/api/v1/casenet"
+    out.append(Page("api-name", "API: name search, common names", "api",
+                    [f"{api}/search/name?{q}" for q in names],
+                    ['"case_number"' if "&" not in q else '"items"' for q in names],
+                    "JSON, Bearer token"))
+    out.append(Page("api-case", f"API: case, {DOCKET_ENTRIES} docket entries", "api",
+                    [f"{api}/cases/{CASE}"],
+                    [f"Bench docket entry {DOCKET_ENTRIES}:|Bench docket entry 1:"], CASE))
     if [p.key for p in out] != KEYS:
         raise PagesError("bench/pages.py: KEYS and pages() disagree")
     for p in out:
@@ -345,7 +360,7 @@ def check(session, apache, page, cookie=None):
     the form again, an error or the logon page); PagesError if not.
     Returns the mean size of the answers in bytes."""
     sizes = []
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = dict([credential_header(cookie)]) if cookie else {}
     for path, mark in zip(page.paths, page.marks):
         r = session.get(apache.url(path), headers=headers, allow_redirects=False, timeout=120)
         if r.status_code != 200:
@@ -360,6 +375,28 @@ def check(session, apache, page, cookie=None):
                                  f"page to measure:\n{_text_of(text)[:1500]}")
         sizes.append(len(r.content))
     return sum(sizes) / len(sizes)
+
+
+def credential_header(cred):
+    """(name, value) of the header carrying cred: a session's cookie, or an
+    API token given as "Bearer mct_..."."""
+    if cred.startswith("Bearer "):
+        return ("Authorization", cred)
+    return ("Cookie", cred)
+
+
+def api_token(db, username, scopes="casenet:read"):
+    """A JSON API token of the account, stored as the API tokens page
+    stores it (its SHA-256); as "Bearer ..."."""
+    import hashlib
+    import secrets
+    token = "mct_" + secrets.token_urlsafe(32)
+    db.sql("INSERT INTO mc_api_token (account_id, name, token_hash, prefix, scopes, created_at,"
+           " expires_at) SELECT id, 'make bench', "
+           f"{_q(hashlib.sha256(token.encode()).hexdigest())}, {_q(token[:12])}, {_q(scopes)},"
+           f" UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 1 DAY FROM mc_account"
+           f" WHERE username = {_q(username)}")
+    return "Bearer " + token
 
 
 def _text_of(html):
