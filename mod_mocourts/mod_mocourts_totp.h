@@ -1,6 +1,7 @@
-/* mod_mocourts_totp.h: what the two files of two-step verification share
- * (mod_mocourts_totp.c: the key, codes and the logon's step;
- * mod_mocourts_totp_setup.c: My Account's set-up pages). */
+/* mod_mocourts_totp.h: what the files of two-step verification share
+ * (mod_mocourts_totp_state.c: on or required; mod_mocourts_totp.c: the
+ * key, codes and the logon's step; mod_mocourts_totp_setup.c: My Account's
+ * set-up pages). */
 #ifndef MOD_MOCOURTS_TOTP_H
 #define MOD_MOCOURTS_TOTP_H
 
