@@ -687,8 +687,8 @@ static int device_post(mc_req *mr)
                          s->account.id)) == APR_SUCCESS &&
         (rv = strcmp(to, "full") ? mc_audit(mr, db, "logon-step", s->account.id, to)
                                  : mc_audit(mr, db, "logon", s->account.id,
-                                            mc_logon_detail(mr->r, "new device confirmed", "new"))) ==
-            APR_SUCCESS &&
+                                            mc_logon_detail(mr->r, "new device confirmed",
+                                                            "new"))) == APR_SUCCESS &&
         (rv = mc_session_promote(mr, to)) == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS || attempts != 1) {

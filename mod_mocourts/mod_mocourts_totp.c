@@ -37,7 +37,8 @@
 static const char MSG_WRONG[] = "The code you entered is not correct.";
 static const char MSG_USED[] =
     "This code was already used. Wait for the next code in your app, then enter it.";
-static const char MSG_BUSY[] = "Many people are logging on right now. Please try again in a moment.";
+static const char MSG_BUSY[] =
+    "Many people are logging on right now. Please try again in a moment.";
 
 static pthread_once_t oath_once = PTHREAD_ONCE_INIT;
 static int oath_status;
@@ -70,7 +71,7 @@ static apr_status_t box_key(mc_req *mr, mc_db *db, long long id, unsigned char *
 
 /* The hex of nonce, MAC and ciphertext of secret. */
 apr_status_t mc_totp_seal(mc_req *mr, mc_db *db, long long id, const unsigned char *secret,
-                         const char **out)
+                          const char **out)
 {
     unsigned char key[crypto_secretbox_KEYBYTES];
     unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + KEY_BYTES];
@@ -87,8 +88,8 @@ apr_status_t mc_totp_seal(mc_req *mr, mc_db *db, long long id, const unsigned ch
 
 /* The account's key into secret (KEY_BYTES): *found 0 when it has none (of
  * that kind: enabled 1, on; 0, set up and not yet confirmed). */
-apr_status_t mc_totp_load(mc_req *mr, mc_db *db, long long id, int enabled,
-                             unsigned char *secret, int *found)
+apr_status_t mc_totp_load(mc_req *mr, mc_db *db, long long id, int enabled, unsigned char *secret,
+                          int *found)
 {
     unsigned char key[crypto_secretbox_KEYBYTES];
     unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + KEY_BYTES];
@@ -254,20 +255,18 @@ int mc_totp_code_post(mc_req *mr)
     if (!known)
         tok = mc_token_new(mr->r->pool);
     if ((rv = mc_begin_for_account(mr, db, s->account.id)) == APR_SUCCESS &&
-        (known ||
-         (rv = mc_db_exec(db, NULL, NULL,
-                          "INSERT INTO mc_device (account_id, device_hash, created_at, "
-                          "last_used) VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
-                          "is", s->account.id, mc_sha256_hex(mr->r->pool, tok, strlen(tok)))) ==
-             APR_SUCCESS) &&
+        (known || (rv = mc_db_exec(db, NULL, NULL,
+                                   "INSERT INTO mc_device (account_id, device_hash, created_at, "
+                                   "last_used) VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                                   "is", s->account.id,
+                                   mc_sha256_hex(mr->r->pool, tok, strlen(tok)))) == APR_SUCCESS) &&
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          s->account.id)) == APR_SUCCESS &&
-        (rv = mc_audit(mr, db, "logon", s->account.id,
-                       mc_logon_detail(mr->r,
-                                       v == CODE_RECOVERY ? "two-step recovery code"
-                                                          : "two-step code",
-                                       known ? "known" : "new"))) == APR_SUCCESS &&
+        (rv = mc_audit(
+             mr, db, "logon", s->account.id,
+             mc_logon_detail(mr->r, v == CODE_RECOVERY ? "two-step recovery code" : "two-step code",
+                             known ? "known" : "new"))) == APR_SUCCESS &&
         (rv = mc_session_promote(mr, "full")) == APR_SUCCESS)
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS) {
@@ -286,7 +285,8 @@ const char *mc_totp_base32(apr_pool_t *p, const unsigned char *secret)
     size_t n = 0;
     const char *out;
     pthread_once(&oath_once, oath_start);
-    if (oath_status != OATH_OK || oath_base32_encode((const char *)secret, KEY_BYTES, &b, &n) != OATH_OK)
+    if (oath_status != OATH_OK ||
+        oath_base32_encode((const char *)secret, KEY_BYTES, &b, &n) != OATH_OK)
         return NULL;
     out = apr_pstrndup(p, b, n);
     sodium_memzero(b, n);

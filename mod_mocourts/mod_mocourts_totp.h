@@ -18,8 +18,8 @@ apr_status_t mc_totp_seal(mc_req *mr, mc_db *db, long long id, const unsigned ch
                           const char **out);
 /* The account's key into secret: *found 0 when it has none of that kind
  * (enabled 1: on; 0: set up, not yet confirmed). */
-apr_status_t mc_totp_load(mc_req *mr, mc_db *db, long long id, int enabled,
-                          unsigned char *secret, int *found);
+apr_status_t mc_totp_load(mc_req *mr, mc_db *db, long long id, int enabled, unsigned char *secret,
+                          int *found);
 /* 1 when code is the key's within one step of now; *step: its step. */
 int mc_totp_matches(const unsigned char *secret, const char *code, long long *step);
 /* The key in base32 (32 characters), or NULL. */

@@ -18,7 +18,8 @@
 /* Crockford's base32 digits: no i, l, o or u to misread. */
 static const char recovery_digits[] = "0123456789abcdefghjkmnpqrstvwxyz";
 
-static const char MSG_BUSY[] = "Many people are logging on right now. Please try again in a moment.";
+static const char MSG_BUSY[] =
+    "Many people are logging on right now. Please try again in a moment.";
 
 static const mc_label notes[] = {{"off", "Two-step verification is off."}, {NULL}};
 
@@ -116,8 +117,8 @@ static const char *step_url(mc_req *mr, const char *path)
 
 /* The page in account a's state (enrolling: at the logon's "enrol"
  * stage); codes: the recovery codes just made. */
-static int setup_page(mc_req *mr, const mc_account *a, int enrolling, int status,
-                      const char *error, const char *const *codes)
+static int setup_page(mc_req *mr, const mc_account *a, int enrolling, int status, const char *error,
+                      const char *const *codes)
 {
     int on = 0, required = 0, i;
     const mc_mount *reg = mc_mount_of("registration");
@@ -183,8 +184,7 @@ static int setup_page(mc_req *mr, const mc_account *a, int enrolling, int status
     for (i = 0; codes && codes[i]; i++)
         mc_vars_set(mc_vars_row(mr->vars, "recovery_codes"), "code", codes[i]);
     if (codes && enrolling)
-        mc_vars_set(mr->vars, "continue_url",
-                    mc_next_after_logon(mr, db, a, mc_logon_return(mr)));
+        mc_vars_set(mr->vars, "continue_url", mc_next_after_logon(mr, db, a, mc_logon_return(mr)));
     mc_done_notice(mr, notes, error);
     return mc_render(mr, status, "two-step.html", "Two-step verification");
 }
@@ -258,8 +258,8 @@ static int setup_post(mc_req *mr)
  * (earlier ones void). In the caller's transaction. */
 static apr_status_t new_recovery_codes(mc_req *mr, mc_db *db, long long id, const char **codes)
 {
-    apr_status_t rv = mc_db_exec(db, NULL, NULL,
-                                 "DELETE FROM mc_totp_recovery WHERE account_id = ?", "i", id);
+    apr_status_t rv =
+        mc_db_exec(db, NULL, NULL, "DELETE FROM mc_totp_recovery WHERE account_id = ?", "i", id);
     int i, j;
     for (i = 0; i < RECOVERY_CODES && rv == APR_SUCCESS; i++) {
         char c[RECOVERY_CHARS + 1], shown[RECOVERY_CHARS + 2];
@@ -272,8 +272,8 @@ static apr_status_t new_recovery_codes(mc_req *mr, mc_db *db, long long id, cons
         if (!(hash = mc_code_hash(mr, db, "recovery", id, c, &rv)))
             break;
         rv = mc_db_exec(db, NULL, NULL,
-                        "INSERT INTO mc_totp_recovery (account_id, code_hash) VALUES (?, ?)",
-                        "is", id, hash);
+                        "INSERT INTO mc_totp_recovery (account_id, code_hash) VALUES (?, ?)", "is",
+                        id, hash);
     }
     codes[i] = NULL;
     return rv;
@@ -294,7 +294,8 @@ static int confirm_post(mc_req *mr)
     if (!a)
         return to_logon(mr);
     if (!*code)
-        return setup_page(mr, a, enrolling, HTTP_OK, "Enter the 6-digit code your app shows.", NULL);
+        return setup_page(mr, a, enrolling, HTTP_OK, "Enter the 6-digit code your app shows.",
+                          NULL);
     if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
         (rv = mc_totp_load(mr, db, a->id, 0, secret, &found)) != APR_SUCCESS)
         return mc_fail(mr, rv);
@@ -384,10 +385,9 @@ static int password_right(mc_req *mr, mc_db *db, const char *pw, const char *eve
     mc_audit(mr, db, event, a->id, "wrong password");
     if (locked_now)
         mc_audit(mr, db, "lockout", a->id, "too many wrong codes and passwords");
-    *answer = setup_page(mr, a, 0, HTTP_OK,
-                         locked_now ? mc_msg_locked(mr->r->pool)
-                                    : "The password you entered is not correct.",
-                         NULL);
+    *answer = setup_page(
+        mr, a, 0, HTTP_OK,
+        locked_now ? mc_msg_locked(mr->r->pool) : "The password you entered is not correct.", NULL);
     return 0;
 }
 

@@ -37,8 +37,7 @@ apr_status_t mc_totp_basic_refused(request_rec *r, mc_db *db, long long id, int 
     return rv;
 }
 
-const char *mc_totp_stage(mc_req *mr, mc_db *db, long long id, const char *stage,
-                          apr_status_t *rv)
+const char *mc_totp_stage(mc_req *mr, mc_db *db, long long id, const char *stage, apr_status_t *rv)
 {
     int on = 0, required = 0;
     if ((*rv = mc_totp_state(mr, db, id, &on, &required)) != APR_SUCCESS)
@@ -58,4 +57,3 @@ const char *mc_stage_path(const char *stage)
         return "/two-step";
     return "/device";
 }
-
