@@ -321,7 +321,9 @@ static int confirm_post(mc_req *mr)
                            "UPDATE mc_account SET last_logon_at = UTC_TIMESTAMP() WHERE id = ?",
                            "i", a->id)) == APR_SUCCESS &&
           (rv = mc_audit(mr, db, "logon", a->id,
-                         mc_logon_detail(mr->r, "two-step set up", "known"))) == APR_SUCCESS &&
+                         mc_logon_detail(mr->r, "two-step set up",
+                                         mc_conf_get()->device_code ? "known" : "unchecked"))) ==
+              APR_SUCCESS &&
           (rv = mc_session_promote(mr, "full")) == APR_SUCCESS)))
         rv = mc_db_commit(db);
     if (rv != APR_SUCCESS || n != 1) {
