@@ -13,6 +13,7 @@ PACKAGES=(
     libjansson-dev libcurl4-openssl-dev
     libpwquality-dev cracklib-runtime
     liboath-dev libqrencode-dev
+    poppler-utils qpdf
     check pkg-config make gcc
     python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
     python3-pymysql python3-jsonschema python3-icalendar

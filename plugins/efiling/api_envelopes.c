@@ -121,32 +121,67 @@ static json_t *parties_json(mc_req *mr, mc_db *db, long long env_id, apr_status_
     return out;
 }
 
-json_t *ef_api_documents(mc_req *mr, mc_db *db, long long env_id, apr_status_t *rv)
+/* The masked hits of the redaction check (redact.c) of env_id's documents:
+ * an object by document id of arrays of {page, kind, masked}. */
+static json_t *redaction_hits_json(mc_req *mr, mc_db *db, long long env_id, apr_status_t *rv)
 {
     json_t *out;
     mc_dbres *res;
     int i;
     *rv = mc_db_query(db, mr->r->pool, &res,
-                      "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, d.sha256, "
-                      "f.fee_cents, COALESCE(d.docket_id, 0), d.active_found, d.created_at FROM "
-                      "mc_ef_document d JOIN mc_ef_filing_code f ON f.id = d.filing_code_id WHERE "
-                      "d.envelope_id = ? ORDER BY d.is_lead DESC, d.id",
+                      "SELECT h.document_id, h.page, h.kind, h.masked FROM mc_ef_redaction_hit h "
+                      "JOIN mc_ef_document d ON d.id = h.document_id WHERE d.envelope_id = ? "
+                      "ORDER BY h.document_id, h.page, h.id",
                       "i", env_id);
     if (*rv != APR_SUCCESS)
         return NULL;
+    out = json_object();
+    for (i = 0; i < res->nrows; i++) {
+        const char *doc = mc_dbres_get(res, i, 0);
+        json_t *list = json_object_get(out, doc);
+        if (!list) {
+            list = json_array();
+            json_object_set_new(out, doc, list);
+        }
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "page",
+                                              (json_int_t)mc_dbres_int(res, i, 1), "kind",
+                                              mc_dbres_get(res, i, 2), "masked",
+                                              mc_dbres_get(res, i, 3)));
+    }
+    return out;
+}
+
+json_t *ef_api_documents(mc_req *mr, mc_db *db, long long env_id, apr_status_t *rv)
+{
+    json_t *out, *hits;
+    mc_dbres *res;
+    int i;
+    *rv = mc_db_query(db, mr->r->pool, &res,
+                      "SELECT d.id, f.code, f.name, d.is_lead, d.client_name, d.bytes, d.sha256, "
+                      "f.fee_cents, COALESCE(d.docket_id, 0), d.active_found, d.created_at, "
+                      "d.redaction FROM mc_ef_document d JOIN mc_ef_filing_code f ON f.id = "
+                      "d.filing_code_id WHERE d.envelope_id = ? ORDER BY d.is_lead DESC, d.id",
+                      "i", env_id);
+    if (*rv != APR_SUCCESS || !(hits = redaction_hits_json(mr, db, env_id, rv)))
+        return NULL;
     out = json_array();
-    for (i = 0; i < res->nrows; i++)
+    for (i = 0; i < res->nrows; i++) {
+        json_t *h = json_object_get(hits, mc_dbres_get(res, i, 0));
         json_array_append_new(
-            out, json_pack("{s:I, s:s, s:s, s:b, s:o, s:I, s:s, s:I, s:b, s:b, s:o}", "id",
-                           (json_int_t)mc_dbres_int(res, i, 0), "filing_code",
-                           mc_dbres_get(res, i, 1), "filing_code_name", mc_dbres_get(res, i, 2),
-                           "lead", (int)(mc_dbres_int(res, i, 3) != 0), "filename",
-                           ef_api_str(mc_dbres_get(res, i, 4)), "bytes",
-                           (json_int_t)mc_dbres_int(res, i, 5), "sha256", mc_dbres_get(res, i, 6),
-                           "fee_cents", (json_int_t)mc_dbres_int(res, i, 7), "docketed",
-                           (int)(mc_dbres_int(res, i, 8) != 0), "active_content",
-                           (int)(mc_dbres_int(res, i, 9) != 0), "uploaded_at",
-                           ef_api_time(mc_dbres_get(res, i, 10))));
+            out,
+            json_pack("{s:I, s:s, s:s, s:b, s:o, s:I, s:s, s:I, s:b, s:b, s:o, s:s, s:O}", "id",
+                      (json_int_t)mc_dbres_int(res, i, 0), "filing_code", mc_dbres_get(res, i, 1),
+                      "filing_code_name", mc_dbres_get(res, i, 2), "lead",
+                      (int)(mc_dbres_int(res, i, 3) != 0), "filename",
+                      ef_api_str(mc_dbres_get(res, i, 4)), "bytes",
+                      (json_int_t)mc_dbres_int(res, i, 5), "sha256", mc_dbres_get(res, i, 6),
+                      "fee_cents", (json_int_t)mc_dbres_int(res, i, 7), "docketed",
+                      (int)(mc_dbres_int(res, i, 8) != 0), "active_content",
+                      (int)(mc_dbres_int(res, i, 9) != 0), "uploaded_at",
+                      ef_api_time(mc_dbres_get(res, i, 10)), "redaction", mc_dbres_get(res, i, 11),
+                      "redaction_hits", h ? h : json_array()));
+    }
+    json_decref(hits);
     return out;
 }
 

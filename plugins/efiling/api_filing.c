@@ -7,7 +7,8 @@
  *   PUT   /envelopes/:id/parties         {"parties": [...]}: a new case's
  *                                        parties, all at once
  *   PATCH /envelopes/:id/documents/:doc  {"filing_code", "lead"}
- *   POST  /envelopes/:id/submit          {"payment", "waiver_reason"} with
+ *   POST  /envelopes/:id/submit          {"payment", "waiver_reason",
+ *                                        "redaction_confirmed"} with
  *                                        an Idempotency-Key: one envelope
  *                                        however often it is sent, every
  *                                        copy answered with it
@@ -373,7 +374,7 @@ static apr_status_t submit_api_tx(mc_req *mr, mc_db *db, void *baton)
     }
     if ((rv = ef_submit(mr, db, &t->s)) != APR_SUCCESS)
         return rv;
-    if (t->s.not_found || t->s.incomplete)
+    if (t->s.not_found || t->s.incomplete || t->s.redaction)
         return APR_EGENERAL;
     return mc_api_idem_done(mr, db, ef_id_str(mr->r->pool, t->s.id));
 }
@@ -381,13 +382,13 @@ static apr_status_t submit_api_tx(mc_req *mr, mc_db *db, void *baton)
 static int submit(mc_req *mr)
 {
     apr_pool_t *p = mr->r->pool;
-    json_t *in;
+    json_t *in, *confirmed;
     submit_tx t;
     mc_db *db;
     ef_env e;
     ef_who w;
     apr_status_t rv;
-    int rc, bad = 0, found;
+    int rc, bad = 0, found, bad_confirm;
     const char *pay, *reason;
     /* A submitted envelope is answered too (a retry with a new key). */
     if ((rc = ef_api_own_envelope(mr, &db, &e, 0)) != -1)
@@ -406,9 +407,14 @@ static int submit(mc_req *mr)
     reason = ef_api_member(in, "waiver_reason", &bad);
     t.payment = json_object_get(in, "payment") ? apr_pstrdup(p, pay) : NULL;
     t.reason = apr_pstrdup(p, reason);
+    confirmed = json_object_get(in, "redaction_confirmed");
+    t.s.redaction_confirmed = json_is_true(confirmed);
+    bad_confirm = confirmed && !json_is_boolean(confirmed);
     json_decref(in);
     if (bad)
         return ef_api_invalid(mr, "payment", "payment and waiver_reason are strings.");
+    if (bad_confirm)
+        return ef_api_invalid(mr, "redaction_confirmed", "redaction_confirmed is true or false.");
     t.s.id = e.id;
     t.s.who = &w;
     rv = mc_req_tx(mr, submit_api_tx, &t);
@@ -420,6 +426,13 @@ static int submit(mc_req *mr)
         return ef_api_invalid(mr, t.field, t.refusal);
     if (t.s.not_found)
         return ef_api_env_not_found(mr);
+    if (t.s.redaction)
+        return ef_api_invalid(mr, "redaction_confirmed",
+                              apr_pstrcat(p, t.s.redaction,
+                                          " Through the API: look at each document's "
+                                          "redaction_hits, then send \"redaction_confirmed\": "
+                                          "true.",
+                                          NULL));
     if (t.s.incomplete)
         return mc_api_problem(
             mr, HTTP_UNPROCESSABLE_ENTITY, "incomplete",

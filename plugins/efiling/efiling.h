@@ -52,6 +52,10 @@ extern const mc_route ef_setup_routes[];
 /* Directives (mod_mocourts_efiling.c). */
 typedef struct ef_conf {
     const char *store; /* MoCourtsEFilingStore: the document store directory */
+    /* MoCourtsEFilingTool pdftotext|pdftoppm|qpdf PATH (default /usr/bin/NAME) */
+    const char *pdftotext, *pdftoppm, *qpdf;
+    int tool_seconds;     /* MoCourtsEFilingToolLimits SECONDS MEGABYTES: 10 */
+    long long tool_bytes; /* 512 MB */
 } ef_conf;
 extern ef_conf ef_config;
 

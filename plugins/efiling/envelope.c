@@ -73,10 +73,14 @@ static int submit(mc_req *mr)
     memset(&b, 0, sizeof(b));
     b.id = z.e.id;
     b.who = &z.who;
+    b.redaction_confirmed = mc_field(mr, "redaction_confirmed") &&
+                            !strcmp(mc_field(mr, "redaction_confirmed"), "1");
     if ((rv = mc_req_tx(mr, submit_tx, &b)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (b.not_found)
         return ef_env_not_found(mr);
+    if (b.redaction)
+        return ef_wiz_review_page(mr, &z, HTTP_BAD_REQUEST, b.redaction);
     if (b.incomplete)
         return mc_message(mr, HTTP_BAD_REQUEST, "Review and submit",
                           apr_pstrcat(mr->r->pool, "This envelope cannot be submitted yet: ",

@@ -5,6 +5,8 @@
  *
  *   LoadModule mocourts_efiling_module modules/mod_mocourts_efiling.so
  *   MoCourtsEFilingStore /var/lib/mocourts/documents
+ *   MoCourtsEFilingTool pdftotext /usr/bin/pdftotext   (the default; pdftoppm, qpdf)
+ *   MoCourtsEFilingToolLimits 10 512                   (seconds, megabytes)
  *   <Location /ecf>
  *       MoCourtsMount efiling
  *   </Location>
@@ -27,7 +29,7 @@ static mc_plugin efiling = {
     .version = "1.0.0",
     .routes = NULL, /* joined in register_hooks */
     .component = "efiling",
-    .schema_version = 4, /* sql/efiling/0004_api_indexes.sql (the API's lists name them) */
+    .schema_version = 5, /* sql/efiling/0005_redaction.sql (redaction hits, tool checks) */
     .templates = EF_TEMPLATES,
     .nav = nav,
     .periodic = periodic,
@@ -74,10 +76,50 @@ static const char *set_store(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-/* Reset before each read of the configuration; the store has no default. */
+/* MoCourtsEFilingTool pdftotext|pdftoppm|qpdf PATH: where a kept PDF tool
+ * is (an absolute path; tests point one at a stand-in). */
+static const char *set_tool(cmd_parms *cmd, void *dc, const char *name, const char *path)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char **slot = !strcmp(name, "pdftotext") ? &ef_config.pdftotext
+                        : !strcmp(name, "pdftoppm") ? &ef_config.pdftoppm
+                        : !strcmp(name, "qpdf")     ? &ef_config.qpdf
+                                                    : NULL;
+    if (e)
+        return e;
+    if (!slot)
+        return "MoCourtsEFilingTool: the first argument is pdftotext, pdftoppm or qpdf";
+    if (path[0] != '/')
+        return "MoCourtsEFilingTool: the tool's path must be absolute";
+    *slot = apr_pstrdup(cmd->pool, path);
+    return NULL;
+}
+
+/* MoCourtsEFilingToolLimits SECONDS MEGABYTES: each tool run's wall-clock
+ * time and address space. */
+static const char *set_tool_limits(cmd_parms *cmd, void *dc, const char *sec, const char *mb)
+{
+    const char *e = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    int s = atoi(sec), m = atoi(mb);
+    if (e)
+        return e;
+    if (s < 1 || s > 300 || m < 16 || m > 8192)
+        return "MoCourtsEFilingToolLimits: SECONDS from 1 to 300 and MEGABYTES from 16 to 8192";
+    ef_config.tool_seconds = s;
+    ef_config.tool_bytes = (long long)m * 1024 * 1024;
+    return NULL;
+}
+
+/* Reset before each read of the configuration; the store has no default,
+ * the tools are Debian's. */
 static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     ef_config.store = NULL;
+    ef_config.pdftotext = "/usr/bin/pdftotext";
+    ef_config.pdftoppm = "/usr/bin/pdftoppm";
+    ef_config.qpdf = "/usr/bin/qpdf";
+    ef_config.tool_seconds = 10;
+    ef_config.tool_bytes = 512LL * 1024 * 1024;
     return OK;
 }
 
@@ -97,6 +139,10 @@ static int check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
 static const command_rec cmds[] = {
     AP_INIT_TAKE1("MoCourtsEFilingStore", set_store, NULL, RSRC_CONF,
                   "The directory of the filed documents (writable by Apache's user only)"),
+    AP_INIT_TAKE2("MoCourtsEFilingTool", set_tool, NULL, RSRC_CONF,
+                  "pdftotext, pdftoppm or qpdf and the absolute path of that tool"),
+    AP_INIT_TAKE2("MoCourtsEFilingToolLimits", set_tool_limits, NULL, RSRC_CONF,
+                  "Each PDF tool run's limits: SECONDS (then killed) and MEGABYTES of memory"),
     {NULL}};
 
 /* A draft's documents: upload.c, documents.c, download.c. */
@@ -105,6 +151,7 @@ static const mc_route document_routes[] = {
     {"POST", "/envelopes/:id/documents/:doc/remove", MC_ACCESS_ACCOUNT, NULL, ef_doc_remove, 0},
     {"POST", "/envelopes/:id/documents/:doc/lead", MC_ACCESS_ACCOUNT, NULL, ef_doc_make_lead, 0},
     {"GET", "/documents/:doc", MC_ACCESS_ACCOUNT, NULL, ef_doc_download, 0},
+    {"GET", "/clerk/documents/:doc/pages/:page", MC_ACCESS_ROLE, "clerk", ef_doc_preview, 0},
     {NULL}};
 
 static void register_hooks(apr_pool_t *p)

@@ -332,7 +332,8 @@ static int env_page(mc_req *mr, mc_db *db, const ef_env *e, int status, const ch
     }
 
     if ((rv = ef_env_parties(mr, db, e->id)) != APR_SUCCESS ||
-        (rv = ef_env_documents(mr, db, e->id, clerk_document, NULL, &fees)) != APR_SUCCESS)
+        (rv = ef_env_documents(mr, db, e->id, clerk_document, NULL, &fees)) != APR_SUCCESS ||
+        (rv = ef_clerk_checks(mr, db, e)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     mc_vars_set(mr->vars, "fee_schedule", ef_money(p, fees));
     mc_vars_set(mr->vars, "fee", ef_money(p, e->fee_cents));

@@ -294,10 +294,10 @@ apr_status_t ef_submit(mc_req *mr, mc_db *db, ef_submit_req *b)
     apr_status_t rv;
     apr_time_exp_t now;
     long long fees, seq, gid;
-    int found;
+    int found, redact_docs = 0;
 
     b->not_found = b->submitted = 0;
-    b->incomplete = NULL;
+    b->incomplete = b->redaction = NULL;
     if ((rv = ef_env_load(mr, db, b->id, 1, &z.e, &found)) != APR_SUCCESS)
         return rv;
     if (!found || z.e.account_id != mr->account->id) {
@@ -321,6 +321,13 @@ apr_status_t ef_submit(mc_req *mr, mc_db *db, ef_submit_req *b)
         return rv;
     if (fees > 0 && !(pp = ef_payment_find(z.e.payment))) {
         b->incomplete = "Choose how the fees will be paid.";
+        return APR_SUCCESS;
+    }
+    /* The redaction check's hits (redact.c): confirmed, or no submit. */
+    if ((rv = ef_redact_pending(db, p, z.e.id, &redact_docs)) != APR_SUCCESS)
+        return rv;
+    if (redact_docs && !b->redaction_confirmed) {
+        b->redaction = EF_REDACT_REFUSAL;
         return APR_SUCCESS;
     }
 
@@ -348,6 +355,8 @@ apr_status_t ef_submit(mc_req *mr, mc_db *db, ef_submit_req *b)
         return rv;
     if ((rv = mc_audit(mr, db, "efiling-submitted", mr->account->id,
                        apr_pstrcat(p, "Envelope ", z.e.number, " submitted", NULL))) != APR_SUCCESS)
+        return rv;
+    if (redact_docs && (rv = ef_redact_confirm(mr, db, &z.e, redact_docs)) != APR_SUCCESS)
         return rv;
     b->number = z.e.number;
     b->submitted = 1;

@@ -11,6 +11,8 @@
 
 #include "mc_docstore.h"
 #include "mc_pdf.h"
+#include "mc_pdftool.h"
+#include "mc_redact.h"
 
 /* ---- rules.c ------------------------------------------------------------------- */
 
@@ -81,6 +83,8 @@ typedef struct ef_submit_req {
     const char *incomplete; /* why the draft cannot be submitted */
     const char *number;     /* the envelope's number */
     int submitted;          /* this call submitted it */
+    int redaction_confirmed; /* the filer ticked "I have redacted ..." (redaction_confirmed) */
+    const char *redaction;   /* refused: documents with hits, not confirmed */
 } ef_submit_req;
 apr_status_t ef_submit(mc_req *mr, mc_db *db, ef_submit_req *b);
 
@@ -126,6 +130,7 @@ typedef struct ef_doc_in {
     long long demoted; /* the lead document it replaced (now an attachment), or 0 */
     const char *sha, *stored;
     unsigned active; /* MC_PDF_FOUND_* bits of a flagged document, or 0 */
+    struct ef_text *text; /* what pdftotext found (redact.c), once committed */
 } ef_doc_in;
 #define EF_DOC_ESTORE (APR_OS_START_USERERR + 2604) /* the store failed (logged) */
 #define EF_DOC_STORE_FAILED                                                                        \
@@ -155,5 +160,49 @@ apr_status_t ef_doc_read_body(request_rec *r,
  * error (nothing kept). */
 apr_status_t ef_doc_finish(mc_db *db, ef_doc_in *d, int *status, const char **field,
                            const char **refusal);
+
+/* ---- redact.c: the redaction check and the real text check -------------------------- */
+
+/* The confirmation's label and the submit's refusal without it. */
+extern const char EF_REDACT_CONFIRM_LABEL[];
+extern const char EF_REDACT_REFUSAL[];
+/* A kept tool's limits (MoCourtsEFilingToolLimits) with this output cap. */
+mc_tool_limits ef_tool_limits(apr_size_t out_max, int merge_stderr);
+/* The stored document's path, or NULL when the name is not the store's. */
+const char *ef_doc_path(apr_pool_t *p, const char *stored);
+/* "qpdf did not finish within 10 seconds and was stopped", ... */
+const char *ef_tool_outcome(apr_pool_t *p, const char *tool, const mc_tool_result *res);
+
+/* What pdftotext found in a stored document. */
+typedef struct ef_text {
+    int read;           /* the text was read to its end */
+    const char *status; /* the row's redaction: "clean", "hits", "unchecked" */
+    const char *why;    /* not read: "timed out", "failed" */
+    mc_redact scan;     /* when read: pages, pages with text, masked hits */
+} ef_text;
+/* Read stored's text out of process and scan it (a tool that fails or is
+ * stopped at its limits leaves t unread: "unchecked", logged). */
+apr_status_t ef_text_examine(mc_req *mr, const char *stored, ef_text *t);
+/* The masked hits of document doc_id (caller's transaction). */
+apr_status_t ef_text_save(mc_db *db, long long doc_id, const ef_text *t);
+/* How many documents of the envelope have hits or could not be checked. */
+apr_status_t ef_redact_pending(mc_db *db, apr_pool_t *p, long long env_id, int *docs);
+/* The review step's variables: redaction_pending, redaction_confirm_label,
+ * the list redaction_hits (document, page, kind, masked) and the list
+ * redaction_unchecked (document). */
+apr_status_t ef_redact_vars(mc_req *mr, mc_db *db, long long env_id);
+/* The filer confirmed the redaction of envelope e's docs documents at
+ * submit: recorded on the envelope, audited (caller's transaction). */
+apr_status_t ef_redact_confirm(mc_req *mr, mc_db *db, const ef_env *e, int docs);
+
+/* ---- clerkdocs.c: the clerk's document checks and preview ------------------------- */
+
+/* The clerk's envelope page: the list "checks" (per document: name,
+ * client_name, verdict, verdict_class, lines (list of line), previews
+ * (list of src, alt)) and redaction_confirmed (the moment, or unset). */
+apr_status_t ef_clerk_checks(mc_req *mr, mc_db *db, const ef_env *e);
+/* GET /clerk/documents/:doc/pages/:page: a page as PNG (route in
+ * mod_mocourts_efiling.c). */
+int ef_doc_preview(mc_req *mr);
 
 #endif

@@ -17,7 +17,10 @@
  * fails the committed file is removed. A PDF with active content (or parts
  * that cannot be checked for it) is refused, unless the court's set-up
  * flags it instead: then it is kept with what was found (active_found), and
- * the clerk is warned on review.
+ * the clerk is warned on review. Once committed, the file's text is read
+ * by pdftotext out of process (redact.c): a court that takes only
+ * text-searchable PDFs refuses one without text on any page, and the
+ * redaction check's masked hits are kept with the row.
  *
  * Removal and making a document the lead are in documents.c, download in
  * download.c; the routes of all three are mod_mocourts_efiling.c's. */
@@ -334,11 +337,15 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
     }
     if ((rv = mc_db_exec(db, NULL, &d->doc_id,
                          "INSERT INTO mc_ef_document (envelope_id, is_lead, filing_code_id, "
-                         "client_name, bytes, sha256, active_found, stored_name, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())",
-                         "iiisisis", d->e->id, (long long)(d->lead != 0), t->code_id,
+                         "client_name, bytes, sha256, active_found, text_pages, redaction, "
+                         "stored_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, -1), "
+                         "?, ?, UTC_TIMESTAMP())",
+                         "iiisisiiss", d->e->id, (long long)(d->lead != 0), t->code_id,
                          d->filename ? d->filename : "", (long long)d->bytes, d->sha,
-                         (long long)d->active, d->stored)) != APR_SUCCESS ||
+                         (long long)d->active,
+                         d->text && d->text->read ? (long long)d->text->scan.pages : -1LL,
+                         d->text ? d->text->status : "unchecked", d->stored)) != APR_SUCCESS ||
+        (d->text && (rv = ef_text_save(db, d->doc_id, d->text)) != APR_SUCCESS) ||
         (rv = mc_db_exec(db, NULL, NULL,
                          "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          d->e->id)) != APR_SUCCESS)
@@ -418,16 +425,6 @@ apr_status_t ef_doc_finish(mc_db *db, ef_doc_in *d, int *status, const char **fi
         *refusal = why;
         return APR_SUCCESS;
     }
-    if (c->text_pdf_only && text == MC_PDF_TEXT_NO) {
-        mc_docstore_abort(d->w);
-        *refusal = apr_pstrcat(p, c->name,
-                               " accepts only text-searchable PDF documents; this one appears "
-                               "to hold only images (a scan). Run text recognition (OCR) on "
-                               "it, or save it as PDF from the program that made it, and "
-                               "upload it again.",
-                               NULL);
-        return APR_SUCCESS;
-    }
     memset(&t, 0, sizeof(t));
     t.d = d;
     rv = ef_code_check(db, p, c, d->e, d->filing_code, d->lead, &t.code_id, field, refusal);
@@ -445,6 +442,22 @@ apr_status_t ef_doc_finish(mc_db *db, ef_doc_in *d, int *status, const char **fi
     d->stored = stored;
     d->sha = sha;
     d->bytes = bytes;
+    /* Its text, out of process (redact.c): the text check (pdftotext read
+     * no text on any page; when it could not read the file, the fonts
+     * stand in) and the redaction check's masked hits. */
+    d->text = apr_pcalloc(p, sizeof(*d->text));
+    ef_text_examine(mr, stored, d->text);
+    if (c->text_pdf_only &&
+        (d->text->read ? !d->text->scan.pages_with_text : text == MC_PDF_TEXT_NO)) {
+        mc_docstore_remove(p, ef_config.store, stored);
+        *refusal = apr_pstrcat(p, c->name,
+                               " accepts only text-searchable PDF documents; this one has no "
+                               "text on any page (a scan, or images only). Run text "
+                               "recognition (OCR) on it, or save it as PDF from the program "
+                               "that made it, and upload it again.",
+                               NULL);
+        return APR_SUCCESS;
+    }
     if ((rv = mc_req_tx(mr, insert_document, &t)) != APR_SUCCESS) {
         apr_status_t rm = mc_docstore_remove(p, ef_config.store, stored);
         if (rm != APR_SUCCESS)

@@ -471,20 +471,27 @@ int ef_wiz_payment_post(mc_req *mr)
 
 /* ---- review ---------------------------------------------------------------------------- */
 
+int ef_wiz_review_page(mc_req *mr, ef_wiz *z, int status, const char *error)
+{
+    apr_status_t rv;
+    wiz_vars(mr, z, "review");
+    if ((rv = ef_env_show(mr, z->db, &z->e)) != APR_SUCCESS ||
+        (rv = ef_redact_vars(mr, z->db, z->e.id)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    mc_vars_set(mr->vars, "error", error);
+    mc_vars_set(mr->vars, "case_url", ef_env_url(mr, z->e.id, "/case"));
+    mc_vars_set(mr->vars, "parties_url", ef_env_url(mr, z->e.id, "/parties"));
+    mc_vars_set(mr->vars, "documents_url", ef_env_url(mr, z->e.id, "/documents"));
+    mc_vars_set(mr->vars, "payment_url", ef_env_url(mr, z->e.id, "/payment"));
+    mc_vars_set(mr->vars, "submit_action", ef_env_url(mr, z->e.id, "/submit"));
+    return mc_render(mr, status, "review.html", "Review and submit");
+}
+
 int ef_wiz_review_get(mc_req *mr)
 {
     ef_wiz z;
-    apr_status_t rv;
     int rc = open_step(mr, &z, "review");
     if (rc >= 0)
         return rc;
-    wiz_vars(mr, &z, "review");
-    if ((rv = ef_env_show(mr, z.db, &z.e)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    mc_vars_set(mr->vars, "case_url", ef_env_url(mr, z.e.id, "/case"));
-    mc_vars_set(mr->vars, "parties_url", ef_env_url(mr, z.e.id, "/parties"));
-    mc_vars_set(mr->vars, "documents_url", ef_env_url(mr, z.e.id, "/documents"));
-    mc_vars_set(mr->vars, "payment_url", ef_env_url(mr, z.e.id, "/payment"));
-    mc_vars_set(mr->vars, "submit_action", ef_env_url(mr, z.e.id, "/submit"));
-    return mc_render(mr, HTTP_OK, "review.html", "Review and submit");
+    return ef_wiz_review_page(mr, &z, HTTP_OK, NULL);
 }

@@ -43,6 +43,10 @@ int ef_wiz_open(mc_req *mr, ef_wiz *z);
  * NULL), a sentence saying what it lacks. */
 apr_status_t ef_wiz_incomplete(mc_req *mr, ef_wiz *z, const char **step, const char **why);
 
+/* The review step's page (wizard.c) with status and error (NULL: none):
+ * the envelope, the redaction check's hits and the submit form. */
+int ef_wiz_review_page(mc_req *mr, ef_wiz *z, int status, const char *error);
+
 /* The place of step ("case", ..., "review") in the wizard's order. */
 int ef_wiz_step_index(const char *step);
 /* steps.c: the steps in order, NULL-terminated. */

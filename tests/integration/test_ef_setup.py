@@ -374,10 +374,10 @@ def test_migration_order_and_schema(admin, mariadb):
     assert comps.index("casetrack") < comps.index("efiling")
     assert comps.index("groups") < comps.index("efiling")
     assert mariadb.value("SELECT MAX(version) FROM mc_schema WHERE component = 'efiling'") \
-        == "3"
+        == "5"
     tables = {t for (t,) in mariadb.sql(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
         "AND table_name LIKE 'mc\\_ef\\_%'")}
     assert tables == {"mc_ef_court", "mc_ef_case_type", "mc_ef_filing_code", "mc_ef_envelope",
                       "mc_ef_party", "mc_ef_document", "mc_ef_history", "mc_ef_charge",
-                      "mc_ef_sequence"}
+                      "mc_ef_sequence", "mc_ef_redaction_hit"}
