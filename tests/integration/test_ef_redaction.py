@@ -340,3 +340,23 @@ def test_pdftotext_killed_at_its_time_limit(make_apache, tmp_root, mariadb, new_
     assert r.status_code == 400 and REFUSAL_START in plain(r.text)
     r = f.post(f"/envelopes/{env}/submit", {"redaction_confirmed": "1"})
     assert r.status_code == 303 and loc(r).endswith("/receipt")
+
+
+def test_tool_directives_checked(make_apache):
+    """A tool's path must be absolute and one of the three; the limits in range."""
+    for overrides, needle in (
+            ({"MoCourtsEFilingTool": "pdftotext bin/pdftotext"},
+             "MoCourtsEFilingTool: the tool's path must be absolute"),
+            ({"MoCourtsEFilingTool": "gs /usr/bin/gs"},
+             "MoCourtsEFilingTool: the first argument is pdftotext, pdftoppm or qpdf"),
+            ({"MoCourtsEFilingToolLimits": "0 512"},
+             "MoCourtsEFilingToolLimits: SECONDS from 1 to 300 and MEGABYTES from 16 to 8192"),
+            ({"MoCourtsEFilingToolLimits": "10 8"},
+             "MoCourtsEFilingToolLimits: SECONDS from 1 to 300 and MEGABYTES from 16 to 8192")):
+        rc, out = make_apache(overrides=overrides, start=False).configtest()
+        assert rc != 0 and needle in out, (overrides, out)
+    rc, out = make_apache(overrides={"MoCourtsEFilingTool": ["qpdf /usr/bin/qpdf",
+                                                             "pdftoppm /usr/bin/pdftoppm"],
+                                     "MoCourtsEFilingToolLimits": "30 1024"},
+                          start=False).configtest()
+    assert rc == 0, out
