@@ -6,6 +6,7 @@
  * pages' default order; ?cursor and ?limit page them. */
 #include "api.h"
 #include "ct_search.h"
+#include "search_cache.h"
 
 #include "apr_hash.h"
 
@@ -85,7 +86,8 @@ int ct_api_search_name(mc_req *mr)
     mc_db *db;
     mc_dbres *res;
     ct_name_q q;
-    long long after;
+    const char *key;
+    long long after, total;
     int limit, rc, sounds;
     apr_status_t rv = APR_SUCCESS;
     if ((rc = begin(mr, &db, &after, &limit)) != OK)
@@ -121,8 +123,19 @@ int ct_api_search_name(mc_req *mr)
     /* "Sounds like" sorts its first COUNT_CAP matches: no page past them. */
     if (q.sounds && after >= COUNT_CAP)
         return send_rows(mr, &(mc_dbres){0}, after, limit, name_item);
-    if ((rv = ct_search_name_rows(&s, db, &q, limit + 1, after, &res)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
+    /* The pages' per-process cache (search_cache.c), under keys of the
+     * API's own: its rows are a cursor's, limit + 1 of them. */
+    key = ct_cache_key(&s, "api-rows", 12,
+                       (const char *const[]){q.sounds ? "1" : "0", q.last, q.first, q.middle,
+                                             q.yfrom, q.yto, q.type, q.ffrom, q.fto, q.court,
+                                             apr_psprintf(s.p, "%" APR_INT64_T_FMT,
+                                                          (apr_int64_t)after),
+                                             apr_itoa(s.p, limit)});
+    if (!ct_cache_get(&s, db, key, &res, &total)) {
+        if ((rv = ct_search_name_rows(&s, db, &q, limit + 1, after, &res)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        ct_cache_put(&s, key, res, 0);
+    }
     return send_rows(mr, res, after, limit, name_item);
 }
 

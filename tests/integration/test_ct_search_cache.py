@@ -298,3 +298,33 @@ def test_a_new_case_from_efiling_shows_at_once(ap, http, mariadb, new_account, s
     act(s, ap, env_id, "accept")
     r = get(http, ap, "name", last=f"{tag}SMITH")
     assert answer(r)[0] == "1 case(s) found." and f"{tag}SMITH V STATE" in answer(r)[1]
+
+
+def test_the_api_name_search_uses_the_cache_under_its_own_keys(ap, http, mariadb, new_account):
+    """The JSON API's name search (issue 16) is answered from the same cache,
+    under keys of its own (its rows are a cursor's, not a page's), and a
+    bump shows at once there too."""
+    from api_client import ApiClient, make_token
+    court, tag = seed_court(mariadb), unique_tag()
+    case_id, _ = people(mariadb, court, tag, n=3)
+    api = ApiClient(ap, make_token(mariadb, new_account(), ["casenet:read"]))
+    get(http, ap, "name", last=f"{tag}SMITH")              # the page's entry first
+
+    def names(**extra):
+        r = api.get("/casenet/search/name", params={"last": f"{tag}SMITH", **extra}, expect=200)
+        return [i["first_name"] for i in r.json()["items"]]
+
+    since = ap.error_log_offset()
+    assert names(limit=2) == ["ANN00", "ANN01"]
+    assert [e[0] for e in cache_events(ap, since)] == ["miss", "stored"]
+    mariadb.sql(f"UPDATE mc_party SET first_name = 'ZOE' WHERE case_id = {case_id}")
+    since = ap.error_log_offset()
+    assert names(limit=2) == ["ANN00", "ANN01"]            # from the cache
+    assert events(ap, since) == ["hit"]
+    since = ap.error_log_offset()
+    assert names(limit=3) == ["ZOE"] * 3                   # another limit: another key
+    assert events(ap, since) == ["miss", "stored"]
+    search_changed(mariadb)
+    since = ap.error_log_offset()
+    assert names(limit=2) == ["ZOE", "ZOE"]
+    assert events(ap, since) == ["stale", "stored"]
