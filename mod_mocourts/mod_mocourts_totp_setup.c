@@ -158,6 +158,8 @@ static int setup_page(mc_req *mr, const mc_account *a, int enrolling, int status
         mc_vars_set(mr->vars, "pending", "1");
         mc_vars_set(mr->vars, "qr_url", step_url(mr, "/two-step/qr.svg"));
         mc_vars_set(mr->vars, "confirm_action", step_url(mr, "/two-step/confirm"));
+        if (!enrolling)
+            mc_vars_set(mr->vars, "ask_password", "1");
     }
     if (!on)
         mc_vars_set(mr->vars, "setup_action", step_url(mr, "/two-step/setup"));
@@ -281,9 +283,11 @@ static apr_status_t new_recovery_codes(mc_req *mr, mc_db *db, long long id, cons
 
 /* The code that shows the key is in the app turns it on; the recovery
  * codes are shown this once. At the "enrol" stage, the logon completes. */
+static int password_right(mc_req *mr, mc_db *db, const char *pw, const char *event, int *answer);
+
 static int confirm_post(mc_req *mr)
 {
-    int enrolling, found = 0, ok;
+    int enrolling, found = 0, ok, answer = OK;
     const mc_account *a = setup_account(mr, &enrolling);
     const char *code = mc_totp_squeezed(mr->r->pool, mc_field(mr, "code"));
     const char *codes[RECOVERY_CODES + 1];
@@ -308,6 +312,11 @@ static int confirm_post(mc_req *mr)
                           "The code you entered is not correct. Check that your phone's clock is "
                           "right, then enter the code your app shows now.",
                           NULL);
+    /* Logged on: the password too, as for the account's other changes (a
+     * logon at the "enrol" stage has just given it). */
+    if (!enrolling &&
+        !password_right(mr, db, mc_field(mr, "password"), "totp-enable-refused", &answer))
+        return answer;
     if ((rv = mc_begin_for_account(mr, db, a->id)) == APR_SUCCESS &&
         (rv = mc_db_exec(db, &n, NULL,
                          "UPDATE mc_totp SET enabled_at = UTC_TIMESTAMP(), last_step = ? WHERE "

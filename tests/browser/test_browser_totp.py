@@ -1,7 +1,7 @@
 """Two-step verification (issue 17) in a real browser, by its labels: My
 Account -> "Two-step verification" -> Set Up (the QR code drawn, the key
 in a read-only field labelled Key) -> a wrong Authentication code refused
--> the right one: ten recovery codes shown once -> Logoff -> Logon with the
+-> the right one with the Password: ten recovery codes shown once -> Logoff -> Logon with the
 password -> the Authentication code page -> Welcome -> Get New Recovery
 Codes and Turn Off, each with the Password. Each page goes through page_checks (axe-core, the Nu HTML
 checker, 390 px and 320 px)."""
@@ -41,9 +41,11 @@ def test_two_step_setup_and_logon(make_browser, apache, new_account, smtp, maria
 
     wrong = f"{(int(totp(app.key, now_step())) + 500000) % 1000000:06d}"
     ui.type_into(driver, "Authentication code", wrong)
+    ui.type_into(driver, "Password", acct.password)
     ui.click(driver, "Turn On")
     assert any("not correct" in e for e in ui.errors(driver)), ui.errors(driver)
     ui.type_into(driver, "Authentication code", app.code())
+    ui.type_into(driver, "Password", acct.password)
     ui.click(driver, "Turn On")
     codes = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "ul.recovery-codes code")]
     assert len(codes) == 10 and all(len(c) == 11 for c in codes), codes

@@ -66,11 +66,13 @@ def start_setup(ap, s):
     return r
 
 
-def enrol(ap, s):
-    """Set it up with a code from the key shown: (App, recovery codes, page)."""
+def enrol(ap, s, password):
+    """Set it up with a code from the key shown (and the password):
+    (App, recovery codes, page)."""
     page = start_setup(ap, s)
     app = App(key_of(page.text))
-    r = web.submit(s, page, {"code": app.code()}, with_field="code", timeout=30)
+    r = web.submit(s, page, {"code": app.code(), "password": password}, with_field="code",
+                   timeout=30)
     assert r.status_code == 200, r.status_code
     codes = RECOVERY_RE.findall(r.text)
     assert len(codes) == 10 and len(set(codes)) == 10, r.text[:3000]
@@ -101,7 +103,7 @@ def enrolled(ap, new_account, smtp, **kw):
     acct = new_account(**kw)
     s = new_browser()
     logon_full(s, ap, acct, smtp)
-    app, codes, _ = enrol(ap, s)
+    app, codes, _ = enrol(ap, s, acct.password)
     logoff(ap, s)
     return acct, s, app, codes
 
@@ -176,7 +178,16 @@ def test_enrol_then_logon_with_code(ap, new_account, smtp, mariadb, tmp_path):
     assert key.hex() not in stored.lower()
     assert base64.b32encode(key).decode() not in stored.upper()
     app = App(key)
-    r = enter(s, r, app.code())
+    # Logged on, the password is asked too: a wrong one is a counted failure.
+    r = web.submit(s, r, {"code": app.code(), "password": acct.password + "x"},
+                   with_field="code", timeout=30)
+    assert "The password you entered is not correct." in r.text
+    assert audited(mariadb, "totp-enable-refused", account_id=acct.id) == 1
+    assert failures(mariadb, acct) == 1
+    assert mariadb.value(f"SELECT enabled_at IS NULL FROM mc_totp WHERE account_id = {acct.id}") \
+        == "1"
+    r = web.submit(s, r, {"code": app.code(), "password": acct.password}, with_field="code",
+                   timeout=30)
     assert "Two-step verification is on" in r.text
     codes = RECOVERY_RE.findall(r.text)
     assert len(codes) == 10
@@ -329,6 +340,7 @@ def test_required_role_is_held_at_setup(ap, new_account, smtp, mariadb):
     assert mariadb.value("SELECT stage FROM mc_session WHERE account_id = "
                          f"{acct.id}") == "enrol"
     page = start_setup(ap, s)
+    assert 'name="password"' not in page.text     # the logon has just taken it
     app = App(key_of(page.text))
     r = enter(s, page, app.code())
     assert len(RECOVERY_RE.findall(r.text)) == 10
@@ -369,7 +381,7 @@ def test_basic_auth_needs_more_than_the_password(ap, new_account, smtp, http):
     assert http.get(url, auth=(acct.username, acct.password), timeout=30).status_code == 200
     s = new_browser()
     logon_full(s, ap, acct, smtp)
-    enrol(ap, s)
+    enrol(ap, s, acct.password)
     assert http.get(url, auth=(acct.username, acct.password), timeout=30).status_code == 401
     clerk = new_account(roles=("clerk",), scope="16")
     assert http.get(url, auth=(clerk.username, clerk.password), timeout=30).status_code == 401
