@@ -227,6 +227,7 @@ json_t *ef_api_envelope(mc_req *mr, mc_db *db, const ef_env *e, int full, apr_st
         ef_api_str(e->reject_text), "created_at", ef_api_time(e->created_at), "submitted_at",
         ef_api_time(e->submitted_at), "decided_at", ef_api_time(e->decided_at));
     json_object_set_new(o, "updated_at", ef_api_time(e->updated_at));
+    json_object_set_new(o, "redaction_confirmed_at", ef_api_time(e->redaction_confirmed_at));
     if (!full)
         return o;
     if (!(parts[0] = parties_json(mr, db, e->id, rv)) ||

@@ -89,13 +89,8 @@ apr_status_t ef_clerk_checks(mc_req *mr, mc_db *db, const ef_env *e)
     mc_dbres *res;
     apr_status_t rv;
     int i;
-    rv = mc_db_query(db, p, &res,
-                     "SELECT COALESCE(redaction_confirmed_at, '') FROM mc_ef_envelope WHERE id = ?",
-                     "i", e->id);
-    if (rv != APR_SUCCESS)
-        return rv;
-    if (res->nrows && *mc_dbres_get(res, 0, 0))
-        mc_vars_set(mr->vars, "redaction_confirmed", mc_dbres_get(res, 0, 0));
+    if (*e->redaction_confirmed_at)
+        mc_vars_set(mr->vars, "redaction_confirmed", e->redaction_confirmed_at);
     rv = mc_db_query(db, p, &res,
                      "SELECT d.id, f.name, d.client_name, d.stored_name, "
                      "COALESCE(d.qpdf_verdict, ''), COALESCE(d.qpdf_output, ''), "

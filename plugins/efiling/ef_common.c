@@ -86,7 +86,8 @@ static const char ENV_SELECT[] =
     "COALESCE(e.case_type, ''), e.caption, e.status, e.step, e.fee_cents, e.payment, "
     "e.waiver_reason, e.payment_ref, COALESCE(e.reject_code, ''), COALESCE(e.reject_text, ''), "
     "COALESCE(e.clerk_id, 0), COALESCE(e.copied_from, 0), e.created_at, e.updated_at, "
-    "COALESCE(e.submitted_at, ''), COALESCE(e.decided_at, '') FROM mc_ef_envelope e "
+    "COALESCE(e.submitted_at, ''), COALESCE(e.decided_at, ''), "
+    "COALESCE(e.redaction_confirmed_at, '') FROM mc_ef_envelope e "
     "JOIN mc_account a ON a.id = e.account_id LEFT JOIN mc_court co ON co.code = e.court_code "
     "LEFT JOIN mc_case c ON c.id = e.case_id WHERE e.id = ?";
 
@@ -133,6 +134,7 @@ apr_status_t ef_env_load(mc_req *mr, mc_db *db, long long id, int for_update, ef
     e->updated_at = mc_dbres_get(res, 0, 23);
     e->submitted_at = mc_dbres_get(res, 0, 24);
     e->decided_at = mc_dbres_get(res, 0, 25);
+    e->redaction_confirmed_at = mc_dbres_get(res, 0, 26);
     return APR_SUCCESS;
 }
 

@@ -103,6 +103,7 @@ typedef struct ef_env {
     long long clerk_id;
     long long copied_from;
     const char *created_at, *updated_at, *submitted_at, *decided_at;
+    const char *redaction_confirmed_at; /* "" unless the filer confirmed the redaction warning */
 } ef_env;
 
 /* Load envelope id (for_update: SELECT ... FOR UPDATE, inside a

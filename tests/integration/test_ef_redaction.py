@@ -261,7 +261,9 @@ def test_api_submit_needs_redaction_confirmed(apache, mariadb, new_account):
         ["redaction_confirmed"]
     r = api.post(f"/envelopes/{env}/submit", json={"redaction_confirmed": True},
                  headers={"Idempotency-Key": key}, expect=200)
-    assert r.json()["status"] == "submitted"
+    assert r.json()["status"] == "submitted" and r.json()["redaction_confirmed_at"]
+    assert api.get(f"/envelopes/{env}", expect=200).json()["redaction_confirmed_at"] == \
+        r.json()["redaction_confirmed_at"]
     assert mariadb.value(f"SELECT redaction_confirmed_at IS NOT NULL FROM mc_ef_envelope "
                          f"WHERE id = {env}") == "1"
     assert mariadb.value("SELECT COUNT(*) FROM mc_audit WHERE event = 'ef-redaction-confirmed' "
