@@ -1,7 +1,7 @@
 /* mod_mocourts_casetrack.c: the Case.net plugin's module record, descriptor
  * and directives; its parts' routes are joined here (see casetrack.h), the
  * account holder's parts' table being this file's (it names the handlers
- * of track.c, phones.c, mycases.c and history.c; calendar.c has its own).
+ * of track.c, phones.c, mycases.c, mycases_tags.c and history.c; calendar.c has its own).
  *
  *   LoadModule mocourts_casetrack_module modules/mod_mocourts_casetrack.so
  *   <Location /casenet>
@@ -15,6 +15,7 @@
 #include "casetrack.h"
 #include "calendar.h"
 #include "search_cache.h"
+#include "tags.h"
 #include "track.h"
 
 #include "apr_lib.h"
@@ -42,7 +43,7 @@ static mc_plugin casetrack = {
     .version = "1.0.0",
     .routes = NULL, /* joined in register_hooks */
     .component = "casetrack",
-    .schema_version = 8, /* sql/casetrack/0008_alert_filters.sql */
+    .schema_version = 9, /* sql/casetrack/0009_folder_tags.sql */
     .templates = CT_TEMPLATES,
     .nav = nav,
     .child_init = child_init,
@@ -219,6 +220,11 @@ static const mc_route track_routes[] = {
     {"POST", "/mycases/:number/note", MC_ACCESS_ACCOUNT, NULL, ct_mycase_note, 0},
     {"POST", "/mycases/:number/stop", MC_ACCESS_ACCOUNT, NULL, ct_mycase_stop, 0},
     {"POST", "/mycases/:number/remove", MC_ACCESS_ACCOUNT, NULL, ct_mycase_remove, 0},
+    {"POST", "/mycases/:number/tags", MC_ACCESS_ACCOUNT, NULL, ct_mycase_tags, 0},
+    {"GET", "/tags", MC_ACCESS_ACCOUNT, NULL, ct_tags_page, 0},
+    {"POST", "/tags", MC_ACCESS_ACCOUNT, NULL, ct_tags_create, 0},
+    {"POST", "/tags/:id/rename", MC_ACCESS_ACCOUNT, NULL, ct_tags_rename, 0},
+    {"POST", "/tags/:id/delete", MC_ACCESS_ACCOUNT, NULL, ct_tags_delete, 0},
     {"GET", "/history", MC_ACCESS_ACCOUNT, NULL, ct_history_page, 0},
     {NULL}};
 
