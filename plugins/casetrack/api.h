@@ -5,6 +5,7 @@
  *                 CAPTCHA, the core limits each token)
  *   api_track.c   the account's tracked cases, Manage My Case notes and the
  *                 notification history, scope tracking; the route table
+ *   api_tags.c    Manage My Case's tags (/tags), scope tracking
  * Every path is described in templates/casetrack/openapi.json. A case that
  * is not the account's, or not public, is 404 like one that does not exist.
  * Lists are paged by cursor (mc_api_page): the cursor carries the offset
@@ -23,6 +24,12 @@ int ct_api_search_date(mc_req *mr);
 int ct_api_search_hearings(mc_req *mr);
 int ct_api_search_judgments(mc_req *mr);
 int ct_api_case(mc_req *mr);
+
+/* api_tags.c */
+int ct_api_tags_list(mc_req *mr);
+int ct_api_tags_create(mc_req *mr);
+int ct_api_tags_rename(mc_req *mr);
+int ct_api_tags_delete(mc_req *mr);
 
 /* A JSON string of s (NULL: ""). */
 json_t *ct_json_str(const char *s);

@@ -5,6 +5,9 @@
  * choices are accepted, with the same sentences as 422 field errors. A
  * case the account does not track, or that is not public, is 404. */
 #include "api.h"
+#include "tags.h"
+
+#include "apr_lib.h"
 
 /* ---- tracked cases ------------------------------------------------------------- */
 
@@ -336,38 +339,94 @@ static int tracked_stop(mc_req *mr)
 
 /* ---- Manage My Case notes ------------------------------------------------------ */
 
-static json_t *folder_item(const mc_dbres *res, int i)
+/* A folder entry (res row i of FOLDER_SELECT) with its tags; NULL on a
+ * database error. */
+static json_t *folder_item(mc_req *mr, mc_db *db, const mc_dbres *res, int i)
 {
-    return json_pack(
-        "{s:o, s:o, s:o, s:o, s:b}", "case_number", ct_json_str(mc_dbres_get(res, i, 1)), "caption",
-        ct_json_str(mc_dbres_get(res, i, 2)), "court", ct_json_str(mc_dbres_get(res, i, 3)), "note",
-        ct_json_str(mc_dbres_get(res, i, 4)), "tracked", (int)mc_dbres_int(res, i, 5));
+    mc_dbres *tags;
+    json_t *a;
+    int k;
+    if (ct_case_tags(db, mr->r->pool, mr->account->id, mc_dbres_int(res, i, 0), &tags) !=
+        APR_SUCCESS)
+        return NULL;
+    a = json_array();
+    for (k = 0; k < tags->nrows; k++)
+        json_array_append_new(a, json_pack("{s:I, s:o}", "id", (json_int_t)mc_dbres_int(tags, k, 0),
+                                           "name", ct_json_str(mc_dbres_get(tags, k, 1))));
+    return json_pack("{s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "case_number",
+                     ct_json_str(mc_dbres_get(res, i, 1)), "caption",
+                     ct_json_str(mc_dbres_get(res, i, 2)), "court",
+                     ct_json_str(mc_dbres_get(res, i, 3)), "note",
+                     ct_json_str(mc_dbres_get(res, i, 4)), "tracked", (int)mc_dbres_int(res, i, 5),
+                     "last_activity", ct_json_str(mc_dbres_get(res, i, 6)), "tags", a);
 }
 
 #define FOLDER_SELECT                                                                              \
-    "SELECT c.id, c.number, c.caption, co.name, m.note, COALESCE(t.active, 0) FROM mc_mycase m "   \
+    "SELECT c.id, c.number, c.caption, co.name, m.note, COALESCE(t.active, 0), "                   \
+    "DATE_FORMAT(c.last_activity, '%Y-%m-%dT%H:%i:%sZ') FROM mc_mycase m "                         \
     "JOIN mc_case c ON c.id = m.case_id AND c.confidential = 0 JOIN mc_court co ON co.code = "     \
     "c.court_code LEFT JOIN mc_track t ON t.account_id = m.account_id AND t.case_id = "            \
     "m.case_id WHERE m.account_id = ?"
+/* ?tag=: the tag's cases only (0: every case). */
+#define FOLDER_TAGGED                                                                              \
+    " AND (? = 0 OR m.case_id IN (SELECT case_id FROM mc_mycase_tagged WHERE tag_id = ? AND "      \
+    "account_id = m.account_id))"
 
+/* ?sort=: absent (the order cases were first added, by cursor), activity
+ * (most recent first) or number; those two paged by offset. */
 static int folder_list(mc_req *mr)
 {
+    const char *tag = mc_query(mr, "tag"), *sort = mc_query(mr, "sort"), *name;
+    long long tag_id = 0, after;
     mc_db *db;
     mc_dbres *res;
     json_t *items;
-    long long after;
     int limit, rc, i;
     apr_status_t rv;
     if ((rc = mc_api_page(mr, &after, &limit)) != OK)
         return rc;
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_db_query(db, mr->r->pool, &res,
-                          FOLDER_SELECT " AND m.case_id > ? ORDER BY m.case_id LIMIT ?", "iii",
-                          mr->account->id, after, (long long)limit + 1)) != APR_SUCCESS)
+    if (sort && strcmp(sort, "activity") && strcmp(sort, "number"))
+        return mc_api_problem_field(mr, HTTP_UNPROCESSABLE_ENTITY, "invalid-field", "sort",
+                                    "sort: \"activity\" or \"number\".");
+    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (tag && *tag) {
+        char *end;
+        if (!apr_isdigit(*tag) || strlen(tag) > 19 || (tag_id = apr_strtoi64(tag, &end, 10)) <= 0 ||
+            *end)
+            tag_id = -1;
+        else if ((rv = ct_tag_get(db, mr->r->pool, mr->account->id, tag_id, &name)) != APR_SUCCESS)
+            return mc_fail(mr, rv);
+        if (tag_id < 0 || !name)
+            return mc_api_problem(mr, HTTP_NOT_FOUND, "not-found", "You have no tag with that id.");
+    }
+    if (!sort)
+        rv =
+            mc_db_query(db, mr->r->pool, &res,
+                        FOLDER_SELECT FOLDER_TAGGED " AND m.case_id > ? ORDER BY m.case_id LIMIT ?",
+                        "iiiii", mr->account->id, tag_id, tag_id, after, (long long)limit + 1);
+    else if (!strcmp(sort, "activity"))
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         FOLDER_SELECT FOLDER_TAGGED
+                         " ORDER BY c.last_activity DESC, c.number LIMIT ? OFFSET ?",
+                         "iiiii", mr->account->id, tag_id, tag_id, (long long)limit + 1, after);
+    else
+        rv = mc_db_query(db, mr->r->pool, &res,
+                         FOLDER_SELECT FOLDER_TAGGED " ORDER BY c.number LIMIT ? OFFSET ?", "iiiii",
+                         mr->account->id, tag_id, tag_id, (long long)limit + 1, after);
+    if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
     items = json_array();
-    for (i = 0; i < res->nrows && i < limit; i++)
-        json_array_append_new(items, folder_item(res, i));
+    for (i = 0; i < res->nrows && i < limit; i++) {
+        json_t *o = folder_item(mr, db, res, i);
+        if (!o) {
+            json_decref(items);
+            return mc_fail(mr, APR_EGENERAL);
+        }
+        json_array_append_new(items, o);
+    }
+    if (sort)
+        return ct_api_send_page(mr, items, res->nrows > limit, after, limit);
     return mc_api_send(
         mr, HTTP_OK,
         mc_api_list(mr, items, res->nrows > limit ? mc_dbres_int(res, limit - 1, 0) : 0));
@@ -387,8 +446,12 @@ static int folder_one(mc_req *mr, mc_db **db, ct_case *c, json_t **out, int *rc)
         return 0;
     rv = mc_db_query(*db, mr->r->pool, &res, FOLDER_SELECT " AND m.case_id = ?", "ii",
                      mr->account->id, c->id);
-    if (rv == APR_SUCCESS && res->nrows == 1)
-        *out = folder_item(res, 0);
+    if (rv == APR_SUCCESS && res->nrows == 1 && !(*out = folder_item(mr, *db, res, 0)))
+        rv = APR_EGENERAL;
+    if (rv != APR_SUCCESS) {
+        *rc = mc_fail(mr, rv);
+        return 0;
+    }
     return 1;
 }
 
@@ -463,6 +526,48 @@ static int note_delete(mc_req *mr)
     return no_content(mr);
 }
 
+/* PUT (attach 1) or DELETE /my-cases/{number}/tags/{id}: 404 when the
+ * case is not in the folder or the tag is not the account's. PUT answers
+ * the folder entry, DELETE 204. */
+static int case_tag(mc_req *mr, int attach)
+{
+    long long id = mc_param_id(mr, "id");
+    json_t *o;
+    ct_case c;
+    mc_db *db;
+    apr_status_t rv;
+    int rc, found = 0;
+    if (!folder_one(mr, &db, &c, &o, &rc))
+        return rc;
+    if (!o)
+        return not_in_folder(mr);
+    json_decref(o);
+    if (id)
+        rv = attach ? ct_tag_attach(db, mr->r->pool, mr->account->id, id, c.id, &found)
+                    : ct_tag_detach(db, mr->r->pool, mr->account->id, id, c.id, &found);
+    else
+        rv = APR_SUCCESS;
+    if (rv != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    if (!found)
+        return mc_api_problem(mr, HTTP_NOT_FOUND, "not-found", "You have no tag with that id.");
+    if (!attach)
+        return no_content(mr);
+    if (!folder_one(mr, &db, &c, &o, &rc))
+        return rc;
+    return o ? mc_api_send(mr, HTTP_OK, o) : mc_fail(mr, APR_EGENERAL);
+}
+
+static int case_tag_put(mc_req *mr)
+{
+    return case_tag(mr, 1);
+}
+
+static int case_tag_delete(mc_req *mr)
+{
+    return case_tag(mr, 0);
+}
+
 /* ---- notification history ------------------------------------------------------- */
 
 static json_t *or_null(const char *s)
@@ -523,5 +628,11 @@ const mc_route ct_api_routes[] = {
     {"GET", "/my-cases/:number/note", TRACK, note_get, 0},
     {"PUT", "/my-cases/:number/note", TRACK, note_put, 0},
     {"DELETE", "/my-cases/:number/note", TRACK, note_delete, 0},
+    {"PUT", "/my-cases/:number/tags/:id", TRACK, case_tag_put, 0},
+    {"DELETE", "/my-cases/:number/tags/:id", TRACK, case_tag_delete, 0},
+    {"GET", "/tags", TRACK, ct_api_tags_list, 0},
+    {"POST", "/tags", TRACK, ct_api_tags_create, 0},
+    {"PATCH", "/tags/:id", TRACK, ct_api_tags_rename, 0},
+    {"DELETE", "/tags/:id", TRACK, ct_api_tags_delete, 0},
     {"GET", "/notifications", TRACK, notifications, 0},
     {NULL}};
