@@ -112,9 +112,10 @@ apr_status_t mc_totp_load(mc_req *mr, mc_db *db, long long id, int enabled, unsi
                                    sizeof(box) - crypto_secretbox_NONCEBYTES, box, key)) {
         sodium_memzero(key, sizeof(key));
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, mr->r,
-                      MCLOGNO(0620) "the two-step key of account %lld cannot be opened: was the "
-                                    "code key (MoCourtsSecretFile or mc_secret) changed?",
-                      id);
+                      MCLOGNO(0620) "the two-step key of account %" APR_INT64_T_FMT
+                                    " cannot be opened: was the code key (MoCourtsSecretFile "
+                                    "or mc_secret) changed?",
+                      (apr_int64_t)id);
         return APR_EGENERAL;
     }
     sodium_memzero(key, sizeof(key));
