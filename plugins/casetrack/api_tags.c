@@ -21,7 +21,7 @@ static int no_tag(mc_req *mr)
 /* The account's tag id as an object (NULL: none such). */
 static apr_status_t tag_one(mc_req *mr, mc_db *db, long long id, json_t **out)
 {
-    mc_dbres *res;
+    mc_dbres *res = NULL;
     apr_status_t rv = ct_tags_list(db, mr->r->pool, mr->account->id, &res);
     int i;
     *out = NULL;

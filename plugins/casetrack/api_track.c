@@ -376,7 +376,7 @@ static json_t *folder_item(mc_req *mr, mc_db *db, const mc_dbres *res, int i)
  * (most recent first) or number; those two paged by offset. */
 static int folder_list(mc_req *mr)
 {
-    const char *tag = mc_query(mr, "tag"), *sort = mc_query(mr, "sort"), *name;
+    const char *tag = mc_query(mr, "tag"), *sort = mc_query(mr, "sort"), *name = NULL;
     long long tag_id = 0, after;
     mc_db *db;
     mc_dbres *res;
