@@ -67,7 +67,7 @@ static int upload(mc_req *mr)
     mc_db *db;
     json_t *docs, *o;
     size_t i;
-    int rc, found, status;
+    int rc, found, status, repeat = 0;
 
     if ((rc = ef_api_own_envelope(mr, &db, &e, 1)) != -1)
         return no_more_body(mr, rc);
@@ -94,6 +94,8 @@ static int upload(mc_req *mr)
     d.e = &e;
     d.c = &c;
     d.filing_code = mc_query(mr, "filing_code");
+    /* An Idempotency-Key (optional here): a retried upload adds nothing. */
+    d.use_idem = apr_table_get(r->headers_in, "Idempotency-Key") != NULL;
     if ((d.lead = lead_asked(mr)) < 0)
         return refuse(mr, HTTP_BAD_REQUEST, "lead", "lead is true or false.");
     if (name && ef_doc_traversal_name(name))
@@ -148,6 +150,16 @@ static int upload(mc_req *mr)
 
     /* The whole body is here: check the document, keep it. */
     rv = ef_doc_finish(db, &d, &status, &field, &refusal);
+    if (rv == MC_ONCE_REPEAT) { /* its copy was kept; this one was removed */
+        d.doc_id = d.idem_prior ? apr_atoi64(d.idem_prior) : 0;
+        d.demoted = 0;
+        repeat = 1;
+        rv = APR_SUCCESS;
+        refusal = NULL;
+    }
+    if (rv == MC_ONCE_REFUSED)
+        return refuse(mr, HTTP_BAD_REQUEST, "Idempotency-Key",
+                      "An Idempotency-Key has 1 to 255 characters.");
     if (rv == EF_DOC_ESTORE)
         return mc_api_problem(mr, HTTP_INTERNAL_SERVER_ERROR, "server-error", EF_DOC_STORE_FAILED);
     if (rv != APR_SUCCESS)
@@ -166,7 +178,7 @@ static int upload(mc_req *mr)
             apr_table_setn(r->headers_out, "Location",
                            mc_url(mr, apr_psprintf(p, "/envelopes/%" APR_INT64_T_FMT "/documents",
                                                    (apr_int64_t)e.id)));
-            return mc_api_send(mr, HTTP_CREATED, o);
+            return mc_api_send(mr, repeat ? HTTP_OK : HTTP_CREATED, o);
         }
     }
     json_decref(docs);

@@ -122,6 +122,8 @@ typedef struct ef_doc_in {
     const char *filename; /* the client's, cleaned (metadata only) */
     int use_once;         /* the page: its one-time form token is claimed with the row */
     const char *once;     /* the token sent (NULL: none) */
+    int use_idem;         /* the API: its Idempotency-Key is claimed with the row */
+    const char *idem_prior; /* ... a repeat's: the first upload's document id */
     mc_docstore_writer *w;
     mc_pdf_check *pdf;
     apr_off_t bytes;

@@ -310,6 +310,7 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
     /* The form's one-time token first: a copy of this upload sent at the
      * same time waits here, then is sent where the first one went. */
     if ((d->use_once && (rv = mc_once_claim(mr, db, d->once)) != APR_SUCCESS) ||
+        (d->use_idem && (rv = mc_api_idem_claim(mr, db, &d->idem_prior)) != APR_SUCCESS) ||
         (rv = ef_env_load(mr, db, d->e->id, 1, &now, &found)) != APR_SUCCESS)
         return rv;
     if (!found || now.account_id != d->e->account_id || strcmp(now.status, "draft") ||
@@ -350,6 +351,10 @@ static apr_status_t insert_document(mc_req *mr, mc_db *db, void *baton)
                          "UPDATE mc_ef_envelope SET updated_at = UTC_TIMESTAMP() WHERE id = ?", "i",
                          d->e->id)) != APR_SUCCESS)
         return rv;
+    if (d->use_idem)
+        return mc_api_idem_done(mr, db,
+                                apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT,
+                                             (apr_int64_t)d->doc_id));
     return d->use_once ? mc_once_done(mr, db, done_url(mr, d)) : APR_SUCCESS;
 }
 

@@ -180,3 +180,44 @@ def test_100_mb_upload_with_flat_memory(apache, mariadb, new_account, tmp_path):
                       f"{env_id} ORDER BY id DESC LIMIT 1")[0]
     assert (row[0], int(row[1])) == (sha, 100 * MB)
     assert api.get(f"/envelopes/{env_id}/documents", expect=200).json()["items"][-1]["sha256"] == sha
+
+
+def test_an_upload_with_an_idempotency_key_adds_one_document(apache, mariadb, new_account):
+    """A retried upload (the answer lost) or copies sent at once with the same
+    Idempotency-Key add the document once; the repeats answer 200 with it, and
+    their stored copies are removed. Without a key each upload adds one."""
+    import concurrent.futures
+    api, court, env_id = draft(apache, mariadb, new_account)
+    before = stored_files(apache)
+    body = make_pdf("retried motion")
+
+    def send(_):
+        own = ApiClient(apache, api.token)
+        return own.post(f"/envelopes/{env_id}/documents", data=body,
+                        params={"filing_code": "MOT", "lead": "true", "filename": "m.pdf"},
+                        headers={"Content-Type": "application/pdf",
+                                 "Idempotency-Key": "upload-1"})
+
+    with concurrent.futures.ThreadPoolExecutor(5) as ex:
+        answers = list(ex.map(send, range(5)))
+    assert sorted(r.status_code for r in answers) == [200] * 4 + [201], \
+        [(r.status_code, r.text[:300]) for r in answers]
+    ids = {r.json()["id"] for r in answers}
+    assert len(ids) == 1
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = {env_id}") == "1"
+    again = send(0)
+    assert again.status_code == 200 and again.json()["id"] in ids
+    assert len(stored_files(apache)) == len(before) + 1
+    # Another key, or none: a document each.
+    post_pdf(api, env_id, body, lead=False, expect=201)
+    r = api.post(f"/envelopes/{env_id}/documents", data=body,
+                 params={"filing_code": "MOT", "lead": "false"},
+                 headers={"Content-Type": "application/pdf", "Idempotency-Key": "upload-2"})
+    assert r.status_code == 201
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = {env_id}") == "3"
+    r = api.post(f"/envelopes/{env_id}/documents", data=body,
+                 params={"filing_code": "MOT", "lead": "false"},
+                 headers={"Content-Type": "application/pdf", "Idempotency-Key": "k" * 256})
+    assert assert_problem(r, 422, "invalid-field")["errors"][0]["field"] == "Idempotency-Key"
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_ef_document WHERE envelope_id = {env_id}") == "3"
+    assert len(stored_files(apache)) == len(before) + 3
