@@ -163,6 +163,7 @@ start() {
 mod_mocourts is running: http://127.0.0.1:$HTTP_PORT/account/logon
   Case.net:       http://127.0.0.1:$HTTP_PORT/casenet/ (public searches, no logon)
   eFiling:        http://127.0.0.1:$HTTP_PORT/ecf/ (atty.demo may file in court 22)
+  JSON API:       http://127.0.0.1:$HTTP_PORT/api/v1/openapi.json (tokens: My Account > API tokens)
   E-mails:        var/mail/*.eml
   SMS and calls:  var/log/gateway.jsonl
   Logs:           var/log/error_log, var/log/access_log
