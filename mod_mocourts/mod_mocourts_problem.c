@@ -103,7 +103,7 @@ int mc_api_problem(mc_req *mr, int status, const char *type, const char *detail)
 {
     apr_table_setn(mr->r->err_headers_out, "Cache-Control", "no-store");
     return mc_rest_send_json(mr->r, status, "application/problem+json",
-                     problem_body(mr, status, type, detail));
+                             problem_body(mr, status, type, detail));
 }
 
 int mc_api_problem_field(mc_req *mr, int status, const char *type, const char *field,

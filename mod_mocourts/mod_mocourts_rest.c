@@ -40,6 +40,13 @@ static int refuse(mc_req *mr, int status, const char *type, const char *detail)
     return status;
 }
 
+static int refuse_field(mc_req *mr, int status, const char *type, const char *field,
+                        const char *detail)
+{
+    mc_api_problem_field(mr, status, type, field, detail);
+    return status;
+}
+
 /* ---- answers ------------------------------------------------------------------ */
 
 /* Does If-None-Match (a list, or *) name etag? */
@@ -70,8 +77,8 @@ int mc_api_send(mc_req *mr, int status, json_t *body)
     if (!text)
         return HTTP_INTERNAL_SERVER_ERROR;
     if (r->method_number == M_GET && status == HTTP_OK) {
-        const char *etag = apr_psprintf(r->pool, "\"%.32s\"",
-                                        mc_sha256_hex(r->pool, text, strlen(text)));
+        const char *etag =
+            apr_psprintf(r->pool, "\"%.32s\"", mc_sha256_hex(r->pool, text, strlen(text)));
         /* err_headers_out: kept on the 304 httpd makes of the status */
         apr_table_setn(r->err_headers_out, "ETag", etag);
         apr_table_setn(r->err_headers_out, "Cache-Control", "private, no-cache");
@@ -100,13 +107,12 @@ int mc_api_body(mc_req *mr, json_t **out)
     json_error_t err;
 
     *out = NULL;
-    if (!ct || strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
-        return mc_api_problem(mr, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                              "Send the body as Content-Type: application/json."),
-               HTTP_UNSUPPORTED_MEDIA_TYPE;
+    if (!ct || strncasecmp(ct, "application/json", 16) ||
+        (ct[16] && ct[16] != ';' && ct[16] != ' '))
+        return refuse(mr, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                      "Send the body as Content-Type: application/json.");
     if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK)
-        return mc_api_problem(mr, HTTP_BAD_REQUEST, "bad-request", "The body could not be read."),
-               HTTP_BAD_REQUEST;
+        return refuse(mr, HTTP_BAD_REQUEST, "bad-request", "The body could not be read.");
     if (r->remaining > MAX_JSON_BODY)
         goto too_large;
     buf = apr_palloc(r->pool, MAX_JSON_BODY + 1);
@@ -118,15 +124,12 @@ int mc_api_body(mc_req *mr, json_t **out)
     if (!*out || !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;
-        return mc_api_problem(mr, HTTP_BAD_REQUEST, "invalid-json",
-                              "The body must be one JSON object."),
-               HTTP_BAD_REQUEST;
+        return refuse(mr, HTTP_BAD_REQUEST, "invalid-json", "The body must be one JSON object.");
     }
     return OK;
 too_large:
-    return mc_api_problem(mr, HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large",
-                          "A JSON body may be at most 1 MB."),
-           HTTP_REQUEST_ENTITY_TOO_LARGE;
+    return refuse(mr, HTTP_REQUEST_ENTITY_TOO_LARGE, "body-too-large",
+                  "A JSON body may be at most 1 MB.");
 }
 
 /* ---- tokens, scopes, pages ---------------------------------------------------- */
@@ -166,9 +169,8 @@ int mc_api_page(mc_req *mr, long long *after, int *limit)
     if (l) {
         apr_int64_t v = apr_strtoi64(l, &end, 10);
         if (!*l || *end || v < 1 || v > PAGE_MAX)
-            return mc_api_problem_field(mr, HTTP_BAD_REQUEST, "invalid-cursor", "limit",
-                                        "limit must be a whole number from 1 to 100."),
-                   HTTP_BAD_REQUEST;
+            return refuse_field(mr, HTTP_BAD_REQUEST, "invalid-cursor", "limit",
+                                "limit must be a whole number from 1 to 100.");
         *limit = (int)v;
     }
     if (c) {
@@ -189,9 +191,8 @@ int mc_api_page(mc_req *mr, long long *after, int *limit)
     }
     return OK;
 bad:
-    return mc_api_problem_field(mr, HTTP_BAD_REQUEST, "invalid-cursor", "cursor",
-                                "The cursor is not one this API gave."),
-           HTTP_BAD_REQUEST;
+    return refuse_field(mr, HTTP_BAD_REQUEST, "invalid-cursor", "cursor",
+                        "The cursor is not one this API gave.");
 }
 
 json_t *mc_api_list(mc_req *mr, json_t *items, long long next_after)
@@ -199,10 +200,11 @@ json_t *mc_api_list(mc_req *mr, json_t *items, long long next_after)
     json_t *o = json_object();
     json_object_set_new(o, "items", items);
     if (next_after > 0) {
-        const char *plain = apr_psprintf(mr->r->pool, "k%" APR_INT64_T_FMT, (apr_int64_t)next_after);
-        json_object_set_new(o, "next_cursor",
-                            json_string(mc_b64url(mr->r->pool, (const unsigned char *)plain,
-                                                  strlen(plain))));
+        const char *plain =
+            apr_psprintf(mr->r->pool, "k%" APR_INT64_T_FMT, (apr_int64_t)next_after);
+        json_object_set_new(
+            o, "next_cursor",
+            json_string(mc_b64url(mr->r->pool, (const unsigned char *)plain, strlen(plain))));
     }
     else
         json_object_set_new(o, "next_cursor", json_null());
@@ -268,10 +270,10 @@ static apr_status_t openapi_make(apr_pool_t *pconf, server_rec *s)
     for (i = 0; i < mounts->nelts; i++) {
         const mc_mount *m = &APR_ARRAY_IDX(mounts, i, mc_mount);
         if (m->plugin == &mc_api_plugin)
-            json_object_set_new(doc, "servers",
-                                json_pack("[{s:s}]", "url",
-                                          apr_pstrcat(pconf, mc_conf_get()->base_url, m->path,
-                                                      NULL)));
+            json_object_set_new(
+                doc, "servers",
+                json_pack("[{s:s}]", "url",
+                          apr_pstrcat(pconf, mc_conf_get()->base_url, m->path, NULL)));
     }
     text = json_dumps(doc, JSON_INDENT(1));
     json_decref(doc);
@@ -304,8 +306,8 @@ static const mc_route core_api_routes[] = {
     {"GET", "/problems/:type", MC_ACCESS_ANON, NULL, problem_type_get, 0},
     {NULL}};
 
-const mc_plugin mc_api_plugin = {
-    MC_ABI_MAJOR, MC_ABI_MINOR, "api", MC_VERSION, NULL, "core", 0, "core", NULL, NULL};
+const mc_plugin mc_api_plugin = {MC_ABI_MAJOR, MC_ABI_MINOR, "api", MC_VERSION, NULL, "core", 0,
+                                 "core",       NULL,         NULL};
 
 apr_status_t mc_rest_post_config(apr_pool_t *pconf, server_rec *s)
 {
@@ -381,41 +383,41 @@ static int authenticate(mc_req *mr)
     if (!h || strncasecmp(h, "Bearer ", 7)) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");
         return refuse(mr, HTTP_UNAUTHORIZED, "unauthorized",
-                              "Send an API token: Authorization: Bearer <token>.");
+                      "Send an API token: Authorization: Bearer <token>.");
     }
     for (h += 7; *h == ' '; h++)
         ;
-    if ((rv = mc_r_db(r, &db)) != APR_SUCCESS || (rv = mc_token_lookup(r, db, h, &t)) != APR_SUCCESS)
+    if ((rv = mc_r_db(r, &db)) != APR_SUCCESS ||
+        (rv = mc_token_lookup(r, db, h, &t)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (!t) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                        "Bearer realm=\"api\", error=\"invalid_token\"");
         return refuse(mr, HTTP_UNAUTHORIZED, "unauthorized",
-                              "The token is not valid: it is unknown, revoked or expired.");
+                      "The token is not valid: it is unknown, revoked or expired.");
     }
     apr_pool_userdata_setn(t, API_TOKEN, NULL, r->pool);
     mr->account = &t->account;
-    if (need && (!mc_api_has_scope(mr, need) ||
-                 (!strcmp(need, "clerk") && !mc_has_role(mr, "clerk")))) {
+    if (need &&
+        (!mc_api_has_scope(mr, need) || (!strcmp(need, "clerk") && !mc_has_role(mr, "clerk")))) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MCLOGNO(1102) "token %" APR_INT64_T_FMT " lacks scope %s for %s", (apr_int64_t)t->id, need, r->uri);
+                      MCLOGNO(1102) "token %" APR_INT64_T_FMT " lacks scope %s for %s",
+                      (apr_int64_t)t->id, need, r->uri);
         apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                        apr_psprintf(r->pool,
                                     "Bearer realm=\"api\", error=\"insufficient_scope\", "
                                     "scope=\"%s\"",
                                     need));
         return refuse(mr, HTTP_FORBIDDEN, "insufficient-scope",
-                              apr_psprintf(r->pool, "This needs a token with the scope %s%s.",
-                                           need,
-                                           strcmp(need, "clerk") ? ""
-                                                                 : ", held by a clerk's account"));
+                      apr_psprintf(r->pool, "This needs a token with the scope %s%s.", need,
+                                   strcmp(need, "clerk") ? "" : ", held by a clerk's account"));
     }
     if ((rv = mc_token_rate(r, db, t, &retry_after)) != APR_SUCCESS)
         return mc_fail(mr, rv);
     if (retry_after > 0) {
         apr_table_setn(r->err_headers_out, "Retry-After", apr_ltoa(r->pool, retry_after));
         return refuse(mr, HTTP_TOO_MANY_REQUESTS, "rate-limited",
-                              "This token has sent too many requests; wait and try again.");
+                      "This token has sent too many requests; wait and try again.");
     }
     return OK;
 }
@@ -454,13 +456,13 @@ int mc_rest_dispatch(request_rec *r, const mc_mount *m, const char *path)
         if (allowed) {
             apr_table_setn(r->err_headers_out, "Allow", allowed);
             return finish(mr, refuse(mr, HTTP_METHOD_NOT_ALLOWED, "method-not-allowed",
-                                  "This resource does not take that method."));
+                                     "This resource does not take that method."));
         }
         return finish(mr, refuse(mr, HTTP_NOT_FOUND, "not-found", "There is no such resource."));
     }
     if (r->args && mc_form_parse(r->pool, r->args, strlen(r->args), mr->query) != APR_SUCCESS)
-        return finish(mr, refuse(mr, HTTP_BAD_REQUEST, "bad-request",
-                              "The query string is not valid."));
+        return finish(
+            mr, refuse(mr, HTTP_BAD_REQUEST, "bad-request", "The query string is not valid."));
     if (a->rt->access != MC_ACCESS_ANON && (rc = authenticate(mr)) != OK)
         return finish(mr, rc);
     return finish(mr, a->rt->handler(mr));

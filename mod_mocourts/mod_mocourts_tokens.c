@@ -203,8 +203,8 @@ static apr_status_t token_insert(mc_req *mr, mc_db *db, void *baton)
     if (rv != APR_SUCCESS)
         return rv;
     if ((rv = mc_audit(mr, db, "api-token-created", mr->account->id,
-                       apr_psprintf(mr->r->pool, "token %" APR_INT64_T_FMT " \"%s\" scopes %s", (apr_int64_t)id, t->name,
-                                    t->scopes))) != APR_SUCCESS)
+                       apr_psprintf(mr->r->pool, "token %" APR_INT64_T_FMT " \"%s\" scopes %s",
+                                    (apr_int64_t)id, t->name, t->scopes))) != APR_SUCCESS)
         return rv;
     return mc_once_done(mr, db, "api-tokens");
 }
@@ -219,8 +219,7 @@ static const char *scopes_ticked(mc_req *mr)
     int i;
     for (i = 0; i < a->nelts; i++)
         if (!strcmp(e[i].key, "scope") &&
-            (!mc_label_of(scope_words, e[i].val) ||
-             (!strcmp(e[i].val, "clerk") && !is_clerk(mr))))
+            (!mc_label_of(scope_words, e[i].val) || (!strcmp(e[i].val, "clerk") && !is_clerk(mr))))
             return NULL;
     for (s = scope_words; s->word; s++)
         for (i = 0; i < a->nelts; i++)

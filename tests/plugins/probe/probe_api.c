@@ -10,10 +10,9 @@
 static int whoami(mc_req *mr)
 {
     return mc_api_send(mr, HTTP_OK,
-                       json_pack("{s:I,s:s,s:I,s:b}", "id", (json_int_t)mr->account->id,
-                                 "username", mr->account->username, "token_id",
-                                 (json_int_t)mc_api_token_id(mr), "clerk",
-                                 mc_has_role(mr, "clerk")));
+                       json_pack("{s:I,s:s,s:I,s:b}", "id", (json_int_t)mr->account->id, "username",
+                                 mr->account->username, "token_id", (json_int_t)mc_api_token_id(mr),
+                                 "clerk", mc_has_role(mr, "clerk")));
 }
 
 static int scoped(mc_req *mr)
@@ -52,7 +51,8 @@ static apr_status_t thing_insert(mc_req *mr, mc_db *db, void *baton)
                          "(UTC_TIMESTAMP(), 'probe-thing', ?, ?)",
                          "is", mr->account->id, t->name)) != APR_SUCCESS)
         return rv;
-    return mc_api_idem_done(mr, db, apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)t->id));
+    return mc_api_idem_done(mr, db,
+                            apr_psprintf(mr->r->pool, "%" APR_INT64_T_FMT, (apr_int64_t)t->id));
 }
 
 /* POST /probe/things {"name": "..."}: one audit row per Idempotency-Key. */
@@ -71,9 +71,9 @@ static int things_post(mc_req *mr)
         return mc_api_problem_field(mr, 422, "invalid-field", "name", "Enter a name.");
     rv = mc_req_tx(mr, thing_insert, &t);
     if (rv == MC_ONCE_REPEAT)
-        return mc_api_send(mr, HTTP_OK,
-                           json_pack("{s:I,s:b}", "id", (json_int_t)apr_atoi64(t.prior), "repeat",
-                                     1));
+        return mc_api_send(
+            mr, HTTP_OK,
+            json_pack("{s:I,s:b}", "id", (json_int_t)apr_atoi64(t.prior), "repeat", 1));
     if (rv == MC_ONCE_REFUSED)
         return mc_api_problem(mr, 428, "idempotency-key-required",
                               "Send an Idempotency-Key header.");
