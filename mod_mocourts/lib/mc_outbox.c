@@ -1,5 +1,6 @@
 /* mc_outbox: queue notifications, deliver them with claims that several
  * workers can share. See mc_outbox.h. */
+#include "mc_db_retry.h"
 #include "mc_outbox.h"
 #include "mc_form.h"
 #include "mc_log.h"
@@ -252,16 +253,6 @@ static void mc_idset_of(apr_pool_t *p, mc_idset *s, const mc_dbres *res, int fro
             1;
 }
 
-/* A statement over the outbox, tried again after a deadlock. */
-#define MC_OUTBOX_EXEC(rv, db, ...)                                                                \
-    do {                                                                                           \
-        for (int try_ = 0; try_ < 3; try_++) {                                                     \
-            (rv) = mc_db_exec(db, __VA_ARGS__);                                                    \
-            if ((rv) != MC_DB_EDEADLOCK)                                                           \
-                break;                                                                             \
-        }                                                                                          \
-    } while (0)
-
 #define MC_OUTBOX_COLUMNS                                                                          \
     "SELECT id, channel, recipient, cc, subject, body, attempts, UNIX_TIMESTAMP(queued_at),"       \
     " list_unsubscribe FROM mc_outbox"
@@ -358,11 +349,11 @@ static apr_status_t mc_outbox_renew(mc_claim *c, apr_pool_t *p, int from, int *s
     apr_status_t rv;
     apr_time_t t0 = apr_time_now();
     mc_idset_of(p, &ids, c->res, from, c->res->nrows);
-    MC_OUTBOX_EXEC(rv, c->db, NULL, NULL,
-                   "UPDATE" MC_IDSET_JOIN
-                   "SET o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND"
-                   " WHERE o.claimed_by = ? AND o.status = 'sending'",
-                   "sis", ids.json, (long long)c->lease, c->name);
+    MC_DB_EXEC_RETRY(rv, c->db, NULL, NULL,
+                     "UPDATE" MC_IDSET_JOIN
+                     "SET o.claimed_until = UTC_TIMESTAMP() + INTERVAL ? SECOND"
+                     " WHERE o.claimed_by = ? AND o.status = 'sending'",
+                     "sis", ids.json, (long long)c->lease, c->name);
     *sure = apr_time_now() < c->held_until - MC_OUTBOX_LEASE_MARGIN;
     if (rv == APR_SUCCESS && *sure) {
         c->renewed = t0;
@@ -418,11 +409,11 @@ static apr_status_t mc_outbox_record(mc_claim *c, apr_pool_t *tp, const mc_deliv
     apr_status_t rv;
 
     if (srv == APR_SUCCESS) {
-        MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
-                       "UPDATE mc_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
-                       " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL,"
-                       " last_error = NULL WHERE id = ? AND claimed_by = ?",
-                       "is", id, c->name);
+        MC_DB_EXEC_RETRY(rv, c->db, &changed, NULL,
+                         "UPDATE mc_outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
+                         " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL,"
+                         " last_error = NULL WHERE id = ? AND claimed_by = ?",
+                         "is", id, c->name);
     }
     else {
         const char *reason = mc_outbox_reason(tp, err, mc_dbres_get(res, r, 5));
@@ -431,18 +422,18 @@ static apr_status_t mc_outbox_record(mc_claim *c, apr_pool_t *tp, const mc_deliv
                MCLOGNO(2008) "mc_outbox: notice %lld attempt %d %s: %s", id, attempts,
                final ? "failed for good" : "will be retried", reason);
         if (final)
-            MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
-                           "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
-                           " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                           " WHERE id = ? AND claimed_by = ?",
-                           "sis", reason, id, c->name);
+            MC_DB_EXEC_RETRY(rv, c->db, &changed, NULL,
+                             "UPDATE mc_outbox SET status = 'failed', attempts = attempts + 1,"
+                             " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                             " WHERE id = ? AND claimed_by = ?",
+                             "sis", reason, id, c->name);
         else
-            MC_OUTBOX_EXEC(rv, c->db, &changed, NULL,
-                           "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
-                           " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
-                           " claimed_by = NULL, claimed_until = NULL, last_error = ?"
-                           " WHERE id = ? AND claimed_by = ?",
-                           "isis", (long long)mc_outbox_backoff(attempts), reason, id, c->name);
+            MC_DB_EXEC_RETRY(rv, c->db, &changed, NULL,
+                             "UPDATE mc_outbox SET status = 'retrying', attempts = attempts + 1,"
+                             " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
+                             " claimed_by = NULL, claimed_until = NULL, last_error = ?"
+                             " WHERE id = ? AND claimed_by = ?",
+                             "isis", (long long)mc_outbox_backoff(attempts), reason, id, c->name);
     }
     if (rv == APR_SUCCESS && changed == 0) {
         mc_log(MC_LOG_WARNING, MC_LOG_MARK,
@@ -540,12 +531,12 @@ apr_status_t mc_outbox_deliver(mc_db *db, apr_pool_t *p, const mc_delivery_conf 
                                  "the rest go "
                                  "back to the queue",
                    r, c.res->nrows);
-        MC_OUTBOX_EXEC(rv, db, NULL, NULL,
-                       "UPDATE" MC_IDSET_JOIN
-                       "SET o.status = IF(o.attempts = 0, 'queued', 'retrying'),"
-                       " o.claimed_by = NULL, o.claimed_until = NULL"
-                       " WHERE o.claimed_by = ? AND o.status = 'sending'",
-                       "ss", rest.json, c.name);
+        MC_DB_EXEC_RETRY(rv, db, NULL, NULL,
+                         "UPDATE" MC_IDSET_JOIN
+                         "SET o.status = IF(o.attempts = 0, 'queued', 'retrying'),"
+                         " o.claimed_by = NULL, o.claimed_until = NULL"
+                         " WHERE o.claimed_by = ? AND o.status = 'sending'",
+                         "ss", rest.json, c.name);
     }
     /* After a database error, the row whose outcome was not recorded, and
      * the rows not reached, stay claimed until the lease runs out. */

@@ -9,6 +9,7 @@
  * shorter). A worker that dies leaves its rows to be claimed again once the
  * lease has run out; the one in flight may then be sent twice, with the
  * same webhook-id, which a receiver uses to drop the repeat. */
+#include "mc_db_retry.h"
 #include "mc_webhook_send.h"
 #include "mc_log.h"
 #include "mc_outbox.h"
@@ -36,16 +37,6 @@ apr_status_t mc_webhook_global_init(void)
 {
     return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? APR_SUCCESS : APR_EGENERAL;
 }
-
-/* A statement tried again after a deadlock. */
-#define MC_WH_EXEC(rv, db, ...)                                                                    \
-    do {                                                                                           \
-        for (int try_ = 0; try_ < 3; try_++) {                                                     \
-            (rv) = mc_db_exec(db, __VA_ARGS__);                                                    \
-            if ((rv) != MC_DB_EDEADLOCK)                                                           \
-                break;                                                                             \
-        }                                                                                          \
-    } while (0)
 
 /* Claim up to batch rows: first rows left 'sending' by a worker whose lease
  * ran out, then due rows, oldest first. *ids: the claimed rows' ids. */
@@ -366,10 +357,10 @@ static apr_status_t mc_wh_take(mc_db *db, apr_pool_t *p, const char *name, int l
     mc_dbres *res;
     apr_status_t rv;
     *ours = 0;
-    MC_WH_EXEC(rv, db, NULL, NULL,
-               "UPDATE mc_webhook_delivery SET claimed_until = UTC_TIMESTAMP() + INTERVAL ? "
-               "SECOND WHERE id = ? AND claimed_by = ? AND status = 'sending'",
-               "iis", (long long)lease, id, name);
+    MC_DB_EXEC_RETRY(rv, db, NULL, NULL,
+                     "UPDATE mc_webhook_delivery SET claimed_until = UTC_TIMESTAMP() + INTERVAL ? "
+                     "SECOND WHERE id = ? AND claimed_by = ? AND status = 'sending'",
+                     "iis", (long long)lease, id, name);
     if (rv != APR_SUCCESS)
         return rv;
     rv = mc_db_query(db, p, &res,
@@ -444,19 +435,21 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
             mc_wh_take(db, tp, name, lease, APR_ARRAY_IDX(ids, i, long long), &w, &attempts, &ours);
         if (rv == APR_SUCCESS && ours && !w.enabled) {
             /* Disabled since it was queued: not sent, not an attempt. */
-            MC_WH_EXEC(rv, db, NULL, NULL,
-                       "UPDATE mc_webhook_delivery SET status = 'failed', last_error = 'the "
-                       "endpoint is disabled', claimed_by = NULL, claimed_until = NULL WHERE id "
-                       "= ? AND claimed_by = ?",
-                       "is", w.id, name);
+            MC_DB_EXEC_RETRY(
+                rv, db, NULL, NULL,
+                "UPDATE mc_webhook_delivery SET status = 'failed', last_error = 'the "
+                "endpoint is disabled', claimed_by = NULL, claimed_until = NULL WHERE id "
+                "= ? AND claimed_by = ?",
+                "is", w.id, name);
         }
         else if (rv == APR_SUCCESS && ours &&
                  apr_hash_get(dead, &w.endpoint_id, sizeof(w.endpoint_id))) {
-            MC_WH_EXEC(rv, db, NULL, NULL,
-                       "UPDATE mc_webhook_delivery SET status = IF(attempts = 0, 'queued', "
-                       "'retrying'), next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND, "
-                       "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
-                       "iis", (long long)mc_webhook_backoff(1), w.id, name);
+            MC_DB_EXEC_RETRY(
+                rv, db, NULL, NULL,
+                "UPDATE mc_webhook_delivery SET status = IF(attempts = 0, 'queued', "
+                "'retrying'), next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND, "
+                "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+                "iis", (long long)mc_webhook_backoff(1), w.id, name);
         }
         else if (rv == APR_SUCCESS && ours) {
             apr_time_t t0 = apr_time_now();
@@ -476,11 +469,11 @@ apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf 
     }
     /* Out of time: the rows not reached go back, no attempt counted. */
     for (; rv == APR_SUCCESS && i < ids->nelts; i++)
-        MC_WH_EXEC(rv, db, NULL, NULL,
-                   "UPDATE mc_webhook_delivery SET status = IF(attempts = 0, 'queued', "
-                   "'retrying'), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
-                   "claimed_by = ? AND status = 'sending'",
-                   "is", APR_ARRAY_IDX(ids, i, long long), name);
+        MC_DB_EXEC_RETRY(rv, db, NULL, NULL,
+                         "UPDATE mc_webhook_delivery SET status = IF(attempts = 0, 'queued', "
+                         "'retrying'), claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
+                         "claimed_by = ? AND status = 'sending'",
+                         "is", APR_ARRAY_IDX(ids, i, long long), name);
     if (sent)
         *sent = nsent;
     if (failed)

@@ -31,6 +31,10 @@ json_t *ef_api_str(const char *s);
 /* Envelope e as JSON: its header; with full, also its parties, documents
  * and history. NULL on a database error (*rv). */
 json_t *ef_api_envelope(mc_req *mr, mc_db *db, const ef_env *e, int full, apr_status_t *rv);
+/* Answer a list page: res's first column the envelope ids, limit + 1 rows
+ * asked for (a row more says there is a next page; the cursor is the last
+ * id given). */
+int ef_api_send_envelopes(mc_req *mr, mc_db *db, const mc_dbres *res, int limit);
 /* The documents of envelope env_id, lead first (NULL on a database error). */
 json_t *ef_api_documents(mc_req *mr, mc_db *db, long long env_id, apr_status_t *rv);
 /* Answer status with envelope e (full). */

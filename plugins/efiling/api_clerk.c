@@ -51,12 +51,11 @@ static int queue(mc_req *mr)
 {
     const char *court = apr_table_get(mr->params, "court"), *status = mc_query(mr, "status");
     long long after;
-    int limit, rc, i;
+    int limit, rc;
     size_t f;
     mc_db *db;
     mc_dbres *res;
     apr_status_t rv;
-    json_t *items;
 
     if ((rc = mc_api_page(mr, &after, &limit)) != OK)
         return rc;
@@ -76,22 +75,7 @@ static int queue(mc_req *mr)
                      FILTERS[f].s2, after, (long long)limit + 1);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    items = json_array();
-    for (i = 0; i < res->nrows && i < limit; i++) {
-        ef_env e;
-        int found;
-        json_t *o;
-        if ((rv = ef_env_load(mr, db, mc_dbres_int(res, i, 0), 0, &e, &found)) != APR_SUCCESS ||
-            (found && !(o = ef_api_envelope(mr, db, &e, 0, &rv)))) {
-            json_decref(items);
-            return mc_fail(mr, rv);
-        }
-        if (found)
-            json_array_append_new(items, o);
-    }
-    return mc_api_send(
-        mr, HTTP_OK,
-        mc_api_list(mr, items, res->nrows > limit ? mc_dbres_int(res, limit - 1, 0) : 0));
+    return ef_api_send_envelopes(mr, db, res, limit);
 }
 
 /* The route's envelope, submitted once at least, of one of the clerk's

@@ -143,10 +143,9 @@ static json_t *redaction_hits_json(mc_req *mr, mc_db *db, long long env_id, apr_
             list = json_array();
             json_object_set_new(out, doc, list);
         }
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "page",
-                                              (json_int_t)mc_dbres_int(res, i, 1), "kind",
-                                              mc_dbres_get(res, i, 2), "masked",
-                                              mc_dbres_get(res, i, 3)));
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s}", "page", (json_int_t)mc_dbres_int(res, i, 1), "kind",
+                            mc_dbres_get(res, i, 2), "masked", mc_dbres_get(res, i, 3)));
     }
     return out;
 }
@@ -168,18 +167,17 @@ json_t *ef_api_documents(mc_req *mr, mc_db *db, long long env_id, apr_status_t *
     for (i = 0; i < res->nrows; i++) {
         json_t *h = json_object_get(hits, mc_dbres_get(res, i, 0));
         json_array_append_new(
-            out,
-            json_pack("{s:I, s:s, s:s, s:b, s:o, s:I, s:s, s:I, s:b, s:b, s:o, s:s, s:O}", "id",
-                      (json_int_t)mc_dbres_int(res, i, 0), "filing_code", mc_dbres_get(res, i, 1),
-                      "filing_code_name", mc_dbres_get(res, i, 2), "lead",
-                      (int)(mc_dbres_int(res, i, 3) != 0), "filename",
-                      ef_api_str(mc_dbres_get(res, i, 4)), "bytes",
-                      (json_int_t)mc_dbres_int(res, i, 5), "sha256", mc_dbres_get(res, i, 6),
-                      "fee_cents", (json_int_t)mc_dbres_int(res, i, 7), "docketed",
-                      (int)(mc_dbres_int(res, i, 8) != 0), "active_content",
-                      (int)(mc_dbres_int(res, i, 9) != 0), "uploaded_at",
-                      ef_api_time(mc_dbres_get(res, i, 10)), "redaction", mc_dbres_get(res, i, 11),
-                      "redaction_hits", h ? h : json_array()));
+            out, json_pack("{s:I, s:s, s:s, s:b, s:o, s:I, s:s, s:I, s:b, s:b, s:o, s:s, s:O}",
+                           "id", (json_int_t)mc_dbres_int(res, i, 0), "filing_code",
+                           mc_dbres_get(res, i, 1), "filing_code_name", mc_dbres_get(res, i, 2),
+                           "lead", (int)(mc_dbres_int(res, i, 3) != 0), "filename",
+                           ef_api_str(mc_dbres_get(res, i, 4)), "bytes",
+                           (json_int_t)mc_dbres_int(res, i, 5), "sha256", mc_dbres_get(res, i, 6),
+                           "fee_cents", (json_int_t)mc_dbres_int(res, i, 7), "docketed",
+                           (int)(mc_dbres_int(res, i, 8) != 0), "active_content",
+                           (int)(mc_dbres_int(res, i, 9) != 0), "uploaded_at",
+                           ef_api_time(mc_dbres_get(res, i, 10)), "redaction",
+                           mc_dbres_get(res, i, 11), "redaction_hits", h ? h : json_array()));
     }
     json_decref(hits);
     return out;
@@ -204,6 +202,28 @@ static json_t *history_json(mc_req *mr, mc_db *db, long long env_id, apr_status_
                            "status", mc_dbres_get(res, i, 1), "actor",
                            ef_api_str(mc_dbres_get(res, i, 2)), "note", mc_dbres_get(res, i, 3)));
     return out;
+}
+
+int ef_api_send_envelopes(mc_req *mr, mc_db *db, const mc_dbres *res, int limit)
+{
+    json_t *items = json_array();
+    apr_status_t rv;
+    int i;
+    for (i = 0; i < res->nrows && i < limit; i++) {
+        ef_env e;
+        int found;
+        json_t *o;
+        if ((rv = ef_env_load(mr, db, mc_dbres_int(res, i, 0), 0, &e, &found)) != APR_SUCCESS ||
+            (found && !(o = ef_api_envelope(mr, db, &e, 0, &rv)))) {
+            json_decref(items);
+            return mc_fail(mr, rv);
+        }
+        if (found)
+            json_array_append_new(items, o);
+    }
+    return mc_api_send(
+        mr, HTTP_OK,
+        mc_api_list(mr, items, res->nrows > limit ? mc_dbres_int(res, limit - 1, 0) : 0));
 }
 
 json_t *ef_api_envelope(mc_req *mr, mc_db *db, const ef_env *e, int full, apr_status_t *rv)
@@ -261,7 +281,6 @@ static int list_envelopes(mc_req *mr)
     mc_db *db;
     mc_dbres *res;
     apr_status_t rv;
-    json_t *items;
 
     if ((rc = mc_api_page(mr, &after, &limit)) != OK)
         return rc;
@@ -280,22 +299,7 @@ static int list_envelopes(mc_req *mr)
                      status, after, after, (long long)limit + 1);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    items = json_array();
-    for (i = 0; i < res->nrows && i < limit; i++) {
-        ef_env e;
-        int found;
-        json_t *o;
-        if ((rv = ef_env_load(mr, db, mc_dbres_int(res, i, 0), 0, &e, &found)) != APR_SUCCESS ||
-            (found && !(o = ef_api_envelope(mr, db, &e, 0, &rv)))) {
-            json_decref(items);
-            return mc_fail(mr, rv);
-        }
-        if (found)
-            json_array_append_new(items, o);
-    }
-    return mc_api_send(
-        mr, HTTP_OK,
-        mc_api_list(mr, items, res->nrows > limit ? mc_dbres_int(res, limit - 1, 0) : 0));
+    return ef_api_send_envelopes(mr, db, res, limit);
 }
 
 static int get_envelope(mc_req *mr)

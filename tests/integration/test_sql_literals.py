@@ -1,6 +1,6 @@
 """A static check (no servers): every SQL string handed to the DB layer
 (mc_db_query, mc_db_exec, mc_db_exec_script, and any macro that passes its
-argument on to them, e.g. MC_OUTBOX_EXEC) is a string literal or built only
+argument on to them, e.g. MC_DB_EXEC_RETRY) is a string literal or built only
 from literals: adjacent literals and #defines of literals (e.g.
 `"SELECT " MC_OUTBOX_COLUMNS " WHERE ..."`). A variable, apr_psprintf,
 apr_pstrcat... is refused unless it is on ALLOWED below with its reason.
@@ -371,9 +371,9 @@ def test_scanner_sees_the_db_layer():
     """The scan finds the calls and the known wrapper and literal macros."""
     found, calls = _sql_arguments()
     assert len(found) > 300, len(found)
-    assert calls.get("MC_OUTBOX_EXEC") == 4, calls
+    assert calls.get("MC_DB_EXEC_RETRY") == 4, calls
     assert any("MC_OUTBOX_COLUMNS" in f[4] and f[5] for f in found)
-    assert any(f[3] == "MC_OUTBOX_EXEC" for f in found)
+    assert any(f[3] == "MC_DB_EXEC_RETRY" for f in found)
     assert any(f[3] == "mc_db_exec_script" for f in found)
 
 
