@@ -402,20 +402,31 @@ static int password_right(mc_req *mr, mc_db *db, const char *pw, const char *eve
     return 0;
 }
 
+/* The start of a change to an account's two-step verification that is on:
+ * -1 with its connection and whether its role requires it, else the
+ * handler's answer (to logon, to the set-up page when it is off, a database
+ * error). */
+static int when_on(mc_req *mr, mc_db **db, int *required)
+{
+    apr_status_t rv;
+    int on = 0;
+    if (!mr->account)
+        return to_logon(mr);
+    if ((rv = mc_req_db(mr, db)) != APR_SUCCESS ||
+        (rv = mc_totp_state(mr, *db, mr->account->id, &on, required)) != APR_SUCCESS)
+        return mc_fail(mr, rv);
+    return on ? -1 : mc_redirect(mr, mc_url(mr, "/two-step"));
+}
+
 /* Off, with the account's password; never for an account whose role
  * requires it. */
 static int disable_post(mc_req *mr)
 {
-    int on = 0, required = 0, answer = OK;
+    int required = 0, answer;
     mc_db *db;
     apr_status_t rv;
-    if (!mr->account)
-        return to_logon(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_totp_state(mr, db, mr->account->id, &on, &required)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!on)
-        return mc_redirect(mr, mc_url(mr, "/two-step"));
+    if ((answer = when_on(mr, &db, &required)) >= 0)
+        return answer;
     if (required)
         return setup_page(mr, mr->account, 0, HTTP_OK,
                           "Your role requires two-step verification: it cannot be turned off.",
@@ -440,16 +451,11 @@ static int disable_post(mc_req *mr)
 static int renew_post(mc_req *mr)
 {
     const char *codes[RECOVERY_CODES + 1];
-    int on = 0, required = 0, answer = OK;
+    int required = 0, answer;
     mc_db *db;
     apr_status_t rv;
-    if (!mr->account)
-        return to_logon(mr);
-    if ((rv = mc_req_db(mr, &db)) != APR_SUCCESS ||
-        (rv = mc_totp_state(mr, db, mr->account->id, &on, &required)) != APR_SUCCESS)
-        return mc_fail(mr, rv);
-    if (!on)
-        return mc_redirect(mr, mc_url(mr, "/two-step"));
+    if ((answer = when_on(mr, &db, &required)) >= 0)
+        return answer;
     if (!password_right(mr, db, mc_field(mr, "password"), "recovery-codes-refused", &answer))
         return answer;
     if ((rv = mc_begin_for_account(mr, db, mr->account->id)) != APR_SUCCESS ||
