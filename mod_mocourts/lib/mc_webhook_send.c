@@ -38,12 +38,29 @@ apr_status_t mc_webhook_global_init(void)
     return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? APR_SUCCESS : APR_EGENERAL;
 }
 
+/* Add to ids (once each, up to max in all) the rows of res's first column. */
+static void mc_wh_add_ids(apr_array_header_t *ids, apr_hash_t *seen, const mc_dbres *res, int max)
+{
+    for (int r = 0; res && r < res->nrows && ids->nelts < max; r++) {
+        long long id = mc_dbres_int(res, r, 0);
+        if (apr_hash_get(seen, &id, sizeof(id)))
+            continue;
+        apr_hash_set(seen, apr_pmemdup(ids->pool, &id, sizeof(id)), sizeof(id), "");
+        APR_ARRAY_PUSH(ids, long long) = id;
+    }
+}
+
 /* Claim up to batch rows: first rows left 'sending' by a worker whose lease
- * ran out, then due rows, oldest first. *ids: the claimed rows' ids. */
+ * ran out, then due rows, oldest first; then the other due rows of the
+ * endpoints those due rows go to (up to batch more), so one round holds all
+ * of an endpoint's due deliveries and an endpoint that does not answer is
+ * tried once for all of them, not once for each round a full batch cut
+ * them into. *ids: the claimed rows' ids. */
 static apr_status_t mc_wh_claim_once(mc_db *db, apr_pool_t *p, const char *name, int lease,
                                      int batch, apr_array_header_t *ids)
 {
     mc_dbres *expired = NULL, *due = NULL;
+    apr_hash_t *seen = apr_hash_make(p), *endpoints = apr_hash_make(p);
     apr_status_t rv = mc_db_begin(db);
     ids->nelts = 0;
     if (rv != APR_SUCCESS)
@@ -54,14 +71,32 @@ static apr_status_t mc_wh_claim_once(mc_db *db, apr_pool_t *p, const char *name,
                      "i", (long long)batch);
     if (rv == APR_SUCCESS && expired->nrows < batch)
         rv = mc_db_query(db, p, &due,
-                         "SELECT id FROM mc_webhook_delivery WHERE status IN ('queued', "
-                         "'retrying') AND next_attempt_at <= UTC_TIMESTAMP() ORDER BY "
+                         "SELECT id, endpoint_id FROM mc_webhook_delivery WHERE status IN "
+                         "('queued', 'retrying') AND next_attempt_at <= UTC_TIMESTAMP() ORDER BY "
                          "next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
                          "i", (long long)(batch - expired->nrows));
-    for (int r = 0; rv == APR_SUCCESS && r < expired->nrows; r++)
-        APR_ARRAY_PUSH(ids, long long) = mc_dbres_int(expired, r, 0);
-    for (int r = 0; rv == APR_SUCCESS && due && r < due->nrows; r++)
-        APR_ARRAY_PUSH(ids, long long) = mc_dbres_int(due, r, 0);
+    if (rv == APR_SUCCESS) {
+        mc_wh_add_ids(ids, seen, expired, batch);
+        mc_wh_add_ids(ids, seen, due, batch);
+    }
+    for (int r = 0; rv == APR_SUCCESS && due && r < due->nrows && ids->nelts < 2 * batch; r++) {
+        const char *ep = mc_dbres_get(due, r, 1);
+        mc_dbres *more;
+        if (apr_hash_get(endpoints, ep, APR_HASH_KEY_STRING))
+            continue;
+        apr_hash_set(endpoints, ep, APR_HASH_KEY_STRING, ep);
+        /* Through the due index: an endpoint's history can be long. The
+         * rows this transaction holds come back too; mc_wh_add_ids skips
+         * them. */
+        rv = mc_db_query(db, p, &more,
+                         "SELECT id FROM mc_webhook_delivery FORCE INDEX (mc_webhook_delivery_due) "
+                         "WHERE status IN ('queued', 'retrying') AND next_attempt_at <= "
+                         "UTC_TIMESTAMP() AND endpoint_id = ? ORDER BY next_attempt_at, id "
+                         "LIMIT ? FOR UPDATE SKIP LOCKED",
+                         "ii", mc_dbres_int(due, r, 1), (long long)(2 * batch));
+        if (rv == APR_SUCCESS)
+            mc_wh_add_ids(ids, seen, more, 2 * batch);
+    }
     for (int i = 0; rv == APR_SUCCESS && i < ids->nelts; i++)
         rv = mc_db_exec(db, NULL, NULL,
                         "UPDATE mc_webhook_delivery SET status = 'sending', claimed_by = ?, "

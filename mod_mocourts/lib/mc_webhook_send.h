@@ -47,7 +47,8 @@ typedef struct mc_webhook_conf {
  * (mc_outbox). An endpoint that gave no answer (unreachable, timed out)
  * is not tried again in the same round: its other deliveries go back for
  * 5 seconds, no attempt counted, so one dead endpoint cannot hold the
- * round. After conf->round_limit the rest go back too.
+ * round. A round takes every due delivery of each endpoint it takes (up to
+ * twice the batch in all), so a full batch does not cut an endpoint's. After conf->round_limit the rest go back too.
  * *sent / *failed: the attempts that succeeded / failed.
  * Database errors are returned. */
 apr_status_t mc_webhook_deliver(mc_db *db, apr_pool_t *p, const mc_webhook_conf *conf, int *sent,

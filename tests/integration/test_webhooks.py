@@ -9,9 +9,11 @@ that became confidential has nothing more sent. Time is moved by SQL
 (next_attempt_at, created_at, failing_since), never slept through."""
 import datetime
 import json
+import secrets
 import subprocess
 
 from harness.admin import Admin
+from harness.mariadb import sql_quote
 from helpers_core import account_browser, audited, count_rows, module_site, plain, site
 from helpers_webhooks import (SITE_OVERRIDES, WHPROBE_CONF, add_endpoint, deliveries, due_now,
                               emit, endpoint_id, rx, unique_path)
@@ -322,6 +324,36 @@ def test_dead_endpoint_tried_once_a_round(ap, new_account, smtp, mariadb, http):
     assert count_rows(mariadb, "mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
                       "d.id = a.delivery_id", f"d.endpoint_id = {ep}") == 1
     s.close()
+
+
+def test_dead_endpoint_tried_once_though_a_full_batch_cuts_it(ap, new_account, mariadb):
+    """A full batch of 20 cuts an endpoint's due deliveries: 19 older ones
+    to another endpoint, then the first of three to a dead one. The round
+    also takes the other two (every due delivery of the endpoints it takes),
+    so the dead endpoint is tried once for the three, not again in the next
+    round straight after."""
+    from harness import util
+    acct = new_account()
+    urls = [f"http://127.0.0.1:{util.free_port()}/dead-{n}" for n in (1, 2)]
+    for url in urls:
+        mariadb.sql("INSERT INTO mc_webhook_endpoint (account_id, url, events, secret, "
+                    f"created_at) VALUES ({acct.id}, {sql_quote(url)}, 'hearing.scheduled', "
+                    "'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', UTC_TIMESTAMP())")
+    filler, ep = (endpoint_id(mariadb, acct, url) for url in urls)
+    tag = secrets.token_hex(4)
+    rows = [(filler, n, 60) for n in range(19)] + [(ep, n, 30) for n in range(3)]
+    mariadb.sql(
+        "INSERT INTO mc_webhook_delivery (msg_id, endpoint_id, event, payload, status, "
+        "attempts, created_at, next_attempt_at) VALUES " + ", ".join(
+            f"('msg_{tag}_{e}_{n}', {e}, 'hearing.scheduled', '{{}}', 'queued', 0, "
+            f"UTC_TIMESTAMP(), UTC_TIMESTAMP() - INTERVAL {age} SECOND)" for e, n, age in rows))
+    got = mariadb.wait_for(
+        f"SELECT status, attempts, next_attempt_at > UTC_TIMESTAMP() FROM mc_webhook_delivery "
+        f"WHERE endpoint_id = {ep} ORDER BY attempts DESC, id",
+        lambda r: all(row[0] != "sending" for row in r) and any(row[1] == "1" for row in r))
+    assert got == [("retrying", "1", "1"), ("queued", "0", "1"), ("queued", "0", "1")], got
+    assert count_rows(mariadb, "mc_webhook_attempt a JOIN mc_webhook_delivery d ON "
+                      "d.id = a.delivery_id", f"d.endpoint_id = {ep}") == 1
 
 
 def test_old_deliveries_purged(make_apache, new_account, mariadb):
