@@ -6,7 +6,10 @@
 # project runs its own private instances (scripts/run.sh, tests/harness).
 set -euo pipefail
 
-PACKAGES=(
+# What a site needs to build and run (INSTALL sections 1 and 8 name each
+# one; tests/integration/test_install.py checks), then what only the tests
+# and `make bench` need.
+SERVER_PACKAGES=(
     apache2 apache2-dev libapr1-dev libaprutil1-dev
     mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat
     libsodium-dev libxml2-dev zlib1g-dev libespeak-ng-dev espeak-ng-data
@@ -14,14 +17,18 @@ PACKAGES=(
     libpwquality-dev cracklib-runtime
     liboath-dev libqrencode-dev
     poppler-utils qpdf
-    check pkg-config make gcc
+    pkg-config make gcc
+    libapache2-mod-qos
+    galera-4 rsync
+)
+TEST_PACKAGES=(
+    check
     python3-pytest python3-pytest-xdist python3-requests python3-selenium python3-aiosmtpd
     python3-pymysql python3-jsonschema python3-icalendar
     chromium chromium-driver wrk sqlmap time libxml2-utils zbar-tools
-    libapache2-mod-qos
     valgrind linux-perf
-    galera-4 rsync
 )
+PACKAGES=("${SERVER_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
 # The browser tests' page checks (issue 14): axe-core and the Nu HTML checker
 # come from npm (tests/npm, `make test-tools`), vnu.jar runs on Java. A
 # machine that already has Node.js and npm or Java (from elsewhere) keeps

@@ -48,8 +48,15 @@ from helpers_core import logon_full, path_of
 pytestmark = pytest.mark.cpu_heavy
 
 INSTALL = util.REPO / "INSTALL"
-STEPS = ["build", "install", "database", "schema", "enable", "hardening", "courts",
+STEPS = ["packages", "pdf-tools", "build", "install", "database", "schema", "enable",
+         "hardening", "galera-packages", "galera-settings", "galera-first", "galera-join",
+         "galera-database", "node-packages", "node-password", "galera-backup", "courts",
          "efiling-setup", "uninstall"]
+# Run on fresh machines by tests/machines/machines.py (INSTALL section 8),
+# not here: they install packages or need a Galera cluster of machines.
+MACHINE_STEPS = {"packages", "pdf-tools", "galera-packages", "galera-settings", "galera-first",
+                 "galera-join", "galera-database", "node-packages", "node-password",
+                 "galera-backup"}
 PLUGINS = ["registration", "groups", "casetrack", "efiling"]
 DB_NAME = "mocinst"          # the database and user of the database step
 PASSWORD = "Install-Test-Pass1"
@@ -322,6 +329,42 @@ def test_install_has_every_step():
     assert list(steps) == STEPS, list(steps)
     for name, body in steps.items():
         assert body.strip(), name
+
+
+def install_apt_packages():
+    """The packages INSTALL's `apt-get install` lines name (with their
+    backslash-continued lines)."""
+    named, text = set(), INSTALL.read_text().replace("\\\n", " ")
+    for line in text.splitlines():
+        m = re.match(r"\s*apt-get install (.*)", line)
+        if m:
+            named |= {w for w in m.group(1).split() if not w.startswith("-")}
+    return named
+
+
+def deps_array(name):
+    """The words of scripts/deps.sh's bash array name=( ... )."""
+    text = (util.REPO / "scripts/deps.sh").read_text()
+    m = re.search(rf"^{name}=\((.*?)^\)", text, re.S | re.M)
+    assert m, name
+    return set(m.group(1).split())
+
+
+def test_install_names_every_package_a_site_needs():
+    """An administrator on a fresh machine installs what INSTALL's apt-get
+    lines name and nothing else: every package `make run` installs to build
+    and run a site (scripts/deps.sh's SERVER_PACKAGES) is among them."""
+    server = deps_array("SERVER_PACKAGES")
+    assert {"libjansson-dev", "liboath-dev", "qpdf", "galera-4"} <= server
+    assert server - install_apt_packages() == set()
+
+
+def test_machines_script_follows_every_machine_step():
+    """INSTALL's steps that this test cannot run are each run by
+    tests/machines/machines.py on fresh machines."""
+    script = (util.REPO / "tests/machines/machines.py").read_text()
+    assert MACHINE_STEPS < set(STEPS)
+    assert [n for n in sorted(MACHINE_STEPS) if f'"{n}"' not in script] == []
 
 
 def test_every_plugin_has_a_load_file_and_a_guarded_mount():
