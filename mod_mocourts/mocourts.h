@@ -107,6 +107,8 @@
  *        mc_api_idem_claim, mc_api_idem_done (JSON values are Jansson's
  *        json_t: a plugin that uses them links -ljansson); signed webhooks
  *        (mc_webhook.h): mc_webhook_emit, mc_webhook_drop_case.
+ *   1.17 an account's two-step verification for the Security unit:
+ *        mc_two_step_on, mc_two_step_reset.
  */
 #ifndef MOCOURTS_H
 #define MOCOURTS_H
@@ -133,7 +135,7 @@
 #include "mc_webhook.h"
 
 #define MC_ABI_MAJOR 1
-#define MC_ABI_MINOR 16
+#define MC_ABI_MINOR 17
 
 /* Plugins are httpd providers of this group; the provider version is fixed
  * so a plugin of another ABI is still found and refused with a sentence. */
@@ -268,7 +270,7 @@ MC_API int mc_fail(mc_req *mr, apr_status_t rv);
 /* Run fn in a transaction on the request's connection; retried on deadlock
  * (up to 3 times); committed when fn returns APR_SUCCESS, else rolled back. */
 MC_API apr_status_t mc_req_tx(mc_req *mr, apr_status_t (*fn)(mc_req *mr, mc_db *db, void *baton),
-                       void *baton);
+                              void *baton);
 
 /* Render <plugin templates>/<page> in the site layout with mr->vars.
  * title: the page's heading and <title>. Sets security headers and
@@ -307,7 +309,7 @@ MC_API const char *mc_court_name(const mc_req *mr);
 /* Append an audit row (UTC time, account, actor, client IP); never pass a
  * secret in detail. */
 MC_API apr_status_t mc_audit(mc_req *mr, mc_db *db, const char *event, long long account_id,
-                      const char *detail);
+                             const char *detail);
 /* Render the text template <plugin templates>/<file> with v for an e-mail body. */
 MC_API const char *mc_text(mc_req *mr, const char *file, const mc_vars *v);
 /* ABI 1.13: the variables of the CAPTCHA in a form (core/_captcha.html):
@@ -390,6 +392,15 @@ MC_API const char *mc_after_logon(mc_req *mr, mc_db *db);
  * ending every session of an account (password reset, disable, removal). */
 MC_API apr_status_t mc_session_rotate(mc_req *mr);
 MC_API apr_status_t mc_session_end_all(mc_req *mr, mc_db *db, long long account_id);
+/* ABI 1.17: *on 1 when the account has two-step verification (an
+ * authenticator app) set up and confirmed. */
+MC_API apr_status_t mc_two_step_on(mc_req *mr, mc_db *db, long long account_id, int *on);
+/* ABI 1.17: two-step verification off for the account, in the caller's
+ * transaction: its key and recovery codes deleted. The next logon asks for
+ * the e-mailed device code instead, or leads to the set-up page when
+ * MoCourtsTwoStepRequired names one of the account's roles. For the
+ * Security unit, when a holder has lost the app and the codes. */
+MC_API apr_status_t mc_two_step_reset(mc_req *mr, mc_db *db, long long account_id);
 /* ABI 1.1: end every session of the request's account but the request's
  * own (after a password change: ASVS 3.3.3). */
 MC_API apr_status_t mc_session_end_others(mc_req *mr, mc_db *db);

@@ -434,10 +434,7 @@ static int disable_post(mc_req *mr)
     if (!password_right(mr, db, mc_field(mr, "password"), "totp-disable-refused", &answer))
         return answer;
     if ((rv = mc_db_begin(db)) != APR_SUCCESS ||
-        (rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_totp_recovery WHERE account_id = ?", "i",
-                         mr->account->id)) != APR_SUCCESS ||
-        (rv = mc_db_exec(db, NULL, NULL, "DELETE FROM mc_totp WHERE account_id = ?", "i",
-                         mr->account->id)) != APR_SUCCESS ||
+        (rv = mc_two_step_reset(mr, db, mr->account->id)) != APR_SUCCESS ||
         (rv = mc_audit(mr, db, "totp-disabled", mr->account->id, "")) != APR_SUCCESS ||
         (rv = mc_db_commit(db)) != APR_SUCCESS) {
         mc_db_rollback(db);

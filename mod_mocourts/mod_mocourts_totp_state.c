@@ -29,6 +29,24 @@ apr_status_t mc_totp_state(mc_req *mr, mc_db *db, long long id, int *on, int *re
     return totp_state_p(mr->r->pool, db, id, on, required);
 }
 
+/* ABI 1.17 */
+apr_status_t mc_two_step_on(mc_req *mr, mc_db *db, long long account_id, int *on)
+{
+    int required = 0;
+    return totp_state_p(mr->r->pool, db, account_id, on, &required);
+}
+
+/* ABI 1.17 */
+apr_status_t mc_two_step_reset(mc_req *mr, mc_db *db, long long account_id)
+{
+    apr_status_t rv = mc_db_exec(
+        db, NULL, NULL, "DELETE FROM mc_totp_recovery WHERE account_id = ?", "i", account_id);
+    if (rv == APR_SUCCESS)
+        rv =
+            mc_db_exec(db, NULL, NULL, "DELETE FROM mc_totp WHERE account_id = ?", "i", account_id);
+    return rv;
+}
+
 apr_status_t mc_totp_basic_refused(request_rec *r, mc_db *db, long long id, int *refused)
 {
     int on = 0, required = 0;

@@ -1,7 +1,8 @@
 /* security.c: the Security unit's tools (role security): find accounts by
  * username, e-mail or last name (prefix, not case-sensitive) and status;
- * per account Unlock, Disable, Enable and Resend verification, each
- * confirmed with "I confirm" and audited with the Security user as actor. */
+ * per account Unlock, Disable, Enable, Resend verification and Turn off
+ * two-step verification, each confirmed with "I confirm" and audited with
+ * the Security user as actor. */
 #include "recovery.h"
 
 #include "apr_lib.h"
@@ -108,7 +109,7 @@ static int mc_reg_security_search(mc_req *mr)
 typedef struct sec_account {
     long long id;
     const char *username, *email, *first, *last, *status;
-    int verified, locked;
+    int verified, locked, two_step;
 } sec_account;
 
 /* 1 found, 0 not; database errors in *rv. */
@@ -128,7 +129,8 @@ static int load_account(mc_req *mr, mc_db **db, sec_account *a, int *rc)
         a->last = mc_dbres_get(res, 0, 3);
         a->status = mc_dbres_get(res, 0, 4);
         a->verified = (int)mc_dbres_int(res, 0, 5);
-        if ((rv = mc_lockout_check(mr, *db, a->id, &a->locked)) == APR_SUCCESS)
+        if ((rv = mc_lockout_check(mr, *db, a->id, &a->locked)) == APR_SUCCESS &&
+            (rv = mc_two_step_on(mr, *db, a->id, &a->two_step)) == APR_SUCCESS)
             return 1;
     }
     *rc = rv != APR_SUCCESS ? mc_fail(mr, rv) : HTTP_NOT_FOUND;
@@ -140,6 +142,8 @@ static const mc_label DONE_MESSAGES[] = {
     {"disable", "The account was disabled and its sessions ended."},
     {"enable", "The account was enabled."},
     {"resend", "A new verification e-mail was queued."},
+    {"two-step-off", "Two-step verification was turned off, the account's sessions ended and "
+                     "its holder told by e-mail."},
     {NULL}};
 
 /* One of the page's action forms: POST base/action, its button's text. */
@@ -165,6 +169,7 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
     mc_vars_set(mr->vars, "status", a->status);
     mc_vars_set(mr->vars, "locked", a->locked ? "Yes" : "No");
     mc_vars_set(mr->vars, "verified", a->verified ? "Yes" : "No");
+    mc_vars_set(mr->vars, "two_step", a->two_step ? "On" : "Off");
     badges(mr->vars, a->status, a->locked);
     mc_vars_set(mr->vars, "search_url", mc_url(mr, "/security"));
     if (a->locked)
@@ -175,6 +180,8 @@ static int account_page(mc_req *mr, int status, const sec_account *a, const char
         action_form(mr, base, "enable", "Enable");
     if (!strcmp(a->status, "pending"))
         action_form(mr, base, "resend", "Resend verification");
+    if (a->two_step)
+        action_form(mr, base, "two-step-off", "Turn off two-step verification");
     return mc_render(mr, status, "security-account.html",
                      apr_pstrcat(p, "Account ", a->username, NULL));
 }
@@ -194,6 +201,32 @@ typedef struct action_baton {
     sec_account *a;
     const char *refusal; /* the action does not apply (state changed meanwhile) */
 } action_baton;
+
+/* The holder lost the app and the recovery codes: off, every session
+ * ended (whoever holds the device holds no session of the account), and
+ * the holder told, so one who did not ask learns of it. */
+static apr_status_t two_step_off(mc_req *mr, mc_db *db, action_baton *b)
+{
+    apr_pool_t *p = mr->r->pool;
+    mc_vars *v = mc_vars_make(p, NULL);
+    int on = 0;
+    apr_status_t rv = mc_two_step_on(mr, db, b->a->id, &on);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (!on) {
+        b->refusal = "Two-step verification is not on for this account.";
+        return APR_EGENERAL;
+    }
+    mc_vars_set(v, "username", b->a->username);
+    if ((rv = mc_two_step_reset(mr, db, b->a->id)) == APR_SUCCESS &&
+        (rv = mc_session_end_all(mr, db, b->a->id)) == APR_SUCCESS &&
+        (rv = mc_email_queue(mr, db, b->a->id, b->a->email, "security-two-step-off",
+                             "Two-step verification was turned off", "security-two-step-off.txt",
+                             v)) == APR_SUCCESS)
+        rv = mc_audit(mr, db, "security-two-step-off", b->a->id,
+                      "two-step verification turned off by the Security unit");
+    return rv;
+}
 
 static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
 {
@@ -240,6 +273,8 @@ static apr_status_t do_action(mc_req *mr, mc_db *db, void *baton)
             rv = mc_audit(mr, db, "security-enable", b->a->id, "enabled by the Security unit");
         return rv;
     }
+    if (!strcmp(b->action, "two-step-off"))
+        return two_step_off(mr, db, b);
     /* resend */
     if (strcmp(b->a->status, "pending")) {
         b->refusal = "Only an account waiting for its e-mail verification can be sent a new "
@@ -272,8 +307,9 @@ static int mc_reg_security_action(mc_req *mr)
     mc_db *db;
     apr_status_t rv;
     int rc;
-    if (!action || (strcmp(action, "unlock") && strcmp(action, "disable") &&
-                    strcmp(action, "enable") && strcmp(action, "resend")))
+    if (!action ||
+        (strcmp(action, "unlock") && strcmp(action, "disable") && strcmp(action, "enable") &&
+         strcmp(action, "resend") && strcmp(action, "two-step-off")))
         return HTTP_NOT_FOUND;
     if (!load_account(mr, &db, &a, &rc))
         return rc;
