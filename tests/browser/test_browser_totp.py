@@ -16,6 +16,7 @@ from harness import util
 sys.path.insert(0, str(util.REPO / "tests" / "integration"))
 from helpers_core import account_browser  # noqa: E402
 from helpers_totp import App, now_step, totp  # noqa: E402
+from test_totp import enrolled  # noqa: E402
 
 
 def test_two_step_setup_and_logon(make_browser, apache, new_account, smtp, mariadb):
@@ -71,3 +72,27 @@ def test_two_step_setup_and_logon(make_browser, apache, new_account, smtp, maria
     ui.click(driver, "Turn Off")
     assert "Two-step verification is off." in " ".join(ui.notices(driver))
     assert mariadb.value(f"SELECT COUNT(*) FROM mc_totp WHERE account_id = {acct.id}") == "0"
+
+
+def test_security_unit_turns_it_off(make_browser, apache, new_account, smtp, mariadb):
+    """Security Unit -> find the account -> its page: "Two-step verification
+    On" -> "I confirm" beside "Turn off two-step verification" -> the
+    notice, and Off."""
+    ap = apache
+    target, _, _, _ = enrolled(ap, new_account, smtp)
+    session, _ = account_browser(ap, new_account, smtp, roles=["security"], prefix="totpsec")
+    driver = make_browser()
+    ui.open_page(driver, ap.url("/account/help"))
+    for c in session.cookies:
+        driver.add_cookie({"name": c.name, "value": c.value, "path": c.path or "/"})
+    ui.open_page(driver, ap.url("/registration/security"))
+    ui.type_into(driver, "Username", target.username)
+    ui.click(driver, "Search")
+    ui.leaves_page(driver, driver.find_element(By.LINK_TEXT, target.username).click)
+    assert "Two-step verification On" in ui.page_text(driver)
+    driver.find_element(By.CSS_SELECTOR, 'label[for="confirm_two-step-off"]').click()
+    ui.click(driver, "Turn off two-step verification")
+    assert any("Two-step verification was turned off" in n for n in ui.notices(driver)), \
+        ui.notices(driver)
+    assert "Two-step verification Off" in ui.page_text(driver)
+    assert mariadb.value(f"SELECT COUNT(*) FROM mc_totp WHERE account_id = {target.id}") == "0"
