@@ -10,14 +10,16 @@
 - The text-searchable check from pdftotext's text.
 - qpdf --check's verdict on the clerk's envelope page.
 - The preview of the first pages (pdftoppm), to the clerks of the court only.
-- pdftotext killed at its time limit (a stand-in that sleeps) without harming
-  the request.
+- pdftotext killed at its time limit without harming the request: a
+  stand-in that sleeps (its limits checked), and Debian's pdftotext on a
+  real hostile PDF (text_bomb).
 
 The PDFs are made here (several pages, text on chosen pages)."""
 import os
 import re
 import secrets
 import stat
+import threading
 import time
 import zlib
 
@@ -342,6 +344,80 @@ def test_pdftotext_killed_at_its_time_limit(make_apache, tmp_root, mariadb, new_
     assert r.status_code == 400 and REFUSAL_START in plain(r.text)
     r = f.post(f"/envelopes/{env}/submit", {"redaction_confirmed": "1"})
     assert r.status_code == 303 and loc(r).endswith("/receipt")
+
+
+def text_bomb(repeats=4_000_000):
+    """A real hostile PDF: one page whose Flate-compressed content stream of
+    about 700 KB holds `repeats` text operators (about 230 MB once
+    inflated), which pdftotext works through for well over a minute."""
+    ops = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Lorem ipsum dolor sit amet) Tj ET\n" * repeats, 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << "
+            b"/F1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ops) + ops + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1,
+                                                                               xref_at)
+    return bytes(out)
+
+
+def test_real_pdftotext_stopped_on_a_hostile_pdf(make_apache, mariadb, new_account, smtp):
+    """Debian's own pdftotext on a real hostile PDF (text_bomb): stopped at
+    MoCourtsEFilingToolLimits' 2 seconds, the upload answered, the document
+    kept as not checked, no pdftotext left running on it, and the site
+    still answering."""
+    ap = make_apache(overrides={"MoCourtsEFilingToolLimits": "2 256"})
+    f, court, number = filer_setup(ap, mariadb, new_account, smtp)
+    env = f.new("existing")
+    r = f.post(f"/envelopes/{env}/case", {"court": court["code"], "case_number": number})
+    assert r.status_code == 303
+    store = str(ap.document_store).encode()
+
+    def running():
+        """pdftotext processes working on a file of this site's store."""
+        found = 0
+        for d in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as fh:
+                    argv = fh.read().split(b"\0")
+            except OSError:
+                continue
+            found += argv[0].endswith(b"pdftotext") and any(store in a for a in argv)
+        return found
+
+    seen, done = [], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen.append(running())
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    try:
+        r = upload(f, env, text_bomb(), name="bomb.pdf")
+    finally:
+        took = time.monotonic() - started
+        done.set()
+        watcher.join()
+    assert r.status_code == 303, plain(r.text)[:500]
+    assert 2 <= took < 15, took
+    assert max(seen) == 1, "pdftotext was never seen working on the upload"
+    [(_, _, red, pages)] = doc_rows(mariadb, env)
+    assert (red, pages) == ("unchecked", "-1")
+    ap.wait_for_log(r"document [0-9a-f-]+: pdftotext did not finish within 2 seconds and was "
+                    r"stopped; its text was not checked")
+    poll(lambda: running() == 0, 5, what="no pdftotext left on the store's files")
+    r = f.get(f"/envelopes/{env}/review")
+    assert r.status_code == 200 and "The text of bomb.pdf could not be checked" in plain(r.text)
 
 
 def test_tool_directives_checked(make_apache):
