@@ -397,6 +397,14 @@ def pytest_runtest_makereport(item, call):
         bad = [line for line in lines if not any(p.search(line) for p in allowed)]
         if bad:
             problems.append(f"{ap.error_log}:\n  " + "\n  ".join(bad))
+    if report.failed:
+        # What every Apache logged during the test, at any level (a 503's
+        # cause is a warning): beside the failure, since the files go with
+        # the run's temporary folder.
+        for ap in Apache.instances:
+            lines = ap.error_log_lines(offsets.get(ap, 0))[-40:]
+            if lines:
+                report.sections.append((f"Apache error log {ap.error_log}", "\n".join(lines)))
     if problems and report.passed:
         report.outcome = "failed"
         report.longrepr = ("Unexpected lines at error level in Apache's error log during "
