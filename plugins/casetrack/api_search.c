@@ -167,12 +167,7 @@ int ct_api_search_number(mc_req *mr)
     court = ct_search_court_field(&s, db, 0, &rv);
     if (rv != APR_SUCCESS)
         return mc_fail(mr, rv);
-    if (!*typed)
-        ct_search_error(&s, "number", "Enter a case number to search, for example 22SL-CC01234.");
-    else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
-        ct_search_error(&s, "number",
-                        "Enter the case number as it appears on court papers, for example "
-                        "22SL-CC01234.");
+    number = ct_search_number_check(&s, typed);
     if (s.bad)
         return refuse(mr, &s);
     if ((rv = ct_search_number_rows(&s, db, number, court, limit + 1, after, &res)) != APR_SUCCESS)

@@ -77,6 +77,10 @@ void ct_search_range_check(srch *s, const char *from, const char *to, const char
  * from to to (both checked dates, or NULL), else an error at field "to". */
 #define CT_HEARING_MAX_DAYS 31
 void ct_search_days_check(srch *s, const char *from, const char *to);
+/* The Case Number field (already read as typed): the number in its
+ * stored form, or NULL with an error (its form is checked only when the
+ * other fields were right). */
+const char *ct_search_number_check(srch *s, const char *typed);
 /* A year of birth; NULL when empty or bad. */
 const char *ct_search_year_field(srch *s, const char *name, const char *label);
 /* The court (a code of mc_court) or the case type (of mc_case_type): ""

@@ -287,12 +287,7 @@ static int search_number(mc_req *mr)
     srch_pick_sort(&s, number_sort);
     if (!srch_submitted(mr))
         return srch_show(&s, db, "search-number.html", "Case Number Search");
-    if (!*typed)
-        ct_search_error(&s, "number", "Enter a case number to search, for example 22SL-CC01234.");
-    else if (!s.bad && !ct_case_number_ok(s.p, typed, &number))
-        ct_search_error(&s, "number",
-                        "Enter the case number as it appears on court papers, for example "
-                        "22SL-CC01234.");
+    number = ct_search_number_check(&s, typed);
     if (s.bad)
         return srch_show(&s, db, "search-number.html", "Case Number Search");
     key = ct_cache_key(&s, "rows", 2, (const char *const[]){number, court});

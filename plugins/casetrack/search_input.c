@@ -23,6 +23,18 @@ void ct_search_error(srch *s, const char *field, const char *why)
     s->bad = 1;
 }
 
+const char *ct_search_number_check(srch *s, const char *typed)
+{
+    const char *number = NULL;
+    if (!*typed)
+        ct_search_error(s, "number", "Enter a case number to search, for example 22SL-CC01234.");
+    else if (!s->bad && !ct_case_number_ok(s->p, typed, &number))
+        ct_search_error(s, "number",
+                        "Enter the case number as it appears on court papers, for example "
+                        "22SL-CC01234.");
+    return number;
+}
+
 void ct_search_keep(srch *s, const char *name, const char *value)
 {
     if (*value)

@@ -143,6 +143,15 @@ def make_pdf(text="Petition for damages", font=True, encrypt=False, pad=0, catal
         data = zlib.compress(head + objstm)
         objs.append(b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n"
                     b"stream\n" % (len(head), len(data)) + data + b"\nendstream")
+    return pdf_file(objs, pad=pad, trailer_extra=(
+        b" /Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P -4 >>" if encrypt else b""))
+
+
+def pdf_file(objs, pad=0, trailer_extra=b"", xref_shift=0):
+    """A PDF 1.7 file of the objects objs (numbered from 1, the first the
+    catalog): header, pad bytes of a comment, the objects, the
+    cross-reference table (each offset xref_shift bytes wrong, to make a
+    broken one) and the trailer with trailer_extra."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     if pad:
         out += b"%" + b"x" * max(0, pad - 2) + b"\n"
@@ -153,10 +162,7 @@ def make_pdf(text="Petition for damages", font=True, encrypt=False, pad=0, catal
     xref_at = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    trailer = b"<< /Size %d /Root 1 0 R" % (len(objs) + 1)
-    if encrypt:
-        trailer += b" /Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P -4 >>"
-    trailer += b" >>"
+        out += b"%010d 00000 n \n" % (off + xref_shift)
+    trailer = b"<< /Size %d /Root 1 0 R" % (len(objs) + 1) + trailer_extra + b" >>"
     out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref_at
     return bytes(out)

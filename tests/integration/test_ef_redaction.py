@@ -26,7 +26,7 @@ import zlib
 from api_client import ApiClient, assert_problem, make_token
 from helpers_casenet import seed_case, unique_tag
 from helpers_core import logon_full, new_browser, poll
-from helpers_efiling import ECF, clerk_of, ef_court, filer
+from helpers_efiling import ECF, clerk_of, ef_court, filer, pdf_file
 from test_ef_filing import Filer, loc, plain
 
 SSN = "123-45-6789"
@@ -50,18 +50,7 @@ def pdf_pages(pages, broken_xref=False):
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << "
                     b"/Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i))
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % (off + 7 if broken_xref else off)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objs) + 1, xref_at))
-    return bytes(out)
+    return pdf_file(objs, xref_shift=7 if broken_xref else 0)
 
 
 def upload(f, env, pdf, code="MOT", lead=True, name="petition.pdf"):
@@ -356,16 +345,7 @@ def text_bomb(repeats=4_000_000):
             b"/F1 5 0 R >> >> /Contents 4 0 R >>",
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ops) + ops + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1,
-                                                                               xref_at)
-    return bytes(out)
+    return pdf_file(objs)
 
 
 def test_real_pdftotext_stopped_on_a_hostile_pdf(make_apache, mariadb, new_account, smtp):
