@@ -3,6 +3,8 @@ verification (ABI 1.17, mc_two_step_reset) when its holder has lost the
 authenticator app and the recovery codes: confirmed, audited with the
 Security user as actor, the account's sessions ended, its holder told by
 e-mail, and the next logon back to the e-mailed device code."""
+import concurrent.futures
+
 from harness import web
 from helpers_core import is_logged_on, logon, logon_full, new_browser, path_of, plain
 from integration.test_totp import enrolled, enter, to_code_step
@@ -77,3 +79,29 @@ def test_only_the_security_unit(apache, new_account, smtp, mariadb):
     # And the holder still logs on with the app.
     assert path_of(logon(new_browser(), ap, target.username, target.password).url) == \
         "/account/two-step-code"
+
+
+def test_ten_at_once_act_once(apache, new_account, smtp, mariadb):
+    """The confirmed form sent ten times at once: one turns it off (one
+    audit row, one e-mail); the others answer the page, done or refused."""
+    ap = apache
+    target, _, _, _ = enrolled(ap, new_account, smtp)
+    s, sec = security_browser(ap, new_account, smtp)
+    form = web.find_form(account_page(s, ap, target.id).text,
+                         action_contains=f"/{target.id}/{ACTION}")
+    data = dict(form["fields"], confirm="1")
+    url = ap.url(f"{REG}/security/account/{target.id}/{ACTION}")
+
+    def one(_):
+        c = new_browser()
+        c.cookies.update(s.cookies)
+        return c.post(url, data=data, timeout=60)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(one, range(10)))
+    assert all(r.status_code == 200 for r in answers), [r.status_code for r in answers]
+    assert all(DONE in r.text or "Two-step verification is not on for this account." in r.text
+               for r in answers)
+    assert audited(mariadb, "security-two-step-off", target.id, sec.id) == 1
+    assert mariadb.value("SELECT COUNT(*) FROM mc_outbox WHERE kind = 'security-two-step-off' "
+                         f"AND recipient = '{target.email}'") == "1"
